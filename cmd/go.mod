@@ -1,0 +1,3 @@
+module github.com/fastslow/cmd
+
+go 1.26.8

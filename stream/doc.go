@@ -1,0 +1,21 @@
+// Package stream holds the contract that every learner of the toolkit
+// satisfies, so that one trial loop, one loss and one dual-stream
+// composition serve every model.
+//
+// A trial runs in three steps, whatever the model:
+//
+//	z := s.Forward(t)        // may recruit units first, on the stream's own logits
+//	L := lossFn.Eval(z, y, dz) // the kernel's loss: value and ∂L/∂z
+//	s.Learn(t, dz)           // the stream's own SGD step from dz, then its local rules
+//
+// In the dual stream (Fast and Slow, after the thinking-fast-and-slow
+// project of Luo & Love) only the middle step changes: the loss is taken on
+// the sum of both streams' logits and both receive the same ∂L/∂z.
+//
+// The sub-packages hold what every stream needs once: tasks and stimuli
+// (task), trial orders (schedule), losses (loss), per-run random number
+// generators (seed), SGD parameter groups (sgd), checkpoints as numpy .npz
+// files (npz), the trial loop over runs and blocks (run), curves and their
+// areas (curve), strict TOML configs (config), result files and plots
+// (output) and the command line shared by every model's fit command (fit).
+package stream

@@ -1,0 +1,109 @@
+// Package loss holds the losses a stream learns from, with their
+// gradients with respect to the logits, and the probability of error that
+// the learning curves average.
+package loss
+
+import (
+	"fmt"
+	"math"
+)
+
+// Func is a loss on logits z against a target y. Eval returns the loss and,
+// when dz is not nil, writes ∂L/∂z into it. It allocates nothing.
+type Func interface {
+	Name() string
+	Eval(z, y, dz []float64) float64
+}
+
+// Names lists the losses ByName knows.
+var Names = []string{"bcelogits", "crossentropy"}
+
+// ByName returns the loss called name: "bcelogits" or "crossentropy".
+func ByName(name string) (Func, error) {
+	switch name {
+	case "bcelogits":
+		return BCELogits{}, nil
+	case "crossentropy":
+		return CrossEntropy{}, nil
+	}
+	return nil, fmt.Errorf("unknown loss %q (want one of %v)", name, Names)
+}
+
+// BCELogits is PyTorch's BCEWithLogitsLoss with mean reduction over the C
+// outputs: L = mean_c[softplus(z_c) − y_c z_c], ∂L/∂z_c = (σ(z_c) − y_c)/C.
+type BCELogits struct{}
+
+// Name returns "bcelogits".
+func (BCELogits) Name() string { return "bcelogits" }
+
+// Eval implements Func.
+func (BCELogits) Eval(z, y, dz []float64) float64 {
+	n := float64(len(z))
+	var sum float64
+	for c, zc := range z {
+		// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
+		m := math.Max(-zc, 0)
+		sum += (1-y[c])*zc + m + math.Log(math.Exp(-m)+math.Exp(-zc-m))
+		if dz != nil {
+			dz[c] = (sigmoid(zc) - y[c]) / n
+		}
+	}
+	return sum / n
+}
+
+// sigmoid is computed as torch does, 1/(1+exp(−x)), for bit-level agreement.
+func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// CrossEntropy is PyTorch's CrossEntropyLoss with a probability target:
+// L = −Σ_c y_c log softmax(z)_c, ∂L/∂z = softmax(z)·Σy − y.
+type CrossEntropy struct{}
+
+// Name returns "crossentropy".
+func (CrossEntropy) Name() string { return "crossentropy" }
+
+// Eval implements Func.
+func (CrossEntropy) Eval(z, y, dz []float64) float64 {
+	m := z[0]
+	for _, v := range z[1:] {
+		m = math.Max(m, v)
+	}
+	var s float64
+	for _, v := range z {
+		s += math.Exp(v - m)
+	}
+	ls := math.Log(s)
+	var l, ysum float64
+	for c, v := range z {
+		l -= y[c] * ((v - m) - ls) // log_softmax as torch computes it
+		ysum += y[c]
+	}
+	if dz != nil {
+		for c, v := range z {
+			dz[c] = math.Exp((v-m)-ls)*ysum - y[c]
+		}
+	}
+	return l
+}
+
+// Softmax writes softmax(z) into p (max-subtracted, as torch.softmax).
+func Softmax(z, p []float64) {
+	m := z[0]
+	for _, v := range z[1:] {
+		m = math.Max(m, v)
+	}
+	var s float64
+	for c, v := range z {
+		p[c] = math.Exp(v - m)
+		s += p[c]
+	}
+	for c := range p {
+		p[c] /= s
+	}
+}
+
+// ProbError returns 1 − softmax(z)[label], the probability of error the
+// learning curves average, using p as scratch for the softmax.
+func ProbError(z []float64, label int, p []float64) float64 {
+	Softmax(z, p)
+	return 1 - p[label]
+}

@@ -1,0 +1,148 @@
+// Package schedule holds the orders in which a run presents a task's items:
+// a fresh shuffle every block from the run's own generator, or a fixed
+// table of orders read from a CSV file (as the original's SHJ runs use).
+package schedule
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"strconv"
+
+	"github.com/fastslow/stream/seed"
+)
+
+// Schedule gives each run its sequence of block orders.
+type Schedule interface {
+	// Check reports whether the schedule covers runs × blocks of n items.
+	Check(runs, blocks, n int) error
+	// Run returns the orders of one run, block after block.
+	Run(src seed.Source, n int) Orders
+}
+
+// Orders writes the order of each block of one run, in block order.
+type Orders interface {
+	// Next writes block's order (a permutation of 0..n−1) into dst.
+	Next(block int, dst []int)
+}
+
+// Shuffled draws a fresh permutation of the items every block from a
+// generator seeded by (config seed, run index).
+type Shuffled struct{}
+
+// Check implements Schedule: a shuffle covers any size.
+func (Shuffled) Check(runs, blocks, n int) error { return nil }
+
+// Run implements Schedule.
+func (Shuffled) Run(src seed.Source, n int) Orders {
+	return &shuffler{rng: src.Rand("schedule")}
+}
+
+type shuffler struct{ rng *rand.Rand }
+
+func (s *shuffler) Next(block int, dst []int) {
+	for i := range dst {
+		dst[i] = i
+	}
+	s.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
+}
+
+// Table is a fixed order table: Orders[run][block] is a permutation.
+type Table struct {
+	Path   string
+	Orders [][][]int
+}
+
+// ReadTable reads a CSV with a header and rows run,block,i0,i1,…: the
+// presentation order of one block of one run. Every row must list the
+// same number of item indices, each a permutation of 0..n−1.
+func ReadTable(path string) (*Table, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("order table: %w", err)
+	}
+	defer f.Close()
+	return parseTable(path, f)
+}
+
+func parseTable(path string, r io.Reader) (*Table, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: empty file: want a header run,block,i0,i1,…", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(header) < 3 || header[0] != "run" || header[1] != "block" {
+		return nil, fmt.Errorf("%s: line 1: want a header run,block,i0,i1,…", path)
+	}
+	n := len(header) - 2
+	t := &Table{Path: path}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != n+2 {
+			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (run, block and %d item indices)", path, line, len(rec), n+2, n)
+		}
+		v := make([]int, len(rec))
+		for i, s := range rec {
+			v[i], err = strconv.Atoi(s)
+			if err != nil || v[i] < 0 {
+				return nil, fmt.Errorf("%s: line %d: column %q: %q is not a non-negative integer", path, line, header[i], s)
+			}
+		}
+		run, block, order := v[0], v[1], v[2:]
+		seen := make([]bool, n)
+		for _, k := range order {
+			if k >= n || seen[k] {
+				return nil, fmt.Errorf("%s: line %d: the indices are not a permutation of 0..%d", path, line, n-1)
+			}
+			seen[k] = true
+		}
+		for len(t.Orders) <= run {
+			t.Orders = append(t.Orders, nil)
+		}
+		for len(t.Orders[run]) <= block {
+			t.Orders[run] = append(t.Orders[run], nil)
+		}
+		if t.Orders[run][block] != nil {
+			return nil, fmt.Errorf("%s: line %d: run %d block %d listed twice", path, line, run, block)
+		}
+		t.Orders[run][block] = order
+	}
+	return t, nil
+}
+
+// Check implements Schedule: every run < runs and block < blocks must be
+// listed, with n items.
+func (t *Table) Check(runs, blocks, n int) error {
+	for r := 0; r < runs; r++ {
+		for b := 0; b < blocks; b++ {
+			if r >= len(t.Orders) || b >= len(t.Orders[r]) || t.Orders[r][b] == nil {
+				return fmt.Errorf("%s: no order for run %d block %d (need runs 0..%d and blocks 0..%d)", t.Path, r, b, runs-1, blocks-1)
+			}
+			if len(t.Orders[r][b]) != n {
+				return fmt.Errorf("%s: run %d block %d orders %d items, the task has %d", t.Path, r, b, len(t.Orders[r][b]), n)
+			}
+		}
+	}
+	return nil
+}
+
+// Run implements Schedule.
+func (t *Table) Run(src seed.Source, n int) Orders { return tableRun{t.Orders[src.Run]} }
+
+type tableRun struct{ blocks [][]int }
+
+func (r tableRun) Next(block int, dst []int) { copy(dst, r.blocks[block]) }

@@ -1,0 +1,112 @@
+package task
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// ReadCSV reads a stimuli file: a header naming the feature columns, then
+// a column "label" (the class index, 0, 1, …) and optionally a column
+// "signature" (an integer identity; the row index when absent). Every row
+// must have every column, every feature a finite number. Errors name the
+// file, the line and the column.
+func ReadCSV(path string) (*Task, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("stimuli: %w", err)
+	}
+	defer f.Close()
+	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	return parseCSV(name, path, f)
+}
+
+func parseCSV(name, path string, r io.Reader) (*Task, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1 // we check row lengths ourselves, for a clearer error
+	cr.TrimLeadingSpace = true
+	header, err := cr.Read()
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, fmt.Errorf("%s: empty file: want a header line (features…, label[, signature])", path)
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	labelCol, sigCol := -1, -1
+	for i, h := range header {
+		switch strings.TrimSpace(strings.ToLower(h)) {
+		case "label":
+			labelCol = i
+		case "signature":
+			sigCol = i
+		}
+	}
+	if labelCol < 1 {
+		return nil, fmt.Errorf("%s: line 1: header %q: want feature columns, then a column named label (and optionally signature)", path, strings.Join(header, ","))
+	}
+	for i := range header {
+		if i != labelCol && i != sigCol && i > labelCol {
+			return nil, fmt.Errorf("%s: line 1: column %q after label: only signature may follow label", path, header[i])
+		}
+	}
+	t := &Task{Name: name, Dims: labelCol, Classes: 2}
+	type row struct {
+		x          []float64
+		label, sig int
+	}
+	var rows []row
+	sigs := map[int]int{}
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := cr.FieldPos(0)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if len(rec) != len(header) {
+			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (%s)", path, line, len(rec), len(header), strings.Join(header, ","))
+		}
+		x := make([]float64, labelCol)
+		for j := 0; j < labelCol; j++ {
+			v, err := strconv.ParseFloat(strings.TrimSpace(rec[j]), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("%s: line %d: column %q: %q is not a finite number", path, line, header[j], rec[j])
+			}
+			x[j] = v
+		}
+		lab, err := strconv.Atoi(strings.TrimSpace(rec[labelCol]))
+		if err != nil || lab < 0 {
+			return nil, fmt.Errorf("%s: line %d: column label: %q is not a class index (0, 1, …)", path, line, rec[labelCol])
+		}
+		sig := len(rows)
+		if sigCol >= 0 {
+			sig, err = strconv.Atoi(strings.TrimSpace(rec[sigCol]))
+			if err != nil || sig < 0 {
+				return nil, fmt.Errorf("%s: line %d: column signature: %q is not a non-negative integer", path, line, rec[sigCol])
+			}
+			if prev, dup := sigs[sig]; dup {
+				return nil, fmt.Errorf("%s: line %d: signature %d already used on line %d", path, line, sig, prev)
+			}
+			sigs[sig] = line
+		}
+		if lab+1 > t.Classes {
+			t.Classes = lab + 1
+		}
+		rows = append(rows, row{x, lab, sig})
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: no stimuli after the header", path)
+	}
+	for _, r := range rows {
+		t.Items = append(t.Items, newItem(r.x, r.label, r.sig, t.Classes))
+	}
+	return t, nil
+}
