@@ -1,0 +1,301 @@
+// Package fit is the command line that every model's fit command and the
+// dual stream's main command share: it reads a config, runs every run of
+// every task on all cores and writes the results folder.
+package fit
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/schedule"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Model describes a model to the command line.
+type Model struct {
+	Name        string // e.g. "clustering"; names the model in messages and summary.json
+	Command     string // how it is run, e.g. "go run ./clustering/cmd/fit", for -help
+	About       string // one paragraph for -help: what the default run does
+	DefaultTask string // the task when neither -task nor the config's task key gives one
+	// Default returns the setup of the built-in default config.
+	Default func() (*Setup, error)
+	// Load returns the setup of the config file at path holding data.
+	Load func(path string, data []byte) (*Setup, error)
+}
+
+// Setup is a config made ready to run.
+type Setup struct {
+	Loop    config.Loop // blocks, runs, seed, loss and task
+	Config  any         // the parsed config, echoed in summary.json
+	Ignored []string    // keys the original ignores that the config has
+	// New returns a fresh model for run r of task t.
+	New func(t *task.Task, r int, src seed.Source) (stream.Stream, error)
+	// Evaluate returns model-specific analyses for summary.json (optional).
+	Evaluate func(res []run.Result) map[string]any
+	// Report prints model-specific lines after the table of areas (optional).
+	Report func(w io.Writer, res []run.Result)
+}
+
+// Options are the command-line settings of one fit run.
+type Options struct {
+	Config  string // config file; "" for the built-in default
+	Task    string
+	Order   string // order table CSV ({t} expands to the SHJ type or task name)
+	Init    string // initial state .npz ({t}: type or task name, {r}: run)
+	Runs    int    // 0: the config's
+	Blocks  int    // 0: the config's
+	Seed    int64  // −1: the config's
+	Out     string // "" : results/<config_version>
+	Workers int
+	Trace   bool
+	Quiet   bool
+}
+
+// Main runs the command with os.Args and exits.
+func Main(m Model) {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := Run(ctx, m, os.Args[1:], os.Stdout, os.Stderr)
+	cancel()
+	os.Exit(code)
+}
+
+// Run parses args, runs and writes the results; it returns the exit code:
+// 0 done, 1 failed (nothing written), 2 bad usage.
+func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet(m.Name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o Options
+	fs.StringVar(&o.Config, "config", "", "config `file` (TOML, the original's YAML keys); default: the built-in config")
+	fs.StringVar(&o.Task, "task", "", "task: "+task.Names+" (default: the config's task key, else "+m.DefaultTask+")")
+	fs.StringVar(&o.Order, "order", "", "trial order table `csv` (run,block,i0,i1,…); {t} expands to the SHJ type or task name (default: a fresh shuffle per block, seeded by random_seed and the run)")
+	fs.StringVar(&o.Init, "init", "", "initial state `npz` of every run (the original's state_dict names); {t} expands to the SHJ type or task name, {r} to the run, e.g. 'dir/type{t}_run{r}_init.npz'")
+	fs.IntVar(&o.Runs, "runs", 0, "runs per task (default: the config's num_runs)")
+	fs.IntVar(&o.Blocks, "blocks", 0, "blocks per run (default: the config's num_blocks)")
+	fs.Int64Var(&o.Seed, "seed", -1, "random seed (default: the config's random_seed)")
+	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
+	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
+	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
+	fs.BoolVar(&o.Quiet, "quiet", false, "no progress lines")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s [flags]\n\n%s\n\nFlags:\n", m.Command, m.About)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -help)\n", m.Name, fs.Arg(0))
+		return 2
+	}
+	if err := Fit(ctx, m, o, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
+		return 1
+	}
+	return 0
+}
+
+// Plan is a fit made ready to run: the setup with the options applied
+// and one job per task.
+type Plan struct {
+	Model   Model
+	Setup   *Setup
+	Options Options
+	Tasks   []*task.Task
+	Jobs    []run.Job
+	Out     string
+}
+
+// Prepare reads the config and every input the options name, so that bad
+// input is reported before anything runs.
+func Prepare(m Model, o Options) (*Plan, error) {
+	var (
+		s   *Setup
+		err error
+	)
+	if o.Config == "" {
+		s, err = m.Default()
+	} else {
+		var data []byte
+		data, err = os.ReadFile(o.Config)
+		if err != nil {
+			return nil, fmt.Errorf("config: %w", err)
+		}
+		s, err = m.Load(o.Config, data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	lp := &s.Loop
+	if o.Runs < 0 || o.Blocks < 0 || o.Workers < 0 {
+		return nil, fmt.Errorf("-runs, -blocks and -workers must not be negative")
+	}
+	if o.Runs > 0 {
+		lp.NumRuns = o.Runs
+	}
+	if o.Blocks > 0 {
+		lp.NumBlocks = o.Blocks
+	}
+	if o.Seed >= 0 {
+		lp.RandomSeed = o.Seed
+	}
+	if o.Task != "" {
+		lp.Task = o.Task
+	}
+	if lp.Task == "" {
+		lp.Task = m.DefaultTask
+	}
+	name := o.Config
+	if name == "" {
+		name = "built-in config"
+	}
+	if err := lp.Check(name); err != nil {
+		return nil, err
+	}
+	lf, err := loss.ByName(lp.LossFn)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := task.Parse(lp.Task)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Model: m, Setup: s, Options: o, Tasks: tasks, Out: o.Out}
+	if p.Out == "" {
+		v := lp.ConfigVersion
+		if v == "" {
+			v = m.Name
+		}
+		p.Out = "results/" + v
+	}
+	inits := &initCache{files: map[string]map[string]stream.Array{}}
+	for _, t := range tasks {
+		t := t
+		jb := run.Job{Name: t.Name, Task: t, Runs: lp.NumRuns, Blocks: lp.NumBlocks,
+			Seed: uint64(lp.RandomSeed), Loss: lf, Trace: o.Trace}
+		if o.Order != "" {
+			tab, err := schedule.ReadTable(expand(o.Order, t, -1))
+			if err != nil {
+				return nil, err
+			}
+			if err := tab.Check(lp.NumRuns, lp.NumBlocks, len(t.Items)); err != nil {
+				return nil, err
+			}
+			jb.Schedule = tab
+		}
+		initPath := o.Init
+		if initPath != "" {
+			for r := 0; r < lp.NumRuns; r++ {
+				path := expand(initPath, t, r)
+				if _, err := os.Stat(path); err != nil {
+					return nil, fmt.Errorf("-init: %w", err)
+				}
+				if !strings.Contains(initPath, "{r}") {
+					break
+				}
+			}
+		}
+		jb.New = func(r int, src seed.Source) (stream.Stream, error) {
+			s, err := s.New(t, r, src)
+			if err != nil {
+				return nil, err
+			}
+			if initPath != "" {
+				path := expand(initPath, t, r)
+				st, err := inits.get(path)
+				if err != nil {
+					return nil, err
+				}
+				if err := s.SetState(st); err != nil {
+					return nil, fmt.Errorf("-init %s: %w", path, err)
+				}
+			}
+			return s, nil
+		}
+		p.Jobs = append(p.Jobs, jb)
+	}
+	return p, nil
+}
+
+// Fit prepares, runs and writes a fit.
+func Fit(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) error {
+	p, err := Prepare(m, o)
+	if err != nil {
+		return err
+	}
+	if len(p.Setup.Ignored) > 0 {
+		fmt.Fprintf(stderr, "%s: ignoring keys the original ignores too: %s\n", m.Name, strings.Join(p.Setup.Ignored, ", "))
+	}
+	var prog *run.Progress
+	if !o.Quiet {
+		prog = run.NewProgress(stderr, m.Name)
+	}
+	res := run.Do(ctx, p.Jobs, run.Options{Workers: o.Workers, Progress: prog})
+	var errs []error
+	for _, r := range res {
+		if r.Err != nil {
+			errs = append(errs, r.Err)
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("nothing written: %w", errors.Join(errs...))
+	}
+	if err := Write(p, res); err != nil {
+		return err
+	}
+	PrintTable(stdout, res)
+	if p.Setup.Report != nil {
+		p.Setup.Report(stdout, res)
+	}
+	fmt.Fprintf(stdout, "results in %s\n", p.Out)
+	return nil
+}
+
+// expand replaces {t} by the SHJ type (or the task name) and {r} by run.
+func expand(path string, t *task.Task, r int) string {
+	name := t.Name
+	if t.SHJType > 0 {
+		name = strconv.Itoa(t.SHJType)
+	}
+	path = strings.ReplaceAll(path, "{t}", name)
+	if r >= 0 {
+		path = strings.ReplaceAll(path, "{r}", strconv.Itoa(r))
+	}
+	return path
+}
+
+type initCache struct {
+	mu    sync.Mutex
+	files map[string]map[string]stream.Array
+}
+
+func (c *initCache) get(path string) (map[string]stream.Array, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if st, ok := c.files[path]; ok {
+		return st, nil
+	}
+	st, err := npz.Read(path)
+	if err != nil {
+		return nil, fmt.Errorf("-init: %w", err)
+	}
+	c.files[path] = st
+	return st, nil
+}

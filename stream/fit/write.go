@@ -1,0 +1,241 @@
+package fit
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/human"
+	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/task"
+)
+
+// suffix names a task in file names: "_type4" for SHJ type IV, "" when the
+// fit has a single non-SHJ task, "_<name>" otherwise.
+func suffix(t *task.Task, n int) string {
+	switch {
+	case t.SHJType > 0:
+		return "_type" + strconv.Itoa(t.SHJType)
+	case n == 1:
+		return ""
+	}
+	return "_" + t.Name
+}
+
+// column names a curve in the CSV tables: the part (for a composite
+// stream), then the task ("type4" or its name) when there are several.
+func column(res *run.Result, part int, nTasks int) string {
+	var parts []string
+	if len(res.Parts) > 1 {
+		parts = append(parts, res.Parts[part])
+	}
+	if s := strings.TrimPrefix(suffix(res.Job.Task, nTasks), "_"); s != "" {
+		parts = append(parts, s)
+	}
+	if len(parts) == 0 {
+		return "value"
+	}
+	return strings.Join(parts, "_")
+}
+
+// Write writes the results folder of a finished fit atomically: curves as
+// .npy and CSV, summary.json, one .npz per run, lc.png and the traces.
+func Write(p *Plan, res []run.Result) error {
+	d, err := output.Begin(p.Out)
+	if err != nil {
+		return err
+	}
+	if err := write(d, p, res); err != nil {
+		d.Abort()
+		return err
+	}
+	return d.Commit()
+}
+
+func write(d *output.Dir, p *Plan, res []run.Result) error {
+	n := len(res)
+	var lcCols, lossCols []output.Column
+	var series []output.Series
+	tasks := make([]map[string]any, 0, n)
+	for i := range res {
+		r := &res[i]
+		t := r.Job.Task
+		sfx := suffix(t, n)
+		areas := map[string]float64{}
+		final := map[string]float64{}
+		for pi, part := range r.Parts {
+			ps := ""
+			if len(r.Parts) > 1 {
+				ps = "_" + part
+			}
+			if err := output.WriteNPY(d.Path("lc"+ps+sfx+".npy"), r.PError[pi]); err != nil {
+				return err
+			}
+			if err := output.WriteNPY(d.Path("loss"+ps+sfx+".npy"), r.Loss[pi]); err != nil {
+				return err
+			}
+			col := column(r, pi, n)
+			lcCols = append(lcCols, output.Column{Name: col, Values: r.PError[pi]})
+			lossCols = append(lossCols, output.Column{Name: col, Values: r.Loss[pi]})
+			areas[part] = curve.Area(r.PError[pi])
+			final[part] = r.PError[pi][len(r.PError[pi])-1]
+			label := t.Name
+			if len(r.Parts) > 1 {
+				label = part
+				if n > 1 {
+					label += " " + t.Name
+				}
+			}
+			series = append(series, output.Series{Name: label, X: blocks(len(r.PError[pi])), Y: r.PError[pi], Group: len(series)})
+		}
+		units := make([]float64, len(r.Runs))
+		recruits := make([]float64, len(r.Runs))
+		for k, rr := range r.Runs {
+			units[k] = float64(rr.Model.Active())
+			recruits[k] = float64(rr.Recruits)
+			name := "run" + strconv.Itoa(rr.Run) + ".npz"
+			if t.SHJType > 0 {
+				name = "type" + strconv.Itoa(t.SHJType) + "_" + name
+			} else if n > 1 {
+				name = t.Name + "_" + name
+			}
+			if err := npz.Write(d.Path(name), rr.Model.State()); err != nil {
+				return err
+			}
+		}
+		tasks = append(tasks, map[string]any{
+			"task":            t.Name,
+			"items":           len(t.Items),
+			"area":            areas,
+			"final_error":     final,
+			"recruited_units": curve.Summarise(units),
+			"recruit_trials":  curve.Summarise(recruits),
+		})
+		if r.Job.Trace {
+			if err := writeTrace(d.Path("trace_"+t.Name+".csv"), r); err != nil {
+				return err
+			}
+		}
+	}
+	if err := output.WriteBlocks(d.Path("lc.csv"), lcCols); err != nil {
+		return err
+	}
+	if err := output.WriteBlocks(d.Path("loss.csv"), lossCols); err != nil {
+		return err
+	}
+	if len(res[0].Parts) > 1 {
+		var all []output.Column
+		for _, c := range lcCols {
+			all = append(all, output.Column{Name: "lc_" + c.Name, Values: c.Values})
+		}
+		for _, c := range lossCols {
+			all = append(all, output.Column{Name: "loss_" + c.Name, Values: c.Values})
+		}
+		if err := output.WriteBlocks(d.Path("curves.csv"), all); err != nil {
+			return err
+		}
+	}
+	// Human curves beside SHJ ones: a human block is 16 trials, two of ours
+	// (8 items), so human block b (from 1) sits at our blocks 2b−1 and 2b.
+	for i := range res {
+		t := res[i].Job.Task
+		h := human.Nosofsky1994(t.SHJType)
+		if t.SHJType == 0 || h == nil {
+			continue
+		}
+		per := float64(human.BlockTrials) / float64(len(t.Items))
+		x := make([]float64, len(h))
+		for b := range h {
+			x[b] = per*float64(b+1) - (per-1)/2
+		}
+		series = append(series, output.Series{Name: "human " + t.Name + " (Nosofsky et al. 1994)",
+			X: x, Y: h, Dashed: true, Group: i})
+	}
+	lp := p.Setup.Loop
+	title := fmt.Sprintf("%s %s: %d runs", p.Model.Name, lp.ConfigVersion, lp.NumRuns)
+	if err := output.PlotCurves(d.Path("lc.png"), title, series); err != nil {
+		return err
+	}
+	sum := map[string]any{
+		"model":        p.Model.Name,
+		"config":       p.Setup.Config,
+		"ignored_keys": p.Setup.Ignored,
+		"task":         lp.Task,
+		"runs":         lp.NumRuns,
+		"blocks":       lp.NumBlocks,
+		"random_seed":  lp.RandomSeed,
+		"loss_fn":      lp.LossFn,
+		"order":        orDefault(p.Options.Order, "shuffled per block from (random_seed, run)"),
+		"init":         orDefault(p.Options.Init, "built-in initial state"),
+		"tasks":        tasks,
+	}
+	if p.Setup.Evaluate != nil {
+		sum["analyses"] = p.Setup.Evaluate(res)
+	}
+	return output.WriteJSON(d.Path("summary.json"), sum)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// blocks returns 1..n, the x axis of a curve.
+func blocks(n int) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = float64(i + 1)
+	}
+	return x
+}
+
+func writeTrace(path string, r *run.Result) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	io.WriteString(f, run.TraceHeader(r.Runs[0].Model, r.Job.Task.Classes)+"\n")
+	for _, rr := range r.Runs {
+		if _, err := f.Write(rr.Trace); err != nil {
+			f.Close()
+			return err
+		}
+	}
+	return f.Close()
+}
+
+// PrintTable prints the area under every curve, the final error and the
+// recruited units of every task.
+func PrintTable(w io.Writer, res []run.Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	head := "task\t"
+	for _, p := range res[0].Parts {
+		head += "area " + p + "\t"
+	}
+	head += "final error\tunits (mean)\t"
+	fmt.Fprintln(tw, head)
+	for i := range res {
+		r := &res[i]
+		line := r.Job.Task.Name + "\t"
+		for pi := range r.Parts {
+			line += strconv.FormatFloat(curve.Area(r.PError[pi]), 'f', 3, 64) + "\t"
+		}
+		tot := r.PError[r.Total()]
+		units := 0.0
+		for _, rr := range r.Runs {
+			units += float64(rr.Model.Active())
+		}
+		line += strconv.FormatFloat(tot[len(tot)-1], 'f', 4, 64) + "\t" +
+			strconv.FormatFloat(units/float64(len(r.Runs)), 'f', 2, 64) + "\t"
+		fmt.Fprintln(tw, line)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,372 @@
+// Package run holds the trial loop of the toolkit: runs × blocks × items of
+// a task, every run with a fresh model and its own generators, the runs of
+// many jobs spread over a pool of workers. Results are bit-identical
+// whatever the number of workers: a run depends only on its job and index,
+// and curves are averaged over runs in run order.
+package run
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/schedule"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Job is one config on one task: Runs fresh models trained for Blocks
+// blocks each.
+type Job struct {
+	Name     string // names the job in progress lines and errors (e.g. "shj4")
+	Task     *task.Task
+	Schedule schedule.Schedule // nil means schedule.Shuffled{}
+	Runs     int
+	Blocks   int
+	Seed     uint64 // the config's random_seed
+	Loss     loss.Func
+	// New returns a fresh model for run r; src seeds its generators.
+	New func(r int, src seed.Source) (stream.Stream, error)
+	// Trace records every trial as a CSV row (see TraceHeader).
+	Trace bool
+}
+
+// RunResult is one run of a job.
+type RunResult struct {
+	Run      int
+	PError   [][]float64 // [part][block]: mean probability of error over the block's trials
+	Loss     [][]float64 // [part][block]: mean loss over the block's trials
+	Recruits int         // trials on which the recruitment step ran
+	Model    stream.Stream
+	Trace    []byte // CSV rows without header, when Job.Trace
+}
+
+// Result is a finished job.
+type Result struct {
+	Job    *Job
+	Parts  []string    // the curves' names: {"total"}, or the parts then "total"
+	PError [][]float64 // [part][block], mean over runs
+	Loss   [][]float64 // [part][block], mean over runs
+	Runs   []RunResult
+	Err    error // the first error of any run (a *Diverged, say); the curves are then nil
+}
+
+// Total returns the index of the total curve in Parts.
+func (r *Result) Total() int { return len(r.Parts) - 1 }
+
+// Diverged reports a run whose logits or loss stopped being finite.
+type Diverged struct {
+	Job               string
+	Run, Block, Trial int
+	What              string
+}
+
+func (d *Diverged) Error() string {
+	return fmt.Sprintf("%s: run %d diverged at block %d trial %d: %s", d.Job, d.Run, d.Block, d.Trial, d.What)
+}
+
+// Options set how Do runs its jobs.
+type Options struct {
+	Workers  int       // parallel runs; 0 means all cores
+	Progress *Progress // nil: silent
+}
+
+// Do runs every run of every job on a pool of workers and returns one
+// Result per job, in order. A failing run (an error from New, or a
+// divergence) fails its job only; other jobs go on. A cancelled ctx stops
+// the runs at the next block and fails the unfinished jobs.
+func Do(ctx context.Context, jobs []Job, opt Options) []Result {
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	type item struct{ job, run int }
+	var items []item
+	results := make([]Result, len(jobs))
+	failed := make([]atomic.Bool, len(jobs))
+	errs := make([]error, len(jobs))
+	var errMu sync.Mutex
+	var totalTrials int64
+	for j := range jobs {
+		jb := &jobs[j]
+		results[j] = Result{Job: jb, Runs: make([]RunResult, jb.Runs)}
+		if err := check(jb); err != nil {
+			errs[j] = err
+			failed[j].Store(true)
+			continue
+		}
+		for r := 0; r < jb.Runs; r++ {
+			items = append(items, item{j, r})
+		}
+		totalTrials += int64(jb.Runs) * int64(jb.Blocks) * int64(len(jb.Task.Items))
+	}
+	if opt.Progress != nil {
+		opt.Progress.start(int64(len(items)), totalTrials)
+		defer opt.Progress.stop()
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				k := int(next.Add(1) - 1)
+				if k >= len(items) {
+					return
+				}
+				it := items[k]
+				jb := &jobs[it.job]
+				if failed[it.job].Load() {
+					opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
+					continue
+				}
+				rr, err := One(ctx, jb, it.run, &failed[it.job], opt.Progress)
+				if err != nil {
+					errMu.Lock()
+					if errs[it.job] == nil || betterErr(err, errs[it.job]) {
+						errs[it.job] = err
+					}
+					errMu.Unlock()
+					failed[it.job].Store(true)
+					continue
+				}
+				results[it.job].Runs[it.run] = rr
+			}
+		}()
+	}
+	wg.Wait()
+	for j := range results {
+		if errs[j] != nil {
+			results[j].Err = errs[j]
+			results[j].Runs = nil
+			continue
+		}
+		aggregate(&results[j])
+	}
+	return results
+}
+
+// betterErr prefers a real failure to the cancellation it caused in
+// sibling runs, and among divergences the lowest run.
+func betterErr(a, b error) bool {
+	if errors.Is(b, errStopped) {
+		return true
+	}
+	var da, db *Diverged
+	if errors.As(a, &da) && errors.As(b, &db) {
+		return da.Run < db.Run
+	}
+	return false
+}
+
+var errStopped = errors.New("stopped because another run of the job failed")
+
+func check(jb *Job) error {
+	switch {
+	case jb.Task == nil || len(jb.Task.Items) == 0:
+		return fmt.Errorf("%s: no task items", jb.Name)
+	case jb.Runs < 1 || jb.Blocks < 1:
+		return fmt.Errorf("%s: %d runs × %d blocks: want at least one of each", jb.Name, jb.Runs, jb.Blocks)
+	case jb.Loss == nil || jb.New == nil:
+		return fmt.Errorf("%s: job without a loss or a model", jb.Name)
+	}
+	if jb.Schedule != nil {
+		if err := jb.Schedule.Check(jb.Runs, jb.Blocks, len(jb.Task.Items)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// aggregate averages the runs' curves in run order.
+func aggregate(res *Result) {
+	first := res.Runs[0]
+	nParts := len(first.PError)
+	res.Parts = partNames(first.Model)
+	res.PError = make([][]float64, nParts)
+	res.Loss = make([][]float64, nParts)
+	n := float64(len(res.Runs))
+	for p := 0; p < nParts; p++ {
+		res.PError[p] = make([]float64, len(first.PError[p]))
+		res.Loss[p] = make([]float64, len(first.Loss[p]))
+		for _, rr := range res.Runs {
+			for b := range res.PError[p] {
+				res.PError[p][b] += rr.PError[p][b]
+				res.Loss[p][b] += rr.Loss[p][b]
+			}
+		}
+		for b := range res.PError[p] {
+			res.PError[p][b] /= n
+			res.Loss[p][b] /= n
+		}
+	}
+}
+
+func partNames(s stream.Stream) []string {
+	if c, ok := s.(stream.Composite); ok {
+		return append(append([]string(nil), c.PartNames()...), "total")
+	}
+	return []string{"total"}
+}
+
+// TraceHeader returns the CSV header of a trace of s on a task with the
+// given number of classes: for a single stream
+// run,block,trial,signature,label,proberror,loss,p0,p1,…,recruited,n_active;
+// for a composite, the probability of error and the loss of every part and
+// of the total (proberror_fast,proberror_slow,proberror_total,loss_fast,…).
+func TraceHeader(s stream.Stream, classes int) string {
+	h := "run,block,trial,signature,label"
+	parts := partNames(s)
+	if len(parts) == 1 {
+		h += ",proberror,loss"
+		for c := 0; c < classes; c++ {
+			h += ",p" + strconv.Itoa(c)
+		}
+	} else {
+		for _, p := range parts {
+			h += ",proberror_" + p
+		}
+		for _, p := range parts {
+			h += ",loss_" + p
+		}
+	}
+	return h + ",recruited,n_active"
+}
+
+// One trains a fresh model for run r of jb and returns its curves. It
+// stops early when stop is set (another run of the job failed) or ctx ends.
+func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress) (RunResult, error) {
+	src := seed.For(jb.Seed, r)
+	model, err := jb.New(r, src)
+	if err != nil {
+		return RunResult{}, fmt.Errorf("%s: run %d: %w", jb.Name, r, err)
+	}
+	sched := jb.Schedule
+	if sched == nil {
+		sched = schedule.Shuffled{}
+	}
+	items := jb.Task.Items
+	n := len(items)
+	orders := sched.Run(src, n)
+
+	comp, _ := model.(stream.Composite)
+	nParts := 1
+	if comp != nil {
+		nParts = len(comp.PartNames()) + 1
+	}
+	rr := RunResult{Run: r, Model: model}
+	rr.PError = make([][]float64, nParts)
+	rr.Loss = make([][]float64, nParts)
+	for p := range rr.PError {
+		rr.PError[p] = make([]float64, jb.Blocks)
+		rr.Loss[p] = make([]float64, jb.Blocks)
+	}
+	classes := jb.Task.Classes
+	order := make([]int, n)
+	dz := make([]float64, classes)
+	prob := make([]float64, classes)
+	pe := make([]float64, nParts)
+	ls := make([]float64, nParts)
+	var trace []byte
+	if jb.Trace {
+		trace = make([]byte, 0, jb.Blocks*n*96)
+	}
+	tr := stream.Trial{Run: r}
+	for b := 0; b < jb.Blocks; b++ {
+		if stop != nil && stop.Load() {
+			return RunResult{}, errStopped
+		}
+		if err := ctx.Err(); err != nil {
+			return RunResult{}, err
+		}
+		orders.Next(b, order)
+		for i, k := range order {
+			it := &items[k]
+			tr.Block, tr.Index, tr.Item = b, i, k
+			tr.Signature, tr.X, tr.Target, tr.Label = it.Signature, it.X, it.Target, it.Label
+			z := model.Forward(&tr)
+			if comp != nil {
+				for p, zp := range comp.PartLogits() {
+					pe[p] = loss.ProbError(zp, it.Label, prob)
+					ls[p] = jb.Loss.Eval(zp, it.Target, nil)
+				}
+			}
+			t := nParts - 1
+			pe[t] = loss.ProbError(z, it.Label, prob)
+			ls[t] = jb.Loss.Eval(z, it.Target, dz)
+			for p := 0; p < nParts; p++ {
+				if !finite(pe[p]) || !finite(ls[p]) {
+					return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i,
+						What: fmt.Sprintf("logits %v, loss %v", z, ls[t])}
+				}
+				rr.PError[p][b] += pe[p]
+				rr.Loss[p][b] += ls[p]
+			}
+			for _, v := range dz {
+				if !finite(v) {
+					return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i, What: fmt.Sprintf("loss gradient %v", dz)}
+				}
+			}
+			recruited := model.Recruited()
+			if recruited {
+				rr.Recruits++
+			}
+			if jb.Trace {
+				// prob holds the total's softmax (computed last).
+				trace = appendRow(trace, &tr, pe, ls, prob, comp == nil, recruited, model.Active())
+			}
+			model.Learn(&tr, dz)
+		}
+		for p := 0; p < nParts; p++ {
+			rr.PError[p][b] /= float64(n)
+			rr.Loss[p][b] /= float64(n)
+		}
+		prog.add(int64(n))
+	}
+	prog.runDone()
+	rr.Trace = trace
+	return rr, nil
+}
+
+func appendRow(buf []byte, t *stream.Trial, pe, ls, prob []float64, single, recruited bool, active int) []byte {
+	buf = strconv.AppendInt(buf, int64(t.Run), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(t.Block), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(t.Index), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(t.Signature), 10)
+	buf = append(buf, ',')
+	buf = strconv.AppendInt(buf, int64(t.Label), 10)
+	for _, v := range pe {
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+	}
+	for _, v := range ls {
+		buf = append(buf, ',')
+		buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+	}
+	if single {
+		for _, v := range prob {
+			buf = append(buf, ',')
+			buf = strconv.AppendFloat(buf, v, 'g', -1, 64)
+		}
+	}
+	rec := byte('0')
+	if recruited {
+		rec = '1'
+	}
+	buf = append(buf, ',', rec, ',')
+	buf = strconv.AppendInt(buf, int64(active), 10)
+	return append(buf, '\n')
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
