@@ -1,0 +1,84 @@
+package layers
+
+import "math"
+
+// MinDistance is the floor of a dimensional distance: the original clips
+// (x − W)^r at this value, which keeps the cluster activation below 1.
+const MinDistance = 1e-6
+
+// Distance computes the dimensional distances d_kj = max((x_j − W_kj)^r, 1e-6)
+// between a stimulus x (D values) and the centres W (K×D).
+//
+// The power is the plain power of the signed difference, as in the
+// original: with an odd r a negative difference is clipped to 1e-6, and a
+// fractional r gives NaN there.
+type Distance struct {
+	K, D int
+	R    float64
+
+	diff []float64 // x_j − W_kj
+	pow  []float64 // (x_j − W_kj)^r before the clip
+	out  []float64 // d_kj
+	rows []int
+}
+
+// NewDistance returns a distance layer for k centres of d dimensions.
+func NewDistance(k, d int, r float64) *Distance {
+	return &Distance{K: k, D: d, R: r,
+		diff: make([]float64, k*d), pow: make([]float64, k*d), out: make([]float64, k*d)}
+}
+
+// power returns v^r, with the exact products torch uses for r = 1, 2, 3.
+func power(v, r float64) float64 {
+	switch r {
+	case 1:
+		return v
+	case 2:
+		return v * v
+	case 3:
+		return v * v * v
+	}
+	return math.Pow(v, r)
+}
+
+// Forward returns d (K×D, owned by the layer) for the rows listed; the
+// other rows are 0.
+func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
+	D := l.D
+	for _, k := range l.rows { // clear what the last call wrote
+		clear(l.out[k*D : k*D+D])
+	}
+	l.rows = rows
+	for _, k := range rows {
+		wk := w[k*D : k*D+D]
+		diff := l.diff[k*D : k*D+D]
+		pow := l.pow[k*D : k*D+D]
+		out := l.out[k*D : k*D+D]
+		for j := range wk {
+			diff[j] = x[j] - wk[j]
+			pow[j] = power(diff[j], l.R)
+			out[j] = max(pow[j], MinDistance)
+			if math.IsNaN(pow[j]) {
+				out[j] = pow[j] // torch.clip propagates NaN
+			}
+		}
+	}
+	return l.out
+}
+
+// Backward writes ∂L/∂W into gw (K×D) from gd = ∂L/∂d; rows not computed
+// by the last Forward get 0. Where the clip bites (the power is below
+// 1e-6) no gradient passes, as torch.clip's gradient is zero there.
+func (l *Distance) Backward(gd, gw []float64) {
+	clear(gw)
+	D, r := l.D, l.R
+	for _, k := range l.rows {
+		for j := k * D; j < k*D+D; j++ {
+			if !(l.pow[j] >= MinDistance) {
+				continue
+			}
+			// torch: grad · (r · diff^(r−1)), then the minus of x − W.
+			gw[j] = -(gd[j] * (r * power(l.diff[j], r-1)))
+		}
+	}
+}
