@@ -1,0 +1,21 @@
+// Package dnn is the slow stream of the dual-stream concept learner: a
+// fully connected network of ReLU layers trained trial by trial with SGD
+// and momentum, after the thinking-fast-and-slow project of Luo & Love
+// (research code don-tpanic/thinking_fast_and_slow, module dnn_model; the
+// project has no paper of its own yet), learning the six problems of
+// Shepard, Hovland & Jenkins (1961, Psychological Monographs 75(13)) or
+// the project's two-category "new stimuli".
+//
+// The network maps input_size features through networks_depth hidden
+// layers of n_units ReLU units to output_size logits; hidden layers 2 and
+// beyond apply dropout before their ReLU. Weights start as PyTorch's
+// default (U(−1/√fan_in, 1/√fan_in) for weights and biases), drawn from
+// the run's own seeded generator so that runs are reproducible, or from a
+// checkpoint whose array names are the original's state_dict keys
+// (layers.{i}.weight shaped [out, in], layers.{i}.bias).
+//
+// The sub-packages hold the layers with their hand-written backward passes
+// (layers), the network as a stream.Stream (model), the config and the
+// wiring of the shared fit command (train), the comparison of learning
+// curves with stored ones (eval) and the fit command itself (cmd/fit).
+package dnn

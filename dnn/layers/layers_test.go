@@ -1,0 +1,198 @@
+package layers
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/dnn/internal/gradcheck"
+)
+
+// gradTol is the bound on the relative error of a hand-written gradient
+// against central differences that the developer guide sets.
+const gradTol = 1e-6
+
+func uniform(rng *rand.Rand, n int, lo, hi float64) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = lo + (hi-lo)*rng.Float64()
+	}
+	return v
+}
+
+// probe is a smooth non-linear scalar of a layer's output, f = Σ sin(c_o y_o),
+// so that every output gets a different, non-constant weight.
+func probe(c, y []float64) (f float64) {
+	for o, v := range y {
+		f += math.Sin(c[o] * v)
+	}
+	return f
+}
+
+func probeGrad(c, y, dy []float64) {
+	for o, v := range y {
+		dy[o] = c[o] * math.Cos(c[o]*v)
+	}
+}
+
+func TestLinearGradient(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		in, out int
+	}{
+		{"3to25", 3, 25},
+		{"25to25", 25, 25},
+		{"25to2", 25, 2},
+		{"1to1", 1, 1},
+		{"7to3", 7, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, uint64(tc.in*100+tc.out)))
+			w := uniform(rng, tc.in*tc.out, -1, 1)
+			b := uniform(rng, tc.out, -1, 1)
+			l := NewLinear(tc.in, tc.out, w, b, make([]float64, len(w)), make([]float64, len(b)))
+			x := uniform(rng, tc.in, -1, 1)
+			c := uniform(rng, tc.out, 0.5, 2)
+			y := make([]float64, tc.out)
+			f := func() float64 { l.Forward(x, y); return probe(c, y) }
+
+			f()
+			dy := make([]float64, tc.out)
+			probeGrad(c, y, dy)
+			dx := make([]float64, tc.in)
+			l.Backward(x, dy, dx)
+
+			for _, g := range []struct {
+				name  string
+				param []float64
+				grad  []float64
+			}{
+				{"weight", w, append([]float64(nil), l.DW...)},
+				{"bias", b, append([]float64(nil), l.DB...)},
+				{"input", x, dx},
+			} {
+				worst, at := gradcheck.Max(f, g.param, g.grad)
+				assert.LessOrEqualf(t, worst, gradTol, "%s: worst relative error at %d", g.name, at)
+			}
+		})
+	}
+}
+
+func TestLinearForwardValues(t *testing.T) {
+	// y = W x + b with W = [[1 2 3] [4 5 6]] stored [out, in].
+	l := NewLinear(3, 2, []float64{1, 2, 3, 4, 5, 6}, []float64{0.5, -1}, make([]float64, 6), make([]float64, 2))
+	y := make([]float64, 2)
+	l.Forward([]float64{1, 0, -1}, y)
+	assert.Equal(t, []float64{1 - 3 + 0.5, 4 - 6 - 1}, y)
+
+	dx := make([]float64, 3)
+	l.Backward([]float64{1, 0, -1}, []float64{1, 2}, dx)
+	assert.Equal(t, []float64{1, 0, -1, 2, 0, -2}, l.DW)
+	assert.Equal(t, []float64{1, 2}, l.DB)
+	assert.Equal(t, []float64{1 + 8, 2 + 10, 3 + 12}, dx)
+}
+
+func TestReLU(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		z, a       []float64
+		da, dzWant []float64
+	}{
+		{"mixed", []float64{-1, 0, 2}, []float64{0, 0, 2}, []float64{5, 6, 7}, []float64{0, 0, 7}},
+		{"all positive", []float64{1, 2}, []float64{1, 2}, []float64{-1, 3}, []float64{-1, 3}},
+		{"all negative", []float64{-1, -3}, []float64{0, 0}, []float64{-1, 3}, []float64{0, 0}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := make([]float64, len(tc.z))
+			ReLU(tc.z, a)
+			assert.Equal(t, tc.a, a)
+			dz := make([]float64, len(tc.z))
+			ReLUBackward(a, tc.da, dz)
+			assert.Equal(t, tc.dzWant, dz)
+		})
+	}
+}
+
+// TestReLUGradient checks the ReLU's backward pass with central
+// differences at inputs kept at least 0.01 away from the kink, where the
+// step of 6e-6 cannot cross it.
+func TestReLUGradient(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	n := 40
+	z := uniform(rng, n, -1, 1)
+	for i, v := range z {
+		if math.Abs(v) < 0.01 {
+			z[i] = 0.5
+		}
+	}
+	c := uniform(rng, n, 0.5, 2)
+	a := make([]float64, n)
+	f := func() float64 { ReLU(z, a); return probe(c, a) }
+	f()
+	da := make([]float64, n)
+	probeGrad(c, a, da)
+	dz := make([]float64, n)
+	ReLUBackward(a, da, dz)
+	worst, at := gradcheck.Max(f, z, dz)
+	assert.LessOrEqualf(t, worst, gradTol, "worst relative error at %d", at)
+}
+
+func TestDropout(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		p    float64
+	}{
+		{"none", 0},
+		{"quarter", 0.25},
+		{"half", 0.5},
+		{"all", 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			const n = 20000
+			d := NewDropout(tc.p, n)
+			rng := rand.New(rand.NewPCG(3, 3))
+			d.Draw(rng)
+			kept := 0
+			for _, m := range d.Mask {
+				switch {
+				case m == 0:
+				case tc.p < 1 && m == 1/(1-tc.p):
+					kept++
+				default:
+					t.Fatalf("mask value %v, want 0 or 1/(1-p)", m)
+				}
+			}
+			// The kept fraction is binomial: within 5 standard deviations of 1−p.
+			sd := math.Sqrt(tc.p * (1 - tc.p) / n)
+			assert.InDelta(t, 1-tc.p, float64(kept)/n, 5*sd+1e-12)
+
+			// With a fixed mask dropout is linear: check its backward pass.
+			m := 30
+			d = NewDropout(tc.p, m)
+			d.Draw(rng)
+			x := uniform(rng, m, -1, 1)
+			c := uniform(rng, m, 0.5, 2)
+			y := make([]float64, m)
+			f := func() float64 { d.Forward(x, y); return probe(c, y) }
+			f()
+			dy := make([]float64, m)
+			probeGrad(c, y, dy)
+			dx := make([]float64, m)
+			d.Backward(dy, dx)
+			worst, at := gradcheck.Max(f, x, dx)
+			assert.LessOrEqualf(t, worst, gradTol, "worst relative error at %d", at)
+		})
+	}
+}
+
+func TestDropoutZeroIsIdentity(t *testing.T) {
+	d := NewDropout(0, 4)
+	d.Draw(rand.New(rand.NewPCG(4, 4)))
+	x := []float64{-1, 0.5, 2, 3}
+	y := make([]float64, 4)
+	d.Forward(x, y)
+	require.Equal(t, x, y)
+}

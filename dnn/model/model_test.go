@@ -1,0 +1,335 @@
+package model
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/seed"
+
+	"github.com/fastslow/dnn/internal/gradcheck"
+)
+
+// gradTol is the developer guide's bound on the relative error of a
+// hand-written gradient against central differences.
+const gradTol = 1e-6
+
+func randomTrial(rng *rand.Rand, in, out int) *stream.Trial {
+	x := make([]float64, in)
+	for i := range x {
+		x[i] = 2*rng.Float64() - 1
+	}
+	y := make([]float64, out)
+	label := rng.IntN(out)
+	y[label] = 1
+	return &stream.Trial{X: x, Target: y, Label: label}
+}
+
+// TestNetworkGradient checks the whole network's backward pass (all
+// weights and biases, through ReLU and dropout with a fixed mask) against
+// central differences of the kernel's losses.
+func TestNetworkGradient(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+		lf   loss.Func
+	}{
+		{"config1", config1, loss.BCELogits{}},
+		{"config1 crossentropy", config1, loss.CrossEntropy{}},
+		{"config1 dropout", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.1, Dropout: 0.3}, loss.BCELogits{}},
+		{"depth0", Config{InputSize: 2, OutputSize: 2, Depth: 0, ActFunc: "relu"}, loss.BCELogits{}},
+		{"depth1", Config{InputSize: 2, OutputSize: 2, NUnits: 6, Depth: 1, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
+		{"depth5 dropout", Config{InputSize: 4, OutputSize: 3, NUnits: 9, Depth: 5, ActFunc: "relu", Dropout: 0.2}, loss.CrossEntropy{}},
+		{"wide", Config{InputSize: 2, OutputSize: 2, NUnits: 64, Depth: 2, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net, err := New(tc.cfg, seed.For(7, 3))
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(11, 12))
+			for trial := range 3 {
+				tr := randomTrial(rng, tc.cfg.InputSize, tc.cfg.OutputSize)
+				net.frozen = false
+				z := net.Forward(tr) // draws the masks of this trial
+				net.frozen = true
+				dz := make([]float64, len(z))
+				tc.lf.Eval(z, tr.Target, dz)
+				net.backward(dz)
+				grad := append([]float64(nil), net.grads...)
+
+				f := func() float64 { return tc.lf.Eval(net.Forward(tr), tr.Target, nil) }
+				worst, at := gradcheck.Max(f, net.params, grad)
+				t.Logf("trial %d: worst relative error %.2g (parameter %d of %d)", trial, worst, at, len(net.params))
+				assert.LessOrEqualf(t, worst, gradTol, "trial %d: worst relative error at parameter %d", trial, at)
+
+				if tc.cfg.Dropout > 0 && tc.cfg.Depth >= 2 {
+					dropped := 0
+					for _, m := range net.drop[1].Mask {
+						if m == 0 {
+							dropped++
+						}
+					}
+					assert.Positive(t, dropped, "a dropout mask of %d units with rate %v dropped nothing", len(net.drop[1].Mask), tc.cfg.Dropout)
+				}
+				// Move on, so that later trials check other weights.
+				net.frozen = false
+				net.Learn(tr, dz)
+			}
+		})
+	}
+}
+
+// TestDropoutPlacement checks where dropout acts: with rate 1 every
+// hidden layer from the second on is zeroed, so the logits are the output
+// layer's bias; the first hidden layer never drops (the original applies
+// dropout for layer index > 0 only).
+func TestDropoutPlacement(t *testing.T) {
+	cfg := config1
+	cfg.Dropout = 1
+	net, err := New(cfg, seed.For(1, 0))
+	require.NoError(t, err)
+	tr := &stream.Trial{X: []float64{1, 0, 1}, Target: []float64{1, 0}}
+	z := net.Forward(tr)
+	assert.Equal(t, net.layers[3].B, z)
+	nonzero := 0
+	for _, v := range net.act[0] {
+		if v != 0 {
+			nonzero++
+		}
+	}
+	assert.Positive(t, nonzero, "the first hidden layer must not drop")
+
+	// Depth 1: the only hidden layer is the first, so no dropout at all.
+	cfg = Config{InputSize: 3, OutputSize: 2, NUnits: 5, Depth: 1, ActFunc: "relu", Dropout: 1}
+	net, err = New(cfg, seed.For(1, 0))
+	require.NoError(t, err)
+	z = net.Forward(tr)
+	assert.NotEqual(t, net.layers[1].B, z)
+}
+
+func TestSGDMomentum(t *testing.T) {
+	// Two steps on a 1→1 linear network: p₁ = p₀ − lr g₀,
+	// p₂ = p₁ − lr (m g₀ + g₁), with g = dz·x for the weight.
+	cfg := Config{InputSize: 1, OutputSize: 1, Depth: 0, ActFunc: "relu", LR: 0.5, Momentum: 0.3}
+	net, err := New(cfg, seed.For(1, 0))
+	require.NoError(t, err)
+	require.NoError(t, net.SetState(map[string]stream.Array{
+		"layers.0.weight": {Name: "layers.0.weight", Shape: []int{1, 1}, Data: []float64{2}},
+		"layers.0.bias":   {Name: "layers.0.bias", Shape: []int{1}, Data: []float64{1}},
+	}))
+	tr := &stream.Trial{X: []float64{3}}
+	net.Forward(tr)
+	net.Learn(tr, []float64{0.25}) // g₀ = (0.75, 0.25)
+	assert.Equal(t, []float64{2 - 0.5*0.75, 1 - 0.5*0.25}, net.params)
+	net.Forward(tr)
+	net.Learn(tr, []float64{-1}) // g₁ = (−3, −1)
+	assert.InDeltaSlice(t, []float64{2 - 0.5*0.75 - 0.5*(0.3*0.75-3), 1 - 0.5*0.25 - 0.5*(0.3*0.25-1)}, net.params, 1e-15)
+}
+
+func TestInit(t *testing.T) {
+	a, err := New(config1, seed.For(999, 0))
+	require.NoError(t, err)
+	b, err := New(config1, seed.For(999, 0))
+	require.NoError(t, err)
+	c, err := New(config1, seed.For(999, 1))
+	require.NoError(t, err)
+	assert.Equal(t, a.params, b.params, "the same run must start from the same weights")
+	assert.NotEqual(t, a.params, c.params, "different runs must start from different weights")
+	assert.Len(t, a.params, 3*25+25+2*(25*25+25)+25*2+2)
+	assert.Nil(t, a.rng, "no dropout generator without dropout")
+
+	// PyTorch's default: U(−1/√fan_in, 1/√fan_in) for weights and biases;
+	// check the bound and that the draws fill it (a variance of bound²/3).
+	for i, l := range a.layers {
+		bound := 1 / math.Sqrt(float64(l.In))
+		var ss float64
+		vals := append(append([]float64(nil), l.W...), l.B...)
+		for _, v := range vals {
+			require.Less(t, math.Abs(v), bound, "layer %d", i)
+			ss += v * v
+		}
+		if len(vals) > 100 {
+			v := ss / float64(len(vals))
+			se := bound * bound * math.Sqrt(4.0/45/float64(len(vals))) // sd of x² for x ~ U(−b, b), over √n
+			assert.InDelta(t, bound*bound/3, v, 5*se, "layer %d variance", i)
+		}
+	}
+}
+
+// TestDropoutReproducible checks that with dropout two networks of the
+// same run follow the same trajectory, and another run a different one.
+func TestDropoutReproducible(t *testing.T) {
+	cfg := config1
+	cfg.Dropout = 0.4
+	cfg.LR = 0.5
+	trajectory := func(run int) []float64 {
+		net, err := New(cfg, seed.For(5, run))
+		require.NoError(t, err)
+		rng := rand.New(rand.NewPCG(1, 1))
+		var zs []float64
+		dz := make([]float64, 2)
+		for range 50 {
+			tr := randomTrial(rng, 3, 2)
+			z := net.Forward(tr)
+			zs = append(zs, z...)
+			loss.BCELogits{}.Eval(z, tr.Target, dz)
+			net.Learn(tr, dz)
+		}
+		return zs
+	}
+	assert.Equal(t, trajectory(0), trajectory(0))
+	assert.NotEqual(t, trajectory(0), trajectory(1))
+}
+
+func TestConfigValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		change func(*Config)
+		want   string
+	}{
+		{"ok", func(*Config) {}, ""},
+		{"input", func(c *Config) { c.InputSize = 0 }, "input_size = 0"},
+		{"output", func(c *Config) { c.OutputSize = -1 }, "output_size = -1"},
+		{"depth", func(c *Config) { c.Depth = -1 }, "networks_depth = -1"},
+		{"units", func(c *Config) { c.NUnits = 0 }, "n_units = 0"},
+		{"units unused at depth 0", func(c *Config) { c.NUnits, c.Depth = 0, 0 }, ""},
+		{"act", func(c *Config) { c.ActFunc = "tanh" }, `act_func = "tanh"`},
+		{"lr", func(c *Config) { c.LR = math.NaN() }, "lr_dnn = NaN"},
+		{"lr negative", func(c *Config) { c.LR = -1 }, "lr_dnn = -1"},
+		{"mom", func(c *Config) { c.Momentum = math.Inf(1) }, "mom = +Inf"},
+		{"dropout", func(c *Config) { c.Dropout = 1.5 }, "dropout = 1.5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := config1
+			tc.change(&c)
+			_, err := New(c, seed.For(1, 0))
+			if tc.want == "" {
+				assert.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	a, err := New(config1, seed.For(1, 0))
+	require.NoError(t, err)
+	b, err := New(config1, seed.For(1, 1))
+	require.NoError(t, err)
+	st := a.State()
+	require.Equal(t, a.Names(), names(st))
+	assert.Equal(t, []int{25, 3}, st[0].Shape, "weights are stored [out, in]")
+	assert.Equal(t, []int{25}, st[1].Shape)
+	assert.Equal(t, []int{2, 25}, st[6].Shape)
+
+	// Through an .npz file, as a checkpoint travels.
+	path := t.TempDir() + "/a.npz"
+	require.NoError(t, npz.Write(path, st))
+	read, err := npz.Read(path)
+	require.NoError(t, err)
+	require.NoError(t, b.SetState(read))
+	assert.Equal(t, a.params, b.params)
+
+	st[0].Data[0] = 42 // State returns a copy
+	assert.NotEqual(t, 42.0, a.params[0])
+}
+
+func names(st []stream.Array) []string {
+	var n []string
+	for _, a := range st {
+		n = append(n, a.Name)
+	}
+	return n
+}
+
+// TestSetStateErrors checks that a bad checkpoint is refused with an
+// error naming the array and the problem, and leaves the network as it was.
+func TestSetStateErrors(t *testing.T) {
+	good, err := npz.Read("../testdata/dnn_shj_type1_run0_init.npz")
+	require.NoError(t, err)
+	clone := func() map[string]stream.Array {
+		m := make(map[string]stream.Array, len(good))
+		for k, a := range good {
+			a.Data = append([]float64(nil), a.Data...)
+			a.Shape = append([]int(nil), a.Shape...)
+			m[k] = a
+		}
+		return m
+	}
+	for _, tc := range []struct {
+		name   string
+		cfg    Config
+		change func(map[string]stream.Array)
+		want   []string
+	}{
+		{"good", config1, func(map[string]stream.Array) {}, nil},
+		{"missing bias", config1, func(m map[string]stream.Array) { delete(m, "layers.2.bias") },
+			[]string{`missing array "layers.2.bias"`, "[25]"}},
+		{"missing layer", config1, func(m map[string]stream.Array) {
+			delete(m, "layers.3.weight")
+			delete(m, "layers.3.bias")
+		}, []string{`"layers.3.weight"`, `"layers.3.bias"`}},
+		{"NaN", config1, func(m map[string]stream.Array) { m["layers.1.weight"].Data[17] = math.NaN() },
+			[]string{`"layers.1.weight"`, "value 17 is NaN"}},
+		{"Inf", config1, func(m map[string]stream.Array) { m["layers.0.bias"].Data[0] = math.Inf(-1) },
+			[]string{`"layers.0.bias"`, "-Inf"}},
+		{"transposed weight", config1, func(m map[string]stream.Array) {
+			a := m["layers.0.weight"]
+			a.Shape = []int{3, 25}
+			m["layers.0.weight"] = a
+		}, []string{`"layers.0.weight" has shape [3 25], want [25 3]`}},
+		{"wider network", Config{InputSize: 3, OutputSize: 2, NUnits: 30, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
+			[]string{"[3 30 30 30 2] network", `"layers.0.weight" has shape [25 3], want [30 3]`}},
+		{"deeper network", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 4, ActFunc: "relu"}, func(map[string]stream.Array) {},
+			[]string{`"layers.4.weight"`, `"layers.3.weight" has shape [2 25], want [25 25]`}},
+		{"shallower network", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 2, ActFunc: "relu"}, func(map[string]stream.Array) {},
+			[]string{"unexpected arrays", "layers.3.weight"}},
+		{"2-D input", Config{InputSize: 2, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
+			[]string{`"layers.0.weight" has shape [25 3], want [25 2]`}},
+		{"dual-stream prefix", config1, func(m map[string]stream.Array) {
+			a := m["layers.0.bias"]
+			delete(m, "layers.0.bias")
+			a.Name = "SlowModel.layers.0.bias"
+			m[a.Name] = a
+		}, []string{"unexpected arrays [SlowModel.layers.0.bias]"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net, err := New(tc.cfg, seed.For(1, 0))
+			require.NoError(t, err)
+			before := append([]float64(nil), net.params...)
+			st := clone()
+			tc.change(st)
+			err = net.SetState(st)
+			if tc.want == nil {
+				require.NoError(t, err)
+				assert.Equal(t, good["layers.3.bias"].Data, net.layers[3].B)
+				return
+			}
+			require.Error(t, err)
+			for _, w := range tc.want {
+				assert.Contains(t, err.Error(), w)
+			}
+			assert.Equal(t, before, net.params, "a refused state must leave the network unchanged")
+		})
+	}
+}
+
+// TestStreamContract checks the parts of stream.Stream a network answers
+// trivially: it recruits nothing and has no active units.
+func TestStreamContract(t *testing.T) {
+	net, err := New(config1, seed.For(1, 0))
+	require.NoError(t, err)
+	net.Forward(&stream.Trial{X: []float64{0, 1, 0}})
+	assert.False(t, net.Recruited())
+	assert.Zero(t, net.Active())
+	assert.Equal(t, config1, net.Config())
+	assert.Equal(t, fmt.Sprint([]int{3, 25, 25, 25, 2}), fmt.Sprint(config1.Sizes()))
+}
