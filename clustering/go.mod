@@ -4,6 +4,9 @@ go 1.26.8
 
 require github.com/stretchr/testify v1.12.1
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/fastslow/stream v0.0.0
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+)
 
 replace github.com/fastslow/stream => ../stream

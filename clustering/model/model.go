@@ -1,0 +1,406 @@
+// Package model holds the clustering model (the original's ClusteringModel,
+// a SUSTAIN-like fast learner) as a stream.Stream: recruitment of the unit
+// named by the item's signature when the recruited units do not support the
+// correct answer, competition and soft winner-take-all between the
+// recruited units, and one SGD step on centres, attention and association
+// weights per trial.
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/fastslow/clustering/layers"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/sgd"
+)
+
+// The state_dict names of the original, used by State and SetState.
+const (
+	NameCentres   = "Distance.weight"                // [K,D]
+	NameAttention = "DimensionWiseAttnLayer.weight" // [1,D]
+	NameMask      = "MaskNonRecruit.weight"          // [1,K]
+	NameAssoc     = "ClsLayer.weight"                // [K,2]
+)
+
+// Classes is the number of classes the model answers: the original's
+// association layer has two outputs whatever the task.
+const Classes = 2
+
+// InitAttention is the initial value of every attention weight: the
+// original sets 1/3 whatever the number of dimensions (the first
+// prediction's constraint makes it uniform anyway).
+const InitAttention = 1.0 / 3
+
+// InitCentre is the initial value of every centre coordinate (a placeholder
+// that recruitment overwrites).
+const InitCentre = 0.5
+
+// Params are the model's hyper-parameters, named after the original's
+// config keys.
+type Params struct {
+	Clusters    int     // max_num_clusters K: unit k is the unit of the item with signature k
+	Dims        int     // in_features D
+	R           float64 // r: the power of the dimensional distances
+	Q           float64 // q: the activation uses the distance to the power q/r
+	Specificity float64 // specificity c
+
+	// The competition's temperature: Equivalent selects the original's
+	// "equivalent" temperature h/(β ln h) with Beta; otherwise the fixed
+	// temperature TempCompetition.
+	Equivalent      bool
+	Beta            float64 // beta β
+	TempCompetition float64 // temp_competition when it is a number
+	TempSoftWTA     float64 // temp_softwta T
+	Phi             float64 // Phi: the scale of the logits
+	Thr             float64 // thr: recruit when the total support is below it
+
+	// SumToOne applies the original's attention constraint ("sumtoone")
+	// before every prediction: a = max(a, 1e-6), a = a/Σa.
+	SumToOne bool
+
+	// Learning rates: lr_clustering times center_lr_multiplier,
+	// high_attn_lr_multiplier and asso_lr_multiplier.
+	LRCentres, LRAttention, LRAssoc float64
+}
+
+// Check reports parameters the model cannot run with.
+func (p *Params) Check() error {
+	pos := func(name string, v float64) error {
+		if !(v > 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %v: want a positive finite number", name, v)
+		}
+		return nil
+	}
+	nonneg := func(name string, v float64) error {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %v: want a finite number ≥ 0", name, v)
+		}
+		return nil
+	}
+	finite := func(name string, v float64) error {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%s = %v: want a finite number", name, v)
+		}
+		return nil
+	}
+	switch {
+	case p.Clusters < 1:
+		return fmt.Errorf("max_num_clusters = %d: want at least 1", p.Clusters)
+	case p.Dims < 1:
+		return fmt.Errorf("in_features = %d: want at least 1", p.Dims)
+	case p.R != math.Trunc(p.R):
+		// (x − W)^r of a negative difference is NaN for a fractional r.
+		return fmt.Errorf("r = %v: want a positive integer (the distance is the signed difference to the power r)", p.R)
+	}
+	return errors.Join(
+		pos("r", p.R), pos("q", p.Q), pos("specificity", p.Specificity),
+		cond(p.Equivalent, pos("beta", p.Beta)),
+		cond(!p.Equivalent, pos("temp_competition", p.TempCompetition)),
+		pos("temp_softwta", p.TempSoftWTA),
+		finite("Phi", p.Phi), finite("thr", p.Thr),
+		nonneg("lr_clustering × center_lr_multiplier", p.LRCentres),
+		nonneg("lr_clustering × high_attn_lr_multiplier", p.LRAttention),
+		nonneg("lr_clustering × asso_lr_multiplier", p.LRAssoc),
+	)
+}
+
+func cond(b bool, err error) error {
+	if b {
+		return err
+	}
+	return nil
+}
+
+// Model is one clustering model; it implements stream.Stream. Its buffers
+// are allocated by New, so trials allocate nothing.
+type Model struct {
+	p Params
+
+	// State, as the original's parameters.
+	w    []float64 // centres W, K×D
+	attn []float64 // attention a, D (stored un-normalised after a step)
+	mask []float64 // recruited mask m, K (0 or 1)
+	asso []float64 // association weights A, K×2
+
+	// Gradients of the SGD groups.
+	gw, gattn, gasso []float64
+	groups           []*sgd.Param
+
+	dist *layers.Distance
+	act  *layers.Activation
+	comp *layers.ClusterSoftmax
+	wta  *layers.ClusterSoftmax
+	cls  *layers.Association
+
+	active []int     // recruited units, increasing
+	h      []float64 // H·m
+	o      []float64 // the soft winner-take-all's output (owned by wta)
+	used   []float64 // the attention of the last prediction
+	z      []float64 // logits of the last prediction
+
+	// Backward scratch.
+	gz, go_, gg, gh, gd []float64
+
+	recruited bool
+	support   float64
+}
+
+// New returns a fresh model: centres 0.5, attention 1/3, nothing
+// recruited, association weights 0.
+func New(p Params) (*Model, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	K, D := p.Clusters, p.Dims
+	m := &Model{p: p,
+		w: make([]float64, K*D), attn: make([]float64, D), mask: make([]float64, K), asso: make([]float64, K*Classes),
+		gw: make([]float64, K*D), gattn: make([]float64, D), gasso: make([]float64, K*Classes),
+		dist:   layers.NewDistance(K, D, p.R),
+		act:    layers.NewActivation(K, D, p.Specificity, p.Q/p.R),
+		wta:    layers.NewSoftmax(K, p.TempSoftWTA),
+		cls:    layers.NewAssociation(K, Classes, p.Phi),
+		active: make([]int, 0, K),
+		h:      make([]float64, K), used: make([]float64, D), z: make([]float64, Classes),
+		gz: make([]float64, Classes), go_: make([]float64, K), gg: make([]float64, K), gh: make([]float64, K),
+		gd:      make([]float64, K*D),
+		support: math.NaN(),
+	}
+	if p.Equivalent {
+		m.comp = layers.NewCompetition(K, p.Beta)
+	} else {
+		m.comp = layers.NewSoftmax(K, p.TempCompetition)
+	}
+	for i := range m.w {
+		m.w[i] = InitCentre
+	}
+	for j := range m.attn {
+		m.attn[j] = InitAttention
+	}
+	m.groups = []*sgd.Param{
+		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
+		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
+		sgd.NewParam(NameAssoc, m.asso, m.gasso, p.LRAssoc, 0),
+	}
+	return m, nil
+}
+
+// Params returns the model's hyper-parameters.
+func (m *Model) Params() Params { return m.p }
+
+// constrain applies the attention constraint to the stored attention, as
+// the original does to the parameter's data before each prediction.
+func (m *Model) constrain() {
+	if !m.p.SumToOne {
+		return
+	}
+	var s float64
+	for j, v := range m.attn {
+		v = max(v, layers.MinDistance) // the same 1e-6 floor
+		m.attn[j] = v
+		s += v
+	}
+	for j := range m.attn {
+		m.attn[j] /= s
+	}
+}
+
+// predict computes the logits of x with the current state, caching what
+// the backward pass needs. It does not apply the constraint.
+func (m *Model) predict(x []float64) {
+	d := m.dist.Forward(x, m.w, m.active)
+	H := m.act.Forward(d, m.attn, m.active)
+	for _, k := range m.active {
+		m.h[k] = H[k] * m.mask[k]
+	}
+	g := m.comp.Forward(m.h)
+	m.o = m.wta.Forward(g)
+	copy(m.z, m.cls.Forward(m.o, m.asso, m.active))
+	copy(m.used, m.attn)
+}
+
+// totalSupport returns the support of the recruited units for class label:
+// Σ_k sup_k·o_k / Σ_k o_k over the units of the last prediction, with
+// sup_k = (A_k,label − A_k,other)/(|A_k,label| + |A_k,other| + 1e-6).
+func (m *Model) totalSupport(label int) float64 {
+	out := m.o
+	var total float64
+	for _, k := range m.comp.NonZero() {
+		wc, wi := m.asso[k*Classes+label], m.asso[k*Classes+1-label]
+		sup := (wc - wi) / (math.Abs(wc) + math.Abs(wi) + 1e-6)
+		total += sup * out[k]
+	}
+	var s float64
+	for _, k := range m.active {
+		s += out[k]
+	}
+	return total / s
+}
+
+// recruit centres the unit of signature sig on x and marks it recruited.
+func (m *Model) recruit(x []float64, sig int) {
+	D := m.p.Dims
+	copy(m.w[sig*D:sig*D+D], x)
+	if m.mask[sig] == 0 {
+		m.mask[sig] = 1
+		m.setActive()
+	}
+	m.recruited = true
+}
+
+// setActive rebuilds the list of recruited units from the mask.
+func (m *Model) setActive() {
+	m.active = m.active[:0]
+	for k, v := range m.mask {
+		m.h[k] = 0
+		if v != 0 {
+			m.active = append(m.active, k)
+		}
+	}
+}
+
+// Forward implements stream.Stream: on the first trial of a run it
+// recruits the item's unit; on any other trial it predicts, evaluates the
+// support of the recruited units for the correct class and recruits the
+// item's unit when the support is below thr (a NaN support does not
+// recruit). It then predicts again; those logits are the trial's output.
+// Each prediction first applies the attention constraint to the stored
+// attention, so a trial that checks support applies it twice.
+func (m *Model) Forward(t *stream.Trial) []float64 {
+	if t.Signature < 0 || t.Signature >= m.p.Clusters {
+		// The trial loop checks signatures when the model is made (see
+		// CheckTask); a direct caller gets the original's index error.
+		panic(fmt.Sprintf("clustering: signature %d outside the %d units", t.Signature, m.p.Clusters))
+	}
+	m.recruited = false
+	m.support = math.NaN()
+	if t.First() {
+		m.recruit(t.X, t.Signature)
+	} else {
+		m.constrain()
+		m.predict(t.X)
+		m.support = m.totalSupport(t.Label)
+		if m.support < m.p.Thr {
+			m.recruit(t.X, t.Signature)
+		}
+	}
+	m.constrain()
+	if m.recruited || !sameBits(m.used, m.attn) {
+		m.predict(t.X)
+	} // else: nothing changed since the first prediction, whose cache stands.
+	return m.z
+}
+
+func sameBits(a, b []float64) bool {
+	for i := range a {
+		if math.Float64bits(a[i]) != math.Float64bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// Learn implements stream.Stream: one SGD step on the centres, the
+// attention and the association weights from dz = ∂L/∂z, through every
+// step of the last prediction.
+func (m *Model) Learn(t *stream.Trial, dz []float64) {
+	m.backward(dz)
+	for _, g := range m.groups {
+		g.Step()
+	}
+}
+
+// backward writes the gradients of the last prediction's loss into gw,
+// gattn and gasso from dz = ∂L/∂z.
+func (m *Model) backward(dz []float64) {
+	copy(m.gz, dz)
+	m.cls.Backward(m.gz, m.go_, m.gasso)
+	m.wta.Backward(m.go_, m.gg)
+	m.comp.Backward(m.gg, m.gh)
+	for k := range m.gh {
+		m.gh[k] *= m.mask[k]
+	}
+	m.act.Backward(m.gh, m.gd, m.gattn)
+	m.dist.Backward(m.gd, m.gw)
+}
+
+// Recruited implements stream.Stream: whether the last trial ran the
+// recruitment step (also when it only re-centred a recruited unit).
+func (m *Model) Recruited() bool { return m.recruited }
+
+// Active implements stream.Stream: the number of recruited units.
+func (m *Model) Active() int { return len(m.active) }
+
+// Support returns the total support of the last trial (NaN on the first
+// trial of a run, which recruits without evaluating it).
+func (m *Model) Support() float64 { return m.support }
+
+// Attention returns the stored attention (owned by the model): after a
+// Learn it is the post-step, un-normalised value the original saves.
+func (m *Model) Attention() []float64 { return m.attn }
+
+// NormalisedAttention writes into dst the attention the next prediction
+// will use (the constraint applied once to the stored value).
+func (m *Model) NormalisedAttention(dst []float64) {
+	copy(dst, m.attn)
+	if !m.p.SumToOne {
+		return
+	}
+	var s float64
+	for j, v := range dst {
+		dst[j] = max(v, layers.MinDistance)
+		s += dst[j]
+	}
+	for j := range dst {
+		dst[j] /= s
+	}
+}
+
+// State implements stream.Stream, with the original's state_dict names
+// and shapes.
+func (m *Model) State() []stream.Array {
+	K, D := m.p.Clusters, m.p.Dims
+	return []stream.Array{
+		stream.NewArray(NameCentres, m.w, K, D),
+		stream.NewArray(NameAttention, m.attn, 1, D),
+		stream.NewArray(NameMask, m.mask, 1, K),
+		stream.NewArray(NameAssoc, m.asso, K, Classes),
+	}
+}
+
+// SetState implements stream.Stream: it loads the four arrays of State
+// (all required, no others), checking shapes, finiteness and that the mask
+// holds only 0 and 1.
+func (m *Model) SetState(st map[string]stream.Array) error {
+	K, D := m.p.Clusters, m.p.Dims
+	if err := stream.Unknown(st, NameCentres, NameAttention, NameMask, NameAssoc); err != nil {
+		return err
+	}
+	w := make([]float64, K*D)
+	a := make([]float64, D)
+	mk := make([]float64, K)
+	as := make([]float64, K*Classes)
+	if err := errors.Join(
+		stream.Take(st, NameCentres, w, K, D),
+		stream.Take(st, NameAttention, a, 1, D),
+		stream.Take(st, NameMask, mk, 1, K),
+		stream.Take(st, NameAssoc, as, K, Classes),
+	); err != nil {
+		return err
+	}
+	for k, v := range mk {
+		if v != 0 && v != 1 {
+			return fmt.Errorf("array %q: value %d is %v, want 0 or 1 (recruited or not)", NameMask, k, v)
+		}
+	}
+	copy(m.w, w)
+	copy(m.attn, a)
+	copy(m.mask, mk)
+	copy(m.asso, as)
+	m.setActive()
+	for _, g := range m.groups {
+		g.Reset()
+	}
+	return nil
+}
