@@ -1,6 +1,7 @@
 package fit
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -8,6 +9,9 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/npz"
@@ -86,6 +90,9 @@ func write(d *output.Dir, p *Plan, res []run.Result) error {
 			areas[part] = curve.Area(r.PError[pi])
 			final[part] = r.PError[pi][len(r.PError[pi])-1]
 			label := t.Name
+			if t.SHJType > 0 {
+				label = "type " + strconv.Itoa(t.SHJType)
+			}
 			if len(r.Parts) > 1 {
 				label = part
 				if n > 1 {
@@ -154,7 +161,7 @@ func write(d *output.Dir, p *Plan, res []run.Result) error {
 		for b := range h {
 			x[b] = per*float64(b+1) - (per-1)/2
 		}
-		series = append(series, output.Series{Name: "human " + t.Name + " (Nosofsky et al. 1994)",
+		series = append(series, output.Series{Name: "type " + strconv.Itoa(t.SHJType) + ", Nosofsky et al. 1994",
 			X: x, Y: h, Dashed: true, Group: i})
 	}
 	lp := p.Setup.Loop
@@ -164,7 +171,7 @@ func write(d *output.Dir, p *Plan, res []run.Result) error {
 	}
 	sum := map[string]any{
 		"model":        p.Model.Name,
-		"config":       p.Setup.Config,
+		"config":       configMap(p.Setup.Config, lp),
 		"ignored_keys": p.Setup.Ignored,
 		"task":         lp.Task,
 		"runs":         lp.NumRuns,
@@ -238,4 +245,23 @@ func PrintTable(w io.Writer, res []run.Result) {
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+}
+
+// configMap returns the config under its TOML keys (the original's YAML
+// keys), with the loop keys the command line overrode set to what ran.
+func configMap(cfg any, lp config.Loop) map[string]any {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+		return map[string]any{"error": err.Error()}
+	}
+	m := map[string]any{}
+	if _, err := toml.Decode(buf.String(), &m); err != nil {
+		return map[string]any{"error": err.Error()}
+	}
+	for k, v := range map[string]any{"num_runs": lp.NumRuns, "num_blocks": lp.NumBlocks, "random_seed": lp.RandomSeed, "task": lp.Task} {
+		if _, ok := m[k]; ok {
+			m[k] = v
+		}
+	}
+	return m
 }

@@ -69,7 +69,11 @@ func PlotCurves(path, title string, series []Series) error {
 			p.Legend.Add(s.Name, l)
 		}
 	}
+	// Leave room above the curves for the legend.
+	p.Y.Max *= 1.45
 	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = vg.Points(8)
+	p.Legend.ThumbnailWidth = vg.Points(20)
 	if err := p.Save(8*vg.Inch, 5*vg.Inch, path); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}

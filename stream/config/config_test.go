@@ -1,0 +1,79 @@
+package config
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type model struct {
+	Loop
+	R    float64 `toml:"r"`
+	Fast struct {
+		LR float64 `toml:"lr_nn"`
+	} `toml:"fast_config"`
+}
+
+func TestDecode(t *testing.T) {
+	var m model
+	present, err := Decode("c.toml", []byte("num_runs = 3\nloss_fn = 'bcelogits'\nr = 2\nnoise = 'None'\n[fast_config]\nlr_nn = 0.1\nlesion = 0\n"),
+		&m, "noise", "fast_config.lesion")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"fast_config.lesion", "noise"}, present)
+	assert.Equal(t, 3, m.NumRuns)
+	assert.Equal(t, 2.0, m.R)
+	assert.Equal(t, 0.1, m.Fast.LR)
+}
+
+func TestDecodeErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"rr = 1\n", `c.toml: unknown key "rr"`},
+		{"[fast_config]\nlr = 1\n", `c.toml: unknown key "fast_config.lr"`},
+		{"r = 'two'\n", `c.toml: toml: line 1 (last key "r"): incompatible types`},
+		{"r = \n", "c.toml: line 1: expected value"},
+		{"num_runs = 1.5\n", `(last key "num_runs")`},
+	} {
+		var m model
+		_, err := Decode("c.toml", []byte(tc.body), &m)
+		assert.ErrorContains(t, err, tc.want, tc.body)
+	}
+	_, err := Read(filepath.Join(t.TempDir(), "none.toml"), &model{})
+	assert.ErrorContains(t, err, "none.toml")
+}
+
+func TestLoopCheck(t *testing.T) {
+	ok := Loop{NumBlocks: 1, NumRuns: 1, LossFn: "bcelogits", Optim: "sgd"}
+	assert.NoError(t, ok.Check("c.toml"))
+	for _, tc := range []struct {
+		mod  func(*Loop)
+		want string
+	}{
+		{func(l *Loop) { l.NumBlocks = 0 }, "num_blocks = 0"},
+		{func(l *Loop) { l.NumRuns = -1 }, "num_runs = -1"},
+		{func(l *Loop) { l.Optim = "adam" }, `optim = "adam"`},
+		{func(l *Loop) { l.LossFn = "mse" }, `loss_fn = "mse"`},
+		{func(l *Loop) { l.RandomSeed = -2 }, "random_seed = -2"},
+	} {
+		l := ok
+		tc.mod(&l)
+		assert.ErrorContains(t, l.Check("c.toml"), "c.toml: "+tc.want)
+	}
+}
+
+// FuzzDecode: strict decoding never panics and errors name the file.
+func FuzzDecode(f *testing.F) {
+	f.Add("num_runs = 3\nr = 2\n[fast_config]\nlr_nn = 0.1\n")
+	f.Add("r = 'x'\n")
+	f.Add("[[fast_config]]\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		var m model
+		_, err := Decode("fuzz.toml", []byte(body), &m, "noise")
+		if err != nil && !containsFile(err.Error()) {
+			t.Fatalf("error does not name the file: %v", err)
+		}
+	})
+}
+
+func containsFile(s string) bool { return len(s) >= 9 && s[:9] == "fuzz.toml" }

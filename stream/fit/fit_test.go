@@ -1,0 +1,205 @@
+package fit_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/internal/toy"
+	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+type toyConfig struct {
+	config.Loop
+	LR    float64 `toml:"lr"`
+	Noise string  `toml:"noise"`
+}
+
+func toyModel() fit.Model {
+	setup := func(c toyConfig, ignored []string) *fit.Setup {
+		return &fit.Setup{Loop: c.Loop, Config: c, Ignored: ignored,
+			New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+				return toy.New(t.Dims, t.Classes, c.LR, src), nil
+			},
+			Evaluate: func(res []run.Result) map[string]any { return map[string]any{"tasks": len(res)} },
+		}
+	}
+	def := toyConfig{Loop: config.Loop{ConfigVersion: "toy1", NumBlocks: 4, NumRuns: 3, RandomSeed: 9, LossFn: "crossentropy", Optim: "sgd"}, LR: 0.2}
+	return fit.Model{Name: "toy", Command: "toy", DefaultTask: "shj",
+		Default: func() (*fit.Setup, error) { return setup(def, nil), nil },
+		Load: func(path string, data []byte) (*fit.Setup, error) {
+			c := def
+			ign, err := config.Decode(path, data, &c)
+			if err != nil {
+				return nil, err
+			}
+			if err := c.Check(path); err != nil {
+				return nil, err
+			}
+			return setup(c, ign), nil
+		}}
+}
+
+func runCmd(t *testing.T, args ...string) (int, string, string) {
+	var out, errb bytes.Buffer
+	code := fit.Run(context.Background(), toyModel(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestDefaultRunWritesResults(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	code, out, stderr := runCmd(t, "-out", dir, "-trace", "-workers", "2")
+	require.Equal(t, 0, code, stderr)
+	assert.Contains(t, out, "shj6")
+	for typ := 1; typ <= 6; typ++ {
+		s := string(rune('0' + typ))
+		for _, f := range []string{"lc_type" + s + ".npy", "loss_type" + s + ".npy", "type" + s + "_run2.npz", "trace_shj" + s + ".csv"} {
+			assert.FileExists(t, filepath.Join(dir, f))
+		}
+	}
+	for _, f := range []string{"lc.csv", "loss.csv", "summary.json", "lc.png"} {
+		assert.FileExists(t, filepath.Join(dir, f))
+	}
+	lc, err := os.ReadFile(filepath.Join(dir, "lc.csv"))
+	require.NoError(t, err)
+	assert.True(t, strings.HasPrefix(string(lc), "block,type1,type2,type3,type4,type5,type6\n"))
+	tr, err := os.ReadFile(filepath.Join(dir, "trace_shj4.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(tr)), "\n")
+	assert.Equal(t, "run,block,trial,signature,label,proberror,loss,p0,p1,recruited,n_active", lines[0])
+	assert.Len(t, lines, 1+3*4*8)
+	var sum map[string]any
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &sum))
+	assert.Equal(t, "toy", sum["model"])
+	assert.Equal(t, map[string]any{"tasks": 6.0}, sum["analyses"])
+	st, err := npz.Read(filepath.Join(dir, "type1_run0.npz"))
+	require.NoError(t, err)
+	assert.Contains(t, st, "W.weight")
+}
+
+func TestWorkersGiveSameFiles(t *testing.T) {
+	var first map[string][]byte
+	for _, w := range []string{"1", "3"} {
+		dir := filepath.Join(t.TempDir(), "res")
+		code, _, stderr := runCmd(t, "-out", dir, "-trace", "-workers", w, "-quiet")
+		require.Equal(t, 0, code, stderr)
+		files := map[string][]byte{}
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			if e.Name() == "lc.png" {
+				continue
+			}
+			files[e.Name()], _ = os.ReadFile(filepath.Join(dir, e.Name()))
+		}
+		if first == nil {
+			first = files
+			continue
+		}
+		assert.Equal(t, first, files)
+	}
+}
+
+func TestInitAndOrder(t *testing.T) {
+	tmp := t.TempDir()
+	// Per-run init files: run r starts from W = r.
+	for r := 0; r < 2; r++ {
+		w := make([]float64, 6)
+		for i := range w {
+			w[i] = float64(r)
+		}
+		require.NoError(t, npz.Write(filepath.Join(tmp, "type2_run"+string(rune('0'+r))+"_init.npz"),
+			[]stream.Array{{Name: "W.weight", Shape: []int{2, 3}, Data: w}}))
+	}
+	order := "run,block,i0,i1,i2,i3,i4,i5,i6,i7\n0,0,7,6,5,4,3,2,1,0\n1,0,0,1,2,3,4,5,6,7\n"
+	require.NoError(t, os.WriteFile(filepath.Join(tmp, "order.csv"), []byte(order), 0o644))
+	dir := filepath.Join(tmp, "res")
+	code, _, stderr := runCmd(t, "-out", dir, "-task", "shj2", "-runs", "2", "-blocks", "1", "-quiet", "-trace",
+		"-init", filepath.Join(tmp, "type{t}_run{r}_init.npz"), "-order", filepath.Join(tmp, "order.csv"))
+	require.Equal(t, 0, code, stderr)
+	tr, _ := os.ReadFile(filepath.Join(dir, "trace_shj2.csv"))
+	lines := strings.Split(string(tr), "\n")
+	assert.True(t, strings.HasPrefix(lines[1], "0,0,0,7,0,"), lines[1]) // run 0 starts with item 7
+	assert.True(t, strings.HasPrefix(lines[1], "0,0,0,7,0,0.5,"), "W = 0 gives p = 0.5: %s", lines[1])
+	assert.True(t, strings.HasPrefix(lines[9], "1,0,0,0,0,"), lines[9])
+}
+
+func TestBadInputWritesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(tmp, name)
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		return p
+	}
+	badInit := filepath.Join(tmp, "bad.npz")
+	require.NoError(t, npz.Write(badInit, []stream.Array{{Name: "W.weight", Shape: []int{3, 3}, Data: make([]float64, 9)}}))
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"-config", write("unknown.toml", "num_runs = 2\nlearning_rate = 1\n")}, 1, `unknown.toml: unknown key "learning_rate"`},
+		{[]string{"-config", write("type.toml", "num_runs = 'two'\n")}, 1, `type.toml: toml: line 1 (last key "num_runs")`},
+		{[]string{"-config", filepath.Join(tmp, "none.toml")}, 1, "none.toml: no such file"},
+		{[]string{"-task", write("ragged.csv", "a,b,label\n1,2,0\n1,1\n")}, 1, "ragged.csv: line 3: 2 fields, want 3"},
+		{[]string{"-task", write("nan.csv", "a,b,label\n1,zz,0\n")}, 1, `nan.csv: line 2: column "b": "zz" is not a finite number`},
+		{[]string{"-order", write("short.csv", "run,block,i0,i1,i2,i3,i4,i5,i6,i7\n0,0,0,1,2,3,4,5,6,7\n")}, 1, "short.csv: no order for run 0 block 1"},
+		{[]string{"-init", badInit}, 1, `bad.npz: toy: array "W.weight" has shape [3 3], want [2 3]`},
+		{[]string{"-init", filepath.Join(tmp, "run{r}.npz")}, 1, "run0.npz: no such file"},
+		{[]string{"-task", "shj9"}, 1, `task "shj9"`},
+		{[]string{"-runs", "-1"}, 1, "must not be negative"},
+		{[]string{"-bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"extra"}, 2, `unexpected argument "extra"`},
+	} {
+		dir := filepath.Join(tmp, "out")
+		code, _, stderr := runCmd(t, append(tc.args, "-out", dir, "-quiet")...)
+		assert.Equal(t, tc.code, code, "%v: %s", tc.args, stderr)
+		assert.Contains(t, stderr, tc.want, tc.args)
+		assert.NoDirExists(t, dir, "%v wrote results", tc.args)
+		ents, _ := os.ReadDir(tmp)
+		for _, e := range ents {
+			assert.False(t, strings.HasPrefix(e.Name(), ".out"), "leftover %s", e.Name())
+		}
+	}
+}
+
+func TestIgnoredKeysReported(t *testing.T) {
+	tmp := t.TempDir()
+	p := filepath.Join(tmp, "c.toml")
+	require.NoError(t, os.WriteFile(p, []byte("noise = 'None'\n"), 0o644))
+	m := toyModel()
+	load := m.Load
+	m.Load = func(path string, data []byte) (*fit.Setup, error) {
+		s, err := load(path, data)
+		if err == nil {
+			s.Ignored = []string{"noise"}
+		}
+		return s, err
+	}
+	var out, errb bytes.Buffer
+	code := fit.Run(context.Background(), m, []string{"-config", p, "-out", filepath.Join(tmp, "r"), "-quiet", "-task", "shj1"}, &out, &errb)
+	require.Equal(t, 0, code, errb.String())
+	assert.Contains(t, errb.String(), "ignoring keys the original ignores too: noise")
+}
+
+func TestHelp(t *testing.T) {
+	code, _, stderr := runCmd(t, "-help")
+	assert.Equal(t, 0, code)
+	for _, f := range []string{"-config", "-task", "-order", "-init", "-runs", "-blocks", "-out", "-workers", "-trace"} {
+		assert.Contains(t, stderr, f)
+	}
+}

@@ -1,0 +1,78 @@
+package loss_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/loss"
+)
+
+func TestValues(t *testing.T) {
+	for _, tc := range []struct {
+		f    loss.Func
+		z, y []float64
+		want float64
+	}{
+		{loss.BCELogits{}, []float64{0, 0}, []float64{1, 0}, math.Log(2)},
+		{loss.CrossEntropy{}, []float64{0, 0}, []float64{1, 0}, math.Log(2)},
+		{loss.CrossEntropy{}, []float64{2, -1}, []float64{0, 1}, 3 + math.Log1p(math.Exp(-3))},
+		// softplus(3) − 3 = log(1+e^−3); softplus(−1): mean of both.
+		{loss.BCELogits{}, []float64{3, -1}, []float64{1, 0}, (math.Log1p(math.Exp(-3)) + math.Log1p(math.Exp(-1))) / 2},
+		// large logits stay finite
+		{loss.BCELogits{}, []float64{800, -800}, []float64{1, 0}, 0},
+		{loss.CrossEntropy{}, []float64{800, -800}, []float64{0, 1}, 1600},
+	} {
+		got := tc.f.Eval(tc.z, tc.y, nil)
+		assert.InDelta(t, tc.want, got, 1e-13, "%s %v %v", tc.f.Name(), tc.z, tc.y)
+	}
+}
+
+// TestGradients checks ∂L/∂z against central differences; with h = 1e-6
+// the truncation error is O(h²) ≈ 1e-12 and round-off O(ε/h) ≈ 1e-10,
+// so 1e-8 relative is a safe bound.
+func TestGradients(t *testing.T) {
+	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}} {
+		for _, z := range [][]float64{{0.3, -1.2}, {4, 2}, {-3, 0.5, 1}} {
+			y := make([]float64, len(z))
+			y[1] = 1
+			dz := make([]float64, len(z))
+			f.Eval(z, y, dz)
+			const h = 1e-6
+			for c := range z {
+				zp := append([]float64(nil), z...)
+				zm := append([]float64(nil), z...)
+				zp[c] += h
+				zm[c] -= h
+				num := (f.Eval(zp, y, nil) - f.Eval(zm, y, nil)) / (2 * h)
+				assert.InDelta(t, num, dz[c], 1e-8*math.Max(1, math.Abs(num)), "%s z=%v c=%d", f.Name(), z, c)
+			}
+		}
+	}
+}
+
+func TestProbError(t *testing.T) {
+	p := make([]float64, 2)
+	assert.Equal(t, 0.5, loss.ProbError([]float64{1, 1}, 0, p))
+	assert.InDelta(t, 1/(1+math.E), loss.ProbError([]float64{1, 0}, 0, p), 1e-15)
+	assert.Equal(t, 0.0, loss.ProbError([]float64{1000, 0}, 0, p))
+}
+
+func TestByName(t *testing.T) {
+	for _, n := range loss.Names {
+		f, err := loss.ByName(n)
+		require.NoError(t, err)
+		assert.Equal(t, n, f.Name())
+	}
+	_, err := loss.ByName("mse")
+	assert.ErrorContains(t, err, `unknown loss "mse"`)
+}
+
+func TestEvalAllocatesNothing(t *testing.T) {
+	z, y, dz := []float64{0.1, 0.2}, []float64{1, 0}, make([]float64, 2)
+	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}} {
+		assert.Zero(t, testing.AllocsPerRun(100, func() { f.Eval(z, y, dz) }))
+	}
+}

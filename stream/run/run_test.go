@@ -1,0 +1,140 @@
+package run_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/internal/toy"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+func jobs(t *testing.T, trace bool) []run.Job {
+	t.Helper()
+	tasks, err := task.Parse("shj")
+	require.NoError(t, err)
+	var js []run.Job
+	for _, tk := range tasks {
+		js = append(js, run.Job{Name: tk.Name, Task: tk, Runs: 5, Blocks: 6, Seed: 7, Loss: loss.CrossEntropy{}, Trace: trace,
+			New: func(r int, src seed.Source) (stream.Stream, error) { return toy.New(3, 2, 0.3, src), nil }})
+	}
+	return js
+}
+
+func TestWorkersBitIdentical(t *testing.T) {
+	var ref []run.Result
+	for _, w := range []int{1, 2, 8} {
+		res := run.Do(context.Background(), jobs(t, true), run.Options{Workers: w})
+		for i := range res {
+			require.NoError(t, res[i].Err)
+		}
+		if ref == nil {
+			ref = res
+			continue
+		}
+		for i := range res {
+			assert.Equal(t, ref[i].PError, res[i].PError, "workers %d", w)
+			assert.Equal(t, ref[i].Loss, res[i].Loss, "workers %d", w)
+			for r := range res[i].Runs {
+				assert.Equal(t, ref[i].Runs[r].Trace, res[i].Runs[r].Trace, "workers %d run %d", w, r)
+			}
+		}
+	}
+}
+
+func TestRunsDiffer(t *testing.T) {
+	res := run.Do(context.Background(), jobs(t, false)[:1], run.Options{Workers: 1})
+	require.NoError(t, res[0].Err)
+	a, b := res[0].Runs[0].PError[0], res[0].Runs[1].PError[0]
+	assert.NotEqual(t, a, b, "runs 0 and 1 should start from different states")
+}
+
+func TestDivergenceReported(t *testing.T) {
+	js := jobs(t, false)[:2]
+	js[0].New = func(r int, src seed.Source) (stream.Stream, error) {
+		l := toy.New(3, 2, 0.3, src)
+		if r == 3 {
+			l.DivergeAt = 20 // block 2, trial 3
+		}
+		return l, nil
+	}
+	res := run.Do(context.Background(), js, run.Options{Workers: 2})
+	var d *run.Diverged
+	require.True(t, errors.As(res[0].Err, &d), "got %v", res[0].Err)
+	assert.Equal(t, [3]int{3, 2, 3}, [3]int{d.Run, d.Block, d.Trial})
+	assert.Nil(t, res[0].PError, "a diverged job has no curves")
+	assert.NoError(t, res[1].Err, "the other job goes on")
+}
+
+func TestCurvesAreMeans(t *testing.T) {
+	res := run.Do(context.Background(), jobs(t, true)[:1], run.Options{Workers: 2})
+	r := res[0]
+	require.NoError(t, r.Err)
+	// Recompute block 0's mean error from the trace.
+	var sum float64
+	var n int
+	for _, rr := range r.Runs {
+		for _, line := range strings.Split(strings.TrimSpace(string(rr.Trace)), "\n") {
+			f := strings.Split(line, ",")
+			if f[1] != "0" {
+				continue
+			}
+			var v float64
+			_, err := fmtSscan(f[5], &v)
+			require.NoError(t, err)
+			sum += v
+			n++
+		}
+	}
+	assert.Equal(t, 5*8, n)
+	assert.InDelta(t, sum/float64(n), r.PError[0][0], 1e-15)
+}
+
+func TestTraceHeader(t *testing.T) {
+	src := seed.For(1, 0)
+	single := toy.New(3, 2, 0.1, src)
+	assert.Equal(t, "run,block,trial,signature,label,proberror,loss,p0,p1,recruited,n_active", run.TraceHeader(single, 2))
+	pair := &toy.Pair{A: toy.New(3, 2, 0.1, src), B: toy.New(3, 2, 0.1, src)}
+	assert.Equal(t, "run,block,trial,signature,label,proberror_fast,proberror_slow,proberror_total,loss_fast,loss_slow,loss_total,recruited,n_active",
+		run.TraceHeader(pair, 2))
+}
+
+func TestCompositeParts(t *testing.T) {
+	js := jobs(t, true)[:1]
+	js[0].New = func(r int, src seed.Source) (stream.Stream, error) {
+		return &toy.Pair{A: toy.New(3, 2, 0.3, src.Sub("fast")), B: toy.New(3, 2, 0.01, src.Sub("slow"))}, nil
+	}
+	res := run.Do(context.Background(), js, run.Options{Workers: 2})
+	require.NoError(t, res[0].Err)
+	assert.Equal(t, []string{"fast", "slow", "total"}, res[0].Parts)
+	assert.Len(t, res[0].PError, 3)
+	row := strings.SplitN(string(res[0].Runs[0].Trace), "\n", 2)[0]
+	assert.Len(t, strings.Split(row, ","), 13)
+}
+
+func TestProgressLines(t *testing.T) {
+	var buf bytes.Buffer
+	p := run.NewProgress(&buf, "toy")
+	res := run.Do(context.Background(), jobs(t, false), run.Options{Workers: 2, Progress: p})
+	require.NoError(t, res[0].Err)
+	assert.Contains(t, buf.String(), "toy: 30 runs, 1440 trials in")
+}
+
+func TestOrderTableMustCover(t *testing.T) {
+	js := jobs(t, false)[:1]
+	tab, err := scheduleTable("run,block,i0,i1,i2,i3,i4,i5,i6,i7\n0,0,0,1,2,3,4,5,6,7\n")
+	require.NoError(t, err)
+	js[0].Schedule = tab
+	res := run.Do(context.Background(), js, run.Options{})
+	require.Error(t, res[0].Err)
+	assert.Contains(t, res[0].Err.Error(), "no order for run 0 block 1")
+}

@@ -1,0 +1,99 @@
+package schedule
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/seed"
+)
+
+func TestShuffled(t *testing.T) {
+	orders := func(run int) [][]int {
+		o := Shuffled{}.Run(seed.For(999, run), 8)
+		var out [][]int
+		for b := 0; b < 4; b++ {
+			d := make([]int, 8)
+			o.Next(b, d)
+			out = append(out, d)
+		}
+		return out
+	}
+	a := orders(0)
+	assert.Equal(t, a, orders(0), "same seed and run, same orders")
+	assert.NotEqual(t, a, orders(1), "runs differ")
+	assert.NotEqual(t, a[0], a[1], "blocks differ")
+	for _, o := range a {
+		s := append([]int(nil), o...)
+		sort.Ints(s)
+		assert.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, s)
+	}
+}
+
+func TestTable(t *testing.T) {
+	tab, err := parseTable("o.csv", strings.NewReader("run,block,i0,i1,i2\n0,0,2,0,1\n0,1,1,2,0\n1,0,0,1,2\n1,1,0,2,1\n"))
+	require.NoError(t, err)
+	require.NoError(t, tab.Check(2, 2, 3))
+	d := make([]int, 3)
+	tab.Run(seed.For(0, 1), 3).Next(1, d)
+	assert.Equal(t, []int{0, 2, 1}, d)
+	assert.ErrorContains(t, tab.Check(3, 2, 3), "o.csv: no order for run 2 block 0")
+	assert.ErrorContains(t, tab.Check(2, 3, 3), "no order for run 0 block 2")
+	assert.ErrorContains(t, tab.Check(2, 2, 8), "orders 3 items, the task has 8")
+}
+
+func TestTableErrors(t *testing.T) {
+	for _, tc := range []struct{ body, want string }{
+		{"", "empty file"},
+		{"a,b,c\n", "want a header run,block"},
+		{"run,block,i0,i1\n0,0,1\n", "line 2: 3 fields, want 4"},
+		{"run,block,i0,i1\n0,0,1,x\n", `line 2: column "i1": "x" is not a non-negative integer`},
+		{"run,block,i0,i1\n0,0,1,1\n", "line 2: the indices are not a permutation of 0..1"},
+		{"run,block,i0,i1\n0,0,0,1\n0,0,1,0\n", "line 3: run 0 block 0 listed twice"},
+	} {
+		_, err := parseTable("o.csv", strings.NewReader(tc.body))
+		assert.ErrorContains(t, err, tc.want, tc.body)
+	}
+	_, err := ReadTable(filepath.Join(t.TempDir(), "none.csv"))
+	assert.ErrorContains(t, err, "none.csv")
+}
+
+func TestReadTableFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "o.csv")
+	require.NoError(t, os.WriteFile(p, []byte("run,block,i0,i1\n0,0,1,0\n"), 0o644))
+	tab, err := ReadTable(p)
+	require.NoError(t, err)
+	assert.NoError(t, tab.Check(1, 1, 2))
+}
+
+// FuzzTable: the order-table reader returns an error or permutations.
+func FuzzTable(f *testing.F) {
+	f.Add("run,block,i0,i1,i2\n0,0,2,0,1\n0,1,1,2,0\n")
+	f.Add("run,block,i0\n5,3,0\n")
+	f.Add("run,block,i0,i1\n0,0,1,1\n")
+	f.Fuzz(func(t *testing.T, body string) {
+		tab, err := parseTable("fuzz.csv", strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		for _, run := range tab.Orders {
+			for _, o := range run {
+				if o == nil {
+					continue
+				}
+				seen := map[int]bool{}
+				for _, k := range o {
+					if k < 0 || k >= len(o) || seen[k] {
+						t.Fatalf("not a permutation: %v", o)
+					}
+					seen[k] = true
+				}
+			}
+		}
+	})
+}
