@@ -1,0 +1,88 @@
+// Package layers holds the pieces of the multi-unit clustering model, each
+// with its forward computation and its hand-written derivative: the unit
+// activation (and its derivative with respect to the attention), the
+// association layer (and the gradient of a loss with respect to its
+// weights), and the winner selection that breaks ties as torch.topk does.
+package layers
+
+import "math"
+
+// Pow returns v^r for v ≥ 0 as torch.pow computes it for the exponents the
+// original uses: v itself for r = 1, v·v for r = 2, v·v·v for r = 3 and
+// math.Pow otherwise, so that equal inputs give bit-equal outputs.
+func Pow(v, r float64) float64 {
+	switch r {
+	case 1:
+		return v
+	case 2:
+		return v * v
+	case 3:
+		return v * v * v
+	}
+	return math.Pow(v, r)
+}
+
+// Root returns s^(1/r) as torch.pow(s, q/r) computes it with q = 1: s for
+// r = 1, √s for r = 2 and math.Pow otherwise.
+func Root(s, r float64) float64 {
+	switch r {
+	case 1:
+		return s
+	case 2:
+		return math.Sqrt(s)
+	}
+	return math.Pow(s, 1/r)
+}
+
+// Activation is the activation of a unit at position u for a stimulus x
+// under attention a:
+//
+//	act = c·exp(−c·S^(1/r)),  S = Σ_j a_j·|x_j − u_j|^r,
+//
+// with specificity C and distance exponent R (1 city-block, 2 Euclidean).
+type Activation struct {
+	C float64 // specificity c
+	R float64 // distance exponent r
+
+	// LiteralZero makes DAct follow the original at S = 0 with r ≠ 1,
+	// where autograd multiplies an infinite derivative by zero distances
+	// and the attention becomes NaN; by default the derivative is 0 there.
+	LiteralZero bool
+}
+
+// Dist writes the per-dimension distances d_j = |x_j − u_j|^r into d and
+// returns their attention-weighted sum S = Σ_j a_j·d_j, summed in
+// dimension order as torch sums a row.
+func (f Activation) Dist(x, u, a, d []float64) float64 {
+	var s float64
+	for j, xj := range x {
+		dj := Pow(math.Abs(xj-u[j]), f.R)
+		d[j] = dj
+		s += dj * a[j]
+	}
+	return s
+}
+
+// Act returns the activation c·exp(−c·S^(1/r)) of a unit at weighted
+// distance S, computed in the original's order of operations.
+func (f Activation) Act(s float64) float64 {
+	return f.C * math.Exp(-(Root(s, f.R) * f.C))
+}
+
+// DAct returns ∂act/∂S = −c·act·(1/r)·S^(1/r−1) for a unit of activation
+// act at weighted distance S, so that ∂act/∂a_j = DAct·d_j.
+//
+// For r ≠ 1 the derivative is infinite at S = 0 (a unit sitting on the
+// stimulus). The original multiplies that infinity by the zero distances
+// and its attention becomes NaN; by default DAct returns 0 there, the
+// limit of ∂act/∂a_j along any path on which all d_j vanish together.
+// With LiteralZero it returns the original's −∞.
+func (f Activation) DAct(act, s float64) float64 {
+	if f.R == 1 {
+		return -f.C * act
+	}
+	if s == 0 && !f.LiteralZero {
+		return 0
+	}
+	return -f.C * act * (1 / f.R) * math.Pow(s, 1/f.R-1)
+}

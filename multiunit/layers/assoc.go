@@ -1,0 +1,59 @@
+package layers
+
+// Assoc is the association (classification) layer: the winners' activations
+// vote for the classes through the weights A (units × classes, row-major),
+// scaled by Phi:
+//
+//	z_c = Phi · Σ_{k∈W} act_k·A_kc.
+type Assoc struct {
+	Phi     float64
+	Classes int
+}
+
+// Logits writes z into z from the winners win (unit indices, ascending),
+// their activations act (indexed by unit) and the weights w.
+func (l Assoc) Logits(win []int32, act, w, z []float64) {
+	nc := l.Classes
+	for c := range z[:nc] {
+		z[c] = 0
+	}
+	for _, k := range win {
+		a := act[k]
+		row := w[int(k)*nc : int(k)*nc+nc]
+		for c, v := range row {
+			z[c] += a * v
+		}
+	}
+	for c := range z[:nc] {
+		z[c] *= l.Phi
+	}
+}
+
+// Step takes the SGD step A −= lr·∂L/∂A given dz = ∂L/∂z: the gradient is
+// ∂L/∂A_kc = act_k·(Phi·dz_c) for the winners and 0 for every other unit,
+// whose weights are therefore left as they are.
+func (l Assoc) Step(win []int32, act, w, dz []float64, lr float64) {
+	nc := l.Classes
+	for _, k := range win {
+		a := act[k]
+		row := w[int(k)*nc : int(k)*nc+nc]
+		for c := range row {
+			row[c] -= lr * (a * (dz[c] * l.Phi))
+		}
+	}
+}
+
+// Grad writes ∂L/∂A into g (same layout as the weights) given dz = ∂L/∂z.
+// The model steps the weights with Step, which touches the winners only;
+// Grad is the dense form, for tests and for callers that need it.
+func (l Assoc) Grad(win []int32, act, dz, g []float64) {
+	for i := range g {
+		g[i] = 0
+	}
+	nc := l.Classes
+	for _, k := range win {
+		for c := 0; c < nc; c++ {
+			g[int(k)*nc+c] = act[k] * (dz[c] * l.Phi)
+		}
+	}
+}

@@ -1,0 +1,94 @@
+package layers
+
+// Pair is a value with the index of its unit, as torch.topk queues them.
+type Pair struct {
+	V float64
+	I int32
+}
+
+// better reports whether x ranks strictly above y. A NaN ranks above every
+// number, as in torch.topk's comparator for the largest values.
+func better(x, y Pair) bool {
+	return x.V > y.V || (x.V != x.V && y.V == y.V)
+}
+
+// Select moves the k best pairs of a into a[:k], choosing among equal
+// values exactly as torch.topk does on the CPU when k·64 ≤ len(a): that is
+// libstdc++'s std::partial_sort (a heap of the first k pairs, then every
+// later pair that is strictly better than the heap's worst replaces it).
+// a must list the pairs in index order. a[:k] is left in heap order, worst
+// first; SortSelected orders it. The pairs after k are overwritten.
+//
+// The heap's worst pair only ever gets better, so a pair after the first
+// k that is not strictly better than the worst of the first k never enters
+// it: a caller may leave such pairs out (the model leaves out the units
+// whose value is 0, as no value is negative).
+func Select(a []Pair, k int) {
+	if k <= 0 {
+		return
+	}
+	if k >= 2 { // std::make_heap
+		for p := (k - 2) / 2; p >= 0; p-- {
+			siftDown(a, p, k, a[p])
+		}
+	}
+	for i := k; i < len(a); i++ { // std::__heap_select
+		if better(a[i], a[0]) {
+			v := a[i]
+			a[i] = a[0]
+			siftDown(a, 0, k, v)
+		}
+	}
+}
+
+// SortSelected orders the k pairs Select left in a[:k] best first, as
+// std::sort_heap does; equal values keep the order it gives them.
+func SortSelected(a []Pair, k int) {
+	for last := k - 1; last >= 1; last-- {
+		v := a[last]
+		a[last] = a[0]
+		siftDown(a, 0, last, v)
+	}
+}
+
+// TopK returns the k best pairs of a, best first, as torch.topk(values, k)
+// returns them on the CPU for k·64 ≤ len(a) (a lists the pairs in index
+// order; it is reordered in place and the result is a[:k]).
+func TopK(a []Pair, k int) []Pair {
+	if k > len(a) {
+		k = len(a)
+	}
+	Select(a, k)
+	SortSelected(a, k)
+	return a[:max(k, 0)]
+}
+
+// siftDown is libstdc++'s __adjust_heap with the comparator better: the
+// heap keeps its worst pair at the root. It moves the hole down to a leaf,
+// always into the worse child (the left one when the right is not
+// strictly better), then pushes v back up while its parent is strictly
+// better than v.
+func siftDown(a []Pair, hole, n int, v Pair) {
+	top := hole
+	child := hole
+	for child < (n-1)/2 {
+		child = 2*child + 2
+		if better(a[child], a[child-1]) {
+			child--
+		}
+		a[hole] = a[child]
+		hole = child
+	}
+	if n%2 == 0 && child == (n-2)/2 {
+		child = 2*child + 2
+		a[hole] = a[child-1]
+		hole = child - 1
+	}
+	parent := (hole - 1) / 2
+	for hole > top && better(a[parent], v) {
+		a[hole] = a[parent]
+		hole = parent
+		parent = (hole - 1) / 2
+	}
+	a[hole] = v
+}
