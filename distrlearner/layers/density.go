@@ -1,0 +1,135 @@
+// Package layers holds the layers of the distribution learners, each a
+// forward pass and a hand-written backward pass over a list of units, so
+// that a model pays only for the units it has recruited.
+package layers
+
+import "math"
+
+// MinScale is the floor the original puts on every scale (the diagonal of
+// a unit's Cholesky factor) before each forward pass.
+const MinScale = 1e-6
+
+// log2Pi is log(2π) rounded to float64, the constant of the normal density
+// (Python's math.log(2*math.pi), written out so that no libm is involved).
+const log2Pi = 1.8378770664093453
+
+// Density is the original's MultiVariateAttention layer: unit k is a
+// normal distribution over D dimensions with mean μ_k and a lower
+// triangular Cholesky factor L_k, and its activation is the density
+// act_k = exp(log N(x; μ_k, L_k L_kᵀ)).
+//
+// The original keeps L_k as a full D×D parameter but makes it diagonal
+// again before every forward pass (Clamp), so the diagonal σ_k (the
+// per-dimension scales) is all that shapes the density. Its strictly
+// lower part still receives an SGD step, which only the saved states show;
+// Low holds it so that the states match the original's.
+type Density struct {
+	N, D int
+
+	Mu    []float64 // N×D means μ
+	Scale []float64 // N×D diagonal of L: the scales σ
+	Low   []float64 // N×P strictly lower part of L, row by row (P = D(D−1)/2)
+
+	GMu    []float64 // ∂L/∂μ of the last Backward
+	GScale []float64 // ∂L/∂σ
+	GLow   []float64 // ∂L/∂(lower part of L)
+
+	W   []float64 // N×D: w = L⁻¹(x − μ) of the last Forward
+	Act []float64 // N: the densities of the last Forward
+}
+
+// NewDensity returns a layer of n units over d dimensions, every mean at
+// the origin and every scale √w (the Cholesky factor of w·I, as the
+// original initialises it from attn_weighting w).
+func NewDensity(n, d int, w float64) *Density {
+	p := d * (d - 1) / 2
+	l := &Density{
+		N: n, D: d,
+		Mu: make([]float64, n*d), Scale: make([]float64, n*d), Low: make([]float64, n*p),
+		GMu: make([]float64, n*d), GScale: make([]float64, n*d), GLow: make([]float64, n*p),
+		W: make([]float64, n*d), Act: make([]float64, n),
+	}
+	s := math.Sqrt(w)
+	for i := range l.Scale {
+		l.Scale[i] = s
+	}
+	return l
+}
+
+// Clamp does what the original does to its stored Cholesky factors before
+// each forward pass: σ = max(σ, MinScale) and the off-diagonal part set
+// to zero. It changes the state, not the gradient graph: the gradient is
+// then taken at the clamped value. A NaN scale stays NaN, as under
+// torch.clamp.
+func (l *Density) Clamp(units []int) {
+	d, p := l.D, l.D*(l.D-1)/2
+	for _, k := range units {
+		s := l.Scale[k*d : k*d+d]
+		for j, v := range s {
+			if v < MinScale {
+				s[j] = MinScale
+			}
+		}
+		lo := l.Low[k*p : k*p+p]
+		for j := range lo {
+			lo[j] = 0
+		}
+	}
+}
+
+// Forward computes the densities of the given units at x into Act,
+// assuming Clamp has made their factors diagonal. As in the original
+// (torch.distributions.MultivariateNormal.log_prob, then exp) the log
+// density is −½(D·log 2π + Σ_j w_j²) − Σ_j log σ_j with w_j = (x_j − μ_j)/σ_j,
+// and a log density below about −745 gives an activation of exactly 0.
+func (l *Density) Forward(x []float64, units []int) {
+	d := l.D
+	c := float64(d) * log2Pi
+	for _, k := range units {
+		mu := l.Mu[k*d : k*d+d]
+		s := l.Scale[k*d : k*d+d]
+		w := l.W[k*d : k*d+d]
+		var m, hld float64
+		for j := range w {
+			wj := (x[j] - mu[j]) / s[j]
+			w[j] = wj
+			m += wj * wj
+			hld += math.Log(s[j])
+		}
+		l.Act[k] = math.Exp(-0.5*(c+m) - hld)
+	}
+}
+
+// Backward writes the gradients of the loss with respect to the means,
+// the scales and the lower part of the factors of the given units into
+// GMu, GScale and GLow, from dAct[k] = ∂L/∂act_k and the values cached by
+// the last Forward. With a = act_k, g = dAct[k]·a and w as in Forward:
+//
+//	∂L/∂μ_j    = g·w_j/σ_j
+//	∂L/∂σ_j    = g·(w_j² − 1)/σ_j
+//	∂L/∂L_ij   = g·w_i·w_j/σ_i   (i > j)
+//
+// An activation that underflowed to 0 gives gradients of exactly 0.
+func (l *Density) Backward(dAct []float64, units []int) {
+	d, p := l.D, l.D*(l.D-1)/2
+	for _, k := range units {
+		// The steps follow torch's autograd: g is ∂L/∂(log density);
+		// b_i = g·w_i/σ_i is −∂L/∂(x−μ)_i from the triangular solve.
+		g := dAct[k] * l.Act[k]
+		s := l.Scale[k*d : k*d+d]
+		w := l.W[k*d : k*d+d]
+		gmu := l.GMu[k*d : k*d+d]
+		gs := l.GScale[k*d : k*d+d]
+		glo := l.GLow[k*p : k*p+p]
+		q := 0
+		for i := range w {
+			b := g * w[i] / s[i]
+			gmu[i] = b
+			gs[i] = b*w[i] - g/s[i]
+			for j := 0; j < i; j++ {
+				glo[q] = b * w[j]
+				q++
+			}
+		}
+	}
+}
