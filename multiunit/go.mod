@@ -2,8 +2,15 @@ module github.com/fastslow/multiunit
 
 go 1.26.8
 
-require github.com/stretchr/testify v1.12.1
+require (
+	github.com/fastslow/stream v0.0.0-00010101000000-000000000000
+	github.com/stretchr/testify v1.12.1
+)
 
-require go.yaml.in/yaml/v3 v3.0.5 // indirect
+require (
+	github.com/sbinet/npyio v0.6.0 // indirect
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	gonum.org/v1/gonum v0.17.0 // indirect
+)
 
 replace github.com/fastslow/stream => ../stream
