@@ -12,6 +12,7 @@ type Activation struct {
 
 	d, a []float64
 	s    []float64 // s_k
+	ps   []float64 // s_k^(q/r)
 	out  []float64 // H_k
 	rows []int
 }
@@ -19,7 +20,7 @@ type Activation struct {
 // NewActivation returns the activation layer of k clusters over d
 // dimensions, with specificity c and exponent qr = q/r.
 func NewActivation(k, d int, c, qr float64) *Activation {
-	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), out: make([]float64, k)}
+	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), out: make([]float64, k)}
 }
 
 // Forward returns H (K values, owned by the layer) for the rows listed;
@@ -37,7 +38,14 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 			s += v * a[j]
 		}
 		l.s[k] = s
-		l.out[k] = math.Exp(-(math.Pow(s, l.QR) * l.C))
+		var ps float64
+		if l.QR == 0.5 {
+			ps = math.Sqrt(s) // torch's pow takes the square root for 0.5
+		} else {
+			ps = math.Pow(s, l.QR)
+		}
+		l.ps[k] = ps
+		l.out[k] = math.Exp(-(ps * l.C))
 	}
 	return l.out
 }
@@ -53,7 +61,13 @@ func (l *Activation) Backward(gh, gd, ga []float64) {
 			continue // nothing flows (a masked or silent unit)
 		}
 		// Each factor as autograd forms it: exp, neg, mul by c, pow.
-		gs := (-(gh[k] * l.out[k]) * l.C) * (qr * math.Pow(l.s[k], qr-1))
+		var dp float64 // q/r · s^(q/r − 1)
+		if qr == 0.5 {
+			dp = qr * (1 / l.ps[k]) // s^(−1/2) as torch's rsqrt: 1/√s
+		} else {
+			dp = qr * math.Pow(l.s[k], qr-1)
+		}
+		gs := (-(gh[k] * l.out[k]) * l.C) * dp
 		dk := l.d[k*D : k*D+D]
 		gdk := gd[k*D : k*D+D]
 		for j := range gdk {

@@ -49,6 +49,21 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 		clear(l.out[k*D : k*D+D])
 	}
 	l.rows = rows
+	if l.R == 2 {
+		for _, k := range rows {
+			wk := w[k*D : k*D+D]
+			diff := l.diff[k*D : k*D+D]
+			pow := l.pow[k*D : k*D+D]
+			out := l.out[k*D : k*D+D]
+			for j := range wk {
+				v := x[j] - wk[j]
+				diff[j] = v
+				pow[j] = v * v
+				out[j] = max(v*v, MinDistance) // max keeps a NaN
+			}
+		}
+		return l.out
+	}
 	for _, k := range rows {
 		wk := w[k*D : k*D+D]
 		diff := l.diff[k*D : k*D+D]
@@ -57,10 +72,7 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 		for j := range wk {
 			diff[j] = x[j] - wk[j]
 			pow[j] = power(diff[j], l.R)
-			out[j] = max(pow[j], MinDistance)
-			if math.IsNaN(pow[j]) {
-				out[j] = pow[j] // torch.clip propagates NaN
-			}
+			out[j] = max(pow[j], MinDistance) // a NaN stays NaN, as with torch.clip
 		}
 	}
 	return l.out

@@ -1,0 +1,57 @@
+package model_test
+
+import (
+	"testing"
+
+	"github.com/fastslow/clustering/model"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/task"
+)
+
+// benchTrials runs b.N trials of one model on tk in a fixed cyclic order,
+// restarting the model's run every 32 blocks as the trial loop does: a
+// Forward, the bcelogits loss and its gradient, and a Learn per trial.
+func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
+	m, err := model.New(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	fresh := stream.StateMap(m.State())
+	n := len(tk.Items)
+	dz := make([]float64, 2)
+	tr := &stream.Trial{}
+	lf := loss.BCELogits{}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for t := 0; t < b.N; t++ {
+		i := t % n
+		blk := t / n % blocks
+		if i == 0 && blk == 0 && t > 0 {
+			b.StopTimer()
+			if err := m.SetState(fresh); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		it := &tk.Items[(i*5+blk)%n] // a different order every block
+		tr.Block, tr.Index, tr.Signature, tr.X, tr.Target, tr.Label = blk, i, it.Signature, it.X, it.Target, it.Label
+		lf.Eval(m.Forward(tr), it.Target, dz)
+		m.Learn(tr, dz)
+	}
+}
+
+// BenchmarkTrial is one trial of config1 on SHJ type VI (8 units, 3
+// dimensions), the hardest type (all 8 units end up recruited).
+func BenchmarkTrial(b *testing.B) {
+	tk, _ := task.SHJ(6)
+	benchTrials(b, config1(), tk, 32)
+}
+
+// BenchmarkTrialNewStimuli is one trial of the dual stream's fast stream
+// (config_n1: 100 units, 2 dimensions) on the new stimuli.
+func BenchmarkTrialNewStimuli(b *testing.B) {
+	p := config1()
+	p.Clusters, p.Dims, p.LRCentres, p.LRAttention, p.LRAssoc = 100, 2, 0.01, 0.01, 0.01
+	benchTrials(b, p, task.NewStimuli(), 10)
+}
