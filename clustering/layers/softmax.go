@@ -17,15 +17,15 @@ type ClusterSoftmax struct {
 	Beta float64 // β of the equivalent temperature, or 0 for a fixed temperature
 	Temp float64 // the fixed temperature when Beta is 0
 
-	in   []float64
-	nz   []int     // the nonzero inputs, in increasing order
-	w    []float64 // β ln v_k (equivalent temperature only)
-	t    []float64 // t_k
-	u    []float64 // v_k / t_k
-	e    []float64 // exp(u_k)
-	p    []float64 // the softmax over the nonzero inputs, 0 elsewhere
-	sum  float64
-	out  []float64
+	in  []float64
+	nz  []int     // the nonzero inputs, in increasing order
+	w   []float64 // β ln v_k (equivalent temperature only)
+	t   []float64 // t_k
+	u   []float64 // v_k / t_k
+	e   []float64 // exp(u_k)
+	p   []float64 // the softmax over the nonzero inputs, 0 elsewhere
+	sum float64
+	out []float64
 }
 
 // NewCompetition returns the competition layer of k clusters with the

@@ -18,10 +18,10 @@ import (
 
 // The state_dict names of the original, used by State and SetState.
 const (
-	NameCentres   = "Distance.weight"                // [K,D]
+	NameCentres   = "Distance.weight"               // [K,D]
 	NameAttention = "DimensionWiseAttnLayer.weight" // [1,D]
-	NameMask      = "MaskNonRecruit.weight"          // [1,K]
-	NameAssoc     = "ClsLayer.weight"                // [K,2]
+	NameMask      = "MaskNonRecruit.weight"         // [1,K]
+	NameAssoc     = "ClsLayer.weight"               // [K,2]
 )
 
 // Classes is the number of classes the model answers: the original's
