@@ -4,7 +4,17 @@
 // allocates nothing.
 package layers
 
-import "math/rand/v2"
+import (
+	"math/rand/v2"
+
+	cblas "gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/gonum"
+	"gonum.org/v1/gonum/floats"
+)
+
+// blas is gonum's pure-Go BLAS, whose level-1 and level-2 kernels are
+// vectorised assembly on amd64.
+var blas gonum.Implementation
 
 // Linear is an affine layer y = W·x + b with W stored row-major as
 // [Out, In], the layout of PyTorch's nn.Linear weight, so that a
@@ -26,48 +36,44 @@ func NewLinear(in, out int, w, b, dw, db []float64) Linear {
 	return Linear{In: in, Out: out, W: w, B: b, DW: dw, DB: db}
 }
 
-// Forward writes y = W·x + b; the dot product is summed first and the bias
-// added last, as PyTorch's addmm does.
+// Forward writes y = W·x + b with gonum's vectorised matrix-vector
+// kernel, which sums each row's products in its own order (as PyTorch's
+// BLAS does in its own) and then adds the bias.
 func (l *Linear) Forward(x, y []float64) {
 	x = x[:l.In]
 	y = y[:l.Out]
-	for o := range y {
-		row := l.W[o*l.In : (o+1)*l.In]
-		var s float64
-		for j, v := range x {
-			s += row[j] * v
-		}
-		y[o] = s + l.B[o]
-	}
+	copy(y, l.B)
+	blas.Dgemv(cblas.NoTrans, l.Out, l.In, 1, l.W, l.In, x, 1, 1, y, 1)
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with
 // respect to y is dy, given the input x of the forward pass:
 // ∂L/∂W = dy·xᵀ, ∂L/∂b = dy. If dx is not nil it also writes
-// ∂L/∂x = Wᵀ·dy, from W as it was before any update.
+// ∂L/∂x = Wᵀ·dy (see BackwardInput).
 func (l *Linear) Backward(x, dy, dx []float64) {
+	clear(l.DW)
+	clear(l.DB)
+	l.AddGrad(x, dy, l.DW, l.DB)
+	if dx != nil {
+		l.BackwardInput(dy, dx)
+	}
+}
+
+// BackwardInput writes ∂L/∂x = Wᵀ·dy, from W as it is now: call it before
+// the parameters are updated.
+func (l *Linear) BackwardInput(dy, dx []float64) {
+	blas.Dgemv(cblas.Trans, l.Out, l.In, 1, l.W, l.In, dy[:l.Out], 1, 0, dx[:l.In], 1)
+}
+
+// AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
+// db ([Out]). Each product dy_o·x_j is rounded before it is added, so
+// adding to a momentum buffer already scaled by m rounds exactly as
+// PyTorch's m·v + ∇ does.
+func (l *Linear) AddGrad(x, dy, dw, db []float64) {
 	x = x[:l.In]
 	dy = dy[:l.Out]
-	copy(l.DB, dy)
-	for o, g := range dy {
-		drow := l.DW[o*l.In : (o+1)*l.In]
-		for j, v := range x {
-			drow[j] = g * v
-		}
-	}
-	if dx == nil {
-		return
-	}
-	dx = dx[:l.In]
-	for j := range dx {
-		dx[j] = 0
-	}
-	for o, g := range dy {
-		row := l.W[o*l.In : (o+1)*l.In]
-		for j, w := range row {
-			dx[j] += w * g
-		}
-	}
+	blas.Dger(l.Out, l.In, 1, dy, 1, x, 1, dw[:l.Out*l.In], l.In)
+	floats.Add(db[:l.Out], dy)
 }
 
 // ReLU writes a = max(z, 0); a may be z.

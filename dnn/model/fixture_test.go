@@ -27,8 +27,8 @@ var config1 = Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc:
 // traceRow is one trial of a single-stream fixture trace.
 type traceRow struct {
 	run, block, trial, signature, label int
-	proberror, loss, p0, p1           float64
-	recruited, nActive                int
+	proberror, loss, p0, p1             float64
+	recruited, nActive                  int
 }
 
 func readTrace(t *testing.T, path string) []traceRow {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/sgd"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/fastslow/dnn/layers"
 )
@@ -70,9 +70,13 @@ type Net struct {
 	layers []layers.Linear
 	drop   []layers.Dropout // drop[i] acts on hidden layer i's output; used for i ≥ 1 when Dropout > 0
 	rng    *rand.Rand       // the dropout generator; nil without dropout
-	opt    *sgd.Param       // one group over every parameter, as the original's optimiser
 
-	params, grads []float64 // every weight and bias, layer by layer (weight then bias)
+	// Every weight and bias, layer by layer (weight then bias), in one
+	// slice that the layers view, and its gradient and momentum buffer in
+	// the same layout. The original steps them as one parameter group.
+	params, grads, vel []float64
+	velW, velB         [][]float64 // the layers' views of vel
+	started            bool        // whether vel holds a step (PyTorch's first step sets v = ∇)
 
 	// The cache of the last Forward, read by Learn.
 	x   []float64   // the input
@@ -122,6 +126,7 @@ func build(cfg Config) *Net {
 		cfg:    cfg,
 		params: make([]float64, total),
 		grads:  make([]float64, total),
+		vel:    make([]float64, total),
 		x:      make([]float64, cfg.InputSize),
 	}
 	off := 0
@@ -134,11 +139,12 @@ func build(cfg Config) *Net {
 		db := n.grads[off : off+out : off+out]
 		off += out
 		n.layers = append(n.layers, layers.NewLinear(in, out, w, b, dw, db))
+		n.velW = append(n.velW, n.vel[off-out-in*out:off-out:off-out])
+		n.velB = append(n.velB, n.vel[off-out:off:off])
 		n.drop = append(n.drop, layers.NewDropout(cfg.Dropout, out))
 		n.act = append(n.act, make([]float64, out))
 		n.g = append(n.g, make([]float64, out))
 	}
-	n.opt = sgd.NewParam("layers", n.params, n.grads, cfg.LR, cfg.Momentum)
 	return n
 }
 
@@ -176,35 +182,56 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 }
 
 // Learn implements stream.Stream: it back-propagates dLogits through the
-// network cached by the last Forward and takes one SGD step (learning rate
-// lr_dnn, momentum mom) on every weight and bias.
+// network cached by the last Forward and takes one SGD step on every
+// weight and bias, in PyTorch's convention: v = m·v + ∇ (v = ∇ on the
+// first step), p −= lr·v, with lr = lr_dnn and m = mom. The gradient is
+// added straight into the momentum buffer, which rounds exactly as the
+// separate steps do.
 func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
-	n.backward(dLogits)
-	n.opt.Step()
+	n.propagate(dLogits)
+	if n.started && n.cfg.Momentum != 0 {
+		floats.Scale(n.cfg.Momentum, n.vel)
+	} else {
+		clear(n.vel)
+	}
+	n.started = true
+	for i := range n.layers {
+		n.layers[i].AddGrad(n.input(i), n.g[i], n.velW[i], n.velB[i])
+	}
+	floats.AddScaled(n.params, -n.cfg.LR, n.vel) // p + (−lr)·v rounds as p − lr·v
 }
 
-// backward writes the gradient of every parameter into n.grads.
-func (n *Net) backward(dLogits []float64) {
+// input returns what layer i read in the last Forward.
+func (n *Net) input(i int) []float64 {
+	if i == 0 {
+		return n.x
+	}
+	return n.act[i-1]
+}
+
+// propagate writes n.g[i], the gradient of the loss with respect to layer
+// i's pre-activation output, from the gradient of the logits, with the
+// weights of the last Forward.
+func (n *Net) propagate(dLogits []float64) {
 	last := len(n.layers) - 1
-	g := n.g[last]
-	copy(g, dLogits)
-	for i := last; i >= 0; i-- {
-		in := n.x
-		var dIn []float64
-		if i > 0 {
-			in = n.act[i-1]
-			dIn = n.g[i-1]
-		}
-		n.layers[i].Backward(in, g, dIn)
-		if i == 0 {
-			break
-		}
+	copy(n.g[last], dLogits)
+	for i := last; i > 0; i-- {
+		dIn := n.g[i-1]
+		n.layers[i].BackwardInput(n.g[i], dIn)
 		// Through hidden layer i−1's ReLU, then its dropout.
-		layers.ReLUBackward(in, dIn, dIn)
+		layers.ReLUBackward(n.act[i-1], dIn, dIn)
 		if n.dropping(i - 1) {
 			n.drop[i-1].Backward(dIn, dIn)
 		}
-		g = dIn
+	}
+}
+
+// backward writes the gradient of every parameter into n.grads (the
+// layers' DW and DB), for the gradient checks.
+func (n *Net) backward(dLogits []float64) {
+	n.propagate(dLogits)
+	for i := range n.layers {
+		n.layers[i].Backward(n.input(i), n.g[i], nil)
 	}
 }
 

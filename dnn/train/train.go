@@ -1,0 +1,228 @@
+// Package train holds the slow stream's config, named with the original's
+// YAML keys, its default (the original's dnn_model config1) and its wiring
+// into the shared fit command.
+package train
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+
+	"github.com/fastslow/dnn/eval"
+	"github.com/fastslow/dnn/model"
+)
+
+// Network holds the keys of the network, as the original's NeuralNetwork
+// reads them: the single-stream config embeds it, and the dual stream's
+// slow_config block is one (whose keys bias, n_classes, optim and loss_fn
+// the original ignores: see NetworkIgnored).
+type Network struct {
+	ActFunc       string  `toml:"act_func"`       // "relu"
+	LRDNN         float64 `toml:"lr_dnn"`         // SGD learning rate
+	NUnits        int     `toml:"n_units"`        // units per hidden layer
+	Mom           float64 `toml:"mom"`            // SGD momentum
+	Dropout       float64 `toml:"dropout"`        // rate before the ReLU of hidden layers 2..depth
+	NetworksDepth int     `toml:"networks_depth"` // hidden layers
+	InputSize     int     `toml:"input_size"`     // features per stimulus
+	OutputSize    int     `toml:"output_size"`    // logits (classes)
+}
+
+// NetworkKeys lists the keys of Network, every one of which the original
+// requires.
+var NetworkKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
+
+// NetworkIgnored lists the keys a network block may have that the
+// original's NeuralNetwork does not read: it always builds biases and two
+// classes.
+var NetworkIgnored = []string{"bias", "n_classes"}
+
+// Model returns the network's model.Config.
+func (n Network) Model() model.Config {
+	return model.Config{
+		InputSize: n.InputSize, OutputSize: n.OutputSize, NUnits: n.NUnits, Depth: n.NetworksDepth,
+		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout,
+	}
+}
+
+// Config is a single-stream DNN config: the loop keys and the network's.
+// The original names runs and blocks n_sims and n_epochs; the toolkit's
+// num_runs and num_blocks are accepted as well (one spelling per config).
+type Config struct {
+	config.Loop
+	Network
+	NSims   int `toml:"n_sims,omitempty"`   // runs (the original's key)
+	NEpochs int `toml:"n_epochs,omitempty"` // blocks per run (the original's key)
+}
+
+// Default returns the original's dnn_model/configs/config1.yaml: a
+// 3-25-25-25-2 network, lr_dnn 0.0075, momentum 0.3, no dropout,
+// bcelogits, 50 runs of 350 blocks, seed 999.
+func Default() Config {
+	return Config{
+		Loop: config.Loop{ConfigVersion: "config1", RandomSeed: 999, LossFn: "bcelogits", Optim: "sgd"},
+		Network: Network{ActFunc: "relu", LRDNN: 0.0075, NUnits: 25, Mom: 0.3, Dropout: 0,
+			NetworksDepth: 3, InputSize: 3, OutputSize: 2},
+		NSims: 50, NEpochs: 350,
+	}
+}
+
+// Decode decodes a config file (path names it in errors) strictly: every
+// key the original requires must be there, unknown keys are errors, and
+// the keys the original ignores are returned. A config that has lr but no
+// lr_dnn (the original's own config2 and config3) is refused with the
+// reason, since the original crashes on it.
+func Decode(path string, data []byte) (Config, []string, error) {
+	var c Config
+	present := map[string]any{}
+	if _, err := toml.Decode(string(data), &present); err != nil {
+		// Let config.Decode word the syntax error with its line.
+		if _, err := config.Decode(path, data, &c); err != nil {
+			return c, nil, err
+		}
+		return c, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	has := func(k string) bool { _, ok := present[k]; return ok }
+	if has("lr") && !has("lr_dnn") {
+		return c, nil, fmt.Errorf("%s: key \"lr\": the network's learning rate is lr_dnn, not lr "+
+			"(the original's dnn_model config2 and config3 use lr and crash on the missing lr_dnn); rename lr to lr_dnn", path)
+	}
+	ignored, err := config.Decode(path, data, &c, append([]string{"lr"}, NetworkIgnored...)...)
+	if err != nil {
+		return c, nil, err
+	}
+	var missing []string
+	for _, k := range append(slices.Clone(NetworkKeys), "random_seed", "optim", "loss_fn") {
+		if !has(k) {
+			missing = append(missing, k)
+		}
+	}
+	for _, pair := range [][2]string{{"n_sims", "num_runs"}, {"n_epochs", "num_blocks"}} {
+		switch {
+		case has(pair[0]) && has(pair[1]):
+			return c, nil, fmt.Errorf("%s: keys %q and %q both given: they are one setting (the original's spelling and the toolkit's); keep one", path, pair[0], pair[1])
+		case !has(pair[0]) && !has(pair[1]):
+			missing = append(missing, pair[0])
+		}
+	}
+	if len(missing) > 0 {
+		return c, nil, fmt.Errorf("%s: missing key %s (the original requires every one; its dnn_model config1 is the default, see configs/dnn/config1.toml)",
+			path, strings.Join(quote(missing), ", "))
+	}
+	if c.ConfigVersion == "" {
+		c.ConfigVersion = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	return c, ignored, nil
+}
+
+func quote(s []string) []string {
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = fmt.Sprintf("%q", v)
+	}
+	return out
+}
+
+// Normalize returns c with runs and blocks in the loop keys (num_runs,
+// num_blocks), whichever spelling the config used, so that the command
+// line's overrides and the echo in summary.json agree.
+func (c Config) Normalize() Config {
+	if c.NSims != 0 {
+		c.NumRuns, c.NSims = c.NSims, 0
+	}
+	if c.NEpochs != 0 {
+		c.NumBlocks, c.NEpochs = c.NEpochs, 0
+	}
+	return c
+}
+
+// Check reports the first value of c that cannot run, naming path.
+func (c Config) Check(path string) error {
+	n := c.Normalize()
+	if err := n.Loop.Check(path); err != nil {
+		return err
+	}
+	if err := c.Network.Model().Validate(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// New returns the network of run r on task t, checking that the task's
+// features and classes are the network's inputs and outputs; with
+// fromTask they are taken from the task instead.
+func (n Network) New(t *task.Task, r int, src seed.Source, fromTask bool) (*model.Net, error) {
+	mc := n.Model()
+	if fromTask {
+		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
+	}
+	var errs []error
+	if mc.InputSize != t.Dims {
+		errs = append(errs, fmt.Errorf("input_size = %d, but task %s has %d features per item", mc.InputSize, t.Name, t.Dims))
+	}
+	if mc.OutputSize != t.Classes {
+		errs = append(errs, fmt.Errorf("output_size = %d, but task %s has %d classes", mc.OutputSize, t.Name, t.Classes))
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return model.New(mc, src)
+}
+
+// Setup returns the fit setup of a checked config; with fromTask the
+// network's input and output sizes follow the task (the built-in default,
+// so that it runs on any task).
+func (c Config) Setup(ignored []string, fromTask bool) *fit.Setup {
+	c = c.Normalize()
+	return &fit.Setup{
+		Loop:    c.Loop,
+		Config:  c,
+		Ignored: ignored,
+		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return c.Network.New(t, r, src, fromTask)
+		},
+		Evaluate: eval.Summary,
+	}
+}
+
+// Model returns the DNN to the shared fit command.
+func Model() fit.Model {
+	return fit.Model{
+		Name:    "dnn",
+		Command: "go run ./dnn/cmd/fit",
+		About: "Trains the slow stream's network (affine layers with ReLU, dropout before the ReLU of hidden layers 2..depth, " +
+			"SGD with momentum) trial by trial. Without -config it runs the original's dnn_model config1: a 3-25-25-25-2 network, " +
+			"lr_dnn 0.0075, momentum 0.3, bcelogits, 50 runs of 350 blocks on the six SHJ types; its input and output sizes then " +
+			"follow the task (so -task new-stimuli runs a 2-25-25-25-2 network). A config file's input_size and output_size must " +
+			"match the task. Initial weights are PyTorch's default drawn from (random_seed, run), or -init FILE.npz with the " +
+			"original's state_dict names (layers.{i}.weight [out,in], layers.{i}.bias); {t} and {r} in the path expand to the " +
+			"SHJ type (or task name) and the run, for per-run files.",
+		DefaultTask: "shj",
+		Default: func() (*fit.Setup, error) {
+			c := Default()
+			if err := c.Check("built-in config"); err != nil {
+				return nil, err
+			}
+			return c.Setup(nil, true), nil
+		},
+		Load: func(path string, data []byte) (*fit.Setup, error) {
+			c, ignored, err := Decode(path, data)
+			if err != nil {
+				return nil, err
+			}
+			if err := c.Check(path); err != nil {
+				return nil, err
+			}
+			return c.Setup(ignored, false), nil
+		},
+	}
+}
