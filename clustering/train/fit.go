@@ -1,0 +1,56 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/fastslow/clustering/eval"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Model returns the clustering model's description for the shared fit
+// command.
+func Model() fit.Model {
+	return fit.Model{
+		Name:    "clustering",
+		Command: "go run ./clustering/cmd/fit",
+		About: "Fits the clustering model (the original's clustering_model, a SUSTAIN-like learner) and writes " +
+			"learning and loss curves, per-run states (.npz with the original's state_dict names), summary.json " +
+			"(areas, recruited units, canonical-solution rates, mean final attention) and lc.png. With no flags it " +
+			"runs the original's config1 on the six SHJ types, 50 runs × 32 blocks, into results/config1/. " +
+			"To reproduce the original's curves exactly, give its order table with -order.",
+		DefaultTask: "shj",
+		Default: func() (*fit.Setup, error) {
+			c := Default()
+			return Setup(&c, nil), nil
+		},
+		Load: func(path string, data []byte) (*fit.Setup, error) {
+			c, ignored, err := Load(path, data)
+			if err != nil {
+				return nil, err
+			}
+			return Setup(c, ignored), nil
+		},
+	}
+}
+
+// Setup returns the fit setup of a checked config.
+func Setup(c *Config, ignored []string) *fit.Setup {
+	keys := c.Keys
+	return &fit.Setup{
+		Loop:    c.Loop,
+		Config:  c,
+		Ignored: ignored,
+		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			m, err := keys.New(t)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
+			}
+			return m, nil
+		},
+		Evaluate: eval.Evaluate,
+		Report:   eval.Report,
+	}
+}
