@@ -36,6 +36,8 @@ type Density struct {
 
 	W   []float64 // N×D: w = L⁻¹(x − μ) of the last Forward
 	Act []float64 // N: the densities of the last Forward
+
+	logS, logOf []float64 // N×D: log σ, and the σ it is the log of
 }
 
 // NewDensity returns a layer of n units over d dimensions, every mean at
@@ -48,6 +50,7 @@ func NewDensity(n, d int, w float64) *Density {
 		Mu: make([]float64, n*d), Scale: make([]float64, n*d), Low: make([]float64, n*p),
 		GMu: make([]float64, n*d), GScale: make([]float64, n*d), GLow: make([]float64, n*p),
 		W: make([]float64, n*d), Act: make([]float64, n),
+		logS: make([]float64, n*d), logOf: make([]float64, n*d),
 	}
 	s := math.Sqrt(w)
 	for i := range l.Scale {
@@ -56,11 +59,12 @@ func NewDensity(n, d int, w float64) *Density {
 	return l
 }
 
-// Clamp does what the original does to its stored Cholesky factors before
-// each forward pass: σ = max(σ, MinScale) and the off-diagonal part set
-// to zero. It changes the state, not the gradient graph: the gradient is
-// then taken at the clamped value. A NaN scale stays NaN, as under
-// torch.clamp.
+// Clamp does what the original does to its stored Cholesky factors at the
+// start of each forward pass: σ = max(σ, MinScale) and the off-diagonal
+// part set to zero. It changes the state, not the gradient graph: the
+// gradient is then taken at the clamped value. A NaN scale stays NaN, as
+// under torch.clamp. Forward clamps the units it computes; Clamp is for
+// the others.
 func (l *Density) Clamp(units []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	for _, k := range units {
@@ -70,31 +74,46 @@ func (l *Density) Clamp(units []int) {
 				s[j] = MinScale
 			}
 		}
-		lo := l.Low[k*p : k*p+p]
-		for j := range lo {
-			lo[j] = 0
+		if p > 0 {
+			clear(l.Low[k*p : k*p+p])
 		}
 	}
 }
 
-// Forward computes the densities of the given units at x into Act,
-// assuming Clamp has made their factors diagonal. As in the original
+// Forward clamps the factors of the given units (see Clamp) and computes
+// their densities at x into Act. As in the original
 // (torch.distributions.MultivariateNormal.log_prob, then exp) the log
 // density is −½(D·log 2π + Σ_j w_j²) − Σ_j log σ_j with w_j = (x_j − μ_j)/σ_j,
 // and a log density below about −745 gives an activation of exactly 0.
 func (l *Density) Forward(x []float64, units []int) {
-	d := l.D
+	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
+	x = x[:d]
 	for _, k := range units {
 		mu := l.Mu[k*d : k*d+d]
 		s := l.Scale[k*d : k*d+d]
 		w := l.W[k*d : k*d+d]
+		ls := l.logS[k*d : k*d+d]
+		lof := l.logOf[k*d : k*d+d]
 		var m, hld float64
 		for j := range w {
-			wj := (x[j] - mu[j]) / s[j]
+			sj := s[j]
+			if sj < MinScale {
+				sj = MinScale
+				s[j] = sj
+			}
+			// log σ only changes when σ does: most SGD steps of a unit
+			// far from the stimulus are below σ's precision.
+			if sj != lof[j] {
+				ls[j], lof[j] = math.Log(sj), sj
+			}
+			wj := (x[j] - mu[j]) / sj
 			w[j] = wj
 			m += wj * wj
-			hld += math.Log(s[j])
+			hld += ls[j]
+		}
+		if p > 0 {
+			clear(l.Low[k*p : k*p+p])
 		}
 		l.Act[k] = math.Exp(-0.5*(c+m) - hld)
 	}

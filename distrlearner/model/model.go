@@ -207,10 +207,8 @@ func (l *Learner) Forward(t *stream.Trial) []float64 {
 // pass, then computes the recruited units' densities and the logits.
 func (l *Learner) predict(x []float64) {
 	if l.dirty {
-		l.dens.Clamp(l.all) // after SetState: any unit may need it
-		l.dirty = false
-	} else {
-		l.dens.Clamp(l.units) // only recruited units change between passes
+		l.dens.Clamp(l.all) // after SetState any unit may need it; else only
+		l.dirty = false     // recruited units change, and Forward clamps those
 	}
 	l.dens.Forward(x, l.units)
 	l.assoc.Forward(l.dens.Act, l.units, l.z)

@@ -1,0 +1,360 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/loss"
+)
+
+func TestKindByName(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		want Kind
+		err  bool
+	}{
+		{"distr_learner", Single, false},
+		{"distr_learner_mu", Multi, false},
+		{"distr_learner_MU", 0, true},
+		{"clustering", 0, true},
+	} {
+		k, err := KindByName(c.name)
+		if c.err {
+			require.Error(t, err, c.name)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, c.want, k)
+		require.Equal(t, c.name, k.String())
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		edit   func(*Config)
+		errHas string
+	}{
+		{"default", func(*Config) {}, ""},
+		{"no units", func(c *Config) { c.MaxUnits = 0 }, "max_nunits"},
+		{"no dims", func(c *Config) { c.Dims = 0 }, "n_dims"},
+		{"one class", func(c *Config) { c.Classes = 1 }, "classes"},
+		{"zero attn_weighting", func(c *Config) { c.AttnWeighting = 0 }, "attn_weighting"},
+		{"NaN attn_weighting", func(c *Config) { c.AttnWeighting = math.NaN() }, "attn_weighting"},
+		{"infinite Phi", func(c *Config) { c.Phi = math.Inf(1) }, "Phi"},
+		{"NaN lr_units", func(c *Config) { c.LRUnits = math.NaN() }, "lr_units"},
+		{"negative momentum", func(c *Config) { c.Momentum = -0.1 }, "momentum"},
+		{"k above 1", func(c *Config) { c.K = 1.5 }, "k ="},
+		{"negative k", func(c *Config) { c.K = -0.01 }, "k ="},
+		{"bad kind", func(c *Config) { c.Kind = 7 }, "kind"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := dlmuConfig
+			c.edit(&cfg)
+			_, err := New(cfg)
+			if c.errHas == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, c.errHas)
+		})
+	}
+}
+
+// TestBatch checks int(N·k) against Python's values for the shipped configs.
+func TestBatch(t *testing.T) {
+	for _, c := range []struct {
+		n    int
+		k    float64
+		want int
+	}{{500, 0.01, 5}, {250, 0.01, 2}, {750, 0.01, 7}, {50, 0.01, 0}, {100, 0.07, 7}, {1000, 0.001, 1}} {
+		cfg := dlmuConfig
+		cfg.MaxUnits, cfg.K = c.n, c.k
+		require.Equal(t, c.want, cfg.Batch(), "int(%d*%v)", c.n, c.k)
+	}
+	require.Equal(t, 1, dlConfig.Batch())
+}
+
+// TestTopK checks the torch.topk selection: the k largest values best
+// first, and among equal values the units libstdc++'s partial_sort keeps.
+func TestTopK(t *testing.T) {
+	mk := func(v ...float64) []pair {
+		p := make([]pair, len(v))
+		for i, x := range v {
+			p[i] = pair{x, i}
+		}
+		return p
+	}
+	units := func(p []pair) []int {
+		out := make([]int, len(p))
+		for i, q := range p {
+			out[i] = q.k
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name string
+		v    []float64
+		k    int
+		want []int
+	}{
+		{"distinct", []float64{0.1, 0.5, 0.3, 0.9, 0.2}, 3, []int{3, 1, 2}},
+		{"all equal: the first k", []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 3, []int{0, 1, 2}},
+		{"recruited units zeroed, the rest tied", []float64{0, 0, 2, 0, 2, 2, 2, 2, 2, 2}, 3, []int{2, 4, 5}},
+		{"fewer positive than k", []float64{0, 3, 0, 0, 0, 0, 1, 0}, 3, []int{1, 6, 0}},
+		{"k = 1", []float64{0.2, 0.7, 0.7, 0.1}, 1, []int{1}},
+		{"k = 0", []float64{0.2, 0.7}, 0, []int{}},
+		{"NaN counts as largest", []float64{0.2, math.NaN(), 0.7, 0.1}, 2, []int{1, 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := mk(c.v...)
+			topk(p, c.k)
+			got := units(p[:c.k])
+			for i := 1; i < len(got); i++ {
+				require.False(t, better(p[i], p[i-1]), "not best first")
+			}
+			// The order among equal values is immaterial (the units are
+			// used as a set); which units is not.
+			slices.Sort(got)
+			slices.Sort(c.want)
+			require.Equal(t, c.want, got)
+		})
+	}
+	// Random values with many ties: always the multiset of the k largest,
+	// best first, and no unit twice.
+	rng := rand.New(rand.NewPCG(1, 2))
+	for trial := 0; trial < 200; trial++ {
+		n := 1 + rng.IntN(300)
+		k := rng.IntN(n + 1)
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = float64(rng.IntN(5))
+		}
+		p := mk(v...)
+		topk(p, k)
+		sorted := slices.Clone(v)
+		sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
+		got := make([]float64, k)
+		seen := map[int]bool{}
+		for i, q := range p[:k] {
+			got[i] = q.v
+			require.False(t, seen[q.k])
+			seen[q.k] = true
+			require.Equal(t, v[q.k], q.v)
+		}
+		require.Equal(t, sorted[:k], got, "n %d k %d", n, k)
+	}
+}
+
+// trial returns a trial of the new stimuli's kind at x with label.
+func trial(x []float64, label, block, index int) *stream.Trial {
+	y := make([]float64, 2)
+	y[label] = 1
+	return &stream.Trial{Block: block, Index: index, X: x, Target: y, Label: label}
+}
+
+// TestRecruitment checks who is recruited when, for both kinds.
+func TestRecruitment(t *testing.T) {
+	small := func(kind Kind, n int, k float64) Config {
+		c := dlmuConfig
+		c.Kind, c.MaxUnits, c.K = kind, n, k
+		return c
+	}
+	for _, c := range []struct {
+		name string
+		cfg  Config
+		prep func(m *Learner) // state before the trial
+		x    []float64
+		lab  int
+		// want
+		recruited bool
+		active    []int
+		under     Underflows
+	}{
+		{"first trial, single: unit 0", small(Single, 4, 0), nil, []float64{0.3, 0.7}, 0, true, []int{0}, Underflows{}},
+		{"first trial, multi: the first int(N·k) units (all tied)", small(Multi, 10, 0.3), nil, []float64{0.3, 0.7}, 1, true, []int{0, 1, 2}, Underflows{}},
+		{"single: the lowest inactive unit, not the nearest", small(Single, 4, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.activate(2, []float64{0.3, 0.7})
+			m.assoc.A[0], m.assoc.A[1] = 1, 0 // predicts class 0
+		}, []float64{0.6, 0.4}, 1, true, []int{0, 1, 2}, Underflows{}},
+		{"right answer: no recruitment", small(Single, 4, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.assoc.A[0], m.assoc.A[1] = 1, 0
+		}, []float64{0.3, 0.7}, 0, false, []int{0}, Underflows{}},
+		{"tied logits: argmax takes class 0, so label 1 recruits", small(Single, 4, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.assoc.A[0], m.assoc.A[1] = 1, 1
+		}, []float64{0.3, 0.7}, 1, true, []int{0, 1}, Underflows{}},
+		{"tied logits, label 0: no recruitment", small(Single, 4, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.assoc.A[0], m.assoc.A[1] = 1, 1
+		}, []float64{0.3, 0.7}, 0, false, []int{0}, Underflows{}},
+		{"all logits 0 with units recruited: recruits", small(Single, 4, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+		}, []float64{0.3, 0.7}, 0, true, []int{0, 1}, Underflows{}},
+		{"every unit recruited: the step runs, recruits nothing", small(Single, 2, 0), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.activate(1, []float64{0.3, 0.7})
+		}, []float64{0.3, 0.7}, 0, true, []int{0, 1}, Underflows{}},
+		{"multi: the densest inactive units", small(Multi, 6, 0.34), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			// move inactive units 3 and 5 near the stimulus
+			copy(m.dens.Mu[6:8], []float64{0.5, 0.5})
+			copy(m.dens.Mu[10:12], []float64{0.55, 0.45})
+		}, []float64{0.55, 0.45}, 1, true, []int{0, 3, 5}, Underflows{}},
+		{"multi: fewer inactive units than int(N·k)", small(Multi, 4, 0.5), func(m *Learner) {
+			m.activate(0, []float64{0.3, 0.7})
+			m.activate(1, []float64{0.3, 0.7})
+			m.activate(3, []float64{0.3, 0.7})
+		}, []float64{0.3, 0.7}, 1, true, []int{0, 1, 2, 3}, Underflows{}},
+		{"multi: densities underflow, nothing recruited (the quirk), counted", small(Multi, 10, 0.3), func(m *Learner) {
+			for i := range m.dens.Scale {
+				m.dens.Scale[i] = 0.01 // inactive units at the origin, far in σ
+			}
+		}, []float64{0.9, 0.9}, 0, true, []int{}, Underflows{Trials: 1, Units: 3}},
+		{"multi: some underflow, the others recruited", small(Multi, 10, 0.3), func(m *Learner) {
+			for i := range m.dens.Scale {
+				m.dens.Scale[i] = 0.01
+			}
+			copy(m.dens.Mu[8:10], []float64{0.88, 0.9})
+		}, []float64{0.9, 0.9}, 0, true, []int{4}, Underflows{Trials: 1, Units: 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m, err := New(c.cfg)
+			require.NoError(t, err)
+			block := 0
+			if c.prep != nil {
+				c.prep(m)
+				block = 1
+			}
+			m.Forward(trial(c.x, c.lab, block, 3))
+			require.Equal(t, c.recruited, m.Recruited())
+			require.Equal(t, c.active, m.units)
+			require.Equal(t, len(c.active), m.Active())
+			require.Equal(t, c.under, m.Underflows())
+		})
+	}
+}
+
+// TestRecruitPlacesAtStimulus checks that a recruited unit moves to x and
+// keeps its scales.
+func TestRecruitPlacesAtStimulus(t *testing.T) {
+	m, err := New(dlConfig)
+	require.NoError(t, err)
+	x := []float64{0.31, 0.72}
+	m.Forward(trial(x, 1, 0, 0))
+	require.Equal(t, x, m.dens.Mu[:2])
+	require.Equal(t, []float64{math.Sqrt(0.02), math.Sqrt(0.02)}, m.dens.Scale[:2])
+	require.Equal(t, []float64{0, 0}, m.dens.Mu[2:4])
+}
+
+// TestStateRoundTrip checks that SetState(State()) gives a learner that
+// behaves exactly as the original one.
+func TestStateRoundTrip(t *testing.T) {
+	a, err := New(dlmuConfig)
+	require.NoError(t, err)
+	trainFor(t, a, 2)
+	b, err := New(dlmuConfig)
+	require.NoError(t, err)
+	require.NoError(t, b.SetState(stream.StateMap(a.State())))
+	require.Equal(t, a.State(), b.State())
+	ta := trainFor(t, a, 1)
+	tb := trainFor(t, b, 1)
+	require.Equal(t, len(ta), len(tb))
+	require.Equal(t, a.State(), b.State())
+	require.Equal(t, a.Active(), b.Active())
+}
+
+// TestSetStateErrors checks that a bad state is refused with a reason.
+func TestSetStateErrors(t *testing.T) {
+	m, err := New(dlConfig)
+	require.NoError(t, err)
+	good := func() map[string]stream.Array { return stream.StateMap(m.State()) }
+	for _, c := range []struct {
+		name   string
+		edit   func(st map[string]stream.Array)
+		errHas string
+	}{
+		{"unknown array", func(st map[string]stream.Array) {
+			st["Distance.weight"] = stream.NewArray("Distance.weight", []float64{1}, 1)
+		}, "unexpected arrays"},
+		{"missing array", func(st map[string]stream.Array) { delete(st, ActiveName) }, "missing array"},
+		{"wrong shape", func(st map[string]stream.Array) {
+			st[UnitsName] = stream.NewArray(UnitsName, make([]float64, 60), 20, 3)
+		}, "shape"},
+		{"not finite", func(st map[string]stream.Array) { st[WeightName].Data[3] = math.Inf(1) }, "Inf"},
+		{"mask not 0 or 1", func(st map[string]stream.Array) { st[ActiveName].Data[2] = 0.5 }, "0 or 1"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			st := good()
+			c.edit(st)
+			require.ErrorContains(t, m.SetState(st), c.errHas)
+		})
+	}
+}
+
+// TestSetStateClampsNextForward checks that a loaded state is clamped by
+// the next forward pass, inactive units included, as in the original.
+func TestSetStateClampsNextForward(t *testing.T) {
+	m, err := New(dlConfig)
+	require.NoError(t, err)
+	st := stream.StateMap(m.State())
+	attn := st[AttnName].Data
+	attn[4*7+0] = -1  // unit 7 (inactive): σ_0
+	attn[4*7+2] = 0.3 // its lower part
+	require.NoError(t, m.SetState(st))
+	require.Equal(t, -1.0, stream.StateMap(m.State())[AttnName].Data[28], "SetState keeps what it is given")
+	m.Forward(trial([]float64{0.5, 0.5}, 0, 0, 0))
+	got := stream.StateMap(m.State())[AttnName].Data
+	require.Equal(t, []float64{1e-6, 0, 0, math.Sqrt(0.02)}, got[28:32])
+}
+
+// TestNoAllocs checks that a trial (Forward, loss, Learn) allocates
+// nothing, recruitment included.
+func TestNoAllocs(t *testing.T) {
+	for _, cfg := range []Config{dlmuConfig, dlConfig} {
+		m, err := New(cfg)
+		require.NoError(t, err)
+		trials := trainFor(t, m, 1)
+		dz := make([]float64, 2)
+		i := 0
+		allocs := testing.AllocsPerRun(300, func() {
+			tr := &trials[i%len(trials)]
+			i++
+			z := m.Forward(tr)
+			loss.BCELogits{}.Eval(z, tr.Target, dz)
+			m.Learn(tr, dz)
+		})
+		require.Zero(t, allocs, cfg.Kind.String())
+	}
+}
+
+// TestMomentum checks that momentum is PyTorch's, on the weights of a
+// unit over two steps: v = g, then v = m·v + g; w −= lr·v.
+func TestMomentum(t *testing.T) {
+	cfg := dlConfig
+	cfg.Momentum = 0.9
+	m, err := New(cfg)
+	require.NoError(t, err)
+	x := []float64{0.4, 0.6}
+	dz := []float64{0.2, -0.3}
+	tr := trial(x, 1, 0, 0)
+	m.Forward(tr)
+	a := m.dens.Act[0]
+	g0 := a * (dz[0] * 1)
+	m.Learn(tr, dz)
+	require.InDelta(t, -0.025*g0, m.assoc.A[0], 1e-15)
+	tr = trial(x, 1, 0, 1)
+	m.Forward(tr)
+	a1 := m.dens.Act[0]
+	g1 := a1 * dz[0]
+	m.Learn(tr, dz)
+	require.InDelta(t, -0.025*g0-0.025*(0.9*g0+g1), m.assoc.A[0], 1e-15)
+}
