@@ -1,0 +1,181 @@
+// Package train holds the distribution learners' config (the original's
+// YAML keys, as TOML), its default (the original's dl_model config
+// config_dlMU_1), its validation, and the wiring of the shared fit
+// command.
+package train
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/distrlearner/model"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/task"
+)
+
+// Keys are the keys of a distribution learner, named as in the original's
+// YAML: a single-stream config has them at the top level, a dual-stream
+// config under fast_config (where fast names the kind).
+type Keys struct {
+	MaxNUnits       int     `toml:"max_nunits"`        // N, the units
+	NDims           int     `toml:"n_dims"`            // D, the stimulus dimensions
+	UnitRecruitType string  `toml:"unit_recruit_type"` // "feedback", the only one the original has
+	Phi             float64 `toml:"Phi"`               // scale of the logits
+	AttnWeighting   float64 `toml:"attn_weighting"`    // w: every scale starts at √w
+	LRAttn          float64 `toml:"lr_attn"`           // learning rate of the scales
+	LRUnits         float64 `toml:"lr_units"`          // learning rate of the means
+	LRNN            float64 `toml:"lr_nn"`             // learning rate of the association weights
+	Momentum        float64 `toml:"momentum"`          // SGD momentum of every group
+	K               float64 `toml:"k"`                 // distr_learner_mu: fraction of the units recruited at once
+}
+
+// Config is a single-stream config of a distribution learner.
+type Config struct {
+	config.Loop
+	// Model is our extension: "distr_learner_mu" (the default, as the
+	// original's dl_model/main.py hard-codes) or "distr_learner".
+	Model string `toml:"model"`
+	Keys
+}
+
+// Ignored lists the keys the original's configs carry that change nothing
+// in its distribution learners (model_type and, for distr_learner_mu,
+// noise and lesion are read but never used; from_logits is not read); a
+// config may have them and they are reported, not used.
+var Ignored = []string{"model_type", "from_logits", "noise", "lesion"}
+
+// RequiredKeys returns the model keys a config of kind must set: those the
+// original reads and uses (it fails on a missing one; k only for
+// distr_learner_mu).
+func RequiredKeys(kind model.Kind) []string {
+	keys := []string{"max_nunits", "n_dims", "unit_recruit_type", "Phi", "attn_weighting",
+		"lr_attn", "lr_units", "lr_nn", "momentum"}
+	if kind == model.Multi {
+		keys = append(keys, "k")
+	}
+	return keys
+}
+
+// RequiredLoopKeys are the loop keys a single-stream config must set.
+var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
+
+// DefaultTask is the task of the original's dl_model: the 100 new stimuli.
+const DefaultTask = "new-stimuli"
+
+// Default returns the original's dl_model/configs/config_dlMU_1.yaml:
+// distr_learner_mu, 500 units, 1 run × 10 blocks of the new stimuli.
+func Default() Config {
+	return Config{
+		Loop: config.Loop{ConfigVersion: "config_dlMU_1", NumBlocks: 10, NumRuns: 1, RandomSeed: 999,
+			LossFn: "bcelogits", Optim: "sgd", Task: DefaultTask},
+		Model: model.MultiName,
+		Keys: Keys{
+			MaxNUnits: 500, NDims: 2, UnitRecruitType: "feedback", Phi: 1, AttnWeighting: 0.02,
+			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01,
+		},
+	}
+}
+
+// Load decodes a config file's data (path names it in errors) strictly:
+// unknown keys, wrong types, missing keys and values the learner cannot
+// run with are errors naming the file and the key. It returns the ignored
+// keys present.
+func Load(path string, data []byte) (*Config, []string, error) {
+	var c Config
+	ignored, err := config.Decode(path, data, &c, Ignored...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if c.Model == "" {
+		c.Model = model.MultiName
+	}
+	kind, err := model.KindByName(c.Model)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: model: %w", path, err)
+	}
+	var present map[string]any
+	if _, err := toml.Decode(string(data), &present); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := Missing(path, present, append(append([]string(nil), RequiredLoopKeys...), RequiredKeys(kind)...)); err != nil {
+		return nil, nil, err
+	}
+	if c.Optim == "" {
+		c.Optim = "sgd"
+	}
+	if err := c.Check(path); err != nil {
+		return nil, nil, err
+	}
+	return &c, ignored, nil
+}
+
+// Missing returns an error naming the keys of want that present lacks.
+func Missing(path string, present map[string]any, want []string) error {
+	var miss []string
+	for _, k := range want {
+		if _, ok := present[k]; !ok {
+			miss = append(miss, strconv.Quote(k))
+		}
+	}
+	if len(miss) > 0 {
+		return fmt.Errorf("%s: missing key %s (the distribution learner needs it, and the original fails without it; see configs/distrlearner/config_dlMU_1.toml)",
+			path, strings.Join(miss, ", "))
+	}
+	return nil
+}
+
+// Kind returns the learner the config's model key names.
+func (c *Config) Kind() (model.Kind, error) {
+	name := c.Model
+	if name == "" {
+		name = model.MultiName
+	}
+	return model.KindByName(name)
+}
+
+// Check reports a config that cannot run, naming the file (path) and the
+// key.
+func (c *Config) Check(path string) error {
+	if err := c.Loop.Check(path); err != nil {
+		return err
+	}
+	kind, err := c.Kind()
+	if err != nil {
+		return fmt.Errorf("%s: model: %w", path, err)
+	}
+	if _, err := c.Keys.Params(kind, 2); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// Params returns the learner's config for kind with the given number of
+// classes, checked.
+func (k *Keys) Params(kind model.Kind, classes int) (model.Config, error) {
+	if k.UnitRecruitType != "feedback" {
+		return model.Config{}, fmt.Errorf("unit_recruit_type = %q: want \"feedback\" (the only recruitment the original implements)", k.UnitRecruitType)
+	}
+	c := model.Config{
+		Kind: kind, MaxUnits: k.MaxNUnits, Dims: k.NDims, Classes: classes,
+		AttnWeighting: k.AttnWeighting, Phi: k.Phi,
+		LRAttn: k.LRAttn, LRUnits: k.LRUnits, LRNN: k.LRNN, Momentum: k.Momentum, K: k.K,
+	}
+	return c, c.Validate()
+}
+
+// New returns a fresh learner of kind for task t, checking that the task
+// fits the keys: n_dims dimensions. The learner has as many outputs as the
+// task has classes (the original's has 2).
+func (k *Keys) New(kind model.Kind, t *task.Task) (*model.Learner, error) {
+	if t.Dims != k.NDims {
+		return nil, fmt.Errorf("n_dims = %d, but task %s has %d dimensions", k.NDims, t.Name, t.Dims)
+	}
+	c, err := k.Params(kind, t.Classes)
+	if err != nil {
+		return nil, err
+	}
+	return model.New(c)
+}
