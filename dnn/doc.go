@@ -14,6 +14,17 @@
 // checkpoint whose array names are the original's state_dict keys
 // (layers.{i}.weight shaped [out, in], layers.{i}.bias).
 //
+// Checkpoints are .npz files of float64 (or float32) arrays, so a network
+// exported from PyTorch with
+//
+//	np.savez(f, **{k: v.double().numpy() for k, v in sd.items()})
+//
+// loads as it is. The fit command's -init names the initial state of every
+// run: one file for all runs, or per-run files through {t} (the SHJ type,
+// or the task's name) and {r} (the run), as in
+// -init 'dir/type{t}_run{r}_init.npz'. A file whose arrays are missing,
+// misshapen or not finite is refused with an error naming the array.
+//
 // The sub-packages hold the layers with their hand-written backward passes
 // (layers), the network as a stream.Stream (model), the config and the
 // wiring of the shared fit command (train), the comparison of learning

@@ -5,6 +5,7 @@
 package layers
 
 import (
+	"math"
 	"math/rand/v2"
 
 	cblas "gonum.org/v1/gonum/blas"
@@ -76,29 +77,26 @@ func (l *Linear) AddGrad(x, dy, dw, db []float64) {
 	floats.Add(db[:l.Out], dy)
 }
 
-// ReLU writes a = max(z, 0); a may be z.
+// ReLU writes a = max(z, 0); a may be z. It has no branch: which units
+// are silent follows the data (and dropout) unpredictably.
 func ReLU(z, a []float64) {
 	a = a[:len(z)]
 	for i, v := range z {
-		if v > 0 {
-			a[i] = v
-		} else {
-			a[i] = 0
-		}
+		a[i] = max(v, 0)
 	}
 }
 
 // ReLUBackward writes dz = da where the ReLU's output a is positive and 0
-// elsewhere (PyTorch's convention: no gradient at 0); dz may be da.
+// elsewhere (PyTorch's convention: no gradient at 0); dz may be da. As a
+// is a ReLU output (≥ 0, never −0), it is positive exactly when its bits
+// are not all zero: the loop keeps or clears da's bits without a branch.
 func ReLUBackward(a, da, dz []float64) {
 	da = da[:len(a)]
 	dz = dz[:len(a)]
 	for i, v := range a {
-		if v > 0 {
-			dz[i] = da[i]
-		} else {
-			dz[i] = 0
-		}
+		b := math.Float64bits(v)
+		keep := -((b | -b) >> 63) // all ones when b ≠ 0
+		dz[i] = math.Float64frombits(math.Float64bits(da[i]) & keep)
 	}
 }
 
@@ -132,11 +130,11 @@ func (d *Dropout) Draw(rng *rand.Rand) {
 	}
 	scale := 1 / (1 - d.P)
 	for i := range d.Mask {
+		keep := 0 // an integer flag, which compiles without a branch
 		if rng.Float64() >= d.P {
-			d.Mask[i] = scale
-		} else {
-			d.Mask[i] = 0
+			keep = 1
 		}
+		d.Mask[i] = scale * float64(keep)
 	}
 }
 

@@ -104,11 +104,17 @@ func TestReLU(t *testing.T) {
 		{"mixed", []float64{-1, 0, 2}, []float64{0, 0, 2}, []float64{5, 6, 7}, []float64{0, 0, 7}},
 		{"all positive", []float64{1, 2}, []float64{1, 2}, []float64{-1, 3}, []float64{-1, 3}},
 		{"all negative", []float64{-1, -3}, []float64{0, 0}, []float64{-1, 3}, []float64{0, 0}},
+		// −0 comes out of dropout (−z·0); the ReLU must make it +0 for the
+		// bitwise backward pass.
+		{"negative zero", []float64{math.Copysign(0, -1), 1e-300}, []float64{0, 1e-300}, []float64{2, 3}, []float64{0, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a := make([]float64, len(tc.z))
 			ReLU(tc.z, a)
 			assert.Equal(t, tc.a, a)
+			for i, v := range a {
+				assert.False(t, math.Signbit(v), "a[%d] = %v", i, v)
+			}
 			dz := make([]float64, len(tc.z))
 			ReLUBackward(a, tc.da, dz)
 			assert.Equal(t, tc.dzWant, dz)

@@ -161,6 +161,9 @@ func (n *Net) dropping(i int) bool {
 // drawing fresh dropout masks first (the original trains in train mode),
 // and caches every layer's output for Learn.
 func (n *Net) Forward(t *stream.Trial) []float64 {
+	if len(t.X) != len(n.x) {
+		panic(fmt.Sprintf("dnn: a stimulus of %d features for a network of input_size %d", len(t.X), len(n.x)))
+	}
 	copy(n.x, t.X)
 	h := n.x
 	last := len(n.layers) - 1

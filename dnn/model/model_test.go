@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -332,4 +335,82 @@ func TestStreamContract(t *testing.T) {
 	assert.Zero(t, net.Active())
 	assert.Equal(t, config1, net.Config())
 	assert.Equal(t, fmt.Sprint([]int{3, 25, 25, 25, 2}), fmt.Sprint(config1.Sizes()))
+}
+
+// TestLearnIsSGDOnTheGradient checks that Learn, which adds the gradient
+// straight into the momentum buffer, takes bit for bit PyTorch's step on
+// the gradient that the gradient check verified: v = ∇ on the first step,
+// then v = m·v + ∇, and p −= lr·v.
+func TestLearnIsSGDOnTheGradient(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"config1", config1},
+		{"no momentum", func() Config { c := config1; c.Momentum = 0; c.LR = 0.5; return c }()},
+		{"dropout", func() Config { c := config1; c.Dropout = 0.3; c.LR = 0.2; c.Momentum = 0.9; return c }()},
+		{"depth5", Config{InputSize: 4, OutputSize: 3, NUnits: 7, Depth: 5, ActFunc: "relu", LR: 0.3, Momentum: 0.5}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			net, err := New(tc.cfg, seed.For(3, 1))
+			require.NoError(t, err)
+			rng := rand.New(rand.NewPCG(5, 6))
+			want := append([]float64(nil), net.params...)
+			vel := make([]float64, len(want))
+			for step := range 20 {
+				tr := randomTrial(rng, tc.cfg.InputSize, tc.cfg.OutputSize)
+				z := net.Forward(tr)
+				dz := make([]float64, len(z))
+				loss.BCELogits{}.Eval(z, tr.Target, dz)
+				net.backward(dz)
+				for i, g := range net.grads {
+					if step == 0 {
+						vel[i] = g
+					} else {
+						vel[i] = tc.cfg.Momentum*vel[i] + g
+					}
+					want[i] -= tc.cfg.LR * vel[i]
+				}
+				net.Learn(tr, dz)
+				require.Equal(t, want, net.params, "step %d", step)
+			}
+		})
+	}
+}
+
+// TestLoadsPyTorchExport loads a network PyTorch saved in float32
+// (np.savez of state_dict values, no .double()) and checks its logits on
+// the eight SHJ stimuli against PyTorch's own, computed in float64 on the
+// same (widened) weights.
+func TestLoadsPyTorchExport(t *testing.T) {
+	st, err := npz.Read("../testdata/torch_float32_export.npz")
+	require.NoError(t, err)
+	net, err := New(config1, seed.For(1, 0))
+	require.NoError(t, err)
+	require.NoError(t, net.SetState(st))
+	want := readLogits(t, "../testdata/torch_float32_export_logits.csv")
+	for k := range 8 {
+		x := []float64{float64(k >> 2 & 1), float64(k >> 1 & 1), float64(k & 1)}
+		z := net.Forward(&stream.Trial{X: x})
+		// Both sides are float64 on identical weights; only the order of
+		// summation differs (a few ulps of values about 0.1).
+		assert.InDeltaSlice(t, want[k], z, 1e-15, "item %d", k)
+	}
+}
+
+func readLogits(t *testing.T, path string) [][]float64 {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var out [][]float64
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[1:] {
+		f := strings.Split(line, ",")
+		require.Len(t, f, 3, path)
+		z0, err := strconv.ParseFloat(f[1], 64)
+		require.NoError(t, err)
+		z1, err := strconv.ParseFloat(f[2], 64)
+		require.NoError(t, err)
+		out = append(out, []float64{z0, z1})
+	}
+	return out
 }
