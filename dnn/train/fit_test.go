@@ -146,6 +146,8 @@ func TestFitNewStimuli(t *testing.T) {
 	assert.Equal(t, []any{2.0, 25.0, 25.0, 25.0, 2.0}, sum.Analyses["new-stimuli"]["layer_sizes"])
 	assert.Equal(t, 3.0, sum.Config["num_runs"])
 	assert.Equal(t, 5.0, sum.Config["num_blocks"])
+	assert.NotContains(t, sum.Config, "n_sims", "runs are echoed once, as num_runs")
+	assert.NotContains(t, sum.Config, "n_epochs")
 	for _, f := range []string{"lc.npy", "lc.csv", "run2.npz", "lc.png"} {
 		assert.FileExists(t, filepath.Join(out, f))
 	}

@@ -60,8 +60,8 @@ func (n Network) Model() model.Config {
 type Config struct {
 	config.Loop
 	Network
-	NSims   int `toml:"n_sims,omitempty"`   // runs (the original's key)
-	NEpochs int `toml:"n_epochs,omitempty"` // blocks per run (the original's key)
+	NSims   int `toml:"n_sims,omitzero"`   // runs (the original's key)
+	NEpochs int `toml:"n_epochs,omitzero"` // blocks per run (the original's key)
 }
 
 // Default returns the original's dnn_model/configs/config1.yaml: a
