@@ -50,11 +50,14 @@ func (s *shuffler) Next(block int, dst []int) {
 	s.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
 }
 
-// Table is a fixed order table: Orders[run][block] is a permutation.
+// Table is a fixed order table.
 type Table struct {
 	Path   string
-	Orders [][][]int
+	Orders map[Key][]int // a permutation of the items per run and block
 }
+
+// Key names one block of one run.
+type Key struct{ Run, Block int }
 
 // ReadTable reads a CSV with a header and rows run,block,i0,i1,…: the
 // presentation order of one block of one run. Every row must list the
@@ -82,7 +85,7 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("%s: line 1: want a header run,block,i0,i1,…", path)
 	}
 	n := len(header) - 2
-	t := &Table{Path: path}
+	t := &Table{Path: path, Orders: map[Key][]int{}}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -110,16 +113,11 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 			}
 			seen[k] = true
 		}
-		for len(t.Orders) <= run {
-			t.Orders = append(t.Orders, nil)
-		}
-		for len(t.Orders[run]) <= block {
-			t.Orders[run] = append(t.Orders[run], nil)
-		}
-		if t.Orders[run][block] != nil {
+		k := Key{run, block}
+		if _, dup := t.Orders[k]; dup {
 			return nil, fmt.Errorf("%s: line %d: run %d block %d listed twice", path, line, run, block)
 		}
-		t.Orders[run][block] = order
+		t.Orders[k] = order
 	}
 	return t, nil
 }
@@ -129,11 +127,12 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 func (t *Table) Check(runs, blocks, n int) error {
 	for r := 0; r < runs; r++ {
 		for b := 0; b < blocks; b++ {
-			if r >= len(t.Orders) || b >= len(t.Orders[r]) || t.Orders[r][b] == nil {
+			o, ok := t.Orders[Key{r, b}]
+			if !ok {
 				return fmt.Errorf("%s: no order for run %d block %d (need runs 0..%d and blocks 0..%d)", t.Path, r, b, runs-1, blocks-1)
 			}
-			if len(t.Orders[r][b]) != n {
-				return fmt.Errorf("%s: run %d block %d orders %d items, the task has %d", t.Path, r, b, len(t.Orders[r][b]), n)
+			if len(o) != n {
+				return fmt.Errorf("%s: run %d block %d orders %d items, the task has %d", t.Path, r, b, len(o), n)
 			}
 		}
 	}
@@ -141,8 +140,11 @@ func (t *Table) Check(runs, blocks, n int) error {
 }
 
 // Run implements Schedule.
-func (t *Table) Run(src seed.Source, n int) Orders { return tableRun{t.Orders[src.Run]} }
+func (t *Table) Run(src seed.Source, n int) Orders { return tableRun{t, src.Run} }
 
-type tableRun struct{ blocks [][]int }
+type tableRun struct {
+	t   *Table
+	run int
+}
 
-func (r tableRun) Next(block int, dst []int) { copy(dst, r.blocks[block]) }
+func (r tableRun) Next(block int, dst []int) { copy(dst, r.t.Orders[Key{r.run, block}]) }

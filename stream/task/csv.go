@@ -67,10 +67,10 @@ func parseCSV(name, path string, r io.Reader) (*Task, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != len(header) {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (%s)", path, line, len(rec), len(header), strings.Join(header, ","))
 		}

@@ -1,0 +1,43 @@
+package output_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/output"
+)
+
+func TestDirReplacesAtomically(t *testing.T) {
+	final := filepath.Join(t.TempDir(), "res")
+	for i, body := range []string{"first", "second"} {
+		d, err := output.Begin(final)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(d.Path("f.txt"), []byte(body), 0o644))
+		if i == 0 {
+			assert.NoDirExists(t, final, "nothing appears before Commit")
+		}
+		require.NoError(t, d.Commit())
+		got, err := os.ReadFile(filepath.Join(final, "f.txt"))
+		require.NoError(t, err)
+		assert.Equal(t, body, string(got))
+	}
+	d, err := output.Begin(final)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(d.Path("f.txt"), []byte("aborted"), 0o644))
+	d.Abort()
+	got, _ := os.ReadFile(filepath.Join(final, "f.txt"))
+	assert.Equal(t, "second", string(got), "an aborted write leaves the old results")
+	ents, _ := os.ReadDir(filepath.Dir(final))
+	assert.Len(t, ents, 1, "no temporary folders left")
+}
+
+func TestBlocksCSV(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lc.csv")
+	require.NoError(t, output.WriteBlocks(p, []output.Column{{Name: "a", Values: []float64{0.1, 1.0 / 3}}, {Name: "b", Values: []float64{2}}}))
+	got, _ := os.ReadFile(p)
+	assert.Equal(t, "block,a,b\n0,0.1,2\n1,0.3333333333333333,\n", string(got))
+}
