@@ -50,14 +50,11 @@ func (s *shuffler) Next(block int, dst []int) {
 	s.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
 }
 
-// Table is a fixed order table.
+// Table is a fixed order table: Orders[run][block] is a permutation.
 type Table struct {
 	Path   string
-	Orders map[Key][]int // a permutation of the items per run and block
+	Orders [][][]int
 }
-
-// Key names one block of one run.
-type Key struct{ Run, Block int }
 
 // ReadTable reads a CSV with a header and rows run,block,i0,i1,…: the
 // presentation order of one block of one run. Every row must list the
@@ -85,16 +82,13 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 		return nil, fmt.Errorf("%s: line 1: want a header run,block,i0,i1,…", path)
 	}
 	n := len(header) - 2
-	t := &Table{Path: path, Orders: map[Key][]int{}}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	t := &Table{Path: path}
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for i, rec := range recs {
+		line := i + 2
 		if len(rec) != n+2 {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (run, block and %d item indices)", path, line, len(rec), n+2, n)
 		}
@@ -106,6 +100,12 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 			}
 		}
 		run, block, order := v[0], v[1], v[2:]
+		// A table that covers R runs × B blocks has R·B rows, so a run or
+		// block index beyond the row count cannot be part of a full table
+		// (and would make the table grow without bound).
+		if run >= len(recs) || block >= len(recs) {
+			return nil, fmt.Errorf("%s: line %d: run %d block %d: the file has only %d rows, so a full table cannot reach that index", path, line, run, block, len(recs))
+		}
 		seen := make([]bool, n)
 		for _, k := range order {
 			if k >= n || seen[k] {
@@ -113,11 +113,16 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 			}
 			seen[k] = true
 		}
-		k := Key{run, block}
-		if _, dup := t.Orders[k]; dup {
+		for len(t.Orders) <= run {
+			t.Orders = append(t.Orders, nil)
+		}
+		for len(t.Orders[run]) <= block {
+			t.Orders[run] = append(t.Orders[run], nil)
+		}
+		if t.Orders[run][block] != nil {
 			return nil, fmt.Errorf("%s: line %d: run %d block %d listed twice", path, line, run, block)
 		}
-		t.Orders[k] = order
+		t.Orders[run][block] = order
 	}
 	return t, nil
 }
@@ -127,12 +132,11 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 func (t *Table) Check(runs, blocks, n int) error {
 	for r := 0; r < runs; r++ {
 		for b := 0; b < blocks; b++ {
-			o, ok := t.Orders[Key{r, b}]
-			if !ok {
+			if r >= len(t.Orders) || b >= len(t.Orders[r]) || t.Orders[r][b] == nil {
 				return fmt.Errorf("%s: no order for run %d block %d (need runs 0..%d and blocks 0..%d)", t.Path, r, b, runs-1, blocks-1)
 			}
-			if len(o) != n {
-				return fmt.Errorf("%s: run %d block %d orders %d items, the task has %d", t.Path, r, b, len(o), n)
+			if len(t.Orders[r][b]) != n {
+				return fmt.Errorf("%s: run %d block %d orders %d items, the task has %d", t.Path, r, b, len(t.Orders[r][b]), n)
 			}
 		}
 	}
@@ -140,11 +144,8 @@ func (t *Table) Check(runs, blocks, n int) error {
 }
 
 // Run implements Schedule.
-func (t *Table) Run(src seed.Source, n int) Orders { return tableRun{t, src.Run} }
+func (t *Table) Run(src seed.Source, n int) Orders { return tableRun{t.Orders[src.Run]} }
 
-type tableRun struct {
-	t   *Table
-	run int
-}
+type tableRun struct{ blocks [][]int }
 
-func (r tableRun) Next(block int, dst []int) { copy(dst, r.t.Orders[Key{r.run, block}]) }
+func (r tableRun) Next(block int, dst []int) { copy(dst, r.blocks[block]) }

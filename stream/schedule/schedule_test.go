@@ -55,6 +55,7 @@ func TestTableErrors(t *testing.T) {
 		{"run,block,i0,i1\n0,0,1,x\n", `line 2: column "i1": "x" is not a non-negative integer`},
 		{"run,block,i0,i1\n0,0,1,1\n", "line 2: the indices are not a permutation of 0..1"},
 		{"run,block,i0,i1\n0,0,0,1\n0,0,1,0\n", "line 3: run 0 block 0 listed twice"},
+		{"run,block,i0\n703333333,0,0\n", "line 2: run 703333333 block 0: the file has only 1 rows"},
 	} {
 		_, err := parseTable("o.csv", strings.NewReader(tc.body))
 		assert.ErrorContains(t, err, tc.want, tc.body)
@@ -81,13 +82,18 @@ func FuzzTable(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for _, o := range tab.Orders {
-			seen := map[int]bool{}
-			for _, k := range o {
-				if k < 0 || k >= len(o) || seen[k] {
-					t.Fatalf("not a permutation: %v", o)
+		for _, run := range tab.Orders {
+			for _, o := range run {
+				if o == nil {
+					continue
 				}
-				seen[k] = true
+				seen := map[int]bool{}
+				for _, k := range o {
+					if k < 0 || k >= len(o) || seen[k] {
+						t.Fatalf("not a permutation: %v", o)
+					}
+					seen[k] = true
+				}
 			}
 		}
 	})
