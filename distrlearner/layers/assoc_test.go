@@ -2,6 +2,7 @@ package layers
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -88,4 +89,31 @@ func TestAssocGradients(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAssocUnrolled checks that the two-output fast path gives the same
+// bits as the general code.
+func TestAssocUnrolled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	n := 100
+	a, b := NewAssoc(n, 2, 1.7), NewAssoc(n, 2, 1.7)
+	act := make([]float64, n)
+	for i := range a.A {
+		a.A[i] = rng.NormFloat64()
+	}
+	copy(b.A, a.A)
+	for i := range act {
+		act[i] = rng.Float64() * 10
+	}
+	units := []int{0, 2, 3, 7, 11, 50, 99}
+	za, zb := make([]float64, 2), make([]float64, 2)
+	a.Forward(act, units, za)
+	b.forward(act, units, zb)
+	require.Equal(t, zb, za)
+	dz := []float64{0.3, -0.8}
+	da, db := make([]float64, n), make([]float64, n)
+	a.Backward(act, units, dz, da)
+	b.backward(act, units, dz, db)
+	require.Equal(t, db, da)
+	require.Equal(t, b.GA, a.GA)
 }

@@ -3,7 +3,11 @@
 // that a model pays only for the units it has recruited.
 package layers
 
-import "math"
+import (
+	"math"
+
+	"github.com/fastslow/distrlearner/internal/fmath"
+)
 
 // MinScale is the floor the original puts on every scale (the diagonal of
 // a unit's Cholesky factor) before each forward pass.
@@ -86,6 +90,15 @@ func (l *Density) Clamp(units []int) {
 // density is −½(D·log 2π + Σ_j w_j²) − Σ_j log σ_j with w_j = (x_j − μ_j)/σ_j,
 // and a log density below about −745 gives an activation of exactly 0.
 func (l *Density) Forward(x []float64, units []int) {
+	if l.D == 2 {
+		l.forward2(x, units)
+		return
+	}
+	l.forward(x, units)
+}
+
+// forward is Forward for any number of dimensions.
+func (l *Density) forward(x []float64, units []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
 	x = x[:d]
@@ -115,7 +128,7 @@ func (l *Density) Forward(x []float64, units []int) {
 		if p > 0 {
 			clear(l.Low[k*p : k*p+p])
 		}
-		l.Act[k] = math.Exp(-0.5*(c+m) - hld)
+		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
 	}
 }
 
@@ -130,6 +143,15 @@ func (l *Density) Forward(x []float64, units []int) {
 //
 // An activation that underflowed to 0 gives gradients of exactly 0.
 func (l *Density) Backward(dAct []float64, units []int) {
+	if l.D == 2 {
+		l.backward2(dAct, units)
+		return
+	}
+	l.backward(dAct, units)
+}
+
+// backward is Backward for any number of dimensions.
+func (l *Density) backward(dAct []float64, units []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	for _, k := range units {
 		// The steps follow torch's autograd: g is ∂L/∂(log density);
@@ -150,5 +172,61 @@ func (l *Density) Backward(dAct []float64, units []int) {
 				q++
 			}
 		}
+	}
+}
+
+// forward2 is Forward for two dimensions (the new stimuli), unrolled; it
+// does the same operations in the same order, so gives the same bits.
+func (l *Density) forward2(x []float64, units []int) {
+	const c = 2 * log2Pi
+	x0, x1 := x[0], x[1]
+	for _, k := range units {
+		i := 2 * k
+		s := (*[2]float64)(l.Scale[i : i+2])
+		mu := (*[2]float64)(l.Mu[i : i+2])
+		ls := (*[2]float64)(l.logS[i : i+2])
+		lof := (*[2]float64)(l.logOf[i : i+2])
+		s0, s1 := s[0], s[1]
+		if s0 < MinScale {
+			s0 = MinScale
+			s[0] = s0
+		}
+		if s1 < MinScale {
+			s1 = MinScale
+			s[1] = s1
+		}
+		if s0 != lof[0] {
+			ls[0], lof[0] = math.Log(s0), s0
+		}
+		if s1 != lof[1] {
+			ls[1], lof[1] = math.Log(s1), s1
+		}
+		w0 := (x0 - mu[0]) / s0
+		w1 := (x1 - mu[1]) / s1
+		w := (*[2]float64)(l.W[i : i+2])
+		w[0], w[1] = w0, w1
+		m := w0*w0 + w1*w1
+		hld := ls[0] + ls[1]
+		l.Low[k] = 0
+		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
+	}
+}
+
+// backward2 is Backward for two dimensions, unrolled (the same bits).
+func (l *Density) backward2(dAct []float64, units []int) {
+	for _, k := range units {
+		g := dAct[k] * l.Act[k]
+		i := 2 * k
+		s := (*[2]float64)(l.Scale[i : i+2])
+		w := (*[2]float64)(l.W[i : i+2])
+		gmu := (*[2]float64)(l.GMu[i : i+2])
+		gs := (*[2]float64)(l.GScale[i : i+2])
+		w0, w1, s0, s1 := w[0], w[1], s[0], s[1]
+		b0 := g * w0 / s0
+		b1 := g * w1 / s1
+		gmu[0], gmu[1] = b0, b1
+		gs[0] = b0*w0 - g/s0
+		gs[1] = b1*w1 - g/s1
+		l.GLow[k] = b1 * w0
 	}
 }

@@ -3,6 +3,7 @@ package layers
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -186,4 +187,49 @@ func checkRel(t *testing.T, what string, got, want, tol, floor float64) float64 
 	rel := math.Abs(got-want) / scale
 	require.LessOrEqual(t, rel, tol, "%s: backward %v, finite difference %v (relative error %.2g)", what, got, want, rel)
 	return rel
+}
+
+// TestDensityUnrolled checks that the two-dimensional fast path gives
+// the same bits as the general code, forward and backward, clamping
+// included.
+func TestDensityUnrolled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	n := 200
+	a, b := NewDensity(n, 2, 0.02), NewDensity(n, 2, 0.02)
+	for i := range a.Mu {
+		a.Mu[i] = rng.Float64()
+		a.Scale[i] = 0.3 * rng.Float64() * rng.Float64()
+	}
+	a.Scale[7], a.Scale[10] = 1e-8, -2 // below the floor
+	for i := range a.Low {
+		a.Low[i] = rng.Float64()
+	}
+	copy(b.Mu, a.Mu)
+	copy(b.Scale, a.Scale)
+	copy(b.Low, a.Low)
+	units := []int{0, 1, 3, 4, 5, 8, 13, 21, 34, 55, 89, 144, 199}
+	dAct := make([]float64, n)
+	for i := range dAct {
+		dAct[i] = rng.NormFloat64()
+	}
+	for step := 0; step < 3; step++ {
+		x := []float64{rng.Float64(), rng.Float64()}
+		a.Forward(x, units)
+		b.forward(x, units)
+		a.Backward(dAct, units)
+		b.backward(dAct, units)
+		require.Equal(t, b.Scale, a.Scale)
+		require.Equal(t, b.Low, a.Low)
+		require.Equal(t, b.W, a.W)
+		require.Equal(t, b.Act, a.Act)
+		require.Equal(t, b.GMu, a.GMu)
+		require.Equal(t, b.GScale, a.GScale)
+		require.Equal(t, b.GLow, a.GLow)
+		for i := range a.Mu { // move a little, as a step would
+			a.Mu[i] += 1e-3 * a.GMu[i]
+			a.Scale[i] -= 1e-4 * a.GScale[i]
+		}
+		copy(b.Mu, a.Mu)
+		copy(b.Scale, a.Scale)
+	}
 }
