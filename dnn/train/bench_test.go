@@ -11,7 +11,7 @@ import (
 // BenchmarkRun measures one run of the default config (350 blocks of SHJ
 // type 6) through the kernel's trial loop, as the fit command runs it.
 func BenchmarkRun(b *testing.B) {
-	p, err := fit.Prepare(Model(), fit.Options{Task: "shj6", Runs: 1, Seed: -1})
+	p, err := fit.Prepare(Model(), fit.Options{Task: "shj6", Runs: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -165,7 +165,7 @@ func TestAgreesWithStoredCurves(t *testing.T) {
 	if testing.Short() {
 		runs = 60
 	}
-	p, err := fit.Prepare(Model(), fit.Options{Runs: runs, Seed: -1})
+	p, err := fit.Prepare(Model(), fit.Options{Runs: runs})
 	require.NoError(t, err)
 	res := run.Do(context.Background(), p.Jobs, run.Options{Workers: 2})
 	for i := range res {

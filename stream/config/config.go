@@ -58,12 +58,24 @@ func Read(path string, v any, ignored ...string) (present []string, err error) {
 func Decode(path string, data []byte, v any, ignored ...string) (present []string, err error) {
 	md, err := toml.Decode(string(data), v)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, fmt.Errorf("%s: line %d: %s", path, pe.Position.Line, pe.Message)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, Wrap(path, err)
 	}
+	return Strict(path, md, ignored...)
+}
+
+// Wrap words a decoding error with the file's name (and the line, for a
+// syntax error).
+func Wrap(path string, err error) error {
+	var pe toml.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%s: line %d: %s", path, pe.Position.Line, pe.Message)
+	}
+	return fmt.Errorf("%s: %w", path, err)
+}
+
+// Strict checks the keys of a decoded file (after any PrimitiveDecode of
+// its sub-tables) as Decode does.
+func Strict(path string, md toml.MetaData, ignored ...string) (present []string, err error) {
 	ign := make(map[string]bool, len(ignored))
 	for _, k := range ignored {
 		ign[k] = true

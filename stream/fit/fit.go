@@ -59,7 +59,7 @@ type Options struct {
 	Init    string // initial state .npz ({t}: type or task name, {r}: run)
 	Runs    int    // 0: the config's
 	Blocks  int    // 0: the config's
-	Seed    int64  // −1: the config's
+	Seed    *int64 // nil: the config's random_seed
 	Out     string // "" : results/<config_version>
 	Workers int
 	Trace   bool
@@ -86,7 +86,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&o.Init, "init", "", "initial state `npz` of every run (the original's state_dict names); {t} expands to the SHJ type or task name, {r} to the run, e.g. 'dir/type{t}_run{r}_init.npz'")
 	fs.IntVar(&o.Runs, "runs", 0, "runs per task (default: the config's num_runs)")
 	fs.IntVar(&o.Blocks, "blocks", 0, "blocks per run (default: the config's num_blocks)")
-	fs.Int64Var(&o.Seed, "seed", -1, "random seed (default: the config's random_seed)")
+	seedFlag := fs.Int64("seed", -1, "random seed (default: the config's random_seed)")
 	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
@@ -100,6 +100,9 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 			return 0
 		}
 		return 2
+	}
+	if *seedFlag >= 0 {
+		o.Seed = seedFlag
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -help)\n", m.Name, fs.Arg(0))
@@ -153,8 +156,8 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	if o.Blocks > 0 {
 		lp.NumBlocks = o.Blocks
 	}
-	if o.Seed >= 0 {
-		lp.RandomSeed = o.Seed
+	if o.Seed != nil {
+		lp.RandomSeed = *o.Seed
 	}
 	if o.Task != "" {
 		lp.Task = o.Task
