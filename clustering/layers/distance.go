@@ -84,6 +84,16 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 func (l *Distance) Backward(gd, gw []float64) {
 	clear(gw)
 	D, r := l.D, l.R
+	if r == 2 {
+		for _, k := range l.rows {
+			for j := k * D; j < k*D+D; j++ {
+				if l.pow[j] >= MinDistance {
+					gw[j] = -(gd[j] * (2 * l.diff[j]))
+				}
+			}
+		}
+		return
+	}
 	for _, k := range l.rows {
 		for j := k * D; j < k*D+D; j++ {
 			if !(l.pow[j] >= MinDistance) {

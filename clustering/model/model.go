@@ -37,6 +37,14 @@ const InitAttention = 1.0 / 3
 // that recruitment overwrites).
 const InitCentre = 0.5
 
+// MaxClusters, MaxDims and MaxSize bound the model's size, so that a mistyped
+// config fails with an error rather than by exhausting memory.
+const (
+	MaxClusters = 1 << 20
+	MaxDims     = 1 << 12
+	MaxSize     = 1 << 22 // clusters × dims
+)
+
 // Params are the model's hyper-parameters, named after the original's
 // config keys.
 type Params struct {
@@ -86,10 +94,12 @@ func (p *Params) Check() error {
 		return nil
 	}
 	switch {
-	case p.Clusters < 1:
-		return fmt.Errorf("max_num_clusters = %d: want at least 1", p.Clusters)
-	case p.Dims < 1:
-		return fmt.Errorf("in_features = %d: want at least 1", p.Dims)
+	case p.Clusters < 1 || p.Clusters > MaxClusters:
+		return fmt.Errorf("max_num_clusters = %d: want 1 to %d", p.Clusters, MaxClusters)
+	case p.Dims < 1 || p.Dims > MaxDims:
+		return fmt.Errorf("in_features = %d: want 1 to %d", p.Dims, MaxDims)
+	case p.Clusters*p.Dims > MaxSize:
+		return fmt.Errorf("max_num_clusters × in_features = %d × %d: want at most %d", p.Clusters, p.Dims, MaxSize)
 	case p.R != math.Trunc(p.R):
 		// (x − W)^r of a negative difference is NaN for a fractional r.
 		return fmt.Errorf("r = %v: want a positive integer (the distance is the signed difference to the power r)", p.R)
