@@ -288,7 +288,7 @@ func TestParamsCheck(t *testing.T) {
 	}{
 		{"no clusters", func(p *model.Params) { p.Clusters = 0 }, "max_num_clusters = 0"},
 		{"too many clusters", func(p *model.Params) { p.Clusters = 1 << 30 }, "max_num_clusters = 1073741824: want 1 to 1048576"},
-		{"too large", func(p *model.Params) { p.Clusters, p.Dims = 1 << 20, 8 }, "max_num_clusters × in_features = 1048576 × 8: want at most 4194304"},
+		{"too large", func(p *model.Params) { p.Clusters, p.Dims = 1<<20, 8 }, "max_num_clusters × in_features = 1048576 × 8: want at most 4194304"},
 		{"too many dims", func(p *model.Params) { p.Dims = 5000 }, "in_features = 5000: want 1 to 4096"},
 		{"no dims", func(p *model.Params) { p.Dims = 0 }, "in_features = 0"},
 		{"fractional r", func(p *model.Params) { p.R = 1.5 }, "r = 1.5: want a positive integer"},
