@@ -76,11 +76,26 @@ func BenchmarkTrialSingle50(b *testing.B) {
 }
 
 // BenchmarkRunMU500 is a whole run of config_dlMU_1: a fresh learner,
-// 10 blocks of the 100 new stimuli.
+// 10 blocks of the 100 new stimuli (the allocations are the learner's,
+// made once, and the loop's trial list).
 func BenchmarkRunMU500(b *testing.B) {
+	benchRun(b, dlmuConfig, 10)
+}
+
+// BenchmarkRunMU500Long is a run of 350 blocks, as the original's
+// dual-stream sweeps run (all 500 units end up recruited).
+func BenchmarkRunMU500Long(b *testing.B) {
+	benchRun(b, dlmuConfig, 350)
+}
+
+func benchRun(b *testing.B, cfg Config, blocks int) {
 	b.ReportAllocs()
+	var units int
 	for i := 0; i < b.N; i++ {
-		m, _ := New(dlmuConfig)
-		trainFor(b, m, 10)
+		m, _ := New(cfg)
+		trainFor(b, m, blocks)
+		units = m.Active()
 	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*blocks*100), "ns/trial")
+	b.ReportMetric(float64(units), "units")
 }

@@ -47,6 +47,11 @@ type Config struct {
 // config may have them and they are reported, not used.
 var Ignored = []string{"model_type", "from_logits", "noise", "lesion"}
 
+// FastIgnored lists the keys of a dual-stream config's fast_config table
+// that change nothing: Ignored, and optim, loss_fn and random_seed, which
+// the original's dual stream takes from the top level instead.
+var FastIgnored = append(append([]string(nil), Ignored...), "optim", "loss_fn", "random_seed")
+
 // RequiredKeys returns the model keys a config of kind must set: those the
 // original reads and uses (it fails on a missing one; k only for
 // distr_learner_mu).

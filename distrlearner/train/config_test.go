@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/distrlearner/model"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
 )
 
@@ -136,4 +137,67 @@ func TestNewChecksTask(t *testing.T) {
 	l, err := c.Keys.New(model.Multi, task.NewStimuli())
 	require.NoError(t, err)
 	require.Equal(t, 2, l.Config().Classes)
+}
+
+// TestFastConfig decodes the fast_config tables of the original's
+// configs/config_dlMU_dnn_1.yaml and config_dl_dnn_1.yaml (as TOML) the
+// way a dual stream does, and checks the learners they give: the
+// configs of the dlmu_new and dl_new fixtures.
+func TestFastConfig(t *testing.T) {
+	for _, c := range []struct {
+		fast, table string
+		want        model.Config
+	}{
+		{"distr_learner_mu", `
+[fast_config]
+attn_weighting = 0.02
+k = 0.01
+lesion = 0
+noise = 0
+optim = "sgd"
+loss_fn = "bcelogits"
+model_type = "clustering"
+max_nunits = 500
+n_dims = 2
+unit_recruit_type = "feedback"
+Phi = 1
+from_logits = true
+lr_attn = 0.002
+lr_nn = 0.025
+lr_units = 0.002
+momentum = 0
+random_seed = 999
+`, model.Config{Kind: model.Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, K: 0.01}},
+		{"distr_learner", `
+[fast_config]
+attn_weighting = 0.02
+optim = "sgd"
+loss_fn = "bcelogits"
+model_type = "clustering"
+max_nunits = 50
+n_dims = 2
+unit_recruit_type = 'feedback'
+Phi = 1
+from_logits = true
+lr_attn = 0.002
+lr_nn = 0.025
+lr_units = 0.002 # rob original = 0.005
+momentum = 0
+random_seed = 999
+`, model.Config{Kind: model.Single, MaxUnits: 50, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025}},
+	} {
+		var v struct {
+			Fast Keys `toml:"fast_config"`
+		}
+		ignored, err := config.Decode("dual.toml", []byte(c.table), &v, FastIgnored...)
+		require.NoError(t, err)
+		require.NotEmpty(t, ignored)
+		kind, err := model.KindByName(c.fast)
+		require.NoError(t, err)
+		l, err := v.Fast.New(kind, task.NewStimuli())
+		require.NoError(t, err)
+		require.Equal(t, c.want, l.Config())
+	}
 }

@@ -74,15 +74,17 @@ func readCurve(t *testing.T, path string) []float64 {
 }
 
 // TestFitCommand runs the fit command as a user would, with the
-// original's orders and a trace, and checks its outputs: the trace agrees
+// original's orders, its initial state and a trace, and checks its outputs: the trace agrees
 // with the dlmu_new fixture trial by trial (run 0, blocks 0..9: 1e-9, the
 // issue's tolerance), the states are written with the original's names,
 // and summary.json has the analyses.
 func TestFitCommand(t *testing.T) {
 	out := t.TempDir()
 	var stdout, stderr bytes.Buffer
+	// -init loads the fixture's initial state (the same as a fresh
+	// learner's), which exercises SetState on the original's names.
 	code := fit.Run(context.Background(), Model(), []string{"-order", "../testdata/dlmu_new_order.csv",
-		"-trace", "-quiet", "-out", out}, &stdout, &stderr)
+		"-init", "../testdata/dlmu_new_init.npz", "-trace", "-quiet", "-out", out}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	require.Contains(t, stdout.String(), "new-stimuli: no recruitment was cut short by a density that underflowed to 0")
 
