@@ -22,6 +22,16 @@ func TestConfig1File(t *testing.T) {
 	require.Equal(t, []string{"from_logits", "high_attn_reg_strength", "high_attn_regularizer", "num_clusters", "out_features"}, ignored)
 }
 
+// TestShippedOrders: the order table shipped beside the config is the
+// original's, as in testdata.
+func TestShippedOrders(t *testing.T) {
+	a, err := os.ReadFile("../../configs/clustering/shj_run2indices_50.csv")
+	require.NoError(t, err)
+	b, err := os.ReadFile(orders)
+	require.NoError(t, err)
+	require.Equal(t, b, a)
+}
+
 func TestNewStimuliFile(t *testing.T) {
 	const path = "../../configs/clustering/new_stimuli.toml"
 	data, err := os.ReadFile(path)
