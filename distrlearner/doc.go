@@ -1,5 +1,5 @@
 // Package distrlearner holds the distribution learners of the
-// thinking-fast-and-slow project (Luo, Mok & Love's dual-stream account of
+// thinking-fast-and-slow project (Luo & Love's dual-stream account of
 // concept learning: a fast, hippocampus-like learner beside a slow deep
 // network), re-implemented in float64 as fast streams of the toolkit.
 //
@@ -12,13 +12,26 @@
 // Gureckis 2004, Psychological Review 111(2), 309–332): one unit for
 // distr_learner, int(N·k) units for the multi-unit distr_learner_mu (after
 // Mok & Love 2019, Nature Communications 10, 5074). Means, scales and
-// weights then take one SGD step on the loss. The model was written by
-// R. M. Mok in the original code (github.com/don-tpanic/thinking_fast_and_slow,
-// dl_model); the behaviour reproduced here, quirks included, is section 5
-// of the project's reference-models document.
+// weights then take one SGD step on the loss. The model has no paper of
+// its own: it is R. M. Mok's dl_model in the project's unpublished,
+// work-in-progress code (github.com/don-tpanic/thinking_fast_and_slow);
+// the behaviour reproduced here, quirks included, is section 5 of the
+// toolkit's reference-models document.
+//
+// Quirks of the original are kept: the scales are clamped at 1e-6 in the
+// state before every forward pass (the gradient is taken at the clamped
+// value), the off-diagonal of each unit's Cholesky factor takes an SGD
+// step that the next forward pass discards (saved states show it), and a
+// multi-unit recruitment drops units whose density underflowed to 0, so a
+// stimulus far from every inactive unit recruits nothing (such events are
+// counted and reported). Our extensions: the cross-entropy loss and tasks
+// with more than two classes (the original has BCE-with-logits and two
+// outputs only), and a config key model choosing the learner (the
+// original's dl_model/main.py hard-codes distr_learner_mu).
 //
 // Packages: layers (the density and association layers with their
 // backward passes), model (the learners; stream.Stream), train (configs
 // and the fit command's setup), eval (analyses for summary.json), and
-// cmd/fit (the command).
+// cmd/fit (the command); internal/fmath holds the exponential the
+// densities use (within 0.51 ulp, faster than the standard library's).
 package distrlearner

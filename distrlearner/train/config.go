@@ -168,7 +168,14 @@ func (k *Keys) Params(kind model.Kind, classes int) (model.Config, error) {
 		AttnWeighting: k.AttnWeighting, Phi: k.Phi,
 		LRAttn: k.LRAttn, LRUnits: k.LRUnits, LRNN: k.LRNN, Momentum: k.Momentum, K: k.K,
 	}
-	return c, c.Validate()
+	if err := c.Validate(); err != nil {
+		return c, err
+	}
+	if kind == model.Multi && c.Batch() == 0 {
+		return c, fmt.Errorf("k = %v with max_nunits = %d recruits int(%d·%v) = 0 units: the learner could never answer (the original runs such a config and never learns); raise k or max_nunits",
+			k.K, k.MaxNUnits, k.MaxNUnits, k.K)
+	}
+	return c, nil
 }
 
 // New returns a fresh learner of kind for task t, checking that the task

@@ -81,6 +81,7 @@ func TestLoad(t *testing.T) {
 		{"unknown key", single + "lr_unit = 0.1\n", `unknown key "lr_unit"`, nil},
 		{"wrong type", single + "k = \"five\"\n", `last key "k"`, nil},
 		{"unknown model", dlConfig1 + "attn_weighting = 0.02\nmodel = \"distr\"\n", `unknown distribution learner "distr"`, nil},
+		{"distr_learner_mu recruiting no unit", dlConfig1 + "attn_weighting = 0.02\nk = 0.01\n", "int(50·0.01) = 0 units", nil},
 		{"non-positive attn_weighting", dlConfig1 + "attn_weighting = 0\nmodel = \"distr_learner\"\n", "attn_weighting = 0", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
