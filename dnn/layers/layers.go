@@ -67,9 +67,10 @@ func (l *Linear) BackwardInput(dy, dx []float64) {
 }
 
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
-// db ([Out]). Each product dy_o·x_j is rounded before it is added, so
-// adding to a momentum buffer already scaled by m rounds exactly as
-// PyTorch's m·v + ∇ does.
+// db ([Out]). Each product dy_o·x_j is rounded before it is added (by
+// gonum's amd64 kernels; elsewhere the compiler may fuse the two into one
+// rounding), so adding to a momentum buffer already scaled by m rounds
+// exactly as PyTorch's m·v + ∇ does.
 func (l *Linear) AddGrad(x, dy, dw, db []float64) {
 	x = x[:l.In]
 	dy = dy[:l.Out]

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -364,15 +365,22 @@ func TestLearnIsSGDOnTheGradient(t *testing.T) {
 				loss.BCELogits{}.Eval(z, tr.Target, dz)
 				net.backward(dz)
 				for i, g := range net.grads {
+					// The conversions round every product, as PyTorch does.
 					if step == 0 {
 						vel[i] = g
 					} else {
-						vel[i] = tc.cfg.Momentum*vel[i] + g
+						vel[i] = float64(tc.cfg.Momentum*vel[i]) + g
 					}
-					want[i] -= tc.cfg.LR * vel[i]
+					want[i] -= float64(tc.cfg.LR * vel[i])
 				}
 				net.Learn(tr, dz)
-				require.Equal(t, want, net.params, "step %d", step)
+				if runtime.GOARCH == "amd64" {
+					require.Equal(t, want, net.params, "step %d", step)
+				} else {
+					// Without gonum's assembly the compiler may fuse a
+					// product and a sum: a last-bit difference per step.
+					require.InDeltaSlice(t, want, net.params, 1e-14, "step %d", step)
+				}
 			}
 		})
 	}
