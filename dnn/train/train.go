@@ -157,10 +157,10 @@ func (c Config) Check(path string) error {
 	return nil
 }
 
-// New returns the network of run r on task t, checking that the task's
-// features and classes are the network's inputs and outputs; with
-// fromTask they are taken from the task instead.
-func (n Network) New(t *task.Task, r int, src seed.Source, fromTask bool) (*model.Net, error) {
+// New returns a network for task t with generators from src, checking
+// that the task's features and classes are the network's inputs and
+// outputs; with fromTask they are taken from the task instead.
+func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (*model.Net, error) {
 	mc := n.Model()
 	if fromTask {
 		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
@@ -188,7 +188,7 @@ func (c Config) Setup(ignored []string, fromTask bool) *fit.Setup {
 		Config:  c,
 		Ignored: ignored,
 		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			return c.Network.New(t, r, src, fromTask)
+			return c.Network.New(t, src, fromTask)
 		},
 		Evaluate: eval.Summary,
 	}

@@ -123,12 +123,12 @@ func TestNetworkMatchesTask(t *testing.T) {
 	require.NoError(t, err)
 	ns := task.NewStimuli()
 	n := Default().Network
-	_, err = n.New(shj, 0, seed.For(1, 0), false)
+	_, err = n.New(shj, seed.For(1, 0), false)
 	require.NoError(t, err)
-	_, err = n.New(ns, 0, seed.For(1, 0), false)
+	_, err = n.New(ns, seed.For(1, 0), false)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "input_size = 3, but task new-stimuli has 2 features per item")
-	net, err := n.New(ns, 0, seed.For(1, 0), true)
+	net, err := n.New(ns, seed.For(1, 0), true)
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.Config().Sizes())
 }
