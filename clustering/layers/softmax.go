@@ -17,15 +17,16 @@ type ClusterSoftmax struct {
 	Beta float64 // β of the equivalent temperature, or 0 for a fixed temperature
 	Temp float64 // the fixed temperature when Beta is 0
 
-	in  []float64
-	nz  []int     // the nonzero inputs, in increasing order
-	w   []float64 // β ln v_k (equivalent temperature only)
-	t   []float64 // t_k
-	u   []float64 // v_k / t_k
-	e   []float64 // exp(u_k)
-	p   []float64 // the softmax over the nonzero inputs, 0 elsewhere
-	sum float64
-	out []float64
+	in []float64
+	nz []int // the nonzero inputs, in increasing order
+	// Per nonzero input, by its position in nz:
+	w   []float64 // β ln v (equivalent temperature only)
+	t   []float64 // the temperature
+	u   []float64 // v / t
+	e   []float64 // exp(u)
+	sum float64   // Σ e
+	p   []float64 // the softmax over the nonzero inputs, 0 elsewhere (by unit)
+	out []float64 // by unit
 }
 
 // NewCompetition returns the competition layer of k clusters with the
@@ -53,60 +54,71 @@ func (l *ClusterSoftmax) NonZero() []int { return l.nz }
 
 // Forward returns out (K values, owned by the layer).
 func (l *ClusterSoftmax) Forward(v []float64) []float64 {
+	p, out := l.p, l.out
 	for _, k := range l.nz {
-		l.p[k], l.out[k] = 0, 0
+		p[k], out[k] = 0, 0
 	}
 	l.in = v
-	l.nz = l.nz[:0]
+	nz := l.nz[:0]
 	for k, x := range v {
 		if x != 0 {
-			l.nz = append(l.nz, k)
+			nz = append(nz, k)
 		}
 	}
+	l.nz = nz
+	n := len(nz)
+	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
+	beta, temp := l.Beta, l.Temp
 	var sum float64
-	for _, k := range l.nz {
+	for i, k := range nz {
 		x := v[k]
-		if l.Beta > 0 {
-			l.w[k] = l.Beta * math.Log(x)
-			l.t[k] = x / l.w[k]
-		} else {
-			l.t[k] = l.Temp
+		t := temp
+		if beta > 0 {
+			w := beta * math.Log(x)
+			ws[i] = w
+			t = x / w
 		}
-		l.u[k] = x / l.t[k]
-		l.e[k] = math.Exp(l.u[k])
-		sum += l.e[k]
+		u := x / t
+		e := math.Exp(u)
+		ts[i], us[i], es[i] = t, u, e
+		sum += e
 	}
 	l.sum = sum
-	for _, k := range l.nz {
-		l.p[k] = l.e[k] / sum
-		l.out[k] = v[k] * l.p[k]
+	for i, k := range nz {
+		p[k] = es[i] / sum
+		out[k] = v[k] * p[k]
 	}
-	return l.out
+	return out
 }
 
 // Backward writes ∂L/∂v into gv (K values) from gout = ∂L/∂out.
 func (l *ClusterSoftmax) Backward(gout, gv []float64) {
 	clear(gv)
+	nz, in, p, sum := l.nz, l.in, l.p, l.sum
+	n := len(nz)
+	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
 	// out = v·p: the direct part, and ∂L/∂p = gout·v.
 	// p = e/S: ∂L/∂e_k = gp_k/S − Σ_l gp_l p_l/S.
 	var gs float64
-	for _, k := range l.nz {
-		gv[k] = gout[k] * l.p[k]
-		gs += -(gout[k] * l.in[k]) * (l.p[k] / l.sum)
+	for _, k := range nz {
+		gv[k] = gout[k] * p[k]
+		gs += -(gout[k] * in[k]) * (p[k] / sum)
 	}
-	for _, k := range l.nz {
-		gp := gout[k] * l.in[k]
-		ge := gp/l.sum + gs
-		gu := ge * l.e[k]
+	beta := l.Beta
+	for i, k := range nz {
+		gp := gout[k] * in[k]
+		ge := gp/sum + gs
+		gu := ge * es[i]
 		// u = v/t
-		g := gu / l.t[k]
-		if l.Beta > 0 {
-			x := l.in[k]
-			gt := -gu * (l.u[k] / l.t[k])
+		t := ts[i]
+		g := gu / t
+		if beta > 0 {
+			w := ws[i]
+			gt := -gu * (us[i] / t)
 			// t = v/w, w = β ln v
-			g += gt / l.w[k]
-			gw := -gt * (l.t[k] / l.w[k])
-			g += (gw * l.Beta) / x
+			g += gt / w
+			gw := -gt * (t / w)
+			g += (gw * beta) / in[k]
 		}
 		gv[k] += g
 	}
