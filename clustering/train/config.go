@@ -88,11 +88,7 @@ func Load(path string, data []byte) (*Config, []string, error) {
 	if _, err := toml.Decode(string(data), &present); err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	need := append(slices.Clone(RequiredLoopKeys), RequiredKeys...)
-	if c.TempCompetition.Equivalent {
-		need = append(need, "beta")
-	}
-	if err := Missing(path, present, need); err != nil {
+	if err := Missing(path, present, append(slices.Clone(RequiredLoopKeys), c.Keys.Required()...)); err != nil {
 		return nil, nil, err
 	}
 	if c.Optim == "" {
@@ -116,6 +112,17 @@ func Missing(path string, present map[string]any, want []string) error {
 		return fmt.Errorf("%s: missing key %s (the clustering model needs it; see configs/clustering/config1.toml)", path, strings.Join(miss, ", "))
 	}
 	return nil
+}
+
+// Required returns the model keys a config with these keys must set:
+// RequiredKeys, and beta with the equivalent temperature. A dual-stream
+// config checks its fast_config table with it.
+func (k *Keys) Required() []string {
+	r := slices.Clone(RequiredKeys)
+	if k.TempCompetition.Equivalent {
+		r = append(r, "beta")
+	}
+	return r
 }
 
 // Check reports a config that cannot run, naming the file (path) and the
