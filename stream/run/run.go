@@ -76,6 +76,14 @@ func (d *Diverged) Error() string {
 type Options struct {
 	Workers  int       // parallel runs; 0 means all cores
 	Progress *Progress // nil: silent
+	// Done, if set, is called once per job as soon as its last run ends,
+	// with the job's finished Result (curves averaged, or Err set), from
+	// the worker that ended it: a sweep writes each config as it
+	// completes. Calls may come from several goroutines at once.
+	Done func(job int, res *Result)
+	// Release drops a job's runs (models and traces) after Done returns,
+	// so that a long sweep keeps only curves in memory.
+	Release bool
 }
 
 // Do runs every run of every job on a pool of workers and returns one
@@ -111,6 +119,29 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 		opt.Progress.start(int64(len(items)), totalTrials)
 		defer opt.Progress.stop()
 	}
+	left := make([]atomic.Int64, len(jobs))
+	for j := range jobs {
+		left[j].Store(int64(jobs[j].Runs))
+	}
+	finish := func(j int) {
+		if errs[j] != nil {
+			results[j].Err = errs[j]
+			results[j].Runs = nil
+		} else {
+			aggregate(&results[j])
+		}
+		if opt.Done != nil {
+			opt.Done(j, &results[j])
+		}
+		if opt.Release {
+			results[j].Runs = nil
+		}
+	}
+	for j := range jobs {
+		if errs[j] != nil { // failed its checks: it has no runs to wait for
+			finish(j)
+		}
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -126,31 +157,25 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 				jb := &jobs[it.job]
 				if failed[it.job].Load() {
 					opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
-					continue
-				}
-				rr, err := One(ctx, jb, it.run, &failed[it.job], opt.Progress)
-				if err != nil {
+				} else if rr, err := One(ctx, jb, it.run, &failed[it.job], opt.Progress); err != nil {
 					errMu.Lock()
 					if errs[it.job] == nil || betterErr(err, errs[it.job]) {
 						errs[it.job] = err
 					}
 					errMu.Unlock()
 					failed[it.job].Store(true)
-					continue
+				} else {
+					results[it.job].Runs[it.run] = rr
 				}
-				results[it.job].Runs[it.run] = rr
+				// The last run of a job finishes it; the atomic counter orders
+				// every other run's writes before this point.
+				if left[it.job].Add(-1) == 0 {
+					finish(it.job)
+				}
 			}
 		}()
 	}
 	wg.Wait()
-	for j := range results {
-		if errs[j] != nil {
-			results[j].Err = errs[j]
-			results[j].Runs = nil
-			continue
-		}
-		aggregate(&results[j])
-	}
 	return results
 }
 

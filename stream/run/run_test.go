@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -137,4 +138,27 @@ func TestOrderTableMustCover(t *testing.T) {
 	res := run.Do(context.Background(), js, run.Options{})
 	require.Error(t, res[0].Err)
 	assert.Contains(t, res[0].Err.Error(), "no order for run 0 block 1")
+}
+
+func TestDoneCalledPerJob(t *testing.T) {
+	js := jobs(t, false)
+	js[2].Runs = 0 // fails its checks
+	var mu sync.Mutex
+	seen := map[int]bool{}
+	res := run.Do(context.Background(), js, run.Options{Workers: 3, Release: true, Done: func(j int, r *run.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		assert.False(t, seen[j], "job %d done twice", j)
+		seen[j] = true
+		if j == 2 {
+			assert.Error(t, r.Err)
+			return
+		}
+		assert.NoError(t, r.Err)
+		assert.Len(t, r.Runs, 5, "runs are there during Done")
+		assert.Len(t, r.PError[0], 6)
+	}})
+	assert.Len(t, seen, len(js))
+	assert.Nil(t, res[0].Runs, "Release drops the runs")
+	assert.NotNil(t, res[0].PError)
 }

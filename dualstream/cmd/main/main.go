@@ -1,0 +1,10 @@
+// Command main runs a dual-stream config: with no flags, the original's
+// config_dlMU_dnn_1 on the new stimuli. See -help.
+package main
+
+import (
+	"github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/fit"
+)
+
+func main() { fit.Main(train.Model()) }

@@ -1,0 +1,113 @@
+// Package train reads dual-stream configs and builds dual streams. Its
+// registry is the one place that maps the config names of the streams
+// ("clustering", "dnn", …) to their modules; everything else composes
+// streams through the stream.Stream contract only.
+package train
+
+import (
+	"fmt"
+	"sort"
+
+	clustering "github.com/fastslow/clustering/train"
+	dl "github.com/fastslow/distrlearner/model"
+	dltrain "github.com/fastslow/distrlearner/train"
+	dnn "github.com/fastslow/dnn/train"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Role says which slot of the dual stream a kind of stream fills.
+type Role string
+
+// The two slots.
+const (
+	Fast Role = "fast"
+	Slow Role = "slow"
+)
+
+// Kind is what the registry knows of one kind of stream.
+type Kind struct {
+	Role Role
+	// Keys returns a pointer to a zero config table of the kind, which a
+	// config's [fast_config] or [slow_config] table is decoded into.
+	Keys func() any
+	// Required lists the keys a table must set (the original fails
+	// without them).
+	Required []string
+	// Ignored lists the keys a table may have that the original ignores.
+	Ignored []string
+	// Check reports decoded keys that cannot run.
+	Check func(keys any) error
+	// New builds run r's stream of the kind on task t.
+	New func(keys any, t *task.Task, r int, src seed.Source) (stream.Stream, error)
+}
+
+// loopKeys are keys of a whole config that the original's sub-configs
+// repeat and its dual stream ignores (the top-level loss_fn, optim and
+// random_seed are the ones used).
+var loopKeys = []string{"loss_fn", "optim", "random_seed", "num_blocks", "num_runs", "config_version"}
+
+func distr(kind dl.Kind) Kind {
+	return Kind{
+		Role:     Fast,
+		Keys:     func() any { return new(dltrain.Keys) },
+		Required: dltrain.RequiredKeys(kind),
+		Ignored:  dltrain.Ignored,
+		Check: func(k any) error {
+			_, err := k.(*dltrain.Keys).Params(kind, 2)
+			return err
+		},
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*dltrain.Keys).New(kind, t)
+		},
+	}
+}
+
+// registry maps the original's config names to kinds of streams.
+var registry = map[string]Kind{
+	"clustering": {
+		Role:     Fast,
+		Keys:     func() any { return new(clustering.Keys) },
+		Required: clustering.RequiredKeys,
+		Ignored:  clustering.Ignored,
+		Check:    func(k any) error { return k.(*clustering.Keys).Check() },
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*clustering.Keys).New(t)
+		},
+	},
+	"distr_learner":    distr(dl.Single),
+	"distr_learner_mu": distr(dl.Multi),
+	"dnn": {
+		Role:     Slow,
+		Keys:     func() any { return new(dnn.Network) },
+		Required: dnn.NetworkKeys,
+		Ignored:  dnn.NetworkIgnored,
+		Check:    func(k any) error { return k.(*dnn.Network).Model().Validate() },
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*dnn.Network).New(t, r, src, false)
+		},
+	},
+}
+
+// Lookup returns the kind called name for role, or an error listing the
+// names that fill the role.
+func Lookup(name string, role Role) (Kind, error) {
+	k, ok := registry[name]
+	if ok && k.Role == role {
+		return k, nil
+	}
+	return Kind{}, fmt.Errorf("%s = %q: want one of %v", role, name, Names(role))
+}
+
+// Names lists the kinds that fill role.
+func Names(role Role) []string {
+	var out []string
+	for n, k := range registry {
+		if k.Role == role {
+			out = append(out, n)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
