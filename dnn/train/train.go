@@ -83,34 +83,29 @@ func Default() Config {
 // reason, since the original crashes on it.
 func Decode(path string, data []byte) (Config, []string, error) {
 	var c Config
-	present := map[string]any{}
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		// Let config.Decode word the syntax error with its line.
-		if _, err := config.Decode(path, data, &c); err != nil {
-			return c, nil, err
-		}
-		return c, nil, fmt.Errorf("%s: %w", path, err)
+	md, err := toml.Decode(string(data), &c)
+	if err != nil {
+		return c, nil, config.Wrap(path, err)
 	}
-	has := func(k string) bool { _, ok := present[k]; return ok }
-	if has("lr") && !has("lr_dnn") {
+	if md.IsDefined("lr") && !md.IsDefined("lr_dnn") {
 		return c, nil, fmt.Errorf("%s: key \"lr\": the network's learning rate is lr_dnn, not lr "+
 			"(the original's dnn_model config2 and config3 use lr and crash on the missing lr_dnn); rename lr to lr_dnn", path)
 	}
-	ignored, err := config.Decode(path, data, &c, append([]string{"lr"}, NetworkIgnored...)...)
+	ignored, err := config.Strict(path, md, append([]string{"lr"}, NetworkIgnored...)...)
 	if err != nil {
 		return c, nil, err
 	}
-	var missing []string
-	for _, k := range append(slices.Clone(NetworkKeys), "random_seed", "optim", "loss_fn") {
-		if !has(k) {
+	missing := MissingKeys(md)
+	for _, k := range []string{"random_seed", "optim", "loss_fn"} {
+		if !md.IsDefined(k) {
 			missing = append(missing, k)
 		}
 	}
 	for _, pair := range [][2]string{{"n_sims", "num_runs"}, {"n_epochs", "num_blocks"}} {
 		switch {
-		case has(pair[0]) && has(pair[1]):
+		case md.IsDefined(pair[0]) && md.IsDefined(pair[1]):
 			return c, nil, fmt.Errorf("%s: keys %q and %q both given: they are one setting (the original's spelling and the toolkit's); keep one", path, pair[0], pair[1])
-		case !has(pair[0]) && !has(pair[1]):
+		case !md.IsDefined(pair[0]) && !md.IsDefined(pair[1]):
 			missing = append(missing, pair[0])
 		}
 	}
@@ -122,6 +117,19 @@ func Decode(path string, data []byte) (Config, []string, error) {
 		c.ConfigVersion = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	return c, ignored, nil
+}
+
+// MissingKeys returns the network keys (NetworkKeys) that a decoded file
+// lacks in the given table (none for the top level, "slow_config" for the
+// dual stream's block); the original requires every one.
+func MissingKeys(md toml.MetaData, table ...string) []string {
+	var missing []string
+	for _, k := range NetworkKeys {
+		if !md.IsDefined(append(slices.Clone(table), k)...) {
+			missing = append(missing, k)
+		}
+	}
+	return missing
 }
 
 func quote(s []string) []string {

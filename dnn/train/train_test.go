@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/BurntSushi/toml"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -131,4 +132,31 @@ func TestNetworkMatchesTask(t *testing.T) {
 	net, err := n.New(ns, seed.For(1, 0), true)
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.Config().Sizes())
+}
+
+// TestSlowConfigBlock decodes a dual-stream slow_config block into a
+// Network, as the dual stream does, and checks its missing keys.
+func TestSlowConfigBlock(t *testing.T) {
+	data := `
+fast = "clustering"
+[slow_config]
+act_func = "relu"
+lr_dnn = 1.5
+n_units = 25
+mom = 0.0
+dropout = 0
+networks_depth = 3
+input_size = 2
+bias = true
+n_classes = 2
+`
+	var file struct {
+		Fast string  `toml:"fast"`
+		Slow Network `toml:"slow_config"`
+	}
+	md, err := toml.Decode(data, &file)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"output_size"}, MissingKeys(md, "slow_config"))
+	assert.Equal(t, NetworkKeys, MissingKeys(md))
+	assert.Equal(t, Network{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
 }
