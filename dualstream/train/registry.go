@@ -85,7 +85,7 @@ var registry = map[string]Kind{
 		Ignored:  dnn.NetworkIgnored,
 		Check:    func(k any) error { return k.(*dnn.Network).Model().Validate() },
 		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			return k.(*dnn.Network).New(t, r, src, false)
+			return k.(*dnn.Network).New(t, src, false)
 		},
 	},
 }

@@ -55,14 +55,16 @@ func Write(p *Plan, res []run.Result) error {
 	if err != nil {
 		return err
 	}
-	if err := write(d, p, res); err != nil {
+	if err := WriteTo(d, p, res); err != nil {
 		d.Abort()
 		return err
 	}
 	return d.Commit()
 }
 
-func write(d *output.Dir, p *Plan, res []run.Result) error {
+// WriteTo writes the files of a finished fit into d, which the caller
+// commits (a sweep adds its own marker first).
+func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 	n := len(res)
 	var lcCols, lossCols []output.Column
 	var series []output.Series
