@@ -214,3 +214,26 @@ func TestStoredCurves(t *testing.T) {
 		t.Logf("type %d: max |Δ| vs the stored curve %.3g", typ, worst)
 	}
 }
+
+func readCSVRows(t testing.TB, path string) []map[string]string {
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	require.NoError(t, err)
+	var rows []map[string]string
+	for _, r := range recs[1:] {
+		m := make(map[string]string, len(r))
+		for i, h := range recs[0] {
+			m[h] = r[i]
+		}
+		rows = append(rows, m)
+	}
+	return rows
+}
+
+func num(t testing.TB, s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	require.NoError(t, err, s)
+	return v
+}
