@@ -202,3 +202,19 @@ random_seed = 999
 		require.Equal(t, c.want, l.Config())
 	}
 }
+
+// TestConfig1File: the shipped config1.toml (the original's dl_model
+// config1 with attn_weighting added) is distr_learner with 50 units, and
+// otherwise config_dlMU_1's values with 10 runs.
+func TestConfig1File(t *testing.T) {
+	const path = "../../configs/distrlearner/config1.toml"
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	c, ignored, err := Load(path, data)
+	require.NoError(t, err)
+	require.Equal(t, []string{"from_logits", "model_type"}, ignored)
+	want := Default()
+	want.ConfigVersion, want.NumRuns, want.Model = "config1", 10, model.SingleName
+	want.MaxNUnits, want.K = 50, 0
+	require.Equal(t, want, *c)
+}
