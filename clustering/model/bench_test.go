@@ -10,14 +10,13 @@ import (
 )
 
 // benchTrials runs b.N trials of one model on tk in a fixed cyclic order,
-// restarting the model's run every 32 blocks as the trial loop does: a
+// restarting the model's run every blocks blocks as the trial loop does: a
 // Forward, the bcelogits loss and its gradient, and a Learn per trial.
 func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 	m, err := model.New(p)
 	if err != nil {
 		b.Fatal(err)
 	}
-	fresh := stream.StateMap(m.State())
 	n := len(tk.Items)
 	dz := make([]float64, 2)
 	tr := &stream.Trial{}
@@ -28,11 +27,7 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 		i := t % n
 		blk := t / n % blocks
 		if i == 0 && blk == 0 && t > 0 {
-			b.StopTimer()
-			if err := m.SetState(fresh); err != nil {
-				b.Fatal(err)
-			}
-			b.StartTimer()
+			m.Reset() // a new run
 		}
 		it := &tk.Items[(i*5+blk)%n] // a different order every block
 		tr.Block, tr.Index, tr.Signature, tr.X, tr.Target, tr.Label = blk, i, it.Signature, it.X, it.Target, it.Label

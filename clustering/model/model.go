@@ -182,18 +182,32 @@ func New(p Params) (*Model, error) {
 	} else {
 		m.comp = layers.NewSoftmax(K, p.TempCompetition)
 	}
+	m.groups = []*sgd.Param{
+		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
+		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
+		sgd.NewParam(NameAssoc, m.asso, m.gasso, p.LRAssoc, 0),
+	}
+	m.Reset()
+	return m, nil
+}
+
+// Reset puts the model back in its initial state (centres 0.5, attention
+// 1/3, nothing recruited, association weights 0) without allocating, so
+// that a run can reuse the model of the previous one.
+func (m *Model) Reset() {
 	for i := range m.w {
 		m.w[i] = InitCentre
 	}
 	for j := range m.attn {
 		m.attn[j] = InitAttention
 	}
-	m.groups = []*sgd.Param{
-		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
-		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
-		sgd.NewParam(NameAssoc, m.asso, m.gasso, p.LRAssoc, 0),
+	clear(m.mask)
+	clear(m.asso)
+	m.setActive()
+	for _, g := range m.groups {
+		g.Reset()
 	}
-	return m, nil
+	m.recruited, m.support = false, math.NaN()
 }
 
 // Params returns the model's hyper-parameters.

@@ -253,6 +253,26 @@ func TestSetStateErrors(t *testing.T) {
 	}
 }
 
+// TestReset: a reset model is a new model.
+func TestReset(t *testing.T) {
+	a, _ := model.New(config1())
+	fresh, _ := model.New(config1())
+	for i := range 8 {
+		learn(a, shjTrial(t, 5, i, 0, i))
+	}
+	require.NotEqual(t, fresh.State(), a.State())
+	a.Reset()
+	require.Equal(t, fresh.State(), a.State())
+	require.Zero(t, a.Active())
+	for i := range 8 {
+		tr := shjTrial(t, 5, 7-i, 0, i)
+		require.Equal(t, fresh.Forward(tr), a.Forward(tr))
+		learn(a, tr)
+		learn(fresh, tr)
+	}
+	require.Equal(t, fresh.State(), a.State())
+}
+
 // TestStateRoundTrip: a model loaded from another's state continues
 // exactly as the other does.
 func TestStateRoundTrip(t *testing.T) {
