@@ -57,7 +57,7 @@ func benchTrials(b *testing.B, m *Learner, trials []stream.Trial) {
 }
 
 // BenchmarkTrialMU500 is distr_learner_mu with 500 units (config_dlMU_1)
-// after 10 blocks of the new stimuli (about 200 units recruited).
+// after 10 blocks of the new stimuli (135 units recruited).
 func BenchmarkTrialMU500(b *testing.B) {
 	m, _ := New(dlmuConfig)
 	benchTrials(b, m, trainFor(b, m, 10))
@@ -87,7 +87,8 @@ func BenchmarkRunMU500(b *testing.B) {
 }
 
 // BenchmarkRunMU500Long is a run of 350 blocks, as the original's
-// dual-stream sweeps run (all 500 units end up recruited).
+// dual-stream sweeps run (with this benchmark's orders the learner stops
+// recruiting at 135 units; BenchmarkTrialMU500Full has all 500).
 func BenchmarkRunMU500Long(b *testing.B) {
 	benchRun(b, dlmuConfig, 350)
 }
