@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strconv"
 	"strings"
@@ -32,6 +33,10 @@ type Model struct {
 	Command     string // how it is run, e.g. "go run ./clustering/cmd/fit", for -help
 	About       string // one paragraph for -help: what the default run does
 	DefaultTask string // the task when neither -task nor the config's task key gives one
+	// ResultsDir is the folder under results/ that holds this model's
+	// results by config_version ("" for results/<config_version>): the
+	// single-stream models of the original share version names (config1).
+	ResultsDir string
 	// Default returns the setup of the built-in default config.
 	Default func() (*Setup, error)
 	// Load returns the setup of the config file at path holding data.
@@ -186,7 +191,7 @@ func Prepare(m Model, o Options) (*Plan, error) {
 		if v == "" {
 			v = m.Name
 		}
-		p.Out = "results/" + v
+		p.Out = filepath.Join("results", m.ResultsDir, v)
 	}
 	inits := &initCache{files: map[string]map[string]stream.Array{}}
 	for _, t := range tasks {

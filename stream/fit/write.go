@@ -229,7 +229,16 @@ func PrintTable(w io.Writer, res []run.Result) {
 	for _, p := range res[0].Parts {
 		head += "area " + p + "\t"
 	}
-	head += "final error\tunits (mean)\t"
+	head += "final error\t"
+	units := false // a stream that recruits nothing (the deep network) gets no units column
+	for i := range res {
+		for _, rr := range res[i].Runs {
+			units = units || rr.Model.Active() > 0
+		}
+	}
+	if units {
+		head += "units (mean)\t"
+	}
 	fmt.Fprintln(tw, head)
 	for i := range res {
 		r := &res[i]
@@ -238,12 +247,14 @@ func PrintTable(w io.Writer, res []run.Result) {
 			line += strconv.FormatFloat(curve.Area(r.PError[pi]), 'f', 3, 64) + "\t"
 		}
 		tot := r.PError[r.Total()]
-		units := 0.0
-		for _, rr := range r.Runs {
-			units += float64(rr.Model.Active())
+		line += strconv.FormatFloat(tot[len(tot)-1], 'f', 4, 64) + "\t"
+		if units {
+			var n float64
+			for _, rr := range r.Runs {
+				n += float64(rr.Model.Active())
+			}
+			line += strconv.FormatFloat(n/float64(len(r.Runs)), 'f', 2, 64) + "\t"
 		}
-		line += strconv.FormatFloat(tot[len(tot)-1], 'f', 4, 64) + "\t" +
-			strconv.FormatFloat(units/float64(len(r.Runs)), 'f', 2, 64) + "\t"
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()

@@ -3,6 +3,8 @@
 // stream takes the same step the original's torch.optim.SGD takes.
 package sgd
 
+import "gonum.org/v1/gonum/floats"
+
 // Param is one parameter group: a flat parameter, its gradient, its
 // learning rate and momentum. Value and Grad are views into the model's
 // own storage.
@@ -32,29 +34,19 @@ func NewParam(name string, value, grad []float64, lr, momentum float64) *Param {
 // Step applies p -= lr·v with v = m·v + g (v = g on the first step), or
 // p -= lr·g without momentum, as torch.optim.SGD does.
 func (p *Param) Step() {
+	// gonum's AddScaled rounds as the plain loops would (one multiply, one
+	// add per element, no fused multiply-add) and is faster.
 	if p.Momentum == 0 {
-		lr := p.LR
-		g := p.Grad[:len(p.Value)]
-		for i := range p.Value {
-			p.Value[i] -= lr * g[i]
-		}
+		floats.AddScaled(p.Value, -p.LR, p.Grad)
 		return
 	}
-	g := p.Grad[:len(p.Value)]
-	v := p.vel[:len(p.Value)]
 	if !p.started {
-		copy(v, g)
+		copy(p.vel, p.Grad)
 		p.started = true
 	} else {
-		m := p.Momentum
-		for i := range v {
-			v[i] = m*v[i] + g[i]
-		}
+		floats.AddScaledTo(p.vel, p.Grad, p.Momentum, p.vel)
 	}
-	lr := p.LR
-	for i := range p.Value {
-		p.Value[i] -= lr * v[i]
-	}
+	floats.AddScaled(p.Value, -p.LR, p.vel)
 }
 
 // Reset forgets the momentum buffer, as a fresh optimiser would.
