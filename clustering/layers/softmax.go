@@ -24,7 +24,6 @@ type ClusterSoftmax struct {
 	t   []float64 // the temperature
 	u   []float64 // v / t
 	e   []float64 // exp(u)
-	sum float64   // Σ e
 	p   []float64 // the softmax over the nonzero inputs, 0 elsewhere (by unit)
 	out []float64 // by unit
 }
@@ -83,7 +82,6 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 		ts[i], us[i], es[i] = t, u, e
 		sum += e
 	}
-	l.sum = sum
 	for i, k := range nz {
 		p[k] = es[i] / sum
 		out[k] = v[k] * p[k]
@@ -92,34 +90,29 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 }
 
 // Backward writes ∂L/∂v into gv (K values) from gout = ∂L/∂out.
+//
+// out_k = v_k·p_k with p the softmax of u = v/t over the nonzero inputs, so
+// ∂L/∂v_k = gout_k·p_k + ∂L/∂u_k·∂u_k/∂v_k with ∂L/∂u_k = p_k·(gp_k − Σ_l p_l·gp_l),
+// gp = gout·v. With the equivalent temperature, autograd's chain through
+// t = v/(β ln v) gives ∂u/∂v = 1/t − u/(t·w) + β·u/(w·v) with w = β ln v,
+// whose first two terms cancel: it is exactly β/v, which is used here
+// (fewer divisions and no cancellation); with a fixed temperature it is 1/t.
 func (l *ClusterSoftmax) Backward(gout, gv []float64) {
 	clear(gv)
-	nz, in, p, sum := l.nz, l.in, l.p, l.sum
+	nz, in, p := l.nz, l.in, l.p
 	n := len(nz)
-	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
-	// out = v·p: the direct part, and ∂L/∂p = gout·v.
-	// p = e/S: ∂L/∂e_k = gp_k/S − Σ_l gp_l p_l/S.
-	var gs float64
+	ts := l.t[:n]
+	var dot float64 // Σ_l p_l·gp_l
 	for _, k := range nz {
-		gv[k] = gout[k] * p[k]
-		gs += -(gout[k] * in[k]) * (p[k] / sum)
+		dot += p[k] * (gout[k] * in[k])
 	}
 	beta := l.Beta
 	for i, k := range nz {
-		gp := gout[k] * in[k]
-		ge := gp/sum + gs
-		gu := ge * es[i]
-		// u = v/t
-		t := ts[i]
-		g := gu / t
+		gu := p[k] * (gout[k]*in[k] - dot)
 		if beta > 0 {
-			w := ws[i]
-			gt := -gu * (us[i] / t)
-			// t = v/w, w = β ln v
-			g += gt / w
-			gw := -gt * (t / w)
-			g += (gw * beta) / in[k]
+			gv[k] = gout[k]*p[k] + gu*(beta/in[k])
+		} else {
+			gv[k] = gout[k]*p[k] + gu/ts[i]
 		}
-		gv[k] += g
 	}
 }
