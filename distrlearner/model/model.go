@@ -296,22 +296,16 @@ func (l *Learner) Learn(t *stream.Trial, dz []float64) {
 	// Units from hi on were never recruited: their gradients are 0, and
 	// so are their momentum buffers; the step would leave them as they are.
 	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
-	view(l.attn, l.dens.Scale, l.dens.GScale, l.hi*d)
-	view(l.low, l.dens.Low, l.dens.GLow, l.hi*p)
-	view(l.mu, l.dens.Mu, l.dens.GMu, l.hi*d)
-	view(l.weight, l.assoc.A, l.assoc.GA, l.hi*c)
-	sgd.Step(l.attn, l.low, l.mu, l.weight)
+	l.attn.StepN(l.hi * d)
+	l.low.StepN(l.hi * p)
+	l.mu.StepN(l.hi * d)
+	l.weight.StepN(l.hi * c)
 }
 
 // backward writes the gradients of the recruited units from dz.
 func (l *Learner) backward(dz []float64) {
 	l.assoc.Backward(l.dens.Act, l.units, dz, l.dAct)
 	l.dens.Backward(l.dAct, l.units)
-}
-
-// view points an SGD group at the first n values of its parameter.
-func view(p *sgd.Param, value, grad []float64, n int) {
-	p.Value, p.Grad = value[:n], grad[:n]
 }
 
 // Recruited implements stream.Stream: whether the last Forward found its

@@ -33,20 +33,27 @@ func NewParam(name string, value, grad []float64, lr, momentum float64) *Param {
 
 // Step applies p -= lr·v with v = m·v + g (v = g on the first step), or
 // p -= lr·g without momentum, as torch.optim.SGD does.
-func (p *Param) Step() {
+func (p *Param) Step() { p.StepN(len(p.Value)) }
+
+// StepN steps only the first n values (and their momentum), for a model
+// whose later units are not recruited yet: their gradient is zero and,
+// without momentum history, a step would not change them.
+func (p *Param) StepN(n int) {
+	val, g := p.Value[:n], p.Grad[:n]
 	// gonum's AddScaled rounds as the plain loops would (one multiply, one
 	// add per element, no fused multiply-add) and is faster.
 	if p.Momentum == 0 {
-		floats.AddScaled(p.Value, -p.LR, p.Grad)
+		floats.AddScaled(val, -p.LR, g)
 		return
 	}
+	v := p.vel[:n]
 	if !p.started {
-		copy(p.vel, p.Grad)
+		copy(v, g)
 		p.started = true
 	} else {
-		floats.AddScaledTo(p.vel, p.Grad, p.Momentum, p.vel)
+		floats.AddScaledTo(v, g, p.Momentum, v)
 	}
-	floats.AddScaled(p.Value, -p.LR, p.vel)
+	floats.AddScaled(val, -p.LR, v)
 }
 
 // Reset forgets the momentum buffer, as a fresh optimiser would.

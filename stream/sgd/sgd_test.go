@@ -28,3 +28,10 @@ func TestPlain(t *testing.T) {
 	sgd.Step(sgd.NewParam("w", v, g, 0.25, 0))
 	assert.Equal(t, []float64{0.75, 2.25}, v)
 }
+
+func TestStepN(t *testing.T) {
+	v, g := []float64{1, 1, 1}, []float64{1, 1, 1}
+	p := sgd.NewParam("w", v, g, 0.5, 0.9)
+	p.StepN(2)
+	assert.Equal(t, []float64{0.5, 0.5, 1}, v)
+}
