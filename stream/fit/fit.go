@@ -237,6 +237,12 @@ func Prepare(m Model, o Options) (*Plan, error) {
 			}
 			return s, nil
 		}
+		// Build run 0's model now, so that a config that does not fit the
+		// task (or an -init file that does not fit the model) is reported
+		// before anything runs.
+		if _, err := jb.New(0, seed.For(jb.Seed, 0)); err != nil {
+			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
 		p.Jobs = append(p.Jobs, jb)
 	}
 	return p, nil
