@@ -6,7 +6,9 @@ package train
 
 import (
 	"fmt"
+	"reflect"
 	"sort"
+	"strings"
 
 	clustering "github.com/fastslow/clustering/train"
 	dl "github.com/fastslow/distrlearner/model"
@@ -109,5 +111,28 @@ func Names(role Role) []string {
 		}
 	}
 	sort.Strings(out)
+	return out
+}
+
+// TableKeys lists the keys a config table of the kind may hold: the keys
+// it reads and the keys the original ignores.
+func (k Kind) TableKeys() []string {
+	keys := tags(reflect.TypeOf(k.Keys()).Elem())
+	return append(keys, k.Ignored...)
+}
+
+func tags(t reflect.Type) []string {
+	var out []string
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, tags(f.Type)...)
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name != "" && name != "-" {
+			out = append(out, name)
+		}
+	}
 	return out
 }

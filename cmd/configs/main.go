@@ -1,0 +1,182 @@
+// Command configs converts the original project's YAML configs into the
+// toolkit's TOML configs.
+//
+//	go run ./cmd/configs import [-out configs] FILE_OR_DIR...
+//
+// Every YAML file named (or found below a folder) is converted, checked by
+// loading it as the toolkit's commands would and building a stream on its
+// task, and written to <out>/<model>/<name>.toml. A config that cannot run
+// is refused with the reason; nothing is written for it.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/fastslow/cmd/internal/convert"
+	"github.com/fastslow/cmd/internal/models"
+	dual "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+func main() { os.Exit(command(os.Args[1:], os.Stdout, os.Stderr)) }
+
+const usage = `Usage: go run ./cmd/configs import [flags] FILE_OR_DIR...
+
+Converts the original's YAML configs (single-stream and dual-stream) into TOML
+configs with the same keys, checks each one, and writes
+<out>/<model>/<name>.toml. SHJ-era dual-stream configs (3-D inputs) get
+task = "shj"; flat ones get [fast_config] and [slow_config] tables. A config
+that cannot run is refused with the reason.
+
+Flags:
+`
+
+func command(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] != "import" {
+		fmt.Fprint(stderr, usage)
+		fmt.Fprintln(stderr, "  (the only subcommand is import)")
+		if len(args) > 0 && (args[0] == "-help" || args[0] == "-h" || args[0] == "--help") {
+			return 0
+		}
+		return 2
+	}
+	fl := flag.NewFlagSet("configs import", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	out := fl.String("out", "configs", "folder to write <model>/<name>.toml into")
+	strict := fl.Bool("strict", false, "exit with status 1 when any config is refused")
+	dry := fl.Bool("n", false, "check and report only; write nothing")
+	fl.Usage = func() { fmt.Fprint(stderr, usage); fl.PrintDefaults() }
+	if err := fl.Parse(args[1:]); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() == 0 {
+		fmt.Fprintln(stderr, "configs import: name at least one YAML file or folder")
+		return 2
+	}
+	files, err := yamlFiles(fl.Args())
+	if err != nil {
+		fmt.Fprintln(stderr, "configs import:", err)
+		return 1
+	}
+	keys := Keys()
+	var converted, refused int
+	for _, f := range files {
+		res, err := Import(f, keys)
+		if err != nil {
+			refused++
+			fmt.Fprintf(stdout, "refused   %s\n          %v\n", f, err)
+			continue
+		}
+		dst := filepath.Join(*out, res.Kind, res.Name+".toml")
+		if !*dry {
+			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+				fmt.Fprintln(stderr, "configs import:", err)
+				return 1
+			}
+			if err := os.WriteFile(dst, res.TOML, 0o644); err != nil {
+				fmt.Fprintln(stderr, "configs import:", err)
+				return 1
+			}
+		}
+		converted++
+		fmt.Fprintf(stdout, "converted %s -> %s\n", f, dst)
+		for _, n := range res.Notes {
+			fmt.Fprintf(stdout, "          note: %s\n", n)
+		}
+	}
+	fmt.Fprintf(stdout, "%d converted, %d refused\n", converted, refused)
+	if refused > 0 && *strict {
+		return 1
+	}
+	return 0
+}
+
+// Keys lists, per stream kind of the dual stream's registry, the keys its
+// config table may hold.
+func Keys() convert.Keys {
+	k := convert.Keys{Fast: map[string][]string{}, Slow: map[string][]string{}}
+	for _, role := range []dual.Role{dual.Fast, dual.Slow} {
+		for _, name := range dual.Names(role) {
+			kind, _ := dual.Lookup(name, role)
+			if role == dual.Fast {
+				k.Fast[name] = kind.TableKeys()
+			} else {
+				k.Slow[name] = kind.TableKeys()
+			}
+		}
+	}
+	return k
+}
+
+// Import converts one file and checks the result: it must load as its
+// model's config and build a stream on each of its tasks.
+func Import(path string, keys convert.Keys) (*convert.Result, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	res, err := convert.Convert(path, data, keys)
+	if err != nil {
+		return nil, err
+	}
+	m, err := models.Get(res.Kind)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	name := strings.TrimSuffix(path, filepath.Ext(path)) + ".toml (converted)"
+	setup, err := m.Load(name, res.TOML)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := task.Parse(setup.Loop.Task)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for _, t := range tasks {
+		if _, err := setup.New(t, 0, seed.For(uint64(setup.Loop.RandomSeed), 0)); err != nil {
+			return nil, fmt.Errorf("%s: cannot build the model on task %s: %w", name, t.Name, err)
+		}
+	}
+	return res, nil
+}
+
+// yamlFiles lists the .yaml/.yml files named or found below named folders,
+// sorted.
+func yamlFiles(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !fi.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		err = filepath.WalkDir(a, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if ext := filepath.Ext(p); !d.IsDir() && (ext == ".yaml" || ext == ".yml") {
+				files = append(files, p)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	sort.Strings(files)
+	return files, nil
+}
