@@ -27,14 +27,14 @@ type Config struct {
 
 // Parsed is a checked dual-stream config, ready to build streams.
 type Parsed struct {
-	Loop             config.Loop
-	Fast, Slow       string
-	fastKind         Kind
-	slowKind         Kind
-	fastKeys         any
-	slowKeys         any
-	Ignored          []string       // ignored keys present, as key paths
-	Raw              map[string]any // the config as written, for summary.json
+	Loop       config.Loop
+	Fast, Slow string
+	fastKind   Kind
+	slowKind   Kind
+	fastKeys   any
+	slowKeys   any
+	Ignored    []string       // ignored keys present, as key paths
+	Raw        map[string]any // the config as written, for summary.json
 }
 
 // DefaultTask is the task of a config without a task key: the original's
