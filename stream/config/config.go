@@ -22,6 +22,10 @@ type Loop struct {
 	LossFn        string `toml:"loss_fn"`     // "bcelogits" or "crossentropy"
 	Optim         string `toml:"optim"`       // only "sgd"
 	Task          string `toml:"task"`        // our extension: shj, shj1…shj6, new-stimuli or a CSV path
+	// Passes is our extension: each block presents every item Passes
+	// times, in as many shuffled passes (2 gives catlearn's 16-trial SHJ
+	// blocks); 0 or 1 means once.
+	Passes int `toml:"passes,omitzero"`
 }
 
 // Check reports a Loop whose values cannot run, naming the file.
@@ -31,6 +35,8 @@ func (l *Loop) Check(path string) error {
 		return fmt.Errorf("%s: num_blocks = %d: want at least 1", path, l.NumBlocks)
 	case l.NumRuns < 1:
 		return fmt.Errorf("%s: num_runs = %d: want at least 1", path, l.NumRuns)
+	case l.Passes < 0:
+		return fmt.Errorf("%s: passes = %d: want 1 or more", path, l.Passes)
 	case l.RandomSeed < 0:
 		return fmt.Errorf("%s: random_seed = %d: want a non-negative integer", path, l.RandomSeed)
 	case l.Optim != "" && l.Optim != "sgd":

@@ -63,3 +63,16 @@ func Coarsen(y []float64, k int) []float64 {
 	}
 	return out
 }
+
+// SHJOrdinal reports whether mean errors of the six SHJ types (I..VI)
+// follow the human ordering I < II < {III, IV, V} < VI (Shepard, Hovland &
+// Jenkins 1961; the ordinal adequacy test of catlearn's nosof94oat).
+func SHJOrdinal(mean [6]float64) bool {
+	mid := mean[2:5]
+	for _, m := range mid {
+		if !(mean[1] < m && m < mean[5]) {
+			return false
+		}
+	}
+	return mean[0] < mean[1]
+}

@@ -26,3 +26,12 @@ func TestSummariseAndCoarsen(t *testing.T) {
 	assert.Equal(t, [2]float64{2, 9}, [2]float64{s.Min, s.Max})
 	assert.Equal(t, []float64{1.5, 3.5, 5}, curve.Coarsen([]float64{1, 2, 3, 4, 5}, 2))
 }
+
+func TestSHJOrdinal(t *testing.T) {
+	// Human means of Nosofsky et al. (1994) pass; SUSTAIN's (catlearn) too.
+	assert.True(t, curve.SHJOrdinal([6]float64{.0149, .0507, .0924, .1016, .1107, .1947}))
+	assert.True(t, curve.SHJOrdinal([6]float64{.0168, .0668, .1051, .1096, .1172, .1911}))
+	assert.False(t, curve.SHJOrdinal([6]float64{.05, .04, .1, .1, .1, .2}), "II easier than I")
+	assert.False(t, curve.SHJOrdinal([6]float64{.01, .05, .1, .25, .1, .2}), "IV harder than VI")
+	assert.False(t, curve.SHJOrdinal([6]float64{.01, .12, .1, .13, .14, .2}), "III easier than II")
+}

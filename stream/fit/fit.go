@@ -64,6 +64,7 @@ type Options struct {
 	Init    string // initial state .npz ({t}: type or task name, {r}: run)
 	Runs    int    // 0: the config's
 	Blocks  int    // 0: the config's
+	Passes  int    // 0: the config's passes (presentations of every item per block)
 	Seed    *int64 // nil: the config's random_seed
 	Out     string // "" : results/<config_version>
 	Workers int
@@ -91,6 +92,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&o.Init, "init", "", "initial state `npz` of every run (the original's state_dict names); {t} expands to the SHJ type or task name, {r} to the run, e.g. 'dir/type{t}_run{r}_init.npz'")
 	fs.IntVar(&o.Runs, "runs", 0, "runs per task (default: the config's num_runs)")
 	fs.IntVar(&o.Blocks, "blocks", 0, "blocks per run (default: the config's num_blocks)")
+	fs.IntVar(&o.Passes, "passes", 0, "presentations of every item per block, in as many shuffled passes (default: the config's passes, else 1; 2 gives catlearn's 16-trial SHJ blocks)")
 	seedFlag := fs.Int64("seed", -1, "random seed (default: the config's random_seed)")
 	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
@@ -152,8 +154,11 @@ func Prepare(m Model, o Options) (*Plan, error) {
 		return nil, err
 	}
 	lp := &s.Loop
-	if o.Runs < 0 || o.Blocks < 0 || o.Workers < 0 {
-		return nil, fmt.Errorf("-runs, -blocks and -workers must not be negative")
+	if o.Runs < 0 || o.Blocks < 0 || o.Workers < 0 || o.Passes < 0 {
+		return nil, fmt.Errorf("-runs, -blocks, -passes and -workers must not be negative")
+	}
+	if o.Passes > 0 {
+		lp.Passes = o.Passes
 	}
 	if o.Runs > 0 {
 		lp.NumRuns = o.Runs
@@ -195,9 +200,12 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	}
 	inits := &initCache{files: map[string]map[string]stream.Array{}}
 	for _, t := range tasks {
-		t := t
+		t := task.Repeat(t, lp.Passes)
 		jb := run.Job{Name: t.Name, Task: t, Runs: lp.NumRuns, Blocks: lp.NumBlocks,
 			Seed: uint64(lp.RandomSeed), Loss: lf, Trace: o.Trace}
+		if lp.Passes > 1 {
+			jb.Schedule = schedule.Passes{K: lp.Passes}
+		}
 		if o.Order != "" {
 			tab, err := schedule.ReadTable(expand(o.Order, t, -1))
 			if err != nil {

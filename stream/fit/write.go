@@ -184,6 +184,13 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		"init":         orDefault(p.Options.Init, "built-in initial state"),
 		"tasks":        tasks,
 	}
+	if means, ok := shjMeans(res); ok {
+		sum["shj_ordinal_adequacy"] = map[string]any{
+			"rule":       "I < II < {III, IV, V} < VI (mean error over blocks)",
+			"mean_error": means,
+			"pass":       curve.SHJOrdinal(means),
+		}
+	}
 	if p.Setup.Evaluate != nil {
 		sum["analyses"] = p.Setup.Evaluate(res)
 	}
@@ -258,6 +265,35 @@ func PrintTable(w io.Writer, res []run.Result) {
 		fmt.Fprintln(tw, line)
 	}
 	tw.Flush()
+	if means, ok := shjMeans(res); ok {
+		verdict := "fails"
+		if curve.SHJOrdinal(means) {
+			verdict = "passes"
+		}
+		fmt.Fprintf(w, "SHJ ordinal adequacy (I < II < III,IV,V < VI): %s; mean errors %.4f %.4f %.4f %.4f %.4f %.4f\n",
+			verdict, means[0], means[1], means[2], means[3], means[4], means[5])
+	}
+}
+
+// shjMeans returns the mean total error over blocks of each SHJ type
+// when res holds all six.
+func shjMeans(res []run.Result) ([6]float64, bool) {
+	var means [6]float64
+	seen := 0
+	for i := range res {
+		typ := res[i].Job.Task.SHJType
+		if typ < 1 || typ > 6 || res[i].PError == nil {
+			continue
+		}
+		tot := res[i].PError[res[i].Total()]
+		var s float64
+		for _, v := range tot {
+			s += v
+		}
+		means[typ-1] = s / float64(len(tot))
+		seen |= 1 << (typ - 1)
+	}
+	return means, seen == 1<<6-1
 }
 
 // configMap returns the config under its TOML keys (the original's YAML

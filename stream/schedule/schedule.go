@@ -50,6 +50,50 @@ func (s *shuffler) Next(block int, dst []int) {
 	s.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
 }
 
+// Passes presents a task made of K copies of a list of items (see
+// task.Repeat) as K passes per block, each pass a fresh shuffle of one
+// copy: catlearn's "eights" blocks of the SHJ problems. With FirstOnly,
+// only the first block is made of passes and later blocks shuffle all the
+// trials at once (catlearn's "accurate" blocks).
+type Passes struct {
+	K         int
+	FirstOnly bool
+}
+
+// Check implements Schedule: n must be a multiple of K.
+func (p Passes) Check(runs, blocks, n int) error {
+	if p.K < 1 || n%p.K != 0 {
+		return fmt.Errorf("%d passes per block do not divide %d trials", p.K, n)
+	}
+	return nil
+}
+
+// Run implements Schedule.
+func (p Passes) Run(src seed.Source, n int) Orders {
+	return &passes{rng: src.Rand("schedule"), k: p.K, firstOnly: p.FirstOnly}
+}
+
+type passes struct {
+	rng       *rand.Rand
+	k         int
+	firstOnly bool
+}
+
+func (p *passes) Next(block int, dst []int) {
+	for i := range dst {
+		dst[i] = i
+	}
+	if p.firstOnly && block > 0 {
+		p.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
+		return
+	}
+	m := len(dst) / p.k
+	for q := 0; q < p.k; q++ {
+		part := dst[q*m : (q+1)*m]
+		p.rng.Shuffle(m, func(i, j int) { part[i], part[j] = part[j], part[i] })
+	}
+}
+
 // Table is a fixed order table: Orders[run][block] is a permutation.
 type Table struct {
 	Path   string

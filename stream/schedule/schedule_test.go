@@ -98,3 +98,24 @@ func FuzzTable(f *testing.F) {
 		}
 	})
 }
+
+func TestPasses(t *testing.T) {
+	require.Error(t, Passes{K: 3}.Check(1, 1, 16))
+	for _, firstOnly := range []bool{false, true} {
+		o := Passes{K: 2, FirstOnly: firstOnly}.Run(seed.For(7, 0), 16)
+		for b := 0; b < 3; b++ {
+			d := make([]int, 16)
+			o.Next(b, d)
+			s := append([]int(nil), d...)
+			sort.Ints(s[:8])
+			sort.Ints(s[8:])
+			passes := true
+			for i := range s {
+				passes = passes && s[i] == i
+			}
+			if b == 0 || !firstOnly {
+				assert.True(t, passes, "block %d: two passes, each a permutation of its copy: %v", b, d)
+			}
+		}
+	}
+}

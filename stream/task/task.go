@@ -107,3 +107,19 @@ func Parse(spec string) ([]*Task, error) {
 	}
 	return nil, fmt.Errorf("unknown task %q: want %s", spec, Names)
 }
+
+// Repeat returns t with every item listed k times in a row of copies
+// (items 0..n−1, then the same items again, …), for blocks in which each
+// item is presented k times, as Nosofsky et al. (1994) and catlearn's SHJ
+// simulations do (k = 2: 16-trial blocks of the 8 SHJ items).
+func Repeat(t *Task, k int) *Task {
+	if k <= 1 {
+		return t
+	}
+	r := *t
+	r.Items = make([]Item, 0, k*len(t.Items))
+	for range k {
+		r.Items = append(r.Items, t.Items...)
+	}
+	return &r
+}
