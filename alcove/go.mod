@@ -1,0 +1,7 @@
+module github.com/fastslow/alcove
+
+go 1.26.8
+
+require github.com/fastslow/stream v0.0.0
+
+replace github.com/fastslow/stream => ../stream
