@@ -1,0 +1,327 @@
+package sweep
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream/config"
+)
+
+// Value is one key path of a config (e.g. "fast_config.lr_nn") and its value.
+type Value struct {
+	Key   string `json:"key"`
+	Value any    `json:"value"`
+}
+
+// Axis is one key of a grid and the values it takes, in order.
+type Axis struct {
+	Key    string
+	Values []any
+}
+
+// Spec is a sweep spec: a template config, fixed overrides and one or more
+// grids, whose configs are numbered in turn from Offset.
+type Spec struct {
+	Path     string         // the spec file, named in errors
+	Name     string         // config n is called Name_n (its config_version)
+	Model    string         // the model the configs are for (default "dualstream")
+	Offset   int            // the number of the first config (default 1)
+	Template map[string]any // the template config, decoded
+	Fixed    []Value        // set in every config before the grid's keys
+	// Grids are the spec's grids in file order; within a grid the first
+	// key varies slowest, as the nested loops of config_generator.py.
+	Grids [][]Axis
+}
+
+// specKeys are the keys a spec file may have at its top level.
+var specKeys = map[string]bool{"name": true, "model": true, "offset": true, "template": true,
+	"fixed": true, "grid": true, "description": true}
+
+// ReadSpec reads the sweep spec at path. The template, when given as a
+// file name, is read relative to the spec's folder.
+func ReadSpec(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("sweep spec: %w", err)
+	}
+	return ParseSpec(path, data)
+}
+
+// ParseSpec decodes a sweep spec (path names it in errors and locates a
+// template file).
+func ParseSpec(path string, data []byte) (*Spec, error) {
+	var raw map[string]any
+	md, err := toml.Decode(string(data), &raw)
+	if err != nil {
+		return nil, config.Wrap(path, err)
+	}
+	s := &Spec{Path: path, Model: "dualstream", Offset: 1}
+	for k := range raw {
+		if !specKeys[k] {
+			return nil, fmt.Errorf("%s: unknown key %q (a sweep spec has name, model, offset, description, template, [fixed] and [grid] or [[grid]])", path, k)
+		}
+	}
+	if v, ok := raw["name"]; ok {
+		name, ok := v.(string)
+		if !ok || name == "" || strings.ContainsAny(name, `/\ `) {
+			return nil, fmt.Errorf("%s: name = %v: want a non-empty string without slashes or spaces (config n is called <name>_n)", path, v)
+		}
+		s.Name = name
+	} else {
+		s.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if v, ok := raw["model"]; ok {
+		m, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("%s: model = %v: want a string naming the model", path, v)
+		}
+		s.Model = m
+	}
+	if v, ok := raw["offset"]; ok {
+		n, ok := v.(int64)
+		if !ok || n < 0 {
+			return nil, fmt.Errorf("%s: offset = %v: want a non-negative integer (the number of the first config)", path, v)
+		}
+		s.Offset = int(n)
+	}
+	switch t := raw["template"].(type) {
+	case nil:
+		return nil, fmt.Errorf("%s: missing key \"template\": a config file (relative to the spec) or an inline [template] table", path)
+	case string:
+		tp := t
+		if !filepath.IsAbs(tp) {
+			tp = filepath.Join(filepath.Dir(path), tp)
+		}
+		tdata, err := os.ReadFile(tp)
+		if err != nil {
+			return nil, fmt.Errorf("%s: template: %w", path, err)
+		}
+		if _, err := toml.Decode(string(tdata), &s.Template); err != nil {
+			return nil, fmt.Errorf("%s: template: %w", path, config.Wrap(tp, err))
+		}
+	case map[string]any:
+		s.Template = t
+	default:
+		return nil, fmt.Errorf("%s: template = %v: want a config file name or a [template] table", path, t)
+	}
+	if s.Fixed, err = leaves(path, md, raw, "fixed"); err != nil {
+		return nil, err
+	}
+	if s.Grids, err = grids(path, md, raw); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// leaves returns the values under the table called table, as key paths in
+// file order.
+func leaves(path string, md toml.MetaData, raw map[string]any, table string) ([]Value, error) {
+	t, ok := raw[table]
+	if !ok {
+		return nil, nil
+	}
+	tm, ok := t.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("%s: %s: want a table of key paths and values", path, table)
+	}
+	var out []Value
+	for _, k := range md.Keys() {
+		if len(k) < 2 || k[0] != table || isTable(md, k) {
+			continue
+		}
+		v, _ := lookup(tm, k[1:])
+		out = append(out, Value{Key: strings.Join(k[1:], "."), Value: v})
+	}
+	return out, nil
+}
+
+// grids returns the spec's grids: one for a [grid] table, one per element
+// of a [[grid]] array, each key's values in file order.
+func grids(path string, md toml.MetaData, raw map[string]any) ([][]Axis, error) {
+	var tables []map[string]any
+	switch g := raw["grid"].(type) {
+	case nil:
+		return nil, fmt.Errorf("%s: empty grid: no [grid] table (want at least one key path with a list of values)", path)
+	case map[string]any:
+		tables = []map[string]any{g}
+	case []map[string]any:
+		tables = g
+	default:
+		return nil, fmt.Errorf("%s: grid: want a [grid] table or [[grid]] tables of key paths and value lists", path)
+	}
+	out := make([][]Axis, len(tables))
+	i := -1
+	if len(tables) == 1 {
+		i = 0
+	}
+	for _, k := range md.Keys() {
+		if k[0] != "grid" {
+			continue
+		}
+		if len(k) == 1 {
+			if md.Type(k...) == "ArrayHash" {
+				i++ // the next [[grid]] element starts
+			}
+			continue
+		}
+		if isTable(md, k) {
+			continue
+		}
+		key := strings.Join(k[1:], ".")
+		v, _ := lookup(tables[i], k[1:])
+		list, ok := v.([]any)
+		if !ok {
+			return nil, fmt.Errorf("%s: grid key %q = %v: want a list of values, e.g. [0.001, 0.002]", path, key, v)
+		}
+		if len(list) == 0 {
+			return nil, fmt.Errorf("%s: grid key %q: empty list of values", path, key)
+		}
+		out[i] = append(out[i], Axis{Key: key, Values: list})
+	}
+	for gi, axes := range out {
+		if len(axes) == 0 {
+			return nil, fmt.Errorf("%s: empty grid (grid %d of %d has no key paths)", path, gi+1, len(out))
+		}
+		seen := map[string]bool{}
+		for _, a := range axes {
+			if seen[a.Key] {
+				return nil, fmt.Errorf("%s: grid key %q appears twice in grid %d", path, a.Key, gi+1)
+			}
+			seen[a.Key] = true
+		}
+	}
+	return out, nil
+}
+
+func isTable(md toml.MetaData, k toml.Key) bool {
+	t := md.Type(k...)
+	return t == "Hash" || t == "ArrayHash"
+}
+
+// lookup returns the value at the key path in m.
+func lookup(m map[string]any, path []string) (any, bool) {
+	var cur any = m
+	for _, p := range path {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = t[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// ParseSet parses a command-line override key=value, the value in TOML
+// (strings quoted), e.g. num_runs=2 or fast_config.lr_nn=0.001.
+func ParseSet(s string) (Value, error) {
+	k, v, ok := strings.Cut(s, "=")
+	k = strings.TrimSpace(k)
+	if !ok || k == "" {
+		return Value{}, fmt.Errorf("-set %q: want key.path=value", s)
+	}
+	var m map[string]any
+	if _, err := toml.Decode("v = "+v, &m); err != nil {
+		return Value{}, fmt.Errorf("-set %q: the value must be a TOML value (quote strings): %v", s, err)
+	}
+	return Value{Key: k, Value: m["v"]}, nil
+}
+
+// set puts v at the dotted key path in m, making missing tables. It
+// refuses a value whose kind differs from the one already there (a string
+// where the config has a number, say).
+func set(m map[string]any, key string, v any) error {
+	parts := strings.Split(key, ".")
+	for i, p := range parts[:len(parts)-1] {
+		next, ok := m[p]
+		if !ok {
+			t := map[string]any{}
+			m[p] = t
+			m = t
+			continue
+		}
+		t, ok := next.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%q is a value in the template, not a table", strings.Join(parts[:i+1], "."))
+		}
+		m = t
+	}
+	last := parts[len(parts)-1]
+	if old, ok := m[last]; ok {
+		if ko, kv := kind(old), kind(v); ko != kv {
+			return fmt.Errorf("value %s is %s where the template has %s (%s)", show(v), article(kv), article(ko), show(old))
+		}
+		_, oldInt := old.(int64)
+		if _, isFloat := v.(float64); oldInt && isFloat {
+			return fmt.Errorf("value %s is not an integer where the template has one (%s)", show(v), show(old))
+		}
+	}
+	m[last] = v
+	return nil
+}
+
+// kind names what a decoded TOML value is, integers and floats alike.
+func kind(v any) string {
+	switch v.(type) {
+	case int64, float64:
+		return "number"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case map[string]any:
+		return "table"
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Slice, reflect.Array:
+		return "list"
+	}
+	return "date or time"
+}
+
+func article(k string) string { return "a " + k }
+
+// show prints a value as TOML writes it.
+func show(v any) string {
+	if _, ok := v.(map[string]any); ok {
+		return "{…}"
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v}); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(buf.String(), "v = "))
+}
+
+// clone copies the tables of m deeply (values are shared: they are never
+// changed in place).
+func clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if t, ok := v.(map[string]any); ok {
+			v = clone(t)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// encode returns the canonical TOML text of a config: keys sorted, values
+// before tables, as BurntSushi/toml writes a map. Checksums are taken of
+// it, so comments and layout of a config file do not count.
+func encode(m map[string]any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := toml.NewEncoder(&buf)
+	enc.Indent = ""
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

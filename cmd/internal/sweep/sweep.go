@@ -1,0 +1,323 @@
+package sweep
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/fit"
+)
+
+// Sweep is the list of configs of a sweep, every one checked by its
+// model's Load, in run order.
+type Sweep struct {
+	Name    string   // the spec's name, or the config folder's
+	Model   fit.Model
+	Source  string   // the spec file or the config folder, for messages
+	Keys    []string // the grid's key paths (for a folder: the keys whose values differ)
+	Configs []Config
+}
+
+// Config is one config of a sweep.
+type Config struct {
+	Number int     // the config's number (the n of name_n)
+	Name   string  // its config_version, and its results folder's name
+	Data   []byte  // its canonical TOML text (see encode)
+	Grid   []Value // its values of the sweep's Keys
+}
+
+// Checksum identifies what a finished config ran: the model and the
+// config's canonical text.
+func (c *Config) Checksum(model string) string {
+	h := sha256.New()
+	h.Write([]byte(model))
+	h.Write([]byte{0})
+	h.Write(c.Data)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Sweep generates the spec's configs with the overrides set (applied after
+// the spec's [fixed] table) and checks every one with m's Load before
+// anything runs: a key path the model does not accept, a value of the
+// wrong type or one the model refuses is an error naming the spec and the
+// key.
+func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
+	if s.Model != m.Name {
+		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
+	}
+	base := clone(s.Template)
+	fixed := append(slices.Clone(s.Fixed), overrides...)
+	for _, v := range fixed {
+		if v.Key == "config_version" {
+			return nil, fmt.Errorf("%s: fixed key \"config_version\": the sweep names its configs <name>_n", s.Path)
+		}
+		if err := set(base, v.Key, v.Value); err != nil {
+			return nil, fmt.Errorf("%s: fixed key %q: %w", s.Path, v.Key, err)
+		}
+	}
+	base["config_version"] = s.Name + "_" + strconv.Itoa(s.Offset)
+	baseName := s.Path + ": the template with the fixed keys"
+	if _, err := load(m, baseName, base); err != nil {
+		return nil, err
+	}
+	sw := &Sweep{Name: s.Name, Model: m, Source: s.Path}
+	// Each key alone, so that an error names the key that causes it.
+	for _, axes := range s.Grids {
+		for _, a := range axes {
+			if a.Key == "config_version" {
+				return nil, fmt.Errorf("%s: grid key \"config_version\": the sweep names its configs <name>_n", s.Path)
+			}
+			if slices.ContainsFunc(fixed, func(v Value) bool { return v.Key == a.Key }) {
+				return nil, fmt.Errorf("%s: grid key %q is also fixed (in [fixed] or -set)", s.Path, a.Key)
+			}
+			for _, v := range a.Values {
+				c := clone(base)
+				if err := set(c, a.Key, v); err != nil {
+					return nil, fmt.Errorf("%s: grid key %q: %w", s.Path, a.Key, err)
+				}
+				setup, err := load(m, fmt.Sprintf("%s: grid key %q = %s", s.Path, a.Key, show(v)), c)
+				if err != nil {
+					return nil, err
+				}
+				if slices.Contains(setup.Ignored, a.Key) {
+					return nil, fmt.Errorf("%s: grid key %q: the %s model ignores this key (as the original does), so the grid would change nothing", s.Path, a.Key, m.Name)
+				}
+			}
+			if !slices.Contains(sw.Keys, a.Key) {
+				sw.Keys = append(sw.Keys, a.Key)
+			}
+		}
+	}
+	n := s.Offset
+	for _, axes := range s.Grids {
+		idx := make([]int, len(axes))
+		for {
+			c := clone(base)
+			var grid []Value
+			for i, a := range axes {
+				set(c, a.Key, a.Values[idx[i]]) // checked above
+				grid = append(grid, Value{Key: a.Key, Value: a.Values[idx[i]]})
+			}
+			name := s.Name + "_" + strconv.Itoa(n)
+			c["config_version"] = name
+			if _, err := load(m, s.Path+": "+name+" ("+gridString(grid)+")", c); err != nil {
+				return nil, err
+			}
+			data, err := encode(c)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %w", s.Path, name, err)
+			}
+			sw.Configs = append(sw.Configs, Config{Number: n, Name: name, Data: data, Grid: grid})
+			n++
+			// The last key varies fastest, as the innermost loop.
+			i := len(axes) - 1
+			for ; i >= 0; i-- {
+				if idx[i]++; idx[i] < len(axes[i].Values) {
+					break
+				}
+				idx[i] = 0
+			}
+			if i < 0 {
+				break
+			}
+		}
+	}
+	return sw, nil
+}
+
+// load checks a generated config with the model's Load, as fit.Prepare
+// will, and returns its setup.
+func load(m fit.Model, name string, c map[string]any) (*fit.Setup, error) {
+	data, err := encode(c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	setup, err := m.Load(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := setup.Loop.Check(name); err != nil {
+		return nil, err
+	}
+	return setup, nil
+}
+
+func gridString(g []Value) string {
+	parts := make([]string, len(g))
+	for i, v := range g {
+		parts[i] = v.Key + " = " + show(v.Value)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// ReadDir returns the sweep of the TOML configs in dir (a sweep generate
+// output, or the original's configs converted), with the overrides set.
+// A config's name is its file's name without .toml; its number is the
+// name's trailing integer (config_dlMU_dnn_57 → 57), or its position from
+// 1 in name order when some name has none. The grid keys are the key paths
+// whose values differ between the configs.
+func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
+	if err != nil {
+		return nil, err
+	}
+	if len(paths) == 0 {
+		return nil, fmt.Errorf("%s: no .toml configs", dir)
+	}
+	sw := &Sweep{Name: filepath.Base(filepath.Clean(dir)), Model: m, Source: dir}
+	numbered := true
+	maps := make([]map[string]any, len(paths))
+	for i, p := range paths {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := toml.Decode(string(data), &maps[i]); err != nil {
+			return nil, config.Wrap(p, err)
+		}
+		for _, v := range overrides {
+			if err := set(maps[i], v.Key, v.Value); err != nil {
+				return nil, fmt.Errorf("%s: -set %s: %w", p, v.Key, err)
+			}
+		}
+		if _, err := load(m, p, maps[i]); err != nil {
+			return nil, err
+		}
+		name := strings.TrimSuffix(filepath.Base(p), ".toml")
+		c := Config{Name: name, Number: -1}
+		if j := strings.LastIndexFunc(name, func(r rune) bool { return r < '0' || r > '9' }); j < len(name)-1 {
+			c.Number, _ = strconv.Atoi(name[j+1:])
+		} else {
+			numbered = false
+		}
+		if c.Data, err = encode(maps[i]); err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		sw.Configs = append(sw.Configs, c)
+	}
+	order := make([]int, len(paths))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool {
+		ca, cb := &sw.Configs[order[a]], &sw.Configs[order[b]]
+		if numbered && ca.Number != cb.Number {
+			return ca.Number < cb.Number
+		}
+		return ca.Name < cb.Name
+	})
+	cs := make([]Config, len(order))
+	ms := make([]map[string]any, len(order))
+	for i, k := range order {
+		cs[i], ms[i] = sw.Configs[k], maps[k]
+		if !numbered {
+			cs[i].Number = i + 1
+		}
+		if i > 0 && cs[i].Number == cs[i-1].Number {
+			return nil, fmt.Errorf("%s: %s and %s have the same number %d", dir, cs[i-1].Name, cs[i].Name, cs[i].Number)
+		}
+	}
+	sw.Configs = cs
+	sw.Keys = varying(ms)
+	for i := range sw.Configs {
+		for _, k := range sw.Keys {
+			v, _ := lookup(ms[i], strings.Split(k, "."))
+			sw.Configs[i].Grid = append(sw.Configs[i].Grid, Value{Key: k, Value: v})
+		}
+	}
+	return sw, nil
+}
+
+// varying returns the sorted key paths (of values, not tables) whose
+// values differ between the configs, config_version aside.
+func varying(ms []map[string]any) []string {
+	flat := make([]map[string]any, len(ms))
+	keys := map[string]bool{}
+	for i, m := range ms {
+		flat[i] = map[string]any{}
+		flatten(m, "", flat[i])
+		for k := range flat[i] {
+			keys[k] = true
+		}
+	}
+	var out []string
+	for k := range keys {
+		if k == "config_version" {
+			continue
+		}
+		for _, f := range flat[1:] {
+			a, oka := flat[0][k]
+			b, okb := f[k]
+			if oka != okb || !reflect.DeepEqual(a, b) {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func flatten(m map[string]any, prefix string, out map[string]any) {
+	for k, v := range m {
+		if t, ok := v.(map[string]any); ok {
+			flatten(t, prefix+k+".", out)
+			continue
+		}
+		out[prefix+k] = v
+	}
+}
+
+// Select returns the configs numbered begin..end (inclusive; 0 means no
+// bound) that fall to shard i of n: the k-th of them (from 0) goes to
+// shard k mod n, so that shards get configs from all over the grid.
+func (sw *Sweep) Select(begin, end, shard, shards int) ([]Config, error) {
+	if shards < 1 || shard < 0 || shard >= shards {
+		return nil, fmt.Errorf("shard %d/%d: want 0 <= shard < %d", shard, shards, max(shards, 1))
+	}
+	if begin > 0 && end > 0 && end < begin {
+		return nil, fmt.Errorf("-begin %d -end %d: the range is empty", begin, end)
+	}
+	var out []Config
+	k := 0
+	for _, c := range sw.Configs {
+		if (begin > 0 && c.Number < begin) || (end > 0 && c.Number > end) {
+			continue
+		}
+		if k%shards == shard {
+			out = append(out, c)
+		}
+		k++
+	}
+	if k == 0 {
+		return nil, fmt.Errorf("%s: no config numbered %d..%d (it has %d..%d)", sw.Source, begin, end,
+			sw.Configs[0].Number, sw.Configs[len(sw.Configs)-1].Number)
+	}
+	return out, nil
+}
+
+// Generate writes every config of the sweep into dir as <name>.toml,
+// headed by a comment with its grid values, and returns how many.
+func Generate(sw *Sweep, dir string) (int, error) {
+	for _, c := range sw.Configs {
+		head := fmt.Sprintf("# %s: generated by `sweep generate` from %s\n# grid: %s\n",
+			c.Name, filepath.Base(sw.Source), gridString(c.Grid))
+		if err := writeFile(filepath.Join(dir, c.Name+".toml"), append([]byte(head), c.Data...)); err != nil {
+			return 0, err
+		}
+	}
+	return len(sw.Configs), nil
+}
+
+// FormatValue prints a config value as TOML writes it.
+func FormatValue(v any) string { return show(v) }
