@@ -125,8 +125,8 @@ type Row struct {
 	Marker  *Marker
 	Dir     string
 	Score   float64
-	Area    float64 // of the ranked curve
-	Final   float64 // its last block
+	Area    float64     // of the ranked curve
+	Final   float64     // its last block
 	Columns []string    // the curves of lc.csv, in its order
 	Curves  [][]float64 // [column][block]
 }

@@ -21,7 +21,7 @@ import (
 // Sweep is the list of configs of a sweep, every one checked by its
 // model's Load, in run order.
 type Sweep struct {
-	Name    string   // the spec's name, or the config folder's
+	Name    string // the spec's name, or the config folder's
 	Model   fit.Model
 	Source  string   // the spec file or the config folder, for messages
 	Keys    []string // the grid's key paths (for a folder: the keys whose values differ)
