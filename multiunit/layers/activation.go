@@ -64,10 +64,19 @@ func (f Activation) Dist(x, u, a, d []float64) float64 {
 }
 
 // Act returns the activation c·exp(−c·S^(1/r)) of a unit at weighted
-// distance S, computed in the original's order of operations.
+// distance S, computed in the original's order of operations:
+// ActExp(Exponent(S)).
 func (f Activation) Act(s float64) float64 {
 	return f.C * math.Exp(-(Root(s, f.R) * f.C))
 }
+
+// Exponent returns e = S^(1/r)·c, so that act = ActExp(e). Activations
+// fall as e grows: a caller can rank units by e and compute exp only where
+// the ranking is close.
+func (f Activation) Exponent(s float64) float64 { return Root(s, f.R) * f.C }
+
+// ActExp returns c·exp(−e) for e = Exponent(S), bit for bit Act(S).
+func (f Activation) ActExp(e float64) float64 { return f.C * math.Exp(-e) }
 
 // DAct returns ∂act/∂S = −c·act·(1/r)·S^(1/r−1) for a unit of activation
 // act at weighted distance S, so that ∂act/∂a_j = DAct·d_j.

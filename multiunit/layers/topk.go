@@ -27,18 +27,34 @@ func Select(a []Pair, k int) {
 	if k <= 0 {
 		return
 	}
-	if k >= 2 { // std::make_heap
-		for p := (k - 2) / 2; p >= 0; p-- {
-			siftDown(a, p, k, a[p])
-		}
-	}
+	MakeHeap(a[:k])
 	for i := k; i < len(a); i++ { // std::__heap_select
-		if better(a[i], a[0]) {
-			v := a[i]
-			a[i] = a[0]
-			siftDown(a, 0, k, v)
-		}
+		Offer(a[:k], a[i])
 	}
+}
+
+// MakeHeap arranges h as std::make_heap does with the comparator better:
+// the heap Select starts from, its worst pair at h[0].
+func MakeHeap(h []Pair) {
+	k := len(h)
+	if k < 2 {
+		return
+	}
+	for p := (k - 2) / 2; p >= 0; p-- {
+		siftDown(h, p, k, h[p])
+	}
+}
+
+// Offer is one step of Select over the heap h: if p is strictly better
+// than the heap's worst pair h[0], p takes its place and Offer reports
+// true. (std::partial_sort also writes the evicted pair where p was in the
+// input; nothing reads it again.)
+func Offer(h []Pair, p Pair) bool {
+	if !better(p, h[0]) {
+		return false
+	}
+	siftDown(h, 0, len(h), p)
+	return true
 }
 
 // SortSelected orders the k pairs Select left in a[:k] best first, as

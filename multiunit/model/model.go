@@ -3,13 +3,20 @@
 // through association weights, errors recruit units at the stimulus, and
 // the association weights, the attention and the winners' positions learn.
 //
-// A trial touches only the active units — a few hundred of the 10,000 on
-// SHJ — except when it recruits, the one step that needs the activation
-// of every unit; the results are those of the original, which computes
-// all activations on every trial.
+// The results are the original's, which computes all 10,000 activations
+// on every trial, but a trial does far less work:
+//
+//   - predictions need only the active units (a few hundred on SHJ), and
+//     these sit in a few groups at bit-identical positions (units are
+//     recruited together at a stimulus and then move together), so each
+//     group's distance and activation are computed once;
+//   - only recruitment needs the inactive units' activations, and of those
+//     only the ones that can rank among the best: the others are ruled out
+//     by their distance alone, without calling exp.
 package model
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -109,13 +116,23 @@ type Model struct {
 	isWinner []bool    // [N]
 	win      []int32   // the last prediction's winners, ascending
 
-	// Caches of the last prediction, valid for the active units.
-	act  []float64 // [N] activations
-	sum  []float64 // [N] attention-weighted distances S
-	dist []float64 // [N·D] per-dimension distances |x_j − u_j|^r
+	act []float64 // [N] the last prediction's activations (active units)
+
+	// The active units grouped by bit-identical position (see regroup):
+	// a group's distances and activation are computed once per prediction.
+	group  []int32   // [N] each active unit's group
+	gRep   []int32   // a member of each group, whose position is the group's
+	gSize  []int32   // members per group
+	gWin   []int32   // winners per group in the last prediction
+	gAct   []float64 // activation per group
+	gSum   []float64 // attention-weighted distance S per group
+	gDist  []float64 // per-dimension distances |x_j − u_j|^r per group (D each)
+	slots  []int32   // open-addressing table of regroup: group+1, 0 when free
+	regrow bool      // the groups must be rebuilt before the next prediction
 
 	// Scratch.
 	pairs   []layers.Pair // [N]
+	expo    []float64     // [N] exponents of the recruitment candidates
 	recruit []int32       // [N]
 	merged  []int32       // [N]
 	row     []float64     // [D]
@@ -125,6 +142,9 @@ type Model struct {
 
 	recruited bool
 	err       error
+	literal   bool // always select winners literally (tests compare the two ways)
+	lowest    bool // break ties by lowest index instead (tests show the fixtures tell)
+	stats     struct{ straddled, splits int } // how often the slow paths ran (for tests)
 }
 
 // New returns a model with no active unit, zero association weights,
@@ -153,9 +173,16 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		isWinner: make([]bool, n),
 		win:      make([]int32, 0, n),
 		act:      make([]float64, n),
-		sum:      make([]float64, n),
-		dist:     make([]float64, n*d),
+		group:    make([]int32, n),
+		gRep:     make([]int32, 0, n),
+		gSize:    make([]int32, n),
+		gWin:     make([]int32, n),
+		gAct:     make([]float64, n),
+		gSum:     make([]float64, n),
+		gDist:    make([]float64, n*d),
+		slots:    make([]int32, tableSize(n)),
 		pairs:    make([]layers.Pair, 0, n),
+		expo:     make([]float64, n),
 		recruit:  make([]int32, 0, n),
 		merged:   make([]int32, 0, n),
 		row:      make([]float64, d),
@@ -219,16 +246,39 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 // logits.
 func (m *Model) predict(x []float64) {
 	d := m.p.Dims
+	if m.regrow {
+		m.regroup()
+	}
 	for _, k := range m.win {
 		m.isWinner[k] = false
 	}
 	m.win = m.win[:0]
-	for _, k := range m.active {
-		i := int(k) * d
-		s := m.f.Dist(x, m.pos[i:i+d], m.attn, m.dist[i:i+d])
-		m.sum[k] = s
-		m.act[k] = m.f.Act(s)
+	for g, rep := range m.gRep {
+		i := int(rep) * d
+		s := m.f.Dist(x, m.pos[i:i+d], m.attn, m.gDist[g*d:g*d+d])
+		m.gSum[g] = s
+		m.gAct[g] = m.f.Act(s)
+		m.gWin[g] = 0
 	}
+	for _, k := range m.active {
+		m.act[k] = m.gAct[m.group[k]]
+	}
+	if !m.literal && m.selectByGroups() {
+		for _, k := range m.active {
+			if m.isWinner[k] {
+				m.win = append(m.win, k)
+			}
+		}
+	} else {
+		m.stats.straddled++
+		m.selectLiteral()
+	}
+	m.assoc.Logits(m.win, m.act, m.weights, m.z)
+}
+
+// selectLiteral selects the winners as torch.topk(act·active, int(N·k))
+// does, ties included, and drops the zeros (as the original does).
+func (m *Model) selectLiteral() {
 	// The queue torch sorts lists every unit; inactive units have value
 	// 0. After the first nWin pairs a 0 is never strictly better than the
 	// heap's worst (no activation is negative), so only the active units
@@ -247,7 +297,11 @@ func (m *Model) predict(x []float64) {
 			a = append(a, layers.Pair{V: m.act[k], I: k})
 		}
 	}
-	layers.Select(a, nw)
+	if m.lowest {
+		slices.SortStableFunc(a, func(x, y layers.Pair) int { return cmp.Compare(y.V, x.V) })
+	} else {
+		layers.Select(a, nw)
+	}
 	for _, p := range a[:nw] {
 		if p.V != 0 { // the original drops the zeros topk returns
 			m.isWinner[p.I] = true
@@ -256,9 +310,141 @@ func (m *Model) predict(x []float64) {
 	for _, k := range m.active {
 		if m.isWinner[k] {
 			m.win = append(m.win, k)
+			m.gWin[m.group[k]]++
 		}
 	}
-	m.assoc.Logits(m.win, m.act, m.weights, m.z)
+}
+
+// maxSortedGroups bounds the number of groups selectByGroups sorts; with
+// more it leaves the choice to selectLiteral.
+const maxSortedGroups = 64
+
+// selectByGroups marks the winners (isWinner, gWin) when the choice does
+// not depend on how ties are broken, and reports whether it did. Taking
+// the groups by decreasing activation, if the units with an activation of
+// at least some v number exactly int(N·k) and every other unit's is below
+// v, any top-k selection — torch's included — takes exactly those units;
+// if fewer than int(N·k) units have a nonzero activation, it takes them
+// all (and the zeros it adds are dropped). Otherwise a tie straddles the
+// k-th place and only the literal procedure can tell which units win.
+func (m *Model) selectByGroups() bool {
+	ng := len(m.gRep)
+	if ng > maxSortedGroups {
+		return false
+	}
+	order := m.recruit[:ng] // scratch: groups by decreasing activation
+	for g := range order {
+		v := m.gAct[g]
+		if v != v {
+			return false // NaN: torch ranks it first; leave it to the literal path
+		}
+		i := g
+		for i > 0 && m.gAct[order[i-1]] < v {
+			order[i] = order[i-1]
+			i--
+		}
+		order[i] = int32(g)
+	}
+	nw := int32(m.nWin)
+	var taken int32
+	cut := ng // groups order[:cut] win
+	for i := 0; i < ng; {
+		v := m.gAct[order[i]]
+		if v == 0 {
+			cut = i
+			break
+		}
+		j := i
+		var n int32
+		for j < ng && m.gAct[order[j]] == v {
+			n += m.gSize[order[j]]
+			j++
+		}
+		if taken+n > nw {
+			return false // a tie straddles the k-th place
+		}
+		taken += n
+		i = j
+		if taken == nw {
+			cut = j
+			break
+		}
+	}
+	for i, g := range order {
+		if i < cut {
+			m.gWin[g] = m.gSize[g]
+		}
+	}
+	for _, k := range m.active {
+		if m.gWin[m.group[k]] != 0 {
+			m.isWinner[k] = true
+		}
+	}
+	return true
+}
+
+// regroup rebuilds the groups of active units at bit-identical positions
+// (every computation on a unit is a function of its position's bits, so
+// the members of a group get identical results). It runs after a
+// recruitment, after a move that split a group, and after SetState;
+// groups that come to coincide otherwise are merely computed twice until
+// then.
+func (m *Model) regroup() {
+	d := m.p.Dims
+	for i := range m.slots {
+		m.slots[i] = 0
+	}
+	mask := uint64(len(m.slots) - 1)
+	m.gRep = m.gRep[:0]
+	for _, k := range m.active {
+		u := m.pos[int(k)*d : int(k+1)*d]
+		h := hashPos(u) & mask
+		for {
+			g := m.slots[h] - 1
+			if g < 0 {
+				g = int32(len(m.gRep))
+				m.slots[h] = g + 1
+				m.gRep = append(m.gRep, k)
+				m.gSize[g] = 0
+			} else if r := int(m.gRep[g]); !sameBits(u, m.pos[r*d:r*d+d]) {
+				h = (h + 1) & mask
+				continue
+			}
+			m.group[k] = g
+			m.gSize[g]++
+			break
+		}
+	}
+	m.regrow = false
+}
+
+// tableSize returns the number of slots of regroup's table for n units: a
+// power of two at least 2n, so that probes stay short.
+func tableSize(n int) int {
+	s := 16
+	for s < 2*n {
+		s *= 2
+	}
+	return s
+}
+
+func hashPos(u []float64) uint64 {
+	h := uint64(0x9e3779b97f4a7c15)
+	for _, v := range u {
+		h ^= math.Float64bits(v)
+		h *= 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+	}
+	return h
+}
+
+func sameBits(a, b []float64) bool {
+	for j, v := range a {
+		if math.Float64bits(v) != math.Float64bits(b[j]) {
+			return false
+		}
+	}
+	return true
 }
 
 // needRecruit is the original's need_recruit: the prediction (the first
@@ -292,16 +478,20 @@ func (m *Model) anyZeroWeight() bool {
 // many of the top inactive units as there are winners whose own
 // prediction (argmax of their weights, ties to the first class) is wrong.
 // Units whose activation is 0 are never recruited.
+//
+// The choice is torch.topk's over every candidate in index order
+// (layers.Select), but exp is called only for candidates that can enter
+// the heap: a candidate whose exponent e = c·S^(1/r) exceeds that of the
+// heap's worst by more than 1e-9 has an activation smaller by a factor
+// below 1 − 1e-9, far beyond the few ulps of error of exp, so it cannot
+// be strictly better and is passed over without computing its activation.
 func (m *Model) recruitUnits(t *stream.Trial) int {
 	x := t.X
 	n, d := m.p.Units, m.p.Dims
+	first := t.First()
 	var k int
-	a := m.pairs[:0]
-	if t.First() {
+	if first {
 		k = m.nWin
-		for i := 0; i < n; i++ {
-			a = append(a, layers.Pair{V: m.activation(x, i), I: int32(i)})
-		}
 	} else {
 		for _, w := range m.win {
 			if argmax(m.weights[int(w)*m.p.Classes:int(w+1)*m.p.Classes]) != t.Label {
@@ -311,21 +501,37 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 		if k == 0 {
 			return 0
 		}
-		// torch.topk(act with the active units set to 0, k): as in
-		// predict, the zeros after the first k pairs can be left out.
-		for i := 0; i < n; i++ {
-			v := 0.0
-			if !m.isActive[i] {
-				v = m.activation(x, i)
-			}
-			if i < k || v != 0 {
-				a = append(a, layers.Pair{V: v, I: int32(i)})
-			}
+	}
+	// The candidates: every unit on the first trial (the original ranks
+	// the unmasked activations), the inactive units later (the original
+	// sets the active units' activations to 0).
+	for i := 0; i < n; i++ {
+		if first || !m.isActive[i] {
+			m.expo[i] = m.f.Exponent(m.f.Dist(x, m.pos[i*d:(i+1)*d], m.attn, m.row))
 		}
 	}
-	layers.Select(a, k)
+	h := m.pairs[:k]
+	for i := range h {
+		v := 0.0
+		if first || !m.isActive[i] {
+			v = m.f.ActExp(m.expo[i])
+		}
+		h[i] = layers.Pair{V: v, I: int32(i)}
+	}
+	layers.MakeHeap(h)
+	const margin = 1e-9
+	for i := k; i < n; i++ {
+		if !first && m.isActive[i] {
+			continue // value 0: never strictly better than the heap's worst
+		}
+		e := m.expo[i]
+		if w := h[0]; w.V != 0 && e-m.expo[w.I] > margin {
+			continue
+		}
+		layers.Offer(h, layers.Pair{V: m.f.ActExp(e), I: int32(i)})
+	}
 	rec := m.recruit[:0]
-	for _, p := range a[:k] {
+	for _, p := range h {
 		if p.V != 0 {
 			rec = append(rec, p.I)
 		}
@@ -338,13 +544,8 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 		copy(m.pos[int(u)*d:int(u+1)*d], x)
 	}
 	m.activate(rec)
+	m.regrow = true
 	return len(rec)
-}
-
-// activation computes unit i's activation without caching it.
-func (m *Model) activation(x []float64, i int) float64 {
-	d := m.p.Dims
-	return m.f.Act(m.f.Dist(x, m.pos[i*d:(i+1)*d], m.attn, m.row))
 }
 
 // activate marks the units rec (ascending) active and merges them into the
@@ -400,13 +601,10 @@ func (m *Model) updateAttention() {
 		for j := range g {
 			g[j] = 0
 		}
-		for _, k := range m.active {
-			da := m.f.DAct(m.act[k], m.sum[k])
-			if !m.isWinner[k] {
-				da = -da
-			}
-			row := m.dist[int(k)*d : int(k+1)*d]
-			for j, v := range row {
+		// Each group adds (its winners − its other members)·∂act/∂a.
+		for gi := range m.gRep {
+			da := m.f.DAct(m.gAct[gi], m.gSum[gi]) * float64(2*m.gWin[gi]-m.gSize[gi])
+			for j, v := range m.gDist[gi*d : gi*d+d] {
 				g[j] += da * v
 			}
 		}
@@ -459,6 +657,15 @@ func (m *Model) moveUnits(x []float64) {
 		u := m.pos[int(k)*d : int(k+1)*d]
 		for j := range u {
 			u[j] += (mean[j] - u[j]) * lr
+		}
+	}
+	// The winners of a group moved identically; a group of which only
+	// some members won has split.
+	for g := range m.gRep {
+		if w := m.gWin[g]; w != 0 && w != m.gSize[g] {
+			m.stats.splits++
+			m.regrow = true
+			break
 		}
 	}
 }
@@ -538,5 +745,6 @@ func (m *Model) SetState(st map[string]stream.Array) error {
 		}
 	}
 	m.err = nil
+	m.regrow = true
 	return nil
 }
