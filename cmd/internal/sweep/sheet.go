@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"image/color"
 	"os"
-	"path"
 	"strings"
 
 	"gonum.org/v1/plot"
@@ -42,7 +41,7 @@ func (rk *Ranking) Sheet(file string, n int) error {
 		var grid []string
 		for _, k := range rk.Keys {
 			if v := value(r.Marker.Grid, k); v != "" {
-				grid = append(grid, path.Ext("." + k)[1:]+"="+v)
+				grid = append(grid, k[strings.LastIndex(k, ".")+1:]+"="+v)
 			}
 		}
 		p.X.Label.Text = "block   " + strings.Join(grid, " ")
