@@ -11,14 +11,14 @@ type Assoc struct {
 }
 
 // Logits writes z into z from the winners win (unit indices, ascending),
-// their activations act (indexed by unit) and the weights w.
+// their activations act (act[i] is unit win[i]'s) and the weights w.
 func (l Assoc) Logits(win []int32, act, w, z []float64) {
 	nc := l.Classes
 	for c := range z[:nc] {
 		z[c] = 0
 	}
-	for _, k := range win {
-		a := act[k]
+	for i, k := range win {
+		a := act[i]
 		row := w[int(k)*nc : int(k)*nc+nc]
 		for c, v := range row {
 			z[c] += a * v
@@ -29,13 +29,13 @@ func (l Assoc) Logits(win []int32, act, w, z []float64) {
 	}
 }
 
-// Step takes the SGD step A −= lr·∂L/∂A given dz = ∂L/∂z: the gradient is
-// ∂L/∂A_kc = act_k·(Phi·dz_c) for the winners and 0 for every other unit,
-// whose weights are therefore left as they are.
+// Step takes the SGD step A −= lr·∂L/∂A given dz = ∂L/∂z (win and act as
+// in Logits): the gradient is ∂L/∂A_kc = act_k·(Phi·dz_c) for the winners
+// and 0 for every other unit, whose weights are therefore left as they are.
 func (l Assoc) Step(win []int32, act, w, dz []float64, lr float64) {
 	nc := l.Classes
-	for _, k := range win {
-		a := act[k]
+	for i, k := range win {
+		a := act[i]
 		row := w[int(k)*nc : int(k)*nc+nc]
 		for c := range row {
 			row[c] -= lr * (a * (dz[c] * l.Phi))
@@ -51,9 +51,9 @@ func (l Assoc) Grad(win []int32, act, dz, g []float64) {
 		g[i] = 0
 	}
 	nc := l.Classes
-	for _, k := range win {
+	for i, k := range win {
 		for c := 0; c < nc; c++ {
-			g[int(k)*nc+c] = act[k] * (dz[c] * l.Phi)
+			g[int(k)*nc+c] = act[i] * (dz[c] * l.Phi)
 		}
 	}
 }

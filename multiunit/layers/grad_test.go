@@ -176,12 +176,12 @@ func TestAssocGradient(t *testing.T) {
 		t.Run(lf.Name(), func(t *testing.T) {
 			l := Assoc{Phi: 7, Classes: nc}
 			for trial := 0; trial < 20; trial++ {
-				act := randVec(rng, n)
+				win := []int32{1, 4, 5, 9}
+				act := randVec(rng, len(win))
 				w := make([]float64, n*nc)
 				for i := range w {
 					w[i] = rng.NormFloat64() * 0.1
 				}
-				win := []int32{1, 4, 5, 9}
 				y := []float64{0, 1}
 				if trial%2 == 0 {
 					y = []float64{1, 0}
@@ -214,7 +214,7 @@ func TestAssocGradient(t *testing.T) {
 // TestAssocLogits checks the logits against a direct sum.
 func TestAssocLogits(t *testing.T) {
 	l := Assoc{Phi: 2, Classes: 2}
-	act := []float64{0.5, 0.1, 0.2}
+	act := []float64{0.5, 0.2} // of units 0 and 2
 	w := []float64{1, 0, 3, -1, 0.5, 0.5}
 	z := make([]float64, 2)
 	l.Logits([]int32{0, 2}, act, w, z)

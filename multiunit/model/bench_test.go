@@ -23,6 +23,7 @@ func reset(m, tmpl *Model) {
 	copy(m.isWinner, tmpl.isWinner)
 	m.active = append(m.active[:0], tmpl.active...)
 	m.win = append(m.win[:0], tmpl.win...)
+	m.winAct = append(m.winAct[:0], tmpl.winAct...)
 	m.recruited, m.err = false, nil
 	m.regrow = true
 }

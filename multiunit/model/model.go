@@ -101,6 +101,11 @@ const (
 var ErrDiverged = errors.New("diverged")
 
 // Model is the multi-unit clustering model. It implements stream.Stream.
+//
+// Its buffers are allocated by New, except those that grow with the
+// number of active units or groups: these are enlarged (doubling) when
+// that number exceeds its previous maximum, a handful of times per run;
+// every other trial allocates nothing.
 type Model struct {
 	p     Params
 	nWin  int
@@ -115,8 +120,7 @@ type Model struct {
 	active   []int32   // the active units, ascending
 	isWinner []bool    // [N]
 	win      []int32   // the last prediction's winners, ascending
-
-	act []float64 // [N] the last prediction's activations (active units)
+	winAct   []float64 // their activations
 
 	// The active units grouped by bit-identical position (see regroup):
 	// a group's distances and activation are computed once per prediction.
@@ -131,19 +135,20 @@ type Model struct {
 	regrow bool      // the groups must be rebuilt before the next prediction
 
 	// Scratch.
-	pairs   []layers.Pair // [N]
-	expo    []float64     // [N] exponents of the recruitment candidates
-	recruit []int32       // [N]
-	merged  []int32       // [N]
-	row     []float64     // [D]
-	grad    []float64     // [D]
-	mean    []float64     // [D]
-	z       []float64     // [C]
+	pairs  []layers.Pair // the winner selection's queue
+	heap   []layers.Pair // [int(N·k)] the recruitment's heap
+	rec    []int32       // [int(N·k)] the recruits
+	order  []int32       // [≤ maxSortedGroups] groups by activation
+	merged []int32       // [N] the next list of active units
+	row    []float64     // [D]
+	grad   []float64     // [D]
+	mean   []float64     // [D]
+	z      []float64     // [C]
 
 	recruited bool
 	err       error
-	literal   bool // always select winners literally (tests compare the two ways)
-	lowest    bool // break ties by lowest index instead (tests show the fixtures tell)
+	literal   bool                            // always select winners literally (tests compare the two ways)
+	lowest    bool                            // break ties by lowest index instead (tests show the fixtures tell)
 	stats     struct{ straddled, splits int } // how often the slow paths ran (for tests)
 }
 
@@ -158,9 +163,10 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		return nil, errors.New("multi-unit model: no generator for the unit positions")
 	}
 	n, d, c := p.Units, p.Dims, p.Classes
+	nw := p.Winners()
 	m := &Model{
 		p:     p,
-		nWin:  p.Winners(),
+		nWin:  nw,
 		f:     layers.Activation{C: p.C, R: p.R, LiteralZero: p.LiteralZero},
 		assoc: layers.Assoc{Phi: p.Phi, Classes: c},
 		local: strings.HasSuffix(p.AttnType, "local"),
@@ -171,19 +177,13 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		isActive: make([]bool, n),
 		active:   make([]int32, 0, n),
 		isWinner: make([]bool, n),
-		win:      make([]int32, 0, n),
-		act:      make([]float64, n),
+		win:      make([]int32, 0, nw),
+		winAct:   make([]float64, 0, nw),
 		group:    make([]int32, n),
-		gRep:     make([]int32, 0, n),
-		gSize:    make([]int32, n),
-		gWin:     make([]int32, n),
-		gAct:     make([]float64, n),
-		gSum:     make([]float64, n),
-		gDist:    make([]float64, n*d),
-		slots:    make([]int32, tableSize(n)),
-		pairs:    make([]layers.Pair, 0, n),
-		expo:     make([]float64, n),
-		recruit:  make([]int32, 0, n),
+		slots:    make([]int32, tableSize(0)),
+		heap:     make([]layers.Pair, nw),
+		rec:      make([]int32, 0, nw),
+		order:    make([]int32, maxSortedGroups),
 		merged:   make([]int32, 0, n),
 		row:      make([]float64, d),
 		grad:     make([]float64, d),
@@ -252,7 +252,7 @@ func (m *Model) predict(x []float64) {
 	for _, k := range m.win {
 		m.isWinner[k] = false
 	}
-	m.win = m.win[:0]
+	m.win, m.winAct = m.win[:0], m.winAct[:0]
 	for g, rep := range m.gRep {
 		i := int(rep) * d
 		s := m.f.Dist(x, m.pos[i:i+d], m.attn, m.gDist[g*d:g*d+d])
@@ -260,24 +260,23 @@ func (m *Model) predict(x []float64) {
 		m.gAct[g] = m.f.Act(s)
 		m.gWin[g] = 0
 	}
-	for _, k := range m.active {
-		m.act[k] = m.gAct[m.group[k]]
-	}
-	if !m.literal && m.selectByGroups() {
-		for _, k := range m.active {
-			if m.isWinner[k] {
-				m.win = append(m.win, k)
-			}
-		}
-	} else {
+	if m.literal || !m.selectByGroups() {
 		m.stats.straddled++
 		m.selectLiteral()
 	}
-	m.assoc.Logits(m.win, m.act, m.weights, m.z)
+	for _, k := range m.active {
+		if m.isWinner[k] {
+			g := m.group[k]
+			m.win = append(m.win, k)
+			m.winAct = append(m.winAct, m.gAct[g])
+		}
+	}
+	m.assoc.Logits(m.win, m.winAct, m.weights, m.z)
 }
 
-// selectLiteral selects the winners as torch.topk(act·active, int(N·k))
-// does, ties included, and drops the zeros (as the original does).
+// selectLiteral marks the winners (isWinner, gWin) as
+// torch.topk(act·active, int(N·k)) selects them, ties included, dropping
+// the zeros (as the original does).
 func (m *Model) selectLiteral() {
 	// The queue torch sorts lists every unit; inactive units have value
 	// 0. After the first nWin pairs a 0 is never strictly better than the
@@ -288,15 +287,16 @@ func (m *Model) selectLiteral() {
 	for i := 0; i < nw; i++ {
 		v := 0.0
 		if m.isActive[i] {
-			v = m.act[i]
+			v = m.gAct[m.group[i]]
 		}
 		a = append(a, layers.Pair{V: v, I: int32(i)})
 	}
 	for _, k := range m.active {
-		if int(k) >= nw && m.act[k] != 0 {
-			a = append(a, layers.Pair{V: m.act[k], I: k})
+		if v := m.gAct[m.group[k]]; int(k) >= nw && v != 0 {
+			a = append(a, layers.Pair{V: v, I: k})
 		}
 	}
+	m.pairs = a[:0] // keep the grown buffer
 	if m.lowest {
 		slices.SortStableFunc(a, func(x, y layers.Pair) int { return cmp.Compare(y.V, x.V) })
 	} else {
@@ -305,12 +305,7 @@ func (m *Model) selectLiteral() {
 	for _, p := range a[:nw] {
 		if p.V != 0 { // the original drops the zeros topk returns
 			m.isWinner[p.I] = true
-		}
-	}
-	for _, k := range m.active {
-		if m.isWinner[k] {
-			m.win = append(m.win, k)
-			m.gWin[m.group[k]]++
+			m.gWin[m.group[p.I]]++
 		}
 	}
 }
@@ -332,7 +327,7 @@ func (m *Model) selectByGroups() bool {
 	if ng > maxSortedGroups {
 		return false
 	}
-	order := m.recruit[:ng] // scratch: groups by decreasing activation
+	order := m.order[:ng] // insertion sort, by decreasing activation
 	for g := range order {
 		v := m.gAct[g]
 		if v != v {
@@ -347,7 +342,7 @@ func (m *Model) selectByGroups() bool {
 	}
 	nw := int32(m.nWin)
 	var taken int32
-	cut := ng // groups order[:cut] win
+	cut := ng // the groups order[:cut] win
 	for i := 0; i < ng; {
 		v := m.gAct[order[i]]
 		if v == 0 {
@@ -370,10 +365,8 @@ func (m *Model) selectByGroups() bool {
 			break
 		}
 	}
-	for i, g := range order {
-		if i < cut {
-			m.gWin[g] = m.gSize[g]
-		}
+	for _, g := range order[:cut] {
+		m.gWin[g] = m.gSize[g]
 	}
 	for _, k := range m.active {
 		if m.gWin[m.group[k]] != 0 {
@@ -391,11 +384,13 @@ func (m *Model) selectByGroups() bool {
 // then.
 func (m *Model) regroup() {
 	d := m.p.Dims
-	for i := range m.slots {
-		m.slots[i] = 0
+	if s := tableSize(len(m.active)); len(m.slots) < s {
+		m.slots = make([]int32, s)
+	} else {
+		clear(m.slots)
 	}
 	mask := uint64(len(m.slots) - 1)
-	m.gRep = m.gRep[:0]
+	m.gRep, m.gSize = m.gRep[:0], m.gSize[:0]
 	for _, k := range m.active {
 		u := m.pos[int(k)*d : int(k+1)*d]
 		h := hashPos(u) & mask
@@ -405,7 +400,7 @@ func (m *Model) regroup() {
 				g = int32(len(m.gRep))
 				m.slots[h] = g + 1
 				m.gRep = append(m.gRep, k)
-				m.gSize[g] = 0
+				m.gSize = append(m.gSize, 0)
 			} else if r := int(m.gRep[g]); !sameBits(u, m.pos[r*d:r*d+d]) {
 				h = (h + 1) & mask
 				continue
@@ -415,7 +410,20 @@ func (m *Model) regroup() {
 			break
 		}
 	}
+	ng := len(m.gRep)
+	m.gWin = grow(m.gWin, ng)
+	m.gAct = grow(m.gAct, ng)
+	m.gSum = grow(m.gSum, ng)
+	m.gDist = grow(m.gDist, ng*d)
 	m.regrow = false
+}
+
+// grow returns s resized to n, reusing its storage when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n, max(n, 2*cap(s)))
 }
 
 // tableSize returns the number of slots of regroup's table for n units: a
@@ -505,32 +513,40 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 	// The candidates: every unit on the first trial (the original ranks
 	// the unmasked activations), the inactive units later (the original
 	// sets the active units' activations to 0).
-	for i := 0; i < n; i++ {
-		if first || !m.isActive[i] {
-			m.expo[i] = m.f.Exponent(m.f.Dist(x, m.pos[i*d:(i+1)*d], m.attn, m.row))
-		}
+	candidate := func(i int) bool { return first || !m.isActive[i] }
+	exponent := func(i int) float64 {
+		return m.f.Exponent(m.f.Dist(x, m.pos[i*d:(i+1)*d], m.attn, m.row))
 	}
-	h := m.pairs[:k]
+	h := m.heap[:k]
 	for i := range h {
 		v := 0.0
-		if first || !m.isActive[i] {
-			v = m.f.ActExp(m.expo[i])
+		if candidate(i) {
+			v = m.f.ActExp(exponent(i))
 		}
 		h[i] = layers.Pair{V: v, I: int32(i)}
 	}
 	layers.MakeHeap(h)
 	const margin = 1e-9
+	worst := math.Inf(1) // the exponent of the heap's worst pair, if it is a candidate
+	if h[0].V != 0 {
+		worst = exponent(int(h[0].I))
+	}
 	for i := k; i < n; i++ {
-		if !first && m.isActive[i] {
+		if !candidate(i) {
 			continue // value 0: never strictly better than the heap's worst
 		}
-		e := m.expo[i]
-		if w := h[0]; w.V != 0 && e-m.expo[w.I] > margin {
+		e := exponent(i)
+		if e-worst > margin {
 			continue
 		}
-		layers.Offer(h, layers.Pair{V: m.f.ActExp(e), I: int32(i)})
+		if layers.Offer(h, layers.Pair{V: m.f.ActExp(e), I: int32(i)}) {
+			worst = math.Inf(1)
+			if h[0].V != 0 {
+				worst = exponent(int(h[0].I))
+			}
+		}
 	}
-	rec := m.recruit[:0]
+	rec := m.rec[:0]
 	for _, p := range h {
 		if p.V != 0 {
 			rec = append(rec, p.I)
@@ -586,7 +602,7 @@ func (m *Model) Learn(t *stream.Trial, dz []float64) {
 	if m.err != nil {
 		return
 	}
-	m.assoc.Step(m.win, m.act, m.weights, dz, m.p.LRNN)
+	m.assoc.Step(m.win, m.winAct, m.weights, dz, m.p.LRNN)
 	m.updateAttention()
 	m.moveUnits(t.X)
 }
