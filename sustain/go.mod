@@ -2,6 +2,15 @@ module github.com/fastslow/sustain
 
 go 1.26.8
 
-require github.com/fastslow/stream v0.0.0
+require (
+	github.com/fastslow/stream v0.0.0
+	github.com/stretchr/testify v1.12.1
+)
+
+require (
+	go.yaml.in/yaml/v3 v3.0.5 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+	golang.org/x/term v0.48.0 // indirect
+)
 
 replace github.com/fastslow/stream => ../stream
