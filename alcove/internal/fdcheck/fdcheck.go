@@ -29,8 +29,12 @@ const Step = 1e-3
 const Floor = 1e-6
 
 // Numeric returns the derivative of f with respect to *theta by Ridders'
-// method, restoring *theta afterwards.
-func Numeric(f func() float64, theta *float64) float64 {
+// method from the largest step Step, restoring *theta afterwards.
+func Numeric(f func() float64, theta *float64) float64 { return NumericStep(f, theta, Step) }
+
+// NumericStep is Numeric from the largest step step (relative to
+// max(1, |θ|)).
+func NumericStep(f func() float64, theta *float64, step float64) float64 {
 	const (
 		con  = 1.4
 		con2 = con * con
@@ -38,7 +42,7 @@ func Numeric(f func() float64, theta *float64) float64 {
 		safe = 2
 	)
 	v := *theta
-	h := Step * math.Max(1, math.Abs(v))
+	h := step * math.Max(1, math.Abs(v))
 	central := func(h float64) float64 {
 		*theta = v + h
 		fp := f()
@@ -78,10 +82,15 @@ func RelErr(a, n float64) float64 {
 // component by component. It returns the largest relative error and an
 // error naming the first component above tol.
 func Check(name string, f func() float64, params, grad []float64, tol float64) (float64, error) {
+	return CheckStep(name, f, params, grad, tol, Step)
+}
+
+// CheckStep is Check with differences from the largest step step.
+func CheckStep(name string, f func() float64, params, grad []float64, tol, step float64) (float64, error) {
 	var worst float64
 	var first error
 	for i := range params {
-		n := Numeric(f, &params[i])
+		n := NumericStep(f, &params[i], step)
 		e := RelErr(grad[i], n)
 		if math.IsNaN(e) {
 			e = math.Inf(1)
