@@ -1,0 +1,336 @@
+// Command fitdata fits a model's parameters to human learning curves: a
+// fit spec (TOML) names the model, the config holding the fixed
+// parameters, the free parameters with their bounds, the data
+// (condition,block,p_error) and the loss; the command searches with a
+// coarse grid and multi-start Nelder–Mead, every evaluation on all cores,
+// records every evaluation in a trace it resumes from, and writes the best
+// parameters, the fitted curves against the data and the ordinal adequacy.
+// (It is not the models' own cmd/fit, which runs one config.)
+//
+//	go run ./cmd/fitdata -spec configs/fits/clustering_nosof94.toml
+//	go run ./cmd/fitdata -spec configs/fits/clustering_nosof94.toml -check
+//	go run ./cmd/fitdata -spec configs/fits/alcove_nosof94.toml -at c=5.8219,phi=1.9539 -seeds 10
+//
+// See docs/fitting.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/fastslow/cmd/internal/estimate"
+	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/stream/curve"
+)
+
+func main() {
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := command(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	cancel()
+	os.Exit(code)
+}
+
+const usage = `Usage: go run ./cmd/fitdata -spec fit.toml [flags]
+
+Fits a model's free parameters to human learning curves (see docs/fitting.md).
+With no mode flag it searches, appending every evaluation to <out>.trace.csv
+(an interrupted fit resumes from it: rerun the same command), and writes
+<out>/ with fit.json, best.toml, curves.csv, fit.png and trace.csv.
+
+-check only checks the spec, its config and its data and prints the plan.
+-at key=value,… evaluates the loss there (unnamed keys: the start values),
+at -seeds seeds and for every -runs count: the noise of the loss.
+
+Flags:
+`
+
+// command runs the command; it returns the exit code: 0 done, 1 failed,
+// 2 bad usage.
+func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("fitdata", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	specPath := fs.String("spec", "", "fit spec `file` (TOML; see configs/fits/)")
+	out := fs.String("out", "", "results `dir` (default: results/fits/<name>)")
+	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel runs")
+	fresh := fs.Bool("fresh", false, "ignore and replace an earlier trace instead of resuming from it")
+	check := fs.Bool("check", false, "check the spec, config and data, print the plan, run nothing")
+	at := fs.String("at", "", "evaluate at `key=value,…` instead of searching")
+	seeds := fs.Int("seeds", 1, "with -at: seeds to evaluate (the spec's seed and the next ones)")
+	runsList := fs.String("runs", "", "with -at: comma-separated simulated subjects per condition (default: the spec's runs)")
+	seed := fs.Int64("seed", -1, "with -at: the first seed (default: the spec's)")
+	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
+	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
+	quiet := fs.Bool("quiet", false, "no line per evaluation")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, usage)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "fitdata: unexpected argument %q (flags only; see -help)\n", fs.Arg(0))
+		return 2
+	}
+	if *specPath == "" {
+		fmt.Fprintln(stderr, "fitdata: -spec is required (a fit spec; see configs/fits/ and docs/fitting.md)")
+		return 2
+	}
+	if *workers < 0 || *seeds < 1 {
+		fmt.Fprintln(stderr, "fitdata: -workers must not be negative and -seeds must be at least 1")
+		return 2
+	}
+	if *at == "" && (*runsList != "" || *seeds != 1 || *seed >= 0 || *vs != "" || *simulate != "") {
+		fmt.Fprintln(stderr, "fitdata: -runs, -seeds, -seed, -vs and -simulate go with -at")
+		return 2
+	}
+	p, err := prepare(*specPath)
+	if err != nil {
+		fmt.Fprintf(stderr, "fitdata: %v\n", err)
+		return 1
+	}
+	if *out == "" {
+		*out = filepath.Join("results", "fits", p.Spec.Name)
+	}
+	switch {
+	case *check:
+		printPlan(stdout, p, *out)
+		return 0
+	case *at != "":
+		a := atOptions{at: *at, vs: *vs, seeds: *seeds, seed: *seed, runs: *runsList, simulate: *simulate, workers: *workers}
+		if err := evaluateAt(ctx, p, a, stdout); err != nil {
+			fmt.Fprintf(stderr, "fitdata: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	if err := search(ctx, p, *out, *fresh, *workers, *quiet, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "fitdata: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// prepare reads and checks the spec, its model, config and data.
+func prepare(path string) (*estimate.Problem, error) {
+	s, err := estimate.ReadSpec(path)
+	if err != nil {
+		return nil, err
+	}
+	m, err := models.Get(s.Model)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return estimate.New(s, m)
+}
+
+func printPlan(w io.Writer, p *estimate.Problem, out string) {
+	s := p.Spec
+	fmt.Fprintf(w, "fit %s: model %s, config %s, data %s (%d conditions, %d cells, blocks of %d trials)\n",
+		s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
+	fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
+		strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	fmt.Fprintf(w, "loss %s, ordinal %s\n", s.Loss, s.Ordinal)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "parameter\tmin\tmax\tscale\tstart\t")
+	for i, pr := range s.Params {
+		fmt.Fprintf(tw, "%s\t%g\t%g\t%s\t%.6g\t\n", pr.Key, pr.Lo(), pr.Hi(), pr.Scale, p.Start[i])
+	}
+	tw.Flush()
+	sr := s.Search
+	grid := "no grid"
+	if sr.Grid > 0 {
+		grid = fmt.Sprintf("a grid of %d points per parameter (%.0f points)", sr.Grid, math.Pow(float64(sr.Grid), float64(len(s.Params))))
+	}
+	fmt.Fprintf(w, "search: %s, %d Nelder–Mead starts of at most %d evaluations (stop after %d iterations improving by < %g)\n",
+		grid, sr.Starts, sr.MaxEvals, sr.Stall, sr.Tolerance)
+	fmt.Fprintf(w, "results in %s, trace %s\n", out, out+".trace.csv")
+}
+
+// atOptions are the flags of -at.
+type atOptions struct {
+	at, vs         string
+	seeds          int
+	seed           int64
+	runs, simulate string
+	workers        int
+}
+
+// evaluateAt evaluates the loss at a.at (and a.vs) for every runs count
+// and seed, and prints the mean and spread (and those of the paired
+// differences).
+func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writer) error {
+	x, err := parsePoint(p, a.at, "-at")
+	if err != nil {
+		return err
+	}
+	var y []float64
+	if a.vs != "" {
+		if y, err = parsePoint(p, a.vs, "-vs"); err != nil {
+			return err
+		}
+	}
+	seed0 := p.Seed
+	if a.seed >= 0 {
+		seed0 = a.seed
+	}
+	runs := []int{p.Runs}
+	if a.runs != "" {
+		runs = nil
+		for _, r := range strings.Split(a.runs, ",") {
+			n, err := strconv.Atoi(strings.TrimSpace(r))
+			if err != nil || n < 1 {
+				return fmt.Errorf("-runs %q: want positive integers separated by commas", a.runs)
+			}
+			runs = append(runs, n)
+		}
+	}
+	fmt.Fprintf(w, "%s at %s\n", p.Spec.Name, p.Format(x))
+	if y != nil {
+		fmt.Fprintf(w, "vs %s (difference = loss at -at − loss at -vs, same seeds)\n", p.Format(y))
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	head := fmt.Sprintf("subjects\tseeds\t%s mean\tSD\tmin\tmax\tOAT passes\t", p.Spec.Loss)
+	if y != nil {
+		head += "difference mean\tSD\t"
+	}
+	fmt.Fprintln(tw, head+"seconds\t")
+	var means [][6]float64
+	for ri, r := range runs {
+		var pts []estimate.Point
+		for k := range a.seeds {
+			pts = append(pts, estimate.Point{X: x, Seed: seed0 + int64(k), Runs: r})
+		}
+		if y != nil {
+			for k := range a.seeds {
+				pts = append(pts, estimate.Point{X: y, Seed: seed0 + int64(k), Runs: r})
+			}
+		}
+		t0 := time.Now()
+		evs := p.Evaluate(ctx, pts, a.workers)
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("interrupted: %w", err)
+		}
+		for _, e := range evs {
+			if e.Err != nil {
+				return fmt.Errorf("at %s: %w", p.Format(e.X), e.Err)
+			}
+		}
+		if ri == 0 && a.simulate != "" {
+			if err := p.WriteData(a.simulate, evs[0]); err != nil {
+				return err
+			}
+		}
+		var loss, diff []float64
+		oat := 0
+		for k, e := range evs[:a.seeds] {
+			loss = append(loss, e.Loss)
+			if e.OAT != nil && e.OAT.Pass {
+				oat++
+			}
+			if y != nil {
+				diff = append(diff, e.Loss-evs[a.seeds+k].Loss)
+			}
+		}
+		if evs[0].OAT != nil {
+			means = append(means, evs[0].OAT.Means)
+		}
+		l := curve.Summarise(loss)
+		line := fmt.Sprintf("%d\t%d\t%.5g\t%.2g\t%.5g\t%.5g\t%d/%d\t", r, a.seeds, l.Mean, l.SD, l.Min, l.Max, oat, a.seeds)
+		if y != nil {
+			d := curve.Summarise(diff)
+			line += fmt.Sprintf("%.3g\t%.2g\t", d.Mean, d.SD)
+		}
+		fmt.Fprintf(tw, "%s%.2f\t\n", line, time.Since(t0).Seconds())
+	}
+	tw.Flush()
+	for i, m := range means {
+		fmt.Fprintf(w, "mean errors I..VI at %d subjects, seed %d: %.4f %.4f %.4f %.4f %.4f %.4f\n", runs[i], seed0, m[0], m[1], m[2], m[3], m[4], m[5])
+	}
+	if a.simulate != "" {
+		fmt.Fprintf(w, "simulated data (%d subjects, seed %d) in %s\n", runs[0], seed0, a.simulate)
+	}
+	return nil
+}
+
+// parsePoint reads key=value,… over the start values.
+func parsePoint(p *estimate.Problem, spec, flagName string) ([]float64, error) {
+	x := append([]float64(nil), p.Start...)
+	keys := p.Spec.Keys()
+	for _, kv := range strings.Split(spec, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		k = strings.TrimSpace(k)
+		if !ok {
+			return nil, fmt.Errorf("%s %q: want key=value,…", flagName, kv)
+		}
+		i := indexOf(keys, k)
+		if i < 0 {
+			return nil, fmt.Errorf("%s: %q is not a free parameter of %s (want one of %s)", flagName, k, p.Spec.Path, strings.Join(keys, ", "))
+		}
+		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %q is not a number", flagName, k, v)
+		}
+		x[i] = f
+	}
+	return x, nil
+}
+
+func indexOf(keys []string, k string) int {
+	for i, v := range keys {
+		if v == k {
+			return i
+		}
+	}
+	return -1
+}
+
+// search runs the fit, resuming from the trace, and writes the results.
+func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
+	tracePath := filepath.Clean(out) + ".trace.csv"
+	if err := os.MkdirAll(filepath.Dir(tracePath), 0o755); err != nil {
+		return err
+	}
+	if fresh {
+		if err := os.Remove(tracePath); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	tr, err := estimate.OpenTrace(tracePath, p)
+	if err != nil {
+		return err
+	}
+	defer tr.Close()
+	if tr.Len() > 0 {
+		fmt.Fprintf(stderr, "fitdata: resuming from %s (%d evaluations)\n", tracePath, tr.Len())
+	}
+	o := estimate.Options{Workers: workers}
+	if !quiet {
+		o.Log = stderr
+	}
+	r, err := estimate.Fit(ctx, p, tr, o)
+	if err != nil {
+		return fmt.Errorf("%w (the evaluations so far are in %s; rerun to resume)", err, tracePath)
+	}
+	if err := estimate.Write(out, p, r, tracePath); err != nil {
+		return err
+	}
+	estimate.PrintResult(stdout, p, r)
+	fmt.Fprintf(stdout, "results in %s\n", out)
+	return nil
+}

@@ -1,0 +1,372 @@
+package estimate
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/task"
+)
+
+// Problem is a fit spec made ready to evaluate: the model, the fixed
+// config, the data matched to the model's tasks, and how model blocks
+// aggregate into data blocks. Everything that can be wrong with a spec is
+// found by New, before anything runs.
+type Problem struct {
+	Spec  *Spec
+	Model fit.Model
+	Data  *Data
+	// Start is the default first start: the params' start values, else
+	// the config's values when inside the bounds, else mid-range.
+	Start []float64
+	// Runs and Seed are the simulated subjects per condition and the
+	// random_seed of every evaluation of the search.
+	Runs int
+	Seed int64
+	// Group is the number of model blocks averaged into one data block,
+	// and Blocks the model blocks simulated.
+	Group, Blocks int
+	Tasks         []string // the tasks, in the order of the jobs
+	SHJ           bool     // the tasks are the six SHJ problems
+	// Checksum identifies what an evaluation computes (model, config,
+	// data, loss, tasks, free keys) so that a trace is reused only by the
+	// same problem; bounds and search settings do not change a value.
+	Checksum string
+
+	base     map[string]any // the config
+	cond     []int          // the data condition of every job
+	trialsEv int64          // trials of one evaluation at Runs
+}
+
+// New checks the spec against its model and data and returns the problem.
+func New(s *Spec, m fit.Model) (*Problem, error) {
+	if s.Model != m.Name {
+		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
+	}
+	if s.Config == "" {
+		return nil, fmt.Errorf("%s: missing key \"config\": the config file that holds the fixed parameters (relative to the spec), e.g. \"../clustering/config1.toml\"", s.Path)
+	}
+	cpath := s.resolve(s.Config)
+	cdata, err := os.ReadFile(cpath)
+	if err != nil {
+		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
+	}
+	base, err := keypath.Decode(cpath, cdata)
+	if err != nil {
+		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
+	}
+	setup, _, err := keypath.Load(m, cpath, base)
+	if err != nil {
+		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
+	}
+	p := &Problem{Spec: s, Model: m, base: base, Runs: s.Runs, Seed: setup.Loop.RandomSeed}
+	if p.Runs == 0 {
+		p.Runs = setup.Loop.NumRuns
+	}
+	if s.Seed != nil {
+		p.Seed = *s.Seed
+	}
+	for i := range s.Params {
+		x, err := p.checkParam(&s.Params[i], cpath)
+		if err != nil {
+			return nil, err
+		}
+		p.Start = append(p.Start, x)
+	}
+	if p.Data, err = ReadData(s.resolve(s.Data)); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	// A one-block plan names the tasks and their trials per block.
+	plan, _, err := p.plan(p.Start, p.Seed, 1, 1)
+	if err != nil {
+		return nil, fmt.Errorf("%s: at the start %s: %w", s.Path, p.Format(p.Start), err)
+	}
+	var tasks []*task.Task
+	for _, jb := range plan.Jobs {
+		tasks = append(tasks, jb.Task)
+		p.Tasks = append(p.Tasks, jb.Task.Name)
+	}
+	if p.cond, err = p.Data.match(tasks); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	per := len(tasks[0].Items)
+	for _, t := range tasks[1:] {
+		if len(t.Items) != per {
+			return nil, fmt.Errorf("%s: the tasks have blocks of %d and %d trials: a data block cannot match both", s.Path, per, len(t.Items))
+		}
+	}
+	if s.BlockTrials%per != 0 {
+		return nil, fmt.Errorf("%s: block_trials = %d is not a multiple of the model's %d trials per block (%d items × %d passes): set passes so that whole model blocks make a data block",
+			s.Path, s.BlockTrials, per, len(tasks[0].Items)/max(plan.Setup.Loop.Passes, 1), max(plan.Setup.Loop.Passes, 1))
+	}
+	p.Group = s.BlockTrials / per
+	p.Blocks = p.Data.MaxBlocks() * p.Group
+	p.SHJ = isSHJ(tasks)
+	if s.Ordinal != OrdinalReport && !p.SHJ {
+		return nil, fmt.Errorf("%s: ordinal = %q needs the six SHJ problems (task \"shj\"), not %s", s.Path, s.Ordinal, strings.Join(p.Tasks, ", "))
+	}
+	p.trialsEv = int64(p.Runs) * int64(p.Blocks) * int64(per) * int64(len(tasks))
+	// The full plan at the start checks the run and block counts.
+	if _, _, err := p.plan(p.Start, p.Seed, p.Runs, p.Blocks); err != nil {
+		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	p.Checksum = p.checksum()
+	return p, nil
+}
+
+// checkParam checks that the config's key is a real-valued parameter the
+// model reads and accepts at both bounds and at the start; it returns the
+// default start.
+func (p *Problem) checkParam(pr *Param, cpath string) (float64, error) {
+	s := p.Spec
+	old, ok := keypath.Get(p.base, pr.Key)
+	start := math.NaN()
+	if ok {
+		switch v := old.(type) {
+		case float64:
+			start = v
+		case int64:
+			start = float64(v) // a real-valued key written without a decimal point; an integer key fails below
+		default:
+			return 0, fmt.Errorf("%s: param %q: %s sets it to %s, not a number", s.Path, pr.Key, cpath, keypath.Show(old))
+		}
+	}
+	try := func(what string, v float64) error {
+		c := keypath.Clone(p.base)
+		if err := keypath.Set(c, pr.Key, v); err != nil {
+			return fmt.Errorf("%s: param %q: %w", s.Path, pr.Key, err)
+		}
+		setup, _, err := keypath.Load(p.Model, cpath+" with "+pr.Key+" = "+strconv.FormatFloat(v, 'g', -1, 64), c)
+		if err != nil {
+			if !ok {
+				return fmt.Errorf("%s: param %q: unknown parameter (the %s config has no such key, and the model refuses it: %v)", s.Path, pr.Key, p.Model.Name, err)
+			}
+			return fmt.Errorf("%s: param %q at its %s %v: the model refuses it: %w", s.Path, pr.Key, what, v, err)
+		}
+		if slices.Contains(setup.Ignored, pr.Key) {
+			return fmt.Errorf("%s: param %q: the %s model ignores this key (as the original does), so fitting it would change nothing", s.Path, pr.Key, p.Model.Name)
+		}
+		return nil
+	}
+	if err := try("min", pr.Lo()); err != nil {
+		return 0, err
+	}
+	if err := try("max", pr.Hi()); err != nil {
+		return 0, err
+	}
+	switch {
+	case pr.Start != nil:
+		start = *pr.Start
+	case !(start > pr.Lo() && start < pr.Hi()):
+		start = pr.fromUnit(0.5)
+	}
+	return start, nil
+}
+
+// Config returns the config text with the free parameters set to x (and
+// the loop keys to what an evaluation at seed and runs runs), and its
+// setup checked by the model's Load.
+func (p *Problem) Config(x []float64, seed int64, runs int) ([]byte, *fit.Setup, error) {
+	c := keypath.Clone(p.base)
+	for i, pr := range p.Spec.Params {
+		if err := keypath.Set(c, pr.Key, x[i]); err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", pr.Key, err)
+		}
+	}
+	loop := map[string]any{"random_seed": seed, "num_runs": int64(runs), "num_blocks": int64(max(p.Blocks, 1))}
+	if p.Spec.Passes > 0 {
+		loop["passes"] = int64(p.Spec.Passes)
+	}
+	if p.Spec.Task != "" {
+		loop["task"] = p.Spec.Task
+	}
+	for k, v := range loop {
+		c[k] = v
+	}
+	setup, data, err := keypath.Load(p.Model, p.Spec.Name+" at "+p.Format(x), c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return data, setup, nil
+}
+
+// plan returns the jobs of an evaluation at x.
+func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []byte, error) {
+	data, setup, err := p.Config(x, seed, runs)
+	if err != nil {
+		return nil, nil, err
+	}
+	m := p.Model
+	m.Default = func() (*fit.Setup, error) { return setup, nil }
+	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
+		Seed: &seed, Quiet: true, Out: os.DevNull})
+	if err != nil {
+		return nil, nil, err
+	}
+	return plan, data, nil
+}
+
+// Format prints parameter values as key=value pairs.
+func (p *Problem) Format(x []float64) string {
+	parts := make([]string, len(x))
+	for i, v := range x {
+		parts[i] = p.Spec.Params[i].Key + "=" + strconv.FormatFloat(v, 'g', 6, 64)
+	}
+	return strings.Join(parts, " ")
+}
+
+// TrialsPerEvaluation returns the trials one evaluation simulates.
+func (p *Problem) TrialsPerEvaluation() int64 { return p.trialsEv }
+
+func (p *Problem) checksum() string {
+	h := sha256.New()
+	text, _ := keypath.Encode(p.base)
+	fmt.Fprintf(h, "model %s\nconfig\n%s\ndata\n%s\nblock_trials %d passes %d task %q blocks %d\nloss %s ordinal %s %v\nkeys %q\n",
+		p.Model.Name, text, p.Data.checksumText(), p.Spec.BlockTrials, p.Spec.Passes, p.Spec.Task, p.Blocks,
+		p.Spec.Loss, p.Spec.Ordinal, p.Spec.OrdinalWeight, p.Spec.Keys())
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
+}
+
+// Point is where to evaluate: parameter values, a seed and a number of
+// simulated subjects per condition.
+type Point struct {
+	X    []float64
+	Seed int64
+	Runs int
+}
+
+// Eval is an evaluated point.
+type Eval struct {
+	Point
+	Loss   float64     // what the search minimises: SSE or RMSE, with the ordinal penalty or filter
+	SSE    float64     // sum over conditions and blocks of (model − data)²
+	RMSE   float64     // √(SSE / cells)
+	OAT    *OAT        // the SHJ ordinal adequacy (nil for other tasks)
+	Curves [][]float64 // the model's curve of every data condition, in data blocks
+	Err    error       // a run diverged or the config was refused: Loss is +Inf
+}
+
+// OAT is the SHJ ordinal adequacy test of a set of curves.
+type OAT struct {
+	Pass      bool       `json:"pass"`
+	Means     [6]float64 `json:"mean_error"` // types I..VI, over the data blocks
+	Violation float64    `json:"violation"`  // the summed violations of the ordering (0 when it holds)
+}
+
+// Evaluate runs every point, all their runs on one pool of workers (0:
+// all cores), and scores them. A point whose config the model refuses or
+// whose runs diverge gets an infinite loss and its error.
+func (p *Problem) Evaluate(ctx context.Context, pts []Point, workers int) []Eval {
+	out := make([]Eval, len(pts))
+	var jobs []run.Job
+	first := make([]int, len(pts))
+	for i, pt := range pts {
+		out[i] = Eval{Point: pt, Loss: math.Inf(1), SSE: math.Inf(1), RMSE: math.Inf(1)}
+		first[i] = -1
+		plan, _, err := p.plan(pt.X, pt.Seed, pt.Runs, p.Blocks)
+		if err != nil {
+			out[i].Err = err
+			continue
+		}
+		first[i] = len(jobs)
+		jobs = append(jobs, plan.Jobs...)
+	}
+	res := run.Do(ctx, jobs, run.Options{Workers: workers, Release: true})
+	for i := range pts {
+		if first[i] < 0 {
+			continue
+		}
+		p.score(&out[i], res[first[i]:first[i]+len(p.cond)])
+	}
+	return out
+}
+
+// score fills e from the finished jobs of its point.
+func (p *Problem) score(e *Eval, res []run.Result) {
+	var errs []error
+	for j := range res {
+		if res[j].Err != nil {
+			errs = append(errs, res[j].Err)
+		}
+	}
+	if len(errs) > 0 {
+		e.Err = errors.Join(errs...)
+		return
+	}
+	curves := make([][]float64, len(p.Data.Conditions))
+	for j := range res {
+		c := p.cond[j]
+		curves[c] = curve.Coarsen(res[j].PError[res[j].Total()], p.Group)[:len(p.Data.Conditions[c].PError)]
+	}
+	p.scoreCurves(e, curves)
+}
+
+// scoreCurves fills e from the model's curves of every data condition, in
+// data blocks: the SSE over every cell (catlearn's ssecl), the RMSE, the
+// ordinal adequacy for SHJ, and the loss the search minimises.
+func (p *Problem) scoreCurves(e *Eval, curves [][]float64) {
+	e.Curves = curves
+	var sse float64
+	for c, cond := range p.Data.Conditions {
+		for b, h := range cond.PError {
+			d := curves[c][b] - h
+			sse += d * d
+		}
+	}
+	e.SSE = sse
+	e.RMSE = math.Sqrt(sse / float64(p.Data.Cells()))
+	e.Loss = sse
+	if p.Spec.Loss == LossRMSE {
+		e.Loss = e.RMSE
+	}
+	if p.SHJ {
+		e.OAT = p.oat(curves)
+		switch p.Spec.Ordinal {
+		case OrdinalPenalty:
+			e.Loss += p.Spec.OrdinalWeight * e.OAT.Violation
+		case OrdinalFilter:
+			if !e.OAT.Pass {
+				e.Loss = math.Inf(1)
+			}
+		}
+	}
+}
+
+// oat returns the ordinal adequacy of the SHJ curves (by data condition).
+func (p *Problem) oat(curves [][]float64) *OAT {
+	o := &OAT{}
+	for c, cond := range p.Data.Conditions {
+		typ, _ := strconv.Atoi(strings.TrimPrefix(cond.Name, "shj"))
+		var s float64
+		for _, v := range curves[c] {
+			s += v
+		}
+		o.Means[typ-1] = s / float64(len(curves[c]))
+	}
+	o.Pass = curve.SHJOrdinal(o.Means)
+	o.Violation = Violation(o.Means)
+	return o
+}
+
+// Violation returns by how much mean errors of SHJ types I..VI break the
+// ordering I < II < {III, IV, V} < VI: the sum of the positive parts of
+// m_I − m_II, m_II − m_j and m_j − m_VI for j in III, IV, V (0 when the
+// ordering holds, or ties).
+func Violation(m [6]float64) float64 {
+	v := math.Max(0, m[0]-m[1])
+	for _, mj := range m[2:5] {
+		v += math.Max(0, m[1]-mj) + math.Max(0, mj-m[5])
+	}
+	return v
+}

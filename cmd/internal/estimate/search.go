@@ -1,0 +1,377 @@
+package estimate
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"gonum.org/v1/gonum/optimize"
+
+	"github.com/fastslow/stream/curve"
+)
+
+// Options set how a fit runs.
+type Options struct {
+	Workers int       // parallel runs; 0 means all cores
+	Log     io.Writer // one line per evaluation and per search; nil is silent
+}
+
+// Result is a finished fit.
+type Result struct {
+	Best   Eval          // the lowest loss of the trace at the fit's seed and runs, re-run for its curves
+	Starts []StartResult // the Nelder–Mead searches
+	// Evaluations counts the trace's evaluations; New those this call
+	// ran, and Trials the trials they simulated.
+	Evaluations, New int
+	Trials           int64
+	Elapsed          time.Duration
+	Noise            *Noise // the loss of the best parameters at other seeds (nil without noise_seeds)
+}
+
+// StartResult is one Nelder–Mead search.
+type StartResult struct {
+	From        []float64 `json:"from"`
+	FromLoss    float64   `json:"from_loss"`
+	To          []float64 `json:"to"`
+	Loss        float64   `json:"loss"`
+	Evaluations int       `json:"evaluations"` // including the initial simplex, cached ones too
+	Status      string    `json:"status"`      // how it stopped (gonum's status), or why it did not run
+}
+
+// Noise is the spread of the loss of one parameter set over seeds: how
+// much the loss moves when other simulated subjects are drawn.
+type Noise struct {
+	Seeds []int64     `json:"seeds"`
+	SSE   curve.Stats `json:"sse"`
+	Loss  curve.Stats `json:"loss"`
+}
+
+// searcher evaluates points through the trace and keeps the counts.
+type searcher struct {
+	ctx  context.Context
+	p    *Problem
+	tr   *Trace
+	o    Options
+	res  *Result
+	best float64
+	err  error // the first error that stops the fit
+}
+
+// eval returns the evaluations of pts, running those the trace lacks as
+// one batch and recording them.
+func (s *searcher) eval(pts []Point, phase string, start int) []Eval {
+	out := make([]Eval, len(pts))
+	var todo []Point
+	var at []int
+	for i, pt := range pts {
+		if e, ok := s.tr.Lookup(pt); ok {
+			out[i] = e
+			continue
+		}
+		todo = append(todo, pt)
+		at = append(at, i)
+	}
+	if len(todo) == 0 {
+		return out
+	}
+	t0 := time.Now()
+	evs := s.p.Evaluate(s.ctx, todo, s.o.Workers)
+	dt := time.Since(t0)
+	for k, e := range evs {
+		out[at[k]] = e
+		if s.ctx.Err() != nil {
+			// Interrupted runs are not results: leave them out of the trace.
+			s.fail(fmt.Errorf("interrupted: %w", s.ctx.Err()))
+			continue
+		}
+		if err := s.tr.Append(e, phase, start); err != nil {
+			s.fail(err)
+			continue
+		}
+		s.res.New++
+		s.res.Trials += int64(e.Runs) * s.p.trialsEv / int64(s.p.Runs)
+		if e.Seed == s.p.Seed && e.Runs == s.p.Runs {
+			s.best = math.Min(s.best, e.Loss)
+		}
+		s.logf("eval %d %s%s: loss %s  %s%s  (best %.6g; %s)", s.tr.Len(), phase, startName(start), fmtLoss(e),
+			s.p.Format(e.X), oatNote(e), s.best, (dt / time.Duration(len(evs))).Round(time.Millisecond))
+	}
+	return out
+}
+
+func (s *searcher) fail(err error) {
+	if s.err == nil {
+		s.err = err
+	}
+}
+
+func (s *searcher) logf(format string, args ...any) {
+	if s.o.Log != nil {
+		fmt.Fprintf(s.o.Log, format+"\n", args...)
+	}
+}
+
+func startName(i int) string {
+	if i < 0 {
+		return ""
+	}
+	return fmt.Sprintf(" #%d", i+1)
+}
+
+func fmtLoss(e Eval) string {
+	if e.Err != nil {
+		return "+Inf (" + e.Err.Error() + ")"
+	}
+	return fmt.Sprintf("%.6g", e.Loss)
+}
+
+func oatNote(e Eval) string {
+	switch {
+	case e.OAT == nil:
+		return ""
+	case e.OAT.Pass:
+		return "  OAT pass"
+	}
+	return "  OAT fail"
+}
+
+// Fit searches the problem's parameter space: the coarse grid (if any),
+// then a Nelder–Mead search from each start, then the noise of the best
+// point's loss over further seeds. Evaluations found in tr are reused,
+// new ones are appended to it.
+func Fit(ctx context.Context, p *Problem, tr *Trace, o Options) (*Result, error) {
+	t0 := time.Now()
+	s := &searcher{ctx: ctx, p: p, tr: tr, o: o, res: &Result{}, best: math.Inf(1)}
+	for _, e := range tr.Evals(p.Seed, p.Runs) {
+		s.best = math.Min(s.best, e.Loss)
+	}
+	sp := p.Spec
+	d := len(sp.Params)
+	s.logf("%s: %d free parameters, %d simulated subjects per condition per evaluation (%d trials), seed %d; %d evaluations in the trace",
+		sp.Name, d, p.Runs, p.trialsEv, p.Seed, tr.Len())
+	starts := s.starts()
+	if s.err != nil {
+		return nil, s.err
+	}
+	for i, st := range starts {
+		r := s.nelderMead(i, st)
+		s.res.Starts = append(s.res.Starts, r)
+		if s.err != nil {
+			return nil, s.err
+		}
+		s.logf("search #%d: %s after %d evaluations: loss %.6g at %s", i+1, r.Status, r.Evaluations, r.Loss, p.Format(r.To))
+	}
+	// The best point of the whole trace at the fit's seed and runs.
+	all := tr.Evals(p.Seed, p.Runs)
+	sort.Slice(all, func(a, b int) bool { return less(all[a], all[b]) })
+	if len(all) == 0 || math.IsInf(all[0].Loss, 1) {
+		return nil, fmt.Errorf("%s: no evaluation has a finite loss (every point diverged or, with ordinal = \"filter\", fails the ordinal test)", sp.Path)
+	}
+	best := all[0]
+	again := p.Evaluate(ctx, []Point{best.Point}, o.Workers)[0]
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	if again.Loss != best.Loss {
+		return nil, fmt.Errorf("%s: the best point %s gave loss %v in the trace and %v when run again: evaluations are not reproducible (a changed model build?); start afresh", sp.Path, p.Format(best.X), best.Loss, again.Loss)
+	}
+	s.res.Best = again
+	if sp.NoiseSeeds > 0 {
+		var pts []Point
+		n := &Noise{}
+		for k := 1; k <= sp.NoiseSeeds; k++ {
+			seed := p.Seed + int64(k)
+			n.Seeds = append(n.Seeds, seed)
+			pts = append(pts, Point{X: best.X, Seed: seed, Runs: p.Runs})
+		}
+		evs := s.eval(pts, "noise", -1)
+		if s.err != nil {
+			return nil, s.err
+		}
+		var sse, loss []float64
+		for _, e := range append(evs, again) {
+			sse = append(sse, e.SSE)
+			loss = append(loss, e.Loss)
+		}
+		n.Seeds = append(n.Seeds, p.Seed)
+		n.SSE, n.Loss = curve.Summarise(sse), curve.Summarise(loss)
+		s.res.Noise = n
+	}
+	s.res.Evaluations = tr.Len()
+	s.res.Elapsed = time.Since(t0)
+	return s.res, nil
+}
+
+// less orders evaluations by loss, then by parameters (so that ties are
+// broken the same way whatever the order of the trace).
+func less(a, b Eval) bool {
+	if a.Loss != b.Loss {
+		return a.Loss < b.Loss
+	}
+	for i := range a.X {
+		if a.X[i] != b.X[i] {
+			return a.X[i] < b.X[i]
+		}
+	}
+	return false
+}
+
+// starts returns the starting points of the searches, in the unit cube:
+// the best points of the grid (with the default start among the
+// candidates), or the default start and random points.
+func (s *searcher) starts() [][]float64 {
+	p := s.p
+	sp := p.Spec
+	d := len(sp.Params)
+	home := make([]float64, d)
+	for i, pr := range sp.Params {
+		home[i] = pr.toUnit(p.Start[i])
+	}
+	var cands [][]float64
+	phase := "start"
+	if g := sp.Search.Grid; g > 0 {
+		phase = "grid"
+		idx := make([]int, d)
+		for {
+			t := make([]float64, d)
+			for i := range t {
+				t[i] = (float64(idx[i]) + 0.5) / float64(g)
+			}
+			cands = append(cands, t)
+			i := d - 1
+			for ; i >= 0; i-- {
+				if idx[i]++; idx[i] < g {
+					break
+				}
+				idx[i] = 0
+			}
+			if i < 0 {
+				break
+			}
+		}
+		cands = append(cands, home)
+	} else {
+		cands = append(cands, home)
+		rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x5eed5))
+		for len(cands) < sp.Search.Starts {
+			t := make([]float64, d)
+			for i := range t {
+				t[i] = 0.05 + 0.9*rng.Float64()
+			}
+			cands = append(cands, t)
+		}
+	}
+	pts := make([]Point, len(cands))
+	for i, t := range cands {
+		pts[i] = Point{X: s.unitToX(t), Seed: p.Seed, Runs: p.Runs}
+	}
+	evs := s.eval(pts, phase, -1)
+	if s.err != nil {
+		return nil
+	}
+	order := make([]int, len(cands))
+	for i := range order {
+		order[i] = i
+	}
+	if sp.Search.Grid > 0 {
+		sort.SliceStable(order, func(a, b int) bool { return evs[order[a]].Loss < evs[order[b]].Loss })
+	}
+	var out [][]float64
+	seen := map[string]bool{}
+	for _, i := range order[:min(len(order), max(sp.Search.Starts, 1)+1)] {
+		k := pointKey(pts[i])
+		if seen[k] || len(out) == sp.Search.Starts {
+			continue
+		}
+		seen[k] = true
+		out = append(out, cands[i])
+	}
+	return out
+}
+
+func (s *searcher) unitToX(t []float64) []float64 {
+	x := make([]float64, len(t))
+	for i, pr := range s.p.Spec.Params {
+		x[i] = pr.fromUnit(t[i])
+	}
+	return x
+}
+
+// nelderMead runs search number i from the unit-cube point t0.
+func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
+	p := s.p
+	sp := p.Spec
+	d := len(t0)
+	// The initial simplex: the start and one step of search.simplex of
+	// the range along each axis (inwards near the upper bound), evaluated
+	// as one batch.
+	ts := [][]float64{t0}
+	for k := range d {
+		t := append([]float64(nil), t0...)
+		if t[k]+sp.Search.Simplex < 0.99 {
+			t[k] += sp.Search.Simplex
+		} else {
+			t[k] -= sp.Search.Simplex
+		}
+		ts = append(ts, t)
+	}
+	pts := make([]Point, len(ts))
+	us := make([][]float64, len(ts))
+	for k, t := range ts {
+		pts[k] = Point{X: s.unitToX(t), Seed: p.Seed, Runs: p.Runs}
+		// Search coordinates of the values actually evaluated, so that the
+		// search's vertices map back to exactly these points.
+		us[k] = sp.toSearch(pts[k].X)
+	}
+	evs := s.eval(pts, "simplex", i)
+	r := StartResult{From: pts[0].X, FromLoss: evs[0].Loss, To: pts[0].X, Loss: evs[0].Loss, Evaluations: len(evs)}
+	if s.err != nil {
+		r.Status = "interrupted"
+		return r
+	}
+	if math.IsInf(evs[0].Loss, 1) {
+		r.Status = "not run: the start has no finite loss"
+		return r
+	}
+	vals := make([]float64, len(evs))
+	for k, e := range evs {
+		vals[k] = e.Loss
+	}
+	nm := &optimize.NelderMead{InitialVertices: us, InitialValues: vals}
+	prob := optimize.Problem{
+		Func: func(u []float64) float64 {
+			r.Evaluations++
+			x := sp.fromSearch(u)
+			return s.eval([]Point{{X: x, Seed: p.Seed, Runs: p.Runs}}, "nm", i)[0].Loss
+		},
+		Status: func() (optimize.Status, error) {
+			if s.err != nil {
+				return optimize.Failure, s.err
+			}
+			return optimize.NotTerminated, nil
+		},
+	}
+	set := &optimize.Settings{
+		InitValues:      &optimize.Location{F: vals[0]},
+		FuncEvaluations: max(sp.Search.MaxEvals-len(evs), 1),
+		Converger:       &optimize.FunctionConverge{Absolute: sp.Search.Tolerance, Iterations: sp.Search.Stall},
+	}
+	res, err := optimize.Minimize(prob, us[0], set, nm)
+	if err != nil && s.err == nil {
+		s.fail(fmt.Errorf("search #%d: %w", i+1, err))
+	}
+	if res != nil {
+		r.Status = res.Status.String()
+		if res.F < r.Loss {
+			r.To, r.Loss = sp.fromSearch(res.X), res.F
+		}
+	}
+	if s.err != nil {
+		r.Status = "interrupted"
+	}
+	return r
+}

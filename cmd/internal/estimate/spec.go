@@ -1,0 +1,260 @@
+package estimate
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fastslow/stream/config"
+)
+
+// Spec is a fit spec: what to fit to what, and how to search.
+type Spec struct {
+	Path        string `toml:"-"`           // the spec file, named in errors; relative paths are read from its folder
+	Name        string `toml:"name"`        // names the results folder (default: the file's base name)
+	Description string `toml:"description"` // free text, echoed in fit.json
+	Model       string `toml:"model"`       // a model the tools know (cmd/internal/models)
+	// Config is the config file that holds the fixed parameters ("" for
+	// the model's built-in default); the free parameters' values in it
+	// are the default start.
+	Config string `toml:"config"`
+	// Data is a CSV of condition,block,p_error, or "nosofsky1994".
+	Data string `toml:"data"`
+	// BlockTrials is the number of trials in one data block; model
+	// blocks (items × passes trials) are averaged in groups to match.
+	BlockTrials int    `toml:"block_trials"`
+	Task        string `toml:"task"`   // "" : the config's task
+	Passes      int    `toml:"passes"` // presentations of every item per model block (0: the config's)
+	// Runs is the number of simulated subjects per condition that every
+	// evaluation averages (0: the config's num_runs).
+	Runs int `toml:"runs"`
+	// Seed is the random_seed of every evaluation (common random numbers;
+	// nil: the config's).
+	Seed          *int64  `toml:"seed"`
+	Loss          string  `toml:"loss"`           // "sse" (catlearn's ssecl) or "rmse"
+	Ordinal       string  `toml:"ordinal"`        // SHJ ordinal adequacy: "report", "penalty" or "filter"
+	OrdinalWeight float64 `toml:"ordinal_weight"` // × the summed ordering violations, for "penalty"
+	// NoiseSeeds is the number of further seeds at which the best
+	// parameters are evaluated after the search, to measure the noise of
+	// the loss.
+	NoiseSeeds int     `toml:"noise_seeds"`
+	Search     Search  `toml:"search"`
+	Params     []Param `toml:"param"`
+}
+
+// Param is a free parameter: a key path of the config and its bounds.
+type Param struct {
+	Key   string   `toml:"key"`   // e.g. "specificity" or "fast_config.lr_nn"
+	Min   *float64 `toml:"min"`   // lower bound (required)
+	Max   *float64 `toml:"max"`   // upper bound (required)
+	Scale string   `toml:"scale"` // "linear" (default) or "log": how the search spaces it
+	Start *float64 `toml:"start"` // the first start (default: the config's value)
+}
+
+// Lo and Hi return the bounds.
+func (p *Param) Lo() float64 { return *p.Min }
+
+// Hi returns the upper bound.
+func (p *Param) Hi() float64 { return *p.Max }
+
+// Search sets how the parameter space is searched.
+type Search struct {
+	// Grid is the number of points per parameter of a coarse grid
+	// evaluated first (0: none); its best points are the starts.
+	Grid int `toml:"grid"`
+	// Starts is the number of Nelder–Mead searches, from the best grid
+	// points (or the default start and random points without a grid).
+	Starts int `toml:"starts"`
+	// MaxEvals bounds the evaluations of each Nelder–Mead search.
+	MaxEvals int `toml:"max_evals"`
+	// A search stops when its best loss has improved by less than
+	// Tolerance in Stall iterations.
+	Tolerance float64 `toml:"tolerance"`
+	Stall     int     `toml:"stall"`
+	// Simplex is the size of the initial simplex, a fraction of each
+	// parameter's range (in its scale).
+	Simplex float64 `toml:"simplex"`
+}
+
+// The losses and ordinal modes a spec may name.
+const (
+	LossSSE  = "sse"
+	LossRMSE = "rmse"
+
+	OrdinalReport  = "report"
+	OrdinalPenalty = "penalty"
+	OrdinalFilter  = "filter"
+)
+
+// ReadSpec reads the fit spec at path.
+func ReadSpec(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("fit spec: %w", err)
+	}
+	return ParseSpec(path, data)
+}
+
+// ParseSpec decodes a fit spec strictly (path names it in errors and
+// locates relative files) and checks everything that does not need the
+// model: unknown keys, bounds, search settings.
+func ParseSpec(path string, data []byte) (*Spec, error) {
+	s := &Spec{Path: path}
+	if _, err := config.Decode(path, data, s); err != nil {
+		return nil, err
+	}
+	if s.Name == "" {
+		s.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
+	}
+	if strings.ContainsAny(s.Name, `/\ `) {
+		return nil, fmt.Errorf("%s: name = %q: want no slashes or spaces (it names the results folder)", path, s.Name)
+	}
+	if s.Loss == "" {
+		s.Loss = LossSSE
+	}
+	if s.Ordinal == "" {
+		s.Ordinal = OrdinalReport
+	}
+	sr := &s.Search
+	if sr.Starts == 0 {
+		sr.Starts = 1
+	}
+	if sr.MaxEvals == 0 {
+		sr.MaxEvals = 200
+	}
+	if sr.Tolerance == 0 {
+		sr.Tolerance = 1e-6
+	}
+	if sr.Stall == 0 {
+		sr.Stall = 10
+	}
+	if sr.Simplex == 0 {
+		sr.Simplex = 0.1
+	}
+	if err := s.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+func (s *Spec) check() error {
+	switch {
+	case s.Model == "":
+		return fmt.Errorf("missing key \"model\": the model to fit (e.g. \"clustering\")")
+	case s.Data == "":
+		return fmt.Errorf("missing key \"data\": a CSV of condition,block,p_error (relative to the spec) or %q", Nosofsky1994)
+	case s.BlockTrials < 0:
+		return fmt.Errorf("block_trials = %d: want the trials of one data block (e.g. 16)", s.BlockTrials)
+	case s.BlockTrials == 0 && s.Data != Nosofsky1994:
+		return fmt.Errorf("missing key \"block_trials\": how many trials make one block of %s", s.Data)
+	case s.Passes < 0:
+		return fmt.Errorf("passes = %d: want 1 or more", s.Passes)
+	case s.Runs < 0:
+		return fmt.Errorf("runs = %d: want the simulated subjects per condition of every evaluation", s.Runs)
+	case s.Seed != nil && *s.Seed < 0:
+		return fmt.Errorf("seed = %d: want a non-negative integer", *s.Seed)
+	case s.Loss != LossSSE && s.Loss != LossRMSE:
+		return fmt.Errorf("loss = %q: want %q (sum of squared errors, catlearn's ssecl) or %q", s.Loss, LossSSE, LossRMSE)
+	case s.Ordinal != OrdinalReport && s.Ordinal != OrdinalPenalty && s.Ordinal != OrdinalFilter:
+		return fmt.Errorf("ordinal = %q: want %q, %q or %q", s.Ordinal, OrdinalReport, OrdinalPenalty, OrdinalFilter)
+	case s.Ordinal == OrdinalPenalty && !(s.OrdinalWeight > 0 && !math.IsInf(s.OrdinalWeight, 0)):
+		return fmt.Errorf("ordinal = \"penalty\" needs ordinal_weight > 0 (got %v): the loss adds weight × the summed violations of the ordering", s.OrdinalWeight)
+	case s.Ordinal != OrdinalPenalty && s.OrdinalWeight != 0:
+		return fmt.Errorf("ordinal_weight = %v is used only with ordinal = \"penalty\"", s.OrdinalWeight)
+	case s.NoiseSeeds < 0:
+		return fmt.Errorf("noise_seeds = %d: want 0 or more", s.NoiseSeeds)
+	}
+	if s.Data == Nosofsky1994 && s.BlockTrials == 0 {
+		s.BlockTrials = 16
+	}
+	sr := s.Search
+	switch {
+	case sr.Grid < 0 || sr.Grid == 1:
+		return fmt.Errorf("search.grid = %d: want 0 (no grid) or at least 2 points per parameter", sr.Grid)
+	case sr.Starts < 1:
+		return fmt.Errorf("search.starts = %d: want at least 1", sr.Starts)
+	case sr.MaxEvals < 1:
+		return fmt.Errorf("search.max_evals = %d: want at least 1", sr.MaxEvals)
+	case !(sr.Tolerance > 0):
+		return fmt.Errorf("search.tolerance = %v: want a positive number", sr.Tolerance)
+	case sr.Stall < 1:
+		return fmt.Errorf("search.stall = %d: want at least 1 iteration", sr.Stall)
+	case !(sr.Simplex > 0 && sr.Simplex <= 0.5):
+		return fmt.Errorf("search.simplex = %v: want a fraction of the range in (0, 0.5]", sr.Simplex)
+	}
+	if len(s.Params) == 0 {
+		return fmt.Errorf("no [[param]]: want at least one free parameter, e.g.\n[[param]]\nkey = \"specificity\"\nmin = 0.1\nmax = 10")
+	}
+	if sr.Grid > 0 {
+		n := 1.0
+		for range s.Params {
+			n *= float64(sr.Grid)
+		}
+		if n > 100000 {
+			return fmt.Errorf("search.grid = %d with %d parameters makes %.0f grid points: want at most 100000", sr.Grid, len(s.Params), n)
+		}
+		if float64(sr.Starts) > n {
+			return fmt.Errorf("search.starts = %d: the grid has only %.0f points", sr.Starts, n)
+		}
+	}
+	seen := map[string]bool{}
+	for i := range s.Params {
+		p := &s.Params[i]
+		if p.Key == "" {
+			return fmt.Errorf("param %d: missing key \"key\": the config's key path, e.g. \"specificity\"", i+1)
+		}
+		if seen[p.Key] {
+			return fmt.Errorf("param %q appears twice", p.Key)
+		}
+		seen[p.Key] = true
+		if p.Key == "config_version" || p.Key == "random_seed" || p.Key == "num_runs" || p.Key == "num_blocks" || p.Key == "passes" || p.Key == "task" {
+			return fmt.Errorf("param %q: a loop key, not a model parameter (set runs, seed, passes and task in the spec)", p.Key)
+		}
+		if p.Min == nil || p.Max == nil {
+			return fmt.Errorf("param %q: empty bounds: want both min and max", p.Key)
+		}
+		lo, hi := *p.Min, *p.Max
+		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			return fmt.Errorf("param %q: bounds [%v, %v]: want finite numbers", p.Key, lo, hi)
+		}
+		if lo == hi {
+			return fmt.Errorf("param %q: empty bounds [%v, %v]: min must be below max (to fix a parameter, set it in the config)", p.Key, lo, hi)
+		}
+		if lo > hi {
+			return fmt.Errorf("param %q: inverted bounds: min %v > max %v", p.Key, lo, hi)
+		}
+		switch p.Scale {
+		case "", "linear":
+			p.Scale = "linear"
+		case "log":
+			if lo <= 0 {
+				return fmt.Errorf("param %q: scale = \"log\" needs min > 0 (got %v)", p.Key, lo)
+			}
+		default:
+			return fmt.Errorf("param %q: scale = %q: want \"linear\" or \"log\"", p.Key, p.Scale)
+		}
+		if p.Start != nil && !(*p.Start > lo && *p.Start < hi) {
+			return fmt.Errorf("param %q: start %v is not strictly inside the bounds [%v, %v]", p.Key, *p.Start, lo, hi)
+		}
+	}
+	return nil
+}
+
+// resolve returns a path of the spec relative to its folder.
+func (s *Spec) resolve(p string) string {
+	if p == "" || p == Nosofsky1994 || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(s.Path), p)
+}
+
+// Keys returns the free parameters' key paths.
+func (s *Spec) Keys() []string {
+	out := make([]string, len(s.Params))
+	for i, p := range s.Params {
+		out[i] = p.Key
+	}
+	return out
+}

@@ -1,0 +1,205 @@
+package estimate
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Trace is the record of every evaluation of a fit, a CSV file appended
+// one line per evaluation as it finishes: a killed fit resumes from it
+// (evaluations it holds are not run again, and the deterministic search
+// retraces its steps through them), and it shows how the search went.
+type Trace struct {
+	Path  string
+	keys  []string
+	f     *os.File
+	w     *csv.Writer
+	cache map[string]Eval
+	rows  int
+}
+
+// traceMagic starts a trace's first line.
+const traceMagic = "# estimate trace; checksum "
+
+// TraceHeader returns the column names of a trace with free keys keys.
+func TraceHeader(keys []string) []string {
+	h := []string{"eval", "phase", "start", "seed", "runs"}
+	h = append(h, keys...)
+	return append(h, "loss", "sse", "rmse", "oat", "error")
+}
+
+// OpenTrace opens the trace at path of problem p, reading the evaluations
+// an earlier call recorded there. A trace made by another problem (its
+// checksum differs) is an error: it cannot be resumed.
+func OpenTrace(path string, p *Problem) (*Trace, error) {
+	t := &Trace{Path: path, keys: p.Spec.Keys(), cache: map[string]Eval{}}
+	head := TraceHeader(t.keys)
+	data, err := os.ReadFile(path)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		f, err := os.Create(path)
+		if err != nil {
+			return nil, fmt.Errorf("trace: %w", err)
+		}
+		t.f = f
+		t.w = csv.NewWriter(f)
+		if _, err := io.WriteString(f, traceMagic+p.Checksum+"\n"); err != nil {
+			f.Close()
+			return nil, fmt.Errorf("trace: %w", err)
+		}
+		t.w.Write(head)
+		t.w.Flush()
+		return t, t.w.Error()
+	case err != nil:
+		return nil, fmt.Errorf("trace: %w", err)
+	}
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	sum, ok := strings.CutPrefix(string(first), traceMagic)
+	if !ok {
+		return nil, fmt.Errorf("trace %s: not a fit trace (its first line should start %q)", path, traceMagic)
+	}
+	if sum != p.Checksum {
+		return nil, fmt.Errorf("trace %s was made by another problem (the model, config, data, loss or free keys differ): its evaluations cannot be reused; remove it, or start afresh with -fresh", path)
+	}
+	// A killed fit may leave half a line: keep whole lines only.
+	if i := bytes.LastIndexByte(data, '\n'); i < len(data)-1 {
+		data = data[:i+1]
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			return nil, fmt.Errorf("trace: %w", err)
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.Comment = '#'
+	recs, err := cr.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("trace %s: %w", path, err)
+	}
+	if len(recs) == 0 || !slices.Equal(recs[0], head) {
+		return nil, fmt.Errorf("trace %s: header is not %s", path, strings.Join(head, ","))
+	}
+	for i, rec := range recs[1:] {
+		e, err := t.parse(rec)
+		if err != nil {
+			return nil, fmt.Errorf("trace %s: row %d: %w", path, i+1, err)
+		}
+		t.cache[pointKey(e.Point)] = e
+		t.rows++
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("trace: %w", err)
+	}
+	t.f = f
+	t.w = csv.NewWriter(f)
+	return t, nil
+}
+
+// Close closes the file.
+func (t *Trace) Close() error { return t.f.Close() }
+
+// Len returns the number of evaluations recorded.
+func (t *Trace) Len() int { return t.rows }
+
+// Lookup returns the recorded evaluation of pt.
+func (t *Trace) Lookup(pt Point) (Eval, bool) {
+	e, ok := t.cache[pointKey(pt)]
+	return e, ok
+}
+
+// Evals returns every recorded evaluation at seed and runs.
+func (t *Trace) Evals(seed int64, runs int) []Eval {
+	var out []Eval
+	for _, e := range t.cache {
+		if e.Seed == seed && e.Runs == runs {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Append records e as evaluation number Len()+1 of the given phase and
+// start (−1 for none) and writes the line out.
+func (t *Trace) Append(e Eval, phase string, start int) error {
+	t.rows++
+	rec := []string{strconv.Itoa(t.rows), phase, strconv.Itoa(start), strconv.FormatInt(e.Seed, 10), strconv.Itoa(e.Runs)}
+	for _, v := range e.X {
+		rec = append(rec, ftoa(v))
+	}
+	oat := ""
+	if e.OAT != nil {
+		oat = strconv.FormatBool(e.OAT.Pass)
+	}
+	msg := ""
+	if e.Err != nil {
+		msg = strings.ReplaceAll(e.Err.Error(), "\n", "; ")
+	}
+	rec = append(rec, ftoa(e.Loss), ftoa(e.SSE), ftoa(e.RMSE), oat, msg)
+	t.cache[pointKey(e.Point)] = e
+	t.w.Write(rec)
+	t.w.Flush()
+	if err := t.w.Error(); err != nil {
+		return fmt.Errorf("trace %s: %w", t.Path, err)
+	}
+	return nil
+}
+
+func (t *Trace) parse(rec []string) (Eval, error) {
+	n := len(t.keys)
+	var e Eval
+	var err error
+	if e.Seed, err = strconv.ParseInt(rec[3], 10, 64); err != nil {
+		return e, fmt.Errorf("seed %q: %w", rec[3], err)
+	}
+	if e.Runs, err = strconv.Atoi(rec[4]); err != nil {
+		return e, fmt.Errorf("runs %q: %w", rec[4], err)
+	}
+	e.X = make([]float64, n)
+	for i := range n {
+		if e.X[i], err = strconv.ParseFloat(rec[5+i], 64); err != nil {
+			return e, fmt.Errorf("%s %q: %w", t.keys[i], rec[5+i], err)
+		}
+	}
+	vals := []*float64{&e.Loss, &e.SSE, &e.RMSE}
+	for i, v := range vals {
+		if *v, err = strconv.ParseFloat(rec[5+n+i], 64); err != nil {
+			return e, fmt.Errorf("value %q: %w", rec[5+n+i], err)
+		}
+	}
+	switch rec[8+n] {
+	case "true", "false":
+		e.OAT = &OAT{Pass: rec[8+n] == "true"}
+	}
+	if rec[9+n] != "" {
+		e.Err = errors.New(rec[9+n])
+	}
+	return e, nil
+}
+
+// pointKey identifies a point exactly (values printed so that they
+// round-trip).
+func pointKey(pt Point) string {
+	var b strings.Builder
+	b.WriteString(strconv.FormatInt(pt.Seed, 10))
+	b.WriteByte('/')
+	b.WriteString(strconv.Itoa(pt.Runs))
+	for _, v := range pt.X {
+		b.WriteByte('/')
+		b.WriteString(ftoa(v))
+	}
+	return b.String()
+}
+
+func ftoa(v float64) string {
+	if math.IsInf(v, 1) {
+		return "+Inf"
+	}
+	return strconv.FormatFloat(v, 'g', -1, 64)
+}

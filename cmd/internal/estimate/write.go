@@ -1,0 +1,252 @@
+package estimate
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/output"
+)
+
+// Write writes the results folder of a fit atomically: fit.json (the
+// spec, the best parameters, loss, ordinal adequacy, the searches and the
+// noise), best.toml (the model's config at the best parameters, runnable
+// by the model's own command), curves.csv and fit.png (the fitted curves
+// against the data) and trace.csv (a copy of the trace).
+func Write(dir string, p *Problem, r *Result, tracePath string) error {
+	d, err := output.Begin(dir)
+	if err != nil {
+		return err
+	}
+	if err := writeTo(d, p, r, tracePath); err != nil {
+		d.Abort()
+		return err
+	}
+	return d.Commit()
+}
+
+func writeTo(d *output.Dir, p *Problem, r *Result, tracePath string) error {
+	sp := p.Spec
+	best := r.Best
+	text, err := p.BestConfig(best.X)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(d.Path("best.toml"), text, 0o644); err != nil {
+		return err
+	}
+	if err := copyFile(tracePath, d.Path("trace.csv")); err != nil {
+		return err
+	}
+	if err := p.writeCurves(d.Path("curves.csv"), best); err != nil {
+		return err
+	}
+	if err := p.Plot(d.Path("fit.png"), best); err != nil {
+		return err
+	}
+	params := map[string]float64{}
+	bounds := map[string][2]float64{}
+	for i, pr := range sp.Params {
+		params[pr.Key] = best.X[i]
+		bounds[pr.Key] = [2]float64{pr.Lo(), pr.Hi()}
+	}
+	starts := make([]map[string]any, len(r.Starts))
+	for i, s := range r.Starts {
+		starts[i] = map[string]any{"from": p.named(s.From), "from_loss": jsonFloat(s.FromLoss), "to": p.named(s.To),
+			"loss": jsonFloat(s.Loss), "evaluations": s.Evaluations, "status": s.Status}
+	}
+	sum := map[string]any{
+		"name":                  sp.Name,
+		"description":           sp.Description,
+		"model":                 p.Model.Name,
+		"spec":                  sp.Path,
+		"config":                sp.Config,
+		"data":                  p.Data.Source,
+		"block_trials":          sp.BlockTrials,
+		"model_blocks":          p.Blocks,
+		"blocks_per_data_block": p.Group,
+		"tasks":                 p.Tasks,
+		"runs":                  p.Runs,
+		"seed":                  p.Seed,
+		"loss":                  sp.Loss,
+		"ordinal":               sp.Ordinal,
+		"bounds":                bounds,
+		"best":                  map[string]any{"params": params, "loss": best.Loss, "sse": best.SSE, "rmse": best.RMSE, "oat": best.OAT},
+		"starts":                starts,
+		"evaluations":           r.Evaluations,
+		"new_evaluations":       r.New,
+		"trials":                r.Trials,
+		"seconds":               r.Elapsed.Seconds(),
+		"checksum":              p.Checksum,
+	}
+	if best.OAT != nil {
+		sum["human_oat"] = p.humanOAT()
+	}
+	if r.Noise != nil {
+		sum["noise"] = r.Noise
+	}
+	return output.WriteJSON(d.Path("fit.json"), sum)
+}
+
+// jsonFloat returns v, or a string for an infinite v (JSON has none).
+func jsonFloat(v float64) any {
+	if v > 1e308 || v < -1e308 {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return v
+}
+
+// named maps the free keys to the values x.
+func (p *Problem) named(x []float64) map[string]float64 {
+	m := map[string]float64{}
+	for i, pr := range p.Spec.Params {
+		m[pr.Key] = x[i]
+	}
+	return m
+}
+
+// BestConfig returns the model's config at x as TOML, with the loop keys
+// of the fit (runs, blocks, passes, seed, task), so that the model's own
+// command reproduces the fitted curves.
+func (p *Problem) BestConfig(x []float64) ([]byte, error) {
+	c := keypath.Clone(p.base)
+	c["config_version"] = p.Spec.Name + "_best"
+	for i, pr := range p.Spec.Params {
+		if err := keypath.Set(c, pr.Key, x[i]); err != nil {
+			return nil, err
+		}
+	}
+	c["random_seed"], c["num_runs"], c["num_blocks"] = p.Seed, int64(p.Runs), int64(p.Blocks)
+	if p.Spec.Passes > 0 {
+		c["passes"] = int64(p.Spec.Passes)
+	}
+	if p.Spec.Task != "" {
+		c["task"] = p.Spec.Task
+	}
+	text, err := keypath.Encode(c)
+	if err != nil {
+		return nil, err
+	}
+	head := fmt.Sprintf("# The best fit of %s (%s): %s.\n# Its curves again: %s -config best.toml\n\n",
+		p.Spec.Name, p.Spec.Path, p.Format(x), p.Model.Command)
+	return append([]byte(head), text...), nil
+}
+
+// writeCurves writes condition,block,data,model.
+func (p *Problem) writeCurves(path string, e Eval) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	w.WriteString("condition,block,data,model\n")
+	for c, cond := range p.Data.Conditions {
+		for b, h := range cond.PError {
+			fmt.Fprintf(w, "%s,%d,%s,%s\n", cond.Name, b+1, ftoa(h), ftoa(e.Curves[c][b]))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Plot draws the fitted curves (solid) against the data (dashed, with
+// points), one colour per condition.
+func (p *Problem) Plot(path string, e Eval) error {
+	var series []output.Series
+	for c, cond := range p.Data.Conditions {
+		x := make([]float64, len(cond.PError))
+		for b := range x {
+			x[b] = float64(b + 1)
+		}
+		name := cond.Name
+		if p.SHJ {
+			name = "type " + strings.TrimPrefix(cond.Name, "shj")
+		}
+		series = append(series, output.Series{Name: name + " model", X: x, Y: e.Curves[c], Group: c},
+			output.Series{Name: name + " data", X: x, Y: cond.PError, Dashed: true, Group: c})
+	}
+	title := fmt.Sprintf("%s fitted to %s: %s %.4g", p.Model.Name, p.Data.Source, p.Spec.Loss, e.Loss)
+	if e.OAT != nil {
+		title += map[bool]string{true: ", OAT pass", false: ", OAT fail"}[e.OAT.Pass]
+	}
+	return output.PlotCurves(path, title, series)
+}
+
+// humanOAT returns the ordinal adequacy of the data themselves.
+func (p *Problem) humanOAT() *OAT {
+	curves := make([][]float64, len(p.Data.Conditions))
+	for c, cond := range p.Data.Conditions {
+		curves[c] = cond.PError
+	}
+	return p.oat(curves)
+}
+
+// PrintResult prints the best parameters, the loss, the ordinal adequacy
+// and the searches.
+func PrintResult(w io.Writer, p *Problem, r *Result) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "parameter\tbest\tmin\tmax\tstart\t")
+	for i, pr := range p.Spec.Params {
+		fmt.Fprintf(tw, "%s\t%.6g\t%g\t%g\t%.6g\t\n", pr.Key, r.Best.X[i], pr.Lo(), pr.Hi(), p.Start[i])
+	}
+	tw.Flush()
+	b := r.Best
+	fmt.Fprintf(w, "loss (%s) %.6g; SSE %.6g, RMSE %.6g over %d cells; %d subjects per condition, seed %d\n",
+		p.Spec.Loss, b.Loss, b.SSE, b.RMSE, p.Data.Cells(), p.Runs, p.Seed)
+	if b.OAT != nil {
+		verdict := "fails"
+		if b.OAT.Pass {
+			verdict = "passes"
+		}
+		m := b.OAT.Means
+		fmt.Fprintf(w, "SHJ ordinal adequacy (I < II < III,IV,V < VI): %s; mean errors %.4f %.4f %.4f %.4f %.4f %.4f\n",
+			verdict, m[0], m[1], m[2], m[3], m[4], m[5])
+	}
+	if n := r.Noise; n != nil {
+		fmt.Fprintf(w, "noise: SSE at the best parameters over %d seeds: mean %.4g, SD %.2g (min %.4g, max %.4g)\n",
+			n.SSE.N, n.SSE.Mean, n.SSE.SD, n.SSE.Min, n.SSE.Max)
+	}
+	for i, s := range r.Starts {
+		fmt.Fprintf(w, "search #%d: %s, %d evaluations: %.6g → %.6g\n", i+1, s.Status, s.Evaluations, s.FromLoss, s.Loss)
+	}
+	fmt.Fprintf(w, "%d evaluations in the trace (%d new, %d trials) in %s\n", r.Evaluations, r.New, r.Trials, r.Elapsed.Round(1e7))
+}
+
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// WriteData writes the model's curves of e as a data CSV
+// (condition,block,p_error), e.g. simulated subjects for a parameter
+// recovery study.
+func (p *Problem) WriteData(path string, e Eval) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(f)
+	fmt.Fprintf(w, "# simulated by %s at %s: %d subjects per condition, seed %d\n", p.Model.Name, p.Format(e.X), e.Runs, e.Seed)
+	w.WriteString("condition,block,p_error\n")
+	for c, cond := range p.Data.Conditions {
+		for b := range cond.PError {
+			fmt.Fprintf(w, "%s,%d,%s\n", cond.Name, b+1, ftoa(e.Curves[c][b]))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,141 @@
+// Package keypath reads and sets values at dotted key paths
+// ("fast_config.lr_nn") of a decoded TOML config, and checks a config so
+// made with its model's Load, so that tools that generate configs (fits,
+// sweeps) report a bad key or value before anything runs.
+package keypath
+
+import (
+	"bytes"
+	"fmt"
+	"reflect"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/fit"
+)
+
+// Decode decodes TOML data (read from path, which errors name) into a tree
+// of tables.
+func Decode(path string, data []byte) (map[string]any, error) {
+	m := map[string]any{}
+	if _, err := toml.Decode(string(data), &m); err != nil {
+		return nil, config.Wrap(path, err)
+	}
+	return m, nil
+}
+
+// Get returns the value at the dotted key path in m.
+func Get(m map[string]any, key string) (any, bool) {
+	var cur any = m
+	for _, p := range strings.Split(key, ".") {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = t[p]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+// Set puts v at the dotted key path in m, making missing tables. It
+// refuses a value whose kind differs from the one already there (a string
+// where the config has a number, say), and a path through a value.
+func Set(m map[string]any, key string, v any) error {
+	parts := strings.Split(key, ".")
+	for i, p := range parts[:len(parts)-1] {
+		next, ok := m[p]
+		if !ok {
+			t := map[string]any{}
+			m[p] = t
+			m = t
+			continue
+		}
+		t, ok := next.(map[string]any)
+		if !ok {
+			return fmt.Errorf("%q is a value in the config, not a table", strings.Join(parts[:i+1], "."))
+		}
+		m = t
+	}
+	last := parts[len(parts)-1]
+	if old, ok := m[last]; ok {
+		if ko, kv := Kind(old), Kind(v); ko != kv {
+			return fmt.Errorf("value %s is a %s where the config has a %s (%s)", Show(v), kv, ko, Show(old))
+		}
+	}
+	m[last] = v
+	return nil
+}
+
+// Kind names what a decoded TOML value is: "number" (integers and floats
+// alike), "string", "boolean", "table", "list" or "date or time".
+func Kind(v any) string {
+	switch v.(type) {
+	case int64, float64, int:
+		return "number"
+	case string:
+		return "string"
+	case bool:
+		return "boolean"
+	case map[string]any:
+		return "table"
+	}
+	switch reflect.ValueOf(v).Kind() {
+	case reflect.Slice, reflect.Array:
+		return "list"
+	}
+	return "date or time"
+}
+
+// Show prints a value as TOML writes it.
+func Show(v any) string {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v}); err != nil {
+		return fmt.Sprint(v)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(buf.String(), "v = "))
+}
+
+// Clone copies the tables of m deeply (values are shared: they are never
+// changed in place).
+func Clone(m map[string]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		if t, ok := v.(map[string]any); ok {
+			v = Clone(t)
+		}
+		out[k] = v
+	}
+	return out
+}
+
+// Encode returns the canonical TOML text of a config: keys sorted, values
+// before tables, as BurntSushi/toml writes a map, so that comments and
+// layout do not count when texts are compared or hashed.
+func Encode(m map[string]any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// Load encodes m and checks it with the model's Load (name names it in
+// errors), as fit.Prepare would; it returns the setup and the text.
+func Load(model fit.Model, name string, m map[string]any) (*fit.Setup, []byte, error) {
+	data, err := Encode(m)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", name, err)
+	}
+	s, err := model.Load(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.Loop.Check(name); err != nil {
+		return nil, nil, err
+	}
+	return s, data, nil
+}
