@@ -1,0 +1,11 @@
+// Command fit fits the multi-unit clustering model; with no flags it runs
+// the original's config1 on the six SHJ types and writes results/config1/.
+// Run it with -help for the flags.
+package main
+
+import (
+	"github.com/fastslow/multiunit/train"
+	"github.com/fastslow/stream/fit"
+)
+
+func main() { fit.Main(train.Model()) }
