@@ -1,0 +1,61 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/fastslow/alcove/eval"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Model returns ALCOVE's description for the shared fit command.
+func Model() fit.Model {
+	return fit.Model{
+		Name:    "alcove",
+		Command: "go run ./alcove/cmd/fit",
+		About: "Fits ALCOVE (Kruschke 1992, as catlearn's slpALCOVE) and writes learning and loss curves, per-run " +
+			"states (.npz: hidden, attention, weights), summary.json (areas, the SHJ ordinal adequacy, the SSE against " +
+			"Nosofsky et al. 1994, mean final attention) and lc.png beside the human curves. With no flags it runs " +
+			"Nosofsky et al.'s (1994) ALCOVE fit (catlearn's nosof94bnalcove: background-noise rule, c 6.33, phi 0.011, " +
+			"la 0.409, lw 0.179) on the six SHJ types, 100 simulated subjects × 16 blocks of 16 trials (each stimulus " +
+			"twice per block, in two shuffled passes), into results/alcove/config1/. configs/alcove/exalcove.toml is " +
+			"standard ALCOVE with catlearn's archived fit.",
+		DefaultTask: "shj",
+		ResultsDir:  "alcove",
+		Default: func() (*fit.Setup, error) {
+			c := Default()
+			if err := c.Check("built-in config"); err != nil {
+				return nil, err
+			}
+			return Setup(&c, nil), nil
+		},
+		Load: func(path string, data []byte) (*fit.Setup, error) {
+			c, ignored, err := Load(path, data)
+			if err != nil {
+				return nil, err
+			}
+			return Setup(c, ignored), nil
+		},
+	}
+}
+
+// Setup returns the fit setup of a checked config.
+func Setup(c *Config, ignored []string) *fit.Setup {
+	keys := c.Keys
+	return &fit.Setup{
+		Loop:    c.Loop,
+		Config:  c,
+		Ignored: ignored,
+		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			m, err := keys.New(t)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
+			}
+			return m, nil
+		},
+		Evaluate: eval.Evaluate,
+		Report:   eval.Report,
+	}
+}
