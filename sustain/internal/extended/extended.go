@@ -32,27 +32,26 @@ func (a *Acc) Reset() { *a = Acc{} }
 // Add adds x to the sum, rounding the result to a 64-bit significand
 // (nearest, ties to even), as the x87 unit does.
 func (a *Acc) Add(x float64) {
-	if math.IsInf(x, 0) || math.IsNaN(x) {
+	b := math.Float64bits(x)
+	e := int(b >> 52 & 0x7ff)
+	if e == 0x7ff { // Inf or NaN
 		a.special += x
 		a.hasSpecial = true
 		return
 	}
-	if x == 0 {
+	if b<<1 == 0 { // ±0
 		return
 	}
-	b := math.Float64bits(x)
 	nb := b>>63 != 0
-	e := int(b >> 52 & 0x7ff)
 	mb := b & (1<<52 - 1)
 	if e == 0 {
-		e = -1074 // subnormal: mb·2^−1074
+		e = 1 // subnormal: mb·2^−1074
 	} else {
 		mb |= 1 << 52
-		e -= 1075
 	}
 	s := bits.LeadingZeros64(mb)
 	mb <<= s
-	eb := e - s
+	eb := e - 1075 - s
 	if a.mant == 0 {
 		a.mant, a.exp, a.neg = mb, eb, nb
 		return
@@ -137,8 +136,12 @@ func (a *Acc) Float64() float64 {
 		return 0
 	}
 	e := a.exp
+	var sgn uint64
+	if a.neg {
+		sgn = 1 << 63
+	}
 	if e+63 > 1023 {
-		return math.Copysign(math.Inf(1), sign(a.neg))
+		return math.Float64frombits(sgn | 0x7ff<<52) // ±Inf
 	}
 	drop := 11 // keep 53 of the 64 bits
 	if e+11 < -1074 {
@@ -147,7 +150,7 @@ func (a *Acc) Float64() float64 {
 	var q, rem, half uint64
 	switch {
 	case drop > 64:
-		return math.Copysign(0, sign(a.neg))
+		return math.Float64frombits(sgn) // ±0
 	case drop == 64:
 		q, rem, half = 0, a.mant, 1<<63
 	default:
@@ -156,14 +159,11 @@ func (a *Acc) Float64() float64 {
 	if rem > half || (rem == half && q&1 != 0) {
 		q++
 	}
-	return math.Copysign(math.Ldexp(float64(q), e+drop), sign(a.neg))
-}
-
-func sign(neg bool) float64 {
-	if neg {
-		return -1
-	}
-	return 1
+	// The result is q·2^(e+drop): with q's bit 52 as the implicit bit, the
+	// biased exponent e+drop+1075 less one, shifted, plus q gives its bits
+	// (a carry of q into bit 53 raises the exponent; a subnormal q adds
+	// to exponent 0; 2^1024 comes out as Inf).
+	return math.Float64frombits(sgn | (uint64(e+drop+1074)<<52 + q))
 }
 
 // Sum returns R's sum(xs): the values added in order to a long double
@@ -178,6 +178,17 @@ func Sum(xs []float64) float64 {
 
 // Sum2 returns R's sum(c(x, y)).
 func Sum2(x, y float64) float64 {
+	// When the exponents of x and y differ by at most 10, their exact sum
+	// has at most 64 significant bits: the long double holds it exactly,
+	// so the result is its single rounding to float64, x + y. (+0 turns a
+	// sum of two −0 into R's +0.)
+	ex, ey := int(math.Float64bits(x)>>52&0x7ff), int(math.Float64bits(y)>>52&0x7ff)
+	if ex != 0 && ey != 0 && ex != 0x7ff && ey != 0x7ff && ex-ey <= 10 && ey-ex <= 10 {
+		return x + y + 0
+	}
+	if x == 0 || y == 0 {
+		return x + y + 0
+	}
 	var a Acc
 	a.Add(x)
 	a.Add(y)

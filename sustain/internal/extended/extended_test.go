@@ -49,6 +49,12 @@ func TestSumMatchesBigFloat(t *testing.T) {
 		if math.Float64bits(got) != math.Float64bits(want) {
 			t.Fatalf("Sum(%v) = %v (%#x), want %v (%#x)", xs, got, math.Float64bits(got), want, math.Float64bits(want))
 		}
+		if n >= 2 {
+			got, want := Sum2(xs[0], xs[1]), reference(xs[:2])
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("Sum2(%v, %v) = %v, want %v", xs[0], xs[1], got, want)
+			}
+		}
 	}
 }
 
@@ -84,6 +90,25 @@ func TestDoubleRounding(t *testing.T) {
 	one, half := 1.0, 0x1p-53 // variables: constant arithmetic would be exact
 	if naive := (one + half) + half; naive != 1 {
 		t.Fatal("float64 sum unexpectedly equals the long double one")
+	}
+}
+
+// TestSum2Window: Sum2's shortcut (exponents at most 10 apart) against the
+// emulation at and beyond the window's edge, where double rounding starts.
+func TestSum2Window(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for i := 0; i < 100000; i++ {
+		x := 1 + rng.Float64()
+		y := math.Ldexp(1+rng.Float64(), -(8 + rng.IntN(6)))
+		if rng.IntN(2) == 0 {
+			y = -y
+		}
+		if got, want := Sum2(x, y), reference([]float64{x, y}); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("Sum2(%v, %v) = %v, want %v", x, y, got, want)
+		}
+	}
+	if got := Sum2(-0.0, -0.0); math.Signbit(got) {
+		t.Fatal("Sum2(−0, −0) = −0, want +0")
 	}
 }
 
