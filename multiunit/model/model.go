@@ -277,6 +277,11 @@ func (m *Model) predict(x []float64) {
 // selectLiteral marks the winners (isWinner, gWin) as
 // torch.topk(act·active, int(N·k)) selects them, ties included, dropping
 // the zeros (as the original does).
+//
+// torch takes this partial-sort path when int(N·k)·64 ≤ N, as in every
+// config the original ships (50 of 10,000; 5 of 500); above that it uses
+// std::nth_element, whose choice among exactly equal activations the
+// model does not reproduce (it always breaks ties as the partial sort).
 func (m *Model) selectLiteral() {
 	// The queue torch sorts lists every unit; inactive units have value
 	// 0. After the first nWin pairs a 0 is never strictly better than the
