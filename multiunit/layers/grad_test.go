@@ -166,6 +166,19 @@ func TestActivationValues(t *testing.T) {
 	}
 }
 
+// TestActExp checks that the split form the recruitment scan uses,
+// ActExp(Exponent(S)), is bit for bit Act(S).
+func TestActExp(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for _, r := range []float64{1, 2, 3, 1.5} {
+		f := Activation{C: 0.2 + rng.Float64(), R: r}
+		for i := 0; i < 1000; i++ {
+			s := 3 * rng.Float64()
+			require.Equal(t, math.Float64bits(f.Act(s)), math.Float64bits(f.ActExp(f.Exponent(s))), "r %v S %v", r, s)
+		}
+	}
+}
+
 // TestAssocGradient checks ∂L/∂A = act_k·Phi·∂L/∂z_c (winners only)
 // against finite differences of the cross-entropy and BCE losses of the
 // layer's logits.

@@ -230,13 +230,16 @@ func TestMatchesReference(t *testing.T) {
 		lf      loss.Func
 		blocks  int
 		literal bool
+		grid    int // > 0: initial positions rounded to multiples of 1/grid (ties among inactive units)
 	}{
-		{"shj2 cityblock", Params{Units: 640, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.05, LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, shj2, loss.CrossEntropy{}, 16, false},
-		{"shj2 cityblock literal", Params{Units: 640, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.05, LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, shj2, loss.CrossEntropy{}, 16, true},
-		{"shj6 euclid bce", Params{Units: 500, Dims: 3, Classes: 2, R: 2, C: 1, Phi: 3, K: 0.02, LRNN: 0.05, LRAttn: 0.5, LRClusters: 0.2, AttnType: "dimensional_local"}, shj6, loss.BCELogits{}, 12, false},
-		{"random grid 2d", Params{Units: 300, Dims: 2, Classes: 2, R: 1, C: 2, Phi: 5, K: 0.03, LRNN: 0.01, LRAttn: 1, LRClusters: 0.1, AttnType: "dimensional_local"}, randomTask(rng, 30, 2, 4), loss.CrossEntropy{}, 8, false},
-		{"random fine 4d euclid", Params{Units: 400, Dims: 4, Classes: 2, R: 2, C: 1.5, Phi: 2, K: 0.025, LRNN: 0.02, LRAttn: 2, LRClusters: 0.15, AttnType: "dimensional_local"}, randomTask(rng, 25, 4, 100), loss.CrossEntropy{}, 6, false},
-		{"no local attention", Params{Units: 300, Dims: 3, Classes: 2, R: 1, C: 0.5, Phi: 4, K: 0.05, LRNN: 0.01, LRAttn: 3, LRClusters: 0.1, AttnType: "dimensional"}, shj6, loss.CrossEntropy{}, 8, false},
+		{"shj2 cityblock", Params{Units: 640, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.05, LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, shj2, loss.CrossEntropy{}, 16, false, 0},
+		{"shj2 cityblock literal", Params{Units: 640, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.05, LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, shj2, loss.CrossEntropy{}, 16, true, 0},
+		{"shj6 euclid bce", Params{Units: 500, Dims: 3, Classes: 2, R: 2, C: 1, Phi: 3, K: 0.02, LRNN: 0.05, LRAttn: 0.5, LRClusters: 0.2, AttnType: "dimensional_local"}, shj6, loss.BCELogits{}, 12, false, 0},
+		{"random grid 2d", Params{Units: 300, Dims: 2, Classes: 2, R: 1, C: 2, Phi: 5, K: 0.03, LRNN: 0.01, LRAttn: 1, LRClusters: 0.1, AttnType: "dimensional_local"}, randomTask(rng, 30, 2, 4), loss.CrossEntropy{}, 8, false, 0},
+		{"random fine 4d euclid", Params{Units: 400, Dims: 4, Classes: 2, R: 2, C: 1.5, Phi: 2, K: 0.025, LRNN: 0.02, LRAttn: 2, LRClusters: 0.15, AttnType: "dimensional_local"}, randomTask(rng, 25, 4, 100), loss.CrossEntropy{}, 6, false, 0},
+		{"no local attention", Params{Units: 300, Dims: 3, Classes: 2, R: 1, C: 0.5, Phi: 4, K: 0.05, LRNN: 0.01, LRAttn: 3, LRClusters: 0.1, AttnType: "dimensional"}, shj6, loss.CrossEntropy{}, 8, false, 0},
+		{"grid positions shj6", Params{Units: 640, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.05, LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, shj6, loss.CrossEntropy{}, 12, false, 4},
+		{"grid positions euclid 2d", Params{Units: 400, Dims: 2, Classes: 2, R: 2, C: 1, Phi: 5, K: 0.04, LRNN: 0.02, LRAttn: 1, LRClusters: 0.1, AttnType: "dimensional_local"}, randomTask(rng, 20, 2, 4), loss.CrossEntropy{}, 10, false, 8},
 	}
 	var straddled, splits int
 	defer func() {
@@ -251,6 +254,13 @@ func TestMatchesReference(t *testing.T) {
 			m, err := New(tc.p, rand.New(rand.NewPCG(5, 6)))
 			require.NoError(t, err)
 			m.literal = tc.literal
+			if tc.grid > 0 {
+				st := stream.StateMap(m.State())
+				for i, v := range st[NamePositions].Data {
+					st[NamePositions].Data[i] = math.Floor(v*float64(tc.grid)) / float64(tc.grid)
+				}
+				require.NoError(t, m.SetState(st))
+			}
 			ref := newRef(tc.p, m.pos)
 			dz := make([]float64, 2)
 			dzRef := make([]float64, 2)
