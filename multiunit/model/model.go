@@ -43,10 +43,13 @@ type Params struct {
 	LRClusters float64 // lr_clusters: rate of both unit moves
 	AttnType   string  // attn_type: the local attention rule runs when it ends in "local"
 
-	// LiteralZero reproduces the original at a unit sitting on the
-	// stimulus with r ≠ 1: its attention derivative is 0·∞ and the
+	// LiteralZero reproduces the original at an active unit sitting on
+	// the stimulus with r ≠ 1: its attention derivative is 0·∞ and the
 	// attention becomes NaN (the run then diverges). By default the
-	// derivative is 0 there (see layers.Activation.DAct).
+	// derivative is 0 there (see layers.Activation.DAct). (The original's
+	// autograd would do the same for an inactive unit exactly on the
+	// stimulus, which its random positions never are; the model leaves
+	// inactive units out.)
 	LiteralZero bool
 }
 
@@ -599,10 +602,13 @@ func argmax(v []float64) int {
 	return best
 }
 
-// Learn takes the trial's learning steps in the original's order: the SGD
-// step of the association weights from dz = ∂L/∂z (the winners' rows
-// only, the other rows having zero gradient), the local attention rule,
-// and the double move of the winners.
+// Learn takes the trial's learning steps in the original's order (its
+// update_params, and its dual stream's TEMP__update_params alike): the
+// SGD step of the association weights from dz = ∂L/∂z (the winners' rows
+// only, the other rows having zero gradient; plain SGD, as the original's
+// optimiser has no momentum), the local attention rule, and the double
+// move of the winners. In the dual stream dz is the gradient of the loss
+// of the summed logits.
 func (m *Model) Learn(t *stream.Trial, dz []float64) {
 	if m.err != nil {
 		return
