@@ -44,6 +44,12 @@ var fixtures = []fixture{
 	{name: "fastslow_clu_dnn", config: "../../configs/dualstream/config_n1.toml", task: "new-stimuli",
 		runs: 2, blocks: 10, init: "testdata/fastslow_clu_dnn_run{r}_init.npz", order: "testdata/fastslow_clu_dnn_order.csv",
 		trace: "testdata/fastslow_clu_dnn_trace.csv.gz"},
+	// Both runs of the original start from the same state (the multi-unit
+	// constructor re-seeds torch before the network is built), so one
+	// init file serves both.
+	{name: "fastslow_muc_dnn_type1", config: "../../configs/dualstream/config1_multi.toml", task: "shj1",
+		runs: 2, blocks: 32, init: "testdata/fastslow_muc_dnn_type1_init.npz", order: "testdata/fastslow_muc_dnn_type1_order.csv",
+		trace: "testdata/fastslow_muc_dnn_type1_trace.csv.gz"},
 }
 
 func TestFixtures(t *testing.T) {

@@ -14,6 +14,7 @@ import (
 	dl "github.com/fastslow/distrlearner/model"
 	dltrain "github.com/fastslow/distrlearner/train"
 	dnn "github.com/fastslow/dnn/train"
+	multiunit "github.com/fastslow/multiunit/train"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -76,6 +77,16 @@ var registry = map[string]Kind{
 		Check:    func(k any) error { return k.(*clustering.Keys).Check() },
 		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
 			return k.(*clustering.Keys).New(t)
+		},
+	},
+	"multiunit_clustering": {
+		Role:     Fast,
+		Keys:     func() any { return new(multiunit.Keys) },
+		Required: multiunit.RequiredKeys,
+		Ignored:  multiunit.Ignored,
+		Check:    func(k any) error { return k.(*multiunit.Keys).Check() },
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*multiunit.Keys).New(t, src)
 		},
 	},
 	"distr_learner":    distr(dl.Single),

@@ -77,7 +77,10 @@ func Convert(path string, data []byte, keys Keys) (*Result, error) {
 	_, hasFast := get(entries, "fast_config")
 	_, hasSlow := get(entries, "slow_config")
 	_, namesFast := get(entries, "fast")
+	_, inModule := singleDirs[filepath.Base(filepath.Dir(filepath.Dir(path)))]
 	switch {
+	case inModule && !hasFast && !hasSlow && !namesFast:
+		entries, err = single(path, entries, keys, r)
 	case hasFast || hasSlow:
 		r.Kind = "dualstream"
 		entries, err = dual(path, entries, r)

@@ -10,6 +10,7 @@ import (
 	distrlearner "github.com/fastslow/distrlearner/train"
 	dnn "github.com/fastslow/dnn/train"
 	dualstream "github.com/fastslow/dualstream/train"
+	multiunit "github.com/fastslow/multiunit/train"
 	"github.com/fastslow/stream/fit"
 )
 
@@ -19,6 +20,7 @@ var all = map[string]func() fit.Model{
 	"clustering":   clustering.Model,
 	"dnn":          dnn.Model,
 	"distrlearner": distrlearner.Model,
+	"multiunit":    multiunit.Model,
 }
 
 // Get returns the model called name.
