@@ -21,6 +21,7 @@ func Model() fit.Model {
 			"config_dlMU_1 (500 units, k 0.01) on the 100 new stimuli, 1 run × 10 blocks, into results/config_dlMU_1/. " +
 			"To reproduce the original's curve exactly, give its trial orders with -order.",
 		DefaultTask: DefaultTask,
+		ResultsDir:  "distrlearner",
 		Default: func() (*fit.Setup, error) {
 			c := Default()
 			return Setup(&c, nil)

@@ -25,6 +25,7 @@ func Model() fit.Model {
 			"-init multiunit/testdata/muc_shj_init.npz -order multiunit/testdata/muc_shj_order_50runs.csv (paths from the " +
 			"repository root).",
 		DefaultTask: "shj",
+		ResultsDir:  "multiunit",
 		Default: func() (*fit.Setup, error) {
 			c := Default()
 			return Setup(&c, nil), nil

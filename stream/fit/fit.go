@@ -69,6 +69,7 @@ type Options struct {
 	Out     string // "" : results/<config_version>
 	Workers int
 	Trace   bool
+	NoState bool // write no per-run .npz checkpoints
 	Quiet   bool
 }
 
@@ -97,6 +98,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
+	fs.BoolVar(&o.NoState, "nostate", false, "write no per-run .npz checkpoints (they can be large: 0.5 MB per run for the multi-unit model)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress lines")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\n%s\n\nFlags:\n", m.Command, m.About)

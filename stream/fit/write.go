@@ -114,6 +114,9 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			} else if n > 1 {
 				name = t.Name + "_" + name
 			}
+			if p.Options.NoState {
+				continue
+			}
 			if err := npz.Write(d.Path(name), rr.Model.State()); err != nil {
 				return err
 			}

@@ -61,7 +61,9 @@ type Result struct {
 // Total returns the index of the total curve in Parts.
 func (r *Result) Total() int { return len(r.Parts) - 1 }
 
-// Diverged reports a run whose logits or loss stopped being finite.
+// Diverged reports a run whose logits, loss or gradient stopped being
+// finite, or whose model reported a failure of its own learning step
+// (through an Err() error method, checked after every Learn).
 type Diverged struct {
 	Job               string
 	Run, Block, Trial int
@@ -283,6 +285,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	orders := sched.Run(src, n)
 
 	comp, _ := model.(stream.Composite)
+	failing, _ := model.(interface{ Err() error })
 	nParts := 1
 	if comp != nil {
 		nParts = len(comp.PartNames()) + 1
@@ -349,6 +352,11 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 				trace = appendRow(trace, &tr, pe, ls, prob, comp == nil, recruited, model.Active())
 			}
 			model.Learn(&tr, dz)
+			if failing != nil {
+				if err := failing.Err(); err != nil {
+					return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i, What: err.Error()}
+				}
+			}
 		}
 		for p := 0; p < nParts; p++ {
 			rr.PError[p][b] /= float64(n)

@@ -162,3 +162,17 @@ func TestDoneCalledPerJob(t *testing.T) {
 	assert.Nil(t, res[0].Runs, "Release drops the runs")
 	assert.NotNil(t, res[0].PError)
 }
+
+func TestModelErrIsDivergence(t *testing.T) {
+	js := jobs(t, false)[:1]
+	js[0].New = func(r int, src seed.Source) (stream.Stream, error) {
+		l := toy.New(3, 2, 0.3, src)
+		l.FailAt = 10 // block 1, trial 1
+		return l, nil
+	}
+	res := run.Do(context.Background(), js, run.Options{Workers: 1})
+	var d *run.Diverged
+	require.True(t, errors.As(res[0].Err, &d), "got %v", res[0].Err)
+	assert.Equal(t, [3]int{0, 1, 1}, [3]int{d.Run, d.Block, d.Trial})
+	assert.Contains(t, d.Error(), "attention collapsed")
+}

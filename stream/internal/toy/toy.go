@@ -23,7 +23,17 @@ type Linear struct {
 	units     int
 	// DivergeAt makes the logits NaN from this trial number on (0: never).
 	DivergeAt int
-	trials    int
+	// FailAt makes Err report a failure from this trial number on (0: never).
+	FailAt int
+	trials int
+}
+
+// Err reports a failure of the learning step (see FailAt).
+func (l *Linear) Err() error {
+	if l.FailAt > 0 && l.trials >= l.FailAt {
+		return fmt.Errorf("attention collapsed")
+	}
+	return nil
 }
 
 // New returns a linear learner with weights drawn from src.
