@@ -2,8 +2,10 @@ package train
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/fastslow/alcove/eval"
+	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
@@ -41,15 +43,33 @@ func Model() fit.Model {
 	}
 }
 
-// Setup returns the fit setup of a checked config.
+// Setup returns the fit setup of a checked config. The model's settings
+// for a task (its nodes, above all) are worked out once, for the first
+// run; every run then only allocates its model.
 func Setup(c *Config, ignored []string) *fit.Setup {
 	keys := c.Keys
+	var (
+		mu     sync.Mutex
+		params = map[*task.Task]model.Params{}
+	)
 	return &fit.Setup{
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,
 		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			m, err := keys.New(t)
+			mu.Lock()
+			p, ok := params[t]
+			var err error
+			if !ok {
+				if p, err = keys.Params(t); err == nil {
+					params[t] = p
+				}
+			}
+			mu.Unlock()
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
+			}
+			m, err := model.New(p) // copies p's nodes and attention
 			if err != nil {
 				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
 			}
