@@ -51,7 +51,10 @@ With no mode flag it searches, appending every evaluation to <out>.trace.csv
 
 -check only checks the spec, its config and its data and prints the plan.
 -at key=value,… evaluates the loss there (unnamed keys: the start values),
-at -seeds seeds and for every -runs count: the noise of the loss.
+at -seeds seeds and for every -runs count: the noise of the loss; with
+-vs key=value,… also the paired differences of the loss between two points
+on the same simulated subjects; with -simulate file.csv it writes the model's
+curves as data (a parameter recovery study).
 
 Flags:
 `

@@ -131,6 +131,14 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 func (p *Problem) checkParam(pr *Param, cpath string) (float64, error) {
 	s := p.Spec
 	old, ok := keypath.Get(p.base, pr.Key)
+	if !ok {
+		// The TOML decoder matches keys to a model's fields regardless of
+		// case, so "phi" beside the config's "Phi" would set the same field
+		// twice, and which one wins is not defined.
+		if other, found := keypath.Fold(p.base, pr.Key); found {
+			return 0, fmt.Errorf("%s: param %q: the config has %q (keys are case-sensitive)", s.Path, pr.Key, other)
+		}
+	}
 	start := math.NaN()
 	if ok {
 		switch v := old.(type) {

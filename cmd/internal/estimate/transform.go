@@ -20,6 +20,12 @@ func (p *Param) toUnit(theta float64) float64 {
 // kept inside the bounds against rounding.
 func (p *Param) fromUnit(t float64) float64 {
 	lo, hi := p.Lo(), p.Hi()
+	switch {
+	case t <= 0:
+		return lo
+	case t >= 1:
+		return hi
+	}
 	var v float64
 	if p.Scale == "log" {
 		v = math.Exp(math.Log(lo) + t*(math.Log(hi)-math.Log(lo)))

@@ -139,3 +139,28 @@ func Load(model fit.Model, name string, m map[string]any) (*fit.Setup, []byte, e
 	}
 	return s, data, nil
 }
+
+// Fold returns the key path of m that equals key but for case, if there
+// is one: the TOML decoder matches keys to struct fields regardless of
+// case, so such a key and key would set the same field.
+func Fold(m map[string]any, key string) (string, bool) {
+	var cur any = m
+	var path []string
+	for _, p := range strings.Split(key, ".") {
+		t, ok := cur.(map[string]any)
+		if !ok {
+			return "", false
+		}
+		found := false
+		for k, v := range t {
+			if strings.EqualFold(k, p) {
+				path, cur, found = append(path, k), v, true
+				break
+			}
+		}
+		if !found {
+			return "", false
+		}
+	}
+	return strings.Join(path, "."), true
+}

@@ -1,0 +1,163 @@
+package estimate
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// smallSearch is baseSpec with a 2×2 grid and two starts.
+var smallSearch = strings.Replace(baseSpec, "starts = 1", "grid = 2\nstarts = 2", 1)
+
+func fitOnce(t *testing.T, p *Problem, trace string) *Result {
+	t.Helper()
+	tr, err := OpenTrace(trace, p)
+	require.NoError(t, err)
+	defer tr.Close()
+	r, err := Fit(context.Background(), p, tr, Options{Workers: 2})
+	require.NoError(t, err)
+	return r
+}
+
+func TestFitAndWrite(t *testing.T) {
+	p := mustProblem(t, smallSearch)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "t.trace.csv")
+	r := fitOnce(t, p, trace)
+
+	// The grid (4 points and the config's values), then two searches of
+	// at most 12 evaluations each, their initial simplexes included.
+	require.Len(t, r.Starts, 2)
+	assert.Equal(t, r.Evaluations, r.New)
+	assert.LessOrEqual(t, r.Evaluations, 5+2*12)
+	assert.Greater(t, r.Evaluations, 5+2*3)
+	for _, s := range r.Starts {
+		assert.LessOrEqual(t, s.Loss, s.FromLoss, "a search ends no worse than it starts")
+		assert.NotEmpty(t, s.Status)
+	}
+	require.NoError(t, r.Best.Err)
+	best := math.Inf(1)
+	tr, err := OpenTrace(trace, p)
+	require.NoError(t, err)
+	for _, e := range tr.Evals(p.Seed, p.Runs) {
+		best = math.Min(best, e.Loss)
+	}
+	tr.Close()
+	assert.Equal(t, best, r.Best.Loss, "the best point is the trace's lowest loss")
+	assert.Less(t, r.Best.Loss, 1.0)
+	assert.Equal(t, int64(r.New)*p.TrialsPerEvaluation(), r.Trials)
+
+	out := filepath.Join(dir, "res")
+	require.NoError(t, Write(out, p, r, trace))
+	for _, f := range []string{"fit.json", "best.toml", "curves.csv", "fit.png", "trace.csv"} {
+		assert.FileExists(t, filepath.Join(out, f))
+	}
+	var sum map[string]any
+	data, err := os.ReadFile(filepath.Join(out, "fit.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &sum))
+	b := sum["best"].(map[string]any)
+	assert.Equal(t, r.Best.Loss, b["loss"])
+	assert.Equal(t, r.Best.X[0], b["params"].(map[string]any)["specificity"])
+	assert.Contains(t, b, "oat")
+	assert.Contains(t, sum, "human_oat")
+	curves, err := os.ReadFile(filepath.Join(out, "curves.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(curves)), "\n")
+	assert.Equal(t, "condition,block,data,model", lines[0])
+	assert.Len(t, lines, 1+96)
+	rows, err := os.ReadFile(filepath.Join(out, "trace.csv"))
+	require.NoError(t, err)
+	assert.Equal(t, 2+r.Evaluations, strings.Count(string(rows), "\n"), "the checksum line, the header and one line per evaluation")
+}
+
+// TestResume checks that a fit resumed from its trace — complete, cut in
+// the middle of a line, or interrupted — retraces its steps through the
+// recorded evaluations and ends where an uninterrupted fit ends.
+func TestResume(t *testing.T) {
+	p := mustProblem(t, smallSearch)
+	dir := t.TempDir()
+	trace := filepath.Join(dir, "t.trace.csv")
+	whole := fitOnce(t, p, trace)
+
+	again := fitOnce(t, p, trace)
+	assert.Zero(t, again.New, "every evaluation is in the trace")
+	assert.Equal(t, whole.Best.X, again.Best.X)
+	assert.Equal(t, whole.Best.Loss, again.Best.Loss)
+	assert.Equal(t, whole.Starts, again.Starts)
+
+	// A killed fit: the first half of the lines and half a line.
+	data, err := os.ReadFile(trace)
+	require.NoError(t, err)
+	lines := strings.SplitAfter(string(data), "\n")
+	keep := 2 + whole.Evaluations/2
+	cut := strings.Join(lines[:keep], "") + lines[keep][:len(lines[keep])/2]
+	require.NoError(t, os.WriteFile(trace, []byte(cut), 0o644))
+	resumed := fitOnce(t, p, trace)
+	assert.Equal(t, whole.Evaluations-(keep-2), resumed.New)
+	assert.Equal(t, whole.Best.X, resumed.Best.X)
+	assert.Equal(t, whole.Starts, resumed.Starts)
+	final, err := os.ReadFile(trace)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), string(final), "the resumed trace is the uninterrupted one")
+
+	// An interrupt after a few evaluations, then a resume.
+	require.NoError(t, os.Remove(trace))
+	ctx, cancel := context.WithCancel(context.Background())
+	tr, err := OpenTrace(trace, p)
+	require.NoError(t, err)
+	_, err = Fit(ctx, p, tr, Options{Log: &cancelAfter{n: 9, cancel: cancel}})
+	tr.Close()
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "interrupted")
+	after := fitOnce(t, p, trace)
+	assert.Equal(t, whole.Best.X, after.Best.X)
+	final, err = os.ReadFile(trace)
+	require.NoError(t, err)
+	assert.Equal(t, string(data), string(final), "evaluations cut short are not recorded")
+
+	// Another problem (other passes) cannot reuse the trace.
+	other := mustProblem(t, strings.Replace(smallSearch, "passes = 2", "passes = 1", 1))
+	_, err = OpenTrace(trace, other)
+	assert.ErrorContains(t, err, "was made by another problem")
+	require.NoError(t, os.WriteFile(trace, []byte("eval,phase\n"), 0o644))
+	_, err = OpenTrace(trace, p)
+	assert.ErrorContains(t, err, "not a fit trace")
+}
+
+// cancelAfter cancels a context when the n-th line is logged.
+type cancelAfter struct {
+	mu     sync.Mutex
+	n      int
+	cancel func()
+	buf    bytes.Buffer
+}
+
+func (c *cancelAfter) Write(b []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return c.buf.Write(b)
+}
+
+func TestNoiseAndFilter(t *testing.T) {
+	spec := strings.Replace(baseSpec, "runs = 6", "runs = 6\nnoise_seeds = 3\nordinal = \"filter\"", 1)
+	p := mustProblem(t, spec)
+	r := fitOnce(t, p, filepath.Join(t.TempDir(), "t.trace.csv"))
+	require.NotNil(t, r.Noise)
+	assert.Equal(t, []int64{12, 13, 14, 11}, r.Noise.Seeds)
+	assert.Equal(t, 4, r.Noise.SSE.N)
+	assert.Greater(t, r.Noise.SSE.SD, 0.0, "other seeds draw other subjects")
+	assert.True(t, r.Best.OAT.Pass, "with the filter the best fit passes the ordinal test")
+}
