@@ -183,6 +183,15 @@ func TestOriginalNumbering(t *testing.T) {
 		}
 		seen[sum] = true
 	}
+	// Every config records every key of the sweep, a key its own grid
+	// leaves alone at the template's value.
+	want := []string{"fast_config.lr_nn", "fast_config.attn_weighting", "slow_config.lr_dnn", "slow_config.n_units", "fast_config.max_nunits"}
+	if !reflect.DeepEqual(sw.Keys, want) {
+		t.Errorf("keys %v, want %v", sw.Keys, want)
+	}
+	if g := sw.Configs[0].Grid; len(g) != 5 || g[3].Value != int64(25) || g[4].Value != int64(500) {
+		t.Errorf("config 1: grid %v", g)
+	}
 	files, err := filepath.Glob("testdata/original/config_dlMU_dnn_*.yaml")
 	if err != nil || len(files) < 5 {
 		t.Fatalf("%d original configs in testdata (%v)", len(files), err)

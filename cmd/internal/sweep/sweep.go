@@ -24,7 +24,7 @@ type Sweep struct {
 	Name    string // the spec's name, or the config folder's
 	Model   fit.Model
 	Source  string   // the spec file or the config folder, for messages
-	Keys    []string // the grid's key paths (for a folder: the keys whose values differ)
+	Keys    []string // the grids' key paths, in order of first appearance (for a folder: the keys whose values differ)
 	Configs []Config
 }
 
@@ -33,7 +33,7 @@ type Config struct {
 	Number int     // the config's number (the n of name_n)
 	Name   string  // its config_version, and its results folder's name
 	Data   []byte  // its canonical TOML text (see encode)
-	Grid   []Value // its values of the sweep's Keys
+	Grid   []Value // its values of the sweep's Keys, in their order
 }
 
 // Checksum identifies what a finished config ran: the model and the
@@ -103,19 +103,27 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 		idx := make([]int, len(axes))
 		for {
 			c := clone(base)
-			var grid []Value
+			var own []Value // the values this grid sets
 			for i, a := range axes {
 				set(c, a.Key, a.Values[idx[i]]) // checked above
-				grid = append(grid, Value{Key: a.Key, Value: a.Values[idx[i]]})
+				own = append(own, Value{Key: a.Key, Value: a.Values[idx[i]]})
 			}
 			name := s.Name + "_" + strconv.Itoa(n)
 			c["config_version"] = name
-			if _, err := load(m, s.Path+": "+name+" ("+gridString(grid)+")", c); err != nil {
+			if _, err := load(m, s.Path+": "+name+" ("+gridString(own)+")", c); err != nil {
 				return nil, err
 			}
 			data, err := encode(c)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %s: %w", s.Path, name, err)
+			}
+			// Every key of every grid, so that a report can compare configs
+			// of different grids (a key another grid sets has the
+			// template's value here).
+			grid := make([]Value, len(sw.Keys))
+			for i, k := range sw.Keys {
+				v, _ := lookup(c, strings.Split(k, "."))
+				grid[i] = Value{Key: k, Value: v}
 			}
 			sw.Configs = append(sw.Configs, Config{Number: n, Name: name, Data: data, Grid: grid})
 			n++
