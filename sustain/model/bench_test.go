@@ -27,6 +27,7 @@ func benchTrials(b *testing.B, typ int) {
 	var clusters, runs int
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := cpuTime()
 	for t := 0; t < b.N; t++ {
 		i := t % n
 		blk := t / n % 16
@@ -38,6 +39,9 @@ func benchTrials(b *testing.B, typ int) {
 		tr.Block, tr.Index, tr.X, tr.Target, tr.Label = blk, i, it.X, it.Target, it.Label
 		lf.Eval(m.Forward(tr), it.Target, dz)
 		m.Learn(tr, dz)
+	}
+	if c := cpuTime() - c0; c > 0 {
+		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	if runs > 0 {
 		b.ReportMetric(float64(clusters)/float64(runs), "clusters")

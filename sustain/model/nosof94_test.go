@@ -11,47 +11,20 @@ import (
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
-	"github.com/fastslow/sustain/internal/rrand"
+	"github.com/fastslow/sustain/internal/nosof94"
 	"github.com/stretchr/testify/require"
 )
 
 const curvesPath = "../testdata/catlearn_nosof94_sustain_curves.csv"
 
-// nosof94Orders returns the trial orders catlearn's nosof94train(cond,
-// blocks = 16, subjs = 100, seed = 7624, blkstyle = "eights") draws for
-// every SHJ type (the same for all six: the seed is set per type): per
-// subject and block, two independent sample(8) passes, as orders of the
-// 16 items of task.Repeat(shj, 2) (items 8–15 repeat items 0–7).
-func nosof94Orders(subjects, blocks int) *schedule.Table {
-	r := rrand.New(7624)
-	tab := &schedule.Table{Path: "catlearn nosof94train"}
-	perm := make([]int, 8)
-	for s := 0; s < subjects; s++ {
-		var run [][]int
-		for b := 0; b < blocks; b++ {
-			order := make([]int, 16)
-			r.Sample(perm)
-			copy(order, perm)
-			r.Sample(perm)
-			for i, k := range perm {
-				order[8+i] = 8 + k
-			}
-			run = append(run, order)
-		}
-		tab.Orders = append(tab.Orders, run)
-	}
-	return tab
-}
-
-// nosof94 runs catlearn's nosof94sustain simulation (100 simulated
+// simulate runs catlearn's nosof94sustain simulation (100 simulated
 // subjects per type, 16 blocks of 16 trials, catlearn's orders) through
 // the kernel's trial loop and returns the six mean learning curves.
-func nosof94(t *testing.T, edit func(*Model)) [6][]float64 {
-	const subjects, blocks = 100, 16
-	tab := nosof94Orders(subjects, blocks)
+func simulate(t *testing.T, edit func(*Model)) [6][]float64 {
+	const subjects, blocks = nosof94.Subjects, nosof94.Blocks
+	tab := nosof94.Orders(subjects, blocks)
 	var jobs []run.Job
 	for typ := 1; typ <= 6; typ++ {
 		shj, _ := task.SHJ(typ)
@@ -122,7 +95,7 @@ const nosof94Tol = 1e-13
 // parameters, its trial orders from R's generator) and finds its curves,
 // its SSE against the human data and its ordinal adequacy.
 func TestNosof94Replication(t *testing.T) {
-	got := nosof94(t, nil)
+	got := simulate(t, nil)
 	want := catlearnCurves(t, "SUSTAIN")
 	var worst float64
 	for typ := range got {
@@ -151,7 +124,7 @@ func TestNosof94NeedsRSum(t *testing.T) {
 	if testing.Short() {
 		t.Skip("replays the whole simulation")
 	}
-	got := nosof94(t, func(m *Model) { m.naive = true })
+	got := simulate(t, func(m *Model) { m.naive = true })
 	want := catlearnCurves(t, "SUSTAIN")
 	var worst float64
 	for typ := range got {

@@ -1,0 +1,203 @@
+// Package train holds SUSTAIN's config (catlearn's parameter names, as
+// TOML), its default (Love et al.'s published SHJ fit, run as catlearn's
+// nosof94sustain), its validation, the constructor the dual stream's
+// registry calls, and the wiring of the shared fit command.
+package train
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+	"github.com/fastslow/sustain/model"
+)
+
+// Keys are SUSTAIN's keys, named as in catlearn's st list: a
+// single-stream config has them at the top level, a dual-stream config
+// under fast_config.
+type Keys struct {
+	R      float64 `toml:"r"`      // attentional focus
+	Beta   float64 `toml:"beta"`   // cluster competition
+	D      float64 `toml:"d"`      // decision consistency
+	Eta    float64 `toml:"eta"`    // learning rate
+	Lambda Lambda  `toml:"lambda"` // initial tunings: one value for every dimension, or one per dimension
+	// Ties is how the winner is chosen among equally active clusters:
+	// "first" (R's which.max; the default, as nosof94sustain) or "random"
+	// (from the run's generator; catlearn's slpSUSTAIN default).
+	Ties string `toml:"ties,omitempty"`
+}
+
+// Config is a single-stream config of SUSTAIN.
+type Config struct {
+	config.Loop
+	Keys
+}
+
+// Ignored lists keys of catlearn's st list that supervised SUSTAIN never
+// reads: tau and maxcat (unsupervised recruitment), k (the recognition
+// threshold, used only by catlearn's endorsement output) and colskip (the
+// layout of catlearn's training matrix). A config may have them; they are
+// reported, not used.
+var Ignored = []string{"tau", "maxcat", "k", "colskip"}
+
+// RequiredKeys are the model keys a config must set (ties is optional).
+var RequiredKeys = []string{"r", "beta", "d", "eta", "lambda"}
+
+// RequiredLoopKeys are the loop keys a single-stream config must set.
+var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
+
+// Default returns the published SHJ fit of SUSTAIN (Love, Medin &
+// Gureckis 2004: r 9.01245, beta 1.252233, d 16.924073, eta 0.092327,
+// initial tunings 1, ties "first") run as catlearn's nosof94sustain runs
+// it: the six SHJ types, 100 simulated subjects, 16 blocks of 16 trials
+// (two shuffled passes through the 8 items), seed 7624.
+func Default() Config {
+	return Config{
+		Loop: config.Loop{ConfigVersion: "config1", NumBlocks: 16, NumRuns: 100, RandomSeed: 7624,
+			LossFn: "crossentropy", Task: "shj", Passes: 2},
+		Keys: Keys{R: 9.01245, Beta: 1.252233, D: 16.924073, Eta: 0.092327, Lambda: Lambda{1}, Ties: "first"},
+	}
+}
+
+// Load decodes a config file's data (path names it in errors) strictly:
+// unknown keys, wrong types, missing keys and values the model cannot run
+// with are errors naming the file and the key. It returns the ignored keys
+// present.
+func Load(path string, data []byte) (*Config, []string, error) {
+	var c Config
+	ignored, err := config.Decode(path, data, &c, Ignored...)
+	if err != nil {
+		return nil, nil, err
+	}
+	var present map[string]any
+	if _, err := toml.Decode(string(data), &present); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if err := Missing(path, present, append(slices.Clone(RequiredLoopKeys), RequiredKeys...)); err != nil {
+		return nil, nil, err
+	}
+	if err := c.Check(path); err != nil {
+		return nil, nil, err
+	}
+	return &c, ignored, nil
+}
+
+// Missing returns an error naming the keys of want that present lacks.
+func Missing(path string, present map[string]any, want []string) error {
+	var miss []string
+	for _, k := range want {
+		if _, ok := present[k]; !ok {
+			miss = append(miss, strconv.Quote(k))
+		}
+	}
+	if len(miss) > 0 {
+		return fmt.Errorf("%s: missing key %s (SUSTAIN needs it; see configs/sustain/config1.toml)", path, strings.Join(miss, ", "))
+	}
+	return nil
+}
+
+// Check reports a config that cannot run, naming the file (path) and the
+// key.
+func (c *Config) Check(path string) error {
+	if err := c.Loop.Check(path); err != nil {
+		return err
+	}
+	if err := c.Keys.Check(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// Check reports model keys that cannot run, naming the key.
+func (k *Keys) Check() error {
+	if len(k.Lambda) == 0 {
+		return fmt.Errorf("lambda is empty: want one value for every dimension, or one per dimension")
+	}
+	_, err := k.Params(len(k.Lambda), 2)
+	return err
+}
+
+// Params returns the model's parameters for a task of dims stimulus
+// dimensions and classes categories, checked.
+func (k *Keys) Params(dims, classes int) (model.Params, error) {
+	p := model.Params{Dims: dims, Classes: classes, R: k.R, Beta: k.Beta, D: k.D, Eta: k.Eta}
+	switch k.Ties {
+	case "", "first":
+	case "random":
+		p.Ties = model.TiesRandom
+	default:
+		return p, fmt.Errorf("ties = %q: want \"first\" or \"random\"", k.Ties)
+	}
+	switch len(k.Lambda) {
+	case 0:
+		return p, fmt.Errorf("lambda is empty: want one value for every dimension, or one per dimension")
+	case 1:
+		p.Lambda = make([]float64, max(dims, 0))
+		for i := range p.Lambda {
+			p.Lambda[i] = k.Lambda[0]
+		}
+	case dims:
+		p.Lambda = slices.Clone(k.Lambda)
+	default:
+		return p, fmt.Errorf("lambda has %d values, but the task has %d dimensions (give one value for all, or one per dimension)", len(k.Lambda), dims)
+	}
+	if err := p.Check(); err != nil {
+		return p, err
+	}
+	return p, nil
+}
+
+// New returns a fresh model for task t (any number of dimensions, coded
+// as catlearn codes binary ones; two or more classes). With ties =
+// "random" its generator is the zero source's; NewRun seeds it per run.
+func (k *Keys) New(t *task.Task) (*model.Model, error) { return k.NewRun(t, seed.Source{}) }
+
+// NewRun returns a fresh model for task t whose tie-breaking generator (if
+// ties = "random") comes from src.
+func (k *Keys) NewRun(t *task.Task, src seed.Source) (*model.Model, error) {
+	p, err := k.Params(t.Dims, t.Classes)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: %w", t.Name, err)
+	}
+	return model.New(p, src.Rand("sustain/ties"))
+}
+
+// Lambda is the initial tunings: a number (every dimension) or a list of
+// numbers (one per dimension).
+type Lambda []float64
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (l *Lambda) UnmarshalTOML(v any) error {
+	num := func(x any) (float64, bool) {
+		switch n := x.(type) {
+		case float64:
+			return n, true
+		case int64:
+			return float64(n), true
+		}
+		return 0, false
+	}
+	if n, ok := num(v); ok {
+		*l = Lambda{n}
+		return nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return fmt.Errorf("lambda = %v: want a number or a list of numbers", v)
+	}
+	out := make(Lambda, len(list))
+	for i, x := range list {
+		n, ok := num(x)
+		if !ok {
+			return fmt.Errorf("lambda[%d] = %v: want a number", i, x)
+		}
+		out[i] = n
+	}
+	*l = out
+	return nil
+}

@@ -1,0 +1,30 @@
+package train
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"testing"
+
+	"github.com/fastslow/sustain/internal/nosof94"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the shipped order table")
+
+const catlearnOrders = "../../configs/sustain/catlearn_nosof94_orders.csv"
+
+// TestCatlearnOrdersFile: the shipped order table is the one catlearn's
+// nosof94train draws (R's Mersenne-Twister and sample(), seed 7624) for
+// 100 subjects × 16 blocks; go test -run CatlearnOrdersFile -update
+// rewrites it.
+func TestCatlearnOrdersFile(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, nosof94.WriteCSV(&buf, nosof94.Orders(nosof94.Subjects, nosof94.Blocks)))
+	if *update {
+		require.NoError(t, os.WriteFile(catlearnOrders, buf.Bytes(), 0o644))
+	}
+	got, err := os.ReadFile(catlearnOrders)
+	require.NoError(t, err)
+	require.Equal(t, buf.String(), string(got))
+}
