@@ -33,10 +33,12 @@ require (
 )
 
 replace (
+	github.com/fastslow/alcove => ../alcove
 	github.com/fastslow/clustering => ../clustering
 	github.com/fastslow/distrlearner => ../distrlearner
 	github.com/fastslow/dnn => ../dnn
 	github.com/fastslow/dualstream => ../dualstream
 	github.com/fastslow/multiunit => ../multiunit
 	github.com/fastslow/stream => ../stream
+	github.com/fastslow/sustain => ../sustain
 )

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"sort"
 
+	alcove "github.com/fastslow/alcove/train"
 	clustering "github.com/fastslow/clustering/train"
 	distrlearner "github.com/fastslow/distrlearner/train"
 	dnn "github.com/fastslow/dnn/train"
 	dualstream "github.com/fastslow/dualstream/train"
 	multiunit "github.com/fastslow/multiunit/train"
 	"github.com/fastslow/stream/fit"
+	sustain "github.com/fastslow/sustain/train"
 )
 
 // all maps a model's name to its description for the shared fit command.
@@ -21,6 +23,8 @@ var all = map[string]func() fit.Model{
 	"dnn":          dnn.Model,
 	"distrlearner": distrlearner.Model,
 	"multiunit":    multiunit.Model,
+	"alcove":       alcove.Model,
+	"sustain":      sustain.Model,
 }
 
 // Get returns the model called name.
