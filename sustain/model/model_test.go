@@ -288,3 +288,34 @@ func TestZeroAllocs(t *testing.T) {
 	}
 	require.Zero(t, testing.AllocsPerRun(2000, trial))
 }
+
+// TestQuirkRSum: catlearn-notes.md quirk 2. Two clusters that mirror each
+// other (dimensions 1 and 3 swapped, equal tunings on those dimensions) are
+// equally active; R's long double sum() finds the tie exactly, so the
+// older cluster wins (which.max), while float64 sums in dimension order
+// round the two activations apart and would make the younger one win.
+// (The golden trace has no such tie; the nosof94 replay has many: see
+// TestNosof94NeedsRSum.)
+func TestQuirkRSum(t *testing.T) {
+	pa, pb, pc := 0.7429740590086675, 0.6850209791185069, 0.21338963108874553
+	l1, l2 := 1.1150541064948314, 1.3598628112155855
+	st := stream.StateMap([]stream.Array{
+		stream.NewArray(NameClusters, []float64{
+			pa, 1 - pa, pb, 1 - pb, pc, 1 - pc, 1, 0,
+			pc, 1 - pc, pb, 1 - pb, pa, 1 - pa, 1, 0}, 2, 8),
+		stream.NewArray(NameWeights, []float64{0.1, 0, 0.1, 0}, 2, 2),
+		stream.NewArray(NameLambda, []float64{l1, l2, l1}, 3),
+	})
+	x, a := []float64{0, 0, 0}, []float64{1, 0}
+	m, err := New(published(), nil)
+	require.NoError(t, err)
+	require.NoError(t, m.SetState(st))
+	m.Present(x, a, Frozen)
+	require.Equal(t, m.h[0], m.h[1], "R's sum: an exact tie")
+	require.Equal(t, 0, m.Last().Winner)
+
+	m.naive = true
+	m.Present(x, a, Frozen)
+	require.Greater(t, m.h[1], m.h[0], "float64 sums break the tie")
+	require.Equal(t, 1, m.Last().Winner)
+}
