@@ -208,7 +208,9 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 // Forward's outputs, the weights change by −λ_w·∂E/∂w and the attention by
 // −λ_α·∂E/∂α (both from the pre-trial state), then the attention is
 // clipped at 0 (and with attcon, its change is centred first and it is
-// renormalised to sum 1).
+// renormalised to sum 1; should every strength be clipped to 0, they
+// become NaN, as in catlearn, and the next trial's logits report the
+// divergence).
 func (m *Model) Learn(t *stream.Trial, dz []float64) {
 	m.step(t.Label, m.p.LW, m.p.LA)
 }
@@ -277,7 +279,10 @@ func (m *Model) Error(label int) float64 {
 }
 
 // Probabilities returns the response probabilities of the last Forward,
-// computed as catlearn computes them (owned by the model).
+// computed as catlearn computes them (owned by the model): under the
+// exponential ratio rule without subtracting the largest φ·a_k, so they
+// are NaN beyond φ·a_k ≈ 709, as catlearn's are; the logits' softmax,
+// which the trial loop uses, is computed safely.
 func (m *Model) Probabilities() []float64 { return m.prob }
 
 // Outputs returns the output activations of the last Forward (owned by
