@@ -120,10 +120,15 @@ func (p *Params) Check() error {
 			return fmt.Errorf("h: node %d coordinate %d is %v: want a finite number", i/p.Dims+1, i%p.Dims+1, v)
 		}
 	}
+	var sum float64
 	for i, v := range p.Alpha {
 		if !(v >= 0) || math.IsInf(v, 0) {
 			return fmt.Errorf("alpha[%d] = %v: want a finite number ≥ 0", i+1, v)
 		}
+		sum += v
+	}
+	if p.AttCon && sum == 0 {
+		return errors.New("alpha: all 0, but attcon renormalises the strengths to sum 1: give some dimension a positive strength")
 	}
 	return errors.Join(pos("c", p.C), pos("phi", p.Phi), pos("r", p.R), pos("q", p.Q),
 		rate("la", p.LA), rate("lw", p.LW))
@@ -208,9 +213,9 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 // Forward's outputs, the weights change by −λ_w·∂E/∂w and the attention by
 // −λ_α·∂E/∂α (both from the pre-trial state), then the attention is
 // clipped at 0 (and with attcon, its change is centred first and it is
-// renormalised to sum 1; should every strength be clipped to 0, they
-// become NaN, as in catlearn, and the next trial's logits report the
-// divergence).
+// renormalised to sum 1: the sum before renormalising is at least the
+// previous sum, positive, since centred changes do not change it and the
+// clip only adds).
 func (m *Model) Learn(t *stream.Trial, dz []float64) {
 	m.step(t.Label, m.p.LW, m.p.LA)
 }
@@ -332,10 +337,15 @@ func (m *Model) SetState(st map[string]stream.Array) error {
 	); err != nil {
 		return err
 	}
+	var sum float64
 	for i, v := range a {
 		if v < 0 {
 			return fmt.Errorf("array %q: value %d is %v, want ≥ 0 (attention strengths are clipped at 0)", NameAttention, i, v)
 		}
+		sum += v
+	}
+	if m.p.AttCon && sum == 0 {
+		return fmt.Errorf("array %q: all 0, but attcon renormalises the strengths to sum 1", NameAttention)
 	}
 	copy(m.nodes, h)
 	copy(m.alpha, a)

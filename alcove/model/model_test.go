@@ -310,6 +310,11 @@ func TestState(t *testing.T) {
 		{"negative attention", func(st map[string]stream.Array) { st[model.NameAttention].Data[2] = -0.1 }, "want ≥ 0"},
 		{"NaN weight", func(st map[string]stream.Array) { st[model.NameWeights].Data[3] = math.NaN() }, `array "weights": value 3 is NaN`},
 	}
+	constrained, err := model.New(bnALCOVE())
+	require.NoError(t, err)
+	st0 := stream.StateMap(constrained.State())
+	clear(st0[model.NameAttention].Data)
+	require.ErrorContains(t, constrained.SetState(st0), `array "attention": all 0, but attcon`)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			require.ErrorContains(t, bad(c.edit), c.want)
@@ -339,6 +344,7 @@ func TestParamsCheck(t *testing.T) {
 		{"one output", func(p *model.Params) { p.Outputs = 1 }, "1 output nodes: want 2"},
 		{"no nodes", func(p *model.Params) { p.Hidden, p.Nodes = 0, nil }, "0 hidden nodes"},
 		{"bad rule", func(p *model.Params) { p.Rule = 7 }, "decision rule 7"},
+		{"zero attention with the constraint", func(p *model.Params) { p.Alpha = []float64{0, 0, 0} }, "alpha: all 0, but attcon"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

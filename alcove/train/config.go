@@ -139,9 +139,14 @@ func (k *Keys) Check() error {
 	if err := k.H.load(); err != nil {
 		return err
 	}
-	// The scalar settings, checked by the model on a one-node stand-in.
+	// The other settings, checked by the model on a one-node,
+	// one-dimension stand-in whose strength is the sum of alpha's.
+	var sum float64
+	for _, v := range append([]float64{k.Alpha.Value}, k.Alpha.List...) {
+		sum += v
+	}
 	p := k.params(rule, attn)
-	p.Nodes, p.Hidden, p.Dims, p.Outputs, p.Alpha = []float64{0}, 1, 1, 2, []float64{0}
+	p.Nodes, p.Hidden, p.Dims, p.Outputs, p.Alpha = []float64{0}, 1, 1, 2, []float64{sum}
 	return p.Check()
 }
 

@@ -115,6 +115,7 @@ func TestLoadErrors(t *testing.T) {
 		{"negative alpha", "alpha", "alpha = -0.1", []string{"my.toml", "alpha = -0.1: want a finite number ≥ 0"}},
 		{"negative alpha in a list", "alpha", "alpha = [0.3, -0.1, 0.3]", []string{"my.toml", "alpha[2] = -0.1"}},
 		{"empty alpha", "alpha", "alpha = []", []string{"my.toml", "alpha = []"}},
+		{"zero alpha with the constraint", "alpha", "alpha = 0", []string{"my.toml", "alpha: all 0, but attcon"}},
 		{"alpha a word", "alpha", `alpha = "equal"`, []string{"my.toml", "alpha", "want a number"}},
 		{"empty h", "h", `h = ""`, []string{"my.toml", `h = ""`}},
 		{"missing nodes file", "h", `h = "no/such/nodes.csv"`, []string{"my.toml", "h: open no/such/nodes.csv"}},
