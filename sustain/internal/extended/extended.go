@@ -7,7 +7,9 @@
 // rounding, so a re-implementation must sum the same way to reproduce it.
 // Go has no extended type; Acc emulates one in integer arithmetic, without
 // allocating. The exponent range is not emulated (an x87 long double has
-// 15 exponent bits, far more than sums of float64 values need).
+// 15 exponent bits, far more than sums of float64 values need). Where R's
+// long double is a plain double (arm64 macOS, for one), R's sums are
+// float64 sums and catlearn's ties may break differently there.
 package extended
 
 import (
