@@ -3,12 +3,15 @@ module github.com/fastslow/cmd
 go 1.26.8
 
 require (
+	github.com/fastslow/alcove v0.0.0
 	github.com/BurntSushi/toml v1.6.0
 	github.com/fastslow/clustering v0.0.0
 	github.com/fastslow/distrlearner v0.0.0
 	github.com/fastslow/dnn v0.0.0
 	github.com/fastslow/dualstream v0.0.0
+	github.com/fastslow/multiunit v0.0.0
 	github.com/fastslow/stream v0.0.0
+	github.com/fastslow/sustain v0.0.0
 	github.com/stretchr/testify v1.12.1
 	gonum.org/v1/gonum v0.17.0
 )

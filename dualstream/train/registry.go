@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	alcove "github.com/fastslow/alcove/train"
 	clustering "github.com/fastslow/clustering/train"
 	dl "github.com/fastslow/distrlearner/model"
 	dltrain "github.com/fastslow/distrlearner/train"
@@ -18,6 +19,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
+	sustain "github.com/fastslow/sustain/train"
 )
 
 // Role says which slot of the dual stream a kind of stream fills.
@@ -87,6 +89,26 @@ var registry = map[string]Kind{
 		Check:    func(k any) error { return k.(*multiunit.Keys).Check() },
 		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
 			return k.(*multiunit.Keys).New(t, src)
+		},
+	},
+	"alcove": {
+		Role:     Fast,
+		Keys:     func() any { return new(alcove.Keys) },
+		Required: alcove.RequiredKeys,
+		Ignored:  alcove.Ignored,
+		Check:    func(k any) error { return k.(*alcove.Keys).Check() },
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*alcove.Keys).New(t)
+		},
+	},
+	"sustain": {
+		Role:     Fast,
+		Keys:     func() any { return new(sustain.Keys) },
+		Required: sustain.RequiredKeys,
+		Ignored:  sustain.Ignored,
+		Check:    func(k any) error { return k.(*sustain.Keys).Check() },
+		New: func(k any, t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			return k.(*sustain.Keys).NewRun(t, src)
 		},
 	},
 	"distr_learner":    distr(dl.Single),

@@ -23,8 +23,8 @@ var all = map[string]func() fit.Model{
 	"dnn":          dnn.Model,
 	"distrlearner": distrlearner.Model,
 	"multiunit":    multiunit.Model,
-	"alcove":       alcove.Model,
 	"sustain":      sustain.Model,
+	"alcove":       alcove.Model,
 }
 
 // Get returns the model called name.
