@@ -324,7 +324,7 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	}
 	o := estimate.Options{Workers: workers}
 	if !quiet {
-		o.Log = stderr
+		o.Log, o.Progress = stderr, stderr
 	}
 	r, err := estimate.Fit(ctx, p, tr, o)
 	if err != nil {

@@ -276,6 +276,11 @@ type OAT struct {
 // all cores), and scores them. A point whose config the model refuses or
 // whose runs diverge gets an infinite loss and its error.
 func (p *Problem) Evaluate(ctx context.Context, pts []Point, workers int) []Eval {
+	return p.evaluate(ctx, pts, run.Options{Workers: workers})
+}
+
+// evaluate is Evaluate with the run options (workers, progress).
+func (p *Problem) evaluate(ctx context.Context, pts []Point, ro run.Options) []Eval {
 	out := make([]Eval, len(pts))
 	var jobs []run.Job
 	first := make([]int, len(pts))
@@ -290,7 +295,8 @@ func (p *Problem) Evaluate(ctx context.Context, pts []Point, workers int) []Eval
 		first[i] = len(jobs)
 		jobs = append(jobs, plan.Jobs...)
 	}
-	res := run.Do(ctx, jobs, run.Options{Workers: workers, Release: true})
+	ro.Release = true
+	res := run.Do(ctx, jobs, ro)
 	for i := range pts {
 		if first[i] < 0 {
 			continue

@@ -12,12 +12,17 @@ import (
 	"gonum.org/v1/gonum/optimize"
 
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/run"
 )
 
 // Options set how a fit runs.
 type Options struct {
 	Workers int       // parallel runs; 0 means all cores
 	Log     io.Writer // one line per evaluation and per search; nil is silent
+	// Progress receives the progress of batches of evaluations (the grid,
+	// the initial simplexes): runs and trials done, time left; nil is
+	// silent.
+	Progress io.Writer
 }
 
 // Result is a finished fit.
@@ -79,7 +84,11 @@ func (s *searcher) eval(pts []Point, phase string, start int) []Eval {
 		return out
 	}
 	t0 := time.Now()
-	evs := s.p.Evaluate(s.ctx, todo, s.o.Workers)
+	ro := run.Options{Workers: s.o.Workers}
+	if s.o.Progress != nil && len(todo) > 1 {
+		ro.Progress = run.NewProgress(s.o.Progress, fmt.Sprintf("%s %s (%d evaluations)", s.p.Spec.Name, phase, len(todo)))
+	}
+	evs := s.p.evaluate(s.ctx, todo, ro)
 	dt := time.Since(t0)
 	for k, e := range evs {
 		out[at[k]] = e
@@ -301,21 +310,70 @@ func (s *searcher) unitToX(t []float64) []float64 {
 	return x
 }
 
-// nelderMead runs search number i from the unit-cube point t0.
+// nelderMead runs search number i from the unit-cube point t0: a
+// Nelder–Mead search, restarted from a fresh simplex around its best
+// point while it converges to a better point (at most search.restarts
+// times), within search.max_evals evaluations in all.
 func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
+	sp := s.p.Spec
+	r := StartResult{}
+	budget := sp.Search.MaxEvals
+	t := t0
+	for round := 0; ; round++ {
+		status, x, f, used := s.nmRound(i, t, budget, round)
+		if r.Evaluations == 0 {
+			r.From, r.FromLoss = x.from, x.fromLoss
+			r.To, r.Loss = x.from, x.fromLoss
+		}
+		r.Evaluations += used
+		budget -= used
+		improved := f < r.Loss-sp.Search.Tolerance
+		if f < r.Loss {
+			r.To, r.Loss = x.to, f
+		}
+		r.Status = status
+		if round > 0 {
+			r.Status = fmt.Sprintf("%s (%d restarts)", status, round)
+		}
+		if s.err != nil || status != optimize.FunctionConvergence.String() || round == sp.Search.Restarts ||
+			budget <= len(t0) || (round > 0 && !improved) {
+			return r
+		}
+		t = make([]float64, len(r.To))
+		for k, pr := range sp.Params {
+			t[k] = pr.toUnit(r.To[k])
+		}
+	}
+}
+
+// nmEnds are where a round of Nelder–Mead began and ended.
+type nmEnds struct {
+	from, to []float64
+	fromLoss float64
+}
+
+// nmRound runs one Nelder–Mead search from t0 (unit cube) with at most
+// budget evaluations, its initial simplex included; it returns how it
+// stopped, where, the loss there and the evaluations it made.
+func (s *searcher) nmRound(i int, t0 []float64, budget, round int) (string, nmEnds, float64, int) {
 	p := s.p
 	sp := p.Spec
 	d := len(t0)
 	// The initial simplex: the start and one step of search.simplex of
-	// the range along each axis (inwards near the upper bound), evaluated
-	// as one batch.
+	// the range along each axis, upwards (downwards on odd restarts, so
+	// that a restart from where a search stopped does not retrace it),
+	// turned inwards at a bound; evaluated as one batch.
+	step := sp.Search.Simplex
+	if round%2 == 1 {
+		step = -step
+	}
 	ts := [][]float64{t0}
 	for k := range d {
 		t := append([]float64(nil), t0...)
-		if t[k]+sp.Search.Simplex < 0.99 {
-			t[k] += sp.Search.Simplex
+		if v := t[k] + step; v > 0.01 && v < 0.99 {
+			t[k] = v
 		} else {
-			t[k] -= sp.Search.Simplex
+			t[k] -= step
 		}
 		ts = append(ts, t)
 	}
@@ -327,24 +385,31 @@ func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
 		// search's vertices map back to exactly these points.
 		us[k] = sp.toSearch(pts[k].X)
 	}
-	evs := s.eval(pts, "simplex", i)
-	r := StartResult{From: pts[0].X, FromLoss: evs[0].Loss, To: pts[0].X, Loss: evs[0].Loss, Evaluations: len(evs)}
+	phase := "simplex"
+	if round > 0 {
+		phase = "restart"
+	}
+	evs := s.eval(pts, phase, i)
+	ends := nmEnds{from: pts[0].X, to: pts[0].X, fromLoss: evs[0].Loss}
+	used := len(evs)
 	if s.err != nil {
-		r.Status = "interrupted"
-		return r
+		return "interrupted", ends, evs[0].Loss, used
 	}
 	if math.IsInf(evs[0].Loss, 1) {
-		r.Status = "not run: the start has no finite loss"
-		return r
+		return "not run: the start has no finite loss", ends, evs[0].Loss, used
 	}
 	vals := make([]float64, len(evs))
+	best := evs[0].Loss
 	for k, e := range evs {
 		vals[k] = e.Loss
+		if e.Loss < best {
+			best, ends.to = e.Loss, pts[k].X
+		}
 	}
 	nm := &optimize.NelderMead{InitialVertices: us, InitialValues: vals}
 	prob := optimize.Problem{
 		Func: func(u []float64) float64 {
-			r.Evaluations++
+			used++
 			x := sp.fromSearch(u)
 			return s.eval([]Point{{X: x, Seed: p.Seed, Runs: p.Runs}}, "nm", i)[0].Loss
 		},
@@ -357,21 +422,19 @@ func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
 	}
 	set := &optimize.Settings{
 		InitValues:      &optimize.Location{F: vals[0]},
-		FuncEvaluations: max(sp.Search.MaxEvals-len(evs), 1),
+		FuncEvaluations: max(budget-len(evs), 1),
 		Converger:       &optimize.FunctionConverge{Absolute: sp.Search.Tolerance, Iterations: sp.Search.Stall},
 	}
 	res, err := optimize.Minimize(prob, us[0], set, nm)
 	if err != nil && s.err == nil {
 		s.fail(fmt.Errorf("search #%d: %w", i+1, err))
 	}
-	if res != nil {
-		r.Status = res.Status.String()
-		if res.F < r.Loss {
-			r.To, r.Loss = sp.fromSearch(res.X), res.F
+	status := "interrupted"
+	if res != nil && s.err == nil {
+		status = res.Status.String()
+		if res.F < best {
+			best, ends.to = res.F, sp.fromSearch(res.X)
 		}
 	}
-	if s.err != nil {
-		r.Status = "interrupted"
-	}
-	return r
+	return status, ends, best, used
 }

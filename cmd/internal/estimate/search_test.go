@@ -161,3 +161,21 @@ func TestNoiseAndFilter(t *testing.T) {
 	assert.Greater(t, r.Noise.SSE.SD, 0.0, "other seeds draw other subjects")
 	assert.True(t, r.Best.OAT.Pass, "with the filter the best fit passes the ordinal test")
 }
+
+// TestRestarts checks that a search that converges starts again from a
+// fresh simplex around its best point, and stops when that no longer
+// helps or the budget is spent.
+func TestRestarts(t *testing.T) {
+	spec := strings.Replace(baseSpec, "max_evals = 12", "max_evals = 60\nstall = 2\nrestarts = 3", 1)
+	p := mustProblem(t, spec)
+	trace := filepath.Join(t.TempDir(), "t.trace.csv")
+	r := fitOnce(t, p, trace)
+	require.Len(t, r.Starts, 1)
+	st := r.Starts[0]
+	assert.Contains(t, st.Status, "restarts)")
+	assert.LessOrEqual(t, st.Evaluations, 60)
+	data, err := os.ReadFile(trace)
+	require.NoError(t, err)
+	assert.Contains(t, string(data), ",restart,0,")
+	assert.Equal(t, r.Best.Loss, st.Loss)
+}

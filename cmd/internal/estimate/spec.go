@@ -73,6 +73,11 @@ type Search struct {
 	// Tolerance in Stall iterations.
 	Tolerance float64 `toml:"tolerance"`
 	Stall     int     `toml:"stall"`
+	// Restarts is the number of times a converged search starts again
+	// from a fresh simplex around its best point (Nelder–Mead's simplex
+	// can collapse in a long valley); a restart that improves by less
+	// than Tolerance ends the search.
+	Restarts int `toml:"restarts"`
 	// Simplex is the size of the initial simplex, a fraction of each
 	// parameter's range (in its scale).
 	Simplex float64 `toml:"simplex"`
@@ -179,6 +184,8 @@ func (s *Spec) check() error {
 		return fmt.Errorf("search.max_evals = %d: want at least 1", sr.MaxEvals)
 	case !(sr.Tolerance > 0):
 		return fmt.Errorf("search.tolerance = %v: want a positive number", sr.Tolerance)
+	case sr.Restarts < 0:
+		return fmt.Errorf("search.restarts = %d: want 0 or more", sr.Restarts)
 	case sr.Stall < 1:
 		return fmt.Errorf("search.stall = %d: want at least 1 iteration", sr.Stall)
 	case !(sr.Simplex > 0 && sr.Simplex <= 0.5):
