@@ -33,7 +33,7 @@ func TestParseErrors(t *testing.T) {
 	require.NoError(t, err)
 	for _, tc := range []struct{ body, want string }{
 		{base + dl + nn, `d.toml: missing key "fast" or "slow"`},
-		{base + "fast = 'sustain'\nslow = 'dnn'\n" + dl + nn, `d.toml: fast = "sustain": want one of`},
+		{base + "fast = 'exemplar'\nslow = 'dnn'\n" + dl + nn, `d.toml: fast = "exemplar": want one of`},
 		{base + "fast = 'dnn'\nslow = 'dnn'\n" + dl + nn, `fast = "dnn": want one of`},
 		{base + "fast = 'distr_learner_mu'\nslow = 'dnn'\n" + nn, "missing table [fast_config]"},
 		{ok + "extra = 1\n", `d.toml: unknown key "slow_config.extra"`},
