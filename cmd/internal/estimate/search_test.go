@@ -7,12 +7,15 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	dualstream "github.com/fastslow/dualstream/train"
 )
 
 // smallSearch is baseSpec with a 2×2 grid and two starts.
@@ -178,4 +181,47 @@ func TestRestarts(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(data), ",restart,0,")
 	assert.Equal(t, r.Best.Loss, st.Loss)
+}
+
+// TestDualStream fits a key of a dual stream's fast stream (a nested key
+// path) to a curve on a non-SHJ task: no ordinal adequacy there.
+func TestDualStream(t *testing.T) {
+	cfg, err := filepath.Abs("testdata/dualstream_config_n1.toml")
+	require.NoError(t, err)
+	dataPath, err := filepath.Abs("testdata/new_stimuli_curve.csv")
+	require.NoError(t, err)
+	spec := `
+model = "dualstream"
+config = "` + filepath.ToSlash(cfg) + `"
+data = "` + filepath.ToSlash(dataPath) + `"
+block_trials = 100
+runs = 1
+
+[search]
+max_evals = 6
+
+[[param]]
+key = "fast_config.lr_clustering"
+min = 0.001
+max = 0.5
+scale = "log"
+`
+	path := filepath.Join(t.TempDir(), "dual.toml")
+	require.NoError(t, os.WriteFile(path, []byte(spec), 0o644))
+	s, err := ReadSpec(path)
+	require.NoError(t, err)
+	p, err := New(s, dualstream.Model())
+	require.NoError(t, err)
+	assert.False(t, p.SHJ)
+	assert.Equal(t, []string{"new-stimuli"}, p.Tasks)
+	assert.Equal(t, 5, p.Blocks)
+	assert.Equal(t, []float64{0.01}, p.Start)
+	r := fitOnce(t, p, filepath.Join(t.TempDir(), "t.trace.csv"))
+	assert.Nil(t, r.Best.OAT)
+	assert.Less(t, r.Best.Loss, 1.0)
+	assert.LessOrEqual(t, r.Evaluations, 6+1)
+	text, err := p.BestConfig(r.Best.X)
+	require.NoError(t, err)
+	assert.Contains(t, string(text), "[fast_config]")
+	assert.Contains(t, string(text), "lr_clustering = "+strconv.FormatFloat(r.Best.X[0], 'g', -1, 64))
 }
