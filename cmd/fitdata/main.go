@@ -148,6 +148,9 @@ func printPlan(w io.Writer, p *estimate.Problem, out string) {
 		s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
 	fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
 		strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	if s.Order != "" {
+		fmt.Fprintf(w, "trial orders from %s (every seed sees the same subjects)\n", s.Order)
+	}
 	fmt.Fprintf(w, "loss %s, ordinal %s\n", s.Loss, s.Ordinal)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tmin\tmax\tscale\tstart\t")

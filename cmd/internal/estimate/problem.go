@@ -44,9 +44,10 @@ type Problem struct {
 	// same problem; bounds and search settings do not change a value.
 	Checksum string
 
-	base     map[string]any // the config
-	cond     []int          // the data condition of every job
-	trialsEv int64          // trials of one evaluation at Runs
+	base      map[string]any // the config
+	cond      []int          // the data condition of every job
+	trialsEv  int64          // trials of one evaluation at Runs
+	orderText string         // the order tables' contents, for the checksum
 }
 
 // New checks the spec against its model and data and returns the problem.
@@ -120,6 +121,13 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 	// The full plan at the start checks the run and block counts.
 	if _, _, err := p.plan(p.Start, p.Seed, p.Runs, p.Blocks); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Path, err)
+	}
+	if s.Order != "" {
+		// The order table decides the subjects: its content is part of
+		// what an evaluation computes.
+		if p.orderText, err = orderFiles(s.resolve(s.Order), tasks); err != nil {
+			return nil, fmt.Errorf("%s: order: %w", s.Path, err)
+		}
 	}
 	p.Checksum = p.checksum()
 	return p, nil
@@ -218,11 +226,36 @@ func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []
 	m := p.Model
 	m.Default = func() (*fit.Setup, error) { return setup, nil }
 	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
-		Seed: &seed, Quiet: true, Out: os.DevNull})
+		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull})
 	if err != nil {
 		return nil, nil, err
 	}
 	return plan, data, nil
+}
+
+// orderFiles returns the contents of the order tables of the tasks (the
+// path's {t} expanded as the fit command does).
+func orderFiles(path string, tasks []*task.Task) (string, error) {
+	var b strings.Builder
+	seen := map[string]bool{}
+	for _, t := range tasks {
+		name := t.Name
+		if t.SHJType > 0 {
+			name = strconv.Itoa(t.SHJType)
+		}
+		f := strings.ReplaceAll(path, "{t}", name)
+		if seen[f] {
+			continue
+		}
+		seen[f] = true
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return "", err
+		}
+		sum := sha256.Sum256(data)
+		fmt.Fprintf(&b, "%s\n", hex.EncodeToString(sum[:]))
+	}
+	return b.String(), nil
 }
 
 // Format prints parameter values as key=value pairs.
@@ -243,6 +276,9 @@ func (p *Problem) checksum() string {
 	fmt.Fprintf(h, "model %s\nconfig\n%s\ndata\n%s\nblock_trials %d passes %d task %q blocks %d\nloss %s ordinal %s %v\nkeys %q\n",
 		p.Model.Name, text, p.Data.checksumText(), p.Spec.BlockTrials, p.Spec.Passes, p.Spec.Task, p.Blocks,
 		p.Spec.Loss, p.Spec.Ordinal, p.Spec.OrdinalWeight, p.Spec.Keys())
+	if p.orderText != "" {
+		fmt.Fprintf(h, "order\n%s", p.orderText)
+	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 

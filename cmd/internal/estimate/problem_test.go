@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,4 +130,39 @@ func TestBestConfigReproduces(t *testing.T) {
 		require.NoError(t, r.Err)
 		assert.Equal(t, e.Curves[i], curve.Coarsen(r.PError[r.Total()], p.Group), "type %d", i+1)
 	}
+}
+
+// TestOrderTable fits on fixed trial orders: every seed then sees the same
+// subjects, the table is part of the checksum, and a table that does not
+// cover the runs is an error before anything runs.
+func TestOrderTable(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("run,block,i0,i1,i2,i3,i4,i5,i6,i7,i8,i9,i10,i11,i12,i13,i14,i15\n")
+	for r := range 6 {
+		for blk := range 16 {
+			fmt.Fprintf(&b, "%d,%d", r, blk)
+			for i := range 16 {
+				fmt.Fprintf(&b, ",%d", (i*5+r+blk)%16)
+			}
+			b.WriteString("\n")
+		}
+	}
+	spec := strings.Replace(baseSpec, "runs = 6", "runs = 6\norder = \"orders.csv\"", 1)
+	path := writeSpec(t, spec)
+	require.NoError(t, os.WriteFile(filepath.Join(filepath.Dir(path), "orders.csv"), []byte(b.String()), 0o644))
+	s, err := ReadSpec(path)
+	require.NoError(t, err)
+	p, err := New(s, clustering.Model())
+	require.NoError(t, err)
+	x := []float64{0.3, 12}
+	evs := p.Evaluate(context.Background(), []Point{{X: x, Seed: 1, Runs: 6}, {X: x, Seed: 2, Runs: 6}}, 0)
+	require.NoError(t, evs[0].Err)
+	assert.Equal(t, evs[0].Loss, evs[1].Loss, "the same orders whatever the seed")
+	assert.NotEqual(t, mustProblem(t, baseSpec).Checksum, p.Checksum)
+
+	s.Runs = 7
+	_, err = New(s, clustering.Model())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "orders.csv")
+	assert.Contains(t, err.Error(), path)
 }

@@ -27,6 +27,11 @@ type Spec struct {
 	BlockTrials int    `toml:"block_trials"`
 	Task        string `toml:"task"`   // "" : the config's task
 	Passes      int    `toml:"passes"` // presentations of every item per model block (0: the config's)
+	// Order is a fixed trial order table (run,block,i0,…; relative to the
+	// spec; {t} expands to the SHJ type), e.g. catlearn's training lists:
+	// every evaluation then sees exactly those subjects ("" : orders
+	// shuffled from (seed, run)).
+	Order string `toml:"order"`
 	// Runs is the number of simulated subjects per condition that every
 	// evaluation averages (0: the config's num_runs).
 	Runs int `toml:"runs"`

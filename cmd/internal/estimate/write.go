@@ -71,6 +71,7 @@ func writeTo(d *output.Dir, p *Problem, r *Result, tracePath string) error {
 		"model_blocks":          p.Blocks,
 		"blocks_per_data_block": p.Group,
 		"tasks":                 p.Tasks,
+		"order":                 sp.Order,
 		"runs":                  p.Runs,
 		"seed":                  p.Seed,
 		"loss":                  sp.Loss,
@@ -132,8 +133,12 @@ func (p *Problem) BestConfig(x []float64) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := fmt.Sprintf("# The best fit of %s (%s): %s.\n# Its curves again: %s -config best.toml\n\n",
-		p.Spec.Name, p.Spec.Path, p.Format(x), p.Model.Command)
+	order := ""
+	if p.Spec.Order != "" {
+		order = " -order " + p.Spec.resolve(p.Spec.Order)
+	}
+	head := fmt.Sprintf("# The best fit of %s (%s): %s.\n# Its curves again: %s -config best.toml%s\n\n",
+		p.Spec.Name, p.Spec.Path, p.Format(x), p.Model.Command, order)
 	return append([]byte(head), text...), nil
 }
 
