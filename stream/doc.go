@@ -17,5 +17,7 @@
 // generators (seed), SGD parameter groups (sgd), checkpoints as numpy .npz
 // files (npz), the trial loop over runs and blocks (run), curves and their
 // areas (curve), strict TOML configs (config), result files and plots
-// (output) and the command line shared by every model's fit command (fit).
+// (output) and the command line shared by every model's fit command (fit);
+// and, for the models' tests, the finite-difference checks of hand-written
+// gradients (fdcheck).
 package stream

@@ -6,8 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fastslow/alcove/internal/fdcheck"
 	"github.com/fastslow/alcove/layers"
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/stretchr/testify/require"
 )
 
@@ -131,7 +131,7 @@ func TestKruschkeRuleOffGradient(t *testing.T) {
 	l.Backward(g, kr, layers.Kruschke)
 	l.Backward(g, ex, layers.Gradient)
 	for i := range kr {
-		require.Greater(t, fdcheck.RelErr(kr[i], ex[i]), 1e-3, "dimension %d", i)
+		require.Greater(t, fdcheck.Default.RelErr(kr[i], ex[i]), 1e-3, "dimension %d", i)
 	}
 }
 

@@ -6,10 +6,10 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fastslow/alcove/internal/fdcheck"
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,7 +41,7 @@ func randomModel(t *testing.T, rng *rand.Rand, p model.Params, wlo, whi float64)
 // (BN states keep the outputs ≥ 0: below 0 catlearn's in-place clip makes
 // its rule no gradient; see TestBNClip.)
 //
-// Steps (see internal/fdcheck): E is exactly quadratic in each weight
+// Steps (see the kernel's fdcheck): E is exactly quadratic in each weight
 // between the humble teacher's kinks, so the weights' differences start
 // at a step of 1e-2, which keeps the round-off of E (≈1e-16·E/h) far below
 // the tolerance even for components of 1e-7; the outputs are kept 0.05
@@ -92,7 +92,7 @@ func TestModelGradient(t *testing.T) {
 					m.Forward(tr)
 					return m.Error(tr.Label)
 				}
-				w1, err := fdcheck.CheckStep("w", f, m.Weights(), gw, 1e-6, 1e-2)
+				w1, err := fdcheck.Checker{Method: fdcheck.Ridders(1e-2), Floor: fdcheck.Floor}.Check("w", f, m.Weights(), gw, 1e-6)
 				require.NoError(t, err)
 				w2, err := fdcheck.Check("alpha", f, m.Attention(), ga, 1e-6)
 				require.NoError(t, err)

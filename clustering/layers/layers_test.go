@@ -4,7 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fastslow/clustering/internal/fdcheck"
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/stretchr/testify/require"
 )
 

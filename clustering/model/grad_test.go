@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/fastslow/clustering/internal/fdcheck"
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/loss"
 	"github.com/stretchr/testify/require"
 )

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/fdcheck"
 )
 
 // TestAssocForward checks the logits on hand-computed cases: only the
@@ -68,15 +70,7 @@ func TestAssocGradients(t *testing.T) {
 			}
 			dAct := make([]float64, n)
 			l.Backward(act, units, r, dAct)
-			fd := func(v *float64) float64 {
-				v0 := *v
-				*v = v0 + h
-				up := f()
-				*v = v0 - h
-				down := f()
-				*v = v0
-				return (up - down) / (2 * h)
-			}
+			fd := func(v *float64) float64 { return fdcheck.Central(f, v, h) }
 			for _, k := range units {
 				checkRel(t, fmt.Sprintf("∂/∂act_%d", k), dAct[k], fd(&act[k]), tol, 1e-12)
 				for i := 0; i < c.classes; i++ {

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/fdcheck"
 )
 
 // refDensity is the density of a normal with mean mu and a general lower
@@ -140,13 +142,7 @@ func TestDensityGradients(t *testing.T) {
 			low := make([]float64, p)
 			f := func() float64 { return refDensity(c.x, mu, s, low) }
 			fd := func(v *float64, h float64) float64 {
-				v0 := *v
-				*v = v0 + h
-				up, hi := f(), *v
-				*v = v0 - h
-				down, lo := f(), *v
-				*v = v0
-				return (up - down) / (hi - lo) // the step as stored, not as meant
+				return fdcheck.CentralStored(f, v, h) // the step as stored, not as meant
 			}
 			// A zero gradient (a mean on the stimulus) must be matched by a
 			// difference below the density's own scale times the tolerance.
@@ -180,11 +176,10 @@ func minOf(v []float64) float64 {
 // floor, and returns the relative error (0 below the floor).
 func checkRel(t *testing.T, what string, got, want, tol, floor float64) float64 {
 	t.Helper()
-	scale := math.Max(math.Abs(got), math.Abs(want))
-	if scale <= floor {
+	if math.Max(math.Abs(got), math.Abs(want)) <= floor {
 		return 0
 	}
-	rel := math.Abs(got-want) / scale
+	rel := fdcheck.RelErr(got, want, 0)
 	require.LessOrEqual(t, rel, tol, "%s: backward %v, finite difference %v (relative error %.2g)", what, got, want, rel)
 	return rel
 }

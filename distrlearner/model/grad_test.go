@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/loss"
 )
 
@@ -70,25 +71,15 @@ func fdCheck(t *testing.T, m *Learner, x []float64, f func(z []float64) (float64
 	_, dz := f(m.z)
 	m.backward(dz)
 	var worst float64
+	at := func() float64 {
+		m.predict(x)
+		v, _ := f(m.z)
+		return v
+	}
 	for _, r := range refs(m) {
-		v := r.value(m)
-		v0 := *v
-		*v = v0 + r.step
-		m.predict(x)
-		up, _ := f(m.z)
-		hi := *v
-		*v = v0 - r.step
-		m.predict(x)
-		down, _ := f(m.z)
-		lo := *v
-		*v = v0
-		fd := (up - down) / (hi - lo)
+		fd := fdcheck.CentralStored(at, r.value(m), r.step)
 		g := r.grad(m)
-		scale := math.Max(math.Abs(g), math.Abs(fd))
-		rel := 0.0
-		if scale > 0 {
-			rel = math.Abs(g-fd) / scale
-		}
+		rel := fdcheck.RelErr(g, fd, 0)
 		require.LessOrEqual(t, rel, 1e-6, "%s: backward %v, finite difference %v", r.name, g, fd)
 		worst = max(worst, rel)
 	}

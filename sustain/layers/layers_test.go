@@ -5,10 +5,11 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/fastslow/stream/fdcheck"
 	"github.com/stretchr/testify/require"
 )
 
-// numeric returns df/dθ by the five-point central difference
+// gradCheck compares gradients with the five-point central difference
 // D(h) = (−f(θ+2h) + 8f(θ+h) − 8f(θ−h) + f(θ−2h)) / 12h, extrapolated once:
 // (16·D(h/2) − D(h)) / 15, with h = 1e-2.
 //
@@ -19,42 +20,25 @@ import (
 // 1e-13 for the receptive field (the only non-polynomial objective); the
 // rounding error is about ε·|f|·(18/12)/h ≈ 3e-13 for |f| ≤ 20 (four
 // dimensions). Both stay below the 1e-12 absolute error allowed where a
-// gradient is exactly 0 (see floor); measured worst: 1.8e-7 relative, i.e.
+// gradient is exactly 0 (the floor); measured worst: 1.8e-7 relative, i.e.
 // 1.8e-13 absolute at the peak of a receptive field. A single step does
 // worse: h = 1e-3·max(1, |θ|) without extrapolation reached 8e-7.
-func numeric(f func() float64, theta *float64) float64 {
-	v := *theta
-	at := func(d float64) float64 { *theta = v + d; return f() }
-	five := func(h float64) float64 { return (-at(2*h) + 8*at(h) - 8*at(-h) + at(-2*h)) / (12 * h) }
-	const h = 1e-2
-	g := (16*five(h/2) - five(h)) / 15
-	*theta = v
-	return g
-}
-
-// floor is the smallest denominator of a relative error: gradients that
-// are exactly 0 (λμ = 1 for the tuning, a cluster on the stimulus) are
-// held to an absolute error of 1e-12.
-const floor = 1e-6
+//
+// The floor, the smallest denominator of a relative error, holds
+// gradients that are exactly 0 (λμ = 1 for the tuning, a cluster on the
+// stimulus) to an absolute error of 1e-12.
+var gradCheck = fdcheck.Checker{Method: fdcheck.FivePoint(1e-2), Floor: 1e-6}
 
 // gradTol is the developer guide's bound on the relative error of a
 // hand-written gradient against finite differences.
 const gradTol = 1e-6
 
-func relErr(a, n float64) float64 {
-	return math.Abs(a-n) / math.Max(math.Max(math.Abs(a), math.Abs(n)), floor)
-}
-
-// check compares grad with finite differences of f over params.
+// check compares grad with finite differences of f over params and
+// returns the largest relative error.
 func check(t *testing.T, name string, f func() float64, params, grad []float64) float64 {
 	t.Helper()
-	var worst float64
-	for i := range params {
-		n := numeric(f, &params[i])
-		e := relErr(grad[i], n)
-		worst = math.Max(worst, e)
-		require.LessOrEqual(t, e, gradTol, "%s[%d]: analytic %.17g, numeric %.17g", name, i, grad[i], n)
-	}
+	worst, err := gradCheck.Check(name, f, params, grad, gradTol)
+	require.NoError(t, err)
 	return worst
 }
 
