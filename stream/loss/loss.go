@@ -51,8 +51,9 @@ func (BCELogits) Eval(z, y, dz []float64) float64 {
 	return sum / n
 }
 
-// sigmoid is computed as torch does, 1/(1+exp(−x)), for bit-level agreement.
-func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+// sigmoid is computed as torch does for a few values, 1/(1+exp(−x)) with
+// the C library's exp (see cExp), for bit-level agreement.
+func sigmoid(x float64) float64 { return 1 / (1 + cExp(-x)) }
 
 // CrossEntropy is PyTorch's CrossEntropyLoss with a probability target:
 // L = −Σ_c y_c log softmax(z)_c, ∂L/∂z = softmax(z)·Σy − y.
