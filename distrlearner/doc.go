@@ -32,6 +32,8 @@
 // Packages: layers (the density and association layers with their
 // backward passes), model (the learners; stream.Stream), train (configs
 // and the fit command's setup), eval (analyses for summary.json), and
-// cmd/fit (the command); internal/fmath holds the exponential the
-// densities use (within 0.51 ulp, faster than the standard library's).
+// cmd/fit (the command); internal/fmath holds the exponential and the
+// logarithm of the densities, which round as torch.exp and torch.log do
+// (SLEEF's), so that the learners reproduce the original's float64 runs
+// bit for bit.
 package distrlearner

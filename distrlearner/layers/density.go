@@ -89,6 +89,9 @@ func (l *Density) Clamp(units []int) {
 // (torch.distributions.MultivariateNormal.log_prob, then exp) the log
 // density is −½(D·log 2π + Σ_j w_j²) − Σ_j log σ_j with w_j = (x_j − μ_j)/σ_j,
 // and a log density below about −745 gives an activation of exactly 0.
+// The operations are torch's, in its order, and log and exp round as
+// torch.log and torch.exp do (fmath), so that the densities have the
+// original's bits: the dual stream amplifies any round-off difference.
 func (l *Density) Forward(x []float64, units []int) {
 	if l.D == 2 {
 		l.forward2(x, units)
@@ -118,7 +121,7 @@ func (l *Density) forward(x []float64, units []int) {
 			// log σ only changes when σ does: most SGD steps of a unit
 			// far from the stimulus are below σ's precision.
 			if sj != lof[j] {
-				ls[j], lof[j] = math.Log(sj), sj
+				ls[j], lof[j] = fmath.Log(sj), sj
 			}
 			wj := (x[j] - mu[j]) / sj
 			w[j] = wj
@@ -196,10 +199,10 @@ func (l *Density) forward2(x []float64, units []int) {
 			s[1] = s1
 		}
 		if s0 != lof[0] {
-			ls[0], lof[0] = math.Log(s0), s0
+			ls[0], lof[0] = fmath.Log(s0), s0
 		}
 		if s1 != lof[1] {
-			ls[1], lof[1] = math.Log(s1), s1
+			ls[1], lof[1] = fmath.Log(s1), s1
 		}
 		w0 := (x0 - mu[0]) / s0
 		w1 := (x1 - mu[1]) / s1
