@@ -8,7 +8,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	cblas "gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats"
 )
@@ -37,14 +36,44 @@ func NewLinear(in, out int, w, b, dw, db []float64) Linear {
 	return Linear{In: in, Out: out, W: w, B: b, DW: dw, DB: db}
 }
 
-// Forward writes y = W·x + b with gonum's vectorised matrix-vector
-// kernel, which sums each row's products in its own order (as PyTorch's
-// BLAS does in its own) and then adds the bias.
+// Forward writes y = W·x + b in PyTorch's order: nn.Linear's addmm runs
+// the reference BLAS dgemm (Debian's torch), which sums each row's
+// products one by one from the first, each product rounded, and then adds
+// the bias. Eight rows are summed side by side, so that their additions
+// overlap; each row's own order is unchanged.
 func (l *Linear) Forward(x, y []float64) {
-	x = x[:l.In]
+	n := l.In
+	x = x[:n]
 	y = y[:l.Out]
-	copy(y, l.B)
-	blas.Dgemv(cblas.NoTrans, l.Out, l.In, 1, l.W, l.In, x, 1, 1, y, 1)
+	o := 0
+	for ; o+8 <= len(y); o += 8 {
+		w := l.W[o*n:]
+		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
+		r4, r5, r6, r7 := w[4*n:][:n], w[5*n:][:n], w[6*n:][:n], w[7*n:][:n]
+		var s0, s1, s2, s3, s4, s5, s6, s7 float64
+		for j := 0; j < n; j++ {
+			v := x[j]
+			s0 += float64(r0[j] * v)
+			s1 += float64(r1[j] * v)
+			s2 += float64(r2[j] * v)
+			s3 += float64(r3[j] * v)
+			s4 += float64(r4[j] * v)
+			s5 += float64(r5[j] * v)
+			s6 += float64(r6[j] * v)
+			s7 += float64(r7[j] * v)
+		}
+		b := l.B[o : o+8 : o+8]
+		y[o], y[o+1], y[o+2], y[o+3] = s0+b[0], s1+b[1], s2+b[2], s3+b[3]
+		y[o+4], y[o+5], y[o+6], y[o+7] = s4+b[4], s5+b[5], s6+b[6], s7+b[7]
+	}
+	for ; o < len(y); o++ {
+		r := l.W[o*n:][:n]
+		var s float64
+		for j := 0; j < n; j++ {
+			s += float64(r[j] * x[j])
+		}
+		y[o] = s + l.B[o]
+	}
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with
@@ -61,9 +90,32 @@ func (l *Linear) Backward(x, dy, dx []float64) {
 }
 
 // BackwardInput writes ∂L/∂x = Wᵀ·dy, from W as it is now: call it before
-// the parameters are updated.
+// the parameters are updated. As in PyTorch (dy·W through the reference
+// BLAS dgemm), each ∂L/∂x_j sums dy_o·W_oj over o = 0, 1, … one rounded
+// product at a time.
 func (l *Linear) BackwardInput(dy, dx []float64) {
-	blas.Dgemv(cblas.Trans, l.Out, l.In, 1, l.W, l.In, dy[:l.Out], 1, 0, dx[:l.In], 1)
+	n := l.In
+	dx = dx[:n]
+	dy = dy[:l.Out]
+	clear(dx)
+	o := 0
+	for ; o+4 <= len(dy); o += 4 {
+		w := l.W[o*n:]
+		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
+		g0, g1, g2, g3 := dy[o], dy[o+1], dy[o+2], dy[o+3]
+		for j := 0; j < n; j++ {
+			t := dx[j] + float64(g0*r0[j])
+			t += float64(g1 * r1[j])
+			t += float64(g2 * r2[j])
+			dx[j] = t + float64(g3*r3[j])
+		}
+	}
+	for ; o < len(dy); o++ {
+		r, g := l.W[o*n:][:n], dy[o]
+		for j := 0; j < n; j++ {
+			dx[j] += float64(g * r[j])
+		}
+	}
 }
 
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and

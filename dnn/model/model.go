@@ -187,9 +187,9 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 // Learn implements stream.Stream: it back-propagates dLogits through the
 // network cached by the last Forward and takes one SGD step on every
 // weight and bias, in PyTorch's convention: v = m·v + ∇ (v = ∇ on the
-// first step), p −= lr·v, with lr = lr_dnn and m = mom. The gradient is
-// added straight into the momentum buffer, which rounds exactly as the
-// separate steps do.
+// first step), p −= lr·v (one fused multiply-add, as torch's), with
+// lr = lr_dnn and m = mom. The gradient is added straight into the
+// momentum buffer, which rounds exactly as the separate steps do.
 func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
 	n.propagate(dLogits)
 	if n.started && n.cfg.Momentum != 0 {
@@ -201,7 +201,21 @@ func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
 	for i := range n.layers {
 		n.layers[i].AddGrad(n.input(i), n.g[i], n.velW[i], n.velB[i])
 	}
-	floats.AddScaled(n.params, -n.cfg.LR, n.vel) // p + (−lr)·v rounds as p − lr·v
+	// p + (−lr)·v with one rounding: torch's p.add_(v, alpha=−lr) is a
+	// fused multiply-add on the CPU.
+	a := -n.cfg.LR
+	p, v := n.params, n.vel[:len(n.params)]
+	i := 0
+	for ; i+4 <= len(p); i += 4 {
+		q, d := p[i:i+4:i+4], v[i:i+4:i+4]
+		q[0] = math.FMA(a, d[0], q[0])
+		q[1] = math.FMA(a, d[1], q[1])
+		q[2] = math.FMA(a, d[2], q[2])
+		q[3] = math.FMA(a, d[3], q[3])
+	}
+	for ; i < len(p); i++ {
+		p[i] = math.FMA(a, v[i], p[i])
+	}
 }
 
 // input returns what layer i read in the last Forward.

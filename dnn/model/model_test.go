@@ -349,7 +349,8 @@ func TestStreamContract(t *testing.T) {
 // TestLearnIsSGDOnTheGradient checks that Learn, which adds the gradient
 // straight into the momentum buffer, takes bit for bit PyTorch's step on
 // the gradient that the gradient check verified: v = ∇ on the first step,
-// then v = m·v + ∇, and p −= lr·v.
+// then v = m·v + ∇, and p −= lr·v in one fused multiply-add (torch's
+// p.add_(v, alpha=−lr) on the CPU).
 func TestLearnIsSGDOnTheGradient(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -379,7 +380,7 @@ func TestLearnIsSGDOnTheGradient(t *testing.T) {
 					} else {
 						vel[i] = float64(tc.cfg.Momentum*vel[i]) + g
 					}
-					want[i] -= float64(tc.cfg.LR * vel[i])
+					want[i] = math.FMA(-tc.cfg.LR, vel[i], want[i])
 				}
 				net.Learn(tr, dz)
 				if runtime.GOARCH == "amd64" {
