@@ -67,7 +67,8 @@
 //     fast_config table;
 //   - eval: the SSE of the six SHJ curves against Nosofsky et al.'s human
 //     curves (catlearn's ssecl) and the mean final attention;
-//   - cmd/fit: the command (go run ./alcove/cmd/fit);
-//   - internal/rrand: R's set.seed and sample, to replay catlearn's own
-//     training lists in tests.
+//   - cmd/fit: the command (go run ./alcove/cmd/fit).
+//
+// catlearn's own training lists (R's set.seed and sample) are the
+// kernel's: stream/catlearn, over stream/rrand.
 package alcove

@@ -18,6 +18,7 @@
 // files (npz), the trial loop over runs and blocks (run), curves and their
 // areas (curve), strict TOML configs (config), result files and plots
 // (output) and the command line shared by every model's fit command (fit);
-// and, for the models' tests, the finite-difference checks of hand-written
-// gradients (fdcheck).
+// R's random numbers (rrand) and catlearn's training lists drawn with them
+// (catlearn); and, for the models' tests, the finite-difference checks of
+// hand-written gradients (fdcheck).
 package stream

@@ -7,9 +7,9 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/fastslow/alcove/internal/rrand"
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/catlearn"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
@@ -112,9 +112,9 @@ func sse(curves [][]float64) float64 {
 
 // TestCatlearnNosof94 replays catlearn's own simulations of Nosofsky et
 // al. (1994) with catlearn's exact training lists (R's set.seed(7624) and
-// sample(), reproduced by internal/rrand; 100 simulated subjects per
-// type, 16 blocks of 16 trials, 'accurate' blocks) and checks every one of
-// the 96 mean-error cells of ex-ALCOVE and BN-ALCOVE against catlearn's
+// sample(), reproduced by the kernel's catlearn and rrand; 100 simulated
+// subjects per type, 16 blocks of 16 trials, 'accurate' blocks) and checks
+// every one of the 96 mean-error cells of ex-ALCOVE and BN-ALCOVE against catlearn's
 // output within 1e-12: catlearn wrote them with 15 significant digits
 // (≤ 5e-16 here) and each is a mean of 1,600 probabilities that differ
 // from catlearn's by round-off only. The SSE against the human curves and
@@ -122,7 +122,7 @@ func sse(curves [][]float64) float64 {
 // (ex-ALCOVE) and 0.062189 (BN-ALCOVE), both ordinally adequate.
 func TestCatlearnNosof94(t *testing.T) {
 	want := catlearnCurves(t)
-	orders := rrand.Nosof94Train(100, 16, 7624, false)
+	orders := catlearn.Nosof94Train(catlearn.Nosof94Subjects, catlearn.Nosof94Blocks, catlearn.Nosof94Seed, catlearn.Accurate)
 	for _, c := range []struct {
 		name string
 		p    model.Params

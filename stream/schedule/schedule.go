@@ -4,6 +4,7 @@
 package schedule
 
 import (
+	"bufio"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -169,6 +170,29 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 		t.Orders[run][block] = order
 	}
 	return t, nil
+}
+
+// WriteCSV writes t in the format ReadTable reads: a header
+// run,block,i0,i1,… and one row per run and block, in order.
+func (t *Table) WriteCSV(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	bw.WriteString("run,block")
+	if len(t.Orders) > 0 && len(t.Orders[0]) > 0 {
+		for i := range t.Orders[0][0] {
+			fmt.Fprintf(bw, ",i%d", i)
+		}
+	}
+	bw.WriteString("\n")
+	for r, run := range t.Orders {
+		for b, order := range run {
+			fmt.Fprintf(bw, "%d,%d", r, b)
+			for _, k := range order {
+				fmt.Fprintf(bw, ",%d", k)
+			}
+			bw.WriteString("\n")
+		}
+	}
+	return bw.Flush()
 }
 
 // Check implements Schedule: every run < runs and block < blocks must be

@@ -47,6 +47,16 @@ func TestTable(t *testing.T) {
 	assert.ErrorContains(t, tab.Check(2, 2, 8), "orders 3 items, the task has 8")
 }
 
+// TestWriteCSV: a table written is the file it was read from.
+func TestWriteCSV(t *testing.T) {
+	const body = "run,block,i0,i1,i2\n0,0,2,0,1\n0,1,1,2,0\n1,0,0,1,2\n1,1,0,2,1\n"
+	tab, err := parseTable("o.csv", strings.NewReader(body))
+	require.NoError(t, err)
+	var b strings.Builder
+	require.NoError(t, tab.WriteCSV(&b))
+	assert.Equal(t, body, b.String())
+}
+
 func TestTableErrors(t *testing.T) {
 	for _, tc := range []struct{ body, want string }{
 		{"", "empty file"},

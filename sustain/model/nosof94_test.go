@@ -7,13 +7,13 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/catlearn"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
-	"github.com/fastslow/sustain/internal/nosof94"
 	"github.com/stretchr/testify/require"
 )
 
@@ -23,8 +23,8 @@ const curvesPath = "../testdata/catlearn_nosof94_sustain_curves.csv"
 // subjects per type, 16 blocks of 16 trials, catlearn's orders) through
 // the kernel's trial loop and returns the six mean learning curves.
 func simulate(t *testing.T, edit func(*Model)) [6][]float64 {
-	const subjects, blocks = nosof94.Subjects, nosof94.Blocks
-	tab := nosof94.Orders(subjects, blocks)
+	const subjects, blocks = catlearn.Nosof94Subjects, catlearn.Nosof94Blocks
+	tab := catlearn.Nosof94Orders(subjects, blocks, catlearn.Nosof94Seed, catlearn.Eights)
 	var jobs []run.Job
 	for typ := 1; typ <= 6; typ++ {
 		shj, _ := task.SHJ(typ)

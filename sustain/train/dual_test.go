@@ -5,11 +5,11 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/catlearn"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
-	"github.com/fastslow/sustain/internal/nosof94"
 	"github.com/fastslow/sustain/model"
 	"github.com/stretchr/testify/require"
 )
@@ -73,9 +73,9 @@ func TestFastStream(t *testing.T) {
 	shj, _ := task.SHJ(6)
 	tk := task.Repeat(shj, 2)
 	keys := Default().Keys
-	const runs, blocks = 5, nosof94.Blocks
+	const runs, blocks = 5, catlearn.Nosof94Blocks
 	job := func(dual bool) run.Job {
-		return run.Job{Name: "shj6", Task: tk, Schedule: nosof94.Orders(runs, blocks), Runs: runs, Blocks: blocks,
+		return run.Job{Name: "shj6", Task: tk, Schedule: catlearn.Nosof94Orders(runs, blocks, catlearn.Nosof94Seed, catlearn.Eights), Runs: runs, Blocks: blocks,
 			Loss: loss.CrossEntropy{},
 			New: func(r int, src seed.Source) (stream.Stream, error) {
 				m, err := keys.NewRun(tk, src.Sub("fast"))

@@ -6,7 +6,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/fastslow/sustain/internal/nosof94"
+	"github.com/fastslow/stream/catlearn"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,12 +15,13 @@ var update = flag.Bool("update", false, "rewrite the shipped order table")
 const catlearnOrders = "../../configs/sustain/catlearn_nosof94_orders.csv"
 
 // TestCatlearnOrdersFile: the shipped order table is the one catlearn's
-// nosof94train draws (R's Mersenne-Twister and sample(), seed 7624) for
-// 100 subjects × 16 blocks; go test -run CatlearnOrdersFile -update
-// rewrites it.
+// nosof94train draws for nosof94sustain (R's Mersenne-Twister and
+// sample(), seed 7624, 'eights' blocks) for 100 subjects × 16 blocks; go
+// test -run CatlearnOrdersFile -update rewrites it.
 func TestCatlearnOrdersFile(t *testing.T) {
 	var buf bytes.Buffer
-	require.NoError(t, nosof94.WriteCSV(&buf, nosof94.Orders(nosof94.Subjects, nosof94.Blocks)))
+	tab := catlearn.Nosof94Orders(catlearn.Nosof94Subjects, catlearn.Nosof94Blocks, catlearn.Nosof94Seed, catlearn.Eights)
+	require.NoError(t, tab.WriteCSV(&buf))
 	if *update {
 		require.NoError(t, os.WriteFile(catlearnOrders, buf.Bytes(), 0o644))
 	}

@@ -1,8 +1,9 @@
 // Package rrand reproduces R's default random number generation (R ≥ 3.6:
 // set.seed with the Mersenne-Twister, unif_rand, and sample() with the
-// "Rejection" sample.kind), so that tests can replay the exact trial
-// orders of catlearn's simulations (nosof94train draws them with
-// sample()).
+// "Rejection" sample.kind), so that tests and shipped order tables can
+// replay the exact trial orders of catlearn's simulations (its training
+// lists draw them with sample(); see package catlearn) rather than only
+// orders like them.
 package rrand
 
 import "math"
@@ -16,21 +17,22 @@ const (
 	i2_32m1   = 2.328306437080797e-10 // 1/(2^32 − 1)
 )
 
-// Rand is R's Mersenne-Twister generator.
+// Rand is R's default generator (Mersenne-Twister, Inversion, Rejection).
 type Rand struct {
 	mt  [n]uint32
 	mti int
 }
 
-// New returns the generator R has after set.seed(seed).
+// New returns the generator as R's set.seed(seed) leaves it.
 func New(seed int32) *Rand {
 	r := &Rand{}
 	s := uint32(seed)
 	for range 50 { // R's initial scrambling
 		s = 69069*s + 1
 	}
-	// R fills its seed vector (the position, then the 624 words) from
-	// the same congruential sequence, then sets the position to 624.
+	// R fills its 625 seeds (the position's slot first, then the 624
+	// words of the state) from the same congruential sequence, then sets
+	// the position to 624.
 	s = 69069*s + 1
 	for j := range r.mt {
 		s = 69069*s + 1
@@ -66,7 +68,7 @@ func (r *Rand) genrand() float64 {
 	return float64(y) * 2.3283064365386963e-10
 }
 
-// Unif returns R's unif_rand(): a value in (0, 1).
+// Unif returns R's unif_rand(): a uniform value in (0, 1).
 func (r *Rand) Unif() float64 {
 	v := r.genrand()
 	switch {
@@ -88,8 +90,8 @@ func (r *Rand) rbits(bits int) float64 {
 	return float64(v & (1<<bits - 1))
 }
 
-// Index returns R's R_unif_index(dn): a uniform integer in [0, dn) by
-// rejection from the next power of two.
+// Index returns R's R_unif_index(dn): a uniform integer in [0, dn), by
+// rejection from the integers below the next power of two.
 func (r *Rand) Index(dn int) int {
 	if dn <= 0 {
 		return 0
