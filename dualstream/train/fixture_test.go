@@ -22,9 +22,19 @@ import (
 // probability of error and loss must agree within 1e-9 — a float64 port
 // differs from them only by round-off, ~1e-15 per operation, which these
 // runs amplify to at most ~1e-10 — and every recruitment and active-unit
-// count exactly. The one exception is measured there too: run 0 of
-// fastslow_dlmu_dnn amplifies a 1e-12 perturbation to 1.7e-6 (huge logits,
-// probabilities of 1e-47), so that run is held to 1e-5.
+// count exactly. The exceptions are measured, not chosen:
+//
+//   - run 0 of fastslow_dlmu_dnn amplifies a 1e-12 perturbation to 1.7e-6
+//     (huge logits, probabilities of 1e-47; fixtures README), so it is held
+//     to 1e-5;
+//   - run 1 of fastslow_dlmu_dnn: the original itself (Debian's torch
+//     1.13.1, one thread, float64, the fixture's init and orders) re-run on
+//     this machine kind reproduces the fixture only to 2.64e-9, so no port
+//     can be held closer than that to it; it is held to 3e-9, and the
+//     original's re-run (testdata/fastslow_dlmu_dnn_trace_rerun.csv.gz:
+//     the six values of that re-run, recruitments and counts as the
+//     fixture's) is the tight reference: both runs within 1e-12 of it (we
+//     compute every intermediate as torch does; measured max 2.2e-16).
 type fixture struct {
 	name     string
 	config   string // a config of configs/dualstream
@@ -35,12 +45,15 @@ type fixture struct {
 	order    string
 	trace    string // gzipped trace under testdata
 	tolerant map[int]float64
+	// rerun, if set, is the original re-run here, compared within 1e-12.
+	rerun string
 }
 
 var fixtures = []fixture{
 	{name: "fastslow_dlmu_dnn", config: "../../configs/dualstream/config_dlMU_dnn_1.toml", task: "new-stimuli",
 		runs: 2, blocks: 20, init: "testdata/fastslow_dlmu_dnn_run{r}_init.npz", order: "testdata/fastslow_dlmu_dnn_order.csv",
-		trace: "testdata/fastslow_dlmu_dnn_trace.csv.gz", tolerant: map[int]float64{0: 1e-5}},
+		trace: "testdata/fastslow_dlmu_dnn_trace.csv.gz", tolerant: map[int]float64{0: 1e-5, 1: 3e-9},
+		rerun: "testdata/fastslow_dlmu_dnn_trace_rerun.csv.gz"},
 	{name: "fastslow_clu_dnn", config: "../../configs/dualstream/config_n1.toml", task: "new-stimuli",
 		runs: 2, blocks: 10, init: "testdata/fastslow_clu_dnn_run{r}_init.npz", order: "testdata/fastslow_clu_dnn_order.csv",
 		trace: "testdata/fastslow_clu_dnn_trace.csv.gz"},
@@ -66,7 +79,10 @@ func TestFixtures(t *testing.T) {
 				got.Write(rr.Trace)
 			}
 			want := readGz(t, fx.trace)
-			compareTraces(t, want, got.String(), fx.tolerant)
+			compareTraces(t, want, got.String(), 1e-9, fx.tolerant)
+			if fx.rerun != "" {
+				compareTraces(t, readGz(t, fx.rerun), got.String(), 1e-12, nil)
+			}
 		})
 	}
 }
@@ -83,8 +99,8 @@ func readGz(t *testing.T, path string) string {
 }
 
 // compareTraces checks every row: integer columns exactly, float columns
-// within 1e-9 (or the run's entry in tolerant).
-func compareTraces(t *testing.T, want, got string, tolerant map[int]float64) {
+// within tolerance (or the run's entry in tolerant).
+func compareTraces(t *testing.T, want, got string, tolerance float64, tolerant map[int]float64) {
 	t.Helper()
 	w, err := csv.NewReader(strings.NewReader(want)).ReadAll()
 	require.NoError(t, err)
@@ -96,7 +112,7 @@ func compareTraces(t *testing.T, want, got string, tolerant map[int]float64) {
 	maxDiff := map[string]float64{}
 	for i := 1; i < len(w); i++ {
 		r, _ := strconv.Atoi(w[i][0])
-		tol := 1e-9
+		tol := tolerance
 		if v, ok := tolerant[r]; ok {
 			tol = v
 		}
