@@ -8,6 +8,7 @@ import (
 
 	"github.com/fastslow/distrlearner/layers"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/sgd"
 )
 
 // Kind tells the two learners apart: they differ only in how they recruit.
@@ -141,7 +142,7 @@ type Learner struct {
 	z    []float64 // C logits of the last Forward
 	dAct []float64 // N: ∂L/∂act, scratch
 
-	attn, mu, weight, low *group
+	attn, mu, weight, low *sgd.Param
 }
 
 var _ stream.Stream = (*Learner)(nil)
@@ -173,10 +174,10 @@ func New(c Config) (*Learner, error) {
 	}
 	// The original's three SGD groups (attn, units, ClsLayer); the lower
 	// part of the Cholesky factors belongs to attn's group.
-	l.attn = newGroup(l.dens.Scale, l.dens.GScale, c.LRAttn, c.Momentum)
-	l.low = newGroup(l.dens.Low, l.dens.GLow, c.LRAttn, c.Momentum)
-	l.mu = newGroup(l.dens.Mu, l.dens.GMu, c.LRUnits, c.Momentum)
-	l.weight = newGroup(l.assoc.A, l.assoc.GA, c.LRNN, c.Momentum)
+	l.attn = sgd.NewParam("MultiVariateAttn.attn (diagonal)", l.dens.Scale, l.dens.GScale, c.LRAttn, c.Momentum)
+	l.low = sgd.NewParam("MultiVariateAttn.attn (lower)", l.dens.Low, l.dens.GLow, c.LRAttn, c.Momentum)
+	l.mu = sgd.NewParam(UnitsName, l.dens.Mu, l.dens.GMu, c.LRUnits, c.Momentum)
+	l.weight = sgd.NewParam(WeightName, l.assoc.A, l.assoc.GA, c.LRNN, c.Momentum)
 	return l, nil
 }
 
@@ -295,10 +296,10 @@ func (l *Learner) Learn(t *stream.Trial, dz []float64) {
 	// Units from hi on were never recruited: their gradients are 0, and
 	// so are their momentum buffers; the step would leave them as they are.
 	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
-	l.attn.stepN(l.hi * d)
-	l.low.stepN(l.hi * p)
-	l.mu.stepN(l.hi * d)
-	l.weight.stepN(l.hi * c)
+	l.attn.StepN(l.hi * d)
+	l.low.StepN(l.hi * p)
+	l.mu.StepN(l.hi * d)
+	l.weight.StepN(l.hi * c)
 }
 
 // backward writes the gradients of the recruited units from dz.

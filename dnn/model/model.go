@@ -11,6 +11,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/sgd"
 	"gonum.org/v1/gonum/floats"
 
 	"github.com/fastslow/dnn/layers"
@@ -201,21 +202,8 @@ func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
 	for i := range n.layers {
 		n.layers[i].AddGrad(n.input(i), n.g[i], n.velW[i], n.velB[i])
 	}
-	// p + (−lr)·v with one rounding: torch's p.add_(v, alpha=−lr) is a
-	// fused multiply-add on the CPU.
-	a := -n.cfg.LR
-	p, v := n.params, n.vel[:len(n.params)]
-	i := 0
-	for ; i+4 <= len(p); i += 4 {
-		q, d := p[i:i+4:i+4], v[i:i+4:i+4]
-		q[0] = math.FMA(a, d[0], q[0])
-		q[1] = math.FMA(a, d[1], q[1])
-		q[2] = math.FMA(a, d[2], q[2])
-		q[3] = math.FMA(a, d[3], q[3])
-	}
-	for ; i < len(p); i++ {
-		p[i] = math.FMA(a, v[i], p[i])
-	}
+	// p + (−lr)·v with one rounding, as torch's p.add_(v, alpha=−lr).
+	sgd.FusedStep(n.params, -n.cfg.LR, n.vel[:len(n.params)])
 }
 
 // input returns what layer i read in the last Forward.

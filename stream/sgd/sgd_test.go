@@ -1,6 +1,7 @@
 package sgd_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -34,4 +35,22 @@ func TestStepN(t *testing.T) {
 	p := sgd.NewParam("w", v, g, 0.5, 0.9)
 	p.StepN(2)
 	assert.Equal(t, []float64{0.5, 0.5, 1}, v)
+}
+
+// TestFused checks that p − lr·g is rounded once, as torch's
+// add_(g, alpha=−lr) is: lr·g = 2^-53·(1 − 2^-60) rounds to 2^-53, and
+// p − 2^-53 with p = 1 + 2^-52 is a tie that rounds to 1; the exact
+// difference is above the tie and rounds back to p.
+func TestFused(t *testing.T) {
+	const p0, lr, g0 = 1 + 0x1p-52, (1 - 0x1p-30) * 0x1p-53, 1 + 0x1p-30
+	unfused := p0 - float64(lr*g0)
+	assert.Equal(t, 1.0, unfused, "the case must tell fused from unfused")
+	for _, mom := range []float64{0, 0.9} { // the first momentum step is the same
+		v, g := []float64{p0, p0, p0, p0, p0}, []float64{g0, g0, g0, g0, g0}
+		sgd.NewParam("w", v, g, lr, mom).Step()
+		for i := range v {
+			assert.Equal(t, math.FMA(-lr, g0, p0), v[i], "momentum %v value %d", mom, i)
+			assert.Equal(t, p0, v[i])
+		}
+	}
 }
