@@ -10,6 +10,7 @@
 //	go run ./cmd/fitdata -spec configs/fits/clustering_nosof94.toml
 //	go run ./cmd/fitdata -spec configs/fits/clustering_nosof94.toml -check
 //	go run ./cmd/fitdata -spec configs/fits/alcove_nosof94.toml -at c=5.8219,phi=1.9539 -seeds 10
+//	go run ./cmd/fitdata -plot fits.png results/fits/clustering_nosof94 results/fits/sustain_nosof94
 //
 // See docs/fitting.md.
 package main
@@ -56,6 +57,8 @@ at -seeds seeds and for every -runs count: the noise of the loss; with
 on the same simulated subjects; with -simulate file.csv it writes the model's
 curves as data (a parameter recovery study).
 
+-plot out.png dir… draws finished fits (results folders) side by side.
+
 Flags:
 `
 
@@ -76,6 +79,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
 	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
 	quiet := fs.Bool("quiet", false, "no line per evaluation")
+	plotPath := fs.String("plot", "", "draw the fits of the results `png` folders given as arguments side by side (no -spec)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
 		fs.PrintDefaults()
@@ -85,6 +89,18 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *plotPath != "" {
+		if fs.NArg() == 0 || *specPath != "" {
+			fmt.Fprintln(stderr, "fitdata: -plot out.png takes results folders as arguments, and no -spec")
+			return 2
+		}
+		if err := plotFits(*plotPath, fs.Args()); err != nil {
+			fmt.Fprintf(stderr, "fitdata: %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(stdout, "plot in %s\n", *plotPath)
+		return 0
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "fitdata: unexpected argument %q (flags only; see -help)\n", fs.Arg(0))
@@ -127,6 +143,19 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// plotFits draws the fits of the results folders dirs side by side.
+func plotFits(path string, dirs []string) error {
+	var panels []*estimate.Panel
+	for _, d := range dirs {
+		pn, err := estimate.ReadPanel(d)
+		if err != nil {
+			return err
+		}
+		panels = append(panels, pn)
+	}
+	return estimate.PlotPanels(path, panels)
 }
 
 // prepare reads and checks the spec, its model, config and data.

@@ -88,6 +88,16 @@ func TestFitWritesResults(t *testing.T) {
 	code, _, errs = runCmd("-spec", small, "-out", out, "-quiet", "-fresh")
 	require.Equal(t, 0, code, errs)
 	assert.NotContains(t, errs, "resuming")
+
+	png := filepath.Join(t.TempDir(), "fits.png")
+	code, _, errs = runCmd("-plot", png, out, out)
+	require.Equal(t, 0, code, errs)
+	assert.FileExists(t, png)
+	code, _, _ = runCmd("-plot", png)
+	assert.Equal(t, 2, code, "-plot needs results folders")
+	code, _, errs = runCmd("-plot", png, t.TempDir())
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "curves.csv")
 }
 
 func TestAt(t *testing.T) {

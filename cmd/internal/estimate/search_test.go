@@ -81,6 +81,18 @@ func TestFitAndWrite(t *testing.T) {
 	rows, err := os.ReadFile(filepath.Join(out, "trace.csv"))
 	require.NoError(t, err)
 	assert.Equal(t, 2+r.Evaluations, strings.Count(string(rows), "\n"), "the checksum line, the header and one line per evaluation")
+
+	pn, err := ReadPanel(out)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"1", "2", "3", "4", "5", "6"}, pn.Conditions)
+	assert.Equal(t, r.Best.Curves, pn.Model)
+	assert.Equal(t, NosofskyData().Conditions[5].PError, pn.Data[5])
+	assert.Contains(t, pn.Title, "clustering: sse ")
+	png := filepath.Join(dir, "panels.png")
+	require.NoError(t, PlotPanels(png, []*Panel{pn, pn, pn, pn}))
+	assert.FileExists(t, png)
+	_, err = ReadPanel(dir)
+	assert.Error(t, err, "a folder without curves.csv")
 }
 
 // TestResume checks that a fit resumed from its trace — complete, cut in
