@@ -17,8 +17,9 @@
 // trial by trial, including its quirks, in float64:
 //
 //   - layers: the unit activation and its derivative with respect to the
-//     attention, the association layer and its gradient, and the top-k
-//     winner selection that breaks ties exactly as torch.topk does;
+//     attention, and the association layer and its gradient (the top-k
+//     winner selection that breaks ties exactly as torch.topk does is the
+//     kernel's stream/topk);
 //   - model: the model itself, a stream.Stream usable alone or as the fast
 //     stream of the dual-stream model;
 //   - train: the config (the original's YAML keys in TOML) and its

@@ -9,6 +9,7 @@ import (
 	"github.com/fastslow/distrlearner/layers"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/sgd"
+	"github.com/fastslow/stream/topk"
 )
 
 // Kind tells the two learners apart: they differ only in how they recruit.
@@ -129,13 +130,13 @@ type Learner struct {
 	dens  *layers.Density
 	assoc *layers.Assoc
 
-	active    []bool // which units are recruited
-	units     []int  // the recruited units, ascending
-	hi        int    // 1 + the highest recruited unit: SGD steps cover units [0, hi)
-	dirty     bool   // every unit must be clamped at the next Forward (after SetState)
-	all       []int  // 0..N−1
-	pairs     []pair // scratch for Multi recruitment
-	scratch   []int  // scratch: the inactive units
+	active    []bool      // which units are recruited
+	units     []int       // the recruited units, ascending
+	hi        int         // 1 + the highest recruited unit: SGD steps cover units [0, hi)
+	dirty     bool        // every unit must be clamped at the next Forward (after SetState)
+	all       []int       // 0..N−1
+	pairs     []topk.Pair // scratch for Multi recruitment
+	scratch   []int       // scratch: the inactive units
 	recruited bool
 	under     Underflows
 
@@ -169,7 +170,7 @@ func New(c Config) (*Learner, error) {
 		l.all[k] = k
 	}
 	if c.Kind == Multi {
-		l.pairs = make([]pair, n)
+		l.pairs = make([]topk.Pair, n)
 		l.scratch = make([]int, 0, n)
 	}
 	// The original's three SGD groups (attn, units, ClsLayer); the lower
@@ -243,7 +244,10 @@ func (l *Learner) recruit(x []float64) {
 		return
 	}
 	// The original takes every unit's density, sets the recruited ones to
-	// 0, takes torch.topk of int(N·k) and drops the zeros among those.
+	// 0, takes torch.topk of int(N·k) and drops the zeros among those. The
+	// kernel's topk chooses among ties as torch does when 64·int(N·k) ≤ N
+	// (the original asks for N/100); beyond that torch takes another
+	// procedure, which gives the same set whenever no two values are equal.
 	inactive := l.scratch[:0]
 	for k, a := range l.active {
 		if !a {
@@ -253,22 +257,20 @@ func (l *Learner) recruit(x []float64) {
 	l.dens.Forward(x, inactive)
 	p := l.pairs
 	for k := range p {
-		p[k] = pair{k: k}
+		p[k] = topk.Pair{I: int32(k)}
 	}
 	for _, k := range inactive {
-		p[k].v = l.dens.Act[k]
+		p[k].V = l.dens.Act[k]
 	}
-	n := min(l.cfg.Batch(), len(p))
-	topk(p, n)
 	dropped := 0
-	for _, q := range p[:n] {
-		if q.v == 0 {
-			if !l.active[q.k] {
+	for _, q := range topk.TopK(p, l.cfg.Batch()) {
+		if q.V == 0 {
+			if !l.active[q.I] {
 				dropped++ // its density underflowed: the original's quirk
 			}
 			continue
 		}
-		l.activate(q.k, x)
+		l.activate(int(q.I), x)
 	}
 	if dropped > 0 {
 		l.under.Trials++

@@ -2,9 +2,6 @@ package model
 
 import (
 	"math"
-	"math/rand/v2"
-	"slices"
-	"sort"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -79,77 +76,6 @@ func TestBatch(t *testing.T) {
 		require.Equal(t, c.want, cfg.Batch(), "int(%d*%v)", c.n, c.k)
 	}
 	require.Equal(t, 1, dlConfig.Batch())
-}
-
-// TestTopK checks the torch.topk selection: the k largest values best
-// first, and among equal values the units libstdc++'s partial_sort keeps.
-func TestTopK(t *testing.T) {
-	mk := func(v ...float64) []pair {
-		p := make([]pair, len(v))
-		for i, x := range v {
-			p[i] = pair{x, i}
-		}
-		return p
-	}
-	units := func(p []pair) []int {
-		out := make([]int, len(p))
-		for i, q := range p {
-			out[i] = q.k
-		}
-		return out
-	}
-	for _, c := range []struct {
-		name string
-		v    []float64
-		k    int
-		want []int
-	}{
-		{"distinct", []float64{0.1, 0.5, 0.3, 0.9, 0.2}, 3, []int{3, 1, 2}},
-		{"all equal: the first k", []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 3, []int{0, 1, 2}},
-		{"recruited units zeroed, the rest tied", []float64{0, 0, 2, 0, 2, 2, 2, 2, 2, 2}, 3, []int{2, 4, 5}},
-		{"fewer positive than k", []float64{0, 3, 0, 0, 0, 0, 1, 0}, 3, []int{1, 6, 0}},
-		{"k = 1", []float64{0.2, 0.7, 0.7, 0.1}, 1, []int{1}},
-		{"k = 0", []float64{0.2, 0.7}, 0, []int{}},
-		{"NaN counts as largest", []float64{0.2, math.NaN(), 0.7, 0.1}, 2, []int{1, 2}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p := mk(c.v...)
-			topk(p, c.k)
-			got := units(p[:c.k])
-			for i := 1; i < len(got); i++ {
-				require.False(t, better(p[i], p[i-1]), "not best first")
-			}
-			// The order among equal values is immaterial (the units are
-			// used as a set); which units is not.
-			slices.Sort(got)
-			slices.Sort(c.want)
-			require.Equal(t, c.want, got)
-		})
-	}
-	// Random values with many ties: always the multiset of the k largest,
-	// best first, and no unit twice.
-	rng := rand.New(rand.NewPCG(1, 2))
-	for trial := 0; trial < 200; trial++ {
-		n := 1 + rng.IntN(300)
-		k := rng.IntN(n + 1)
-		v := make([]float64, n)
-		for i := range v {
-			v[i] = float64(rng.IntN(5))
-		}
-		p := mk(v...)
-		topk(p, k)
-		sorted := slices.Clone(v)
-		sort.Sort(sort.Reverse(sort.Float64Slice(sorted)))
-		got := make([]float64, k)
-		seen := map[int]bool{}
-		for i, q := range p[:k] {
-			got[i] = q.v
-			require.False(t, seen[q.k])
-			seen[q.k] = true
-			require.Equal(t, v[q.k], q.v)
-		}
-		require.Equal(t, sorted[:k], got, "n %d k %d", n, k)
-	}
 }
 
 // trial returns a trial of the new stimuli's kind at x with label.

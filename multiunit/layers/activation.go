@@ -1,8 +1,9 @@
 // Package layers holds the pieces of the multi-unit clustering model, each
 // with its forward computation and its hand-written derivative: the unit
-// activation (and its derivative with respect to the attention), the
+// activation (and its derivative with respect to the attention) and the
 // association layer (and the gradient of a loss with respect to its
-// weights), and the winner selection that breaks ties as torch.topk does.
+// weights). The winner selection, which breaks ties as torch.topk does,
+// is the kernel's stream/topk.
 package layers
 
 import "math"

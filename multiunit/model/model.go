@@ -26,6 +26,7 @@ import (
 
 	"github.com/fastslow/multiunit/layers"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/topk"
 )
 
 // Params are the model's hyper-parameters, named in comments after the
@@ -138,15 +139,15 @@ type Model struct {
 	regrow bool      // the groups must be rebuilt before the next prediction
 
 	// Scratch.
-	pairs  []layers.Pair // the winner selection's queue
-	heap   []layers.Pair // [int(N·k)] the recruitment's heap
-	rec    []int32       // [int(N·k)] the recruits
-	order  []int32       // [≤ maxSortedGroups] groups by activation
-	merged []int32       // [N] the next list of active units
-	row    []float64     // [D]
-	grad   []float64     // [D]
-	mean   []float64     // [D]
-	z      []float64     // [C]
+	pairs  []topk.Pair // the winner selection's queue
+	heap   []topk.Pair // [int(N·k)] the recruitment's heap
+	rec    []int32     // [int(N·k)] the recruits
+	order  []int32     // [≤ maxSortedGroups] groups by activation
+	merged []int32     // [N] the next list of active units
+	row    []float64   // [D]
+	grad   []float64   // [D]
+	mean   []float64   // [D]
+	z      []float64   // [C]
 
 	recruited bool
 	err       error
@@ -184,7 +185,7 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		winAct:   make([]float64, 0, nw),
 		group:    make([]int32, n),
 		slots:    make([]int32, tableSize(0)),
-		heap:     make([]layers.Pair, nw),
+		heap:     make([]topk.Pair, nw),
 		rec:      make([]int32, 0, nw),
 		order:    make([]int32, maxSortedGroups),
 		merged:   make([]int32, 0, n),
@@ -289,7 +290,7 @@ func (m *Model) selectLiteral() {
 	// The queue torch sorts lists every unit; inactive units have value
 	// 0. After the first nWin pairs a 0 is never strictly better than the
 	// heap's worst (no activation is negative), so only the active units
-	// beyond them need to be listed (layers.Select).
+	// beyond them need to be listed (topk.Select).
 	a := m.pairs[:0]
 	nw := m.nWin
 	for i := 0; i < nw; i++ {
@@ -297,18 +298,18 @@ func (m *Model) selectLiteral() {
 		if m.isActive[i] {
 			v = m.gAct[m.group[i]]
 		}
-		a = append(a, layers.Pair{V: v, I: int32(i)})
+		a = append(a, topk.Pair{V: v, I: int32(i)})
 	}
 	for _, k := range m.active {
 		if v := m.gAct[m.group[k]]; int(k) >= nw && v != 0 {
-			a = append(a, layers.Pair{V: v, I: k})
+			a = append(a, topk.Pair{V: v, I: k})
 		}
 	}
 	m.pairs = a[:0] // keep the grown buffer
 	if m.lowest {
-		slices.SortStableFunc(a, func(x, y layers.Pair) int { return cmp.Compare(y.V, x.V) })
+		slices.SortStableFunc(a, func(x, y topk.Pair) int { return cmp.Compare(y.V, x.V) })
 	} else {
-		layers.Select(a, nw)
+		topk.Select(a, nw)
 	}
 	for _, p := range a[:nw] {
 		if p.V != 0 { // the original drops the zeros topk returns
@@ -496,7 +497,7 @@ func (m *Model) anyZeroWeight() bool {
 // Units whose activation is 0 are never recruited.
 //
 // The choice is torch.topk's over every candidate in index order
-// (layers.Select), but exp is called only for candidates that can enter
+// (topk.Select), but exp is called only for candidates that can enter
 // the heap: a candidate whose exponent e = c·S^(1/r) exceeds that of the
 // heap's worst by more than 1e-9 has an activation smaller by a factor
 // below 1 − 1e-9, far beyond the few ulps of error of exp, so it cannot
@@ -531,9 +532,9 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 		if candidate(i) {
 			v = m.f.ActExp(exponent(i))
 		}
-		h[i] = layers.Pair{V: v, I: int32(i)}
+		h[i] = topk.Pair{V: v, I: int32(i)}
 	}
-	layers.MakeHeap(h)
+	topk.MakeHeap(h)
 	const margin = 1e-9
 	worst := math.Inf(1) // the exponent of the heap's worst pair, if it is a candidate
 	if h[0].V != 0 {
@@ -547,7 +548,7 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 		if e-worst > margin {
 			continue
 		}
-		if layers.Offer(h, layers.Pair{V: m.f.ActExp(e), I: int32(i)}) {
+		if topk.Offer(h, topk.Pair{V: m.f.ActExp(e), I: int32(i)}) {
 			worst = math.Inf(1)
 			if h[0].V != 0 {
 				worst = exponent(int(h[0].I))

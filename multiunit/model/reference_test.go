@@ -14,6 +14,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/topk"
 )
 
 // refModel is a direct, slow transcription of the original's
@@ -45,12 +46,12 @@ func newRef(p Params, pos []float64) *refModel {
 
 // topk is torch.topk(v, k)[1] with the zeros dropped.
 func topkNonzero(v []float64, k int) []int32 {
-	a := make([]layers.Pair, len(v))
+	a := make([]topk.Pair, len(v))
 	for i, x := range v {
-		a[i] = layers.Pair{V: x, I: int32(i)}
+		a[i] = topk.Pair{V: x, I: int32(i)}
 	}
 	var out []int32
-	for _, p := range layers.TopK(a, k) {
+	for _, p := range topk.TopK(a, k) {
 		if p.V != 0 {
 			out = append(out, p.I)
 		}

@@ -1,4 +1,11 @@
-package layers
+// Package topk selects the k largest of a list of values exactly as
+// torch.topk does on the CPU when k·64 ≤ n — libstdc++'s
+// std::partial_sort — so that among equal values the same units win as in
+// the original PyTorch models (the multi-unit model's winners and
+// recruitment, the distribution learners' recruitment). Select, MakeHeap
+// and Offer expose the procedure's steps for callers that skip pairs that
+// cannot enter; TopK is the whole of torch.topk(values, k).
+package topk
 
 // Pair is a value with the index of its unit, as torch.topk queues them.
 type Pair struct {
@@ -21,8 +28,8 @@ func better(x, y Pair) bool {
 //
 // The heap's worst pair only ever gets better, so a pair after the first
 // k that is not strictly better than the worst of the first k never enters
-// it: a caller may leave such pairs out (the model leaves out the units
-// whose value is 0, as no value is negative).
+// it: a caller may leave such pairs out (the multi-unit model leaves out
+// the units whose value is 0, as no value is negative).
 func Select(a []Pair, k int) {
 	if k <= 0 {
 		return

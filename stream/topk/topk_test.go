@@ -1,4 +1,4 @@
-package layers
+package topk
 
 import (
 	"bufio"
@@ -22,10 +22,10 @@ type topkCase struct {
 }
 
 // readTorchCases reads the cases that torch 1.13 (Debian's python3-torch)
-// answered: see ../testdata/README.md.
+// answered: see testdata/README.md.
 func readTorchCases(t *testing.T) []topkCase {
 	t.Helper()
-	f, err := os.Open("../testdata/topk_torch.txt.gz")
+	f, err := os.Open("testdata/topk_torch.txt.gz")
 	require.NoError(t, err)
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
@@ -144,6 +144,14 @@ func TestTopKTable(t *testing.T) {
 		// Five ties, k = 2: heap (a1, a0); a2..a4 never enter.
 		{"k2 five ties", []float64{1, 1, 1, 1, 1}, 2, []int32{0, 1}},
 		{"nan first", []float64{1, nan, 2}, 2, []int32{1, 2}},
+		{"NaN counts as largest", []float64{0.2, nan, 0.7, 0.1}, 2, []int32{1, 2}},
+		{"k above n: all, best first", []float64{2, 1}, 5, []int32{0, 1}},
+		// The distribution learners' recruitment: the recruited units'
+		// densities are zeroed, the rest may tie; which tied units win
+		// (here 2, 4, 5) is torch's choice, and so is their order.
+		{"recruited units zeroed, the rest tied", []float64{0, 0, 2, 0, 2, 2, 2, 2, 2, 2}, 3, []int32{5, 4, 2}},
+		{"fewer positive than k", []float64{0, 3, 0, 0, 0, 0, 1, 0}, 3, []int32{1, 6, 0}},
+		{"all equal: the first k", []float64{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, 3, []int32{0, 1, 2}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -153,7 +161,8 @@ func TestTopKTable(t *testing.T) {
 }
 
 // TestTopKSelectsTheBest checks on random inputs with many ties that the
-// k selected values are the k largest (whichever tied units win).
+// k selected values are the k largest, best first, and no unit twice
+// (whichever tied units win).
 func TestTopKSelectsTheBest(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	for trial := 0; trial < 200; trial++ {
@@ -164,12 +173,16 @@ func TestTopKSelectsTheBest(t *testing.T) {
 			v[i] = float64(rng.IntN(5))
 		}
 		got := TopK(pairs(v), k)
+		require.Len(t, got, k)
 		sorted := slices.Clone(v)
 		slices.Sort(sorted)
 		slices.Reverse(sorted)
+		seen := map[int32]bool{}
 		for i, p := range got {
 			require.Equal(t, sorted[i], p.V, "n %d k %d rank %d", n, k, i)
 			require.Equal(t, v[p.I], p.V)
+			require.False(t, seen[p.I], "unit %d twice", p.I)
+			seen[p.I] = true
 		}
 	}
 }
