@@ -15,7 +15,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream/config"
@@ -55,9 +54,6 @@ type Config struct {
 // attcon and absval, whose catlearn defaults are ER, true, false and −1).
 var RequiredKeys = []string{"c", "phi", "la", "lw", "r", "q", "alpha", "h", "dec", "humble", "attcon", "absval"}
 
-// RequiredLoopKeys are the loop keys a single-stream config must set.
-var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
-
 // Ignored lists keys a config may carry but the model does not read:
 // colskip, the number of leading columns of catlearn's training matrix
 // (the toolkit's trials have no such columns).
@@ -88,22 +84,13 @@ func Default() Config {
 // present.
 func Load(path string, data []byte) (*Config, []string, error) {
 	var c Config
-	ignored, err := config.Decode(path, data, &c, Ignored...)
+	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
 	if err != nil {
 		return nil, nil, err
 	}
-	var present map[string]any
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		return nil, nil, config.Wrap(path, err)
-	}
-	var miss []string
-	for _, k := range append(slices.Clone(RequiredLoopKeys), RequiredKeys...) {
-		if _, ok := present[k]; !ok {
-			miss = append(miss, strconv.Quote(k))
-		}
-	}
-	if len(miss) > 0 {
-		return nil, nil, fmt.Errorf("%s: missing key %s (ALCOVE needs it; see configs/alcove/config1.toml)", path, strings.Join(miss, ", "))
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
+		"ALCOVE needs it; see configs/alcove/config1.toml"); err != nil {
+		return nil, nil, err
 	}
 	if c.Optim == "" {
 		c.Optim = "sgd"
@@ -116,15 +103,7 @@ func Load(path string, data []byte) (*Config, []string, error) {
 
 // Check reports a config that cannot run, naming the file (path) and the
 // key.
-func (c *Config) Check(path string) error {
-	if err := c.Loop.Check(path); err != nil {
-		return err
-	}
-	if err := c.Keys.Check(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
 
 // Check reports settings that cannot run, naming the key. It reads the
 // file h names (once: New then uses what it read).

@@ -8,9 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
@@ -55,9 +53,6 @@ var RequiredKeys = []string{"max_num_clusters", "in_features", "r", "q", "specif
 	"temp_competition", "temp_softwta", "Phi", "thr", "lr_clustering", "center_lr_multiplier",
 	"high_attn_lr_multiplier", "asso_lr_multiplier"}
 
-// RequiredLoopKeys are the loop keys a single-stream config must set.
-var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
-
 // Default returns the original's clustering_model/configs/config1.yaml
 // (SHJ, 8 clusters, 3 dimensions, 50 runs × 32 blocks), on the six SHJ
 // types.
@@ -80,15 +75,12 @@ func Default() Config {
 // present.
 func Load(path string, data []byte) (*Config, []string, error) {
 	var c Config
-	ignored, err := config.Decode(path, data, &c, Ignored...)
+	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
 	if err != nil {
 		return nil, nil, err
 	}
-	var present map[string]any
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := Missing(path, present, append(slices.Clone(RequiredLoopKeys), c.Keys.Required()...)); err != nil {
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), c.Keys.Required()...),
+		"the clustering model needs it; see configs/clustering/config1.toml"); err != nil {
 		return nil, nil, err
 	}
 	if c.Optim == "" {
@@ -98,20 +90,6 @@ func Load(path string, data []byte) (*Config, []string, error) {
 		return nil, nil, err
 	}
 	return &c, ignored, nil
-}
-
-// Missing returns an error naming the keys of want that present lacks.
-func Missing(path string, present map[string]any, want []string) error {
-	var miss []string
-	for _, k := range want {
-		if _, ok := present[k]; !ok {
-			miss = append(miss, strconv.Quote(k))
-		}
-	}
-	if len(miss) > 0 {
-		return fmt.Errorf("%s: missing key %s (the clustering model needs it; see configs/clustering/config1.toml)", path, strings.Join(miss, ", "))
-	}
-	return nil
 }
 
 // Required returns the model keys a config with these keys must set:
@@ -127,15 +105,7 @@ func (k *Keys) Required() []string {
 
 // Check reports a config that cannot run, naming the file (path) and the
 // key.
-func (c *Config) Check(path string) error {
-	if err := c.Loop.Check(path); err != nil {
-		return err
-	}
-	if err := c.Keys.Check(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {

@@ -6,10 +6,7 @@ package train
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/BurntSushi/toml"
+	"slices"
 
 	"github.com/fastslow/distrlearner/model"
 	"github.com/fastslow/stream/config"
@@ -64,9 +61,6 @@ func RequiredKeys(kind model.Kind) []string {
 	return keys
 }
 
-// RequiredLoopKeys are the loop keys a single-stream config must set.
-var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
-
 // DefaultTask is the task of the original's dl_model: the 100 new stimuli.
 const DefaultTask = "new-stimuli"
 
@@ -90,7 +84,7 @@ func Default() Config {
 // keys present.
 func Load(path string, data []byte) (*Config, []string, error) {
 	var c Config
-	ignored, err := config.Decode(path, data, &c, Ignored...)
+	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -101,11 +95,8 @@ func Load(path string, data []byte) (*Config, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: model: %w", path, err)
 	}
-	var present map[string]any
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := Missing(path, present, append(append([]string(nil), RequiredLoopKeys...), RequiredKeys(kind)...)); err != nil {
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys(kind)...),
+		"the distribution learner needs it, and the original fails without it; see configs/distrlearner/config_dlMU_1.toml"); err != nil {
 		return nil, nil, err
 	}
 	if c.Optim == "" {
@@ -115,21 +106,6 @@ func Load(path string, data []byte) (*Config, []string, error) {
 		return nil, nil, err
 	}
 	return &c, ignored, nil
-}
-
-// Missing returns an error naming the keys of want that present lacks.
-func Missing(path string, present map[string]any, want []string) error {
-	var miss []string
-	for _, k := range want {
-		if _, ok := present[k]; !ok {
-			miss = append(miss, strconv.Quote(k))
-		}
-	}
-	if len(miss) > 0 {
-		return fmt.Errorf("%s: missing key %s (the distribution learner needs it, and the original fails without it; see configs/distrlearner/config_dlMU_1.toml)",
-			path, strings.Join(miss, ", "))
-	}
-	return nil
 }
 
 // Kind returns the learner the config's model key names.
@@ -144,17 +120,14 @@ func (c *Config) Kind() (model.Kind, error) {
 // Check reports a config that cannot run, naming the file (path) and the
 // key.
 func (c *Config) Check(path string) error {
-	if err := c.Loop.Check(path); err != nil {
+	return config.Check(path, &c.Loop, func() error {
+		kind, err := c.Kind()
+		if err != nil {
+			return fmt.Errorf("model: %w", err)
+		}
+		_, err = c.Keys.Params(kind, 2)
 		return err
-	}
-	kind, err := c.Kind()
-	if err != nil {
-		return fmt.Errorf("%s: model: %w", path, err)
-	}
-	if _, err := c.Keys.Params(kind, 2); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
+	})
 }
 
 // Params returns the learner's config for kind with the given number of

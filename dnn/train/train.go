@@ -95,12 +95,7 @@ func Decode(path string, data []byte) (Config, []string, error) {
 	if err != nil {
 		return c, nil, err
 	}
-	missing := MissingKeys(md)
-	for _, k := range []string{"random_seed", "optim", "loss_fn"} {
-		if !md.IsDefined(k) {
-			missing = append(missing, k)
-		}
-	}
+	missing := config.Missing(md, append(slices.Clone(NetworkKeys), "random_seed", "optim", "loss_fn"))
 	for _, pair := range [][2]string{{"n_sims", "num_runs"}, {"n_epochs", "num_blocks"}} {
 		switch {
 		case md.IsDefined(pair[0]) && md.IsDefined(pair[1]):
@@ -109,35 +104,14 @@ func Decode(path string, data []byte) (Config, []string, error) {
 			missing = append(missing, pair[0])
 		}
 	}
-	if len(missing) > 0 {
-		return c, nil, fmt.Errorf("%s: missing key %s (the original requires every one; its dnn_model config1 is the default, see configs/dnn/config1.toml)",
-			path, strings.Join(quote(missing), ", "))
+	if err := config.MissingError(path, missing,
+		"the original requires every one; its dnn_model config1 is the default, see configs/dnn/config1.toml"); err != nil {
+		return c, nil, err
 	}
 	if c.ConfigVersion == "" {
 		c.ConfigVersion = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
 	return c, ignored, nil
-}
-
-// MissingKeys returns the network keys (NetworkKeys) that a decoded file
-// lacks in the given table (none for the top level, "slow_config" for the
-// dual stream's block); the original requires every one.
-func MissingKeys(md toml.MetaData, table ...string) []string {
-	var missing []string
-	for _, k := range NetworkKeys {
-		if !md.IsDefined(append(slices.Clone(table), k)...) {
-			missing = append(missing, k)
-		}
-	}
-	return missing
-}
-
-func quote(s []string) []string {
-	out := make([]string, len(s))
-	for i, v := range s {
-		out[i] = fmt.Sprintf("%q", v)
-	}
-	return out
 }
 
 // Normalize returns c with runs and blocks in the loop keys (num_runs,

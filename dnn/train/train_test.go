@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -156,7 +157,7 @@ n_classes = 2
 	}
 	md, err := toml.Decode(data, &file)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"output_size"}, MissingKeys(md, "slow_config"))
-	assert.Equal(t, NetworkKeys, MissingKeys(md))
+	assert.Equal(t, []string{"slow_config.output_size"}, config.Missing(md, NetworkKeys, "slow_config"))
+	assert.Equal(t, NetworkKeys, config.Missing(md, NetworkKeys))
 	assert.Equal(t, Network{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
 }

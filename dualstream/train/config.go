@@ -76,14 +76,9 @@ func Parse(path string, data []byte) (*Parsed, error) {
 		if err := md.PrimitiveDecode(part.prim, keys); err != nil {
 			return nil, fmt.Errorf("%s: [%s]: %w", path, part.table, err)
 		}
-		var missing []string
-		for _, k := range part.kind.Required {
-			if !md.IsDefined(part.table, k) {
-				missing = append(missing, fmt.Sprintf("%q", part.table+"."+k))
-			}
-		}
-		if len(missing) > 0 {
-			return nil, fmt.Errorf("%s: missing key %s (the original's %s needs it)", path, strings.Join(missing, ", "), part.kind.Role)
+		if err := config.MissingError(path, config.Missing(md, part.kind.Required, part.table),
+			fmt.Sprintf("the original's %s needs it", part.kind.Role)); err != nil {
+			return nil, err
 		}
 		if err := part.kind.Check(keys); err != nil {
 			return nil, fmt.Errorf("%s: [%s]: %w", path, part.table, err)
@@ -102,10 +97,8 @@ func Parse(path string, data []byte) (*Parsed, error) {
 	if p.Loop.Task == "" {
 		p.Loop.Task = DefaultTask
 	}
-	for _, k := range []string{"random_seed", "num_blocks", "num_runs", "loss_fn"} {
-		if !md.IsDefined(k) {
-			return nil, fmt.Errorf("%s: missing key %q", path, k)
-		}
+	if err := config.Require(path, md, config.RequiredLoopKeys, ""); err != nil {
+		return nil, err
 	}
 	if err := p.Loop.Check(path); err != nil {
 		return nil, err

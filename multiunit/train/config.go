@@ -7,10 +7,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
-	"strconv"
-	"strings"
-
-	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/multiunit/model"
 	"github.com/fastslow/stream/config"
@@ -64,9 +60,6 @@ var Ignored = []string{"lr_clusters_group", "p", "beta", "noise", "lesion"}
 // on a missing one).
 var RequiredKeys = []string{"n_units", "n_dims", "n_classes", "r", "c", "phi", "k", "lr_nn", "lr_attn", "lr_clusters", "attn_type"}
 
-// RequiredLoopKeys are the loop keys a single-stream config must set.
-var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
-
 // Default returns the original's multiunit_clustering/configs/config1.yaml
 // (10,000 units, 0.5 % winners, city-block, cross-entropy, 50 runs × 32
 // blocks), on the six SHJ types.
@@ -88,15 +81,12 @@ func Default() Config {
 // present.
 func Load(path string, data []byte) (*Config, []string, error) {
 	var c Config
-	ignored, err := config.Decode(path, data, &c, Ignored...)
+	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
 	if err != nil {
 		return nil, nil, err
 	}
-	var present map[string]any
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := Missing(path, present, append(slices.Clone(RequiredLoopKeys), RequiredKeys...)); err != nil {
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
+		"the multi-unit model needs it; see configs/multiunit/config1.toml"); err != nil {
 		return nil, nil, err
 	}
 	if c.Optim == "" {
@@ -111,31 +101,9 @@ func Load(path string, data []byte) (*Config, []string, error) {
 	return &c, ignored, nil
 }
 
-// Missing returns an error naming the keys of want that present lacks.
-func Missing(path string, present map[string]any, want []string) error {
-	var miss []string
-	for _, k := range want {
-		if _, ok := present[k]; !ok {
-			miss = append(miss, strconv.Quote(k))
-		}
-	}
-	if len(miss) > 0 {
-		return fmt.Errorf("%s: missing key %s (the multi-unit model needs it; see configs/multiunit/config1.toml)", path, strings.Join(miss, ", "))
-	}
-	return nil
-}
-
 // Check reports a config that cannot run, naming the file (path) and the
 // key.
-func (c *Config) Check(path string) error {
-	if err := c.Loop.Check(path); err != nil {
-		return err
-	}
-	if err := c.Keys.Check(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {

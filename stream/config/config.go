@@ -28,6 +28,11 @@ type Loop struct {
 	Passes int `toml:"passes,omitzero"`
 }
 
+// RequiredLoopKeys are the keys of Loop that a single-stream config must
+// set (the original fails without them); config_version, optim, task and
+// passes have defaults.
+var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
+
 // Check reports a Loop whose values cannot run, naming the file.
 func (l *Loop) Check(path string) error {
 	switch {
@@ -47,6 +52,19 @@ func (l *Loop) Check(path string) error {
 	return nil
 }
 
+// Check reports a single-stream config that cannot run, naming the file
+// (path): its loop keys first (Loop.Check), then its model keys (check,
+// whose error is prefixed with path).
+func Check(path string, loop *Loop, check func() error) error {
+	if err := loop.Check(path); err != nil {
+		return err
+	}
+	if err := check(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
 // Read reads the file at path and decodes it as Decode does.
 func Read(path string, v any, ignored ...string) (present []string, err error) {
 	data, err := os.ReadFile(path)
@@ -62,11 +80,53 @@ func Read(path string, v any, ignored ...string) (present []string, err error) {
 // at any depth); the ignored keys present are returned, sorted, so that a
 // command can report them once. Type mismatches name the line and key.
 func Decode(path string, data []byte, v any, ignored ...string) (present []string, err error) {
-	md, err := toml.Decode(string(data), v)
+	_, present, err = DecodeMeta(path, data, v, ignored...)
+	return present, err
+}
+
+// DecodeMeta is Decode that also returns the file's metadata, which tells
+// which keys it sets (Missing, Require).
+func DecodeMeta(path string, data []byte, v any, ignored ...string) (md toml.MetaData, present []string, err error) {
+	md, err = toml.Decode(string(data), v)
 	if err != nil {
-		return nil, Wrap(path, err)
+		return md, nil, Wrap(path, err)
 	}
-	return Strict(path, md, ignored...)
+	present, err = Strict(path, md, ignored...)
+	return md, present, err
+}
+
+// Missing returns the keys of want, in their order, that a decoded file
+// does not set in the table at the key path table (none: the top level),
+// each named by its whole key path ("slow_config.n_units").
+func Missing(md toml.MetaData, want []string, table ...string) []string {
+	var miss []string
+	for _, k := range want {
+		key := append(append(make([]string, 0, len(table)+1), table...), k)
+		if !md.IsDefined(key...) {
+			miss = append(miss, strings.Join(key, "."))
+		}
+	}
+	return miss
+}
+
+// MissingError returns nil for no keys, else the error that names the
+// file and the missing keys, with why (what needs them and where to look;
+// none if empty) in parentheses: path: missing key "a", "b" (why).
+func MissingError(path string, keys []string, why string) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	msg := fmt.Sprintf("%s: missing key %s", path, strings.Join(quote(keys), ", "))
+	if why != "" {
+		msg += " (" + why + ")"
+	}
+	return errors.New(msg)
+}
+
+// Require returns the error MissingError gives for the top-level keys of
+// want that a decoded file does not set, or nil if it sets them all.
+func Require(path string, md toml.MetaData, want []string, why string) error {
+	return MissingError(path, Missing(md, want), why)
 }
 
 // Wrap words a decoding error with the file's name (and the line, for a

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"path/filepath"
 	"testing"
 
@@ -41,6 +42,36 @@ func TestDecodeErrors(t *testing.T) {
 	}
 	_, err := Read(filepath.Join(t.TempDir(), "none.toml"), &model{})
 	assert.ErrorContains(t, err, "none.toml")
+}
+
+// TestRequire: the keys a file lacks are named in want's order, by their
+// whole key path in a table, with the caller's advice.
+func TestRequire(t *testing.T) {
+	var m model
+	md, present, err := DecodeMeta("c.toml", []byte("num_runs = 3\nr = 2\nnoise = 1\n[fast_config]\nlr_nn = 0.1\n"), &m, "noise")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"noise"}, present)
+	assert.Equal(t, []string{"num_blocks", "random_seed", "loss_fn"}, Missing(md, RequiredLoopKeys))
+	assert.Empty(t, Missing(md, []string{"r", "num_runs"}))
+	assert.Equal(t, []string{"fast_config.n_units"}, Missing(md, []string{"lr_nn", "n_units"}, "fast_config"))
+	assert.Equal(t, []string{"fast_config.r"}, Missing(md, []string{"r"}, "fast_config"), "a top-level key is not the table's")
+
+	err = Require("c.toml", md, append([]string{"r", "q"}, RequiredLoopKeys...), "the model needs it; see config1.toml")
+	assert.EqualError(t, err, `c.toml: missing key "q", "num_blocks", "random_seed", "loss_fn" (the model needs it; see config1.toml)`)
+	assert.NoError(t, Require("c.toml", md, []string{"r", "num_runs"}, "unused"))
+	assert.EqualError(t, MissingError("c.toml", []string{"fast_config.k"}, ""), `c.toml: missing key "fast_config.k"`)
+	assert.NoError(t, MissingError("c.toml", nil, "unused"))
+}
+
+// TestCheck: the loop's errors first, then the model's, prefixed with the
+// file.
+func TestCheck(t *testing.T) {
+	l := Loop{NumBlocks: 1, NumRuns: 1, LossFn: "bcelogits"}
+	bad := func() error { return errors.New("r = -1: want r > 0") }
+	assert.NoError(t, Check("c.toml", &l, func() error { return nil }))
+	assert.EqualError(t, Check("c.toml", &l, bad), "c.toml: r = -1: want r > 0")
+	l.NumRuns = 0
+	assert.ErrorContains(t, Check("c.toml", &l, bad), "c.toml: num_runs = 0")
 }
 
 func TestLoopCheck(t *testing.T) {

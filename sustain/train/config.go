@@ -7,10 +7,7 @@ package train
 import (
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
-	"github.com/BurntSushi/toml"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -48,9 +45,6 @@ var Ignored = []string{"tau", "maxcat", "k", "colskip"}
 // RequiredKeys are the model keys a config must set (ties is optional).
 var RequiredKeys = []string{"r", "beta", "d", "eta", "lambda"}
 
-// RequiredLoopKeys are the loop keys a single-stream config must set.
-var RequiredLoopKeys = []string{"num_blocks", "num_runs", "random_seed", "loss_fn"}
-
 // Default returns the published SHJ fit of SUSTAIN (Love, Medin &
 // Gureckis 2004: r 9.01245, beta 1.252233, d 16.924073, eta 0.092327,
 // initial tunings 1, ties "first") run as catlearn's nosof94sustain runs
@@ -70,15 +64,12 @@ func Default() Config {
 // present.
 func Load(path string, data []byte) (*Config, []string, error) {
 	var c Config
-	ignored, err := config.Decode(path, data, &c, Ignored...)
+	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
 	if err != nil {
 		return nil, nil, err
 	}
-	var present map[string]any
-	if _, err := toml.Decode(string(data), &present); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if err := Missing(path, present, append(slices.Clone(RequiredLoopKeys), RequiredKeys...)); err != nil {
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
+		"SUSTAIN needs it; see configs/sustain/config1.toml"); err != nil {
 		return nil, nil, err
 	}
 	if err := c.Check(path); err != nil {
@@ -87,31 +78,9 @@ func Load(path string, data []byte) (*Config, []string, error) {
 	return &c, ignored, nil
 }
 
-// Missing returns an error naming the keys of want that present lacks.
-func Missing(path string, present map[string]any, want []string) error {
-	var miss []string
-	for _, k := range want {
-		if _, ok := present[k]; !ok {
-			miss = append(miss, strconv.Quote(k))
-		}
-	}
-	if len(miss) > 0 {
-		return fmt.Errorf("%s: missing key %s (SUSTAIN needs it; see configs/sustain/config1.toml)", path, strings.Join(miss, ", "))
-	}
-	return nil
-}
-
 // Check reports a config that cannot run, naming the file (path) and the
 // key.
-func (c *Config) Check(path string) error {
-	if err := c.Loop.Check(path); err != nil {
-		return err
-	}
-	if err := c.Keys.Check(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {
