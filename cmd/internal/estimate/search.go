@@ -174,8 +174,14 @@ func Fit(ctx context.Context, p *Problem, tr *Trace, o Options) (*Result, error)
 		}
 		s.logf("search #%d: %s after %d evaluations: loss %.6g at %s", i+1, r.Status, r.Evaluations, r.Loss, p.Format(r.To))
 	}
-	// The best point of the whole trace at the fit's seed and runs.
-	all := tr.Evals(p.Seed, p.Runs)
+	// The best point of the whole trace at the fit's seed and runs, within
+	// the bounds (an earlier call may have had wider ones).
+	var all []Eval
+	for _, e := range tr.Evals(p.Seed, p.Runs) {
+		if sp.inside(e.X) {
+			all = append(all, e)
+		}
+	}
 	sort.Slice(all, func(a, b int) bool { return less(all[a], all[b]) })
 	if len(all) == 0 || math.IsInf(all[0].Loss, 1) {
 		return nil, fmt.Errorf("%s: no evaluation has a finite loss (every point diverged or, with ordinal = \"filter\", fails the ordinal test)", sp.Path)

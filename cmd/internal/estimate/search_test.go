@@ -237,3 +237,15 @@ scale = "log"
 	assert.Contains(t, string(text), "[fast_config]")
 	assert.Contains(t, string(text), "lr_clustering = "+strconv.FormatFloat(r.Best.X[0], 'g', -1, 64))
 }
+
+// TestNarrowedBounds resumes a trace with narrower bounds: the best point
+// is chosen within the new bounds only.
+func TestNarrowedBounds(t *testing.T) {
+	trace := filepath.Join(t.TempDir(), "t.trace.csv")
+	wide := fitOnce(t, mustProblem(t, baseSpec), trace)
+	hi := wide.Best.X[1] - 1
+	narrow := mustProblem(t, strings.Replace(baseSpec, "max = 40", "max = "+strconv.FormatFloat(hi, 'f', -1, 64), 1))
+	r := fitOnce(t, narrow, trace)
+	assert.LessOrEqual(t, r.Best.X[1], hi)
+	assert.GreaterOrEqual(t, r.Best.Loss, wide.Best.Loss)
+}

@@ -262,6 +262,16 @@ func (s *Spec) resolve(p string) string {
 	return filepath.Join(filepath.Dir(s.Path), p)
 }
 
+// inside reports whether x lies within the bounds.
+func (s *Spec) inside(x []float64) bool {
+	for i, p := range s.Params {
+		if x[i] < p.Lo() || x[i] > p.Hi() {
+			return false
+		}
+	}
+	return true
+}
+
 // Keys returns the free parameters' key paths.
 func (s *Spec) Keys() []string {
 	out := make([]string, len(s.Params))
