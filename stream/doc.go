@@ -20,5 +20,6 @@
 // (output) and the command line shared by every model's fit command (fit);
 // R's random numbers (rrand) and catlearn's training lists drawn with them
 // (catlearn); and, for the models' tests, the finite-difference checks of
-// hand-written gradients (fdcheck).
+// hand-written gradients (fdcheck) and the shared test helpers (fixture:
+// CSV fixtures, config edits, CPU time, the whole-fit benchmark).
 package stream

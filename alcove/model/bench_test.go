@@ -5,6 +5,7 @@ import (
 
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/task"
 )
@@ -24,7 +25,7 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 	lf := loss.CrossEntropy{}
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := fixture.CPUTime()
 	for t := 0; t < b.N; t++ {
 		i := t % n
 		blk := t / n % blocks
@@ -36,7 +37,7 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 		lf.Eval(m.Forward(tr), it.Target, dz)
 		m.Learn(tr, dz)
 	}
-	if c := cpuTime() - c0; c > 0 {
+	if c := fixture.CPUTime() - c0; c > 0 {
 		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }

@@ -1,14 +1,13 @@
 package model_test
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/stretchr/testify/require"
 )
@@ -16,21 +15,12 @@ import (
 // readTable reads a CSV with a header into its column indices and rows of
 // numbers.
 func readTable(t testing.TB, path string) (map[string]int, [][]float64) {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	rows := make([][]float64, len(recs)-1)
-	for r, rec := range recs[1:] {
+	col, recs := fixture.ReadCSV(t, path)
+	rows := make([][]float64, len(recs))
+	for r, rec := range recs {
 		rows[r] = make([]float64, len(rec))
 		for i, s := range rec {
-			rows[r][i], err = strconv.ParseFloat(s, 64)
-			require.NoError(t, err, "%s line %d column %d", path, r+2, i+1)
+			rows[r][i] = fixture.Num(t, s)
 		}
 	}
 	return col, rows

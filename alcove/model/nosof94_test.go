@@ -1,15 +1,14 @@
 package model_test
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/catlearn"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
@@ -75,11 +74,7 @@ func simulate(t testing.TB, p model.Params, typ int, orders [][]int, blockLen in
 // catlearnCurves reads catlearn's own nosof94 simulations of ex-ALCOVE and
 // BN-ALCOVE: curves[model][type-1][block-1].
 func catlearnCurves(t testing.TB) map[string][][]float64 {
-	f, err := os.Open("../testdata/catlearn_nosof94_alcove_curves.csv")
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, "../testdata/catlearn_nosof94_alcove_curves.csv")
 	out := map[string][][]float64{}
 	for _, r := range recs[1:] {
 		typ, _ := strconv.Atoi(r[1])

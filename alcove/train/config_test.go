@@ -9,6 +9,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
 )
@@ -66,29 +67,6 @@ func mustSHJ(t testing.TB, typ int) *task.Task {
 	return tk
 }
 
-// edit returns the text of config1.toml with the line of key replaced by
-// repl ("" deletes it; a key that is not there gets repl appended).
-func edit(t *testing.T, key, repl string) []byte {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	var out []string
-	found := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key+" =") {
-			found = true
-			if repl == "" {
-				continue
-			}
-			line = repl
-		}
-		out = append(out, line)
-	}
-	if !found {
-		out = append(out, repl)
-	}
-	return []byte(strings.Join(out, "\n"))
-}
-
 // TestLoadErrors: configs that cannot run are errors naming the file, the
 // key and what is expected.
 func TestLoadErrors(t *testing.T) {
@@ -128,7 +106,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := Load("my.toml", edit(t, c.key, c.repl))
+			_, _, err := Load("my.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
 			require.Error(t, err)
 			for _, w := range c.want {
 				require.Contains(t, err.Error(), w)
@@ -164,7 +142,7 @@ func TestLoadForms(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, ignored, err := Load("my.toml", edit(t, c.key, c.repl))
+			cfg, ignored, err := Load("my.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
 			require.NoError(t, err)
 			p, err := cfg.Params(shj)
 			require.NoError(t, err)

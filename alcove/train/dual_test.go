@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
@@ -78,7 +79,7 @@ func (p *pair) PartLogits() [][]float64 { return p.parts }
 // rule: its part's probabilities of error are exactly those of ALCOVE
 // alone on the same trials.
 func TestAsFastStream(t *testing.T) {
-	data := edit(t, "dec", `dec = "ER"`)
+	data := fixture.EditKey(t, config1Path, "dec", `dec = "ER"`)
 	data = []byte(strings.Replace(string(data), "phi = 0.011", "phi = 4.0", 1))
 	data = []byte(strings.Replace(string(data), "attcon = true", "attcon = false", 1))
 	data = []byte(strings.Replace(string(data), "absval = 0", "absval = -1", 1))

@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -14,40 +13,22 @@ import (
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/stretchr/testify/require"
 )
 
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	return col, recs[1:]
-}
-
-func num(t *testing.T, s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	require.NoError(t, err)
-	return v
-}
-
 // catlearnCurves reads catlearn's own simulation of model ("exALCOVE" or
 // "BN-ALCOVE"): [type−1][block−1].
 func catlearnCurves(t *testing.T, name string) [6][]float64 {
-	_, rows := readCSV(t, "../testdata/catlearn_nosof94_alcove_curves.csv")
+	_, rows := fixture.ReadCSV(t, "../testdata/catlearn_nosof94_alcove_curves.csv")
 	var out [6][]float64
 	for _, r := range rows {
 		if r[0] != name {
 			continue
 		}
 		typ, _ := strconv.Atoi(r[1])
-		out[typ-1] = append(out[typ-1], num(t, r[3]))
+		out[typ-1] = append(out[typ-1], fixture.Num(t, r[3]))
 	}
 	return out
 }
@@ -101,13 +82,13 @@ func TestFitCatlearn(t *testing.T) {
 			out, sum, stdout := fitRun(t, args...)
 			t.Log("\n" + stdout)
 			want := catlearnCurves(t, c.name)
-			col, rows := readCSV(t, filepath.Join(out, "lc.csv"))
+			col, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 			require.Len(t, rows, 16)
 			var worst float64
 			for typ := 1; typ <= 6; typ++ {
 				k := col["type"+strconv.Itoa(typ)]
 				for b, r := range rows {
-					got := num(t, r[k])
+					got := fixture.Num(t, r[k])
 					require.InDelta(t, want[typ-1][b], got, 1e-12, "type %d block %d", typ, b+1)
 					worst = math.Max(worst, math.Abs(got-want[typ-1][b]))
 				}
@@ -119,7 +100,7 @@ func TestFitCatlearn(t *testing.T) {
 
 			// The trace: 100 runs × 256 trials per type, nothing recruited,
 			// 8 active nodes.
-			tcol, trace := readCSV(t, filepath.Join(out, "trace_shj1.csv"))
+			tcol, trace := fixture.ReadCSV(t, filepath.Join(out, "trace_shj1.csv"))
 			require.Len(t, trace, 100*16*16)
 			for _, r := range trace[:32] {
 				require.Equal(t, "0", r[tcol["recruited"]])
@@ -178,11 +159,11 @@ func TestFitBadInput(t *testing.T) {
 	short := filepath.Join(dir, "short.csv")
 	require.NoError(t, os.WriteFile(short, []byte("run,block,i0,i1,i2,i3,i4,i5,i6,i7,i8,i9,i10,i11,i12,i13,i14,i15\n0,0,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n"), 0o644))
 	badKey := filepath.Join(dir, "bad.toml")
-	require.NoError(t, os.WriteFile(badKey, edit(t, "lw", "lw_rate = 0.1"), 0o644))
+	require.NoError(t, os.WriteFile(badKey, fixture.EditKey(t, config1Path, "lw", "lw_rate = 0.1"), 0o644))
 	noNodes := filepath.Join(dir, "nonodes.toml")
-	require.NoError(t, os.WriteFile(noNodes, edit(t, "h", `h = "missing_nodes.csv"`), 0o644))
+	require.NoError(t, os.WriteFile(noNodes, fixture.EditKey(t, config1Path, "h", `h = "missing_nodes.csv"`), 0o644))
 	alpha3 := filepath.Join(dir, "alpha3.toml")
-	require.NoError(t, os.WriteFile(alpha3, edit(t, "alpha", "alpha = [0.3, 0.3, 0.4]"), 0o644))
+	require.NoError(t, os.WriteFile(alpha3, fixture.EditKey(t, config1Path, "alpha", "alpha = [0.3, 0.3, 0.4]"), 0o644))
 	cases := []struct {
 		name string
 		args []string
@@ -222,7 +203,7 @@ func TestInit(t *testing.T) {
 	require.NoError(t, npz.Write(init, arrays))
 	lc := func(extra ...string) []string {
 		out, _, _ := fitRun(t, append([]string{"-task", "shj2", "-runs", "3", "-blocks", "2"}, extra...)...)
-		_, rows := readCSV(t, filepath.Join(out, "lc.csv"))
+		_, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 		return rows[0]
 	}
 	require.NotEqual(t, lc(), lc("-init", init))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/schedule"
@@ -146,12 +147,12 @@ func TestFastStreamOfDualStream(t *testing.T) {
 				require.Equal(t, strconv.Itoa(it.Signature), w["signature"], where)
 				for name, z := range map[string][]float64{"fast": zf, "slow": zs, "total": zt} {
 					pe := loss.ProbError(z, it.Label, prob)
-					want := num(t, w["proberror_"+name])
+					want := fixture.Num(t, w["proberror_"+name])
 					require.InDelta(t, want, pe, 1e-9, where+": proberror_"+name)
 					worst = math.Max(worst, math.Abs(want-pe))
 				}
 				l := lf.Eval(zt, it.Target, dz)
-				require.InDelta(t, num(t, w["loss_total"]), l, 1e-9, where+": loss_total")
+				require.InDelta(t, fixture.Num(t, w["loss_total"]), l, 1e-9, where+": loss_total")
 				require.Equal(t, w["recruited"] == "1", fast.Recruited(), where+": recruited")
 				require.Equal(t, w["n_active"], strconv.Itoa(fast.Active()), where+": n_active")
 				fast.Learn(&tr, dz)

@@ -1,14 +1,13 @@
 package model_test
 
 import (
-	"encoding/csv"
 	"math"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/task"
@@ -43,11 +42,7 @@ type traceRow struct {
 }
 
 func readTrace(t testing.TB, path string) []traceRow {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
 	col := map[string]int{}
 	for i, h := range recs[0] {
 		col[h] = i
@@ -177,11 +172,7 @@ func TestTrace(t *testing.T) {
 const curveTol = 1e-4
 
 func readCurve(t testing.TB, path string) []float64 {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
 	require.Equal(t, []string{"block", "value"}, recs[0])
 	var v []float64
 	for i, r := range recs[1:] {
@@ -216,11 +207,7 @@ func TestStoredCurves(t *testing.T) {
 }
 
 func readCSVRows(t testing.TB, path string) []map[string]string {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
 	var rows []map[string]string
 	for _, r := range recs[1:] {
 		m := make(map[string]string, len(r))
@@ -230,10 +217,4 @@ func readCSVRows(t testing.TB, path string) []map[string]string {
 		rows = append(rows, m)
 	}
 	return rows
-}
-
-func num(t testing.TB, s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	require.NoError(t, err, s)
-	return v
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
 )
@@ -48,29 +49,6 @@ func TestNewStimuliFile(t *testing.T) {
 	require.Equal(t, 0.01, p.LRCentres)
 }
 
-// config1 returns the text of config1.toml with line key replaced by
-// repl ("" deletes it).
-func config1(t *testing.T, key, repl string) []byte {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	var out []string
-	found := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key+" =") {
-			found = true
-			if repl == "" {
-				continue
-			}
-			line = repl
-		}
-		out = append(out, line)
-	}
-	if !found {
-		out = append(out, repl)
-	}
-	return []byte(strings.Join(out, "\n"))
-}
-
 func TestLoadErrors(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -96,9 +74,9 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			data := config1(t, c.key, c.repl)
+			data := fixture.EditKey(t, config1Path, c.key, c.repl)
 			if c.wantNone {
-				data = config1(t, "temp_competition", "temp_competition = 0.5")
+				data = fixture.EditKey(t, config1Path, "temp_competition", "temp_competition = 0.5")
 				data = []byte(strings.Replace(string(data), "beta = 3.0", "", 1))
 			}
 			_, _, err := Load("my.toml", data)
@@ -119,7 +97,7 @@ func TestNumericTemperature(t *testing.T) {
 		text string
 		want float64
 	}{{"0.5", 0.5}, {"2", 2}} {
-		c, _, err := Load("t.toml", config1(t, "temp_competition", "temp_competition = "+v.text))
+		c, _, err := Load("t.toml", fixture.EditKey(t, config1Path, "temp_competition", "temp_competition = "+v.text))
 		require.NoError(t, err)
 		require.Equal(t, Temperature{Value: v.want}, c.TempCompetition)
 		p, err := c.Params()

@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -13,30 +12,12 @@ import (
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/stretchr/testify/require"
 )
 
 const orders = "../testdata/shj_orders_50.csv"
-
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	return col, recs[1:]
-}
-
-func num(t *testing.T, s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	require.NoError(t, err)
-	return v
-}
 
 // TestFitCommand runs the fit command as a user does with no config (the
 // built-in config1: six SHJ types, 50 runs × 32 blocks) and the original's
@@ -52,21 +33,21 @@ func TestFitCommand(t *testing.T) {
 	t.Log("\n" + stdout.String())
 
 	// Curves.
-	col, rows := readCSV(t, filepath.Join(out, "lc.csv"))
+	col, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 	require.Len(t, rows, 32)
 	for typ := 1; typ <= 6; typ++ {
-		_, want := readCSV(t, "../testdata/stored_lc_type"+strconv.Itoa(typ)+".csv")
+		_, want := fixture.ReadCSV(t, "../testdata/stored_lc_type"+strconv.Itoa(typ)+".csv")
 		c, ok := col["type"+strconv.Itoa(typ)]
 		require.True(t, ok, "lc.csv columns %v", col)
 		for b := range rows {
-			require.InDelta(t, num(t, want[b][1]), num(t, rows[b][c]), 1e-4, "type %d block %d", typ, b)
+			require.InDelta(t, fixture.Num(t, want[b][1]), fixture.Num(t, rows[b][c]), 1e-4, "type %d block %d", typ, b)
 		}
 	}
 
 	// Trace of types 1–3, runs 0–4 against the original's float64 trace.
-	fcol, fix := readCSV(t, "../testdata/clustering_shj_trace_types123.csv")
+	fcol, fix := fixture.ReadCSV(t, "../testdata/clustering_shj_trace_types123.csv")
 	for typ := 1; typ <= 3; typ++ {
-		tcol, trace := readCSV(t, filepath.Join(out, "trace_shj"+strconv.Itoa(typ)+".csv"))
+		tcol, trace := fixture.ReadCSV(t, filepath.Join(out, "trace_shj"+strconv.Itoa(typ)+".csv"))
 		require.Len(t, trace, 50*32*8)
 		want := fix[(typ-1)*5*32*8 : typ*5*32*8]
 		for i, w := range want {
@@ -75,7 +56,7 @@ func TestFitCommand(t *testing.T) {
 				{"label", "label"}, {"recruited", "recruited"}, {"n_active", "n_clusters"}} {
 				require.Equal(t, w[fcol[k[1]]], g[tcol[k[0]]], "type %d row %d: %s", typ, i, k[0])
 			}
-			require.InDelta(t, num(t, w[fcol["item_proberror"]]), num(t, g[tcol["proberror"]]), 1e-9, "type %d row %d", typ, i)
+			require.InDelta(t, fixture.Num(t, w[fcol["item_proberror"]]), fixture.Num(t, g[tcol["proberror"]]), 1e-9, "type %d row %d", typ, i)
 		}
 	}
 
@@ -132,7 +113,7 @@ func TestFitBadInput(t *testing.T) {
 	short := filepath.Join(dir, "short.csv")
 	require.NoError(t, os.WriteFile(short, []byte("run,block,i0,i1,i2,i3,i4,i5,i6,i7\n0,0,0,1,2,3,4,5,6,7\n"), 0o644))
 	badCfg := filepath.Join(dir, "bad.toml")
-	require.NoError(t, os.WriteFile(badCfg, config1(t, "beta", "betta = 3.0"), 0o644))
+	require.NoError(t, os.WriteFile(badCfg, fixture.EditKey(t, config1Path, "beta", "betta = 3.0"), 0o644))
 	cases := []struct {
 		name string
 		args []string
@@ -176,7 +157,7 @@ func TestInit(t *testing.T) {
 		var stdout, stderr bytes.Buffer
 		args := append([]string{"-task", "shj2", "-runs", "2", "-blocks", "2", "-out", out, "-quiet"}, extra...)
 		require.Equal(t, 0, fit.Run(context.Background(), Model(), args, &stdout, &stderr), stderr.String())
-		_, rows := readCSV(t, filepath.Join(out, "lc.csv"))
+		_, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 		return rows[1]
 	}
 	require.NotEqual(t, run(), run("-init", init))

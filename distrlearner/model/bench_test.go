@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/seed"
@@ -43,14 +44,14 @@ func benchTrials(b *testing.B, m *Learner, trials []stream.Trial) {
 	var lf loss.BCELogits
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := fixture.CPUTime()
 	for i := 0; i < b.N; i++ {
 		tr := &trials[i%len(trials)]
 		z := m.Forward(tr)
 		lf.Eval(z, tr.Target, dz)
 		m.Learn(tr, dz)
 	}
-	if c := cpuTime() - c0; c > 0 {
+	if c := fixture.CPUTime() - c0; c > 0 {
 		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	b.ReportMetric(float64(m.Active()), "units")
@@ -96,14 +97,14 @@ func BenchmarkRunMU500Long(b *testing.B) {
 func benchRun(b *testing.B, cfg Config, blocks int) {
 	b.ReportAllocs()
 	var units int
-	c0 := cpuTime()
+	c0 := fixture.CPUTime()
 	for i := 0; i < b.N; i++ {
 		m, _ := New(cfg)
 		trainFor(b, m, blocks)
 		units = m.Active()
 	}
 	trials := float64(b.N * blocks * 100)
-	if c := cpuTime() - c0; c > 0 {
+	if c := fixture.CPUTime() - c0; c > 0 {
 		b.ReportMetric(float64(c.Nanoseconds())/trials, "cpu-ns/trial")
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/trials, "ns/trial")

@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/schedule"
@@ -58,11 +58,7 @@ func TestStoredCurve(t *testing.T) {
 
 func readCurve(t *testing.T, path string) []float64 {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
 	require.Equal(t, []string{"block", "value"}, recs[0])
 	var out []float64
 	for _, r := range recs[1:] {
@@ -123,11 +119,7 @@ func TestFitCommand(t *testing.T) {
 // readRows reads a trace as maps from column to value.
 func readRows(t *testing.T, path string) []map[string]float64 {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
 	var out []map[string]float64
 	for _, r := range recs[1:] {
 		m := map[string]float64{}

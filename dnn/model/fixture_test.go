@@ -1,10 +1,8 @@
 package model
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -13,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/schedule"
@@ -33,11 +32,8 @@ type traceRow struct {
 
 func readTrace(t *testing.T, path string) []traceRow {
 	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
+	recs := fixture.ReadRecords(t, path)
+	var err error
 	require.Equal(t, []string{"run", "block", "trial", "signature", "label", "proberror", "loss", "p0", "p1", "recruited", "n_active"}, recs[0], "%s: header", path)
 	rows := make([]traceRow, 0, len(recs)-1)
 	for line, rec := range recs[1:] {

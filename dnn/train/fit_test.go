@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
 
@@ -28,16 +28,6 @@ func fitCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
 	code = fit.Run(context.Background(), Model(), append([]string{"-quiet"}, args...), &out, &errb)
 	return code, out.String(), errb.String()
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	return recs
 }
 
 // TestFitReplaysFixtures runs the fit command as a user would to replay
@@ -58,8 +48,8 @@ func TestFitReplaysFixtures(t *testing.T) {
 			require.Equal(t, 0, code, stderr)
 			assert.Contains(t, stdout, fmt.Sprintf("shj%d", typ))
 
-			want := readCSV(t, fmt.Sprintf("../testdata/dnn_shj_type%d_trace.csv", typ))
-			got := readCSV(t, filepath.Join(out, fmt.Sprintf("trace_shj%d.csv", typ)))
+			want := fixture.ReadRecords(t, fmt.Sprintf("../testdata/dnn_shj_type%d_trace.csv", typ))
+			got := fixture.ReadRecords(t, filepath.Join(out, fmt.Sprintf("trace_shj%d.csv", typ)))
 			require.Equal(t, want[0], got[0], "trace header")
 			require.Len(t, got, len(want))
 			var worst float64
@@ -184,7 +174,7 @@ func TestAgreesWithStoredCurves(t *testing.T) {
 
 func readStored(t *testing.T, path string) []float64 {
 	t.Helper()
-	recs := readCSV(t, path)
+	recs := fixture.ReadRecords(t, path)
 	require.Equal(t, []string{"block", "value"}, recs[0])
 	v := make([]float64, len(recs)-1)
 	for i, rec := range recs[1:] {

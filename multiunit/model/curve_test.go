@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/task"
@@ -34,7 +35,7 @@ func TestStoredCurves(t *testing.T) {
 	const runs, blocks = 50, 32
 	for typ := 1; typ <= 6; typ++ {
 		t.Run(fmt.Sprintf("type%d", typ), func(t *testing.T) {
-			stored := readCSV(t, fmt.Sprintf("../testdata/stored_lc_type%d.csv", typ))[1:]
+			stored := fixture.ReadRecords(t, fmt.Sprintf("../testdata/stored_lc_type%d.csv", typ))[1:]
 			require.Len(t, stored, blocks)
 			tk, err := task.SHJ(typ)
 			require.NoError(t, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/schedule"
@@ -96,7 +97,7 @@ func (m *mlp) learn(dz []float64) {
 func TestDualStreamFixture(t *testing.T) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(t, err)
-	want := readCSV(t, "../testdata/fastslow_muc_dnn_type1_trace.csv")
+	want := fixture.ReadRecords(t, "../testdata/fastslow_muc_dnn_type1_trace.csv")
 	require.Equal(t, []string{"run", "block", "trial", "signature", "label", "proberror_fast", "proberror_slow",
 		"proberror_total", "loss_fast", "loss_slow", "loss_total", "recruited", "n_active"}, want[0])
 	want = want[1:]

@@ -1,17 +1,16 @@
 package model
 
 import (
-	"encoding/csv"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"strconv"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/schedule"
@@ -42,14 +41,14 @@ type row struct {
 
 func readTrace(t *testing.T, path string) []row {
 	t.Helper()
-	recs := readCSV(t, path)
+	recs := fixture.ReadRecords(t, path)
 	require.Equal(t, []string{"run", "block", "trial", "signature", "label", "proberror", "loss", "p0", "p1", "recruited", "n_active"}, recs[0])
 	var rows []row
 	for _, r := range recs[1:] {
 		var v row
 		ints := []*int{&v.run, &v.block, &v.trial, &v.signature, &v.label}
 		for i, p := range ints {
-			*p = atoi(t, r[i])
+			*p = fixture.Atoi(t, r[i])
 		}
 		floats := []*float64{&v.proberror, &v.loss, &v.p0, &v.p1}
 		for i, p := range floats {
@@ -57,27 +56,10 @@ func readTrace(t *testing.T, path string) []row {
 			require.NoError(t, err)
 			*p = f
 		}
-		v.recruited, v.nActive = atoi(t, r[9]), atoi(t, r[10])
+		v.recruited, v.nActive = fixture.Atoi(t, r[9]), fixture.Atoi(t, r[10])
 		rows = append(rows, v)
 	}
 	return rows
-}
-
-func readCSV(t *testing.T, path string) [][]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err, path)
-	return recs
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	v, err := strconv.Atoi(s)
-	require.NoError(t, err)
-	return v
 }
 
 // newFromInit returns a config1 model loaded with the original's initial
@@ -217,8 +199,8 @@ func replayFixture(t *testing.T, typ int, setup func(*Model)) (maxDev float64, n
 func TestFixtureFinalState(t *testing.T) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(t, err)
-	units := readCSV(t, "../testdata/muc_shj_final_run0.csv")[1:]
-	attn := readCSV(t, "../testdata/muc_shj_final_attention_run0.csv")[1:]
+	units := fixture.ReadRecords(t, "../testdata/muc_shj_final_run0.csv")[1:]
+	attn := fixture.ReadRecords(t, "../testdata/muc_shj_final_attention_run0.csv")[1:]
 	init, err := npz.Read("../testdata/muc_shj_init.npz")
 	require.NoError(t, err)
 	initPos := init[NamePositions].Data
@@ -239,13 +221,13 @@ func TestFixtureFinalState(t *testing.T) {
 				require.LessOrEqual(t, d, traceTol, "%s: %v, want %v", what, got, want)
 			}
 			for _, r := range units {
-				if atoi(t, r[0]) != typ {
+				if fixture.Atoi(t, r[0]) != typ {
 					continue
 				}
-				u := atoi(t, r[1])
+				u := fixture.Atoi(t, r[1])
 				wantActive[u] = true
 				require.Equal(t, 1.0, act[u], "unit %d should be active", u)
-				require.Equal(t, float64(atoi(t, r[2])), win[u], "unit %d winning", u)
+				require.Equal(t, float64(fixture.Atoi(t, r[2])), win[u], "unit %d winning", u)
 				for j := 0; j < 3; j++ {
 					check(fmt.Sprintf("unit %d position %d", u, j), parse(t, r[3+j]), pos[u*3+j])
 				}

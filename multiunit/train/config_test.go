@@ -2,13 +2,13 @@ package train
 
 import (
 	"os"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/multiunit/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -35,29 +35,6 @@ func TestDefaultParams(t *testing.T) {
 	require.Equal(t, model.Params{Units: 10000, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.005,
 		LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}, p)
 	require.Equal(t, 50, p.Winners())
-}
-
-// config1 returns the text of config1.toml with the line of key replaced
-// by repl ("" deletes it; a key not there is appended).
-func config1(t *testing.T, key, repl string) []byte {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	var out []string
-	found := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key+" =") {
-			found = true
-			if repl == "" {
-				continue
-			}
-			line = repl
-		}
-		out = append(out, line)
-	}
-	if !found {
-		out = append(out, repl)
-	}
-	return []byte(strings.Join(out, "\n"))
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -87,7 +64,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := Load(config1Path, config1(t, tc.key, tc.repl))
+			_, _, err := Load(config1Path, fixture.EditKey(t, config1Path, tc.key, tc.repl))
 			if tc.want == nil {
 				require.NoError(t, err)
 				return
@@ -102,7 +79,7 @@ func TestLoadErrors(t *testing.T) {
 
 // TestStimulusGradOption: the key reaches the model.
 func TestStimulusGradOption(t *testing.T) {
-	c, _, err := Load(config1Path, config1(t, "stimulus_grad", `stimulus_grad = "original"`))
+	c, _, err := Load(config1Path, fixture.EditKey(t, config1Path, "stimulus_grad", `stimulus_grad = "original"`))
 	require.NoError(t, err)
 	p, err := c.Params()
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"math"
 	"os"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/fastslow/multiunit/model"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 )
 
@@ -22,27 +22,6 @@ const (
 	initState = "../testdata/muc_shj_init.npz"
 	orders    = "../testdata/muc_shj_order_50runs.csv"
 )
-
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[h] = i
-	}
-	return col, recs[1:]
-}
-
-func num(t *testing.T, s string) float64 {
-	t.Helper()
-	v, err := strconv.ParseFloat(s, 64)
-	require.NoError(t, err)
-	return v
-}
 
 // TestFitCommand runs the fit command as a user reproducing the original
 // does — the built-in config1 with the original's initial positions and
@@ -59,12 +38,12 @@ func TestFitCommand(t *testing.T) {
 	require.Equal(t, 0, code, stderr.String())
 	t.Log("\n" + stdout.String())
 
-	lcCol, lc := readCSV(t, filepath.Join(out, "lc.csv"))
+	lcCol, lc := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 	require.Len(t, lc, 32)
 	for typ := 1; typ <= 3; typ++ {
 		name := "shj" + strconv.Itoa(typ)
-		gotCol, got := readCSV(t, filepath.Join(out, "trace_"+name+".csv"))
-		wantCol, want := readCSV(t, "../testdata/muc_shj_type"+strconv.Itoa(typ)+"_trace.csv")
+		gotCol, got := fixture.ReadCSV(t, filepath.Join(out, "trace_"+name+".csv"))
+		wantCol, want := fixture.ReadCSV(t, "../testdata/muc_shj_type"+strconv.Itoa(typ)+"_trace.csv")
 		require.Len(t, got, len(want))
 		blockMean := make([]float64, 32)
 		for i := range want {
@@ -72,14 +51,14 @@ func TestFitCommand(t *testing.T) {
 				require.Equal(t, want[i][wantCol[c]], got[i][gotCol[c]], "%s row %d column %s", name, i, c)
 			}
 			for _, c := range []string{"proberror", "loss", "p0", "p1"} {
-				require.InDelta(t, num(t, want[i][wantCol[c]]), num(t, got[i][gotCol[c]]), 1e-9, "%s row %d column %s", name, i, c)
+				require.InDelta(t, fixture.Num(t, want[i][wantCol[c]]), fixture.Num(t, got[i][gotCol[c]]), 1e-9, "%s row %d column %s", name, i, c)
 			}
-			blockMean[atoi(t, want[i][wantCol["block"]])] += num(t, want[i][wantCol["proberror"]]) / 24
+			blockMean[fixture.Atoi(t, want[i][wantCol["block"]])] += fixture.Num(t, want[i][wantCol["proberror"]]) / 24
 		}
 		c, ok := lcCol["type"+strconv.Itoa(typ)]
 		require.True(t, ok, "lc.csv columns %v", lcCol)
 		for b, row := range lc {
-			require.InDelta(t, blockMean[b], num(t, row[c]), 1e-9, "type %d block %d", typ, b)
+			require.InDelta(t, blockMean[b], fixture.Num(t, row[c]), 1e-9, "type %d block %d", typ, b)
 		}
 	}
 
@@ -92,7 +71,7 @@ func TestFitCommand(t *testing.T) {
 	for _, v := range st[model.NameActive].Data {
 		n += int(v)
 	}
-	_, final := readCSV(t, "../testdata/muc_shj_final_run0.csv")
+	_, final := fixture.ReadCSV(t, "../testdata/muc_shj_final_run0.csv")
 	want := 0
 	for _, r := range final {
 		if r[0] == "2" {
@@ -143,16 +122,9 @@ func TestFitConfigFile(t *testing.T) {
 		[]string{"-config", config1Path, "-task", "shj1", "-runs", "2", "-blocks", "8", "-out", out, "-quiet"}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	require.Contains(t, stderr.String(), "beta, lesion, lr_clusters_group, noise, p")
-	_, lc := readCSV(t, filepath.Join(out, "lc.csv"))
+	_, lc := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 	require.Len(t, lc, 8)
-	first, last := num(t, lc[0][1]), num(t, lc[7][1])
+	first, last := fixture.Num(t, lc[0][1]), fixture.Num(t, lc[7][1])
 	require.Less(t, last, first, "type I is learned")
 	require.False(t, math.IsNaN(last))
-}
-
-func atoi(t *testing.T, s string) int {
-	t.Helper()
-	v, err := strconv.Atoi(s)
-	require.NoError(t, err)
-	return v
 }

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/task"
 )
@@ -27,7 +28,7 @@ func benchTrials(b *testing.B, typ int) {
 	var clusters, runs int
 	b.ReportAllocs()
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := fixture.CPUTime()
 	for t := 0; t < b.N; t++ {
 		i := t % n
 		blk := t / n % 16
@@ -40,7 +41,7 @@ func benchTrials(b *testing.B, typ int) {
 		lf.Eval(m.Forward(tr), it.Target, dz)
 		m.Learn(tr, dz)
 	}
-	if c := cpuTime() - c0; c > 0 {
+	if c := fixture.CPUTime() - c0; c > 0 {
 		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 	if runs > 0 {

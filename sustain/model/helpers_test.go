@@ -1,10 +1,10 @@
 package model
 
 import (
-	"encoding/csv"
-	"os"
 	"strconv"
 	"testing"
+
+	"github.com/fastslow/stream/fixture"
 )
 
 // Published parameters of SUSTAIN for the SHJ problems (Love et al.
@@ -22,20 +22,8 @@ type table struct {
 
 func readTable(t testing.TB, path string) *table {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	tb := &table{col: map[string]int{}, rows: recs[1:]}
-	for i, h := range recs[0] {
-		tb.col[h] = i
-	}
-	return tb
+	col, rows := fixture.ReadCSV(t, path)
+	return &table{col: col, rows: rows}
 }
 
 func (tb *table) str(t testing.TB, row int, name string) string {

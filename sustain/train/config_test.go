@@ -2,9 +2,9 @@ package train
 
 import (
 	"os"
-	"strings"
 	"testing"
 
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/task"
 	"github.com/fastslow/sustain/model"
 	"github.com/stretchr/testify/require"
@@ -22,29 +22,6 @@ func TestConfig1File(t *testing.T) {
 	require.Equal(t, Default(), *c)
 	require.Equal(t, []string{"tau"}, ignored)
 	require.Equal(t, 2, c.Passes, "catlearn's 16-trial blocks")
-}
-
-// config1 returns the text of config1.toml with line key replaced by
-// repl ("" deletes it; a key not in the file is appended).
-func config1(t *testing.T, key, repl string) []byte {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	var out []string
-	found := false
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, key+" =") {
-			found = true
-			if repl == "" {
-				continue
-			}
-			line = repl
-		}
-		out = append(out, line)
-	}
-	if !found {
-		out = append(out, repl)
-	}
-	return []byte(strings.Join(out, "\n"))
 }
 
 func TestLoadErrors(t *testing.T) {
@@ -75,7 +52,7 @@ func TestLoadErrors(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			_, _, err := Load("my.toml", config1(t, c.key, c.repl))
+			_, _, err := Load("my.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
 			require.Error(t, err)
 			for _, w := range c.want {
 				require.Contains(t, err.Error(), w)
@@ -113,7 +90,7 @@ func TestLoadVariants(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			cfg, ignored, err := Load("v.toml", config1(t, c.key, c.repl))
+			cfg, ignored, err := Load("v.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
 			require.NoError(t, err)
 			c.check(t, cfg, ignored)
 		})

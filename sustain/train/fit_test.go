@@ -3,7 +3,6 @@ package train
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -14,31 +13,13 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/sustain/eval"
 	"github.com/fastslow/sustain/model"
 	"github.com/stretchr/testify/require"
 )
-
-func readCSV(t *testing.T, path string) (map[string]int, [][]string) {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	require.NoError(t, err)
-	col := map[string]int{}
-	for i, h := range recs[0] {
-		col[strings.Trim(h, `"`)] = i
-	}
-	return col, recs[1:]
-}
-
-func num(t *testing.T, s string) float64 {
-	v, err := strconv.ParseFloat(s, 64)
-	require.NoError(t, err)
-	return v
-}
 
 func fitRun(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var o, e bytes.Buffer
@@ -64,17 +45,17 @@ func TestFitReplaysCatlearn(t *testing.T) {
 	require.Contains(t, stdout, "SHJ ordinal adequacy (I < II < III,IV,V < VI): passes")
 	require.Contains(t, stdout, "SSE against Nosofsky et al. (1994), 6 types × 16 blocks: 0.062693")
 
-	col, rows := readCSV(t, filepath.Join(out, "lc.csv"))
+	col, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 	require.Len(t, rows, 16)
-	wcol, want := readCSV(t, "../testdata/catlearn_nosof94_sustain_curves.csv")
+	wcol, want := fixture.ReadCSV(t, "../testdata/catlearn_nosof94_sustain_curves.csv")
 	n := 0
 	for _, w := range want {
 		if w[wcol["model"]] != "SUSTAIN" {
 			continue
 		}
-		typ, b := w[wcol["type"]], int(num(t, w[wcol["block"]]))
-		got := num(t, rows[b-1][col["type"+typ]])
-		require.InDelta(t, num(t, w[wcol["p_error"]]), got, replayTol, "type %s block %d", typ, b)
+		typ, b := w[wcol["type"]], int(fixture.Num(t, w[wcol["block"]]))
+		got := fixture.Num(t, rows[b-1][col["type"+typ]])
+		require.InDelta(t, fixture.Num(t, w[wcol["p_error"]]), got, replayTol, "type %s block %d", typ, b)
 		n++
 	}
 	require.Equal(t, 96, n)
@@ -141,7 +122,7 @@ func TestFitInitAndTrace(t *testing.T) {
 	out := filepath.Join(dir, "a")
 	_, stderr, code := fitRun(t, "-task", "shj1", "-runs", "2", "-blocks", "3", "-out", out, "-trace")
 	require.Equal(t, 0, code, stderr)
-	col, rows := readCSV(t, filepath.Join(out, "trace_shj1.csv"))
+	col, rows := fixture.ReadCSV(t, filepath.Join(out, "trace_shj1.csv"))
 	require.Len(t, rows, 2*3*16)
 	require.Equal(t, "1", rows[0][col["recruited"]], "the reset places the first cluster")
 
@@ -150,7 +131,7 @@ func TestFitInitAndTrace(t *testing.T) {
 	out2 := filepath.Join(dir, "b")
 	_, stderr, code = fitRun(t, "-task", "shj1", "-runs", "2", "-blocks", "3", "-out", out2, "-trace", "-init", init)
 	require.Equal(t, 0, code, stderr)
-	_, rows = readCSV(t, filepath.Join(out2, "trace_shj1.csv"))
+	_, rows = fixture.ReadCSV(t, filepath.Join(out2, "trace_shj1.csv"))
 	require.Equal(t, "0", rows[0][col["recruited"]], "the reset restores the loaded clusters")
 	st, _ := npz.Read(init)
 	require.Equal(t, strconv.Itoa(st[model.NameClusters].Shape[0]), rows[0][col["n_active"]])
@@ -173,7 +154,7 @@ func TestFitInitAndTrace(t *testing.T) {
 func TestFitBadInput(t *testing.T) {
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "three.toml")
-	require.NoError(t, os.WriteFile(cfg, config1(t, "lambda", "lambda = [1.0, 1.0, 1.0]"), 0o644))
+	require.NoError(t, os.WriteFile(cfg, fixture.EditKey(t, config1Path, "lambda", "lambda = [1.0, 1.0, 1.0]"), 0o644))
 	cases := []struct {
 		name string
 		args []string
@@ -181,7 +162,7 @@ func TestFitBadInput(t *testing.T) {
 	}{
 		{"lambda per dimension on a 2-D task", []string{"-config", cfg, "-task", "new-stimuli"},
 			"task new-stimuli: lambda has 3 values, but the task has 2 dimensions"},
-		{"unknown config key", []string{"-config", writeFile(t, dir, "u.toml", config1(t, "rr", "rr = 1"))}, `unknown key "rr"`},
+		{"unknown config key", []string{"-config", writeFile(t, dir, "u.toml", fixture.EditKey(t, config1Path, "rr", "rr = 1"))}, `unknown key "rr"`},
 		{"missing config file", []string{"-config", filepath.Join(dir, "none.toml")}, "no such file"},
 		{"bad task", []string{"-task", "shj9"}, "shj9"},
 	}
