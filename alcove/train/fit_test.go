@@ -177,15 +177,7 @@ func TestFitBadInput(t *testing.T) {
 		{"alpha for another task", []string{"-config", alpha3, "-task", "new-stimuli"}, "alpha has 3 values, but task new-stimuli has 2 dimensions"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out := filepath.Join(dir, "out-"+c.name)
-			var stdout, stderr bytes.Buffer
-			code := fit.Run(context.Background(), Model(), append(c.args, "-out", out, "-quiet"), &stdout, &stderr)
-			require.Equal(t, 1, code)
-			require.Contains(t, stderr.String(), c.want)
-			_, err := os.Stat(out)
-			require.True(t, os.IsNotExist(err), "nothing written")
-		})
+		t.Run(c.name, func(t *testing.T) { fixture.FitFails(t, Model(), c.want, c.args...) })
 	}
 }
 
@@ -211,8 +203,5 @@ func TestInit(t *testing.T) {
 	st[model.NameAttention].Data[0] = -1
 	bad := filepath.Join(dir, "bad.npz")
 	require.NoError(t, npz.Write(bad, arrays))
-	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(), []string{"-task", "shj2", "-runs", "1", "-blocks", "1", "-init", bad, "-out", filepath.Join(dir, "x"), "-quiet"}, &stdout, &stderr)
-	require.Equal(t, 1, code)
-	require.Contains(t, stderr.String(), "want ≥ 0")
+	fixture.FitFails(t, Model(), "want ≥ 0", "-task", "shj2", "-runs", "1", "-blocks", "1", "-init", bad)
 }

@@ -120,12 +120,9 @@ func Summaries(res []run.Result) ([]*Summary, error) {
 	var out []*Summary
 	for i := range res {
 		r := &res[i]
-		states := make([]map[string]stream.Array, len(r.Runs))
-		for k, rr := range r.Runs {
-			if rr.Model == nil {
-				return nil, fmt.Errorf("task %s: run %d has no model", r.Job.Task.Name, k)
-			}
-			states[k] = stream.StateMap(rr.Model.State())
+		states, err := r.States()
+		if err != nil {
+			return nil, err
 		}
 		s, err := Summarise(r.Job.Task.Name, r.Job.Task.SHJType, states)
 		if err != nil {

@@ -125,15 +125,7 @@ func TestFitBadInput(t *testing.T) {
 		{"task with other dimensions", []string{"-task", "new-stimuli", "-runs", "1", "-blocks", "1"}, "in_features = 3, but task new-stimuli has 2 dimensions"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out := filepath.Join(dir, "out-"+c.name)
-			var stdout, stderr bytes.Buffer
-			code := fit.Run(context.Background(), Model(), append(c.args, "-out", out, "-quiet"), &stdout, &stderr)
-			require.Equal(t, 1, code)
-			require.Contains(t, stderr.String(), c.want)
-			_, err := os.Stat(out)
-			require.True(t, os.IsNotExist(err), "nothing written")
-		})
+		t.Run(c.name, func(t *testing.T) { fixture.FitFails(t, Model(), c.want, c.args...) })
 	}
 }
 
@@ -164,8 +156,5 @@ func TestInit(t *testing.T) {
 	bad := filepath.Join(dir, "bad.npz")
 	st[model.NameMask].Data[0] = 0.5
 	require.NoError(t, npz.Write(bad, arrays))
-	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(), []string{"-task", "shj2", "-runs", "1", "-blocks", "1", "-init", bad, "-out", filepath.Join(dir, "x"), "-quiet"}, &stdout, &stderr)
-	require.Equal(t, 1, code)
-	require.Contains(t, stderr.String(), "want 0 or 1")
+	fixture.FitFails(t, Model(), "want 0 or 1", "-task", "shj2", "-runs", "1", "-blocks", "1", "-init", bad)
 }

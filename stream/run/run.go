@@ -61,6 +61,20 @@ type Result struct {
 // Total returns the index of the total curve in Parts.
 func (r *Result) Total() int { return len(r.Parts) - 1 }
 
+// States returns every run's final state, its arrays by name
+// (stream.StateMap), in run order, for the analyses of a finished fit; a
+// run without a model is an error naming the task and the run.
+func (r *Result) States() ([]map[string]stream.Array, error) {
+	states := make([]map[string]stream.Array, len(r.Runs))
+	for k, rr := range r.Runs {
+		if rr.Model == nil {
+			return nil, fmt.Errorf("task %s: run %d has no model", r.Job.Task.Name, k)
+		}
+		states[k] = stream.StateMap(rr.Model.State())
+	}
+	return states, nil
+}
+
 // Diverged reports a run whose logits, loss or gradient stopped being
 // finite, or whose model reported a failure of its own learning step
 // (through an Err() error method, checked after every Learn).

@@ -52,6 +52,22 @@ func TestWorkersBitIdentical(t *testing.T) {
 	}
 }
 
+// TestStates: every run's final state by name, in run order; a run with
+// no model is named.
+func TestStates(t *testing.T) {
+	res := run.Do(context.Background(), jobs(t, false)[:1], run.Options{})
+	require.NoError(t, res[0].Err)
+	st, err := res[0].States()
+	require.NoError(t, err)
+	require.Len(t, st, 5)
+	for k, s := range st {
+		require.Equal(t, stream.StateMap(res[0].Runs[k].Model.State()), s)
+	}
+	res[0].Runs[3].Model = nil
+	_, err = res[0].States()
+	require.EqualError(t, err, "task shj1: run 3 has no model")
+}
+
 func TestRunsDiffer(t *testing.T) {
 	res := run.Do(context.Background(), jobs(t, false)[:1], run.Options{Workers: 1})
 	require.NoError(t, res[0].Err)

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/fastslow/stream"
@@ -143,12 +142,7 @@ func TestFitInitAndTrace(t *testing.T) {
 		stream.NewArray(model.NameWeights, make([]float64, 2), 1, 2),
 		stream.NewArray(model.NameLambda, []float64{1, 1, 1}, 3),
 	}))
-	out3 := filepath.Join(dir, "c")
-	_, stderr, code = fitRun(t, "-task", "shj1", "-runs", "1", "-out", out3, "-init", bad)
-	require.Equal(t, 1, code)
-	require.Contains(t, stderr, `array "clusters" has shape [1 6]: want [n 8]`)
-	_, err := os.Stat(out3)
-	require.True(t, os.IsNotExist(err), "nothing written")
+	fixture.FitFails(t, Model(), `array "clusters" has shape [1 6]: want [n 8]`, "-task", "shj1", "-runs", "1", "-init", bad)
 }
 
 func TestFitBadInput(t *testing.T) {
@@ -167,14 +161,7 @@ func TestFitBadInput(t *testing.T) {
 		{"bad task", []string{"-task", "shj9"}, "shj9"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			out := filepath.Join(dir, "out-"+strings.ReplaceAll(c.name, " ", "_"))
-			_, stderr, code := fitRun(t, append(c.args, "-out", out)...)
-			require.Equal(t, 1, code)
-			require.Contains(t, stderr, c.want)
-			_, err := os.Stat(out)
-			require.True(t, os.IsNotExist(err), "nothing written")
-		})
+		t.Run(c.name, func(t *testing.T) { fixture.FitFails(t, Model(), c.want, c.args...) })
 	}
 }
 
