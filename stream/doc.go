@@ -18,8 +18,8 @@
 // files (npz), the trial loop over runs and blocks (run), curves and their
 // areas (curve), strict TOML configs (config), result files and plots
 // (output) and the command line shared by every model's fit command (fit);
-// R's random numbers (rrand) and catlearn's training lists drawn with them
-// (catlearn); and, for the models' tests, the finite-difference checks of
+// the originals' powers, bit for bit (power); R's random numbers (rrand)
+// and catlearn's training lists drawn with them (catlearn); and, for the models' tests, the finite-difference checks of
 // hand-written gradients (fdcheck) and the shared test helpers (fixture:
 // CSV fixtures, config edits, CPU time, the whole-fit benchmark).
 package stream

@@ -1,6 +1,10 @@
 package layers
 
-import "math"
+import (
+	"math"
+
+	"github.com/fastslow/stream/power"
+)
 
 // AttentionRule selects the derivative the hidden layer's backward pass
 // gives for the attention strengths.
@@ -42,28 +46,6 @@ func NewHidden(nodes []float64, h, d int, c, r, q float64) *Hidden {
 		missing: make([]bool, d), bp: make([]float64, h)}
 }
 
-// pow returns x^y, exactly as x·x for y = 2 (the value C's pow gives).
-func pow(x, y float64) float64 {
-	switch y {
-	case 1:
-		return x
-	case 2:
-		return x * x
-	}
-	return math.Pow(x, y)
-}
-
-// root returns s^(1/r), as √s for r = 2.
-func root(s, r float64) float64 {
-	switch r {
-	case 1:
-		return s
-	case 2:
-		return math.Sqrt(s)
-	}
-	return math.Pow(s, 1/r)
-}
-
 // Forward returns the activations of the hidden nodes for stimulus x
 // (D values; a NaN value marks a missing dimension, left out of every
 // distance) under attention alpha (D). The returned slice is owned by
@@ -81,11 +63,11 @@ func (l *Hidden) Forward(x, alpha []float64) []float64 {
 		for i, v := range x {
 			dj[i] = math.Abs(h[i] - v)
 			if !l.missing[i] {
-				s += pow(dj[i], l.R) * alpha[i]
+				s += power.R(dj[i], l.R) * alpha[i]
 			}
 		}
 		l.sum[j] = s
-		l.act[j] = math.Exp(negC * pow(root(s, l.R), l.Q))
+		l.act[j] = math.Exp(negC * power.R(power.Root(s, l.R), l.Q))
 	}
 	return l.act
 }
@@ -114,9 +96,9 @@ func (l *Hidden) Backward(gact, galpha []float64, rule AttentionRule) {
 				l.bp[j] = 0
 				continue
 			}
-			d := root(s, l.R)
+			d := power.Root(s, l.R)
 			// q·d^(q−1)·(1/r)·s^(1/r−1) = q·d^q/(r·s).
-			l.bp[j] *= l.Q * pow(d, l.Q) / (l.R * s)
+			l.bp[j] *= l.Q * power.R(d, l.Q) / (l.R * s)
 		}
 	}
 	for i := 0; i < D; i++ {
@@ -125,7 +107,7 @@ func (l *Hidden) Backward(gact, galpha []float64, rule AttentionRule) {
 			for j := 0; j < l.H; j++ {
 				dij := l.diff[j*D+i]
 				if rule == Gradient {
-					dij = pow(dij, l.R)
+					dij = power.R(dij, l.R)
 				}
 				g += l.bp[j] * dij
 			}

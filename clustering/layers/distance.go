@@ -1,6 +1,6 @@
 package layers
 
-import "math"
+import "github.com/fastslow/stream/power"
 
 // MinDistance is the floor of a dimensional distance: the original clips
 // (x − W)^r at this value, which keeps the cluster activation below 1.
@@ -26,19 +26,6 @@ type Distance struct {
 func NewDistance(k, d int, r float64) *Distance {
 	return &Distance{K: k, D: d, R: r,
 		diff: make([]float64, k*d), pow: make([]float64, k*d), out: make([]float64, k*d)}
-}
-
-// power returns v^r, with the exact products torch uses for r = 1, 2, 3.
-func power(v, r float64) float64 {
-	switch r {
-	case 1:
-		return v
-	case 2:
-		return v * v
-	case 3:
-		return v * v * v
-	}
-	return math.Pow(v, r)
 }
 
 // Forward returns d (K×D, owned by the layer) for the rows listed; the
@@ -71,7 +58,7 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 		out := l.out[k*D : k*D+D]
 		for j := range wk {
 			diff[j] = x[j] - wk[j]
-			pow[j] = power(diff[j], l.R)
+			pow[j] = power.Torch(diff[j], l.R)
 			out[j] = max(pow[j], MinDistance) // a NaN stays NaN, as with torch.clip
 		}
 	}
@@ -100,7 +87,7 @@ func (l *Distance) Backward(gd, gw []float64) {
 				continue
 			}
 			// torch: grad · (r · diff^(r−1)), then the minus of x − W.
-			gw[j] = -(gd[j] * (r * power(l.diff[j], r-1)))
+			gw[j] = -(gd[j] * (r * power.Torch(l.diff[j], r-1)))
 		}
 	}
 }

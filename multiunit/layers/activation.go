@@ -6,34 +6,11 @@
 // is the kernel's stream/topk.
 package layers
 
-import "math"
+import (
+	"math"
 
-// Pow returns v^r for v ≥ 0 as torch.pow computes it for the exponents the
-// original uses: v itself for r = 1, v·v for r = 2, v·v·v for r = 3 and
-// math.Pow otherwise, so that equal inputs give bit-equal outputs.
-func Pow(v, r float64) float64 {
-	switch r {
-	case 1:
-		return v
-	case 2:
-		return v * v
-	case 3:
-		return v * v * v
-	}
-	return math.Pow(v, r)
-}
-
-// Root returns s^(1/r) as torch.pow(s, q/r) computes it with q = 1: s for
-// r = 1, √s for r = 2 and math.Pow otherwise.
-func Root(s, r float64) float64 {
-	switch r {
-	case 1:
-		return s
-	case 2:
-		return math.Sqrt(s)
-	}
-	return math.Pow(s, 1/r)
-}
+	"github.com/fastslow/stream/power"
+)
 
 // Activation is the activation of a unit at position u for a stimulus x
 // under attention a:
@@ -57,7 +34,7 @@ type Activation struct {
 func (f Activation) Dist(x, u, a, d []float64) float64 {
 	var s float64
 	for j, xj := range x {
-		dj := Pow(math.Abs(xj-u[j]), f.R)
+		dj := power.Torch(math.Abs(xj-u[j]), f.R)
 		d[j] = dj
 		s += dj * a[j]
 	}
@@ -68,13 +45,13 @@ func (f Activation) Dist(x, u, a, d []float64) float64 {
 // distance S, computed in the original's order of operations:
 // ActExp(Exponent(S)).
 func (f Activation) Act(s float64) float64 {
-	return f.C * math.Exp(-(Root(s, f.R) * f.C))
+	return f.C * math.Exp(-(power.Root(s, f.R) * f.C))
 }
 
 // Exponent returns e = S^(1/r)·c, so that act = ActExp(e). Activations
 // fall as e grows: a caller can rank units by e and compute exp only where
 // the ranking is close.
-func (f Activation) Exponent(s float64) float64 { return Root(s, f.R) * f.C }
+func (f Activation) Exponent(s float64) float64 { return power.Root(s, f.R) * f.C }
 
 // ActExp returns c·exp(−e) for e = Exponent(S), bit for bit Act(S).
 func (f Activation) ActExp(e float64) float64 { return f.C * math.Exp(-e) }

@@ -4,21 +4,9 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/fastslow/stream/power"
 	"github.com/fastslow/sustain/internal/extended"
 )
-
-// Pow returns x^y as R's `^` does: x·x for y = 2, 1 for x = 1 or y = 0,
-// and the C library's pow otherwise (Go's math.Pow, which may differ from
-// it in the last bit).
-func Pow(x, y float64) float64 {
-	switch {
-	case y == 2:
-		return x * x
-	case x == 1 || y == 0:
-		return 1
-	}
-	return math.Pow(x, y)
-}
 
 // Code writes the padded input coding of a stimulus x (D values) and its
 // label units y (C values) into dst (2D + C values): each dimension i
@@ -56,7 +44,7 @@ func NewActivation(d int) *Activation { return &Activation{lr: make([]float64, d
 func (a *Activation) Tune(lambda []float64, r float64) {
 	var s extended.Acc
 	for i, l := range lambda {
-		a.lr[i] = Pow(l, r)
+		a.lr[i] = power.R(l, r)
 		s.Add(a.lr[i])
 	}
 	a.den = s.Float64()
@@ -82,7 +70,7 @@ func (a *Activation) Forward(ml, mu, lambda []float64) float64 {
 func Competition(out, ab, act []float64, beta float64) (rec float64) {
 	var s extended.Acc
 	for j, h := range act {
-		ab[j] = Pow(h, beta)
+		ab[j] = power.R(h, beta)
 		s.Add(ab[j])
 	}
 	sb := s.Float64()

@@ -117,20 +117,6 @@ func TestLearningRulesAreGradientSteps(t *testing.T) {
 	t.Logf("max relative error: tuning %.2g, move %.2g, delta rule %.2g", worst[0], worst[1], worst[2])
 }
 
-func TestPow(t *testing.T) {
-	cases := []struct{ x, y, want float64 }{
-		{3, 2, 9},            // R squares
-		{1, math.NaN(), 1},   // 1^y = 1 in R, even for NaN
-		{math.NaN(), 0, 1},   // x^0 = 1
-		{0, 9.01245, 0},      // 0^y = 0 for y > 0
-		{2, 0.5, math.Sqrt2}, // pow
-		{0.25, 1.252233, math.Pow(0.25, 1.252233)},
-	}
-	for _, c := range cases {
-		require.Equal(t, c.want, Pow(c.x, c.y), "%v^%v", c.x, c.y)
-	}
-}
-
 func TestCode(t *testing.T) {
 	dst := make([]float64, 8)
 	Code(dst, []float64{0, 1, 0.25}, []float64{0, 1})

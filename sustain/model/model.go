@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/power"
 	"github.com/fastslow/sustain/layers"
 )
 
@@ -293,7 +294,7 @@ func (m *Model) activate(j int) {
 func (m *Model) naiveActivation(ml, mu []float64) float64 {
 	var num, den float64
 	for i, l := range m.lambda {
-		lr := layers.Pow(l, m.p.R)
+		lr := power.R(l, m.p.R)
 		ml[i] = mu[i] * -l
 		num += math.Exp(ml[i]) * lr
 		den += lr
