@@ -22,10 +22,7 @@ const (
 // TestConfig1File: the shipped config1.toml decodes to exactly the
 // built-in default.
 func TestConfig1File(t *testing.T) {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	c, ignored, err := Load(config1Path, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, config1Path, Load)
 	require.Equal(t, Default(), *c)
 	require.Empty(t, ignored)
 }
@@ -47,10 +44,7 @@ func TestShippedSettings(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(filepath.Base(c.path), func(t *testing.T) {
-			data, err := os.ReadFile(c.path)
-			require.NoError(t, err)
-			cfg, _, err := Load(c.path, data)
-			require.NoError(t, err)
+			cfg, _ := fixture.LoadFile(t, c.path, Load)
 			require.Equal(t, 2, cfg.Passes)
 			require.Equal(t, 16, cfg.NumBlocks)
 			require.Equal(t, 100, cfg.NumRuns)
@@ -107,10 +101,7 @@ func TestLoadErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := Load("my.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
-			require.Error(t, err)
-			for _, w := range c.want {
-				require.Contains(t, err.Error(), w)
-			}
+			fixture.ErrorContains(t, err, c.want...)
 		})
 	}
 }

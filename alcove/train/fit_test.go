@@ -112,10 +112,7 @@ func TestFitCatlearn(t *testing.T) {
 			require.NoError(t, err)
 			cfg := Default()
 			if c.config != "" {
-				data, err := os.ReadFile(c.config)
-				require.NoError(t, err)
-				lc, _, err := Load(c.config, data)
-				require.NoError(t, err)
+				lc, _ := fixture.LoadFile(t, c.config, Load)
 				cfg = *lc
 			}
 			m, err := cfg.Keys.New(mustSHJ(t, 6))

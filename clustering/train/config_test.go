@@ -15,10 +15,7 @@ const config1Path = "../../configs/clustering/config1.toml"
 // TestConfig1File: the shipped config1.toml decodes to exactly the
 // built-in default, and its keys the original ignores are reported.
 func TestConfig1File(t *testing.T) {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	c, ignored, err := Load(config1Path, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, config1Path, Load)
 	require.Equal(t, Default(), *c)
 	require.Equal(t, []string{"from_logits", "high_attn_reg_strength", "high_attn_regularizer", "num_clusters", "out_features"}, ignored)
 }
@@ -35,10 +32,7 @@ func TestShippedOrders(t *testing.T) {
 
 func TestNewStimuliFile(t *testing.T) {
 	const path = "../../configs/clustering/new_stimuli.toml"
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	c, _, err := Load(path, data)
-	require.NoError(t, err)
+	c, _ := fixture.LoadFile(t, path, Load)
 	tasks, err := task.Parse(c.Task)
 	require.NoError(t, err)
 	m, err := c.Keys.New(tasks[0])
@@ -84,10 +78,7 @@ func TestLoadErrors(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			require.Error(t, err)
-			for _, w := range c.want {
-				require.Contains(t, err.Error(), w)
-			}
+			fixture.ErrorContains(t, err, c.want...)
 		})
 	}
 }

@@ -1,13 +1,13 @@
 package train
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/distrlearner/model"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/task"
 )
 
@@ -16,10 +16,7 @@ const defaultPath = "../../configs/distrlearner/config_dlMU_1.toml"
 // TestDefaultFile: the shipped config_dlMU_1.toml decodes to exactly the
 // built-in default, and its keys the original ignores are reported.
 func TestDefaultFile(t *testing.T) {
-	data, err := os.ReadFile(defaultPath)
-	require.NoError(t, err)
-	c, ignored, err := Load(defaultPath, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, defaultPath, Load)
 	require.Equal(t, Default(), *c)
 	require.Equal(t, []string{"from_logits", "lesion", "model_type", "noise"}, ignored)
 }
@@ -208,10 +205,7 @@ random_seed = 999
 // otherwise config_dlMU_1's values with 10 runs.
 func TestConfig1File(t *testing.T) {
 	const path = "../../configs/distrlearner/config1.toml"
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	c, ignored, err := Load(path, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, path, Load)
 	require.Equal(t, []string{"from_logits", "model_type"}, ignored)
 	want := Default()
 	want.ConfigVersion, want.NumRuns, want.Model = "config1", 10, model.SingleName

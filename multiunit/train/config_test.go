@@ -1,7 +1,6 @@
 package train
 
 import (
-	"os"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -18,10 +17,7 @@ const config1Path = "../../configs/multiunit/config1.toml"
 // TestConfig1File: the shipped config1.toml decodes to exactly the
 // built-in default, and the keys the original ignores are reported.
 func TestConfig1File(t *testing.T) {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	c, ignored, err := Load(config1Path, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, config1Path, Load)
 	require.Equal(t, Default(), *c)
 	require.Equal(t, []string{"beta", "lesion", "lr_clusters_group", "noise", "p"}, ignored)
 }
@@ -69,10 +65,7 @@ func TestLoadErrors(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			require.Error(t, err)
-			for _, w := range tc.want {
-				require.ErrorContains(t, err, w)
-			}
+			fixture.ErrorContains(t, err, tc.want...)
 		})
 	}
 }

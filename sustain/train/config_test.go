@@ -1,7 +1,6 @@
 package train
 
 import (
-	"os"
 	"testing"
 
 	"github.com/fastslow/stream/fixture"
@@ -15,10 +14,7 @@ const config1Path = "../../configs/sustain/config1.toml"
 // TestConfig1File: the shipped config1.toml decodes to exactly the
 // built-in default, and its key supervised SUSTAIN ignores is reported.
 func TestConfig1File(t *testing.T) {
-	data, err := os.ReadFile(config1Path)
-	require.NoError(t, err)
-	c, ignored, err := Load(config1Path, data)
-	require.NoError(t, err)
+	c, ignored := fixture.LoadFile(t, config1Path, Load)
 	require.Equal(t, Default(), *c)
 	require.Equal(t, []string{"tau"}, ignored)
 	require.Equal(t, 2, c.Passes, "catlearn's 16-trial blocks")
@@ -53,10 +49,7 @@ func TestLoadErrors(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			_, _, err := Load("my.toml", fixture.EditKey(t, config1Path, c.key, c.repl))
-			require.Error(t, err)
-			for _, w := range c.want {
-				require.Contains(t, err.Error(), w)
-			}
+			fixture.ErrorContains(t, err, c.want...)
 		})
 	}
 }
