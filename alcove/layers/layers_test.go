@@ -8,20 +8,13 @@ import (
 
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/stream/fdcheck"
+	"github.com/fastslow/stream/fixture"
 	"github.com/stretchr/testify/require"
 )
 
 // tol is the largest relative error allowed between a hand-written
 // derivative and its finite-difference estimate (the project's rule).
 const tol = 1e-6
-
-func uniform(rng *rand.Rand, n int, lo, hi float64) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = lo + (hi-lo)*rng.Float64()
-	}
-	return v
-}
 
 // TestHiddenForward checks the hidden activations against values worked
 // out by hand: exp(−c·(Σ_i α_i|h_i − x_i|^r)^(q/r)), a missing (NaN)
@@ -80,13 +73,13 @@ func TestHiddenGradient(t *testing.T) {
 				if c.missing && D < 2 {
 					D = 2
 				}
-				nodes := uniform(rng, H*D, -1, 1)
-				x := uniform(rng, D, -1, 1)
+				nodes := fixture.Uniform(rng, H*D, -1, 1)
+				x := fixture.Uniform(rng, D, -1, 1)
 				if c.missing {
 					x[rng.IntN(D)] = math.NaN()
 				}
-				alpha := uniform(rng, D, 0.05, 1)
-				g := uniform(rng, H, -1, 1)
+				alpha := fixture.Uniform(rng, D, 0.05, 1)
+				g := fixture.Uniform(rng, H, -1, 1)
 				cspec := 0.5 + 4*rng.Float64()
 				l := layers.NewHidden(nodes, H, D, cspec, c.r, c.q)
 				l.Forward(x, alpha)
@@ -121,10 +114,10 @@ func TestHiddenGradient(t *testing.T) {
 func TestKruschkeRuleOffGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	H, D := 6, 3
-	nodes := uniform(rng, H*D, -1, 1)
-	x := uniform(rng, D, -1, 1)
-	alpha := uniform(rng, D, 0.1, 1)
-	g := uniform(rng, H, -1, 1)
+	nodes := fixture.Uniform(rng, H*D, -1, 1)
+	x := fixture.Uniform(rng, D, -1, 1)
+	alpha := fixture.Uniform(rng, D, 0.1, 1)
+	g := fixture.Uniform(rng, H, -1, 1)
 	l := layers.NewHidden(nodes, H, D, 2, 2, 1)
 	l.Forward(x, alpha)
 	kr, ex := make([]float64, D), make([]float64, D)
@@ -155,9 +148,9 @@ func TestAssociationGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for rep := 0; rep < 10; rep++ {
 		C, H := 2+rng.IntN(3), 1+rng.IntN(10)
-		w := uniform(rng, C*H, -1, 1)
-		act := uniform(rng, H, 0, 1)
-		g := uniform(rng, C, -1, 1)
+		w := fixture.Uniform(rng, C*H, -1, 1)
+		act := fixture.Uniform(rng, H, 0, 1)
+		g := fixture.Uniform(rng, C, -1, 1)
 		l := layers.NewAssociation(C, H)
 		dw, gact := make([]float64, C*H), make([]float64, H)
 		l.Backward(g, act, w, 1, dw, gact)
@@ -219,7 +212,7 @@ func TestErrorGradient(t *testing.T) {
 		for _, absval := range []float64{-1, 0} {
 			for rep := 0; rep < 20; rep++ {
 				C := 2 + rng.IntN(3)
-				out := uniform(rng, C, -2.5, 2.5)
+				out := fixture.Uniform(rng, C, -2.5, 2.5)
 				label := rng.IntN(C)
 				for k := range out { // keep clear of the humble teacher's kinks
 					for math.Abs(out[k]-1) < 0.01 || math.Abs(out[k]-absval) < 0.01 {

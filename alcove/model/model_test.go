@@ -10,25 +10,18 @@ import (
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fdcheck"
+	"github.com/fastslow/stream/fixture"
 	"github.com/stretchr/testify/require"
 )
-
-func uniform(rng *rand.Rand, n int, lo, hi float64) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = lo + (hi-lo)*rng.Float64()
-	}
-	return v
-}
 
 // randomModel returns a model with H random nodes in D dimensions, C
 // outputs, random weights in [wlo, whi] and attention in [0.1, 1].
 func randomModel(t *testing.T, rng *rand.Rand, p model.Params, wlo, whi float64) *model.Model {
-	p.Nodes = uniform(rng, p.Hidden*p.Dims, -1, 1)
-	p.Alpha = uniform(rng, p.Dims, 0.1, 1)
+	p.Nodes = fixture.Uniform(rng, p.Hidden*p.Dims, -1, 1)
+	p.Alpha = fixture.Uniform(rng, p.Dims, 0.1, 1)
 	m, err := model.New(p)
 	require.NoError(t, err)
-	copy(m.Weights(), uniform(rng, p.Outputs*p.Hidden, wlo, whi))
+	copy(m.Weights(), fixture.Uniform(rng, p.Outputs*p.Hidden, wlo, whi))
 	return m
 }
 
@@ -80,7 +73,7 @@ func TestModelGradient(t *testing.T) {
 					wlo = 0
 				}
 				m := randomModel(t, rng, p, wlo, 1.5)
-				x := uniform(rng, D, -1, 1)
+				x := fixture.Uniform(rng, D, -1, 1)
 				tr := &stream.Trial{X: x, Label: rng.IntN(C)}
 				m.Forward(tr)
 				if nearKink(m.Outputs(), c.absval) {
@@ -121,7 +114,7 @@ func TestLearnStep(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	p := model.Params{Hidden: 7, Dims: 3, Outputs: 2, C: 2, Phi: 2, LW: 0.3, LA: 0.05, R: 1, Q: 1, Humble: true, AbsVal: -1}
 	m := randomModel(t, rng, p, -1, 1)
-	tr := &stream.Trial{X: uniform(rng, 3, 0, 1), Label: 1}
+	tr := &stream.Trial{X: fixture.Uniform(rng, 3, 0, 1), Label: 1}
 	m.Forward(tr)
 	gw, ga := make([]float64, 14), make([]float64, 3)
 	m.Gradient(1, gw, ga)
@@ -145,7 +138,7 @@ func TestAttention(t *testing.T) {
 		for _, la := range []float64{0.05, 1} {
 			p := model.Params{Hidden: 6, Dims: 4, Outputs: 2, C: 3, Phi: 2, LW: 0.5, LA: la, R: 1, Q: 1, Humble: true, AbsVal: -1, AttCon: attcon}
 			m := randomModel(t, rng, p, -2, 2)
-			tr := &stream.Trial{X: uniform(rng, 4, -1, 1), Label: 0}
+			tr := &stream.Trial{X: fixture.Uniform(rng, 4, -1, 1), Label: 0}
 			m.Forward(tr)
 			ga := make([]float64, 4)
 			m.Gradient(0, make([]float64, 12), ga)
@@ -221,7 +214,7 @@ func TestLearnIgnoresDz(t *testing.T) {
 		a.Forward(tr)
 		b.Forward(tr)
 		a.Learn(tr, nil)
-		b.Learn(tr, uniform(rng, 2, -5, 5))
+		b.Learn(tr, fixture.Uniform(rng, 2, -5, 5))
 	}
 	require.Equal(t, a.State(), b.State())
 }
@@ -233,7 +226,7 @@ func TestLearnIgnoresDz(t *testing.T) {
 func TestMissingDimension(t *testing.T) {
 	rng := rand.New(rand.NewPCG(17, 18))
 	H := 5
-	nodes3 := uniform(rng, H*3, 0, 1)
+	nodes3 := fixture.Uniform(rng, H*3, 0, 1)
 	nodes2 := make([]float64, 0, H*2)
 	for j := 0; j < H; j++ {
 		nodes2 = append(nodes2, nodes3[3*j], nodes3[3*j+2])
@@ -247,7 +240,7 @@ func TestMissingDimension(t *testing.T) {
 	m2, err := model.New(p2)
 	require.NoError(t, err)
 	for trial := 0; trial < 20; trial++ {
-		x := uniform(rng, 3, 0, 1)
+		x := fixture.Uniform(rng, 3, 0, 1)
 		label := rng.IntN(2)
 		x[1] = math.NaN()
 		z3 := m3.Forward(&stream.Trial{X: x, Label: label})

@@ -5,20 +5,13 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream/fdcheck"
+	"github.com/fastslow/stream/fixture"
 	"github.com/stretchr/testify/require"
 )
 
 // gradTol is the relative error the finite-difference checks allow (the
 // project's rule; the stencil's own error is ~1e-10, see fdcheck.Step).
 const gradTol = 1e-6
-
-func uniform(rng *rand.Rand, n int, lo, hi float64) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = lo + (hi-lo)*rng.Float64()
-	}
-	return v
-}
 
 func allRows(k int) []int {
 	r := make([]int, k)
@@ -54,12 +47,12 @@ func TestDistanceGradient(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(i)))
-			x := uniform(rng, c.d, 0, 1)
-			w := uniform(rng, c.k*c.d, -0.5, 1.5)
+			x := fixture.Uniform(rng, c.d, 0, 1)
+			w := fixture.Uniform(rng, c.k*c.d, -0.5, 1.5)
 			if c.onPoint >= 0 {
 				copy(w[c.onPoint*c.d:], x)
 			}
-			wt := uniform(rng, c.k*c.d, -1, 1)
+			wt := fixture.Uniform(rng, c.k*c.d, -1, 1)
 			l := NewDistance(c.k, c.d, c.r)
 			rows := allRows(c.k)
 			f := func() float64 { return dot(wt, l.Forward(x, w, rows)) }
@@ -103,9 +96,9 @@ func TestActivationGradient(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(2, uint64(i)))
-			d := uniform(rng, c.k*c.d, 1e-3, 1.5)
-			a := uniform(rng, c.d, 0.1, 1)
-			wt := uniform(rng, c.k, -1, 1)
+			d := fixture.Uniform(rng, c.k*c.d, 1e-3, 1.5)
+			a := fixture.Uniform(rng, c.d, 0.1, 1)
+			wt := fixture.Uniform(rng, c.k, -1, 1)
 			l := NewActivation(c.k, c.d, c.c, c.qr)
 			rows := allRows(c.k)
 			f := func() float64 { return dot(wt, l.Forward(d, a, rows)) }
@@ -140,7 +133,7 @@ func TestClusterSoftmaxGradient(t *testing.T) {
 	for i, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(3, uint64(i)))
-			v := uniform(rng, c.k, c.lo, c.hi)
+			v := fixture.Uniform(rng, c.k, c.lo, c.hi)
 			for _, z := range c.zeros {
 				v[z] = 0
 			}
@@ -151,7 +144,7 @@ func TestClusterSoftmaxGradient(t *testing.T) {
 					}
 				}
 			}
-			wt := uniform(rng, c.k, -1, 1)
+			wt := fixture.Uniform(rng, c.k, -1, 1)
 			f := func() float64 { return dot(wt, c.l.Forward(v)) }
 			f()
 			gv := make([]float64, c.k)
@@ -203,9 +196,9 @@ func TestCompetitionEquivalent(t *testing.T) {
 func TestAssociationGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 0))
 	const k, c = 8, 2
-	o := uniform(rng, k, 0, 1)
-	a := uniform(rng, k*c, -1, 1)
-	wt := uniform(rng, c, -1, 1)
+	o := fixture.Uniform(rng, k, 0, 1)
+	a := fixture.Uniform(rng, k*c, -1, 1)
+	wt := fixture.Uniform(rng, c, -1, 1)
 	l := NewAssociation(k, c, 10)
 	rows := allRows(k)
 	f := func() float64 { return dot(wt, l.Forward(o, a, rows)) }

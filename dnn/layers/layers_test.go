@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream/fdcheck"
+	"github.com/fastslow/stream/fixture"
 )
 
 // gradTol is the bound on the relative error of a hand-written gradient
@@ -22,14 +23,6 @@ const gradTol = 1e-6
 // the differences about that much absolute noise, so a smaller gradient
 // cannot be checked to 1e-6 relative.
 var gradCheck = fdcheck.Checker{Method: fdcheck.Balanced, Floor: 1e-4}
-
-func uniform(rng *rand.Rand, n int, lo, hi float64) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = lo + (hi-lo)*rng.Float64()
-	}
-	return v
-}
 
 // probe is a smooth non-linear scalar of a layer's output, f = Σ sin(c_o y_o),
 // so that every output gets a different, non-constant weight.
@@ -59,11 +52,11 @@ func TestLinearGradient(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, uint64(tc.in*100+tc.out)))
-			w := uniform(rng, tc.in*tc.out, -1, 1)
-			b := uniform(rng, tc.out, -1, 1)
+			w := fixture.Uniform(rng, tc.in*tc.out, -1, 1)
+			b := fixture.Uniform(rng, tc.out, -1, 1)
 			l := NewLinear(tc.in, tc.out, w, b, make([]float64, len(w)), make([]float64, len(b)))
-			x := uniform(rng, tc.in, -1, 1)
-			c := uniform(rng, tc.out, 0.5, 2)
+			x := fixture.Uniform(rng, tc.in, -1, 1)
+			c := fixture.Uniform(rng, tc.out, 0.5, 2)
 			y := make([]float64, tc.out)
 			f := func() float64 { l.Forward(x, y); return probe(c, y) }
 
@@ -136,13 +129,13 @@ func TestReLU(t *testing.T) {
 func TestReLUGradient(t *testing.T) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	n := 40
-	z := uniform(rng, n, -1, 1)
+	z := fixture.Uniform(rng, n, -1, 1)
 	for i, v := range z {
 		if math.Abs(v) < 0.01 {
 			z[i] = 0.5
 		}
 	}
-	c := uniform(rng, n, 0.5, 2)
+	c := fixture.Uniform(rng, n, 0.5, 2)
 	a := make([]float64, n)
 	f := func() float64 { ReLU(z, a); return probe(c, a) }
 	f()
@@ -187,8 +180,8 @@ func TestDropout(t *testing.T) {
 			m := 30
 			d = NewDropout(tc.p, m)
 			d.Draw(rng)
-			x := uniform(rng, m, -1, 1)
-			c := uniform(rng, m, 0.5, 2)
+			x := fixture.Uniform(rng, m, -1, 1)
+			c := fixture.Uniform(rng, m, 0.5, 2)
 			y := make([]float64, m)
 			f := func() float64 { d.Forward(x, y); return probe(c, y) }
 			f()
