@@ -21,5 +21,6 @@
 // the originals' powers, bit for bit (power); R's random numbers (rrand)
 // and catlearn's training lists drawn with them (catlearn); and, for the models' tests, the finite-difference checks of
 // hand-written gradients (fdcheck) and the shared test helpers (fixture:
-// CSV fixtures, config edits, CPU time, the whole-fit benchmark).
+// CSV fixtures, golden files, config edits, CPU time, the whole-fit
+// benchmark).
 package stream
