@@ -9,7 +9,8 @@
 // Each trial the fast stream decides recruitment on its own logits, the
 // total logits are the sum, fast, slow and total probabilities of error and
 // losses are recorded, and both streams learn from the gradient of the
-// total loss with their own learning rates and momentum (package model).
-// Package train reads the TOML configs and holds the one registry that maps
-// config names to stream constructors; cmd/main runs a config.
+// total loss with their own learning rates and momentum (the composition
+// is the kernel's, package stream/dual). Package train reads the TOML
+// configs and holds the one registry that maps config names to stream
+// constructors; cmd/main runs a config.
 package dualstream

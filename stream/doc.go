@@ -17,10 +17,12 @@
 // generators (seed), SGD parameter groups (sgd), checkpoints as numpy .npz
 // files (npz), the trial loop over runs and blocks (run), curves and their
 // areas (curve), strict TOML configs (config), result files and plots
-// (output) and the command line shared by every model's fit command (fit);
-// the originals' powers, bit for bit (power); R's random numbers (rrand)
-// and catlearn's training lists drawn with them (catlearn); and, for the models' tests, the finite-difference checks of
-// hand-written gradients (fdcheck) and the shared test helpers (fixture:
-// CSV fixtures, golden files, config edits, CPU time, the whole-fit
-// benchmark).
+// (output), the dual stream that sums a fast and a slow stream (dual), the
+// command line shared by every model's fit command (fit), the originals'
+// powers bit for bit (power), R's random numbers (rrand) and catlearn's
+// training lists drawn with them (catlearn), and torch.topk's choice among
+// tied values (topk). For the models' tests it holds the finite-difference
+// checks of hand-written gradients (fdcheck) and the shared test helpers
+// (fixture: CSV fixtures, golden files, config edits, CPU time, the
+// whole-fit benchmark).
 package stream

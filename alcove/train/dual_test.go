@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/dual"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
@@ -47,32 +48,6 @@ func (l *linear) Active() int                            { return 0 }
 func (l *linear) State() []stream.Array                  { return nil }
 func (l *linear) SetState(map[string]stream.Array) error { return nil }
 
-// pair is a stand-in dual stream: the logits of a fast and a slow stream
-// add up and both get the gradient of the total loss.
-type pair struct {
-	fast, slow stream.Stream
-	z          []float64
-	parts      [][]float64
-}
-
-func (p *pair) Forward(t *stream.Trial) []float64 {
-	zf, zs := p.fast.Forward(t), p.slow.Forward(t)
-	for k := range p.z {
-		p.z[k] = zf[k] + zs[k]
-	}
-	p.parts[0], p.parts[1] = zf, zs
-	return p.z
-}
-func (p *pair) Learn(t *stream.Trial, dz []float64) { p.fast.Learn(t, dz); p.slow.Learn(t, dz) }
-func (p *pair) Recruited() bool                     { return p.fast.Recruited() }
-func (p *pair) Active() int                         { return p.fast.Active() }
-func (p *pair) State() []stream.Array               { return p.fast.State() }
-func (p *pair) SetState(st map[string]stream.Array) error {
-	return p.fast.SetState(st)
-}
-func (p *pair) PartNames() []string     { return []string{"fast", "slow"} }
-func (p *pair) PartLogits() [][]float64 { return p.parts }
-
 // TestAsFastStream: ALCOVE as the fast stream of a dual stream on the new
 // stimuli, through the kernel's trial loop. The total learns (the slow
 // stream from the total loss's gradient), while ALCOVE keeps its own
@@ -86,15 +61,14 @@ func TestAsFastStream(t *testing.T) {
 	c, _, err := Load("fast.toml", data)
 	require.NoError(t, err)
 	tk := task.NewStimuli()
-	trace := func(dual bool) (map[string]int, [][]string) {
+	trace := func(inDual bool) (map[string]int, [][]string) {
 		jb := run.Job{Name: "new", Task: tk, Runs: 2, Blocks: 5, Seed: 3, Loss: loss.CrossEntropy{}, Trace: true,
 			New: func(r int, src seed.Source) (stream.Stream, error) {
 				m, err := c.Keys.New(tk)
-				if err != nil || !dual {
+				if err != nil || !inDual {
 					return m, err
 				}
-				return &pair{fast: m, slow: &linear{w: make([]float64, 6), z: make([]float64, 2), d: 2, c: 2},
-					z: make([]float64, 2), parts: make([][]float64, 2)}, nil
+				return dual.New(m, &linear{w: make([]float64, 6), z: make([]float64, 2), d: 2, c: 2}), nil
 			}}
 		res := run.Do(context.Background(), []run.Job{jb}, run.Options{})
 		require.NoError(t, res[0].Err)
@@ -112,15 +86,15 @@ func TestAsFastStream(t *testing.T) {
 		return col, recs[1:]
 	}
 	scol, single := trace(false)
-	dcol, dual := trace(true)
-	require.Len(t, dual, len(single))
+	dcol, both := trace(true)
+	require.Len(t, both, len(single))
 	differ := 0
 	for i := range single {
-		require.Equal(t, single[i][scol["proberror"]], dual[i][dcol["proberror_fast"]], "trial %d", i)
-		if dual[i][dcol["proberror_total"]] != dual[i][dcol["proberror_fast"]] {
+		require.Equal(t, single[i][scol["proberror"]], both[i][dcol["proberror_fast"]], "trial %d", i)
+		if both[i][dcol["proberror_total"]] != both[i][dcol["proberror_fast"]] {
 			differ++
 		}
-		require.Equal(t, "97", dual[i][dcol["n_active"]])
+		require.Equal(t, "97", both[i][dcol["n_active"]])
 	}
 	require.Greater(t, differ, len(single)/2, "the slow stream contributes to the total")
 }

@@ -7,9 +7,9 @@ import (
 
 	"github.com/BurntSushi/toml"
 
-	"github.com/fastslow/dualstream/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/dual"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -120,7 +120,7 @@ func (p *Parsed) New(t *task.Task, r int, src seed.Source) (stream.Stream, error
 	if err != nil {
 		return nil, fmt.Errorf("slow stream %s: %w", p.Slow, err)
 	}
-	return model.New(fast, slow), nil
+	return dual.New(fast, slow), nil
 }
 
 // Setup returns the shared fit command's setup of p.

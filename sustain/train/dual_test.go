@@ -6,6 +6,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/catlearn"
+	"github.com/fastslow/stream/dual"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
@@ -34,36 +35,6 @@ func (s *table) Active() int                            { return 0 }
 func (s *table) State() []stream.Array                  { return nil }
 func (s *table) SetState(map[string]stream.Array) error { return nil }
 
-// sum is a stand-in dual stream (the lead's dualstream module composes
-// the same way): the parts' logits add up, and both parts get ∂L/∂z of the
-// loss of the sum.
-type sum struct {
-	fast, slow stream.Stream
-	z          []float64
-	parts      [][]float64
-}
-
-func (d *sum) Forward(t *stream.Trial) []float64 {
-	zf, zs := d.fast.Forward(t), d.slow.Forward(t)
-	for k := range d.z {
-		d.z[k] = zf[k] + zs[k]
-	}
-	d.parts[0], d.parts[1] = zf, zs
-	return d.z
-}
-
-func (d *sum) Learn(t *stream.Trial, dz []float64) {
-	d.fast.Learn(t, dz)
-	d.slow.Learn(t, dz)
-}
-
-func (d *sum) Recruited() bool                        { return d.fast.Recruited() }
-func (d *sum) Active() int                            { return d.fast.Active() }
-func (d *sum) State() []stream.Array                  { return d.fast.State() }
-func (d *sum) SetState(map[string]stream.Array) error { return nil }
-func (d *sum) PartNames() []string                    { return []string{"fast", "slow"} }
-func (d *sum) PartLogits() [][]float64                { return d.parts }
-
 // TestFastStream: SUSTAIN in the fast slot of a dual stream, built from
 // its Keys as the registry builds it, through the kernel's trial loop. It
 // learns by its own rules from the trial's label, whatever gradient the
@@ -74,30 +45,30 @@ func TestFastStream(t *testing.T) {
 	tk := task.Repeat(shj, 2)
 	keys := Default().Keys
 	const runs, blocks = 5, catlearn.Nosof94Blocks
-	job := func(dual bool) run.Job {
+	job := func(inDual bool) run.Job {
 		return run.Job{Name: "shj6", Task: tk, Schedule: catlearn.Nosof94Orders(runs, blocks, catlearn.Nosof94Seed, catlearn.Eights), Runs: runs, Blocks: blocks,
 			Loss: loss.CrossEntropy{},
 			New: func(r int, src seed.Source) (stream.Stream, error) {
 				m, err := keys.NewRun(tk, src.Sub("fast"))
-				if err != nil || !dual {
+				if err != nil || !inDual {
 					return m, err
 				}
 				slow := &table{v: make([]float64, 2*len(tk.Items)), z: make([]float64, 2)}
-				return &sum{fast: m, slow: slow, z: make([]float64, 2), parts: make([][]float64, 2)}, nil
+				return dual.New(m, slow), nil
 			}}
 	}
 	res := run.Do(context.Background(), []run.Job{job(false), job(true)}, run.Options{})
-	solo, dual := res[0], res[1]
+	solo, both := res[0], res[1]
 	require.NoError(t, solo.Err)
-	require.NoError(t, dual.Err)
-	require.Equal(t, []string{"fast", "slow", "total"}, dual.Parts)
-	require.Equal(t, solo.PError[0], dual.PError[0], "the fast part's curve is SUSTAIN's alone")
+	require.NoError(t, both.Err)
+	require.Equal(t, []string{"fast", "slow", "total"}, both.Parts)
+	require.Equal(t, solo.PError[0], both.PError[0], "the fast part's curve is SUSTAIN's alone")
 	for r := range solo.Runs {
-		require.Equal(t, solo.Runs[r].Model.State(), dual.Runs[r].Model.State(), "run %d: final state", r)
-		require.Equal(t, solo.Runs[r].Recruits, dual.Runs[r].Recruits)
-		require.Equal(t, solo.Runs[r].Model.(*model.Model).Active(), dual.Runs[r].Model.Active())
+		require.Equal(t, solo.Runs[r].Model.State(), both.Runs[r].Model.(*dual.Dual).Fast.State(), "run %d: final state", r)
+		require.Equal(t, solo.Runs[r].Recruits, both.Runs[r].Recruits)
+		require.Equal(t, solo.Runs[r].Model.(*model.Model).Active(), both.Runs[r].Model.Active())
 	}
-	slow := dual.PError[1]
+	slow := both.PError[1]
 	require.Less(t, slow[len(slow)-1], slow[0]-0.1, "the slow part learns from ∂L/∂z of the sum")
-	require.NotEqual(t, dual.PError[0], dual.PError[2])
+	require.NotEqual(t, both.PError[0], both.PError[2])
 }

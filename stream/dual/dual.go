@@ -1,6 +1,8 @@
-// Package model holds the dual stream: a fast and a slow stream whose
-// logits add up, both learning from the gradient of the total loss.
-package model
+// Package dual is the dual stream: a fast and a slow stream whose logits
+// add up, both learning from the gradient of the total loss. The dual
+// stream module builds it from a config's two tables; the models' tests
+// put their stream in its fast slot.
+package dual
 
 import (
 	"fmt"
