@@ -22,14 +22,21 @@ import (
 	"github.com/fastslow/stream/run"
 )
 
-// original holds the original's time per trial on this kind of machine
-// (one thread), as measured for the port.
-var original = map[string]time.Duration{
-	"clustering":   4560 * time.Microsecond,
-	"dnn":          1790 * time.Microsecond,
-	"multiunit":    3540 * time.Microsecond,
-	"distrlearner": 3200 * time.Microsecond,
-	"dualstream":   4900 * time.Microsecond,
+// reference holds, per model, the time per trial of the implementation it
+// replaces, measured on this kind of machine (one thread): the original
+// PyTorch code for its models, catlearn for SUSTAIN (plain R, called per
+// simulated subject) and ALCOVE (C++ through Rcpp).
+var reference = map[string]struct {
+	per  time.Duration
+	name string
+}{
+	"clustering":   {4560 * time.Microsecond, "original"},
+	"dnn":          {1790 * time.Microsecond, "original"},
+	"multiunit":    {3540 * time.Microsecond, "original"},
+	"distrlearner": {3200 * time.Microsecond, "original"},
+	"dualstream":   {4900 * time.Microsecond, "original"},
+	"sustain":      {420 * time.Microsecond, "catlearn (R)"},
+	"alcove":       {11 * time.Microsecond, "catlearn (C++)"},
 }
 
 func main() { os.Exit(command(os.Args[1:], os.Stdout, os.Stderr)) }
@@ -51,7 +58,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "model\ttrials\twall\tCPU\tCPU per trial\toriginal per trial\tspeed-up (CPU)\t")
+	fmt.Fprintln(tw, "model\ttrials\twall\tCPU\tCPU per trial\treplaces\tits time per trial\tspeed-up (CPU)\t")
 	for _, name := range strings.Split(*list, ",") {
 		m, err := models.Get(strings.TrimSpace(name))
 		if err != nil {
@@ -76,9 +83,9 @@ func command(args []string, stdout, stderr io.Writer) int {
 		}
 		wall, cpu := time.Since(t0), cpuTime()-cpu0
 		per := cpu / time.Duration(trials)
-		orig := original[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, trials, wall.Round(time.Millisecond),
-			cpu.Round(time.Millisecond), fmtDur(float64(cpu)/float64(trials)), orig, float64(orig)/float64(per))
+		ref := reference[name]
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, trials, wall.Round(time.Millisecond),
+			cpu.Round(time.Millisecond), fmtDur(float64(cpu)/float64(trials)), ref.name, ref.per, float64(ref.per)/float64(per))
 	}
 	tw.Flush()
 	return 0
