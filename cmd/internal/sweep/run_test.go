@@ -8,7 +8,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -331,26 +333,37 @@ func TestReport(t *testing.T) {
 	}
 }
 
-// BenchmarkSweep times a whole small sweep (4 configs × 2 runs × 20
-// blocks of the 100 new stimuli, written to disk) and reports configs/s
-// and ns per trial.
+// BenchmarkSweep times whole small sweeps (4 configs × 2 runs of the 100
+// new stimuli, written to disk) and reports configs/s, ns per trial and
+// allocations per config: these do not grow with the blocks, so the
+// per-trial path allocates nothing (allocations are per run and per
+// config: models, curves, files, the PNG).
 func BenchmarkSweep(b *testing.B) {
-	dir := b.TempDir()
-	sw := sweepOf(b, writeSpec(b, dir, `
+	for _, blocks := range []int{20, 80} {
+		b.Run("blocks="+strconv.Itoa(blocks), func(b *testing.B) {
+			dir := b.TempDir()
+			sw := sweepOf(b, writeSpec(b, dir, `
 [fixed]
 num_runs = 2
-num_blocks = 20
+num_blocks = `+strconv.Itoa(blocks)+`
 [grid]
 fast_config.lr_nn = [0.001, 0.025]
 slow_config.n_units = [16, 64]
 `))
-	b.ReportAllocs()
-	var trials int64
-	for i := 0; b.Loop(); i++ {
-		sum := runSweep(b, sw, RunOptions{Out: filepath.Join(dir, "out", string(rune('a'+i%26))) + strings.Repeat("x", i/26)})
-		trials += sum.Trials
+			b.ReportAllocs()
+			var trials int64
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
+			for i := 0; b.Loop(); i++ {
+				sum := runSweep(b, sw, RunOptions{Out: filepath.Join(dir, "out", strconv.Itoa(i))})
+				trials += sum.Trials
+			}
+			runtime.ReadMemStats(&ms1)
+			s := b.Elapsed().Seconds()
+			n := float64(b.N * len(sw.Configs))
+			b.ReportMetric(n/s, "configs/s")
+			b.ReportMetric(s*1e9/float64(trials), "ns/trial")
+			b.ReportMetric(float64(ms1.Mallocs-ms0.Mallocs)/n, "allocs/config")
+		})
 	}
-	s := b.Elapsed().Seconds()
-	b.ReportMetric(float64(b.N*len(sw.Configs))/s, "configs/s")
-	b.ReportMetric(s*1e9/float64(trials), "ns/trial")
 }
