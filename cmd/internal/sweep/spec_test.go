@@ -406,3 +406,32 @@ func TestSet(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineTemplate checks that an inline [template] table makes the same
+// configs as the template file it copies.
+func TestInlineTemplate(t *testing.T) {
+	var tm map[string]any
+	if _, err := toml.DecodeFile(template, &tm); err != nil {
+		t.Fatal(err)
+	}
+	spec := map[string]any{"name": "s", "template": tm,
+		"grid": map[string]any{"slow_config": map[string]any{"n_units": []any{int64(16), int64(64)}}}}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(spec); err != nil {
+		t.Fatal(err)
+	}
+	sp, err := ParseSpec("inline.toml", buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	inline, err := sp.Sweep(dualstream(t), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := sweepOf(t, writeSpec(t, t.TempDir(), "[grid]\nslow_config.n_units = [16, 64]\n"))
+	for i := range file.Configs {
+		if !bytes.Equal(inline.Configs[i].Data, file.Configs[i].Data) {
+			t.Errorf("config %d differs:\n%s\nwant\n%s", i, inline.Configs[i].Data, file.Configs[i].Data)
+		}
+	}
+}
