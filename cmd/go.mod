@@ -3,8 +3,8 @@ module github.com/fastslow/cmd
 go 1.26.8
 
 require (
-	github.com/fastslow/alcove v0.0.0
 	github.com/BurntSushi/toml v1.6.0
+	github.com/fastslow/alcove v0.0.0
 	github.com/fastslow/clustering v0.0.0
 	github.com/fastslow/distrlearner v0.0.0
 	github.com/fastslow/dnn v0.0.0
@@ -32,7 +32,7 @@ require (
 	golang.org/x/term v0.48.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 	golang.org/x/tools v0.36.0 // indirect
-	gonum.org/v1/plot v0.17.0 // indirect
+	gonum.org/v1/plot v0.17.0
 )
 
 replace (
