@@ -28,8 +28,14 @@ func Decode(path string, data []byte) (map[string]any, error) {
 
 // Get returns the value at the dotted key path in m.
 func Get(m map[string]any, key string) (any, bool) {
+	return Lookup(m, strings.Split(key, "."))
+}
+
+// Lookup returns the value at the key path in m, one key per table (a key
+// may itself hold a dot, as a quoted TOML key does).
+func Lookup(m map[string]any, path []string) (any, bool) {
 	var cur any = m
-	for _, p := range strings.Split(key, ".") {
+	for _, p := range path {
 		t, ok := cur.(map[string]any)
 		if !ok {
 			return nil, false
@@ -43,11 +49,26 @@ func Get(m map[string]any, key string) (any, bool) {
 
 // Set puts v at the dotted key path in m, making missing tables. It
 // refuses a value whose kind differs from the one already there (a string
-// where the config has a number, say), and a path through a value.
+// where the config has a number, say), a path through a value, and a key
+// that m has but for case (see Fold).
 func Set(m map[string]any, key string, v any) error {
 	parts := strings.Split(key, ".")
-	for i, p := range parts[:len(parts)-1] {
+	for i, p := range parts {
 		next, ok := m[p]
+		if !ok {
+			if k, found := foldKey(m, p); found {
+				return fmt.Errorf("the config has %q (keys are case-sensitive)", strings.Join(append(parts[:i:i], k), "."))
+			}
+		}
+		if i == len(parts)-1 {
+			if ok {
+				if ko, kv := Kind(next), Kind(v); ko != kv {
+					return fmt.Errorf("value %s is a %s where the config has a %s (%s)", Show(v), kv, ko, Show(next))
+				}
+			}
+			m[p] = v
+			break
+		}
 		if !ok {
 			t := map[string]any{}
 			m[p] = t
@@ -60,13 +81,6 @@ func Set(m map[string]any, key string, v any) error {
 		}
 		m = t
 	}
-	last := parts[len(parts)-1]
-	if old, ok := m[last]; ok {
-		if ko, kv := Kind(old), Kind(v); ko != kv {
-			return fmt.Errorf("value %s is a %s where the config has a %s (%s)", Show(v), kv, ko, Show(old))
-		}
-	}
-	m[last] = v
 	return nil
 }
 
@@ -90,8 +104,11 @@ func Kind(v any) string {
 	return "date or time"
 }
 
-// Show prints a value as TOML writes it.
+// Show prints a value as TOML writes it, a table as {…}.
 func Show(v any) string {
+	if _, ok := v.(map[string]any); ok {
+		return "{…}"
+	}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v}); err != nil {
 		return fmt.Sprint(v)
@@ -113,8 +130,10 @@ func Clone(m map[string]any) map[string]any {
 }
 
 // Encode returns the canonical TOML text of a config: keys sorted, values
-// before tables, as BurntSushi/toml writes a map, so that comments and
-// layout do not count when texts are compared or hashed.
+// before tables, as BurntSushi/toml writes a map (with its default
+// indentation), so that comments and layout do not count when texts are
+// compared or hashed. It is the one form both fitdata's trace checksum and
+// the sweep's config checksums are taken of.
 func Encode(m map[string]any) ([]byte, error) {
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(m); err != nil {
@@ -151,16 +170,25 @@ func Fold(m map[string]any, key string) (string, bool) {
 		if !ok {
 			return "", false
 		}
-		found := false
-		for k, v := range t {
-			if strings.EqualFold(k, p) {
-				path, cur, found = append(path, k), v, true
-				break
-			}
-		}
+		k, found := foldKey(t, p)
 		if !found {
 			return "", false
 		}
+		path, cur = append(path, k), t[k]
 	}
 	return strings.Join(path, "."), true
+}
+
+// foldKey returns the key of t that equals key but for case, if there is
+// one (key itself first).
+func foldKey(t map[string]any, key string) (string, bool) {
+	if _, ok := t[key]; ok {
+		return key, true
+	}
+	for k := range t {
+		if strings.EqualFold(k, key) {
+			return k, true
+		}
+	}
+	return "", false
 }

@@ -55,6 +55,20 @@ func TestGetSet(t *testing.T) {
 	assert.ErrorContains(t, err, "bad.toml: line 1")
 }
 
+func TestSetCaseAndShow(t *testing.T) {
+	m, err := Decode("c.toml", []byte(cfg))
+	require.NoError(t, err)
+	assert.ErrorContains(t, Set(m, "fast_config.phi", 1.0), `the config has "fast_config.Phi" (keys are case-sensitive)`)
+	assert.ErrorContains(t, Set(m, "FAST_CONFIG.new", 1.0), `the config has "fast_config" (keys are case-sensitive)`)
+	require.NoError(t, Set(m, "fast_config.Phi", 1.0))
+	assert.Equal(t, "{…}", Show(m["fast_config"]))
+	assert.ErrorContains(t, Set(m, "fast_config", 1.0), "value 1.0 is a number where the config has a table ({…})")
+	m["a.b"] = 2.0
+	v, ok := Lookup(m, []string{"a.b"})
+	assert.True(t, ok)
+	assert.Equal(t, 2.0, v)
+}
+
 func TestLoad(t *testing.T) {
 	_, _, err := Load(clustering.Model(), "empty", map[string]any{})
 	assert.ErrorContains(t, err, "empty: missing key")

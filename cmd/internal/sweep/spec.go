@@ -1,15 +1,14 @@
 package sweep
 
 import (
-	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"strings"
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/config"
 )
 
@@ -102,8 +101,8 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: template: %w", path, err)
 		}
-		if _, err := toml.Decode(string(tdata), &s.Template); err != nil {
-			return nil, fmt.Errorf("%s: template: %w", path, config.Wrap(tp, err))
+		if s.Template, err = keypath.Decode(tp, tdata); err != nil {
+			return nil, fmt.Errorf("%s: template: %w", path, err)
 		}
 	case map[string]any:
 		s.Template = t
@@ -135,7 +134,7 @@ func leaves(path string, md toml.MetaData, raw map[string]any, table string) ([]
 		if len(k) < 2 || k[0] != table || isTable(md, k) {
 			continue
 		}
-		v, _ := lookup(tm, k[1:])
+		v, _ := keypath.Lookup(tm, k[1:])
 		out = append(out, Value{Key: strings.Join(k[1:], "."), Value: v})
 	}
 	return out, nil
@@ -174,7 +173,7 @@ func grids(path string, md toml.MetaData, raw map[string]any) ([][]Axis, error) 
 			continue
 		}
 		key := strings.Join(k[1:], ".")
-		v, _ := lookup(tables[i], k[1:])
+		v, _ := keypath.Lookup(tables[i], k[1:])
 		list, ok := v.([]any)
 		if !ok {
 			return nil, fmt.Errorf("%s: grid key %q = %v: want a list of values, e.g. [0.001, 0.002]", path, key, v)
@@ -204,21 +203,6 @@ func isTable(md toml.MetaData, k toml.Key) bool {
 	return t == "Hash" || t == "ArrayHash"
 }
 
-// lookup returns the value at the key path in m.
-func lookup(m map[string]any, path []string) (any, bool) {
-	var cur any = m
-	for _, p := range path {
-		t, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		if cur, ok = t[p]; !ok {
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
 // ParseSet parses a command-line override key=value, the value in TOML
 // (strings quoted), e.g. num_runs=2 or fast_config.lr_nn=0.001.
 func ParseSet(s string) (Value, error) {
@@ -234,94 +218,14 @@ func ParseSet(s string) (Value, error) {
 	return Value{Key: k, Value: m["v"]}, nil
 }
 
-// set puts v at the dotted key path in m, making missing tables. It
-// refuses a value whose kind differs from the one already there (a string
-// where the config has a number, say).
+// set is keypath.Set, refusing as well a float (1.5, or 2.0) where the
+// config has an integer.
 func set(m map[string]any, key string, v any) error {
-	parts := strings.Split(key, ".")
-	for i, p := range parts[:len(parts)-1] {
-		next, ok := m[p]
-		if !ok {
-			t := map[string]any{}
-			m[p] = t
-			m = t
-			continue
-		}
-		t, ok := next.(map[string]any)
-		if !ok {
-			return fmt.Errorf("%q is a value in the template, not a table", strings.Join(parts[:i+1], "."))
-		}
-		m = t
-	}
-	last := parts[len(parts)-1]
-	if old, ok := m[last]; ok {
-		if ko, kv := kind(old), kind(v); ko != kv {
-			return fmt.Errorf("value %s is %s where the template has %s (%s)", show(v), article(kv), article(ko), show(old))
-		}
+	if old, ok := keypath.Get(m, key); ok {
 		_, oldInt := old.(int64)
 		if _, isFloat := v.(float64); oldInt && isFloat {
-			return fmt.Errorf("value %s is not an integer where the template has one (%s)", show(v), show(old))
+			return fmt.Errorf("value %s is not an integer where the config has one (%s)", keypath.Show(v), keypath.Show(old))
 		}
 	}
-	m[last] = v
-	return nil
-}
-
-// kind names what a decoded TOML value is, integers and floats alike.
-func kind(v any) string {
-	switch v.(type) {
-	case int64, float64:
-		return "number"
-	case string:
-		return "string"
-	case bool:
-		return "boolean"
-	case map[string]any:
-		return "table"
-	}
-	switch reflect.ValueOf(v).Kind() {
-	case reflect.Slice, reflect.Array:
-		return "list"
-	}
-	return "date or time"
-}
-
-func article(k string) string { return "a " + k }
-
-// show prints a value as TOML writes it.
-func show(v any) string {
-	if _, ok := v.(map[string]any); ok {
-		return "{…}"
-	}
-	var buf bytes.Buffer
-	if err := toml.NewEncoder(&buf).Encode(map[string]any{"v": v}); err != nil {
-		return fmt.Sprint(v)
-	}
-	return strings.TrimSpace(strings.TrimPrefix(buf.String(), "v = "))
-}
-
-// clone copies the tables of m deeply (values are shared: they are never
-// changed in place).
-func clone(m map[string]any) map[string]any {
-	out := make(map[string]any, len(m))
-	for k, v := range m {
-		if t, ok := v.(map[string]any); ok {
-			v = clone(t)
-		}
-		out[k] = v
-	}
-	return out
-}
-
-// encode returns the canonical TOML text of a config: keys sorted, values
-// before tables, as BurntSushi/toml writes a map. Checksums are taken of
-// it, so comments and layout of a config file do not count.
-func encode(m map[string]any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := toml.NewEncoder(&buf)
-	enc.Indent = ""
-	if err := enc.Encode(m); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return keypath.Set(m, key, v)
 }

@@ -298,6 +298,7 @@ func TestBadSpecs(t *testing.T) {
 		{"float for an integer", "[grid]\nslow_config.n_units = [16, 1.5]\n", nil, []string{"spec.toml", "slow_config.n_units", "1.5", "not an integer"}},
 		{"value the model refuses", "[grid]\nslow_config.act_func = [\"relu\", \"tanh\"]\n", nil, []string{"spec.toml", "slow_config.act_func", "tanh"}},
 		{"key the model ignores", "[grid]\nfast_config.noise = [0, 1]\n", nil, []string{"spec.toml", "fast_config.noise", "ignores"}},
+		{"key differing by case", "[grid]\nfast_config.LR_NN = [0.1]\n", nil, []string{"spec.toml", "fast_config.LR_NN", `the config has "fast_config.lr_nn"`}},
 		{"table for a value", "[grid]\nfast_config = [1, 2]\n", nil, []string{"spec.toml", "fast_config", "a table"}},
 		{"config_version", "[grid]\nconfig_version = [\"a\"]\n", nil, []string{"spec.toml", "config_version"}},
 		{"key twice", "[grid]\nfast_config.lr_nn = [0.1]\n\"fast_config.lr_nn\" = [0.2]\n", nil, []string{"spec.toml", "fast_config.lr_nn", "twice"}},

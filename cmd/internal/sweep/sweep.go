@@ -12,9 +12,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/BurntSushi/toml"
-
-	"github.com/fastslow/stream/config"
+	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/fit"
 )
 
@@ -32,7 +30,7 @@ type Sweep struct {
 type Config struct {
 	Number int     // the config's number (the n of name_n)
 	Name   string  // its config_version, and its results folder's name
-	Data   []byte  // its canonical TOML text (see encode)
+	Data   []byte  // its canonical TOML text (see keypath.Encode)
 	Grid   []Value // its values of the sweep's Keys, in their order
 }
 
@@ -55,7 +53,7 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	if s.Model != m.Name {
 		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
 	}
-	base := clone(s.Template)
+	base := keypath.Clone(s.Template)
 	fixed := append(slices.Clone(s.Fixed), overrides...)
 	for _, v := range fixed {
 		if v.Key == "config_version" {
@@ -67,7 +65,7 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	}
 	base["config_version"] = s.Name + "_" + strconv.Itoa(s.Offset)
 	baseName := s.Path + ": the template with the fixed keys"
-	if _, err := load(m, baseName, base); err != nil {
+	if _, _, err := keypath.Load(m, baseName, base); err != nil {
 		return nil, err
 	}
 	sw := &Sweep{Name: s.Name, Model: m, Source: s.Path}
@@ -81,11 +79,11 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 				return nil, fmt.Errorf("%s: grid key %q is also fixed (in [fixed] or -set)", s.Path, a.Key)
 			}
 			for _, v := range a.Values {
-				c := clone(base)
+				c := keypath.Clone(base)
 				if err := set(c, a.Key, v); err != nil {
 					return nil, fmt.Errorf("%s: grid key %q: %w", s.Path, a.Key, err)
 				}
-				setup, err := load(m, fmt.Sprintf("%s: grid key %q = %s", s.Path, a.Key, show(v)), c)
+				setup, _, err := keypath.Load(m, fmt.Sprintf("%s: grid key %q = %s", s.Path, a.Key, keypath.Show(v)), c)
 				if err != nil {
 					return nil, err
 				}
@@ -102,7 +100,7 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	for _, axes := range s.Grids {
 		idx := make([]int, len(axes))
 		for {
-			c := clone(base)
+			c := keypath.Clone(base)
 			var own []Value // the values this grid sets
 			for i, a := range axes {
 				set(c, a.Key, a.Values[idx[i]]) // checked above
@@ -110,19 +108,16 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 			}
 			name := s.Name + "_" + strconv.Itoa(n)
 			c["config_version"] = name
-			if _, err := load(m, s.Path+": "+name+" ("+gridString(own)+")", c); err != nil {
-				return nil, err
-			}
-			data, err := encode(c)
+			_, data, err := keypath.Load(m, s.Path+": "+name+" ("+gridString(own)+")", c)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %w", s.Path, name, err)
+				return nil, err
 			}
 			// Every key of every grid, so that a report can compare configs
 			// of different grids (a key another grid sets has the
 			// template's value here).
 			grid := make([]Value, len(sw.Keys))
 			for i, k := range sw.Keys {
-				v, _ := lookup(c, strings.Split(k, "."))
+				v, _ := keypath.Get(c, k)
 				grid[i] = Value{Key: k, Value: v}
 			}
 			sw.Configs = append(sw.Configs, Config{Number: n, Name: name, Data: data, Grid: grid})
@@ -143,27 +138,10 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	return sw, nil
 }
 
-// load checks a generated config with the model's Load, as fit.Prepare
-// will, and returns its setup.
-func load(m fit.Model, name string, c map[string]any) (*fit.Setup, error) {
-	data, err := encode(c)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	setup, err := m.Load(name, data)
-	if err != nil {
-		return nil, err
-	}
-	if err := setup.Loop.Check(name); err != nil {
-		return nil, err
-	}
-	return setup, nil
-}
-
 func gridString(g []Value) string {
 	parts := make([]string, len(g))
 	for i, v := range g {
-		parts[i] = v.Key + " = " + show(v.Value)
+		parts[i] = v.Key + " = " + keypath.Show(v.Value)
 	}
 	return strings.Join(parts, ", ")
 }
@@ -190,15 +168,16 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := toml.Decode(string(data), &maps[i]); err != nil {
-			return nil, config.Wrap(p, err)
+		if maps[i], err = keypath.Decode(p, data); err != nil {
+			return nil, err
 		}
 		for _, v := range overrides {
 			if err := set(maps[i], v.Key, v.Value); err != nil {
 				return nil, fmt.Errorf("%s: -set %s: %w", p, v.Key, err)
 			}
 		}
-		if _, err := load(m, p, maps[i]); err != nil {
+		_, data, err = keypath.Load(m, p, maps[i])
+		if err != nil {
 			return nil, err
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".toml")
@@ -208,9 +187,7 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		} else {
 			numbered = false
 		}
-		if c.Data, err = encode(maps[i]); err != nil {
-			return nil, fmt.Errorf("%s: %w", p, err)
-		}
+		c.Data = data
 		sw.Configs = append(sw.Configs, c)
 	}
 	order := make([]int, len(paths))
@@ -239,7 +216,7 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 	sw.Keys = varying(ms)
 	for i := range sw.Configs {
 		for _, k := range sw.Keys {
-			v, _ := lookup(ms[i], strings.Split(k, "."))
+			v, _ := keypath.Get(ms[i], k)
 			sw.Configs[i].Grid = append(sw.Configs[i].Grid, Value{Key: k, Value: v})
 		}
 	}
@@ -328,4 +305,4 @@ func Generate(sw *Sweep, dir string) (int, error) {
 }
 
 // FormatValue prints a config value as TOML writes it.
-func FormatValue(v any) string { return show(v) }
+func FormatValue(v any) string { return keypath.Show(v) }
