@@ -18,7 +18,7 @@ func Model() fit.Model {
 			"model = \"distr_learner\" in the config) and writes learning and loss curves, per-run states (.npz with " +
 			"the original's state_dict names), summary.json (areas, recruited units, recruitments cut short by " +
 			"densities that underflowed to 0, final scales) and lc.png. With no flags it runs the original's " +
-			"config_dlMU_1 (500 units, k 0.01) on the 100 new stimuli, 1 run × 10 blocks, into results/config_dlMU_1/. " +
+			"config_dlMU_1 (500 units, k 0.01) on the 100 new stimuli, 1 run × 10 blocks, into results/distrlearner/config_dlMU_1/. " +
 			"To reproduce the original's curve exactly, give its trial orders with -order.",
 		DefaultTask: DefaultTask,
 		ResultsDir:  "distrlearner",

@@ -20,7 +20,7 @@ func Model() fit.Model {
 			"learning and loss curves, per-run states (.npz with the original's state_dict names), summary.json " +
 			"(areas, active units, recruiting trials, mean final attention) and lc.png. With no flags it runs the " +
 			"original's config1 (10,000 units, 0.5 % winners) on the six SHJ types, 50 runs × 32 blocks, into " +
-			"results/config1/. Each run draws its own initial unit positions and shuffles from (random_seed, run); " +
+			"results/multiunit/config1/. Each run draws its own initial unit positions and shuffles from (random_seed, run); " +
 			"to reproduce the original's curves, give its positions and orders: " +
 			"-init multiunit/testdata/muc_shj_init.npz -order multiunit/testdata/muc_shj_order_50runs.csv (paths from the " +
 			"repository root).",
