@@ -118,6 +118,55 @@ func (l *Linear) BackwardInput(dy, dx []float64) {
 	}
 }
 
+// BackwardStep is BackwardInput followed by an SGD step without momentum,
+// in one pass over the weights: it writes ∂L/∂x into dx (dx may be nil for
+// the first layer) summing in BackwardInput's order, reading each weight
+// before it changes, then sets w += (−lr)·(dy_o·x_j) and b += (−lr)·dy_o,
+// each one fused multiply-add, as torch's p.add_(grad, alpha=−lr). The
+// result is bit for bit that of BackwardInput, AddGrad and the step; a
+// large network is read from memory once instead of three times.
+func (l *Linear) BackwardStep(x, dy, dx []float64, lr float64) {
+	n := l.In
+	x = x[:n]
+	dy = dy[:l.Out]
+	a := -lr
+	if dx != nil {
+		dx = dx[:n]
+		clear(dx)
+	}
+	o := 0
+	for ; dx != nil && o+4 <= len(dy); o += 4 {
+		w := l.W[o*n:]
+		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
+		g0, g1, g2, g3 := dy[o], dy[o+1], dy[o+2], dy[o+3]
+		for j := 0; j < n; j++ {
+			w0, w1, w2, w3, xj := r0[j], r1[j], r2[j], r3[j], x[j]
+			t := dx[j] + float64(g0*w0)
+			t += float64(g1 * w1)
+			t += float64(g2 * w2)
+			dx[j] = t + float64(g3*w3)
+			r0[j] = math.FMA(a, float64(g0*xj), w0)
+			r1[j] = math.FMA(a, float64(g1*xj), w1)
+			r2[j] = math.FMA(a, float64(g2*xj), w2)
+			r3[j] = math.FMA(a, float64(g3*xj), w3)
+		}
+	}
+	for ; o < len(dy); o++ {
+		r, g := l.W[o*n:][:n], dy[o]
+		for j := 0; j < n; j++ {
+			w := r[j]
+			if dx != nil {
+				dx[j] += float64(g * w)
+			}
+			r[j] = math.FMA(a, float64(g*x[j]), w)
+		}
+	}
+	b := l.B[:len(dy)]
+	for o, g := range dy {
+		b[o] = math.FMA(a, g, b[o])
+	}
+}
+
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
 // db ([Out]). Each product dy_o·x_j is rounded before it is added (by
 // gonum's amd64 kernels; elsewhere the compiler may fuse the two into one

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/sgd"
 )
 
 // gradTol is the bound on the relative error of a hand-written gradient
@@ -202,4 +203,47 @@ func TestDropoutZeroIsIdentity(t *testing.T) {
 	y := make([]float64, 4)
 	d.Forward(x, y)
 	require.Equal(t, x, y)
+}
+
+// TestBackwardStep: the one-pass backward and step equals BackwardInput,
+// AddGrad and the fused step, bit for bit, with and without dx, for row
+// counts that do and do not fill the 4-row blocks.
+func TestBackwardStep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, sz := range [][2]int{{3, 25}, {25, 25}, {25, 2}, {7, 5}, {1, 1}} {
+		in, out := sz[0], sz[1]
+		for _, withDx := range []bool{true, false} {
+			w := make([]float64, in*out)
+			b := make([]float64, out)
+			x := make([]float64, in)
+			dy := make([]float64, out)
+			for _, v := range [][]float64{w, b, x, dy} {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+			const lr = 0.37
+			// Reference: BackwardInput, gradients, then p + (−lr)·g fused.
+			wr, br := append([]float64(nil), w...), append([]float64(nil), b...)
+			ref := NewLinear(in, out, wr, br, make([]float64, in*out), make([]float64, out))
+			dxRef := make([]float64, in)
+			ref.BackwardInput(dy, dxRef)
+			gw, gb := make([]float64, in*out), make([]float64, out)
+			ref.AddGrad(x, dy, gw, gb)
+			sgd.FusedStep(wr, -lr, gw)
+			sgd.FusedStep(br, -lr, gb)
+
+			l := NewLinear(in, out, w, b, make([]float64, in*out), make([]float64, out))
+			var dx []float64
+			if withDx {
+				dx = make([]float64, in)
+			}
+			l.BackwardStep(x, dy, dx, lr)
+			assert.Equal(t, wr, w, "weights %v dx %v", sz, withDx)
+			assert.Equal(t, br, b, "biases %v", sz)
+			if withDx {
+				assert.Equal(t, dxRef, dx, "dx %v", sz)
+			}
+		}
+	}
 }

@@ -21,6 +21,8 @@ func BenchmarkTrial(b *testing.B) {
 	}{
 		{"config1", config1},
 		{"config1_dropout", func() Config { c := config1; c.Dropout = 0.2; return c }()},
+		// The dual stream's slow stream (config_dlMU_dnn_1: no momentum) takes the one-pass step.
+		{"no_momentum", func() Config { c := config1; c.Momentum = 0; return c }()},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			tk, _ := task.SHJ(6)

@@ -192,6 +192,10 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 // lr = lr_dnn and m = mom. The gradient is added straight into the
 // momentum buffer, which rounds exactly as the separate steps do.
 func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
+	if n.cfg.Momentum == 0 {
+		n.propagateStep(dLogits)
+		return
+	}
 	n.propagate(dLogits)
 	if n.started && n.cfg.Momentum != 0 {
 		floats.Scale(n.cfg.Momentum, n.vel)
@@ -212,6 +216,27 @@ func (n *Net) input(i int) []float64 {
 		return n.x
 	}
 	return n.act[i-1]
+}
+
+// propagateStep back-propagates dLogits and steps every layer without
+// momentum on the way down (Linear.BackwardStep): each layer's ∂L/∂x is
+// taken with its weights before they change, so the result is that of
+// propagate followed by the step, with one pass over each weight matrix.
+func (n *Net) propagateStep(dLogits []float64) {
+	last := len(n.layers) - 1
+	copy(n.g[last], dLogits)
+	for i := last; i >= 0; i-- {
+		if i == 0 {
+			n.layers[0].BackwardStep(n.input(0), n.g[0], nil, n.cfg.LR)
+			break
+		}
+		dIn := n.g[i-1]
+		n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, n.cfg.LR)
+		layers.ReLUBackward(n.act[i-1], dIn, dIn)
+		if n.dropping(i - 1) {
+			n.drop[i-1].Backward(dIn, dIn)
+		}
+	}
 }
 
 // propagate writes n.g[i], the gradient of the loss with respect to layer
