@@ -94,18 +94,40 @@ func (l *Density) Clamp(units []int) {
 // original's bits: the dual stream amplifies any round-off difference.
 func (l *Density) Forward(x []float64, units []int) {
 	if l.D == 2 {
-		l.forward2(x, units)
+		l.forward2(x, units, nil)
 		return
 	}
-	l.forward(x, units)
+	l.forward(x, units, nil)
 }
 
-// forward is Forward for any number of dimensions.
-func (l *Density) forward(x []float64, units []int) {
+// ForwardShared is Forward for units some of which are copies of others:
+// rep[k] is the unit whose parameters unit k's are equal to, bit for bit
+// (k itself for a unit that is no copy), and it comes before k in units.
+// A copy's density and w are those of its unit, not computed again (the
+// same operations on the same values give the same bits); its scales are
+// clamped and its lower part cleared as Forward does. The caller keeps
+// the copies equal: Backward and ForwardShared leave them so when their
+// gradients step them the same way.
+func (l *Density) ForwardShared(x []float64, units []int, rep []int) {
+	if l.D == 2 {
+		l.forward2(x, units, rep)
+		return
+	}
+	l.forward(x, units, rep)
+}
+
+// forward is Forward (rep nil) or ForwardShared for any number of dimensions.
+func (l *Density) forward(x []float64, units []int, rep []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
 	x = x[:d]
 	for _, k := range units {
+		if rep != nil {
+			if r := rep[k]; r != k {
+				l.copyUnit(k, r)
+				continue
+			}
+		}
 		mu := l.Mu[k*d : k*d+d]
 		s := l.Scale[k*d : k*d+d]
 		w := l.W[k*d : k*d+d]
@@ -147,16 +169,59 @@ func (l *Density) forward(x []float64, units []int) {
 // An activation that underflowed to 0 gives gradients of exactly 0.
 func (l *Density) Backward(dAct []float64, units []int) {
 	if l.D == 2 {
-		l.backward2(dAct, units)
+		l.backward2(dAct, units, nil)
 		return
 	}
-	l.backward(dAct, units)
+	l.backward(dAct, units, nil)
 }
 
-// backward is Backward for any number of dimensions.
-func (l *Density) backward(dAct []float64, units []int) {
+// BackwardShared is Backward for units some of which are copies of others,
+// as for ForwardShared (dAct[k] must equal dAct[rep[k]]): a copy's
+// gradients are those of its unit.
+func (l *Density) BackwardShared(dAct []float64, units []int, rep []int) {
+	if l.D == 2 {
+		l.backward2(dAct, units, rep)
+		return
+	}
+	l.backward(dAct, units, rep)
+}
+
+// copyUnit does Forward's work for unit k, a copy of unit r whose
+// Forward is done: clamp, clear the lower part, take r's w and density.
+func (l *Density) copyUnit(k, r int) {
+	d, p := l.D, l.D*(l.D-1)/2
+	s := l.Scale[k*d : k*d+d]
+	for j, v := range s {
+		if v < MinScale {
+			s[j] = MinScale
+		}
+	}
+	if p > 0 {
+		clear(l.Low[k*p : k*p+p])
+	}
+	copy(l.W[k*d:k*d+d], l.W[r*d:r*d+d])
+	l.Act[k] = l.Act[r]
+}
+
+// copyGrad does Backward's work for unit k, a copy of unit r whose
+// Backward is done: take r's gradients.
+func (l *Density) copyGrad(k, r int) {
+	d, p := l.D, l.D*(l.D-1)/2
+	copy(l.GMu[k*d:k*d+d], l.GMu[r*d:r*d+d])
+	copy(l.GScale[k*d:k*d+d], l.GScale[r*d:r*d+d])
+	copy(l.GLow[k*p:k*p+p], l.GLow[r*p:r*p+p])
+}
+
+// backward is Backward (rep nil) or BackwardShared for any number of dimensions.
+func (l *Density) backward(dAct []float64, units []int, rep []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	for _, k := range units {
+		if rep != nil {
+			if r := rep[k]; r != k {
+				l.copyGrad(k, r)
+				continue
+			}
+		}
 		// The steps follow torch's autograd: g is ∂L/∂(log density);
 		// b_i = g·w_i/σ_i is −∂L/∂(x−μ)_i from the triangular solve.
 		g := dAct[k] * l.Act[k]
@@ -180,11 +245,28 @@ func (l *Density) backward(dAct []float64, units []int) {
 
 // forward2 is Forward for two dimensions (the new stimuli), unrolled; it
 // does the same operations in the same order, so gives the same bits.
-func (l *Density) forward2(x []float64, units []int) {
+func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
 	x0, x1 := x[0], x[1]
 	for _, k := range units {
 		i := 2 * k
+		if rep != nil {
+			if r := rep[k]; r != k {
+				// A copy of unit r: clamp as below, take r's w and density.
+				s := (*[2]float64)(l.Scale[i : i+2])
+				if s[0] < MinScale {
+					s[0] = MinScale
+				}
+				if s[1] < MinScale {
+					s[1] = MinScale
+				}
+				l.Low[k] = 0
+				w, wr := (*[2]float64)(l.W[i:i+2]), (*[2]float64)(l.W[2*r:2*r+2])
+				*w = *wr
+				l.Act[k] = l.Act[r]
+				continue
+			}
+		}
 		s := (*[2]float64)(l.Scale[i : i+2])
 		mu := (*[2]float64)(l.Mu[i : i+2])
 		ls := (*[2]float64)(l.logS[i : i+2])
@@ -216,10 +298,20 @@ func (l *Density) forward2(x []float64, units []int) {
 }
 
 // backward2 is Backward for two dimensions, unrolled (the same bits).
-func (l *Density) backward2(dAct []float64, units []int) {
+func (l *Density) backward2(dAct []float64, units []int, rep []int) {
 	for _, k := range units {
-		g := dAct[k] * l.Act[k]
 		i := 2 * k
+		if rep != nil {
+			if r := rep[k]; r != k {
+				// A copy of unit r: take r's gradients.
+				j := 2 * r
+				*(*[2]float64)(l.GMu[i : i+2]) = *(*[2]float64)(l.GMu[j : j+2])
+				*(*[2]float64)(l.GScale[i : i+2]) = *(*[2]float64)(l.GScale[j : j+2])
+				l.GLow[k] = l.GLow[r]
+				continue
+			}
+		}
+		g := dAct[k] * l.Act[k]
 		s := (*[2]float64)(l.Scale[i : i+2])
 		w := (*[2]float64)(l.W[i : i+2])
 		gmu := (*[2]float64)(l.GMu[i : i+2])

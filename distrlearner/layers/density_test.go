@@ -210,9 +210,9 @@ func TestDensityUnrolled(t *testing.T) {
 	for step := 0; step < 3; step++ {
 		x := []float64{rng.Float64(), rng.Float64()}
 		a.Forward(x, units)
-		b.forward(x, units)
+		b.forward(x, units, nil)
 		a.Backward(dAct, units)
-		b.backward(dAct, units)
+		b.backward(dAct, units, nil)
 		require.Equal(t, b.Scale, a.Scale)
 		require.Equal(t, b.Low, a.Low)
 		require.Equal(t, b.W, a.W)
@@ -226,5 +226,96 @@ func TestDensityUnrolled(t *testing.T) {
 		}
 		copy(b.Mu, a.Mu)
 		copy(b.Scale, a.Scale)
+	}
+}
+
+// TestDensityShared checks ForwardShared and BackwardShared against
+// Forward and Backward, bit for bit, on units some of which are copies of
+// others (scales below the floor and lower parts included), in two
+// dimensions (unrolled) and in three.
+func TestDensityShared(t *testing.T) {
+	for _, d := range []int{2, 3} {
+		rng := rand.New(rand.NewPCG(7, uint64(d)))
+		n := 60
+		a, b := NewDensity(n, d, 0.02), NewDensity(n, d, 0.02)
+		p := d * (d - 1) / 2
+		rep := make([]int, n)
+		for k := range rep {
+			rep[k] = k
+			if k%3 != 0 && k > 10 {
+				rep[k] = rep[k-1-rng.IntN(9)] // a group of units not all consecutive
+			}
+		}
+		for k := range n {
+			r := rep[k]
+			for j := range d {
+				if r == k {
+					a.Mu[k*d+j] = rng.Float64()
+					a.Scale[k*d+j] = 0.3 * rng.Float64() * rng.Float64()
+				} else {
+					a.Mu[k*d+j], a.Scale[k*d+j] = a.Mu[r*d+j], a.Scale[r*d+j]
+				}
+			}
+			for j := range p {
+				if r == k {
+					a.Low[k*p+j] = rng.Float64()
+				} else {
+					a.Low[k*p+j] = a.Low[r*p+j]
+				}
+			}
+		}
+		a.Scale[12*d] = -2 // below the floor, with copies
+		for k := range n {
+			if rep[k] == 12 {
+				a.Scale[k*d] = -2
+			}
+		}
+		copy(b.Mu, a.Mu)
+		copy(b.Scale, a.Scale)
+		copy(b.Low, a.Low)
+		copied := make([]bool, n)
+		for k, r := range rep {
+			copied[r] = copied[r] || r != k
+		}
+		var units []int // some units left out, none with copies
+		for k := range n {
+			if k%7 != 5 || copied[k] || rep[k] != k {
+				units = append(units, k)
+			}
+		}
+		for _, k := range units {
+			require.Contains(t, units, rep[k])
+		}
+		dAct := make([]float64, n)
+		for step := 0; step < 3; step++ {
+			for k := range dAct {
+				if rep[k] == k {
+					dAct[k] = rng.NormFloat64()
+				} else {
+					dAct[k] = dAct[rep[k]]
+				}
+			}
+			x := make([]float64, d)
+			for j := range x {
+				x[j] = rng.Float64()
+			}
+			a.Forward(x, units)
+			b.ForwardShared(x, units, rep)
+			a.Backward(dAct, units)
+			b.BackwardShared(dAct, units, rep)
+			require.Equal(t, a.Scale, b.Scale, "D=%d", d)
+			require.Equal(t, a.Low, b.Low, "D=%d", d)
+			require.Equal(t, a.W, b.W, "D=%d", d)
+			require.Equal(t, a.Act, b.Act, "D=%d", d)
+			require.Equal(t, a.GMu, b.GMu, "D=%d", d)
+			require.Equal(t, a.GScale, b.GScale, "D=%d", d)
+			require.Equal(t, a.GLow, b.GLow, "D=%d", d)
+			for i := range a.Mu {
+				a.Mu[i] += 1e-3 * a.GMu[i]
+				a.Scale[i] -= 1e-4 * a.GScale[i]
+			}
+			copy(b.Mu, a.Mu)
+			copy(b.Scale, a.Scale)
+		}
 	}
 }

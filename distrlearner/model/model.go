@@ -140,6 +140,19 @@ type Learner struct {
 	recruited bool
 	under     Underflows
 
+	// Units recruited by one Multi recruitment start equal, bit for bit,
+	// and stay so: every trial does the same operations on the same
+	// values. rep[k] is the lowest-index unit of k's group of such copies
+	// (k itself for a unit with no copy), and the layers compute a group
+	// once (Density.ForwardShared). Groups come from recruitments (and
+	// from exact equality after SetState); shared says some group has two
+	// units, noShare (tests) turns grouping off.
+	rep     []int
+	fresh   []bool // never recruited: its momentum buffers are 0
+	shared  bool
+	noShare bool
+	batch   []int // scratch: the units of one recruitment
+
 	z    []float64 // C logits of the last Forward
 	dAct []float64 // N: ∂L/∂act, scratch
 
@@ -165,13 +178,18 @@ func New(c Config) (*Learner, error) {
 		z:      make([]float64, c.Classes),
 		dAct:   make([]float64, n),
 		dirty:  true,
+		rep:    make([]int, n),
+		fresh:  make([]bool, n),
 	}
 	for k := range l.all {
 		l.all[k] = k
+		l.rep[k] = k
+		l.fresh[k] = true
 	}
 	if c.Kind == Multi {
 		l.pairs = make([]topk.Pair, n)
 		l.scratch = make([]int, 0, n)
+		l.batch = make([]int, 0, c.Batch())
 	}
 	// The original's three SGD groups (attn, units, ClsLayer); the lower
 	// part of the Cholesky factors belongs to attn's group.
@@ -211,7 +229,11 @@ func (l *Learner) predict(x []float64) {
 		l.dens.Clamp(l.all) // after SetState any unit may need it; else only
 		l.dirty = false     // recruited units change, and Forward clamps those
 	}
-	l.dens.Forward(x, l.units)
+	if l.shared {
+		l.dens.ForwardShared(x, l.units, l.rep)
+	} else {
+		l.dens.Forward(x, l.units)
+	}
 	l.assoc.Forward(l.dens.Act, l.units, l.z)
 }
 
@@ -263,6 +285,7 @@ func (l *Learner) recruit(x []float64) {
 		p[k].V = l.dens.Act[k]
 	}
 	dropped := 0
+	batch := l.batch[:0]
 	for _, q := range topk.TopK(p, l.cfg.Batch()) {
 		if q.V == 0 {
 			if !l.active[q.I] {
@@ -270,7 +293,11 @@ func (l *Learner) recruit(x []float64) {
 			}
 			continue
 		}
-		l.activate(int(q.I), x)
+		batch = append(batch, int(q.I))
+	}
+	l.group(batch)
+	for _, k := range batch {
+		l.activate(k, x)
 	}
 	if dropped > 0 {
 		l.under.Trials++
@@ -278,9 +305,54 @@ func (l *Learner) recruit(x []float64) {
 	}
 }
 
+// group makes groups of copies of the inactive units of batch, about to
+// be recruited together (their means all set to the stimulus): the units
+// whose other parameters and momentum buffers are equal bit for bit (for
+// units never recruited, as after New, all of them). It sorts batch.
+func (l *Learner) group(batch []int) {
+	if l.noShare || len(batch) < 2 {
+		return
+	}
+	for i := 1; i < len(batch); i++ {
+		for j := i; j > 0 && batch[j-1] > batch[j]; j-- {
+			batch[j], batch[j-1] = batch[j-1], batch[j]
+		}
+	}
+	for i, k := range batch {
+		for _, r := range batch[:i] {
+			if l.rep[r] == r && l.same(r, k, false) {
+				l.rep[k] = r
+				l.shared = true
+				break
+			}
+		}
+	}
+}
+
+// same reports whether units a and b have equal parameters, bit for bit
+// (the means too if mu), and equal momentum buffers: no momentum, or
+// both units never recruited (their buffers are 0; the sgd groups do not
+// show theirs).
+func (l *Learner) same(a, b int, mu bool) bool {
+	if l.cfg.Momentum != 0 && !(l.fresh[a] && l.fresh[b]) {
+		return false
+	}
+	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
+	eq := func(v []float64, n int) bool {
+		for i := range n {
+			if math.Float64bits(v[a*n+i]) != math.Float64bits(v[b*n+i]) {
+				return false
+			}
+		}
+		return true
+	}
+	return (!mu || eq(l.dens.Mu, d)) && eq(l.dens.Scale, d) && eq(l.dens.Low, p) && eq(l.assoc.A, c)
+}
+
 // activate recruits unit k and places its mean at x.
 func (l *Learner) activate(k int, x []float64) {
 	l.active[k] = true
+	l.fresh[k] = false
 	copy(l.dens.Mu[k*l.cfg.Dims:(k+1)*l.cfg.Dims], x)
 	// Keep the list ascending (recruitment is rare: insertion is enough).
 	l.units = append(l.units, k)
@@ -307,6 +379,10 @@ func (l *Learner) Learn(t *stream.Trial, dz []float64) {
 // backward writes the gradients of the recruited units from dz.
 func (l *Learner) backward(dz []float64) {
 	l.assoc.Backward(l.dens.Act, l.units, dz, l.dAct)
+	if l.shared {
+		l.dens.BackwardShared(l.dAct, l.units, l.rep)
+		return
+	}
 	l.dens.Backward(l.dAct, l.units)
 }
 
@@ -403,6 +479,37 @@ func (l *Learner) SetState(st map[string]stream.Array) error {
 			l.hi = k + 1
 		}
 	}
+	l.regroup()
+	for _, k := range l.units {
+		l.fresh[k] = false
+	}
 	l.dirty = true
 	return nil
+}
+
+// regroup makes the groups of copies anew after SetState: each recruited
+// unit joins the first earlier one equal to it in every parameter and
+// momentum buffer, bit for bit (see same); nothing is assumed of units
+// that merely look alike.
+func (l *Learner) regroup() {
+	l.shared = false
+	for k := range l.rep {
+		l.rep[k] = k
+	}
+	if l.noShare {
+		return
+	}
+	var reps []int
+	for _, k := range l.units {
+		for _, r := range reps {
+			if l.same(r, k, true) {
+				l.rep[k] = r
+				l.shared = true
+				break
+			}
+		}
+		if l.rep[k] == k {
+			reps = append(reps, k)
+		}
+	}
 }
