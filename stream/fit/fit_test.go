@@ -203,3 +203,32 @@ func TestHelp(t *testing.T) {
 		assert.Contains(t, stderr, f)
 	}
 }
+
+// TestPassesAndNoState: -passes 2 presents every item twice per block, in
+// two shuffled passes; -nostate writes no per-run checkpoints.
+func TestPassesAndNoState(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	code, _, stderr := runCmd(t, "-out", dir, "-task", "shj3", "-passes", "2", "-runs", "2", "-blocks", "3", "-trace", "-nostate", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	tr, err := os.ReadFile(filepath.Join(dir, "trace_shj3.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(tr)), "\n")[1:]
+	require.Len(t, lines, 2*3*16)
+	for b := 0; b < 3; b++ {
+		seen := map[string]int{}
+		for i, l := range lines[b*16 : (b+1)*16] {
+			sig := strings.Split(l, ",")[3]
+			seen[sig]++
+			if i == 7 {
+				assert.Len(t, seen, 8, "block %d: the first pass shows every item once", b)
+			}
+		}
+		for sig, n := range seen {
+			assert.Equal(t, 2, n, "block %d item %s", b, sig)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		assert.NotEqual(t, ".npz", filepath.Ext(e.Name()), "-nostate wrote %s", e.Name())
+	}
+}
