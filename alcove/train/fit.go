@@ -14,6 +14,7 @@ import (
 
 // Model returns ALCOVE's description for the shared fit command.
 func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
 	return fit.Model{
 		Name:    "alcove",
 		Command: "go run ./alcove/cmd/fit",
@@ -25,28 +26,16 @@ func Model() fit.Model {
 			"twice per block, in two shuffled passes), into results/alcove/config1/. configs/alcove/exalcove.toml is " +
 			"standard ALCOVE with catlearn's archived fit.",
 		DefaultTask: "shj",
+		Default:     defaults,
+		Load:        load,
 		ResultsDir:  "alcove",
-		Default: func() (*fit.Setup, error) {
-			c := Default()
-			if err := c.Check("built-in config"); err != nil {
-				return nil, err
-			}
-			return Setup(&c, nil), nil
-		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c, ignored, err := Load(path, data)
-			if err != nil {
-				return nil, err
-			}
-			return Setup(c, ignored), nil
-		},
 	}
 }
 
 // Setup returns the fit setup of a checked config. The model's settings
 // for a task (its nodes, above all) are worked out once, for the first
 // run; every run then only allocates its model.
-func Setup(c *Config, ignored []string) *fit.Setup {
+func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	var (
 		mu     sync.Mutex
@@ -77,5 +66,5 @@ func Setup(c *Config, ignored []string) *fit.Setup {
 		},
 		Evaluate: eval.Evaluate,
 		Report:   eval.Report,
-	}
+	}, nil
 }

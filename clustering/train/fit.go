@@ -13,6 +13,7 @@ import (
 // Model returns the clustering model's description for the shared fit
 // command.
 func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
 	return fit.Model{
 		Name:    "clustering",
 		Command: "go run ./clustering/cmd/fit",
@@ -23,22 +24,13 @@ func Model() fit.Model {
 			"The trials are shuffled per block from (random_seed, run); to reproduce the original's curves, give its " +
 			"fixed order table: -order configs/clustering/shj_run2indices_50.csv.",
 		DefaultTask: "shj",
-		Default: func() (*fit.Setup, error) {
-			c := Default()
-			return Setup(&c, nil), nil
-		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c, ignored, err := Load(path, data)
-			if err != nil {
-				return nil, err
-			}
-			return Setup(c, ignored), nil
-		},
+		Default:     defaults,
+		Load:        load,
 	}
 }
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) *fit.Setup {
+func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
 		Loop:    c.Loop,
@@ -53,5 +45,5 @@ func Setup(c *Config, ignored []string) *fit.Setup {
 		},
 		Evaluate: eval.Evaluate,
 		Report:   eval.Report,
-	}
+	}, nil
 }

@@ -11,6 +11,7 @@ import (
 // Model returns the fit command's description of the distribution
 // learners.
 func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
 	return fit.Model{
 		Name:    "distrlearner",
 		Command: "go run ./distrlearner/cmd/fit",
@@ -21,18 +22,9 @@ func Model() fit.Model {
 			"config_dlMU_1 (500 units, k 0.01) on the 100 new stimuli, 1 run × 10 blocks, into results/distrlearner/config_dlMU_1/. " +
 			"To reproduce the original's curve exactly, give its trial orders with -order.",
 		DefaultTask: DefaultTask,
+		Default:     defaults,
+		Load:        load,
 		ResultsDir:  "distrlearner",
-		Default: func() (*fit.Setup, error) {
-			c := Default()
-			return Setup(&c, nil)
-		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c, ignored, err := Load(path, data)
-			if err != nil {
-				return nil, err
-			}
-			return Setup(c, ignored)
-		},
 	}
 }
 

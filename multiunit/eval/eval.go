@@ -20,6 +20,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/task"
 )
 
 // Summary is the analysis of a task's runs.
@@ -100,20 +101,9 @@ func Summarise(taskName string, shjType int, states []map[string]stream.Array) (
 
 // Summaries analyses every task of a finished fit, in order.
 func Summaries(res []run.Result) ([]*Summary, error) {
-	var out []*Summary
-	for i := range res {
-		r := &res[i]
-		states, err := r.States()
-		if err != nil {
-			return nil, err
-		}
-		s, err := Summarise(r.Job.Task.Name, r.Job.Task.SHJType, states)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, nil
+	return run.PerTask(res, func(t *task.Task, states []map[string]stream.Array) (*Summary, error) {
+		return Summarise(t.Name, t.SHJType, states)
+	})
 }
 
 // Evaluate returns the analyses of a finished fit for summary.json:

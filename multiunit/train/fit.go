@@ -13,6 +13,7 @@ import (
 // Model returns the multi-unit clustering model's description for the
 // shared fit command.
 func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
 	return fit.Model{
 		Name:    "multiunit",
 		Command: "go run ./multiunit/cmd/fit",
@@ -25,23 +26,14 @@ func Model() fit.Model {
 			"-init multiunit/testdata/muc_shj_init.npz -order multiunit/testdata/muc_shj_order_50runs.csv (paths from the " +
 			"repository root).",
 		DefaultTask: "shj",
+		Default:     defaults,
+		Load:        load,
 		ResultsDir:  "multiunit",
-		Default: func() (*fit.Setup, error) {
-			c := Default()
-			return Setup(&c, nil), nil
-		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c, ignored, err := Load(path, data)
-			if err != nil {
-				return nil, err
-			}
-			return Setup(c, ignored), nil
-		},
 	}
 }
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) *fit.Setup {
+func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
 		Loop:    c.Loop,
@@ -56,5 +48,5 @@ func Setup(c *Config, ignored []string) *fit.Setup {
 		},
 		Evaluate: eval.Evaluate,
 		Report:   eval.Report,
-	}
+	}, nil
 }

@@ -323,3 +323,23 @@ func (c *initCache) get(path string) (map[string]stream.Array, error) {
 	c.files[path] = st
 	return st, nil
 }
+
+// Configs returns a Model's Default and Load from the functions of a
+// model's config type C: the built-in default, the loader of a config file
+// (which decodes and checks it and returns the ignored keys present) and
+// the setup of a checked config.
+func Configs[C any](def func() C, load func(path string, data []byte) (*C, []string, error),
+	setup func(c *C, ignored []string) (*Setup, error)) (func() (*Setup, error), func(string, []byte) (*Setup, error)) {
+	defaults := func() (*Setup, error) {
+		c := def()
+		return setup(&c, nil)
+	}
+	loader := func(path string, data []byte) (*Setup, error) {
+		c, ignored, err := load(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return setup(c, ignored)
+	}
+	return defaults, loader
+}

@@ -29,28 +29,31 @@ type toyConfig struct {
 }
 
 func toyModel() fit.Model {
-	setup := func(c toyConfig, ignored []string) *fit.Setup {
-		return &fit.Setup{Loop: c.Loop, Config: c, Ignored: ignored,
+	setup := func(c *toyConfig, ignored []string) (*fit.Setup, error) {
+		lr := c.LR
+		return &fit.Setup{Loop: c.Loop, Config: *c, Ignored: ignored,
 			New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-				return toy.New(t.Dims, t.Classes, c.LR, src), nil
+				return toy.New(t.Dims, t.Classes, lr, src), nil
 			},
 			Evaluate: func(res []run.Result) map[string]any { return map[string]any{"tasks": len(res)} },
-		}
+		}, nil
 	}
-	def := toyConfig{Loop: config.Loop{ConfigVersion: "toy1", NumBlocks: 4, NumRuns: 3, RandomSeed: 9, LossFn: "crossentropy", Optim: "sgd"}, LR: 0.2}
-	return fit.Model{Name: "toy", Command: "toy", DefaultTask: "shj",
-		Default: func() (*fit.Setup, error) { return setup(def, nil), nil },
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c := def
-			ign, err := config.Decode(path, data, &c)
-			if err != nil {
-				return nil, err
-			}
-			if err := c.Check(path); err != nil {
-				return nil, err
-			}
-			return setup(c, ign), nil
-		}}
+	def := func() toyConfig {
+		return toyConfig{Loop: config.Loop{ConfigVersion: "toy1", NumBlocks: 4, NumRuns: 3, RandomSeed: 9, LossFn: "crossentropy", Optim: "sgd"}, LR: 0.2}
+	}
+	load := func(path string, data []byte) (*toyConfig, []string, error) {
+		c := def()
+		ign, err := config.Decode(path, data, &c)
+		if err != nil {
+			return nil, nil, err
+		}
+		if err := c.Check(path); err != nil {
+			return nil, nil, err
+		}
+		return &c, ign, nil
+	}
+	defaults, loader := fit.Configs(def, load, setup)
+	return fit.Model{Name: "toy", Command: "toy", DefaultTask: "shj", Default: defaults, Load: loader}
 }
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {

@@ -75,6 +75,25 @@ func (r *Result) States() ([]map[string]stream.Array, error) {
 	return states, nil
 }
 
+// PerTask applies f to the final states of every run of each result, in
+// order: a model's analyses of a finished fit (units recruited, final
+// attention, …) are one call of f per task.
+func PerTask[S any](res []Result, f func(t *task.Task, states []map[string]stream.Array) (S, error)) ([]S, error) {
+	out := make([]S, 0, len(res))
+	for i := range res {
+		states, err := res[i].States()
+		if err != nil {
+			return nil, err
+		}
+		s, err := f(res[i].Job.Task, states)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // Diverged reports a run whose logits, loss or gradient stopped being
 // finite, or whose model reported a failure of its own learning step
 // (through an Err() error method, checked after every Learn).

@@ -192,3 +192,16 @@ func TestModelErrIsDivergence(t *testing.T) {
 	assert.Equal(t, [3]int{0, 1, 1}, [3]int{d.Run, d.Block, d.Trial})
 	assert.Contains(t, d.Error(), "attention collapsed")
 }
+
+func TestPerTask(t *testing.T) {
+	res := run.Do(context.Background(), jobs(t, false)[:2], run.Options{Workers: 2})
+	names, err := run.PerTask(res, func(tk *task.Task, states []map[string]stream.Array) (string, error) {
+		assert.Len(t, states, 5, "one state per run")
+		assert.Contains(t, states[0], "W.weight")
+		return tk.Name, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"shj1", "shj2"}, names)
+	_, err = run.PerTask(res, func(*task.Task, []map[string]stream.Array) (int, error) { return 0, errors.New("boom") })
+	assert.EqualError(t, err, "boom")
+}

@@ -12,6 +12,7 @@ import (
 
 // Model returns SUSTAIN's description for the shared fit command.
 func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
 	return fit.Model{
 		Name:    "sustain",
 		Command: "go run ./sustain/cmd/fit",
@@ -23,23 +24,14 @@ func Model() fit.Model {
 			"(random_seed, run); to replay catlearn's own nosof94sustain simulation, give its orders: " +
 			"-order configs/sustain/catlearn_nosof94_orders.csv.",
 		DefaultTask: "shj",
+		Default:     defaults,
+		Load:        load,
 		ResultsDir:  "sustain",
-		Default: func() (*fit.Setup, error) {
-			c := Default()
-			return Setup(&c, nil), nil
-		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
-			c, ignored, err := Load(path, data)
-			if err != nil {
-				return nil, err
-			}
-			return Setup(c, ignored), nil
-		},
 	}
 }
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) *fit.Setup {
+func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
 		Loop:    c.Loop,
@@ -54,5 +46,5 @@ func Setup(c *Config, ignored []string) *fit.Setup {
 		},
 		Evaluate: eval.Evaluate,
 		Report:   eval.Report,
-	}
+	}, nil
 }
