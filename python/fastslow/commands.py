@@ -1,0 +1,275 @@
+"""Running the Go commands from Python: models, sweeps and fits.
+
+Each command is built once with ``go build -o`` into a cache folder named for
+the source tree's revision (its git commit, plus a hash of uncommitted
+changes), so a changed tree gets fresh binaries and an unchanged one none.
+"""
+
+import hashlib
+import os
+import pathlib
+import shutil
+import subprocess
+import tempfile
+
+from . import tomlw
+from .results import FastslowError, load
+
+# Command name → the Go package that builds it, relative to the source tree.
+PACKAGES = {
+    "clustering": "./clustering/cmd/fit",
+    "dnn": "./dnn/cmd/fit",
+    "multiunit": "./multiunit/cmd/fit",
+    "distrlearner": "./distrlearner/cmd/fit",
+    "sustain": "./sustain/cmd/fit",
+    "alcove": "./alcove/cmd/fit",
+    "dualstream": "./dualstream/cmd/main",
+    "sweep": "./cmd/sweep",
+    "fitdata": "./cmd/fitdata",
+}
+
+MODELS = ("clustering", "dnn", "multiunit", "distrlearner", "sustain", "alcove", "dualstream")
+
+# Spec keys that name files; relative ones are made absolute from the caller's
+# working folder, since a spec given as a dict is written to a temporary folder.
+_SPEC_PATHS = ("template", "config", "data", "order", "task")
+
+
+class CommandError(FastslowError):
+    """A command that failed: its message (stderr), exit status and arguments."""
+
+    def __init__(self, args, returncode, stderr, stdout=""):
+        self.args_ = list(args)
+        self.returncode = returncode
+        self.stderr = stderr
+        self.stdout = stdout
+        message = stderr.strip() or stdout.strip() or "(no message)"
+        super().__init__(f"{pathlib.Path(args[0]).name} exited with status {returncode}: {message}")
+
+
+def find_source(source=None):
+    """Return the fastslow source tree: source, $FASTSLOW_SOURCE, or a parent of
+    the working folder or of this package holding go.work and stream/."""
+    given = source or os.environ.get("FASTSLOW_SOURCE")
+    if given:
+        root = pathlib.Path(given).resolve()
+        if not _is_source(root):
+            raise FastslowError(f"{root}: not the fastslow source tree (want go.work and stream/go.mod)")
+        return root
+    for start in (pathlib.Path.cwd(), pathlib.Path(__file__).resolve().parent):
+        for folder in (start, *start.parents):
+            if _is_source(folder):
+                return folder
+    raise FastslowError("cannot find the fastslow source tree (a folder with go.work and stream/go.mod): "
+                        "pass source=PATH or set FASTSLOW_SOURCE, or pass binary=PATH")
+
+
+def _is_source(folder):
+    return (folder / "go.work").is_file() and (folder / "stream" / "go.mod").is_file()
+
+
+def revision(source):
+    """Name the source tree's state: its git commit, with a hash of any
+    uncommitted changes outside python/; without git, a hash of its Go files."""
+    source = pathlib.Path(source)
+    git = shutil.which("git")
+    if git and (source / ".git").exists():
+        def out(*args):
+            return subprocess.run([git, "-C", str(source), *args], check=True,
+                                  capture_output=True).stdout
+        try:
+            head = out("rev-parse", "HEAD").decode().strip()
+            outside = ["--", ".", ":(exclude)python", ":(exclude)results"]
+            status = out("status", "--porcelain", "--untracked-files=all", *outside)
+        except subprocess.CalledProcessError:
+            head, status = None, None
+        if head:
+            if not status:
+                return head
+            h = hashlib.sha256(out("diff", "HEAD", *outside))
+            for line in sorted(status.decode().splitlines()):
+                h.update(line.encode())
+                if line.startswith("??"):
+                    f = source / line[3:]
+                    if f.is_file():
+                        h.update(f.read_bytes())
+            return f"{head}-dirty-{h.hexdigest()[:16]}"
+    h = hashlib.sha256()
+    skip = {"python", "results"}
+    for f in sorted(source.rglob("*")):
+        rel = f.relative_to(source)
+        if f.is_file() and rel.parts[0] not in skip and not any(p.startswith(".") for p in rel.parts):
+            h.update(str(rel).encode() + b"\0" + f.read_bytes())
+    return "src-" + h.hexdigest()[:16]
+
+
+def cache_dir():
+    """The folder of built commands: $FASTSLOW_CACHE, else the user's cache folder."""
+    if os.environ.get("FASTSLOW_CACHE"):
+        return pathlib.Path(os.environ["FASTSLOW_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return pathlib.Path(base) / "fastslow"
+
+
+def build(command, source=None):
+    """Return the path of a built command, building it first if the cache has
+    none for the source tree's revision."""
+    if command not in PACKAGES:
+        raise FastslowError(f"unknown command {command!r}: want one of {', '.join(PACKAGES)}")
+    root = find_source(source)
+    folder = cache_dir() / revision(root)
+    exe = folder / command
+    if exe.is_file():
+        return exe
+    go = shutil.which("go")
+    if go is None:
+        raise FastslowError(f"building {command} needs Go (go on PATH); or pass binary=PATH of a built command")
+    folder.mkdir(parents=True, exist_ok=True)
+    # Built under a temporary name and renamed: a concurrent build or an
+    # interrupted one never leaves a half-written binary under the real name.
+    fd, tmp = tempfile.mkstemp(prefix=f".{command}.", dir=folder)
+    os.close(fd)
+    try:
+        proc = subprocess.run([go, "build", "-o", tmp, PACKAGES[command]], cwd=root,
+                              capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise CommandError([go, "build", PACKAGES[command]], proc.returncode, proc.stderr, proc.stdout)
+        os.replace(tmp, exe)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    return exe
+
+
+def _flags(flags):
+    args = []
+    for name, value in flags.items():
+        if value is None or value is False:
+            continue
+        if isinstance(value, (list, tuple)):  # repeatable flags, e.g. set=["a=1", "b=2"]
+            for v in value:
+                args += [f"-{name}", str(v)]
+        elif value is True:
+            args.append(f"-{name}")
+        else:
+            args += [f"-{name}", os.fspath(value) if isinstance(value, os.PathLike) else str(value)]
+    return args
+
+
+def _execute(exe, args):
+    proc = subprocess.run([os.fspath(exe), *args], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise CommandError([os.fspath(exe), *args], proc.returncode, proc.stderr, proc.stdout)
+    return proc
+
+
+def _command(command, given, source):
+    if given is not None:
+        exe = pathlib.Path(given)
+        if not exe.is_file():
+            raise FastslowError(f"binary {exe}: no such file")
+        return exe
+    return build(command, source)
+
+
+def _out(out, name):
+    """The results folder: out, or a fresh temporary folder's name."""
+    if out is not None:
+        return pathlib.Path(out).resolve()
+    return pathlib.Path(tempfile.mkdtemp(prefix="fastslow-")) / name
+
+
+def _file_of(value, folder, name):
+    """A config or spec as a file: a path as it is, a dict written as TOML."""
+    if isinstance(value, dict):
+        path = pathlib.Path(folder) / name
+        tomlw.dump(value, path)
+        return path
+    if isinstance(value, (str, os.PathLike)):
+        path = pathlib.Path(value).resolve()
+        if not path.is_file():
+            raise FastslowError(f"{value}: no such file")
+        return path
+    raise TypeError(f"want a dict or a file path, not {type(value).__name__}")
+
+
+def run(model, config=None, task=None, runs=None, blocks=None, out=None, *,
+        binary=None, source=None, quiet=True, **flags):
+    """Run a model's command and return its results folder, loaded.
+
+    model is one of MODELS; config a dict (written as TOML) or a TOML file
+    (default: the command's built-in config); task, runs, blocks and any
+    other flag of the command's -help (seed=, passes=, order=, init=,
+    trace=True, nostate=True, workers=) are passed as flags. out is the
+    results folder (replaced if it holds an earlier run; default: a new
+    temporary folder). A failing command raises CommandError with its message.
+    """
+    if model not in MODELS:
+        raise FastslowError(f"unknown model {model!r}: want one of {', '.join(MODELS)}")
+    exe = _command(model, binary, source)
+    out = _out(out, model)
+    with tempfile.TemporaryDirectory(prefix="fastslow-config-") as tmp:
+        args = []
+        if config is not None:
+            args += ["-config", str(_file_of(config, tmp, "config.toml"))]
+        args += _flags({"task": task, "runs": runs, "blocks": blocks, "out": out, "quiet": quiet, **flags})
+        _execute(exe, args)
+    return load(out)
+
+
+def _absolute(spec, keys):
+    """spec with its relative file paths made absolute from the working folder."""
+    spec = dict(spec)
+    for key in keys:
+        value = spec.get(key)
+        if isinstance(value, (str, os.PathLike)) and value != "":
+            p = pathlib.Path(value)
+            if not p.is_absolute() and p.exists():
+                spec[key] = str(p.resolve())
+    return spec
+
+
+def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, quiet=True, **flags):
+    """Run a sweep (`sweep run`) and return its results folder, loaded.
+
+    spec is a dict (its template a file path or an inline dict; keys of
+    [grid] and [fixed] are key paths such as "fast_config.lr_nn") or a spec
+    file. Flags of `sweep run -help` pass through (workers=, begin=, end=,
+    set=["num_runs=2"]). report="area" or "last:10" also ranks the configs
+    (`sweep report`, with curve= for a folder of several curves); the ranking
+    is the result's ``report_<metric>`` table.
+    """
+    exe = _command("sweep", binary, source)
+    with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
+        if isinstance(spec, dict):
+            spec = _absolute(spec, _SPEC_PATHS)
+        name = spec.get("name", "sweep") if isinstance(spec, dict) else pathlib.Path(spec).stem
+        out = _out(out, name)
+        path = _file_of(spec, tmp, "spec.toml")
+        _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
+    if report is not None:
+        _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve, "sheet": 0})])
+    return load(out)
+
+
+def fit(spec, out=None, *, binary=None, source=None, quiet=True, **flags):
+    """Fit a model to human learning curves (`fitdata`) and return the fit's
+    folder, loaded: fit.json as ``fit``, the best parameters as
+    ``best_params``, best.toml, curves.csv and the trace.
+
+    spec is a dict (its config a file path or a dict, written as TOML; its
+    [[param]] a list of dicts) or a fit spec file. Flags of fitdata's -help
+    pass through (workers=, fresh=True). The trace is kept beside out as
+    ``<out>.trace.csv``, so running again resumes.
+    """
+    exe = _command("fitdata", binary, source)
+    with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
+        if isinstance(spec, dict):
+            spec = _absolute(spec, _SPEC_PATHS)
+            if isinstance(spec.get("config"), dict):
+                spec["config"] = str(_file_of(spec["config"], tmp, "config.toml"))
+        name = spec.get("name", "fit") if isinstance(spec, dict) else pathlib.Path(spec).stem
+        out = _out(out, name)
+        path = _file_of(spec, tmp, "spec.toml")
+        _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
+    return load(out)
