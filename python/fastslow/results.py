@@ -89,16 +89,30 @@ def read_table(path):
     comments = []
     while lines and lines[0].startswith("#"):
         comments.append(lines.pop(0).rstrip("\r\n"))
-    rows = list(csv.reader(io.StringIO("".join(lines))))
-    if not rows:
+    if not lines:
         raise FastslowError(f"{path}: empty CSV file: want a header line")
-    header, body = rows[0], rows[1:]
-    for i, row in enumerate(body):
-        if len(row) != len(header):
-            raise FastslowError(f"{path}: line {len(comments) + i + 2} has {len(row)} fields, "
-                                f"the header {len(header)}")
-    columns = zip(*body) if body else [() for _ in header]
-    return Table({name: _column(list(values)) for name, values in zip(header, columns)}, comments)
+    header = next(csv.reader([lines[0]]))
+    columns = _split_plain(lines[1:], len(header)) if '"' not in text else None
+    if columns is None:  # quoted fields or ragged lines: the csv module, which says where
+        body = list(csv.reader(io.StringIO("".join(lines[1:]))))
+        for i, row in enumerate(body):
+            if len(row) != len(header):
+                raise FastslowError(f"{path}: line {len(comments) + i + 2} has {len(row)} fields, "
+                                    f"the header {len(header)}")
+        columns = [list(c) for c in zip(*body)] if body else [[] for _ in header]
+    return Table({name: _column(values) for name, values in zip(header, columns)}, comments)
+
+
+def _split_plain(lines, width):
+    """Split unquoted CSV lines into columns, or None if a line has another
+    number of fields (a trace of a million trials in a second, not ten)."""
+    lines = [line.rstrip("\r\n") for line in lines]
+    if not lines:
+        return [[] for _ in range(width)]
+    flat = ",".join(lines).split(",")
+    if len(flat) != len(lines) * width or any(line.count(",") != width - 1 for line in lines):
+        return None
+    return [flat[i::width] for i in range(width)]
 
 
 def _column(values):
@@ -328,7 +342,7 @@ def load(path):
         return Result(path, "diverged", files)
     subdirs = sorted(p for p in path.iterdir()
                      if p.is_dir() and not p.name.startswith(".") and (p / "sweep.json").is_file())
-    if subdirs:
+    if subdirs or any((path / "configs").glob("*.toml")):  # a sweep, maybe with nothing finished yet
         return _sweep(path, files, subdirs)
     if any(n.endswith(".csv") and "trace" in n for n in names):
         return Result(path, "trace", files)

@@ -123,6 +123,15 @@ def test_sweep_folder(tmp_path, runs):
     assert r.s_2.kind == "diverged" and r.s_2.sweep["diverged"]["what"] == "loss NaN"
 
 
+def test_sweep_with_nothing_finished(tmp_path):
+    """A sweep killed before its first config finished: its configs, an empty table."""
+    (tmp_path / "configs").mkdir()
+    (tmp_path / "configs" / "s_1.toml").write_text("lr_dnn = 0.5\n")
+    (tmp_path / ".s_1.tmp").mkdir()
+    r = fastslow.load(tmp_path)
+    assert r.kind == "sweep" and r.table.rows == 0 and list(r.configs) == ["s_1"]
+
+
 def test_fit_folder(tmp_path):
     fit = tmp_path / "fit"
     fit.mkdir()
@@ -185,3 +194,29 @@ def test_to_pandas(runs, monkeypatch):
     monkeypatch.setitem(sys.modules, "pandas", None)
     with pytest.raises(ImportError, match="needs pandas"):
         table.to_pandas()
+
+
+@pytest.mark.parametrize("text, want", [
+    ("a,b\n1,0.5\n2,\n", {"a": [1, 2], "b": [0.5, np.nan]}),
+    ("a,b\r\n1,x\r\n2,y\r\n", {"a": [1, 2], "b": ["x", "y"]}),
+    ('config,what\nc_1,"logits [+Inf -Inf], loss NaN"\n', {"config": ["c_1"], "what": ["logits [+Inf -Inf], loss NaN"]}),
+    ("ok,n\ntrue,-Inf\nfalse,+Inf\n", {"ok": [True, False], "n": [-np.inf, np.inf]}),
+    ("a,b\n", {"a": [], "b": []}),
+])
+def test_read_table(tmp_path, text, want):
+    (tmp_path / "t.csv").write_bytes(text.encode())
+    got = fastslow.read_table(tmp_path / "t.csv")
+    assert list(got) == list(want)
+    for k, v in want.items():
+        np.testing.assert_array_equal(got[k], np.array(v, dtype=got[k].dtype))
+
+
+@pytest.mark.parametrize("text, want", [
+    ("a,b\n1,2\n3\n", "line 3 has 1 fields, the header 2"),
+    ('a,b\n"1",2\n3,4,5\n', "line 3 has 3 fields, the header 2"),
+    ("", "empty CSV file"),
+])
+def test_read_table_errors(tmp_path, text, want):
+    (tmp_path / "t.csv").write_text(text)
+    with pytest.raises(fastslow.FastslowError, match=want):
+        fastslow.read_table(tmp_path / "t.csv")
