@@ -36,10 +36,11 @@ _SPEC_PATHS = ("template", "config", "data", "order", "task")
 
 
 class CommandError(FastslowError):
-    """A command that failed: its message (stderr), exit status and arguments."""
+    """A command that failed: its message (stderr), exit status (returncode)
+    and command line (command)."""
 
     def __init__(self, args, returncode, stderr, stdout=""):
-        self.args_ = list(args)
+        self.command = [os.fspath(a) for a in args]
         self.returncode = returncode
         self.stderr = stderr
         self.stdout = stdout

@@ -1,7 +1,7 @@
 """run, sweep and fit through the Go commands, and the build cache."""
 
 import os
-import pathlib
+import re
 import shutil
 import subprocess
 
@@ -50,6 +50,7 @@ def test_bad_config_raises_with_the_message(source, tmp_path, config, want):
     with pytest.raises(CommandError, match=want) as err:
         fastslow.run("clustering", config=config, out=tmp_path / "bad", source=source)
     assert err.value.returncode != 0 and want in err.value.stderr
+    assert err.value.command[1:3] == ["-config", err.value.command[2]] and "-out" in err.value.command
     assert not (tmp_path / "bad").exists()
 
 
@@ -60,6 +61,17 @@ def test_bad_flag_and_model(source, tmp_path):
         fastslow.run("svm")
     with pytest.raises(fastslow.FastslowError, match="no such file"):
         fastslow.run("dnn", config=tmp_path / "missing.toml", source=source)
+
+
+def test_models_are_the_tools_models(source):
+    """MODELS is the Go tools' list of models (sweep run -model), each with its command."""
+    help_text = subprocess.run([fastslow.build("sweep", source), "run", "-help"],
+                               capture_output=True, text=True).stderr
+    listed = re.search(r"the configs' model with -configs: ([a-z, ]+) \(default", help_text)
+    assert listed, help_text
+    assert sorted(fastslow.MODELS) == sorted(listed.group(1).split(", "))
+    for command, package in commands.PACKAGES.items():
+        assert (source / package / "main.go").is_file(), command
 
 
 def test_binary_given(source, tmp_path):
