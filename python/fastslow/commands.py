@@ -30,6 +30,9 @@ PACKAGES = {
 
 MODELS = ("clustering", "dnn", "multiunit", "distrlearner", "sustain", "alcove", "dualstream")
 
+# The variable a build stamps with the source revision (-ldflags -X).
+_STAMP = "github.com/fastslow/stream/provenance.Stamp"
+
 # Spec keys that name files; relative ones are made absolute from the caller's
 # working folder, since a spec given as a dict is written to a temporary folder.
 _SPEC_PATHS = ("template", "config", "data", "order", "task")
@@ -118,7 +121,8 @@ def build(command, source=None):
     if command not in PACKAGES:
         raise FastslowError(f"unknown command {command!r}: want one of {', '.join(PACKAGES)}")
     root = find_source(source)
-    folder = cache_dir() / revision(root)
+    rev = revision(root)
+    folder = cache_dir() / rev
     exe = folder / command
     if exe.is_file():
         return exe
@@ -131,8 +135,13 @@ def build(command, source=None):
     fd, tmp = tempfile.mkstemp(prefix=f".{command}.", dir=folder)
     os.close(fd)
     try:
-        proc = subprocess.run([go, "build", "-o", tmp, PACKAGES[command]], cwd=root,
-                              capture_output=True, text=True)
+        args = [go, "build", "-o", tmp]
+        if not rev.startswith("src-"):
+            # The revision each results folder's provenance.json records (the go
+            # command stamps none itself from a git worktree): commit[+dirty].
+            commit, dirty, _ = rev.partition("-dirty-")
+            args += ["-ldflags", f"-X {_STAMP}={commit}{'+dirty' if dirty else ''}"]
+        proc = subprocess.run([*args, PACKAGES[command]], cwd=root, capture_output=True, text=True)
         if proc.returncode != 0:
             raise CommandError([go, "build", PACKAGES[command]], proc.returncode, proc.stderr, proc.stdout)
         os.replace(tmp, exe)

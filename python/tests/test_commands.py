@@ -90,6 +90,17 @@ def test_build_once_per_revision(source, cache):
     assert not [p for p in exe.parent.iterdir() if p.name.startswith(".")]
 
 
+def test_build_stamps_the_revision(source, runs):
+    """Binaries carry the source revision for provenance.json (-ldflags -X …provenance.Stamp)."""
+    exe = fastslow.build("dnn", source)
+    rev = commands.revision(source)
+    stamp = rev.partition("-dirty-")[0] + ("+dirty" if "-dirty-" in rev else "")
+    info = subprocess.run(["go", "version", "-m", exe], capture_output=True, text=True, check=True).stdout
+    assert f"-X {commands._STAMP}={stamp}" in info
+    if "provenance" in runs["dnn"]:  # written by commands that record provenance
+        assert runs["dnn"].provenance["revision"] == stamp
+
+
 def test_revision_follows_the_tree(tmp_path):
     """Without git the revision is a hash of the tree's files (python/ and results/ aside)."""
     tree = tmp_path / "tree"
