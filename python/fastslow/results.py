@@ -8,6 +8,7 @@ stem (``lc.npy`` and ``lc.csv``) the stem names the first of .npy, .json,
 """
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -280,6 +281,37 @@ class Result:
             raise AttributeError(f"{self.path}: a {self.kind} folder has no sweep table")
         return self["table"]
 
+    def verify(self):
+        """Check the files against the sizes and SHA-256 sums that sweep.json
+        records (for a sweep, in every config folder) and return how many were
+        checked; raise FastslowError naming every file missing or different,
+        or a marker that records no sums."""
+        if self.kind == "sweep":
+            return sum(self[d.name].verify() for d in _config_dirs(self.path))
+        if "sweep.json" not in self._aliases:
+            raise FastslowError(f"{self.path}: a {self.kind} folder without sweep.json records no file checksums")
+        records = self["sweep.json"].get("files")
+        if not records:
+            raise FastslowError(f"{self.path}/sweep.json records no file checksums "
+                                "(written before sweeps recorded them)")
+        problems = []
+        for rec in records:
+            file = self.path / rec["name"]
+            if not file.is_file():
+                problems.append(f"{rec['name']} is missing")
+                continue
+            h = hashlib.sha256()
+            with open(file, "rb") as f:
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    h.update(chunk)
+            size = file.stat().st_size
+            if size != rec["size"] or h.hexdigest() != rec["sha256"]:
+                problems.append(f"{rec['name']} differs ({size} bytes, SHA-256 {h.hexdigest()[:12]}…; "
+                                f"sweep.json records {rec['size']} bytes, {rec['sha256'][:12]}…)")
+        if problems:
+            raise FastslowError(f"{self.path}: " + "; ".join(problems))
+        return len(records)
+
     @property
     def best_params(self):
         """A fit's best parameters: key path → value."""
@@ -340,13 +372,18 @@ def load(path):
         return Result(path, kind, files)
     if "sweep.json" in names:
         return Result(path, "diverged", files)
-    subdirs = sorted(p for p in path.iterdir()
-                     if p.is_dir() and not p.name.startswith(".") and (p / "sweep.json").is_file())
+    subdirs = _config_dirs(path)
     if subdirs or any((path / "configs").glob("*.toml")):  # a sweep, maybe with nothing finished yet
         return _sweep(path, files, subdirs)
     if any(n.endswith(".csv") and "trace" in n for n in names):
         return Result(path, "trace", files)
     raise NotAResultsFolder(f"{path}: not a results folder: want {_MARKERS}")
+
+
+def _config_dirs(path):
+    """A sweep's finished config folders: those with a sweep.json marker."""
+    return sorted(p for p in path.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and (p / "sweep.json").is_file())
 
 
 def _sweep(path, files, subdirs):

@@ -123,6 +123,32 @@ def test_sweep_folder(tmp_path, runs):
     assert r.s_2.kind == "diverged" and r.s_2.sweep["diverged"]["what"] == "loss NaN"
 
 
+def test_verify_checksums(tmp_path, runs):
+    """sweep.json's file sizes and SHA-256 sums, where recorded, check a copied sweep."""
+    import hashlib
+
+    sweep = tmp_path / "sw"
+    shutil.copytree(runs["multiunit"].path, sweep / "m_1")
+    files = [{"name": p.name, "size": p.stat().st_size, "sha256": hashlib.sha256(p.read_bytes()).hexdigest()}
+             for p in sorted((sweep / "m_1").iterdir())]
+    marker = {"config": "m_1", "number": 1, "model": "multiunit", "status": "done", "files": files}
+    (sweep / "m_1" / "sweep.json").write_text(json.dumps(marker))
+    assert fastslow.load(sweep).verify() == len(files)
+    with open(sweep / "m_1" / "lc_type2.npy", "r+b") as f:
+        f.seek(-1, 2)
+        f.write(b"\x00")
+    (sweep / "m_1" / "summary.json").unlink()
+    (sweep / "m_1" / "provenance.json").write_text("{}")  # made by hand: not a problem
+    with pytest.raises(fastslow.FastslowError, match=r"m_1: lc_type2.npy differs \(\d+ bytes, SHA-256 .*; summary.json is missing"):
+        fastslow.load(sweep).verify()
+    del marker["files"]
+    (sweep / "m_1" / "sweep.json").write_text(json.dumps(marker))
+    with pytest.raises(fastslow.FastslowError, match="records no file checksums"):
+        fastslow.load(sweep).verify()
+    with pytest.raises(fastslow.FastslowError, match="without sweep.json records no file checksums"):
+        runs["multiunit"].verify()
+
+
 def test_sweep_with_nothing_finished(tmp_path):
     """A sweep killed before its first config finished: its configs, an empty table."""
     (tmp_path / "configs").mkdir()
