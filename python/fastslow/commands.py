@@ -239,6 +239,21 @@ def _absolute(spec, keys):
     return spec
 
 
+def _spec_file(spec, out, default, folder):
+    """A spec as a file in folder, and the results folder.
+
+    A dict without a name is written as <out's name>.toml, so its name (which
+    the commands take from the file's) is the results folder's, else default.
+    """
+    if not isinstance(spec, dict):
+        path = _file_of(spec, folder, "")
+        return path, _out(out, path.stem)
+    spec = _absolute(spec, _SPEC_PATHS)
+    name = spec.get("name") or (pathlib.Path(out).name if out is not None else default)
+    path = _file_of(spec, folder, "spec.toml" if "name" in spec else f"{name}.toml")
+    return path, _out(out, name)
+
+
 def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, quiet=True, **flags):
     """Run a sweep (`sweep run`) and return its results folder, loaded.
 
@@ -251,14 +266,10 @@ def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, 
     """
     exe = _command("sweep", binary, source)
     with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
-        if isinstance(spec, dict):
-            spec = _absolute(spec, _SPEC_PATHS)
-        name = spec.get("name", "sweep") if isinstance(spec, dict) else pathlib.Path(spec).stem
-        out = _out(out, name)
-        path = _file_of(spec, tmp, "spec.toml")
+        path, out = _spec_file(spec, out, "sweep", tmp)
         _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
     if report is not None:
-        _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve, "sheet": 0})])
+        _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve})])
     return load(out)
 
 
@@ -274,12 +285,8 @@ def fit(spec, out=None, *, binary=None, source=None, quiet=True, **flags):
     """
     exe = _command("fitdata", binary, source)
     with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
-        if isinstance(spec, dict):
-            spec = _absolute(spec, _SPEC_PATHS)
-            if isinstance(spec.get("config"), dict):
-                spec["config"] = str(_file_of(spec["config"], tmp, "config.toml"))
-        name = spec.get("name", "fit") if isinstance(spec, dict) else pathlib.Path(spec).stem
-        out = _out(out, name)
-        path = _file_of(spec, tmp, "spec.toml")
+        if isinstance(spec, dict) and isinstance(spec.get("config"), dict):
+            spec = dict(spec, config=str(_file_of(spec["config"], tmp, "config.toml")))
+        path, out = _spec_file(spec, out, "fit", tmp)
         _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
     return load(out)

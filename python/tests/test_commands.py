@@ -212,11 +212,13 @@ def test_fit(source, tmp_path):
 
 
 def test_fit_with_a_dict_config(source, runs, tmp_path):
+    """A config given as a dict; a spec without a name takes the results folder's."""
     spec = fit_spec(source)
     spec["config"] = fastslow.load(runs["alcove"].path).summary["config"]
     spec["param"] = [{"key": "phi", "min": 0.5, "max": 5}]
     r = fastslow.fit(spec, out=tmp_path / "f2", source=source)
     assert set(r.best_params) == {"phi"}
+    assert r.fit["name"] == "f2" and r.best["config_version"] == "f2_best"
 
 
 def test_fit_error(source, tmp_path):
