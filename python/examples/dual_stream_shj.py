@@ -98,7 +98,7 @@ else:
     ax.set_ylabel("p(error)")
     ax.set_title("dual stream (solid) vs Nosofsky et al. 1994 (dashed)")
     ax.legend(ncol=2)
-    out = result.path / "shj_vs_humans.png"
+    out = result.path.parent / "shj_vs_humans.png"  # beside the results folder, not in it
     fig.savefig(out, dpi=120, bbox_inches="tight")
     print("plot in", out)
 

@@ -211,8 +211,8 @@ def run(model, config=None, task=None, runs=None, blocks=None, out=None, *,
     (default: the command's built-in config); task, runs, blocks and any
     other flag of the command's -help (seed=, passes=, order=, init=,
     trace=True, nostate=True, workers=) are passed as flags. out is the
-    results folder (replaced if it holds an earlier run; default: a new
-    temporary folder). A failing command raises CommandError with its message.
+    results folder, the command's -out (default: a new temporary folder).
+    A failing command raises CommandError with its message.
     """
     if model not in MODELS:
         raise FastslowError(f"unknown model {model!r}: want one of {', '.join(MODELS)}")

@@ -23,4 +23,4 @@ def test_dual_stream_shj_example(source, cache, tmp_path):
     assert "ordinal adequacy:" in proc.stdout
     assert "SSE: lr_dnn 0.0075:" in proc.stdout
     if "plot in" in proc.stdout:
-        assert list(tmp_path.glob("fastslow-*/dualstream/shj_vs_humans.png"))
+        assert list(tmp_path.glob("fastslow-*/shj_vs_humans.png"))
