@@ -20,6 +20,17 @@ def test_run_every_model(runs, model):
     assert all(c.shape == (3,) for c in r.per_task().values())
 
 
+@pytest.mark.parametrize("model", fastslow.MODELS)
+def test_config_round_trip(runs, source, tmp_path, model):
+    """summary.json's config, passed back as a dict, runs the same model: the same curves to the bit."""
+    first = runs[model]
+    again = fastslow.run(model, config=first.summary["config"], runs=2, blocks=3, out=tmp_path / model,
+                         source=source)
+    assert again.summary["config"] == first.summary["config"]
+    for task, lc in first.per_task().items():
+        np.testing.assert_array_equal(again.per_task()[task], lc, err_msg=task)
+
+
 def test_run_with_a_dict_config(runs, source, tmp_path):
     """A config from summary.json, changed in Python, runs as written."""
     config = dict(runs["clustering"].summary["config"])
