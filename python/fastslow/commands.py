@@ -10,6 +10,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+import sys
 import tempfile
 
 from . import tomlw
@@ -166,11 +167,27 @@ def _flags(flags):
     return args
 
 
-def _execute(exe, args):
-    proc = subprocess.run([os.fspath(exe), *args], capture_output=True, text=True)
+def _execute(exe, args, echo=False):
+    """Run a command; with echo, pass its progress (stderr) on as it comes and
+    its report (stdout) at the end, as a terminal would show them."""
+    command = [os.fspath(exe), *args]
+    if not echo:
+        proc = subprocess.run(command, capture_output=True, text=True)
+        stdout, stderr = proc.stdout, proc.stderr
+    else:
+        with tempfile.TemporaryFile("w+") as out:
+            proc = subprocess.Popen(command, stdout=out, stderr=subprocess.PIPE, text=True)
+            lines = []
+            for line in proc.stderr:
+                sys.stderr.write(line)
+                lines.append(line)
+            proc.wait()
+            out.seek(0)
+            stdout, stderr = out.read(), "".join(lines)
+        sys.stdout.write(stdout)
     if proc.returncode != 0:
-        raise CommandError([os.fspath(exe), *args], proc.returncode, proc.stderr, proc.stdout)
-    return proc
+        raise CommandError(command, proc.returncode, stderr, stdout)
+    return stdout
 
 
 def _command(command, given, source):
@@ -212,7 +229,8 @@ def run(model, config=None, task=None, runs=None, blocks=None, out=None, *,
     other flag of the command's -help (seed=, passes=, order=, init=,
     trace=True, nostate=True, workers=) are passed as flags. out is the
     results folder, the command's -out (default: a new temporary folder).
-    A failing command raises CommandError with its message.
+    quiet=False shows the command's progress and report. A failing command
+    raises CommandError with its message.
     """
     if model not in MODELS:
         raise FastslowError(f"unknown model {model!r}: want one of {', '.join(MODELS)}")
@@ -223,7 +241,7 @@ def run(model, config=None, task=None, runs=None, blocks=None, out=None, *,
         if config is not None:
             args += ["-config", str(_file_of(config, tmp, "config.toml"))]
         args += _flags({"task": task, "runs": runs, "blocks": blocks, "out": out, "quiet": quiet, **flags})
-        _execute(exe, args)
+        _execute(exe, args, echo=not quiet)
     return load(out)
 
 
@@ -267,9 +285,9 @@ def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, 
     exe = _command("sweep", binary, source)
     with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
         path, out = _spec_file(spec, out, "sweep", tmp)
-        _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
+        _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})], echo=not quiet)
     if report is not None:
-        _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve})])
+        _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve})], echo=not quiet)
     return load(out)
 
 
@@ -288,5 +306,5 @@ def fit(spec, out=None, *, binary=None, source=None, quiet=True, **flags):
         if isinstance(spec, dict) and isinstance(spec.get("config"), dict):
             spec = dict(spec, config=str(_file_of(spec["config"], tmp, "config.toml")))
         path, out = _spec_file(spec, out, "fit", tmp)
-        _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})])
+        _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})], echo=not quiet)
     return load(out)

@@ -65,6 +65,15 @@ def test_bad_config_raises_with_the_message(source, tmp_path, config, want):
     assert not (tmp_path / "bad").exists()
 
 
+def test_not_quiet_shows_the_report(source, tmp_path, capfd):
+    """quiet=False shows what the command prints (its table of areas); errors still carry the message."""
+    fastslow.run("sustain", task="shj1", runs=1, blocks=2, quiet=False, out=tmp_path / "s", source=source)
+    assert "area" in capfd.readouterr().out
+    with pytest.raises(CommandError, match='unknown key "bogus"'):
+        fastslow.run("sustain", config={"bogus": 1}, quiet=False, out=tmp_path / "t", source=source)
+    assert 'unknown key "bogus"' in capfd.readouterr().err
+
+
 def test_bad_flag_and_model(source, tmp_path):
     with pytest.raises(CommandError, match="flag provided but not defined: -nonsense"):
         fastslow.run("dnn", nonsense=3, out=tmp_path / "x", source=source)
