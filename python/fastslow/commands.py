@@ -75,7 +75,8 @@ def _is_source(folder):
 
 def revision(source):
     """Name the source tree's state: its git commit, with a hash of any
-    uncommitted changes outside python/; without git, a hash of its Go files."""
+    uncommitted changes outside python/; without git, a hash of its files
+    (python/, results/ and hidden ones aside)."""
     source = pathlib.Path(source)
     git = shutil.which("git")
     if git and (source / ".git").exists():
