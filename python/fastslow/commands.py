@@ -5,6 +5,7 @@ the source tree's revision (its git commit, plus a hash of uncommitted
 changes), so a changed tree gets fresh binaries and an unchanged one none.
 """
 
+import contextlib
 import hashlib
 import os
 import pathlib
@@ -200,11 +201,19 @@ def _command(command, given, source):
     return build(command, source)
 
 
-def _out(out, name):
-    """The results folder: out, or a fresh temporary folder's name."""
+@contextlib.contextmanager
+def _results_folder(out, name):
+    """The results folder: out, or name in a new temporary folder, which is
+    removed again if the command fails (it then holds nothing)."""
     if out is not None:
-        return pathlib.Path(out).resolve()
-    return pathlib.Path(tempfile.mkdtemp(prefix="fastslow-")) / name
+        yield pathlib.Path(out).resolve()
+        return
+    parent = pathlib.Path(tempfile.mkdtemp(prefix="fastslow-"))
+    try:
+        yield parent / name
+    except BaseException:
+        shutil.rmtree(parent, ignore_errors=True)
+        raise
 
 
 def _file_of(value, folder, name):
@@ -236,13 +245,13 @@ def run(model, config=None, task=None, runs=None, blocks=None, out=None, *,
     if model not in MODELS:
         raise FastslowError(f"unknown model {model!r}: want one of {', '.join(MODELS)}")
     exe = _command(model, binary, source)
-    out = _out(out, model)
     with tempfile.TemporaryDirectory(prefix="fastslow-config-") as tmp:
         args = []
         if config is not None:
             args += ["-config", str(_file_of(config, tmp, "config.toml"))]
-        args += _flags({"task": task, "runs": runs, "blocks": blocks, "out": out, "quiet": quiet, **flags})
-        _execute(exe, args, echo=not quiet)
+        with _results_folder(out, model) as out:
+            args += _flags({"task": task, "runs": runs, "blocks": blocks, "out": out, "quiet": quiet, **flags})
+            _execute(exe, args, echo=not quiet)
     return load(out)
 
 
@@ -259,18 +268,17 @@ def _absolute(spec, keys):
 
 
 def _spec_file(spec, out, default, folder):
-    """A spec as a file in folder, and the results folder.
+    """A spec as a file in folder, and its name.
 
     A dict without a name is written as <out's name>.toml, so its name (which
     the commands take from the file's) is the results folder's, else default.
     """
     if not isinstance(spec, dict):
         path = _file_of(spec, folder, "")
-        return path, _out(out, path.stem)
+        return path, path.stem
     spec = _absolute(spec, _SPEC_PATHS)
     name = spec.get("name") or (pathlib.Path(out).name if out is not None else default)
-    path = _file_of(spec, folder, "spec.toml" if "name" in spec else f"{name}.toml")
-    return path, _out(out, name)
+    return _file_of(spec, folder, "spec.toml" if "name" in spec else f"{name}.toml"), name
 
 
 def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, quiet=True, **flags):
@@ -285,8 +293,10 @@ def sweep(spec, out=None, *, report=None, curve=None, binary=None, source=None, 
     """
     exe = _command("sweep", binary, source)
     with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
-        path, out = _spec_file(spec, out, "sweep", tmp)
-        _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})], echo=not quiet)
+        path, name = _spec_file(spec, out, "sweep", tmp)
+        with _results_folder(out, name) as out:
+            _execute(exe, ["run", "-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})],
+                     echo=not quiet)
     if report is not None:
         _execute(exe, ["report", *_flags({"out": out, "metric": report, "curve": curve})], echo=not quiet)
     return load(out)
@@ -306,6 +316,7 @@ def fit(spec, out=None, *, binary=None, source=None, quiet=True, **flags):
     with tempfile.TemporaryDirectory(prefix="fastslow-spec-") as tmp:
         if isinstance(spec, dict) and isinstance(spec.get("config"), dict):
             spec = dict(spec, config=str(_file_of(spec["config"], tmp, "config.toml")))
-        path, out = _spec_file(spec, out, "fit", tmp)
-        _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})], echo=not quiet)
+        path, name = _spec_file(spec, out, "fit", tmp)
+        with _results_folder(out, name) as out:
+            _execute(exe, ["-spec", str(path), *_flags({"out": out, "quiet": quiet, **flags})], echo=not quiet)
     return load(out)

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 import numpy as np
 import pytest
@@ -72,6 +73,20 @@ def test_not_quiet_shows_the_report(source, tmp_path, capfd):
     with pytest.raises(CommandError, match='unknown key "bogus"'):
         fastslow.run("sustain", config={"bogus": 1}, quiet=False, out=tmp_path / "t", source=source)
     assert 'unknown key "bogus"' in capfd.readouterr().err
+
+
+def test_failures_leave_no_temporary_folder(source, tmp_path, monkeypatch):
+    """Without out, a failing command's temporary results folder goes again; a good one stays."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    for call in (lambda: fastslow.run("dnn", config={"bogus": 1}, source=source),
+                 lambda: fastslow.run("dnn", config=tmp_path / "missing.toml", source=source),
+                 lambda: fastslow.sweep(dict(SWEEP, grid={"nope": [1]}), source=source),
+                 lambda: fastslow.fit({"model": "dnn"}, source=source)):
+        with pytest.raises(fastslow.FastslowError):
+            call()
+        assert list(tmp_path.iterdir()) == []
+    r = fastslow.run("dnn", task="shj1", runs=1, blocks=1, source=source)
+    assert r.path.parent.parent == tmp_path and r.path.name == "dnn"
 
 
 def test_bad_flag_and_model(source, tmp_path):
