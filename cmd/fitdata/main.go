@@ -75,7 +75,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	at := fs.String("at", "", "evaluate at `key=value,…` instead of searching")
 	seeds := fs.Int("seeds", 1, "with -at: seeds to evaluate (the spec's seed and the next ones)")
 	runsList := fs.String("runs", "", "with -at: comma-separated simulated subjects per condition (default: the spec's runs)")
-	seed := fs.Int64("seed", -1, "with -at: the first seed (default: the spec's)")
+	seed := fs.Int64("seed", -1, "with -at: the first seed, ≥ 0; -1 (the default) is the spec's, other negative seeds are refused")
 	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
 	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
 	quiet := fs.Bool("quiet", false, "no line per evaluation")
@@ -108,6 +108,10 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *specPath == "" {
 		fmt.Fprintln(stderr, "fitdata: -spec is required (a fit spec; see configs/fits/ and docs/fitting.md)")
+		return 2
+	}
+	if *seed < -1 {
+		fmt.Fprintf(stderr, "fitdata: -seed %d: want a seed ≥ 0, or -1 for the spec's seed\n", *seed)
 		return 2
 	}
 	if *workers < 0 || *seeds < 1 {

@@ -94,7 +94,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&o.Runs, "runs", 0, "runs per task (default: the config's num_runs)")
 	fs.IntVar(&o.Blocks, "blocks", 0, "blocks per run (default: the config's num_blocks)")
 	fs.IntVar(&o.Passes, "passes", 0, "presentations of every item per block, in as many shuffled passes (default: the config's passes, else 1; 2 gives catlearn's 16-trial SHJ blocks)")
-	seedFlag := fs.Int64("seed", -1, "random seed (default: the config's random_seed)")
+	seedFlag := fs.Int64("seed", -1, "random seed, ≥ 0; -1 (the default) is the config's random_seed, other negative seeds are refused")
 	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
@@ -110,8 +110,12 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 		}
 		return 2
 	}
-	if *seedFlag >= 0 {
+	switch {
+	case *seedFlag >= 0:
 		o.Seed = seedFlag
+	case *seedFlag != -1:
+		fmt.Fprintf(stderr, "%s: -seed %d: want a seed ≥ 0, or -1 for the config's random_seed\n", m.Name, *seedFlag)
+		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -help)\n", m.Name, fs.Arg(0))
