@@ -34,6 +34,8 @@ import (
 	"github.com/fastslow/cmd/internal/estimate"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 func main() {
@@ -341,6 +343,17 @@ func indexOf(keys []string, k string) int {
 
 // search runs the fit, resuming from the trace, and writes the results.
 func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
+	rec := provenance.New("fitdata")
+	rec.Model = p.Model.Name
+	spec, err := os.ReadFile(p.Spec.Path)
+	if err != nil {
+		return fmt.Errorf("fit spec: %w", err)
+	}
+	rec.SetConfig(p.Spec.Path, spec)
+	rec.SetSeed(p.Seed)
+	if err := output.Ready(out); err != nil {
+		return err
+	}
 	tracePath := filepath.Clean(out) + ".trace.csv"
 	if err := os.MkdirAll(filepath.Dir(tracePath), 0o755); err != nil {
 		return err
@@ -366,7 +379,7 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	if err != nil {
 		return fmt.Errorf("%w (the evaluations so far are in %s; rerun to resume)", err, tracePath)
 	}
-	if err := estimate.Write(out, p, r, tracePath); err != nil {
+	if err := estimate.Write(out, p, r, tracePath, rec); err != nil {
 		return err
 	}
 	estimate.PrintResult(stdout, p, r)

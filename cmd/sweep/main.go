@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/output"
 )
 
 const usage = `Usage: sweep <command> [flags]
@@ -33,6 +34,15 @@ A spec is a TOML file: name, model, offset, a template (file or inline
 of key paths → value lists, e.g. fast_config.lr_nn = [0.00075, 0.001].
 Run "sweep <command> -help" for the flags of a command.
 `
+
+// defaultOut is a sweep's results folder when -out is not given,
+// results/sweeps/<name>, for a name that cannot steer the path elsewhere.
+func defaultOut(sw *sweep.Sweep) (string, error) {
+	if err := output.CheckName(sw.Name); err != nil {
+		return "", fmt.Errorf("%s: sweep name %w: it names the results folder results/sweeps/<name> (or give -out)", sw.Source, err)
+	}
+	return filepath.Join("results", "sweeps", sw.Name), nil
+}
 
 func main() {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -258,7 +268,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	o.Out = *out
 	if o.Out == "" {
-		o.Out = filepath.Join("results", "sweeps", sw.Name)
+		if o.Out, err = defaultOut(sw); err != nil {
+			return err
+		}
 	}
 	if !*quiet {
 		o.Log, o.Progress = stderr, stderr
@@ -306,7 +318,9 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *out == "" {
-		*out = filepath.Join("results", "sweeps", sw.Name)
+		if *out, err = defaultOut(sw); err != nil {
+			return err
+		}
 	}
 	absOut, err := filepath.Abs(*out)
 	if err != nil {

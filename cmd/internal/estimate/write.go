@@ -11,15 +11,17 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 // Write writes the results folder of a fit atomically: fit.json (the
 // spec, the best parameters, loss, ordinal adequacy, the searches and the
 // noise), best.toml (the model's config at the best parameters, runnable
 // by the model's own command), curves.csv and fit.png (the fitted curves
-// against the data) and trace.csv (a copy of the trace).
-func Write(dir string, p *Problem, r *Result, tracePath string) error {
-	d, err := output.Begin(dir)
+// against the data), trace.csv (a copy of the trace) and provenance.json
+// (what rec records).
+func Write(dir string, p *Problem, r *Result, tracePath string, rec *provenance.Record) error {
+	d, err := output.Begin(dir, rec)
 	if err != nil {
 		return err
 	}
