@@ -35,6 +35,24 @@ of key paths → value lists, e.g. fast_config.lr_nn = [0.00075, 0.001].
 Run "sweep <command> -help" for the flags of a command.
 `
 
+// inBuildCache reports whether the binary at path (absolute) is one that
+// the go command built into a temporary or cache folder: a folder named
+// go-build… on its path, or GOCACHE (default: the user's cache folder's
+// go-build).
+func inBuildCache(path string) bool {
+	for _, el := range strings.Split(filepath.ToSlash(path), "/") {
+		if strings.HasPrefix(el, "go-build") {
+			return true
+		}
+	}
+	if c := os.Getenv("GOCACHE"); c != "" && c != "off" {
+		if rel, err := filepath.Rel(c, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return true
+		}
+	}
+	return false
+}
+
 // defaultOut is a sweep's results folder when -out is not given,
 // results/sweeps/<name>, for a name that cannot steer the path elsewhere.
 func defaultOut(sw *sweep.Sweep) (string, error) {
@@ -331,12 +349,16 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		if binary, err = os.Executable(); err != nil {
 			return err
 		}
-		if strings.Contains(binary, "go-build") {
-			return usageError{"this binary is a temporary `go run` build: build one (go build -o sweep ./cmd/sweep) and pass -bin"}
-		}
 	}
 	if binary, err = filepath.Abs(binary); err != nil {
 		return err
+	}
+	if inBuildCache(binary) {
+		what := "-bin " + binary
+		if *bin == "" {
+			what = "this binary, " + binary + ","
+		}
+		return usageError{what + " lies in the Go build cache (a `go run` build), which `go clean` deletes and compute nodes do not have: build one first (go build -o sweep ./cmd/sweep) and pass -bin ./sweep"}
 	}
 	s := sweep.Slurm{Name: sw.Name, Tasks: *tasks, Throttle: *throttle, CPUs: *cpus, Time: *timeLimit, Mem: *mem,
 		Partition: *partition, Log: *logs, Binary: binary, Configs: len(sel)}

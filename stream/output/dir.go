@@ -92,7 +92,7 @@ func refuse(final string, replace bool) error {
 		real = r
 	}
 	if filepath.Dir(real) == real {
-		return fmt.Errorf("results folder %s is the root folder %s: want a new folder for the results, e.g. results/run1", final, real)
+		return fmt.Errorf("results folder %s is the root folder %s: want a new folder for the results, e.g. results/run1 (nothing was run)", final, real)
 	}
 	if wd, err := os.Getwd(); err == nil {
 		if r, err := filepath.EvalSymlinks(wd); err == nil {
