@@ -321,7 +321,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 	partition := fs.String("partition", "", "partition (default: the cluster's default)")
 	timeLimit := fs.String("time", "", "time limit per task, e.g. 1:00:00 (default: the partition's)")
 	mem := fs.String("mem", "", "memory per task, e.g. 2G (default: the partition's)")
-	bin := fs.String("bin", "", "the sweep `binary` the tasks run (default: this one)")
+	bin := fs.String("bin", "", "the sweep `binary` the tasks run (default: this one); not one in the Go build cache (go run's): go build -o first")
 	logs := fs.String("logs", "", "`folder` of the tasks' logs (default: <out>/logs)")
 	script := fs.String("script", "", "script `file` (default: <out>/<name>.sbatch)")
 	if err := parse(fs, args); err != nil {
