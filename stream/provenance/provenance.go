@@ -21,6 +21,14 @@ import (
 // FileName is the record's file in a results folder.
 const FileName = "provenance.json"
 
+// Stamp, when set at link time, is the revision recorded instead of the
+// build information's: go build -ldflags "-X
+// github.com/fastslow/stream/provenance.Stamp=$(git describe --always
+// --dirty=+dirty)". The go command stamps vcs.revision only when it finds
+// the repository, which it does not from a git worktree, nor (Go 1.25,
+// golang/go#74763) for a module below a repository root without go.mod.
+var Stamp string
+
 // Unknown is the revision of a binary built without version control
 // information (go run, go test, or a build outside a git tree).
 const Unknown = "unknown"
@@ -62,6 +70,9 @@ func New(tool string) *Record {
 			r.Version = bi.Main.Version
 		}
 		r.Revision = revision(bi.Settings)
+	}
+	if Stamp != "" {
+		r.Revision = Stamp
 	}
 	return r
 }
