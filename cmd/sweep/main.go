@@ -19,6 +19,7 @@ import (
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 const usage = `Usage: sweep <command> [flags]
@@ -387,6 +388,17 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 	path := *script
 	if path == "" {
 		path = filepath.Join(*out, sw.Name+".sbatch")
+	}
+	if err := output.ReadyRoot(absOut); err != nil {
+		return err
+	}
+	if err := output.Replaceable(path, sweep.ScriptMark); err != nil {
+		return err
+	}
+	rec := provenance.New("sweep")
+	rec.Model, rec.Config = sw.Model.Name, sw.Source
+	if err := sweep.MarkRoot(absOut, rec); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(s.Log, 0o755); err != nil {
 		return err

@@ -25,7 +25,7 @@ func TestHostileOutput(t *testing.T) {
 	data, err := os.ReadFile(spec)
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(dotName, bytes.Replace(data, []byte(`name = "k"`), []byte(`name = ".."`), 1), 0o644))
-	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data"} {
+	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data", "mine/k_1.toml": "# my own config\n", "run.sbatch": "#!/bin/sh\n"} {
 		p := filepath.Join(dir, path)
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
@@ -42,6 +42,9 @@ func TestHostileOutput(t *testing.T) {
 		{[]string{"run", "-spec", spec, "-out", "."}, 1, []string{"results folder . is the working directory"}},
 		{[]string{"run", "-spec", spec, "-out", ".."}, 1, []string{"which holds the working directory"}},
 		{[]string{"run", "-spec", dotName}, 1, []string{"dots.toml: name = ..: want a plain folder name"}},
+		{[]string{"generate", "-spec", spec, "-dir", "mine"}, 1, []string{"mine/k_1.toml exists and was not written by this command", "move it away"}},
+		{[]string{"slurm", "-spec", spec, "-out", "slurm", "-bin", "/opt/sweep", "-script", "run.sbatch"}, 1, []string{"run.sbatch exists and was not written by this command"}},
+		{[]string{"slurm", "-spec", spec, "-out", "proj", "-bin", "/opt/sweep"}, 1, []string{"proj is a folder holding thesis.tex"}},
 		{[]string{"slurm", "-spec", spec, "-out", "slurm", "-bin", filepath.Join(os.TempDir(), "go-build123", "b001", "exe", "sweep")}, 2,
 			[]string{"-bin", "lies in the Go build cache", "go build -o sweep ./cmd/sweep"}},
 	} {
@@ -74,6 +77,12 @@ func TestSweepRootMarked(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "sweep", root.Tool)
 	assert.Equal(t, spec, root.Config)
+	// A Slurm script into a new folder marks it, so that its tasks can run there.
+	slurm := filepath.Join(dir, "slurm")
+	var buf bytes.Buffer
+	require.Equal(t, 0, Main(context.Background(), []string{"slurm", "-spec", spec, "-out", slurm, "-bin", "/opt/sweep"}, &buf, &buf), buf.String())
+	require.Equal(t, 0, Main(context.Background(), []string{"slurm", "-spec", spec, "-out", slurm, "-bin", "/opt/sweep"}, &buf, &buf), "a rerun replaces its script: %s", buf.String())
+	require.Equal(t, 0, Main(context.Background(), []string{"run", "-spec", spec, "-out", slurm, "-quiet"}, &buf, &buf), buf.String())
 	cfg, err := provenance.Read(filepath.Join(out, "k_1"))
 	require.NoError(t, err)
 	assert.Equal(t, "sweep", cfg.Tool)

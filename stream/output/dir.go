@@ -3,8 +3,10 @@
 package output
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
@@ -410,4 +412,42 @@ func CheckName(s string) error {
 		return fmt.Errorf("%q: want a plain folder name (not empty, no slash or backslash, no leading dot, no control characters)", s)
 	}
 	return nil
+}
+
+// Replaceable returns an error unless path is missing or a regular file
+// that a tool of ours wrote, which says so with mark in its first
+// kilobyte (a generated config's or script's comment): a single file a
+// command writes never replaces one of a user's.
+func Replaceable(path, mark string) error {
+	fi, err := os.Lstat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s is a %s, not a file this command wrote: choose another name (nothing was written)", path, describe(fi.Mode()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	head := make([]byte, 1024)
+	n, _ := io.ReadFull(f, head)
+	if !bytes.Contains(head[:n], []byte(mark)) {
+		return fmt.Errorf("%s exists and was not written by this command (it lacks the line %q): move it away or choose another name (nothing was written)", path, mark)
+	}
+	return nil
+}
+
+func describe(m fs.FileMode) string {
+	if m.IsDir() {
+		return "folder"
+	}
+	if m&fs.ModeSymlink != 0 {
+		return "symbolic link"
+	}
+	return kind(m)
 }

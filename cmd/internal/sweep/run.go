@@ -84,7 +84,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	root := provenance.New("sweep")
 	root.Model = model
 	root.Config = sw.Source
-	if err := markRoot(o.Out, root); err != nil {
+	if err := MarkRoot(o.Out, root); err != nil {
 		return nil, err
 	}
 	cfgDir := filepath.Join(o.Out, "configs")
@@ -304,9 +304,10 @@ func writeFile(path string, data []byte) error {
 	return os.Rename(f.Name(), path)
 }
 
-// markRoot makes the sweep's results folder recognisably ours: it writes
-// rec as its provenance.json unless it has one (the first run's is kept).
-func markRoot(out string, rec *provenance.Record) error {
+// MarkRoot makes the sweep's results folder out recognisably ours: it
+// writes rec as its provenance.json unless it has one (the first run's,
+// or the Slurm script's, is kept).
+func MarkRoot(out string, rec *provenance.Record) error {
 	if _, err := provenance.Read(out); err == nil {
 		return nil
 	}
