@@ -47,8 +47,9 @@ type Dir struct {
 }
 
 const (
-	tmpInfix  = ".tmp-"
-	oldSuffix = ".old"
+	tmpInfix   = ".tmp-"
+	oldSuffix  = ".old"
+	probeInfix = "probe-" // after tmpInfix: writable's empty folders
 )
 
 // tmpPrefix is the name prefix of final's temporary folders.
@@ -211,7 +212,7 @@ func writable(final string) error {
 		}
 		dir = up
 	}
-	probe, err := mkdirTemp(dir, tmpPrefix(final)+"probe-")
+	probe, err := mkdirTemp(dir, tmpPrefix(final)+probeInfix)
 	if err != nil {
 		return fmt.Errorf("results folder %s: cannot write in %s: %w (nothing was run)", final, dir, err)
 	}
@@ -242,6 +243,10 @@ func Tidy(final string, owner bool) error {
 			continue
 		}
 		path := filepath.Join(parent, e.Name())
+		if strings.HasPrefix(e.Name(), prefix+probeInfix) {
+			os.Remove(path) // a writability probe of a killed run: removed only when empty
+			continue
+		}
 		rec, err := provenance.Read(path)
 		if err != nil {
 			continue
