@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
@@ -270,4 +271,25 @@ func TestReplaceable(t *testing.T) {
 		assert.Contains(t, err.Error(), c.want)
 		assert.Contains(t, err.Error(), "nothing was written")
 	}
+}
+
+// TestDiskFull writes a results folder whose file hits a full disk
+// (/dev/full answers every write with ENOSPC): the write fails, Abort
+// leaves no temporary folder, and the older results stay.
+func TestDiskFull(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("no /dev/full")
+	}
+	final := filepath.Join(t.TempDir(), "res")
+	write(t, final, map[string]string{"lc.csv": "old"})
+	before := fixture.Tree(t, filepath.Dir(final))
+	d, err := output.Begin(final, provenance.New("test"))
+	require.NoError(t, err)
+	require.NoError(t, os.Symlink("/dev/full", d.Path("lc.csv")))
+	err = output.WriteBlocks(d.Path("lc.csv"), []output.Column{{Name: "a", Values: make([]float64, 1<<14)}})
+	require.ErrorIs(t, err, syscall.ENOSPC)
+	d.Abort()
+	assert.Equal(t, before, fixture.Tree(t, filepath.Dir(final)))
+	_, err = os.Stat("/dev/full")
+	assert.NoError(t, err, "the device is still there")
 }
