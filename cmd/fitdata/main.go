@@ -70,7 +70,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fitdata", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "fit spec `file` (TOML; see configs/fits/)")
-	out := fs.String("out", "", "results `dir` (default: results/fits/<name>)")
+	out := fs.String("out", "", "results `dir`: a new or empty folder, or a results folder of this toolkit to replace (default: results/fits/<name>)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fresh := fs.Bool("fresh", false, "ignore and replace an earlier trace instead of resuming from it")
 	check := fs.Bool("check", false, "check the spec, config and data, print the plan, run nothing")

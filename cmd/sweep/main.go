@@ -258,7 +258,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		"SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT.", stderr)
 	var src source
 	src.flags(fs)
-	out := fs.String("out", "", "results `folder` (default: results/sweeps/<name>)")
+	out := fs.String("out", "", "results `folder`: new, empty, or a sweep's results folder to resume (default: results/sweeps/<name>)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel runs")
 	begin := fs.Int("begin", 0, "first config `number` (inclusive; 0: the first)")
 	end := fs.Int("end", 0, "last config `number` (inclusive; 0: the last)")
@@ -313,7 +313,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		"file). Submit it with sbatch; resubmit to finish what a time limit cut short.", stderr)
 	var src source
 	src.flags(fs)
-	out := fs.String("out", "", "shared results `folder` (default: results/sweeps/<name>)")
+	out := fs.String("out", "", "shared results `folder`: new, empty, or a sweep's results folder (default: results/sweeps/<name>)")
 	begin := fs.Int("begin", 0, "first config `number` (inclusive)")
 	end := fs.Int("end", 0, "last config `number` (inclusive)")
 	tasks := fs.Int("tasks", 0, "array tasks, i.e. shards (default: one per config)")
