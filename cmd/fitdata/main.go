@@ -359,6 +359,9 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 		return err
 	}
 	if fresh {
+		if err := estimate.Replaceable(tracePath); err != nil {
+			return err
+		}
 		if err := os.Remove(tracePath); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}

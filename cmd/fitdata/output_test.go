@@ -17,7 +17,7 @@ import (
 // with the user's files byte-identical.
 func TestHostileOutput(t *testing.T) {
 	dir := t.TempDir()
-	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data"} {
+	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data", "fit.trace.csv": "my,own\n1,2\n"} {
 		p := filepath.Join(dir, path)
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
@@ -36,6 +36,7 @@ func TestHostileOutput(t *testing.T) {
 		{[]string{"-spec", small, "-out", filepath.Join(dir, "proj")}, "proj is a folder holding thesis.tex"},
 		{[]string{"-spec", small, "-out", filepath.Join(dir, "some_file")}, "some_file is a file (4 bytes)"},
 		{[]string{"-spec", dots}, `name = "..": want a plain folder name`},
+		{[]string{"-spec", small, "-out", filepath.Join(dir, "fit"), "-fresh"}, "fit.trace.csv exists and was not written by this command"},
 	} {
 		before := fixture.Tree(t, dir)
 		code, out, errs := runCmd(append(c.args, "-quiet")...)
