@@ -135,22 +135,6 @@ func TestReadyUnwritable(t *testing.T) {
 	assert.Contains(t, err.Error(), "cannot write in "+dir)
 }
 
-func TestPermissionsFollowUmask(t *testing.T) {
-	old := syscall.Umask(0o022)
-	defer syscall.Umask(old)
-	final := filepath.Join(t.TempDir(), "res")
-	write(t, final, nil)
-	fi, err := os.Stat(final)
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o755), fi.Mode().Perm())
-	f, err := output.CreateTemp(final, ".x")
-	require.NoError(t, err)
-	f.Close()
-	fi, err = os.Stat(f.Name())
-	require.NoError(t, err)
-	assert.Equal(t, os.FileMode(0o644), fi.Mode().Perm())
-}
-
 // killed leaves what a run killed at the given moment leaves beside final:
 // a temporary folder and, for an interrupted replace, the old results set
 // aside.
