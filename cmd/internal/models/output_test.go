@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -55,7 +56,8 @@ func user(t *testing.T, dir string) {
 // TestHostileOutput runs a model command at every kind of -out that is not
 // a place for new results, and requires a refusal before any computing:
 // exit 1, a message naming the path and what is expected, no runtime dump,
-// and every file the user had byte-identical afterwards.
+// under 100 MB allocated, and every file the user had byte-identical
+// afterwards.
 func TestHostileOutput(t *testing.T) {
 	dir := t.TempDir()
 	user(t, dir)
@@ -80,7 +82,11 @@ func TestHostileOutput(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			before := fixture.Tree(t, dir)
+			var ms0, ms1 runtime.MemStats
+			runtime.ReadMemStats(&ms0)
 			code, out := command(m, append([]string{"-out", c.out}, quick...)...)
+			runtime.ReadMemStats(&ms1)
+			assert.Less(t, ms1.TotalAlloc-ms0.TotalAlloc, uint64(100<<20), "a refusal allocates under 100 MB")
 			assert.Equal(t, 1, code, out)
 			for _, w := range c.want {
 				assert.Contains(t, out, w)
