@@ -97,6 +97,10 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "fitdata: -plot out.png takes results folders as arguments, and no -spec")
 			return 2
 		}
+		if err := output.Replaceable(*plotPath, pngMagic); err != nil {
+			fmt.Fprintf(stderr, "fitdata: -plot: %v\n", err)
+			return 1
+		}
 		if err := plotFits(*plotPath, fs.Args()); err != nil {
 			fmt.Fprintf(stderr, "fitdata: %v\n", err)
 			return 1
@@ -150,6 +154,9 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// pngMagic starts every PNG file: -plot replaces a PNG, never another file.
+const pngMagic = "\x89PNG\r\n\x1a\n"
 
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
@@ -219,6 +226,11 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 	x, err := parsePoint(p, a.at, "-at")
 	if err != nil {
 		return err
+	}
+	if a.simulate != "" {
+		if err := output.Replaceable(a.simulate, estimate.SimulatedMark); err != nil {
+			return fmt.Errorf("-simulate: %w", err)
+		}
 	}
 	var y []float64
 	if a.vs != "" {

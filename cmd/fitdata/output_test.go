@@ -17,7 +17,7 @@ import (
 // with the user's files byte-identical.
 func TestHostileOutput(t *testing.T) {
 	dir := t.TempDir()
-	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data", "fit.trace.csv": "my,own\n1,2\n"} {
+	for path, body := range map[string]string{"proj/thesis.tex": "x", "some_file": "data", "fit.trace.csv": "my,own\n1,2\n", "data.csv": "condition,block,p_error\n1,1,0.5\n", "fig.tex": "x"} {
 		p := filepath.Join(dir, path)
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
@@ -37,6 +37,8 @@ func TestHostileOutput(t *testing.T) {
 		{[]string{"-spec", small, "-out", filepath.Join(dir, "some_file")}, "some_file is a file (4 bytes)"},
 		{[]string{"-spec", dots}, `name = "..": want a plain folder name`},
 		{[]string{"-spec", small, "-out", filepath.Join(dir, "fit"), "-fresh"}, "fit.trace.csv exists and was not written by this command"},
+		{[]string{"-spec", small, "-at", "specificity=0.3,Phi=12", "-simulate", filepath.Join(dir, "data.csv")}, "-simulate: " + filepath.Join(dir, "data.csv") + " exists and was not written by this command"},
+		{[]string{"-plot", filepath.Join(dir, "fig.tex"), filepath.Join(dir, "proj")}, "-plot: " + filepath.Join(dir, "fig.tex") + " exists and was not written by this command"},
 	} {
 		before := fixture.Tree(t, dir)
 		code, out, errs := runCmd(append(c.args, "-quiet")...)

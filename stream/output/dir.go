@@ -442,7 +442,7 @@ func Replaceable(path, mark string) error {
 	head := make([]byte, 1024)
 	n, _ := io.ReadFull(f, head)
 	if !bytes.Contains(head[:n], []byte(mark)) {
-		return fmt.Errorf("%s exists and was not written by this command (it lacks the line %q): move it away or choose another name (nothing was written)", path, mark)
+		return fmt.Errorf("%s exists and was not written by this command (it lacks %q): move it away or choose another name (nothing was written)", path, mark)
 	}
 	return nil
 }

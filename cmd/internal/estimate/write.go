@@ -235,6 +235,10 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, data, 0o644)
 }
 
+// SimulatedMark starts the data files WriteData writes; fitdata -simulate
+// replaces only such files.
+const SimulatedMark = "# simulated by "
+
 // WriteData writes the model's curves of e as a data CSV
 // (condition,block,p_error), e.g. simulated subjects for a parameter
 // recovery study.
@@ -244,7 +248,7 @@ func (p *Problem) WriteData(path string, e Eval) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintf(w, "# simulated by %s at %s: %d subjects per condition, seed %d\n", p.Model.Name, p.Format(e.X), e.Runs, e.Seed)
+	fmt.Fprintf(w, SimulatedMark+"%s at %s: %d subjects per condition, seed %d\n", p.Model.Name, p.Format(e.X), e.Runs, e.Seed)
 	w.WriteString("condition,block,p_error\n")
 	for c, cond := range p.Data.Conditions {
 		for b := range cond.PError {
