@@ -1,6 +1,6 @@
-"""load on every kind of results folder: the commands' folders of today, and
-hand-made ones with the files newer commands add (provenance.json, per-run
-curves NAME_runs.npy, file checksums in sweep.json)."""
+"""load on every kind of results folder: the commands' folders of today
+(with provenance.json), and hand-made ones with the files other versions
+write or lack (per-run curves NAME_runs.npy, file checksums in sweep.json)."""
 
 import json
 import shutil
@@ -30,6 +30,9 @@ def test_model_run(runs, model, tasks):
     # The CSV holds the same numbers as the .npy files.
     table = r["lc.csv"]
     assert table.block.tolist() == [0, 1, 2]
+    # provenance.json names the model and every file but itself.
+    assert r.provenance["model"] == model and r.provenance["seed"] == r.summary["random_seed"]
+    assert sorted(r.provenance["files"]) == sorted(p.name for p in r.files.values() if p.name != "provenance.json")
     # Every task has a trace with a row per trial.
     for task in tasks:
         trace = r[f"trace_{task}"]
@@ -79,10 +82,13 @@ def test_newer_files_are_picked_up(runs, tmp_path):
     np.testing.assert_array_equal(r.lc_type5_runs, per_run[5])
     got = r.per_task(runs=True)
     assert list(got) == SHJ and all(got[f"shj{t}"].shape == (2, 3) for t in range(1, 7))
-    # Today's folders have no per-run curves: asking for them says so.
+    # Folders without per-run curves (written before them): asking for them says so.
+    for t in range(1, 7):
+        (folder / f"lc_type{t}_runs.npy").unlink()
     with pytest.raises(fastslow.FastslowError, match="no per-run curves lc_type1_runs.npy"):
-        runs["clustering"].per_task(runs=True)
-    assert "provenance" not in runs["clustering"]
+        fastslow.load(folder).per_task(runs=True)
+    (folder / "provenance.json").unlink()
+    assert "provenance" not in fastslow.load(folder)
 
 
 def test_runs_csv_beside_npy(runs, tmp_path):
