@@ -6,8 +6,8 @@
 //
 // Every sum keeps its scalar order; the vector kernels (amd64 with AVX2
 // and FMA, chosen at run time; the purego build tag forces the pure-Go
-// code) run independent lanes side by side: four output rows at once in
-// the forward pass, four inputs at once in the backward pass. Their
+// code) run independent lanes side by side: four (or two) output rows at
+// once in the forward pass, four inputs at once in the backward pass. Their
 // results are those of the pure-Go code to the bit.
 package affine
 
@@ -18,8 +18,9 @@ package affine
 func Forward(w, x, b, y []float64) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
-	done := forwardVec(w, x, b, y)
-	forwardGo(w[done*n:], x, b[done:], y[done:])
+	if !forwardVec(w, x, b, y) {
+		forwardGo(w, x, b, y)
+	}
 }
 
 // BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
@@ -36,8 +37,9 @@ func BackwardStep(w, x, dy, dx []float64, a float64) {
 		dx = dx[:n]
 		clear(dx)
 	}
-	done := backwardStepVec(w, x, dy, dx, a)
-	backwardStepGo(w[done*n:], x, dy[done:], dx, a)
+	if !backwardStepVec(w, x, dy, dx, a) {
+		backwardStepGo(w, x, dy, dx, a)
+	}
 }
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, in one
@@ -54,6 +56,7 @@ func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
 		dx = dx[:n]
 		clear(dx)
 	}
-	done := backwardStepMomentumVec(w, v, x, dy, dx, a, m)
-	backwardStepMomentumGo(w[done*n:], v[done*n:], x, dy[done:], dx, a, m)
+	if !backwardStepMomentumVec(w, v, x, dy, dx, a, m) {
+		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
+	}
 }

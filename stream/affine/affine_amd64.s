@@ -4,9 +4,9 @@
 
 #include "textflag.h"
 
-// func forward16AVX2(w []float64, x []float64, b []float64, y []float64)
+// func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
 // Requires: AVX
-TEXT ·forward16AVX2(SB), NOSPLIT, $8-96
+TEXT ·forwardAVX2(SB), NOSPLIT, $8-96
 	MOVQ w_base+0(FP), AX
 	MOVQ x_base+24(FP), CX
 	MOVQ x_len+32(FP), DX
@@ -22,112 +22,112 @@ TEXT ·forward16AVX2(SB), NOSPLIT, $8-96
 f16block:
 	CMPQ   DI, $0x10
 	JL     f16done
-	VXORPD Y0, Y0, Y0
-	MOVQ   AX, R11
-	VXORPD Y1, Y1, Y1
-	LEAQ   (R11)(R10*1), R12
-	VXORPD Y2, Y2, Y2
-	LEAQ   (R12)(R10*1), R13
-	VXORPD Y3, Y3, Y3
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	VXORPD Y6, Y6, Y6
 	LEAQ   (R13)(R10*1), R14
-	MOVQ   CX, R15
-	MOVQ   DX, BP
+	VXORPD Y7, Y7, Y7
+	LEAQ   (R14)(R10*1), R15
+	VXORPD Y8, Y8, Y8
+	LEAQ   (R15)(R10*1), BP
+	MOVQ   CX, R11
+	MOVQ   DX, R12
 
 f16pair:
-	CMPQ         BP, $0x02
+	CMPQ         R12, $0x02
 	JL           f16odd
-	VBROADCASTSD (R15), Y4
-	VBROADCASTSD 8(R15), Y5
-	VMOVUPD      (R11), X6
-	VINSERTF128  $0x01, (R11)(R8*2), Y6, Y6
-	VMOVUPD      (R11)(R8*1), X7
-	VINSERTF128  $0x01, (R11)(R9*1), Y7, Y7
-	VUNPCKLPD    Y7, Y6, Y8
-	VUNPCKHPD    Y7, Y6, Y6
-	VMULPD       Y4, Y8, Y8
-	VADDPD       Y8, Y0, Y0
-	VMULPD       Y5, Y6, Y6
-	VADDPD       Y6, Y0, Y0
-	ADDQ         $0x10, R11
-	VMOVUPD      (R12), X6
-	VINSERTF128  $0x01, (R12)(R8*2), Y6, Y6
-	VMOVUPD      (R12)(R8*1), X7
-	VINSERTF128  $0x01, (R12)(R9*1), Y7, Y7
-	VUNPCKLPD    Y7, Y6, Y8
-	VUNPCKHPD    Y7, Y6, Y6
-	VMULPD       Y4, Y8, Y8
-	VADDPD       Y8, Y1, Y1
-	VMULPD       Y5, Y6, Y6
-	VADDPD       Y6, Y1, Y1
-	ADDQ         $0x10, R12
-	VMOVUPD      (R13), X6
-	VINSERTF128  $0x01, (R13)(R8*2), Y6, Y6
-	VMOVUPD      (R13)(R8*1), X7
-	VINSERTF128  $0x01, (R13)(R9*1), Y7, Y7
-	VUNPCKLPD    Y7, Y6, Y8
-	VUNPCKHPD    Y7, Y6, Y6
-	VMULPD       Y4, Y8, Y8
-	VADDPD       Y8, Y2, Y2
-	VMULPD       Y5, Y6, Y6
-	VADDPD       Y6, Y2, Y2
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X6
-	VINSERTF128  $0x01, (R14)(R8*2), Y6, Y6
-	VMOVUPD      (R14)(R8*1), X7
-	VINSERTF128  $0x01, (R14)(R9*1), Y7, Y7
-	VUNPCKLPD    Y7, Y6, Y8
-	VUNPCKHPD    Y7, Y6, Y6
-	VMULPD       Y4, Y8, Y8
-	VADDPD       Y8, Y3, Y3
-	VMULPD       Y5, Y6, Y6
-	VADDPD       Y6, Y3, Y3
+	VMOVUPD      (R14), X2
+	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
+	VMOVUPD      (R14)(R8*1), X3
+	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y6, Y6
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y6, Y6
 	ADDQ         $0x10, R14
+	VMOVUPD      (R15), X2
+	VINSERTF128  $0x01, (R15)(R8*2), Y2, Y2
+	VMOVUPD      (R15)(R8*1), X3
+	VINSERTF128  $0x01, (R15)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y7, Y7
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y7, Y7
 	ADDQ         $0x10, R15
-	SUBQ         $0x02, BP
+	VMOVUPD      (BP), X2
+	VINSERTF128  $0x01, (BP)(R8*2), Y2, Y2
+	VMOVUPD      (BP)(R8*1), X3
+	VINSERTF128  $0x01, (BP)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y8, Y8
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y8, Y8
+	ADDQ         $0x10, BP
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
 	JMP          f16pair
 
 f16odd:
-	TESTQ        BP, BP
+	TESTQ        R12, R12
 	JZ           f16store
-	VBROADCASTSD (R15), Y4
-	VMOVSD       (R11), X6
-	VMOVHPD      (R11)(R8*1), X6, X6
-	VMOVSD       (R11)(R8*2), X7
-	VMOVHPD      (R11)(R9*1), X7, X7
-	VINSERTF128  $0x01, X7, Y6, Y6
-	VMULPD       Y4, Y6, Y6
-	VADDPD       Y6, Y0, Y0
-	VMOVSD       (R12), X6
-	VMOVHPD      (R12)(R8*1), X6, X6
-	VMOVSD       (R12)(R8*2), X7
-	VMOVHPD      (R12)(R9*1), X7, X7
-	VINSERTF128  $0x01, X7, Y6, Y6
-	VMULPD       Y4, Y6, Y6
-	VADDPD       Y6, Y1, Y1
-	VMOVSD       (R13), X6
-	VMOVHPD      (R13)(R8*1), X6, X6
-	VMOVSD       (R13)(R8*2), X7
-	VMOVHPD      (R13)(R9*1), X7, X7
-	VINSERTF128  $0x01, X7, Y6, Y6
-	VMULPD       Y4, Y6, Y6
-	VADDPD       Y6, Y2, Y2
-	VMOVSD       (R14), X6
-	VMOVHPD      (R14)(R8*1), X6, X6
-	VMOVSD       (R14)(R8*2), X7
-	VMOVHPD      (R14)(R9*1), X7, X7
-	VINSERTF128  $0x01, X7, Y6, Y6
-	VMULPD       Y4, Y6, Y6
-	VADDPD       Y6, Y3, Y3
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	VMOVSD       (R14), X2
+	VMOVHPD      (R14)(R8*1), X2, X2
+	VMOVSD       (R14)(R8*2), X3
+	VMOVHPD      (R14)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+	VMOVSD       (R15), X2
+	VMOVHPD      (R15)(R8*1), X2, X2
+	VMOVSD       (R15)(R8*2), X3
+	VMOVHPD      (R15)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y7, Y7
+	VMOVSD       (BP), X2
+	VMOVHPD      (BP)(R8*1), X2, X2
+	VMOVSD       (BP)(R8*2), X3
+	VMOVHPD      (BP)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y8, Y8
 
 f16store:
-	VADDPD  (BX), Y0, Y0
-	VMOVUPD Y0, (SI)
-	VADDPD  32(BX), Y1, Y1
-	VMOVUPD Y1, 32(SI)
-	VADDPD  64(BX), Y2, Y2
-	VMOVUPD Y2, 64(SI)
-	VADDPD  96(BX), Y3, Y3
-	VMOVUPD Y3, 96(SI)
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	VADDPD  32(BX), Y6, Y6
+	VMOVUPD Y6, 32(SI)
+	VADDPD  64(BX), Y7, Y7
+	VMOVUPD Y7, 64(SI)
+	VADDPD  96(BX), Y8, Y8
+	VMOVUPD Y8, 96(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    R10, AX
@@ -138,89 +138,71 @@ f16store:
 	JMP     f16block
 
 f16done:
-	VZEROUPPER
-	RET
-
-// func forward8AVX2(w []float64, x []float64, b []float64, y []float64)
-// Requires: AVX
-TEXT ·forward8AVX2(SB), NOSPLIT, $0-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
-
 f8block:
 	CMPQ   DI, $0x08
 	JL     f8done
-	VXORPD Y0, Y0, Y0
-	MOVQ   AX, R11
-	VXORPD Y1, Y1, Y1
-	LEAQ   (R11)(R10*1), R12
-	MOVQ   CX, R13
-	MOVQ   DX, R14
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	VXORPD Y6, Y6, Y6
+	LEAQ   (R13)(R10*1), R14
+	MOVQ   CX, R11
+	MOVQ   DX, R12
 
 f8pair:
-	CMPQ         R14, $0x02
+	CMPQ         R12, $0x02
 	JL           f8odd
-	VBROADCASTSD (R13), Y2
-	VBROADCASTSD 8(R13), Y3
-	VMOVUPD      (R11), X4
-	VINSERTF128  $0x01, (R11)(R8*2), Y4, Y4
-	VMOVUPD      (R11)(R8*1), X5
-	VINSERTF128  $0x01, (R11)(R9*1), Y5, Y5
-	VUNPCKLPD    Y5, Y4, Y6
-	VUNPCKHPD    Y5, Y4, Y4
-	VMULPD       Y2, Y6, Y6
-	VADDPD       Y6, Y0, Y0
-	VMULPD       Y3, Y4, Y4
-	VADDPD       Y4, Y0, Y0
-	ADDQ         $0x10, R11
-	VMOVUPD      (R12), X4
-	VINSERTF128  $0x01, (R12)(R8*2), Y4, Y4
-	VMOVUPD      (R12)(R8*1), X5
-	VINSERTF128  $0x01, (R12)(R9*1), Y5, Y5
-	VUNPCKLPD    Y5, Y4, Y6
-	VUNPCKHPD    Y5, Y4, Y4
-	VMULPD       Y2, Y6, Y6
-	VADDPD       Y6, Y1, Y1
-	VMULPD       Y3, Y4, Y4
-	VADDPD       Y4, Y1, Y1
-	ADDQ         $0x10, R12
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
 	ADDQ         $0x10, R13
-	SUBQ         $0x02, R14
+	VMOVUPD      (R14), X2
+	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
+	VMOVUPD      (R14)(R8*1), X3
+	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y6, Y6
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+	ADDQ         $0x10, R14
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
 	JMP          f8pair
 
 f8odd:
-	TESTQ        R14, R14
+	TESTQ        R12, R12
 	JZ           f8store
-	VBROADCASTSD (R13), Y2
-	VMOVSD       (R11), X4
-	VMOVHPD      (R11)(R8*1), X4, X4
-	VMOVSD       (R11)(R8*2), X5
-	VMOVHPD      (R11)(R9*1), X5, X5
-	VINSERTF128  $0x01, X5, Y4, Y4
-	VMULPD       Y2, Y4, Y4
-	VADDPD       Y4, Y0, Y0
-	VMOVSD       (R12), X4
-	VMOVHPD      (R12)(R8*1), X4, X4
-	VMOVSD       (R12)(R8*2), X5
-	VMOVHPD      (R12)(R9*1), X5, X5
-	VINSERTF128  $0x01, X5, Y4, Y4
-	VMULPD       Y2, Y4, Y4
-	VADDPD       Y4, Y1, Y1
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	VMOVSD       (R14), X2
+	VMOVHPD      (R14)(R8*1), X2, X2
+	VMOVSD       (R14)(R8*2), X3
+	VMOVHPD      (R14)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y6, Y6
 
 f8store:
-	VADDPD  (BX), Y0, Y0
-	VMOVUPD Y0, (SI)
-	VADDPD  32(BX), Y1, Y1
-	VMOVUPD Y1, 32(SI)
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	VADDPD  32(BX), Y6, Y6
+	VMOVUPD Y6, 32(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    $0x40, BX
@@ -229,67 +211,49 @@ f8store:
 	JMP     f8block
 
 f8done:
-	VZEROUPPER
-	RET
-
-// func forward4AVX2(w []float64, x []float64, b []float64, y []float64)
-// Requires: AVX
-TEXT ·forward4AVX2(SB), NOSPLIT, $0-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
-
 f4block:
 	CMPQ   DI, $0x04
 	JL     f4done
-	VXORPD Y0, Y0, Y0
-	MOVQ   AX, R11
-	MOVQ   CX, R12
-	MOVQ   DX, R13
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	MOVQ   CX, R11
+	MOVQ   DX, R12
 
 f4pair:
-	CMPQ         R13, $0x02
+	CMPQ         R12, $0x02
 	JL           f4odd
-	VBROADCASTSD (R12), Y1
-	VBROADCASTSD 8(R12), Y2
-	VMOVUPD      (R11), X3
-	VINSERTF128  $0x01, (R11)(R8*2), Y3, Y3
-	VMOVUPD      (R11)(R8*1), X4
-	VINSERTF128  $0x01, (R11)(R9*1), Y4, Y4
-	VUNPCKLPD    Y4, Y3, Y5
-	VUNPCKHPD    Y4, Y3, Y3
-	VMULPD       Y1, Y5, Y5
-	VADDPD       Y5, Y0, Y0
-	VMULPD       Y2, Y3, Y3
-	VADDPD       Y3, Y0, Y0
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
-	ADDQ         $0x10, R12
-	SUBQ         $0x02, R13
+	SUBQ         $0x02, R12
 	JMP          f4pair
 
 f4odd:
-	TESTQ        R13, R13
+	TESTQ        R12, R12
 	JZ           f4store
-	VBROADCASTSD (R12), Y1
-	VMOVSD       (R11), X3
-	VMOVHPD      (R11)(R8*1), X3, X3
-	VMOVSD       (R11)(R8*2), X4
-	VMOVHPD      (R11)(R9*1), X4, X4
-	VINSERTF128  $0x01, X4, Y3, Y3
-	VMULPD       Y1, Y3, Y3
-	VADDPD       Y3, Y0, Y0
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
 
 f4store:
-	VADDPD  (BX), Y0, Y0
-	VMOVUPD Y0, (SI)
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
@@ -297,12 +261,97 @@ f4store:
 	JMP     f4block
 
 f4done:
+f2block:
+	CMPQ   DI, $0x02
+	JL     f2done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+f2pair:
+	CMPQ      R12, $0x02
+	JL        f2odd
+	VMOVDDUP  (R11), X0
+	VMOVDDUP  8(R11), X1
+	VMOVUPD   (R9), X2
+	VMOVUPD   (R9)(R8*1), X3
+	VUNPCKLPD X3, X2, X4
+	VUNPCKHPD X3, X2, X2
+	VMULPD    X0, X4, X4
+	VADDPD    X4, X5, X5
+	VMULPD    X1, X2, X2
+	VADDPD    X2, X5, X5
+	ADDQ      $0x10, R9
+	ADDQ      $0x10, R11
+	SUBQ      $0x02, R12
+	JMP       f2pair
+
+f2odd:
+	TESTQ    R12, R12
+	JZ       f2store
+	VMOVDDUP (R11), X0
+	VMOVSD   (R9), X2
+	VMOVHPD  (R9)(R8*1), X2, X2
+	VMULPD   X0, X2, X2
+	VADDPD   X2, X5, X5
+
+f2store:
+	VADDPD  (BX), X5, X5
+	VMOVUPD X5, (SI)
+	ADDQ    R8, AX
+	ADDQ    R8, AX
+	ADDQ    $0x10, BX
+	ADDQ    $0x10, SI
+	SUBQ    $0x02, DI
+	JMP     f2block
+
+f2done:
+f1block:
+	CMPQ   DI, $0x01
+	JL     f1done
+	VXORPD Y0, Y0, Y0
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+f1pair:
+	CMPQ   R12, $0x02
+	JL     f1odd
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+	VMOVSD 8(R9), X3
+	VMULSD 8(R11), X3, X3
+	VADDSD X3, X0, X0
+	ADDQ   $0x10, R9
+	ADDQ   $0x10, R11
+	SUBQ   $0x02, R12
+	JMP    f1pair
+
+f1odd:
+	TESTQ  R12, R12
+	JZ     f1store
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+
+f1store:
+	VADDSD (BX), X0, X0
+	VMOVSD X0, (SI)
+	ADDQ   R8, AX
+	ADDQ   $0x08, BX
+	ADDQ   $0x08, SI
+	SUBQ   $0x01, DI
+	JMP    f1block
+
+f1done:
 	VZEROUPPER
 	RET
 
-// func backwardStep4AVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 // Requires: AVX, AVX2, FMA3, SSE2
-TEXT ·backwardStep4AVX2(SB), NOSPLIT, $0-104
+TEXT ·backwardStepAVX2(SB), NOSPLIT, $0-104
 	MOVQ         w_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
 	MOVQ         x_len+32(FP), DX
@@ -317,9 +366,9 @@ TEXT ·backwardStep4AVX2(SB), NOSPLIT, $0-104
 	MOVQ         R8, R10
 	SHLQ         $0x02, R10
 
-backwardStep4AVX2block:
+backwardStepAVX24block:
 	CMPQ         SI, $0x04
-	JL           backwardStep4AVX2done
+	JL           backwardStepAVX24done
 	VBROADCASTSD (BX), Y1
 	VBROADCASTSD 8(BX), Y2
 	VBROADCASTSD 16(BX), Y3
@@ -329,9 +378,9 @@ backwardStep4AVX2block:
 	MOVQ         DI, R13
 	MOVQ         DX, R14
 
-backwardStep4AVX2four:
+backwardStepAVX24four:
 	CMPQ        R14, $0x04
-	JL          backwardStep4AVX2one
+	JL          backwardStepAVX24one
 	VMOVUPD     (R12), Y5
 	VMOVUPD     (R13), Y6
 	VMOVUPD     (R11), Y7
@@ -363,11 +412,11 @@ backwardStep4AVX2four:
 	ADDQ        $0x20, R11
 	ADDQ        $0x20, R12
 	SUBQ        $0x04, R14
-	JMP         backwardStep4AVX2four
+	JMP         backwardStepAVX24four
 
-backwardStep4AVX2one:
+backwardStepAVX24one:
 	TESTQ       R14, R14
-	JZ          backwardStep4AVX2next
+	JZ          backwardStepAVX24next
 	VMOVSD      (R12), X5
 	VMOVSD      (R13), X6
 	VMOVSD      (R11), X7
@@ -399,21 +448,73 @@ backwardStep4AVX2one:
 	ADDQ        $0x08, R11
 	ADDQ        $0x08, R12
 	SUBQ        $0x01, R14
-	JMP         backwardStep4AVX2one
+	JMP         backwardStepAVX24one
 
-backwardStep4AVX2next:
+backwardStepAVX24next:
 	ADDQ R10, AX
 	ADDQ $0x20, BX
 	SUBQ $0x04, SI
-	JMP  backwardStep4AVX2block
+	JMP  backwardStepAVX24block
 
-backwardStep4AVX2done:
+backwardStepAVX24done:
+backwardStepAVX21block:
+	CMPQ         SI, $0x01
+	JL           backwardStepAVX21done
+	VBROADCASTSD (BX), Y1
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DI, R13
+	MOVQ         DX, R14
+
+backwardStepAVX21four:
+	CMPQ        R14, $0x04
+	JL          backwardStepAVX21one
+	VMOVUPD     (R12), Y2
+	VMOVUPD     (R13), Y3
+	VMOVUPD     (R11), Y4
+	VMULPD      Y4, Y1, Y5
+	VADDPD      Y5, Y3, Y3
+	VMULPD      Y2, Y1, Y5
+	VFMADD231PD Y5, Y0, Y4
+	VMOVUPD     Y4, (R11)
+	VMOVUPD     Y3, (R13)
+	ADDQ        $0x20, R13
+	ADDQ        $0x20, R11
+	ADDQ        $0x20, R12
+	SUBQ        $0x04, R14
+	JMP         backwardStepAVX21four
+
+backwardStepAVX21one:
+	TESTQ       R14, R14
+	JZ          backwardStepAVX21next
+	VMOVSD      (R12), X2
+	VMOVSD      (R13), X3
+	VMOVSD      (R11), X4
+	VMULSD      X4, X1, X5
+	VADDSD      X5, X3, X3
+	VMULSD      X2, X1, X5
+	VFMADD231SD X5, X0, X4
+	VMOVSD      X4, (R11)
+	VMOVSD      X3, (R13)
+	ADDQ        $0x08, R13
+	ADDQ        $0x08, R11
+	ADDQ        $0x08, R12
+	SUBQ        $0x01, R14
+	JMP         backwardStepAVX21one
+
+backwardStepAVX21next:
+	ADDQ R8, AX
+	ADDQ $0x08, BX
+	SUBQ $0x01, SI
+	JMP  backwardStepAVX21block
+
+backwardStepAVX21done:
 	VZEROUPPER
 	RET
 
-// func backwardStepMomentum4AVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// func backwardStepMomentumAVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
 // Requires: AVX, AVX2, FMA3, SSE2
-TEXT ·backwardStepMomentum4AVX2(SB), NOSPLIT, $8-136
+TEXT ·backwardStepMomentumAVX2(SB), NOSPLIT, $8-136
 	MOVQ         w_base+0(FP), AX
 	MOVQ         v_base+24(FP), CX
 	MOVQ         x_base+48(FP), DX
@@ -431,9 +532,9 @@ TEXT ·backwardStepMomentum4AVX2(SB), NOSPLIT, $8-136
 	MOVQ         R9, R11
 	SHLQ         $0x02, R11
 
-backwardStepMomentum4AVX2block:
+backwardStepMomentumAVX24block:
 	CMPQ         DI, $0x04
-	JL           backwardStepMomentum4AVX2done
+	JL           backwardStepMomentumAVX24done
 	VBROADCASTSD (SI), Y2
 	VBROADCASTSD 8(SI), Y3
 	VBROADCASTSD 16(SI), Y4
@@ -444,9 +545,9 @@ backwardStepMomentum4AVX2block:
 	MOVQ         R8, R15
 	MOVQ         BX, BP
 
-backwardStepMomentum4AVX2four:
+backwardStepMomentumAVX24four:
 	CMPQ        BP, $0x04
-	JL          backwardStepMomentum4AVX2one
+	JL          backwardStepMomentumAVX24one
 	VMOVUPD     (R14), Y6
 	VMOVUPD     (R15), Y7
 	VMOVUPD     (R12), Y8
@@ -491,11 +592,11 @@ backwardStepMomentum4AVX2four:
 	ADDQ        $0x20, R13
 	ADDQ        $0x20, R14
 	SUBQ        $0x04, BP
-	JMP         backwardStepMomentum4AVX2four
+	JMP         backwardStepMomentumAVX24four
 
-backwardStepMomentum4AVX2one:
+backwardStepMomentumAVX24one:
 	TESTQ       BP, BP
-	JZ          backwardStepMomentum4AVX2next
+	JZ          backwardStepMomentumAVX24next
 	VMOVSD      (R14), X6
 	VMOVSD      (R15), X7
 	VMOVSD      (R12), X8
@@ -540,22 +641,84 @@ backwardStepMomentum4AVX2one:
 	ADDQ        $0x08, R13
 	ADDQ        $0x08, R14
 	SUBQ        $0x01, BP
-	JMP         backwardStepMomentum4AVX2one
+	JMP         backwardStepMomentumAVX24one
 
-backwardStepMomentum4AVX2next:
+backwardStepMomentumAVX24next:
 	ADDQ R11, AX
 	ADDQ R11, CX
 	ADDQ $0x20, SI
 	SUBQ $0x04, DI
-	JMP  backwardStepMomentum4AVX2block
+	JMP  backwardStepMomentumAVX24block
 
-backwardStepMomentum4AVX2done:
+backwardStepMomentumAVX24done:
+backwardStepMomentumAVX21block:
+	CMPQ         DI, $0x01
+	JL           backwardStepMomentumAVX21done
+	VBROADCASTSD (SI), Y2
+	MOVQ         AX, R12
+	MOVQ         CX, R13
+	MOVQ         DX, R14
+	MOVQ         R8, R15
+	MOVQ         BX, BP
+
+backwardStepMomentumAVX21four:
+	CMPQ        BP, $0x04
+	JL          backwardStepMomentumAVX21one
+	VMOVUPD     (R14), Y3
+	VMOVUPD     (R15), Y4
+	VMOVUPD     (R12), Y5
+	VMULPD      Y5, Y2, Y6
+	VADDPD      Y6, Y4, Y4
+	VMULPD      Y3, Y2, Y6
+	VMULPD      (R13), Y1, Y3
+	VADDPD      Y6, Y3, Y3
+	VMOVUPD     Y3, (R13)
+	VFMADD231PD Y3, Y0, Y5
+	VMOVUPD     Y5, (R12)
+	VMOVUPD     Y4, (R15)
+	ADDQ        $0x20, R15
+	ADDQ        $0x20, R12
+	ADDQ        $0x20, R13
+	ADDQ        $0x20, R14
+	SUBQ        $0x04, BP
+	JMP         backwardStepMomentumAVX21four
+
+backwardStepMomentumAVX21one:
+	TESTQ       BP, BP
+	JZ          backwardStepMomentumAVX21next
+	VMOVSD      (R14), X3
+	VMOVSD      (R15), X4
+	VMOVSD      (R12), X5
+	VMULSD      X5, X2, X6
+	VADDSD      X6, X4, X4
+	VMULSD      X3, X2, X6
+	VMULSD      (R13), X1, X3
+	VADDSD      X6, X3, X3
+	VMOVSD      X3, (R13)
+	VFMADD231SD X3, X0, X5
+	VMOVSD      X5, (R12)
+	VMOVSD      X4, (R15)
+	ADDQ        $0x08, R15
+	ADDQ        $0x08, R12
+	ADDQ        $0x08, R13
+	ADDQ        $0x08, R14
+	SUBQ        $0x01, BP
+	JMP         backwardStepMomentumAVX21one
+
+backwardStepMomentumAVX21next:
+	ADDQ R9, AX
+	ADDQ R9, CX
+	ADDQ $0x08, SI
+	SUBQ $0x01, DI
+	JMP  backwardStepMomentumAVX21block
+
+backwardStepMomentumAVX21done:
 	VZEROUPPER
 	RET
 
-// func backwardStepNoDx4AVX2(w []float64, x []float64, dy []float64, a float64)
+// func backwardStepNoDxAVX2(w []float64, x []float64, dy []float64, a float64)
 // Requires: AVX, AVX2, FMA3, SSE2
-TEXT ·backwardStepNoDx4AVX2(SB), NOSPLIT, $0-80
+TEXT ·backwardStepNoDxAVX2(SB), NOSPLIT, $0-80
 	MOVQ         w_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
 	MOVQ         x_len+32(FP), DX
@@ -569,9 +732,9 @@ TEXT ·backwardStepNoDx4AVX2(SB), NOSPLIT, $0-80
 	MOVQ         DI, R9
 	SHLQ         $0x02, R9
 
-backwardStepNoDx4AVX2block:
+backwardStepNoDxAVX24block:
 	CMPQ         SI, $0x04
-	JL           backwardStepNoDx4AVX2done
+	JL           backwardStepNoDxAVX24done
 	VBROADCASTSD (BX), Y1
 	VBROADCASTSD 8(BX), Y2
 	VBROADCASTSD 16(BX), Y3
@@ -580,9 +743,9 @@ backwardStepNoDx4AVX2block:
 	MOVQ         CX, R11
 	MOVQ         DX, R12
 
-backwardStepNoDx4AVX2four:
+backwardStepNoDxAVX24four:
 	CMPQ        R12, $0x04
-	JL          backwardStepNoDx4AVX2one
+	JL          backwardStepNoDxAVX24one
 	VMOVUPD     (R11), Y5
 	VMOVUPD     (R10), Y6
 	VMULPD      Y5, Y1, Y7
@@ -603,11 +766,11 @@ backwardStepNoDx4AVX2four:
 	ADDQ        $0x20, R10
 	ADDQ        $0x20, R11
 	SUBQ        $0x04, R12
-	JMP         backwardStepNoDx4AVX2four
+	JMP         backwardStepNoDxAVX24four
 
-backwardStepNoDx4AVX2one:
+backwardStepNoDxAVX24one:
 	TESTQ       R12, R12
-	JZ          backwardStepNoDx4AVX2next
+	JZ          backwardStepNoDxAVX24next
 	VMOVSD      (R11), X5
 	VMOVSD      (R10), X6
 	VMULSD      X5, X1, X7
@@ -628,21 +791,62 @@ backwardStepNoDx4AVX2one:
 	ADDQ        $0x08, R10
 	ADDQ        $0x08, R11
 	SUBQ        $0x01, R12
-	JMP         backwardStepNoDx4AVX2one
+	JMP         backwardStepNoDxAVX24one
 
-backwardStepNoDx4AVX2next:
+backwardStepNoDxAVX24next:
 	ADDQ R9, AX
 	ADDQ $0x20, BX
 	SUBQ $0x04, SI
-	JMP  backwardStepNoDx4AVX2block
+	JMP  backwardStepNoDxAVX24block
 
-backwardStepNoDx4AVX2done:
+backwardStepNoDxAVX24done:
+backwardStepNoDxAVX21block:
+	CMPQ         SI, $0x01
+	JL           backwardStepNoDxAVX21done
+	VBROADCASTSD (BX), Y1
+	MOVQ         AX, R10
+	MOVQ         CX, R11
+	MOVQ         DX, R12
+
+backwardStepNoDxAVX21four:
+	CMPQ        R12, $0x04
+	JL          backwardStepNoDxAVX21one
+	VMOVUPD     (R11), Y2
+	VMOVUPD     (R10), Y3
+	VMULPD      Y2, Y1, Y2
+	VFMADD231PD Y2, Y0, Y3
+	VMOVUPD     Y3, (R10)
+	ADDQ        $0x20, R10
+	ADDQ        $0x20, R11
+	SUBQ        $0x04, R12
+	JMP         backwardStepNoDxAVX21four
+
+backwardStepNoDxAVX21one:
+	TESTQ       R12, R12
+	JZ          backwardStepNoDxAVX21next
+	VMOVSD      (R11), X2
+	VMOVSD      (R10), X3
+	VMULSD      X2, X1, X2
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (R10)
+	ADDQ        $0x08, R10
+	ADDQ        $0x08, R11
+	SUBQ        $0x01, R12
+	JMP         backwardStepNoDxAVX21one
+
+backwardStepNoDxAVX21next:
+	ADDQ DI, AX
+	ADDQ $0x08, BX
+	SUBQ $0x01, SI
+	JMP  backwardStepNoDxAVX21block
+
+backwardStepNoDxAVX21done:
 	VZEROUPPER
 	RET
 
-// func backwardStepMomentumNoDx4AVX2(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
+// func backwardStepMomentumNoDxAVX2(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
 // Requires: AVX, AVX2, FMA3, SSE2
-TEXT ·backwardStepMomentumNoDx4AVX2(SB), NOSPLIT, $0-112
+TEXT ·backwardStepMomentumNoDxAVX2(SB), NOSPLIT, $0-112
 	MOVQ         w_base+0(FP), AX
 	MOVQ         v_base+24(FP), CX
 	MOVQ         x_base+48(FP), DX
@@ -659,9 +863,9 @@ TEXT ·backwardStepMomentumNoDx4AVX2(SB), NOSPLIT, $0-112
 	MOVQ         R8, R10
 	SHLQ         $0x02, R10
 
-backwardStepMomentumNoDx4AVX2block:
+backwardStepMomentumNoDxAVX24block:
 	CMPQ         DI, $0x04
-	JL           backwardStepMomentumNoDx4AVX2done
+	JL           backwardStepMomentumNoDxAVX24done
 	VBROADCASTSD (SI), Y2
 	VBROADCASTSD 8(SI), Y3
 	VBROADCASTSD 16(SI), Y4
@@ -671,9 +875,9 @@ backwardStepMomentumNoDx4AVX2block:
 	MOVQ         DX, R13
 	MOVQ         BX, R14
 
-backwardStepMomentumNoDx4AVX2four:
+backwardStepMomentumNoDxAVX24four:
 	CMPQ        R14, $0x04
-	JL          backwardStepMomentumNoDx4AVX2one
+	JL          backwardStepMomentumNoDxAVX24one
 	VMOVUPD     (R13), Y6
 	VMOVUPD     (R11), Y7
 	VMULPD      Y6, Y2, Y8
@@ -707,11 +911,11 @@ backwardStepMomentumNoDx4AVX2four:
 	ADDQ        $0x20, R12
 	ADDQ        $0x20, R13
 	SUBQ        $0x04, R14
-	JMP         backwardStepMomentumNoDx4AVX2four
+	JMP         backwardStepMomentumNoDxAVX24four
 
-backwardStepMomentumNoDx4AVX2one:
+backwardStepMomentumNoDxAVX24one:
 	TESTQ       R14, R14
-	JZ          backwardStepMomentumNoDx4AVX2next
+	JZ          backwardStepMomentumNoDxAVX24next
 	VMOVSD      (R13), X6
 	VMOVSD      (R11), X7
 	VMULSD      X6, X2, X8
@@ -745,15 +949,66 @@ backwardStepMomentumNoDx4AVX2one:
 	ADDQ        $0x08, R12
 	ADDQ        $0x08, R13
 	SUBQ        $0x01, R14
-	JMP         backwardStepMomentumNoDx4AVX2one
+	JMP         backwardStepMomentumNoDxAVX24one
 
-backwardStepMomentumNoDx4AVX2next:
+backwardStepMomentumNoDxAVX24next:
 	ADDQ R10, AX
 	ADDQ R10, CX
 	ADDQ $0x20, SI
 	SUBQ $0x04, DI
-	JMP  backwardStepMomentumNoDx4AVX2block
+	JMP  backwardStepMomentumNoDxAVX24block
 
-backwardStepMomentumNoDx4AVX2done:
+backwardStepMomentumNoDxAVX24done:
+backwardStepMomentumNoDxAVX21block:
+	CMPQ         DI, $0x01
+	JL           backwardStepMomentumNoDxAVX21done
+	VBROADCASTSD (SI), Y2
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DX, R13
+	MOVQ         BX, R14
+
+backwardStepMomentumNoDxAVX21four:
+	CMPQ        R14, $0x04
+	JL          backwardStepMomentumNoDxAVX21one
+	VMOVUPD     (R13), Y3
+	VMOVUPD     (R11), Y4
+	VMULPD      Y3, Y2, Y3
+	VMULPD      (R12), Y1, Y5
+	VADDPD      Y3, Y5, Y5
+	VMOVUPD     Y5, (R12)
+	VFMADD231PD Y5, Y0, Y4
+	VMOVUPD     Y4, (R11)
+	ADDQ        $0x20, R11
+	ADDQ        $0x20, R12
+	ADDQ        $0x20, R13
+	SUBQ        $0x04, R14
+	JMP         backwardStepMomentumNoDxAVX21four
+
+backwardStepMomentumNoDxAVX21one:
+	TESTQ       R14, R14
+	JZ          backwardStepMomentumNoDxAVX21next
+	VMOVSD      (R13), X3
+	VMOVSD      (R11), X4
+	VMULSD      X3, X2, X3
+	VMULSD      (R12), X1, X5
+	VADDSD      X3, X5, X5
+	VMOVSD      X5, (R12)
+	VFMADD231SD X5, X0, X4
+	VMOVSD      X4, (R11)
+	ADDQ        $0x08, R11
+	ADDQ        $0x08, R12
+	ADDQ        $0x08, R13
+	SUBQ        $0x01, R14
+	JMP         backwardStepMomentumNoDxAVX21one
+
+backwardStepMomentumNoDxAVX21next:
+	ADDQ R8, AX
+	ADDQ R8, CX
+	ADDQ $0x08, SI
+	SUBQ $0x01, DI
+	JMP  backwardStepMomentumNoDxAVX21block
+
+backwardStepMomentumNoDxAVX21done:
 	VZEROUPPER
 	RET

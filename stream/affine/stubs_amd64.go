@@ -4,23 +4,17 @@
 
 package affine
 
-// forward16AVX2 writes y = W·x + b, 16 rows at a time; len(y) is a multiple of 16.
-func forward16AVX2(w []float64, x []float64, b []float64, y []float64)
+// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.
+func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
 
-// forward8AVX2 writes y = W·x + b, 8 rows at a time; len(y) is a multiple of 8.
-func forward8AVX2(w []float64, x []float64, b []float64, y []float64)
+// backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 
-// forward4AVX2 writes y = W·x + b, 4 rows at a time; len(y) is a multiple of 4.
-func forward4AVX2(w []float64, x []float64, b []float64, y []float64)
+// backwardStepMomentumAVX2 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentumAVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
 
-// backwardStep4AVX2 is the backward pass and SGD step of four rows at a time; len(dy) is a multiple of 4.
-func backwardStep4AVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// backwardStepNoDxAVX2 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepNoDxAVX2(w []float64, x []float64, dy []float64, a float64)
 
-// backwardStepMomentum4AVX2 is the backward pass and SGD step of four rows at a time; len(dy) is a multiple of 4.
-func backwardStepMomentum4AVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
-
-// backwardStepNoDx4AVX2 is the backward pass and SGD step of four rows at a time; len(dy) is a multiple of 4.
-func backwardStepNoDx4AVX2(w []float64, x []float64, dy []float64, a float64)
-
-// backwardStepMomentumNoDx4AVX2 is the backward pass and SGD step of four rows at a time; len(dy) is a multiple of 4.
-func backwardStepMomentumNoDx4AVX2(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
+// backwardStepMomentumNoDxAVX2 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentumNoDxAVX2(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)

@@ -6,6 +6,6 @@ package affine
 // this build (not amd64, or the purego tag).
 const hasVec = false
 
-func forwardVec(w, x, b, y []float64) int                                 { return 0 }
-func backwardStepVec(w, x, dy, dx []float64, a float64) int               { return 0 }
-func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) int { return 0 }
+func forwardVec(w, x, b, y []float64) bool                                 { return false }
+func backwardStepVec(w, x, dy, dx []float64, a float64) bool               { return false }
+func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool { return false }

@@ -23,9 +23,7 @@ import (
 
 func main() {
 	ConstraintExpr("!purego")
-	for _, rows := range []int{16, 8, 4} {
-		forward(rows)
-	}
+	forward()
 	for _, dx := range []bool{true, false} {
 		backwardStep(dx, false)
 		backwardStep(dx, true)
@@ -33,14 +31,14 @@ func main() {
 	Generate()
 }
 
-// forward emits forward{rows}AVX2(w, x, b, y): y = W·x + b for len(y) a
-// multiple of rows, W row-major [len(y)×len(x)]. Each group of four rows
-// is one accumulator; two columns of four rows are gathered with two
-// 128-bit loads, two inserts and two unpacks.
-func forward(rows int) {
-	groups := rows / 4
-	TEXT(fmt.Sprintf("forward%dAVX2", rows), NOSPLIT, "func(w, x, b, y []float64)")
-	Doc(fmt.Sprintf("forward%dAVX2 writes y = W·x + b, %d rows at a time; len(y) is a multiple of %d.", rows, rows, rows))
+// forward emits forwardAVX2(w, x, b, y): y = W·x + b, W row-major
+// [len(y)×len(x)], in blocks of 16, 8 and 4 rows (ymm lanes, one
+// accumulator per four rows), then 2 (xmm lanes) and 1 (scalar). The
+// columns j and j+1 of four rows are gathered with two 128-bit loads, two
+// inserts and two unpacks; of two rows, with two loads and two unpacks.
+func forward() {
+	TEXT("forwardAVX2", NOSPLIT, "func(w, x, b, y []float64)")
+	Doc("forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.")
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -56,88 +54,140 @@ func forward(rows int) {
 	s4 := GP64()
 	MOVQ(stride, s4)
 	SHLQ(Imm(2), s4)
-
-	acc := make([]reg.VecVirtual, groups)
-	p := make([]reg.GPVirtual, groups)
-	for g := range acc {
-		acc[g] = YMM()
-		p[g] = GP64()
-	}
 	xp, cnt := GP64(), GP64()
 	x0, x1 := YMM(), YMM()
 	a, b, c := YMM(), YMM(), YMM() // temporaries shared by the groups: VEX has 16 registers
 
-	name := fmt.Sprintf("f%d", rows)
-	Label(name + "block")
-	CMPQ(left, Imm(uint64(rows)))
-	JL(LabelRef(name + "done"))
-	for g := range groups {
-		VXORPD(acc[g], acc[g], acc[g])
-		if g == 0 {
-			MOVQ(wp, p[0])
-		} else {
-			LEAQ(Mem{Base: p[g-1], Index: s4, Scale: 1}, p[g])
+	for _, rows := range []int{16, 8, 4, 2, 1} {
+		groups := max(rows/4, 1)
+		acc := make([]reg.VecVirtual, groups)
+		p := make([]reg.GPVirtual, groups)
+		for g := range acc {
+			acc[g] = YMM()
+			p[g] = GP64()
 		}
-	}
-	MOVQ(xBase, xp)
-	MOVQ(n, cnt)
+		name := fmt.Sprintf("f%d", rows)
+		Label(name + "block")
+		CMPQ(left, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for g := range groups {
+			VXORPD(acc[g], acc[g], acc[g])
+			if g == 0 {
+				MOVQ(wp, p[0])
+			} else {
+				LEAQ(Mem{Base: p[g-1], Index: s4, Scale: 1}, p[g])
+			}
+		}
+		MOVQ(xBase, xp)
+		MOVQ(n, cnt)
 
-	Label(name + "pair")
-	CMPQ(cnt, Imm(2))
-	JL(LabelRef(name + "odd"))
-	VBROADCASTSD(Mem{Base: xp}, x0)
-	VBROADCASTSD(Mem{Base: xp, Disp: 8}, x1)
-	for g := range groups {
-		VMOVUPD(Mem{Base: p[g]}, a.AsX())                                   // rows 0: j, j+1
-		VINSERTF128(Imm(1), Mem{Base: p[g], Index: stride, Scale: 2}, a, a) // rows 2: j, j+1
-		VMOVUPD(Mem{Base: p[g], Index: stride, Scale: 1}, b.AsX())          // rows 1
-		VINSERTF128(Imm(1), Mem{Base: p[g], Index: s3, Scale: 1}, b, b)     // rows 3
-		VUNPCKLPD(b, a, c)                                                  // column j of the four rows
-		VUNPCKHPD(b, a, a)                                                  // column j+1
-		VMULPD(x0, c, c)
-		VADDPD(c, acc[g], acc[g])
-		VMULPD(x1, a, a)
-		VADDPD(a, acc[g], acc[g])
-		ADDQ(Imm(16), p[g])
-	}
-	ADDQ(Imm(16), xp)
-	SUBQ(Imm(2), cnt)
-	JMP(LabelRef(name + "pair"))
+		Label(name + "pair")
+		CMPQ(cnt, Imm(2))
+		JL(LabelRef(name + "odd"))
+		switch rows {
+		case 1:
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMULSD(Mem{Base: xp}, a.AsX(), a.AsX())
+			VADDSD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+			VMOVSD(Mem{Base: p[0], Disp: 8}, b.AsX())
+			VMULSD(Mem{Base: xp, Disp: 8}, b.AsX(), b.AsX())
+			VADDSD(b.AsX(), acc[0].AsX(), acc[0].AsX())
+			ADDQ(Imm(16), p[0])
+		case 2:
+			VMOVDDUP(Mem{Base: xp}, x0.AsX())
+			VMOVDDUP(Mem{Base: xp, Disp: 8}, x1.AsX())
+			VMOVUPD(Mem{Base: p[0]}, a.AsX())                          // row 0: j, j+1
+			VMOVUPD(Mem{Base: p[0], Index: stride, Scale: 1}, b.AsX()) // row 1
+			VUNPCKLPD(b.AsX(), a.AsX(), c.AsX())                       // column j of the two rows
+			VUNPCKHPD(b.AsX(), a.AsX(), a.AsX())                       // column j+1
+			VMULPD(x0.AsX(), c.AsX(), c.AsX())
+			VADDPD(c.AsX(), acc[0].AsX(), acc[0].AsX())
+			VMULPD(x1.AsX(), a.AsX(), a.AsX())
+			VADDPD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+			ADDQ(Imm(16), p[0])
+		default:
+			VBROADCASTSD(Mem{Base: xp}, x0)
+			VBROADCASTSD(Mem{Base: xp, Disp: 8}, x1)
+			for g := range groups {
+				VMOVUPD(Mem{Base: p[g]}, a.AsX())                                   // row 0: j, j+1
+				VINSERTF128(Imm(1), Mem{Base: p[g], Index: stride, Scale: 2}, a, a) // row 2
+				VMOVUPD(Mem{Base: p[g], Index: stride, Scale: 1}, b.AsX())          // row 1
+				VINSERTF128(Imm(1), Mem{Base: p[g], Index: s3, Scale: 1}, b, b)     // row 3
+				VUNPCKLPD(b, a, c)                                                  // column j of the four rows
+				VUNPCKHPD(b, a, a)                                                  // column j+1
+				VMULPD(x0, c, c)
+				VADDPD(c, acc[g], acc[g])
+				VMULPD(x1, a, a)
+				VADDPD(a, acc[g], acc[g])
+				ADDQ(Imm(16), p[g])
+			}
+		}
+		ADDQ(Imm(16), xp)
+		SUBQ(Imm(2), cnt)
+		JMP(LabelRef(name + "pair"))
 
-	Label(name + "odd")
-	TESTQ(cnt, cnt)
-	JZ(LabelRef(name + "store"))
-	VBROADCASTSD(Mem{Base: xp}, x0)
-	for g := range groups {
-		VMOVSD(Mem{Base: p[g]}, a.AsX())
-		VMOVHPD(Mem{Base: p[g], Index: stride, Scale: 1}, a.AsX(), a.AsX())
-		VMOVSD(Mem{Base: p[g], Index: stride, Scale: 2}, b.AsX())
-		VMOVHPD(Mem{Base: p[g], Index: s3, Scale: 1}, b.AsX(), b.AsX())
-		VINSERTF128(Imm(1), b.AsX(), a, a)
-		VMULPD(x0, a, a)
-		VADDPD(a, acc[g], acc[g])
-	}
+		Label(name + "odd")
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(name + "store"))
+		switch rows {
+		case 1:
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMULSD(Mem{Base: xp}, a.AsX(), a.AsX())
+			VADDSD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+		case 2:
+			VMOVDDUP(Mem{Base: xp}, x0.AsX())
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMOVHPD(Mem{Base: p[0], Index: stride, Scale: 1}, a.AsX(), a.AsX())
+			VMULPD(x0.AsX(), a.AsX(), a.AsX())
+			VADDPD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+		default:
+			VBROADCASTSD(Mem{Base: xp}, x0)
+			for g := range groups {
+				VMOVSD(Mem{Base: p[g]}, a.AsX())
+				VMOVHPD(Mem{Base: p[g], Index: stride, Scale: 1}, a.AsX(), a.AsX())
+				VMOVSD(Mem{Base: p[g], Index: stride, Scale: 2}, b.AsX())
+				VMOVHPD(Mem{Base: p[g], Index: s3, Scale: 1}, b.AsX(), b.AsX())
+				VINSERTF128(Imm(1), b.AsX(), a, a)
+				VMULPD(x0, a, a)
+				VADDPD(a, acc[g], acc[g])
+			}
+		}
 
-	Label(name + "store")
-	for g := range groups {
-		VADDPD(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
-		VMOVUPD(acc[g], Mem{Base: yp, Disp: 32 * g})
+		Label(name + "store")
+		switch rows {
+		case 1:
+			VADDSD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
+			VMOVSD(acc[0].AsX(), Mem{Base: yp})
+		case 2:
+			VADDPD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
+			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
+		default:
+			for g := range groups {
+				VADDPD(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
+				VMOVUPD(acc[g], Mem{Base: yp, Disp: 32 * g})
+			}
+		}
+		if rows >= 4 {
+			for range groups {
+				ADDQ(s4, wp)
+			}
+		} else {
+			for range rows {
+				ADDQ(stride, wp)
+			}
+		}
+		ADDQ(Imm(uint64(8*rows)), bp)
+		ADDQ(Imm(uint64(8*rows)), yp)
+		SUBQ(Imm(uint64(rows)), left)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
 	}
-	for range rows / 4 {
-		ADDQ(s4, wp)
-	}
-	ADDQ(Imm(uint64(8*rows)), bp)
-	ADDQ(Imm(uint64(8*rows)), yp)
-	SUBQ(Imm(uint64(rows)), left)
-	JMP(LabelRef(name + "block"))
-
-	Label(name + "done")
 	VZEROUPPER()
 	RET()
 }
 
 // backwardStep emits the backward pass fused with the SGD step, four rows
-// at a time (len(dy) a multiple of 4): with dx, dx_j += dy_o·w_oj over the
+// at a time and then one (four or one inputs per step): with dx, dx_j += dy_o·w_oj over the
 // rows in order; then w_oj = fma(a, dy_o·x_j, w_oj), or with momentum
 // v_oj = m·v_oj + dy_o·x_j and w_oj = fma(a, v_oj, w_oj).
 func backwardStep(withDx, momentum bool) {
@@ -154,9 +204,9 @@ func backwardStep(withDx, momentum bool) {
 			sig = "func(w, v, x, dy []float64, a, m float64)"
 		}
 	}
-	name += "4AVX2"
+	name += "AVX2"
 	TEXT(name, NOSPLIT, sig)
-	Doc(fmt.Sprintf("%s is the backward pass and SGD step of four rows at a time; len(dy) is a multiple of 4.", name))
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step, four rows at a time, then one.", name))
 	wBlock := Load(Param("w").Base(), GP64())
 	var vBlock reg.Register
 	if momentum {
@@ -201,97 +251,104 @@ func backwardStep(withDx, momentum bool) {
 		return Mem{Base: base, Index: s3, Scale: 1}
 	}
 
-	Label(name + "block")
-	CMPQ(left, Imm(4))
-	JL(LabelRef(name + "done"))
-	for r := range 4 {
-		VBROADCASTSD(Mem{Base: dyp, Disp: 8 * r}, g[r])
-	}
-	MOVQ(wBlock, p)
-	if momentum {
-		MOVQ(vBlock, q)
-	}
-	MOVQ(xBase, xp)
-	if withDx {
-		MOVQ(dxBase, dxp)
-	}
-	MOVQ(n, cnt)
-
-	// One step over four inputs (width 4, ymm) or one (width 1, xmm).
-	step := func(width int) {
-		load, mul, add, fma := VMOVUPD, VMULPD, VADDPD, VFMADD231PD
-		vec := func(v reg.VecVirtual) reg.Register { return v }
-		if width == 1 {
-			load, mul, add, fma = VMOVSD, VMULSD, VADDSD, VFMADD231SD
-			vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+	for _, rows := range []int{4, 1} {
+		name := fmt.Sprintf("%s%d", name, rows)
+		Label(name + "block")
+		CMPQ(left, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for r := range rows {
+			VBROADCASTSD(Mem{Base: dyp, Disp: 8 * r}, g[r])
 		}
-		xv, d, w, t, u := YMM(), YMM(), YMM(), YMM(), YMM()
-		load(Mem{Base: xp}, vec(xv))
-		if withDx {
-			load(Mem{Base: dxp}, vec(d))
-		}
-		for r := range 4 {
-			load(row(p, r), vec(w))
-			if withDx {
-				mul(vec(w), vec(g[r]), vec(t))
-				add(vec(t), vec(d), vec(d))
-			}
-			mul(vec(xv), vec(g[r]), vec(t)) // dy_o·x_j, rounded
-			if momentum {
-				mul(row(q, r), vec(mv), vec(u)) // m·v, rounded
-				add(vec(t), vec(u), vec(u))
-				if width == 1 {
-					VMOVSD(u.AsX(), row(q, r))
-				} else {
-					VMOVUPD(u, row(q, r))
-				}
-				fma(vec(u), vec(av), vec(w))
-			} else {
-				fma(vec(t), vec(av), vec(w))
-			}
-			if width == 1 {
-				VMOVSD(w.AsX(), row(p, r))
-			} else {
-				VMOVUPD(w, row(p, r))
-			}
-		}
-		if withDx {
-			if width == 1 {
-				VMOVSD(d.AsX(), Mem{Base: dxp})
-			} else {
-				VMOVUPD(d, Mem{Base: dxp})
-			}
-			ADDQ(Imm(uint64(8*width)), dxp)
-		}
-		ADDQ(Imm(uint64(8*width)), p)
+		MOVQ(wBlock, p)
 		if momentum {
-			ADDQ(Imm(uint64(8*width)), q)
+			MOVQ(vBlock, q)
 		}
-		ADDQ(Imm(uint64(8*width)), xp)
-		SUBQ(Imm(uint64(width)), cnt)
+		MOVQ(xBase, xp)
+		if withDx {
+			MOVQ(dxBase, dxp)
+		}
+		MOVQ(n, cnt)
+
+		// One step over four inputs (width 4, ymm) or one (width 1, xmm).
+		step := func(width int) {
+			load, mul, add, fma := VMOVUPD, VMULPD, VADDPD, VFMADD231PD
+			vec := func(v reg.VecVirtual) reg.Register { return v }
+			if width == 1 {
+				load, mul, add, fma = VMOVSD, VMULSD, VADDSD, VFMADD231SD
+				vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+			}
+			xv, d, w, t, u := YMM(), YMM(), YMM(), YMM(), YMM()
+			load(Mem{Base: xp}, vec(xv))
+			if withDx {
+				load(Mem{Base: dxp}, vec(d))
+			}
+			for r := range rows {
+				load(row(p, r), vec(w))
+				if withDx {
+					mul(vec(w), vec(g[r]), vec(t))
+					add(vec(t), vec(d), vec(d))
+				}
+				mul(vec(xv), vec(g[r]), vec(t)) // dy_o·x_j, rounded
+				if momentum {
+					mul(row(q, r), vec(mv), vec(u)) // m·v, rounded
+					add(vec(t), vec(u), vec(u))
+					if width == 1 {
+						VMOVSD(u.AsX(), row(q, r))
+					} else {
+						VMOVUPD(u, row(q, r))
+					}
+					fma(vec(u), vec(av), vec(w))
+				} else {
+					fma(vec(t), vec(av), vec(w))
+				}
+				if width == 1 {
+					VMOVSD(w.AsX(), row(p, r))
+				} else {
+					VMOVUPD(w, row(p, r))
+				}
+			}
+			if withDx {
+				if width == 1 {
+					VMOVSD(d.AsX(), Mem{Base: dxp})
+				} else {
+					VMOVUPD(d, Mem{Base: dxp})
+				}
+				ADDQ(Imm(uint64(8*width)), dxp)
+			}
+			ADDQ(Imm(uint64(8*width)), p)
+			if momentum {
+				ADDQ(Imm(uint64(8*width)), q)
+			}
+			ADDQ(Imm(uint64(8*width)), xp)
+			SUBQ(Imm(uint64(width)), cnt)
+		}
+
+		Label(name + "four")
+		CMPQ(cnt, Imm(4))
+		JL(LabelRef(name + "one"))
+		step(4)
+		JMP(LabelRef(name + "four"))
+		Label(name + "one")
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(name + "next"))
+		step(1)
+		JMP(LabelRef(name + "one"))
+
+		Label(name + "next")
+		inc := s4
+		if rows == 1 {
+			inc = stride
+		}
+		ADDQ(inc, wBlock)
+		if momentum {
+			ADDQ(inc, vBlock)
+		}
+		ADDQ(Imm(uint64(8*rows)), dyp)
+		SUBQ(Imm(uint64(rows)), left)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
 	}
 
-	Label(name + "four")
-	CMPQ(cnt, Imm(4))
-	JL(LabelRef(name + "one"))
-	step(4)
-	JMP(LabelRef(name + "four"))
-	Label(name + "one")
-	TESTQ(cnt, cnt)
-	JZ(LabelRef(name + "next"))
-	step(1)
-	JMP(LabelRef(name + "one"))
-
-	Label(name + "next")
-	ADDQ(s4, wBlock)
-	if momentum {
-		ADDQ(s4, vBlock)
-	}
-	ADDQ(Imm(32), dyp)
-	SUBQ(Imm(4), left)
-	JMP(LabelRef(name + "block"))
-
-	Label(name + "done")
 	VZEROUPPER()
 	RET()
 }
