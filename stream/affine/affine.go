@@ -60,3 +60,12 @@ func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
 	}
 }
+
+// Step sets val[i] = val[i] + a·d[i] with one rounding each (a fused
+// multiply-add), as torch's p.add_(d, alpha=a) does: the SGD step.
+func Step(val []float64, a float64, d []float64) {
+	d = d[:len(val)]
+	if !stepVec(val, a, d) {
+		stepGo(val, a, d)
+	}
+}

@@ -1012,3 +1012,60 @@ backwardStepMomentumNoDxAVX21next:
 backwardStepMomentumNoDxAVX21done:
 	VZEROUPPER
 	RET
+
+// func stepAVX2(val []float64, d []float64, a float64)
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·stepAVX2(SB), NOSPLIT, $0-56
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         d_base+24(FP), DX
+	MOVSD        a+48(FP), X0
+	VBROADCASTSD X0, Y0
+
+s16:
+	CMPQ        CX, $0x10
+	JL          s16done
+	VMOVUPD     (AX), Y1
+	VFMADD231PD (DX), Y0, Y1
+	VMOVUPD     Y1, (AX)
+	VMOVUPD     32(AX), Y1
+	VFMADD231PD 32(DX), Y0, Y1
+	VMOVUPD     Y1, 32(AX)
+	VMOVUPD     64(AX), Y1
+	VFMADD231PD 64(DX), Y0, Y1
+	VMOVUPD     Y1, 64(AX)
+	VMOVUPD     96(AX), Y1
+	VFMADD231PD 96(DX), Y0, Y1
+	VMOVUPD     Y1, 96(AX)
+	ADDQ        $0x80, AX
+	ADDQ        $0x80, DX
+	SUBQ        $0x10, CX
+	JMP         s16
+
+s16done:
+s4:
+	CMPQ        CX, $0x04
+	JL          s4done
+	VMOVUPD     (AX), Y1
+	VFMADD231PD (DX), Y0, Y1
+	VMOVUPD     Y1, (AX)
+	ADDQ        $0x20, AX
+	ADDQ        $0x20, DX
+	SUBQ        $0x04, CX
+	JMP         s4
+
+s4done:
+s1:
+	CMPQ        CX, $0x01
+	JL          s1done
+	VMOVSD      (AX), X1
+	VFMADD231SD (DX), X0, X1
+	VMOVSD      X1, (AX)
+	ADDQ        $0x08, AX
+	ADDQ        $0x08, DX
+	SUBQ        $0x01, CX
+	JMP         s1
+
+s1done:
+	VZEROUPPER
+	RET

@@ -106,6 +106,20 @@ func TestBackwardStepVecMatchesGo(t *testing.T) {
 	}
 }
 
+// TestStepVecMatchesGo: the vector SGD step equals the pure-Go one bit
+// for bit at every awkward length.
+func TestStepVecMatchesGo(t *testing.T) {
+	needVec(t)
+	rng := rand.New(rand.NewPCG(7, 8))
+	for _, n := range append(sizes, 15, 16, 33) {
+		val, d := random(rng, n), random(rng, n)
+		want := clone(val)
+		stepGo(want, -0.37, d)
+		Step(val, -0.37, d)
+		sameBits(t, fmt.Sprintf("val [%d]", n), want, val)
+	}
+}
+
 // TestKernelsValues checks the kernels against sums written out by hand
 // on a 2×3 layer, so that both paths are held to the definition.
 func TestKernelsValues(t *testing.T) {
@@ -125,6 +139,18 @@ func TestKernelsValues(t *testing.T) {
 
 	BackwardStep(w, x, dy, nil, -1)
 	sameBits(t, "w", []float64{0.25 - 1, 2.25 + 1, 1.75 - 2, 4.75 + 2, 3.75 - 2, 7.75 + 4}, w)
+
+	// −0.1·0.1 + 0.1·0.1 is 0 with the product rounded, and its rounding
+	// error (≈ 5.6e-19) with one rounding.
+	p := 0.1
+	sq := float64(p * p)
+	val := []float64{-sq, -sq, -sq, -sq, -sq}
+	Step(val, p, []float64{p, p, p, p, p})
+	want := math.FMA(p, p, -sq)
+	if want == 0 {
+		t.Fatal("the example does not tell one rounding from two")
+	}
+	sameBits(t, "val", []float64{want, want, want, want, want}, val)
 }
 
 // BenchmarkKernels times every kernel on both paths at the widths of the
@@ -155,6 +181,18 @@ func BenchmarkKernels(b *testing.B) {
 						Forward(w, x, bias, y)
 					} else {
 						forwardGo(w, x, bias, y)
+					}
+				}
+			})
+			b.Run(name("Step"), func(b *testing.B) {
+				if vec {
+					needVec(b)
+				}
+				for b.Loop() {
+					if vec {
+						Step(w, -1e-9, v)
+					} else {
+						stepGo(w, -1e-9, v)
 					}
 				}
 			})

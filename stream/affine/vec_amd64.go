@@ -46,3 +46,11 @@ func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool {
 	}
 	return true
 }
+
+// stepVec runs Step through the vector kernel and reports whether it did.
+func stepVec(val []float64, a float64, d []float64) bool {
+	if hasVec {
+		stepAVX2(val, d, a)
+	}
+	return hasVec
+}

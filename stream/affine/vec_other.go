@@ -9,3 +9,4 @@ const hasVec = false
 func forwardVec(w, x, b, y []float64) bool                                 { return false }
 func backwardStepVec(w, x, dy, dx []float64, a float64) bool               { return false }
 func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool { return false }
+func stepVec(val []float64, a float64, d []float64) bool                   { return false }

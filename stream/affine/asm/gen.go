@@ -28,6 +28,7 @@ func main() {
 		backwardStep(dx, false)
 		backwardStep(dx, true)
 	}
+	step()
 	Generate()
 }
 
@@ -349,6 +350,44 @@ func backwardStep(withDx, momentum bool) {
 		Label(name + "done")
 	}
 
+	VZEROUPPER()
+	RET()
+}
+
+// step emits stepAVX2(val, d, a): val_i = fma(a, d_i, val_i), sixteen,
+// then four, then one at a time.
+func step() {
+	TEXT("stepAVX2", NOSPLIT, "func(val, d []float64, a float64)")
+	Doc("stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	av := YMM()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	v := [4]reg.VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	for _, width := range []int{16, 4, 1} {
+		name := fmt.Sprintf("s%d", width)
+		Label(name)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(name + "done"))
+		switch width {
+		case 1:
+			VMOVSD(Mem{Base: vp}, v[0].AsX())
+			VFMADD231SD(Mem{Base: dp}, av.AsX(), v[0].AsX())
+			VMOVSD(v[0].AsX(), Mem{Base: vp})
+		default:
+			for k := range width / 4 {
+				VMOVUPD(Mem{Base: vp, Disp: 32 * k}, v[k])
+				VFMADD231PD(Mem{Base: dp, Disp: 32 * k}, av, v[k])
+				VMOVUPD(v[k], Mem{Base: vp, Disp: 32 * k})
+			}
+		}
+		ADDQ(Imm(uint64(8*width)), vp)
+		ADDQ(Imm(uint64(8*width)), dp)
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(name))
+		Label(name + "done")
+	}
 	VZEROUPPER()
 	RET()
 }
