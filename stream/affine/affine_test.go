@@ -154,10 +154,11 @@ func TestKernelsValues(t *testing.T) {
 }
 
 // BenchmarkKernels times every kernel on both paths at the widths of the
-// default network (25) and of the widest of the sweep (1024).
+// default network (25), of a layer that fits in L2 (256) and of the
+// widest of the sweep (1024: 8 MB).
 func BenchmarkKernels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, sz := range [][2]int{{25, 25}, {1024, 1024}} {
+	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
 		rows, n := sz[0], sz[1]
 		// Normal values only: a subnormal operand costs a slow microcode path.
 		normal := func(n int) []float64 {
