@@ -1013,6 +1013,280 @@ backwardStepMomentumNoDxAVX21done:
 	VZEROUPPER
 	RET
 
+// func backwardStepColsAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·backwardStepColsAVX2(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Y0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+
+backwardStepColsAVX28cols:
+	CMPQ    DX, $0x08
+	JL      backwardStepColsAVX28done
+	VXORPD  Y1, Y1, Y1
+	VMOVUPD (CX), Y3
+	VXORPD  Y2, Y2, Y2
+	VMOVUPD 32(CX), Y4
+	MOVQ    AX, R9
+	MOVQ    BX, R10
+	MOVQ    SI, R11
+
+backwardStepColsAVX28row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX28store
+	VBROADCASTSD (R10), Y5
+	VMOVUPD      (R9), Y6
+	VMULPD       Y6, Y5, Y7
+	VADDPD       Y7, Y1, Y1
+	VMULPD       Y3, Y5, Y7
+	VFMADD231PD  Y7, Y0, Y6
+	VMOVUPD      Y6, (R9)
+	VMOVUPD      32(R9), Y6
+	VMULPD       Y6, Y5, Y7
+	VADDPD       Y7, Y2, Y2
+	VMULPD       Y4, Y5, Y7
+	VFMADD231PD  Y7, Y0, Y6
+	VMOVUPD      Y6, 32(R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX28row
+
+backwardStepColsAVX28store:
+	VMOVUPD Y1, (DI)
+	VMOVUPD Y2, 32(DI)
+	ADDQ    $0x40, AX
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DI
+	SUBQ    $0x08, DX
+	JMP     backwardStepColsAVX28cols
+
+backwardStepColsAVX28done:
+backwardStepColsAVX24cols:
+	CMPQ    DX, $0x04
+	JL      backwardStepColsAVX24done
+	VXORPD  Y1, Y1, Y1
+	VMOVUPD (CX), Y3
+	MOVQ    AX, R9
+	MOVQ    BX, R10
+	MOVQ    SI, R11
+
+backwardStepColsAVX24row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX24store
+	VBROADCASTSD (R10), Y5
+	VMOVUPD      (R9), Y6
+	VMULPD       Y6, Y5, Y7
+	VADDPD       Y7, Y1, Y1
+	VMULPD       Y3, Y5, Y7
+	VFMADD231PD  Y7, Y0, Y6
+	VMOVUPD      Y6, (R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX24row
+
+backwardStepColsAVX24store:
+	VMOVUPD Y1, (DI)
+	ADDQ    $0x20, AX
+	ADDQ    $0x20, CX
+	ADDQ    $0x20, DI
+	SUBQ    $0x04, DX
+	JMP     backwardStepColsAVX24cols
+
+backwardStepColsAVX24done:
+backwardStepColsAVX21cols:
+	CMPQ   DX, $0x01
+	JL     backwardStepColsAVX21done
+	VXORPD Y1, Y1, Y1
+	VMOVSD (CX), X3
+	MOVQ   AX, R9
+	MOVQ   BX, R10
+	MOVQ   SI, R11
+
+backwardStepColsAVX21row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX21store
+	VBROADCASTSD (R10), Y5
+	VMOVSD       (R9), X6
+	VMULSD       X6, X5, X7
+	VADDSD       X7, X1, X1
+	VMULSD       X3, X5, X7
+	VFMADD231SD  X7, X0, X6
+	VMOVSD       X6, (R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX21row
+
+backwardStepColsAVX21store:
+	VMOVSD X1, (DI)
+	ADDQ   $0x08, AX
+	ADDQ   $0x08, CX
+	ADDQ   $0x08, DI
+	SUBQ   $0x01, DX
+	JMP    backwardStepColsAVX21cols
+
+backwardStepColsAVX21done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumColsAVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·backwardStepMomentumColsAVX2(SB), NOSPLIT, $0-136
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         dx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Y0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Y1
+	MOVQ         BX, R9
+	SHLQ         $0x03, R9
+
+backwardStepMomentumColsAVX28cols:
+	CMPQ    BX, $0x08
+	JL      backwardStepMomentumColsAVX28done
+	VXORPD  Y2, Y2, Y2
+	VMOVUPD (DX), Y4
+	VXORPD  Y3, Y3, Y3
+	VMOVUPD 32(DX), Y5
+	MOVQ    AX, R10
+	MOVQ    CX, R11
+	MOVQ    SI, R12
+	MOVQ    DI, R13
+
+backwardStepMomentumColsAVX28row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX28store
+	VBROADCASTSD (R12), Y6
+	VMOVUPD      (R10), Y7
+	VMULPD       Y7, Y6, Y8
+	VADDPD       Y8, Y2, Y2
+	VMULPD       Y4, Y6, Y8
+	VMULPD       (R11), Y1, Y9
+	VADDPD       Y8, Y9, Y9
+	VMOVUPD      Y9, (R11)
+	VFMADD231PD  Y9, Y0, Y7
+	VMOVUPD      Y7, (R10)
+	VMOVUPD      32(R10), Y7
+	VMULPD       Y7, Y6, Y8
+	VADDPD       Y8, Y3, Y3
+	VMULPD       Y5, Y6, Y8
+	VMULPD       32(R11), Y1, Y9
+	VADDPD       Y8, Y9, Y9
+	VMOVUPD      Y9, 32(R11)
+	VFMADD231PD  Y9, Y0, Y7
+	VMOVUPD      Y7, 32(R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX28row
+
+backwardStepMomentumColsAVX28store:
+	VMOVUPD Y2, (R8)
+	VMOVUPD Y3, 32(R8)
+	ADDQ    $0x40, AX
+	ADDQ    $0x40, CX
+	ADDQ    $0x40, DX
+	ADDQ    $0x40, R8
+	SUBQ    $0x08, BX
+	JMP     backwardStepMomentumColsAVX28cols
+
+backwardStepMomentumColsAVX28done:
+backwardStepMomentumColsAVX24cols:
+	CMPQ    BX, $0x04
+	JL      backwardStepMomentumColsAVX24done
+	VXORPD  Y2, Y2, Y2
+	VMOVUPD (DX), Y4
+	MOVQ    AX, R10
+	MOVQ    CX, R11
+	MOVQ    SI, R12
+	MOVQ    DI, R13
+
+backwardStepMomentumColsAVX24row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX24store
+	VBROADCASTSD (R12), Y6
+	VMOVUPD      (R10), Y7
+	VMULPD       Y7, Y6, Y8
+	VADDPD       Y8, Y2, Y2
+	VMULPD       Y4, Y6, Y8
+	VMULPD       (R11), Y1, Y9
+	VADDPD       Y8, Y9, Y9
+	VMOVUPD      Y9, (R11)
+	VFMADD231PD  Y9, Y0, Y7
+	VMOVUPD      Y7, (R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX24row
+
+backwardStepMomentumColsAVX24store:
+	VMOVUPD Y2, (R8)
+	ADDQ    $0x20, AX
+	ADDQ    $0x20, CX
+	ADDQ    $0x20, DX
+	ADDQ    $0x20, R8
+	SUBQ    $0x04, BX
+	JMP     backwardStepMomentumColsAVX24cols
+
+backwardStepMomentumColsAVX24done:
+backwardStepMomentumColsAVX21cols:
+	CMPQ   BX, $0x01
+	JL     backwardStepMomentumColsAVX21done
+	VXORPD Y2, Y2, Y2
+	VMOVSD (DX), X4
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	MOVQ   SI, R12
+	MOVQ   DI, R13
+
+backwardStepMomentumColsAVX21row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX21store
+	VBROADCASTSD (R12), Y6
+	VMOVSD       (R10), X7
+	VMULSD       X7, X6, X8
+	VADDSD       X8, X2, X2
+	VMULSD       X4, X6, X8
+	VMULSD       (R11), X1, X9
+	VADDSD       X8, X9, X9
+	VMOVSD       X9, (R11)
+	VFMADD231SD  X9, X0, X7
+	VMOVSD       X7, (R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX21row
+
+backwardStepMomentumColsAVX21store:
+	VMOVSD X2, (R8)
+	ADDQ   $0x08, AX
+	ADDQ   $0x08, CX
+	ADDQ   $0x08, DX
+	ADDQ   $0x08, R8
+	SUBQ   $0x01, BX
+	JMP    backwardStepMomentumColsAVX21cols
+
+backwardStepMomentumColsAVX21done:
+	VZEROUPPER
+	RET
+
 // func stepAVX2(val []float64, d []float64, a float64)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·stepAVX2(SB), NOSPLIT, $0-56

@@ -19,5 +19,11 @@ func backwardStepNoDxAVX2(w []float64, x []float64, dy []float64, a float64)
 // backwardStepMomentumNoDxAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepMomentumNoDxAVX2(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
 
+// backwardStepColsAVX2 is the backward pass and SGD step, column blocks outside and rows inside.
+func backwardStepColsAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
+// backwardStepMomentumColsAVX2 is the backward pass and SGD step, column blocks outside and rows inside.
+func backwardStepMomentumColsAVX2(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+
 // stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX2(val []float64, d []float64, a float64)

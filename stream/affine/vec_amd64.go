@@ -19,12 +19,20 @@ func forwardVec(w, x, b, y []float64) bool {
 	return hasVec
 }
 
+// smallW is the largest weight matrix (in values: 32 KB, within L1) whose
+// backward pass runs column blocks outside and rows inside, each dx_j
+// summed in a register; larger ones run four rows at a time, each row
+// read from memory once.
+const smallW = 4096
+
 // backwardStepVec runs BackwardStep through the vector kernel and reports
 // whether it did.
 func backwardStepVec(w, x, dy, dx []float64, a float64) bool {
 	switch {
 	case !hasVec:
 		return false
+	case dx != nil && len(w) <= smallW:
+		backwardStepColsAVX2(w, x, dy, dx, a)
 	case dx != nil:
 		backwardStepAVX2(w, x, dy, dx, a)
 	default:
@@ -39,6 +47,8 @@ func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool {
 	switch {
 	case !hasVec:
 		return false
+	case dx != nil && len(w) <= smallW:
+		backwardStepMomentumColsAVX2(w, v, x, dy, dx, a, m)
 	case dx != nil:
 		backwardStepMomentumAVX2(w, v, x, dy, dx, a, m)
 	default:

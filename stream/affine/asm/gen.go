@@ -28,6 +28,8 @@ func main() {
 		backwardStep(dx, false)
 		backwardStep(dx, true)
 	}
+	backwardStepCols(false)
+	backwardStepCols(true)
 	step()
 	Generate()
 }
@@ -387,6 +389,112 @@ func step() {
 		SUBQ(Imm(uint64(width)), n)
 		JMP(LabelRef(name))
 		Label(name + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// backwardStepCols emits the same pass as backwardStep with dx, for small
+// matrices (in L1), in the other loop order: eight inputs (two vectors) at
+// a time over every row, then four, then one, so that each dx_j sums in a
+// register, over the rows in order, and the columns' sums overlap instead
+// of passing through memory once per four rows.
+func backwardStepCols(momentum bool) {
+	name := "backwardStepColsAVX2"
+	sig := "func(w, x, dy, dx []float64, a float64)"
+	if momentum {
+		name = "backwardStepMomentumColsAVX2"
+		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step, column blocks outside and rows inside.", name))
+	wCol := Load(Param("w").Base(), GP64())
+	var vCol reg.Register
+	if momentum {
+		vCol = Load(Param("v").Base(), GP64())
+	}
+	xp := Load(Param("x").Base(), GP64())
+	cnt := Load(Param("x").Len(), GP64())
+	dyBase := Load(Param("dy").Base(), GP64())
+	rows := Load(Param("dy").Len(), GP64())
+	dxp := Load(Param("dx").Base(), GP64())
+	av := YMM()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	var mv reg.VecVirtual
+	if momentum {
+		mv = YMM()
+		VBROADCASTSD(Load(Param("m"), XMM()), mv)
+	}
+	stride := GP64()
+	MOVQ(cnt, stride)
+	SHLQ(Imm(3), stride)
+	p, q, dyp, left := GP64(), GP64(), GP64(), GP64()
+	d := [2]reg.VecVirtual{YMM(), YMM()}
+	xv := [2]reg.VecVirtual{YMM(), YMM()}
+	g, w, t, u := YMM(), YMM(), YMM(), YMM()
+
+	for _, width := range []int{8, 4, 1} {
+		vecs := max(width/4, 1)
+		load, mul, add, fma, store := VMOVUPD, VMULPD, VADDPD, VFMADD231PD, VMOVUPD
+		vec := func(v reg.VecVirtual) reg.Register { return v }
+		if width == 1 {
+			load, mul, add, fma, store = VMOVSD, VMULSD, VADDSD, VFMADD231SD, VMOVSD
+			vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+		}
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl + "cols")
+		CMPQ(cnt, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		for k := range vecs {
+			VXORPD(d[k], d[k], d[k])
+			load(Mem{Base: xp, Disp: 32 * k}, vec(xv[k]))
+		}
+		MOVQ(wCol, p)
+		if momentum {
+			MOVQ(vCol, q)
+		}
+		MOVQ(dyBase, dyp)
+		MOVQ(rows, left)
+		Label(lbl + "row")
+		TESTQ(left, left)
+		JZ(LabelRef(lbl + "store"))
+		VBROADCASTSD(Mem{Base: dyp}, g)
+		for k := range vecs {
+			load(Mem{Base: p, Disp: 32 * k}, vec(w))
+			mul(vec(w), vec(g), vec(t))
+			add(vec(t), vec(d[k]), vec(d[k]))
+			mul(vec(xv[k]), vec(g), vec(t)) // dy_o·x_j, rounded
+			if momentum {
+				mul(Mem{Base: q, Disp: 32 * k}, vec(mv), vec(u)) // m·v, rounded
+				add(vec(t), vec(u), vec(u))
+				store(vec(u), Mem{Base: q, Disp: 32 * k})
+				fma(vec(u), vec(av), vec(w))
+			} else {
+				fma(vec(t), vec(av), vec(w))
+			}
+			store(vec(w), Mem{Base: p, Disp: 32 * k})
+		}
+		ADDQ(stride, p)
+		if momentum {
+			ADDQ(stride, q)
+		}
+		ADDQ(Imm(8), dyp)
+		DECQ(left)
+		JMP(LabelRef(lbl + "row"))
+
+		Label(lbl + "store")
+		for k := range vecs {
+			store(vec(d[k]), Mem{Base: dxp, Disp: 32 * k})
+		}
+		ADDQ(Imm(uint64(8*width)), wCol)
+		if momentum {
+			ADDQ(Imm(uint64(8*width)), vCol)
+		}
+		ADDQ(Imm(uint64(8*width)), xp)
+		ADDQ(Imm(uint64(8*width)), dxp)
+		SUBQ(Imm(uint64(width)), cnt)
+		JMP(LabelRef(lbl + "cols"))
+		Label(lbl + "done")
 	}
 	VZEROUPPER()
 	RET()
