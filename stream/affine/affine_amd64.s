@@ -408,9 +408,9 @@ backwardStepAVX24four:
 	VFMADD231PD Y8, Y0, Y7
 	VMOVUPD     Y7, (R11)(R9*1)
 	VMOVUPD     Y6, (R13)
-	ADDQ        $0x20, R13
-	ADDQ        $0x20, R11
-	ADDQ        $0x20, R12
+	ADDQ        $0x00000020, R13
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
 	SUBQ        $0x04, R14
 	JMP         backwardStepAVX24four
 
@@ -444,9 +444,9 @@ backwardStepAVX24one:
 	VFMADD231SD X8, X0, X7
 	VMOVSD      X7, (R11)(R9*1)
 	VMOVSD      X6, (R13)
-	ADDQ        $0x08, R13
-	ADDQ        $0x08, R11
-	ADDQ        $0x08, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
 	SUBQ        $0x01, R14
 	JMP         backwardStepAVX24one
 
@@ -478,9 +478,9 @@ backwardStepAVX21four:
 	VFMADD231PD Y5, Y0, Y4
 	VMOVUPD     Y4, (R11)
 	VMOVUPD     Y3, (R13)
-	ADDQ        $0x20, R13
-	ADDQ        $0x20, R11
-	ADDQ        $0x20, R12
+	ADDQ        $0x00000020, R13
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
 	SUBQ        $0x04, R14
 	JMP         backwardStepAVX21four
 
@@ -496,9 +496,9 @@ backwardStepAVX21one:
 	VFMADD231SD X5, X0, X4
 	VMOVSD      X4, (R11)
 	VMOVSD      X3, (R13)
-	ADDQ        $0x08, R13
-	ADDQ        $0x08, R11
-	ADDQ        $0x08, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
 	SUBQ        $0x01, R14
 	JMP         backwardStepAVX21one
 
@@ -587,10 +587,10 @@ backwardStepMomentumAVX24four:
 	VFMADD231PD Y10, Y0, Y8
 	VMOVUPD     Y8, (R12)(R10*1)
 	VMOVUPD     Y7, (R15)
-	ADDQ        $0x20, R15
-	ADDQ        $0x20, R12
-	ADDQ        $0x20, R13
-	ADDQ        $0x20, R14
+	ADDQ        $0x00000020, R15
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	ADDQ        $0x00000020, R14
 	SUBQ        $0x04, BP
 	JMP         backwardStepMomentumAVX24four
 
@@ -636,10 +636,10 @@ backwardStepMomentumAVX24one:
 	VFMADD231SD X10, X0, X8
 	VMOVSD      X8, (R12)(R10*1)
 	VMOVSD      X7, (R15)
-	ADDQ        $0x08, R15
-	ADDQ        $0x08, R12
-	ADDQ        $0x08, R13
-	ADDQ        $0x08, R14
+	ADDQ        $0x00000008, R15
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R14
 	SUBQ        $0x01, BP
 	JMP         backwardStepMomentumAVX24one
 
@@ -676,10 +676,10 @@ backwardStepMomentumAVX21four:
 	VFMADD231PD Y3, Y0, Y5
 	VMOVUPD     Y5, (R12)
 	VMOVUPD     Y4, (R15)
-	ADDQ        $0x20, R15
-	ADDQ        $0x20, R12
-	ADDQ        $0x20, R13
-	ADDQ        $0x20, R14
+	ADDQ        $0x00000020, R15
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	ADDQ        $0x00000020, R14
 	SUBQ        $0x04, BP
 	JMP         backwardStepMomentumAVX21four
 
@@ -698,10 +698,10 @@ backwardStepMomentumAVX21one:
 	VFMADD231SD X3, X0, X5
 	VMOVSD      X5, (R12)
 	VMOVSD      X4, (R15)
-	ADDQ        $0x08, R15
-	ADDQ        $0x08, R12
-	ADDQ        $0x08, R13
-	ADDQ        $0x08, R14
+	ADDQ        $0x00000008, R15
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R14
 	SUBQ        $0x01, BP
 	JMP         backwardStepMomentumAVX21one
 
@@ -763,8 +763,8 @@ backwardStepNoDxAVX24four:
 	VMULPD      Y5, Y4, Y7
 	VFMADD231PD Y7, Y0, Y6
 	VMOVUPD     Y6, (R10)(R8*1)
-	ADDQ        $0x20, R10
-	ADDQ        $0x20, R11
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
 	SUBQ        $0x04, R12
 	JMP         backwardStepNoDxAVX24four
 
@@ -788,8 +788,8 @@ backwardStepNoDxAVX24one:
 	VMULSD      X5, X4, X7
 	VFMADD231SD X7, X0, X6
 	VMOVSD      X6, (R10)(R8*1)
-	ADDQ        $0x08, R10
-	ADDQ        $0x08, R11
+	ADDQ        $0x00000008, R10
+	ADDQ        $0x00000008, R11
 	SUBQ        $0x01, R12
 	JMP         backwardStepNoDxAVX24one
 
@@ -816,8 +816,8 @@ backwardStepNoDxAVX21four:
 	VMULPD      Y2, Y1, Y2
 	VFMADD231PD Y2, Y0, Y3
 	VMOVUPD     Y3, (R10)
-	ADDQ        $0x20, R10
-	ADDQ        $0x20, R11
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
 	SUBQ        $0x04, R12
 	JMP         backwardStepNoDxAVX21four
 
@@ -829,8 +829,8 @@ backwardStepNoDxAVX21one:
 	VMULSD      X2, X1, X2
 	VFMADD231SD X2, X0, X3
 	VMOVSD      X3, (R10)
-	ADDQ        $0x08, R10
-	ADDQ        $0x08, R11
+	ADDQ        $0x00000008, R10
+	ADDQ        $0x00000008, R11
 	SUBQ        $0x01, R12
 	JMP         backwardStepNoDxAVX21one
 
@@ -907,9 +907,9 @@ backwardStepMomentumNoDxAVX24four:
 	VMOVUPD     Y9, (R12)(R9*1)
 	VFMADD231PD Y9, Y0, Y7
 	VMOVUPD     Y7, (R11)(R9*1)
-	ADDQ        $0x20, R11
-	ADDQ        $0x20, R12
-	ADDQ        $0x20, R13
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
 	SUBQ        $0x04, R14
 	JMP         backwardStepMomentumNoDxAVX24four
 
@@ -945,9 +945,9 @@ backwardStepMomentumNoDxAVX24one:
 	VMOVSD      X9, (R12)(R9*1)
 	VFMADD231SD X9, X0, X7
 	VMOVSD      X7, (R11)(R9*1)
-	ADDQ        $0x08, R11
-	ADDQ        $0x08, R12
-	ADDQ        $0x08, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
 	SUBQ        $0x01, R14
 	JMP         backwardStepMomentumNoDxAVX24one
 
@@ -979,9 +979,9 @@ backwardStepMomentumNoDxAVX21four:
 	VMOVUPD     Y5, (R12)
 	VFMADD231PD Y5, Y0, Y4
 	VMOVUPD     Y4, (R11)
-	ADDQ        $0x20, R11
-	ADDQ        $0x20, R12
-	ADDQ        $0x20, R13
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
 	SUBQ        $0x04, R14
 	JMP         backwardStepMomentumNoDxAVX21four
 
@@ -996,9 +996,9 @@ backwardStepMomentumNoDxAVX21one:
 	VMOVSD      X5, (R12)
 	VFMADD231SD X5, X0, X4
 	VMOVSD      X4, (R11)
-	ADDQ        $0x08, R11
-	ADDQ        $0x08, R12
-	ADDQ        $0x08, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
 	SUBQ        $0x01, R14
 	JMP         backwardStepMomentumNoDxAVX21one
 
@@ -1062,9 +1062,9 @@ backwardStepColsAVX28row:
 backwardStepColsAVX28store:
 	VMOVUPD Y1, (DI)
 	VMOVUPD Y2, 32(DI)
-	ADDQ    $0x40, AX
-	ADDQ    $0x40, CX
-	ADDQ    $0x40, DI
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DI
 	SUBQ    $0x08, DX
 	JMP     backwardStepColsAVX28cols
 
@@ -1095,9 +1095,9 @@ backwardStepColsAVX24row:
 
 backwardStepColsAVX24store:
 	VMOVUPD Y1, (DI)
-	ADDQ    $0x20, AX
-	ADDQ    $0x20, CX
-	ADDQ    $0x20, DI
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DI
 	SUBQ    $0x04, DX
 	JMP     backwardStepColsAVX24cols
 
@@ -1128,9 +1128,9 @@ backwardStepColsAVX21row:
 
 backwardStepColsAVX21store:
 	VMOVSD X1, (DI)
-	ADDQ   $0x08, AX
-	ADDQ   $0x08, CX
-	ADDQ   $0x08, DI
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, CX
+	ADDQ   $0x00000008, DI
 	SUBQ   $0x01, DX
 	JMP    backwardStepColsAVX21cols
 
@@ -1198,10 +1198,10 @@ backwardStepMomentumColsAVX28row:
 backwardStepMomentumColsAVX28store:
 	VMOVUPD Y2, (R8)
 	VMOVUPD Y3, 32(R8)
-	ADDQ    $0x40, AX
-	ADDQ    $0x40, CX
-	ADDQ    $0x40, DX
-	ADDQ    $0x40, R8
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, R8
 	SUBQ    $0x08, BX
 	JMP     backwardStepMomentumColsAVX28cols
 
@@ -1237,10 +1237,10 @@ backwardStepMomentumColsAVX24row:
 
 backwardStepMomentumColsAVX24store:
 	VMOVUPD Y2, (R8)
-	ADDQ    $0x20, AX
-	ADDQ    $0x20, CX
-	ADDQ    $0x20, DX
-	ADDQ    $0x20, R8
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, CX
+	ADDQ    $0x00000020, DX
+	ADDQ    $0x00000020, R8
 	SUBQ    $0x04, BX
 	JMP     backwardStepMomentumColsAVX24cols
 
@@ -1276,10 +1276,10 @@ backwardStepMomentumColsAVX21row:
 
 backwardStepMomentumColsAVX21store:
 	VMOVSD X2, (R8)
-	ADDQ   $0x08, AX
-	ADDQ   $0x08, CX
-	ADDQ   $0x08, DX
-	ADDQ   $0x08, R8
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, CX
+	ADDQ   $0x00000008, DX
+	ADDQ   $0x00000008, R8
 	SUBQ   $0x01, BX
 	JMP    backwardStepMomentumColsAVX21cols
 
@@ -1311,8 +1311,8 @@ s16:
 	VMOVUPD     96(AX), Y1
 	VFMADD231PD 96(DX), Y0, Y1
 	VMOVUPD     Y1, 96(AX)
-	ADDQ        $0x80, AX
-	ADDQ        $0x80, DX
+	ADDQ        $0x00000080, AX
+	ADDQ        $0x00000080, DX
 	SUBQ        $0x10, CX
 	JMP         s16
 
@@ -1323,8 +1323,8 @@ s4:
 	VMOVUPD     (AX), Y1
 	VFMADD231PD (DX), Y0, Y1
 	VMOVUPD     Y1, (AX)
-	ADDQ        $0x20, AX
-	ADDQ        $0x20, DX
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, DX
 	SUBQ        $0x04, CX
 	JMP         s4
 
@@ -1335,8 +1335,1003 @@ s1:
 	VMOVSD      (AX), X1
 	VFMADD231SD (DX), X0, X1
 	VMOVSD      X1, (AX)
-	ADDQ        $0x08, AX
-	ADDQ        $0x08, DX
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
+	SUBQ        $0x01, CX
+	JMP         s1
+
+s1done:
+	VZEROUPPER
+	RET
+
+// func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepAVX512(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+	LEAQ         (R8)(R8*2), R9
+	MOVQ         R8, R10
+	SHLQ         $0x02, R10
+
+backwardStepAVX5124block:
+	CMPQ         SI, $0x04
+	JL           backwardStepAVX5124done
+	VBROADCASTSD (BX), Z1
+	VBROADCASTSD 8(BX), Z2
+	VBROADCASTSD 16(BX), Z3
+	VBROADCASTSD 24(BX), Z4
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DI, R13
+	MOVQ         DX, R14
+
+backwardStepAVX5124four:
+	CMPQ        R14, $0x08
+	JL          backwardStepAVX5124one
+	VMOVUPD     (R12), Z5
+	VMOVUPD     (R13), Z6
+	VMOVUPD     (R11), Z7
+	VMULPD      Z7, Z1, Z8
+	VADDPD      Z8, Z6, Z6
+	VMULPD      Z5, Z1, Z8
+	VFMADD231PD Z8, Z0, Z7
+	VMOVUPD     Z7, (R11)
+	VMOVUPD     (R11)(R8*1), Z7
+	VMULPD      Z7, Z2, Z8
+	VADDPD      Z8, Z6, Z6
+	VMULPD      Z5, Z2, Z8
+	VFMADD231PD Z8, Z0, Z7
+	VMOVUPD     Z7, (R11)(R8*1)
+	VMOVUPD     (R11)(R8*2), Z7
+	VMULPD      Z7, Z3, Z8
+	VADDPD      Z8, Z6, Z6
+	VMULPD      Z5, Z3, Z8
+	VFMADD231PD Z8, Z0, Z7
+	VMOVUPD     Z7, (R11)(R8*2)
+	VMOVUPD     (R11)(R9*1), Z7
+	VMULPD      Z7, Z4, Z8
+	VADDPD      Z8, Z6, Z6
+	VMULPD      Z5, Z4, Z8
+	VFMADD231PD Z8, Z0, Z7
+	VMOVUPD     Z7, (R11)(R9*1)
+	VMOVUPD     Z6, (R13)
+	ADDQ        $0x00000040, R13
+	ADDQ        $0x00000040, R11
+	ADDQ        $0x00000040, R12
+	SUBQ        $0x08, R14
+	JMP         backwardStepAVX5124four
+
+backwardStepAVX5124one:
+	TESTQ       R14, R14
+	JZ          backwardStepAVX5124next
+	VMOVSD      (R12), X5
+	VMOVSD      (R13), X6
+	VMOVSD      (R11), X7
+	VMULSD      X7, X1, X8
+	VADDSD      X8, X6, X6
+	VMULSD      X5, X1, X8
+	VFMADD231SD X8, X0, X7
+	VMOVSD      X7, (R11)
+	VMOVSD      (R11)(R8*1), X7
+	VMULSD      X7, X2, X8
+	VADDSD      X8, X6, X6
+	VMULSD      X5, X2, X8
+	VFMADD231SD X8, X0, X7
+	VMOVSD      X7, (R11)(R8*1)
+	VMOVSD      (R11)(R8*2), X7
+	VMULSD      X7, X3, X8
+	VADDSD      X8, X6, X6
+	VMULSD      X5, X3, X8
+	VFMADD231SD X8, X0, X7
+	VMOVSD      X7, (R11)(R8*2)
+	VMOVSD      (R11)(R9*1), X7
+	VMULSD      X7, X4, X8
+	VADDSD      X8, X6, X6
+	VMULSD      X5, X4, X8
+	VFMADD231SD X8, X0, X7
+	VMOVSD      X7, (R11)(R9*1)
+	VMOVSD      X6, (R13)
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	SUBQ        $0x01, R14
+	JMP         backwardStepAVX5124one
+
+backwardStepAVX5124next:
+	ADDQ R10, AX
+	ADDQ $0x20, BX
+	SUBQ $0x04, SI
+	JMP  backwardStepAVX5124block
+
+backwardStepAVX5124done:
+backwardStepAVX5121block:
+	CMPQ         SI, $0x01
+	JL           backwardStepAVX5121done
+	VBROADCASTSD (BX), Z1
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DI, R13
+	MOVQ         DX, R14
+
+backwardStepAVX5121four:
+	CMPQ        R14, $0x08
+	JL          backwardStepAVX5121one
+	VMOVUPD     (R12), Z2
+	VMOVUPD     (R13), Z3
+	VMOVUPD     (R11), Z4
+	VMULPD      Z4, Z1, Z5
+	VADDPD      Z5, Z3, Z3
+	VMULPD      Z2, Z1, Z5
+	VFMADD231PD Z5, Z0, Z4
+	VMOVUPD     Z4, (R11)
+	VMOVUPD     Z3, (R13)
+	ADDQ        $0x00000040, R13
+	ADDQ        $0x00000040, R11
+	ADDQ        $0x00000040, R12
+	SUBQ        $0x08, R14
+	JMP         backwardStepAVX5121four
+
+backwardStepAVX5121one:
+	TESTQ       R14, R14
+	JZ          backwardStepAVX5121next
+	VMOVSD      (R12), X2
+	VMOVSD      (R13), X3
+	VMOVSD      (R11), X4
+	VMULSD      X4, X1, X5
+	VADDSD      X5, X3, X3
+	VMULSD      X2, X1, X5
+	VFMADD231SD X5, X0, X4
+	VMOVSD      X4, (R11)
+	VMOVSD      X3, (R13)
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	SUBQ        $0x01, R14
+	JMP         backwardStepAVX5121one
+
+backwardStepAVX5121next:
+	ADDQ R8, AX
+	ADDQ $0x08, BX
+	SUBQ $0x01, SI
+	JMP  backwardStepAVX5121block
+
+backwardStepAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepMomentumAVX512(SB), NOSPLIT, $8-136
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         dx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         BX, R9
+	SHLQ         $0x03, R9
+	LEAQ         (R9)(R9*2), R10
+	MOVQ         R9, R11
+	SHLQ         $0x02, R11
+
+backwardStepMomentumAVX5124block:
+	CMPQ         DI, $0x04
+	JL           backwardStepMomentumAVX5124done
+	VBROADCASTSD (SI), Z2
+	VBROADCASTSD 8(SI), Z3
+	VBROADCASTSD 16(SI), Z4
+	VBROADCASTSD 24(SI), Z5
+	MOVQ         AX, R12
+	MOVQ         CX, R13
+	MOVQ         DX, R14
+	MOVQ         R8, R15
+	MOVQ         BX, BP
+
+backwardStepMomentumAVX5124four:
+	CMPQ        BP, $0x08
+	JL          backwardStepMomentumAVX5124one
+	VMOVUPD     (R14), Z6
+	VMOVUPD     (R15), Z7
+	VMOVUPD     (R12), Z8
+	VMULPD      Z8, Z2, Z9
+	VADDPD      Z9, Z7, Z7
+	VMULPD      Z6, Z2, Z9
+	VMULPD      (R13), Z1, Z10
+	VADDPD      Z9, Z10, Z10
+	VMOVUPD     Z10, (R13)
+	VFMADD231PD Z10, Z0, Z8
+	VMOVUPD     Z8, (R12)
+	VMOVUPD     (R12)(R9*1), Z8
+	VMULPD      Z8, Z3, Z9
+	VADDPD      Z9, Z7, Z7
+	VMULPD      Z6, Z3, Z9
+	VMULPD      (R13)(R9*1), Z1, Z10
+	VADDPD      Z9, Z10, Z10
+	VMOVUPD     Z10, (R13)(R9*1)
+	VFMADD231PD Z10, Z0, Z8
+	VMOVUPD     Z8, (R12)(R9*1)
+	VMOVUPD     (R12)(R9*2), Z8
+	VMULPD      Z8, Z4, Z9
+	VADDPD      Z9, Z7, Z7
+	VMULPD      Z6, Z4, Z9
+	VMULPD      (R13)(R9*2), Z1, Z10
+	VADDPD      Z9, Z10, Z10
+	VMOVUPD     Z10, (R13)(R9*2)
+	VFMADD231PD Z10, Z0, Z8
+	VMOVUPD     Z8, (R12)(R9*2)
+	VMOVUPD     (R12)(R10*1), Z8
+	VMULPD      Z8, Z5, Z9
+	VADDPD      Z9, Z7, Z7
+	VMULPD      Z6, Z5, Z9
+	VMULPD      (R13)(R10*1), Z1, Z10
+	VADDPD      Z9, Z10, Z10
+	VMOVUPD     Z10, (R13)(R10*1)
+	VFMADD231PD Z10, Z0, Z8
+	VMOVUPD     Z8, (R12)(R10*1)
+	VMOVUPD     Z7, (R15)
+	ADDQ        $0x00000040, R15
+	ADDQ        $0x00000040, R12
+	ADDQ        $0x00000040, R13
+	ADDQ        $0x00000040, R14
+	SUBQ        $0x08, BP
+	JMP         backwardStepMomentumAVX5124four
+
+backwardStepMomentumAVX5124one:
+	TESTQ       BP, BP
+	JZ          backwardStepMomentumAVX5124next
+	VMOVSD      (R14), X6
+	VMOVSD      (R15), X7
+	VMOVSD      (R12), X8
+	VMULSD      X8, X2, X9
+	VADDSD      X9, X7, X7
+	VMULSD      X6, X2, X9
+	VMULSD      (R13), X1, X10
+	VADDSD      X9, X10, X10
+	VMOVSD      X10, (R13)
+	VFMADD231SD X10, X0, X8
+	VMOVSD      X8, (R12)
+	VMOVSD      (R12)(R9*1), X8
+	VMULSD      X8, X3, X9
+	VADDSD      X9, X7, X7
+	VMULSD      X6, X3, X9
+	VMULSD      (R13)(R9*1), X1, X10
+	VADDSD      X9, X10, X10
+	VMOVSD      X10, (R13)(R9*1)
+	VFMADD231SD X10, X0, X8
+	VMOVSD      X8, (R12)(R9*1)
+	VMOVSD      (R12)(R9*2), X8
+	VMULSD      X8, X4, X9
+	VADDSD      X9, X7, X7
+	VMULSD      X6, X4, X9
+	VMULSD      (R13)(R9*2), X1, X10
+	VADDSD      X9, X10, X10
+	VMOVSD      X10, (R13)(R9*2)
+	VFMADD231SD X10, X0, X8
+	VMOVSD      X8, (R12)(R9*2)
+	VMOVSD      (R12)(R10*1), X8
+	VMULSD      X8, X5, X9
+	VADDSD      X9, X7, X7
+	VMULSD      X6, X5, X9
+	VMULSD      (R13)(R10*1), X1, X10
+	VADDSD      X9, X10, X10
+	VMOVSD      X10, (R13)(R10*1)
+	VFMADD231SD X10, X0, X8
+	VMOVSD      X8, (R12)(R10*1)
+	VMOVSD      X7, (R15)
+	ADDQ        $0x00000008, R15
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R14
+	SUBQ        $0x01, BP
+	JMP         backwardStepMomentumAVX5124one
+
+backwardStepMomentumAVX5124next:
+	ADDQ R11, AX
+	ADDQ R11, CX
+	ADDQ $0x20, SI
+	SUBQ $0x04, DI
+	JMP  backwardStepMomentumAVX5124block
+
+backwardStepMomentumAVX5124done:
+backwardStepMomentumAVX5121block:
+	CMPQ         DI, $0x01
+	JL           backwardStepMomentumAVX5121done
+	VBROADCASTSD (SI), Z2
+	MOVQ         AX, R12
+	MOVQ         CX, R13
+	MOVQ         DX, R14
+	MOVQ         R8, R15
+	MOVQ         BX, BP
+
+backwardStepMomentumAVX5121four:
+	CMPQ        BP, $0x08
+	JL          backwardStepMomentumAVX5121one
+	VMOVUPD     (R14), Z3
+	VMOVUPD     (R15), Z4
+	VMOVUPD     (R12), Z5
+	VMULPD      Z5, Z2, Z6
+	VADDPD      Z6, Z4, Z4
+	VMULPD      Z3, Z2, Z6
+	VMULPD      (R13), Z1, Z3
+	VADDPD      Z6, Z3, Z3
+	VMOVUPD     Z3, (R13)
+	VFMADD231PD Z3, Z0, Z5
+	VMOVUPD     Z5, (R12)
+	VMOVUPD     Z4, (R15)
+	ADDQ        $0x00000040, R15
+	ADDQ        $0x00000040, R12
+	ADDQ        $0x00000040, R13
+	ADDQ        $0x00000040, R14
+	SUBQ        $0x08, BP
+	JMP         backwardStepMomentumAVX5121four
+
+backwardStepMomentumAVX5121one:
+	TESTQ       BP, BP
+	JZ          backwardStepMomentumAVX5121next
+	VMOVSD      (R14), X3
+	VMOVSD      (R15), X4
+	VMOVSD      (R12), X5
+	VMULSD      X5, X2, X6
+	VADDSD      X6, X4, X4
+	VMULSD      X3, X2, X6
+	VMULSD      (R13), X1, X3
+	VADDSD      X6, X3, X3
+	VMOVSD      X3, (R13)
+	VFMADD231SD X3, X0, X5
+	VMOVSD      X5, (R12)
+	VMOVSD      X4, (R15)
+	ADDQ        $0x00000008, R15
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	ADDQ        $0x00000008, R14
+	SUBQ        $0x01, BP
+	JMP         backwardStepMomentumAVX5121one
+
+backwardStepMomentumAVX5121next:
+	ADDQ R9, AX
+	ADDQ R9, CX
+	ADDQ $0x08, SI
+	SUBQ $0x01, DI
+	JMP  backwardStepMomentumAVX5121block
+
+backwardStepMomentumAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepNoDxAVX512(w []float64, x []float64, dy []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepNoDxAVX512(SB), NOSPLIT, $0-80
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVSD        a+72(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, DI
+	SHLQ         $0x03, DI
+	LEAQ         (DI)(DI*2), R8
+	MOVQ         DI, R9
+	SHLQ         $0x02, R9
+
+backwardStepNoDxAVX5124block:
+	CMPQ         SI, $0x04
+	JL           backwardStepNoDxAVX5124done
+	VBROADCASTSD (BX), Z1
+	VBROADCASTSD 8(BX), Z2
+	VBROADCASTSD 16(BX), Z3
+	VBROADCASTSD 24(BX), Z4
+	MOVQ         AX, R10
+	MOVQ         CX, R11
+	MOVQ         DX, R12
+
+backwardStepNoDxAVX5124four:
+	CMPQ        R12, $0x08
+	JL          backwardStepNoDxAVX5124one
+	VMOVUPD     (R11), Z5
+	VMOVUPD     (R10), Z6
+	VMULPD      Z5, Z1, Z7
+	VFMADD231PD Z7, Z0, Z6
+	VMOVUPD     Z6, (R10)
+	VMOVUPD     (R10)(DI*1), Z6
+	VMULPD      Z5, Z2, Z7
+	VFMADD231PD Z7, Z0, Z6
+	VMOVUPD     Z6, (R10)(DI*1)
+	VMOVUPD     (R10)(DI*2), Z6
+	VMULPD      Z5, Z3, Z7
+	VFMADD231PD Z7, Z0, Z6
+	VMOVUPD     Z6, (R10)(DI*2)
+	VMOVUPD     (R10)(R8*1), Z6
+	VMULPD      Z5, Z4, Z7
+	VFMADD231PD Z7, Z0, Z6
+	VMOVUPD     Z6, (R10)(R8*1)
+	ADDQ        $0x00000040, R10
+	ADDQ        $0x00000040, R11
+	SUBQ        $0x08, R12
+	JMP         backwardStepNoDxAVX5124four
+
+backwardStepNoDxAVX5124one:
+	TESTQ       R12, R12
+	JZ          backwardStepNoDxAVX5124next
+	VMOVSD      (R11), X5
+	VMOVSD      (R10), X6
+	VMULSD      X5, X1, X7
+	VFMADD231SD X7, X0, X6
+	VMOVSD      X6, (R10)
+	VMOVSD      (R10)(DI*1), X6
+	VMULSD      X5, X2, X7
+	VFMADD231SD X7, X0, X6
+	VMOVSD      X6, (R10)(DI*1)
+	VMOVSD      (R10)(DI*2), X6
+	VMULSD      X5, X3, X7
+	VFMADD231SD X7, X0, X6
+	VMOVSD      X6, (R10)(DI*2)
+	VMOVSD      (R10)(R8*1), X6
+	VMULSD      X5, X4, X7
+	VFMADD231SD X7, X0, X6
+	VMOVSD      X6, (R10)(R8*1)
+	ADDQ        $0x00000008, R10
+	ADDQ        $0x00000008, R11
+	SUBQ        $0x01, R12
+	JMP         backwardStepNoDxAVX5124one
+
+backwardStepNoDxAVX5124next:
+	ADDQ R9, AX
+	ADDQ $0x20, BX
+	SUBQ $0x04, SI
+	JMP  backwardStepNoDxAVX5124block
+
+backwardStepNoDxAVX5124done:
+backwardStepNoDxAVX5121block:
+	CMPQ         SI, $0x01
+	JL           backwardStepNoDxAVX5121done
+	VBROADCASTSD (BX), Z1
+	MOVQ         AX, R10
+	MOVQ         CX, R11
+	MOVQ         DX, R12
+
+backwardStepNoDxAVX5121four:
+	CMPQ        R12, $0x08
+	JL          backwardStepNoDxAVX5121one
+	VMOVUPD     (R11), Z2
+	VMOVUPD     (R10), Z3
+	VMULPD      Z2, Z1, Z2
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, (R10)
+	ADDQ        $0x00000040, R10
+	ADDQ        $0x00000040, R11
+	SUBQ        $0x08, R12
+	JMP         backwardStepNoDxAVX5121four
+
+backwardStepNoDxAVX5121one:
+	TESTQ       R12, R12
+	JZ          backwardStepNoDxAVX5121next
+	VMOVSD      (R11), X2
+	VMOVSD      (R10), X3
+	VMULSD      X2, X1, X2
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (R10)
+	ADDQ        $0x00000008, R10
+	ADDQ        $0x00000008, R11
+	SUBQ        $0x01, R12
+	JMP         backwardStepNoDxAVX5121one
+
+backwardStepNoDxAVX5121next:
+	ADDQ DI, AX
+	ADDQ $0x08, BX
+	SUBQ $0x01, SI
+	JMP  backwardStepNoDxAVX5121block
+
+backwardStepNoDxAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumNoDxAVX512(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepMomentumNoDxAVX512(SB), NOSPLIT, $0-112
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+104(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         BX, R8
+	SHLQ         $0x03, R8
+	LEAQ         (R8)(R8*2), R9
+	MOVQ         R8, R10
+	SHLQ         $0x02, R10
+
+backwardStepMomentumNoDxAVX5124block:
+	CMPQ         DI, $0x04
+	JL           backwardStepMomentumNoDxAVX5124done
+	VBROADCASTSD (SI), Z2
+	VBROADCASTSD 8(SI), Z3
+	VBROADCASTSD 16(SI), Z4
+	VBROADCASTSD 24(SI), Z5
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DX, R13
+	MOVQ         BX, R14
+
+backwardStepMomentumNoDxAVX5124four:
+	CMPQ        R14, $0x08
+	JL          backwardStepMomentumNoDxAVX5124one
+	VMOVUPD     (R13), Z6
+	VMOVUPD     (R11), Z7
+	VMULPD      Z6, Z2, Z8
+	VMULPD      (R12), Z1, Z9
+	VADDPD      Z8, Z9, Z9
+	VMOVUPD     Z9, (R12)
+	VFMADD231PD Z9, Z0, Z7
+	VMOVUPD     Z7, (R11)
+	VMOVUPD     (R11)(R8*1), Z7
+	VMULPD      Z6, Z3, Z8
+	VMULPD      (R12)(R8*1), Z1, Z9
+	VADDPD      Z8, Z9, Z9
+	VMOVUPD     Z9, (R12)(R8*1)
+	VFMADD231PD Z9, Z0, Z7
+	VMOVUPD     Z7, (R11)(R8*1)
+	VMOVUPD     (R11)(R8*2), Z7
+	VMULPD      Z6, Z4, Z8
+	VMULPD      (R12)(R8*2), Z1, Z9
+	VADDPD      Z8, Z9, Z9
+	VMOVUPD     Z9, (R12)(R8*2)
+	VFMADD231PD Z9, Z0, Z7
+	VMOVUPD     Z7, (R11)(R8*2)
+	VMOVUPD     (R11)(R9*1), Z7
+	VMULPD      Z6, Z5, Z8
+	VMULPD      (R12)(R9*1), Z1, Z9
+	VADDPD      Z8, Z9, Z9
+	VMOVUPD     Z9, (R12)(R9*1)
+	VFMADD231PD Z9, Z0, Z7
+	VMOVUPD     Z7, (R11)(R9*1)
+	ADDQ        $0x00000040, R11
+	ADDQ        $0x00000040, R12
+	ADDQ        $0x00000040, R13
+	SUBQ        $0x08, R14
+	JMP         backwardStepMomentumNoDxAVX5124four
+
+backwardStepMomentumNoDxAVX5124one:
+	TESTQ       R14, R14
+	JZ          backwardStepMomentumNoDxAVX5124next
+	VMOVSD      (R13), X6
+	VMOVSD      (R11), X7
+	VMULSD      X6, X2, X8
+	VMULSD      (R12), X1, X9
+	VADDSD      X8, X9, X9
+	VMOVSD      X9, (R12)
+	VFMADD231SD X9, X0, X7
+	VMOVSD      X7, (R11)
+	VMOVSD      (R11)(R8*1), X7
+	VMULSD      X6, X3, X8
+	VMULSD      (R12)(R8*1), X1, X9
+	VADDSD      X8, X9, X9
+	VMOVSD      X9, (R12)(R8*1)
+	VFMADD231SD X9, X0, X7
+	VMOVSD      X7, (R11)(R8*1)
+	VMOVSD      (R11)(R8*2), X7
+	VMULSD      X6, X4, X8
+	VMULSD      (R12)(R8*2), X1, X9
+	VADDSD      X8, X9, X9
+	VMOVSD      X9, (R12)(R8*2)
+	VFMADD231SD X9, X0, X7
+	VMOVSD      X7, (R11)(R8*2)
+	VMOVSD      (R11)(R9*1), X7
+	VMULSD      X6, X5, X8
+	VMULSD      (R12)(R9*1), X1, X9
+	VADDSD      X8, X9, X9
+	VMOVSD      X9, (R12)(R9*1)
+	VFMADD231SD X9, X0, X7
+	VMOVSD      X7, (R11)(R9*1)
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	SUBQ        $0x01, R14
+	JMP         backwardStepMomentumNoDxAVX5124one
+
+backwardStepMomentumNoDxAVX5124next:
+	ADDQ R10, AX
+	ADDQ R10, CX
+	ADDQ $0x20, SI
+	SUBQ $0x04, DI
+	JMP  backwardStepMomentumNoDxAVX5124block
+
+backwardStepMomentumNoDxAVX5124done:
+backwardStepMomentumNoDxAVX5121block:
+	CMPQ         DI, $0x01
+	JL           backwardStepMomentumNoDxAVX5121done
+	VBROADCASTSD (SI), Z2
+	MOVQ         AX, R11
+	MOVQ         CX, R12
+	MOVQ         DX, R13
+	MOVQ         BX, R14
+
+backwardStepMomentumNoDxAVX5121four:
+	CMPQ        R14, $0x08
+	JL          backwardStepMomentumNoDxAVX5121one
+	VMOVUPD     (R13), Z3
+	VMOVUPD     (R11), Z4
+	VMULPD      Z3, Z2, Z3
+	VMULPD      (R12), Z1, Z5
+	VADDPD      Z3, Z5, Z5
+	VMOVUPD     Z5, (R12)
+	VFMADD231PD Z5, Z0, Z4
+	VMOVUPD     Z4, (R11)
+	ADDQ        $0x00000040, R11
+	ADDQ        $0x00000040, R12
+	ADDQ        $0x00000040, R13
+	SUBQ        $0x08, R14
+	JMP         backwardStepMomentumNoDxAVX5121four
+
+backwardStepMomentumNoDxAVX5121one:
+	TESTQ       R14, R14
+	JZ          backwardStepMomentumNoDxAVX5121next
+	VMOVSD      (R13), X3
+	VMOVSD      (R11), X4
+	VMULSD      X3, X2, X3
+	VMULSD      (R12), X1, X5
+	VADDSD      X3, X5, X5
+	VMOVSD      X5, (R12)
+	VFMADD231SD X5, X0, X4
+	VMOVSD      X4, (R11)
+	ADDQ        $0x00000008, R11
+	ADDQ        $0x00000008, R12
+	ADDQ        $0x00000008, R13
+	SUBQ        $0x01, R14
+	JMP         backwardStepMomentumNoDxAVX5121one
+
+backwardStepMomentumNoDxAVX5121next:
+	ADDQ R8, AX
+	ADDQ R8, CX
+	ADDQ $0x08, SI
+	SUBQ $0x01, DI
+	JMP  backwardStepMomentumNoDxAVX5121block
+
+backwardStepMomentumNoDxAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepColsAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepColsAVX512(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+
+backwardStepColsAVX51216cols:
+	CMPQ    DX, $0x10
+	JL      backwardStepColsAVX51216done
+	VPXORQ  Z1, Z1, Z1
+	VMOVUPD (CX), Z3
+	VPXORQ  Z2, Z2, Z2
+	VMOVUPD 64(CX), Z4
+	MOVQ    AX, R9
+	MOVQ    BX, R10
+	MOVQ    SI, R11
+
+backwardStepColsAVX51216row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX51216store
+	VBROADCASTSD (R10), Z5
+	VMOVUPD      (R9), Z6
+	VMULPD       Z6, Z5, Z7
+	VADDPD       Z7, Z1, Z1
+	VMULPD       Z3, Z5, Z7
+	VFMADD231PD  Z7, Z0, Z6
+	VMOVUPD      Z6, (R9)
+	VMOVUPD      64(R9), Z6
+	VMULPD       Z6, Z5, Z7
+	VADDPD       Z7, Z2, Z2
+	VMULPD       Z4, Z5, Z7
+	VFMADD231PD  Z7, Z0, Z6
+	VMOVUPD      Z6, 64(R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX51216row
+
+backwardStepColsAVX51216store:
+	VMOVUPD Z1, (DI)
+	VMOVUPD Z2, 64(DI)
+	ADDQ    $0x00000080, AX
+	ADDQ    $0x00000080, CX
+	ADDQ    $0x00000080, DI
+	SUBQ    $0x10, DX
+	JMP     backwardStepColsAVX51216cols
+
+backwardStepColsAVX51216done:
+backwardStepColsAVX5128cols:
+	CMPQ    DX, $0x08
+	JL      backwardStepColsAVX5128done
+	VPXORQ  Z1, Z1, Z1
+	VMOVUPD (CX), Z3
+	MOVQ    AX, R9
+	MOVQ    BX, R10
+	MOVQ    SI, R11
+
+backwardStepColsAVX5128row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX5128store
+	VBROADCASTSD (R10), Z5
+	VMOVUPD      (R9), Z6
+	VMULPD       Z6, Z5, Z7
+	VADDPD       Z7, Z1, Z1
+	VMULPD       Z3, Z5, Z7
+	VFMADD231PD  Z7, Z0, Z6
+	VMOVUPD      Z6, (R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX5128row
+
+backwardStepColsAVX5128store:
+	VMOVUPD Z1, (DI)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DI
+	SUBQ    $0x08, DX
+	JMP     backwardStepColsAVX5128cols
+
+backwardStepColsAVX5128done:
+backwardStepColsAVX5121cols:
+	CMPQ   DX, $0x01
+	JL     backwardStepColsAVX5121done
+	VPXORQ Z1, Z1, Z1
+	VMOVSD (CX), X3
+	MOVQ   AX, R9
+	MOVQ   BX, R10
+	MOVQ   SI, R11
+
+backwardStepColsAVX5121row:
+	TESTQ        R11, R11
+	JZ           backwardStepColsAVX5121store
+	VBROADCASTSD (R10), Z5
+	VMOVSD       (R9), X6
+	VMULSD       X6, X5, X7
+	VADDSD       X7, X1, X1
+	VMULSD       X3, X5, X7
+	VFMADD231SD  X7, X0, X6
+	VMOVSD       X6, (R9)
+	ADDQ         R8, R9
+	ADDQ         $0x08, R10
+	DECQ         R11
+	JMP          backwardStepColsAVX5121row
+
+backwardStepColsAVX5121store:
+	VMOVSD X1, (DI)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, CX
+	ADDQ   $0x00000008, DI
+	SUBQ   $0x01, DX
+	JMP    backwardStepColsAVX5121cols
+
+backwardStepColsAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumColsAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepMomentumColsAVX512(SB), NOSPLIT, $0-136
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         dx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         BX, R9
+	SHLQ         $0x03, R9
+
+backwardStepMomentumColsAVX51216cols:
+	CMPQ    BX, $0x10
+	JL      backwardStepMomentumColsAVX51216done
+	VPXORQ  Z2, Z2, Z2
+	VMOVUPD (DX), Z4
+	VPXORQ  Z3, Z3, Z3
+	VMOVUPD 64(DX), Z5
+	MOVQ    AX, R10
+	MOVQ    CX, R11
+	MOVQ    SI, R12
+	MOVQ    DI, R13
+
+backwardStepMomentumColsAVX51216row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX51216store
+	VBROADCASTSD (R12), Z6
+	VMOVUPD      (R10), Z7
+	VMULPD       Z7, Z6, Z8
+	VADDPD       Z8, Z2, Z2
+	VMULPD       Z4, Z6, Z8
+	VMULPD       (R11), Z1, Z9
+	VADDPD       Z8, Z9, Z9
+	VMOVUPD      Z9, (R11)
+	VFMADD231PD  Z9, Z0, Z7
+	VMOVUPD      Z7, (R10)
+	VMOVUPD      64(R10), Z7
+	VMULPD       Z7, Z6, Z8
+	VADDPD       Z8, Z3, Z3
+	VMULPD       Z5, Z6, Z8
+	VMULPD       64(R11), Z1, Z9
+	VADDPD       Z8, Z9, Z9
+	VMOVUPD      Z9, 64(R11)
+	VFMADD231PD  Z9, Z0, Z7
+	VMOVUPD      Z7, 64(R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX51216row
+
+backwardStepMomentumColsAVX51216store:
+	VMOVUPD Z2, (R8)
+	VMOVUPD Z3, 64(R8)
+	ADDQ    $0x00000080, AX
+	ADDQ    $0x00000080, CX
+	ADDQ    $0x00000080, DX
+	ADDQ    $0x00000080, R8
+	SUBQ    $0x10, BX
+	JMP     backwardStepMomentumColsAVX51216cols
+
+backwardStepMomentumColsAVX51216done:
+backwardStepMomentumColsAVX5128cols:
+	CMPQ    BX, $0x08
+	JL      backwardStepMomentumColsAVX5128done
+	VPXORQ  Z2, Z2, Z2
+	VMOVUPD (DX), Z4
+	MOVQ    AX, R10
+	MOVQ    CX, R11
+	MOVQ    SI, R12
+	MOVQ    DI, R13
+
+backwardStepMomentumColsAVX5128row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX5128store
+	VBROADCASTSD (R12), Z6
+	VMOVUPD      (R10), Z7
+	VMULPD       Z7, Z6, Z8
+	VADDPD       Z8, Z2, Z2
+	VMULPD       Z4, Z6, Z8
+	VMULPD       (R11), Z1, Z9
+	VADDPD       Z8, Z9, Z9
+	VMOVUPD      Z9, (R11)
+	VFMADD231PD  Z9, Z0, Z7
+	VMOVUPD      Z7, (R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX5128row
+
+backwardStepMomentumColsAVX5128store:
+	VMOVUPD Z2, (R8)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, CX
+	ADDQ    $0x00000040, DX
+	ADDQ    $0x00000040, R8
+	SUBQ    $0x08, BX
+	JMP     backwardStepMomentumColsAVX5128cols
+
+backwardStepMomentumColsAVX5128done:
+backwardStepMomentumColsAVX5121cols:
+	CMPQ   BX, $0x01
+	JL     backwardStepMomentumColsAVX5121done
+	VPXORQ Z2, Z2, Z2
+	VMOVSD (DX), X4
+	MOVQ   AX, R10
+	MOVQ   CX, R11
+	MOVQ   SI, R12
+	MOVQ   DI, R13
+
+backwardStepMomentumColsAVX5121row:
+	TESTQ        R13, R13
+	JZ           backwardStepMomentumColsAVX5121store
+	VBROADCASTSD (R12), Z6
+	VMOVSD       (R10), X7
+	VMULSD       X7, X6, X8
+	VADDSD       X8, X2, X2
+	VMULSD       X4, X6, X8
+	VMULSD       (R11), X1, X9
+	VADDSD       X8, X9, X9
+	VMOVSD       X9, (R11)
+	VFMADD231SD  X9, X0, X7
+	VMOVSD       X7, (R10)
+	ADDQ         R9, R10
+	ADDQ         R9, R11
+	ADDQ         $0x08, R12
+	DECQ         R13
+	JMP          backwardStepMomentumColsAVX5121row
+
+backwardStepMomentumColsAVX5121store:
+	VMOVSD X2, (R8)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, CX
+	ADDQ   $0x00000008, DX
+	ADDQ   $0x00000008, R8
+	SUBQ   $0x01, BX
+	JMP    backwardStepMomentumColsAVX5121cols
+
+backwardStepMomentumColsAVX5121done:
+	VZEROUPPER
+	RET
+
+// func stepAVX512(val []float64, d []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·stepAVX512(SB), NOSPLIT, $0-56
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         d_base+24(FP), DX
+	MOVSD        a+48(FP), X0
+	VBROADCASTSD X0, Z0
+
+s32:
+	CMPQ        CX, $0x20
+	JL          s32done
+	VMOVUPD     (AX), Z1
+	VFMADD231PD (DX), Z0, Z1
+	VMOVUPD     Z1, (AX)
+	VMOVUPD     64(AX), Z1
+	VFMADD231PD 64(DX), Z0, Z1
+	VMOVUPD     Z1, 64(AX)
+	VMOVUPD     128(AX), Z1
+	VFMADD231PD 128(DX), Z0, Z1
+	VMOVUPD     Z1, 128(AX)
+	VMOVUPD     192(AX), Z1
+	VFMADD231PD 192(DX), Z0, Z1
+	VMOVUPD     Z1, 192(AX)
+	ADDQ        $0x00000100, AX
+	ADDQ        $0x00000100, DX
+	SUBQ        $0x20, CX
+	JMP         s32
+
+s32done:
+s8:
+	CMPQ        CX, $0x08
+	JL          s8done
+	VMOVUPD     (AX), Z1
+	VFMADD231PD (DX), Z0, Z1
+	VMOVUPD     Z1, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, DX
+	SUBQ        $0x08, CX
+	JMP         s8
+
+s8done:
+s1:
+	CMPQ        CX, $0x01
+	JL          s1done
+	VMOVSD      (AX), X1
+	VFMADD231SD (DX), X0, X1
+	VMOVSD      X1, (AX)
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
 	SUBQ        $0x01, CX
 	JMP         s1
 

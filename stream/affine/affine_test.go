@@ -51,24 +51,31 @@ func sameBits(t *testing.T, what string, want, got []float64) {
 	}
 }
 
-func needVec(t testing.TB) {
-	if !hasVec {
+// vecSets returns the kernel sets to test, skipping without any.
+func vecSets(t testing.TB) []*kernelSet {
+	ks := kernelSets()
+	if len(ks) == 0 {
 		t.Skip("no vector kernels in this build or on this CPU")
 	}
+	return ks
 }
 
 // TestForwardVecMatchesGo: the vector forward pass equals the pure-Go one
 // bit for bit, for every pair of awkward sizes.
 func TestForwardVecMatchesGo(t *testing.T) {
-	needVec(t)
-	rng := rand.New(rand.NewPCG(1, 2))
-	for _, rows := range sizes {
-		for _, n := range sizes {
-			w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-			want, got := make([]float64, rows), make([]float64, rows)
-			forwardGo(w, x, b, want)
-			Forward(w, x, b, got)
-			sameBits(t, fmt.Sprintf("y [%d×%d]", rows, n), want, got)
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, rows := range sizes {
+			for _, n := range sizes {
+				if rows*n > 1<<16 {
+					continue // 1024×1024 adds time, not cases: 1024 meets every other size
+				}
+				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
+				want, got := make([]float64, rows), make([]float64, rows)
+				forwardGo(w, x, b, want)
+				forwardWith(k, w, x, b, got)
+				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
+			}
 		}
 	}
 }
@@ -76,14 +83,22 @@ func TestForwardVecMatchesGo(t *testing.T) {
 // TestBackwardStepVecMatchesGo: the vector backward passes and steps, with
 // and without dx and momentum, equal the pure-Go ones bit for bit.
 func TestBackwardStepVecMatchesGo(t *testing.T) {
-	needVec(t)
+	for _, k := range vecSets(t) {
+		testBackwardStep(t, k)
+	}
+}
+
+func testBackwardStep(t *testing.T, k *kernelSet) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	const a, m = -0.37, 0.3
 	for _, rows := range sizes {
 		for _, n := range sizes {
+			if rows*n > 1<<16 {
+				continue // 1024×1024 adds time, not cases: 1024 meets every other size
+			}
 			for _, withDx := range []bool{true, false} {
 				for _, momentum := range []bool{false, true} {
-					what := fmt.Sprintf("[%d×%d] dx %v momentum %v", rows, n, withDx, momentum)
+					what := fmt.Sprintf("%s: [%d×%d] dx %v momentum %v", k.name, rows, n, withDx, momentum)
 					w, v, x, dy := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows)
 					wGo, vGo := clone(w), clone(v)
 					var dx, dxGo []float64
@@ -91,11 +106,11 @@ func TestBackwardStepVecMatchesGo(t *testing.T) {
 						dx, dxGo = random(rng, n), make([]float64, n)
 					}
 					if momentum {
-						backwardStepMomentumGo(wGo, vGo, x, dy, dxGo, a, m)
-						BackwardStepMomentum(w, v, x, dy, dx, a, m)
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
+						backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
 					} else {
-						backwardStepGo(wGo, x, dy, dxGo, a)
-						BackwardStep(w, x, dy, dx, a)
+						backwardStepWith(nil, wGo, x, dy, dxGo, a)
+						backwardStepWith(k, w, x, dy, dx, a)
 					}
 					sameBits(t, "w "+what, wGo, w)
 					sameBits(t, "v "+what, vGo, v)
@@ -109,14 +124,15 @@ func TestBackwardStepVecMatchesGo(t *testing.T) {
 // TestStepVecMatchesGo: the vector SGD step equals the pure-Go one bit
 // for bit at every awkward length.
 func TestStepVecMatchesGo(t *testing.T) {
-	needVec(t)
-	rng := rand.New(rand.NewPCG(7, 8))
-	for _, n := range append(sizes, 15, 16, 33) {
-		val, d := random(rng, n), random(rng, n)
-		want := clone(val)
-		stepGo(want, -0.37, d)
-		Step(val, -0.37, d)
-		sameBits(t, fmt.Sprintf("val [%d]", n), want, val)
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, n := range append(sizes, 15, 16, 31, 32, 33, 65) {
+			val, d := random(rng, n), random(rng, n)
+			want := clone(val)
+			stepGo(want, -0.37, d)
+			stepWith(k, val, -0.37, d)
+			sameBits(t, fmt.Sprintf("%s: val [%d]", k.name, n), want, val)
+		}
 	}
 }
 
@@ -170,57 +186,30 @@ func BenchmarkKernels(b *testing.B) {
 		}
 		w, v, x, bias, dy := normal(rows*n), make([]float64, rows*n), normal(n), normal(rows), normal(rows)
 		y, dx := make([]float64, rows), make([]float64, n)
-		for _, path := range []string{"go", "vec"} {
-			vec := path == "vec"
-			name := func(k string) string { return fmt.Sprintf("%s/%dx%d/%s", k, rows, n, path) }
+		for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
+			path := "go"
+			if k != nil {
+				path = k.name
+			}
+			name := func(kernel string) string { return fmt.Sprintf("%s/%dx%d/%s", kernel, rows, n, path) }
 			b.Run(name("Forward"), func(b *testing.B) {
-				if vec {
-					needVec(b)
-				}
 				for b.Loop() {
-					if vec {
-						Forward(w, x, bias, y)
-					} else {
-						forwardGo(w, x, bias, y)
-					}
+					forwardWith(k, w, x, bias, y)
 				}
 			})
 			b.Run(name("Step"), func(b *testing.B) {
-				if vec {
-					needVec(b)
-				}
 				for b.Loop() {
-					if vec {
-						Step(w, -1e-9, v)
-					} else {
-						stepGo(w, -1e-9, v)
-					}
+					stepWith(k, w, -1e-9, v)
 				}
 			})
 			b.Run(name("BackwardStep"), func(b *testing.B) {
-				if vec {
-					needVec(b)
-				}
 				for b.Loop() {
-					if vec {
-						BackwardStep(w, x, dy, dx, -1e-9)
-					} else {
-						clear(dx)
-						backwardStepGo(w, x, dy, dx, -1e-9)
-					}
+					backwardStepWith(k, w, x, dy, dx, -1e-9)
 				}
 			})
 			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
-				if vec {
-					needVec(b)
-				}
 				for b.Loop() {
-					if vec {
-						BackwardStepMomentum(w, v, x, dy, dx, -1e-9, 0.3)
-					} else {
-						clear(dx)
-						backwardStepMomentumGo(w, v, x, dy, dx, -1e-9, 0.3)
-					}
+					backwardStepMomentumWith(k, w, v, x, dy, dx, -1e-9, 0.3)
 				}
 			})
 		}

@@ -27,3 +27,24 @@ func backwardStepMomentumColsAVX2(w []float64, v []float64, x []float64, dy []fl
 
 // stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX2(val []float64, d []float64, a float64)
+
+// backwardStepAVX512 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
+// backwardStepMomentumAVX512 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentumAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+
+// backwardStepNoDxAVX512 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepNoDxAVX512(w []float64, x []float64, dy []float64, a float64)
+
+// backwardStepMomentumNoDxAVX512 is the backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentumNoDxAVX512(w []float64, v []float64, x []float64, dy []float64, a float64, m float64)
+
+// backwardStepColsAVX512 is the backward pass and SGD step, column blocks outside and rows inside.
+func backwardStepColsAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
+// backwardStepMomentumColsAVX512 is the backward pass and SGD step, column blocks outside and rows inside.
+func backwardStepMomentumColsAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+
+// stepAVX512 sets val[i] = val[i] + a·d[i] with one rounding each.
+func stepAVX512(val []float64, d []float64, a float64)

@@ -6,61 +6,52 @@ import "golang.org/x/sys/cpu"
 
 //go:generate sh -c "cd asm && go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine"
 
-// hasVec reports whether the vector kernels run on this machine: AVX2
-// and FMA, read once from the CPU's features.
-var hasVec = cpu.X86.HasAVX2 && cpu.X86.HasFMA
-
-// forwardVec runs Forward through the vector kernel and reports whether
-// it did.
-func forwardVec(w, x, b, y []float64) bool {
-	if hasVec {
-		forwardAVX2(w, x, b, y)
+var (
+	avx2Set = &kernelSet{
+		name:             "AVX2",
+		forward:          forwardAVX2,
+		backwardStep:     backwardStepAVX2,
+		backwardStepCols: backwardStepColsAVX2,
+		backwardStepNoDx: backwardStepNoDxAVX2,
+		momentum:         backwardStepMomentumAVX2,
+		momentumCols:     backwardStepMomentumColsAVX2,
+		momentumNoDx:     backwardStepMomentumNoDxAVX2,
+		step:             stepAVX2,
 	}
-	return hasVec
+	// The forward pass keeps AVX2: its lanes are rows, gathered two
+	// columns at a time, which wider vectors do not make cheaper.
+	avx512Set = &kernelSet{
+		name:             "AVX-512",
+		forward:          forwardAVX2,
+		backwardStep:     backwardStepAVX512,
+		backwardStepCols: backwardStepColsAVX512,
+		backwardStepNoDx: backwardStepNoDxAVX512,
+		momentum:         backwardStepMomentumAVX512,
+		momentumCols:     backwardStepMomentumColsAVX512,
+		momentumNoDx:     backwardStepMomentumNoDxAVX512,
+		step:             stepAVX512,
+	}
+)
+
+// kernelSets returns the kernel sets this CPU runs, the best last.
+func kernelSets() []*kernelSet {
+	var ks []*kernelSet
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Set)
+		if cpu.X86.HasAVX512F {
+			ks = append(ks, avx512Set)
+		}
+	}
+	return ks
 }
 
-// smallW is the largest weight matrix (in values: 32 KB, within L1) whose
-// backward pass runs column blocks outside and rows inside, each dx_j
-// summed in a register; larger ones run four rows at a time, each row
-// read from memory once.
-const smallW = 4096
+// best is the kernel set the package's functions use, read once from the
+// CPU's features; nil (plain Go) without AVX2 and FMA.
+var best = last(kernelSets())
 
-// backwardStepVec runs BackwardStep through the vector kernel and reports
-// whether it did.
-func backwardStepVec(w, x, dy, dx []float64, a float64) bool {
-	switch {
-	case !hasVec:
-		return false
-	case dx != nil && len(w) <= smallW:
-		backwardStepColsAVX2(w, x, dy, dx, a)
-	case dx != nil:
-		backwardStepAVX2(w, x, dy, dx, a)
-	default:
-		backwardStepNoDxAVX2(w, x, dy, a)
+func last(ks []*kernelSet) *kernelSet {
+	if len(ks) == 0 {
+		return nil
 	}
-	return true
-}
-
-// backwardStepMomentumVec runs BackwardStepMomentum through the vector
-// kernel and reports whether it did.
-func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool {
-	switch {
-	case !hasVec:
-		return false
-	case dx != nil && len(w) <= smallW:
-		backwardStepMomentumColsAVX2(w, v, x, dy, dx, a, m)
-	case dx != nil:
-		backwardStepMomentumAVX2(w, v, x, dy, dx, a, m)
-	default:
-		backwardStepMomentumNoDxAVX2(w, v, x, dy, a, m)
-	}
-	return true
-}
-
-// stepVec runs Step through the vector kernel and reports whether it did.
-func stepVec(val []float64, a float64, d []float64) bool {
-	if hasVec {
-		stepAVX2(val, d, a)
-	}
-	return hasVec
+	return ks[len(ks)-1]
 }

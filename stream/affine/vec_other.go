@@ -2,11 +2,9 @@
 
 package affine
 
-// hasVec reports whether vector kernels run on this machine: never in
-// this build (not amd64, or the purego tag).
-const hasVec = false
+// kernelSets returns the kernel sets this build runs: none (not amd64, or
+// the purego tag).
+func kernelSets() []*kernelSet { return nil }
 
-func forwardVec(w, x, b, y []float64) bool                                 { return false }
-func backwardStepVec(w, x, dy, dx []float64, a float64) bool               { return false }
-func backwardStepMomentumVec(w, v, x, dy, dx []float64, a, m float64) bool { return false }
-func stepVec(val []float64, a float64, d []float64) bool                   { return false }
+// best is nil: the package's functions run plain Go.
+var best *kernelSet

@@ -21,16 +21,39 @@ import (
 	"github.com/mmcloughlin/avo/reg"
 )
 
+// isa is a vector extension the kernels along rows are emitted for.
+type isa struct {
+	suffix string                // of the kernels' names
+	lanes  int                   // float64 values per vector
+	vec    func() reg.VecVirtual // a fresh vector register
+}
+
+var (
+	avx2   = isa{"AVX2", 4, YMM}
+	avx512 = isa{"AVX512", 8, ZMM}
+)
+
+// zero clears v: VXORPD for ymm, VPXORQ (AVX-512F) for zmm.
+func (s isa) zero(v reg.VecVirtual) {
+	if s.lanes == 8 {
+		VPXORQ(v, v, v)
+	} else {
+		VXORPD(v, v, v)
+	}
+}
+
 func main() {
 	ConstraintExpr("!purego")
 	forward()
-	for _, dx := range []bool{true, false} {
-		backwardStep(dx, false)
-		backwardStep(dx, true)
+	for _, s := range []isa{avx2, avx512} {
+		for _, dx := range []bool{true, false} {
+			backwardStep(dx, false, s)
+			backwardStep(dx, true, s)
+		}
+		backwardStepCols(false, s)
+		backwardStepCols(true, s)
+		step(s)
 	}
-	backwardStepCols(false)
-	backwardStepCols(true)
-	step()
 	Generate()
 }
 
@@ -193,7 +216,7 @@ func forward() {
 // at a time and then one (four or one inputs per step): with dx, dx_j += dy_o·w_oj over the
 // rows in order; then w_oj = fma(a, dy_o·x_j, w_oj), or with momentum
 // v_oj = m·v_oj + dy_o·x_j and w_oj = fma(a, v_oj, w_oj).
-func backwardStep(withDx, momentum bool) {
+func backwardStep(withDx, momentum bool, s isa) {
 	name := "backwardStep"
 	sig := "func(w, x, dy, dx []float64, a float64)"
 	if momentum {
@@ -207,7 +230,7 @@ func backwardStep(withDx, momentum bool) {
 			sig = "func(w, v, x, dy []float64, a, m float64)"
 		}
 	}
-	name += "AVX2"
+	name += s.suffix
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step, four rows at a time, then one.", name))
 	wBlock := Load(Param("w").Base(), GP64())
@@ -223,11 +246,11 @@ func backwardStep(withDx, momentum bool) {
 	if withDx {
 		dxBase = Load(Param("dx").Base(), GP64())
 	}
-	av := YMM()
+	av := s.vec()
 	VBROADCASTSD(Load(Param("a"), XMM()), av)
 	var mv reg.VecVirtual
 	if momentum {
-		mv = YMM()
+		mv = s.vec()
 		VBROADCASTSD(Load(Param("m"), XMM()), mv)
 	}
 
@@ -240,7 +263,7 @@ func backwardStep(withDx, momentum bool) {
 	MOVQ(stride, s4)
 	SHLQ(Imm(2), s4)
 
-	g := [4]reg.VecVirtual{YMM(), YMM(), YMM(), YMM()}
+	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
 	row := func(base reg.Register, r int) Mem {
 		switch r {
@@ -272,7 +295,7 @@ func backwardStep(withDx, momentum bool) {
 		}
 		MOVQ(n, cnt)
 
-		// One step over four inputs (width 4, ymm) or one (width 1, xmm).
+		// One step over a vector of inputs (width s.lanes) or one (width 1, xmm).
 		step := func(width int) {
 			load, mul, add, fma := VMOVUPD, VMULPD, VADDPD, VFMADD231PD
 			vec := func(v reg.VecVirtual) reg.Register { return v }
@@ -280,7 +303,7 @@ func backwardStep(withDx, momentum bool) {
 				load, mul, add, fma = VMOVSD, VMULSD, VADDSD, VFMADD231SD
 				vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
 			}
-			xv, d, w, t, u := YMM(), YMM(), YMM(), YMM(), YMM()
+			xv, d, w, t, u := s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
 			load(Mem{Base: xp}, vec(xv))
 			if withDx {
 				load(Mem{Base: dxp}, vec(d))
@@ -316,20 +339,20 @@ func backwardStep(withDx, momentum bool) {
 				} else {
 					VMOVUPD(d, Mem{Base: dxp})
 				}
-				ADDQ(Imm(uint64(8*width)), dxp)
+				ADDQ(U32(8*width), dxp)
 			}
-			ADDQ(Imm(uint64(8*width)), p)
+			ADDQ(U32(8*width), p)
 			if momentum {
-				ADDQ(Imm(uint64(8*width)), q)
+				ADDQ(U32(8*width), q)
 			}
-			ADDQ(Imm(uint64(8*width)), xp)
+			ADDQ(U32(8*width), xp)
 			SUBQ(Imm(uint64(width)), cnt)
 		}
 
 		Label(name + "four")
-		CMPQ(cnt, Imm(4))
+		CMPQ(cnt, Imm(uint64(s.lanes)))
 		JL(LabelRef(name + "one"))
-		step(4)
+		step(s.lanes)
 		JMP(LabelRef(name + "four"))
 		Label(name + "one")
 		TESTQ(cnt, cnt)
@@ -358,16 +381,16 @@ func backwardStep(withDx, momentum bool) {
 
 // step emits stepAVX2(val, d, a): val_i = fma(a, d_i, val_i), sixteen,
 // then four, then one at a time.
-func step() {
-	TEXT("stepAVX2", NOSPLIT, "func(val, d []float64, a float64)")
-	Doc("stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.")
+func step(s isa) {
+	TEXT("step"+s.suffix, NOSPLIT, "func(val, d []float64, a float64)")
+	Doc("step" + s.suffix + " sets val[i] = val[i] + a·d[i] with one rounding each.")
 	vp := Load(Param("val").Base(), GP64())
 	n := Load(Param("val").Len(), GP64())
 	dp := Load(Param("d").Base(), GP64())
-	av := YMM()
+	av := s.vec()
 	VBROADCASTSD(Load(Param("a"), XMM()), av)
-	v := [4]reg.VecVirtual{YMM(), YMM(), YMM(), YMM()}
-	for _, width := range []int{16, 4, 1} {
+	v := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
+	for _, width := range []int{4 * s.lanes, s.lanes, 1} {
 		name := fmt.Sprintf("s%d", width)
 		Label(name)
 		CMPQ(n, Imm(uint64(width)))
@@ -378,14 +401,14 @@ func step() {
 			VFMADD231SD(Mem{Base: dp}, av.AsX(), v[0].AsX())
 			VMOVSD(v[0].AsX(), Mem{Base: vp})
 		default:
-			for k := range width / 4 {
-				VMOVUPD(Mem{Base: vp, Disp: 32 * k}, v[k])
-				VFMADD231PD(Mem{Base: dp, Disp: 32 * k}, av, v[k])
-				VMOVUPD(v[k], Mem{Base: vp, Disp: 32 * k})
+			for k := range width / s.lanes {
+				VMOVUPD(Mem{Base: vp, Disp: 8 * s.lanes * k}, v[k])
+				VFMADD231PD(Mem{Base: dp, Disp: 8 * s.lanes * k}, av, v[k])
+				VMOVUPD(v[k], Mem{Base: vp, Disp: 8 * s.lanes * k})
 			}
 		}
-		ADDQ(Imm(uint64(8*width)), vp)
-		ADDQ(Imm(uint64(8*width)), dp)
+		ADDQ(U32(8*width), vp)
+		ADDQ(U32(8*width), dp)
 		SUBQ(Imm(uint64(width)), n)
 		JMP(LabelRef(name))
 		Label(name + "done")
@@ -399,11 +422,11 @@ func step() {
 // a time over every row, then four, then one, so that each dx_j sums in a
 // register, over the rows in order, and the columns' sums overlap instead
 // of passing through memory once per four rows.
-func backwardStepCols(momentum bool) {
-	name := "backwardStepColsAVX2"
+func backwardStepCols(momentum bool, s isa) {
+	name := "backwardStepCols" + s.suffix
 	sig := "func(w, x, dy, dx []float64, a float64)"
 	if momentum {
-		name = "backwardStepMomentumColsAVX2"
+		name = "backwardStepMomentumCols" + s.suffix
 		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
 	}
 	TEXT(name, NOSPLIT, sig)
@@ -418,23 +441,23 @@ func backwardStepCols(momentum bool) {
 	dyBase := Load(Param("dy").Base(), GP64())
 	rows := Load(Param("dy").Len(), GP64())
 	dxp := Load(Param("dx").Base(), GP64())
-	av := YMM()
+	av := s.vec()
 	VBROADCASTSD(Load(Param("a"), XMM()), av)
 	var mv reg.VecVirtual
 	if momentum {
-		mv = YMM()
+		mv = s.vec()
 		VBROADCASTSD(Load(Param("m"), XMM()), mv)
 	}
 	stride := GP64()
 	MOVQ(cnt, stride)
 	SHLQ(Imm(3), stride)
 	p, q, dyp, left := GP64(), GP64(), GP64(), GP64()
-	d := [2]reg.VecVirtual{YMM(), YMM()}
-	xv := [2]reg.VecVirtual{YMM(), YMM()}
-	g, w, t, u := YMM(), YMM(), YMM(), YMM()
+	d := [2]reg.VecVirtual{s.vec(), s.vec()}
+	xv := [2]reg.VecVirtual{s.vec(), s.vec()}
+	g, w, t, u := s.vec(), s.vec(), s.vec(), s.vec()
 
-	for _, width := range []int{8, 4, 1} {
-		vecs := max(width/4, 1)
+	for _, width := range []int{2 * s.lanes, s.lanes, 1} {
+		vecs := max(width/s.lanes, 1)
 		load, mul, add, fma, store := VMOVUPD, VMULPD, VADDPD, VFMADD231PD, VMOVUPD
 		vec := func(v reg.VecVirtual) reg.Register { return v }
 		if width == 1 {
@@ -446,8 +469,8 @@ func backwardStepCols(momentum bool) {
 		CMPQ(cnt, Imm(uint64(width)))
 		JL(LabelRef(lbl + "done"))
 		for k := range vecs {
-			VXORPD(d[k], d[k], d[k])
-			load(Mem{Base: xp, Disp: 32 * k}, vec(xv[k]))
+			s.zero(d[k])
+			load(Mem{Base: xp, Disp: 8 * s.lanes * k}, vec(xv[k]))
 		}
 		MOVQ(wCol, p)
 		if momentum {
@@ -460,19 +483,19 @@ func backwardStepCols(momentum bool) {
 		JZ(LabelRef(lbl + "store"))
 		VBROADCASTSD(Mem{Base: dyp}, g)
 		for k := range vecs {
-			load(Mem{Base: p, Disp: 32 * k}, vec(w))
+			load(Mem{Base: p, Disp: 8 * s.lanes * k}, vec(w))
 			mul(vec(w), vec(g), vec(t))
 			add(vec(t), vec(d[k]), vec(d[k]))
 			mul(vec(xv[k]), vec(g), vec(t)) // dy_o·x_j, rounded
 			if momentum {
-				mul(Mem{Base: q, Disp: 32 * k}, vec(mv), vec(u)) // m·v, rounded
+				mul(Mem{Base: q, Disp: 8 * s.lanes * k}, vec(mv), vec(u)) // m·v, rounded
 				add(vec(t), vec(u), vec(u))
-				store(vec(u), Mem{Base: q, Disp: 32 * k})
+				store(vec(u), Mem{Base: q, Disp: 8 * s.lanes * k})
 				fma(vec(u), vec(av), vec(w))
 			} else {
 				fma(vec(t), vec(av), vec(w))
 			}
-			store(vec(w), Mem{Base: p, Disp: 32 * k})
+			store(vec(w), Mem{Base: p, Disp: 8 * s.lanes * k})
 		}
 		ADDQ(stride, p)
 		if momentum {
@@ -484,14 +507,14 @@ func backwardStepCols(momentum bool) {
 
 		Label(lbl + "store")
 		for k := range vecs {
-			store(vec(d[k]), Mem{Base: dxp, Disp: 32 * k})
+			store(vec(d[k]), Mem{Base: dxp, Disp: 8 * s.lanes * k})
 		}
-		ADDQ(Imm(uint64(8*width)), wCol)
+		ADDQ(U32(8*width), wCol)
 		if momentum {
-			ADDQ(Imm(uint64(8*width)), vCol)
+			ADDQ(U32(8*width), vCol)
 		}
-		ADDQ(Imm(uint64(8*width)), xp)
-		ADDQ(Imm(uint64(8*width)), dxp)
+		ADDQ(U32(8*width), xp)
+		ADDQ(U32(8*width), dxp)
 		SUBQ(Imm(uint64(width)), cnt)
 		JMP(LabelRef(lbl + "cols"))
 		Label(lbl + "done")
