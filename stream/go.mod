@@ -1,13 +1,13 @@
 module github.com/fastslow/stream
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
 	github.com/sbinet/npyio v0.6.0
 	github.com/stretchr/testify v1.12.1
-	golang.org/x/sys v0.50.0
-	golang.org/x/term v0.48.0
+	golang.org/x/sys v0.47.0
+	golang.org/x/term v0.45.0
 	gonum.org/v1/plot v0.17.0
 )
 
