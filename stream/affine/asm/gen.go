@@ -2,7 +2,7 @@
 // (affine_amd64.s and stubs_amd64.go) with avo. It is its own module, so
 // that avo stays out of the runtime module's dependencies:
 //
-//	cd stream/affine/asm && go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine
+//	cd stream/affine/asm && GOWORK=off go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine
 //
 // Every kernel runs independent lanes side by side and keeps each sum in
 // the order of the pure-Go code: the forward pass computes four output
