@@ -7,6 +7,7 @@ import (
 	"hash"
 	"math"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -157,8 +158,11 @@ func TestFixtureSHJ(t *testing.T) {
 			assert.LessOrEqual(t, worstW, tolWeights, "final weights")
 			// Every logit and final weight, to the bit: the vector kernels
 			// and the pure-Go code (.ci/run tests both, the latter with
-			// -tags purego) must both give these digests.
-			assert.Equal(t, fixtureDigest[typ], fmt.Sprintf("%x", digest.Sum(nil)), "digest of the logits and final weights")
+			// -tags purego) must both give these digests. On amd64 only:
+			// elsewhere the compiler may fuse a product and a sum.
+			if runtime.GOARCH == "amd64" {
+				assert.Equal(t, fixtureDigest[typ], fmt.Sprintf("%x", digest.Sum(nil)), "digest of the logits and final weights")
+			}
 		})
 	}
 }

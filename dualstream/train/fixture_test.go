@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -51,7 +52,7 @@ type fixture struct {
 	rerun string
 	// digest is the SHA-256 of our trace, every value printed exactly:
 	// the vector kernels and the pure-Go code (.ci/run tests both, the
-	// latter with -tags purego) must both give it, bit for bit.
+	// latter with -tags purego) must both give it, bit for bit, on amd64.
 	digest string
 }
 
@@ -89,7 +90,9 @@ func TestFixtures(t *testing.T) {
 			if fx.rerun != "" {
 				compareTraces(t, readGz(t, fx.rerun), got.String(), 1e-12, nil)
 			}
-			require.Equal(t, fx.digest, fmt.Sprintf("%x", sha256.Sum256([]byte(got.String()))), "digest of the trace")
+			if runtime.GOARCH == "amd64" { // elsewhere the compiler may fuse a product and a sum
+				require.Equal(t, fx.digest, fmt.Sprintf("%x", sha256.Sum256([]byte(got.String()))), "digest of the trace")
+			}
 		})
 	}
 }
