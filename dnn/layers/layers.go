@@ -99,10 +99,7 @@ func (l *Linear) BackwardStep(x, dy, dx []float64, lr float64) {
 	dy = dy[:l.Out]
 	a := -lr
 	affine.BackwardStep(l.W, x[:l.In], dy, dx, a)
-	b := l.B[:len(dy)]
-	for o, g := range dy {
-		b[o] = math.FMA(a, g, b[o])
-	}
+	affine.Step(l.B[:len(dy)], a, dy)
 }
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, whose

@@ -212,6 +212,37 @@ func forward() {
 	RET()
 }
 
+// backwardArgs are a backward kernel's arguments in registers: the bases
+// of w, v (with momentum), x, dy and dx (with dx), len(x) and len(dy), and
+// a and m broadcast to vectors.
+type backwardArgs struct {
+	w, v, x, n, dy, rows, dx reg.Register
+	a, m                     reg.VecVirtual
+}
+
+// loadBackward loads the arguments of a backward kernel.
+func loadBackward(withDx, momentum bool, s isa) backwardArgs {
+	var in backwardArgs
+	in.w = Load(Param("w").Base(), GP64())
+	if momentum {
+		in.v = Load(Param("v").Base(), GP64())
+	}
+	in.x = Load(Param("x").Base(), GP64())
+	in.n = Load(Param("x").Len(), GP64())
+	in.dy = Load(Param("dy").Base(), GP64())
+	in.rows = Load(Param("dy").Len(), GP64())
+	if withDx {
+		in.dx = Load(Param("dx").Base(), GP64())
+	}
+	in.a = s.vec()
+	VBROADCASTSD(Load(Param("a"), XMM()), in.a)
+	if momentum {
+		in.m = s.vec()
+		VBROADCASTSD(Load(Param("m"), XMM()), in.m)
+	}
+	return in
+}
+
 // backwardStep emits the backward pass fused with the SGD step, four rows
 // at a time and then one (four or one inputs per step): with dx, dx_j += dy_o·w_oj over the
 // rows in order; then w_oj = fma(a, dy_o·x_j, w_oj), or with momentum
@@ -233,26 +264,8 @@ func backwardStep(withDx, momentum bool, s isa) {
 	name += s.suffix
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step, four rows at a time, then one.", name))
-	wBlock := Load(Param("w").Base(), GP64())
-	var vBlock reg.Register
-	if momentum {
-		vBlock = Load(Param("v").Base(), GP64())
-	}
-	xBase := Load(Param("x").Base(), GP64())
-	n := Load(Param("x").Len(), GP64())
-	dyp := Load(Param("dy").Base(), GP64())
-	left := Load(Param("dy").Len(), GP64())
-	var dxBase reg.Register
-	if withDx {
-		dxBase = Load(Param("dx").Base(), GP64())
-	}
-	av := s.vec()
-	VBROADCASTSD(Load(Param("a"), XMM()), av)
-	var mv reg.VecVirtual
-	if momentum {
-		mv = s.vec()
-		VBROADCASTSD(Load(Param("m"), XMM()), mv)
-	}
+	in := loadBackward(withDx, momentum, s)
+	wBlock, vBlock, xBase, n, dyp, left, dxBase, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
 
 	stride := GP64()
 	MOVQ(n, stride)
@@ -431,23 +444,8 @@ func backwardStepCols(momentum bool, s isa) {
 	}
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step, column blocks outside and rows inside.", name))
-	wCol := Load(Param("w").Base(), GP64())
-	var vCol reg.Register
-	if momentum {
-		vCol = Load(Param("v").Base(), GP64())
-	}
-	xp := Load(Param("x").Base(), GP64())
-	cnt := Load(Param("x").Len(), GP64())
-	dyBase := Load(Param("dy").Base(), GP64())
-	rows := Load(Param("dy").Len(), GP64())
-	dxp := Load(Param("dx").Base(), GP64())
-	av := s.vec()
-	VBROADCASTSD(Load(Param("a"), XMM()), av)
-	var mv reg.VecVirtual
-	if momentum {
-		mv = s.vec()
-		VBROADCASTSD(Load(Param("m"), XMM()), mv)
-	}
+	in := loadBackward(true, momentum, s)
+	wCol, vCol, xp, cnt, dyBase, rows, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
 	stride := GP64()
 	MOVQ(cnt, stride)
 	SHLQ(Imm(3), stride)
