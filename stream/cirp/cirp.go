@@ -20,6 +20,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/fastslow/stream/task"
 	"github.com/fastslow/stream/triallist"
 )
 
@@ -117,13 +118,15 @@ func lookup(cells []Cell) func(cond, item string) (float64, error) {
 	}
 }
 
-// checkResults checks that res holds one result per condition of p.
+// checkResults checks that res holds one result per condition of p, each
+// of the condition's list or of its first subjects (List.Head).
 func (p *Phenomenon) checkResults(res []*triallist.Result) error {
 	if len(res) != len(p.Conditions) {
 		return fmt.Errorf("cirp: %s: %d results for %d conditions", p.Name, len(res), len(p.Conditions))
 	}
 	for i, r := range res {
-		if r == nil || r.List != p.Conditions[i].List {
+		l := p.Conditions[i].List
+		if r == nil || len(r.List.Trials) == 0 || &r.List.Trials[0] != &l.Trials[0] {
 			return fmt.Errorf("cirp: %s: result %d is not of condition %s's list", p.Name, i+1, p.Conditions[i].Name)
 		}
 	}
@@ -137,4 +140,25 @@ func mean(v []float64) float64 {
 		s += x
 	}
 	return s / float64(len(v))
+}
+
+// Task returns the condition's stimuli as a task for the toolkit's
+// learners (their configs check that they can take it): item k is
+// Stimuli[k] with signature k; a test stimulus without a category
+// (krus96's novel compounds) has label 0 and an all-zero target, and the
+// trial lists never teach it.
+func (c *Condition) Task(phenomenon string) *task.Task {
+	name := phenomenon
+	if c.Name != "" {
+		name += "-" + c.Name
+	}
+	t := &task.Task{Name: name, Dims: c.List.Dims, Classes: c.List.Classes}
+	for k, s := range c.Stimuli {
+		y := make([]float64, t.Classes)
+		if s.Label >= 0 {
+			y[s.Label] = 1
+		}
+		t.Items = append(t.Items, task.Item{X: s.X, Label: max(s.Label, 0), Signature: k, Target: y})
+	}
+	return t
 }

@@ -170,3 +170,19 @@ func (l *List) checkSignals(t *Trial) error {
 	}
 	return nil
 }
+
+// Head returns the list of the first n simulated subjects of l (all of
+// them when n ≤ 0 or n ≥ l.Subjects); its trials are a view of l's.
+func (l *List) Head(n int) *List {
+	if n <= 0 || n >= l.Subjects {
+		return l
+	}
+	h := *l
+	h.Subjects = n
+	end := 0
+	for end < len(l.Trials) && l.Trials[end].Subject < n {
+		end++
+	}
+	h.Trials = l.Trials[:end:end]
+	return &h
+}

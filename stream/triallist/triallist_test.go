@@ -248,3 +248,16 @@ func TestAggregate(t *testing.T) {
 	require.Equal(t, "b", g[1].Key)
 	require.InDelta(t, 0.2, g[1].Error, 1e-15)
 }
+
+// TestHead checks the first subjects of a list.
+func TestHead(t *testing.T) {
+	l, err := triallist.Read(strings.NewReader("ctrl,x1,t1,t2\n1,1,1,-1\n0,0,-1,1\n1,1,1,-1\n2,0,-1,1\n1,0,-1,1\n"), "h.csv")
+	require.NoError(t, err)
+	require.Equal(t, 3, l.Subjects)
+	h := l.Head(2)
+	require.Equal(t, 2, h.Subjects)
+	require.Len(t, h.Trials, 4)
+	require.NoError(t, h.Check())
+	require.Same(t, l, l.Head(0))
+	require.Same(t, l, l.Head(3))
+}
