@@ -116,19 +116,12 @@ var shapeKeys = []struct {
 // toolkitLearner returns the row of model name run with the config at
 // path; with adapt, the config's shape keys are set to each condition's.
 func toolkitLearner(name, path string, adapt bool) (learner, error) {
-	m, err := models.Get(name)
+	m, err := modelsGet(name)
 	if err != nil {
 		return learner{}, err
 	}
-	data, err := os.ReadFile(path)
+	tree, err := readTree(m, path)
 	if err != nil {
-		return learner{}, fmt.Errorf("%s: %w", name, err)
-	}
-	tree, err := keypath.Decode(path, data)
-	if err != nil {
-		return learner{}, err
-	}
-	if _, _, err := keypath.Load(m, path, tree); err != nil {
 		return learner{}, err
 	}
 	params := path
@@ -164,6 +157,26 @@ func toolkitLearner(name, path string, adapt bool) (learner, error) {
 			return out, nil
 		},
 	}, nil
+}
+
+// modelsGet returns the toolkit's model called name.
+func modelsGet(name string) (fit.Model, error) { return models.Get(name) }
+
+// readTree reads the config at path as a key tree and checks it with
+// model m's Load.
+func readTree(m fit.Model, path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Name, err)
+	}
+	tree, err := keypath.Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := keypath.Load(m, path, tree); err != nil {
+		return nil, err
+	}
+	return tree, nil
 }
 
 // configure returns model m's setup from the config tree (read from
