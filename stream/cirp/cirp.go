@@ -133,6 +133,31 @@ func (p *Phenomenon) checkResults(res []*triallist.Result) error {
 	return nil
 }
 
+// perStimulus returns P(category 2) per stimulus of each condition (in
+// stimulus order), averaged over the trials of its result that keep
+// accepts (all when nil).
+func (p *Phenomenon) perStimulus(res []*triallist.Result, keep func(*triallist.Trial) bool) ([]Cell, error) {
+	if err := p.checkResults(res); err != nil {
+		return nil, err
+	}
+	var out []Cell
+	for ci, r := range res {
+		c := p.Conditions[ci]
+		at := make(map[string]float64, len(c.Stimuli))
+		for _, g := range r.Aggregate(keep, func(t *triallist.Trial) string { return t.Stim }) {
+			at[g.Key] = g.Mean[1]
+		}
+		for _, s := range c.Stimuli {
+			v, ok := at[s.Name]
+			if !ok {
+				return nil, fmt.Errorf("cirp: %s %s: stimulus %s has no trial to average", p.Name, c.Name, s.Name)
+			}
+			out = append(out, Cell{Cond: c.Name, Item: s.Name, Value: v})
+		}
+	}
+	return out, nil
+}
+
 // mean is the mean of v.
 func mean(v []float64) float64 {
 	var s float64

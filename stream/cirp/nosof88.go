@@ -1,10 +1,6 @@
 package cirp
 
-import (
-	"fmt"
-
-	"github.com/fastslow/stream/triallist"
-)
+import "github.com/fastslow/stream/triallist"
 
 // Nosof88 returns the instantiation-frequency effect of Nosofsky (1988,
 // "Similarity, frequency, and category representations", JEP: LMC 14,
@@ -42,28 +38,7 @@ func Nosof88() *Phenomenon {
 	for i := range hum.rows {
 		p.Human = append(p.Human, Cell{Cond: names[hum.int(i, "cond")-1], Item: hum.str(i, "stim"), Value: hum.num(i, "c2acc")})
 	}
-	p.Cells = func(res []*triallist.Result) ([]Cell, error) {
-		if err := p.checkResults(res); err != nil {
-			return nil, err
-		}
-		var out []Cell
-		for ci, r := range res {
-			c := p.Conditions[ci]
-			groups := r.Aggregate(nil, func(t *triallist.Trial) string { return t.Stim })
-			at := make(map[string]float64, len(groups))
-			for _, g := range groups {
-				at[g.Key] = g.Mean[1]
-			}
-			for _, s := range c.Stimuli {
-				v, ok := at[s.Name]
-				if !ok {
-					return nil, fmt.Errorf("cirp: nosof88 %s: stimulus %s has no trial", c.Name, s.Name)
-				}
-				out = append(out, Cell{Cond: c.Name, Item: s.Name, Value: v})
-			}
-		}
-		return out, nil
-	}
+	p.Cells = func(res []*triallist.Result) ([]Cell, error) { return p.perStimulus(res, nil) }
 	p.OAT = nosof88OAT
 	return p
 }

@@ -57,27 +57,7 @@ func Shin92() *Phenomenon {
 		p.Human = append(p.Human, Cell{Cond: "equal" + size, Item: stim, Value: hum.num(i, "c2acc")})
 	}
 	p.Cells = func(res []*triallist.Result) ([]Cell, error) {
-		if err := p.checkResults(res); err != nil {
-			return nil, err
-		}
-		var out []Cell
-		for ci, r := range res {
-			c := p.Conditions[ci]
-			groups := r.Aggregate(func(t *triallist.Trial) bool { return t.Phase == 2 },
-				func(t *triallist.Trial) string { return t.Stim })
-			at := make(map[string]float64, len(groups))
-			for _, g := range groups {
-				at[g.Key] = g.Mean[1]
-			}
-			for _, s := range c.Stimuli {
-				v, ok := at[s.Name]
-				if !ok {
-					return nil, fmt.Errorf("cirp: shin92 %s: stimulus %s has no transfer trial", c.Name, s.Name)
-				}
-				out = append(out, Cell{Cond: c.Name, Item: s.Name, Value: v})
-			}
-		}
-		return out, nil
+		return p.perStimulus(res, func(t *triallist.Trial) bool { return t.Phase == 2 })
 	}
 	p.OAT = shin92OAT
 	return p
