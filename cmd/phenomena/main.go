@@ -30,6 +30,7 @@ import (
 
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/triallist"
 )
 
 func main() {
@@ -65,6 +66,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "results/phenomena", "results folder (written atomically)")
 	adapt := fs.Bool("adapt", true, "set each config's shape keys to the condition's dimensions and categories")
 	quiet := fs.Bool("quiet", false, "no progress lines")
+	trials := fs.Bool("trials", false, "also write every trial's response probabilities: trials/<phenomenon>_<learner>_<condition>.csv.gz")
 	configs := configFlags{}
 	fs.Var(configs, "config", "model=path: the config a toolkit model runs with (repeatable; default: its shipped config)")
 	fs.Usage = func() {
@@ -104,6 +106,9 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		progress = io.Discard
 	}
 	b, err := score(ctx, phens, ls, *subjects, *workers, progress)
+	if b != nil {
+		b.Trials = *trials
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "phenomena:", err)
 		return 1
@@ -126,6 +131,7 @@ type row struct {
 	SSE                       float64
 	Seconds                   float64
 	Cells, Summary            []cirp.Cell
+	Results                   []*triallist.Result // one per condition
 }
 
 // board is the scoreboard.
@@ -133,6 +139,7 @@ type board struct {
 	Phenomena []*cirp.Phenomenon
 	Rows      []row
 	Subjects  int
+	Trials    bool // write every trial (row.Results)
 }
 
 // score runs every learner on every phenomenon it is meant for.
@@ -174,6 +181,7 @@ func score(ctx context.Context, phens []*cirp.Phenomenon, ls []learner, subjects
 					return nil, err
 				}
 				r.HasOAT = true
+				r.Results = res
 			}
 			fmt.Fprintf(progress, "%-8s %-28s %6.1fs  %s\n", p.Name, l.Name, r.Seconds, r.verdict())
 			b.Rows = append(b.Rows, r)

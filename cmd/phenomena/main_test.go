@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
+	"encoding/csv"
 	"context"
 	"fmt"
 	"math"
@@ -92,16 +94,28 @@ func diffStates(a, b []stream.Array) []string {
 // checks the scoreboard's rows and the files of the results folder.
 func TestCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "phen")
-	args := []string{"-models", "catlearn,clustering", "-phenomena", "nosof88,krus96", "-subjects", "3", "-out", out, "-quiet"}
+	args := []string{"-models", "catlearn,clustering", "-phenomena", "nosof88,krus96", "-subjects", "3", "-out", out, "-quiet", "-trials"}
 	for name, path := range repoConfigs() {
 		args = append(args, "-config", name+"="+path)
 	}
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, command(context.Background(), args, &stdout, &stderr), stderr.String())
-	for _, f := range []string{"scoreboard.csv", "scoreboard.md", "cells.csv", "oat.csv", "nosof88.png", "krus96.png"} {
+	for _, f := range []string{"scoreboard.csv", "scoreboard.md", "cells.csv", "oat.csv", "nosof88.png", "krus96.png",
+		"trials/nosof88_alcove-nosof88exalcove_E2.csv.gz", "trials/krus96_exit-krus96exit.csv.gz"} {
 		_, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
 	}
+	f, err := os.Open(filepath.Join(out, "trials/nosof88_alcove-nosof88exalcove_E2.csv.gz"))
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	trials, err := csv.NewReader(zr).ReadAll()
+	f.Close()
+	require.NoError(t, err)
+	require.Len(t, trials, 1+3*192, "3 subjects of E2's 192 trials")
+	require.Equal(t, []string{"subj", "trial", "ctrl", "cond", "phase", "blk", "stim", "p1", "p2"}, trials[0])
+	require.Equal(t, "E2", trials[1][3])
+
 	col, rows := fixture.ReadCSV(t, filepath.Join(out, "scoreboard.csv"))
 	got := make(map[string][]string)
 	for _, r := range rows {

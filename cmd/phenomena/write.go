@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"compress/gzip"
 	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -14,7 +16,8 @@ import (
 
 // write writes the results folder out atomically: scoreboard.csv,
 // scoreboard.md, cells.csv (every dependent measure), oat.csv (the
-// summaries the OATs decide on) and <phenomenon>.png.
+// summaries the OATs decide on), <phenomenon>.png and, with b.Trials,
+// trials/<phenomenon>_<learner>_<condition>.csv.gz (every trial).
 func (b *board) write(out string) error {
 	d, err := output.Begin(out)
 	if err != nil {
@@ -41,7 +44,41 @@ func (b *board) write(out string) error {
 			return err
 		}
 	}
+	if b.Trials {
+		if err := b.writeTrials(d); err != nil {
+			d.Abort()
+			return err
+		}
+	}
 	return d.Commit()
+}
+
+// writeTrials writes every trial of every result, gzip-compressed.
+func (b *board) writeTrials(d *output.Dir) error {
+	if err := os.Mkdir(d.Path("trials"), 0o755); err != nil {
+		return err
+	}
+	for _, r := range b.Rows {
+		for i, res := range r.Results {
+			name := r.Phenomenon + "_" + strings.NewReplacer(":", "-", "/", "-").Replace(r.Model)
+			if c := res.List.Trials[0].Cond; c != "" {
+				name += "_" + c
+			} else if len(r.Results) > 1 {
+				name += "_" + strconv.Itoa(i+1)
+			}
+			err := writeFile(d.Path(filepath.Join("trials", name+".csv.gz")), func(w io.Writer) error {
+				zw := gzip.NewWriter(w)
+				if err := res.WriteCSV(zw); err != nil {
+					return err
+				}
+				return zw.Close()
+			})
+			if err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // writeFile creates path and fills it.

@@ -261,3 +261,16 @@ func TestHead(t *testing.T) {
 	require.Same(t, l, l.Head(0))
 	require.Same(t, l, l.Head(3))
 }
+
+// TestWriteCSV checks the per-trial table.
+func TestWriteCSV(t *testing.T) {
+	l, err := triallist.Read(strings.NewReader("ctrl,cond,stim,x1,t1,t2\n1,c,\"a\",1,1,-1\n2,c,\"a\",1,1,-1\n1,c,\"b\",0,-1,1\n"), "w.csv")
+	require.NoError(t, err)
+	res := &triallist.Result{List: l, P: []float64{0.5, 0.5, 0.25, 0.75, 0.1, 0.9}}
+	var b strings.Builder
+	require.NoError(t, res.WriteCSV(&b))
+	require.Equal(t, "subj,trial,ctrl,cond,phase,blk,stim,p1,p2\n"+
+		"1,1,1,\"c\",0,0,\"a\",0.5,0.5\n"+
+		"1,2,2,\"c\",0,0,\"a\",0.25,0.75\n"+
+		"2,1,1,\"c\",0,0,\"b\",0.1,0.9\n", b.String())
+}
