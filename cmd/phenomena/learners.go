@@ -100,19 +100,6 @@ var DefaultConfigs = map[string]string{
 	"dualstream":   "configs/dualstream/config_dlMU_dnn_1.toml",
 }
 
-// shapeKeys are the config keys that fix the shape of a task (its
-// dimensions, its classes, the units a signature may take), at the top
-// level or in a dual stream's fast_config and slow_config tables. With
-// -adapt they are set to each condition's shape.
-var shapeKeys = []struct {
-	key  string
-	what string // "dims", "classes" or "items"
-}{
-	{"in_features", "dims"}, {"n_dims", "dims"}, {"input_size", "dims"},
-	{"n_classes", "classes"}, {"output_size", "classes"},
-	{"max_num_clusters", "items"},
-}
-
 // toolkitLearner returns the row of model name run with the config at
 // path; with adapt, the config's shape keys are set to each condition's.
 func toolkitLearner(name, path string, adapt bool) (learner, error) {
@@ -187,29 +174,9 @@ func configure(m fit.Model, path string, tree map[string]any, c *cirp.Condition,
 		return setup, err
 	}
 	tree = keypath.Clone(tree)
-	var set []string
-	for _, prefix := range []string{"", "fast_config.", "slow_config."} {
-		for _, k := range shapeKeys {
-			key := prefix + k.key
-			old, ok := keypath.Get(tree, key)
-			if !ok {
-				continue
-			}
-			var v int64
-			switch k.what {
-			case "dims":
-				v = int64(c.List.Dims)
-			case "classes":
-				v = int64(c.List.Classes)
-			case "items":
-				n, _ := old.(int64)
-				v = max(n, int64(len(c.Stimuli)))
-			}
-			if err := keypath.Set(tree, key, v); err != nil {
-				return nil, fmt.Errorf("%s: %w", path, err)
-			}
-			set = append(set, fmt.Sprintf("%s=%d", key, v))
-		}
+	set, err := keypath.SetShape(tree, c.List.Dims, c.List.Classes, len(c.Stimuli))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	setup, _, err := keypath.Load(m, path+" with "+strings.Join(set, ", "), tree)
 	return setup, err
