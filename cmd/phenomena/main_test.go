@@ -3,8 +3,8 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/csv"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
