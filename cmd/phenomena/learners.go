@@ -2,8 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -153,6 +156,9 @@ func modelsGet(name string) (fit.Model, error) { return models.Get(name) }
 // model m's Load.
 func readTree(m fit.Model, path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !filepath.IsAbs(path) {
+		return nil, fmt.Errorf("%s: %w (the shipped configs are read from the repository root: run the command there, or give -config %s=FILE)", m.Name, err, m.Name)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", m.Name, err)
 	}
