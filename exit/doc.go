@@ -46,7 +46,14 @@
 //
 // The packages:
 //
-//   - model: the model, a stream.Stream and stream.Predictor;
+//   - model: the model, a stream.Stream and stream.Predictor, with
+//     finite-difference checks of its gain shift and weight change;
 //   - sims: catlearn's krus96exit, EXIT on the inverse base-rate effect
-//     (stream/cirp's krus96).
+//     (stream/cirp's krus96), reproduced trial by trial;
+//   - train: the config (catlearn's names as TOML keys), its default
+//     (krus96exit's parameters on the training design) and the wiring of
+//     the shared fit command; the exemplars are the task's distinct items
+//     that have a category, and tasks whose features are not cue
+//     presences (0 or 1) are refused;
+//   - cmd/fit: the command (go run ./exit/cmd/fit).
 package exit
