@@ -29,6 +29,8 @@ import (
 	"time"
 
 	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/triallist"
 )
@@ -101,6 +103,12 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		phens = append(phens, p)
 	}
+	// The results folder must be one we may write, before anything runs.
+	if err := output.Ready(*out); err != nil {
+		fmt.Fprintln(stderr, "phenomena:", err)
+		return 1
+	}
+	rec := provenance.New("phenomena")
 	progress := stderr
 	if *quiet {
 		progress = io.Discard
@@ -113,7 +121,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "phenomena:", err)
 		return 1
 	}
-	if err := b.write(*out); err != nil {
+	if err := b.write(*out, rec); err != nil {
 		fmt.Fprintln(stderr, "phenomena:", err)
 		return 1
 	}

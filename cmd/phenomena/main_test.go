@@ -100,7 +100,7 @@ func TestCommand(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, command(context.Background(), args, &stdout, &stderr), stderr.String())
-	for _, f := range []string{"scoreboard.csv", "scoreboard.md", "cells.csv", "oat.csv", "nosof88.png", "krus96.png",
+	for _, f := range []string{"scoreboard.csv", "scoreboard.md", "cells.csv", "oat.csv", "nosof88.png", "krus96.png", "provenance.json",
 		"trials/nosof88_alcove-nosof88exalcove_E2.csv.gz", "trials/krus96_exit-krus96exit.csv.gz"} {
 		_, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
@@ -130,6 +130,19 @@ func TestCommand(t *testing.T) {
 	require.Equal(t, "NA", got["krus96 clustering"][col["sse"]])
 	require.NotContains(t, got, "shin92 human data")
 	require.Contains(t, stdout.String(), "### krus96")
+}
+
+// TestUserFileKept: -out naming a user's file is refused before anything
+// runs, and the file is left as it was.
+func TestUserFileKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "notes.txt")
+	require.NoError(t, os.WriteFile(path, []byte("mine"), 0o644))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 1, command(context.Background(), []string{"-models", "catlearn", "-phenomena", "krus96", "-out", path, "-quiet"}, &stdout, &stderr))
+	require.Contains(t, stderr.String(), path)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Equal(t, "mine", string(data))
 }
 
 // TestFlags checks bad command lines.

@@ -12,14 +12,15 @@ import (
 	"strings"
 
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 // write writes the results folder out atomically: scoreboard.csv,
 // scoreboard.md, cells.csv (every dependent measure), oat.csv (the
 // summaries the OATs decide on), <phenomenon>.png and, with b.Trials,
 // trials/<phenomenon>_<learner>_<condition>.csv.gz (every trial).
-func (b *board) write(out string) error {
-	d, err := output.Begin(out)
+func (b *board) write(out string, rec *provenance.Record) error {
+	d, err := output.Begin(out, rec)
 	if err != nil {
 		return err
 	}

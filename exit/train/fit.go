@@ -24,7 +24,6 @@ func Model() fit.Model {
 		DefaultTask: DesignPath,
 		Default:     defaults,
 		Load:        load,
-		ResultsDir:  "exit",
 	}
 }
 
