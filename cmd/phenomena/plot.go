@@ -5,18 +5,12 @@ import (
 	"image/color"
 
 	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/output"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 )
-
-// palette is a colour-blind-safe set (Okabe & Ito), black for the humans.
-var palette = []color.Color{
-	color.RGBA{0, 114, 178, 255}, color.RGBA{213, 94, 0, 255}, color.RGBA{0, 158, 115, 255},
-	color.RGBA{204, 121, 167, 255}, color.RGBA{230, 159, 0, 255}, color.RGBA{86, 180, 233, 255},
-	color.RGBA{240, 228, 66, 255}, color.RGBA{120, 120, 120, 255},
-}
 
 // plot draws phenomenon p's dependent measure: one point per cell (in the
 // human data's order: conditions, then items), the human data in black,
@@ -39,7 +33,10 @@ func (b *board) plot(p *cirp.Phenomenon, path string) error {
 		}
 		c := color.Color(color.Black)
 		if r.Status != "human" {
-			c = palette[colour%len(palette)]
+			// The palette's colours but black, which the human data have.
+			for c = output.Colour(colour); c == (color.RGBA{0, 0, 0, 255}); c = output.Colour(colour) {
+				colour++
+			}
 			colour++
 		}
 		var thumbs []plot.Thumbnailer
