@@ -17,6 +17,7 @@ import (
 
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
 )
@@ -471,4 +472,15 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Memory implements fit.Sizer: the hidden nodes (one per item, or h's
+// rows) with their positions and association weights, the gradients,
+// and a checkpoint's copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	h := len(k.H.Rows)
+	if k.H.Items || h == 0 {
+		h = len(t.Items)
+	}
+	return budget.Estimate{Bytes: budget.Floats(max(h, 1), t.Dims+2*t.Classes+2).Times(4)}
 }

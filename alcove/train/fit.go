@@ -42,6 +42,7 @@ func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 		params = map[*task.Task]model.Params{}
 	)
 	return &fit.Setup{
+		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,

@@ -22,6 +22,8 @@ import (
 	"github.com/fastslow/cmd/internal/convert"
 	"github.com/fastslow/cmd/internal/models"
 	dual "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -122,7 +124,7 @@ func Keys() convert.Keys {
 // Import converts one file and checks the result: it must load as its
 // model's config and build a stream on each of its tasks.
 func Import(path string, keys convert.Keys) (*convert.Result, error) {
-	data, err := os.ReadFile(path)
+	data, err := budget.ReadFile(path, config.MaxFile)
 	if err != nil {
 		return nil, err
 	}

@@ -36,6 +36,7 @@ func Model() fit.Model {
 func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
+		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,

@@ -145,7 +145,7 @@ func Default() (Limit, error) {
 		return Limit{b, EnvVar + "=" + s}, nil
 	}
 	if mem, err := physical(); err == nil && mem > 0 {
-		return Limit{Bytes(float64(mem) * Fraction), fmt.Sprintf("half of the physical memory (%v)", mem)}, nil
+		return Limit{Bytes(float64(mem) * Fraction), fmt.Sprintf("half of the physical memory, %v", mem)}, nil
 	}
 	return Limit{Fallback, fmt.Sprintf("%v (the physical memory could not be read)", Bytes(Fallback))}, nil
 }
@@ -184,8 +184,12 @@ type TooLarge struct {
 }
 
 func (e *TooLarge) Error() string {
-	return fmt.Sprintf("%s: the run would hold about %v, beyond the memory limit of %v (%s); %s",
-		e.What, e.Estimate, e.Limit.Bytes, e.Limit.Source, HowToRaise)
+	est := "about " + e.Estimate.String()
+	if e.Estimate == Inf {
+		est = e.Estimate.String()
+	}
+	return fmt.Sprintf("%s: the run would hold %s, beyond the memory limit of %v (%s); %s",
+		e.What, est, e.Limit.Bytes, e.Limit.Source, HowToRaise)
 }
 
 // physical returns the machine's physical memory from /proc/meminfo.
@@ -210,7 +214,7 @@ func physical() (Bytes, error) {
 
 // ReadFile reads a whole file of at most max bytes; a larger file (or an
 // endless one such as /dev/zero) is an error naming the file and the
-// limit, read no further than max+1 bytes.
+// limit (see ReadAll).
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -220,44 +224,60 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	return ReadAll(path, f, max)
 }
 
+// MaxLine bounds a line of the text files the commands read (configs,
+// CSV tables): a longer line is not one of theirs.
+const MaxLine = 1 << 20
+
 // ReadAll reads r (named path in errors) to its end, refusing more than
-// max bytes.
+// max bytes or a line longer than MaxLine. A regular file larger than max
+// is refused before it is read; an endless stream without line breaks
+// (/dev/zero) after MaxLine bytes.
 func ReadAll(path string, r io.Reader, max int64) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	tooLarge := fmt.Errorf("%s: larger than %v: not a file this command reads", path, Bytes(max))
+	if f, ok := r.(*os.File); ok {
+		if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() > max {
+			return nil, tooLarge
+		}
 	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %v: not a file this command reads (a config or table of that size is not one)", path, Bytes(max))
+	var (
+		data []byte
+		line int64 // length of the last line so far
+		buf  = make([]byte, 32<<10)
+	)
+	for {
+		n, err := r.Read(buf)
+		chunk := buf[:n]
+		if i := bytes.LastIndexByte(chunk, '\n'); i >= 0 {
+			if line+int64(bytes.IndexByte(chunk, '\n')) > MaxLine {
+				return nil, lineTooLong(path)
+			}
+			line = int64(len(chunk) - i - 1)
+		} else {
+			line += int64(n)
+		}
+		if line > MaxLine {
+			return nil, lineTooLong(path)
+		}
+		if int64(len(data)+n) > max {
+			return nil, tooLarge
+		}
+		data = append(data, chunk...)
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
-	return data, nil
 }
 
-// LimitedReader returns a reader of r that fails with an error naming path
-// and max once more than max bytes have been read, for streaming readers
-// (CSV tables) that must not read without end.
-func LimitedReader(path string, r io.Reader, max int64) io.Reader {
-	return &limited{r: r, path: path, left: max, max: max}
+func lineTooLong(path string) error {
+	return fmt.Errorf("%s: a line longer than %v: not a text file this command reads", path, Bytes(MaxLine))
 }
 
-type limited struct {
-	r    io.Reader
-	path string
-	left int64
-	max  int64
-}
-
-func (l *limited) Read(p []byte) (int, error) {
-	if l.left < 0 {
-		return 0, fmt.Errorf("%s: larger than %v: not a file this command reads", l.path, Bytes(l.max))
-	}
-	if int64(len(p)) > l.left+1 {
-		p = p[:l.left+1]
-	}
-	n, err := l.r.Read(p)
-	l.left -= int64(n)
-	if l.left < 0 {
-		return n, fmt.Errorf("%s: larger than %v: not a file this command reads", l.path, Bytes(l.max))
-	}
-	return n, err
+// Estimate is what one model holds, with the keys that make it that
+// large (e.g. "n_units = 100000, networks_depth = 2"), for refusals.
+type Estimate struct {
+	Bytes Bytes
+	Keys  string
 }

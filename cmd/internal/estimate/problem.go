@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/run"
@@ -59,7 +60,7 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 		return nil, fmt.Errorf("%s: missing key \"config\": the config file that holds the fixed parameters (relative to the spec), e.g. \"../clustering/config1.toml\"", s.Path)
 	}
 	cpath := s.resolve(s.Config)
-	cdata, err := os.ReadFile(cpath)
+	cdata, err := config.ReadFile(cpath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
 	}

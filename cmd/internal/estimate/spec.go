@@ -3,7 +3,6 @@ package estimate
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -100,7 +99,7 @@ const (
 
 // ReadSpec reads the fit spec at path.
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("fit spec: %w", err)
 	}

@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/fit"
 )
 
@@ -164,7 +164,7 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 	numbered := true
 	maps := make([]map[string]any, len(paths))
 	for i, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := config.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
