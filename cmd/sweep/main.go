@@ -268,8 +268,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d configs: %d done, %d diverged, %d finished before, %d unfinished; results in %s\n",
-		sum.Selected, sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), o.Out)
+	fmt.Fprintf(stdout, "%d configs: %d done, %d diverged, %d finished before, %d unfinished, %d left to another sweep; results in %s\n",
+		sum.Selected, sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), len(sum.Claimed), o.Out)
+	if len(sum.Claimed) > 0 && len(sum.Failed) == 0 {
+		return fmt.Errorf("%d configs are being run by another sweep into %s (%s): left to it; rerun when it ends to check they finished",
+			len(sum.Claimed), o.Out, strings.Join(sum.Claimed, ", "))
+	}
 	if sum.Unfinished() {
 		return fmt.Errorf("%d configs unfinished (rerun to resume): %w", len(sum.Failed), errors.Join(sum.Failed...))
 	}
@@ -406,6 +410,9 @@ func report(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		fmt.Fprintf(stdout, "curves of the top %d in %s\n", min(*sheet, len(rk.Rows)), *pngPath)
+	}
+	if len(rk.Damaged) > 0 {
+		return fmt.Errorf("%s: %d damaged folders left out of the ranking (listed above)", *out, len(rk.Damaged))
 	}
 	return nil
 }

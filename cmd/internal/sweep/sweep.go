@@ -149,8 +149,12 @@ func gridString(g []Value) string {
 // ReadDir returns the sweep of the TOML configs in dir (a sweep generate
 // output, or the original's configs converted), with the overrides set.
 // A config's name is its file's name without .toml; its number is the
-// name's trailing integer (config_dlMU_dnn_57 → 57), or its position from
-// 1 in name order when some name has none. The grid keys are the key paths
+// name's trailing integer (config_dlMU_dnn_57 → 57), so that -begin/-end
+// select by the number in the name even when the folder mixes prefixes
+// (config_dl_dnn_5 and config_dlMU_dnn_5 are both number 5) or holds
+// names without one (numbered 0: selected only without -begin/-end).
+// When no name has a number, configs are numbered by their position from
+// 1 in name order. The grid keys are the key paths
 // whose values differ between the configs.
 func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
@@ -161,7 +165,7 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		return nil, fmt.Errorf("%s: no .toml configs", dir)
 	}
 	sw := &Sweep{Name: filepath.Base(filepath.Clean(dir)), Model: m, Source: dir}
-	numbered := true
+	numbered := false
 	maps := make([]map[string]any, len(paths))
 	for i, p := range paths {
 		data, err := config.ReadFile(p)
@@ -181,11 +185,12 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 			return nil, err
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".toml")
-		c := Config{Name: name, Number: -1}
+		c := Config{Name: name}
 		if j := strings.LastIndexFunc(name, func(r rune) bool { return r < '0' || r > '9' }); j < len(name)-1 {
-			c.Number, _ = strconv.Atoi(name[j+1:])
-		} else {
-			numbered = false
+			if c.Number, err = strconv.Atoi(name[j+1:]); err != nil {
+				return nil, fmt.Errorf("%s: the number at the end of the name: %w", p, err)
+			}
+			numbered = true
 		}
 		c.Data = data
 		sw.Configs = append(sw.Configs, c)
@@ -207,9 +212,6 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		cs[i], ms[i] = sw.Configs[k], maps[k]
 		if !numbered {
 			cs[i].Number = i + 1
-		}
-		if i > 0 && cs[i].Number == cs[i-1].Number {
-			return nil, fmt.Errorf("%s: %s and %s have the same number %d", dir, cs[i-1].Name, cs[i].Name, cs[i].Number)
 		}
 	}
 	sw.Configs = cs
@@ -268,7 +270,7 @@ func flatten(m map[string]any, prefix string, out map[string]any) {
 // shard k mod n, so that shards get configs from all over the grid.
 func (sw *Sweep) Select(begin, end, shard, shards int) ([]Config, error) {
 	if shards < 1 || shard < 0 || shard >= shards {
-		return nil, fmt.Errorf("shard %d/%d: want 0 <= shard < %d", shard, shards, max(shards, 1))
+		return nil, fmt.Errorf("shard %d/%d: want i/n with n ≥ 1 shards and 0 ≤ i < n", shard, shards)
 	}
 	if begin > 0 && end > 0 && end < begin {
 		return nil, fmt.Errorf("-begin %d -end %d: the range is empty", begin, end)
