@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/budget"
 )
 
 const usage = `Usage: sweep <command> [flags]
@@ -235,10 +236,15 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	end := fs.Int("end", 0, "last config `number` (inclusive; 0: the last)")
 	shardFlag := fs.String("shard", "", "run shard `i/n` of the selected configs (the k-th goes to shard k mod n)")
 	quiet := fs.Bool("quiet", false, "no progress and no per-config lines")
+	memory := fs.String("memory", "", "memory `limit` each config may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	o := sweep.RunOptions{Workers: *workers, Begin: *begin, End: *end, Shards: 1}
+	lim, err := budget.FromFlag("-memory", *memory)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	o := sweep.RunOptions{Workers: *workers, Begin: *begin, End: *end, Shards: 1, Limit: &lim}
 	if *shardFlag != "" {
 		var err error
 		if o.Shard, o.Shards, err = sweep.ParseShard(*shardFlag); err != nil {

@@ -1,14 +1,9 @@
 package npz
 
 import (
-	"archive/zip"
 	"bytes"
-	"encoding/binary"
-	"fmt"
-	"math"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -16,6 +11,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/fixture/npzraw"
 )
 
 // testdata/numpy_mixed.npz was written by numpy's np.savez: a C-order and
@@ -89,33 +85,19 @@ func FuzzRead(f *testing.F) {
 	})
 }
 
-// rawNPZ returns an .npz whose members are the given .npy bytes, in order.
+// rawNPZ returns an .npz of the named .npy members, in order.
 func rawNPZ(t testing.TB, members ...[2]string) []byte {
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
+	var ms []npzraw.Member
 	for _, m := range members {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: m[0], Method: zip.Store})
-		require.NoError(t, err)
-		_, err = w.Write([]byte(m[1]))
-		require.NoError(t, err)
+		ms = append(ms, npzraw.Member{Name: m[0], Data: []byte(m[1])})
 	}
-	require.NoError(t, zw.Close())
-	return buf.Bytes()
+	data, err := npzraw.Archive(ms...)
+	require.NoError(t, err)
+	return data
 }
 
-// npyBytes returns a float64 .npy with the header shape and the values.
-func npyBytes(t testing.TB, shape string, vals ...float64) string {
-	var buf bytes.Buffer
-	require.NoError(t, writeNPY(&buf, []int{1}, []float64{0}))
-	full := buf.String()
-	// Swap the header's shape and pad to the same header length.
-	hdr := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': %s, }", shape)
-	hdr += strings.Repeat(" ", 128-10-len(hdr)-1) + "\n"
-	out := full[:8] + string([]byte{byte(len(hdr)), byte(len(hdr) >> 8)}) + hdr
-	for _, v := range vals {
-		out += string(binary.LittleEndian.AppendUint64(nil, math.Float64bits(v)))
-	}
-	return out
+func npyBytes(_ testing.TB, shape string, vals ...float64) string {
+	return string(npzraw.NPY(shape, vals...))
 }
 
 // TestReadBadMembers: nothing is padded, guessed or taken twice; a

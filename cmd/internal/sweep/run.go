@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
@@ -23,6 +24,9 @@ type RunOptions struct {
 	Workers       int    // parallel runs; 0 means all cores
 	Begin, End    int    // config numbers, inclusive; 0 means no bound
 	Shard, Shards int    // run shard Shard of Shards (0 ≤ Shard < Shards; Shards 0 means 1)
+	// Limit bounds the memory each config may plan to hold; nil: the
+	// default (budget.Default).
+	Limit *budget.Limit
 	// Log receives one line per config written and a last summary line;
 	// nil is silent.
 	Log io.Writer
@@ -126,7 +130,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		if err := writeFile(path, c.Data); err != nil {
 			return nil, err
 		}
-		plan, err := fit.Prepare(sw.Model, fit.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true})
+		plan, err := fit.Prepare(sw.Model, fit.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", sw.Source, c.Name, err)
 		}

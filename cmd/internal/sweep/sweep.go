@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/fit"
 )
@@ -96,6 +97,23 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 			}
 		}
 	}
+	// Every config is held (its TOML and grid values, a few kilobytes):
+	// a grid too large to hold is refused before it is made.
+	var count budget.Bytes
+	for _, axes := range s.Grids {
+		p := budget.Bytes(1)
+		for _, a := range axes {
+			p = p.Times(len(a.Values))
+		}
+		count = count.Plus(p)
+	}
+	lim, err := budget.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := lim.Check(fmt.Sprintf("%s: the grid makes %d configs", s.Path, count), count.Times(configBytes)); err != nil {
+		return nil, err
+	}
 	n := s.Offset
 	for _, axes := range s.Grids {
 		idx := make([]int, len(axes))
@@ -137,6 +155,10 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	}
 	return sw, nil
 }
+
+// configBytes bounds what a generated config holds (its TOML, its grid
+// values and the parsed maps while it is made), for the grid's budget.
+const configBytes = 16 << 10
 
 func gridString(g []Value) string {
 	parts := make([]string, len(g))
