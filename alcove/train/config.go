@@ -5,12 +5,12 @@
 package train
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -412,12 +412,11 @@ func (n *Nodes) positions(t *task.Task) ([]float64, error) {
 // node per row; every column but an optional "node" column (a label,
 // skipped) is a coordinate. Errors name the file, the line and the column.
 func ReadNodes(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	cr := csv.NewReader(f)
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {

@@ -224,6 +224,12 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	return ReadAll(path, f, max)
 }
 
+// MaxText bounds the small text files the commands read whole (stimuli,
+// hidden-node and data CSVs, curves): 16 MiB holds hundreds of thousands
+// of rows, more than any of them needs; a larger or endless file is
+// refused as it is read.
+const MaxText = 16 << 20
+
 // MaxLine bounds a line of the text files the commands read (configs,
 // CSV tables): a longer line is not one of theirs.
 const MaxLine = 1 << 20

@@ -20,18 +20,13 @@ import (
 // must have every column, every feature a finite number. Errors name the
 // file, the line and the column.
 func ReadCSV(path string) (*Task, error) {
-	data, err := budget.ReadFile(path, MaxFile)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, fmt.Errorf("stimuli: %w", err)
 	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	return parseCSV(name, path, bytes.NewReader(data))
 }
-
-// MaxFile bounds a stimuli file's size: 16 MiB holds hundreds of
-// thousands of items, more than a trial-by-trial learner presents in a
-// block; a larger (or endless) file is refused as it is read.
-const MaxFile = 16 << 20
 
 // MaxClasses bounds a label: every item holds a one-hot target over the
 // classes 0..the largest label, so a label is a size, not just a name.

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 )
 
@@ -50,12 +52,11 @@ func ParseMetric(s string) (Metric, error) {
 }
 
 func readTarget(path string) ([]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
@@ -226,12 +227,11 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 }
 
 func readCurves(path string) ([]string, [][]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
