@@ -156,6 +156,10 @@ var cases = []hostileCase{
 		want: []string{"bench: clustering", "-runs 1000000000000", "memory limit"}},
 	{name: "a small limit by the environment", cmd: "multiunit", args: []string{"-runs", "2"}, env: []string{"FASTSLOW_MEMORY=1MB"},
 		want: []string{"-runs 2", "n_units = 10000", "memory limit of 1 MiB (FASTSLOW_MEMORY=1MB)"}},
+	{name: "a tiny limit on the new stimuli", cmd: "distrlearner", env: []string{"FASTSLOW_MEMORY=1KB"},
+		want: []string{"max_nunits = 500", "memory limit of 1 KiB (FASTSLOW_MEMORY=1KB)"}},
+	{name: "bad FASTSLOW_MEMORY", cmd: "clustering", env: []string{"FASTSLOW_MEMORY=lots"},
+		want: []string{`FASTSLOW_MEMORY: "lots" is not a memory size`}},
 	{name: "bad -memory", cmd: "clustering", args: []string{"-memory", "lots"}, code: 2,
 		want: []string{`-memory: "lots" is not a memory size`}},
 	{name: "label of 1e9 classes", cmd: "clustering", args: []string{"-task", "big.csv"},
@@ -385,6 +389,7 @@ func TestHostileSweep(t *testing.T) {
 	write(t, csv, data[:len(data)/2])
 	code, out, rss := run(t, dir, bins["sweep"], []string{"report", "-out", "out", "-metric", "last:2"}, nil)
 	assert.Equal(t, 1, code, out)
+	t.Logf("%s", out)
 	for _, w := range []string{"1 configs ranked", "1 damaged folders left out", "h_2: lc.csv holds", "damaged folders left out of the ranking"} {
 		assert.Contains(t, out, w)
 	}
