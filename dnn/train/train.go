@@ -212,6 +212,9 @@ func Model() fit.Model {
 	}
 }
 
+// The network's keys estimate its memory for the fit's budget.
+var _ fit.Sizer = Network{}
+
 // Memory implements fit.Sizer: networks_depth hidden layers of n_units
 // (an n_units × n_units weight matrix between two of them), the input and
 // output layers, each with its gradient, momentum buffer and a

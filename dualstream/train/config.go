@@ -129,6 +129,8 @@ func (p *Parsed) Setup() *fit.Setup {
 	return &fit.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
 }
 
+var _ fit.Sizer = (*Parsed)(nil)
+
 // Memory is the fast and the slow stream's estimates (fit.Sizer), their
 // keys named under fast_config and slow_config.
 func (p *Parsed) Memory(t *task.Task) budget.Estimate {
