@@ -8,6 +8,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fastslow/stream/provenance"
 )
 
 // MarkerName is the file that makes a results folder a finished config.
@@ -32,7 +34,7 @@ type Marker struct {
 	Grid     []Value     `json:"grid"`
 	Diverged *Divergence `json:"diverged,omitempty"`
 	Blocks   int         `json:"blocks,omitempty"` // blocks of every curve (num_blocks)
-	Files    []File      `json:"files"`            // every file of the folder but the marker
+	Files    []File      `json:"files"`            // every file of the folder but the marker and provenance.json
 }
 
 // File is a file of a finished config's folder as the sweep wrote it.
@@ -42,8 +44,9 @@ type File struct {
 	SHA256 string `json:"sha256"`
 }
 
-// hashFiles lists the regular files of dir but the marker, by name, with
-// their sizes and SHA-256 sums.
+// hashFiles lists the regular files of dir but the marker and the
+// provenance record (which its folder's commit completes, with the end
+// time), by name, with their sizes and SHA-256 sums.
 func hashFiles(dir string) ([]File, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
@@ -51,7 +54,7 @@ func hashFiles(dir string) ([]File, error) {
 	}
 	var files []File
 	for _, e := range ents {
-		if !e.Type().IsRegular() || e.Name() == MarkerName {
+		if !e.Type().IsRegular() || e.Name() == MarkerName || e.Name() == provenance.FileName {
 			continue
 		}
 		f, err := hashFile(filepath.Join(dir, e.Name()))

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fastslow/stream/provenance"
 )
 
 // TestResumeChecksFiles: a finished config whose files are missing or
@@ -87,6 +89,10 @@ func TestClaims(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	out := filepath.Join(dir, "out")
+	// The first sweep marks the folder as a sweep's, then claims.
+	if err := MarkRoot(out, provenance.New("sweep")); err != nil {
+		t.Fatal(err)
+	}
 	held, _, err := claimConfig(out, "s_1")
 	if err != nil || held == nil {
 		t.Fatalf("claim: %v", err)
