@@ -14,6 +14,9 @@ import (
 	"math"
 	"math/bits"
 	"os"
+	"path"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -135,7 +138,9 @@ type Limit struct {
 }
 
 // Default returns the limit from the environment variable EnvVar if it is
-// set, else Fraction of the physical memory, else Fallback.
+// set, else Fraction of the physical memory (or of the memory the
+// process's control group allows, when that is less: a Slurm task's
+// --mem, a container's limit), else Fallback.
 func Default() (Limit, error) {
 	if s, ok := os.LookupEnv(EnvVar); ok && s != "" {
 		b, err := Parse(s)
@@ -145,6 +150,9 @@ func Default() (Limit, error) {
 		return Limit{b, EnvVar + "=" + s}, nil
 	}
 	if mem, err := physical(); err == nil && mem > 0 {
+		if cg := cgroupLimit("/"); cg > 0 && cg < mem {
+			return Limit{Bytes(float64(cg) * Fraction), fmt.Sprintf("half of the memory its control group allows, %v", cg)}, nil
+		}
 		return Limit{Bytes(float64(mem) * Fraction), fmt.Sprintf("half of the physical memory, %v", mem)}, nil
 	}
 	return Limit{Fallback, fmt.Sprintf("%v (the physical memory could not be read)", Bytes(Fallback))}, nil
@@ -210,6 +218,49 @@ func physical() (Bytes, error) {
 		}
 	}
 	return 0, errors.New("/proc/meminfo: no MemTotal")
+}
+
+// cgroupLimit returns the smallest memory limit of the process's control
+// groups and their parents (cgroup v2's memory.max, v1's
+// memory.limit_in_bytes), or 0 when there is none or it cannot be read;
+// the files are read below fs ("/" but in tests).
+func cgroupLimit(fs string) Bytes {
+	data, err := ReadFile(filepath.Join(fs, "proc/self/cgroup"), 1<<16)
+	if err != nil {
+		return 0
+	}
+	var limit Bytes
+	for _, line := range strings.Split(string(data), "\n") {
+		f := strings.SplitN(line, ":", 3)
+		if len(f) != 3 {
+			continue
+		}
+		var roots []string
+		var file string
+		switch {
+		case f[0] == "0" && f[1] == "":
+			roots, file = []string{"/sys/fs/cgroup", "/sys/fs/cgroup/unified"}, "memory.max"
+		case slices.Contains(strings.Split(f[1], ","), "memory"):
+			roots, file = []string{"/sys/fs/cgroup/memory"}, "memory.limit_in_bytes"
+		default:
+			continue
+		}
+		for _, root := range roots {
+			for dir := path.Clean("/" + f[2]); ; dir = path.Dir(dir) {
+				data, err := ReadFile(filepath.Join(fs, root, dir, file), 64)
+				if err == nil {
+					v, err := strconv.ParseInt(strings.TrimSpace(string(data)), 10, 64)
+					if err == nil && v > 0 && v < 1<<60 && (limit == 0 || Bytes(v) < limit) {
+						limit = Bytes(v)
+					}
+				}
+				if dir == "/" {
+					break
+				}
+			}
+		}
+	}
+	return limit
 }
 
 // ReadFile reads a whole file of at most max bytes; a larger file (or an

@@ -3,6 +3,8 @@ package budget
 import (
 	"bytes"
 	"math"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -90,3 +92,40 @@ func TestReadBounded(t *testing.T) {
 type zeros struct{}
 
 func (zeros) Read(p []byte) (int, error) { clear(p); return len(p), nil }
+
+// TestCgroupLimit: the smallest limit of the process's memory control
+// groups and their parents counts, in cgroup v1 and v2 layouts; "max" and
+// v1's "unlimited" (a huge number) do not.
+func TestCgroupLimit(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		cgroup string
+		files  map[string]string
+		want   Bytes
+	}{
+		{"v2 Slurm step", "0::/slurm/job_7/step_0\n", map[string]string{
+			"sys/fs/cgroup/slurm/job_7/step_0/memory.max": "max\n",
+			"sys/fs/cgroup/slurm/job_7/memory.max":        "2147483648\n",
+			"sys/fs/cgroup/memory.max":                    "max\n",
+		}, 2 << 30},
+		{"v1 container", "4:memory:/docker/abc\n3:cpu:/\n", map[string]string{
+			"sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes": "536870912\n",
+			"sys/fs/cgroup/memory/memory.limit_in_bytes":            "9223372036854771712\n",
+		}, 512 << 20},
+		{"v1 unlimited", "4:memory:/\n", map[string]string{
+			"sys/fs/cgroup/memory/memory.limit_in_bytes": "9223372036854771712\n",
+		}, 0},
+		{"none", "", nil, 0},
+	} {
+		root := t.TempDir()
+		files := map[string]string{"proc/self/cgroup": c.cgroup}
+		for k, v := range c.files {
+			files[k] = v
+		}
+		for p, body := range files {
+			require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(root, p)), 0o755))
+			require.NoError(t, os.WriteFile(filepath.Join(root, p), []byte(body), 0o644))
+		}
+		assert.Equal(t, c.want, cgroupLimit(root), c.name)
+	}
+}
