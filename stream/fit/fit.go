@@ -87,6 +87,9 @@ type Options struct {
 	// Limit bounds the memory the fit may plan to hold; nil: the default
 	// (budget.Default: FASTSLOW_MEMORY, else half the physical memory).
 	Limit *budget.Limit
+	// Origin names, in messages, what set Runs, Blocks and Passes when
+	// not the -runs, -blocks and -passes flags (e.g. "the fit spec").
+	Origin string
 }
 
 // Main runs the command with os.Args and exits.

@@ -54,7 +54,10 @@ func checkMemory(s *Setup, o Options, tasks []*task.Task, lim budget.Limit) erro
 	}
 	lp := s.Loop
 	key := func(flag string, set bool, name string, v int) string {
-		if set {
+		switch {
+		case set && o.Origin != "":
+			return fmt.Sprintf("%s = %d (%s)", flag, v, o.Origin)
+		case set:
 			return fmt.Sprintf("-%s %d", flag, v)
 		}
 		return fmt.Sprintf("%s = %d", name, v)

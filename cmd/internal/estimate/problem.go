@@ -227,7 +227,7 @@ func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []
 	m := p.Model
 	m.Default = func() (*fit.Setup, error) { return setup, nil }
 	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
-		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull})
+		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull, Origin: "the fit spec", Limit: p.Spec.Limit})
 	if err != nil {
 		return nil, nil, err
 	}

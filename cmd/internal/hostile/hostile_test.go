@@ -15,23 +15,25 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/fixture/npzraw"
 )
 
-// commands are the binaries the suite builds, by name.
+// commands are the binaries the suite builds, by name. The model
+// commands (every */cmd/fit and the dual stream's main is
+// fit.Main(<model>)) are this test binary itself, started with
+// modelEnv naming the model, which saves linking seven binaries.
 var commands = map[string]string{
-	"clustering":   "github.com/fastslow/clustering/cmd/fit",
-	"dnn":          "github.com/fastslow/dnn/cmd/fit",
-	"multiunit":    "github.com/fastslow/multiunit/cmd/fit",
-	"distrlearner": "github.com/fastslow/distrlearner/cmd/fit",
-	"sustain":      "github.com/fastslow/sustain/cmd/fit",
-	"alcove":       "github.com/fastslow/alcove/cmd/fit",
-	"dualstream":   "github.com/fastslow/dualstream/cmd/main",
-	"sweep":        "github.com/fastslow/cmd/sweep",
-	"configs":      "github.com/fastslow/cmd/configs",
-	"bench":        "github.com/fastslow/cmd/bench",
+	"sweep":   "github.com/fastslow/cmd/sweep",
+	"configs": "github.com/fastslow/cmd/configs",
+	"bench":   "github.com/fastslow/cmd/bench",
+	"fitdata": "github.com/fastslow/cmd/fitdata",
 }
+
+// modelEnv names the model whose command the test binary runs.
+const modelEnv = "HOSTILE_MODEL_COMMAND"
 
 // maxRSS is the memory a refusal may take (kilobytes, as rusage counts).
 const maxRSS = 100 << 10
@@ -45,6 +47,14 @@ func shipped(path string) string { return filepath.Join(repo, "configs", path) }
 var bins = map[string]string{}
 
 func TestMain(m *testing.M) {
+	if name := os.Getenv(modelEnv); name != "" {
+		model, err := models.Get(name)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(2)
+		}
+		fit.Main(model) // exits
+	}
 	dir, err := os.MkdirTemp("", "hostile-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -71,6 +81,13 @@ func build(dir string) error {
 			return fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 		}
 		bins[name] = bin
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	for _, name := range models.Names() {
+		bins[name] = self
 	}
 	return nil
 }
@@ -151,6 +168,15 @@ var cases = []hostileCase{
 		want:  []string{"ds.toml", "slow_config.n_units = 1000000000", "memory limit"}},
 	{name: "bench runs", cmd: "bench", args: []string{"-models", "clustering", "-runs", "1000000000000"},
 		want: []string{"bench: clustering", "-runs 1000000000000", "memory limit"}},
+	{name: "fitdata runs", cmd: "fitdata", args: []string{"-spec", "f.toml", "-check"},
+		files: func(t *testing.T, dir string) {
+			cfg, err := filepath.Abs(shipped("clustering/config1.toml"))
+			require.NoError(t, err)
+			spec := string(fixture.EditKey(t, shipped("fits/clustering_nosof94.toml"), "runs", "runs = 1000000000000"))
+			spec = strings.Replace(spec, `config = "../clustering/config1.toml"`, fmt.Sprintf("config = %q", cfg), 1)
+			write(t, filepath.Join(dir, "f.toml"), []byte(spec))
+		},
+		want: []string{"f.toml", "runs = 1000000000000 (the fit spec)", "memory limit"}},
 	{name: "a small limit by the environment", cmd: "multiunit", args: []string{"-runs", "2"}, env: []string{"FASTSLOW_MEMORY=1MB"},
 		want: []string{"-runs 2", "n_units = 10000", "memory limit of 1 MiB (FASTSLOW_MEMORY=1MB)"}},
 	{name: "a tiny limit on the new stimuli", cmd: "distrlearner", env: []string{"FASTSLOW_MEMORY=1KB"},
@@ -305,7 +331,11 @@ func TestHostileInputs(t *testing.T) {
 				c.files(t, dir)
 			}
 			before := fixture.Tree(t, dir)
-			code, out, rss := run(t, dir, bins[c.cmd], append(c.args, "-quiet")[:len(c.args)+quietFlag(c.cmd)], c.env)
+			env := c.env
+			if _, built := commands[c.cmd]; !built {
+				env = append([]string{modelEnv + "=" + c.cmd}, env...)
+			}
+			code, out, rss := run(t, dir, bins[c.cmd], append(c.args, "-quiet")[:len(c.args)+quietFlag(c.cmd)], env)
 			if c.code != 0 {
 				assert.Equal(t, c.code, code, out)
 			} else {
@@ -325,7 +355,7 @@ func TestHostileInputs(t *testing.T) {
 // quietFlag is 1 for the commands that take -quiet (the fits), 0 else.
 func quietFlag(cmd string) int {
 	switch cmd {
-	case "sweep", "configs", "bench":
+	case "sweep", "configs", "bench", "fitdata":
 		return 0
 	}
 	return 1
