@@ -242,3 +242,12 @@ func TestPassesAndNoState(t *testing.T) {
 		assert.NotEqual(t, ".npz", filepath.Ext(e.Name()), "-nostate wrote %s", e.Name())
 	}
 }
+
+// TestHugeWorkers: -workers beyond the runs starts no more goroutines than
+// runs (a billion would not fit in memory) and gives the same results.
+func TestHugeWorkers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runCmd(t, "-workers", "1000000000", "-runs", "2", "-blocks", "2", "-out", dir, "-quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.FileExists(t, filepath.Join(dir, "summary.json"))
+}

@@ -34,8 +34,8 @@ func Estimate(s *Setup, o Options, tasks []*task.Task) budget.Bytes {
 			perRun = perRun.Plus(trials.Times(lp.NumBlocks).Times(traceRow))
 		}
 		perTask := budget.Sum(perRun.Times(lp.NumRuns),
-			trials.Times(int(unsafe.Sizeof(task.Item{}))+8*max(o.Workers, 1)), // the repeated items, every worker's order
-			budget.Floats(lp.NumBlocks, 3*2))                                  // the mean curves
+			trials.Times(int(unsafe.Sizeof(task.Item{}))+8*min(max(o.Workers, 1), lp.NumRuns)), // the repeated items, every worker's order (run.Do starts no more workers than runs)
+			budget.Floats(lp.NumBlocks, 3*2)) // the mean curves
 		if o.Order != "" {
 			perTask = perTask.Plus(trials.Times(lp.NumBlocks).Times(lp.NumRuns).Times(8))
 		}
