@@ -227,6 +227,10 @@ type atOptions struct {
 	workers        int
 }
 
+// pointBytes bounds what one planned evaluation holds until it runs (its
+// config, setup, tasks, jobs and result), for the budget of -seeds.
+const pointBytes = 64 << 10
+
 // evaluateAt evaluates the loss at a.at (and a.vs) for every runs count
 // and seed, and prints the mean and spread (and those of the paired
 // differences).
@@ -260,6 +264,23 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 			}
 			runs = append(runs, n)
 		}
+	}
+	// Every seed's evaluation is planned at once: refuse more seeds than
+	// the memory holds before making their points.
+	lim := p.Spec.Limit
+	if lim == nil {
+		l, err := budget.Default()
+		if err != nil {
+			return err
+		}
+		lim = &l
+	}
+	points := a.seeds
+	if y != nil {
+		points *= 2
+	}
+	if err := lim.Check(fmt.Sprintf("-seeds %d", a.seeds), budget.Mul(points, pointBytes)); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "%s at %s\n", p.Spec.Name, p.Format(x))
 	if y != nil {

@@ -177,6 +177,15 @@ var cases = []hostileCase{
 			write(t, filepath.Join(dir, "f.toml"), []byte(spec))
 		},
 		want: []string{"f.toml", "runs = 1000000000000 (the fit spec)", "memory limit"}},
+	{name: "fitdata seeds", cmd: "fitdata", args: []string{"-spec", "f.toml", "-at", "specificity=0.5", "-seeds", "1000000000", "-out", "fd"},
+		files: func(t *testing.T, dir string) {
+			cfg, err := filepath.Abs(shipped("clustering/config1.toml"))
+			require.NoError(t, err)
+			spec := strings.Replace(string(fixture.EditKey(t, shipped("fits/clustering_nosof94.toml"), "runs", "runs = 2")),
+				`config = "../clustering/config1.toml"`, fmt.Sprintf("config = %q", cfg), 1)
+			write(t, filepath.Join(dir, "f.toml"), []byte(spec))
+		},
+		want: []string{"-seeds 1000000000", "memory limit"}},
 	{name: "a small limit by the environment", cmd: "multiunit", args: []string{"-runs", "2"}, env: []string{"FASTSLOW_MEMORY=1MB"},
 		want: []string{"-runs 2", "n_units = 10000", "memory limit of 1 MiB (FASTSLOW_MEMORY=1MB)"}},
 	{name: "a tiny limit on the new stimuli", cmd: "distrlearner", env: []string{"FASTSLOW_MEMORY=1KB"},
