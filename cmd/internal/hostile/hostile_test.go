@@ -127,6 +127,19 @@ func npzFile(name string, members ...npzraw.Member) func(t *testing.T, dir strin
 	}
 }
 
+// fitSpec writes the shipped clustering_nosof94 fit spec to dir/f.toml
+// with its runs line replaced by runs and its config named by an absolute
+// path.
+func fitSpec(runs string) func(t *testing.T, dir string) {
+	return func(t *testing.T, dir string) {
+		cfg, err := filepath.Abs(shipped("clustering/config1.toml"))
+		require.NoError(t, err)
+		spec := strings.Replace(string(fixture.EditKey(t, shipped("fits/clustering_nosof94.toml"), "runs", runs)),
+			`config = "../clustering/config1.toml"`, fmt.Sprintf("config = %q", cfg), 1)
+		write(t, filepath.Join(dir, "f.toml"), []byte(spec))
+	}
+}
+
 // originalYAML is the head of the original's clustering_model config1.
 const originalYAML = `config_version: config1
 num_runs: 50
@@ -169,23 +182,11 @@ var cases = []hostileCase{
 	{name: "bench runs", cmd: "bench", args: []string{"-models", "clustering", "-runs", "1000000000000"},
 		want: []string{"bench: clustering", "-runs 1000000000000", "memory limit"}},
 	{name: "fitdata runs", cmd: "fitdata", args: []string{"-spec", "f.toml", "-check"},
-		files: func(t *testing.T, dir string) {
-			cfg, err := filepath.Abs(shipped("clustering/config1.toml"))
-			require.NoError(t, err)
-			spec := string(fixture.EditKey(t, shipped("fits/clustering_nosof94.toml"), "runs", "runs = 1000000000000"))
-			spec = strings.Replace(spec, `config = "../clustering/config1.toml"`, fmt.Sprintf("config = %q", cfg), 1)
-			write(t, filepath.Join(dir, "f.toml"), []byte(spec))
-		},
-		want: []string{"f.toml", "runs = 1000000000000 (the fit spec)", "memory limit"}},
+		files: fitSpec("runs = 1000000000000"),
+		want:  []string{"f.toml", "runs = 1000000000000 (the fit spec)", "memory limit"}},
 	{name: "fitdata seeds", cmd: "fitdata", args: []string{"-spec", "f.toml", "-at", "specificity=0.5", "-seeds", "1000000000", "-out", "fd"},
-		files: func(t *testing.T, dir string) {
-			cfg, err := filepath.Abs(shipped("clustering/config1.toml"))
-			require.NoError(t, err)
-			spec := strings.Replace(string(fixture.EditKey(t, shipped("fits/clustering_nosof94.toml"), "runs", "runs = 2")),
-				`config = "../clustering/config1.toml"`, fmt.Sprintf("config = %q", cfg), 1)
-			write(t, filepath.Join(dir, "f.toml"), []byte(spec))
-		},
-		want: []string{"-seeds 1000000000", "memory limit"}},
+		files: fitSpec("runs = 2"),
+		want:  []string{"-seeds 1000000000", "memory limit"}},
 	{name: "a small limit by the environment", cmd: "multiunit", args: []string{"-runs", "2"}, env: []string{"FASTSLOW_MEMORY=1MB"},
 		want: []string{"-runs 2", "n_units = 10000", "memory limit of 1 MiB (FASTSLOW_MEMORY=1MB)"}},
 	{name: "a tiny limit on the new stimuli", cmd: "distrlearner", env: []string{"FASTSLOW_MEMORY=1KB"},
