@@ -434,12 +434,23 @@ func report(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if *csvPath == "" {
+		*csvPath = filepath.Join(*out, "report_"+m.Name+".csv")
+	}
+	if *pngPath == "" {
+		*pngPath = filepath.Join(*out, "report_"+m.Name+".png")
+	}
+	if err := output.Replaceable(*csvPath, sweep.RankingMark); err != nil {
+		return err
+	}
+	if *sheet > 0 {
+		if err := output.Replaceable(*pngPath, output.PNGMagic); err != nil {
+			return err
+		}
+	}
 	rk, err := sweep.Report(*out, m, *column)
 	if err != nil {
 		return err
-	}
-	if *csvPath == "" {
-		*csvPath = filepath.Join(*out, "report_"+m.Name+".csv")
 	}
 	if err := rk.WriteCSV(*csvPath); err != nil {
 		return err
@@ -447,9 +458,6 @@ func report(args []string, stdout, stderr io.Writer) error {
 	rk.Print(stdout, *top)
 	fmt.Fprintf(stdout, "ranking in %s\n", *csvPath)
 	if *sheet > 0 && len(rk.Rows) > 0 {
-		if *pngPath == "" {
-			*pngPath = filepath.Join(*out, "report_"+m.Name+".png")
-		}
 		if err := rk.Sheet(*pngPath, *sheet); err != nil {
 			return err
 		}

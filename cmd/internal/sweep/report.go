@@ -254,6 +254,10 @@ func value(g []Value, key string) string {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
+// RankingMark starts the header of every ranking WriteCSV writes: sweep
+// report replaces only such files.
+const RankingMark = "rank,config,number,status,"
+
 // WriteCSV writes the ranking: rank, config, number, status, the metric,
 // the area and final error of the ranked curve, the grid values, and for
 // a diverged config where it diverged (ranked configs first).
