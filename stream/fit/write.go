@@ -49,7 +49,7 @@ func column(res *run.Result, part int, nTasks int) string {
 }
 
 // Write writes the results folder of a finished fit atomically: curves as
-// .npy and CSV, summary.json, one .npz per run, lc.png and the traces.
+// .npy and CSV (means over runs, and every run's), summary.json, one .npz per run, lc.png and the traces.
 func Write(p *Plan, res []run.Result) error {
 	d, err := output.Begin(p.Out)
 	if err != nil {
@@ -67,6 +67,7 @@ func Write(p *Plan, res []run.Result) error {
 func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 	n := len(res)
 	var lcCols, lossCols []output.Column
+	var lcRuns []output.RunsColumn
 	var series []output.Series
 	tasks := make([]map[string]any, 0, n)
 	for i := range res {
@@ -86,7 +87,20 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			if err := output.WriteNPY(d.Path("loss"+ps+sfx+".npy"), r.Loss[pi]); err != nil {
 				return err
 			}
+			// Per-run curves beside the means, a run per row, for error
+			// bands and statistics over simulated subjects.
+			lcRun, lossRun := make([][]float64, len(r.Runs)), make([][]float64, len(r.Runs))
+			for k := range r.Runs {
+				lcRun[k], lossRun[k] = r.Runs[k].PError[pi], r.Runs[k].Loss[pi]
+			}
+			if err := output.WriteNPYRows(d.Path("lc"+ps+sfx+"_runs.npy"), lcRun); err != nil {
+				return err
+			}
+			if err := output.WriteNPYRows(d.Path("loss"+ps+sfx+"_runs.npy"), lossRun); err != nil {
+				return err
+			}
 			col := column(r, pi, n)
+			lcRuns = append(lcRuns, output.RunsColumn{Name: col, Values: lcRun})
 			lcCols = append(lcCols, output.Column{Name: col, Values: r.PError[pi]})
 			lossCols = append(lossCols, output.Column{Name: col, Values: r.Loss[pi]})
 			areas[part] = curve.Area(r.PError[pi])
@@ -139,6 +153,9 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		return err
 	}
 	if err := output.WriteBlocks(d.Path("loss.csv"), lossCols); err != nil {
+		return err
+	}
+	if err := output.WriteRunBlocks(d.Path("lc_runs.csv"), lcRuns); err != nil {
 		return err
 	}
 	if len(res[0].Parts) > 1 {

@@ -41,3 +41,27 @@ func TestBlocksCSV(t *testing.T) {
 	got, _ := os.ReadFile(p)
 	assert.Equal(t, "block,a,b\n0,0.1,2\n1,0.3333333333333333,\n", string(got))
 }
+
+func TestNPYRows(t *testing.T) {
+	dir := t.TempDir()
+	rows := [][]float64{{0.5, 0.25, 0.125}, {1, 2, 3}}
+	p := filepath.Join(dir, "runs.npy")
+	require.NoError(t, output.WriteNPYRows(p, rows))
+	got, err := output.ReadNPYRows(p)
+	require.NoError(t, err)
+	assert.Equal(t, rows, got)
+	one := filepath.Join(dir, "mean.npy")
+	require.NoError(t, output.WriteNPY(one, rows[0]))
+	got, err = output.ReadNPYRows(one)
+	require.NoError(t, err)
+	assert.Equal(t, rows[:1], got, "a 1-D file is one row")
+	assert.ErrorContains(t, output.WriteNPYRows(p, [][]float64{{1, 2}, {3}}), "row 1 has 1 values")
+	assert.ErrorContains(t, output.WriteNPYRows(p, nil), "no rows")
+}
+
+func TestRunBlocksCSV(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "lc_runs.csv")
+	require.NoError(t, output.WriteRunBlocks(p, []output.RunsColumn{{Name: "a", Values: [][]float64{{0.5, 0.25}, {1, 0.75}}}}))
+	got, _ := os.ReadFile(p)
+	assert.Equal(t, "run,block,a\n0,0,0.5\n0,1,0.25\n1,0,1\n1,1,0.75\n", string(got))
+}
