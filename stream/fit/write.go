@@ -170,19 +170,14 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			return err
 		}
 	}
-	// Human curves beside SHJ ones: a human block is 16 trials, two of ours
-	// (8 items), so human block b (from 1) sits at our blocks 2b−1 and 2b.
+	// Human curves beside SHJ ones, at the model's blocks they span.
 	for i := range res {
 		t := res[i].Job.Task
 		h := human.Nosofsky1994(t.SHJType)
 		if t.SHJType == 0 || h == nil {
 			continue
 		}
-		per := float64(human.BlockTrials) / float64(len(t.Items))
-		x := make([]float64, len(h))
-		for b := range h {
-			x[b] = per*float64(b+1) - (per-1)/2
-		}
+		x := human.Blocks(len(t.Items), len(h))
 		series = append(series, output.Series{Name: "type " + strconv.Itoa(t.SHJType) + ", Nosofsky et al. 1994",
 			X: x, Y: h, Dashed: true, Group: i})
 	}
