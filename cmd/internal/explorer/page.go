@@ -1,0 +1,68 @@
+package explorer
+
+import (
+	"bytes"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"html"
+	"io"
+	"strings"
+)
+
+// The page's parts: ECharts 6.1.0 (npm's dist/echarts.min.js, Apache-2.0,
+// licence and notice beside it), and the glue that lays out the charts.
+var (
+	//go:embed assets/echarts.min.js
+	echartsJS string
+	//go:embed assets/app.js
+	appJS string
+	//go:embed assets/style.css
+	styleCSS string
+)
+
+// Report is what a page shows: the folders, in the order given.
+type Report struct {
+	Title   string    `json:"title"`
+	Folders []*Folder `json:"folders"`
+	// Live pages poll the server for new data (report -serve).
+	Live bool `json:"live"`
+}
+
+// LoadAll loads every folder of dirs.
+func LoadAll(dirs []string) (*Report, error) {
+	r := &Report{}
+	var names []string
+	for _, d := range dirs {
+		f, err := Load(d)
+		if err != nil {
+			return nil, err
+		}
+		r.Folders = append(r.Folders, f)
+		names = append(names, f.Name)
+	}
+	r.Title = strings.Join(names, " · ")
+	return r, nil
+}
+
+// Write writes the page of r to w: one HTML file with the charting
+// library, the glue and the data inline, which works opened from disk.
+func Write(w io.Writer, r *Report) error {
+	data, err := json.Marshal(r) // escapes <, > and & so the data cannot end its script element
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	var b bytes.Buffer
+	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(r.Title), styleCSS)
+	b.WriteString("<!-- Apache ECharts 6.1.0, Apache License 2.0, https://echarts.apache.org -->\n<script>")
+	b.WriteString(echartsJS)
+	b.WriteString("</script>\n</head><body>\n<div id=\"app\"></div>\n<script type=\"application/json\" id=\"data\">")
+	b.Write(data)
+	b.WriteString("</script>\n<script>")
+	b.WriteString(appJS)
+	b.WriteString("</script>\n</body></html>\n")
+	_, err = w.Write(b.Bytes())
+	return err
+}
