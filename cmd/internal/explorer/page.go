@@ -55,6 +55,7 @@ func Write(w io.Writer, r *Report) error {
 	var b bytes.Buffer
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+	b.WriteString("<link rel=\"icon\" href=\"data:,\">\n") // no favicon request: the page asks nothing of a network
 	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(r.Title), styleCSS)
 	b.WriteString("<!-- Apache ECharts 6.1.0, Apache License 2.0, https://echarts.apache.org -->\n<script>")
 	b.WriteString(echartsJS)

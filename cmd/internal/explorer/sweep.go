@@ -24,6 +24,7 @@ type Sweep struct {
 	Keys    []string      `json:"keys"`    // the grid keys, in the configs' order
 	Curves  []string      `json:"curves"`  // the lc.csv columns ranked and packed (total per task)
 	Blocks  int           `json:"blocks"`  // the longest packed curve
+	Items   int           `json:"items"`   // trials per block when every task has as many, else 0
 	Configs []SweepConfig `json:"configs"` // by number
 	Progress
 }
@@ -101,8 +102,12 @@ func loadSweep(dir string) (*Sweep, error) {
 			if cv.cols, cv.ys, err = sweep.ReadCurves(filepath.Join(sub, "lc.csv")); err != nil {
 				return nil, fmt.Errorf("report: %w", err)
 			}
-			if c.OAT, err = readOAT(filepath.Join(sub, "summary.json")); err != nil {
+			var items []int
+			if c.OAT, items, err = readSummary(filepath.Join(sub, "summary.json")); err != nil {
 				return nil, err
+			}
+			if s.Done == 1 && len(items) > 0 && !slices.ContainsFunc(items, func(n int) bool { return n != items[0] }) {
+				s.Items = items[0]
 			}
 		}
 		s.Configs = append(s.Configs, c)
@@ -190,25 +195,33 @@ func mean(y []float64) float64 {
 
 func ptr[T any](v T) *T { return &v }
 
-// readOAT reads the SHJ ordinal adequacy of a config's summary.json, nil
-// when the config did not run the six types.
-func readOAT(path string) (*bool, error) {
+// readSummary reads a config's summary.json: its SHJ ordinal adequacy
+// (nil when the config did not run the six types) and the items of each
+// task.
+func readSummary(path string) (*bool, []int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, nil, fmt.Errorf("report: %w", err)
 	}
 	var sum struct {
 		OAT *struct {
 			Pass bool `json:"pass"`
 		} `json:"shj_ordinal_adequacy"`
+		Tasks []struct {
+			Items int `json:"items"`
+		} `json:"tasks"`
 	}
 	if err := json.Unmarshal(data, &sum); err != nil {
-		return nil, fmt.Errorf("report: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("report: %s: %w", path, err)
+	}
+	var items []int
+	for _, t := range sum.Tasks {
+		items = append(items, t.Items)
 	}
 	if sum.OAT == nil {
-		return nil, nil
+		return nil, items, nil
 	}
-	return &sum.OAT.Pass, nil
+	return &sum.OAT.Pass, items, nil
 }
 
 // rate returns the configs finished per minute, from the first to the

@@ -424,7 +424,8 @@
         var ys = unpack(done[0].packed, s.curves.length, s.blocks);
         s.curves.forEach(function (c, i) {
           var m = /^(?:total_)?(.*)$/.exec(c)[1];
-          out.push({ task: m === 'total' ? '' : m, name: f.name + ' best (' + done[0].name + ')', x: ys[i].map(function (_, b) { return b + 1; }), y: ys[i], trials: false });
+          out.push({ task: m === 'total' ? '' : m, name: f.name + ' best (' + done[0].name + ')',
+            x: ys[i].map(function (_, b) { return s.items ? (b + 1) * s.items : b + 1; }), y: ys[i], trials: !!s.items });
         });
       }
     }
