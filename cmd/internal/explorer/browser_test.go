@@ -68,7 +68,11 @@ type console struct {
 
 func (c *console) add(m string) { c.mu.Lock(); c.msgs = append(c.msgs, m); c.mu.Unlock() }
 
-func (c *console) all() []string { c.mu.Lock(); defer c.mu.Unlock(); return append([]string(nil), c.msgs...) }
+func (c *console) all() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.msgs...)
+}
 
 // do runs steps, each step of a test within 30 s.
 func do(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
