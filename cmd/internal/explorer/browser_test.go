@@ -113,20 +113,30 @@ const seriesJS = `(() => { const out = {};
     out[id] = (c.getOption().series || []).filter(s => !String(s.id || '').startsWith('band:')).map(s => s.name || s.type);
   } return out; })()`
 
-// ready is true once the page has drawn its charts.
-const ready = `window.explorer && window.explorer.ready`
+// ready is true once the page has drawn its first screen; complete once
+// it has drawn every chart (after opening, and after each click).
+const (
+	ready    = `window.explorer && window.explorer.ready`
+	complete = `window.explorer && window.explorer.complete`
+)
 
 func open(t *testing.T, ctx context.Context, url string) map[string][]string {
 	t.Helper()
-	do(t, ctx, chromedp.Navigate(url), chromedp.Poll[chromedp.Void](ready, chromedp.WithPollingTimeout(20*time.Second)))
+	start := time.Now()
+	do(t, ctx, chromedp.Navigate(url), chromedp.Poll[chromedp.Void](complete, chromedp.WithPollingTimeout(20*time.Second)))
+	t.Logf("%s: drawn %.0f ms after the navigation started (%v with the test's round trips)", filepath.Base(url),
+		eval[float64](t, ctx, `window.explorer.drawnAt`), time.Since(start).Round(time.Millisecond))
 	return eval[map[string][]string](t, ctx, seriesJS)
 }
 
+// waitComplete waits until the page has drawn every chart.
+var waitComplete = chromedp.Poll[chromedp.Void](complete, chromedp.WithPollingTimeout(20*time.Second))
+
 func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), name+".jpg"), png, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), name+".png"), png, 0o644))
 }
 
 func countPrefix(series map[string][]string, prefix string) int {
@@ -148,7 +158,7 @@ func TestPagesInBrowser(t *testing.T) {
 		assert.Len(t, s["f0-lc-all"], 6, "the six types in one panel")
 		assert.Equal(t, 6, countPrefix(s, "f0-lc-")-1, "a learning-curve panel per type")
 		assert.Equal(t, 6, countPrefix(s, "f0-loss-"), "a loss panel per type")
-		assert.Equal(t, []string{"model", "Nosofsky et al. 1994"}, s["f0-lc-3"], "type IV: model and humans")
+		assert.Equal(t, []string{"model", "humans"}, s["f0-lc-3"], "type IV: model and humans")
 		assert.Contains(t, s, "f0-units")
 		assert.Contains(t, s, "f0-attention")
 		bands := eval[int](t, ctx, `window.explorer.charts['f0-lc-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)
@@ -159,7 +169,7 @@ func TestPagesInBrowser(t *testing.T) {
 		s := open(t, ctx, page(t, "dual", fs.dual))
 		assert.Equal(t, 6, countPrefix(s, "f0-lc-"), "small multiples: a panel per type, no overlay of all")
 		for i := 0; i < 6; i++ {
-			assert.Equal(t, []string{"fast", "slow", "total", "Nosofsky et al. 1994"}, s[fmt.Sprintf("f0-lc-%d", i)])
+			assert.Equal(t, []string{"fast", "slow", "total", "humans"}, s[fmt.Sprintf("f0-lc-%d", i)])
 			assert.Equal(t, []string{"fast", "slow", "total"}, s[fmt.Sprintf("f0-loss-%d", i)])
 		}
 		screenshot(t, ctx, "dual")
@@ -179,7 +189,7 @@ func TestPagesInBrowser(t *testing.T) {
 			return eval[[]string](t, ctx, fmt.Sprintf(`[...document.querySelectorAll('#f0-table tbody tr')].map(r => r.children[%d].textContent)`, col))
 		}
 		for _, dir := range []string{"asc", "desc"} {
-			do(t, ctx, chromedp.Click(chromedp.CSS(`#f0-table th[data-col="final"]`)))
+			do(t, ctx, chromedp.Click(chromedp.CSS(`#f0-table th[data-col="final"]`)), waitComplete)
 			vals := column(4)
 			nums := parse(t, vals[:6])
 			if dir == "asc" {
@@ -192,11 +202,11 @@ func TestPagesInBrowser(t *testing.T) {
 		// Selecting two configs overlays exactly their curves.
 		do(t, ctx, chromedp.Click(chromedp.ID("f0-clear")),
 			chromedp.Click(chromedp.CSS(`#f0-table tr[data-config="demo_2"]`)),
-			chromedp.Click(chromedp.CSS(`#f0-table tr[data-config="demo_7"]`)))
+			chromedp.Click(chromedp.CSS(`#f0-table tr[data-config="demo_7"]`)), waitComplete)
 		s = eval[map[string][]string](t, ctx, seriesJS)
 		assert.Equal(t, []string{"demo_2", "demo_7"}, s["f0-overlay-0"])
 		// Filtering keeps the rows that mention the text.
-		do(t, ctx, chromedp.SendKeys(chromedp.ID("f0-filter"), "diverged"))
+		do(t, ctx, chromedp.SendKeys(chromedp.ID("f0-filter"), "diverged"), waitComplete)
 		assert.Equal(t, 3, eval[int](t, ctx, rowsJS))
 		screenshot(t, ctx, "sweep")
 	})
@@ -242,7 +252,7 @@ func TestLivePage(t *testing.T) {
 	srv := httptest.NewServer(explorer.Handler([]string{out}))
 	defer srv.Close()
 	require.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1:"), srv.URL)
-	do(t, ctx, chromedp.Navigate(srv.URL+"/"), chromedp.Poll[chromedp.Void](ready, chromedp.WithPollingTimeout(20*time.Second)))
+	do(t, ctx, chromedp.Navigate(srv.URL+"/"), waitComplete)
 	progress := eval[string](t, ctx, `document.getElementById('f0-progress').textContent`)
 	assert.Equal(t, 3, eval[int](t, ctx, rowsJS))
 	assert.True(t, strings.HasPrefix(progress, "3/9 configs finished"), progress)

@@ -10,8 +10,9 @@ import (
 	"strings"
 )
 
-// The page's parts: ECharts 6.1.0 (npm's dist/echarts.min.js, Apache-2.0,
-// licence and notice beside it), and the glue that lays out the charts.
+// The page's parts: ECharts 6.1.0 from npm, reduced to the charts the page
+// draws (assets/build; Apache-2.0, with zrender's BSD-3-Clause and tslib's
+// 0BSD, licences beside it), and the glue that lays out the charts.
 var (
 	//go:embed assets/echarts.min.js
 	echartsJS string
@@ -57,7 +58,7 @@ func Write(w io.Writer, r *Report) error {
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<link rel=\"icon\" href=\"data:,\">\n") // no favicon request: the page asks nothing of a network
 	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(r.Title), styleCSS)
-	b.WriteString("<!-- Apache ECharts 6.1.0, Apache License 2.0, https://echarts.apache.org -->\n<script>")
+	b.WriteString("<!-- Apache ECharts 6.1.0 (Apache License 2.0, https://echarts.apache.org) with zrender (BSD-3-Clause) and tslib (0BSD) -->\n<script>")
 	b.WriteString(echartsJS)
 	b.WriteString("</script>\n</head><body>\n<div id=\"app\"></div>\n<script type=\"application/json\" id=\"data\">")
 	b.Write(data)

@@ -6,14 +6,16 @@
   var palette = ['#0072b2', '#d55e00', '#009e73', '#cc79a7', '#e69f00', '#56b4e9', '#000000', '#f0e442'];
   // A dual stream's parts: colour, line style and marker, so that curves
   // that coincide (the fast stream under the total) stay visible.
+  // The fast stream is a wide pale line, the total a thin dotted one drawn
+  // over it: where they coincide both show.
   var partStyle = {
-    fast: { color: '#0072b2', type: 'solid', width: 2, symbol: 'circle' },
+    fast: { color: '#56b4e9', type: 'solid', width: 5, symbol: 'circle' },
     slow: { color: '#d55e00', type: 'dashed', width: 2, symbol: 'triangle' },
-    total: { color: '#000000', type: 'dotted', width: 2.5, symbol: 'diamond' }
+    total: { color: '#000000', type: 'dotted', width: 1.8, symbol: 'diamond' }
   };
   var state = { sort: {}, filter: {}, selected: {}, metric: {}, raw: '' };
   var charts = {};
-  window.explorer = { ready: false, charts: charts, renders: 0 };
+  window.explorer = { ready: false, charts: charts, renders: 0, startedAt: performance.now() };
 
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -37,22 +39,43 @@
     return (s / 3600).toFixed(1) + ' h';
   }
 
-  // chart makes a panel in parent and draws option into it.
+  // chart makes a panel in parent for option. Panels are drawn after the
+  // layout, those on the first screen first (then the page is ready), the
+  // others a few at a time, so that a large sweep opens at once.
+  var queue = [];
   function chart(parent, id, option, cls) {
     var div = el('div', { cls: 'chart' + (cls ? ' ' + cls : ''), 'data-chart': id });
     parent.appendChild(div);
-    var c = echarts.init(div, null, { renderer: 'canvas' });
     option.animation = false;
     option.color = option.color || palette;
-    c.setOption(option);
-    charts[id] = c;
-    return c;
+    queue.push({ div: div, id: id, option: option });
+  }
+  function draw(q) {
+    var c = echarts.init(q.div, null, { renderer: 'canvas' });
+    c.setOption(q.option);
+    charts[q.id] = c;
+  }
+  var generation = 0;
+  function drawQueued() {
+    var gen = ++generation, h = window.innerHeight;
+    var first = queue.filter(function (q) { return q.div.getBoundingClientRect().top < h; });
+    var rest = queue.filter(function (q) { return q.div.getBoundingClientRect().top >= h; });
+    queue = [];
+    first.forEach(draw);
+    window.explorer.ready = true;
+    window.explorer.drawnAt = performance.now(); // ms since the navigation started
+    (function more() {
+      if (gen !== generation) return; // a newer render took over
+      rest.splice(0, 3).forEach(draw);
+      if (rest.length) setTimeout(more, 0);
+      else { window.explorer.complete = true; window.explorer.completeAt = performance.now(); }
+    })();
   }
   function lineOpts(title, xname, yname, ymax) {
     return {
       title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 22, type: 'scroll', textStyle: { fontSize: 11 } },
+      legend: { top: 24, type: 'scroll', itemWidth: 18, itemGap: 6, textStyle: { fontSize: 11 } },
       grid: { left: 50, right: 16, top: 58, bottom: 44 },
       xAxis: { type: 'value', name: xname, nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax' },
       yAxis: { type: 'value', name: yname, min: 0, max: ymax, nameLocation: 'middle', nameGap: 36 },
@@ -110,7 +133,7 @@
     root.appendChild(side);
     var left = el('div'), right = el('div');
     side.appendChild(left); side.appendChild(right);
-    left.appendChild(el('h3', { text: 'Learning curves (probability of error)' }));
+    left.appendChild(el('h3', { text: 'Learning curves (probability of error)' + (r.human && r.human.length ? '; humans: Nosofsky et al. (1994)' : '') }));
     var g = el('div', { cls: 'grid' });
     left.appendChild(g);
     if (!r.dual && r.tasks.length > 1) { // the classic figure: every task's mean in one panel
@@ -128,7 +151,7 @@
         if (c.lo) o.series = o.series.concat(band(c.part + t, c.lo, c.hi, st.color));
         o.series.push(line(r.dual ? c.part : 'model', xy(c.mean), st, { symbolSize: 5 }));
       });
-      if (hum) o.series.push(line('Nosofsky et al. 1994', hum.x.map(function (x, i) { return [x, hum.y[i]]; }),
+      if (hum) o.series.push(line('humans', hum.x.map(function (x, i) { return [x, hum.y[i]]; }),
         { color: '#777', type: 'dashed', symbol: 'rect', width: 1.2 }));
       legendOf(o);
       chart(g, 'f' + fi + '-lc-' + ti, o);
@@ -196,7 +219,7 @@
       var y = [];
       for (var b = 0; b < blocks; b++) {
         var i = 2 * (c * blocks + b), q = bin.charCodeAt(i) | (bin.charCodeAt(i + 1) << 8);
-        y.push(q === 65535 ? null : +(q / 65534).toFixed(5));
+        y.push(q === 65535 ? null : q / 65534);
       }
       out.push(y);
     }
@@ -454,6 +477,7 @@
   function render() {
     var data = JSON.parse(state.raw);
     Object.keys(charts).forEach(function (k) { charts[k].dispose(); delete charts[k]; });
+    queue = [];
     var app = document.getElementById('app');
     app.textContent = '';
     app.appendChild(el('h1', { text: data.title }));
@@ -469,7 +493,8 @@
       ({ run: renderRun, sweep: renderSweep, fit: renderFit })[f.kind](sec, f, fi);
     });
     window.explorer.renders++;
-    window.explorer.ready = true;
+    window.explorer.complete = false;
+    drawQueued();
   }
 
   function start() {
