@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/BurntSushi/toml"
+	"gonum.org/v1/plot/vg"
 
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
@@ -68,7 +69,6 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 	n := len(res)
 	var lcCols, lossCols []output.Column
 	var lcRuns []output.RunsColumn
-	var series []output.Series
 	tasks := make([]map[string]any, 0, n)
 	for i := range res {
 		r := &res[i]
@@ -105,17 +105,6 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			lossCols = append(lossCols, output.Column{Name: col, Values: r.Loss[pi]})
 			areas[part] = curve.Area(r.PError[pi])
 			final[part] = r.PError[pi][len(r.PError[pi])-1]
-			label := t.Name
-			if t.SHJType > 0 {
-				label = "type " + strconv.Itoa(t.SHJType)
-			}
-			if len(r.Parts) > 1 {
-				label = part
-				if n > 1 {
-					label += " " + t.Name
-				}
-			}
-			series = append(series, output.Series{Name: label, X: blocks(len(r.PError[pi])), Y: r.PError[pi], Group: len(series)})
 		}
 		units := make([]float64, len(r.Runs))
 		recruits := make([]float64, len(r.Runs))
@@ -170,20 +159,17 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			return err
 		}
 	}
-	// Human curves beside SHJ ones, at the model's blocks they span.
-	for i := range res {
-		t := res[i].Job.Task
-		h := human.Nosofsky1994(t.SHJType)
-		if t.SHJType == 0 || h == nil {
-			continue
-		}
-		x := human.Blocks(len(t.Items), len(h))
-		series = append(series, output.Series{Name: "type " + strconv.Itoa(t.SHJType) + ", Nosofsky et al. 1994",
-			X: x, Y: h, Dashed: true, Group: i})
-	}
 	lp := p.Setup.Loop
 	title := fmt.Sprintf("%s %s: %d runs", p.Model.Name, lp.ConfigVersion, lp.NumRuns)
-	if err := output.PlotCurves(d.Path("lc.png"), title, series); err != nil {
+	rows, humans := panels(res)
+	if humans {
+		title += "; humans: Nosofsky et al. (1994)"
+	}
+	w, h := 3*vg.Inch, 2.7*vg.Inch
+	if len(res) == 1 {
+		w, h = 5*vg.Inch, 3.6*vg.Inch
+	}
+	if err := output.PlotSheet(d.Path("lc.png"), title, rows, w, h); err != nil {
 		return err
 	}
 	sum := map[string]any{
@@ -210,6 +196,48 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		sum["analyses"] = p.Setup.Evaluate(res)
 	}
 	return output.WriteJSON(d.Path("summary.json"), sum)
+}
+
+// panels lays out lc.png: the error and the loss of one task side by
+// side, or of several tasks a panel each, the errors above the losses; a
+// dual stream's parts in their styles; the human curves beside SHJ ones,
+// at the model's blocks they span; a log block axis for long runs.
+func panels(res []run.Result) (rows [][]*output.Panel, humans bool) {
+	var errs, losses []*output.Panel
+	for i := range res {
+		r := &res[i]
+		t := r.Job.Task
+		title := t.Name
+		if t.SHJType > 0 {
+			title = "type " + strconv.Itoa(t.SHJType)
+		}
+		long := r.Job.Blocks > output.LongRun
+		ep := &output.Panel{Title: title, XLabel: "block", YLabel: "probability of error", LogX: long}
+		lp := &output.Panel{Title: title, XLabel: "block", YLabel: "loss", LogX: long}
+		for pi, part := range r.Parts {
+			s := output.Series{Name: "model", X: blocks(len(r.PError[pi])), Group: i}
+			if len(r.Parts) > 1 {
+				s.Name, s.Part = part, part
+			}
+			s.Y = r.PError[pi]
+			ep.Series = append(ep.Series, s)
+			s.Y = r.Loss[pi]
+			lp.Series = append(lp.Series, s)
+		}
+		if hy := human.Nosofsky1994(t.SHJType); t.SHJType > 0 && hy != nil {
+			g := i // a single stream's humans in its colour, dashed
+			if len(r.Parts) > 1 {
+				g = 3 // apart from the parts' colours
+			}
+			ep.Series = append(ep.Series, output.Series{Name: "humans", X: human.Blocks(len(t.Items), len(hy)), Y: hy, Dashed: true, Group: g})
+			humans = true
+		}
+		errs, losses = append(errs, ep), append(losses, lp)
+	}
+	if len(res) == 1 {
+		return [][]*output.Panel{{errs[0], losses[0]}}, humans
+	}
+	return [][]*output.Panel{errs, losses}, humans
 }
 
 func orDefault(s, def string) string {
