@@ -25,6 +25,9 @@ import (
 // the exceptions it throws, are collected in the returned console.
 func browser(t *testing.T) (context.Context, *console) {
 	t.Helper()
+	if os.Getenv("FASTSLOW_CHROMIUM") == "0" {
+		t.Skip("FASTSLOW_CHROMIUM=0: the pages are not tested in a browser")
+	}
 	var path string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
