@@ -20,33 +20,47 @@ import (
 	"github.com/fastslow/cmd/internal/explorer"
 )
 
-// browser starts headless Chromium for a test, or skips the test where
-// Chromium is absent. What the page logs as an error or a warning, and
-// the exceptions it throws, are collected in the returned console.
+// shared is the Chromium the package's tests share (started by the first
+// test that needs it, stopped by TestMain); each test gets its own tab.
+var shared struct {
+	ctx    context.Context
+	cancel func()
+	err    error
+}
+
+// browser opens a tab of headless Chromium for a test, or skips the test
+// where Chromium is absent. What the page logs as an error or a warning,
+// and the exceptions it throws, are collected in the returned console.
 func browser(t *testing.T) (context.Context, *console) {
 	t.Helper()
 	if os.Getenv("FASTSLOW_CHROMIUM") == "0" {
 		t.Skip("FASTSLOW_CHROMIUM=0: the pages are not tested in a browser")
 	}
-	var path string
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			path = p
-			break
+	if shared.ctx == nil {
+		var path string
+		for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+			if p, err := exec.LookPath(name); err == nil {
+				path = p
+				break
+			}
 		}
+		if path == "" {
+			t.Skip("no Chromium on this machine (Debian: apt-get install chromium): the pages are not tested in a browser")
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+			chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true), chromedp.WindowSize(1400, 1000),
+		}
+		actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+		bctx, cancelB := chromedp.NewContext(actx)
+		shared.ctx, shared.cancel = bctx, func() { cancelB(); cancelA() }
+		shared.err = chromedp.Do(bctx) // starts the browser
 	}
-	if path == "" {
-		t.Skip("no Chromium on this machine (Debian: apt-get install chromium): the pages are not tested in a browser")
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.WindowSize(1400, 1000),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelB := chromedp.NewContext(actx)
+	require.NoError(t, shared.err, "starting Chromium")
+	ctx, cancel := chromedp.NewContext(shared.ctx) // a new tab
 	cons := &console{}
-	msgs := chromedp.Console(ctx) // starts the browser
+	msgs := chromedp.Console(ctx)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -59,7 +73,7 @@ func browser(t *testing.T) (context.Context, *console) {
 			}
 		}
 	}()
-	t.Cleanup(func() { cancelB(); cancelA(); <-done })
+	t.Cleanup(func() { cancel(); <-done })
 	return ctx, cons
 }
 

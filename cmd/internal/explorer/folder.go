@@ -186,6 +186,15 @@ func loadRun(dir string) (*Run, error) {
 			*set.out = append(*set.out, c)
 		}
 	}
+	if len(r.Tasks) == 1 && r.Tasks[0] == "" && len(sum.Tasks) == 1 {
+		// One task: its curves are named by the task, as a sweep's are.
+		r.Tasks[0] = sum.Tasks[0].Task
+		for _, cs := range [][]Curve{r.LC, r.Loss} {
+			for i := range cs {
+				cs[i].Task = r.Tasks[0]
+			}
+		}
+	}
 	for i, t := range sum.Tasks {
 		name := r.Tasks[min(i, len(r.Tasks)-1)]
 		r.Items[name] = t.Items

@@ -112,6 +112,9 @@ func makeFolders(t *testing.T) *folders {
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	if shared.cancel != nil {
+		shared.cancel()
+	}
 	if made != nil {
 		os.RemoveAll(filepath.Dir(made.run))
 	}

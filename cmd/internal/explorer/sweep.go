@@ -25,6 +25,7 @@ type Sweep struct {
 	Curves  []string      `json:"curves"`  // the lc.csv columns ranked and packed (total per task)
 	Blocks  int           `json:"blocks"`  // the longest packed curve
 	Items   int           `json:"items"`   // trials per block when every task has as many, else 0
+	Tasks   []string      `json:"tasks"`   // the tasks' names (from the first finished config)
 	Configs []SweepConfig `json:"configs"` // by number
 	Progress
 }
@@ -103,11 +104,15 @@ func loadSweep(dir string) (*Sweep, error) {
 				return nil, fmt.Errorf("report: %w", err)
 			}
 			var items []int
-			if c.OAT, items, err = readSummary(filepath.Join(sub, "summary.json")); err != nil {
+			var tasks []string
+			if c.OAT, tasks, items, err = readSummary(filepath.Join(sub, "summary.json")); err != nil {
 				return nil, err
 			}
-			if s.Done == 1 && len(items) > 0 && !slices.ContainsFunc(items, func(n int) bool { return n != items[0] }) {
-				s.Items = items[0]
+			if s.Done == 1 {
+				s.Tasks = tasks
+				if len(items) > 0 && !slices.ContainsFunc(items, func(n int) bool { return n != items[0] }) {
+					s.Items = items[0]
+				}
 			}
 		}
 		s.Configs = append(s.Configs, c)
@@ -196,32 +201,34 @@ func mean(y []float64) float64 {
 func ptr[T any](v T) *T { return &v }
 
 // readSummary reads a config's summary.json: its SHJ ordinal adequacy
-// (nil when the config did not run the six types) and the items of each
-// task.
-func readSummary(path string) (*bool, []int, error) {
+// (nil when the config did not run the six types), and the name and the
+// items of each task.
+func readSummary(path string) (*bool, []string, []int, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return nil, nil, fmt.Errorf("report: %w", err)
+		return nil, nil, nil, fmt.Errorf("report: %w", err)
 	}
 	var sum struct {
 		OAT *struct {
 			Pass bool `json:"pass"`
 		} `json:"shj_ordinal_adequacy"`
 		Tasks []struct {
-			Items int `json:"items"`
+			Task  string `json:"task"`
+			Items int    `json:"items"`
 		} `json:"tasks"`
 	}
 	if err := json.Unmarshal(data, &sum); err != nil {
-		return nil, nil, fmt.Errorf("report: %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("report: %s: %w", path, err)
 	}
+	var tasks []string
 	var items []int
 	for _, t := range sum.Tasks {
-		items = append(items, t.Items)
+		tasks, items = append(tasks, t.Task), append(items, t.Items)
 	}
 	if sum.OAT == nil {
-		return nil, items, nil
+		return nil, tasks, items, nil
 	}
-	return &sum.OAT.Pass, items, nil
+	return &sum.OAT.Pass, tasks, items, nil
 }
 
 // rate returns the configs finished per minute, from the first to the

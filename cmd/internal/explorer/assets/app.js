@@ -71,8 +71,11 @@
       else { window.explorer.complete = true; window.explorer.completeAt = performance.now(); }
     })();
   }
-  function lineOpts(title, xname, yname, ymax) {
-    return {
+  // LONG is the number of blocks from which a block axis is logarithmic,
+  // as in lc.png: the early blocks of a long run stay readable.
+  var LONG = 64;
+  function lineOpts(title, xname, yname, ymax, blocks) {
+    var o = {
       title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
       tooltip: { trigger: 'axis' },
       legend: { top: 24, type: 'scroll', itemWidth: 18, itemGap: 6, textStyle: { fontSize: 11 } },
@@ -82,6 +85,8 @@
       dataZoom: [{ type: 'inside', xAxisIndex: 0, filterMode: 'none' }],
       series: []
     };
+    if (blocks > LONG) o.xAxis = { type: 'log', name: xname + ' (log scale)', nameLocation: 'middle', nameGap: 24, min: 1, max: 'dataMax' };
+    return o;
   }
   // ymax returns an upper limit that fits the curves.
   function ymax(arrays, cap) {
@@ -95,7 +100,7 @@
   function xy(y, x0) { return y.map(function (v, i) { return [i + (x0 === undefined ? 1 : x0), v]; }); }
   function line(name, y, style, extra) {
     var s = {
-      type: 'line', name: name, data: y, showSymbol: !!style.symbol, symbol: style.symbol || 'none', symbolSize: 6,
+      type: 'line', name: name, data: y, showSymbol: !!style.symbol && y.length <= LONG, symbol: style.symbol || 'none', symbolSize: 6,
       sampling: 'lttb', lineStyle: { type: style.type || 'solid', width: style.width || 1.5, color: style.color },
       itemStyle: { color: style.color }, emphasis: { focus: 'series' }
     };
@@ -137,7 +142,7 @@
     var g = el('div', { cls: 'grid' });
     left.appendChild(g);
     if (!r.dual && r.tasks.length > 1) { // the classic figure: every task's mean in one panel
-      var o = lineOpts('all tasks', 'block', 'p(error)', ymax(r.lc.map(function (c) { return c.mean; }), 1));
+      var o = lineOpts('all tasks', 'block', 'p(error)', ymax(r.lc.map(function (c) { return c.mean; }), 1), r.lc[0].mean.length);
       r.lc.forEach(function (c, i) { o.series.push(line(taskLabel(c.task), xy(c.mean), { color: palette[i % palette.length] })); });
       legendOf(o);
       chart(g, 'f' + fi + '-lc-all', o);
@@ -145,7 +150,7 @@
     r.tasks.forEach(function (t, ti) {
       var cs = r.lc.filter(function (c) { return c.task === t; });
       var hum = (r.human || []).filter(function (h) { return h.task === t; })[0];
-      var o = lineOpts(taskLabel(t), 'block', 'p(error)', ymax(cs.map(function (c) { return c.hi || c.mean; }).concat(hum ? [hum.y] : []), 1));
+      var o = lineOpts(taskLabel(t), 'block', 'p(error)', ymax(cs.map(function (c) { return c.hi || c.mean; }).concat(hum ? [hum.y] : []), 1), cs[0].mean.length);
       cs.forEach(function (c) {
         var st = r.dual ? partStyle[c.part] : { color: palette[ti % palette.length] };
         if (c.lo) o.series = o.series.concat(band(c.part + t, c.lo, c.hi, st.color));
@@ -161,7 +166,7 @@
     right.appendChild(gl);
     r.tasks.forEach(function (t, ti) {
       var cs = r.loss.filter(function (c) { return c.task === t; });
-      var o = lineOpts(taskLabel(t), 'block', 'loss', ymax(cs.map(function (c) { return c.hi || c.mean; })));
+      var o = lineOpts(taskLabel(t), 'block', 'loss', ymax(cs.map(function (c) { return c.hi || c.mean; })), cs[0].mean.length);
       cs.forEach(function (c) {
         var st = r.dual ? partStyle[c.part] : { color: palette[ti % palette.length] };
         if (c.lo) o.series = o.series.concat(band('loss' + c.part + t, c.lo, c.hi, st.color));
@@ -310,7 +315,7 @@
     root.appendChild(og);
     s.curves.forEach(function (cname, ci) {
       var ys = selected.map(function (n) { return curves[n] && curves[n][ci]; }).filter(Boolean);
-      var o = lineOpts(cname, 'block', 'p(error)', ymax(ys, 1));
+      var o = lineOpts(cname, 'block', 'p(error)', ymax(ys, 1), s.blocks);
       selected.forEach(function (n, i) {
         if (curves[n]) o.series.push(line(n, xy(curves[n][ci]), { color: palette[i % palette.length], width: 1.6 }));
       });
@@ -343,7 +348,7 @@
       var po = {
         parallelAxis: pa, parallel: { left: 60, right: 90, top: 40, bottom: 30 },
         visualMap: { type: 'continuous', dimension: s.keys.length, min: Math.min.apply(null, vals), max: Math.max.apply(null, vals),
-          inRange: { color: ['#0072b2', '#e69f00', '#d55e00'] }, right: 0, top: 'middle', calculable: true },
+          precision: 3, inRange: { color: ['#0072b2', '#e69f00', '#d55e00'] }, right: 0, top: 'middle', calculable: true },
         series: [{ type: 'parallel', name: 'configs', lineStyle: { width: 1.2, opacity: 0.6 },
           data: done.map(function (c) { return c.grid.map(function (v, i) { return axes[i].type === 'category' ? String(v) : v; }).concat([c[metric]]); }) }]
       };
@@ -447,7 +452,7 @@
         var ys = unpack(done[0].packed, s.curves.length, s.blocks);
         s.curves.forEach(function (c, i) {
           var m = /^(?:total_)?(.*)$/.exec(c)[1];
-          out.push({ task: m === 'total' ? '' : m, name: f.name + ' best (' + done[0].name + ')',
+          out.push({ task: m === 'total' ? (s.tasks && s.tasks.length === 1 ? s.tasks[0] : '') : m, name: f.name + ' best (' + done[0].name + ')',
             x: ys[i].map(function (_, b) { return s.items ? (b + 1) * s.items : b + 1; }), y: ys[i], trials: !!s.items });
         });
       }
