@@ -54,10 +54,17 @@ func Write(w io.Writer, r *Report) error {
 		return fmt.Errorf("report: %w", err)
 	}
 	var b bytes.Buffer
+	writePage(&b, r.Title, data)
+	_, err = w.Write(b.Bytes())
+	return err
+}
+
+// writePage writes the page titled title around data, a Report as JSON.
+func writePage(b *bytes.Buffer, title string, data []byte) {
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<link rel=\"icon\" href=\"data:,\">\n") // no favicon request: the page asks nothing of a network
-	fmt.Fprintf(&b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(r.Title), styleCSS)
+	fmt.Fprintf(b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(title), styleCSS)
 	b.WriteString("<!-- Apache ECharts 6.1.0 (Apache License 2.0, https://echarts.apache.org) with zrender (BSD-3-Clause) and tslib (0BSD) -->\n<script>")
 	b.WriteString(echartsJS)
 	b.WriteString("</script>\n</head><body>\n<div id=\"app\"></div>\n<script type=\"application/json\" id=\"data\">")
@@ -65,6 +72,4 @@ func Write(w io.Writer, r *Report) error {
 	b.WriteString("</script>\n<script>")
 	b.WriteString(appJS)
 	b.WriteString("</script>\n</body></html>\n")
-	_, err = w.Write(b.Bytes())
-	return err
 }
