@@ -12,17 +12,7 @@ import (
 )
 
 // WriteNPY writes y as a 1-D float64 .npy file (np.load reads it).
-func WriteNPY(path string, y []float64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if err := npyio.Write(f, y); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
-}
+func WriteNPY(path string, y []float64) error { return writeNPY(path, y) }
 
 // WriteNPYRows writes rows, all of one length, as a 2-D float64 .npy file
 // of shape (len(rows), len(rows[0])): per-run curves, a run per row.
@@ -37,11 +27,16 @@ func WriteNPYRows(path string, rows [][]float64) error {
 		}
 		m.SetRow(i, r)
 	}
+	return writeNPY(path, m)
+}
+
+// writeNPY writes v (a slice or a *mat.Dense) as a .npy file.
+func writeNPY(path string, v any) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := npyio.Write(f, m); err != nil {
+	if err := npyio.Write(f, v); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
