@@ -109,13 +109,27 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
+// artifacts returns the folder a test keeps its pages and screenshots in:
+// $FASTSLOW_ARTIFACTS/<test name> when that is set (CI keeps them; go test
+// -artifacts needs Go 1.26), a temporary folder otherwise.
+func artifacts(t *testing.T) string {
+	t.Helper()
+	root := os.Getenv("FASTSLOW_ARTIFACTS")
+	if root == "" {
+		return t.TempDir()
+	}
+	dir := filepath.Join(root, strings.ReplaceAll(t.Name(), "/", "_"))
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	return dir
+}
+
 // page writes the page of dirs into the test's artifact folder and
 // returns its file URL.
 func page(t *testing.T, name string, dirs ...string) string {
 	t.Helper()
 	r, err := explorer.LoadAll(dirs)
 	require.NoError(t, err)
-	path := filepath.Join(t.ArtifactDir(), name+".html")
+	path := filepath.Join(artifacts(t), name+".html")
 	f, err := os.Create(path)
 	require.NoError(t, err)
 	require.NoError(t, explorer.Write(f, r))
@@ -153,7 +167,7 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(t.ArtifactDir(), name+".png"), png, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(artifacts(t), name+".png"), png, 0o644))
 }
 
 func countPrefix(series map[string][]string, prefix string) int {

@@ -14,6 +14,7 @@ import (
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/provenance"
 )
 
 // runModel runs a model's command with args into a new results folder
@@ -80,7 +81,7 @@ func runFit(t *testing.T, dir string) string {
 	require.NoError(t, tr.Close())
 	require.NoError(t, err)
 	out := filepath.Join(dir, "fit")
-	require.NoError(t, estimate.Write(out, p, r, trace))
+	require.NoError(t, estimate.Write(out, p, r, trace, provenance.New("fitdata")))
 	return out
 }
 

@@ -79,7 +79,7 @@ func TestBigSweepPage(t *testing.T) {
 	assert.Len(t, s.Curves, 6)
 
 	ctx, cons := browser(t)
-	path := filepath.Join(t.ArtifactDir(), "big.html")
+	path := filepath.Join(artifacts(t), "big.html")
 	require.NoError(t, os.WriteFile(path, b.Bytes(), 0o644))
 	// The machine's other work slows a browser down in bursts: the best of
 	// three openings is the page's own time.
