@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 
 	"github.com/fastslow/cmd/internal/explorer"
+	"github.com/fastslow/stream/output"
 )
 
 func main() {
@@ -25,7 +26,7 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
-const usage = `Usage: report [-o FILE] DIR [DIR…]
+const usage = `Usage: report [-o FILE] DIR [DIR…]     (writes DIR.html, or report.html for several)
        report -serve [-addr 127.0.0.1:8077] DIR [DIR…]
 
 Writes one HTML page (charts inline, works offline, opened from disk) for
@@ -42,7 +43,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("report", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
-	out := fs.String("o", "", "page `file` (default: DIR/report.html for one folder, report.html for several)")
+	out := fs.String("o", "", "page `file` (default: DIR.html beside the folder DIR, report.html for several folders); an existing file is replaced only if this command wrote it")
 	serve := fs.Bool("serve", false, "serve the live page instead of writing a file")
 	addr := fs.String("addr", "127.0.0.1:8077", "loopback `address` to serve on (with -serve; port 0 picks a free one)")
 	if err := fs.Parse(args); err != nil {
@@ -70,10 +71,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	path := *out
 	if path == "" {
+		// Beside the folder, not in it: a results folder holds only what
+		// its command wrote, so that the command may replace it.
 		path = "report.html"
 		if len(dirs) == 1 {
-			path = filepath.Join(dirs[0], "report.html")
+			path = filepath.Clean(dirs[0]) + ".html"
 		}
+	}
+	if err := output.Replaceable(path, explorer.Mark); err != nil {
+		fmt.Fprintln(stderr, "report:", err)
+		return 1
 	}
 	if err := writeFile(path, r); err != nil {
 		fmt.Fprintln(stderr, err)

@@ -35,22 +35,39 @@ func TestWritesOnePage(t *testing.T) {
 	dir := tinyRun(t)
 	code, out, errs := runCmd(dir)
 	require.Equal(t, 0, code, errs)
-	page := filepath.Join(dir, "report.html")
+	page := dir + ".html"
 	assert.Equal(t, "wrote "+page+"\n", out)
 	data, err := os.ReadFile(page)
 	require.NoError(t, err)
 	html := string(data)
-	assert.True(t, strings.HasPrefix(html, "<!DOCTYPE html>"))
+	assert.True(t, strings.HasPrefix(html, "<!DOCTYPE html>\n<!-- written by fastslow's cmd/report"))
 	assert.Contains(t, html, "Apache ECharts 6.1.0")
 	for _, remote := range []string{"http://", "https://", "//cdn"} {
 		// The page loads nothing: no src or href to another place.
 		assert.NotContains(t, html, `src="`+remote)
 		assert.NotContains(t, html, `href="`+remote)
 	}
+	code, _, errs = runCmd(dir)
+	require.Equal(t, 0, code, "its own page is replaced: %s", errs)
 	other := filepath.Join(t.TempDir(), "two.html")
 	code, _, errs = runCmd("-o", other, dir, dir)
 	require.Equal(t, 0, code, errs)
 	assert.FileExists(t, other)
+}
+
+func TestKeepsUsersFiles(t *testing.T) {
+	dir := tinyRun(t)
+	mine := filepath.Join(t.TempDir(), "notes.html")
+	require.NoError(t, os.WriteFile(mine, []byte("<p>my notes</p>"), 0o644))
+	code, _, errs := runCmd("-o", mine, dir)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errs, "was not written by this command")
+	got, _ := os.ReadFile(mine)
+	assert.Equal(t, "<p>my notes</p>", string(got))
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		assert.NotEqual(t, ".html", filepath.Ext(e.Name()), "nothing written into the results folder")
+	}
 }
 
 func TestRefusals(t *testing.T) {

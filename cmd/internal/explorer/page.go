@@ -22,6 +22,10 @@ var (
 	styleCSS string
 )
 
+// Mark is in the first line of every page: a page the command finds at
+// its output path is replaced only when it has it (output.Replaceable).
+const Mark = "written by fastslow's cmd/report"
+
 // Report is what a page shows: the folders, in the order given.
 type Report struct {
 	Title   string    `json:"title"`
@@ -61,7 +65,7 @@ func Write(w io.Writer, r *Report) error {
 
 // writePage writes the page titled title around data, a Report as JSON.
 func writePage(b *bytes.Buffer, title string, data []byte) {
-	b.WriteString("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+	b.WriteString("<!DOCTYPE html>\n<!-- " + Mark + ": results folders as one page -->\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
 	b.WriteString("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
 	b.WriteString("<link rel=\"icon\" href=\"data:,\">\n") // no favicon request: the page asks nothing of a network
 	fmt.Fprintf(b, "<title>%s</title>\n<style>%s</style>\n", html.EscapeString(title), styleCSS)
