@@ -41,11 +41,8 @@ fast_config.lr_nn = [0.001, 0.005, 0.025]
 slow_config.lr_dnn = [0.05, 0.1, 1e100]
 `
 
-// runSweep runs the configs begin..end (0: no bound) of the demo sweep
-// into dir/sweep, after generating all nine into its configs folder (as
-// "sweep generate" does: the total that the page's progress counts), and
-// returns that folder.
-func runSweep(t *testing.T, dir string, begin, end int) string {
+// demoSweep returns the demo sweep, its configs in dir/sweep.
+func demoSweep(t *testing.T, dir string) *sweep.Sweep {
 	t.Helper()
 	tmpl, err := filepath.Abs("../../../configs/dualstream/config_dlMU_dnn_1.toml")
 	require.NoError(t, err)
@@ -55,10 +52,15 @@ func runSweep(t *testing.T, dir string, begin, end int) string {
 	require.NoError(t, err)
 	sw, err := spec.Sweep(m, nil)
 	require.NoError(t, err)
+	return sw
+}
+
+// runSweep runs the configs begin..end (0: no bound) of the demo sweep
+// into dir/sweep and returns that folder.
+func runSweep(t *testing.T, dir string, begin, end int) string {
+	t.Helper()
 	out := filepath.Join(dir, "sweep")
-	_, err = sweep.Generate(sw, filepath.Join(out, "configs"))
-	require.NoError(t, err)
-	sum, err := sweep.Run(context.Background(), sw, sweep.RunOptions{Out: out, Workers: 2, Begin: begin, End: end})
+	sum, err := sweep.Run(context.Background(), demoSweep(t, dir), sweep.RunOptions{Out: out, Workers: 2, Begin: begin, End: end})
 	require.NoError(t, err)
 	require.False(t, sum.Unfinished(), "%v", sum.Failed)
 	return out
