@@ -117,6 +117,25 @@ func TestPerRunCurves(t *testing.T) {
 			assert.Equal(t, mean[0][b], s/3, "%s block %d", name, b)
 		}
 	}
+	// Recruited units over blocks: the last block's are each run's final count.
+	units, err := output.ReadNPYRows(filepath.Join(dir, "units_type2_runs.npy"))
+	require.NoError(t, err)
+	require.Len(t, units, 3)
+	var last float64
+	for _, u := range units {
+		require.Len(t, u, 4)
+		last += u[3] / 3
+	}
+	var sum struct {
+		Tasks []struct {
+			Units struct{ Mean float64 } `json:"recruited_units"`
+		} `json:"tasks"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &sum))
+	assert.InDelta(t, sum.Tasks[0].Units.Mean, last, 1e-12)
+	assert.FileExists(t, filepath.Join(dir, "units_type2.npy"))
 	csv, err := os.ReadFile(filepath.Join(dir, "lc_runs.csv"))
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")

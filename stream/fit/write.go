@@ -106,6 +106,21 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			areas[part] = curve.Area(r.PError[pi])
 			final[part] = r.PError[pi][len(r.PError[pi])-1]
 		}
+		// Recruited units over blocks, for models that recruit.
+		unitRuns := make([][]float64, len(r.Runs))
+		recruiting := false
+		for k := range r.Runs {
+			unitRuns[k] = r.Runs[k].Units
+			recruiting = recruiting || r.Runs[k].Model.Active() > 0
+		}
+		if recruiting {
+			if err := output.WriteNPY(d.Path("units"+sfx+".npy"), meanRows(unitRuns)); err != nil {
+				return err
+			}
+			if err := output.WriteNPYRows(d.Path("units"+sfx+"_runs.npy"), unitRuns); err != nil {
+				return err
+			}
+		}
 		units := make([]float64, len(r.Runs))
 		recruits := make([]float64, len(r.Runs))
 		for k, rr := range r.Runs {
@@ -238,6 +253,20 @@ func panels(res []run.Result) (rows [][]*output.Panel, humans bool) {
 		return [][]*output.Panel{{errs[0], losses[0]}}, humans
 	}
 	return [][]*output.Panel{errs, losses}, humans
+}
+
+// meanRows returns the mean of rows per column, summed in row order.
+func meanRows(rows [][]float64) []float64 {
+	m := make([]float64, len(rows[0]))
+	for _, r := range rows {
+		for b, v := range r {
+			m[b] += v
+		}
+	}
+	for b := range m {
+		m[b] /= float64(len(rows))
+	}
+	return m
 }
 
 func orDefault(s, def string) string {

@@ -191,6 +191,7 @@ func TestPagesInBrowser(t *testing.T) {
 		assert.Equal(t, 6, countPrefix(s, "f0-loss-"), "a loss panel per type")
 		assert.Equal(t, []string{"model", "humans"}, s["f0-lc-3"], "type IV: model and humans")
 		assert.Contains(t, s, "f0-units")
+		assert.Equal(t, 6, countPrefix(s, "f0-unitsblocks-"), "recruited units over blocks, a panel per type")
 		assert.Contains(t, s, "f0-attention")
 		bands := eval[int](t, ctx, `window.explorer.charts['f0-lc-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)
 		assert.Equal(t, 2, bands, "a band over the runs around the mean")

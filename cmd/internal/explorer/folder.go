@@ -55,6 +55,7 @@ type Run struct {
 	Items   map[string]int  `json:"items"` // trials per block of each task
 	LC      []Curve         `json:"lc"`
 	Loss    []Curve         `json:"loss"`
+	Units   []Curve         `json:"units,omitempty"` // recruited units over blocks, for models that recruit
 	Human   []Human         `json:"human,omitempty"`
 	Summary json.RawMessage `json:"summary"`
 }
@@ -186,10 +187,29 @@ func loadRun(dir string) (*Run, error) {
 			*set.out = append(*set.out, c)
 		}
 	}
+	// Recruited units over blocks, named as lc.csv names the task's curves
+	// ("value" for one task).
+	for _, task := range r.Tasks {
+		col := task
+		if col == "" {
+			col = "value"
+		}
+		mean, err := output.ReadNPYRows(filepath.Join(dir, npyName("units", col)))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		rows, err2 := output.ReadNPYRows(filepath.Join(dir, strings.TrimSuffix(npyName("units", col), ".npy")+"_runs.npy"))
+		if err := errors.Join(err, err2); err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		c := Curve{Task: task, Part: "total", Mean: round(mean[0]), Runs: len(rows)}
+		c.Lo, c.Hi = band(rows, false)
+		r.Units = append(r.Units, c)
+	}
 	if len(r.Tasks) == 1 && r.Tasks[0] == "" && len(sum.Tasks) == 1 {
 		// One task: its curves are named by the task, as a sweep's are.
 		r.Tasks[0] = sum.Tasks[0].Task
-		for _, cs := range [][]Curve{r.LC, r.Loss} {
+		for _, cs := range [][]Curve{r.LC, r.Loss, r.Units} {
 			for i := range cs {
 				cs[i].Task = r.Tasks[0]
 			}

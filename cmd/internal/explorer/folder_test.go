@@ -39,6 +39,9 @@ func TestLoadRun(t *testing.T) {
 	require.Len(t, r.Human, 6)
 	assert.Equal(t, 1.5, r.Human[0].X[0], "human block 1 spans model blocks 1 and 2")
 	assert.Equal(t, 8, r.Items["type1"])
+	require.Len(t, r.Units, 6, "the clustering model recruits: units over blocks per type")
+	assert.Len(t, r.Units[0].Mean, 32)
+	assert.Equal(t, 4, r.Units[0].Runs)
 }
 
 func TestLoadDual(t *testing.T) {

@@ -182,10 +182,22 @@
   // renderAnalyses draws the recruited units per task and the final
   // attention weights, where the summary has them.
   function renderAnalyses(parent, r, fi) {
+    if (r.units && r.units.length) {
+      parent.appendChild(el('h3', { text: 'Recruited units over blocks (mean ± 1 SD over runs)' }));
+      var ug = el('div', { cls: 'grid' });
+      parent.appendChild(ug);
+      r.units.forEach(function (c, ti) {
+        var o = lineOpts(taskLabel(c.task), 'block', 'units', ymax([c.hi]), c.mean.length);
+        var col = palette[(r.dual ? 2 : r.tasks.indexOf(c.task)) % palette.length];
+        o.series = band('units' + ti, c.lo, c.hi, col).concat([line('units', xy(c.mean), { color: col })]);
+        legendOf(o);
+        chart(ug, 'f' + fi + '-unitsblocks-' + ti, o);
+      });
+    }
     var tasks = r.summary.tasks || [];
     var units = tasks.map(function (t) { return t.recruited_units || {}; });
     if (units.some(function (u) { return u.mean > 0; })) {
-      parent.appendChild(el('h3', { text: 'Recruited units after training (mean, min–max over runs)' }));
+      parent.appendChild(el('h3', { text: 'Recruited units after training (mean, min and max over runs)' }));
       var o = {
         title: { text: 'units', left: 'center', textStyle: { fontSize: 13 } }, tooltip: { trigger: 'axis' },
         grid: { left: 50, right: 16, top: 40, bottom: 30 },
