@@ -93,7 +93,7 @@
     var m = 0;
     arrays.forEach(function (a) { (a || []).forEach(function (v) { if (v !== null && v > m) m = v; }); });
     m = m * 1.08 || 1;
-    var step = m > 0.5 ? 0.1 : m > 0.1 ? 0.05 : 0.01;
+    var step = m > 2 ? 1 : m > 0.5 ? 0.1 : m > 0.1 ? 0.05 : 0.01;
     m = Math.ceil(m / step) * step;
     return cap ? Math.min(cap, +m.toFixed(3)) : +m.toFixed(3);
   }
