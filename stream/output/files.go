@@ -82,30 +82,37 @@ type Column struct {
 // WriteBlocks writes a CSV table with a column "block" (from 0) and the
 // given columns, values printed so that they round-trip.
 func WriteBlocks(path string, cols []Column) error {
+	return writeTable(path, func(w *bufio.Writer) {
+		w.WriteString("block")
+		rows := 0
+		for _, c := range cols {
+			w.WriteString("," + c.Name)
+			rows = max(rows, len(c.Values))
+		}
+		w.WriteByte('\n')
+		var buf []byte
+		for b := 0; b < rows; b++ {
+			buf = strconv.AppendInt(buf[:0], int64(b), 10)
+			for _, c := range cols {
+				buf = append(buf, ',')
+				if b < len(c.Values) {
+					buf = strconv.AppendFloat(buf, c.Values[b], 'g', -1, 64)
+				}
+			}
+			buf = append(buf, '\n')
+			w.Write(buf)
+		}
+	})
+}
+
+// writeTable writes what fill writes into the file path.
+func writeTable(path string, fill func(w *bufio.Writer)) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	w.WriteString("block")
-	rows := 0
-	for _, c := range cols {
-		w.WriteString("," + c.Name)
-		rows = max(rows, len(c.Values))
-	}
-	w.WriteByte('\n')
-	var buf []byte
-	for b := 0; b < rows; b++ {
-		buf = strconv.AppendInt(buf[:0], int64(b), 10)
-		for _, c := range cols {
-			buf = append(buf, ',')
-			if b < len(c.Values) {
-				buf = strconv.AppendFloat(buf, c.Values[b], 'g', -1, 64)
-			}
-		}
-		buf = append(buf, '\n')
-		w.Write(buf)
-	}
+	fill(w)
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
@@ -124,42 +131,34 @@ type RunsColumn struct {
 // so that they round-trip: the per-run curves in the long form that data
 // frames read.
 func WriteRunBlocks(path string, cols []RunsColumn) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	w.WriteString("run,block")
-	runs, blocks := 0, 0
-	for _, c := range cols {
-		w.WriteString("," + c.Name)
-		runs = max(runs, len(c.Values))
-		for _, v := range c.Values {
-			blocks = max(blocks, len(v))
-		}
-	}
-	w.WriteByte('\n')
-	var buf []byte
-	for r := 0; r < runs; r++ {
-		for b := 0; b < blocks; b++ {
-			buf = strconv.AppendInt(buf[:0], int64(r), 10)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, int64(b), 10)
-			for _, c := range cols {
-				buf = append(buf, ',')
-				if r < len(c.Values) && b < len(c.Values[r]) {
-					buf = strconv.AppendFloat(buf, c.Values[r][b], 'g', -1, 64)
-				}
+	return writeTable(path, func(w *bufio.Writer) {
+		w.WriteString("run,block")
+		runs, blocks := 0, 0
+		for _, c := range cols {
+			w.WriteString("," + c.Name)
+			runs = max(runs, len(c.Values))
+			for _, v := range c.Values {
+				blocks = max(blocks, len(v))
 			}
-			buf = append(buf, '\n')
-			w.Write(buf)
 		}
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+		w.WriteByte('\n')
+		var buf []byte
+		for r := 0; r < runs; r++ {
+			for b := 0; b < blocks; b++ {
+				buf = strconv.AppendInt(buf[:0], int64(r), 10)
+				buf = append(buf, ',')
+				buf = strconv.AppendInt(buf, int64(b), 10)
+				for _, c := range cols {
+					buf = append(buf, ',')
+					if r < len(c.Values) && b < len(c.Values[r]) {
+						buf = strconv.AppendFloat(buf, c.Values[r][b], 'g', -1, 64)
+					}
+				}
+				buf = append(buf, '\n')
+				w.Write(buf)
+			}
+		}
+	})
 }
 
 // WriteJSON writes v as indented JSON.

@@ -93,11 +93,27 @@ func PlotSheet(path, title string, rows [][]*Panel, w, h vg.Length) error {
 			plots[i][j] = p
 		}
 	}
+	return SavePlots(path, title, plots, w, h)
+}
+
+// SavePlots draws rows of plots (a nil plot leaves its cell empty),
+// aligned, each cell w × h, under a title, into a PNG file.
+func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
+	cols := 0
+	for _, r := range plots {
+		cols = max(cols, len(r))
+	}
+	if cols == 0 {
+		return fmt.Errorf("%s: no panels to draw", path)
+	}
+	for i := range plots {
+		plots[i] = append(plots[i], make([]*plot.Plot, cols-len(plots[i]))...)
+	}
 	top := vg.Length(0)
 	if title != "" {
 		top = vg.Points(22)
 	}
-	img := vgimg.New(vg.Length(cols)*w, vg.Length(len(rows))*h+top)
+	img := vgimg.New(vg.Length(cols)*w, vg.Length(len(plots))*h+top)
 	dc := draw.New(img)
 	if title != "" {
 		ts := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
@@ -105,7 +121,7 @@ func PlotSheet(path, title string, rows [][]*Panel, w, h vg.Length) error {
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, title)
 		dc.Max.Y -= top
 	}
-	tiles := draw.Tiles{Rows: len(rows), Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+	tiles := draw.Tiles{Rows: len(plots), Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
 	canvases := plot.Align(plots, tiles, dc)
 	for i := range plots {
