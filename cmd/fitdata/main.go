@@ -99,7 +99,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "fitdata: -plot out.png takes results folders as arguments, and no -spec")
 			return 2
 		}
-		if err := output.Replaceable(*plotPath, pngMagic); err != nil {
+		if err := output.Replaceable(*plotPath, output.PNGMagic); err != nil {
 			fmt.Fprintf(stderr, "fitdata: -plot: %v\n", err)
 			return 1
 		}
@@ -161,9 +161,6 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
-
-// pngMagic starts every PNG file: -plot replaces a PNG, never another file.
-const pngMagic = "\x89PNG\r\n\x1a\n"
 
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
