@@ -243,16 +243,19 @@ class Result:
     def per_task(self, name="lc", stream="total", runs=False):
         """Return a model run's curves of one kind per task: task → array.
 
-        name is "lc" (probability of error) or "loss"; stream picks the dual
+        name is "lc" (probability of error), "loss" or "units" (recruited
+        units at each block's end, where written); stream picks the dual
         stream's "fast", "slow" or "total" curve (ignored for a single
-        model); runs=True gives the per-run curves (runs × blocks) where the
+        model and for units); runs=True gives the per-run curves (runs × blocks) where the
         folder has them (``NAME_runs.npy``).
         """
         if self.kind not in ("run", "dualstream"):
             raise FastslowError(f"{self.path}: a {self.kind} folder has no model curves")
         if stream not in ("fast", "slow", "total"):
             raise ValueError(f"stream {stream!r}: want fast, slow or total")
-        stem = f"{name}_{stream}" if self.kind == "dualstream" else name
+        # Curves of the dual stream's parts are per stream; recruited units are not.
+        per_stream = self.kind == "dualstream" and name in ("lc", "loss")
+        stem = f"{name}_{stream}" if per_stream else name
         suffix = "_runs" if runs else ""
         out = {}
         tasks = self.tasks

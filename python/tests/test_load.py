@@ -68,6 +68,18 @@ def test_dual_stream_curves(runs, dual_shj):
         dual_shj.per_task(stream="both")
 
 
+@pytest.mark.parametrize("model", ["clustering", "dualstream"])
+def test_per_run_curves_and_units(runs, model):
+    """The commands write per-run curves (runs × blocks) whose means are the mean curves, and recruited units."""
+    r = runs[model]
+    means, per_run = r.per_task(), r.per_task(runs=True)
+    for task, lc in means.items():
+        assert per_run[task].shape == (2, 3)
+        np.testing.assert_allclose(per_run[task].mean(axis=0), lc, rtol=0, atol=1e-15)
+    units = r.per_task("units", runs=True)
+    assert all(u.shape == (2, 3) and np.all(u >= 1) for u in units.values())
+
+
 def test_newer_files_are_picked_up(runs, tmp_path):
     """provenance.json and NAME_runs.npy (per-run curves) join the entries by name."""
     folder = tmp_path / "run"
