@@ -26,6 +26,7 @@ func reset(m, tmpl *Model) {
 	m.winAct = append(m.winAct[:0], tmpl.winAct...)
 	m.recruited, m.err = false, nil
 	m.regrow = true
+	m.syncColumns()
 }
 
 // BenchmarkTrial measures one trial (Forward, loss, Learn) of config1 on

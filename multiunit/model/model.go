@@ -24,6 +24,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fastslow/multiunit/internal/scan"
 	"github.com/fastslow/multiunit/layers"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/topk"
@@ -138,6 +139,11 @@ type Model struct {
 	slots  []int32   // open-addressing table of regroup: group+1, 0 when free
 	regrow bool      // the groups must be rebuilt before the next prediction
 
+	// The positions by dimension for the recruitment scan (nil when r has
+	// no scan): the inactive units' positions, the active units excluded.
+	cols  *scan.Columns
+	query scan.Query
+
 	// Scratch.
 	pairs  []topk.Pair // the winner selection's queue
 	heap   []topk.Pair // [int(N·k)] the recruitment's heap
@@ -199,6 +205,11 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)
+	}
+	if scan.Supported(p.R) {
+		m.cols = scan.NewColumns(n, d)
+		m.query = scan.Query{C: p.C, R: p.R, Margin: recruitMargin}
+		m.syncColumns()
 	}
 	return m, nil
 }
@@ -535,17 +546,30 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 		h[i] = topk.Pair{V: v, I: int32(i)}
 	}
 	topk.MakeHeap(h)
-	const margin = 1e-9
 	worst := math.Inf(1) // the exponent of the heap's worst pair, if it is a candidate
 	if h[0].V != 0 {
 		worst = exponent(int(h[0].I))
 	}
+	// The scan passes over the units that cannot enter, lanes at a time;
+	// its columns hold the inactive units only, so on a first trial with
+	// active units (after SetState) every unit is looked at here.
+	q := &m.query
+	useScan := m.cols != nil && (!first || len(m.active) == 0)
+	if useScan {
+		q.X, q.A = x, m.attn
+	}
 	for i := k; i < n; i++ {
+		if useScan {
+			q.Worst = worst
+			if i = m.cols.Next(i, q); i == n {
+				break
+			}
+		}
 		if !candidate(i) {
 			continue // value 0: never strictly better than the heap's worst
 		}
 		e := exponent(i)
-		if e-worst > margin {
+		if e-worst > recruitMargin {
 			continue
 		}
 		if topk.Offer(h, topk.Pair{V: m.f.ActExp(e), I: int32(i)}) {
@@ -567,10 +591,29 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 	slices.Sort(rec)
 	for _, u := range rec {
 		copy(m.pos[int(u)*d:int(u+1)*d], x)
+		if m.cols != nil {
+			m.cols.Exclude(int(u))
+		}
 	}
 	m.activate(rec)
 	m.regrow = true
 	return len(rec)
+}
+
+// recruitMargin is how far above the heap's worst exponent a candidate's
+// may be and still be looked at (see recruitUnits).
+const recruitMargin = 1e-9
+
+// syncColumns loads the recruitment scan's columns from the positions and
+// excludes the active units.
+func (m *Model) syncColumns() {
+	if m.cols == nil {
+		return
+	}
+	m.cols.Load(m.pos)
+	for _, k := range m.active {
+		m.cols.Exclude(int(k))
+	}
 }
 
 // activate marks the units rec (ascending) active and merges them into the
@@ -774,5 +817,6 @@ func (m *Model) SetState(st map[string]stream.Array) error {
 	}
 	m.err = nil
 	m.regrow = true
+	m.syncColumns()
 	return nil
 }
