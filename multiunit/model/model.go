@@ -144,6 +144,8 @@ type Model struct {
 	cols  *scan.Columns
 	query scan.Query
 
+	finished bool // Finish dropped the columns: rebuild them before a trial
+
 	// Scratch.
 	pairs  []topk.Pair // the winner selection's queue
 	heap   []topk.Pair // [int(N·k)] the recruitment's heap
@@ -154,6 +156,8 @@ type Model struct {
 	grad   []float64   // [D]
 	mean   []float64   // [D]
 	z      []float64   // [C]
+
+	winMask, actMask []float64 // [N] the masks View shows
 
 	recruited bool
 	err       error
@@ -200,16 +204,21 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		mean:     make([]float64, d),
 		z:        make([]float64, c),
 	}
-	for i := range m.pos {
-		m.pos[i] = rng.Float64()
+	m.query = scan.Query{C: p.C, R: p.R, Margin: recruitMargin}
+	if scan.Supported(p.R) {
+		m.cols = scan.NewColumns(n, d)
+	}
+	for i := range n {
+		for j := range d {
+			v := rng.Float64()
+			m.pos[i*d+j] = v
+			if m.cols != nil {
+				m.cols.Set(i, j, v)
+			}
+		}
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)
-	}
-	if scan.Supported(p.R) {
-		m.cols = scan.NewColumns(n, d)
-		m.query = scan.Query{C: p.C, R: p.R, Margin: recruitMargin}
-		m.syncColumns()
 	}
 	return m, nil
 }
@@ -240,6 +249,10 @@ func (m *Model) Winners() []int32 { return m.win }
 // (the original's rule), then predicting again.
 func (m *Model) Forward(t *stream.Trial) []float64 {
 	m.recruited = false
+	if m.finished {
+		m.finished = false
+		m.syncColumns()
+	}
 	if m.err != nil {
 		for c := range m.z {
 			m.z[c] = math.NaN()
@@ -605,10 +618,13 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 const recruitMargin = 1e-9
 
 // syncColumns loads the recruitment scan's columns from the positions and
-// excludes the active units.
+// excludes the active units, making them first if Finish dropped them.
 func (m *Model) syncColumns() {
-	if m.cols == nil {
+	if !scan.Supported(m.p.R) {
 		return
+	}
+	if m.cols == nil {
+		m.cols = scan.NewColumns(m.p.Units, m.p.Dims)
 	}
 	m.cols.Load(m.pos)
 	for _, k := range m.active {
@@ -741,24 +757,52 @@ func (m *Model) moveUnits(x []float64) {
 	}
 }
 
+// Finish drops the recruitment scan's columns and the scratch of
+// activate (a quarter of the model's memory) at the end of a run; a
+// later Forward rebuilds the columns.
+func (m *Model) Finish() {
+	if m.cols != nil {
+		m.cols = nil
+		m.finished = true
+	}
+	m.merged = nil
+	m.active = slices.Clip(m.active)
+}
+
 // State returns a copy of the model's state under the original's
 // state_dict names.
 func (m *Model) State() []stream.Array {
+	st := m.View()
+	for i := range st {
+		st[i].Data = slices.Clone(st[i].Data)
+	}
+	return st
+}
+
+// View returns the model's state as State does, every array a view of the
+// model's own memory (see stream.Viewer): the two masks are filled anew in
+// buffers kept for them.
+func (m *Model) View() []stream.Array {
 	n, d, c := m.p.Units, m.p.Dims, m.p.Classes
-	win := make([]float64, n)
+	if m.winMask == nil {
+		m.winMask, m.actMask = make([]float64, n), make([]float64, n)
+	} else {
+		clear(m.winMask)
+		clear(m.actMask)
+	}
+	win, act := m.winMask, m.actMask
 	for _, k := range m.win {
 		win[k] = 1
 	}
-	act := make([]float64, n)
 	for _, k := range m.active {
 		act[k] = 1
 	}
 	return []stream.Array{
-		stream.NewArray(NamePositions, m.pos, n, d),
-		stream.NewArray(NameAttention, m.attn, 1, d),
+		{Name: NamePositions, Shape: []int{n, d}, Data: m.pos},
+		{Name: NameAttention, Shape: []int{1, d}, Data: m.attn},
 		{Name: NameWinners, Shape: []int{n}, Data: win},
 		{Name: NameActive, Shape: []int{n}, Data: act},
-		stream.NewArray(NameAssoc, m.weights, n, c),
+		{Name: NameAssoc, Shape: []int{n, c}, Data: m.weights},
 	}
 }
 

@@ -54,7 +54,12 @@ func TestScanBitIdentical(t *testing.T) {
 			}
 			var with, without []row
 			var last [2]*Model
-			runWith(newModel(true), tk, tab, 1, 16, func(m *Model, r row) { with, last[0] = append(with, r), m })
+			runWith(newModel(true), tk, tab, 1, 16, func(m *Model, r row) {
+				with, last[0] = append(with, r), m
+				if r.trial == 7 && r.block%3 == 1 {
+					m.Finish() // drops the columns; the next trial rebuilds them
+				}
+			})
 			runWith(newModel(false), tk, tab, 1, 16, func(m *Model, r row) { without, last[1] = append(without, r), m })
 			states := [2][]stream.Array{last[0].State(), last[1].State()}
 			recruits := 0

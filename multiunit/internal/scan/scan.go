@@ -42,6 +42,9 @@ func (c *Columns) Load(pos []float64) {
 	}
 }
 
+// Set sets unit i's coordinate j to v.
+func (c *Columns) Set(i, j int, v float64) { c.v[j*c.n+i] = v }
+
 // Exclude moves unit i to +Inf in every dimension: its exponent is then
 // +Inf (or NaN under a zero attention), so that a scan passes it over
 // whenever the threshold is finite and otherwise returns it for the caller
