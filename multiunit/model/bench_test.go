@@ -99,3 +99,14 @@ func BenchmarkRun(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(trials), "ns/trial")
 }
+
+// BenchmarkNew measures the construction of a config1 model (10,000 units:
+// 30,000 uniform draws, the positions and the scan's columns).
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for n := 0; b.Loop(); n++ {
+		if _, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

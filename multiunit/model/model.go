@@ -129,15 +129,18 @@ type Model struct {
 
 	// The active units grouped by bit-identical position (see regroup):
 	// a group's distances and activation are computed once per prediction.
-	group  []int32   // [N] each active unit's group
-	gRep   []int32   // a member of each group, whose position is the group's
-	gSize  []int32   // members per group
-	gWin   []int32   // winners per group in the last prediction
-	gAct   []float64 // activation per group
-	gSum   []float64 // attention-weighted distance S per group
-	gDist  []float64 // per-dimension distances |x_j − u_j|^r per group (D each)
-	slots  []int32   // open-addressing table of regroup: group+1, 0 when free
-	regrow bool      // the groups must be rebuilt before the next prediction
+	group   []int32   // [N] each active unit's group
+	gRep    []int32   // a member of each group, whose position is the group's
+	gSize   []int32   // members per group
+	gWin    []int32   // winners per group in the last prediction
+	gAct    []float64 // activation per group
+	gSum    []float64 // attention-weighted distance S per group
+	gDist   []float64 // per-dimension distances |x_j − u_j|^r per group (D each)
+	gStart  []int32   // group g's members are members[gStart[g]:gStart[g+1]]
+	gFill   []int32   // regroup's scratch
+	members []int32   // the active units by group, ascending within each
+	slots   []int32   // open-addressing table of regroup: group+1, 0 when free
+	regrow  bool      // the groups must be rebuilt before the next prediction
 
 	// The positions by dimension for the recruitment scan (nil when r has
 	// no scan): the inactive units' positions, the active units excluded.
@@ -291,13 +294,14 @@ func (m *Model) predict(x []float64) {
 	if m.literal || !m.selectByGroups() {
 		m.stats.straddled++
 		m.selectLiteral()
-	}
-	for _, k := range m.active {
-		if m.isWinner[k] {
-			g := m.group[k]
-			m.win = append(m.win, k)
-			m.winAct = append(m.winAct, m.gAct[g])
+		for _, k := range m.active {
+			if m.isWinner[k] {
+				m.win = append(m.win, k)
+			}
 		}
+	}
+	for _, k := range m.win {
+		m.winAct = append(m.winAct, m.gAct[m.group[k]])
 	}
 	m.assoc.Logits(m.win, m.winAct, m.weights, m.z)
 }
@@ -347,7 +351,7 @@ func (m *Model) selectLiteral() {
 // more it leaves the choice to selectLiteral.
 const maxSortedGroups = 64
 
-// selectByGroups marks the winners (isWinner, gWin) when the choice does
+// selectByGroups lists the winners (win, isWinner, gWin) when the choice does
 // not depend on how ties are broken, and reports whether it did. Taking
 // the groups by decreasing activation, if the units with an activation of
 // at least some v number exactly int(N·k) and every other unit's is below
@@ -398,14 +402,19 @@ func (m *Model) selectByGroups() bool {
 			break
 		}
 	}
+	// The winners are the members of the winning groups, ascending.
+	win := m.win[:0]
 	for _, g := range order[:cut] {
 		m.gWin[g] = m.gSize[g]
+		win = append(win, m.members[m.gStart[g]:m.gStart[g+1]]...)
 	}
-	for _, k := range m.active {
-		if m.gWin[m.group[k]] != 0 {
-			m.isWinner[k] = true
-		}
+	if cut > 1 {
+		slices.Sort(win)
 	}
+	for _, k := range win {
+		m.isWinner[k] = true
+	}
+	m.win = win
 	return true
 }
 
@@ -444,6 +453,22 @@ func (m *Model) regroup() {
 		}
 	}
 	ng := len(m.gRep)
+	// Each group's members, ascending (the active units are), from
+	// members[gStart[g]] to members[gStart[g+1]].
+	m.gStart = grow(m.gStart, ng+1)
+	m.gStart[0] = 0
+	for g, n := range m.gSize {
+		m.gStart[g+1] = m.gStart[g] + n
+	}
+	m.members = grow(m.members, len(m.active))
+	fill := grow(m.gFill, ng)
+	copy(fill, m.gStart[:ng])
+	for _, k := range m.active {
+		g := m.group[k]
+		m.members[fill[g]] = k
+		fill[g]++
+	}
+	m.gFill = fill
 	m.gWin = grow(m.gWin, ng)
 	m.gAct = grow(m.gAct, ng)
 	m.gSum = grow(m.gSum, ng)
