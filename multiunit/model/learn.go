@@ -1,0 +1,103 @@
+package model
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/fastslow/stream"
+)
+
+// Learn takes the trial's learning steps in the original's order (its
+// update_params, and its dual stream's TEMP__update_params alike): the
+// SGD step of the association weights from dz = ∂L/∂z (the winners' rows
+// only, the other rows having zero gradient; plain SGD, as the original's
+// optimiser has no momentum), the local attention rule, and the double
+// move of the winners. In the dual stream dz is the gradient of the loss
+// of the summed logits.
+func (m *Model) Learn(t *stream.Trial, dz []float64) {
+	if m.err != nil {
+		return
+	}
+	m.assoc.Step(m.win, m.winAct, m.weights, dz, m.p.LRNN)
+	m.updateAttention()
+	m.moveUnits(t.X)
+}
+
+// updateAttention is the original's update_attn: with the local rule,
+// a += lr_attn·(∂(Σ_W act − Σ_L act)/∂a)/|active| (W the winners, L the
+// other active units); then a = max(a, 0)/Σ max(a, 0).
+func (m *Model) updateAttention() {
+	d := m.p.Dims
+	if m.local {
+		g := m.grad
+		for j := range g {
+			g[j] = 0
+		}
+		// Each group adds (its winners − its other members)·∂act/∂a.
+		for gi := range m.gRep {
+			da := m.f.DAct(m.gAct[gi], m.gSum[gi]) * float64(2*m.gWin[gi]-m.gSize[gi])
+			for j, v := range m.gDist[gi*d : gi*d+d] {
+				g[j] += da * v
+			}
+		}
+		n := float64(len(m.active)) // 0 gives NaN, as in the original
+		for j := range m.attn {
+			m.attn[j] += m.p.LRAttn * (g[j] / n)
+		}
+	}
+	var s float64
+	for j, v := range m.attn {
+		if v < 0 {
+			v = 0
+			m.attn[j] = 0
+		}
+		s += v
+	}
+	for j := range m.attn {
+		m.attn[j] /= s
+	}
+	if !(s > 0) || math.IsInf(s, 0) {
+		m.err = fmt.Errorf("multi-unit model %w: the attention sums to %v after the clamp at 0 and cannot be normalised", ErrDiverged, s)
+	}
+}
+
+// moveUnits is the original's update_units: the winners move towards the
+// stimulus, u += lr·(x − u), then towards their mean, u += lr·(μ − u).
+// With no winner nothing moves.
+func (m *Model) moveUnits(x []float64) {
+	if len(m.win) == 0 {
+		return
+	}
+	d := m.p.Dims
+	lr := m.p.LRClusters
+	mean := m.mean
+	for j := range mean {
+		mean[j] = 0
+	}
+	for _, k := range m.win {
+		u := m.pos[int(k)*d : int(k+1)*d]
+		for j := range u {
+			u[j] += (x[j] - u[j]) * lr
+			mean[j] += u[j]
+		}
+	}
+	nw := float64(len(m.win))
+	for j := range mean {
+		mean[j] /= nw
+	}
+	for _, k := range m.win {
+		u := m.pos[int(k)*d : int(k+1)*d]
+		for j := range u {
+			u[j] += (mean[j] - u[j]) * lr
+		}
+	}
+	// The winners of a group moved identically; a group of which only
+	// some members won has split.
+	for g := range m.gRep {
+		if w := m.gWin[g]; w != 0 && w != m.gSize[g] {
+			m.splits++
+			m.regrow = true
+			break
+		}
+	}
+}
