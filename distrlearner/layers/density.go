@@ -42,6 +42,11 @@ type Density struct {
 	Act []float64 // N: the densities of the last Forward
 
 	logS, logOf []float64 // N×D: log σ, and the σ it is the log of
+
+	// The exponents of the units computed by the last Forward, and those
+	// units: their exponentials are taken together (fmath.ExpTo).
+	expArg []float64
+	expOf  []int
 }
 
 // NewDensity returns a layer of n units over d dimensions, every mean at
@@ -55,6 +60,7 @@ func NewDensity(n, d int, w float64) *Density {
 		GMu: make([]float64, n*d), GScale: make([]float64, n*d), GLow: make([]float64, n*p),
 		W: make([]float64, n*d), Act: make([]float64, n),
 		logS: make([]float64, n*d), logOf: make([]float64, n*d),
+		expArg: make([]float64, n), expOf: make([]int, n),
 	}
 	s := math.Sqrt(w)
 	for i := range l.Scale {
@@ -121,6 +127,7 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
 	x = x[:d]
+	n := 0
 	for _, k := range units {
 		if rep != nil {
 			if r := rep[k]; r != k {
@@ -153,7 +160,28 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 		if p > 0 {
 			clear(l.Low[k*p : k*p+p])
 		}
-		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
+		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
+		n++
+	}
+	l.exp(n, units, rep)
+}
+
+// exp sets the activations of the n units listed in expOf to the
+// exponentials of their exponents in expArg, then each copy's to its
+// unit's.
+func (l *Density) exp(n int, units, rep []int) {
+	arg := l.expArg[:n]
+	fmath.ExpTo(arg, arg)
+	for i, k := range l.expOf[:n] {
+		l.Act[k] = arg[i]
+	}
+	if rep == nil || n == len(units) {
+		return
+	}
+	for _, k := range units {
+		if r := rep[k]; r != k {
+			l.Act[k] = l.Act[r]
+		}
 	}
 }
 
@@ -187,7 +215,8 @@ func (l *Density) BackwardShared(dAct []float64, units []int, rep []int) {
 }
 
 // copyUnit does Forward's work for unit k, a copy of unit r whose
-// Forward is done: clamp, clear the lower part, take r's w and density.
+// Forward is done: clamp, clear the lower part, take r's w (its density
+// is taken with the others', after the exponentials).
 func (l *Density) copyUnit(k, r int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	s := l.Scale[k*d : k*d+d]
@@ -200,7 +229,6 @@ func (l *Density) copyUnit(k, r int) {
 		clear(l.Low[k*p : k*p+p])
 	}
 	copy(l.W[k*d:k*d+d], l.W[r*d:r*d+d])
-	l.Act[k] = l.Act[r]
 }
 
 // copyGrad does Backward's work for unit k, a copy of unit r whose
@@ -248,6 +276,7 @@ func (l *Density) backward(dAct []float64, units []int, rep []int) {
 func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
 	x0, x1 := x[0], x[1]
+	n := 0
 	for _, k := range units {
 		i := 2 * k
 		if rep != nil {
@@ -263,7 +292,6 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 				l.Low[k] = 0
 				w, wr := (*[2]float64)(l.W[i:i+2]), (*[2]float64)(l.W[2*r:2*r+2])
 				*w = *wr
-				l.Act[k] = l.Act[r]
 				continue
 			}
 		}
@@ -293,8 +321,10 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 		m := w0*w0 + w1*w1
 		hld := ls[0] + ls[1]
 		l.Low[k] = 0
-		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
+		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
+		n++
 	}
+	l.exp(n, units, rep)
 }
 
 // backward2 is Backward for two dimensions, unrolled (the same bits).
