@@ -1,6 +1,10 @@
 package layers
 
-import "math"
+import (
+	"math"
+
+	"github.com/fastslow/clustering/internal/vexp"
+)
 
 // ClusterSoftmax weights each nonzero input by its softmax over the nonzero
 // inputs: out_k = v_k · exp(v_k/t_k) / Σ_{l: v_l≠0} exp(v_l/t_l), and 0 where
@@ -68,7 +72,6 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	n := len(nz)
 	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
 	beta, temp := l.Beta, l.Temp
-	var sum float64
 	for i, k := range nz {
 		x := v[k]
 		t := temp
@@ -77,9 +80,11 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 			ws[i] = w
 			t = x / w
 		}
-		u := x / t
-		e := math.Exp(u)
-		ts[i], us[i], es[i] = t, u, e
+		ts[i], us[i] = t, x/t
+	}
+	vexp.To(es, us)
+	var sum float64
+	for _, e := range es {
 		sum += e
 	}
 	for i, k := range nz {
