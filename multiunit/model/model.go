@@ -157,7 +157,7 @@ type Model struct {
 	heap   []topk.Pair // [int(N·k)] the recruitment's heap
 	rec    []int32     // [int(N·k)] the recruits
 	order  []int32     // [≤ maxSortedGroups] groups by activation
-	merged []int32     // [N] the next list of active units
+	merged []int32     // the next list of active units
 	row    []float64   // [D]
 	grad   []float64   // [D]
 	mean   []float64   // [D]
@@ -203,7 +203,7 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		attn:     make([]float64, d),
 		weights:  make([]float64, n*c),
 		isActive: make([]bool, n),
-		active:   make([]int32, 0, n),
+		active:   make([]int32, 0, min(n, 4*nw)),
 		isWinner: make([]bool, n),
 		win:      make([]int32, 0, nw),
 		winAct:   make([]float64, 0, nw),
@@ -212,7 +212,7 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		heap:     make([]topk.Pair, nw),
 		rec:      make([]int32, 0, nw),
 		order:    make([]int32, maxSortedGroups),
-		merged:   make([]int32, 0, n),
+		merged:   make([]int32, 0, min(n, 4*nw)),
 		row:      make([]float64, d),
 		grad:     make([]float64, d),
 		mean:     make([]float64, d),

@@ -7,11 +7,12 @@ import (
 	"github.com/fastslow/stream"
 )
 
-// Finish drops the recruitment scan's columns and the scratch of
-// activate (a quarter of the model's memory) at the end of a run; a
-// later Forward rebuilds the columns.
+// Finish gives back the recruitment scan's columns (for the next run's
+// model to reuse) and drops the scratch of activate at the end of a run;
+// a later Forward rebuilds the columns.
 func (m *Model) Finish() {
 	if m.cols != nil {
+		m.cols.Release()
 		m.cols = nil
 		m.finished = true
 	}

@@ -16,6 +16,7 @@ package scan
 import (
 	"fmt"
 	"math"
+	"sync"
 )
 
 // Columns holds N units' positions in D dimensions, column-major: unit i's
@@ -25,10 +26,29 @@ type Columns struct {
 	v    []float64
 }
 
-// NewColumns returns the columns of n units in d dimensions, all at 0.
+// NewColumns returns the columns of n units in d dimensions, their
+// values unset: Load or Set every one. The memory may be that of columns
+// given back by Release.
 func NewColumns(n, d int) *Columns {
+	if v, ok := spare.Get().(*[]float64); ok && cap(*v) >= n*d {
+		return &Columns{n: n, d: d, v: (*v)[:n*d]}
+	}
 	return &Columns{n: n, d: d, v: make([]float64, n*d)}
 }
+
+// Release gives the columns' memory back for NewColumns to reuse; c must
+// not be used afterwards. A model releases its columns when its run ends:
+// the next run's model then takes them instead of fresh memory, which the
+// system must map and clear (a third of a run of config1).
+func (c *Columns) Release() {
+	v := c.v[:0]
+	c.v = nil
+	spare.Put(&v)
+}
+
+// spare holds released columns: a cache of memory shared by the models
+// of a process, which no result depends on.
+var spare sync.Pool
 
 // Load copies the row-major positions pos ([n·d]) into the columns.
 func (c *Columns) Load(pos []float64) {
