@@ -1,10 +1,6 @@
 package layers
 
-import (
-	"math"
-
-	"github.com/fastslow/clustering/internal/vexp"
-)
+import "github.com/fastslow/clustering/internal/vexp"
 
 // ClusterSoftmax weights each nonzero input by its softmax over the nonzero
 // inputs: out_k = v_k · exp(v_k/t_k) / Σ_{l: v_l≠0} exp(v_l/t_l), and 0 where
@@ -72,11 +68,17 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	n := len(nz)
 	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
 	beta, temp := l.Beta, l.Temp
+	if beta > 0 {
+		for i, k := range nz {
+			ws[i] = v[k]
+		}
+		vexp.LogTo(ws, ws)
+	}
 	for i, k := range nz {
 		x := v[k]
 		t := temp
 		if beta > 0 {
-			w := beta * math.Log(x)
+			w := beta * ws[i] // β·ln v
 			ws[i] = w
 			t = x / w
 		}

@@ -6,3 +6,5 @@ package vexp
 const hasVector = false
 
 func expAVX2(dst, src *float64, n int) { panic("vexp: no vector kernel in this build") }
+
+func logAVX2(dst, src *float64, n int) { panic("vexp: no vector kernel in this build") }

@@ -6,7 +6,7 @@
 // the caller computes the others with math.Exp itself, whose special cases
 // (overflow, subnormal results, infinities, NaN) the kernel leaves out.
 //
-//	cd clustering/internal/vexp/gen && GOWORK=off go run . -pkg vexp -out ../exp_amd64.s -stubs ../exp_amd64.go
+//	cd clustering/internal/vexp/gen && GOWORK=off go run . -pkg vexp -out ../vexp_amd64.s -stubs ../vexp_amd64.go
 //
 // It is a module of its own so that avo stays out of the model's
 // dependencies.
@@ -29,6 +29,13 @@ const (
 
 func main() {
 	ConstraintExpr("!purego")
+	expKernel()
+	logKernel()
+	Generate()
+}
+
+// expKernel writes expAVX2.
+func expKernel() {
 	TEXT("expAVX2", NOSPLIT, "func(dst, src *float64, n int)")
 	Pragma("noescape")
 	Doc("expAVX2 sets dst[i] = math.Exp(src[i]) for i < n, n a multiple of 4,",
@@ -101,5 +108,108 @@ func main() {
 	Label("done")
 	VZEROUPPER()
 	RET()
-	Generate()
+}
+
+// logKernel writes logAVX2: math's log_amd64.s (multiplications,
+// additions, one division; no fused operation) for positive finite
+// inputs, subnormals included (that code takes their exponent field as
+// it is, and so does the kernel).
+func logKernel() {
+	TEXT("logAVX2", NOSPLIT, "func(dst, src *float64, n int)")
+	Pragma("noescape")
+	Doc("logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,",
+		"every src[i] positive and finite.")
+	dst := Load(Param("dst"), GP64())
+	src := Load(Param("src"), GP64())
+	n := Load(Param("n"), GP64())
+	k := func(name string, v float64) Mem { return ConstData(name, U64(math.Float64bits(v))) }
+	b := func(m Mem) VecVirtual {
+		y := YMM()
+		VBROADCASTSD(m, y)
+		return y
+	}
+	cMant := ConstData("mantissa", U64(0x000FFFFFFFFFFFFF))
+	cExpMask := ConstData("expfield", U64(0x7FF))
+	cTwo52 := k("two52", 0x1p52)
+	cHalfL, cOneL, cTwoL := k("halfL", 0.5), k("oneL", 1), k("twoL", 2)
+	cBiasL := k("biasL", 0x3FE)
+	cHSqrt2 := k("hsqrt2", 7.07106781186547524401e-01)
+	cLn2Hi, cLn2Lo := k("ln2HiL", 6.93147180369123816490e-01), k("ln2LoL", 1.90821492927058770002e-10)
+	l := map[int]Mem{
+		1: k("l1", 6.666666666666735130e-01), 2: k("l2", 3.999999999940941908e-01), 3: k("l3", 2.857142874366239149e-01),
+		4: k("l4", 2.222219843214978396e-01), 5: k("l5", 1.818357216161805012e-01), 6: k("l6", 1.531383769920937332e-01),
+		7: k("l7", 1.479819860511658591e-01)}
+
+	i := GP64()
+	XORQ(i, i)
+	Label("logloop")
+	CMPQ(i, n)
+	JGE(LabelRef("logdone"))
+	x := YMM()
+	VMOVUPD(Mem{Base: src, Index: i, Scale: 8}, x)
+	// f1 = mantissa of x with the exponent of 0.5; kk = exponent field − 0x3FE
+	f1 := YMM()
+	VANDPD(b(cMant), x, f1)
+	half := b(cHalfL)
+	VORPD(half, f1, f1)
+	kk := YMM()
+	VPSRLQ(U8(52), x, kk)
+	VANDPD(b(cExpMask), kk, kk)
+	two52 := b(cTwo52)
+	VORPD(two52, kk, kk) // 2^52 + field, exactly
+	VSUBPD(two52, kk, kk)
+	VSUBPD(b(cBiasL), kk, kk)
+	// if !(√2/2 < f1) { k −= 1; f1 *= 2 }
+	mask, one := YMM(), b(cOneL)
+	VCMPPD(U8(5), f1, b(cHSqrt2), mask) // NLT: not (√2/2 < f1)
+	VANDPD(one, mask, mask)             // 1 or 0
+	VSUBPD(mask, kk, kk)
+	VADDPD(one, mask, mask) // 2 or 1
+	VMULPD(mask, f1, f1)
+	f := f1
+	VSUBPD(one, f, f)
+	// s = f/(2 + f); s2 = s·s; s4 = s2·s2
+	t, s := YMM(), YMM()
+	VADDPD(f, b(cTwoL), t)
+	VDIVPD(t, f, s)
+	s2, s4 := YMM(), YMM()
+	VMULPD(s, s, s2)
+	VMULPD(s2, s2, s4)
+	// t1 = s2·(L1 + s4·(L3 + s4·(L5 + s4·L7))), each step rounded
+	p := b(l[7])
+	VMULPD(s4, p, p)
+	for _, c := range []int{5, 3} {
+		VADDPD(b(l[c]), p, p)
+		VMULPD(s4, p, p)
+	}
+	VADDPD(b(l[1]), p, p)
+	VMULPD(p, s2, s2) // t1
+	// t2 = s4·(L2 + s4·(L4 + s4·L6))
+	q := b(l[6])
+	VMULPD(s4, q, q)
+	VADDPD(b(l[4]), q, q)
+	VMULPD(s4, q, q)
+	VADDPD(b(l[2]), q, q)
+	VMULPD(q, s4, s4)  // t2
+	VADDPD(s4, s2, s2) // R = t1 + t2
+	// hfsq = 0.5·f·f
+	h := YMM()
+	VMULPD(f, half, h)
+	VMULPD(f, h, h)
+	// k·Ln2Hi − ((hfsq − (s·(hfsq + R) + k·Ln2Lo)) − f)
+	VADDPD(h, s2, s2)
+	VMULPD(s2, s, s)
+	lo := YMM()
+	VMULPD(kk, b(cLn2Lo), lo)
+	VADDPD(lo, s, s)
+	VSUBPD(s, h, h)
+	VSUBPD(f, h, h)
+	VMULPD(b(cLn2Hi), kk, kk)
+	VSUBPD(h, kk, kk)
+	VMOVUPD(kk, Mem{Base: dst, Index: i, Scale: 8})
+	ADDQ(U8(4), i)
+	JMP(LabelRef("logloop"))
+	Label("logdone")
+	VZEROUPPER()
+	RET()
 }
