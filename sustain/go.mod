@@ -1,6 +1,6 @@
 module github.com/fastslow/sustain
 
-go 1.26.8
+go 1.25.0
 
 require (
 	github.com/fastslow/stream v0.0.0
@@ -20,8 +20,8 @@ require (
 	github.com/sbinet/npyio v0.6.0 // indirect
 	go.yaml.in/yaml/v3 v3.0.5 // indirect
 	golang.org/x/image v0.30.0 // indirect
-	golang.org/x/sys v0.50.0 // indirect
-	golang.org/x/term v0.48.0 // indirect
+	golang.org/x/sys v0.47.0 // indirect
+	golang.org/x/term v0.45.0 // indirect
 	golang.org/x/text v0.28.0 // indirect
 	gonum.org/v1/gonum v0.17.0 // indirect
 	gonum.org/v1/plot v0.17.0 // indirect

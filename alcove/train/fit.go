@@ -28,7 +28,6 @@ func Model() fit.Model {
 		DefaultTask: "shj",
 		Default:     defaults,
 		Load:        load,
-		ResultsDir:  "alcove",
 	}
 }
 

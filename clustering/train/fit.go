@@ -20,7 +20,7 @@ func Model() fit.Model {
 		About: "Fits the clustering model (the original's clustering_model, a SUSTAIN-like learner) and writes " +
 			"learning and loss curves, per-run states (.npz with the original's state_dict names), summary.json " +
 			"(areas, recruited units, canonical-solution rates, mean final attention) and lc.png. With no flags it " +
-			"runs the original's config1 on the six SHJ types, 50 runs × 32 blocks, into results/config1/. " +
+			"runs the original's config1 on the six SHJ types, 50 runs × 32 blocks, into results/clustering/config1/. " +
 			"The trials are shuffled per block from (random_seed, run); to reproduce the original's curves, give its " +
 			"fixed order table: -order configs/clustering/shj_run2indices_50.csv.",
 		DefaultTask: "shj",

@@ -34,6 +34,8 @@ import (
 	"github.com/fastslow/cmd/internal/estimate"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 func main() {
@@ -68,14 +70,14 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("fitdata", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	specPath := fs.String("spec", "", "fit spec `file` (TOML; see configs/fits/)")
-	out := fs.String("out", "", "results `dir` (default: results/fits/<name>)")
+	out := fs.String("out", "", "results `dir`: a new or empty folder, or a results folder of this toolkit to replace (default: results/fits/<name>)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fresh := fs.Bool("fresh", false, "ignore and replace an earlier trace instead of resuming from it")
 	check := fs.Bool("check", false, "check the spec, config and data, print the plan, run nothing")
 	at := fs.String("at", "", "evaluate at `key=value,…` instead of searching")
 	seeds := fs.Int("seeds", 1, "with -at: seeds to evaluate (the spec's seed and the next ones)")
 	runsList := fs.String("runs", "", "with -at: comma-separated simulated subjects per condition (default: the spec's runs)")
-	seed := fs.Int64("seed", -1, "with -at: the first seed (default: the spec's)")
+	seed := fs.Int64("seed", -1, "with -at: the first seed, ≥ 0; -1 (the default) is the spec's, other negative seeds are refused")
 	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
 	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
 	quiet := fs.Bool("quiet", false, "no line per evaluation")
@@ -95,6 +97,10 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "fitdata: -plot out.png takes results folders as arguments, and no -spec")
 			return 2
 		}
+		if err := output.Replaceable(*plotPath, pngMagic); err != nil {
+			fmt.Fprintf(stderr, "fitdata: -plot: %v\n", err)
+			return 1
+		}
 		if err := plotFits(*plotPath, fs.Args()); err != nil {
 			fmt.Fprintf(stderr, "fitdata: %v\n", err)
 			return 1
@@ -108,6 +114,10 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if *specPath == "" {
 		fmt.Fprintln(stderr, "fitdata: -spec is required (a fit spec; see configs/fits/ and docs/fitting.md)")
+		return 2
+	}
+	if *seed < -1 {
+		fmt.Fprintf(stderr, "fitdata: -seed %d: want a seed ≥ 0, or -1 for the spec's seed\n", *seed)
 		return 2
 	}
 	if *workers < 0 || *seeds < 1 {
@@ -144,6 +154,9 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	return 0
 }
+
+// pngMagic starts every PNG file: -plot replaces a PNG, never another file.
+const pngMagic = "\x89PNG\r\n\x1a\n"
 
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
@@ -213,6 +226,11 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 	x, err := parsePoint(p, a.at, "-at")
 	if err != nil {
 		return err
+	}
+	if a.simulate != "" {
+		if err := output.Replaceable(a.simulate, estimate.SimulatedMark); err != nil {
+			return fmt.Errorf("-simulate: %w", err)
+		}
 	}
 	var y []float64
 	if a.vs != "" {
@@ -337,11 +355,25 @@ func indexOf(keys []string, k string) int {
 
 // search runs the fit, resuming from the trace, and writes the results.
 func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
+	rec := provenance.New("fitdata")
+	rec.Model = p.Model.Name
+	spec, err := os.ReadFile(p.Spec.Path)
+	if err != nil {
+		return fmt.Errorf("fit spec: %w", err)
+	}
+	rec.SetConfig(p.Spec.Path, spec)
+	rec.SetSeed(p.Seed)
+	if err := output.Ready(out); err != nil {
+		return err
+	}
 	tracePath := filepath.Clean(out) + ".trace.csv"
 	if err := os.MkdirAll(filepath.Dir(tracePath), 0o755); err != nil {
 		return err
 	}
 	if fresh {
+		if err := estimate.Replaceable(tracePath); err != nil {
+			return err
+		}
 		if err := os.Remove(tracePath); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
@@ -362,7 +394,7 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	if err != nil {
 		return fmt.Errorf("%w (the evaluations so far are in %s; rerun to resume)", err, tracePath)
 	}
-	if err := estimate.Write(out, p, r, tracePath); err != nil {
+	if err := estimate.Write(out, p, r, tracePath, rec); err != nil {
 		return err
 	}
 	estimate.PrintResult(stdout, p, r)

@@ -18,6 +18,8 @@ import (
 
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 const usage = `Usage: sweep <command> [flags]
@@ -33,6 +35,33 @@ A spec is a TOML file: name, model, offset, a template (file or inline
 of key paths → value lists, e.g. fast_config.lr_nn = [0.00075, 0.001].
 Run "sweep <command> -help" for the flags of a command.
 `
+
+// inBuildCache reports whether the binary at path (absolute) is one that
+// the go command built into a temporary or cache folder: a folder named
+// go-build… on its path, or GOCACHE (default: the user's cache folder's
+// go-build).
+func inBuildCache(path string) bool {
+	for _, el := range strings.Split(filepath.ToSlash(path), "/") {
+		if strings.HasPrefix(el, "go-build") {
+			return true
+		}
+	}
+	if c := os.Getenv("GOCACHE"); c != "" && c != "off" {
+		if rel, err := filepath.Rel(c, path); err == nil && !strings.HasPrefix(rel, "..") {
+			return true
+		}
+	}
+	return false
+}
+
+// defaultOut is a sweep's results folder when -out is not given,
+// results/sweeps/<name>, for a name that cannot steer the path elsewhere.
+func defaultOut(sw *sweep.Sweep) (string, error) {
+	if err := output.CheckName(sw.Name); err != nil {
+		return "", fmt.Errorf("%s: sweep name %w: it names the results folder results/sweeps/<name> (or give -out)", sw.Source, err)
+	}
+	return filepath.Join("results", "sweeps", sw.Name), nil
+}
 
 func main() {
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -229,7 +258,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		"SLURM_ARRAY_TASK_ID of SLURM_ARRAY_TASK_COUNT.", stderr)
 	var src source
 	src.flags(fs)
-	out := fs.String("out", "", "results `folder` (default: results/sweeps/<name>)")
+	out := fs.String("out", "", "results `folder`: new, empty, or a sweep's results folder to resume (default: results/sweeps/<name>)")
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "parallel runs")
 	begin := fs.Int("begin", 0, "first config `number` (inclusive; 0: the first)")
 	end := fs.Int("end", 0, "last config `number` (inclusive; 0: the last)")
@@ -258,7 +287,9 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	o.Out = *out
 	if o.Out == "" {
-		o.Out = filepath.Join("results", "sweeps", sw.Name)
+		if o.Out, err = defaultOut(sw); err != nil {
+			return err
+		}
 	}
 	if !*quiet {
 		o.Log, o.Progress = stderr, stderr
@@ -282,7 +313,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		"file). Submit it with sbatch; resubmit to finish what a time limit cut short.", stderr)
 	var src source
 	src.flags(fs)
-	out := fs.String("out", "", "shared results `folder` (default: results/sweeps/<name>)")
+	out := fs.String("out", "", "shared results `folder`: new, empty, or a sweep's results folder (default: results/sweeps/<name>)")
 	begin := fs.Int("begin", 0, "first config `number` (inclusive)")
 	end := fs.Int("end", 0, "last config `number` (inclusive)")
 	tasks := fs.Int("tasks", 0, "array tasks, i.e. shards (default: one per config)")
@@ -291,7 +322,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 	partition := fs.String("partition", "", "partition (default: the cluster's default)")
 	timeLimit := fs.String("time", "", "time limit per task, e.g. 1:00:00 (default: the partition's)")
 	mem := fs.String("mem", "", "memory per task, e.g. 2G (default: the partition's)")
-	bin := fs.String("bin", "", "the sweep `binary` the tasks run (default: this one)")
+	bin := fs.String("bin", "", "the sweep `binary` the tasks run (default: this one); not one in the Go build cache (go run's): go build -o first")
 	logs := fs.String("logs", "", "`folder` of the tasks' logs (default: <out>/logs)")
 	script := fs.String("script", "", "script `file` (default: <out>/<name>.sbatch)")
 	if err := parse(fs, args); err != nil {
@@ -306,7 +337,9 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *out == "" {
-		*out = filepath.Join("results", "sweeps", sw.Name)
+		if *out, err = defaultOut(sw); err != nil {
+			return err
+		}
 	}
 	absOut, err := filepath.Abs(*out)
 	if err != nil {
@@ -317,12 +350,16 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		if binary, err = os.Executable(); err != nil {
 			return err
 		}
-		if strings.Contains(binary, "go-build") {
-			return usageError{"this binary is a temporary `go run` build: build one (go build -o sweep ./cmd/sweep) and pass -bin"}
-		}
 	}
 	if binary, err = filepath.Abs(binary); err != nil {
 		return err
+	}
+	if inBuildCache(binary) {
+		what := "-bin " + binary
+		if *bin == "" {
+			what = "this binary, " + binary + ","
+		}
+		return usageError{what + " lies in the Go build cache (a `go run` build), which `go clean` deletes and compute nodes do not have: build one first (go build -o sweep ./cmd/sweep) and pass -bin ./sweep"}
 	}
 	s := sweep.Slurm{Name: sw.Name, Tasks: *tasks, Throttle: *throttle, CPUs: *cpus, Time: *timeLimit, Mem: *mem,
 		Partition: *partition, Log: *logs, Binary: binary, Configs: len(sel)}
@@ -351,6 +388,17 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 	path := *script
 	if path == "" {
 		path = filepath.Join(*out, sw.Name+".sbatch")
+	}
+	if err := output.ReadyRoot(absOut); err != nil {
+		return err
+	}
+	if err := output.Replaceable(path, sweep.ScriptMark); err != nil {
+		return err
+	}
+	rec := provenance.New("sweep")
+	rec.Model, rec.Config = sw.Model.Name, sw.Source
+	if err := sweep.MarkRoot(absOut, rec); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(s.Log, 0o755); err != nil {
 		return err

@@ -24,7 +24,6 @@ func Model() fit.Model {
 		DefaultTask: DefaultTask,
 		Default:     defaults,
 		Load:        load,
-		ResultsDir:  "distrlearner",
 	}
 }
 

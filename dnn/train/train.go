@@ -189,7 +189,6 @@ func Model() fit.Model {
 			"original's state_dict names (layers.{i}.weight [out,in], layers.{i}.bias); {t} and {r} in the path expand to the " +
 			"SHJ type (or task name) and the run, for per-run files.",
 		DefaultTask: "shj",
-		ResultsDir:  "dnn",
 		Default: func() (*fit.Setup, error) {
 			c := Default()
 			if err := c.Check("built-in config"); err != nil {

@@ -22,7 +22,7 @@ func Model() fit.Model {
 			"gradient of the total loss. Writes lc_{fast,slow,total}.npy, loss_{fast,slow,total}.npy, curves.csv, " +
 			"summary.json, one run{r}.npz per run (FastModel./SlowModel. state_dict names) and lc.png. With no " +
 			"flags it runs the original's config_dlMU_dnn_1 (distr_learner_mu + dnn, 10 runs × 350 blocks of the " +
-			"100 new stimuli) into results/config_dlMU_dnn_1/.",
+			"100 new stimuli) into results/dualstream/config_dlMU_dnn_1/.",
 		DefaultTask: DefaultTask,
 		Default: func() (*fit.Setup, error) {
 			p, err := Parse("built-in config_dlMU_dnn_1", defaultConfig)

@@ -4,6 +4,7 @@
 package fit
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -17,10 +18,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/BurntSushi/toml"
+
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/seed"
@@ -33,10 +38,6 @@ type Model struct {
 	Command     string // how it is run, e.g. "go run ./clustering/cmd/fit", for -help
 	About       string // one paragraph for -help: what the default run does
 	DefaultTask string // the task when neither -task nor the config's task key gives one
-	// ResultsDir is the folder under results/ that holds this model's
-	// results by config_version ("" for results/<config_version>): the
-	// single-stream models of the original share version names (config1).
-	ResultsDir string
 	// Default returns the setup of the built-in default config.
 	Default func() (*Setup, error)
 	// Load returns the setup of the config file at path holding data.
@@ -66,7 +67,7 @@ type Options struct {
 	Blocks  int    // 0: the config's
 	Passes  int    // 0: the config's passes (presentations of every item per block)
 	Seed    *int64 // nil: the config's random_seed
-	Out     string // "" : results/<config_version>
+	Out     string // "": DefaultOut
 	Workers int
 	Trace   bool
 	NoState bool // write no per-run .npz checkpoints
@@ -94,8 +95,8 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.IntVar(&o.Runs, "runs", 0, "runs per task (default: the config's num_runs)")
 	fs.IntVar(&o.Blocks, "blocks", 0, "blocks per run (default: the config's num_blocks)")
 	fs.IntVar(&o.Passes, "passes", 0, "presentations of every item per block, in as many shuffled passes (default: the config's passes, else 1; 2 gives catlearn's 16-trial SHJ blocks)")
-	seedFlag := fs.Int64("seed", -1, "random seed (default: the config's random_seed)")
-	fs.StringVar(&o.Out, "out", "", "results `dir` (default: results/<config_version>)")
+	seedFlag := fs.Int64("seed", -1, "random seed, ≥ 0; -1 (the default) is the config's random_seed, other negative seeds are refused")
+	fs.StringVar(&o.Out, "out", "", "results `dir`: a new or empty folder, or a results folder of this toolkit to replace (default: results/"+m.Name+"/<config_version>)")
 	fs.IntVar(&o.Workers, "workers", runtime.GOMAXPROCS(0), "parallel runs")
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
 	fs.BoolVar(&o.NoState, "nostate", false, "write no per-run .npz checkpoints (they can be large: 0.5 MB per run for the multi-unit model)")
@@ -110,8 +111,12 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 		}
 		return 2
 	}
-	if *seedFlag >= 0 {
+	switch {
+	case *seedFlag >= 0:
 		o.Seed = seedFlag
+	case *seedFlag != -1:
+		fmt.Fprintf(stderr, "%s: -seed %d: want a seed ≥ 0, or -1 for the config's random_seed\n", m.Name, *seedFlag)
+		return 2
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -help)\n", m.Name, fs.Arg(0))
@@ -133,19 +138,27 @@ type Plan struct {
 	Tasks   []*task.Task
 	Jobs    []run.Job
 	Out     string
+	// Record is what the results folder's provenance.json records; its
+	// start time is when Prepare began.
+	Record *provenance.Record
 }
 
 // Prepare reads the config and every input the options name, so that bad
 // input is reported before anything runs.
 func Prepare(m Model, o Options) (*Plan, error) {
+	rec := provenance.New(m.Name)
+	rec.Model = m.Name
 	var (
-		s   *Setup
-		err error
+		s    *Setup
+		data []byte
+		err  error
 	)
 	if o.Config == "" {
 		s, err = m.Default()
+		if err == nil {
+			data, err = encodeConfig(s.Config)
+		}
 	} else {
-		var data []byte
 		data, err = os.ReadFile(o.Config)
 		if err != nil {
 			return nil, fmt.Errorf("config: %w", err)
@@ -155,6 +168,7 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	rec.SetConfig(o.Config, data)
 	lp := &s.Loop
 	if o.Runs < 0 || o.Blocks < 0 || o.Workers < 0 || o.Passes < 0 {
 		return nil, fmt.Errorf("-runs, -blocks, -passes and -workers must not be negative")
@@ -192,13 +206,17 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Plan{Model: m, Setup: s, Options: o, Tasks: tasks, Out: o.Out}
+	rec.SetSeed(lp.RandomSeed)
+	p := &Plan{Model: m, Setup: s, Options: o, Tasks: tasks, Out: o.Out, Record: rec}
 	if p.Out == "" {
 		v := lp.ConfigVersion
 		if v == "" {
 			v = m.Name
 		}
-		p.Out = filepath.Join("results", m.ResultsDir, v)
+		if err := output.CheckName(v); err != nil {
+			return nil, fmt.Errorf("%s: config_version = %w: it names the results folder results/%s/<config_version> (or give -out)", name, err, m.Name)
+		}
+		p.Out = DefaultOut(m.Name, v)
 	}
 	inits := &initCache{files: map[string]map[string]stream.Array{}}
 	for _, t := range tasks {
@@ -264,6 +282,9 @@ func Fit(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := output.Ready(p.Out); err != nil {
+		return err
+	}
 	if len(p.Setup.Ignored) > 0 {
 		fmt.Fprintf(stderr, "%s: ignoring keys the original ignores too: %s\n", m.Name, strings.Join(p.Setup.Ignored, ", "))
 	}
@@ -290,6 +311,21 @@ func Fit(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "results in %s\n", p.Out)
 	return nil
+}
+
+// DefaultOut is the results folder of a model's config when -out is not
+// given, one rule for every model: results/<model>/<config_version>.
+func DefaultOut(model, configVersion string) string {
+	return filepath.Join("results", model, configVersion)
+}
+
+// encodeConfig is a built-in config as TOML, what its checksum is of.
+func encodeConfig(cfg any) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(cfg); err != nil {
+		return nil, fmt.Errorf("built-in config: %w", err)
+	}
+	return buf.Bytes(), nil
 }
 
 // expand replaces {t} by the SHJ type (or the task name) and {r} by run.

@@ -52,7 +52,7 @@ func column(res *run.Result, part int, nTasks int) string {
 // Write writes the results folder of a finished fit atomically: curves as
 // .npy and CSV, summary.json, one .npz per run, lc.png and the traces.
 func Write(p *Plan, res []run.Result) error {
-	d, err := output.Begin(p.Out)
+	d, err := output.Begin(p.Out, p.Record)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,6 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
@@ -117,22 +116,19 @@ func fromFortran(data []float64, shape []int) []float64 {
 }
 
 // Write writes arrays to path as an uncompressed .npz of float64 arrays
-// with their shapes, in name order. It writes a temporary file first and
-// renames it into place.
+// with their shapes, in name order. Checkpoints are written into a results
+// folder that appears as a whole (output.Dir), so the file is written in
+// place.
 func Write(path string, arrays []stream.Array) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*.npz")
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	if err := WriteTo(tmp, arrays); err != nil {
-		tmp.Close()
+	if err := WriteTo(f, arrays); err != nil {
+		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return f.Close()
 }
 
 // WriteTo writes arrays as an .npz archive to w: a zip of one .npy

@@ -100,10 +100,7 @@ func (p *Progress) print(final bool) {
 	done := p.trialsDone.Load()
 	el := time.Since(p.began)
 	rate := float64(done) / el.Seconds()
-	left := "?"
-	if rate > 0 && done > 0 {
-		left = (time.Duration(float64(p.trials-done)/rate) * time.Second / time.Second).Round(time.Second).String()
-	}
+	left := timeLeft(done, p.trials, el)
 	pct := 100.0
 	if p.trials > 0 {
 		pct = 100 * float64(done) / float64(p.trials)
@@ -122,6 +119,16 @@ func (p *Progress) print(final bool) {
 		return
 	}
 	fmt.Fprintln(p.Out, line)
+}
+
+// timeLeft is the time the trials left after done of total take at the
+// rate so far (elapsed for done), to the second; "?" before any is done.
+func timeLeft(done, total int64, elapsed time.Duration) string {
+	if done <= 0 || elapsed <= 0 {
+		return "?"
+	}
+	left := time.Duration(float64(elapsed) * float64(total-done) / float64(done))
+	return left.Round(time.Second).String()
 }
 
 func label(s string) string {

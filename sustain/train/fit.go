@@ -26,7 +26,6 @@ func Model() fit.Model {
 		DefaultTask: "shj",
 		Default:     defaults,
 		Load:        load,
-		ResultsDir:  "sustain",
 	}
 }
 

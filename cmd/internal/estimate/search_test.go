@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	dualstream "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/provenance"
 )
 
 // smallSearch is baseSpec with a 2×2 grid and two starts.
@@ -60,7 +61,7 @@ func TestFitAndWrite(t *testing.T) {
 	assert.Equal(t, int64(r.New)*p.TrialsPerEvaluation(), r.Trials)
 
 	out := filepath.Join(dir, "res")
-	require.NoError(t, Write(out, p, r, trace))
+	require.NoError(t, Write(out, p, r, trace, provenance.New("fitdata")))
 	for _, f := range []string{"fit.json", "best.toml", "curves.csv", "fit.png", "trace.csv"} {
 		assert.FileExists(t, filepath.Join(out, f))
 	}

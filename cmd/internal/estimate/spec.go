@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/output"
 )
 
 // Spec is a fit spec: what to fit to what, and how to search.
@@ -118,8 +119,8 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 	if s.Name == "" {
 		s.Name = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
 	}
-	if strings.ContainsAny(s.Name, `/\ `) {
-		return nil, fmt.Errorf("%s: name = %q: want no slashes or spaces (it names the results folder)", path, s.Name)
+	if err := output.CheckName(s.Name); err != nil || strings.Contains(s.Name, " ") {
+		return nil, fmt.Errorf("%s: name = %q: want a plain folder name without spaces, slashes or a leading dot (it names the results folder)", path, s.Name)
 	}
 	if s.Loss == "" {
 		s.Loss = LossSSE

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/fastslow/stream/output"
 )
 
 // Trace is the record of every evaluation of a fit, a CSV file appended
@@ -28,6 +30,10 @@ type Trace struct {
 
 // traceMagic starts a trace's first line.
 const traceMagic = "# estimate trace; checksum "
+
+// Replaceable returns an error unless path is missing or a fit trace
+// (-fresh removes it): a user's file of that name is never removed.
+func Replaceable(path string) error { return output.Replaceable(path, traceMagic) }
 
 // TraceHeader returns the column names of a trace with free keys keys.
 func TraceHeader(keys []string) []string {

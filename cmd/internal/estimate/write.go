@@ -11,15 +11,17 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 // Write writes the results folder of a fit atomically: fit.json (the
 // spec, the best parameters, loss, ordinal adequacy, the searches and the
 // noise), best.toml (the model's config at the best parameters, runnable
 // by the model's own command), curves.csv and fit.png (the fitted curves
-// against the data) and trace.csv (a copy of the trace).
-func Write(dir string, p *Problem, r *Result, tracePath string) error {
-	d, err := output.Begin(dir)
+// against the data), trace.csv (a copy of the trace) and provenance.json
+// (what rec records).
+func Write(dir string, p *Problem, r *Result, tracePath string, rec *provenance.Record) error {
+	d, err := output.Begin(dir, rec)
 	if err != nil {
 		return err
 	}
@@ -233,6 +235,10 @@ func copyFile(src, dst string) error {
 	return os.WriteFile(dst, data, 0o644)
 }
 
+// SimulatedMark starts the data files WriteData writes; fitdata -simulate
+// replaces only such files.
+const SimulatedMark = "# simulated by "
+
 // WriteData writes the model's curves of e as a data CSV
 // (condition,block,p_error), e.g. simulated subjects for a parameter
 // recovery study.
@@ -242,7 +248,7 @@ func (p *Problem) WriteData(path string, e Eval) error {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	fmt.Fprintf(w, "# simulated by %s at %s: %d subjects per condition, seed %d\n", p.Model.Name, p.Format(e.X), e.Runs, e.Seed)
+	fmt.Fprintf(w, SimulatedMark+"%s at %s: %d subjects per condition, seed %d\n", p.Model.Name, p.Format(e.X), e.Runs, e.Seed)
 	w.WriteString("condition,block,p_error\n")
 	for c, cond := range p.Data.Conditions {
 		for b := range cond.PError {

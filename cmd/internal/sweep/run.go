@@ -8,12 +8,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"sync"
 
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/run"
 )
 
@@ -76,9 +78,19 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	}
 	sum := &Summary{Selected: len(sel)}
 	model := sw.Model.Name
+	if err := output.ReadyRoot(o.Out); err != nil {
+		return nil, err
+	}
+	root := provenance.New("sweep")
+	root.Model = model
+	root.Config = sw.Source
+	if err := MarkRoot(o.Out, root); err != nil {
+		return nil, err
+	}
 	cfgDir := filepath.Join(o.Out, "configs")
 	var todo []*pending
 	var jobs []run.Job
+	made := map[string][]string{} // revision → finished configs it made
 	for i := range sel {
 		c := &sel[i]
 		final := filepath.Join(o.Out, c.Name)
@@ -87,7 +99,13 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		}
 		if finished(final, c.Checksum(model)) {
 			sum.Skipped++
+			if rec, err := provenance.Read(final); err == nil {
+				made[rec.Revision] = append(made[rec.Revision], c.Name)
+			}
 			continue
+		}
+		if err := output.Ready(final); err != nil {
+			return nil, err
 		}
 		path := filepath.Join(cfgDir, c.Name+".toml")
 		if err := writeFile(path, c.Data); err != nil {
@@ -111,6 +129,15 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		}
 	}
 	lg := &logger{w: o.Log, clear: o.ClearLine, total: len(sel), done: sum.Skipped}
+	if len(todo) > 0 {
+		warn, err := mixedRevisions(root.Revision, made, o.Out)
+		if err != nil {
+			return nil, err
+		}
+		if warn != "" {
+			lg.printf("%s: %s", sw.Name, warn)
+		}
+	}
 	lg.printf("%s: %d configs selected (%s), %d finished before, %d to run (%d trials)",
 		sw.Name, len(sel), describe(sw, o), sum.Skipped, len(todo), sum.Trials)
 	if len(todo) == 0 {
@@ -206,7 +233,9 @@ func (p *pending) lowest(ctx context.Context, j int, d *run.Diverged) (string, *
 // write writes the config's folder atomically: the fit's files (for a
 // done config), the config and the marker, renamed into place together.
 func (p *pending) write(model, status string, div *Divergence) error {
-	d, err := output.Begin(p.plan.Out)
+	rec := *p.plan.Record
+	rec.Tool = "sweep"
+	d, err := output.Begin(p.plan.Out, &rec)
 	if err != nil {
 		return err
 	}
@@ -230,10 +259,14 @@ func (p *pending) write(model, status string, div *Divergence) error {
 }
 
 // removeStale removes what a killed run left of config name: hidden
-// temporary folders (output.Begin's) and temporary config files. Only the
-// shard that owns a config touches them.
+// temporary folders (output.Begin's, recognised by their provenance.json;
+// the results an interrupted replace set aside are put back) and temporary
+// config files. Only the shard that owns a config touches them.
 func removeStale(out, cfgDir, name string) error {
-	for _, pat := range []string{filepath.Join(out, "."+name+".tmp-*"), filepath.Join(cfgDir, "."+name+".toml.tmp-*")} {
+	if err := output.Tidy(filepath.Join(out, name), true); err != nil {
+		return err
+	}
+	for _, pat := range []string{filepath.Join(cfgDir, "."+name+".toml.tmp-*")} {
 		stale, err := filepath.Glob(pat)
 		if err != nil {
 			return err
@@ -255,7 +288,7 @@ func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := output.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
 	if err != nil {
 		return err
 	}
@@ -269,6 +302,46 @@ func writeFile(path string, data []byte) error {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// MarkRoot makes the sweep's results folder out recognisably ours: it
+// writes rec as its provenance.json unless it has one (the first run's,
+// or the Slurm script's, is kept).
+func MarkRoot(out string, rec *provenance.Record) error {
+	if _, err := provenance.Read(out); err == nil {
+		return nil
+	}
+	if err := os.MkdirAll(out, 0o777); err != nil {
+		return fmt.Errorf("results folder %s: %w", out, err)
+	}
+	return rec.Write(out)
+}
+
+// mixedRevisions decides what a resume does with finished configs that
+// another revision made (made maps a revision to its configs): when both
+// revisions are known and clean, running more configs would mix results of
+// two versions of the code in one sweep, so it is an error saying what to
+// do; when either is unknown or dirty nobody can tell, and the returned
+// line says so.
+func mixedRevisions(cur string, made map[string][]string, out string) (string, error) {
+	var others []string
+	for rev := range made {
+		if rev != cur {
+			others = append(others, rev)
+		}
+	}
+	if len(others) == 0 {
+		return "", nil
+	}
+	sort.Strings(others)
+	rev := others[0]
+	cfgs := made[rev]
+	if provenance.Comparable(cur, rev) {
+		return "", fmt.Errorf("%s: %d finished configs (%s…) were made by revision %s and this binary is revision %s: finishing the sweep would mix results of two versions of the code; finish it with a build of %s, or write to a new -out (nothing was run)",
+			out, len(cfgs), cfgs[0], rev, cur, rev)
+	}
+	return fmt.Sprintf("note: %d finished configs (%s…) were made by revision %s and this binary is revision %s; they are kept as they are (remove their folders to redo them)",
+		len(cfgs), cfgs[0], rev, cur), nil
 }
 
 func describe(sw *Sweep, o RunOptions) string {

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/fastslow/stream/provenance"
 )
 
 // smallSpec is a 2 × 2 dual-stream sweep of 3 runs × 4 blocks whose
@@ -39,7 +41,7 @@ func tree(t testing.TB, dir string) map[string][]byte {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if strings.HasPrefix(rel, "report_") {
+		if strings.HasPrefix(rel, "report_") || d.Name() == provenance.FileName { // the record holds times and the command line
 			return nil
 		}
 		data, err := os.ReadFile(p)
@@ -157,6 +159,7 @@ func TestResume(t *testing.T) {
 	}
 	stale := filepath.Join(out, ".s_4.tmp-12345")
 	os.MkdirAll(stale, 0o755)
+	provenance.New("sweep").Write(stale) // a temporary folder holds its record from the start
 	os.WriteFile(filepath.Join(stale, "lc.csv"), []byte("partial"), 0o644)
 	sum := runSweep(t, sw, RunOptions{Out: out})
 	if sum.Skipped != 2 || sum.Done != 2 || sum.Diverged != 0 {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/output"
 )
 
 // Value is one key path of a config (e.g. "fast_config.lr_nn") and its value.
@@ -68,8 +69,8 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 	}
 	if v, ok := raw["name"]; ok {
 		name, ok := v.(string)
-		if !ok || name == "" || strings.ContainsAny(name, `/\ `) {
-			return nil, fmt.Errorf("%s: name = %v: want a non-empty string without slashes or spaces (config n is called <name>_n)", path, v)
+		if !ok || output.CheckName(name) != nil || strings.Contains(name, " ") {
+			return nil, fmt.Errorf("%s: name = %v: want a plain folder name without spaces, slashes or a leading dot (config n is called <name>_n)", path, v)
 		}
 		s.Name = name
 	} else {

@@ -1,6 +1,6 @@
 // Command fit fits a distribution learner; with no flags it runs the
 // original's dl_model config config_dlMU_1 (distr_learner_mu, 500 units)
-// on the 100 new stimuli and writes results/config_dlMU_1/. Run it with
+// on the 100 new stimuli and writes results/distrlearner/config_dlMU_1/. Run it with
 // -help for the flags.
 package main
 

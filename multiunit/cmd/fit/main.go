@@ -1,5 +1,5 @@
 // Command fit fits the multi-unit clustering model; with no flags it runs
-// the original's config1 on the six SHJ types and writes results/config1/.
+// the original's config1 on the six SHJ types and writes results/multiunit/config1/.
 // Run it with -help for the flags.
 package main
 
