@@ -47,6 +47,9 @@ type Density struct {
 	// units: their exponentials are taken together (fmath.ExpTo).
 	expArg []float64
 	expOf  []int
+	// The scales whose logarithms are out of date (N×D at most), and where.
+	logArg []float64
+	logAt  []int
 }
 
 // NewDensity returns a layer of n units over d dimensions, every mean at
@@ -61,6 +64,7 @@ func NewDensity(n, d int, w float64) *Density {
 		W: make([]float64, n*d), Act: make([]float64, n),
 		logS: make([]float64, n*d), logOf: make([]float64, n*d),
 		expArg: make([]float64, n), expOf: make([]int, n),
+		logArg: make([]float64, n*d), logAt: make([]int, n*d),
 	}
 	s := math.Sqrt(w)
 	for i := range l.Scale {
@@ -127,6 +131,7 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
 	x = x[:d]
+	l.logs(units, rep)
 	n := 0
 	for _, k := range units {
 		if rep != nil {
@@ -136,22 +141,12 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 			}
 		}
 		mu := l.Mu[k*d : k*d+d]
-		s := l.Scale[k*d : k*d+d]
+		s := l.Scale[k*d : k*d+d] // clamped by logs
 		w := l.W[k*d : k*d+d]
 		ls := l.logS[k*d : k*d+d]
-		lof := l.logOf[k*d : k*d+d]
 		var m, hld float64
 		for j := range w {
 			sj := s[j]
-			if sj < MinScale {
-				sj = MinScale
-				s[j] = sj
-			}
-			// log σ only changes when σ does: most SGD steps of a unit
-			// far from the stimulus are below σ's precision.
-			if sj != lof[j] {
-				ls[j], lof[j] = fmath.Log(sj), sj
-			}
 			wj := (x[j] - mu[j]) / sj
 			w[j] = wj
 			m += wj * wj
@@ -164,6 +159,37 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 		n++
 	}
 	l.exp(n, units, rep)
+}
+
+// logs clamps the scales of the units that Forward computes (not the
+// copies, which copyUnit clamps) and brings their logarithms up to date,
+// all in one call of fmath.LogTo: log σ only changes when σ does, and most
+// SGD steps of a unit far from the stimulus are below σ's precision.
+func (l *Density) logs(units, rep []int) {
+	d := l.D
+	n := 0
+	for _, k := range units {
+		if rep != nil && rep[k] != k {
+			continue
+		}
+		for j := k * d; j < k*d+d; j++ {
+			sj := l.Scale[j]
+			if sj < MinScale {
+				sj = MinScale
+				l.Scale[j] = sj
+			}
+			if sj != l.logOf[j] {
+				l.logOf[j] = sj
+				l.logArg[n], l.logAt[n] = sj, j
+				n++
+			}
+		}
+	}
+	arg := l.logArg[:n]
+	fmath.LogTo(arg, arg)
+	for i, j := range l.logAt[:n] {
+		l.logS[j] = arg[i]
+	}
 }
 
 // exp sets the activations of the n units listed in expOf to the
@@ -276,6 +302,7 @@ func (l *Density) backward(dAct []float64, units []int, rep []int) {
 func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
 	x0, x1 := x[0], x[1]
+	l.logs(units, rep)
 	n := 0
 	for _, k := range units {
 		i := 2 * k
@@ -295,25 +322,10 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 				continue
 			}
 		}
-		s := (*[2]float64)(l.Scale[i : i+2])
+		s := (*[2]float64)(l.Scale[i : i+2]) // clamped by logs
 		mu := (*[2]float64)(l.Mu[i : i+2])
 		ls := (*[2]float64)(l.logS[i : i+2])
-		lof := (*[2]float64)(l.logOf[i : i+2])
 		s0, s1 := s[0], s[1]
-		if s0 < MinScale {
-			s0 = MinScale
-			s[0] = s0
-		}
-		if s1 < MinScale {
-			s1 = MinScale
-			s[1] = s1
-		}
-		if s0 != lof[0] {
-			ls[0], lof[0] = fmath.Log(s0), s0
-		}
-		if s1 != lof[1] {
-			ls[1], lof[1] = fmath.Log(s1), s1
-		}
 		w0 := (x0 - mu[0]) / s0
 		w1 := (x1 - mu[1]) / s1
 		w := (*[2]float64)(l.W[i : i+2])

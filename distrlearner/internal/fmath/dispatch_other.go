@@ -6,3 +6,5 @@ package fmath
 const hasVector = false
 
 func expAVX2(dst, src *float64, n int) { panic("fmath: no vector kernel in this build") }
+
+func logAVX2(dst, src *float64, n int) { panic("fmath: no vector kernel in this build") }

@@ -8,3 +8,8 @@ package fmath
 //
 //go:noescape
 func expAVX2(dst *float64, src *float64, n int)
+
+// logAVX2 sets dst[i] = Log(src[i]) for i < n, n a multiple of 4.
+//
+//go:noescape
+func logAVX2(dst *float64, src *float64, n int)

@@ -16,3 +16,18 @@ func ExpTo(dst, src []float64) {
 		dst[i] = Exp(src[i])
 	}
 }
+
+// LogTo sets dst[i] = Log(src[i]) for every i < len(src), as ExpTo does
+// for Exp (special cases included: the kernel blends them in).
+func LogTo(dst, src []float64) {
+	n := len(src)
+	dst = dst[:n]
+	i := 0
+	if hasVector && n >= 4 {
+		i = n &^ 3
+		logAVX2(&dst[0], &src[0], i)
+	}
+	for ; i < n; i++ {
+		dst[i] = Log(src[i])
+	}
+}
