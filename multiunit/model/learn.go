@@ -64,32 +64,54 @@ func (m *Model) updateAttention() {
 // moveUnits is the original's update_units: the winners move towards the
 // stimulus, u += lr·(x − u), then towards their mean, u += lr·(μ − u).
 // With no winner nothing moves.
+//
+// The winners of a group sit at the same position and so move alike:
+// each move is computed once per group (the same operations on the same
+// values), and the mean still sums the winners one by one, in order.
 func (m *Model) moveUnits(x []float64) {
 	if len(m.win) == 0 {
 		return
 	}
 	d := m.p.Dims
 	lr := m.p.LRClusters
+	at := grow(m.gMove, len(m.gRep)*d) // each winning group's position after the first move
+	m.gMove = at
+	for g, rep := range m.gRep {
+		if m.gWin[g] == 0 {
+			continue
+		}
+		u := m.pos[int(rep)*d : int(rep+1)*d]
+		v := at[g*d : g*d+d]
+		for j := range v {
+			v[j] = u[j] + (x[j]-u[j])*lr
+		}
+	}
 	mean := m.mean
 	for j := range mean {
 		mean[j] = 0
 	}
 	for _, k := range m.win {
-		u := m.pos[int(k)*d : int(k+1)*d]
-		for j := range u {
-			u[j] += (x[j] - u[j]) * lr
-			mean[j] += u[j]
+		g := int(m.group[k])
+		for j, v := range at[g*d : g*d+d] {
+			mean[j] += v
 		}
 	}
 	nw := float64(len(m.win))
 	for j := range mean {
 		mean[j] /= nw
 	}
-	for _, k := range m.win {
-		u := m.pos[int(k)*d : int(k+1)*d]
-		for j := range u {
-			u[j] += (mean[j] - u[j]) * lr
+	for g := range m.gRep {
+		if m.gWin[g] == 0 {
+			continue
 		}
+		v := at[g*d : g*d+d]
+		for j := range v {
+			v[j] += (mean[j] - v[j]) * lr
+		}
+	}
+	for _, k := range m.win {
+		g := int(m.group[k])
+		copy(m.pos[int(k)*d:int(k+1)*d], at[g*d:g*d+d])
 	}
 	// The winners of a group moved identically; a group of which only
 	// some members won has split.

@@ -139,6 +139,7 @@ type Model struct {
 	gAct    []float64 // activation per group
 	gSum    []float64 // attention-weighted distance S per group
 	gDist   []float64 // per-dimension distances |x_j − u_j|^r per group (D each)
+	gMove   []float64 // moveUnits' scratch: each winning group's new position (D each)
 	gStart  []int32   // group g's members are members[gStart[g]:gStart[g+1]]
 	gFill   []int32   // regroup's scratch
 	members []int32   // the active units by group, ascending within each
