@@ -6,6 +6,7 @@
 // model's softmaxes and activations take a few of each per trial.
 package vexp
 
+//go:generate sh -c "cd gen && GOWORK=off go run . -pkg vexp -out ../vexp_amd64.s -stubs ../vexp_amd64.go"
 import "math"
 
 // To sets dst[i] = math.Exp(src[i]) for every i < len(src). dst must be

@@ -1,5 +1,7 @@
 package fmath
 
+//go:generate sh -c "cd gen && GOWORK=off go run . -pkg fmath -out ../exp_amd64.s -stubs ../exp_amd64.go"
+
 // ExpTo sets dst[i] = Exp(src[i]) for every i < len(src), 4 at a time
 // where the CPU has AVX2 and FMA (and the build is not purego): each lane
 // is computed with Exp's operations in its order, so the bits are Exp's.

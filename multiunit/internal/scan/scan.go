@@ -13,6 +13,7 @@
 // and r = 2 have a scan; the model computes other exponents itself.
 package scan
 
+//go:generate sh -c "cd gen && GOWORK=off go run . -pkg scan -out ../scan_amd64.s -stubs ../scan_amd64.go"
 import (
 	"fmt"
 	"math"
