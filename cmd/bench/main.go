@@ -4,6 +4,7 @@
 // away:
 //
 //	go run ./cmd/bench [-workers 1] [-runs N] [-models dualstream,clustering,…]
+//	go run ./cmd/bench -machine   # the yardsticks of the floors in docs/performance.md
 package main
 
 import (
@@ -47,6 +48,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 1, "parallel runs (1 times one core)")
 	runs := fs.Int("runs", 0, "runs per task (default: each config's)")
 	list := fs.String("models", strings.Join(models.Names(), ","), "comma-separated models to time")
+	mach := fs.Bool("machine", false, "measure this machine's yardsticks instead (scalar FMA rate, in-cache vector step, 16 MB read and update bandwidth), on CPU time")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./cmd/bench [flags]\n\nTimes the default config of each model (nothing is written) and prints\nthe time per trial beside the original's.\n\nFlags:")
 		fs.PrintDefaults()
@@ -56,6 +58,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *mach {
+		printMachine(stdout)
+		return 0
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\ttrials\twall\tCPU\tCPU per trial\treplaces\tits time per trial\tspeed-up (CPU)\t")

@@ -186,10 +186,17 @@ func prepare(path string) (*estimate.Problem, error) {
 
 func printPlan(w io.Writer, p *estimate.Problem, out string) {
 	s := p.Spec
-	fmt.Fprintf(w, "fit %s: model %s, config %s, data %s (%d conditions, %d cells, blocks of %d trials)\n",
-		s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
-	fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
-		strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	if s.Phenomenon != "" {
+		fmt.Fprintf(w, "fit %s: model %s, config %s, phenomenon %s (%d conditions, %d cells of its measure)\n",
+			s.Name, p.Model.Name, s.Config, s.Phenomenon, len(p.Data.Conditions), p.Data.Cells())
+		fmt.Fprintf(w, "trial lists %s (catlearn's); %d subjects per condition, seed %d; %d trials per evaluation\n",
+			strings.Join(p.Tasks, " "), p.Runs, p.Seed, p.TrialsPerEvaluation())
+	} else {
+		fmt.Fprintf(w, "fit %s: model %s, config %s, data %s (%d conditions, %d cells, blocks of %d trials)\n",
+			s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
+		fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
+			strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	}
 	if s.Order != "" {
 		fmt.Fprintf(w, "trial orders from %s (every seed sees the same subjects)\n", s.Order)
 	}
@@ -300,7 +307,7 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 				diff = append(diff, e.Loss-evs[a.seeds+k].Loss)
 			}
 		}
-		if evs[0].OAT != nil {
+		if evs[0].OAT != nil && p.SHJ {
 			means = append(means, evs[0].OAT.Means)
 		}
 		l := curve.Summarise(loss)

@@ -10,6 +10,8 @@ import (
 
 	"gonum.org/v1/gonum/blas/gonum"
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/fastslow/stream/affine"
 )
 
 // blas is gonum's pure-Go BLAS, whose level-1 and level-2 kernels are
@@ -36,44 +38,11 @@ func NewLinear(in, out int, w, b, dw, db []float64) Linear {
 	return Linear{In: in, Out: out, W: w, B: b, DW: dw, DB: db}
 }
 
-// Forward writes y = W·x + b in PyTorch's order: nn.Linear's addmm runs
-// the reference BLAS dgemm (Debian's torch), which sums each row's
-// products one by one from the first, each product rounded, and then adds
-// the bias. Eight rows are summed side by side, so that their additions
-// overlap; each row's own order is unchanged.
+// Forward writes y = W·x + b in PyTorch's order (affine.Forward): each
+// row's products summed one by one from the first, each rounded, then the
+// bias.
 func (l *Linear) Forward(x, y []float64) {
-	n := l.In
-	x = x[:n]
-	y = y[:l.Out]
-	o := 0
-	for ; o+8 <= len(y); o += 8 {
-		w := l.W[o*n:]
-		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
-		r4, r5, r6, r7 := w[4*n:][:n], w[5*n:][:n], w[6*n:][:n], w[7*n:][:n]
-		var s0, s1, s2, s3, s4, s5, s6, s7 float64
-		for j := 0; j < n; j++ {
-			v := x[j]
-			s0 += float64(r0[j] * v)
-			s1 += float64(r1[j] * v)
-			s2 += float64(r2[j] * v)
-			s3 += float64(r3[j] * v)
-			s4 += float64(r4[j] * v)
-			s5 += float64(r5[j] * v)
-			s6 += float64(r6[j] * v)
-			s7 += float64(r7[j] * v)
-		}
-		b := l.B[o : o+8 : o+8]
-		y[o], y[o+1], y[o+2], y[o+3] = s0+b[0], s1+b[1], s2+b[2], s3+b[3]
-		y[o+4], y[o+5], y[o+6], y[o+7] = s4+b[4], s5+b[5], s6+b[6], s7+b[7]
-	}
-	for ; o < len(y); o++ {
-		r := l.W[o*n:][:n]
-		var s float64
-		for j := 0; j < n; j++ {
-			s += float64(r[j] * x[j])
-		}
-		y[o] = s + l.B[o]
-	}
+	affine.Forward(l.W, x[:l.In], l.B, y[:l.Out])
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with
@@ -119,51 +88,34 @@ func (l *Linear) BackwardInput(dy, dx []float64) {
 }
 
 // BackwardStep is BackwardInput followed by an SGD step without momentum,
-// in one pass over the weights: it writes ∂L/∂x into dx (dx may be nil for
-// the first layer) summing in BackwardInput's order, reading each weight
-// before it changes, then sets w += (−lr)·(dy_o·x_j) and b += (−lr)·dy_o,
-// each one fused multiply-add, as torch's p.add_(grad, alpha=−lr). The
-// result is bit for bit that of BackwardInput, AddGrad and the step; a
-// large network is read from memory once instead of three times.
+// in one pass over the weights (affine.BackwardStep): it writes ∂L/∂x into
+// dx (dx may be nil for the first layer) summing in BackwardInput's order,
+// reading each weight before it changes, then sets w += (−lr)·(dy_o·x_j)
+// and b += (−lr)·dy_o, each one fused multiply-add, as torch's
+// p.add_(grad, alpha=−lr). The result is bit for bit that of
+// BackwardInput, AddGrad and the step; a large network is read from memory
+// once instead of three times.
 func (l *Linear) BackwardStep(x, dy, dx []float64, lr float64) {
-	n := l.In
-	x = x[:n]
 	dy = dy[:l.Out]
 	a := -lr
-	if dx != nil {
-		dx = dx[:n]
-		clear(dx)
-	}
-	o := 0
-	for ; dx != nil && o+4 <= len(dy); o += 4 {
-		w := l.W[o*n:]
-		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
-		g0, g1, g2, g3 := dy[o], dy[o+1], dy[o+2], dy[o+3]
-		for j := 0; j < n; j++ {
-			w0, w1, w2, w3, xj := r0[j], r1[j], r2[j], r3[j], x[j]
-			t := dx[j] + float64(g0*w0)
-			t += float64(g1 * w1)
-			t += float64(g2 * w2)
-			dx[j] = t + float64(g3*w3)
-			r0[j] = math.FMA(a, float64(g0*xj), w0)
-			r1[j] = math.FMA(a, float64(g1*xj), w1)
-			r2[j] = math.FMA(a, float64(g2*xj), w2)
-			r3[j] = math.FMA(a, float64(g3*xj), w3)
-		}
-	}
-	for ; o < len(dy); o++ {
-		r, g := l.W[o*n:][:n], dy[o]
-		for j := 0; j < n; j++ {
-			w := r[j]
-			if dx != nil {
-				dx[j] += float64(g * w)
-			}
-			r[j] = math.FMA(a, float64(g*x[j]), w)
-		}
-	}
-	b := l.B[:len(dy)]
+	affine.BackwardStep(l.W, x[:l.In], dy, dx, a)
+	affine.Step(l.B[:len(dy)], a, dy)
+}
+
+// BackwardStepMomentum is BackwardStep for SGD with momentum m, whose
+// buffers vw ([Out×In]) and vb ([Out]) it updates on the way
+// (affine.BackwardStepMomentum): v = m·v + ∇ (each term rounded, then
+// added), p += (−lr)·v with one rounding, as torch.optim.SGD. The caller
+// clears the buffers before PyTorch's first step, which sets v = ∇.
+func (l *Linear) BackwardStepMomentum(x, dy, dx []float64, lr, m float64, vw, vb []float64) {
+	dy = dy[:l.Out]
+	a := -lr
+	affine.BackwardStepMomentum(l.W, vw, x[:l.In], dy, dx, a, m)
+	b, vb := l.B[:len(dy)], vb[:len(dy)]
 	for o, g := range dy {
-		b[o] = math.FMA(a, g, b[o])
+		v := float64(m*vb[o]) + g
+		vb[o] = v
+		b[o] = math.FMA(a, v, b[o])
 	}
 }
 

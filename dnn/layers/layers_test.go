@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/fixture"
@@ -243,6 +244,58 @@ func TestBackwardStep(t *testing.T) {
 			assert.Equal(t, br, b, "biases %v", sz)
 			if withDx {
 				assert.Equal(t, dxRef, dx, "dx %v", sz)
+			}
+		}
+	}
+}
+
+// TestBackwardStepMomentum: the one-pass backward and momentum step equals
+// BackwardInput, then v = m·v + ∇ (the buffer scaled, AddGrad into it) and
+// the fused step, bit for bit, over two steps, with and without dx.
+func TestBackwardStepMomentum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][2]int{{3, 25}, {25, 25}, {25, 2}, {7, 5}, {9, 17}, {1, 1}} {
+		in, out := sz[0], sz[1]
+		for _, withDx := range []bool{true, false} {
+			w, b := make([]float64, in*out), make([]float64, out)
+			for _, v := range [][]float64{w, b} {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+			const lr, m = 0.37, 0.3
+			wr, br := append([]float64(nil), w...), append([]float64(nil), b...)
+			ref := NewLinear(in, out, wr, br, make([]float64, in*out), make([]float64, out))
+			vw, vb := make([]float64, in*out), make([]float64, out)
+			vwRef, vbRef := make([]float64, in*out), make([]float64, out)
+			l := NewLinear(in, out, w, b, make([]float64, in*out), make([]float64, out))
+			for step := range 2 {
+				x, dy := make([]float64, in), make([]float64, out)
+				for _, v := range [][]float64{x, dy} {
+					for i := range v {
+						v[i] = rng.NormFloat64()
+					}
+				}
+				dxRef := make([]float64, in)
+				ref.BackwardInput(dy, dxRef)
+				floats.Scale(m, vwRef)
+				floats.Scale(m, vbRef)
+				ref.AddGrad(x, dy, vwRef, vbRef)
+				sgd.FusedStep(wr, -lr, vwRef)
+				sgd.FusedStep(br, -lr, vbRef)
+
+				var dx []float64
+				if withDx {
+					dx = make([]float64, in)
+				}
+				l.BackwardStepMomentum(x, dy, dx, lr, m, vw, vb)
+				assert.Equal(t, wr, w, "weights %v dx %v step %d", sz, withDx, step)
+				assert.Equal(t, br, b, "biases %v step %d", sz, step)
+				assert.Equal(t, vwRef, vw, "momentum %v step %d", sz, step)
+				assert.Equal(t, vbRef, vb, "bias momentum %v step %d", sz, step)
+				if withDx {
+					assert.Equal(t, dxRef, dx, "dx %v step %d", sz, step)
+				}
 			}
 		}
 	}

@@ -1,9 +1,13 @@
 package model
 
 import (
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"hash"
 	"math"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -107,6 +111,7 @@ func TestFixtureSHJ(t *testing.T) {
 
 			var worstPE, worstLoss, worstP, worstW float64
 			p := make([]float64, 2)
+			digest := sha256.New()
 			k := 0
 			for run := range runs {
 				init, err := npz.Read(fmt.Sprintf("%s_run%d_init.npz", base, run))
@@ -123,6 +128,7 @@ func TestFixtureSHJ(t *testing.T) {
 						require.Equal(t, [5]int{r.run, r.block, r.trial, r.signature, r.label},
 							[5]int{tr.Run, tr.Block, tr.Index, tr.Signature, tr.Label}, "trace row %d", k)
 						require.Equal(t, [2]int{0, 0}, [2]int{r.recruited, r.nActive})
+						writeBits(digest, z)
 						loss.Softmax(z, p)
 						worstPE = math.Max(worstPE, math.Abs(pe-r.proberror))
 						worstLoss = math.Max(worstLoss, math.Abs(l-r.loss))
@@ -131,6 +137,9 @@ func TestFixtureSHJ(t *testing.T) {
 
 				final, err := npz.Read(fmt.Sprintf("%s_final_run%d.npz", base, run))
 				require.NoError(t, err)
+				for _, a := range net.State() {
+					writeBits(digest, a.Data)
+				}
 				got := stream.StateMap(net.State())
 				require.Len(t, got, len(final))
 				for name, want := range final {
@@ -147,6 +156,26 @@ func TestFixtureSHJ(t *testing.T) {
 			assert.LessOrEqual(t, worstLoss, tol, "loss")
 			assert.LessOrEqual(t, worstP, tol, "softmax")
 			assert.LessOrEqual(t, worstW, tolWeights, "final weights")
+			// Every logit and final weight, to the bit: the vector kernels
+			// and the pure-Go code (.ci/run tests both, the latter with
+			// -tags purego) must both give these digests. On amd64 only:
+			// elsewhere the compiler may fuse a product and a sum.
+			if runtime.GOARCH == "amd64" {
+				assert.Equal(t, fixtureDigest[typ], fmt.Sprintf("%x", digest.Sum(nil)), "digest of the logits and final weights")
+			}
 		})
+	}
+}
+
+// fixtureDigest holds, per SHJ type, the SHA-256 of the bits of every
+// logit and every final weight of TestFixtureSHJ's runs.
+var fixtureDigest = map[int]string{1: "4aabfb1e2c74e4f80307c2fc87e3f5621f2ba00fa10b375cdd34dd3f8cf70581", 2: "5b1c9c0e20ca449845c9ae6ae8305a908e9183651106362143126bfe5644c326"}
+
+// writeBits writes the bits of v to h, little-endian.
+func writeBits(h hash.Hash, v []float64) {
+	var b [8]byte
+	for _, x := range v {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(x))
+		h.Write(b[:])
 	}
 }

@@ -11,8 +11,6 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/sgd"
-	"gonum.org/v1/gonum/floats"
 
 	"github.com/fastslow/dnn/layers"
 )
@@ -189,25 +187,14 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 // network cached by the last Forward and takes one SGD step on every
 // weight and bias, in PyTorch's convention: v = m·v + ∇ (v = ∇ on the
 // first step), p −= lr·v (one fused multiply-add, as torch's), with
-// lr = lr_dnn and m = mom. The gradient is added straight into the
-// momentum buffer, which rounds exactly as the separate steps do.
+// lr = lr_dnn and m = mom. Each layer is stepped on the way down, in one
+// pass over its weights and momentum buffer (propagateStep).
 func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
-	if n.cfg.Momentum == 0 {
-		n.propagateStep(dLogits)
-		return
+	if n.cfg.Momentum != 0 && !n.started {
+		clear(n.vel) // PyTorch's first step sets v = ∇, which 0·m + ∇ rounds as
+		n.started = true
 	}
-	n.propagate(dLogits)
-	if n.started && n.cfg.Momentum != 0 {
-		floats.Scale(n.cfg.Momentum, n.vel)
-	} else {
-		clear(n.vel)
-	}
-	n.started = true
-	for i := range n.layers {
-		n.layers[i].AddGrad(n.input(i), n.g[i], n.velW[i], n.velB[i])
-	}
-	// p + (−lr)·v with one rounding, as torch's p.add_(v, alpha=−lr).
-	sgd.FusedStep(n.params, -n.cfg.LR, n.vel[:len(n.params)])
+	n.propagateStep(dLogits)
 }
 
 // input returns what layer i read in the last Forward.
@@ -218,20 +205,27 @@ func (n *Net) input(i int) []float64 {
 	return n.act[i-1]
 }
 
-// propagateStep back-propagates dLogits and steps every layer without
-// momentum on the way down (Linear.BackwardStep): each layer's ∂L/∂x is
-// taken with its weights before they change, so the result is that of
-// propagate followed by the step, with one pass over each weight matrix.
+// propagateStep back-propagates dLogits and steps every layer on the way
+// down (Linear.BackwardStep, or BackwardStepMomentum with momentum): each
+// layer's ∂L/∂x is taken with its weights before they change, so the
+// result is that of propagate followed by the step, with one pass over
+// each weight matrix.
 func (n *Net) propagateStep(dLogits []float64) {
 	last := len(n.layers) - 1
 	copy(n.g[last], dLogits)
 	for i := last; i >= 0; i-- {
+		var dIn []float64 // nil for the first layer: nothing below needs it
+		if i > 0 {
+			dIn = n.g[i-1]
+		}
+		if m := n.cfg.Momentum; m != 0 {
+			n.layers[i].BackwardStepMomentum(n.input(i), n.g[i], dIn, n.cfg.LR, m, n.velW[i], n.velB[i])
+		} else {
+			n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, n.cfg.LR)
+		}
 		if i == 0 {
-			n.layers[0].BackwardStep(n.input(0), n.g[0], nil, n.cfg.LR)
 			break
 		}
-		dIn := n.g[i-1]
-		n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, n.cfg.LR)
 		layers.ReLUBackward(n.act[i-1], dIn, dIn)
 		if n.dropping(i - 1) {
 			n.drop[i-1].Backward(dIn, dIn)

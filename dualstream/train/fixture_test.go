@@ -3,10 +3,13 @@ package train
 import (
 	"compress/gzip"
 	"context"
+	"crypto/sha256"
 	"encoding/csv"
+	"fmt"
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,22 +50,26 @@ type fixture struct {
 	tolerant map[int]float64
 	// rerun, if set, is the original re-run here, compared within 1e-12.
 	rerun string
+	// digest is the SHA-256 of our trace, every value printed exactly:
+	// the vector kernels and the pure-Go code (.ci/run tests both, the
+	// latter with -tags purego) must both give it, bit for bit, on amd64.
+	digest string
 }
 
 var fixtures = []fixture{
 	{name: "fastslow_dlmu_dnn", config: "../../configs/dualstream/config_dlMU_dnn_1.toml", task: "new-stimuli",
 		runs: 2, blocks: 20, init: "testdata/fastslow_dlmu_dnn_run{r}_init.npz", order: "testdata/fastslow_dlmu_dnn_order.csv",
 		trace: "testdata/fastslow_dlmu_dnn_trace.csv.gz", tolerant: map[int]float64{0: 1e-5, 1: 3e-9},
-		rerun: "testdata/fastslow_dlmu_dnn_trace_rerun.csv.gz"},
+		rerun: "testdata/fastslow_dlmu_dnn_trace_rerun.csv.gz", digest: "c69bd29c1cc61a08281eb7b4df0dee7f97074c0083cf8f0668e5d386dffcbc30"},
 	{name: "fastslow_clu_dnn", config: "../../configs/dualstream/config_n1.toml", task: "new-stimuli",
 		runs: 2, blocks: 10, init: "testdata/fastslow_clu_dnn_run{r}_init.npz", order: "testdata/fastslow_clu_dnn_order.csv",
-		trace: "testdata/fastslow_clu_dnn_trace.csv.gz"},
+		trace: "testdata/fastslow_clu_dnn_trace.csv.gz", digest: "73e6d3037f0f3b6c070eb1515cb1f1431d320a7e9c7146156b6acfcc8c9894da"},
 	// Both runs of the original start from the same state (the multi-unit
 	// constructor re-seeds torch before the network is built), so one
 	// init file serves both.
 	{name: "fastslow_muc_dnn_type1", config: "../../configs/dualstream/config1_multi.toml", task: "shj1",
 		runs: 2, blocks: 32, init: "testdata/fastslow_muc_dnn_type1_init.npz", order: "testdata/fastslow_muc_dnn_type1_order.csv",
-		trace: "testdata/fastslow_muc_dnn_type1_trace.csv.gz"},
+		trace: "testdata/fastslow_muc_dnn_type1_trace.csv.gz", digest: "384796d20b3b40469babf43dc075a602c6580d92194269b65a9c052de41face9"},
 }
 
 func TestFixtures(t *testing.T) {
@@ -82,6 +89,9 @@ func TestFixtures(t *testing.T) {
 			compareTraces(t, want, got.String(), 1e-9, fx.tolerant)
 			if fx.rerun != "" {
 				compareTraces(t, readGz(t, fx.rerun), got.String(), 1e-12, nil)
+			}
+			if runtime.GOARCH == "amd64" { // elsewhere the compiler may fuse a product and a sum
+				require.Equal(t, fx.digest, fmt.Sprintf("%x", sha256.Sum256([]byte(got.String()))), "digest of the trace")
 			}
 		})
 	}

@@ -3,7 +3,7 @@
 // steps them on the CPU, so that every stream rounds as the original does.
 package sgd
 
-import "math"
+import "github.com/fastslow/stream/affine"
 
 // Param is one parameter group: a flat parameter, its gradient, its
 // learning rate and momentum. Value and Grad are views into the model's
@@ -74,18 +74,5 @@ func Step(params ...*Param) {
 }
 
 // FusedStep sets val[i] = val[i] + a·d[i] with one rounding each (a fused
-// multiply-add), four at a time: the unrolling changes no result.
-func FusedStep(val []float64, a float64, d []float64) {
-	d = d[:len(val)]
-	i := 0
-	for ; i+4 <= len(val); i += 4 {
-		v, x := val[i:i+4:i+4], d[i:i+4:i+4]
-		v[0] = math.FMA(a, x[0], v[0])
-		v[1] = math.FMA(a, x[1], v[1])
-		v[2] = math.FMA(a, x[2], v[2])
-		v[3] = math.FMA(a, x[3], v[3])
-	}
-	for ; i < len(val); i++ {
-		val[i] = math.FMA(a, d[i], val[i])
-	}
-}
+// multiply-add): affine.Step, vectorised where the CPU allows.
+func FusedStep(val []float64, a float64, d []float64) { affine.Step(val, a, d) }

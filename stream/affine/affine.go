@@ -1,0 +1,120 @@
+// Package affine holds the dense kernels of affine layers y = W·x + b over
+// a row-major weight matrix: the forward pass, the backward pass fused
+// with an SGD step (with or without momentum) and the SGD step itself,
+// each rounding exactly as PyTorch 1.13 does on the CPU (reference-BLAS
+// summation order, a fused multiply-add step).
+//
+// Every sum keeps its scalar order; the vector kernels (amd64 with AVX2
+// and FMA, or AVX-512, chosen at run time; the purego build tag forces
+// the pure-Go code) run independent lanes side by side: four (or two)
+// output rows at once in the forward pass, four or eight inputs at once
+// in the backward pass and the step. Their results are those of the
+// pure-Go code to the bit.
+package affine
+
+// kernelSet is one instruction set's vector kernels (see the generator in
+// asm/): each takes slices already cut to the sizes its caller checked.
+type kernelSet struct {
+	name             string
+	forward          func(w, x, b, y []float64)
+	backwardStep     func(w, x, dy, dx []float64, a float64) // four rows at a time, then one
+	backwardStepCols func(w, x, dy, dx []float64, a float64) // columns outside, rows inside: small W
+	backwardStepNoDx func(w, x, dy []float64, a float64)
+	momentum         func(w, v, x, dy, dx []float64, a, m float64)
+	momentumCols     func(w, v, x, dy, dx []float64, a, m float64)
+	momentumNoDx     func(w, v, x, dy []float64, a, m float64)
+	step             func(val, d []float64, a float64)
+}
+
+// smallW is the largest weight matrix (in values: 32 KB, within L1) whose
+// backward pass runs column blocks outside and rows inside, each dx_j
+// summed in a register; larger ones run four rows at a time, each row
+// read from memory once.
+const smallW = 4096
+
+// Forward writes y = W·x + b, W row-major [len(y)×len(x)], b of len(y).
+// As in PyTorch (nn.Linear's addmm through the reference BLAS dgemm), each
+// row's products are summed one by one from the first, each rounded, and
+// the bias is added last.
+func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
+
+func forwardWith(k *kernelSet, w, x, b, y []float64) {
+	n, rows := len(x), len(y)
+	w, b = w[:rows*n], b[:rows]
+	if k == nil {
+		forwardGo(w, x, b, y)
+		return
+	}
+	k.forward(w, x, b, y)
+}
+
+// BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
+// by w += a·(dy_o·x_j), a = −lr, in one pass over W: SGD without momentum.
+// Each dx_j sums dy_o·w_oj over o = 0, 1, … one rounded product at a
+// time, from W before the step (as PyTorch's backward precedes its step);
+// each step rounds the product and then takes one fused multiply-add, as
+// torch's p.add_(grad, alpha=−lr) with grad = dy·xᵀ. The bias is the
+// caller's (its gradient is dy).
+func BackwardStep(w, x, dy, dx []float64, a float64) { backwardStepWith(best, w, x, dy, dx, a) }
+
+func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
+	n, rows := len(x), len(dy)
+	w = w[:rows*n]
+	if dx != nil {
+		dx = dx[:n]
+		clear(dx)
+	}
+	switch {
+	case k == nil:
+		backwardStepGo(w, x, dy, dx, a)
+	case dx == nil:
+		k.backwardStepNoDx(w, x, dy, a)
+	case len(w) <= smallW:
+		k.backwardStepCols(w, x, dy, dx, a)
+	default:
+		k.backwardStep(w, x, dy, dx, a)
+	}
+}
+
+// BackwardStepMomentum is BackwardStep for SGD with momentum m, in one
+// pass over W and its momentum buffer v (same layout): it writes dx as
+// BackwardStep does, then sets v = m·v + dy_o·x_j (the product and the
+// scaled buffer each rounded, then added: torch's v.mul_(m).add_(grad))
+// and w += a·v with one rounding. On PyTorch's first step (v = grad) the
+// caller clears v: 0 + grad rounds as the copy does, but for the sign of
+// a zero, which the step cannot tell apart either.
+func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
+	backwardStepMomentumWith(best, w, v, x, dy, dx, a, m)
+}
+
+func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m float64) {
+	n, rows := len(x), len(dy)
+	w, v = w[:rows*n], v[:rows*n]
+	if dx != nil {
+		dx = dx[:n]
+		clear(dx)
+	}
+	switch {
+	case k == nil:
+		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
+	case dx == nil:
+		k.momentumNoDx(w, v, x, dy, a, m)
+	case len(w) <= smallW:
+		k.momentumCols(w, v, x, dy, dx, a, m)
+	default:
+		k.momentum(w, v, x, dy, dx, a, m)
+	}
+}
+
+// Step sets val[i] = val[i] + a·d[i] with one rounding each (a fused
+// multiply-add), as torch's p.add_(d, alpha=a) does: the SGD step.
+func Step(val []float64, a float64, d []float64) { stepWith(best, val, a, d) }
+
+func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
+	d = d[:len(val)]
+	if k == nil {
+		stepGo(val, a, d)
+		return
+	}
+	k.step(val, d, a)
+}

@@ -1,0 +1,217 @@
+package affine
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// sizes are the awkward widths the kernels are tested on: empty, shorter
+// than a vector, around one and two vectors, and large.
+var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 1024}
+
+// fill sets v to normal values with a sprinkle of zeros of either sign,
+// subnormals and large magnitudes, where rounding differences would show.
+func fill(rng *rand.Rand, v []float64) {
+	for i := range v {
+		switch rng.IntN(16) {
+		case 0:
+			v[i] = 0
+		case 1:
+			v[i] = math.Copysign(0, -1)
+		case 2:
+			v[i] = rng.NormFloat64() * 1e-310
+		case 3:
+			v[i] = rng.NormFloat64() * 1e150
+		default:
+			v[i] = rng.NormFloat64()
+		}
+	}
+}
+
+func random(rng *rand.Rand, n int) []float64 {
+	v := make([]float64, n)
+	fill(rng, v)
+	return v
+}
+
+func clone(v []float64) []float64 { return append([]float64(nil), v...) }
+
+// sameBits reports the first index where a and b differ in their bits.
+func sameBits(t *testing.T, what string, want, got []float64) {
+	t.Helper()
+	if len(want) != len(got) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	for i := range want {
+		if math.Float64bits(want[i]) != math.Float64bits(got[i]) {
+			t.Fatalf("%s[%d] = %v (%#x), want %v (%#x)", what, i, got[i], math.Float64bits(got[i]), want[i], math.Float64bits(want[i]))
+		}
+	}
+}
+
+// vecSets returns the kernel sets to test, skipping without any.
+func vecSets(t testing.TB) []*kernelSet {
+	ks := kernelSets()
+	if len(ks) == 0 {
+		t.Skip("no vector kernels in this build or on this CPU")
+	}
+	return ks
+}
+
+// TestForwardVecMatchesGo: the vector forward pass equals the pure-Go one
+// bit for bit, for every pair of awkward sizes.
+func TestForwardVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(1, 2))
+		for _, rows := range sizes {
+			for _, n := range sizes {
+				if rows*n > 1<<16 {
+					continue // 1024×1024 adds time, not cases: 1024 meets every other size
+				}
+				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
+				want, got := make([]float64, rows), make([]float64, rows)
+				forwardGo(w, x, b, want)
+				forwardWith(k, w, x, b, got)
+				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
+			}
+		}
+	}
+}
+
+// TestBackwardStepVecMatchesGo: the vector backward passes and steps, with
+// and without dx and momentum, equal the pure-Go ones bit for bit.
+func TestBackwardStepVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		testBackwardStep(t, k)
+	}
+}
+
+func testBackwardStep(t *testing.T, k *kernelSet) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const a, m = -0.37, 0.3
+	for _, rows := range sizes {
+		for _, n := range sizes {
+			if rows*n > 1<<16 {
+				continue // 1024×1024 adds time, not cases: 1024 meets every other size
+			}
+			for _, withDx := range []bool{true, false} {
+				for _, momentum := range []bool{false, true} {
+					what := fmt.Sprintf("%s: [%d×%d] dx %v momentum %v", k.name, rows, n, withDx, momentum)
+					w, v, x, dy := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows)
+					wGo, vGo := clone(w), clone(v)
+					var dx, dxGo []float64
+					if withDx {
+						dx, dxGo = random(rng, n), make([]float64, n)
+					}
+					if momentum {
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
+						backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
+					} else {
+						backwardStepWith(nil, wGo, x, dy, dxGo, a)
+						backwardStepWith(k, w, x, dy, dx, a)
+					}
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+					sameBits(t, "dx "+what, dxGo, dx)
+				}
+			}
+		}
+	}
+}
+
+// TestStepVecMatchesGo: the vector SGD step equals the pure-Go one bit
+// for bit at every awkward length.
+func TestStepVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(7, 8))
+		for _, n := range append(sizes, 15, 16, 31, 32, 33, 65) {
+			val, d := random(rng, n), random(rng, n)
+			want := clone(val)
+			stepGo(want, -0.37, d)
+			stepWith(k, val, -0.37, d)
+			sameBits(t, fmt.Sprintf("%s: val [%d]", k.name, n), want, val)
+		}
+	}
+}
+
+// TestKernelsValues checks the kernels against sums written out by hand
+// on a 2×3 layer, so that both paths are held to the definition.
+func TestKernelsValues(t *testing.T) {
+	w := []float64{1, 2, 3, 4, 5, 6}
+	x := []float64{1, -1, 2}
+	y := make([]float64, 2)
+	Forward(w, x, []float64{0.5, -0.5}, y)
+	sameBits(t, "y", []float64{1 - 2 + 6 + 0.5, 4 - 5 + 12 - 0.5}, y)
+
+	dy := []float64{1, -2}
+	dx := make([]float64, 3)
+	v := []float64{1, 1, 1, 1, 1, 1}
+	BackwardStepMomentum(w, v, x, dy, dx, -0.5, 0.5)
+	sameBits(t, "dx", []float64{1 - 8, 2 - 10, 3 - 12}, dx)
+	sameBits(t, "v", []float64{0.5 + 1, 0.5 - 1, 0.5 + 2, 0.5 - 2, 0.5 + 2, 0.5 - 4}, v)
+	sameBits(t, "w", []float64{1 - 0.75, 2 + 0.25, 3 - 1.25, 4 + 0.75, 5 - 1.25, 6 + 1.75}, w)
+
+	BackwardStep(w, x, dy, nil, -1)
+	sameBits(t, "w", []float64{0.25 - 1, 2.25 + 1, 1.75 - 2, 4.75 + 2, 3.75 - 2, 7.75 + 4}, w)
+
+	// −0.1·0.1 + 0.1·0.1 is 0 with the product rounded, and its rounding
+	// error (≈ 5.6e-19) with one rounding.
+	p := 0.1
+	sq := float64(p * p)
+	val := []float64{-sq, -sq, -sq, -sq, -sq}
+	Step(val, p, []float64{p, p, p, p, p})
+	want := math.FMA(p, p, -sq)
+	if want == 0 {
+		t.Fatal("the example does not tell one rounding from two")
+	}
+	sameBits(t, "val", []float64{want, want, want, want, want}, val)
+}
+
+// BenchmarkKernels times every kernel on both paths at the widths of the
+// default network (25), of a layer that fits in L2 (256) and of the
+// widest of the sweep (1024: 8 MB).
+func BenchmarkKernels(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
+		rows, n := sz[0], sz[1]
+		// Normal values only: a subnormal operand costs a slow microcode path.
+		normal := func(n int) []float64 {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = rng.NormFloat64()
+			}
+			return v
+		}
+		w, v, x, bias, dy := normal(rows*n), make([]float64, rows*n), normal(n), normal(rows), normal(rows)
+		y, dx := make([]float64, rows), make([]float64, n)
+		for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
+			path := "go"
+			if k != nil {
+				path = k.name
+			}
+			name := func(kernel string) string { return fmt.Sprintf("%s/%dx%d/%s", kernel, rows, n, path) }
+			b.Run(name("Forward"), func(b *testing.B) {
+				for b.Loop() {
+					forwardWith(k, w, x, bias, y)
+				}
+			})
+			b.Run(name("Step"), func(b *testing.B) {
+				for b.Loop() {
+					stepWith(k, w, -1e-9, v)
+				}
+			})
+			b.Run(name("BackwardStep"), func(b *testing.B) {
+				for b.Loop() {
+					backwardStepWith(k, w, x, dy, dx, -1e-9)
+				}
+			})
+			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
+				for b.Loop() {
+					backwardStepMomentumWith(k, w, v, x, dy, dx, -1e-9, 0.3)
+				}
+			})
+		}
+	}
+}

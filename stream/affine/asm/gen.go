@@ -1,0 +1,522 @@
+// Command asm generates the amd64 vector kernels of package affine
+// (affine_amd64.s and stubs_amd64.go) with avo. It is its own module, so
+// that avo stays out of the runtime module's dependencies:
+//
+//	cd stream/affine/asm && GOWORK=off go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine
+//
+// Every kernel runs independent lanes side by side and keeps each sum in
+// the order of the pure-Go code: the forward pass computes four output
+// rows per vector (a row's products added one by one from the first), the
+// backward passes four inputs per vector (dx_j summed over the rows in
+// order). Products are rounded (VMULPD) before they are added; only the
+// SGD step, which the Go code takes with math.FMA, is a fused
+// multiply-add.
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// isa is a vector extension the kernels along rows are emitted for.
+type isa struct {
+	suffix string                // of the kernels' names
+	lanes  int                   // float64 values per vector
+	vec    func() reg.VecVirtual // a fresh vector register
+}
+
+var (
+	avx2   = isa{"AVX2", 4, YMM}
+	avx512 = isa{"AVX512", 8, ZMM}
+)
+
+// zero clears v: VXORPD for ymm, VPXORQ (AVX-512F) for zmm.
+func (s isa) zero(v reg.VecVirtual) {
+	if s.lanes == 8 {
+		VPXORQ(v, v, v)
+	} else {
+		VXORPD(v, v, v)
+	}
+}
+
+func main() {
+	ConstraintExpr("!purego")
+	forward()
+	for _, s := range []isa{avx2, avx512} {
+		for _, dx := range []bool{true, false} {
+			backwardStep(dx, false, s)
+			backwardStep(dx, true, s)
+		}
+		backwardStepCols(false, s)
+		backwardStepCols(true, s)
+		step(s)
+	}
+	Generate()
+}
+
+// forward emits forwardAVX2(w, x, b, y): y = W·x + b, W row-major
+// [len(y)×len(x)], in blocks of 16, 8 and 4 rows (ymm lanes, one
+// accumulator per four rows), then 2 (xmm lanes) and 1 (scalar). The
+// columns j and j+1 of four rows are gathered with two 128-bit loads, two
+// inserts and two unpacks; of two rows, with two loads and two unpacks.
+func forward() {
+	TEXT("forwardAVX2", NOSPLIT, "func(w, x, b, y []float64)")
+	Doc("forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.")
+	wp := Load(Param("w").Base(), GP64())
+	xBase := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	bp := Load(Param("b").Base(), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	left := Load(Param("y").Len(), GP64())
+
+	stride := GP64() // bytes per row
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	s4 := GP64()
+	MOVQ(stride, s4)
+	SHLQ(Imm(2), s4)
+	xp, cnt := GP64(), GP64()
+	x0, x1 := YMM(), YMM()
+	a, b, c := YMM(), YMM(), YMM() // temporaries shared by the groups: VEX has 16 registers
+
+	for _, rows := range []int{16, 8, 4, 2, 1} {
+		groups := max(rows/4, 1)
+		acc := make([]reg.VecVirtual, groups)
+		p := make([]reg.GPVirtual, groups)
+		for g := range acc {
+			acc[g] = YMM()
+			p[g] = GP64()
+		}
+		name := fmt.Sprintf("f%d", rows)
+		Label(name + "block")
+		CMPQ(left, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for g := range groups {
+			VXORPD(acc[g], acc[g], acc[g])
+			if g == 0 {
+				MOVQ(wp, p[0])
+			} else {
+				LEAQ(Mem{Base: p[g-1], Index: s4, Scale: 1}, p[g])
+			}
+		}
+		MOVQ(xBase, xp)
+		MOVQ(n, cnt)
+
+		Label(name + "pair")
+		CMPQ(cnt, Imm(2))
+		JL(LabelRef(name + "odd"))
+		switch rows {
+		case 1:
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMULSD(Mem{Base: xp}, a.AsX(), a.AsX())
+			VADDSD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+			VMOVSD(Mem{Base: p[0], Disp: 8}, b.AsX())
+			VMULSD(Mem{Base: xp, Disp: 8}, b.AsX(), b.AsX())
+			VADDSD(b.AsX(), acc[0].AsX(), acc[0].AsX())
+			ADDQ(Imm(16), p[0])
+		case 2:
+			VMOVDDUP(Mem{Base: xp}, x0.AsX())
+			VMOVDDUP(Mem{Base: xp, Disp: 8}, x1.AsX())
+			VMOVUPD(Mem{Base: p[0]}, a.AsX())                          // row 0: j, j+1
+			VMOVUPD(Mem{Base: p[0], Index: stride, Scale: 1}, b.AsX()) // row 1
+			VUNPCKLPD(b.AsX(), a.AsX(), c.AsX())                       // column j of the two rows
+			VUNPCKHPD(b.AsX(), a.AsX(), a.AsX())                       // column j+1
+			VMULPD(x0.AsX(), c.AsX(), c.AsX())
+			VADDPD(c.AsX(), acc[0].AsX(), acc[0].AsX())
+			VMULPD(x1.AsX(), a.AsX(), a.AsX())
+			VADDPD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+			ADDQ(Imm(16), p[0])
+		default:
+			VBROADCASTSD(Mem{Base: xp}, x0)
+			VBROADCASTSD(Mem{Base: xp, Disp: 8}, x1)
+			for g := range groups {
+				VMOVUPD(Mem{Base: p[g]}, a.AsX())                                   // row 0: j, j+1
+				VINSERTF128(Imm(1), Mem{Base: p[g], Index: stride, Scale: 2}, a, a) // row 2
+				VMOVUPD(Mem{Base: p[g], Index: stride, Scale: 1}, b.AsX())          // row 1
+				VINSERTF128(Imm(1), Mem{Base: p[g], Index: s3, Scale: 1}, b, b)     // row 3
+				VUNPCKLPD(b, a, c)                                                  // column j of the four rows
+				VUNPCKHPD(b, a, a)                                                  // column j+1
+				VMULPD(x0, c, c)
+				VADDPD(c, acc[g], acc[g])
+				VMULPD(x1, a, a)
+				VADDPD(a, acc[g], acc[g])
+				ADDQ(Imm(16), p[g])
+			}
+		}
+		ADDQ(Imm(16), xp)
+		SUBQ(Imm(2), cnt)
+		JMP(LabelRef(name + "pair"))
+
+		Label(name + "odd")
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(name + "store"))
+		switch rows {
+		case 1:
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMULSD(Mem{Base: xp}, a.AsX(), a.AsX())
+			VADDSD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+		case 2:
+			VMOVDDUP(Mem{Base: xp}, x0.AsX())
+			VMOVSD(Mem{Base: p[0]}, a.AsX())
+			VMOVHPD(Mem{Base: p[0], Index: stride, Scale: 1}, a.AsX(), a.AsX())
+			VMULPD(x0.AsX(), a.AsX(), a.AsX())
+			VADDPD(a.AsX(), acc[0].AsX(), acc[0].AsX())
+		default:
+			VBROADCASTSD(Mem{Base: xp}, x0)
+			for g := range groups {
+				VMOVSD(Mem{Base: p[g]}, a.AsX())
+				VMOVHPD(Mem{Base: p[g], Index: stride, Scale: 1}, a.AsX(), a.AsX())
+				VMOVSD(Mem{Base: p[g], Index: stride, Scale: 2}, b.AsX())
+				VMOVHPD(Mem{Base: p[g], Index: s3, Scale: 1}, b.AsX(), b.AsX())
+				VINSERTF128(Imm(1), b.AsX(), a, a)
+				VMULPD(x0, a, a)
+				VADDPD(a, acc[g], acc[g])
+			}
+		}
+
+		Label(name + "store")
+		switch rows {
+		case 1:
+			VADDSD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
+			VMOVSD(acc[0].AsX(), Mem{Base: yp})
+		case 2:
+			VADDPD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
+			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
+		default:
+			for g := range groups {
+				VADDPD(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
+				VMOVUPD(acc[g], Mem{Base: yp, Disp: 32 * g})
+			}
+		}
+		if rows >= 4 {
+			for range groups {
+				ADDQ(s4, wp)
+			}
+		} else {
+			for range rows {
+				ADDQ(stride, wp)
+			}
+		}
+		ADDQ(Imm(uint64(8*rows)), bp)
+		ADDQ(Imm(uint64(8*rows)), yp)
+		SUBQ(Imm(uint64(rows)), left)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// backwardArgs are a backward kernel's arguments in registers: the bases
+// of w, v (with momentum), x, dy and dx (with dx), len(x) and len(dy), and
+// a and m broadcast to vectors.
+type backwardArgs struct {
+	w, v, x, n, dy, rows, dx reg.Register
+	a, m                     reg.VecVirtual
+}
+
+// loadBackward loads the arguments of a backward kernel.
+func loadBackward(withDx, momentum bool, s isa) backwardArgs {
+	var in backwardArgs
+	in.w = Load(Param("w").Base(), GP64())
+	if momentum {
+		in.v = Load(Param("v").Base(), GP64())
+	}
+	in.x = Load(Param("x").Base(), GP64())
+	in.n = Load(Param("x").Len(), GP64())
+	in.dy = Load(Param("dy").Base(), GP64())
+	in.rows = Load(Param("dy").Len(), GP64())
+	if withDx {
+		in.dx = Load(Param("dx").Base(), GP64())
+	}
+	in.a = s.vec()
+	VBROADCASTSD(Load(Param("a"), XMM()), in.a)
+	if momentum {
+		in.m = s.vec()
+		VBROADCASTSD(Load(Param("m"), XMM()), in.m)
+	}
+	return in
+}
+
+// backwardStep emits the backward pass fused with the SGD step, four rows
+// at a time and then one (four or one inputs per step): with dx, dx_j += dy_o·w_oj over the
+// rows in order; then w_oj = fma(a, dy_o·x_j, w_oj), or with momentum
+// v_oj = m·v_oj + dy_o·x_j and w_oj = fma(a, v_oj, w_oj).
+func backwardStep(withDx, momentum bool, s isa) {
+	name := "backwardStep"
+	sig := "func(w, x, dy, dx []float64, a float64)"
+	if momentum {
+		name = "backwardStepMomentum"
+		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+	}
+	if !withDx {
+		name += "NoDx"
+		sig = "func(w, x, dy []float64, a float64)"
+		if momentum {
+			sig = "func(w, v, x, dy []float64, a, m float64)"
+		}
+	}
+	name += s.suffix
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step, four rows at a time, then one.", name))
+	in := loadBackward(withDx, momentum, s)
+	wBlock, vBlock, xBase, n, dyp, left, dxBase, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	s4 := GP64()
+	MOVQ(stride, s4)
+	SHLQ(Imm(2), s4)
+
+	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
+	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
+	row := func(base reg.Register, r int) Mem {
+		switch r {
+		case 0:
+			return Mem{Base: base}
+		case 1:
+			return Mem{Base: base, Index: stride, Scale: 1}
+		case 2:
+			return Mem{Base: base, Index: stride, Scale: 2}
+		}
+		return Mem{Base: base, Index: s3, Scale: 1}
+	}
+
+	for _, rows := range []int{4, 1} {
+		name := fmt.Sprintf("%s%d", name, rows)
+		Label(name + "block")
+		CMPQ(left, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for r := range rows {
+			VBROADCASTSD(Mem{Base: dyp, Disp: 8 * r}, g[r])
+		}
+		MOVQ(wBlock, p)
+		if momentum {
+			MOVQ(vBlock, q)
+		}
+		MOVQ(xBase, xp)
+		if withDx {
+			MOVQ(dxBase, dxp)
+		}
+		MOVQ(n, cnt)
+
+		// One step over a vector of inputs (width s.lanes) or one (width 1, xmm).
+		step := func(width int) {
+			load, mul, add, fma := VMOVUPD, VMULPD, VADDPD, VFMADD231PD
+			vec := func(v reg.VecVirtual) reg.Register { return v }
+			if width == 1 {
+				load, mul, add, fma = VMOVSD, VMULSD, VADDSD, VFMADD231SD
+				vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+			}
+			xv, d, w, t, u := s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+			load(Mem{Base: xp}, vec(xv))
+			if withDx {
+				load(Mem{Base: dxp}, vec(d))
+			}
+			for r := range rows {
+				load(row(p, r), vec(w))
+				if withDx {
+					mul(vec(w), vec(g[r]), vec(t))
+					add(vec(t), vec(d), vec(d))
+				}
+				mul(vec(xv), vec(g[r]), vec(t)) // dy_o·x_j, rounded
+				if momentum {
+					mul(row(q, r), vec(mv), vec(u)) // m·v, rounded
+					add(vec(t), vec(u), vec(u))
+					if width == 1 {
+						VMOVSD(u.AsX(), row(q, r))
+					} else {
+						VMOVUPD(u, row(q, r))
+					}
+					fma(vec(u), vec(av), vec(w))
+				} else {
+					fma(vec(t), vec(av), vec(w))
+				}
+				if width == 1 {
+					VMOVSD(w.AsX(), row(p, r))
+				} else {
+					VMOVUPD(w, row(p, r))
+				}
+			}
+			if withDx {
+				if width == 1 {
+					VMOVSD(d.AsX(), Mem{Base: dxp})
+				} else {
+					VMOVUPD(d, Mem{Base: dxp})
+				}
+				ADDQ(U32(8*width), dxp)
+			}
+			ADDQ(U32(8*width), p)
+			if momentum {
+				ADDQ(U32(8*width), q)
+			}
+			ADDQ(U32(8*width), xp)
+			SUBQ(Imm(uint64(width)), cnt)
+		}
+
+		Label(name + "four")
+		CMPQ(cnt, Imm(uint64(s.lanes)))
+		JL(LabelRef(name + "one"))
+		step(s.lanes)
+		JMP(LabelRef(name + "four"))
+		Label(name + "one")
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(name + "next"))
+		step(1)
+		JMP(LabelRef(name + "one"))
+
+		Label(name + "next")
+		inc := s4
+		if rows == 1 {
+			inc = stride
+		}
+		ADDQ(inc, wBlock)
+		if momentum {
+			ADDQ(inc, vBlock)
+		}
+		ADDQ(Imm(uint64(8*rows)), dyp)
+		SUBQ(Imm(uint64(rows)), left)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
+	}
+
+	VZEROUPPER()
+	RET()
+}
+
+// step emits stepAVX2(val, d, a): val_i = fma(a, d_i, val_i), sixteen,
+// then four, then one at a time.
+func step(s isa) {
+	TEXT("step"+s.suffix, NOSPLIT, "func(val, d []float64, a float64)")
+	Doc("step" + s.suffix + " sets val[i] = val[i] + a·d[i] with one rounding each.")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	av := s.vec()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	v := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
+	for _, width := range []int{4 * s.lanes, s.lanes, 1} {
+		name := fmt.Sprintf("s%d", width)
+		Label(name)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(name + "done"))
+		switch width {
+		case 1:
+			VMOVSD(Mem{Base: vp}, v[0].AsX())
+			VFMADD231SD(Mem{Base: dp}, av.AsX(), v[0].AsX())
+			VMOVSD(v[0].AsX(), Mem{Base: vp})
+		default:
+			for k := range width / s.lanes {
+				VMOVUPD(Mem{Base: vp, Disp: 8 * s.lanes * k}, v[k])
+				VFMADD231PD(Mem{Base: dp, Disp: 8 * s.lanes * k}, av, v[k])
+				VMOVUPD(v[k], Mem{Base: vp, Disp: 8 * s.lanes * k})
+			}
+		}
+		ADDQ(U32(8*width), vp)
+		ADDQ(U32(8*width), dp)
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(name))
+		Label(name + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// backwardStepCols emits the same pass as backwardStep with dx, for small
+// matrices (in L1), in the other loop order: eight inputs (two vectors) at
+// a time over every row, then four, then one, so that each dx_j sums in a
+// register, over the rows in order, and the columns' sums overlap instead
+// of passing through memory once per four rows.
+func backwardStepCols(momentum bool, s isa) {
+	name := "backwardStepCols" + s.suffix
+	sig := "func(w, x, dy, dx []float64, a float64)"
+	if momentum {
+		name = "backwardStepMomentumCols" + s.suffix
+		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step, column blocks outside and rows inside.", name))
+	in := loadBackward(true, momentum, s)
+	wCol, vCol, xp, cnt, dyBase, rows, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	stride := GP64()
+	MOVQ(cnt, stride)
+	SHLQ(Imm(3), stride)
+	p, q, dyp, left := GP64(), GP64(), GP64(), GP64()
+	d := [2]reg.VecVirtual{s.vec(), s.vec()}
+	xv := [2]reg.VecVirtual{s.vec(), s.vec()}
+	g, w, t, u := s.vec(), s.vec(), s.vec(), s.vec()
+
+	for _, width := range []int{2 * s.lanes, s.lanes, 1} {
+		vecs := max(width/s.lanes, 1)
+		load, mul, add, fma, store := VMOVUPD, VMULPD, VADDPD, VFMADD231PD, VMOVUPD
+		vec := func(v reg.VecVirtual) reg.Register { return v }
+		if width == 1 {
+			load, mul, add, fma, store = VMOVSD, VMULSD, VADDSD, VFMADD231SD, VMOVSD
+			vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+		}
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl + "cols")
+		CMPQ(cnt, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		for k := range vecs {
+			s.zero(d[k])
+			load(Mem{Base: xp, Disp: 8 * s.lanes * k}, vec(xv[k]))
+		}
+		MOVQ(wCol, p)
+		if momentum {
+			MOVQ(vCol, q)
+		}
+		MOVQ(dyBase, dyp)
+		MOVQ(rows, left)
+		Label(lbl + "row")
+		TESTQ(left, left)
+		JZ(LabelRef(lbl + "store"))
+		VBROADCASTSD(Mem{Base: dyp}, g)
+		for k := range vecs {
+			load(Mem{Base: p, Disp: 8 * s.lanes * k}, vec(w))
+			mul(vec(w), vec(g), vec(t))
+			add(vec(t), vec(d[k]), vec(d[k]))
+			mul(vec(xv[k]), vec(g), vec(t)) // dy_o·x_j, rounded
+			if momentum {
+				mul(Mem{Base: q, Disp: 8 * s.lanes * k}, vec(mv), vec(u)) // m·v, rounded
+				add(vec(t), vec(u), vec(u))
+				store(vec(u), Mem{Base: q, Disp: 8 * s.lanes * k})
+				fma(vec(u), vec(av), vec(w))
+			} else {
+				fma(vec(t), vec(av), vec(w))
+			}
+			store(vec(w), Mem{Base: p, Disp: 8 * s.lanes * k})
+		}
+		ADDQ(stride, p)
+		if momentum {
+			ADDQ(stride, q)
+		}
+		ADDQ(Imm(8), dyp)
+		DECQ(left)
+		JMP(LabelRef(lbl + "row"))
+
+		Label(lbl + "store")
+		for k := range vecs {
+			store(vec(d[k]), Mem{Base: dxp, Disp: 8 * s.lanes * k})
+		}
+		ADDQ(U32(8*width), wCol)
+		if momentum {
+			ADDQ(U32(8*width), vCol)
+		}
+		ADDQ(U32(8*width), xp)
+		ADDQ(U32(8*width), dxp)
+		SUBQ(Imm(uint64(width)), cnt)
+		JMP(LabelRef(lbl + "cols"))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,57 @@
+//go:build !purego
+
+package affine
+
+import "golang.org/x/sys/cpu"
+
+//go:generate sh -c "cd asm && GOWORK=off go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine"
+
+var (
+	avx2Set = &kernelSet{
+		name:             "AVX2",
+		forward:          forwardAVX2,
+		backwardStep:     backwardStepAVX2,
+		backwardStepCols: backwardStepColsAVX2,
+		backwardStepNoDx: backwardStepNoDxAVX2,
+		momentum:         backwardStepMomentumAVX2,
+		momentumCols:     backwardStepMomentumColsAVX2,
+		momentumNoDx:     backwardStepMomentumNoDxAVX2,
+		step:             stepAVX2,
+	}
+	// The forward pass keeps AVX2: its lanes are rows, gathered two
+	// columns at a time, which wider vectors do not make cheaper.
+	avx512Set = &kernelSet{
+		name:             "AVX-512",
+		forward:          forwardAVX2,
+		backwardStep:     backwardStepAVX512,
+		backwardStepCols: backwardStepColsAVX512,
+		backwardStepNoDx: backwardStepNoDxAVX512,
+		momentum:         backwardStepMomentumAVX512,
+		momentumCols:     backwardStepMomentumColsAVX512,
+		momentumNoDx:     backwardStepMomentumNoDxAVX512,
+		step:             stepAVX512,
+	}
+)
+
+// kernelSets returns the kernel sets this CPU runs, the best last.
+func kernelSets() []*kernelSet {
+	var ks []*kernelSet
+	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
+		ks = append(ks, avx2Set)
+		if cpu.X86.HasAVX512F {
+			ks = append(ks, avx512Set)
+		}
+	}
+	return ks
+}
+
+// best is the kernel set the package's functions use, read once from the
+// CPU's features; nil (plain Go) without AVX2 and FMA.
+var best = last(kernelSets())
+
+func last(ks []*kernelSet) *kernelSet {
+	if len(ks) == 0 {
+		return nil
+	}
+	return ks[len(ks)-1]
+}
