@@ -14,6 +14,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/run"
@@ -61,7 +62,7 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 		return nil, fmt.Errorf("%s: missing key \"config\": the config file that holds the fixed parameters (relative to the spec), e.g. \"../clustering/config1.toml\"", s.Path)
 	}
 	cpath := s.resolve(s.Config)
-	cdata, err := os.ReadFile(cpath)
+	cdata, err := config.ReadFile(cpath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
 	}
@@ -231,7 +232,7 @@ func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []
 	m := p.Model
 	m.Default = func() (*fit.Setup, error) { return setup, nil }
 	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
-		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull})
+		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull, Origin: "the fit spec", Limit: p.Spec.Limit})
 	if err != nil {
 		return nil, nil, err
 	}

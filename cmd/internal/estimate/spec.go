@@ -3,20 +3,23 @@ package estimate
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/output"
 )
 
 // Spec is a fit spec: what to fit to what, and how to search.
 type Spec struct {
-	Path        string `toml:"-"`           // the spec file, named in errors; relative paths are read from its folder
-	Name        string `toml:"name"`        // names the results folder (default: the file's base name)
-	Description string `toml:"description"` // free text, echoed in fit.json
-	Model       string `toml:"model"`       // a model the tools know (cmd/internal/models)
+	Path string `toml:"-"` // the spec file, named in errors; relative paths are read from its folder
+	// Limit bounds the memory of every evaluation (fitdata's -memory);
+	// nil: budget.Default.
+	Limit       *budget.Limit `toml:"-"`
+	Name        string        `toml:"name"`        // names the results folder (default: the file's base name)
+	Description string        `toml:"description"` // free text, echoed in fit.json
+	Model       string        `toml:"model"`       // a model the tools know (cmd/internal/models)
 	// Config is the config file that holds the fixed parameters ("" for
 	// the model's built-in default); the free parameters' values in it
 	// are the default start.
@@ -107,7 +110,7 @@ const (
 
 // ReadSpec reads the fit spec at path.
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("fit spec: %w", err)
 	}
