@@ -127,7 +127,7 @@ func Forward32(w, x, b, y []float32) {
 }
 
 // BackwardStep32 is BackwardStep in float32 (plain Go); its step rounds
-// as fma does.
+// as FMA does.
 func BackwardStep32(w, x, dy, dx []float32, a float32) {
 	n, rows := len(x), len(dy)
 	if dx != nil {

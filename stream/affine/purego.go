@@ -6,12 +6,12 @@ import "math"
 // model's default) or float32 (the deep network's opt-in dtype).
 type Float interface{ float32 | float64 }
 
-// fma returns a·x + y rounded once in float64, then to T: for float64
+// FMA returns a·x + y rounded once in float64, then to T: for float64
 // the fused multiply-add itself; for float32 the product of two float32
 // values is exact in float64, so only the sum is rounded twice (to
 // float64, then float32), which differs from a single float32 rounding
 // only when the float64 sum lands exactly on a float32 tie.
-func fma[T Float](a, x, y T) T { return T(math.FMA(float64(a), float64(x), float64(y))) }
+func FMA[T Float](a, x, y T) T { return T(math.FMA(float64(a), float64(x), float64(y))) }
 
 // forwardGo is Forward in plain Go. Eight rows are summed side by side,
 // so that their additions overlap; each row's own order is unchanged.
@@ -64,10 +64,10 @@ func backwardStepGo[T Float](w, x, dy, dx []T, a T) {
 			t += T(g1 * w1)
 			t += T(g2 * w2)
 			dx[j] = t + T(g3*w3)
-			r0[j] = fma(a, T(g0*xj), w0)
-			r1[j] = fma(a, T(g1*xj), w1)
-			r2[j] = fma(a, T(g2*xj), w2)
-			r3[j] = fma(a, T(g3*xj), w3)
+			r0[j] = FMA(a, T(g0*xj), w0)
+			r1[j] = FMA(a, T(g1*xj), w1)
+			r2[j] = FMA(a, T(g2*xj), w2)
+			r3[j] = FMA(a, T(g3*xj), w3)
 		}
 	}
 	for ; o < len(dy); o++ {
@@ -77,7 +77,7 @@ func backwardStepGo[T Float](w, x, dy, dx []T, a T) {
 			if dx != nil {
 				dx[j] += T(g * wj)
 			}
-			r[j] = fma(a, T(g*x[j]), wj)
+			r[j] = FMA(a, T(g*x[j]), wj)
 		}
 	}
 }
@@ -95,7 +95,7 @@ func backwardStepMomentumGo[T Float](w, v, x, dy, dx []T, a, m T) {
 			}
 			vj := T(m*u[j]) + T(g*x[j])
 			u[j] = vj
-			r[j] = fma(a, vj, wj)
+			r[j] = FMA(a, vj, wj)
 		}
 	}
 }
@@ -106,12 +106,12 @@ func stepGo[T Float](val []T, a T, d []T) {
 	i := 0
 	for ; i+4 <= len(val); i += 4 {
 		v, x := val[i:i+4:i+4], d[i:i+4:i+4]
-		v[0] = fma(a, x[0], v[0])
-		v[1] = fma(a, x[1], v[1])
-		v[2] = fma(a, x[2], v[2])
-		v[3] = fma(a, x[3], v[3])
+		v[0] = FMA(a, x[0], v[0])
+		v[1] = FMA(a, x[1], v[1])
+		v[2] = FMA(a, x[2], v[2])
+		v[3] = FMA(a, x[3], v[3])
 	}
 	for ; i < len(val); i++ {
-		val[i] = fma(a, d[i], val[i])
+		val[i] = FMA(a, d[i], val[i])
 	}
 }
