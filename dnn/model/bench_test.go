@@ -23,6 +23,7 @@ func BenchmarkTrial(b *testing.B) {
 		cfg  Config
 	}{
 		{"config1", config1},
+		{"config1_float32", func() Config { c := config1; c.DType = "float32"; return c }()},
 		{"config1_dropout", func() Config { c := config1; c.Dropout = 0.2; return c }()},
 		// The dual stream's slow stream (config_dlMU_dnn_1: no momentum) takes the one-pass step.
 		{"no_momentum", func() Config { c := config1; c.Momentum = 0; return c }()},

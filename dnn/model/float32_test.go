@@ -1,17 +1,21 @@
 package model
 
 import (
-	"slices"
+	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/gonum/stat"
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
 )
 
 // step32 is the central-difference step of the float32 gradient check,
@@ -150,4 +154,55 @@ func TestNet32MatchesNet(t *testing.T) {
 	err = n32.SetState(m)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "beyond float32's range")
+}
+
+// TestCurves32 checks that a float32 network learns as the float64 one
+// does: over 100 runs each (independent seeds), the mean probability of
+// error of every bin of blocks differs by at most 3 standard errors of
+// the difference, sqrt(sd32²/n + sd64²/n). Float32's rounding (≈ 6e-8
+// relative per operation) moves a run far less than the run-to-run
+// spread of initial weights and orders, so its curves must be
+// statistically indistinguishable; a deviation of 3 standard errors in any
+// of the 8 bins happens by chance with probability ≈ 2 % for a correct
+// port (the seeds are fixed: the test's outcome is deterministic), while
+// an error in the float32 path that changes learning (a step scaled
+// wrong, a momentum lost) moves several bins by many standard errors.
+// config1 at lr_dnn 0.5 learns SHJ type 1 within the 24 blocks, so that
+// the bins span the whole curve.
+func TestCurves32(t *testing.T) {
+	const runs, blocks, bin = 100, 24, 3
+	cfg := config1
+	cfg.LR = 0.5
+	tk, err := task.SHJ(1)
+	require.NoError(t, err)
+	curves := func(dtype string, first int) (mean, sd []float64) {
+		c := cfg
+		c.DType = dtype
+		per := make([][]float64, blocks/bin) // per[b][r]: run r's mean over bin b
+		for b := range per {
+			per[b] = make([]float64, runs)
+		}
+		for r := range runs {
+			src := seed.For(41, first+r)
+			s, err := Open(c, src)
+			require.NoError(t, err)
+			trialLoop(s, tk, schedule.Shuffled{}.Run(src, len(tk.Items)), r, blocks, loss.BCELogits{},
+				func(tr *stream.Trial, pe, _ float64, _ []float64) {
+					per[tr.Block/bin][r] += pe / float64(bin*len(tk.Items))
+				})
+		}
+		for _, v := range per {
+			m, s := stat.MeanStdDev(v, nil)
+			mean, sd = append(mean, m), append(sd, s)
+		}
+		return mean, sd
+	}
+	m64, sd64 := curves("float64", 0)
+	m32, sd32 := curves("float32", runs)
+	for b := range m64 {
+		se := math.Sqrt((sd32[b]*sd32[b] + sd64[b]*sd64[b]) / runs)
+		t.Logf("blocks %2d–%2d: float64 %.4f, float32 %.4f, difference %+.2f SE (SE %.4f)", b*bin, b*bin+bin-1, m64[b], m32[b], (m32[b]-m64[b])/se, se)
+		assert.LessOrEqualf(t, math.Abs(m32[b]-m64[b]), 3*se, "blocks %d–%d: mean probability of error %.4f in float32, %.4f in float64", b*bin, b*bin+bin-1, m32[b], m64[b])
+	}
+	assert.Greater(t, m64[0]-m64[len(m64)-1], 0.2, "the networks must learn within the test's blocks for it to have power")
 }
