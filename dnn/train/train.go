@@ -189,7 +189,8 @@ func Model() fit.Model {
 			"follow the task (so -task new-stimuli runs a 2-25-25-25-2 network). A config file's input_size and output_size must " +
 			"match the task. Initial weights are PyTorch's default drawn from (random_seed, run), or -init FILE.npz with the " +
 			"original's state_dict names (layers.{i}.weight [out,in], layers.{i}.bias); {t} and {r} in the path expand to the " +
-			"SHJ type (or task name) and the run, for per-run files.",
+			"SHJ type (or task name) and the run, for per-run files. The optional key dtype = \"float32\" (default \"float64\") " +
+			"computes in float32, the original's precision, faster on the widest networks; checkpoints stay float64.",
 		DefaultTask: "shj",
 		Default: func() (*fit.Setup, error) {
 			c := Default()
