@@ -4,16 +4,23 @@ go 1.25.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
+	github.com/chromedp/chromedp v0.23.1
 	github.com/fastslow/alcove v0.0.0
 	github.com/fastslow/clustering v0.0.0
 	github.com/fastslow/distrlearner v0.0.0
 	github.com/fastslow/dnn v0.0.0
 	github.com/fastslow/dualstream v0.0.0
+	github.com/fastslow/exit v0.0.0
 	github.com/fastslow/multiunit v0.0.0
 	github.com/fastslow/stream v0.0.0
 	github.com/fastslow/sustain v0.0.0
 	github.com/stretchr/testify v1.12.1
 	gonum.org/v1/gonum v0.17.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.160.1 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 )
 
 require (
@@ -41,6 +48,7 @@ replace (
 	github.com/fastslow/distrlearner => ../distrlearner
 	github.com/fastslow/dnn => ../dnn
 	github.com/fastslow/dualstream => ../dualstream
+	github.com/fastslow/exit => ../exit
 	github.com/fastslow/multiunit => ../multiunit
 	github.com/fastslow/stream => ../stream
 	github.com/fastslow/sustain => ../sustain
