@@ -2,6 +2,12 @@
 // and its revision, the Go version, the command line, the config's
 // checksum, the seed and the times — in the folder's provenance.json, the
 // file that also marks the folder as written by this toolkit.
+//
+// The revision comes from, in this order, Stamp, the go command's vcs
+// build settings, or the source tree the binary was compiled from (the
+// folder this package's source was compiled in, when it still holds this
+// toolkit), read from its .git without the git binary and checked for
+// uncommitted changes with git status; Record.RevisionSource says which.
 package provenance
 
 import (
