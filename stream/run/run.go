@@ -44,6 +44,7 @@ type RunResult struct {
 	PError   [][]float64 // [part][block]: mean probability of error over the block's trials
 	Loss     [][]float64 // [part][block]: mean loss over the block's trials
 	Recruits int         // trials on which the recruitment step ran
+	Units    []float64   // [block]: the model's recruited units (Active) at the block's end
 	Model    stream.Stream
 	Trace    []byte // CSV rows without header, when Job.Trace
 }
@@ -328,6 +329,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	rr := RunResult{Run: r, Model: model}
 	rr.PError = make([][]float64, nParts)
 	rr.Loss = make([][]float64, nParts)
+	rr.Units = make([]float64, jb.Blocks)
 	for p := range rr.PError {
 		rr.PError[p] = make([]float64, jb.Blocks)
 		rr.Loss[p] = make([]float64, jb.Blocks)
@@ -397,6 +399,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 			rr.PError[p][b] /= float64(n)
 			rr.Loss[p][b] /= float64(n)
 		}
+		rr.Units[b] = float64(model.Active())
 		prog.add(int64(n))
 	}
 	prog.runDone()
