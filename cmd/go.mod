@@ -9,6 +9,7 @@ require (
 	github.com/fastslow/distrlearner v0.0.0
 	github.com/fastslow/dnn v0.0.0
 	github.com/fastslow/dualstream v0.0.0
+	github.com/fastslow/exit v0.0.0
 	github.com/fastslow/multiunit v0.0.0
 	github.com/fastslow/stream v0.0.0
 	github.com/fastslow/sustain v0.0.0
@@ -41,6 +42,7 @@ replace (
 	github.com/fastslow/distrlearner => ../distrlearner
 	github.com/fastslow/dnn => ../dnn
 	github.com/fastslow/dualstream => ../dualstream
+	github.com/fastslow/exit => ../exit
 	github.com/fastslow/multiunit => ../multiunit
 	github.com/fastslow/stream => ../stream
 	github.com/fastslow/sustain => ../sustain

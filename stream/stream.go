@@ -63,6 +63,18 @@ type Composite interface {
 	PartLogits() [][]float64
 }
 
+// Predictor is a Stream that can respond to a trial with learning frozen
+// (catlearn's ctrl = 2, a test trial without feedback): Predict returns
+// the logits of t as Forward would, but recruits nothing and leaves the
+// state unchanged, so that what State returns after any number of Predict
+// calls equals what it returned before. The trial-list runner
+// (stream/triallist) uses it; for a stream without it, it calls Forward and
+// restores the state the frozen trials started from.
+type Predictor interface {
+	Stream
+	Predict(t *Trial) []float64
+}
+
 // Array is a named float64 array in row-major order.
 type Array struct {
 	Name  string

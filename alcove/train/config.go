@@ -5,18 +5,19 @@
 package train
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
 )
@@ -411,12 +412,11 @@ func (n *Nodes) positions(t *task.Task) ([]float64, error) {
 // node per row; every column but an optional "node" column (a label,
 // skipped) is a coordinate. Errors name the file, the line and the column.
 func ReadNodes(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	cr := csv.NewReader(f)
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.TrimLeadingSpace = true
 	header, err := cr.Read()
 	if err != nil {
@@ -471,4 +471,15 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// Memory implements fit.Sizer: the hidden nodes (one per item, or h's
+// rows) with their positions and association weights, the gradients,
+// and a checkpoint's copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	h := len(k.H.Rows)
+	if k.H.Items || h == 0 {
+		h = len(t.Items)
+	}
+	return budget.Estimate{Bytes: budget.Floats(max(h, 1), t.Dims+2*t.Classes+2).Times(4)}
 }

@@ -31,6 +31,9 @@ func Model() fit.Model {
 	}
 }
 
+// Every config's keys estimate their model's memory for the fit's budget.
+var _ fit.Sizer = (*Keys)(nil)
+
 // Setup returns the fit setup of a checked config. The model's settings
 // for a task (its nodes, above all) are worked out once, for the first
 // run; every run then only allocates its model.
@@ -41,6 +44,7 @@ func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 		params = map[*task.Task]model.Params{}
 	)
 	return &fit.Setup{
+		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,

@@ -148,6 +148,7 @@ type Model struct {
 	h      []float64 // H·m
 	o      []float64 // the soft winner-take-all's output (owned by wta)
 	used   []float64 // the attention of the last prediction
+	kept   []float64 // the stored attention while Predict constrains it (allocated by its first call)
 	z      []float64 // logits of the last prediction
 
 	// Backward scratch.

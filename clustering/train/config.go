@@ -10,6 +10,7 @@ import (
 	"strconv"
 
 	"github.com/fastslow/clustering/model"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
 )
@@ -200,3 +201,12 @@ func (t Temperature) MarshalTOML() ([]byte, error) {
 
 // MarshalJSON implements json.Marshaler, as MarshalTOML.
 func (t Temperature) MarshalJSON() ([]byte, error) { return t.MarshalTOML() }
+
+// Memory implements fit.Sizer: max_num_clusters units with their centres,
+// attention and association weights, their gradients and a checkpoint's
+// copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	per := max(k.InFeatures, t.Dims) + t.Classes + 4
+	return budget.Estimate{Bytes: budget.Floats(max(k.MaxNumClusters, 1), per).Times(4),
+		Keys: fmt.Sprintf("max_num_clusters = %d", k.MaxNumClusters)}
+}

@@ -6,10 +6,14 @@
 // Every YAML file named (or found below a folder) is converted, checked by
 // loading it as the toolkit's commands would and building a stream on its
 // task, and written to <out>/<model>/<name>.toml. A config that cannot run
-// is refused with the reason; nothing is written for it.
+// is refused with the reason; nothing is written for it. An existing file
+// that differs (a shipped, commented config, say) is kept unless -force is
+// given. The command exits with status 1 when any config was refused or
+// kept, and its last line counts them.
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -22,6 +26,8 @@ import (
 	"github.com/fastslow/cmd/internal/convert"
 	"github.com/fastslow/cmd/internal/models"
 	dual "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -34,7 +40,9 @@ Converts the original's YAML configs (single-stream and dual-stream) into TOML
 configs with the same keys, checks each one, and writes
 <out>/<model>/<name>.toml. SHJ-era dual-stream configs (3-D inputs) get
 task = "shj"; flat ones get [fast_config] and [slow_config] tables. A config
-that cannot run is refused with the reason.
+that cannot run is refused with the reason. An existing file that differs is
+kept (never overwritten) unless -force is given. The exit status is 1 when
+any config was refused or kept; the last line says how many.
 
 Flags:
 `
@@ -51,7 +59,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("configs import", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	out := fl.String("out", "configs", "folder to write <model>/<name>.toml into")
-	strict := fl.Bool("strict", false, "exit with status 1 when any config is refused")
+	force := fl.Bool("force", false, "overwrite existing files that differ from the conversion")
 	dry := fl.Bool("n", false, "check and report only; write nothing")
 	fl.Usage = func() { fmt.Fprint(stderr, usage); fl.PrintDefaults() }
 	if err := fl.Parse(args[1:]); err != nil {
@@ -70,7 +78,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	keys := Keys()
-	var converted, refused int
+	var converted, refused, kept int
 	for _, f := range files {
 		res, err := Import(f, keys)
 		if err != nil {
@@ -79,6 +87,16 @@ func command(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		dst := filepath.Join(*out, res.Kind, res.Name+".toml")
+		if old, err := os.ReadFile(dst); err == nil && !*force {
+			if bytes.Equal(old, res.TOML) {
+				converted++
+				fmt.Fprintf(stdout, "unchanged %s = %s\n", f, dst)
+				continue
+			}
+			kept++
+			fmt.Fprintf(stdout, "kept      %s\n          %s exists and differs from the conversion; -force overwrites it (or give another -out)\n", f, dst)
+			continue
+		}
 		if !*dry {
 			if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 				fmt.Fprintln(stderr, "configs import:", err)
@@ -95,8 +113,8 @@ func command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "          note: %s\n", n)
 		}
 	}
-	fmt.Fprintf(stdout, "%d converted, %d refused\n", converted, refused)
-	if refused > 0 && *strict {
+	fmt.Fprintf(stdout, "%d converted, %d refused, %d kept (existing files not overwritten)\n", converted, refused, kept)
+	if refused > 0 || kept > 0 {
 		return 1
 	}
 	return 0
@@ -122,7 +140,7 @@ func Keys() convert.Keys {
 // Import converts one file and checks the result: it must load as its
 // model's config and build a stream on each of its tasks.
 func Import(path string, keys convert.Keys) (*convert.Result, error) {
-	data, err := os.ReadFile(path)
+	data, err := budget.ReadFile(path, config.MaxFile)
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +161,17 @@ func Import(path string, keys convert.Keys) (*convert.Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	lim, err := budget.Default()
+	if err != nil {
+		return nil, err
+	}
 	for _, t := range tasks {
+		if setup.Memory != nil {
+			// Building the model allocates it: refuse sizes no machine holds first.
+			if e := setup.Memory(t); lim.Check(e.Keys, e.Bytes) != nil {
+				return nil, fmt.Errorf("%s: %w", name, lim.Check(e.Keys, e.Bytes))
+			}
+		}
 		if _, err := setup.New(t, 0, seed.For(uint64(setup.Loop.RandomSeed), 0)); err != nil {
 			return nil, fmt.Errorf("%s: cannot build the model on task %s: %w", name, t.Name, err)
 		}

@@ -138,13 +138,34 @@ func TestCommand(t *testing.T) {
 	require.NoError(t, os.WriteFile(bad, []byte("fast: distr_learner_mu\nslow: dnn\nfast_config:\n  max_nunits: [1, 2]\n"), 0o644))
 	var out, errb bytes.Buffer
 	code := command([]string{"import", "-out", filepath.Join(tmp, "out"), filepath.Join(tmp, "configs")}, &out, &errb)
-	assert.Equal(t, 0, code, errb.String())
-	assert.Contains(t, out.String(), "1 converted, 1 refused")
+	assert.Equal(t, 1, code, "a refused config makes the exit status 1")
+	assert.Contains(t, out.String(), "1 converted, 1 refused, 0 kept (existing files not overwritten)\n")
 	assert.Contains(t, out.String(), `key "max_nunits": lists and other structures are not config values`)
 	assert.FileExists(t, filepath.Join(tmp, "out", "dualstream", "config_x.toml"))
-	code = command([]string{"import", "-strict", "-n", bad}, &out, &errb)
+	code = command([]string{"import", "-n", bad}, &out, &errb)
 	assert.Equal(t, 1, code)
 	assert.Equal(t, 2, command(nil, &out, &errb))
+
+	// An existing file is never overwritten without -force; the same
+	// conversion again is no change.
+	dst := filepath.Join(tmp, "out", "dualstream", "config_x.toml")
+	out.Reset()
+	assert.Equal(t, 0, command([]string{"import", "-out", filepath.Join(tmp, "out"), good}, &out, &errb), out.String())
+	assert.Contains(t, out.String(), "unchanged")
+	mine := []byte("# my commented config\n")
+	require.NoError(t, os.WriteFile(dst, mine, 0o644))
+	out.Reset()
+	assert.Equal(t, 1, command([]string{"import", "-out", filepath.Join(tmp, "out"), good}, &out, &errb))
+	assert.Contains(t, out.String(), "exists and differs from the conversion; -force overwrites it")
+	assert.Contains(t, out.String(), "0 converted, 0 refused, 1 kept")
+	got, err := os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.Equal(t, mine, got, "the user's file is untouched")
+	out.Reset()
+	assert.Equal(t, 0, command([]string{"import", "-force", "-out", filepath.Join(tmp, "out"), good}, &out, &errb), out.String())
+	got, err = os.ReadFile(dst)
+	require.NoError(t, err)
+	assert.NotEqual(t, mine, got, "-force overwrites")
 }
 
 const dlmu = `config_version: NAME

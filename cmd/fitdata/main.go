@@ -33,6 +33,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/estimate"
 	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
@@ -81,6 +82,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
 	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
 	quiet := fs.Bool("quiet", false, "no line per evaluation")
+	memory := fs.String("memory", "", "memory `limit` every evaluation may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	plotPath := fs.String("plot", "", "draw the fits of the results `png` folders given as arguments side by side (no -spec)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -97,7 +99,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "fitdata: -plot out.png takes results folders as arguments, and no -spec")
 			return 2
 		}
-		if err := output.Replaceable(*plotPath, pngMagic); err != nil {
+		if err := output.Replaceable(*plotPath, output.PNGMagic); err != nil {
 			fmt.Fprintf(stderr, "fitdata: -plot: %v\n", err)
 			return 1
 		}
@@ -128,7 +130,12 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "fitdata: -runs, -seeds, -seed, -vs and -simulate go with -at")
 		return 2
 	}
-	p, err := prepare(*specPath)
+	lim, err := budget.FromFlag("-memory", *memory)
+	if err != nil {
+		fmt.Fprintf(stderr, "fitdata: %v\n", err)
+		return 2
+	}
+	p, err := prepare(*specPath, lim)
 	if err != nil {
 		fmt.Fprintf(stderr, "fitdata: %v\n", err)
 		return 1
@@ -155,9 +162,6 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// pngMagic starts every PNG file: -plot replaces a PNG, never another file.
-const pngMagic = "\x89PNG\r\n\x1a\n"
-
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
 	var panels []*estimate.Panel
@@ -172,11 +176,12 @@ func plotFits(path string, dirs []string) error {
 }
 
 // prepare reads and checks the spec, its model, config and data.
-func prepare(path string) (*estimate.Problem, error) {
+func prepare(path string, lim budget.Limit) (*estimate.Problem, error) {
 	s, err := estimate.ReadSpec(path)
 	if err != nil {
 		return nil, err
 	}
+	s.Limit = &lim
 	m, err := models.Get(s.Model)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -186,10 +191,17 @@ func prepare(path string) (*estimate.Problem, error) {
 
 func printPlan(w io.Writer, p *estimate.Problem, out string) {
 	s := p.Spec
-	fmt.Fprintf(w, "fit %s: model %s, config %s, data %s (%d conditions, %d cells, blocks of %d trials)\n",
-		s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
-	fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
-		strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	if s.Phenomenon != "" {
+		fmt.Fprintf(w, "fit %s: model %s, config %s, phenomenon %s (%d conditions, %d cells of its measure)\n",
+			s.Name, p.Model.Name, s.Config, s.Phenomenon, len(p.Data.Conditions), p.Data.Cells())
+		fmt.Fprintf(w, "trial lists %s (catlearn's); %d subjects per condition, seed %d; %d trials per evaluation\n",
+			strings.Join(p.Tasks, " "), p.Runs, p.Seed, p.TrialsPerEvaluation())
+	} else {
+		fmt.Fprintf(w, "fit %s: model %s, config %s, data %s (%d conditions, %d cells, blocks of %d trials)\n",
+			s.Name, p.Model.Name, s.Config, p.Data.Source, len(p.Data.Conditions), p.Data.Cells(), s.BlockTrials)
+		fmt.Fprintf(w, "tasks %s; %d model blocks, %d per data block; %d subjects per condition, seed %d; %d trials per evaluation\n",
+			strings.Join(p.Tasks, " "), p.Blocks, p.Group, p.Runs, p.Seed, p.TrialsPerEvaluation())
+	}
 	if s.Order != "" {
 		fmt.Fprintf(w, "trial orders from %s (every seed sees the same subjects)\n", s.Order)
 	}
@@ -218,6 +230,10 @@ type atOptions struct {
 	runs, simulate string
 	workers        int
 }
+
+// pointBytes bounds what one planned evaluation holds until it runs (its
+// config, setup, tasks, jobs and result), for the budget of -seeds.
+const pointBytes = 64 << 10
 
 // evaluateAt evaluates the loss at a.at (and a.vs) for every runs count
 // and seed, and prints the mean and spread (and those of the paired
@@ -252,6 +268,23 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 			}
 			runs = append(runs, n)
 		}
+	}
+	// Every seed's evaluation is planned at once: refuse more seeds than
+	// the memory holds before making their points.
+	lim := p.Spec.Limit
+	if lim == nil {
+		l, err := budget.Default()
+		if err != nil {
+			return err
+		}
+		lim = &l
+	}
+	points := a.seeds
+	if y != nil {
+		points *= 2
+	}
+	if err := lim.Check(fmt.Sprintf("-seeds %d", a.seeds), budget.Mul(points, pointBytes)); err != nil {
+		return err
 	}
 	fmt.Fprintf(w, "%s at %s\n", p.Spec.Name, p.Format(x))
 	if y != nil {
@@ -300,7 +333,7 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 				diff = append(diff, e.Loss-evs[a.seeds+k].Loss)
 			}
 		}
-		if evs[0].OAT != nil {
+		if evs[0].OAT != nil && p.SHJ {
 			means = append(means, evs[0].OAT.Means)
 		}
 		l := curve.Summarise(loss)

@@ -18,6 +18,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
@@ -264,10 +265,15 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	end := fs.Int("end", 0, "last config `number` (inclusive; 0: the last)")
 	shardFlag := fs.String("shard", "", "run shard `i/n` of the selected configs (the k-th goes to shard k mod n)")
 	quiet := fs.Bool("quiet", false, "no progress and no per-config lines")
+	memory := fs.String("memory", "", "memory `limit` each config may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	o := sweep.RunOptions{Workers: *workers, Begin: *begin, End: *end, Shards: 1}
+	lim, err := budget.FromFlag("-memory", *memory)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	o := sweep.RunOptions{Workers: *workers, Begin: *begin, End: *end, Shards: 1, Limit: &lim}
 	if *shardFlag != "" {
 		var err error
 		if o.Shard, o.Shards, err = sweep.ParseShard(*shardFlag); err != nil {
@@ -299,8 +305,12 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d configs: %d done, %d diverged, %d finished before, %d unfinished; results in %s\n",
-		sum.Selected, sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), o.Out)
+	fmt.Fprintf(stdout, "%d configs: %d done, %d diverged, %d finished before, %d unfinished, %d left to another sweep; results in %s\n",
+		sum.Selected, sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), len(sum.Claimed), o.Out)
+	if len(sum.Claimed) > 0 && len(sum.Failed) == 0 {
+		return fmt.Errorf("%d configs are being run by another sweep into %s (%s): left to it; rerun when it ends to check they finished",
+			len(sum.Claimed), o.Out, strings.Join(sum.Claimed, ", "))
+	}
 	if sum.Unfinished() {
 		return fmt.Errorf("%d configs unfinished (rerun to resume): %w", len(sum.Failed), errors.Join(sum.Failed...))
 	}
@@ -434,12 +444,23 @@ func report(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return usageError{err.Error()}
 	}
+	if *csvPath == "" {
+		*csvPath = filepath.Join(*out, "report_"+m.Name+".csv")
+	}
+	if *pngPath == "" {
+		*pngPath = filepath.Join(*out, "report_"+m.Name+".png")
+	}
+	if err := output.Replaceable(*csvPath, sweep.RankingMark); err != nil {
+		return err
+	}
+	if *sheet > 0 {
+		if err := output.Replaceable(*pngPath, output.PNGMagic); err != nil {
+			return err
+		}
+	}
 	rk, err := sweep.Report(*out, m, *column)
 	if err != nil {
 		return err
-	}
-	if *csvPath == "" {
-		*csvPath = filepath.Join(*out, "report_"+m.Name+".csv")
 	}
 	if err := rk.WriteCSV(*csvPath); err != nil {
 		return err
@@ -447,13 +468,13 @@ func report(args []string, stdout, stderr io.Writer) error {
 	rk.Print(stdout, *top)
 	fmt.Fprintf(stdout, "ranking in %s\n", *csvPath)
 	if *sheet > 0 && len(rk.Rows) > 0 {
-		if *pngPath == "" {
-			*pngPath = filepath.Join(*out, "report_"+m.Name+".png")
-		}
 		if err := rk.Sheet(*pngPath, *sheet); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "curves of the top %d in %s\n", min(*sheet, len(rk.Rows)), *pngPath)
+	}
+	if len(rk.Damaged) > 0 {
+		return fmt.Errorf("%s: %d damaged folders left out of the ranking (listed above)", *out, len(rk.Damaged))
 	}
 	return nil
 }

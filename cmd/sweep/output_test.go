@@ -31,6 +31,8 @@ func TestHostileOutput(t *testing.T) {
 		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
 	}
 	t.Chdir(dir)
+	var buf bytes.Buffer
+	require.Equal(t, 0, Main(context.Background(), []string{"run", "-spec", spec, "-out", "ours", "-quiet"}, &buf, &buf), buf.String())
 	for _, c := range []struct {
 		args []string
 		code int
@@ -42,6 +44,8 @@ func TestHostileOutput(t *testing.T) {
 		{[]string{"run", "-spec", spec, "-out", "."}, 1, []string{"results folder . is the working directory"}},
 		{[]string{"run", "-spec", spec, "-out", ".."}, 1, []string{"which holds the working directory"}},
 		{[]string{"run", "-spec", dotName}, 1, []string{"dots.toml: name = ..: want a plain folder name"}},
+		{[]string{"report", "-out", "ours", "-csv", "some_file"}, 1, []string{"some_file exists and was not written by this command"}},
+		{[]string{"report", "-out", "ours", "-png", "proj/thesis.tex"}, 1, []string{"proj/thesis.tex exists and was not written by this command"}},
 		{[]string{"generate", "-spec", spec, "-dir", "mine"}, 1, []string{"mine/k_1.toml exists and was not written by this command", "move it away"}},
 		{[]string{"slurm", "-spec", spec, "-out", "slurm", "-bin", "/opt/sweep", "-script", "run.sbatch"}, 1, []string{"run.sbatch exists and was not written by this command"}},
 		{[]string{"slurm", "-spec", spec, "-out", "proj", "-bin", "/opt/sweep"}, 1, []string{"proj is a folder holding thesis.tex"}},

@@ -138,6 +138,7 @@ type Learner struct {
 	pairs     []topk.Pair // scratch for Multi recruitment
 	scratch   []int       // scratch: the inactive units
 	recruited bool
+	kept      []float64 // the factors Predict puts back after clamping (allocated by its first call)
 	under     Underflows
 
 	// Units recruited by one Multi recruitment start equal, bit for bit,

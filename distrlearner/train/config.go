@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/fastslow/distrlearner/model"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/task"
 )
@@ -163,4 +164,15 @@ func (k *Keys) New(kind model.Kind, t *task.Task) (*model.Learner, error) {
 		return nil, err
 	}
 	return model.New(c)
+}
+
+// Memory implements fit.Sizer: max_nunits units with their means, their
+// scales (a dims × dims attention each, for the multi-unit kind),
+// association weights and densities, the gradients and momenta, and a
+// checkpoint's copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	d := max(k.NDims, t.Dims)
+	per := budget.Mul(d, d).Plus(budget.Mul(d, 2)).Plus(budget.Bytes(t.Classes + 4))
+	return budget.Estimate{Bytes: per.Times(max(k.MaxNUnits, 1)).Times(8 * 5),
+		Keys: fmt.Sprintf("max_nunits = %d", k.MaxNUnits)}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
@@ -169,6 +170,7 @@ func (c Config) Setup(ignored []string, fromTask bool) *fit.Setup {
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,
+		Memory:  c.Network.Memory,
 		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
 			return c.Network.New(t, src, fromTask)
 		},
@@ -207,4 +209,19 @@ func Model() fit.Model {
 			return c.Setup(ignored, false), nil
 		},
 	}
+}
+
+// The network's keys estimate its memory for the fit's budget.
+var _ fit.Sizer = Network{}
+
+// Memory implements fit.Sizer: networks_depth hidden layers of n_units
+// (an n_units × n_units weight matrix between two of them), the input and
+// output layers, each with its gradient, momentum buffer and a
+// checkpoint's copy, and the activations.
+func (n Network) Memory(t *task.Task) budget.Estimate {
+	in, out := max(n.InputSize, t.Dims), max(n.OutputSize, t.Classes)
+	u := max(n.NUnits, 1)
+	w := budget.Floats(u, u).Times(max(n.NetworksDepth-1, 0)).Plus(budget.Floats(u, in+out+n.NetworksDepth+1))
+	return budget.Estimate{Bytes: w.Times(5),
+		Keys: fmt.Sprintf("n_units = %d, networks_depth = %d", n.NUnits, n.NetworksDepth)}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/dual"
 	"github.com/fastslow/stream/fit"
@@ -125,5 +126,32 @@ func (p *Parsed) New(t *task.Task, r int, src seed.Source) (stream.Stream, error
 
 // Setup returns the shared fit command's setup of p.
 func (p *Parsed) Setup() *fit.Setup {
-	return &fit.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New}
+	return &fit.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
+}
+
+var _ fit.Sizer = (*Parsed)(nil)
+
+// Memory is the fast and the slow stream's estimates (fit.Sizer), their
+// keys named under fast_config and slow_config.
+func (p *Parsed) Memory(t *task.Task) budget.Estimate {
+	var (
+		e    budget.Estimate
+		keys []string
+	)
+	for _, part := range []struct {
+		table string
+		keys  any
+	}{{"fast_config", p.fastKeys}, {"slow_config", p.slowKeys}} {
+		s, ok := part.keys.(fit.Sizer)
+		if !ok {
+			continue
+		}
+		pe := s.Memory(t)
+		e.Bytes = e.Bytes.Plus(pe.Bytes)
+		if pe.Keys != "" {
+			keys = append(keys, part.table+"."+strings.ReplaceAll(pe.Keys, ", ", ", "+part.table+"."))
+		}
+	}
+	e.Keys = strings.Join(keys, ", ")
+	return e
 }

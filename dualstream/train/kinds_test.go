@@ -69,3 +69,16 @@ func keys(m map[string]string) []string {
 	}
 	return out
 }
+
+// TestEveryKindSizes: every kind's keys estimate their model's memory, so
+// that the dual stream's budget counts both parts.
+func TestEveryKindSizes(t *testing.T) {
+	for _, role := range []Role{Fast, Slow} {
+		for _, name := range Names(role) {
+			k, err := Lookup(name, role)
+			require.NoError(t, err)
+			_, ok := k.Keys().(fit.Sizer)
+			assert.True(t, ok, "%s: its keys do not implement fit.Sizer", name)
+		}
+	}
+}

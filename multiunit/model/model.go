@@ -125,6 +125,7 @@ type Model struct {
 	isWinner []bool    // [N]
 	win      []int32   // the last prediction's winners, ascending
 	winAct   []float64 // their activations
+	kept     *kept     // the winners Predict puts back (allocated by its first call)
 
 	// The active units grouped by bit-identical position (see regroup):
 	// a group's distances and activation are computed once per prediction.

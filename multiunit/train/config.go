@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/fastslow/multiunit/model"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -28,7 +29,7 @@ type Keys struct {
 	LRNN       float64 `toml:"lr_nn"`       // SGD rate of the association weights
 	LRAttn     float64 `toml:"lr_attn"`     // rate of the local attention rule
 	LRClusters float64 `toml:"lr_clusters"` // rate of both moves of the winners
-	AttnType   string  `toml:"attn_type"`   // "dimensional_local": the local rule runs when it ends in "local"
+	AttnType   string  `toml:"attn_type"`   // "dimensional_local" (the local attention rule runs) or "dimensional"
 
 	// InitSeed (our extension) gives every run the same initial unit
 	// positions, drawn from a generator seeded by it alone — as the
@@ -117,6 +118,11 @@ func (k *Keys) Params() (model.Params, error) {
 		Units: k.NUnits, Dims: k.NDims, Classes: k.NClasses, R: k.R, C: k.C, Phi: k.Phi, K: k.K,
 		LRNN: k.LRNN, LRAttn: k.LRAttn, LRClusters: k.LRClusters, AttnType: k.AttnType,
 	}
+	switch k.AttnType {
+	case "dimensional_local", "dimensional":
+	default:
+		return p, fmt.Errorf("attn_type = %q: want \"dimensional_local\" (the original's: the local attention rule runs) or \"dimensional\" (no local rule)", k.AttnType)
+	}
 	switch k.StimulusGrad {
 	case "zero", "":
 	case "original":
@@ -158,4 +164,13 @@ func (k *Keys) InitRand(src seed.Source) *rand.Rand {
 		return seed.Source{Seed: uint64(*k.InitSeed)}.Rand("init")
 	}
 	return src.Rand("init")
+}
+
+// Memory implements fit.Sizer: n_units units with their positions,
+// association weights and activations, the gradients, and a
+// checkpoint's copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	per := max(k.NDims, t.Dims) + max(k.NClasses, t.Classes) + 4
+	return budget.Estimate{Bytes: budget.Floats(max(k.NUnits, 1), per).Times(5),
+		Keys: fmt.Sprintf("n_units = %d", k.NUnits)}
 }

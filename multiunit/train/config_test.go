@@ -53,6 +53,8 @@ func TestLoadErrors(t *testing.T) {
 		{"bad optim", "optim", `optim = "adam"`, []string{"optim", "sgd"}},
 		{"stimulus_grad original", "stimulus_grad", `stimulus_grad = "original"`, nil},
 		{"stimulus_grad bad", "stimulus_grad", `stimulus_grad = "inf"`, []string{"stimulus_grad"}},
+		{"attn_type unknown", "attn_type", `attn_type = "foo"`, []string{`attn_type = "foo": want "dimensional_local"`}},
+		{"attn_type without the local rule", "attn_type", `attn_type = "dimensional"`, nil},
 		{"init_seed", "init_seed", "init_seed = 7", nil},
 		{"init_seed negative", "init_seed", "init_seed = -7", []string{"init_seed = -7"}},
 		{"optim may be absent", "optim", "", nil},

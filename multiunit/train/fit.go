@@ -31,10 +31,14 @@ func Model() fit.Model {
 	}
 }
 
+// Every config's keys estimate their model's memory for the fit's budget.
+var _ fit.Sizer = (*Keys)(nil)
+
 // Setup returns the fit setup of a checked config.
 func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
+		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"bytes"
 	"os"
 	"testing"
 )
@@ -15,6 +16,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add(data)
 	f.Add([]byte("n_units = 10\nk = 0.5"))
 	f.Add([]byte("init_seed = -1"))
+	f.Add(bytes.Replace(data, []byte(`attn_type = "dimensional_local"`), []byte(`attn_type = "foo"`), 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, _, err := Load("fuzz.toml", data)
 		if err != nil {

@@ -6,11 +6,14 @@ package config
 import (
 	"errors"
 	"fmt"
-	"os"
+	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/BurntSushi/toml"
+
+	"github.com/fastslow/stream/budget"
 )
 
 // Loop holds the keys every config has, named as in the original's YAML.
@@ -65,13 +68,56 @@ func Check(path string, loop *Loop, check func() error) error {
 	return nil
 }
 
-// Read reads the file at path and decodes it as Decode does.
+// Read reads the file at path (ReadFile) and decodes it as Decode does.
 func Read(path string, v any, ignored ...string) (present []string, err error) {
-	data, err := os.ReadFile(path)
+	data, err := ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return Decode(path, data, v, ignored...)
+}
+
+// MaxFile bounds the size of a config file: the largest config of the
+// original is a few kilobytes, so a larger file (or an endless one such
+// as /dev/zero) is not a config and is refused without reading it all.
+const MaxFile = 1 << 20
+
+// ReadFile reads a config file of at most MaxFile bytes. A YAML config of
+// the original (a .yaml or .yml file, or "key: value" lines that are not
+// TOML) is refused with the way to convert it.
+func ReadFile(path string) ([]byte, error) {
+	data, err := budget.ReadFile(path, MaxFile)
+	if err != nil {
+		return nil, err
+	}
+	if isYAML(path, data) {
+		return nil, fmt.Errorf("%s: this is a YAML config of the original; convert it with `configs import` (go run ./cmd/configs import %s) and pass the TOML file it writes", path, path)
+	}
+	return data, nil
+}
+
+// yamlKey matches a YAML mapping line ("key: value" or "key:").
+var yamlKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*:(\s|$)`)
+
+// isYAML tells a YAML file: by its extension, or, when it is not TOML, by
+// its first line that is neither blank nor a comment.
+func isYAML(path string, data []byte) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".yaml", ".yml":
+		return true
+	}
+	var m map[string]any
+	if _, err := toml.Decode(string(data), &m); err == nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || line == "---" {
+			continue
+		}
+		return yamlKey.MatchString(line)
+	}
+	return false
 }
 
 // Decode decodes TOML data (read from path, which errors name) into v.

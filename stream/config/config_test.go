@@ -2,7 +2,9 @@ package config
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -108,3 +110,27 @@ func FuzzDecode(f *testing.F) {
 }
 
 func containsFile(s string) bool { return len(s) >= 9 && s[:9] == "fuzz.toml" }
+
+// TestReadFile: a config is read within MaxFile, and the original's YAML
+// is told apart from TOML (a colon inside a TOML string is not YAML).
+func TestReadFile(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name, body, want string
+	}{
+		{"ok.toml", "task = \"a: b\"\nnum_runs = 2\n", ""},
+		{"c.yaml", "num_runs = 2\n", "c.yaml: this is a YAML config of the original; convert it with `configs import`"},
+		{"c.toml", "# the original's\n\nnum_runs: 2\n", "c.toml: this is a YAML config of the original"},
+		{"bad.toml", "num_runs = = 2\n", ""},
+		{"big.toml", "# " + strings.Repeat("x", MaxFile) + "\n", "big.toml: larger than 1 MiB"},
+	} {
+		p := filepath.Join(dir, c.name)
+		require.NoError(t, os.WriteFile(p, []byte(c.body), 0o644))
+		_, err := ReadFile(p)
+		if c.want == "" {
+			assert.NoError(t, err, c.name)
+		} else {
+			assert.ErrorContains(t, err, c.want, c.name)
+		}
+	}
+}

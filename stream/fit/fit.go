@@ -21,6 +21,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/npz"
@@ -55,6 +56,17 @@ type Setup struct {
 	Evaluate func(res []run.Result) map[string]any
 	// Report prints model-specific lines after the table of areas (optional).
 	Report func(w io.Writer, res []run.Result)
+	// Memory estimates what one model of task t holds (its state and
+	// working arrays), naming the keys that make it large; nil counts
+	// no model memory.
+	Memory func(t *task.Task) budget.Estimate
+}
+
+// Sizer is a model's config that estimates its model's memory on a task:
+// every model's keys implement it, next to the config, so that a command
+// refuses a size no machine holds before building anything.
+type Sizer interface {
+	Memory(t *task.Task) budget.Estimate
 }
 
 // Options are the command-line settings of one fit run.
@@ -72,6 +84,12 @@ type Options struct {
 	Trace   bool
 	NoState bool // write no per-run .npz checkpoints
 	Quiet   bool
+	// Limit bounds the memory the fit may plan to hold; nil: the default
+	// (budget.Default: FASTSLOW_MEMORY, else half the physical memory).
+	Limit *budget.Limit
+	// Origin names, in messages, what set Runs, Blocks and Passes when
+	// not the -runs, -blocks and -passes flags (e.g. "the fit spec").
+	Origin string
 }
 
 // Main runs the command with os.Args and exits.
@@ -101,6 +119,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
 	fs.BoolVar(&o.NoState, "nostate", false, "write no per-run .npz checkpoints (they can be large: 0.5 MB per run for the multi-unit model)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress lines")
+	memory := fs.String("memory", "", "memory `limit` the run may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\n%s\n\nFlags:\n", m.Command, m.About)
 		fs.PrintDefaults()
@@ -122,6 +141,12 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "%s: unexpected argument %q (flags only; see -help)\n", m.Name, fs.Arg(0))
 		return 2
 	}
+	lim, err := budget.FromFlag("-memory", *memory)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
+		return 2
+	}
+	o.Limit = &lim
 	if err := Fit(ctx, m, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
 		return 1
@@ -159,7 +184,7 @@ func Prepare(m Model, o Options) (*Plan, error) {
 			data, err = encodeConfig(s.Config)
 		}
 	} else {
-		data, err = os.ReadFile(o.Config)
+		data, err = config.ReadFile(o.Config)
 		if err != nil {
 			return nil, fmt.Errorf("config: %w", err)
 		}
@@ -204,6 +229,17 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	}
 	tasks, err := task.Parse(lp.Task)
 	if err != nil {
+		return nil, err
+	}
+	lim := o.Limit
+	if lim == nil {
+		l, err := budget.Default()
+		if err != nil {
+			return nil, err
+		}
+		lim = &l
+	}
+	if err := checkMemory(s, o, tasks, *lim); err != nil {
 		return nil, err
 	}
 	rec.SetSeed(lp.RandomSeed)

@@ -166,6 +166,12 @@ func TestBadInputWritesNothing(t *testing.T) {
 		{[]string{"-init", filepath.Join(tmp, "run{r}.npz")}, 1, "run0.npz: no such file"},
 		{[]string{"-task", "shj9"}, 1, `task "shj9"`},
 		{[]string{"-runs", "-1"}, 1, "must not be negative"},
+		{[]string{"-runs", "1000000000000"}, 1, "built-in config: -runs 1000000000000, num_blocks = 4, 8 items per block: the run would hold about"},
+		{[]string{"-blocks", "1000000000", "-trace"}, 1, "num_runs = 3, -blocks 1000000000, 8 items per block, -trace: the run would hold"},
+		{[]string{"-memory", "1KB"}, 1, "beyond the memory limit of 1 KiB (-memory 1KB)"},
+		{[]string{"-memory", "x"}, 2, `-memory: "x" is not a memory size`},
+		{[]string{"-config", write("orig.yaml", "num_runs: 2\n")}, 1, "orig.yaml: this is a YAML config of the original; convert it with `configs import`"},
+		{[]string{"-config", write("orig.toml", "# head\nnum_runs: 2\n")}, 1, "orig.toml: this is a YAML config of the original"},
 		{[]string{"-bogus"}, 2, "flag provided but not defined: -bogus"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
 	} {
@@ -235,4 +241,13 @@ func TestPassesAndNoState(t *testing.T) {
 	for _, e := range ents {
 		assert.NotEqual(t, ".npz", filepath.Ext(e.Name()), "-nostate wrote %s", e.Name())
 	}
+}
+
+// TestHugeWorkers: -workers beyond the runs starts no more goroutines than
+// runs (a billion would not fit in memory) and gives the same results.
+func TestHugeWorkers(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, stderr := runCmd(t, "-workers", "1000000000", "-runs", "2", "-blocks", "2", "-out", dir, "-quiet")
+	require.Equal(t, 0, code, stderr)
+	assert.FileExists(t, filepath.Join(dir, "summary.json"))
 }

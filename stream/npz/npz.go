@@ -5,7 +5,10 @@ package npz
 
 import (
 	"archive/zip"
+	"bufio"
+	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,14 +17,18 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/sbinet/npyio/npz"
+	"github.com/sbinet/npyio/npy"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 )
 
 // Read returns the arrays of an .npz file by name. float64 and float32
 // arrays are accepted (float32 values are widened exactly); any other
-// dtype is an error naming the file and the array.
+// dtype is an error naming the file and the array. An array whose header
+// declares more (or fewer) values than its member holds, a name listed
+// twice, and arrays larger than the memory budget (budget.Default) are
+// errors naming the member and both sizes: nothing is padded or guessed.
 func Read(path string) (map[string]stream.Array, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -32,64 +39,153 @@ func Read(path string) (map[string]stream.Array, error) {
 	if err != nil {
 		return nil, err
 	}
-	return read(path, f, fi.Size())
+	lim, err := budget.Default()
+	if err != nil {
+		return nil, err
+	}
+	return read(path, f, fi.Size(), lim)
 }
 
-func read(path string, r io.ReaderAt, size int64) (st map[string]stream.Array, err error) {
+// maxHeader bounds an .npy header's length: numpy writes a few hundred
+// bytes (its format 1.0 allows 65535).
+const maxHeader = 1 << 16
+
+func read(path string, r io.ReaderAt, size int64, lim budget.Limit) (st map[string]stream.Array, err error) {
 	defer func() {
 		// npyio panics on some malformed headers; report them as errors.
 		if e := recover(); e != nil {
 			st, err = nil, fmt.Errorf("%s: malformed .npz: %v", path, e)
 		}
 	}()
-	zr, err := npz.NewReader(r, size)
+	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		return nil, fmt.Errorf("%s: not an .npz archive: %w", path, err)
 	}
-	defer zr.Close()
 	st = make(map[string]stream.Array)
-	for _, key := range zr.Keys() {
-		name := strings.TrimSuffix(key, ".npy")
-		h := zr.Header(key)
-		if h == nil {
-			return nil, fmt.Errorf("%s: array %q: no header", path, name)
+	var total budget.Bytes
+	for _, f := range zr.File {
+		name := strings.TrimSuffix(f.Name, ".npy")
+		if _, dup := st[name]; dup {
+			return nil, fmt.Errorf("%s: array %q is stored twice (numpy would take the last, silently): want one member per name", path, name)
 		}
-		shape := append([]int(nil), h.Descr.Shape...)
-		n := 1
-		for _, d := range shape {
-			if d < 0 {
-				return nil, fmt.Errorf("%s: array %q: bad shape %v", path, name, shape)
+		a, err := readMember(f, name, lim.Bytes-total)
+		if err != nil {
+			var tl *budget.TooLarge
+			if errors.As(err, &tl) {
+				tl.Limit = lim
 			}
-			n *= d
-		}
-		var data []float64
-		switch h.Descr.Type {
-		case "<f8", "f8", "float64":
-			if err := zr.Read(key, &data); err != nil {
-				return nil, fmt.Errorf("%s: array %q: %w", path, name, err)
+			var de *dtypeError
+			if errors.As(err, &de) {
+				return nil, fmt.Errorf("%s: array %q has dtype %s, want float64 (<f8) or float32 (<f4)", path, name, de.dtype)
 			}
-		case "<f4", "f4", "float32":
-			var d32 []float32
-			if err := zr.Read(key, &d32); err != nil {
-				return nil, fmt.Errorf("%s: array %q: %w", path, name, err)
-			}
-			data = make([]float64, len(d32))
-			for i, v := range d32 {
-				data[i] = float64(v)
-			}
-		default:
-			return nil, fmt.Errorf("%s: array %q has dtype %s, want float64 (<f8) or float32 (<f4)", path, name, h.Descr.Type)
+			return nil, fmt.Errorf("%s: array %q: %w", path, name, err)
 		}
-		if len(data) != n {
-			return nil, fmt.Errorf("%s: array %q: %d values for shape %v", path, name, len(data), shape)
-		}
-		if h.Descr.Fortran && len(shape) > 1 {
-			data = fromFortran(data, shape)
-		}
-		st[name] = stream.Array{Name: name, Shape: shape, Data: data}
+		total = total.Plus(budget.Floats(len(a.Data)))
+		st[name] = a
 	}
 	return st, nil
 }
+
+// readMember reads one .npy member, allocating no more than the member
+// holds: its declared shape must match the bytes present exactly.
+func readMember(f *zip.File, name string, room budget.Bytes) (stream.Array, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return stream.Array{}, err
+	}
+	defer rc.Close()
+	br := bufio.NewReader(rc)
+	pre := make([]byte, 10)
+	if _, err := io.ReadFull(br, pre); err != nil {
+		return stream.Array{}, fmt.Errorf("no .npy header: %w", err)
+	}
+	hlen, plen := int(binary.LittleEndian.Uint16(pre[8:])), 10
+	if pre[6] >= 2 {
+		var b [2]byte
+		if _, err := io.ReadFull(br, b[:]); err != nil {
+			return stream.Array{}, fmt.Errorf("no .npy header: %w", err)
+		}
+		pre = append(pre, b[:]...)
+		hlen, plen = int(binary.LittleEndian.Uint32(pre[8:])), 12
+	}
+	if hlen > maxHeader {
+		return stream.Array{}, fmt.Errorf(".npy header of %d bytes: want at most %d", hlen, maxHeader)
+	}
+	hdr := make([]byte, hlen)
+	if _, err := io.ReadFull(br, hdr); err != nil {
+		return stream.Array{}, fmt.Errorf("truncated .npy header: %w", err)
+	}
+	nr, err := npy.NewReader(io.MultiReader(bytes.NewReader(pre), bytes.NewReader(hdr)))
+	if err != nil {
+		return stream.Array{}, fmt.Errorf("bad .npy header: %w", err)
+	}
+	h := nr.Header.Descr
+	shape := append([]int(nil), h.Shape...)
+	n := 1
+	for _, d := range shape {
+		if d < 0 {
+			return stream.Array{}, fmt.Errorf("bad shape %v", shape)
+		}
+	}
+	if b := budget.Mul(shape...); len(shape) > 0 {
+		if b == budget.Inf {
+			return stream.Array{}, fmt.Errorf("shape %v declares %v values: no file holds that many", shape, b)
+		}
+		n = int(b)
+	}
+	var (
+		size  int
+		order binary.ByteOrder = binary.LittleEndian
+	)
+	switch h.Type {
+	case "<f8", "f8", "float64", ">f8":
+		size = 8
+	case "<f4", "f4", "float32", ">f4":
+		size = 4
+	default:
+		return stream.Array{}, &dtypeError{h.Type}
+	}
+	if strings.HasPrefix(h.Type, ">") {
+		order = binary.BigEndian
+	}
+	if err := (budget.Limit{Bytes: room}).Check(fmt.Sprintf("shape %v", shape), budget.Floats(n)); err != nil {
+		return stream.Array{}, err
+	}
+	// Read what is present, in chunks, so that a header declaring more
+	// than the member holds allocates only what is there.
+	data := make([]float64, 0, min(n, 1<<16))
+	buf := make([]byte, 1<<15)
+	for len(data) < n {
+		want := min(len(buf)/size, n-len(data)) * size
+		k, err := io.ReadFull(br, buf[:want])
+		for i := 0; i+size <= k; i += size {
+			if size == 8 {
+				data = append(data, math.Float64frombits(order.Uint64(buf[i:])))
+			} else {
+				data = append(data, float64(math.Float32frombits(order.Uint32(buf[i:]))))
+			}
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			present := (int64(len(data))*int64(size) + int64(k%size))
+			return stream.Array{}, fmt.Errorf("shape %v declares %d values (%d bytes) but the member holds %d bytes after its %d-byte header (%d values)",
+				shape, n, int64(n)*int64(size), present, plen+hlen, present/int64(size))
+		}
+		if err != nil {
+			return stream.Array{}, err
+		}
+	}
+	if extra, _ := io.Copy(io.Discard, io.LimitReader(br, 1<<20)); extra > 0 {
+		return stream.Array{}, fmt.Errorf("shape %v declares %d values but the member holds more bytes after them (at least %d)", shape, n, extra)
+	}
+	if h.Fortran && len(shape) > 1 {
+		data = fromFortran(data, shape)
+	}
+	return stream.Array{Name: name, Shape: shape, Data: data}, nil
+}
+
+type dtypeError struct{ dtype string }
+
+func (e *dtypeError) Error() string { return "dtype " + e.dtype }
 
 // fromFortran reorders column-major data into row-major order.
 func fromFortran(data []float64, shape []int) []float64 {

@@ -10,6 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/fixture/npzraw"
 )
 
 // testdata/numpy_mixed.npz was written by numpy's np.savez: a C-order and
@@ -63,8 +65,11 @@ func FuzzRead(f *testing.F) {
 	var buf bytes.Buffer
 	require.NoError(f, WriteTo(&buf, []stream.Array{{Name: "a", Shape: []int{2}, Data: []float64{1, 2}}}))
 	f.Add(buf.Bytes())
+	f.Add(rawNPZ(f, [2]string{"w.npy", npyBytes(f, "(75,)", 1, 2)}))
+	f.Add(rawNPZ(f, [2]string{"w.npy", npyBytes(f, "(100000, 100000)", 1, 2)}))
+	f.Add(rawNPZ(f, [2]string{"w.npy", npyBytes(f, "(1,)", 1)}, [2]string{"w.npy", npyBytes(f, "(1,)", 2)}))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		st, err := read("fuzz.npz", bytes.NewReader(data), int64(len(data)))
+		st, err := read("fuzz.npz", bytes.NewReader(data), int64(len(data)), budget.Limit{Bytes: 64 << 20, Source: "the fuzz test"})
 		if err != nil {
 			return
 		}
@@ -78,4 +83,57 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// rawNPZ returns an .npz of the named .npy members, in order.
+func rawNPZ(t testing.TB, members ...[2]string) []byte {
+	var ms []npzraw.Member
+	for _, m := range members {
+		ms = append(ms, npzraw.Member{Name: m[0], Data: []byte(m[1])})
+	}
+	data, err := npzraw.Archive(ms...)
+	require.NoError(t, err)
+	return data
+}
+
+func npyBytes(_ testing.TB, shape string, vals ...float64) string {
+	return string(npzraw.NPY(shape, vals...))
+}
+
+// TestReadBadMembers: nothing is padded, guessed or taken twice; a
+// declared size is checked against the bytes present before allocating.
+func TestReadBadMembers(t *testing.T) {
+	lim := budget.Limit{Bytes: 64 << 20, Source: "the test"}
+	cases := []struct {
+		name    string
+		members [][2]string
+		want    []string
+	}{
+		{"fewer values than declared", [][2]string{{"w.npy", npyBytes(t, "(75,)", 1, 2, 3, 4, 5, 6, 7, 8, 9, 10)}},
+			[]string{`array "w"`, "declares 75 values (600 bytes)", "holds 80 bytes", "(10 values)"}},
+		{"no data", [][2]string{{"w.npy", npyBytes(t, "(3, 2)")}},
+			[]string{`array "w"`, "declares 6 values", "holds 0 bytes"}},
+		{"more values than declared", [][2]string{{"w.npy", npyBytes(t, "(2,)", 1, 2, 3)}},
+			[]string{`array "w"`, "declares 2 values", "more bytes"}},
+		{"huge declared shape", [][2]string{{"w.npy", npyBytes(t, "(100000, 100000)", 1, 2)}},
+			[]string{`array "w"`, "shape [100000 100000]", "74.5 GiB", "memory limit of 64 MiB", "FASTSLOW_MEMORY"}},
+		{"overflowing shape", [][2]string{{"w.npy", npyBytes(t, "(4294967296, 4294967296, 4294967296)", 1)}},
+			[]string{`array "w"`, "no file holds that many"}},
+		{"duplicate member", [][2]string{{"w.npy", npyBytes(t, "(1,)", 1)}, {"w.npy", npyBytes(t, "(1,)", 2)}},
+			[]string{`array "w" is stored twice`}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			data := rawNPZ(t, c.members...)
+			_, err := read("bad.npz", bytes.NewReader(data), int64(len(data)), lim)
+			require.Error(t, err)
+			for _, w := range append(c.want, "bad.npz") {
+				assert.ErrorContains(t, err, w)
+			}
+		})
+	}
+	data := rawNPZ(t, [2]string{"w.npy", npyBytes(t, "(2,)", 1, 2)})
+	st, err := read("good.npz", bytes.NewReader(data), int64(len(data)), lim)
+	require.NoError(t, err)
+	assert.Equal(t, []float64{1, 2}, st["w"].Data, "the hand-made member reads back")
 }

@@ -1,5 +1,22 @@
 // Package output writes results: a folder that appears complete or not
 // at all, numpy .npy curves, CSV tables, a JSON summary and PNG plots.
+//
+// A results folder of this toolkit holds a provenance.json
+// (provenance.FileName) that lists the files the tool wrote. The rules
+// that keep a user's files safe follow from it:
+//
+//   - only a missing path, an empty folder or a results folder of ours is
+//     written; anything else (a file, a device, a foreign folder, the
+//     working directory or one of its ancestors, /) is refused, before
+//     anything is computed (Ready);
+//   - our results folder is replaced only when everything in it is ours: a
+//     file someone added (my_notes.txt) makes the replacement refused,
+//     never deleted;
+//   - temporary folders are hidden siblings named .<name>.tmp-<n> holding a
+//     provenance.json from their first moment, so that the next run into
+//     the same place recognises and removes those of killed runs (Tidy),
+//     and restores the results that an interrupted replace had set aside
+//     as .<name>.tmp-<n>.old.
 package output
 
 import (
@@ -19,23 +36,6 @@ import (
 
 	"github.com/fastslow/stream/provenance"
 )
-
-// A results folder of this toolkit holds a provenance.json
-// (provenance.FileName) that lists the files the tool wrote. The rules
-// that keep a user's files safe follow from it:
-//
-//   - only a missing path, an empty folder or a results folder of ours is
-//     written; anything else (a file, a device, a foreign folder, the
-//     working directory or one of its ancestors, /) is refused, before
-//     anything is computed (Ready);
-//   - our results folder is replaced only when everything in it is ours: a
-//     file someone added (my_notes.txt) makes the replacement refused,
-//     never deleted;
-//   - temporary folders are hidden siblings named .<name>.tmp-<n> holding a
-//     provenance.json from their first moment, so that the next run into
-//     the same place recognises and removes those of killed runs (Tidy),
-//     and restores the results that an interrupted replace had set aside
-//     as .<name>.tmp-<n>.old.
 
 // Dir is a results folder being written. Files go into a hidden sibling
 // folder that Commit renames into place, so an interrupted command never

@@ -10,6 +10,10 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 )
 
+// PNGMagic starts every PNG file: a command that writes a plot to a path a
+// user names replaces a PNG there, never another file (Replaceable).
+const PNGMagic = "\x89PNG\r\n\x1a\n"
+
 // Series is one curve of a plot; X values are block numbers.
 type Series struct {
 	Name   string

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -115,13 +116,22 @@ func Comparable(a, b string) bool {
 	return known(a) && known(b)
 }
 
-// Write writes the record as dir's provenance.json.
+// Write writes the record as dir's provenance.json, atomically: sweep
+// shards starting together may all mark their shared folder, and none may
+// read a half-written record.
 func (r *Record) Write(dir string) error {
+	path := filepath.Join(dir, FileName)
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
-		return fmt.Errorf("%s: %w", filepath.Join(dir, FileName), err)
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return os.WriteFile(filepath.Join(dir, FileName), append(data, '\n'), 0o666)
+	host, _ := os.Hostname()
+	tmp := filepath.Join(dir, "."+FileName+"."+host+"."+strconv.Itoa(os.Getpid())+".tmp")
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o666); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // ErrNone is returned by Read for a folder without a provenance.json.

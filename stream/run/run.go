@@ -179,7 +179,9 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	// No more workers than runs: -workers 1000000000 must not start a
+	// billion goroutines.
+	for w := 0; w < min(workers, len(items)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

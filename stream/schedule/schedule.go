@@ -5,14 +5,17 @@ package schedule
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strconv"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/seed"
 )
 
@@ -110,12 +113,35 @@ func ReadTable(path string) (*Table, error) {
 		return nil, fmt.Errorf("order table: %w", err)
 	}
 	defer f.Close()
-	return parseTable(path, f)
+	data, err := budget.ReadAll(path, f, MaxTable)
+	if err != nil {
+		return nil, fmt.Errorf("order table: %w", err)
+	}
+	return parseTable(path, bytes.NewReader(data))
 }
 
+// MaxTable bounds an order table's size: 64 MiB holds twenty million
+// item indices (the original's tables hold a few hundred thousand); a
+// larger or endless file is refused before it is parsed.
+const MaxTable = 64 << 20
+
 func parseTable(path string, r io.Reader) (*Table, error) {
-	cr := csv.NewReader(r)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	// The rows (lines after the header, ignoring blank ones as encoding/csv
+	// does) are counted first, so that the table is parsed row by row
+	// without holding every field as a string.
+	rows := -1
+	for line := range bytes.Lines(data) {
+		if len(bytes.TrimSpace(line)) > 0 {
+			rows++
+		}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
 	header, err := cr.Read()
 	if err != nil {
 		if errors.Is(err, io.EOF) {
@@ -123,17 +149,21 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	header = slices.Clone(header)
 	if len(header) < 3 || header[0] != "run" || header[1] != "block" {
 		return nil, fmt.Errorf("%s: line 1: want a header run,block,i0,i1,…", path)
 	}
 	n := len(header) - 2
 	t := &Table{Path: path}
-	recs, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	for i, rec := range recs {
-		line := i + 2
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		line, _ := cr.FieldPos(0)
 		if len(rec) != n+2 {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (run, block and %d item indices)", path, line, len(rec), n+2, n)
 		}
@@ -148,8 +178,8 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 		// A table that covers R runs × B blocks has R·B rows, so a run or
 		// block index beyond the row count cannot be part of a full table
 		// (and would make the table grow without bound).
-		if run >= len(recs) || block >= len(recs) {
-			return nil, fmt.Errorf("%s: line %d: run %d block %d: the file has only %d rows, so a full table cannot reach that index", path, line, run, block, len(recs))
+		if run >= rows || block >= rows {
+			return nil, fmt.Errorf("%s: line %d: run %d block %d: the file has only %d rows, so a full table cannot reach that index", path, line, run, block, rows)
 		}
 		seen := make([]bool, n)
 		for _, k := range order {

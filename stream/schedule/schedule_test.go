@@ -87,6 +87,8 @@ func FuzzTable(f *testing.F) {
 	f.Add("run,block,i0,i1,i2\n0,0,2,0,1\n0,1,1,2,0\n")
 	f.Add("run,block,i0\n5,3,0\n")
 	f.Add("run,block,i0,i1\n0,0,1,1\n")
+	f.Add("run,block,i0\n\n\n1000000000000,999999999,0\n")
+	f.Add("run,block,i0\n0,0,0\n\n0,1,0\n")
 	f.Fuzz(func(t *testing.T, body string) {
 		tab, err := parseTable("fuzz.csv", strings.NewReader(body))
 		if err != nil {
@@ -127,5 +129,22 @@ func TestPasses(t *testing.T) {
 				assert.True(t, passes, "block %d: two passes, each a permutation of its copy: %v", b, d)
 			}
 		}
+	}
+}
+
+// TestReadTableBounds: an order table larger than MaxTable is refused
+// before it is read (a sparse file: nothing is written), and an endless
+// line (/dev/zero) after budget.MaxLine.
+func TestReadTableBounds(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "huge.csv")
+	f, err := os.Create(p)
+	require.NoError(t, err)
+	require.NoError(t, f.Truncate(MaxTable+1))
+	require.NoError(t, f.Close())
+	_, err = ReadTable(p)
+	assert.ErrorContains(t, err, "huge.csv: larger than 64 MiB")
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		_, err = ReadTable("/dev/zero")
+		assert.ErrorContains(t, err, "/dev/zero: a line longer than 1 MiB")
 	}
 }

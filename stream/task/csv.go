@@ -1,15 +1,17 @@
 package task
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/fastslow/stream/budget"
 )
 
 // ReadCSV reads a stimuli file: a header naming the feature columns, then
@@ -18,16 +20,25 @@ import (
 // must have every column, every feature a finite number. Errors name the
 // file, the line and the column.
 func ReadCSV(path string) (*Task, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, fmt.Errorf("stimuli: %w", err)
 	}
-	defer f.Close()
+	lim, err := budget.Default()
+	if err != nil {
+		return nil, err
+	}
 	name := strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
-	return parseCSV(name, path, f)
+	return parseCSV(name, path, bytes.NewReader(data), &lim)
 }
 
-func parseCSV(name, path string, r io.Reader) (*Task, error) {
+// MaxClasses bounds a label: every item holds a one-hot target over the
+// classes 0..the largest label, so a label is a size, not just a name.
+const MaxClasses = 1 << 16
+
+// parseCSV parses a stimuli file; with a limit, the items' one-hot
+// targets must fit it.
+func parseCSV(name, path string, r io.Reader, lim *budget.Limit) (*Task, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // we check row lengths ourselves, for a clearer error
 	cr.TrimLeadingSpace = true
@@ -97,6 +108,9 @@ func parseCSV(name, path string, r io.Reader) (*Task, error) {
 			}
 			sigs[sig] = line
 		}
+		if lab >= MaxClasses {
+			return nil, fmt.Errorf("%s: line %d: column label: %d: want a class index below %d (labels are 0, 1, …, and every item holds a one-hot target over all the classes)", path, line, lab, MaxClasses)
+		}
 		if lab+1 > t.Classes {
 			t.Classes = lab + 1
 		}
@@ -104,6 +118,12 @@ func parseCSV(name, path string, r io.Reader) (*Task, error) {
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no stimuli after the header", path)
+	}
+	if lim != nil {
+		what := fmt.Sprintf("%s: %d stimuli × %d classes (one-hot targets)", path, len(rows), t.Classes)
+		if err := lim.Check(what, budget.Floats(len(rows), t.Classes)); err != nil {
+			return nil, err
+		}
 	}
 	for _, r := range rows {
 		t.Items = append(t.Items, newItem(r.x, r.label, r.sig, t.Classes))

@@ -58,7 +58,7 @@ var newStimuliCSV string
 // (50 per category, category A first; signature = row index), exactly as
 // the original stores them.
 func NewStimuli() *Task {
-	t, err := parseCSV("new-stimuli", "new_stimuli.csv", strings.NewReader(newStimuliCSV))
+	t, err := parseCSV("new-stimuli", "new_stimuli.csv", strings.NewReader(newStimuliCSV), nil)
 	if err != nil {
 		panic(err) // the embedded file is part of the program
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/budget"
 )
 
 func TestSHJ(t *testing.T) {
@@ -80,6 +82,7 @@ func TestReadCSV(t *testing.T) {
 		{"dupsig.csv", "a,label,signature\n1,0,3\n2,1,3\n", "line 3: signature 3 already used on line 2"},
 		{"norows.csv", "a,label\n", "no stimuli after the header"},
 		{"after.csv", "a,label,b\n1,0,2\n", `column "b" after label`},
+		{"classes.csv", "a,label\n1,0\n2,1000000000\n", "line 3: column label: 1000000000: want a class index below 65536"},
 	} {
 		_, err := ReadCSV(write(tc.name, tc.body))
 		assert.ErrorContains(t, err, tc.want, tc.name)
@@ -91,8 +94,11 @@ func FuzzCSV(f *testing.F) {
 	f.Add("x1,x2,label,signature\n0.29,0.76,0,0\n0.35,0.64,1,1\n")
 	f.Add("a,label\n1,0\n2\n")
 	f.Add("a,b,label\n\"1\",2,3\n")
+	f.Add("a,label\n1,0\n2,1000000000\n")
+	f.Add("a,label\n1,65535\n2,65535\n3,65535\n")
+	lim := &budget.Limit{Bytes: 1 << 20, Source: "the fuzz test"}
 	f.Fuzz(func(t *testing.T, body string) {
-		tk, err := parseCSV("fuzz", "fuzz.csv", strings.NewReader(body))
+		tk, err := parseCSV("fuzz", "fuzz.csv", strings.NewReader(body), lim)
 		if err != nil {
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -169,4 +170,13 @@ func (l *Lambda) UnmarshalTOML(v any) error {
 	}
 	*l = out
 	return nil
+}
+
+// Memory implements fit.Sizer: SUSTAIN recruits clusters as it errs, up
+// to about one per item (its trials, which passes and num_blocks
+// multiply, are counted by the fit), each with a position, weights,
+// tunings and activations, twice for growing and a checkpoint's copy.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	per := 4*t.Dims + t.Classes + 3
+	return budget.Estimate{Bytes: budget.Floats(max(len(t.Items), 32), per).Times(3)}
 }

@@ -1,16 +1,17 @@
 package estimate
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/task"
 )
@@ -65,12 +66,11 @@ func ReadData(path string) (*Data, error) {
 	if path == Nosofsky1994 {
 		return NosofskyData(), nil
 	}
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, fmt.Errorf("data: %w", err)
 	}
-	defer f.Close()
-	return ParseData(path, f)
+	return ParseData(path, bytes.NewReader(data))
 }
 
 // ParseData reads learning curves from a CSV with the header

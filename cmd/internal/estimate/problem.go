@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/run"
@@ -44,10 +46,11 @@ type Problem struct {
 	// same problem; bounds and search settings do not change a value.
 	Checksum string
 
-	base      map[string]any // the config
-	cond      []int          // the data condition of every job
-	trialsEv  int64          // trials of one evaluation at Runs
-	orderText string         // the order tables' contents, for the checksum
+	base      map[string]any   // the config
+	cond      []int            // the data condition of every job
+	trialsEv  int64            // trials of one evaluation at Runs
+	phen      *cirp.Phenomenon // the benchmark phenomenon fitted (Spec.Phenomenon), else nil
+	orderText string           // the order tables' contents, for the checksum
 }
 
 // New checks the spec against its model and data and returns the problem.
@@ -59,7 +62,7 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 		return nil, fmt.Errorf("%s: missing key \"config\": the config file that holds the fixed parameters (relative to the spec), e.g. \"../clustering/config1.toml\"", s.Path)
 	}
 	cpath := s.resolve(s.Config)
-	cdata, err := os.ReadFile(cpath)
+	cdata, err := config.ReadFile(cpath)
 	if err != nil {
 		return nil, fmt.Errorf("%s: config: %w", s.Path, err)
 	}
@@ -84,6 +87,9 @@ func New(s *Spec, m fit.Model) (*Problem, error) {
 			return nil, err
 		}
 		p.Start = append(p.Start, x)
+	}
+	if s.Phenomenon != "" {
+		return p.newPhenomenon()
 	}
 	if p.Data, err = ReadData(s.resolve(s.Data)); err != nil {
 		return nil, fmt.Errorf("%s: %w", s.Path, err)
@@ -226,7 +232,7 @@ func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []
 	m := p.Model
 	m.Default = func() (*fit.Setup, error) { return setup, nil }
 	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
-		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull})
+		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull, Origin: "the fit spec", Limit: p.Spec.Limit})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -279,6 +285,9 @@ func (p *Problem) checksum() string {
 	if p.orderText != "" {
 		fmt.Fprintf(h, "order\n%s", p.orderText)
 	}
+	if p.phen != nil {
+		fmt.Fprintf(h, "phenomenon %s\n", p.phen.Name)
+	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
@@ -317,6 +326,9 @@ func (p *Problem) Evaluate(ctx context.Context, pts []Point, workers int) []Eval
 
 // evaluate is Evaluate with the run options (workers, progress).
 func (p *Problem) evaluate(ctx context.Context, pts []Point, ro run.Options) []Eval {
+	if p.phen != nil {
+		return p.evaluatePhenomenon(ctx, pts, ro.Workers)
+	}
 	out := make([]Eval, len(pts))
 	var jobs []run.Job
 	first := make([]int, len(pts))

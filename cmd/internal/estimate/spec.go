@@ -3,26 +3,35 @@ package estimate
 import (
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/output"
 )
 
 // Spec is a fit spec: what to fit to what, and how to search.
 type Spec struct {
-	Path        string `toml:"-"`           // the spec file, named in errors; relative paths are read from its folder
-	Name        string `toml:"name"`        // names the results folder (default: the file's base name)
-	Description string `toml:"description"` // free text, echoed in fit.json
-	Model       string `toml:"model"`       // a model the tools know (cmd/internal/models)
+	Path string `toml:"-"` // the spec file, named in errors; relative paths are read from its folder
+	// Limit bounds the memory of every evaluation (fitdata's -memory);
+	// nil: budget.Default.
+	Limit       *budget.Limit `toml:"-"`
+	Name        string        `toml:"name"`        // names the results folder (default: the file's base name)
+	Description string        `toml:"description"` // free text, echoed in fit.json
+	Model       string        `toml:"model"`       // a model the tools know (cmd/internal/models)
 	// Config is the config file that holds the fixed parameters ("" for
 	// the model's built-in default); the free parameters' values in it
 	// are the default start.
 	Config string `toml:"config"`
 	// Data is a CSV of condition,block,p_error, or "nosofsky1994".
 	Data string `toml:"data"`
+	// Phenomenon fits a benchmark phenomenon of stream/cirp instead
+	// ("shin92", "nosof88", "krus96", "nosof94"): its human data, its
+	// conditions' trial lists (catlearn's simulated subjects, transfer
+	// trials included) and its OAT; data, task, order, block_trials and
+	// passes are then not given.
+	Phenomenon string `toml:"phenomenon"`
 	// BlockTrials is the number of trials in one data block; model
 	// blocks (items × passes trials) are averaged in groups to match.
 	BlockTrials int    `toml:"block_trials"`
@@ -101,7 +110,7 @@ const (
 
 // ReadSpec reads the fit spec at path.
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("fit spec: %w", err)
 	}
@@ -154,11 +163,15 @@ func (s *Spec) check() error {
 	switch {
 	case s.Model == "":
 		return fmt.Errorf("missing key \"model\": the model to fit (e.g. \"clustering\")")
-	case s.Data == "":
-		return fmt.Errorf("missing key \"data\": a CSV of condition,block,p_error (relative to the spec) or %q", Nosofsky1994)
+	case s.Phenomenon != "" && (s.Data != "" || s.Task != "" || s.Order != "" || s.BlockTrials != 0 || s.Passes != 0):
+		return fmt.Errorf("phenomenon = %q brings its data, conditions and trial lists: remove data, task, order, block_trials and passes", s.Phenomenon)
+	case s.Phenomenon != "" && s.Ordinal == OrdinalPenalty:
+		return fmt.Errorf("ordinal = \"penalty\" is for the SHJ ordering; with phenomenon = %q use \"report\" or \"filter\" (its OAT)", s.Phenomenon)
+	case s.Data == "" && s.Phenomenon == "":
+		return fmt.Errorf("missing key \"data\": a CSV of condition,block,p_error (relative to the spec) or %q, or \"phenomenon\"", Nosofsky1994)
 	case s.BlockTrials < 0:
 		return fmt.Errorf("block_trials = %d: want the trials of one data block (e.g. 16)", s.BlockTrials)
-	case s.BlockTrials == 0 && s.Data != Nosofsky1994:
+	case s.BlockTrials == 0 && s.Data != Nosofsky1994 && s.Phenomenon == "":
 		return fmt.Errorf("missing key \"block_trials\": how many trials make one block of %s", s.Data)
 	case s.Passes < 0:
 		return fmt.Errorf("passes = %d: want 1 or more", s.Passes)

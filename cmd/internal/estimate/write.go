@@ -189,6 +189,10 @@ func (p *Problem) Plot(path string, e Eval) error {
 
 // humanOAT returns the ordinal adequacy of the data themselves.
 func (p *Problem) humanOAT() *OAT {
+	if p.phen != nil {
+		pass, _, err := p.phen.OAT(p.phen.Human)
+		return &OAT{Pass: pass && err == nil}
+	}
 	curves := make([][]float64, len(p.Data.Conditions))
 	for c, cond := range p.Data.Conditions {
 		curves[c] = cond.PError
@@ -213,9 +217,13 @@ func PrintResult(w io.Writer, p *Problem, r *Result) {
 		if b.OAT.Pass {
 			verdict = "passes"
 		}
-		m := b.OAT.Means
-		fmt.Fprintf(w, "SHJ ordinal adequacy (I < II < III,IV,V < VI): %s; mean errors %.4f %.4f %.4f %.4f %.4f %.4f\n",
-			verdict, m[0], m[1], m[2], m[3], m[4], m[5])
+		if p.phen != nil {
+			fmt.Fprintf(w, "%s ordinal adequacy (catlearn's OAT): %s\n", p.phen.Name, verdict)
+		} else {
+			m := b.OAT.Means
+			fmt.Fprintf(w, "SHJ ordinal adequacy (I < II < III,IV,V < VI): %s; mean errors %.4f %.4f %.4f %.4f %.4f %.4f\n",
+				verdict, m[0], m[1], m[2], m[3], m[4], m[5])
+		}
 	}
 	if n := r.Noise; n != nil {
 		fmt.Fprintf(w, "noise: SSE at the best parameters over %d seeds: mean %.4g, SD %.2g (min %.4g, max %.4g)\n",

@@ -192,3 +192,45 @@ func foldKey(t map[string]any, key string) (string, bool) {
 	}
 	return "", false
 }
+
+// ShapeKeys are the config keys that fix the shape of a task: its
+// dimensions (in_features, n_dims, input_size), its classes (n_classes,
+// output_size) and the units a signature may take (max_num_clusters), at
+// the top level or in a dual stream's fast_config and slow_config tables.
+var ShapeKeys = []struct{ Key, What string }{
+	{"in_features", "dims"}, {"n_dims", "dims"}, {"input_size", "dims"},
+	{"n_classes", "classes"}, {"output_size", "classes"},
+	{"max_num_clusters", "items"},
+}
+
+// SetShape sets the shape keys that m has to a task of dims dimensions,
+// classes classes and items items (max_num_clusters is raised to items
+// at least), so that a config written for one task takes another; it
+// returns the settings made, as key=value.
+func SetShape(m map[string]any, dims, classes, items int) ([]string, error) {
+	var set []string
+	for _, prefix := range []string{"", "fast_config.", "slow_config."} {
+		for _, k := range ShapeKeys {
+			key := prefix + k.Key
+			old, ok := Get(m, key)
+			if !ok {
+				continue
+			}
+			var v int64
+			switch k.What {
+			case "dims":
+				v = int64(dims)
+			case "classes":
+				v = int64(classes)
+			default:
+				n, _ := old.(int64)
+				v = max(n, int64(items))
+			}
+			if err := Set(m, key, v); err != nil {
+				return nil, fmt.Errorf("%s: %w", key, err)
+			}
+			set = append(set, fmt.Sprintf("%s=%d", key, v))
+		}
+	}
+	return set, nil
+}

@@ -85,3 +85,20 @@ func TestLoad(t *testing.T) {
 	_, _, err = Load(clustering.Model(), "neg", c)
 	assert.ErrorContains(t, err, "neg: specificity = -1")
 }
+
+// TestSetShape sets the shape keys a config has, at the top and in a dual
+// stream's tables, and leaves the others alone.
+func TestSetShape(t *testing.T) {
+	m, err := Decode("c.toml", []byte("in_features = 3\nmax_num_clusters = 8\nlr = 0.1\n[fast_config]\nn_dims = 2\n[slow_config]\ninput_size = 2\noutput_size = 2\n"))
+	require.NoError(t, err)
+	set, err := SetShape(m, 6, 4, 30)
+	require.NoError(t, err)
+	require.Equal(t, []string{"in_features=6", "max_num_clusters=30", "fast_config.n_dims=6", "slow_config.input_size=6", "slow_config.output_size=4"}, set)
+	v, _ := Get(m, "slow_config.output_size")
+	require.Equal(t, int64(4), v)
+	v, _ = Get(m, "lr")
+	require.Equal(t, 0.1, v)
+	set, err = SetShape(m, 2, 2, 3)
+	require.NoError(t, err)
+	require.Contains(t, set, "max_num_clusters=30", "never lowered")
+}

@@ -1,10 +1,15 @@
 package sweep
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/fastslow/stream/provenance"
 )
 
 // MarkerName is the file that makes a results folder a finished config.
@@ -17,8 +22,9 @@ const (
 )
 
 // Marker says that a config's folder is finished and what ran: a folder
-// whose marker is missing, unreadable or holds another checksum is
-// unfinished and is redone.
+// whose marker is missing, unreadable or holds another checksum, or whose
+// files are missing or differ from the sizes and SHA-256 sums it records,
+// is unfinished and is redone.
 type Marker struct {
 	Config   string      `json:"config"`
 	Number   int         `json:"number"`
@@ -27,6 +33,82 @@ type Marker struct {
 	Status   string      `json:"status"`   // Done or Diverged
 	Grid     []Value     `json:"grid"`
 	Diverged *Divergence `json:"diverged,omitempty"`
+	Blocks   int         `json:"blocks,omitempty"` // blocks of every curve (num_blocks)
+	Files    []File      `json:"files"`            // every file of the folder but the marker and provenance.json
+}
+
+// File is a file of a finished config's folder as the sweep wrote it.
+type File struct {
+	Name   string `json:"name"`
+	Size   int64  `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// hashFiles lists the regular files of dir but the marker and the
+// provenance record (which its folder's commit completes, with the end
+// time), by name, with their sizes and SHA-256 sums.
+func hashFiles(dir string) ([]File, error) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []File
+	for _, e := range ents {
+		if !e.Type().IsRegular() || e.Name() == MarkerName || e.Name() == provenance.FileName {
+			continue
+		}
+		f, err := hashFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+	}
+	return files, nil
+}
+
+func hashFile(path string) (File, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return File{}, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return File{}, fmt.Errorf("%s: %w", path, err)
+	}
+	return File{Name: filepath.Base(path), Size: n, SHA256: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// Verify reports the first file of dir that is missing or differs from
+// what the marker records (size, then SHA-256), naming it; a done config
+// whose marker records no files (written before the sums were recorded)
+// cannot be verified and is an error too.
+func (m *Marker) Verify(dir string) error {
+	if m.Status == Done && len(m.Files) == 0 {
+		return fmt.Errorf("%s records no file checksums", MarkerName)
+	}
+	for _, want := range m.Files {
+		path := filepath.Join(dir, want.Name)
+		if filepath.Base(want.Name) != want.Name {
+			return fmt.Errorf("%s: file name %q is not a name in the folder", MarkerName, want.Name)
+		}
+		fi, err := os.Stat(path)
+		if err != nil {
+			return fmt.Errorf("%s is missing", want.Name)
+		}
+		if fi.Size() != want.Size {
+			return fmt.Errorf("%s holds %d bytes, %s records %d", want.Name, fi.Size(), MarkerName, want.Size)
+		}
+		got, err := hashFile(path)
+		if err != nil {
+			return err
+		}
+		if got.SHA256 != want.SHA256 {
+			return fmt.Errorf("%s differs from what the sweep wrote (SHA-256 %.12s…, %s records %.12s…)", want.Name, got.SHA256, MarkerName, want.SHA256)
+		}
+	}
+	return nil
 }
 
 // Divergence is where a diverged config stopped: the first task (in the
@@ -61,10 +143,17 @@ func ReadMarker(dir string) (*Marker, error) {
 }
 
 // finished reports whether dir holds a finished run of the config whose
-// checksum is sum.
-func finished(dir, sum string) bool {
+// checksum is sum; if it holds one whose files are missing or differ, it
+// also says why (the config is redone).
+func finished(dir, sum string) (bool, error) {
 	m, err := ReadMarker(dir)
-	return err == nil && m.Checksum == sum
+	if err != nil || m.Checksum != sum {
+		return false, nil
+	}
+	if err := m.Verify(dir); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func writeMarker(path string, m *Marker) error {

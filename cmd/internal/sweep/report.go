@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 )
 
@@ -50,12 +52,11 @@ func ParseMetric(s string) (Metric, error) {
 }
 
 func readTarget(path string) ([]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r := csv.NewReader(f)
+	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	rows, err := r.ReadAll()
 	if err != nil {
@@ -139,6 +140,10 @@ type Ranking struct {
 	Rows       []Row    // done configs, best first
 	Diverged   []Row    // diverged configs, by number
 	Unfinished int      // folders without a valid marker
+	// Damaged lists the folders left out because their files are missing
+	// or differ from what sweep.json records, or their curves are not
+	// num_blocks long, each with why.
+	Damaged []string
 }
 
 // Report reads the finished configs in the results folder out and ranks
@@ -165,6 +170,10 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 				rk.Keys = append(rk.Keys, g.Key)
 			}
 		}
+		if err := mk.Verify(dir); err != nil {
+			rk.Damaged = append(rk.Damaged, fmt.Sprintf("%s: %v", dir, err))
+			continue
+		}
 		row := Row{Marker: mk, Dir: dir}
 		if mk.Status == Diverged {
 			rk.Diverged = append(rk.Diverged, row)
@@ -190,6 +199,10 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 		}
 		rk.Curve = c
 		y := row.Curves[i]
+		if mk.Blocks > 0 && len(y) != mk.Blocks {
+			rk.Damaged = append(rk.Damaged, fmt.Sprintf("%s: lc.csv has %d blocks, the config ran %d", dir, len(y), mk.Blocks))
+			continue
+		}
 		if row.Score, err = m.Eval(y); err != nil {
 			return nil, fmt.Errorf("%s: %w", dir, err)
 		}
@@ -197,7 +210,7 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 		rk.Rows = append(rk.Rows, row)
 	}
 	if len(rk.Rows)+len(rk.Diverged) == 0 {
-		return nil, fmt.Errorf("%s: no finished configs (%d unfinished folders)", out, rk.Unfinished)
+		return nil, fmt.Errorf("%s: no finished configs (%d unfinished folders, %d damaged)", out, rk.Unfinished, len(rk.Damaged))
 	}
 	sort.SliceStable(rk.Rows, func(a, b int) bool {
 		ra, rb := &rk.Rows[a], &rk.Rows[b]
@@ -214,12 +227,11 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 }
 
 func readCurves(path string) ([]string, [][]float64, error) {
-	f, err := os.Open(path)
+	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -253,6 +265,10 @@ func value(g []Value, key string) string {
 }
 
 func num(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
+
+// RankingMark starts the header of every ranking WriteCSV writes: sweep
+// report replaces only such files.
+const RankingMark = "rank,config,number,status,"
 
 // WriteCSV writes the ranking: rank, config, number, status, the metric,
 // the area and final error of the ranked curve, the grid values, and for
@@ -300,7 +316,8 @@ func (rk *Ranking) WriteCSV(path string) error {
 	return nil
 }
 
-// Print prints the top n rows and a count of the diverged and unfinished.
+// Print prints the top n rows, a count of the diverged and unfinished,
+// and the damaged folders with why.
 func (rk *Ranking) Print(w io.Writer, n int) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	head := "rank\tconfig\t" + rk.Metric.Name + "\t"
@@ -336,4 +353,10 @@ func (rk *Ranking) Print(w io.Writer, n int) {
 		fmt.Fprintf(w, "; %d unfinished folders", rk.Unfinished)
 	}
 	fmt.Fprintln(w)
+	if len(rk.Damaged) > 0 {
+		fmt.Fprintf(w, "%d damaged folders left out (rerun `sweep run` on the same configs to redo them):\n", len(rk.Damaged))
+		for _, d := range rk.Damaged {
+			fmt.Fprintf(w, "  %s\n", d)
+		}
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
@@ -25,6 +26,9 @@ type RunOptions struct {
 	Workers       int    // parallel runs; 0 means all cores
 	Begin, End    int    // config numbers, inclusive; 0 means no bound
 	Shard, Shards int    // run shard Shard of Shards (0 ≤ Shard < Shards; Shards 0 means 1)
+	// Limit bounds the memory each config may plan to hold; nil: the
+	// default (budget.Default).
+	Limit *budget.Limit
 	// Log receives one line per config written and a last summary line;
 	// nil is silent.
 	Log io.Writer
@@ -43,15 +47,20 @@ type Summary struct {
 	Done     int     // written by this call
 	Diverged int     // found diverging by this call (recorded as such)
 	Failed   []error // configs left unfinished: interrupted, or an error
-	Trials   int64   // trials this call ran
+	// Claimed lists the configs that another sweep into the same folder
+	// was running: this call left them to it.
+	Claimed []string
+	Trials  int64 // trials this call ran
 }
 
-// Unfinished reports whether some selected config is left to do.
-func (s *Summary) Unfinished() bool { return len(s.Failed) > 0 }
+// Unfinished reports whether some selected config is left to do (by
+// this call or by another sweep that holds it).
+func (s *Summary) Unfinished() bool { return len(s.Failed) > 0 || len(s.Claimed) > 0 }
 
 // pending is a config being run: its plan, the results of its jobs and
 // how many jobs are still running.
 type pending struct {
+	claim *claim
 	cfg   *Config
 	plan  *fit.Plan
 	first int // index of its first job in the sweep's job list
@@ -88,21 +97,49 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	cfgDir := filepath.Join(o.Out, "configs")
-	var todo []*pending
-	var jobs []run.Job
-	made := map[string][]string{} // revision → finished configs it made
+	var (
+		todo []*pending
+		jobs []run.Job
+		redo []string                // finished configs whose files are missing or differ
+		made = map[string][]string{} // revision → finished configs it made
+	)
+	var claims []*claim
+	defer func() {
+		for _, cl := range claims {
+			cl.release()
+		}
+	}()
 	for i := range sel {
 		c := &sel[i]
 		final := filepath.Join(o.Out, c.Name)
+		cl, pid, err := claimConfig(o.Out, c.Name)
+		if err != nil {
+			return nil, err
+		}
+		if cl == nil {
+			holder := "another sweep"
+			if pid > 0 {
+				holder += fmt.Sprintf(" (process %d)", pid)
+			}
+			sum.Claimed = append(sum.Claimed, c.Name)
+			redo = append(redo, fmt.Sprintf("%s: left to %s running it into %s", c.Name, holder, o.Out))
+			continue
+		}
+		claims = append(claims, cl)
 		if err := removeStale(o.Out, cfgDir, c.Name); err != nil {
 			return nil, err
 		}
-		if finished(final, c.Checksum(model)) {
+		done, damaged := finished(final, c.Checksum(model))
+		if done {
 			sum.Skipped++
+			cl.release()
 			if rec, err := provenance.Read(final); err == nil {
 				made[rec.Revision] = append(made[rec.Revision], c.Name)
 			}
 			continue
+		}
+		if damaged != nil {
+			redo = append(redo, fmt.Sprintf("%s: redone: %v", c.Name, damaged))
 		}
 		if err := output.Ready(final); err != nil {
 			return nil, err
@@ -111,11 +148,11 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		if err := writeFile(path, c.Data); err != nil {
 			return nil, err
 		}
-		plan, err := fit.Prepare(sw.Model, fit.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true})
+		plan, err := fit.Prepare(sw.Model, fit.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", sw.Source, c.Name, err)
 		}
-		p := &pending{cfg: c, plan: plan, first: len(jobs), res: make([]run.Result, len(plan.Jobs)), left: len(plan.Jobs)}
+		p := &pending{claim: cl, cfg: c, plan: plan, first: len(jobs), res: make([]run.Result, len(plan.Jobs)), left: len(plan.Jobs)}
 		todo = append(todo, p)
 		jobs = append(jobs, plan.Jobs...)
 	}
@@ -129,6 +166,9 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		}
 	}
 	lg := &logger{w: o.Log, clear: o.ClearLine, total: len(sel), done: sum.Skipped}
+	for _, s := range redo {
+		lg.printf("%s", s)
+	}
 	if len(todo) > 0 {
 		warn, err := mixedRevisions(root.Revision, made, o.Out)
 		if err != nil {
@@ -164,6 +204,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 			lg.line(fmt.Sprintf("%s: done, area %.4g, final error %.4g", p.cfg.Name, curve.Area(tot), tot[len(tot)-1]), true)
 		}
 		p.res = nil // the runs' models and curves are no longer needed
+		p.claim.release()
 	}
 	var prog *run.Progress
 	if o.Progress != nil {
@@ -181,8 +222,8 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 				finish(p)
 			}
 		}})
-	lg.printf("%s: %d configs done, %d diverged, %d finished before, %d unfinished", sw.Name,
-		sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed))
+	lg.printf("%s: %d configs done, %d diverged, %d finished before, %d unfinished, %d left to another sweep", sw.Name,
+		sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), len(sum.Claimed))
 	return sum, nil
 }
 
@@ -248,8 +289,13 @@ func (p *pending) write(model, status string, div *Divergence) error {
 		if err := os.WriteFile(d.Path("config.toml"), p.cfg.Data, 0o644); err != nil {
 			return err
 		}
+		files, err := hashFiles(d.Path(""))
+		if err != nil {
+			return err
+		}
 		return writeMarker(d.Path(MarkerName), &Marker{Config: p.cfg.Name, Number: p.cfg.Number, Model: model,
-			Checksum: p.cfg.Checksum(model), Status: status, Grid: p.cfg.Grid, Diverged: div})
+			Checksum: p.cfg.Checksum(model), Status: status, Grid: p.cfg.Grid, Diverged: div,
+			Blocks: p.plan.Setup.Loop.NumBlocks, Files: files})
 	}()
 	if err != nil {
 		d.Abort()

@@ -107,8 +107,11 @@ func ParseShard(s string) (shard, shards int, err error) {
 	if !ok || err1 != nil || err2 != nil {
 		return 0, 0, fmt.Errorf("-shard %q: want i/n, e.g. 0/4", s)
 	}
-	if n < 1 || i < 0 || i >= n {
-		return 0, 0, fmt.Errorf("-shard %q: shard %d is outside 0..%d", s, i, n-1)
+	if n < 1 {
+		return 0, 0, fmt.Errorf("-shard %q: want i/n with n ≥ 1 shards and 0 ≤ i < n, e.g. 0/4 (the first of four)", s)
+	}
+	if i < 0 || i >= n {
+		return 0, 0, fmt.Errorf("-shard %q: want i/n with 0 ≤ i < n: shard %d is outside 0..%d", s, i, n-1)
 	}
 	return i, n, nil
 }

@@ -2,7 +2,6 @@ package sweep
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -46,7 +45,7 @@ var specKeys = map[string]bool{"name": true, "model": true, "offset": true, "tem
 // ReadSpec reads the sweep spec at path. The template, when given as a
 // file name, is read relative to the spec's folder.
 func ReadSpec(path string) (*Spec, error) {
-	data, err := os.ReadFile(path)
+	data, err := config.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("sweep spec: %w", err)
 	}
@@ -98,7 +97,7 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 		if !filepath.IsAbs(tp) {
 			tp = filepath.Join(filepath.Dir(path), tp)
 		}
-		tdata, err := os.ReadFile(tp)
+		tdata, err := config.ReadFile(tp)
 		if err != nil {
 			return nil, fmt.Errorf("%s: template: %w", path, err)
 		}

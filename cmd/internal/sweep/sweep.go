@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -13,6 +12,8 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
 )
@@ -97,6 +98,23 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 			}
 		}
 	}
+	// Every config is held (its TOML and grid values, a few kilobytes):
+	// a grid too large to hold is refused before it is made.
+	var count budget.Bytes
+	for _, axes := range s.Grids {
+		p := budget.Bytes(1)
+		for _, a := range axes {
+			p = p.Times(len(a.Values))
+		}
+		count = count.Plus(p)
+	}
+	lim, err := budget.Default()
+	if err != nil {
+		return nil, err
+	}
+	if err := lim.Check(fmt.Sprintf("%s: the grid makes %d configs", s.Path, count), count.Times(configBytes)); err != nil {
+		return nil, err
+	}
 	n := s.Offset
 	for _, axes := range s.Grids {
 		idx := make([]int, len(axes))
@@ -139,6 +157,10 @@ func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
 	return sw, nil
 }
 
+// configBytes bounds what a generated config holds (its TOML, its grid
+// values and the parsed maps while it is made), for the grid's budget.
+const configBytes = 16 << 10
+
 func gridString(g []Value) string {
 	parts := make([]string, len(g))
 	for i, v := range g {
@@ -150,8 +172,12 @@ func gridString(g []Value) string {
 // ReadDir returns the sweep of the TOML configs in dir (a sweep generate
 // output, or the original's configs converted), with the overrides set.
 // A config's name is its file's name without .toml; its number is the
-// name's trailing integer (config_dlMU_dnn_57 → 57), or its position from
-// 1 in name order when some name has none. The grid keys are the key paths
+// name's trailing integer (config_dlMU_dnn_57 → 57), so that -begin/-end
+// select by the number in the name even when the folder mixes prefixes
+// (config_dl_dnn_5 and config_dlMU_dnn_5 are both number 5) or holds
+// names without one (numbered 0: selected only without -begin/-end).
+// When no name has a number, configs are numbered by their position from
+// 1 in name order. The grid keys are the key paths
 // whose values differ between the configs.
 func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
@@ -162,10 +188,10 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		return nil, fmt.Errorf("%s: no .toml configs", dir)
 	}
 	sw := &Sweep{Name: filepath.Base(filepath.Clean(dir)), Model: m, Source: dir}
-	numbered := true
+	numbered := false
 	maps := make([]map[string]any, len(paths))
 	for i, p := range paths {
-		data, err := os.ReadFile(p)
+		data, err := config.ReadFile(p)
 		if err != nil {
 			return nil, err
 		}
@@ -182,11 +208,12 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 			return nil, err
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".toml")
-		c := Config{Name: name, Number: -1}
+		c := Config{Name: name}
 		if j := strings.LastIndexFunc(name, func(r rune) bool { return r < '0' || r > '9' }); j < len(name)-1 {
-			c.Number, _ = strconv.Atoi(name[j+1:])
-		} else {
-			numbered = false
+			if c.Number, err = strconv.Atoi(name[j+1:]); err != nil {
+				return nil, fmt.Errorf("%s: the number at the end of the name: %w", p, err)
+			}
+			numbered = true
 		}
 		c.Data = data
 		sw.Configs = append(sw.Configs, c)
@@ -208,9 +235,6 @@ func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
 		cs[i], ms[i] = sw.Configs[k], maps[k]
 		if !numbered {
 			cs[i].Number = i + 1
-		}
-		if i > 0 && cs[i].Number == cs[i-1].Number {
-			return nil, fmt.Errorf("%s: %s and %s have the same number %d", dir, cs[i-1].Name, cs[i].Name, cs[i].Number)
 		}
 	}
 	sw.Configs = cs
@@ -269,7 +293,7 @@ func flatten(m map[string]any, prefix string, out map[string]any) {
 // shard k mod n, so that shards get configs from all over the grid.
 func (sw *Sweep) Select(begin, end, shard, shards int) ([]Config, error) {
 	if shards < 1 || shard < 0 || shard >= shards {
-		return nil, fmt.Errorf("shard %d/%d: want 0 <= shard < %d", shard, shards, max(shards, 1))
+		return nil, fmt.Errorf("shard %d/%d: want i/n with n ≥ 1 shards and 0 ≤ i < n", shard, shards)
 	}
 	if begin > 0 && end > 0 && end < begin {
 		return nil, fmt.Errorf("-begin %d -end %d: the range is empty", begin, end)

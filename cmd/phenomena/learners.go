@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	alcovemodel "github.com/fastslow/alcove/model"
+	alcove "github.com/fastslow/alcove/sims"
+	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/cmd/internal/models"
+	exitmodel "github.com/fastslow/exit/model"
+	exit "github.com/fastslow/exit/sims"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/triallist"
+)
+
+// learner is one row group of the scoreboard: a model at given parameters
+// that runs a phenomenon's conditions.
+type learner struct {
+	Name   string
+	Params string // the parameters in words
+	// Takes reports whether the learner is meant for phenomenon p (nil:
+	// every phenomenon; a learner that cannot take one says why when run).
+	Takes func(p *cirp.Phenomenon) bool
+	// Run runs the first subjects (all when 0) of every condition of p.
+	Run func(ctx context.Context, p *cirp.Phenomenon, subjects, workers int) ([]*triallist.Result, error)
+}
+
+// catlearnSims returns catlearn's own simulations: its ALCOVE variants and
+// EXIT, each on its phenomenon only.
+func catlearnSims() []learner {
+	var out []learner
+	for _, s := range alcove.All {
+		f := s.Fit
+		out = append(out, learner{
+			Name:   "alcove:" + s.Name,
+			Params: fmt.Sprintf("c=%.6g phi=%.6g la=%.6g lw=%.6g", f.C, f.Phi, f.LA, f.LW),
+			Takes:  func(p *cirp.Phenomenon) bool { return p.Name == s.Phenomenon },
+			Run: func(ctx context.Context, p *cirp.Phenomenon, subjects, workers int) ([]*triallist.Result, error) {
+				var out []*triallist.Result
+				for _, c := range p.Conditions {
+					par, err := s.Params(c, f)
+					if err != nil {
+						return nil, err
+					}
+					res, err := runList(ctx, c.List.Head(subjects), s.Name+" "+c.Name, workers, 0, nil,
+						func(int, seed.Source) (stream.Stream, error) { return alcoveNew(par) })
+					if err != nil {
+						return nil, err
+					}
+					out = append(out, res)
+				}
+				return out, nil
+			},
+		})
+	}
+	f := exit.Krus96Default
+	out = append(out, learner{
+		Name: "exit:krus96exit",
+		Params: fmt.Sprintf("c=%.6g P=%.6g phi=%.6g l_gain=%.6g l_weight=%.6g l_ex=%.6g sigma_bias=%.6g",
+			f.C, f.P, f.Phi, f.LGain, f.LWeight, f.LEx, f.SigmaBias),
+		Takes: func(p *cirp.Phenomenon) bool { return p.Name == "krus96" },
+		Run: func(ctx context.Context, p *cirp.Phenomenon, subjects, workers int) ([]*triallist.Result, error) {
+			var out []*triallist.Result
+			for _, c := range p.Conditions {
+				par, err := exit.Krus96Params(c, f)
+				if err != nil {
+					return nil, err
+				}
+				res, err := runList(ctx, c.List.Head(subjects), "krus96exit", workers, 0, nil,
+					func(int, seed.Source) (stream.Stream, error) { return exitNew(par) })
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, res)
+			}
+			return out, nil
+		},
+	})
+	return out
+}
+
+// DefaultConfigs are the shipped configs the toolkit's learners run with
+// unless -config names others: each model's default (the original's
+// config1, or the configs the README's commands run).
+var DefaultConfigs = map[string]string{
+	"clustering":   "configs/clustering/config1.toml",
+	"multiunit":    "configs/multiunit/config1.toml",
+	"distrlearner": "configs/distrlearner/config_dlMU_1.toml",
+	"dnn":          "configs/dnn/config1.toml",
+	"sustain":      "configs/sustain/config1.toml",
+	"alcove":       "configs/alcove/config1.toml",
+	"dualstream":   "configs/dualstream/config_dlMU_dnn_1.toml",
+}
+
+// toolkitLearner returns the row of model name run with the config at
+// path; with adapt, the config's shape keys are set to each condition's.
+func toolkitLearner(name, path string, adapt bool) (learner, error) {
+	m, err := modelsGet(name)
+	if err != nil {
+		return learner{}, err
+	}
+	tree, err := readTree(m, path)
+	if err != nil {
+		return learner{}, err
+	}
+	params := path
+	if adapt {
+		params += " (shape keys set per condition)"
+	}
+	return learner{
+		Name:   name,
+		Params: params,
+		Run: func(ctx context.Context, p *cirp.Phenomenon, subjects, workers int) ([]*triallist.Result, error) {
+			var out []*triallist.Result
+			for _, c := range p.Conditions {
+				t := c.Task(p.Name)
+				setup, err := configure(m, path, tree, c, adapt)
+				if err != nil {
+					return nil, err
+				}
+				lf, err := loss.ByName(setup.Loop.LossFn)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", path, err)
+				}
+				// A learner that cannot take the task says so before any trial.
+				if _, err := setup.New(t, 0, seed.For(uint64(setup.Loop.RandomSeed), 0)); err != nil {
+					return nil, fmt.Errorf("cannot take %s: %w", t.Name, err)
+				}
+				res, err := runList(ctx, c.List.Head(subjects), name+" "+t.Name, workers, uint64(setup.Loop.RandomSeed), lf,
+					func(s int, src seed.Source) (stream.Stream, error) { return setup.New(t, s, src) })
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, res)
+			}
+			return out, nil
+		},
+	}, nil
+}
+
+// modelsGet returns the toolkit's model called name.
+func modelsGet(name string) (fit.Model, error) { return models.Get(name) }
+
+// readTree reads the config at path as a key tree and checks it with
+// model m's Load.
+func readTree(m fit.Model, path string) (map[string]any, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !filepath.IsAbs(path) {
+		return nil, fmt.Errorf("%s: %w (the shipped configs are read from the repository root: run the command there, or give -config %s=FILE)", m.Name, err, m.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", m.Name, err)
+	}
+	tree, err := keypath.Decode(path, data)
+	if err != nil {
+		return nil, err
+	}
+	if _, _, err := keypath.Load(m, path, tree); err != nil {
+		return nil, err
+	}
+	return tree, nil
+}
+
+// configure returns model m's setup from the config tree (read from
+// path), with its shape keys set to condition c's when adapt is set.
+func configure(m fit.Model, path string, tree map[string]any, c *cirp.Condition, adapt bool) (*fit.Setup, error) {
+	if !adapt {
+		setup, _, err := keypath.Load(m, path, tree)
+		return setup, err
+	}
+	tree = keypath.Clone(tree)
+	set, err := keypath.SetShape(tree, c.List.Dims, c.List.Classes, len(c.Stimuli))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	setup, _, err := keypath.Load(m, path+" with "+strings.Join(set, ", "), tree)
+	return setup, err
+}
+
+// runList runs a list with fresh learners from newModel.
+func runList(ctx context.Context, l *triallist.List, name string, workers int, sd uint64, lf loss.Func,
+	newModel func(int, seed.Source) (stream.Stream, error)) (*triallist.Result, error) {
+	return triallist.Run(ctx, l, triallist.Options{Name: name, New: newModel, Seed: sd, Loss: lf, Workers: workers})
+}
+
+// learners returns the rows for the comma-separated names in list:
+// "catlearn" (catlearn's own simulations) and the toolkit's models, each
+// with its config (configs overrides DefaultConfigs).
+func learners(list string, configs map[string]string, adapt bool) ([]learner, error) {
+	var out []learner
+	for _, name := range strings.Split(list, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" {
+			continue
+		}
+		if name == "catlearn" {
+			out = append(out, catlearnSims()...)
+			continue
+		}
+		path, ok := configs[name]
+		if !ok {
+			path, ok = DefaultConfigs[name]
+		}
+		if !ok {
+			names := append([]string{"catlearn"}, models.Names()...)
+			slices.Sort(names)
+			return nil, fmt.Errorf("unknown model %q: want some of %s", name, strings.Join(names, ", "))
+		}
+		l, err := toolkitLearner(name, path, adapt)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+func alcoveNew(p alcovemodel.Params) (stream.Stream, error) { return alcovemodel.New(p) }
+
+func exitNew(p exitmodel.Params) (stream.Stream, error) { return exitmodel.New(p) }

@@ -1,0 +1,49 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/fastslow/exit/model"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/seed"
+	"github.com/fastslow/stream/task"
+)
+
+// Model returns EXIT's description for the shared fit command.
+func Model() fit.Model {
+	defaults, load := fit.Configs(Default, Load, Setup)
+	return fit.Model{
+		Name:    "exit",
+		Command: "go run ./exit/cmd/fit",
+		About: "Fits EXIT (Kruschke 2001, as catlearn's slpEXIT) and writes learning and loss curves, per-run states " +
+			"(.npz: exemplars, gain_weights, weights) and summary.json. With no flags it runs catlearn's krus96exit " +
+			"parameters on the training phase of Kruschke's (1996) inverse base-rate design " +
+			"(configs/exit/krus96_design.csv, read from the repository root), 56 simulated subjects × 15 blocks of 8 " +
+			"trials, into results/exit/config1/. The design's test phase, without feedback, runs in go run ./cmd/phenomena.",
+		DefaultTask: DesignPath,
+		Default:     defaults,
+		Load:        load,
+	}
+}
+
+// Setup returns the fit setup of a checked config.
+func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+	keys := c.Keys
+	return &fit.Setup{
+		Loop:    c.Loop,
+		Config:  c,
+		Ignored: ignored,
+		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			p, err := keys.Params(t)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
+			}
+			m, err := model.New(p)
+			if err != nil {
+				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
+			}
+			return m, nil
+		},
+	}, nil
+}
