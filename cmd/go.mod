@@ -4,6 +4,7 @@ go 1.25.0
 
 require (
 	github.com/BurntSushi/toml v1.6.0
+	github.com/chromedp/chromedp v0.23.1
 	github.com/fastslow/alcove v0.0.0
 	github.com/fastslow/clustering v0.0.0
 	github.com/fastslow/distrlearner v0.0.0
@@ -15,6 +16,11 @@ require (
 	github.com/fastslow/sustain v0.0.0
 	github.com/stretchr/testify v1.12.1
 	gonum.org/v1/gonum v0.17.0
+)
+
+require (
+	github.com/chromedp/cdproto v0.160.1 // indirect
+	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 )
 
 require (

@@ -426,7 +426,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 func report(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("report", "Ranks the finished configs of a results folder by a metric of a learning curve (lower is better),\n"+
 		"writes the ranking as CSV with the grid values as columns, prints the top rows and draws the top\n"+
-		"configs' curves (fast, slow and total for a dual stream) on one PNG sheet.", stderr)
+		"configs' curves (fast, slow and total for a dual stream) on one PNG sheet, below the metric against each grid key.", stderr)
 	out := fs.String("out", "", "the sweep's results `folder` (as given to sweep run)")
 	metric := fs.String("metric", "last:10", "last:N (mean error of the last N blocks), area (area under the curve) or target:file.csv (RMSE to a block,value curve)")
 	column := fs.String("curve", "", "the lc.csv curve ranked (default: total for a dual stream, else the only one)")
@@ -471,7 +471,7 @@ func report(args []string, stdout, stderr io.Writer) error {
 		if err := rk.Sheet(*pngPath, *sheet); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "curves of the top %d in %s\n", min(*sheet, len(rk.Rows)), *pngPath)
+		fmt.Fprintf(stdout, "the metric against each grid key and the curves of the top %d in %s\n", min(*sheet, len(rk.Rows)), *pngPath)
 	}
 	if len(rk.Damaged) > 0 {
 		return fmt.Errorf("%s: %d damaged folders left out of the ranking (listed above)", *out, len(rk.Damaged))

@@ -80,3 +80,15 @@ func TestParams(t *testing.T) {
 	_, err = k.Params(none)
 	require.ErrorContains(t, err, "no item with a category")
 }
+
+// The memory estimate grows with the task's items and features, so that
+// the fit's budget refuses a design no machine holds.
+func TestMemory(t *testing.T) {
+	k := Default().Keys
+	small := &task.Task{Dims: 7, Classes: 4, Items: make([]task.Item, 8)}
+	large := &task.Task{Dims: 7, Classes: 4, Items: make([]task.Item, 8000)}
+	s, l := k.Memory(small), k.Memory(large)
+	require.Positive(t, int64(s.Bytes))
+	require.Greater(t, int64(l.Bytes), 500*int64(s.Bytes))
+	require.Contains(t, l.Keys, "8000 items")
+}

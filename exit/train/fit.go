@@ -5,6 +5,7 @@ import (
 
 	"github.com/fastslow/exit/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -27,10 +28,24 @@ func Model() fit.Model {
 	}
 }
 
+// Every config's keys estimate their model's memory for the fit's budget.
+var _ fit.Sizer = (*Keys)(nil)
+
+// Memory implements fit.Sizer: at most one exemplar per item of the task,
+// each with its position and gain weights, the association weights and
+// the per-trial vectors.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	e, d := max(len(t.Items), 1), max(t.Dims, 1)
+	c := max(t.Classes, 1)
+	return budget.Estimate{Bytes: budget.Sum(budget.Floats(e, d).Times(2), budget.Floats(c, d),
+		budget.Floats(e+4*d+4*c)), Keys: fmt.Sprintf("the task's %d items × %d features", len(t.Items), t.Dims)}
+}
+
 // Setup returns the fit setup of a checked config.
 func Setup(c *Config, ignored []string) (*fit.Setup, error) {
 	keys := c.Keys
 	return &fit.Setup{
+		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,

@@ -17,6 +17,7 @@ import (
 	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/internal/toy"
 	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
@@ -94,6 +95,53 @@ func TestDefaultRunWritesResults(t *testing.T) {
 	st, err := npz.Read(filepath.Join(dir, "type1_run0.npz"))
 	require.NoError(t, err)
 	assert.Contains(t, st, "W.weight")
+}
+
+func TestPerRunCurves(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "res")
+	code, _, stderr := runCmd(t, "-out", dir, "-task", "shj2", "-quiet")
+	require.Equal(t, 0, code, stderr)
+	for _, name := range []string{"lc", "loss"} {
+		mean, err := output.ReadNPYRows(filepath.Join(dir, name+"_type2.npy"))
+		require.NoError(t, err)
+		runs, err := output.ReadNPYRows(filepath.Join(dir, name+"_type2_runs.npy"))
+		require.NoError(t, err)
+		require.Len(t, runs, 3, "%s: a row per run", name)
+		for b := range mean[0] {
+			var s float64
+			for _, r := range runs {
+				require.Len(t, r, 4)
+				s += r[b]
+			}
+			// The mean is summed in run order and divided once, as run.Do does: exact.
+			assert.Equal(t, mean[0][b], s/3, "%s block %d", name, b)
+		}
+	}
+	// Recruited units over blocks: the last block's are each run's final count.
+	units, err := output.ReadNPYRows(filepath.Join(dir, "units_type2_runs.npy"))
+	require.NoError(t, err)
+	require.Len(t, units, 3)
+	var last float64
+	for _, u := range units {
+		require.Len(t, u, 4)
+		last += u[3] / 3
+	}
+	var sum struct {
+		Tasks []struct {
+			Units struct{ Mean float64 } `json:"recruited_units"`
+		} `json:"tasks"`
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(data, &sum))
+	assert.InDelta(t, sum.Tasks[0].Units.Mean, last, 1e-12)
+	assert.FileExists(t, filepath.Join(dir, "units_type2.npy"))
+	csv, err := os.ReadFile(filepath.Join(dir, "lc_runs.csv"))
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
+	assert.Equal(t, "run,block,type2", lines[0])
+	assert.Len(t, lines, 1+3*4)
+	assert.True(t, strings.HasPrefix(lines[5], "1,0,"), lines[5])
 }
 
 func TestWorkersGiveSameFiles(t *testing.T) {

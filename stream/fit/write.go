@@ -10,7 +10,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/BurntSushi/toml"
+	"gonum.org/v1/plot/vg"
 
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/human"
@@ -49,7 +51,7 @@ func column(res *run.Result, part int, nTasks int) string {
 }
 
 // Write writes the results folder of a finished fit atomically: curves as
-// .npy and CSV, summary.json, one .npz per run, lc.png and the traces.
+// .npy and CSV (means over runs, and every run's), summary.json, one .npz per run, lc.png and the traces.
 func Write(p *Plan, res []run.Result) error {
 	d, err := output.Begin(p.Out, p.Record)
 	if err != nil {
@@ -67,7 +69,7 @@ func Write(p *Plan, res []run.Result) error {
 func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 	n := len(res)
 	var lcCols, lossCols []output.Column
-	var series []output.Series
+	var lcRuns []output.RunsColumn
 	tasks := make([]map[string]any, 0, n)
 	for i := range res {
 		r := &res[i]
@@ -86,22 +88,39 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			if err := output.WriteNPY(d.Path("loss"+ps+sfx+".npy"), r.Loss[pi]); err != nil {
 				return err
 			}
+			// Per-run curves beside the means, a run per row, for error
+			// bands and statistics over simulated subjects.
+			lcRun, lossRun := make([][]float64, len(r.Runs)), make([][]float64, len(r.Runs))
+			for k := range r.Runs {
+				lcRun[k], lossRun[k] = r.Runs[k].PError[pi], r.Runs[k].Loss[pi]
+			}
+			if err := output.WriteNPYRows(d.Path("lc"+ps+sfx+"_runs.npy"), lcRun); err != nil {
+				return err
+			}
+			if err := output.WriteNPYRows(d.Path("loss"+ps+sfx+"_runs.npy"), lossRun); err != nil {
+				return err
+			}
 			col := column(r, pi, n)
+			lcRuns = append(lcRuns, output.RunsColumn{Name: col, Values: lcRun})
 			lcCols = append(lcCols, output.Column{Name: col, Values: r.PError[pi]})
 			lossCols = append(lossCols, output.Column{Name: col, Values: r.Loss[pi]})
 			areas[part] = curve.Area(r.PError[pi])
 			final[part] = r.PError[pi][len(r.PError[pi])-1]
-			label := t.Name
-			if t.SHJType > 0 {
-				label = "type " + strconv.Itoa(t.SHJType)
+		}
+		// Recruited units over blocks, for models that recruit.
+		unitRuns := make([][]float64, len(r.Runs))
+		recruiting := false
+		for k := range r.Runs {
+			unitRuns[k] = r.Runs[k].Units
+			recruiting = recruiting || r.Runs[k].Model.Active() > 0
+		}
+		if recruiting {
+			if err := output.WriteNPY(d.Path("units"+sfx+".npy"), meanRows(unitRuns)); err != nil {
+				return err
 			}
-			if len(r.Parts) > 1 {
-				label = part
-				if n > 1 {
-					label += " " + t.Name
-				}
+			if err := output.WriteNPYRows(d.Path("units"+sfx+"_runs.npy"), unitRuns); err != nil {
+				return err
 			}
-			series = append(series, output.Series{Name: label, X: blocks(len(r.PError[pi])), Y: r.PError[pi], Group: len(series)})
 		}
 		units := make([]float64, len(r.Runs))
 		recruits := make([]float64, len(r.Runs))
@@ -117,7 +136,7 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			if p.Options.NoState {
 				continue
 			}
-			if err := npz.Write(d.Path(name), rr.Model.State()); err != nil {
+			if err := npz.Write(d.Path(name), stream.View(rr.Model)); err != nil {
 				return err
 			}
 		}
@@ -141,6 +160,9 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 	if err := output.WriteBlocks(d.Path("loss.csv"), lossCols); err != nil {
 		return err
 	}
+	if err := output.WriteRunBlocks(d.Path("lc_runs.csv"), lcRuns); err != nil {
+		return err
+	}
 	if len(res[0].Parts) > 1 {
 		var all []output.Column
 		for _, c := range lcCols {
@@ -153,25 +175,17 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			return err
 		}
 	}
-	// Human curves beside SHJ ones: a human block is 16 trials, two of ours
-	// (8 items), so human block b (from 1) sits at our blocks 2b−1 and 2b.
-	for i := range res {
-		t := res[i].Job.Task
-		h := human.Nosofsky1994(t.SHJType)
-		if t.SHJType == 0 || h == nil {
-			continue
-		}
-		per := float64(human.BlockTrials) / float64(len(t.Items))
-		x := make([]float64, len(h))
-		for b := range h {
-			x[b] = per*float64(b+1) - (per-1)/2
-		}
-		series = append(series, output.Series{Name: "type " + strconv.Itoa(t.SHJType) + ", Nosofsky et al. 1994",
-			X: x, Y: h, Dashed: true, Group: i})
-	}
 	lp := p.Setup.Loop
 	title := fmt.Sprintf("%s %s: %d runs", p.Model.Name, lp.ConfigVersion, lp.NumRuns)
-	if err := output.PlotCurves(d.Path("lc.png"), title, series); err != nil {
+	rows, humans := panels(res)
+	if humans {
+		title += "; humans: Nosofsky et al. (1994)"
+	}
+	w, h := 3*vg.Inch, 2.7*vg.Inch
+	if len(res) == 1 {
+		w, h = 5*vg.Inch, 3.6*vg.Inch
+	}
+	if err := output.PlotSheet(d.Path("lc.png"), title, rows, w, h); err != nil {
 		return err
 	}
 	sum := map[string]any{
@@ -198,6 +212,62 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		sum["analyses"] = p.Setup.Evaluate(res)
 	}
 	return output.WriteJSON(d.Path("summary.json"), sum)
+}
+
+// panels lays out lc.png: the error and the loss of one task side by
+// side, or of several tasks a panel each, the errors above the losses; a
+// dual stream's parts in their styles; the human curves beside SHJ ones,
+// at the model's blocks they span; a log block axis for long runs.
+func panels(res []run.Result) (rows [][]*output.Panel, humans bool) {
+	var errs, losses []*output.Panel
+	for i := range res {
+		r := &res[i]
+		t := r.Job.Task
+		title := t.Name
+		if t.SHJType > 0 {
+			title = "type " + strconv.Itoa(t.SHJType)
+		}
+		long := r.Job.Blocks > output.LongRun
+		ep := &output.Panel{Title: title, XLabel: "block", YLabel: "probability of error", LogX: long}
+		lp := &output.Panel{Title: title, XLabel: "block", YLabel: "loss", LogX: long}
+		for pi, part := range r.Parts {
+			s := output.Series{Name: "model", X: blocks(len(r.PError[pi])), Group: i}
+			if len(r.Parts) > 1 {
+				s.Name, s.Part = part, part
+			}
+			s.Y = r.PError[pi]
+			ep.Series = append(ep.Series, s)
+			s.Y = r.Loss[pi]
+			lp.Series = append(lp.Series, s)
+		}
+		if hy := human.Nosofsky1994(t.SHJType); t.SHJType > 0 && hy != nil {
+			g := i // a single stream's humans in its colour, dashed
+			if len(r.Parts) > 1 {
+				g = 3 // apart from the parts' colours
+			}
+			ep.Series = append(ep.Series, output.Series{Name: "humans", X: human.Blocks(len(t.Items), len(hy)), Y: hy, Dashed: true, Group: g})
+			humans = true
+		}
+		errs, losses = append(errs, ep), append(losses, lp)
+	}
+	if len(res) == 1 {
+		return [][]*output.Panel{{errs[0], losses[0]}}, humans
+	}
+	return [][]*output.Panel{errs, losses}, humans
+}
+
+// meanRows returns the mean of rows per column, summed in row order.
+func meanRows(rows [][]float64) []float64 {
+	m := make([]float64, len(rows[0]))
+	for _, r := range rows {
+		for b, v := range r {
+			m[b] += v
+		}
+	}
+	for b := range m {
+		m[b] /= float64(len(rows))
+	}
+	return m
 }
 
 func orDefault(s, def string) string {

@@ -40,3 +40,16 @@ func Nosofsky1994(typ int) []float64 {
 	}
 	return out
 }
+
+// Blocks returns where the n human blocks sit on the block axis of a model
+// whose blocks present items trials: a human block of BlockTrials trials
+// spans BlockTrials/items model blocks and sits at their middle (human
+// block b, from 1, at model blocks 2b−1 and 2b for the 8 SHJ items).
+func Blocks(items, n int) []float64 {
+	per := float64(BlockTrials) / float64(items)
+	x := make([]float64, n)
+	for b := range x {
+		x[b] = per*float64(b+1) - (per-1)/2
+	}
+	return x
+}

@@ -8,19 +8,69 @@ import (
 	"strconv"
 
 	"github.com/sbinet/npyio"
+	"gonum.org/v1/gonum/mat"
 )
 
 // WriteNPY writes y as a 1-D float64 .npy file (np.load reads it).
-func WriteNPY(path string, y []float64) error {
+func WriteNPY(path string, y []float64) error { return writeNPY(path, y) }
+
+// WriteNPYRows writes rows, all of one length, as a 2-D float64 .npy file
+// of shape (len(rows), len(rows[0])): per-run curves, a run per row.
+func WriteNPYRows(path string, rows [][]float64) error {
+	if len(rows) == 0 || len(rows[0]) == 0 {
+		return fmt.Errorf("%s: no rows to write", path)
+	}
+	m := mat.NewDense(len(rows), len(rows[0]), nil)
+	for i, r := range rows {
+		if len(r) != len(rows[0]) {
+			return fmt.Errorf("%s: row %d has %d values, row 0 has %d", path, i, len(r), len(rows[0]))
+		}
+		m.SetRow(i, r)
+	}
+	return writeNPY(path, m)
+}
+
+// writeNPY writes v (a slice or a *mat.Dense) as a .npy file.
+func writeNPY(path string, v any) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	if err := npyio.Write(f, y); err != nil {
+	if err := npyio.Write(f, v); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	return f.Close()
+}
+
+// ReadNPYRows reads a 1-D or 2-D float64 .npy file as rows (a 1-D file is
+// one row).
+func ReadNPYRows(path string) ([][]float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := npyio.NewReader(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	shape := r.Header.Descr.Shape
+	var data []float64
+	if err := r.Read(&data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	switch {
+	case len(shape) == 1:
+		return [][]float64{data}, nil
+	case len(shape) == 2 && shape[0]*shape[1] == len(data) && !r.Header.Descr.Fortran:
+		rows := make([][]float64, shape[0])
+		for i := range rows {
+			rows[i] = data[i*shape[1] : (i+1)*shape[1] : (i+1)*shape[1]]
+		}
+		return rows, nil
+	}
+	return nil, fmt.Errorf("%s: shape %v: want (blocks,) or (runs, blocks) in C order", path, shape)
 }
 
 // Column is one named column of a per-block table.
@@ -32,35 +82,83 @@ type Column struct {
 // WriteBlocks writes a CSV table with a column "block" (from 0) and the
 // given columns, values printed so that they round-trip.
 func WriteBlocks(path string, cols []Column) error {
+	return writeTable(path, func(w *bufio.Writer) {
+		w.WriteString("block")
+		rows := 0
+		for _, c := range cols {
+			w.WriteString("," + c.Name)
+			rows = max(rows, len(c.Values))
+		}
+		w.WriteByte('\n')
+		var buf []byte
+		for b := 0; b < rows; b++ {
+			buf = strconv.AppendInt(buf[:0], int64(b), 10)
+			for _, c := range cols {
+				buf = append(buf, ',')
+				if b < len(c.Values) {
+					buf = strconv.AppendFloat(buf, c.Values[b], 'g', -1, 64)
+				}
+			}
+			buf = append(buf, '\n')
+			w.Write(buf)
+		}
+	})
+}
+
+// writeTable writes what fill writes into the file path.
+func writeTable(path string, fill func(w *bufio.Writer)) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(f)
-	w.WriteString("block")
-	rows := 0
-	for _, c := range cols {
-		w.WriteString("," + c.Name)
-		rows = max(rows, len(c.Values))
-	}
-	w.WriteByte('\n')
-	var buf []byte
-	for b := 0; b < rows; b++ {
-		buf = strconv.AppendInt(buf[:0], int64(b), 10)
-		for _, c := range cols {
-			buf = append(buf, ',')
-			if b < len(c.Values) {
-				buf = strconv.AppendFloat(buf, c.Values[b], 'g', -1, 64)
-			}
-		}
-		buf = append(buf, '\n')
-		w.Write(buf)
-	}
+	fill(w)
 	if err := w.Flush(); err != nil {
 		f.Close()
 		return err
 	}
 	return f.Close()
+}
+
+// RunsColumn is one named curve of every run: Values[run][block].
+type RunsColumn struct {
+	Name   string
+	Values [][]float64
+}
+
+// WriteRunBlocks writes a CSV table with columns "run" and "block" (both
+// from 0) and the given columns, a row per run and block, values printed
+// so that they round-trip: the per-run curves in the long form that data
+// frames read.
+func WriteRunBlocks(path string, cols []RunsColumn) error {
+	return writeTable(path, func(w *bufio.Writer) {
+		w.WriteString("run,block")
+		runs, blocks := 0, 0
+		for _, c := range cols {
+			w.WriteString("," + c.Name)
+			runs = max(runs, len(c.Values))
+			for _, v := range c.Values {
+				blocks = max(blocks, len(v))
+			}
+		}
+		w.WriteByte('\n')
+		var buf []byte
+		for r := 0; r < runs; r++ {
+			for b := 0; b < blocks; b++ {
+				buf = strconv.AppendInt(buf[:0], int64(r), 10)
+				buf = append(buf, ',')
+				buf = strconv.AppendInt(buf, int64(b), 10)
+				for _, c := range cols {
+					buf = append(buf, ',')
+					if r < len(c.Values) && b < len(c.Values[r]) {
+						buf = strconv.AppendFloat(buf, c.Values[r][b], 'g', -1, 64)
+					}
+				}
+				buf = append(buf, '\n')
+				w.Write(buf)
+			}
+		}
+	})
 }
 
 // WriteJSON writes v as indented JSON.

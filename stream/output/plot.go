@@ -3,11 +3,14 @@ package output
 import (
 	"fmt"
 	"image/color"
+	"math"
+	"os"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // PNGMagic starts every PNG file: a command that writes a plot to a path a
@@ -18,8 +21,22 @@ const PNGMagic = "\x89PNG\r\n\x1a\n"
 type Series struct {
 	Name   string
 	X, Y   []float64
-	Dashed bool // drawn dashed with points (human data, say)
-	Group  int  // series of the same group share a colour
+	Dashed bool   // drawn dashed with points (human data, say)
+	Group  int    // series of the same group share a colour
+	Part   string // "fast", "slow" or "total": a dual stream's part, drawn in the part's style
+	Points bool   // points only, no line (a metric against a grid value)
+}
+
+// Panel is one plot of a sheet.
+type Panel struct {
+	Title, XLabel, YLabel string
+	Series                []Series
+	// LogX draws the x axis on a log scale: the early blocks of a long
+	// run get most of the width instead of the flat end.
+	LogX bool
+	// XTicks names the x values 0, 1, 2, … (a grid key whose values are
+	// not numbers).
+	XTicks []string
 }
 
 // palette is a colour-blind-safe set (Okabe & Ito).
@@ -29,57 +46,247 @@ var palette = []color.Color{
 	color.RGBA{0, 0, 0, 255}, color.RGBA{240, 228, 66, 255},
 }
 
+// colour returns colour i of the palette.
+func colour(i int) color.Color { return palette[i%len(palette)] }
+
+// partStyle draws a dual stream's parts so that curves that coincide stay
+// visible: the fast stream a wide pale line, the slow one dashed, the
+// total a thin black line with diamonds over them.
+var partStyle = map[string]struct {
+	colour color.Color
+	width  float64
+	dashes []vg.Length
+	glyph  draw.GlyphDrawer
+}{
+	"fast":  {color.RGBA{86, 180, 233, 255}, 4.5, nil, nil},
+	"slow":  {color.RGBA{213, 94, 0, 255}, 1.5, []vg.Length{vg.Points(5), vg.Points(3)}, nil},
+	"total": {color.RGBA{0, 0, 0, 255}, 1, nil, draw.PyramidGlyph{}},
+}
+
+// LongRun is the number of blocks from which a curve's block axis is
+// logarithmic in lc.png.
+const LongRun = 64
+
 // PlotCurves draws learning curves (probability of error against block)
-// into a PNG file.
+// into a PNG file, one panel.
 func PlotCurves(path, title string, series []Series) error {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = "block"
-	p.Y.Label.Text = "probability of error"
-	p.Y.Min, p.Y.Max = 0, 0.6
-	p.Add(plotter.NewGrid())
-	for _, s := range series {
-		if len(s.X) != len(s.Y) || len(s.X) == 0 {
-			return fmt.Errorf("%s: series %q has %d x and %d y values", path, s.Name, len(s.X), len(s.Y))
+	return PlotSheet(path, title, [][]*Panel{{{XLabel: "block", YLabel: "probability of error", Series: series}}}, 8*vg.Inch, 5*vg.Inch)
+}
+
+// PlotSheet draws rows of panels (a nil panel leaves its cell empty) into
+// a PNG file, each cell w × h, under a title.
+func PlotSheet(path, title string, rows [][]*Panel, w, h vg.Length) error {
+	cols := 0
+	for _, r := range rows {
+		cols = max(cols, len(r))
+	}
+	if cols == 0 {
+		return fmt.Errorf("%s: no panels to draw", path)
+	}
+	plots := make([][]*plot.Plot, len(rows))
+	for i, r := range rows {
+		plots[i] = make([]*plot.Plot, cols)
+		for j, pn := range r {
+			if pn == nil {
+				continue
+			}
+			p, err := pn.plot(len(rows)*cols > 1)
+			if err != nil {
+				return fmt.Errorf("%s: %w", path, err)
+			}
+			plots[i][j] = p
 		}
-		for _, y := range s.Y {
-			p.Y.Max = max(p.Y.Max, y*1.05)
+	}
+	return SavePlots(path, title, plots, w, h)
+}
+
+// SavePlots draws rows of plots (a nil plot leaves its cell empty),
+// aligned, each cell w × h, under a title, into a PNG file.
+func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
+	cols := 0
+	for _, r := range plots {
+		cols = max(cols, len(r))
+	}
+	if cols == 0 {
+		return fmt.Errorf("%s: no panels to draw", path)
+	}
+	for i := range plots {
+		plots[i] = append(plots[i], make([]*plot.Plot, cols-len(plots[i]))...)
+	}
+	top := vg.Length(0)
+	if title != "" {
+		top = vg.Points(22)
+	}
+	img := vgimg.New(vg.Length(cols)*w, vg.Length(len(plots))*h+top)
+	dc := draw.New(img)
+	if title != "" {
+		ts := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
+		ts.Font.Size = vg.Points(12)
+		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, title)
+		dc.Max.Y -= top
+	}
+	tiles := draw.Tiles{Rows: len(plots), Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
+	canvases := plot.Align(plots, tiles, dc)
+	for i := range plots {
+		for j, p := range plots[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// plot builds the panel's plot; small panels get smaller text.
+func (pn *Panel) plot(small bool) (*plot.Plot, error) {
+	p := plot.New()
+	p.Title.Text = pn.Title
+	p.X.Label.Text = pn.XLabel
+	p.Y.Label.Text = pn.YLabel
+	font := vg.Points(8)
+	if small {
+		p.Title.TextStyle.Font.Size = vg.Points(10)
+		p.X.Label.TextStyle.Font.Size, p.Y.Label.TextStyle.Font.Size = vg.Points(8), vg.Points(8)
+		p.X.Tick.Label.Font.Size, p.Y.Tick.Label.Font.Size = vg.Points(7), vg.Points(7)
+		font = vg.Points(7)
+	}
+	p.Add(plotter.NewGrid())
+	ymax, ymin, points, entries := 0.0, math.Inf(1), false, 0
+	xmin, xmax := math.Inf(1), math.Inf(-1)
+	for _, s := range pn.Series {
+		if len(s.X) != len(s.Y) || len(s.X) == 0 {
+			return nil, fmt.Errorf("series %q has %d x and %d y values", s.Name, len(s.X), len(s.Y))
 		}
 		pts := make(plotter.XYs, len(s.X))
 		for i := range s.X {
 			pts[i] = plotter.XY{X: s.X[i], Y: s.Y[i]}
+			ymax, ymin = max(ymax, s.Y[i]), min(ymin, s.Y[i])
+			xmin, xmax = min(xmin, s.X[i]), max(xmax, s.X[i])
 		}
-		l, err := plotter.NewLine(pts)
+		points = points || s.Points
+		if s.Name != "" && !s.Points {
+			entries++
+		}
+		if err := addSeries(p, s, pts, pn.LogX); err != nil {
+			return nil, err
+		}
+	}
+	if points { // a metric: its own range, not from 0
+		pad := (ymax - ymin) * 0.08
+		p.Y.Min, p.Y.Max = ymin-pad, ymax+pad+1e-12
+		pad = max((xmax-xmin)*0.06, 0.5*float64(min(len(pn.XTicks), 1)))
+		if !pn.LogX {
+			p.X.Min, p.X.Max = xmin-pad, xmax+pad
+		}
+	} else {
+		// From 0 to just above the curves, with room for the legend.
+		p.Y.Min, p.Y.Max = 0, niceMax(ymax*(1+0.07*float64(entries)))
+	}
+	if pn.LogX {
+		p.X.Scale = plot.LogScale{}
+		p.X.Tick.Marker = plot.LogTicks{Prec: -1}
+		if points {
+			p.X.Min, p.X.Max = xmin/1.5, xmax*1.5
+		}
+	}
+	if len(pn.XTicks) > 0 {
+		ticks := make(plot.ConstantTicks, len(pn.XTicks))
+		for i, t := range pn.XTicks {
+			ticks[i] = plot.Tick{Value: float64(i), Label: t}
+		}
+		p.X.Tick.Marker = ticks
+	}
+	p.Legend.Top = true
+	p.Legend.TextStyle.Font.Size = font
+	p.Legend.ThumbnailWidth = vg.Points(22)
+	return p, nil
+}
+
+// niceMax returns a round upper limit a little above y.
+func niceMax(y float64) float64 {
+	if y <= 0 || math.IsNaN(y) {
+		return 1
+	}
+	y *= 1.05
+	step := math.Pow(10, math.Floor(math.Log10(y)))
+	for _, m := range []float64{1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10} {
+		if m*step >= y {
+			return m * step
+		}
+	}
+	return 10 * step
+}
+
+// addSeries draws s: a dual stream's part in its style, human data dashed
+// with points, a metric as points, other curves as lines of their group's
+// colour. Markers are spread evenly along the x axis, logarithmic or not.
+func addSeries(p *plot.Plot, s Series, pts plotter.XYs, logX bool) error {
+	c := colour(s.Group)
+	if s.Points {
+		sc, err := plotter.NewScatter(pts)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return err
 		}
-		c := palette[s.Group%len(palette)]
-		l.Color = c
-		l.Width = vg.Points(1.5)
-		p.Add(l)
-		if s.Dashed {
-			l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
-			l.Width = vg.Points(1)
-			sc, err := plotter.NewScatter(pts)
+		sc.Color, sc.Shape, sc.Radius = c, draw.CircleGlyph{}, vg.Points(2.5)
+		p.Add(sc)
+		return nil
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = c, vg.Points(1.5)
+	thumbs := []plot.Thumbnailer{l}
+	switch st, ok := partStyle[s.Part]; {
+	case ok:
+		l.Color, l.Width, l.Dashes = st.colour, vg.Points(st.width), st.dashes
+		if st.glyph != nil {
+			// Markers at a dozen places, so the line under them shows.
+			var mk plotter.XYs
+			last := -1
+			for k := 0; k < 12; k++ {
+				f := float64(k) / 11
+				i := int(math.Round(f * float64(len(pts)-1)))
+				if logX {
+					i = int(math.Round(math.Pow(float64(len(pts)), f))) - 1
+				}
+				if i > last && i < len(pts) {
+					mk, last = append(mk, pts[i]), i
+				}
+			}
+			sc, err := plotter.NewScatter(mk)
 			if err != nil {
 				return err
 			}
-			sc.Color = c
-			sc.Shape = draw.CircleGlyph{}
-			sc.Radius = vg.Points(2)
-			p.Add(sc)
+			sc.Color, sc.Shape, sc.Radius = st.colour, st.glyph, vg.Points(2.2)
+			p.Add(l, sc)
 			p.Legend.Add(s.Name, l, sc)
-		} else {
-			p.Legend.Add(s.Name, l)
+			return nil
 		}
+	case s.Dashed:
+		l.Dashes = []vg.Length{vg.Points(4), vg.Points(3)}
+		l.Width = vg.Points(1)
+		sc, err := plotter.NewScatter(pts)
+		if err != nil {
+			return err
+		}
+		sc.Color, sc.Shape, sc.Radius = c, draw.CircleGlyph{}, vg.Points(2)
+		p.Add(l, sc)
+		p.Legend.Add(s.Name, l, sc)
+		return nil
 	}
-	// Leave room above the curves for the legend.
-	p.Y.Max *= 1.45
-	p.Legend.Top = true
-	p.Legend.TextStyle.Font.Size = vg.Points(8)
-	p.Legend.ThumbnailWidth = vg.Points(20)
-	if err := p.Save(8*vg.Inch, 5*vg.Inch, path); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+	p.Add(l)
+	if s.Name != "" {
+		p.Legend.Add(s.Name, thumbs...)
 	}
 	return nil
 }

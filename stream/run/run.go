@@ -44,6 +44,7 @@ type RunResult struct {
 	PError   [][]float64 // [part][block]: mean probability of error over the block's trials
 	Loss     [][]float64 // [part][block]: mean loss over the block's trials
 	Recruits int         // trials on which the recruitment step ran
+	Units    []float64   // [block]: the model's recruited units (Active) at the block's end
 	Model    stream.Stream
 	Trace    []byte // CSV rows without header, when Job.Trace
 }
@@ -62,15 +63,16 @@ type Result struct {
 func (r *Result) Total() int { return len(r.Parts) - 1 }
 
 // States returns every run's final state, its arrays by name
-// (stream.StateMap), in run order, for the analyses of a finished fit; a
-// run without a model is an error naming the task and the run.
+// (stream.StateMap), in run order, for the analyses of a finished fit (as
+// stream.View shows them: read them, do not modify them); a run without a
+// model is an error naming the task and the run.
 func (r *Result) States() ([]map[string]stream.Array, error) {
 	states := make([]map[string]stream.Array, len(r.Runs))
 	for k, rr := range r.Runs {
 		if rr.Model == nil {
 			return nil, fmt.Errorf("task %s: run %d has no model", r.Job.Task.Name, k)
 		}
-		states[k] = stream.StateMap(rr.Model.State())
+		states[k] = stream.StateMap(stream.View(rr.Model))
 	}
 	return states, nil
 }
@@ -328,6 +330,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	rr := RunResult{Run: r, Model: model}
 	rr.PError = make([][]float64, nParts)
 	rr.Loss = make([][]float64, nParts)
+	rr.Units = make([]float64, jb.Blocks)
 	for p := range rr.PError {
 		rr.PError[p] = make([]float64, jb.Blocks)
 		rr.Loss[p] = make([]float64, jb.Blocks)
@@ -397,9 +400,13 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 			rr.PError[p][b] /= float64(n)
 			rr.Loss[p][b] /= float64(n)
 		}
+		rr.Units[b] = float64(model.Active())
 		prog.add(int64(n))
 	}
 	prog.runDone()
+	if f, ok := model.(stream.Finisher); ok {
+		f.Finish()
+	}
 	rr.Trace = trace
 	return rr, nil
 }

@@ -14,7 +14,8 @@ import (
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/fastslow/stream/output"
 )
 
 // Panel is one fit's curves for a figure that sets fits side by side.
@@ -173,26 +174,5 @@ func PlotPanels(path string, panels []*Panel) error {
 		p.Legend.ThumbnailWidth = vg.Points(16)
 		plots[i/cols][i%cols] = p
 	}
-	w, h := vg.Length(cols)*3.6*vg.Inch, vg.Length(rows)*3*vg.Inch
-	img := vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(80))
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: rows, Cols: cols, PadX: vg.Millimeter, PadY: vg.Millimeter,
-		PadTop: vg.Points(2), PadBottom: vg.Points(2), PadLeft: vg.Points(2), PadRight: vg.Points(2)}
-	canvases := plot.Align(plots, tiles, dc)
-	for r := range plots {
-		for c := range plots[r] {
-			if plots[r][c] != nil {
-				plots[r][c].Draw(canvases[r][c])
-			}
-		}
-	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	return output.SavePlots(path, "", plots, 3.6*vg.Inch, 3*vg.Inch)
 }

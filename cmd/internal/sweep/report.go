@@ -179,7 +179,7 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 			rk.Diverged = append(rk.Diverged, row)
 			continue
 		}
-		if row.Columns, row.Curves, err = readCurves(filepath.Join(dir, "lc.csv")); err != nil {
+		if row.Columns, row.Curves, err = ReadCurves(filepath.Join(dir, "lc.csv")); err != nil {
 			return nil, err
 		}
 		c := column
@@ -226,7 +226,9 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 	return rk, nil
 }
 
-func readCurves(path string) ([]string, [][]float64, error) {
+// ReadCurves reads a per-block table (lc.csv, loss.csv): its curve names
+// (the columns after "block") and the curves, [column][block].
+func ReadCurves(path string) ([]string, [][]float64, error) {
 	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
 		return nil, nil, err

@@ -2,94 +2,132 @@ package sweep
 
 import (
 	"fmt"
-	"image/color"
-	"os"
+	"math"
+	"slices"
 	"strings"
 
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/fastslow/stream/output"
 )
 
-// sheetColours colour the curves of a panel (Okabe & Ito, as lc.png):
-// fast, slow and total for a dual stream, or the tasks of a single one.
-var sheetColours = []color.Color{
-	color.RGBA{0, 114, 178, 255}, color.RGBA{213, 94, 0, 255}, color.RGBA{0, 0, 0, 255},
-	color.RGBA{0, 158, 115, 255}, color.RGBA{204, 121, 167, 255}, color.RGBA{230, 159, 0, 255},
-}
-
-// Sheet draws the learning curves (every lc.csv column: fast, slow and
-// total for a dual stream) of the n best configs into one PNG, a panel
-// per config titled with its rank, name, score and grid values.
+// Sheet draws a sweep's plot sheet into one PNG: first the metric against
+// each grid key (a point per ranked config), then the learning curves of
+// the n best configs, a panel per config titled with its rank, name,
+// score and grid values (a dual stream's fast, slow and total curves in
+// their styles for one task, its totals per task for several).
 func (rk *Ranking) Sheet(file string, n int) error {
 	rows := rk.Rows[:min(n, len(rk.Rows))]
 	if len(rows) == 0 {
 		return fmt.Errorf("%s: no finished configs to draw", file)
 	}
-	cols := min(3, len(rows))
-	nr := (len(rows) + cols - 1) / cols
-	plots := make([][]*plot.Plot, nr)
-	for i := range plots {
-		plots[i] = make([]*plot.Plot, cols)
-	}
-	for i, r := range rows {
-		p := plot.New()
-		p.Title.Text = fmt.Sprintf("%d. %s: %s %.4g", r.Rank, r.Marker.Config, rk.Metric.Name, r.Score)
-		p.Title.TextStyle.Font.Size = vg.Points(9)
-		var grid []string
-		for _, k := range rk.Keys {
-			if v := value(r.Marker.Grid, k); v != "" {
-				grid = append(grid, k[strings.LastIndex(k, ".")+1:]+"="+v)
-			}
-		}
-		p.X.Label.Text = "block   " + strings.Join(grid, " ")
-		p.X.Label.TextStyle.Font.Size = vg.Points(7)
-		p.Y.Label.Text = "probability of error"
-		p.Y.Label.TextStyle.Font.Size = vg.Points(8)
-		p.Y.Min, p.Y.Max = 0, 0.6
-		p.Add(plotter.NewGrid())
-		for c, y := range r.Curves {
-			pts := make(plotter.XYs, len(y))
-			for b, v := range y {
-				pts[b] = plotter.XY{X: float64(b + 1), Y: v}
-				p.Y.Max = max(p.Y.Max, v*1.05)
-			}
-			l, err := plotter.NewLine(pts)
-			if err != nil {
-				return fmt.Errorf("%s: %s: %w", file, r.Marker.Config, err)
-			}
-			l.Color = sheetColours[c%len(sheetColours)]
-			l.Width = vg.Points(1.2)
-			p.Add(l)
-			p.Legend.Add(r.Columns[c], l)
-		}
-		p.Legend.Top = true
-		p.Legend.TextStyle.Font.Size = vg.Points(7)
-		p.Legend.ThumbnailWidth = vg.Points(14)
-		plots[i/cols][i%cols] = p
-	}
-	w, h := vg.Length(cols)*4*vg.Inch, vg.Length(nr)*3*vg.Inch
-	img := vgimg.New(w, h)
-	dc := draw.New(img)
-	tiles := draw.Tiles{Rows: nr, Cols: cols, PadX: vg.Millimeter * 4, PadY: vg.Millimeter * 4,
-		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 2}
-	canvases := plot.Align(plots, tiles, dc)
-	for i := range plots {
-		for j, p := range plots[i] {
-			if p != nil {
-				p.Draw(canvases[i][j])
-			}
+	const cols = 3
+	var sheet [][]*output.Panel
+	var line []*output.Panel
+	flush := func() {
+		if len(line) > 0 {
+			sheet = append(sheet, line)
+			line = nil
 		}
 	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
+	for _, k := range rk.Keys {
+		line = append(line, rk.metricPanel(k))
+		if len(line) == cols {
+			flush()
+		}
 	}
-	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", file, err)
+	flush()
+	for _, r := range rows {
+		line = append(line, rk.curvePanel(r))
+		if len(line) == cols {
+			flush()
+		}
 	}
-	return f.Close()
+	flush()
+	title := fmt.Sprintf("%d configs ranked by %s of %s", len(rk.Rows), rk.Metric.Name, rk.Curve)
+	return output.PlotSheet(file, title, sheet, 4*vg.Inch, 3*vg.Inch)
+}
+
+// metricPanel draws the metric of every ranked config against the value
+// of grid key k: on a log axis for positive numbers spanning more than
+// two decades, by category for values that are not numbers.
+func (rk *Ranking) metricPanel(k string) *output.Panel {
+	pn := &output.Panel{Title: k, XLabel: k[strings.LastIndex(k, ".")+1:], YLabel: rk.Metric.Name}
+	var x, y []float64
+	numeric := true
+	var cats []string
+	for _, r := range rk.Rows {
+		v := value(r.Marker.Grid, k)
+		if f, ok := number(r.Marker.Grid, k); ok {
+			x = append(x, f)
+		} else {
+			numeric = false
+		}
+		if !slices.Contains(cats, v) {
+			cats = append(cats, v)
+		}
+		y = append(y, r.Score)
+	}
+	if !numeric {
+		x = x[:0]
+		for _, r := range rk.Rows {
+			x = append(x, float64(slices.Index(cats, value(r.Marker.Grid, k))))
+		}
+		pn.XTicks = cats
+	} else if lo, hi := slices.Min(x), slices.Max(x); lo > 0 && hi/lo > 100 {
+		pn.LogX = true
+	}
+	pn.Series = []output.Series{{X: x, Y: y, Points: true}}
+	return pn
+}
+
+// number returns the value of key in g as a number, if it is one.
+func number(g []Value, key string) (float64, bool) {
+	for _, v := range g {
+		if v.Key == key {
+			switch f := v.Value.(type) {
+			case float64:
+				return f, !math.IsNaN(f)
+			case int64:
+				return float64(f), true
+			}
+		}
+	}
+	return 0, false
+}
+
+// curvePanel draws the learning curves of one ranked config.
+func (rk *Ranking) curvePanel(r Row) *output.Panel {
+	var grid []string
+	for _, k := range rk.Keys {
+		if v := value(r.Marker.Grid, k); v != "" {
+			grid = append(grid, k[strings.LastIndex(k, ".")+1:]+"="+v)
+		}
+	}
+	pn := &output.Panel{Title: fmt.Sprintf("%d. %s: %s %.4g", r.Rank, r.Marker.Config, rk.Metric.Name, r.Score),
+		XLabel: "block   " + strings.Join(grid, " "), YLabel: "probability of error"}
+	var totals []int
+	for c, name := range r.Columns {
+		if name == "total" || strings.HasPrefix(name, "total_") {
+			totals = append(totals, c)
+		}
+	}
+	for c, y := range r.Curves {
+		name := r.Columns[c]
+		s := output.Series{Name: name, X: make([]float64, len(y)), Y: y, Group: c}
+		for b := range y {
+			s.X[b] = float64(b + 1)
+		}
+		switch {
+		case len(totals) == 1 && (name == "fast" || name == "slow" || name == "total"):
+			s.Part = name // one task: the parts in their styles
+		case len(totals) > 1 && !slices.Contains(totals, c):
+			continue // several tasks: their totals only
+		case len(totals) > 1:
+			s.Group = slices.Index(totals, c)
+		}
+		pn.LogX = pn.LogX || len(y) > output.LongRun
+		pn.Series = append(pn.Series, s)
+	}
+	return pn
 }

@@ -1,0 +1,143 @@
+package explorer
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+)
+
+// Fit is the results folder of cmd/fitdata: the model against the data
+// per condition, and the search's trace.
+type Fit struct {
+	Model      string          `json:"model"`
+	BlockTrial int             `json:"block_trials"` // trials per data block
+	Conditions []Condition     `json:"conditions"`
+	Params     []string        `json:"params"` // the free keys
+	Trace      Trace           `json:"trace"`
+	Summary    json.RawMessage `json:"summary"` // fit.json
+}
+
+// Condition is one condition's data and fitted curve, over data blocks.
+type Condition struct {
+	Name  string    `json:"name"`
+	Task  string    `json:"task"` // "type1" … for SHJ, to overlay with runs
+	Data  []float64 `json:"data"`
+	Model []float64 `json:"model"`
+}
+
+// Trace is the fit's evaluations in order, a column per field; a loss
+// that is not finite (a refused point) is nil.
+type Trace struct {
+	Eval   []int                `json:"eval"`
+	Phase  []string             `json:"phase"`
+	Seed   []int64              `json:"seed"`
+	Loss   []*float64           `json:"loss"`
+	Params map[string][]float64 `json:"params"`
+}
+
+func loadFit(dir string) (*Fit, error) {
+	path := filepath.Join(dir, "fit.json")
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	var sum struct {
+		Model       string   `json:"model"`
+		BlockTrials int      `json:"block_trials"`
+		Tasks       []string `json:"tasks"`
+	}
+	if err := json.Unmarshal(data, &sum); err != nil {
+		return nil, fmt.Errorf("report: %s: %w", path, err)
+	}
+	f := &Fit{Model: sum.Model, BlockTrial: sum.BlockTrials, Summary: data}
+	recs, err := readCSV(filepath.Join(dir, "curves.csv"), []string{"condition", "block", "data", "model"})
+	if err != nil {
+		return nil, err
+	}
+	for i, r := range recs[1:] {
+		k := slices.IndexFunc(f.Conditions, func(c Condition) bool { return c.Name == r[0] })
+		if k < 0 {
+			k = len(f.Conditions)
+			task := r[0]
+			if n, err := strconv.Atoi(r[0]); err == nil && slices.Contains(sum.Tasks, "shj"+r[0]) {
+				task = "type" + strconv.Itoa(n)
+			}
+			f.Conditions = append(f.Conditions, Condition{Name: r[0], Task: task})
+		}
+		d, err1 := strconv.ParseFloat(r[2], 64)
+		m, err2 := strconv.ParseFloat(r[3], 64)
+		if err1 != nil || err2 != nil {
+			return nil, fmt.Errorf("report: %s: row %d: data and model: want numbers", filepath.Join(dir, "curves.csv"), i+2)
+		}
+		c := &f.Conditions[k]
+		c.Data, c.Model = append(c.Data, d), append(c.Model, round([]float64{m})[0])
+	}
+	if f.Params, f.Trace, err = readTrace(filepath.Join(dir, "trace.csv")); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// readCSV reads a CSV file (lines starting with # are comments) whose
+// header starts with head, and returns its rows.
+func readCSV(path string, head []string) ([][]string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("report: %w", err)
+	}
+	defer fh.Close()
+	r := csv.NewReader(fh)
+	r.Comment = '#'
+	recs, err := r.ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("report: %s: %w", path, err)
+	}
+	if len(recs) == 0 || len(recs[0]) < len(head) || !slices.Equal(recs[0][:len(head)], head) {
+		return nil, fmt.Errorf("report: %s: want a header starting %v", path, head)
+	}
+	return recs, nil
+}
+
+// readTrace reads a fit's trace.csv: eval,phase,start,seed,runs, the free
+// keys, then loss,sse,rmse,oat,error.
+func readTrace(path string) ([]string, Trace, error) {
+	tr := Trace{Params: map[string][]float64{}}
+	recs, err := readCSV(path, []string{"eval", "phase", "start", "seed", "runs"})
+	if err != nil {
+		return nil, tr, err
+	}
+	head := recs[0]
+	li := slices.Index(head, "loss")
+	if li < 5 {
+		return nil, tr, fmt.Errorf("report: %s: no loss column", path)
+	}
+	keys := head[5:li]
+	for i, r := range recs[1:] {
+		ev, err1 := strconv.Atoi(r[0])
+		sd, err2 := strconv.ParseInt(r[3], 10, 64)
+		loss, err3 := strconv.ParseFloat(r[li], 64)
+		if err := errors.Join(err1, err2, err3); err != nil {
+			return nil, tr, fmt.Errorf("report: %s: row %d: %w", path, i+2, err)
+		}
+		tr.Eval, tr.Phase, tr.Seed = append(tr.Eval, ev), append(tr.Phase, r[1]), append(tr.Seed, sd)
+		if math.IsInf(loss, 0) || math.IsNaN(loss) {
+			tr.Loss = append(tr.Loss, nil)
+		} else {
+			tr.Loss = append(tr.Loss, &loss)
+		}
+		for k, key := range keys {
+			v, err := strconv.ParseFloat(r[5+k], 64)
+			if err != nil {
+				return nil, tr, fmt.Errorf("report: %s: row %d: %s: %w", path, i+2, key, err)
+			}
+			tr.Params[key] = append(tr.Params[key], v)
+		}
+	}
+	return keys, tr, nil
+}
