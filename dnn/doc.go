@@ -25,6 +25,15 @@
 // -init 'dir/type{t}_run{r}_init.npz'. A file whose arrays are missing,
 // misshapen or not finite is refused with an error naming the array.
 //
+// The network computes in float64 by default. The optional key
+// dtype = "float32" (of a dnn config, or of a dual stream's slow_config;
+// any other value is refused) makes it compute in float32, the precision
+// of the original itself, for speed on the widest networks: its weights
+// start as the float64 ones rounded, its states (checkpoints) are still
+// float64 arrays, and a state loaded into it is rounded to float32. Its
+// learning curves are those of float64 within the run-to-run noise
+// (model's TestCurves32), not bit for bit.
+//
 // The sub-packages hold the layers with their hand-written backward passes
 // (layers), the network as a stream.Stream (model), the config and the
 // wiring of the shared fit command (train), the comparison of learning

@@ -50,6 +50,32 @@ type Stream interface {
 	SetState(st map[string]Array) error
 }
 
+// Viewer is a Stream that can show its state without copying it: View
+// returns the arrays State would, its large ones views of the stream's own
+// memory, for callers that only read them while the stream is not used
+// (the analyses and checkpoints of a finished run). Copying the state of
+// every run of a large model costs more than its trials.
+type Viewer interface {
+	View() []Array
+}
+
+// Finisher is a Stream that can give back memory it needs only while it
+// learns: the trial loop calls Finish after a run's last trial, and keeps
+// the stream for its state (View, State). A stream may still be used after
+// Finish (it then rebuilds what it dropped, or runs without it).
+type Finisher interface {
+	Finish()
+}
+
+// View returns s's state as a Viewer shows it, or a copy (State) if s is
+// not a Viewer. The caller must not modify the arrays.
+func View(s Stream) []Array {
+	if v, ok := s.(Viewer); ok {
+		return v.View()
+	}
+	return s.State()
+}
+
 // Composite is a Stream made of named parts whose logits add up to its
 // own, such as the dual stream's fast and slow learners. The trial loop
 // records the probability of error and the loss of every part beside the

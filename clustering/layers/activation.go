@@ -1,6 +1,10 @@
 package layers
 
-import "math"
+import (
+	"math"
+
+	"github.com/fastslow/clustering/internal/vexp"
+)
 
 // Activation computes the attention-weighted activation of every cluster,
 // H_k = exp(−c · s_k^(q/r)) with s_k = Σ_j a_j d_kj, from the dimensional
@@ -14,13 +18,15 @@ type Activation struct {
 	s    []float64 // s_k
 	ps   []float64 // s_k^(q/r)
 	out  []float64 // H_k
+	arg  []float64 // −c·s_k^(q/r) by position in rows, exponentiated together
 	rows []int
 }
 
 // NewActivation returns the activation layer of k clusters over d
 // dimensions, with specificity c and exponent qr = q/r.
 func NewActivation(k, d int, c, qr float64) *Activation {
-	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), out: make([]float64, k)}
+	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), out: make([]float64, k),
+		arg: make([]float64, k)}
 }
 
 // Forward returns H (K values, owned by the layer) for the rows listed;
@@ -31,7 +37,8 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 		l.out[k], l.s[k] = 0, 0
 	}
 	l.d, l.a, l.rows = d, a, rows
-	for _, k := range rows {
+	arg := l.arg[:len(rows)]
+	for i, k := range rows {
 		dk := d[k*D : k*D+D]
 		var s float64
 		for j, v := range dk {
@@ -45,7 +52,11 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 			ps = math.Pow(s, l.QR)
 		}
 		l.ps[k] = ps
-		l.out[k] = math.Exp(-(ps * l.C))
+		arg[i] = -(ps * l.C)
+	}
+	vexp.To(arg, arg)
+	for i, k := range rows {
+		l.out[k] = arg[i]
 	}
 	return l.out
 }

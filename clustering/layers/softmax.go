@@ -1,6 +1,6 @@
 package layers
 
-import "math"
+import "github.com/fastslow/clustering/internal/vexp"
 
 // ClusterSoftmax weights each nonzero input by its softmax over the nonzero
 // inputs: out_k = v_k · exp(v_k/t_k) / Σ_{l: v_l≠0} exp(v_l/t_l), and 0 where
@@ -68,18 +68,25 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	n := len(nz)
 	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
 	beta, temp := l.Beta, l.Temp
-	var sum float64
+	if beta > 0 {
+		for i, k := range nz {
+			ws[i] = v[k]
+		}
+		vexp.LogTo(ws, ws)
+	}
 	for i, k := range nz {
 		x := v[k]
 		t := temp
 		if beta > 0 {
-			w := beta * math.Log(x)
+			w := beta * ws[i] // β·ln v
 			ws[i] = w
 			t = x / w
 		}
-		u := x / t
-		e := math.Exp(u)
-		ts[i], us[i], es[i] = t, u, e
+		ts[i], us[i] = t, x/t
+	}
+	vexp.To(es, us)
+	var sum float64
+	for _, e := range es {
 		sum += e
 	}
 	for i, k := range nz {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/task"
 )
@@ -23,6 +24,7 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 	lf := loss.BCELogits{}
 	b.ReportAllocs()
 	b.ResetTimer()
+	c0 := fixture.CPUTime()
 	for t := 0; t < b.N; t++ {
 		i := t % n
 		blk := t / n % blocks
@@ -33,6 +35,9 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 		tr.Block, tr.Index, tr.Signature, tr.X, tr.Target, tr.Label = blk, i, it.Signature, it.X, it.Target, it.Label
 		lf.Eval(m.Forward(tr), it.Target, dz)
 		m.Learn(tr, dz)
+	}
+	if c := fixture.CPUTime() - c0; c > 0 {
+		b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 	}
 }
 

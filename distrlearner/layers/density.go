@@ -42,6 +42,14 @@ type Density struct {
 	Act []float64 // N: the densities of the last Forward
 
 	logS, logOf []float64 // N×D: log σ, and the σ it is the log of
+
+	// The exponents of the units computed by the last Forward, and those
+	// units: their exponentials are taken together (fmath.ExpTo).
+	expArg []float64
+	expOf  []int
+	// The scales whose logarithms are out of date (N×D at most), and where.
+	logArg []float64
+	logAt  []int
 }
 
 // NewDensity returns a layer of n units over d dimensions, every mean at
@@ -55,6 +63,8 @@ func NewDensity(n, d int, w float64) *Density {
 		GMu: make([]float64, n*d), GScale: make([]float64, n*d), GLow: make([]float64, n*p),
 		W: make([]float64, n*d), Act: make([]float64, n),
 		logS: make([]float64, n*d), logOf: make([]float64, n*d),
+		expArg: make([]float64, n), expOf: make([]int, n),
+		logArg: make([]float64, n*d), logAt: make([]int, n*d),
 	}
 	s := math.Sqrt(w)
 	for i := range l.Scale {
@@ -121,6 +131,8 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	c := float64(d) * log2Pi
 	x = x[:d]
+	l.logs(units, rep)
+	n := 0
 	for _, k := range units {
 		if rep != nil {
 			if r := rep[k]; r != k {
@@ -129,22 +141,12 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 			}
 		}
 		mu := l.Mu[k*d : k*d+d]
-		s := l.Scale[k*d : k*d+d]
+		s := l.Scale[k*d : k*d+d] // clamped by logs
 		w := l.W[k*d : k*d+d]
 		ls := l.logS[k*d : k*d+d]
-		lof := l.logOf[k*d : k*d+d]
 		var m, hld float64
 		for j := range w {
 			sj := s[j]
-			if sj < MinScale {
-				sj = MinScale
-				s[j] = sj
-			}
-			// log σ only changes when σ does: most SGD steps of a unit
-			// far from the stimulus are below σ's precision.
-			if sj != lof[j] {
-				ls[j], lof[j] = fmath.Log(sj), sj
-			}
 			wj := (x[j] - mu[j]) / sj
 			w[j] = wj
 			m += wj * wj
@@ -153,7 +155,59 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 		if p > 0 {
 			clear(l.Low[k*p : k*p+p])
 		}
-		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
+		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
+		n++
+	}
+	l.exp(n, units, rep)
+}
+
+// logs clamps the scales of the units that Forward computes (not the
+// copies, which copyUnit clamps) and brings their logarithms up to date,
+// all in one call of fmath.LogTo: log σ only changes when σ does, and most
+// SGD steps of a unit far from the stimulus are below σ's precision.
+func (l *Density) logs(units, rep []int) {
+	d := l.D
+	n := 0
+	for _, k := range units {
+		if rep != nil && rep[k] != k {
+			continue
+		}
+		for j := k * d; j < k*d+d; j++ {
+			sj := l.Scale[j]
+			if sj < MinScale {
+				sj = MinScale
+				l.Scale[j] = sj
+			}
+			if sj != l.logOf[j] {
+				l.logOf[j] = sj
+				l.logArg[n], l.logAt[n] = sj, j
+				n++
+			}
+		}
+	}
+	arg := l.logArg[:n]
+	fmath.LogTo(arg, arg)
+	for i, j := range l.logAt[:n] {
+		l.logS[j] = arg[i]
+	}
+}
+
+// exp sets the activations of the n units listed in expOf to the
+// exponentials of their exponents in expArg, then each copy's to its
+// unit's.
+func (l *Density) exp(n int, units, rep []int) {
+	arg := l.expArg[:n]
+	fmath.ExpTo(arg, arg)
+	for i, k := range l.expOf[:n] {
+		l.Act[k] = arg[i]
+	}
+	if rep == nil || n == len(units) {
+		return
+	}
+	for _, k := range units {
+		if r := rep[k]; r != k {
+			l.Act[k] = l.Act[r]
+		}
 	}
 }
 
@@ -187,7 +241,8 @@ func (l *Density) BackwardShared(dAct []float64, units []int, rep []int) {
 }
 
 // copyUnit does Forward's work for unit k, a copy of unit r whose
-// Forward is done: clamp, clear the lower part, take r's w and density.
+// Forward is done: clamp, clear the lower part, take r's w (its density
+// is taken with the others', after the exponentials).
 func (l *Density) copyUnit(k, r int) {
 	d, p := l.D, l.D*(l.D-1)/2
 	s := l.Scale[k*d : k*d+d]
@@ -200,7 +255,6 @@ func (l *Density) copyUnit(k, r int) {
 		clear(l.Low[k*p : k*p+p])
 	}
 	copy(l.W[k*d:k*d+d], l.W[r*d:r*d+d])
-	l.Act[k] = l.Act[r]
 }
 
 // copyGrad does Backward's work for unit k, a copy of unit r whose
@@ -248,6 +302,8 @@ func (l *Density) backward(dAct []float64, units []int, rep []int) {
 func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
 	x0, x1 := x[0], x[1]
+	l.logs(units, rep)
+	n := 0
 	for _, k := range units {
 		i := 2 * k
 		if rep != nil {
@@ -263,29 +319,13 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 				l.Low[k] = 0
 				w, wr := (*[2]float64)(l.W[i:i+2]), (*[2]float64)(l.W[2*r:2*r+2])
 				*w = *wr
-				l.Act[k] = l.Act[r]
 				continue
 			}
 		}
-		s := (*[2]float64)(l.Scale[i : i+2])
+		s := (*[2]float64)(l.Scale[i : i+2]) // clamped by logs
 		mu := (*[2]float64)(l.Mu[i : i+2])
 		ls := (*[2]float64)(l.logS[i : i+2])
-		lof := (*[2]float64)(l.logOf[i : i+2])
 		s0, s1 := s[0], s[1]
-		if s0 < MinScale {
-			s0 = MinScale
-			s[0] = s0
-		}
-		if s1 < MinScale {
-			s1 = MinScale
-			s[1] = s1
-		}
-		if s0 != lof[0] {
-			ls[0], lof[0] = fmath.Log(s0), s0
-		}
-		if s1 != lof[1] {
-			ls[1], lof[1] = fmath.Log(s1), s1
-		}
 		w0 := (x0 - mu[0]) / s0
 		w1 := (x1 - mu[1]) / s1
 		w := (*[2]float64)(l.W[i : i+2])
@@ -293,8 +333,10 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 		m := w0*w0 + w1*w1
 		hld := ls[0] + ls[1]
 		l.Low[k] = 0
-		l.Act[k] = fmath.Exp(-0.5*(c+m) - hld)
+		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
+		n++
 	}
+	l.exp(n, units, rep)
 }
 
 // backward2 is Backward for two dimensions, unrolled (the same bits).

@@ -65,7 +65,7 @@ func Summary(res []run.Result) map[string]any {
 		entry := map[string]any{
 			"area_runs": map[string]any{"mean": s.Mean, "sd": s.SD, "se": s.SD / math.Sqrt(float64(s.N)), "n": s.N},
 		}
-		if net, ok := r.Runs[0].Model.(*model.Net); ok {
+		if net, ok := r.Runs[0].Model.(interface{ Config() model.Config }); ok {
 			entry["layer_sizes"] = net.Config().Sizes()
 		}
 		out[r.Job.Task.Name] = entry

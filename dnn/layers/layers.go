@@ -8,15 +8,36 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas/gonum"
-	"gonum.org/v1/gonum/floats"
-
 	"github.com/fastslow/stream/affine"
 )
 
-// blas is gonum's pure-Go BLAS, whose level-1 and level-2 kernels are
-// vectorised assembly on amd64.
-var blas gonum.Implementation
+// Float is the element type a network computes in: float64 (the default)
+// or float32 (the opt-in dtype of the widest networks).
+type Float = affine.Float
+
+// kernels are the dense kernels of one element type: stream/affine's
+// vector kernels for float64, its plain-Go float32 ones for float32.
+type kernels[T Float] struct {
+	forward      func(w, x, b, y []T)
+	backwardStep func(w, x, dy, dx []T, a T)
+	momentum     func(w, v, x, dy, dx []T, a, m T)
+	step         func(val []T, a T, d []T)
+	reluBackward func(a, da, dz []T)
+}
+
+var (
+	kernels64 = kernels[float64]{affine.Forward, affine.BackwardStep, affine.BackwardStepMomentum, affine.Step, reluBackward64}
+	kernels32 = kernels[float32]{affine.Forward32, affine.BackwardStep32, affine.BackwardStepMomentum32, affine.Step32, reluBackward32}
+)
+
+// kernelsOf returns the kernels of T.
+func kernelsOf[T Float]() *kernels[T] {
+	var k any = &kernels64
+	if _, ok := any(T(0)).(float32); ok {
+		k = &kernels32
+	}
+	return k.(*kernels[T])
+}
 
 // Linear is an affine layer y = W·x + b with W stored row-major as
 // [Out, In], the layout of PyTorch's nn.Linear weight, so that a
@@ -24,32 +45,33 @@ var blas gonum.Implementation
 //
 // W, B, DW and DB are views into storage the caller owns (the network
 // keeps every parameter in one flat slice for one SGD step).
-type Linear struct {
+type Linear[T Float] struct {
 	In, Out int
-	W, B    []float64 // weight [Out×In] and bias [Out]
-	DW, DB  []float64 // their gradients, written by Backward
+	W, B    []T // weight [Out×In] and bias [Out]
+	DW, DB  []T // their gradients, written by Backward
+	k       *kernels[T]
 }
 
 // NewLinear returns a layer over the given views, checking their sizes.
-func NewLinear(in, out int, w, b, dw, db []float64) Linear {
+func NewLinear[T Float](in, out int, w, b, dw, db []T) Linear[T] {
 	if len(w) != in*out || len(dw) != in*out || len(b) != out || len(db) != out {
 		panic("layers: Linear views do not match [out, in]")
 	}
-	return Linear{In: in, Out: out, W: w, B: b, DW: dw, DB: db}
+	return Linear[T]{In: in, Out: out, W: w, B: b, DW: dw, DB: db, k: kernelsOf[T]()}
 }
 
 // Forward writes y = W·x + b in PyTorch's order (affine.Forward): each
 // row's products summed one by one from the first, each rounded, then the
 // bias.
-func (l *Linear) Forward(x, y []float64) {
-	affine.Forward(l.W, x[:l.In], l.B, y[:l.Out])
+func (l *Linear[T]) Forward(x, y []T) {
+	l.k.forward(l.W, x[:l.In], l.B, y[:l.Out])
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with
 // respect to y is dy, given the input x of the forward pass:
 // ∂L/∂W = dy·xᵀ, ∂L/∂b = dy. If dx is not nil it also writes
 // ∂L/∂x = Wᵀ·dy (see BackwardInput).
-func (l *Linear) Backward(x, dy, dx []float64) {
+func (l *Linear[T]) Backward(x, dy, dx []T) {
 	clear(l.DW)
 	clear(l.DB)
 	l.AddGrad(x, dy, l.DW, l.DB)
@@ -62,7 +84,7 @@ func (l *Linear) Backward(x, dy, dx []float64) {
 // the parameters are updated. As in PyTorch (dy·W through the reference
 // BLAS dgemm), each ∂L/∂x_j sums dy_o·W_oj over o = 0, 1, … one rounded
 // product at a time.
-func (l *Linear) BackwardInput(dy, dx []float64) {
+func (l *Linear[T]) BackwardInput(dy, dx []T) {
 	n := l.In
 	dx = dx[:n]
 	dy = dy[:l.Out]
@@ -73,16 +95,16 @@ func (l *Linear) BackwardInput(dy, dx []float64) {
 		r0, r1, r2, r3 := w[:n], w[n:][:n], w[2*n:][:n], w[3*n:][:n]
 		g0, g1, g2, g3 := dy[o], dy[o+1], dy[o+2], dy[o+3]
 		for j := 0; j < n; j++ {
-			t := dx[j] + float64(g0*r0[j])
-			t += float64(g1 * r1[j])
-			t += float64(g2 * r2[j])
-			dx[j] = t + float64(g3*r3[j])
+			t := dx[j] + T(g0*r0[j])
+			t += T(g1 * r1[j])
+			t += T(g2 * r2[j])
+			dx[j] = t + T(g3*r3[j])
 		}
 	}
 	for ; o < len(dy); o++ {
 		r, g := l.W[o*n:][:n], dy[o]
 		for j := 0; j < n; j++ {
-			dx[j] += float64(g * r[j])
+			dx[j] += T(g * r[j])
 		}
 	}
 }
@@ -95,11 +117,11 @@ func (l *Linear) BackwardInput(dy, dx []float64) {
 // p.add_(grad, alpha=−lr). The result is bit for bit that of
 // BackwardInput, AddGrad and the step; a large network is read from memory
 // once instead of three times.
-func (l *Linear) BackwardStep(x, dy, dx []float64, lr float64) {
+func (l *Linear[T]) BackwardStep(x, dy, dx []T, lr T) {
 	dy = dy[:l.Out]
 	a := -lr
-	affine.BackwardStep(l.W, x[:l.In], dy, dx, a)
-	affine.Step(l.B[:len(dy)], a, dy)
+	l.k.backwardStep(l.W, x[:l.In], dy, dx, a)
+	l.k.step(l.B[:len(dy)], a, dy)
 }
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, whose
@@ -107,33 +129,38 @@ func (l *Linear) BackwardStep(x, dy, dx []float64, lr float64) {
 // (affine.BackwardStepMomentum): v = m·v + ∇ (each term rounded, then
 // added), p += (−lr)·v with one rounding, as torch.optim.SGD. The caller
 // clears the buffers before PyTorch's first step, which sets v = ∇.
-func (l *Linear) BackwardStepMomentum(x, dy, dx []float64, lr, m float64, vw, vb []float64) {
+func (l *Linear[T]) BackwardStepMomentum(x, dy, dx []T, lr, m T, vw, vb []T) {
 	dy = dy[:l.Out]
 	a := -lr
-	affine.BackwardStepMomentum(l.W, vw, x[:l.In], dy, dx, a, m)
+	l.k.momentum(l.W, vw, x[:l.In], dy, dx, a, m)
 	b, vb := l.B[:len(dy)], vb[:len(dy)]
 	for o, g := range dy {
-		v := float64(m*vb[o]) + g
+		v := T(m*vb[o]) + g
 		vb[o] = v
-		b[o] = math.FMA(a, v, b[o])
+		b[o] = affine.FMA(a, v, b[o])
 	}
 }
 
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
-// db ([Out]). Each product dy_o·x_j is rounded before it is added (by
-// gonum's amd64 kernels; elsewhere the compiler may fuse the two into one
-// rounding), so adding to a momentum buffer already scaled by m rounds
-// exactly as PyTorch's m·v + ∇ does.
-func (l *Linear) AddGrad(x, dy, dw, db []float64) {
-	x = x[:l.In]
+// db ([Out]). Each product dy_o·x_j is rounded before it is added, so
+// adding to a momentum buffer already scaled by m rounds exactly as
+// PyTorch's m·v + ∇ does.
+func (l *Linear[T]) AddGrad(x, dy, dw, db []T) {
+	n := l.In
+	x = x[:n]
 	dy = dy[:l.Out]
-	blas.Dger(l.Out, l.In, 1, dy, 1, x, 1, dw[:l.Out*l.In], l.In)
-	floats.Add(db[:l.Out], dy)
+	for o, g := range dy {
+		r := dw[o*n:][:n]
+		for j, v := range x {
+			r[j] += T(g * v)
+		}
+		db[o] += g
+	}
 }
 
 // ReLU writes a = max(z, 0); a may be z. It has no branch: which units
 // are silent follows the data (and dropout) unpredictably.
-func ReLU(z, a []float64) {
+func ReLU[T Float](z, a []T) {
 	a = a[:len(z)]
 	for i, v := range z {
 		a[i] = max(v, 0)
@@ -141,10 +168,13 @@ func ReLU(z, a []float64) {
 }
 
 // ReLUBackward writes dz = da where the ReLU's output a is positive and 0
-// elsewhere (PyTorch's convention: no gradient at 0); dz may be da. As a
-// is a ReLU output (≥ 0, never −0), it is positive exactly when its bits
-// are not all zero: the loop keeps or clears da's bits without a branch.
-func ReLUBackward(a, da, dz []float64) {
+// elsewhere (PyTorch's convention: no gradient at 0); dz may be da.
+func ReLUBackward[T Float](a, da, dz []T) { kernelsOf[T]().reluBackward(a, da, dz) }
+
+// reluBackward64 is ReLUBackward in float64. As a is a ReLU output (≥ 0,
+// never −0), it is positive exactly when its bits are not all zero: the
+// loop keeps or clears da's bits without a branch.
+func reluBackward64(a, da, dz []float64) {
 	da = da[:len(a)]
 	dz = dz[:len(a)]
 	for i, v := range a {
@@ -154,19 +184,30 @@ func ReLUBackward(a, da, dz []float64) {
 	}
 }
 
+// reluBackward32 is reluBackward64 in float32.
+func reluBackward32(a, da, dz []float32) {
+	da = da[:len(a)]
+	dz = dz[:len(a)]
+	for i, v := range a {
+		b := math.Float32bits(v)
+		keep := -((b | -b) >> 31) // all ones when b ≠ 0
+		dz[i] = math.Float32frombits(math.Float32bits(da[i]) & keep)
+	}
+}
+
 // Dropout is inverted dropout as PyTorch's nn.Dropout applies it in
 // training mode: each value is kept with probability 1−P and scaled by
 // 1/(1−P), or set to 0. Mask holds the factor of each value (0 or
 // 1/(1−P)) for the forward and backward passes of one trial.
-type Dropout struct {
+type Dropout[T Float] struct {
 	P    float64
-	Mask []float64
+	Mask []T
 }
 
 // NewDropout returns a dropout of rate p over n values, its mask all
 // ones (the identity) until the first Draw.
-func NewDropout(p float64, n int) Dropout {
-	d := Dropout{P: p, Mask: make([]float64, n)}
+func NewDropout[T Float](p float64, n int) Dropout[T] {
+	d := Dropout[T]{P: p, Mask: make([]T, n)}
 	for i := range d.Mask {
 		d.Mask[i] = 1
 	}
@@ -175,7 +216,7 @@ func NewDropout(p float64, n int) Dropout {
 
 // Draw draws a fresh mask from rng: one uniform number per value, kept
 // when it is at least P. A rate of 1 drops everything, as PyTorch does.
-func (d *Dropout) Draw(rng *rand.Rand) {
+func (d *Dropout[T]) Draw(rng *rand.Rand) {
 	if d.P >= 1 {
 		for i := range d.Mask {
 			d.Mask[i] = 0
@@ -188,12 +229,12 @@ func (d *Dropout) Draw(rng *rand.Rand) {
 		if rng.Float64() >= d.P {
 			keep = 1
 		}
-		d.Mask[i] = scale * float64(keep)
+		d.Mask[i] = T(scale * float64(keep))
 	}
 }
 
 // Forward writes y = x ⊙ Mask; y may be x.
-func (d *Dropout) Forward(x, y []float64) {
+func (d *Dropout[T]) Forward(x, y []T) {
 	y = y[:len(x)]
 	m := d.Mask[:len(x)]
 	for i, v := range x {
@@ -202,7 +243,7 @@ func (d *Dropout) Forward(x, y []float64) {
 }
 
 // Backward writes dx = dy ⊙ Mask; dx may be dy.
-func (d *Dropout) Backward(dy, dx []float64) {
+func (d *Dropout[T]) Backward(dy, dx []T) {
 	dx = dx[:len(dy)]
 	m := d.Mask[:len(dy)]
 	for i, g := range dy {

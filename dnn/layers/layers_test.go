@@ -161,7 +161,7 @@ func TestDropout(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			const n = 20000
-			d := NewDropout(tc.p, n)
+			d := NewDropout[float64](tc.p, n)
 			rng := rand.New(rand.NewPCG(3, 3))
 			d.Draw(rng)
 			kept := 0
@@ -180,7 +180,7 @@ func TestDropout(t *testing.T) {
 
 			// With a fixed mask dropout is linear: check its backward pass.
 			m := 30
-			d = NewDropout(tc.p, m)
+			d = NewDropout[float64](tc.p, m)
 			d.Draw(rng)
 			x := fixture.Uniform(rng, m, -1, 1)
 			c := fixture.Uniform(rng, m, 0.5, 2)
@@ -198,7 +198,7 @@ func TestDropout(t *testing.T) {
 }
 
 func TestDropoutZeroIsIdentity(t *testing.T) {
-	d := NewDropout(0, 4)
+	d := NewDropout[float64](0, 4)
 	d.Draw(rand.New(rand.NewPCG(4, 4)))
 	x := []float64{-1, 0.5, 2, 3}
 	y := make([]float64, 4)

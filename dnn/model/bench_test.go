@@ -10,6 +10,9 @@ import (
 	"github.com/fastslow/stream/task"
 )
 
+// wide1024 is the slow stream of the sweep's config 133 on SHJ stimuli.
+var wide1024 = Config{InputSize: 3, OutputSize: 2, NUnits: 1024, Depth: 3, ActFunc: "relu", LR: 0.1}
+
 // BenchmarkTrial measures one trial of config1 on SHJ type 6: forward,
 // probability of error, loss and its gradient, backward and SGD step. The
 // trials are those of whole runs (a fresh network every 350 blocks, built
@@ -20,9 +23,15 @@ func BenchmarkTrial(b *testing.B) {
 		cfg  Config
 	}{
 		{"config1", config1},
+		{"config1_float32", func() Config { c := config1; c.DType = "float32"; return c }()},
 		{"config1_dropout", func() Config { c := config1; c.Dropout = 0.2; return c }()},
 		// The dual stream's slow stream (config_dlMU_dnn_1: no momentum) takes the one-pass step.
 		{"no_momentum", func() Config { c := config1; c.Momentum = 0; return c }()},
+		{"no_momentum_float32", func() Config { c := config1; c.Momentum, c.DType = 0, "float32"; return c }()},
+		// The sweep's widest slow stream (config 133: three hidden layers
+		// of 1024, lr_dnn 0.1, no momentum), in float64 and float32.
+		{"wide1024", wide1024},
+		{"wide1024_float32", func() Config { c := wide1024; c.DType = "float32"; return c }()},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			tk, _ := task.SHJ(6)
@@ -31,7 +40,7 @@ func BenchmarkTrial(b *testing.B) {
 			p := make([]float64, 2)
 			order := make([]int, len(tk.Items))
 			var (
-				net    *Net
+				net    stream.Stream
 				orders schedule.Orders
 				tr     stream.Trial
 			)
@@ -43,7 +52,7 @@ func BenchmarkTrial(b *testing.B) {
 					b.StopTimer()
 					src := seed.For(999, i/perRun)
 					var err error
-					if net, err = New(tc.cfg, src); err != nil {
+					if net, err = Open(tc.cfg, src); err != nil {
 						b.Fatal(err)
 					}
 					orders = schedule.Shuffled{}.Run(src, len(tk.Items))

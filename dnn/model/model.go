@@ -27,6 +27,7 @@ type Config struct {
 	LR         float64 // lr_dnn: the SGD learning rate of every parameter
 	Momentum   float64 // mom: SGD momentum in PyTorch's convention
 	Dropout    float64 // dropout: rate before the ReLU of hidden layers 2..Depth
+	DType      string  // dtype: "float64" (or "", the default) or "float32", what the network computes in
 }
 
 // Validate reports the first value the network cannot be built with.
@@ -48,6 +49,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("mom = %v: want a finite value ≥ 0", c.Momentum)
 	case !(c.Dropout >= 0 && c.Dropout <= 1):
 		return fmt.Errorf("dropout = %v: want a rate in [0, 1]", c.Dropout)
+	case c.DType != "" && c.DType != "float64" && c.DType != "float32":
+		return fmt.Errorf("dtype = %q: want \"float64\" (the default) or \"float32\"", c.DType)
 	}
 	return nil
 }
@@ -62,49 +65,88 @@ func (c Config) Sizes() []int {
 	return append(s, c.OutputSize)
 }
 
-// Net is the network of one run. It satisfies stream.Stream; it is not
-// safe for concurrent use.
-type Net struct {
+// Network is the network of one run, computing in T. It satisfies
+// stream.Stream (whose values are float64: a float32 network converts its
+// input, logits and states); it is not safe for concurrent use.
+type Network[T layers.Float] struct {
 	cfg    Config
-	layers []layers.Linear
-	drop   []layers.Dropout // drop[i] acts on hidden layer i's output; used for i ≥ 1 when Dropout > 0
-	rng    *rand.Rand       // the dropout generator; nil without dropout
+	layers []layers.Linear[T]
+	drop   []layers.Dropout[T] // drop[i] acts on hidden layer i's output; used for i ≥ 1 when Dropout > 0
+	rng    *rand.Rand          // the dropout generator; nil without dropout
 
 	// Every weight and bias, layer by layer (weight then bias), in one
 	// slice that the layers view, and its gradient and momentum buffer in
 	// the same layout. The original steps them as one parameter group.
-	params, grads, vel []float64
-	velW, velB         [][]float64 // the layers' views of vel
-	started            bool        // whether vel holds a step (PyTorch's first step sets v = ∇)
+	params, grads, vel []T
+	velW, velB         [][]T // the layers' views of vel
+	started            bool  // whether vel holds a step (PyTorch's first step sets v = ∇)
 
 	// The cache of the last Forward, read by Learn.
-	x   []float64   // the input
-	act [][]float64 // act[i]: layer i's output (after dropout and ReLU for hidden layers; logits last)
+	x   []T   // the input
+	act [][]T // act[i]: layer i's output (after dropout and ReLU for hidden layers; logits last)
 	// Scratch for the backward pass, one per layer width.
-	g [][]float64
+	g [][]T
+	// The logits as float64: act's last for a float64 network, a copy
+	// for a float32 one (then conv is set).
+	out  []float64
+	conv bool
 
 	frozen bool // test hook: keep the dropout masks of the last draw
 }
 
-var _ stream.Stream = (*Net)(nil)
+// Net is the float64 network, the default; Net32 computes in float32
+// (the original's own precision) for speed on the widest networks.
+type (
+	Net   = Network[float64]
+	Net32 = Network[float32]
+)
+
+var (
+	_ stream.Stream = (*Net)(nil)
+	_ stream.Stream = (*Net32)(nil)
+)
+
+// Open returns the network of cfg.DType (float64 unless it is
+// "float32"), as New or New32 build it.
+func Open(cfg Config, src seed.Source) (stream.Stream, error) {
+	if cfg.DType == "float32" {
+		return New32(cfg, src)
+	}
+	return New(cfg, src)
+}
+
+// New32 is New for a network computing in float32: its initial weights
+// are New's rounded to float32. Its config's DType is "float32".
+func New32(cfg Config, src seed.Source) (*Net32, error) {
+	cfg.DType = "float32"
+	return newNetwork[float32](cfg, src)
+}
 
 // New returns a network with PyTorch's default initial weights drawn from
 // src.Rand("init"): W and b of a layer with fan_in inputs uniform on
 // (−1/√fan_in, 1/√fan_in), layer by layer, weight (row-major [out, in])
 // before bias. With dropout, the masks come from src.Rand("dropout").
+// It computes in float64 whatever cfg.DType says (see Open).
 func New(cfg Config, src seed.Source) (*Net, error) {
+	if cfg.DType == "float32" {
+		cfg.DType = ""
+	}
+	return newNetwork[float64](cfg, src)
+}
+
+func newNetwork[T layers.Float](cfg Config, src seed.Source) (*Network[T], error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("dnn: %w", err)
 	}
-	n := build(cfg)
+	n := build[T](cfg)
 	rng := src.Rand("init")
 	for _, l := range n.layers {
 		bound := 1 / math.Sqrt(float64(l.In))
 		for i := range l.W {
-			l.W[i] = bound * (2*rng.Float64() - 1)
+			l.W[i] = T(bound * (2*rng.Float64() - 1))
 		}
 		for i := range l.B {
-			l.B[i] = bound * (2*rng.Float64() - 1)
+			l.B[i] = T(bound * (2*rng.Float64() - 1))
 		}
 	}
 	if cfg.Dropout > 0 {
@@ -114,19 +156,19 @@ func New(cfg Config, src seed.Source) (*Net, error) {
 }
 
 // build allocates the network of a valid config, every parameter 0.
-func build(cfg Config) *Net {
+func build[T layers.Float](cfg Config) *Network[T] {
 	sizes := cfg.Sizes()
 	nl := len(sizes) - 1
 	total := 0
 	for i := range nl {
 		total += sizes[i]*sizes[i+1] + sizes[i+1]
 	}
-	n := &Net{
+	n := &Network[T]{
 		cfg:    cfg,
-		params: make([]float64, total),
-		grads:  make([]float64, total),
-		vel:    make([]float64, total),
-		x:      make([]float64, cfg.InputSize),
+		params: make([]T, total),
+		grads:  make([]T, total),
+		vel:    make([]T, total),
+		x:      make([]T, cfg.InputSize),
 	}
 	off := 0
 	for i := range nl {
@@ -140,30 +182,34 @@ func build(cfg Config) *Net {
 		n.layers = append(n.layers, layers.NewLinear(in, out, w, b, dw, db))
 		n.velW = append(n.velW, n.vel[off-out-in*out:off-out:off-out])
 		n.velB = append(n.velB, n.vel[off-out:off:off])
-		n.drop = append(n.drop, layers.NewDropout(cfg.Dropout, out))
-		n.act = append(n.act, make([]float64, out))
-		n.g = append(n.g, make([]float64, out))
+		n.drop = append(n.drop, layers.NewDropout[T](cfg.Dropout, out))
+		n.act = append(n.act, make([]T, out))
+		n.g = append(n.g, make([]T, out))
+	}
+	var ok bool
+	if n.out, ok = any(n.act[nl-1]).([]float64); !ok {
+		n.out, n.conv = make([]float64, sizes[nl]), true
 	}
 	return n
 }
 
 // Config returns the config the network was built with.
-func (n *Net) Config() Config { return n.cfg }
+func (n *Network[T]) Config() Config { return n.cfg }
 
 // dropping reports whether hidden layer i applies dropout: layers 2..depth
 // (i ≥ 1, never the output layer), when the rate is positive.
-func (n *Net) dropping(i int) bool {
+func (n *Network[T]) dropping(i int) bool {
 	return n.rng != nil && i >= 1 && i < len(n.layers)-1
 }
 
 // Forward implements stream.Stream: it computes the logits of t.X,
 // drawing fresh dropout masks first (the original trains in train mode),
 // and caches every layer's output for Learn.
-func (n *Net) Forward(t *stream.Trial) []float64 {
+func (n *Network[T]) Forward(t *stream.Trial) []float64 {
 	if len(t.X) != len(n.x) {
 		panic(fmt.Sprintf("dnn: a stimulus of %d features for a network of input_size %d", len(t.X), len(n.x)))
 	}
-	copy(n.x, t.X)
+	convert(n.x, t.X)
 	h := n.x
 	last := len(n.layers) - 1
 	for i := range n.layers {
@@ -180,7 +226,18 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 		}
 		h = a
 	}
-	return n.act[last]
+	if n.conv {
+		convert(n.out, n.act[last])
+	}
+	return n.out
+}
+
+// convert copies src into dst, rounding to D.
+func convert[D, S layers.Float](dst []D, src []S) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = D(v)
+	}
 }
 
 // Learn implements stream.Stream: it back-propagates dLogits through the
@@ -189,7 +246,7 @@ func (n *Net) Forward(t *stream.Trial) []float64 {
 // first step), p −= lr·v (one fused multiply-add, as torch's), with
 // lr = lr_dnn and m = mom. Each layer is stepped on the way down, in one
 // pass over its weights and momentum buffer (propagateStep).
-func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
+func (n *Network[T]) Learn(t *stream.Trial, dLogits []float64) {
 	if n.cfg.Momentum != 0 && !n.started {
 		clear(n.vel) // PyTorch's first step sets v = ∇, which 0·m + ∇ rounds as
 		n.started = true
@@ -198,7 +255,7 @@ func (n *Net) Learn(t *stream.Trial, dLogits []float64) {
 }
 
 // input returns what layer i read in the last Forward.
-func (n *Net) input(i int) []float64 {
+func (n *Network[T]) input(i int) []T {
 	if i == 0 {
 		return n.x
 	}
@@ -210,18 +267,19 @@ func (n *Net) input(i int) []float64 {
 // layer's ∂L/∂x is taken with its weights before they change, so the
 // result is that of propagate followed by the step, with one pass over
 // each weight matrix.
-func (n *Net) propagateStep(dLogits []float64) {
+func (n *Network[T]) propagateStep(dLogits []float64) {
 	last := len(n.layers) - 1
-	copy(n.g[last], dLogits)
+	convert(n.g[last], dLogits)
+	lr, mom := T(n.cfg.LR), T(n.cfg.Momentum)
 	for i := last; i >= 0; i-- {
-		var dIn []float64 // nil for the first layer: nothing below needs it
+		var dIn []T // nil for the first layer: nothing below needs it
 		if i > 0 {
 			dIn = n.g[i-1]
 		}
-		if m := n.cfg.Momentum; m != 0 {
-			n.layers[i].BackwardStepMomentum(n.input(i), n.g[i], dIn, n.cfg.LR, m, n.velW[i], n.velB[i])
+		if n.cfg.Momentum != 0 {
+			n.layers[i].BackwardStepMomentum(n.input(i), n.g[i], dIn, lr, mom, n.velW[i], n.velB[i])
 		} else {
-			n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, n.cfg.LR)
+			n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, lr)
 		}
 		if i == 0 {
 			break
@@ -236,9 +294,9 @@ func (n *Net) propagateStep(dLogits []float64) {
 // propagate writes n.g[i], the gradient of the loss with respect to layer
 // i's pre-activation output, from the gradient of the logits, with the
 // weights of the last Forward.
-func (n *Net) propagate(dLogits []float64) {
+func (n *Network[T]) propagate(dLogits []float64) {
 	last := len(n.layers) - 1
-	copy(n.g[last], dLogits)
+	convert(n.g[last], dLogits)
 	for i := last; i > 0; i-- {
 		dIn := n.g[i-1]
 		n.layers[i].BackwardInput(n.g[i], dIn)
@@ -252,7 +310,7 @@ func (n *Net) propagate(dLogits []float64) {
 
 // backward writes the gradient of every parameter into n.grads (the
 // layers' DW and DB), for the gradient checks.
-func (n *Net) backward(dLogits []float64) {
+func (n *Network[T]) backward(dLogits []float64) {
 	n.propagate(dLogits)
 	for i := range n.layers {
 		n.layers[i].Backward(n.input(i), n.g[i], nil)
@@ -260,15 +318,15 @@ func (n *Net) backward(dLogits []float64) {
 }
 
 // Recruited implements stream.Stream: a network recruits nothing.
-func (n *Net) Recruited() bool { return false }
+func (n *Network[T]) Recruited() bool { return false }
 
 // Active implements stream.Stream: a network has no recruited units, and
 // reports 0 as the original's traces do.
-func (n *Net) Active() int { return 0 }
+func (n *Network[T]) Active() int { return 0 }
 
 // Names returns the state_dict names of the network's arrays, in
 // PyTorch's order: layers.{i}.weight, layers.{i}.bias.
-func (n *Net) Names() []string {
+func (n *Network[T]) Names() []string {
 	var names []string
 	for i := range n.layers {
 		names = append(names, weightName(i), biasName(i))
@@ -282,12 +340,13 @@ func biasName(i int) string   { return fmt.Sprintf("layers.%d.bias", i) }
 // State implements stream.Stream: layers.{i}.weight shaped [out, in] and
 // layers.{i}.bias shaped [out], as PyTorch's state_dict holds them. The
 // momentum buffer is not part of it (nor of the original's checkpoints).
-func (n *Net) State() []stream.Array {
+// The arrays are float64 whatever the network computes in.
+func (n *Network[T]) State() []stream.Array {
 	var st []stream.Array
 	for i, l := range n.layers {
 		st = append(st,
-			stream.NewArray(weightName(i), l.W, l.Out, l.In),
-			stream.NewArray(biasName(i), l.B, l.Out))
+			newArray(weightName(i), l.W, l.Out, l.In),
+			newArray(biasName(i), l.B, l.Out))
 	}
 	return st
 }
@@ -296,18 +355,18 @@ func (n *Net) State() []stream.Array {
 // bias from st, which must hold exactly this network's arrays with its
 // shapes and finite values; on error the network is left unchanged. The
 // momentum buffer is kept, as PyTorch's load_state_dict keeps the
-// optimiser's.
-func (n *Net) SetState(st map[string]stream.Array) error {
+// optimiser's. A float32 network rounds the values to float32.
+func (n *Network[T]) SetState(st map[string]stream.Array) error {
 	if err := stream.Unknown(st, n.Names()...); err != nil {
 		return fmt.Errorf("dnn state: %w", err)
 	}
-	scratch := build(n.cfg) // the same layout over fresh storage
+	scratch := build[T](n.cfg) // the same layout over fresh storage
 	var errs []error
 	for i, l := range scratch.layers {
-		if err := stream.Take(st, weightName(i), l.W, l.Out, l.In); err != nil {
+		if err := take(st, weightName(i), l.W, l.Out, l.In); err != nil {
 			errs = append(errs, err)
 		}
-		if err := stream.Take(st, biasName(i), l.B, l.Out); err != nil {
+		if err := take(st, biasName(i), l.B, l.Out); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -315,5 +374,34 @@ func (n *Net) SetState(st map[string]stream.Array) error {
 		return fmt.Errorf("dnn state for a %v network: %w", n.cfg.Sizes(), errors.Join(errs...))
 	}
 	copy(n.params, scratch.params)
+	return nil
+}
+
+// newArray is stream.NewArray for values of any Float type, as float64.
+func newArray[T layers.Float](name string, data []T, shape ...int) stream.Array {
+	if d, ok := any(data).([]float64); ok {
+		return stream.NewArray(name, d, shape...)
+	}
+	d := make([]float64, len(data))
+	convert(d, data)
+	return stream.Array{Name: name, Shape: shape, Data: d}
+}
+
+// take is stream.Take into values of any Float type, rounding float64 to
+// T; a value that overflows T is refused as a non-finite one is.
+func take[T layers.Float](st map[string]stream.Array, name string, dst []T, shape ...int) error {
+	if d, ok := any(dst).([]float64); ok {
+		return stream.Take(st, name, d, shape...)
+	}
+	d := make([]float64, len(dst))
+	if err := stream.Take(st, name, d, shape...); err != nil {
+		return err
+	}
+	convert(dst, d)
+	for i, v := range dst {
+		if math.IsInf(float64(v), 0) {
+			return fmt.Errorf("array %q: value %d is %v, beyond float32's range (the network's dtype)", name, i, d[i])
+		}
+	}
 	return nil
 }

@@ -28,18 +28,20 @@ import (
 // slow_config block is one (whose keys bias, n_classes, optim and loss_fn
 // the original ignores: see NetworkIgnored).
 type Network struct {
-	ActFunc       string  `toml:"act_func"`       // "relu"
-	LRDNN         float64 `toml:"lr_dnn"`         // SGD learning rate
-	NUnits        int     `toml:"n_units"`        // units per hidden layer
-	Mom           float64 `toml:"mom"`            // SGD momentum
-	Dropout       float64 `toml:"dropout"`        // rate before the ReLU of hidden layers 2..depth
-	NetworksDepth int     `toml:"networks_depth"` // hidden layers
-	InputSize     int     `toml:"input_size"`     // features per stimulus
-	OutputSize    int     `toml:"output_size"`    // logits (classes)
+	ActFunc       string  `toml:"act_func"`        // "relu"
+	LRDNN         float64 `toml:"lr_dnn"`          // SGD learning rate
+	NUnits        int     `toml:"n_units"`         // units per hidden layer
+	Mom           float64 `toml:"mom"`             // SGD momentum
+	Dropout       float64 `toml:"dropout"`         // rate before the ReLU of hidden layers 2..depth
+	NetworksDepth int     `toml:"networks_depth"`  // hidden layers
+	InputSize     int     `toml:"input_size"`      // features per stimulus
+	OutputSize    int     `toml:"output_size"`     // logits (classes)
+	DType         string  `toml:"dtype,omitempty"` // optional: "float64" (default) or "float32"
 }
 
-// NetworkKeys lists the keys of Network, every one of which the original
-// requires.
+// NetworkKeys lists the keys of Network that the original requires: all
+// but dtype, the toolkit's own optional key (the original computes in
+// float32; the toolkit in float64 unless dtype = "float32").
 var NetworkKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
 
 // NetworkIgnored lists the keys a network block may have that the
@@ -51,7 +53,7 @@ var NetworkIgnored = []string{"bias", "n_classes"}
 func (n Network) Model() model.Config {
 	return model.Config{
 		InputSize: n.InputSize, OutputSize: n.OutputSize, NUnits: n.NUnits, Depth: n.NetworksDepth,
-		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout,
+		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout, DType: n.DType,
 	}
 }
 
@@ -143,7 +145,7 @@ func (c Config) Check(path string) error {
 // New returns a network for task t with generators from src, checking
 // that the task's features and classes are the network's inputs and
 // outputs; with fromTask they are taken from the task instead.
-func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (*model.Net, error) {
+func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (stream.Stream, error) {
 	mc := n.Model()
 	if fromTask {
 		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
@@ -158,7 +160,7 @@ func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (*model.Net, 
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	return model.New(mc, src)
+	return model.Open(mc, src)
 }
 
 // Setup returns the fit setup of a checked config; with fromTask the
@@ -189,7 +191,8 @@ func Model() fit.Model {
 			"follow the task (so -task new-stimuli runs a 2-25-25-25-2 network). A config file's input_size and output_size must " +
 			"match the task. Initial weights are PyTorch's default drawn from (random_seed, run), or -init FILE.npz with the " +
 			"original's state_dict names (layers.{i}.weight [out,in], layers.{i}.bias); {t} and {r} in the path expand to the " +
-			"SHJ type (or task name) and the run, for per-run files.",
+			"SHJ type (or task name) and the run, for per-run files. The optional key dtype = \"float32\" (default \"float64\") " +
+			"computes in float32, the original's precision, faster on the widest networks; checkpoints stay float64.",
 		DefaultTask: "shj",
 		Default: func() (*fit.Setup, error) {
 			c := Default()

@@ -13,6 +13,8 @@ import (
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
+
+	"github.com/fastslow/dnn/model"
 )
 
 // TestDefaultFile checks that the shipped config1.toml decodes to exactly
@@ -132,7 +134,15 @@ func TestNetworkMatchesTask(t *testing.T) {
 	assert.Contains(t, err.Error(), "input_size = 3, but task new-stimuli has 2 features per item")
 	net, err := n.New(ns, seed.For(1, 0), true)
 	require.NoError(t, err)
-	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.Config().Sizes())
+	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.(*model.Net).Config().Sizes())
+	n.DType = "float32"
+	net, err = n.New(shj, seed.For(1, 0), false)
+	require.NoError(t, err)
+	assert.IsType(t, (*model.Net32)(nil), net, `dtype = "float32" builds the float32 network`)
+	n.DType = "float16"
+	_, err = n.New(shj, seed.For(1, 0), false)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `dtype = "float16": want "float64" (the default) or "float32"`)
 }
 
 // TestSlowConfigBlock decodes a dual-stream slow_config block into a

@@ -31,6 +31,8 @@ func TestParseErrors(t *testing.T) {
 	ok := base + "fast = 'distr_learner_mu'\nslow = 'dnn'\n" + dl + nn
 	_, err := Parse("d.toml", []byte(ok))
 	require.NoError(t, err)
+	_, err = Parse("d.toml", []byte(ok+"dtype = 'float32'\n"))
+	require.NoError(t, err, "slow_config.dtype = \"float32\" is the dnn's opt-in dtype")
 	for _, tc := range []struct{ body, want string }{
 		{base + dl + nn, `d.toml: missing key "fast" or "slow"`},
 		{base + "fast = 'exemplar'\nslow = 'dnn'\n" + dl + nn, `d.toml: fast = "exemplar": want one of`},
@@ -41,6 +43,7 @@ func TestParseErrors(t *testing.T) {
 		{base + "fast = 'distr_learner_mu'\nslow = 'dnn'\n" + dl + "nose = 1\n" + nn, `unknown key "fast_config.nose"`},
 		{base + "fast = 'distr_learner_mu'\nslow = 'dnn'\n" + dl + nn[:len(nn)-len("output_size = 2\n")], `missing key "slow_config.output_size"`},
 		{base + "fast = 'distr_learner_mu'\nslow = 'dnn'\n" + dl + nn + "n_units = 'x'\n", "d.toml"},
+		{ok + "dtype = 'float16'\n", `dtype = "float16": want "float64" (the default) or "float32"`},
 	} {
 		_, err := Parse("d.toml", []byte(tc.body))
 		assert.ErrorContains(t, err, tc.want, tc.body)

@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/task"
@@ -26,6 +28,7 @@ func reset(m, tmpl *Model) {
 	m.winAct = append(m.winAct[:0], tmpl.winAct...)
 	m.recruited, m.err = false, nil
 	m.regrow = true
+	m.syncColumns()
 }
 
 // BenchmarkTrial measures one trial (Forward, loss, Learn) of config1 on
@@ -49,12 +52,16 @@ func BenchmarkTrial(b *testing.B) {
 			const perRun = 32 * 8
 			b.ReportAllocs()
 			b.ResetTimer()
+			var resets time.Duration // CPU time of the resets, which are not timed
+			c0 := fixture.CPUTime()
 			for n := 0; n < b.N; n++ {
 				i := n % perRun
 				run := (n / perRun) % len(tab.Orders)
 				if i == 0 && n > 0 {
 					b.StopTimer()
+					r0 := fixture.CPUTime()
 					reset(m, tmpl)
+					resets += fixture.CPUTime() - r0
 					b.StartTimer()
 				}
 				blk, pos := i/8, i%8
@@ -66,6 +73,9 @@ func BenchmarkTrial(b *testing.B) {
 				loss.ProbError(z, it.Label, prob)
 				lf.Eval(z, it.Target, dz)
 				m.Learn(&tr, dz)
+			}
+			if c := fixture.CPUTime() - c0 - resets; c > 0 {
+				b.ReportMetric(float64(c.Nanoseconds())/float64(b.N), "cpu-ns/op")
 			}
 		})
 	}
@@ -97,4 +107,15 @@ func BenchmarkRun(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(trials), "ns/trial")
+}
+
+// BenchmarkNew measures the construction of a config1 model (10,000 units:
+// 30,000 uniform draws, the positions and the scan's columns).
+func BenchmarkNew(b *testing.B) {
+	b.ReportAllocs()
+	for n := 0; b.Loop(); n++ {
+		if _, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7))); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

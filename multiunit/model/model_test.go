@@ -309,6 +309,12 @@ func TestStateRoundTrip(t *testing.T) {
 	for _, a := range st {
 		require.Contains(t, []string{NamePositions, NameAttention, NameWinners, NameActive, NameAssoc}, a.Name)
 	}
+	// The view shows the same arrays; State's are copies.
+	require.Equal(t, st, m.View())
+	require.Equal(t, st, stream.View(m))
+	st[0].Data[0] = -1
+	require.NotEqual(t, st, m.State())
+	st = m.State()
 	m2 := newSmall(t, small)
 	require.NoError(t, m2.SetState(stream.StateMap(st)))
 	require.Equal(t, st, m2.State())

@@ -294,9 +294,9 @@ func TestMatchesReference(t *testing.T) {
 			}
 			require.Greater(t, recruits, 1)
 			if !tc.literal {
-				straddled += m.stats.straddled
+				straddled += m.straddled
 			}
-			splits += m.stats.splits
+			splits += m.splits
 			st := stream.StateMap(m.State())
 			require.InDeltaSlice(t, ref.pos, st[NamePositions].Data, 1e-9)
 			require.InDeltaSlice(t, ref.attn, st[NameAttention].Data, 1e-9)

@@ -118,3 +118,34 @@ func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
 	}
 	k.step(val, d, a)
 }
+
+// Forward32 is Forward in float32 (plain Go): the same order of sums, each
+// product and sum rounded to float32.
+func Forward32(w, x, b, y []float32) {
+	n, rows := len(x), len(y)
+	forwardGo(w[:rows*n], x, b[:rows], y)
+}
+
+// BackwardStep32 is BackwardStep in float32 (plain Go); its step rounds
+// as FMA does.
+func BackwardStep32(w, x, dy, dx []float32, a float32) {
+	n, rows := len(x), len(dy)
+	if dx != nil {
+		dx = dx[:n]
+		clear(dx)
+	}
+	backwardStepGo(w[:rows*n], x, dy, dx, a)
+}
+
+// BackwardStepMomentum32 is BackwardStepMomentum in float32 (plain Go).
+func BackwardStepMomentum32(w, v, x, dy, dx []float32, a, m float32) {
+	n, rows := len(x), len(dy)
+	if dx != nil {
+		dx = dx[:n]
+		clear(dx)
+	}
+	backwardStepMomentumGo(w[:rows*n], v[:rows*n], x, dy, dx, a, m)
+}
+
+// Step32 is Step in float32 (plain Go).
+func Step32(val []float32, a float32, d []float32) { stepGo(val, a, d[:len(val)]) }

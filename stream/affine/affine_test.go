@@ -215,3 +215,79 @@ func BenchmarkKernels(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkKernels32 times the float32 kernels (plain Go).
+func BenchmarkKernels32(b *testing.B) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
+		rows, n := sz[0], sz[1]
+		normal := func(n int) []float32 {
+			v := make([]float32, n)
+			for i := range v {
+				v[i] = float32(rng.NormFloat64())
+			}
+			return v
+		}
+		w, v, x, bias, dy := normal(rows*n), make([]float32, rows*n), normal(n), normal(rows), normal(rows)
+		y, dx := make([]float32, rows), make([]float32, n)
+		name := func(kernel string) string { return fmt.Sprintf("%s/%dx%d/go", kernel, rows, n) }
+		b.Run(name("Forward"), func(b *testing.B) {
+			for b.Loop() {
+				Forward32(w, x, bias, y)
+			}
+		})
+		b.Run(name("BackwardStep"), func(b *testing.B) {
+			for b.Loop() {
+				BackwardStep32(w, x, dy, dx, -1e-9)
+			}
+		})
+		b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
+			for b.Loop() {
+				BackwardStepMomentum32(w, v, x, dy, dx, -1e-9, 0.3)
+			}
+		})
+	}
+}
+
+// TestKernels32Values checks the float32 kernels against sums and steps
+// written out in float32 on a small case, and that they round each
+// product to float32 (a float64 sum would differ).
+func TestKernels32Values(t *testing.T) {
+	w := []float32{1, 2, 3, 4, 5, 6} // 2×3
+	x := []float32{0.1, 0.2, 0.3}
+	b := []float32{0.5, -0.5}
+	y := make([]float32, 2)
+	Forward32(w, x, b, y)
+	for o := range 2 {
+		var s float32
+		for j := range 3 {
+			s += w[o*3+j] * x[j]
+		}
+		if want := s + b[o]; y[o] != want {
+			t.Errorf("Forward32: y[%d] = %v, want %v", o, y[o], want)
+		}
+	}
+	dy := []float32{1, -2}
+	dx := make([]float32, 3)
+	w0 := append([]float32(nil), w...)
+	BackwardStep32(w, x, dy, dx, -0.1)
+	for j := range 3 {
+		if want := dy[0]*w0[j] + dy[1]*w0[3+j]; math.Abs(float64(dx[j]-want)) > 1e-6 {
+			t.Errorf("BackwardStep32: dx[%d] = %v, want %v", j, dx[j], want)
+		}
+		for o := range 2 {
+			want := float32(float64(w0[o*3+j]) - 0.1*float64(dy[o]*x[j]))
+			if d := math.Abs(float64(w[o*3+j] - want)); d > 1e-6 {
+				t.Errorf("BackwardStep32: w[%d,%d] = %v, want %v", o, j, w[o*3+j], want)
+			}
+		}
+	}
+	v := make([]float32, 6)
+	w = append(w[:0], w0...)
+	BackwardStepMomentum32(w, v, x, dy, nil, -0.1, 0.3)
+	for i := range w {
+		if want := dy[i/3] * x[i%3]; v[i] != want {
+			t.Errorf("BackwardStepMomentum32: v[%d] = %v, want %v (the first step's gradient)", i, v[i], want)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/BurntSushi/toml"
 	"gonum.org/v1/plot/vg"
 
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/human"
@@ -135,7 +136,7 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 			if p.Options.NoState {
 				continue
 			}
-			if err := npz.Write(d.Path(name), rr.Model.State()); err != nil {
+			if err := npz.Write(d.Path(name), stream.View(rr.Model)); err != nil {
 				return err
 			}
 		}

@@ -234,6 +234,7 @@ func WriteTo(w io.Writer, arrays []stream.Array) error {
 	sorted := append([]stream.Array(nil), arrays...)
 	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Name < sorted[j].Name })
 	zw := zip.NewWriter(w)
+	bw := bufio.NewWriterSize(nil, 1<<16) // one buffer for every array: a run's state is 0.5 MB and more
 	for _, a := range sorted {
 		n := 1
 		for _, d := range a.Shape {
@@ -246,7 +247,11 @@ func WriteTo(w io.Writer, arrays []stream.Array) error {
 		if err != nil {
 			return err
 		}
-		if err := writeNPY(f, a.Shape, a.Data); err != nil {
+		bw.Reset(f)
+		if err := writeNPY(bw, a.Shape, a.Data); err != nil {
+			return fmt.Errorf("array %q: %w", a.Name, err)
+		}
+		if err := bw.Flush(); err != nil {
 			return fmt.Errorf("array %q: %w", a.Name, err)
 		}
 	}
@@ -270,15 +275,24 @@ func writeNPY(w io.Writer, shape []int, data []float64) error {
 		pad = 0
 	}
 	hdr += strings.Repeat(" ", pad) + "\n"
-	buf := make([]byte, 0, 10+len(hdr)+8*len(data))
-	buf = append(buf, "\x93NUMPY\x01\x00"...)
+	var chunk [4096]byte // the values go out a chunk at a time, not as a copy of the array
+	buf := append(chunk[:0], "\x93NUMPY\x01\x00"...)
 	buf = binary.LittleEndian.AppendUint16(buf, uint16(len(hdr)))
-	buf = append(buf, hdr...)
-	for _, v := range data {
-		buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+	if _, err := w.Write(append(buf, hdr...)); err != nil {
+		return err
 	}
-	_, err := w.Write(buf)
-	return err
+	for len(data) > 0 {
+		n := min(len(data), len(chunk)/8)
+		buf = chunk[:0]
+		for _, v := range data[:n] {
+			buf = binary.LittleEndian.AppendUint64(buf, math.Float64bits(v))
+		}
+		if _, err := w.Write(buf); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
 }
 
 // CheckFinite returns an error naming the first array with a NaN or Inf.

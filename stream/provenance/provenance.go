@@ -2,6 +2,12 @@
 // and its revision, the Go version, the command line, the config's
 // checksum, the seed and the times — in the folder's provenance.json, the
 // file that also marks the folder as written by this toolkit.
+//
+// The revision comes from, in this order, Stamp, the go command's vcs
+// build settings, or the source tree the binary was compiled from (the
+// folder this package's source was compiled in, when it still holds this
+// toolkit), read from its .git without the git binary and checked for
+// uncommitted changes with git status; Record.RevisionSource says which.
 package provenance
 
 import (
@@ -27,22 +33,34 @@ const FileName = "provenance.json"
 // github.com/fastslow/stream/provenance.Stamp=$(git describe --always
 // --dirty=+dirty)". The go command stamps vcs.revision only when it finds
 // the repository, which it does not from a git worktree, nor (Go 1.25,
-// golang/go#74763) for a module below a repository root without go.mod.
+// golang/go#74763) for a module below a repository root without go.mod,
+// nor ever for go run and go test; without either, New reads the source
+// tree the binary was compiled from (RevisionSource FromSource).
 var Stamp string
 
-// Unknown is the revision of a binary built without version control
-// information (go run, go test, or a build outside a git tree).
+// Unknown is the revision of a binary whose revision nothing tells: no
+// version control information, no Stamp, and no source tree of this
+// toolkit at the path it was compiled from (-trimpath, a binary moved to
+// another machine, a tree removed since).
 const Unknown = "unknown"
 
 // Record is what a results folder records about how it was made.
 type Record struct {
-	Tool      string   `json:"tool"`            // the command, e.g. "clustering" or "sweep"
-	Module    string   `json:"module"`          // the main module of the binary
-	Version   string   `json:"version"`         // the main module's version, "(devel)" for a local build
-	Revision  string   `json:"revision"`        // the git commit, "+dirty" when built from a modified tree; Unknown when not stamped
-	GoVersion string   `json:"go_version"`      // the Go release that built the binary
-	Command   []string `json:"command"`         // the command line, program first
-	Model     string   `json:"model,omitempty"` // the model run, when the tool runs one
+	Tool    string `json:"tool"`    // the command, e.g. "clustering" or "sweep"
+	Module  string `json:"module"`  // the main module of the binary
+	Version string `json:"version"` // the main module's version, "(devel)" for a local build
+	// Revision is the git commit the binary was built from: "+dirty"
+	// when the tree had uncommitted changes to tracked files, Unverified
+	// when read from the source tree and nobody could check that (see
+	// Unverified), Unknown when nothing tells. RevisionSource says where
+	// it came from (FromBuild, FromStamp, FromSource, FromNone), so
+	// readers know how much to trust it: FromSource is the tree's state
+	// when the binary ran, which is the built one for go run and go test.
+	Revision       string   `json:"revision"`
+	RevisionSource string   `json:"revision_source"`
+	GoVersion      string   `json:"go_version"`      // the Go release that built the binary
+	Command        []string `json:"command"`         // the command line, program first
+	Model          string   `json:"model,omitempty"` // the model run, when the tool runs one
 	// Config is the config file ("" for a built-in config) and
 	// ConfigSHA256 the checksum of the config as run.
 	Config       string    `json:"config,omitempty"`
@@ -60,20 +78,29 @@ type Record struct {
 }
 
 // New returns the record of the running binary, the tool named tool, with
-// the process's command line and the start time now.
+// the process's command line and the start time now. Its revision is the
+// Stamp when set, else the build information's, else the source tree's.
 func New(tool string) *Record {
-	r := &Record{Tool: tool, Version: "(devel)", Revision: Unknown, GoVersion: runtime.Version(),
-		Command: append([]string(nil), os.Args...), Start: time.Now().UTC(), PID: os.Getpid()}
+	r := &Record{Tool: tool, Version: "(devel)", Revision: Unknown, RevisionSource: FromNone,
+		GoVersion: runtime.Version(), Command: append([]string(nil), os.Args...),
+		Start: time.Now().UTC(), PID: os.Getpid()}
 	r.Host, _ = os.Hostname()
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		r.Module = bi.Main.Path
 		if bi.Main.Version != "" {
 			r.Version = bi.Main.Version
 		}
-		r.Revision = revision(bi.Settings)
+		if rev := revision(bi.Settings); rev != Unknown {
+			r.Revision, r.RevisionSource = rev, FromBuild
+		}
 	}
-	if Stamp != "" {
-		r.Revision = Stamp
+	switch {
+	case Stamp != "":
+		r.Revision, r.RevisionSource = Stamp, FromStamp
+	case r.RevisionSource == FromNone:
+		if rev := sourceRevision(); rev != "" {
+			r.Revision, r.RevisionSource = rev, FromSource
+		}
 	}
 	return r
 }
@@ -110,9 +137,11 @@ func (r *Record) SetConfig(path string, data []byte) {
 func (r *Record) SetSeed(seed int64) { r.Seed = &seed }
 
 // Comparable reports whether results made by the revisions a and b can be
-// told to come from the same code: both known and neither dirty.
+// told to come from the same code: both known and neither qualified by a
+// suffix ("+dirty", Unverified, or any "+…" of a Stamp such as git
+// describe's), since a qualified revision does not name the code.
 func Comparable(a, b string) bool {
-	known := func(s string) bool { return s != Unknown && s != "" && !strings.HasSuffix(s, "+dirty") }
+	known := func(s string) bool { return s != Unknown && s != "" && !strings.Contains(s, "+") }
 	return known(a) && known(b)
 }
 

@@ -31,6 +31,8 @@ func TestComparable(t *testing.T) {
 	}{
 		{"abc", "def", true}, {"abc", "abc", true}, {"abc", Unknown, false}, {Unknown, Unknown, false},
 		{"abc+dirty", "def", false}, {"abc", "", false},
+		{"abc" + Unverified, "def", false}, {"abc", "abc" + Unverified, false}, {"abc" + Unverified, "abc" + Unverified, false},
+		{"v1.2-3-gabc+dirty", "abc", false},
 	} {
 		assert.Equal(t, c.want, Comparable(c.a, c.b), "%q %q", c.a, c.b)
 	}

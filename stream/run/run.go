@@ -63,15 +63,16 @@ type Result struct {
 func (r *Result) Total() int { return len(r.Parts) - 1 }
 
 // States returns every run's final state, its arrays by name
-// (stream.StateMap), in run order, for the analyses of a finished fit; a
-// run without a model is an error naming the task and the run.
+// (stream.StateMap), in run order, for the analyses of a finished fit (as
+// stream.View shows them: read them, do not modify them); a run without a
+// model is an error naming the task and the run.
 func (r *Result) States() ([]map[string]stream.Array, error) {
 	states := make([]map[string]stream.Array, len(r.Runs))
 	for k, rr := range r.Runs {
 		if rr.Model == nil {
 			return nil, fmt.Errorf("task %s: run %d has no model", r.Job.Task.Name, k)
 		}
-		states[k] = stream.StateMap(rr.Model.State())
+		states[k] = stream.StateMap(stream.View(rr.Model))
 	}
 	return states, nil
 }
@@ -403,6 +404,9 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 		prog.add(int64(n))
 	}
 	prog.runDone()
+	if f, ok := model.(stream.Finisher); ok {
+		f.Finish()
+	}
 	rr.Trace = trace
 	return rr, nil
 }

@@ -1,0 +1,192 @@
+package vexp
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// inputs returns values across math.Exp's whole range: random bit
+// patterns, uniform values where the result is finite and nonzero, and
+// the edge cases: ±0, subnormals, ±Inf, NaNs, the limits of the kernel's
+// lanes (±700) and of math.Exp's overflow and underflow, and the ties of
+// its reduction (multiples of ln 2 / 2).
+func inputs(rng *rand.Rand, n int) []float64 {
+	in := []float64{0, math.Copysign(0, -1), math.Inf(1), math.Inf(-1), math.NaN(), -math.NaN(),
+		0x1p-1074, -0x1p-1074, 0x1p-1022, -0x1p-1022, math.MaxFloat64, -math.MaxFloat64,
+		700, -700, 7.09782712893384e+02, 709.8, -708.39, -745.1332191019412, -745.14, -1e300, 1e300, 1e-300}
+	for _, v := range []float64{700, -700} {
+		in = append(in, math.Nextafter(v, 0), math.Nextafter(v, 2*v))
+	}
+	for q := -2100; q <= 2100; q++ {
+		v := float64(q) * math.Ln2 / 4
+		in = append(in, v, math.Nextafter(v, 0), math.Nextafter(v, math.Inf(1)))
+	}
+	for len(in) < n {
+		switch len(in) % 3 {
+		case 0:
+			in = append(in, math.Float64frombits(rng.Uint64()))
+		case 1:
+			in = append(in, (rng.Float64()*2-1)*720)
+		default:
+			in = append(in, (rng.Float64()*2-1)*math.Ldexp(1, rng.IntN(60)-50))
+		}
+	}
+	return in
+}
+
+// TestTo: To gives math.Exp's bits on every input — the kernel's range
+// alone, and every value, the special ones included — for every length
+// and offset of the slices and in place.
+func TestTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	all := inputs(rng, 600000)
+	var lanes []float64 // the kernel's inputs
+	for _, x := range all {
+		if x >= -700 && x <= 700 {
+			lanes = append(lanes, x)
+		}
+	}
+	if len(lanes) < 300000 || !inRange(lanes) || inRange(all) {
+		t.Fatalf("%d inputs in the kernel's range of %d", len(lanes), len(all))
+	}
+	for _, in := range [][]float64{lanes, all} {
+		got := make([]float64, len(in))
+		To(got, in)
+		for i, x := range in {
+			if w := math.Exp(x); math.Float64bits(got[i]) != math.Float64bits(w) {
+				t.Fatalf("Exp(%v = %#x): vector %v (%#x), math.Exp %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
+			}
+		}
+	}
+	in := all
+	for n := 0; n < 13; n++ {
+		for off := 0; off < 3; off++ {
+			src := in[off : off+n]
+			dst := make([]float64, n+1)
+			To(dst[1:], src)
+			for i, x := range src {
+				if w := math.Exp(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
+					t.Fatalf("n %d offset %d: Exp(%v) = %v, want %v", n, off, x, dst[1+i], w)
+				}
+			}
+		}
+	}
+	same := append([]float64(nil), in[:101]...)
+	To(same, same)
+	for i, x := range in[:101] {
+		if w := math.Exp(x); math.Float64bits(same[i]) != math.Float64bits(w) {
+			t.Fatalf("in place: Exp(%v) = %v, want %v", x, same[i], w)
+		}
+	}
+}
+
+// TestLogTo: LogTo gives math.Log's bits on every input — the kernel's
+// (positive finite values, subnormals included) alone, and every value —
+// for every length and offset and in place.
+func TestLogTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	all := []float64{0, math.Copysign(0, -1), -1, math.Inf(1), math.Inf(-1), math.NaN(), 1, 2, 0.5,
+		math.Sqrt2 / 2, math.Nextafter(math.Sqrt2/2, 0), math.Nextafter(math.Sqrt2/2, 1), math.Sqrt2,
+		0x1p-1074, 0x1p-1060, 0x1p-1022, math.Nextafter(0x1p-1022, 0), math.MaxFloat64, math.SmallestNonzeroFloat64}
+	for e := -1074; e <= 1023; e++ {
+		all = append(all, math.Ldexp(1, e), math.Ldexp(1.5, e), math.Ldexp(0.7071067811865476, e))
+	}
+	for len(all) < 600000 {
+		switch len(all) % 3 {
+		case 0:
+			all = append(all, math.Float64frombits(rng.Uint64()))
+		case 1:
+			all = append(all, rng.Float64()*4)
+		default:
+			all = append(all, math.Float64frombits(rng.Uint64()>>1)) // positive, any exponent
+		}
+	}
+	var lanes []float64
+	for _, x := range all {
+		if x > 0 && x <= math.MaxFloat64 {
+			lanes = append(lanes, x)
+		}
+	}
+	if len(lanes) < 300000 || !positive(lanes) || positive(all) {
+		t.Fatalf("%d inputs in the kernel's range of %d", len(lanes), len(all))
+	}
+	for _, in := range [][]float64{lanes, all} {
+		got := make([]float64, len(in))
+		LogTo(got, in)
+		for i, x := range in {
+			if w := math.Log(x); math.Float64bits(got[i]) != math.Float64bits(w) {
+				t.Fatalf("Log(%v = %#x): vector %v (%#x), math.Log %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
+			}
+		}
+	}
+	for n := 0; n < 13; n++ {
+		for off := 0; off < 3; off++ {
+			src := lanes[off : off+n]
+			dst := make([]float64, n+1)
+			LogTo(dst[1:], src)
+			for i, x := range src {
+				if w := math.Log(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
+					t.Fatalf("n %d offset %d: Log(%v) = %v, want %v", n, off, x, dst[1+i], w)
+				}
+			}
+		}
+	}
+	same := append([]float64(nil), lanes[:101]...)
+	LogTo(same, same)
+	for i, x := range lanes[:101] {
+		if w := math.Log(x); math.Float64bits(same[i]) != math.Float64bits(w) {
+			t.Fatalf("in place: Log(%v) = %v, want %v", x, same[i], w)
+		}
+	}
+}
+
+// BenchmarkTo measures 8 values in [−10, 0] per call (a clustering
+// layer's), the vector path and the scalar loop.
+func BenchmarkTo(b *testing.B) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	src := make([]float64, 8)
+	for i := range src {
+		src[i] = -10 * rng.Float64()
+	}
+	dst := make([]float64, len(src))
+	b.Run("vector", func(b *testing.B) {
+		for b.Loop() {
+			To(dst, src)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
+	})
+	b.Run("scalar", func(b *testing.B) {
+		for b.Loop() {
+			for i, x := range src {
+				dst[i] = math.Exp(x)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
+	})
+}
+
+// BenchmarkLogTo measures 8 values in (0, 1] per call (the competition's
+// activations), the vector path and the scalar loop.
+func BenchmarkLogTo(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	src := make([]float64, 8)
+	for i := range src {
+		src[i] = 1 - rng.Float64()
+	}
+	dst := make([]float64, len(src))
+	b.Run("vector", func(b *testing.B) {
+		for b.Loop() {
+			LogTo(dst, src)
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
+	})
+	b.Run("scalar", func(b *testing.B) {
+		for b.Loop() {
+			for i, x := range src {
+				dst[i] = math.Log(x)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
+	})
+}

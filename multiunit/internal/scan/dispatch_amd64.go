@@ -1,0 +1,35 @@
+//go:build !purego
+
+package scan
+
+import "golang.org/x/sys/cpu"
+
+// kernel is the vector scan this CPU runs, 0 for none.
+var kernel = func() int {
+	switch {
+	case cpu.X86.HasAVX512F && cpu.X86.HasAVX512DQ:
+		return 8
+	case cpu.X86.HasAVX2:
+		return 4
+	}
+	return 0
+}()
+
+// width returns the number of units the vector scan computes at once, 0
+// without one.
+func width() int { return kernel }
+
+// next runs the vector scan over [from, end), end − from a multiple of
+// width().
+func next(c *Columns, from, end int, q *Query) int {
+	x, a := &q.X[0], &q.A[0]
+	switch {
+	case kernel == 8 && q.R == 1:
+		return nextR1AVX512(&c.v[0], c.n, from, end, x, a, c.d, q.C, q.Worst, q.Margin)
+	case kernel == 8:
+		return nextR2AVX512(&c.v[0], c.n, from, end, x, a, c.d, q.C, q.Worst, q.Margin)
+	case q.R == 1:
+		return nextR1AVX2(&c.v[0], c.n, from, end, x, a, c.d, q.C, q.Worst, q.Margin)
+	}
+	return nextR2AVX2(&c.v[0], c.n, from, end, x, a, c.d, q.C, q.Worst, q.Margin)
+}

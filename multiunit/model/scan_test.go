@@ -1,0 +1,83 @@
+package model
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/schedule"
+	"github.com/fastslow/stream/task"
+)
+
+// TestScanBitIdentical runs config1 (r = 1) and a Euclidean variant
+// (r = 2) with and without the recruitment scan (internal/scan: vector
+// lanes, or pure Go under the purego tag) on the original's initial
+// positions and orders, and on positions drawn anew: every trial's
+// probabilities and the final states must be the same bits.
+func TestScanBitIdentical(t *testing.T) {
+	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
+	require.NoError(t, err)
+	euclid := config1
+	euclid.R, euclid.C = 2, 1
+	for _, tc := range []struct {
+		name string
+		p    Params
+		typ  int
+		init bool
+	}{
+		{"config1 type2", config1, 2, true},
+		{"config1 type6", config1, 6, true},
+		{"config1 type4 drawn", config1, 4, false},
+		{"euclid type3 drawn", euclid, 3, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tk, err := task.SHJ(tc.typ)
+			require.NoError(t, err)
+			newModel := func(scan bool) func() *Model {
+				return func() *Model {
+					var m *Model
+					if tc.init {
+						m = newFromInit(t, tc.p)
+					} else {
+						m, err = New(tc.p, rand.New(rand.NewPCG(3, 9)))
+						require.NoError(t, err)
+					}
+					require.NotNil(t, m.cols)
+					if !scan {
+						m.cols = nil
+					}
+					return m
+				}
+			}
+			var with, without []row
+			var last [2]*Model
+			runWith(newModel(true), tk, tab, 1, 16, func(m *Model, r row) {
+				with, last[0] = append(with, r), m
+				if r.trial == 7 && r.block%3 == 1 {
+					m.Finish() // drops the columns; the next trial rebuilds them
+				}
+			})
+			runWith(newModel(false), tk, tab, 1, 16, func(m *Model, r row) { without, last[1] = append(without, r), m })
+			states := [2][]stream.Array{last[0].State(), last[1].State()}
+			recruits := 0
+			for i, r := range with {
+				w := without[i]
+				require.Equal(t, w.recruited, r.recruited, "trial %d", i)
+				require.Equal(t, w.nActive, r.nActive, "trial %d", i)
+				require.Equal(t, math.Float64bits(w.p0), math.Float64bits(r.p0), "trial %d", i)
+				require.Equal(t, math.Float64bits(w.loss), math.Float64bits(r.loss), "trial %d", i)
+				recruits += r.recruited
+			}
+			require.Greater(t, recruits, 2, "too few recruitments to test the scan")
+			for i, a := range states[0] {
+				b := states[1][i]
+				for j, v := range a.Data {
+					require.Equal(t, math.Float64bits(b.Data[j]), math.Float64bits(v), "%s[%d]", a.Name, j)
+				}
+			}
+		})
+	}
+}

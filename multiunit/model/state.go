@@ -1,0 +1,117 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/fastslow/stream"
+)
+
+// Finish gives back the recruitment scan's columns (for the next run's
+// model to reuse) and drops the scratch of activate at the end of a run;
+// a later Forward rebuilds the columns.
+func (m *Model) Finish() {
+	if m.cols != nil {
+		m.cols.Release()
+		m.cols = nil
+		m.finished = true
+	}
+	m.merged = nil
+	m.active = slices.Clip(m.active)
+}
+
+// State returns a copy of the model's state under the original's
+// state_dict names.
+func (m *Model) State() []stream.Array {
+	st := m.View()
+	for i := range st {
+		st[i].Data = slices.Clone(st[i].Data)
+	}
+	return st
+}
+
+// View returns the model's state as State does, every array a view of the
+// model's own memory (see stream.Viewer): the two masks are filled anew in
+// buffers kept for them.
+func (m *Model) View() []stream.Array {
+	n, d, c := m.p.Units, m.p.Dims, m.p.Classes
+	if m.winMask == nil {
+		m.winMask, m.actMask = make([]float64, n), make([]float64, n)
+	} else {
+		clear(m.winMask)
+		clear(m.actMask)
+	}
+	win, act := m.winMask, m.actMask
+	for _, k := range m.win {
+		win[k] = 1
+	}
+	for _, k := range m.active {
+		act[k] = 1
+	}
+	return []stream.Array{
+		{Name: NamePositions, Shape: []int{n, d}, Data: m.pos},
+		{Name: NameAttention, Shape: []int{1, d}, Data: m.attn},
+		{Name: NameWinners, Shape: []int{n}, Data: win},
+		{Name: NameActive, Shape: []int{n}, Data: act},
+		{Name: NameAssoc, Shape: []int{n, c}, Data: m.weights},
+	}
+}
+
+// SetState loads a state saved by State or by the original (an .npz of
+// its state_dict): every array must be there with its shape, finite, and
+// the two masks must hold only 0 and 1.
+func (m *Model) SetState(st map[string]stream.Array) error {
+	n, d, c := m.p.Units, m.p.Dims, m.p.Classes
+	if err := stream.Unknown(st, NamePositions, NameAttention, NameWinners, NameActive, NameAssoc); err != nil {
+		return err
+	}
+	pos := make([]float64, n*d)
+	attn := make([]float64, d)
+	win := make([]float64, n)
+	act := make([]float64, n)
+	weights := make([]float64, n*c)
+	for _, e := range []struct {
+		name  string
+		dst   []float64
+		shape []int
+	}{
+		{NamePositions, pos, []int{n, d}},
+		{NameAttention, attn, []int{1, d}},
+		{NameWinners, win, []int{n}},
+		{NameActive, act, []int{n}},
+		{NameAssoc, weights, []int{n, c}},
+	} {
+		if err := stream.Take(st, e.name, e.dst, e.shape...); err != nil {
+			return err
+		}
+	}
+	for _, mask := range []struct {
+		name string
+		v    []float64
+	}{{NameWinners, win}, {NameActive, act}} {
+		for i, v := range mask.v {
+			if v != 0 && v != 1 {
+				return fmt.Errorf("array %q: value %d is %v, want 0 or 1", mask.name, i, v)
+			}
+		}
+	}
+	copy(m.pos, pos)
+	copy(m.attn, attn)
+	copy(m.weights, weights)
+	m.active = m.active[:0]
+	m.win = m.win[:0]
+	for i := 0; i < n; i++ {
+		m.isActive[i] = act[i] == 1
+		m.isWinner[i] = win[i] == 1
+		if m.isActive[i] {
+			m.active = append(m.active, int32(i))
+		}
+		if m.isWinner[i] {
+			m.win = append(m.win, int32(i))
+		}
+	}
+	m.err = nil
+	m.regrow = true
+	m.syncColumns()
+	return nil
+}
