@@ -1,6 +1,7 @@
 package explorer_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"math"
@@ -153,4 +154,18 @@ func TestPackGaps(t *testing.T) {
 	raw, err := base64.StdEncoding.DecodeString(f.Sweep.Configs[1].Packed)
 	require.NoError(t, err)
 	assert.Equal(t, []uint16{65534, 0, math.MaxUint16}, []uint16{binary.LittleEndian.Uint16(raw), binary.LittleEndian.Uint16(raw[2:]), binary.LittleEndian.Uint16(raw[4:])})
+}
+
+// A shard's results folder counts the whole sweep's configs as its total
+// (from plan.json), not only the configs that shard wrote.
+func TestLoadSweepShardTotal(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "sweep")
+	sum, err := sweep.Run(context.Background(), demoSweep(t, dir), sweep.RunOptions{Out: out, Workers: 2, Shard: 0, Shards: 3})
+	require.NoError(t, err)
+	require.Equal(t, 3, sum.Selected)
+	f, err := explorer.Load(out)
+	require.NoError(t, err)
+	require.Len(t, f.Sweep.Configs, 3)
+	assert.Equal(t, 9, f.Sweep.Progress.Total, "the demo sweep has 9 configs over its 3 shards")
 }

@@ -52,7 +52,7 @@ type SweepConfig struct {
 // generated, and, while it runs, the rate and the time left estimated from
 // when the finished configs' markers were written.
 type Progress struct {
-	Total      int     `json:"total"`      // configs generated (configs/*.toml), or folders seen
+	Total      int     `json:"total"`      // configs the sweep was asked for (plan.json), generated (configs/*.toml), or seen
 	Done       int     `json:"done"`       // finished with results
 	Diverged   int     `json:"diverged"`   // finished as diverged
 	Unfinished int     `json:"unfinished"` // folders without a marker (a sweep being written)
@@ -157,6 +157,9 @@ func loadSweep(dir string) (*Sweep, error) {
 	s.Total = len(s.Configs) + s.Unfinished
 	if gen, _ := filepath.Glob(filepath.Join(dir, "configs", "*.toml")); len(gen) > s.Total {
 		s.Total = len(gen)
+	}
+	if p, err := sweep.ReadPlan(dir); err == nil && p.Total > s.Total {
+		s.Total = p.Total
 	}
 	s.Rate, s.Left = rate(times, s.Total-s.Done-s.Diverged)
 	return s, nil

@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -94,6 +95,13 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	root.Model = model
 	root.Config = sw.Source
 	if err := MarkRoot(o.Out, root); err != nil {
+		return nil, err
+	}
+	all, err := sw.Select(o.Begin, o.End, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := writePlan(o.Out, Plan{Total: len(all)}); err != nil {
 		return nil, err
 	}
 	cfgDir := filepath.Join(o.Out, "configs")
@@ -361,6 +369,59 @@ func MarkRoot(out string, rec *provenance.Record) error {
 		return fmt.Errorf("results folder %s: %w", out, err)
 	}
 	return rec.Write(out)
+}
+
+// PlanFile, in a sweep's results folder, holds how many configs the sweep
+// was asked to run over all its shards, so that a live page can count what
+// is left before every shard has written its configs.
+const PlanFile = "plan.json"
+
+// Plan is what PlanFile holds.
+type Plan struct {
+	Total int `json:"total"` // configs selected by -begin and -end, all shards together
+}
+
+// writePlan writes out's PlanFile atomically (shards of one sweep write
+// the same plan at once).
+func writePlan(out string, p Plan) error {
+	path := filepath.Join(out, PlanFile)
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	f, err := output.CreateTemp(out, "."+PlanFile+".")
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	_, err = f.Write(append(data, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// ReadPlan reads the PlanFile of a sweep's results folder dir.
+func ReadPlan(dir string) (Plan, error) {
+	var p Plan
+	path := filepath.Join(dir, PlanFile)
+	data, err := budget.ReadFile(path, 1<<16)
+	if err != nil {
+		return p, err
+	}
+	if err := json.Unmarshal(data, &p); err != nil {
+		return p, fmt.Errorf("%s: %w", path, err)
+	}
+	if p.Total < 0 {
+		return p, fmt.Errorf("%s: total = %d: want a count of configs", path, p.Total)
+	}
+	return p, nil
 }
 
 // mixedRevisions decides what a resume does with finished configs that

@@ -133,6 +133,10 @@ func TestWorkersAndShards(t *testing.T) {
 		}
 	}
 	sameTree(t, "4 shards", tree(t, shards), want)
+	p, err := ReadPlan(shards)
+	if err != nil || p.Total != 4 {
+		t.Errorf("4 shards: plan %+v, %v: want the 4 configs of all shards", p, err)
+	}
 }
 
 // TestResume checks that a rerun skips finished configs and redoes the
