@@ -88,7 +88,8 @@ type Options struct {
 	// (budget.Default: FASTSLOW_MEMORY, else half the physical memory).
 	Limit *budget.Limit
 	// Origin names, in messages, what set Runs, Blocks and Passes when
-	// not the -runs, -blocks and -passes flags (e.g. "the fit spec").
+	// not the -runs, -blocks and -passes flags (e.g. "the fit spec"); a
+	// caller that sets it with no Config names the file itself.
 	Origin string
 }
 

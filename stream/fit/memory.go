@@ -88,9 +88,12 @@ func checkMemory(s *Setup, o Options, tasks []*task.Task, lim budget.Limit) erro
 			parts = append(parts, fmt.Sprintf("%v per model (%s)", big.Bytes, big.Keys))
 		}
 	}
-	name := o.Config
-	if name == "" {
-		name = "built-in config"
+	err := lim.Check(strings.Join(parts, ", "), est)
+	switch {
+	case o.Config != "":
+		return fmt.Errorf("%s: %w", o.Config, err)
+	case o.Origin != "":
+		return err // the caller's setup: it names its file
 	}
-	return fmt.Errorf("%s: %w", name, lim.Check(strings.Join(parts, ", "), est))
+	return fmt.Errorf("built-in config: %w", err)
 }

@@ -183,7 +183,7 @@ var cases = []hostileCase{
 		want: []string{"bench: clustering", "-runs 1000000000000", "memory limit"}},
 	{name: "fitdata runs", cmd: "fitdata", args: []string{"-spec", "f.toml", "-check"},
 		files: fitSpec("runs = 1000000000000"),
-		want:  []string{"f.toml", "runs = 1000000000000 (the fit spec)", "memory limit"}},
+		want:  []string{"fitdata: f.toml: runs = 1000000000000 (the fit spec), blocks = 16 (the fit spec)", "(max_num_clusters = 8)", "memory limit"}},
 	{name: "fitdata seeds", cmd: "fitdata", args: []string{"-spec", "f.toml", "-at", "specificity=0.5", "-seeds", "1000000000", "-out", "fd"},
 		files: fitSpec("runs = 2"),
 		want:  []string{"-seeds 1000000000", "memory limit"}},
