@@ -386,6 +386,25 @@ func indexOf(keys []string, k string) int {
 	return -1
 }
 
+// mixedRevisions decides whether a fit may resume from the trace at path,
+// whose evaluations the revisions in made recorded: when this binary's
+// revision cur and another are both known and clean, resuming would mix
+// two versions of the code in one fit, an error saying what to do; when
+// either is unknown or qualified nobody can tell, and the note says what
+// is reused.
+func mixedRevisions(cur, path string, made map[string][]string) (string, error) {
+	rev, refuse := provenance.Mixed(cur, made)
+	switch {
+	case refuse:
+		return "", fmt.Errorf("trace %s holds evaluations made by revision %s and this binary is revision %s: resuming would mix results of two versions of the code; resume with a build of %s, or start afresh with -fresh (nothing was run)",
+			path, rev, cur, rev)
+	case rev != "":
+		return fmt.Sprintf("note: %s holds evaluations made by revision %s and this binary is revision %s; they are reused as they are (-fresh to redo them)",
+			path, rev, cur), nil
+	}
+	return "", nil
+}
+
 // search runs the fit, resuming from the trace, and writes the results.
 func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
 	rec := provenance.New("fitdata")
@@ -417,7 +436,17 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	}
 	defer tr.Close()
 	if tr.Len() > 0 {
+		note, err := mixedRevisions(rec.Revision, tracePath, tr.Made)
+		if err != nil {
+			return err
+		}
+		if note != "" {
+			fmt.Fprintf(stderr, "fitdata: %s\n", note)
+		}
 		fmt.Fprintf(stderr, "fitdata: resuming from %s (%d evaluations)\n", tracePath, tr.Len())
+	}
+	if err := tr.Mark(rec.Revision); err != nil {
+		return err
 	}
 	o := estimate.Options{Workers: workers}
 	if !quiet {

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -143,6 +144,27 @@ func (r *Record) SetSeed(seed int64) { r.Seed = &seed }
 func Comparable(a, b string) bool {
 	known := func(s string) bool { return s != Unknown && s != "" && !strings.Contains(s, "+") }
 	return known(a) && known(b)
+}
+
+// Mixed compares the revision cur of this binary with the revisions that
+// made the earlier results a resume would keep (made: revision → what it
+// made): other is the first revision in made that is not cur ("" when
+// all are), and refuse is whether the two are Comparable, so that keeping
+// those results would mix two known versions of the code. When either
+// revision is qualified or unknown nobody can tell, and the caller keeps
+// the results with a note.
+func Mixed(cur string, made map[string][]string) (other string, refuse bool) {
+	var others []string
+	for rev := range made {
+		if rev != cur {
+			others = append(others, rev)
+		}
+	}
+	if len(others) == 0 {
+		return "", false
+	}
+	slices.Sort(others)
+	return others[0], Comparable(cur, others[0])
 }
 
 // Write writes the record as dir's provenance.json, atomically: sweep

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/provenance"
 )
 
 // Trace is the record of every evaluation of a fit, a CSV file appended
@@ -26,7 +27,16 @@ type Trace struct {
 	w     *csv.Writer
 	cache map[string]Eval
 	rows  int
+	// Made maps each revision of the toolkit that recorded evaluations
+	// here (provenance.Unknown for a trace of before revisions were
+	// recorded) to nothing; a resume checks it with provenance.Mixed.
+	Made map[string][]string
+	last string // the revision of the latest "# revision" line
 }
+
+// revisionMagic starts a comment line naming the revision of the binary
+// whose evaluations follow; csv readers skip it.
+const revisionMagic = "# revision "
 
 // traceMagic starts a trace's first line.
 const traceMagic = "# estimate trace; checksum "
@@ -46,7 +56,7 @@ func TraceHeader(keys []string) []string {
 // an earlier call recorded there. A trace made by another problem (its
 // checksum differs) is an error: it cannot be resumed.
 func OpenTrace(path string, p *Problem) (*Trace, error) {
-	t := &Trace{Path: path, keys: p.Spec.Keys(), cache: map[string]Eval{}}
+	t := &Trace{Path: path, keys: p.Spec.Keys(), cache: map[string]Eval{}, Made: map[string][]string{}}
 	head := TraceHeader(t.keys)
 	data, err := os.ReadFile(path)
 	switch {
@@ -99,6 +109,15 @@ func OpenTrace(path string, p *Problem) (*Trace, error) {
 		t.cache[pointKey(e.Point)] = e
 		t.rows++
 	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rev, ok := strings.CutPrefix(line, revisionMagic); ok {
+			t.last = strings.TrimSpace(rev)
+			t.Made[t.last] = nil
+		}
+	}
+	if t.rows > 0 && len(t.Made) == 0 {
+		t.Made[provenance.Unknown] = nil
+	}
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, fmt.Errorf("trace: %w", err)
@@ -106,6 +125,20 @@ func OpenTrace(path string, p *Problem) (*Trace, error) {
 	t.f = f
 	t.w = csv.NewWriter(f)
 	return t, nil
+}
+
+// Mark records that the evaluations appended from now on are made by
+// revision rev, unless the latest record already says so.
+func (t *Trace) Mark(rev string) error {
+	if rev == t.last {
+		return nil
+	}
+	if _, err := io.WriteString(t.f, revisionMagic+rev+"\n"); err != nil {
+		return fmt.Errorf("trace %s: %w", t.Path, err)
+	}
+	t.last = rev
+	t.Made[rev] = nil
+	return nil
 }
 
 // Close closes the file.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"sync"
 
@@ -431,19 +430,12 @@ func ReadPlan(dir string) (Plan, error) {
 // do; when either is unknown or dirty nobody can tell, and the returned
 // line says so.
 func mixedRevisions(cur string, made map[string][]string, out string) (string, error) {
-	var others []string
-	for rev := range made {
-		if rev != cur {
-			others = append(others, rev)
-		}
-	}
-	if len(others) == 0 {
+	rev, refuse := provenance.Mixed(cur, made)
+	if rev == "" {
 		return "", nil
 	}
-	sort.Strings(others)
-	rev := others[0]
 	cfgs := made[rev]
-	if provenance.Comparable(cur, rev) {
+	if refuse {
 		return "", fmt.Errorf("%s: %d finished configs (%s…) were made by revision %s and this binary is revision %s: finishing the sweep would mix results of two versions of the code; finish it with a build of %s, or write to a new -out (nothing was run)",
 			out, len(cfgs), cfgs[0], rev, cur, rev)
 	}
