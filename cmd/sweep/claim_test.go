@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -17,8 +18,9 @@ import (
 // TestTwoSweepsOneFolder runs two sweep processes of one spec into one
 // folder at once: the second leaves every config the first holds to it,
 // names them and exits 1 (docs/cluster.md, "One sweep per config"); the
-// first is then killed, and a rerun finishes the rest. No config is ever
-// written by the second process, and none is run twice.
+// first is then killed, and a rerun finishes the rest. No config is run
+// by two processes. The first is stopped (SIGSTOP) once it holds a claim,
+// so that the second surely meets it however loaded the machine is.
 func TestTwoSweepsOneFolder(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the command and runs three sweeps")
@@ -35,8 +37,6 @@ fast_config.lr_nn = [0.001, 0.002, 0.005, 0.01]
 	names := []string{"k_1", "k_2", "k_3", "k_4"}
 	out := filepath.Join(dir, "out")
 
-	// The first sweep, on one worker, claims every config before it runs
-	// any, then runs them one after another.
 	first := exec.Command(bin, "run", "-spec", spec, "-out", out, "-workers", "1", "-quiet")
 	if err := first.Start(); err != nil {
 		t.Fatal(err)
@@ -47,17 +47,34 @@ fast_config.lr_nn = [0.001, 0.002, 0.005, 0.01]
 		first.Process.Kill()
 		<-wait
 	}()
-	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+	// holds reports whether the first sweep holds a claim: a lock file
+	// holds a process's id only once the process has locked it.
+	pid := strconv.Itoa(first.Process.Pid)
+	holds := func() bool {
 		locks, _ := filepath.Glob(filepath.Join(out, ".k_*.lock"))
-		if len(locks) == len(names) {
-			break
+		for _, l := range locks {
+			if b, _ := os.ReadFile(l); strings.TrimSpace(string(b)) == pid {
+				return true
+			}
+		}
+		return false
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		if holds() {
+			if err := first.Process.Signal(syscall.SIGSTOP); err != nil {
+				t.Fatal(err)
+			}
+			if holds() {
+				break // and it cannot let go while stopped
+			}
+			first.Process.Signal(syscall.SIGCONT)
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the first sweep took %d claims of %d in 5 s", len(locks), len(names))
+			t.Fatal("the first sweep took no claim in 10 s")
 		}
 	}
 
-	second := exec.Command(bin, "run", "-spec", spec, "-out", out, "-workers", "1")
+	second := exec.Command(bin, "run", "-spec", spec, "-out", out, "-workers", "2")
 	var stdout, stderr bytes.Buffer
 	second.Stdout, second.Stderr = &stdout, &stderr
 	err := second.Run()
@@ -75,33 +92,34 @@ fast_config.lr_nn = [0.001, 0.002, 0.005, 0.01]
 		!strings.Contains(msg, "left to it; rerun when it ends") {
 		t.Errorf("second sweep's message:\n%s", msg)
 	}
-	left := 0
+	if !strings.Contains(msg, ": left to another sweep (process "+pid+") running it into "+out) {
+		t.Errorf("the second sweep did not name the first (process %d):\n%s", first.Process.Pid, msg)
+	}
+	left := map[string]bool{}
 	for _, n := range names {
-		if strings.Contains(msg, n+": left to another sweep (process "+strconv.Itoa(first.Process.Pid)+")") {
-			left++
-		}
-	}
-	if left == 0 {
-		t.Errorf("the second sweep named no config left to process %d:\n%s", first.Process.Pid, msg)
-	}
-	if strings.Contains(msg, ": done, area") {
-		t.Errorf("the second sweep ran a config the first held:\n%s", msg)
+		left[n] = strings.Contains(msg, n+": left to another sweep")
 	}
 
-	// Stop the first sweep midway, as a time limit would.
+	// The first sweep ends without finishing, as at a time limit.
 	first.Process.Signal(syscall.SIGKILL)
 	<-wait
 	wait <- nil // for the deferred kill
-	byFirst := map[string]bool{}
+	writer := map[string]int{}
 	for _, n := range names {
-		rec, err := provenance.Read(filepath.Join(out, n))
-		if err != nil {
-			continue // unfinished: the rerun's
+		if rec, err := provenance.Read(filepath.Join(out, n)); err == nil {
+			writer[n] = rec.PID
 		}
-		if rec.PID != first.Process.Pid {
-			t.Errorf("%s was written by process %d, not by the first sweep (%d)", n, rec.PID, first.Process.Pid)
+	}
+	for _, n := range names {
+		ranSecond := strings.Contains(msg, n+": done, area")
+		switch {
+		case left[n] && (ranSecond || writer[n] == second.Process.Pid):
+			t.Errorf("%s: left to the first sweep, but the second ran it", n)
+		case !left[n] && !ranSecond && writer[n] != first.Process.Pid:
+			t.Errorf("%s: neither left to the first sweep nor run by the second (written by process %d)", n, writer[n])
+		case ranSecond && writer[n] != second.Process.Pid:
+			t.Errorf("%s: run by the second sweep but written by process %d", n, writer[n])
 		}
-		byFirst[n] = true
 	}
 
 	rerun := exec.Command(bin, "run", "-spec", spec, "-out", out, "-workers", "2")
@@ -112,8 +130,8 @@ fast_config.lr_nn = [0.001, 0.002, 0.005, 0.01]
 	}
 	for _, n := range names {
 		ran := strings.Contains(stderr.String(), n+": done, area")
-		if ran == byFirst[n] {
-			t.Errorf("%s: finished by the first sweep %v, run by the rerun %v: want exactly one", n, byFirst[n], ran)
+		if ran != (writer[n] == 0) {
+			t.Errorf("%s: written before the rerun by process %d, run by the rerun %v: want exactly one", n, writer[n], ran)
 		}
 		if _, err := sweep.ReadMarker(filepath.Join(out, n)); err != nil {
 			t.Errorf("after the rerun: %v", err)
@@ -122,5 +140,5 @@ fast_config.lr_nn = [0.001, 0.002, 0.005, 0.01]
 	if locks, _ := filepath.Glob(filepath.Join(out, ".*.lock")); len(locks) != 0 {
 		t.Errorf("claims left behind: %v", locks)
 	}
-	t.Logf("the first sweep finished %d of %d configs before its kill", len(byFirst), len(names))
+	t.Logf("left to the first sweep: %v; written before the rerun: %v", left, writer)
 }
