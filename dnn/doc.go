@@ -8,7 +8,9 @@
 //
 // The network maps input_size features through networks_depth hidden
 // layers of n_units ReLU units to output_size logits; hidden layers 2 and
-// beyond apply dropout before their ReLU. Weights start as PyTorch's
+// beyond apply dropout before their ReLU in training (Forward); a test
+// trial with learning frozen (Predict) runs in PyTorch's eval mode, where
+// dropout is the identity. Weights start as PyTorch's
 // default (U(−1/√fan_in, 1/√fan_in) for weights and biases), drawn from
 // the run's own seeded generator so that runs are reproducible, or from a
 // checkpoint whose array names are the original's state_dict keys

@@ -102,8 +102,8 @@ type (
 )
 
 var (
-	_ stream.Stream = (*Net)(nil)
-	_ stream.Stream = (*Net32)(nil)
+	_ stream.Predictor = (*Net)(nil)
+	_ stream.Predictor = (*Net32)(nil)
 )
 
 // Open returns the network of cfg.DType (float64 unless it is
@@ -205,7 +205,18 @@ func (n *Network[T]) dropping(i int) bool {
 // Forward implements stream.Stream: it computes the logits of t.X,
 // drawing fresh dropout masks first (the original trains in train mode),
 // and caches every layer's output for Learn.
-func (n *Network[T]) Forward(t *stream.Trial) []float64 {
+func (n *Network[T]) Forward(t *stream.Trial) []float64 { return n.forward(t, true) }
+
+// Predict implements stream.Predictor: the logits of t in PyTorch's eval
+// mode, where dropout is the identity, as the original evaluates a test
+// trial. It draws no dropout mask, so the generator, the masks of the
+// last Forward and every weight are left as they were; it overwrites
+// the layers' outputs that Learn reads, so a Learn follows a Forward.
+func (n *Network[T]) Predict(t *stream.Trial) []float64 { return n.forward(t, false) }
+
+// forward computes the logits of t.X into the layers' outputs, with
+// dropout in train mode and without it otherwise.
+func (n *Network[T]) forward(t *stream.Trial, train bool) []float64 {
 	if len(t.X) != len(n.x) {
 		panic(fmt.Sprintf("dnn: a stimulus of %d features for a network of input_size %d", len(t.X), len(n.x)))
 	}
@@ -216,7 +227,7 @@ func (n *Network[T]) Forward(t *stream.Trial) []float64 {
 		a := n.act[i]
 		n.layers[i].Forward(h, a)
 		if i < last {
-			if n.dropping(i) {
+			if train && n.dropping(i) {
 				if !n.frozen {
 					n.drop[i].Draw(n.rng)
 				}

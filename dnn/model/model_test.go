@@ -431,3 +431,65 @@ func readLogits(t *testing.T, path string) [][]float64 {
 	}
 	return out
 }
+
+// TestPredictIsEvalMode checks that with dropout a frozen trial is
+// answered as PyTorch's eval mode answers it: the same logits at every
+// call, those of the same weights without dropout, with the state and
+// the dropout generator left as they were, so that training after test
+// trials follows the trajectory it follows without them.
+func TestPredictIsEvalMode(t *testing.T) {
+	cfg := config1
+	cfg.Dropout = 0.5
+	cfg.LR = 0.5
+	plain := cfg
+	plain.Dropout = 0
+	for _, c := range []struct {
+		name string
+		open func(Config, seed.Source) (stream.Stream, error)
+	}{
+		{"float64", func(c Config, s seed.Source) (stream.Stream, error) { return New(c, s) }},
+		{"float32", func(c Config, s seed.Source) (stream.Stream, error) { return New32(c, s) }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			train := func(net stream.Stream, rng *rand.Rand, n int, probe *stream.Trial) (zs, ps []float64) {
+				dz := make([]float64, 2)
+				for range n {
+					tr := randomTrial(rng, 3, 2)
+					z := net.Forward(tr)
+					zs = append(zs, z...)
+					loss.BCELogits{}.Eval(z, tr.Target, dz)
+					net.Learn(tr, dz)
+					if probe != nil {
+						ps = append(ps, net.(stream.Predictor).Predict(probe)...)
+					}
+				}
+				return zs, ps
+			}
+			probe := &stream.Trial{X: []float64{1, 0, 1}}
+			net, err := c.open(cfg, seed.For(3, 0))
+			require.NoError(t, err)
+			withTests, _ := train(net, rand.New(rand.NewPCG(2, 2)), 30, probe)
+			ref, err := c.open(cfg, seed.For(3, 0))
+			require.NoError(t, err)
+			without, _ := train(ref, rand.New(rand.NewPCG(2, 2)), 30, nil)
+			assert.Equal(t, without, withTests, "test trials changed the training trajectory")
+
+			// Dropout is on in Forward: two answers to one trial differ.
+			z1 := append([]float64(nil), net.Forward(probe)...)
+			assert.NotEqual(t, z1, net.Forward(probe), "Forward draws no fresh masks")
+
+			before := stream.StateMap(net.State())
+			p := net.(stream.Predictor)
+			first := append([]float64(nil), p.Predict(probe)...)
+			for range 5 {
+				assert.Equal(t, first, p.Predict(probe))
+			}
+			assert.Equal(t, before, stream.StateMap(net.State()), "Predict changed the state")
+
+			eval, err := c.open(plain, seed.For(3, 0))
+			require.NoError(t, err)
+			require.NoError(t, eval.SetState(before))
+			assert.Equal(t, eval.Forward(probe), first, "Predict is not the network without dropout")
+		})
+	}
+}

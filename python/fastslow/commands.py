@@ -25,12 +25,13 @@ PACKAGES = {
     "distrlearner": "./distrlearner/cmd/fit",
     "sustain": "./sustain/cmd/fit",
     "alcove": "./alcove/cmd/fit",
+    "exit": "./exit/cmd/fit",
     "dualstream": "./dualstream/cmd/main",
     "sweep": "./cmd/sweep",
     "fitdata": "./cmd/fitdata",
 }
 
-MODELS = ("clustering", "dnn", "multiunit", "distrlearner", "sustain", "alcove", "dualstream")
+MODELS = ("clustering", "dnn", "multiunit", "distrlearner", "sustain", "alcove", "exit", "dualstream")
 
 # The variable a build stamps with the source revision (-ldflags -X).
 _STAMP = "github.com/fastslow/stream/provenance.Stamp"

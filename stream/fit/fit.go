@@ -224,6 +224,17 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	if err := lp.Check(name); err != nil {
 		return nil, err
 	}
+	// A config_version that cannot name the results folder is refused
+	// before the task's files are read.
+	version := lp.ConfigVersion
+	if version == "" {
+		version = m.Name
+	}
+	if o.Out == "" {
+		if err := output.CheckName(version); err != nil {
+			return nil, fmt.Errorf("%s: config_version = %w: it names the results folder results/%s/<config_version> (or give -out)", name, err, m.Name)
+		}
+	}
 	lf, err := loss.ByName(lp.LossFn)
 	if err != nil {
 		return nil, err
@@ -246,14 +257,7 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	rec.SetSeed(lp.RandomSeed)
 	p := &Plan{Model: m, Setup: s, Options: o, Tasks: tasks, Out: o.Out, Record: rec}
 	if p.Out == "" {
-		v := lp.ConfigVersion
-		if v == "" {
-			v = m.Name
-		}
-		if err := output.CheckName(v); err != nil {
-			return nil, fmt.Errorf("%s: config_version = %w: it names the results folder results/%s/<config_version> (or give -out)", name, err, m.Name)
-		}
-		p.Out = DefaultOut(m.Name, v)
+		p.Out = DefaultOut(m.Name, version)
 	}
 	inits := &initCache{files: map[string]map[string]stream.Array{}}
 	for _, t := range tasks {

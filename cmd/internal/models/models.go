@@ -11,6 +11,7 @@ import (
 	distrlearner "github.com/fastslow/distrlearner/train"
 	dnn "github.com/fastslow/dnn/train"
 	dualstream "github.com/fastslow/dualstream/train"
+	exit "github.com/fastslow/exit/train"
 	multiunit "github.com/fastslow/multiunit/train"
 	"github.com/fastslow/stream/fit"
 	sustain "github.com/fastslow/sustain/train"
@@ -25,6 +26,7 @@ var all = map[string]func() fit.Model{
 	"multiunit":    multiunit.Model,
 	"sustain":      sustain.Model,
 	"alcove":       alcove.Model,
+	"exit":         exit.Model,
 }
 
 // Get returns the model called name.
