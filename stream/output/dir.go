@@ -249,6 +249,9 @@ func Tidy(final string, owner bool) error {
 		}
 		rec, err := provenance.Read(path)
 		if err != nil {
+			if !strings.HasSuffix(e.Name(), oldSuffix) {
+				removeUnmarked(path)
+			}
 			continue
 		}
 		switch {
@@ -268,6 +271,27 @@ func Tidy(final string, owner bool) error {
 		}
 	}
 	return nil
+}
+
+// removeUnmarked removes a temporary folder of ours that a run killed
+// inside Begin left before its record was in place: one that holds nothing
+// but, at most, the record's own temporary file. Anything else in it is
+// left alone, since nothing says whose it is.
+func removeUnmarked(path string) {
+	ents, err := os.ReadDir(path)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		n := e.Name()
+		if !e.Type().IsRegular() || !strings.HasPrefix(n, "."+provenance.FileName+".") || !strings.HasSuffix(n, ".tmp") {
+			return
+		}
+	}
+	for _, e := range ents {
+		os.Remove(filepath.Join(path, e.Name()))
+	}
+	os.Remove(path)
 }
 
 // running reports whether a process with this id runs on this host.

@@ -175,6 +175,18 @@ func TestTidy(t *testing.T) {
 		require.NoError(t, output.Tidy(final, true))
 		assert.DirExists(t, tmp)
 	})
+	t.Run("one killed before its record was written is removed", func(t *testing.T) {
+		for _, left := range [][]string{nil, {"." + provenance.FileName + ".host.42.tmp"}} {
+			final := filepath.Join(t.TempDir(), "res")
+			tmp := filepath.Join(filepath.Dir(final), ".res.tmp-123")
+			require.NoError(t, os.Mkdir(tmp, 0o755))
+			for _, n := range left {
+				require.NoError(t, os.WriteFile(filepath.Join(tmp, n), []byte("{"), 0o644))
+			}
+			require.NoError(t, output.Ready(final))
+			assert.NoDirExists(t, tmp, "left %v", left)
+		}
+	})
 	t.Run("an interrupted replace's old results are restored", func(t *testing.T) {
 		final := filepath.Join(t.TempDir(), "res")
 		old := killed(t, final, ".old", dead, "old results")
