@@ -93,9 +93,15 @@ def read_table(path):
     if not lines:
         raise FastslowError(f"{path}: empty CSV file: want a header line")
     header = next(csv.reader([lines[0]]))
-    columns = _split_plain(lines[1:], len(header)) if '"' not in text else None
+    rows = []  # '#' lines after the header too (a fit trace's "# revision" lines) are comments
+    for line in lines[1:]:
+        if line.startswith("#"):
+            comments.append(line.rstrip("\r\n"))
+        else:
+            rows.append(line)
+    columns = _split_plain(rows, len(header)) if '"' not in text else None
     if columns is None:  # quoted fields or ragged lines: the csv module, which says where
-        body = list(csv.reader(io.StringIO("".join(lines[1:]))))
+        body = list(csv.reader(io.StringIO("".join(rows))))
         for i, row in enumerate(body):
             if len(row) != len(header):
                 raise FastslowError(f"{path}: line {len(comments) + i + 2} has {len(row)} fields, "

@@ -182,12 +182,14 @@ def test_fit_folder(tmp_path):
     (fit / "fit.json").write_text(json.dumps({"best": {"params": {"c": 2.5}, "loss": 0.1}}))
     (fit / "trace.csv").write_text("# estimate trace; checksum sha256:ab\n"
                                    "eval,phase,start,seed,runs,c,loss,sse,rmse,oat,error\n"
+                                   "# revision 0123456789abcdef0123456789abcdef01234567\n"
                                    "1,start,-1,7,4,2.5,0.1,0.1,0.03,true,\n"
                                    "2,nm,0,7,4,9,+Inf,+Inf,+Inf,false,diverged at run 1\n")
     (fit / "best.toml").write_text("c = 2.5\n")
     r = fastslow.load(fit)
     assert r.kind == "fit" and r.best_params == {"c": 2.5} and r.best == {"c": 2.5}
-    assert r.trace.comments == ["# estimate trace; checksum sha256:ab"]
+    assert r.trace.comments == ["# estimate trace; checksum sha256:ab",
+                                "# revision 0123456789abcdef0123456789abcdef01234567"]
     assert r.trace.eval.dtype == np.int64 and r.trace.oat.tolist() == [True, False]
     assert r.trace.loss[1] == np.inf and r.trace.error.tolist() == ["", "diverged at run 1"]
     t = fastslow.load(fit / "trace.csv")
