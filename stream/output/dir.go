@@ -249,9 +249,9 @@ func Tidy(final string, owner bool) error {
 		}
 		rec, err := provenance.Read(path)
 		if err != nil {
-			if !strings.HasSuffix(e.Name(), oldSuffix) {
-				removeUnmarked(path)
-			}
+			// Killed inside Begin before the record was in place, or inside
+			// removeOurs after it removed the record of a set-aside .old.
+			removeUnmarked(path)
 			continue
 		}
 		switch {
@@ -273,9 +273,10 @@ func Tidy(final string, owner bool) error {
 	return nil
 }
 
-// removeUnmarked removes a temporary folder of ours that a run killed
-// inside Begin left before its record was in place: one that holds nothing
-// but, at most, the record's own temporary file. Anything else in it is
+// removeUnmarked removes a temporary folder of ours that a killed run left
+// without its record — inside Begin before the record was in place, or
+// inside removeOurs between removing the record and the folder: one that
+// holds nothing but, at most, the record's own temporary file. Anything else in it is
 // left alone, since nothing says whose it is.
 func removeUnmarked(path string) {
 	ents, err := os.ReadDir(path)

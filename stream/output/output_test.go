@@ -187,6 +187,19 @@ func TestTidy(t *testing.T) {
 			assert.NoDirExists(t, tmp, "left %v", left)
 		}
 	})
+	t.Run("an old one emptied by an interrupted removal is removed", func(t *testing.T) {
+		final := filepath.Join(t.TempDir(), "res")
+		write(t, final, map[string]string{"lc.csv": "new results"})
+		old := filepath.Join(filepath.Dir(final), ".res.tmp-123.old")
+		require.NoError(t, os.Mkdir(old, 0o755))
+		require.NoError(t, output.Ready(final))
+		assert.NoDirExists(t, old)
+		keep := filepath.Join(filepath.Dir(final), ".res.tmp-124.old")
+		require.NoError(t, os.Mkdir(keep, 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(keep, "notes.txt"), []byte("x"), 0o644))
+		require.NoError(t, output.Ready(final))
+		assert.FileExists(t, filepath.Join(keep, "notes.txt"), "a file without a record is not ours")
+	})
 	t.Run("an interrupted replace's old results are restored", func(t *testing.T) {
 		final := filepath.Join(t.TempDir(), "res")
 		old := killed(t, final, ".old", dead, "old results")
