@@ -3,7 +3,7 @@ package train
 import (
 	"testing"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 )
 
@@ -13,4 +13,4 @@ import (
 // loop. It reports the wall time and the CPU time (all workers) per trial
 // and the allocations per trial (the models, their curves and the per-run
 // buffers; the trials themselves allocate nothing).
-func BenchmarkSixTypes(b *testing.B) { fixture.BenchFit(b, Model(), fit.Options{}) }
+func BenchmarkSixTypes(b *testing.B) { fixture.BenchFit(b, Model(), cli.Options{}) }

@@ -7,15 +7,15 @@ import (
 	"github.com/fastslow/alcove/eval"
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
 // Model returns ALCOVE's description for the shared fit command.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "alcove",
 		Command: "go run ./alcove/cmd/fit",
 		About: "Fits ALCOVE (Kruschke 1992, as catlearn's slpALCOVE) and writes learning and loss curves, per-run " +
@@ -32,18 +32,18 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
 // Setup returns the fit setup of a checked config. The model's settings
 // for a task (its nodes, above all) are worked out once, for the first
 // run; every run then only allocates its model.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	keys := c.Keys
 	var (
 		mu     sync.Mutex
 		params = map[*task.Task]model.Params{}
 	)
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

@@ -12,7 +12,7 @@ import (
 
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/stretchr/testify/require"
@@ -51,7 +51,7 @@ type summary struct {
 func fitRun(t *testing.T, args ...string) (string, summary, string) {
 	out := filepath.Join(t.TempDir(), "res")
 	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(), append(args, "-out", out, "-quiet"), &stdout, &stderr)
+	code := cli.Run(context.Background(), Model(), append(args, "-out", out, "-quiet"), &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	require.NoError(t, err)

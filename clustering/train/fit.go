@@ -5,16 +5,16 @@ import (
 
 	"github.com/fastslow/clustering/eval"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
 // Model returns the clustering model's description for the shared fit
 // command.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "clustering",
 		Command: "go run ./clustering/cmd/fit",
 		About: "Fits the clustering model (the original's clustering_model, a SUSTAIN-like learner) and writes " +
@@ -30,12 +30,12 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	keys := c.Keys
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

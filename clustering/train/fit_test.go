@@ -11,7 +11,7 @@ import (
 
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/stretchr/testify/require"
@@ -28,7 +28,7 @@ const orders = "../testdata/shj_orders_50.csv"
 func TestFitCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "res")
 	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(), []string{"-order", orders, "-out", out, "-trace", "-quiet"}, &stdout, &stderr)
+	code := cli.Run(context.Background(), Model(), []string{"-order", orders, "-out", out, "-trace", "-quiet"}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	t.Log("\n" + stdout.String())
 
@@ -148,7 +148,7 @@ func TestInit(t *testing.T) {
 		out := filepath.Join(dir, "out"+strconv.Itoa(len(extra)))
 		var stdout, stderr bytes.Buffer
 		args := append([]string{"-task", "shj2", "-runs", "2", "-blocks", "2", "-out", out, "-quiet"}, extra...)
-		require.Equal(t, 0, fit.Run(context.Background(), Model(), args, &stdout, &stderr), stderr.String())
+		require.Equal(t, 0, cli.Run(context.Background(), Model(), args, &stdout, &stderr), stderr.String())
 		_, rows := fixture.ReadCSV(t, filepath.Join(out, "lc.csv"))
 		return rows[1]
 	}

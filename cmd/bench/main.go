@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
 
@@ -75,7 +75,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 2
 		}
-		p, err := fit.Prepare(m, fit.Options{Runs: *runs, Quiet: true})
+		p, err := cli.Prepare(m, cli.Options{Runs: *runs, Quiet: true})
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1

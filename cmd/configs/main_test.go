@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
 
@@ -85,7 +85,7 @@ func TestImportAll(t *testing.T) {
 		require.NoError(t, os.WriteFile(p, res.TOML, 0o644))
 		m, err := models.Get(res.Kind)
 		require.NoError(t, err)
-		plan, err := fit.Prepare(m, fit.Options{Config: p, Runs: 1, Blocks: 1, Quiet: true})
+		plan, err := cli.Prepare(m, cli.Options{Config: p, Runs: 1, Blocks: 1, Quiet: true})
 		require.NoError(t, err, rel)
 		jobs = append(jobs, plan.Jobs...)
 	}

@@ -18,7 +18,7 @@ import (
 	exit "github.com/fastslow/exit/sims"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cirp"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/triallist"
@@ -150,11 +150,11 @@ func toolkitLearner(name, path string, adapt bool) (learner, error) {
 }
 
 // modelsGet returns the toolkit's model called name.
-func modelsGet(name string) (fit.Model, error) { return models.Get(name) }
+func modelsGet(name string) (cli.Model, error) { return models.Get(name) }
 
 // readTree reads the config at path as a key tree and checks it with
 // model m's Load.
-func readTree(m fit.Model, path string) (map[string]any, error) {
+func readTree(m cli.Model, path string) (map[string]any, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) && !filepath.IsAbs(path) {
 		return nil, fmt.Errorf("%s: %w (the shipped configs are read from the repository root: run the command there, or give -config %s=FILE)", m.Name, err, m.Name)
@@ -174,7 +174,7 @@ func readTree(m fit.Model, path string) (map[string]any, error) {
 
 // configure returns model m's setup from the config tree (read from
 // path), with its shape keys set to condition c's when adapt is set.
-func configure(m fit.Model, path string, tree map[string]any, c *cirp.Condition, adapt bool) (*fit.Setup, error) {
+func configure(m cli.Model, path string, tree map[string]any, c *cirp.Condition, adapt bool) (*cli.Setup, error) {
 	if !adapt {
 		setup, _, err := keypath.Load(m, path, tree)
 		return setup, err

@@ -3,16 +3,16 @@ package train
 import (
 	"github.com/fastslow/distrlearner/eval"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
 // Model returns the fit command's description of the distribution
 // learners.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "distrlearner",
 		Command: "go run ./distrlearner/cmd/fit",
 		About: "Fits a distribution learner (the original's dl_model: distr_learner_mu, or distr_learner with " +
@@ -28,16 +28,16 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	kind, err := c.Kind()
 	if err != nil {
 		return nil, err
 	}
 	keys := c.Keys
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

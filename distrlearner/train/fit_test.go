@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
@@ -79,7 +79,7 @@ func TestFitCommand(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	// -init loads the fixture's initial state (the same as a fresh
 	// learner's), which exercises SetState on the original's names.
-	code := fit.Run(context.Background(), Model(), []string{"-order", "../testdata/dlmu_new_order.csv",
+	code := cli.Run(context.Background(), Model(), []string{"-order", "../testdata/dlmu_new_order.csv",
 		"-init", "../testdata/dlmu_new_init.npz", "-trace", "-quiet", "-out", out}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	require.Contains(t, stdout.String(), "new-stimuli: no recruitment was cut short by a density that underflowed to 0")

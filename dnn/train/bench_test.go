@@ -4,14 +4,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
 
 // BenchmarkRun measures one run of the default config (350 blocks of SHJ
 // type 6) through the kernel's trial loop, as the fit command runs it.
 func BenchmarkRun(b *testing.B) {
-	p, err := fit.Prepare(Model(), fit.Options{Task: "shj6", Runs: 1})
+	p, err := cli.Prepare(Model(), cli.Options{Task: "shj6", Runs: 1})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
@@ -26,7 +26,7 @@ import (
 func fitCmd(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = fit.Run(context.Background(), Model(), append([]string{"-quiet"}, args...), &out, &errb)
+	code = cli.Run(context.Background(), Model(), append([]string{"-quiet"}, args...), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -155,7 +155,7 @@ func TestAgreesWithStoredCurves(t *testing.T) {
 	if testing.Short() {
 		runs = 60
 	}
-	p, err := fit.Prepare(Model(), fit.Options{Runs: runs})
+	p, err := cli.Prepare(Model(), cli.Options{Runs: runs})
 	require.NoError(t, err)
 	res := run.Do(context.Background(), p.Jobs, run.Options{Workers: 2})
 	for i := range res {

@@ -14,8 +14,8 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 
@@ -166,9 +166,9 @@ func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (stream.Strea
 // Setup returns the fit setup of a checked config; with fromTask the
 // network's input and output sizes follow the task (the built-in default,
 // so that it runs on any task).
-func (c Config) Setup(ignored []string, fromTask bool) *fit.Setup {
+func (c Config) Setup(ignored []string, fromTask bool) *cli.Setup {
 	c = c.Normalize()
-	return &fit.Setup{
+	return &cli.Setup{
 		Loop:    c.Loop,
 		Config:  c,
 		Ignored: ignored,
@@ -181,8 +181,8 @@ func (c Config) Setup(ignored []string, fromTask bool) *fit.Setup {
 }
 
 // Model returns the DNN to the shared fit command.
-func Model() fit.Model {
-	return fit.Model{
+func Model() cli.Model {
+	return cli.Model{
 		Name:    "dnn",
 		Command: "go run ./dnn/cmd/fit",
 		About: "Trains the slow stream's network (affine layers with ReLU, dropout before the ReLU of hidden layers 2..depth, " +
@@ -194,14 +194,14 @@ func Model() fit.Model {
 			"SHJ type (or task name) and the run, for per-run files. The optional key dtype = \"float32\" (default \"float64\") " +
 			"computes in float32, the original's precision, faster on the widest networks; checkpoints stay float64.",
 		DefaultTask: "shj",
-		Default: func() (*fit.Setup, error) {
+		Default: func() (*cli.Setup, error) {
 			c := Default()
 			if err := c.Check("built-in config"); err != nil {
 				return nil, err
 			}
 			return c.Setup(nil, true), nil
 		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
+		Load: func(path string, data []byte) (*cli.Setup, error) {
 			c, ignored, err := Decode(path, data)
 			if err != nil {
 				return nil, err
@@ -215,9 +215,9 @@ func Model() fit.Model {
 }
 
 // The network's keys estimate its memory for the fit's budget.
-var _ fit.Sizer = Network{}
+var _ cli.Sizer = Network{}
 
-// Memory implements fit.Sizer: networks_depth hidden layers of n_units
+// Memory implements cli.Sizer: networks_depth hidden layers of n_units
 // (an n_units × n_units weight matrix between two of them), the input and
 // output layers, each with its gradient, momentum buffer and a
 // checkpoint's copy, and the activations.

@@ -9,9 +9,9 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/dual"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -125,13 +125,13 @@ func (p *Parsed) New(t *task.Task, r int, src seed.Source) (stream.Stream, error
 }
 
 // Setup returns the shared fit command's setup of p.
-func (p *Parsed) Setup() *fit.Setup {
-	return &fit.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
+func (p *Parsed) Setup() *cli.Setup {
+	return &cli.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
 }
 
-var _ fit.Sizer = (*Parsed)(nil)
+var _ cli.Sizer = (*Parsed)(nil)
 
-// Memory is the fast and the slow stream's estimates (fit.Sizer), their
+// Memory is the fast and the slow stream's estimates (cli.Sizer), their
 // keys named under fast_config and slow_config.
 func (p *Parsed) Memory(t *task.Task) budget.Estimate {
 	var (
@@ -142,7 +142,7 @@ func (p *Parsed) Memory(t *task.Task) budget.Estimate {
 		table string
 		keys  any
 	}{{"fast_config", p.fastKeys}, {"slow_config", p.slowKeys}} {
-		s, ok := part.keys.(fit.Sizer)
+		s, ok := part.keys.(cli.Sizer)
 		if !ok {
 			continue
 		}

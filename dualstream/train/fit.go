@@ -3,7 +3,7 @@ package train
 import (
 	_ "embed"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 )
 
 // defaultConfig is configs/dualstream/config_dlMU_dnn_1.toml (a test
@@ -13,8 +13,8 @@ import (
 var defaultConfig []byte
 
 // Model returns the dual stream to the shared command line.
-func Model() fit.Model {
-	return fit.Model{
+func Model() cli.Model {
+	return cli.Model{
 		Name:    "dualstream",
 		Command: "go run ./dualstream/cmd/main",
 		About: "Runs a dual stream: a fast learner (clustering, multiunit_clustering, distr_learner or " +
@@ -24,14 +24,14 @@ func Model() fit.Model {
 			"flags it runs the original's config_dlMU_dnn_1 (distr_learner_mu + dnn, 10 runs × 350 blocks of the " +
 			"100 new stimuli) into results/dualstream/config_dlMU_dnn_1/.",
 		DefaultTask: DefaultTask,
-		Default: func() (*fit.Setup, error) {
+		Default: func() (*cli.Setup, error) {
 			p, err := Parse("built-in config_dlMU_dnn_1", defaultConfig)
 			if err != nil {
 				return nil, err
 			}
 			return p.Setup(), nil
 		},
-		Load: func(path string, data []byte) (*fit.Setup, error) {
+		Load: func(path string, data []byte) (*cli.Setup, error) {
 			p, err := Parse(path, data)
 			if err != nil {
 				return nil, err

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
 
@@ -50,7 +50,7 @@ func TestEveryFastKind(t *testing.T) {
 				"task = 'shj2'\n\n[fast_config]\n" + table + "\n" + slowSHJ
 			p := filepath.Join(dir, name+".toml")
 			require.NoError(t, os.WriteFile(p, []byte(cfg), 0o644))
-			plan, err := fit.Prepare(Model(), fit.Options{Config: p})
+			plan, err := cli.Prepare(Model(), cli.Options{Config: p})
 			require.NoError(t, err)
 			res := run.Do(context.Background(), plan.Jobs, run.Options{})
 			require.NoError(t, res[0].Err)
@@ -77,8 +77,8 @@ func TestEveryKindSizes(t *testing.T) {
 		for _, name := range Names(role) {
 			k, err := Lookup(name, role)
 			require.NoError(t, err)
-			_, ok := k.Keys().(fit.Sizer)
-			assert.True(t, ok, "%s: its keys do not implement fit.Sizer", name)
+			_, ok := k.Keys().(cli.Sizer)
+			assert.True(t, ok, "%s: its keys do not implement cli.Sizer", name)
 		}
 	}
 }

@@ -6,15 +6,15 @@ import (
 	"github.com/fastslow/exit/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
 // Model returns EXIT's description for the shared fit command.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "exit",
 		Command: "go run ./exit/cmd/fit",
 		About: "Fits EXIT (Kruschke 2001, as catlearn's slpEXIT) and writes learning and loss curves, per-run states " +
@@ -29,9 +29,9 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
-// Memory implements fit.Sizer: at most one exemplar per item of the task,
+// Memory implements cli.Sizer: at most one exemplar per item of the task,
 // each with its position and gain weights, the association weights and
 // the per-trial vectors.
 func (k *Keys) Memory(t *task.Task) budget.Estimate {
@@ -42,9 +42,9 @@ func (k *Keys) Memory(t *task.Task) budget.Estimate {
 }
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	keys := c.Keys
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

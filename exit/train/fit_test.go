@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/stretchr/testify/require"
 )
@@ -19,7 +19,7 @@ import (
 func TestFitCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "res")
 	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(), []string{"-task", "testdata/krus96_design.csv", "-runs", "8", "-out", out, "-quiet", "-nostate"}, &stdout, &stderr)
+	code := cli.Run(context.Background(), Model(), []string{"-task", "testdata/krus96_design.csv", "-runs", "8", "-out", out, "-quiet", "-nostate"}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 	require.NoError(t, err)

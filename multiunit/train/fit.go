@@ -5,16 +5,16 @@ import (
 
 	"github.com/fastslow/multiunit/eval"
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
 // Model returns the multi-unit clustering model's description for the
 // shared fit command.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "multiunit",
 		Command: "go run ./multiunit/cmd/fit",
 		About: "Fits the multi-unit clustering model (the original's multiunit_clustering; Mok & Love 2023) and writes " +
@@ -32,12 +32,12 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	keys := c.Keys
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/multiunit/model"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 )
@@ -33,7 +33,7 @@ const (
 func TestFitCommand(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "res")
 	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(),
+	code := cli.Run(context.Background(), Model(),
 		[]string{"-init", initState, "-order", orders, "-runs", "3", "-out", out, "-trace", "-quiet"}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	t.Log("\n" + stdout.String())
@@ -118,7 +118,7 @@ func TestFitCommand(t *testing.T) {
 func TestFitConfigFile(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "res")
 	var stdout, stderr bytes.Buffer
-	code := fit.Run(context.Background(), Model(),
+	code := cli.Run(context.Background(), Model(),
 		[]string{"-config", config1Path, "-task", "shj1", "-runs", "2", "-blocks", "8", "-out", out, "-quiet"}, &stdout, &stderr)
 	require.Equal(t, 0, code, stderr.String())
 	require.Contains(t, stderr.String(), "beta, lesion, lr_clusters_group, noise, p")

@@ -3,7 +3,7 @@ package train
 import (
 	"testing"
 
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 )
 
@@ -14,4 +14,4 @@ import (
 // trial, the CPU time per trial (of all workers) and the allocations per
 // trial (the models, their curves and per-run buffers; the trials
 // themselves allocate nothing once a model has room for its clusters).
-func BenchmarkSixTypes(b *testing.B) { fixture.BenchFit(b, Model(), fit.Options{}) }
+func BenchmarkSixTypes(b *testing.B) { fixture.BenchFit(b, Model(), cli.Options{}) }

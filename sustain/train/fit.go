@@ -4,16 +4,16 @@ import (
 	"fmt"
 
 	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/fastslow/sustain/eval"
 )
 
 // Model returns SUSTAIN's description for the shared fit command.
-func Model() fit.Model {
-	defaults, load := fit.Configs(Default, Load, Setup)
-	return fit.Model{
+func Model() cli.Model {
+	defaults, load := cli.Configs(Default, Load, Setup)
+	return cli.Model{
 		Name:    "sustain",
 		Command: "go run ./sustain/cmd/fit",
 		About: "Fits SUSTAIN (Love, Medin & Gureckis 2004, as catlearn's slpSUSTAIN) and writes learning and loss " +
@@ -30,12 +30,12 @@ func Model() fit.Model {
 }
 
 // Every config's keys estimate their model's memory for the fit's budget.
-var _ fit.Sizer = (*Keys)(nil)
+var _ cli.Sizer = (*Keys)(nil)
 
 // Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*fit.Setup, error) {
+func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 	keys := c.Keys
-	return &fit.Setup{
+	return &cli.Setup{
 		Memory:  keys.Memory,
 		Loop:    c.Loop,
 		Config:  c,

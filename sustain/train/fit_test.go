@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/curve"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
@@ -22,7 +22,7 @@ import (
 
 func fitRun(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	var o, e bytes.Buffer
-	code = fit.Run(context.Background(), Model(), append(args, "-quiet"), &o, &e)
+	code = cli.Run(context.Background(), Model(), append(args, "-quiet"), &o, &e)
 	return o.String(), e.String(), code
 }
 
@@ -98,7 +98,7 @@ func TestFitReplaysCatlearn(t *testing.T) {
 // 0.067; catlearn's orders give 0.0627) and every seed passed, so the
 // bound 0.1 tests the model, not the luck of one seed.
 func TestDefaultFit(t *testing.T) {
-	p, err := fit.Prepare(Model(), fit.Options{})
+	p, err := cli.Prepare(Model(), cli.Options{})
 	require.NoError(t, err)
 	res := run.Do(context.Background(), p.Jobs, run.Options{})
 	var means [6]float64

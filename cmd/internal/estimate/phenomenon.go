@@ -10,7 +10,7 @@ import (
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cirp"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/triallist"
@@ -76,7 +76,7 @@ func (p *Problem) newPhenomenon() (*Problem, error) {
 // the free parameters at x and the shape keys set to c's, checked by the
 // model's Load, and a learner made for c's task (so that a config that
 // cannot take it fails here).
-func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*fit.Setup, error) {
+func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*cli.Setup, error) {
 	cfg := keypath.Clone(p.base)
 	for i, pr := range p.Spec.Params {
 		if err := keypath.Set(cfg, pr.Key, x[i]); err != nil {

@@ -14,9 +14,9 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/task"
 )
@@ -27,7 +27,7 @@ import (
 // found by New, before anything runs.
 type Problem struct {
 	Spec  *Spec
-	Model fit.Model
+	Model cli.Model
 	Data  *Data
 	// Start is the default first start: the params' start values, else
 	// the config's values when inside the bounds, else mid-range.
@@ -54,7 +54,7 @@ type Problem struct {
 }
 
 // New checks the spec against its model and data and returns the problem.
-func New(s *Spec, m fit.Model) (*Problem, error) {
+func New(s *Spec, m cli.Model) (*Problem, error) {
 	if s.Model != m.Name {
 		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
 	}
@@ -199,7 +199,7 @@ func (p *Problem) checkParam(pr *Param, cpath string) (float64, error) {
 // Config returns the config text with the free parameters set to x (and
 // the loop keys to what an evaluation at seed and runs runs), and its
 // setup checked by the model's Load.
-func (p *Problem) Config(x []float64, seed int64, runs int) ([]byte, *fit.Setup, error) {
+func (p *Problem) Config(x []float64, seed int64, runs int) ([]byte, *cli.Setup, error) {
 	c := keypath.Clone(p.base)
 	for i, pr := range p.Spec.Params {
 		if err := keypath.Set(c, pr.Key, x[i]); err != nil {
@@ -224,14 +224,14 @@ func (p *Problem) Config(x []float64, seed int64, runs int) ([]byte, *fit.Setup,
 }
 
 // plan returns the jobs of an evaluation at x.
-func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*fit.Plan, []byte, error) {
+func (p *Problem) plan(x []float64, seed int64, runs, blocks int) (*cli.Plan, []byte, error) {
 	data, setup, err := p.Config(x, seed, runs)
 	if err != nil {
 		return nil, nil, err
 	}
 	m := p.Model
-	m.Default = func() (*fit.Setup, error) { return setup, nil }
-	plan, err := fit.Prepare(m, fit.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
+	m.Default = func() (*cli.Setup, error) { return setup, nil }
+	plan, err := cli.Prepare(m, cli.Options{Task: p.Spec.Task, Runs: runs, Blocks: blocks, Passes: p.Spec.Passes,
 		Order: p.Spec.resolve(p.Spec.Order), Seed: &seed, Quiet: true, Out: os.DevNull, Origin: "the fit spec", Limit: p.Spec.Limit})
 	if err != nil {
 		return nil, nil, err

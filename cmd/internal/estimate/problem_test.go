@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	clustering "github.com/fastslow/clustering/train"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/curve"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/run"
 )
 
@@ -122,7 +122,7 @@ func TestBestConfigReproduces(t *testing.T) {
 	require.NoError(t, err)
 	path := filepath.Join(t.TempDir(), "best.toml")
 	require.NoError(t, os.WriteFile(path, text, 0o644))
-	plan, err := fit.Prepare(clustering.Model(), fit.Options{Config: path, Quiet: true})
+	plan, err := cli.Prepare(clustering.Model(), cli.Options{Config: path, Quiet: true})
 	require.NoError(t, err)
 	res := run.Do(context.Background(), plan.Jobs, run.Options{})
 	require.Len(t, res, 6)

@@ -13,7 +13,7 @@ import (
 	"github.com/fastslow/cmd/internal/estimate"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/provenance"
 )
 
@@ -24,7 +24,7 @@ func runModel(t *testing.T, dir, model string, args ...string) string {
 	m, err := models.Get(model)
 	require.NoError(t, err)
 	out := filepath.Join(dir, model)
-	code := fit.Run(context.Background(), m, append([]string{"-out", out, "-quiet", "-nostate", "-workers", "2"}, args...), io.Discard, io.Discard)
+	code := cli.Run(context.Background(), m, append([]string{"-out", out, "-quiet", "-nostate", "-workers", "2"}, args...), io.Discard, io.Discard)
 	require.Equal(t, 0, code, "%s %v", model, args)
 	return out
 }

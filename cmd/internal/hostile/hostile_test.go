@@ -16,14 +16,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/fixture/npzraw"
 )
 
 // commands are the binaries the suite builds, by name. The model
 // commands (every */cmd/fit and the dual stream's main is
-// fit.Main(<model>)) are this test binary itself, started with
+// cli.Main(<model>)) are this test binary itself, started with
 // modelEnv naming the model, which saves linking seven binaries.
 var commands = map[string]string{
 	"sweep":   "github.com/fastslow/cmd/sweep",
@@ -53,7 +53,7 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(2)
 		}
-		fit.Main(model) // exits
+		cli.Main(model) // exits
 	}
 	dir, err := os.MkdirTemp("", "hostile-bin-")
 	if err != nil {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
-	"github.com/fastslow/stream/fit"
 )
 
 // Decode decodes TOML data (read from path, which errors name) into a tree
@@ -143,8 +143,8 @@ func Encode(m map[string]any) ([]byte, error) {
 }
 
 // Load encodes m and checks it with the model's Load (name names it in
-// errors), as fit.Prepare would; it returns the setup and the text.
-func Load(model fit.Model, name string, m map[string]any) (*fit.Setup, []byte, error) {
+// errors), as cli.Prepare would; it returns the setup and the text.
+func Load(model cli.Model, name string, m map[string]any) (*cli.Setup, []byte, error) {
 	data, err := Encode(m)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)

@@ -13,12 +13,12 @@ import (
 	dualstream "github.com/fastslow/dualstream/train"
 	exit "github.com/fastslow/exit/train"
 	multiunit "github.com/fastslow/multiunit/train"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	sustain "github.com/fastslow/sustain/train"
 )
 
 // all maps a model's name to its description for the shared fit command.
-var all = map[string]func() fit.Model{
+var all = map[string]func() cli.Model{
 	"dualstream":   dualstream.Model,
 	"clustering":   clustering.Model,
 	"dnn":          dnn.Model,
@@ -30,10 +30,10 @@ var all = map[string]func() fit.Model{
 }
 
 // Get returns the model called name.
-func Get(name string) (fit.Model, error) {
+func Get(name string) (cli.Model, error) {
 	m, ok := all[name]
 	if !ok {
-		return fit.Model{}, fmt.Errorf("unknown model %q (want one of %v)", name, Names())
+		return cli.Model{}, fmt.Errorf("unknown model %q (want one of %v)", name, Names())
 	}
 	return m(), nil
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/provenance"
 )
@@ -25,9 +25,9 @@ import (
 var quick = []string{"-task", "shj1", "-runs", "1", "-blocks", "2", "-quiet"}
 
 // command runs model m's command line in-process, as its main does.
-func command(m fit.Model, args ...string) (int, string) {
+func command(m cli.Model, args ...string) (int, string) {
 	var out bytes.Buffer
-	code := fit.Run(context.Background(), m, args, &out, &out)
+	code := cli.Run(context.Background(), m, args, &out, &out)
 	return code, out.String()
 }
 

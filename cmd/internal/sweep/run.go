@@ -13,8 +13,8 @@ import (
 	"sync"
 
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/curve"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/run"
@@ -62,7 +62,7 @@ func (s *Summary) Unfinished() bool { return len(s.Failed) > 0 || len(s.Claimed)
 type pending struct {
 	claim *claim
 	cfg   *Config
-	plan  *fit.Plan
+	plan  *cli.Plan
 	first int // index of its first job in the sweep's job list
 	mu    sync.Mutex
 	res   []run.Result
@@ -155,7 +155,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		if err := writeFile(path, c.Data); err != nil {
 			return nil, err
 		}
-		plan, err := fit.Prepare(sw.Model, fit.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
+		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", sw.Source, c.Name, err)
 		}
@@ -289,7 +289,7 @@ func (p *pending) write(model, status string, div *Divergence) error {
 	}
 	err = func() error {
 		if status == Done {
-			if err := fit.WriteTo(d, p.plan, p.res); err != nil {
+			if err := cli.WriteTo(d, p.plan, p.res); err != nil {
 				return err
 			}
 		}

@@ -13,7 +13,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 )
 
 // The shipped spec of the original's sweep and its template, relative to
@@ -23,7 +23,7 @@ const (
 	template    = "../../../configs/dualstream/config_dlMU_dnn_1.toml"
 )
 
-func dualstream(t testing.TB) fit.Model {
+func dualstream(t testing.TB) cli.Model {
 	t.Helper()
 	m, err := models.Get("dualstream")
 	if err != nil {

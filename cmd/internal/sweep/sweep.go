@@ -13,8 +13,8 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/output"
 )
 
@@ -22,7 +22,7 @@ import (
 // model's Load, in run order.
 type Sweep struct {
 	Name    string // the spec's name, or the config folder's
-	Model   fit.Model
+	Model   cli.Model
 	Source  string   // the spec file or the config folder, for messages
 	Keys    []string // the grids' key paths, in order of first appearance (for a folder: the keys whose values differ)
 	Configs []Config
@@ -51,7 +51,7 @@ func (c *Config) Checksum(model string) string {
 // anything runs: a key path the model does not accept, a value of the
 // wrong type or one the model refuses is an error naming the spec and the
 // key.
-func (s *Spec) Sweep(m fit.Model, overrides []Value) (*Sweep, error) {
+func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
 	if s.Model != m.Name {
 		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
 	}
@@ -179,7 +179,7 @@ func gridString(g []Value) string {
 // When no name has a number, configs are numbered by their position from
 // 1 in name order. The grid keys are the key paths
 // whose values differ between the configs.
-func ReadDir(dir string, m fit.Model, overrides []Value) (*Sweep, error) {
+func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
 	if err != nil {
 		return nil, err

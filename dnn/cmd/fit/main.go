@@ -4,9 +4,9 @@
 package main
 
 import (
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 
 	"github.com/fastslow/dnn/train"
 )
 
-func main() { fit.Main(train.Model()) }
+func main() { cli.Main(train.Model()) }

@@ -4,7 +4,7 @@ package main
 
 import (
 	"github.com/fastslow/dualstream/train"
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 )
 
-func main() { fit.Main(train.Model()) }
+func main() { cli.Main(train.Model()) }

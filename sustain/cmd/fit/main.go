@@ -5,8 +5,8 @@
 package main
 
 import (
-	"github.com/fastslow/stream/fit"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/sustain/train"
 )
 
-func main() { fit.Main(train.Model()) }
+func main() { cli.Main(train.Model()) }

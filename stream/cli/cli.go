@@ -1,7 +1,7 @@
-// Package fit is the command line that every model's fit command and the
+// Package cli is the command line that every model's fit command and the
 // dual stream's main command share: it reads a config, runs every run of
 // every task on all cores and writes the results folder.
-package fit
+package cli
 
 import (
 	"bytes"
@@ -148,7 +148,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	o.Limit = &lim
-	if err := Fit(ctx, m, o, stdout, stderr); err != nil {
+	if err := Execute(ctx, m, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
 		return 1
 	}
@@ -317,8 +317,8 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	return p, nil
 }
 
-// Fit prepares, runs and writes a fit.
-func Fit(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) error {
+// Execute prepares, runs and writes the results of one config.
+func Execute(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) error {
 	p, err := Prepare(m, o)
 	if err != nil {
 		return err

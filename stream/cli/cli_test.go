@@ -1,4 +1,4 @@
-package fit_test
+package cli_test
 
 import (
 	"bytes"
@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
-	"github.com/fastslow/stream/fit"
 	"github.com/fastslow/stream/internal/toy"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/output"
@@ -30,10 +30,10 @@ type toyConfig struct {
 	Noise string  `toml:"noise"`
 }
 
-func toyModel() fit.Model {
-	setup := func(c *toyConfig, ignored []string) (*fit.Setup, error) {
+func toyModel() cli.Model {
+	setup := func(c *toyConfig, ignored []string) (*cli.Setup, error) {
 		lr := c.LR
-		return &fit.Setup{Loop: c.Loop, Config: *c, Ignored: ignored,
+		return &cli.Setup{Loop: c.Loop, Config: *c, Ignored: ignored,
 			New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
 				return toy.New(t.Dims, t.Classes, lr, src), nil
 			},
@@ -54,13 +54,13 @@ func toyModel() fit.Model {
 		}
 		return &c, ign, nil
 	}
-	defaults, loader := fit.Configs(def, load, setup)
-	return fit.Model{Name: "toy", Command: "toy", DefaultTask: "shj", Default: defaults, Load: loader}
+	defaults, loader := cli.Configs(def, load, setup)
+	return cli.Model{Name: "toy", Command: "toy", DefaultTask: "shj", Default: defaults, Load: loader}
 }
 
 func runCmd(t *testing.T, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	code := fit.Run(context.Background(), toyModel(), args, &out, &errb)
+	code := cli.Run(context.Background(), toyModel(), args, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -241,7 +241,7 @@ func TestIgnoredKeysReported(t *testing.T) {
 	require.NoError(t, os.WriteFile(p, []byte("noise = 'None'\n"), 0o644))
 	m := toyModel()
 	load := m.Load
-	m.Load = func(path string, data []byte) (*fit.Setup, error) {
+	m.Load = func(path string, data []byte) (*cli.Setup, error) {
 		s, err := load(path, data)
 		if err == nil {
 			s.Ignored = []string{"noise"}
@@ -249,7 +249,7 @@ func TestIgnoredKeysReported(t *testing.T) {
 		return s, err
 	}
 	var out, errb bytes.Buffer
-	code := fit.Run(context.Background(), m, []string{"-config", p, "-out", filepath.Join(tmp, "r"), "-quiet", "-task", "shj1"}, &out, &errb)
+	code := cli.Run(context.Background(), m, []string{"-config", p, "-out", filepath.Join(tmp, "r"), "-quiet", "-task", "shj1"}, &out, &errb)
 	require.Equal(t, 0, code, errb.String())
 	assert.Contains(t, errb.String(), "ignoring keys the original ignores too: noise")
 }
