@@ -122,6 +122,9 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 				return err
 			}
 		}
+		if err := writeObserved(d, r, sfx); err != nil {
+			return err
+		}
 		units := make([]float64, len(r.Runs))
 		recruits := make([]float64, len(r.Runs))
 		for k, rr := range r.Runs {
@@ -201,6 +204,14 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		"init":         orDefault(p.Options.Init, "built-in initial state"),
 		"tasks":        tasks,
 	}
+	if qs := stream.Observables(res[0].Runs[0].Model); len(qs) > 0 {
+		// The quantities recorded at every block's end (writeObserved's files).
+		names := make([]string, len(qs))
+		for i, o := range qs {
+			names[i] = o.Name
+		}
+		sum["observed"] = names
+	}
 	if means, ok := shjMeans(res); ok {
 		sum["shj_ordinal_adequacy"] = map[string]any{
 			"rule":       "I < II < {III, IV, V} < VI (mean error over blocks)",
@@ -254,6 +265,36 @@ func panels(res []run.Result) (rows [][]*output.Panel, humans bool) {
 		return [][]*output.Panel{{errs[0], losses[0]}}, humans
 	}
 	return [][]*output.Panel{errs, losses}, humans
+}
+
+// writeObserved writes what a model that is a stream.Observer recorded at
+// every block's end, each quantity as <name><sfx>_runs.npy (runs × blocks
+// × size) and its mean over runs as <name><sfx>.npy (blocks × size).
+func writeObserved(d *output.Dir, r *run.Result, sfx string) error {
+	qs := stream.Observables(r.Runs[0].Model)
+	blocks := r.Job.Blocks
+	for q, o := range qs {
+		all := make([]float64, 0, len(r.Runs)*blocks*o.Size)
+		for _, rr := range r.Runs {
+			all = append(all, rr.Observed[q]...)
+		}
+		runs := stream.Array{Shape: []int{len(r.Runs), blocks, o.Size}, Data: all}
+		if err := npz.WriteNPY(d.Path(o.Name+sfx+"_runs.npy"), runs); err != nil {
+			return err
+		}
+		mean := make([][]float64, blocks)
+		for b := range mean {
+			rows := make([][]float64, len(r.Runs))
+			for k, rr := range r.Runs {
+				rows[k] = rr.Observed[q][b*o.Size : (b+1)*o.Size]
+			}
+			mean[b] = meanRows(rows)
+		}
+		if err := output.WriteNPYRows(d.Path(o.Name+sfx+".npy"), mean); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // meanRows returns the mean of rows per column, summed in row order.

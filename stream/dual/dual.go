@@ -25,6 +25,7 @@ type Dual struct {
 	Fast, Slow stream.Stream
 	z          []float64
 	parts      [][]float64
+	observed   []int // quantities each part observes (stream.Observer), set once
 }
 
 // New returns the dual stream of fast and slow.

@@ -258,6 +258,29 @@ func WriteTo(w io.Writer, arrays []stream.Array) error {
 	return zw.Close()
 }
 
+// WriteNPY writes a as a .npy file of its shape (np.load reads it): the
+// arrays of more than two dimensions that npyio does not write, such as a
+// quantity's values per run, block and dimension.
+func WriteNPY(path string, a stream.Array) error {
+	n := 1
+	for _, d := range a.Shape {
+		n *= d
+	}
+	if n != len(a.Data) {
+		return fmt.Errorf("%s: %d values for shape %v", path, len(a.Data), a.Shape)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := errors.Join(writeNPY(bw, a.Shape, a.Data), bw.Flush()); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
 // writeNPY writes one float64 array in the .npy format 1.0.
 func writeNPY(w io.Writer, shape []int, data []float64) error {
 	dims := make([]string, len(shape))

@@ -46,31 +46,51 @@ func writeNPY(path string, v any) error {
 // ReadNPYRows reads a 1-D or 2-D float64 .npy file as rows (a 1-D file is
 // one row).
 func ReadNPYRows(path string) ([][]float64, error) {
-	f, err := os.Open(path)
+	shape, data, err := ReadNPY(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	r, err := npyio.NewReader(f)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	shape := r.Header.Descr.Shape
-	var data []float64
-	if err := r.Read(&data); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	switch {
-	case len(shape) == 1:
+	switch len(shape) {
+	case 1:
 		return [][]float64{data}, nil
-	case len(shape) == 2 && shape[0]*shape[1] == len(data) && !r.Header.Descr.Fortran:
+	case 2:
 		rows := make([][]float64, shape[0])
 		for i := range rows {
 			rows[i] = data[i*shape[1] : (i+1)*shape[1] : (i+1)*shape[1]]
 		}
 		return rows, nil
 	}
-	return nil, fmt.Errorf("%s: shape %v: want (blocks,) or (runs, blocks) in C order", path, shape)
+	return nil, fmt.Errorf("%s: shape %v: want (blocks,) or (runs, blocks)", path, shape)
+}
+
+// ReadNPY reads a float64 .npy file of any shape in C order: its shape
+// and its values.
+func ReadNPY(path string) ([]int, []float64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer f.Close()
+	r, err := npyio.NewReader(f)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	shape := r.Header.Descr.Shape
+	if r.Header.Descr.Fortran {
+		return nil, nil, fmt.Errorf("%s: shape %v in Fortran order: want C order", path, shape)
+	}
+	var data []float64
+	if err := r.Read(&data); err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
+	}
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	if len(shape) == 0 || n != len(data) {
+		return nil, nil, fmt.Errorf("%s: %d values for shape %v", path, len(data), shape)
+	}
+	return shape, data, nil
 }
 
 // Column is one named column of a per-block table.

@@ -45,6 +45,9 @@ type RunResult struct {
 	Loss     [][]float64 // [part][block]: mean loss over the block's trials
 	Recruits int         // trials on which the recruitment step ran
 	Units    []float64   // [block]: the model's recruited units (Active) at the block's end
+	// Observed holds, for a model that is a stream.Observer, each of its
+	// Observables at every block's end: [quantity][block·size+i].
+	Observed [][]float64
 	Model    stream.Stream
 	Trace    []byte // CSV rows without header, when Job.Trace
 }
@@ -341,6 +344,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	prob := make([]float64, classes)
 	pe := make([]float64, nParts)
 	ls := make([]float64, nParts)
+	obs, views := observer(model, &rr, jb.Blocks)
 	var trace []byte
 	if jb.Trace {
 		trace = make([]byte, 0, jb.Blocks*n*96)
@@ -401,6 +405,13 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 			rr.Loss[p][b] /= float64(n)
 		}
 		rr.Units[b] = float64(model.Active())
+		if obs != nil {
+			for q, o := range rr.Observed {
+				size := len(o) / jb.Blocks
+				views[q] = o[b*size : (b+1)*size : (b+1)*size]
+			}
+			obs.Observe(views)
+		}
 		prog.add(int64(n))
 	}
 	prog.runDone()
@@ -409,6 +420,25 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	}
 	rr.Trace = trace
 	return rr, nil
+}
+
+// observer returns model as a stream.Observer with quantities to record,
+// and allocates rr.Observed for blocks blocks and the views that Observe
+// fills at each block's end; nil if the model observes nothing.
+func observer(model stream.Stream, rr *RunResult, blocks int) (stream.Observer, [][]float64) {
+	obs, ok := model.(stream.Observer)
+	if !ok {
+		return nil, nil
+	}
+	qs := obs.Observables()
+	if len(qs) == 0 {
+		return nil, nil
+	}
+	rr.Observed = make([][]float64, len(qs))
+	for q, o := range qs {
+		rr.Observed[q] = make([]float64, blocks*o.Size)
+	}
+	return obs, make([][]float64, len(qs))
 }
 
 func appendRow(buf []byte, t *stream.Trial, pe, ls, prob []float64, single, recruited bool, active int) []byte {

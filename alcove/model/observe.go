@@ -1,0 +1,12 @@
+package model
+
+import "github.com/fastslow/stream"
+
+// Observables implements stream.Observer: the attention strengths α, which the trial loop
+// records at every block's end.
+func (m *Model) Observables() []stream.Observable {
+	return []stream.Observable{{Name: "attention", Size: len(m.alpha)}}
+}
+
+// Observe implements stream.Observer.
+func (m *Model) Observe(dst [][]float64) { copy(dst[0], m.alpha) }

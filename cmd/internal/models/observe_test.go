@@ -1,0 +1,74 @@
+package models_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/output"
+)
+
+// TestAttentionOverBlocks runs every model with attention for a few blocks
+// and checks its record of the attention at every block's end: named in
+// summary.json, runs × blocks × dimensions, the last block's equal to
+// the checkpoint's attention bit for bit, the mean over runs beside it.
+func TestAttentionOverBlocks(t *testing.T) {
+	for _, c := range []struct {
+		model, name, state string
+		args               []string
+	}{
+		{"clustering", "attention", "DimensionWiseAttnLayer.weight", nil},
+		{"multiunit", "attention", "DimensionWiseAttnLayer.weight", nil},
+		{"alcove", "attention", "attention", nil},
+		{"sustain", "attention", "lambda", nil},
+		{"dualstream", "attention_fast", "FastModel.DimensionWiseAttnLayer.weight",
+			[]string{"-config", "../../../configs/dualstream/config1_multi.toml"}},
+		{"dnn", "", "", nil},
+	} {
+		t.Run(c.model, func(t *testing.T) {
+			m, err := models.Get(c.model)
+			require.NoError(t, err)
+			out := filepath.Join(t.TempDir(), "out")
+			args := append([]string{"-out", out, "-task", "shj2", "-runs", "2", "-blocks", "3", "-quiet"}, c.args...)
+			code, msg := command(m, args...)
+			require.Equal(t, 0, code, msg)
+			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
+			require.NoError(t, err)
+			var sum struct {
+				Observed []string `json:"observed"`
+			}
+			require.NoError(t, json.Unmarshal(data, &sum))
+			if c.name == "" {
+				assert.Empty(t, sum.Observed, "the deep network has no attention")
+				return
+			}
+			require.Equal(t, []string{c.name}, sum.Observed)
+			shape, all, err := output.ReadNPY(filepath.Join(out, c.name+"_type2_runs.npy"))
+			require.NoError(t, err)
+			require.Len(t, shape, 3)
+			require.Equal(t, []int{2, 3}, shape[:2], "runs × blocks × dimensions")
+			d := shape[2]
+			mean, err := output.ReadNPYRows(filepath.Join(out, c.name+"_type2.npy"))
+			require.NoError(t, err)
+			require.Len(t, mean, 3)
+			for r := 0; r < 2; r++ {
+				st, err := npz.Read(filepath.Join(out, "type2_run"+strconv.Itoa(r)+".npz"))
+				require.NoError(t, err)
+				last := all[(r*3+2)*d : (r*3+3)*d]
+				assert.Equal(t, st[c.state].Data, last, "run %d: the last block's record is the final state", r)
+			}
+			for j := 0; j < d; j++ {
+				// The mean of two values: one addition and a halving, exact
+				// to the last bit whatever the order.
+				assert.Equal(t, (all[(0*3+1)*d+j]+all[(1*3+1)*d+j])/2, mean[1][j], "block 2, dimension %d", j)
+			}
+		})
+	}
+}
