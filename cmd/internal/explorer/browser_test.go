@@ -193,6 +193,10 @@ func TestPagesInBrowser(t *testing.T) {
 		assert.Contains(t, s, "f0-units")
 		assert.Equal(t, 6, countPrefix(s, "f0-unitsblocks-"), "recruited units over blocks, a panel per type")
 		assert.Contains(t, s, "f0-attention")
+		assert.Equal(t, 6, countPrefix(s, "f0-observed-"), "attention over blocks, a panel per type")
+		assert.Equal(t, []string{"dim 1", "dim 2", "dim 3"}, s["f0-observed-0"], "a curve per dimension")
+		obsBands := eval[int](t, ctx, `window.explorer.charts['f0-observed-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)
+		assert.Equal(t, 6, obsBands, "a band over the runs around each dimension's mean")
 		bands := eval[int](t, ctx, `window.explorer.charts['f0-lc-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)
 		assert.Equal(t, 2, bands, "a band over the runs around the mean")
 		screenshot(t, ctx, "run")
@@ -203,6 +207,7 @@ func TestPagesInBrowser(t *testing.T) {
 		for i := 0; i < 6; i++ {
 			assert.Equal(t, []string{"fast", "slow", "total", "humans"}, s[fmt.Sprintf("f0-lc-%d", i)])
 			assert.Equal(t, []string{"fast", "slow", "total"}, s[fmt.Sprintf("f0-loss-%d", i)])
+			assert.Equal(t, []string{"dim 1", "dim 2", "dim 3"}, s[fmt.Sprintf("f0-observed-%d", i)], "the fast stream's attention over blocks")
 		}
 		screenshot(t, ctx, "dual")
 	})

@@ -49,15 +49,27 @@ type Human struct {
 
 // Run is a model's or a dual stream's results folder.
 type Run struct {
-	Model   string          `json:"model"`
-	Dual    bool            `json:"dual"`
-	Tasks   []string        `json:"tasks"`
-	Items   map[string]int  `json:"items"` // trials per block of each task
-	LC      []Curve         `json:"lc"`
-	Loss    []Curve         `json:"loss"`
-	Units   []Curve         `json:"units,omitempty"` // recruited units over blocks, for models that recruit
-	Human   []Human         `json:"human,omitempty"`
-	Summary json.RawMessage `json:"summary"`
+	Model string         `json:"model"`
+	Dual  bool           `json:"dual"`
+	Tasks []string       `json:"tasks"`
+	Items map[string]int `json:"items"` // trials per block of each task
+	LC    []Curve        `json:"lc"`
+	Loss  []Curve        `json:"loss"`
+	Units []Curve        `json:"units,omitempty"` // recruited units over blocks, for models that recruit
+	// Observed holds what the model recorded at every block's end (its
+	// attention), for models that record it.
+	Observed []Quantity      `json:"observed,omitempty"`
+	Human    []Human         `json:"human,omitempty"`
+	Summary  json.RawMessage `json:"summary"`
+}
+
+// Quantity is a quantity a model recorded at every block's end, such as
+// its attention, on one task: a curve per dimension, with its band over
+// runs.
+type Quantity struct {
+	Name string  `json:"name"` // as summary.json's "observed" names it: "attention", "attention_fast"
+	Task string  `json:"task"`
+	Dims []Curve `json:"dims"`
 }
 
 // Load reads the results folder dir: a model's run (summary.json), a
@@ -146,8 +158,9 @@ func loadRun(dir string) (*Run, error) {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	var sum struct {
-		Model string `json:"model"`
-		Tasks []struct {
+		Model    string   `json:"model"`
+		Observed []string `json:"observed"`
+		Tasks    []struct {
 			Task  string `json:"task"`
 			Items int    `json:"items"`
 		} `json:"tasks"`
@@ -179,7 +192,7 @@ func loadRun(dir string) (*Run, error) {
 			}
 			runsFile := filepath.Join(dir, strings.TrimSuffix(npyName(set.prefix, col), ".npy")+"_runs.npy")
 			if rows, err := output.ReadNPYRows(runsFile); err == nil {
-				c.Lo, c.Hi = band(rows, set.prefix == "lc")
+				_, c.Lo, c.Hi = band(rows, set.prefix == "lc")
 				c.Runs = len(rows)
 			} else if !errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("report: %w", err)
@@ -203,8 +216,17 @@ func loadRun(dir string) (*Run, error) {
 			return nil, fmt.Errorf("report: %w", err)
 		}
 		c := Curve{Task: task, Part: "total", Mean: round(mean[0]), Runs: len(rows)}
-		c.Lo, c.Hi = band(rows, false)
+		_, c.Lo, c.Hi = band(rows, false)
 		r.Units = append(r.Units, c)
+	}
+	for _, name := range sum.Observed {
+		for _, task := range r.Tasks {
+			q, err := loadQuantity(dir, name, task)
+			if err != nil {
+				return nil, err
+			}
+			r.Observed = append(r.Observed, q)
+		}
 	}
 	if len(r.Tasks) == 1 && r.Tasks[0] == "" && len(sum.Tasks) == 1 {
 		// One task: its curves are named by the task, as a sweep's are.
@@ -213,6 +235,9 @@ func loadRun(dir string) (*Run, error) {
 			for i := range cs {
 				cs[i].Task = r.Tasks[0]
 			}
+		}
+		for i := range r.Observed {
+			r.Observed[i].Task = r.Tasks[0]
 		}
 	}
 	for i, t := range sum.Tasks {
@@ -226,6 +251,39 @@ func loadRun(dir string) (*Run, error) {
 	return r, nil
 }
 
+// loadQuantity reads the quantity name recorded over blocks on task (as
+// lc.csv names it, "" for one task): <name>_<task>_runs.npy, runs ×
+// blocks × dimensions.
+func loadQuantity(dir, name, task string) (Quantity, error) {
+	col := task
+	if col == "" {
+		col = "value"
+	}
+	path := filepath.Join(dir, strings.TrimSuffix(npyName(name, col), ".npy")+"_runs.npy")
+	shape, data, err := output.ReadNPY(path)
+	if err != nil {
+		return Quantity{}, fmt.Errorf("report: %w", err)
+	}
+	if len(shape) != 3 || shape[0] < 1 || shape[1] < 1 || shape[2] < 1 {
+		return Quantity{}, fmt.Errorf("report: %s: shape %v: want (runs, blocks, dimensions)", path, shape)
+	}
+	runs, blocks, dims := shape[0], shape[1], shape[2]
+	q := Quantity{Name: name, Task: task}
+	rows := make([][]float64, runs)
+	for j := 0; j < dims; j++ {
+		for k := range rows {
+			rows[k] = make([]float64, blocks)
+			for b := range rows[k] {
+				rows[k][b] = data[(k*blocks+b)*dims+j]
+			}
+		}
+		c := Curve{Task: task, Part: "total", Runs: runs}
+		c.Mean, c.Lo, c.Hi = band(rows, false)
+		q.Dims = append(q.Dims, c)
+	}
+	return q, nil
+}
+
 // shjType returns the SHJ type of a task named shj1 … shj6, or 0.
 func shjType(task string) int {
 	if n, err := strconv.Atoi(strings.TrimPrefix(task, "shj")); err == nil && strings.HasPrefix(task, "shj") && n >= 1 && n <= 6 {
@@ -234,23 +292,23 @@ func shjType(task string) int {
 	return 0
 }
 
-// band returns the mean ± one standard deviation over runs (rows) per
-// block, clipped to [0, 1] for probabilities.
-func band(rows [][]float64, prob bool) (lo, hi []float64) {
+// band returns the mean over runs (rows) per block and the mean ± one
+// standard deviation, clipped to [0, 1] for probabilities.
+func band(rows [][]float64, prob bool) (mean, lo, hi []float64) {
 	n := len(rows[0])
-	lo, hi = make([]float64, n), make([]float64, n)
+	mean, lo, hi = make([]float64, n), make([]float64, n), make([]float64, n)
 	col := make([]float64, len(rows))
 	for b := 0; b < n; b++ {
 		for k, r := range rows {
 			col[k] = r[b]
 		}
 		s := curve.Summarise(col)
-		lo[b], hi[b] = s.Mean-s.SD, s.Mean+s.SD
+		mean[b], lo[b], hi[b] = s.Mean, s.Mean-s.SD, s.Mean+s.SD
 		if prob {
 			lo[b], hi[b] = max(lo[b], 0), min(hi[b], 1)
 		}
 	}
-	return round(lo), round(hi)
+	return round(mean), round(lo), round(hi)
 }
 
 // round rounds y to 6 decimals in place (a millionth of a probability is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -43,6 +44,41 @@ func TestLoadRun(t *testing.T) {
 	require.Len(t, r.Units, 6, "the clustering model recruits: units over blocks per type")
 	assert.Len(t, r.Units[0].Mean, 32)
 	assert.Equal(t, 4, r.Units[0].Runs)
+
+	// The attention at every block's end, a curve per dimension whose last
+	// block is the summary's mean final attention.
+	require.Len(t, r.Observed, 6)
+	q := r.Observed[1]
+	assert.Equal(t, "attention", q.Name)
+	assert.Equal(t, "type2", q.Task)
+	require.Len(t, q.Dims, 3)
+	final := finalAttention(t, fs.run)
+	for j, c := range q.Dims {
+		require.Len(t, c.Mean, 32)
+		assert.Equal(t, 4, c.Runs)
+		assert.InDelta(t, final[1][j], c.Mean[31], 5e-7, "dimension %d: the mean final attention, rounded to 6 decimals", j)
+	}
+}
+
+// finalAttention returns the mean final attention of every task of the
+// clustering run in dir, from its summary.json.
+func finalAttention(t *testing.T, dir string) [][]float64 {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	require.NoError(t, err)
+	var sum struct {
+		Analyses struct {
+			Tasks []struct {
+				Attention []float64 `json:"mean_final_attention"`
+			} `json:"clustering"`
+		} `json:"analyses"`
+	}
+	require.NoError(t, json.Unmarshal(data, &sum))
+	var out [][]float64
+	for _, tk := range sum.Analyses.Tasks {
+		out = append(out, tk.Attention)
+	}
+	return out
 }
 
 func TestLoadDual(t *testing.T) {
@@ -58,6 +94,8 @@ func TestLoadDual(t *testing.T) {
 	}
 	assert.Equal(t, []string{"fast type1", "slow type1", "total type1"}, parts, "lc.csv's order: by task, then part")
 	assert.Len(t, r.Tasks, 6)
+	require.Len(t, r.Observed, 6, "the fast stream's attention per task")
+	assert.Equal(t, "attention_fast", r.Observed[0].Name)
 }
 
 func TestLoadSweep(t *testing.T) {

@@ -110,9 +110,10 @@
   // band returns the two stacked series that shade lo…hi.
   function band(id, lo, hi, color) {
     return [
-      { type: 'line', id: 'band:' + id + ':lo', data: xy(lo), stack: 'band:' + id, symbol: 'none', silent: true,
+      // stackStrategy 'all': a band below 0 (an attention weight) stacks its width on its lower edge too
+      { type: 'line', id: 'band:' + id + ':lo', data: xy(lo), stack: 'band:' + id, stackStrategy: 'all', symbol: 'none', silent: true,
         lineStyle: { opacity: 0 }, tooltip: { show: false } },
-      { type: 'line', id: 'band:' + id + ':hi', data: xy(hi.map(function (v, i) { return v - lo[i]; })), stack: 'band:' + id,
+      { type: 'line', id: 'band:' + id + ':hi', data: xy(hi.map(function (v, i) { return v - lo[i]; })), stack: 'band:' + id, stackStrategy: 'all',
         symbol: 'none', silent: true, lineStyle: { opacity: 0 }, areaStyle: { color: color, opacity: 0.18 }, tooltip: { show: false } }
     ];
   }
@@ -192,6 +193,33 @@
         o.series = band('units' + ti, c.lo, c.hi, col).concat([line('units', xy(c.mean), { color: col })]);
         legendOf(o);
         chart(ug, 'f' + fi + '-unitsblocks-' + ti, o);
+      });
+    }
+    // What the model recorded at every block's end (its attention): a
+    // panel per task and quantity, a curve per dimension with its band.
+    if (r.observed && r.observed.length) {
+      var names = [];
+      r.observed.forEach(function (q) { if (names.indexOf(q.name) < 0) names.push(q.name); });
+      names.forEach(function (name) {
+        var m = /^(.*?)(?:_(fast|slow))?$/.exec(name);
+        parent.appendChild(el('h3', { text: m[1].charAt(0).toUpperCase() + m[1].slice(1) + ' over blocks' +
+          (m[2] ? ' (the ' + m[2] + ' stream)' : '') + ', per dimension (mean ± 1 SD over runs)' }));
+        var ag = el('div', { cls: 'grid' });
+        parent.appendChild(ag);
+        r.observed.forEach(function (q, qi) {
+          if (q.name !== name) return;
+          var o = lineOpts(taskLabel(q.task), 'block', m[1], ymax(q.dims.map(function (c) { return c.hi; })), q.dims[0].mean.length);
+          // weights may go below 0 (a clustering model stores them before its constraint)
+          var lowest = Math.min.apply(null, q.dims.map(function (c) { return Math.min.apply(null, c.lo); }));
+          if (lowest < 0) o.yAxis.min = -ymax([[-lowest]]);
+          q.dims.forEach(function (c, j) {
+            var col = palette[j % palette.length];
+            o.series = o.series.concat(band('obs' + qi + ':' + j, c.lo, c.hi, col));
+            o.series.push(line('dim ' + (j + 1), xy(c.mean), { color: col }));
+          });
+          legendOf(o);
+          chart(ag, 'f' + fi + '-observed-' + qi, o);
+        });
       });
     }
     var tasks = r.summary.tasks || [];
