@@ -2,8 +2,11 @@ package output
 
 import (
 	"bufio"
+	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
@@ -97,6 +100,61 @@ func ReadNPY(path string) ([]int, []float64, error) {
 type Column struct {
 	Name   string
 	Values []float64
+}
+
+// ReadRunBlocks reads a table that WriteRunBlocks wrote (run,block, then
+// a column per curve): every column's curve of every run. Runs and blocks
+// count from 0 in order; an empty cell ends a run's curve (a shorter one).
+func ReadRunBlocks(path string) ([]RunsColumn, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReader(f))
+	r.ReuseRecord = true
+	head, err := r.Read()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(head) < 3 || head[0] != "run" || head[1] != "block" {
+		return nil, fmt.Errorf("%s: header %q: want run,block, then a column per curve", path, head)
+	}
+	cols := make([]RunsColumn, len(head)-2)
+	for i := range cols {
+		cols[i].Name = head[2+i]
+	}
+	for line := 2; ; line++ {
+		rec, err := r.Read()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return cols, nil
+			}
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		run, err1 := strconv.Atoi(rec[0])
+		block, err2 := strconv.Atoi(rec[1])
+		if err1 != nil || err2 != nil || run < 0 || block < 0 {
+			return nil, fmt.Errorf("%s: line %d: run %q, block %q: want counts from 0", path, line, rec[0], rec[1])
+		}
+		for i := range cols {
+			c := &cols[i]
+			if rec[2+i] == "" {
+				continue
+			}
+			v, err := strconv.ParseFloat(rec[2+i], 64)
+			if err != nil {
+				return nil, fmt.Errorf("%s: line %d: column %s: %w", path, line, c.Name, err)
+			}
+			if run == len(c.Values) && block == 0 {
+				c.Values = append(c.Values, nil)
+			}
+			if run != len(c.Values)-1 || block != len(c.Values[run]) {
+				return nil, fmt.Errorf("%s: line %d: run %d block %d of %s out of order", path, line, run, block, c.Name)
+			}
+			c.Values[run] = append(c.Values[run], v)
+		}
+	}
 }
 
 // WriteBlocks writes a CSV table with a column "block" (from 0) and the

@@ -281,6 +281,27 @@ func TestRunBlocksCSV(t *testing.T) {
 	require.NoError(t, output.WriteRunBlocks(p, []output.RunsColumn{{Name: "a", Values: [][]float64{{0.5, 0.25}, {1, 0.75}}}}))
 	got, _ := os.ReadFile(p)
 	assert.Equal(t, "run,block,a\n0,0,0.5\n0,1,0.25\n1,0,1\n1,1,0.75\n", string(got))
+
+	// ReadRunBlocks reads back what WriteRunBlocks wrote, a shorter curve too.
+	cols := []output.RunsColumn{
+		{Name: "type1", Values: [][]float64{{0.5, 0.25, 0.125}, {1, 0.75, 1.0 / 3}}},
+		{Name: "type2", Values: [][]float64{{0.1}, {0.2}}},
+	}
+	require.NoError(t, output.WriteRunBlocks(p, cols))
+	back, err := output.ReadRunBlocks(p)
+	require.NoError(t, err)
+	assert.Equal(t, cols, back)
+	for body, want := range map[string]string{
+		"run,block\n":                   "want run,block, then a column per curve",
+		"run,block,a\n0,1,0.5\n":        "run 0 block 1 of a out of order",
+		"run,block,a\n0,0,x\n":          "line 2: column a",
+		"run,block,a\n-1,0,0.5\n":       "want counts from 0",
+		"run,block,a\n0,0,0.5\n0,0,1\n": "out of order",
+	} {
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+		_, err := output.ReadRunBlocks(p)
+		assert.ErrorContains(t, err, want, "%q", body)
+	}
 }
 
 func TestPlotSheet(t *testing.T) {

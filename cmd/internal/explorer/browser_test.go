@@ -2,6 +2,7 @@ package explorer_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -248,12 +249,37 @@ func TestPagesInBrowser(t *testing.T) {
 		screenshot(t, ctx, "sweep")
 	})
 	t.Run("fit", func(t *testing.T) {
-		s := open(t, ctx, page(t, "fit", fs.fit))
+		s := open(t, ctx, page(t, "fit", withRuns(t, fs.fit)))
 		assert.Equal(t, 6, countPrefix(s, "f0-cond-"), "a panel per condition")
 		assert.Equal(t, []string{"data", "model"}, s["f0-cond-0"])
+		bands := eval[int](t, ctx, `window.explorer.charts['f0-cond-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)
+		assert.Equal(t, 2, bands, "a band over the best parameters' runs")
 		assert.Equal(t, 2, countPrefix(s, "f0-param-"), "a path per free parameter")
 		assert.Contains(t, s["f0-loss"], "grid")
+		// The OAT result, as fit.json has it, beside the humans'.
+		var sum struct {
+			Best struct {
+				OAT struct {
+					Pass      bool       `json:"pass"`
+					MeanError [6]float64 `json:"mean_error"`
+				} `json:"oat"`
+			} `json:"best"`
+			Noise struct {
+				Seeds []int64 `json:"seeds"`
+			} `json:"noise"`
+		}
+		data, err := os.ReadFile(filepath.Join(fs.fit, "fit.json"))
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(data, &sum))
 		assert.Equal(t, []string{"model", "human"}, s["f0-oat"])
+		verdict := map[bool]string{true: "passes", false: "fails"}[sum.Best.OAT.Pass]
+		assert.Equal(t, "ordinal adequacy: model "+verdict, eval[string](t, ctx, `window.explorer.charts['f0-oat'].getOption().title[0].text`))
+		assert.Equal(t, sum.Best.OAT.MeanError[:], eval[[]float64](t, ctx, `window.explorer.charts['f0-oat'].getOption().series[0].data`))
+		// The noise at other seeds (noise_seeds = 2 in testdata/fit.toml;
+		// fit.json's seeds are those and the fit's own).
+		require.Len(t, sum.Noise.Seeds, 3)
+		noise := eval[string](t, ctx, `document.getElementById('f0-noise').textContent`)
+		assert.Regexp(t, `^Noise: at 3 seeds \(the fit's and 2 others\) the best parameters give loss \S+ ± \S+ \(min \S+, max \S+\)$`, noise)
 		screenshot(t, ctx, "fit")
 	})
 	t.Run("comparison", func(t *testing.T) {

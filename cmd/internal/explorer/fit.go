@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+
+	"github.com/fastslow/stream/output"
 )
 
 // Fit is the results folder of cmd/fitdata: the model against the data
@@ -23,12 +25,17 @@ type Fit struct {
 	Summary    json.RawMessage `json:"summary"` // fit.json
 }
 
-// Condition is one condition's data and fitted curve, over data blocks.
+// Condition is one condition's data and fitted curve, over data blocks,
+// with a band of one standard deviation over the best parameters' runs
+// when the folder holds their per-run curves (lc_runs.csv).
 type Condition struct {
 	Name  string    `json:"name"`
 	Task  string    `json:"task"` // "type1" … for SHJ, to overlay with runs
 	Data  []float64 `json:"data"`
 	Model []float64 `json:"model"`
+	Lo    []float64 `json:"lo,omitempty"`
+	Hi    []float64 `json:"hi,omitempty"`
+	Runs  int       `json:"runs,omitempty"` // runs behind the band
 }
 
 // Trace is the fit's evaluations in order, a column per field; a loss
@@ -78,10 +85,44 @@ func loadFit(dir string) (*Fit, error) {
 		c := &f.Conditions[k]
 		c.Data, c.Model = append(c.Data, d), append(c.Model, round([]float64{m})[0])
 	}
+	if err := fitBands(dir, f.Conditions); err != nil {
+		return nil, err
+	}
 	if f.Params, f.Trace, err = readTrace(filepath.Join(dir, "trace.csv")); err != nil {
 		return nil, err
 	}
 	return f, nil
+}
+
+// fitBands sets the band of every condition from the per-run curves of
+// the best parameters in dir's lc_runs.csv (as a run's folder holds them:
+// a column per task, "type1" … for SHJ, "value" for one task). A fit
+// written before fits kept them has no bands, nor has a condition whose
+// per-run curves span other blocks than its data.
+func fitBands(dir string, conds []Condition) error {
+	cols, err := output.ReadRunBlocks(filepath.Join(dir, "lc_runs.csv"))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	for i := range conds {
+		c := &conds[i]
+		k := slices.IndexFunc(cols, func(rc output.RunsColumn) bool {
+			return rc.Name == c.Task || rc.Name == c.Name || rc.Name == "value" && len(conds) == 1
+		})
+		if k < 0 || len(cols[k].Values) == 0 {
+			continue
+		}
+		rows := cols[k].Values
+		if slices.ContainsFunc(rows, func(r []float64) bool { return len(r) != len(c.Model) }) {
+			continue
+		}
+		_, c.Lo, c.Hi = band(rows, true)
+		c.Runs = len(rows)
+	}
+	return nil
 }
 
 // readCSV reads a CSV file (lines starting with # are comments) whose

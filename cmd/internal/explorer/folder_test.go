@@ -15,6 +15,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/explorer"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/output"
 )
 
@@ -145,6 +146,34 @@ func TestLoadFit(t *testing.T) {
 	assert.Equal(t, []string{"specificity", "Phi"}, ft.Params)
 	assert.Len(t, ft.Trace.Params["Phi"], len(ft.Trace.Eval))
 	assert.Equal(t, 16, ft.BlockTrial)
+}
+
+// TestFitBands: a fit folder with the best parameters' per-run curves
+// gets a band over runs per condition.
+func TestFitBands(t *testing.T) {
+	fs := makeFolders(t)
+	f, err := explorer.Load(withRuns(t, fs.fit))
+	require.NoError(t, err)
+	runs, err := output.ReadRunBlocks(filepath.Join(withRuns(t, fs.fit), "lc_runs.csv"))
+	require.NoError(t, err)
+	for i, c := range f.Fit.Conditions {
+		require.Len(t, c.Lo, len(c.Model), c.Name)
+		assert.Equal(t, len(runs[i].Values), c.Runs)
+		for b := range c.Model {
+			col := make([]float64, len(runs[i].Values))
+			for k, r := range runs[i].Values {
+				col[k] = r[b]
+			}
+			s := curve.Summarise(col)
+			assert.InDelta(t, max(s.Mean-s.SD, 0), c.Lo[b], 5e-7, "%s block %d: mean − SD, clipped at 0, to 6 decimals", c.Name, b)
+			assert.InDelta(t, min(s.Mean+s.SD, 1), c.Hi[b], 5e-7, "%s block %d", c.Name, b)
+		}
+	}
+	plain, err := explorer.Load(fs.fit)
+	require.NoError(t, err)
+	if _, err := os.Stat(filepath.Join(fs.fit, "lc_runs.csv")); err != nil {
+		assert.Nil(t, plain.Fit.Conditions[0].Lo, "no per-run curves, no band")
+	}
 }
 
 func TestLoadErrors(t *testing.T) {

@@ -419,13 +419,16 @@
     var left = el('div'), right = el('div');
     side.appendChild(left); side.appendChild(right);
     root.appendChild(side);
-    left.appendChild(el('h3', { text: 'Model against data per condition' }));
+    var runs = (ft.conditions[0] && ft.conditions[0].runs) || 0;
+    left.appendChild(el('h3', { text: 'Model against data per condition' + (runs ? ' (band: ± 1 SD over the best parameters\' ' + runs + ' runs)' : '') }));
     var g = el('div', { cls: 'grid' });
     left.appendChild(g);
     ft.conditions.forEach(function (c, ci) {
-      var o = lineOpts(taskLabel(c.task), 'block of ' + ft.block_trials + ' trials', 'p(error)', ymax([c.data, c.model], 1));
+      var col = palette[ci % palette.length];
+      var o = lineOpts(taskLabel(c.task), 'block of ' + ft.block_trials + ' trials', 'p(error)', ymax([c.data, c.hi || c.model], 1));
+      if (c.lo) o.series = o.series.concat(band('cond' + ci, c.lo, c.hi, col));
       o.series.push(line('data', xy(c.data), { color: '#777', type: 'dashed', symbol: 'rect', width: 1.2 }));
-      o.series.push(line('model', xy(c.model), { color: palette[ci % palette.length], symbol: 'circle' }));
+      o.series.push(line('model', xy(c.model), { color: col, symbol: 'circle' }));
       legendOf(o);
       chart(g, 'f' + fi + '-cond-' + ci, o);
     });
@@ -463,7 +466,7 @@
     }
     if (sum.noise) {
       var n = sum.noise;
-      right.appendChild(el('p', { cls: 'meta', id: 'f' + fi + '-noise', text: 'Noise: at ' + n.seeds.length + ' other seeds the best parameters give loss ' +
+      right.appendChild(el('p', { cls: 'meta', id: 'f' + fi + '-noise', text: 'Noise: at ' + n.seeds.length + ' seeds (the fit\'s and ' + (n.seeds.length - 1) + ' others) the best parameters give loss ' +
         fmt(n.loss.mean) + ' ± ' + fmt(n.loss.sd) + ' (min ' + fmt(n.loss.min) + ', max ' + fmt(n.loss.max) + ')' }));
     }
     root.appendChild(details(sum, 'fit.json'));
