@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/explorer"
+	"github.com/fastslow/stream/output"
 )
 
 // shared is the Chromium the package's tests share (started by the first
@@ -330,6 +331,16 @@ func TestLivePage(t *testing.T) {
 	progress = eval[string](t, ctx, `document.getElementById('f0-progress').textContent`)
 	assert.True(t, strings.HasPrefix(progress, "9/9 configs finished (6 done, 3 diverged)"), progress)
 	assert.Greater(t, eval[int](t, ctx, `window.explorer.renders`), 1, "redrawn in place")
+
+	// A config selected on the served page is drawn at full precision,
+	// fetched from the server, where the page's own curves are quantised.
+	do(t, ctx, chromedp.Click(chromedp.ID("f0-clear")), waitComplete,
+		chromedp.Click(chromedp.CSS(`#f0-table tr[data-config="demo_2"]`)),
+		chromedp.Poll[chromedp.Void](`window.explorer.full.f0 && window.explorer.full.f0.demo_2 && window.explorer.complete`, chromedp.WithPollingTimeout(15*time.Second)))
+	total, err := output.ReadNPYRows(filepath.Join(out, "demo_2", "lc_total.npy"))
+	require.NoError(t, err)
+	drawn := eval[[]float64](t, ctx, `window.explorer.charts['f0-overlay-0'].getOption().series.filter(s => s.name === 'demo_2')[0].data.map(p => p[1])`)
+	assert.Equal(t, total[0], drawn, "every bit of the config's total")
 	screenshot(t, ctx, "live")
 	assert.Empty(t, cons.all(), "console errors and exceptions")
 }

@@ -13,9 +13,11 @@
     slow: { color: '#d55e00', type: 'dashed', width: 2, symbol: 'triangle' },
     total: { color: '#000000', type: 'dotted', width: 1.8, symbol: 'diamond' }
   };
-  var state = { sort: {}, filter: {}, selected: {}, metric: {}, raw: '' };
+  // full: a served page's full-precision curves of the configs selected so
+  // far, by folder key and config name (fetched from curves.json).
+  var state = { sort: {}, filter: {}, selected: {}, metric: {}, raw: '', live: false, full: {}, pending: {} };
   var charts = {};
-  window.explorer = { ready: false, charts: charts, renders: 0, startedAt: performance.now() };
+  window.explorer = { ready: false, charts: charts, renders: 0, startedAt: performance.now(), full: state.full };
 
   function el(tag, attrs) {
     var e = document.createElement(tag);
@@ -288,6 +290,14 @@
     if (!state.selected[key]) state.selected[key] = byMetric.slice(0, 5).map(function (c) { return c.name; });
     var curves = {};
     s.configs.forEach(function (c) { if (c.packed) curves[c.name] = unpack(c.packed, s.curves.length, s.blocks); });
+    // Served, the selected configs' curves come at full precision: the
+    // page's own are quantised to 16 bits to keep it small.
+    var full = state.full[key] = state.full[key] || {};
+    if (state.live) fetchFull(fi, key, state.selected[key]);
+    var curveOf = function (n, ci) {
+      var fc = full[n], k = fc ? fc.columns.indexOf(s.curves[ci]) : -1;
+      return k >= 0 ? fc.curves[k] : curves[n] && curves[n][ci];
+    };
 
     var ctl = el('div', { cls: 'controls' });
     var sel = el('select', { id: key + '-metric' });
@@ -350,14 +360,16 @@
 
     root.appendChild(el('h3', { text: 'Configs (click a column to sort, a row to overlay its curves; diverged configs in red)' }));
     root.appendChild(box);
-    root.appendChild(el('h3', { text: 'Learning curves of the selected configs (' + s.curves.join(', ') + ')' }));
+    root.appendChild(el('h3', { text: 'Learning curves of the selected configs (' + s.curves.join(', ') + ')' +
+      (state.live ? '; at full precision from the server once fetched' : '') }));
     var og = el('div', { cls: 'grid wide' });
     root.appendChild(og);
     s.curves.forEach(function (cname, ci) {
-      var ys = selected.map(function (n) { return curves[n] && curves[n][ci]; }).filter(Boolean);
+      var ys = selected.map(function (n) { return curveOf(n, ci); }).filter(Boolean);
       var o = lineOpts(cname, 'block', 'p(error)', ymax(ys, 1), s.blocks);
       selected.forEach(function (n, i) {
-        if (curves[n]) o.series.push(line(n, xy(curves[n][ci]), { color: palette[i % palette.length], width: 1.6 }));
+        var y = curveOf(n, ci);
+        if (y) o.series.push(line(n, xy(y), { color: palette[i % palette.length], width: 1.6 }));
       });
       legendOf(o);
       chart(og, key + '-overlay-' + ci, o);
@@ -394,6 +406,23 @@
       };
       chart(root, key + '-parallel', po, 'tall');
     }
+  }
+  // fetchFull asks the server for the full-precision curves of the
+  // configs in names that it has not given yet, and redraws once they are
+  // all in.
+  function fetchFull(fi, key, names) {
+    var want = names.filter(function (n) { return !state.full[key][n] && !state.pending[key + '/' + n]; });
+    if (!want.length) return;
+    want.forEach(function (n) { state.pending[key + '/' + n] = true; });
+    Promise.all(want.map(function (n) {
+      return fetch('curves.json?folder=' + fi + '&path=' + encodeURIComponent(n), { cache: 'no-store' }).then(function (r) {
+        if (!r.ok) return r.text().then(function (t) { throw new Error(n + ': ' + t.trim()); });
+        return r.json();
+      }).then(function (c) { state.full[key][n] = c; });
+    })).then(render, function (e) {
+      var l = document.getElementById('live');
+      if (l) l.textContent = 'live: full-precision curves unavailable (' + e.message + ')';
+    });
   }
   // axisOf chooses an axis for a grid key's values: logarithmic for
   // positive numbers spanning more than two decades, linear for other
@@ -524,6 +553,7 @@
 
   function render() {
     var data = JSON.parse(state.raw);
+    state.live = !!data.live;
     Object.keys(charts).forEach(function (k) { charts[k].dispose(); delete charts[k]; });
     queue = [];
     var app = document.getElementById('app');
