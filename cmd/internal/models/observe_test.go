@@ -30,13 +30,20 @@ func TestAttentionOverBlocks(t *testing.T) {
 		{"sustain", "attention", "lambda", nil},
 		{"dualstream", "attention_fast", "FastModel.DimensionWiseAttnLayer.weight",
 			[]string{"-config", "../../../configs/dualstream/config1_multi.toml"}},
+		// The distribution learner's attention is its units' scales; a
+		// checkpoint holds each unit's, the summary their mean (below).
+		{"distrlearner", "scale", "", nil},
 		{"dnn", "", "", nil},
 	} {
 		t.Run(c.model, func(t *testing.T) {
 			m, err := models.Get(c.model)
 			require.NoError(t, err)
 			out := filepath.Join(t.TempDir(), "out")
-			args := append([]string{"-out", out, "-task", "shj2", "-runs", "2", "-blocks", "3", "-quiet"}, c.args...)
+			task, sfx := "shj2", "_type2"
+			if c.model == "distrlearner" { // its configs have two dimensions: the new stimuli
+				task, sfx = "new-stimuli", ""
+			}
+			args := append([]string{"-out", out, "-task", task, "-runs", "2", "-blocks", "3", "-quiet"}, c.args...)
 			code, msg := command(m, args...)
 			require.Equal(t, 0, code, msg)
 			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
@@ -50,14 +57,27 @@ func TestAttentionOverBlocks(t *testing.T) {
 				return
 			}
 			require.Equal(t, []string{c.name}, sum.Observed)
-			shape, all, err := output.ReadNPY(filepath.Join(out, c.name+"_type2_runs.npy"))
+			shape, all, err := output.ReadNPY(filepath.Join(out, c.name+sfx+"_runs.npy"))
 			require.NoError(t, err)
 			require.Len(t, shape, 3)
 			require.Equal(t, []int{2, 3}, shape[:2], "runs × blocks × dimensions")
 			d := shape[2]
-			mean, err := output.ReadNPYRows(filepath.Join(out, c.name+"_type2.npy"))
+			mean, err := output.ReadNPYRows(filepath.Join(out, c.name+sfx+".npy"))
 			require.NoError(t, err)
 			require.Len(t, mean, 3)
+			if c.state == "" {
+				var an struct {
+					Analyses struct {
+						Tasks []struct {
+							MeanScale []float64 `json:"mean_final_scale"`
+						} `json:"distribution_learner"`
+					} `json:"analyses"`
+				}
+				require.NoError(t, json.Unmarshal(data, &an))
+				require.Len(t, an.Analyses.Tasks, 1)
+				assert.Equal(t, an.Analyses.Tasks[0].MeanScale, mean[2], "the last block's mean over runs is the summary's mean final scale")
+				return
+			}
 			for r := 0; r < 2; r++ {
 				st, err := npz.Read(filepath.Join(out, "type2_run"+strconv.Itoa(r)+".npz"))
 				require.NoError(t, err)
