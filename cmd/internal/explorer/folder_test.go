@@ -47,7 +47,8 @@ func TestLoadRun(t *testing.T) {
 	assert.Equal(t, 4, r.Units[0].Runs)
 
 	// The attention at every block's end, a curve per dimension whose last
-	// block is the summary's mean final attention.
+	// block is the summary's mean final attention (as the next trial would
+	// use it: normalised).
 	require.Len(t, r.Observed, 6)
 	q := r.Observed[1]
 	assert.Equal(t, "attention", q.Name)
@@ -61,8 +62,8 @@ func TestLoadRun(t *testing.T) {
 	}
 }
 
-// finalAttention returns the mean final attention of every task of the
-// clustering run in dir, from its summary.json.
+// finalAttention returns the mean final attention, normalised, of every
+// task of the clustering run in dir, from its summary.json.
 func finalAttention(t *testing.T, dir string) [][]float64 {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(dir, "summary.json"))
@@ -70,7 +71,7 @@ func finalAttention(t *testing.T, dir string) [][]float64 {
 	var sum struct {
 		Analyses struct {
 			Tasks []struct {
-				Attention []float64 `json:"mean_final_attention"`
+				Attention []float64 `json:"mean_final_attention_normalised"`
 			} `json:"clustering"`
 		} `json:"analyses"`
 	}
