@@ -34,7 +34,9 @@ results folders: a model's or a dual stream's run, a sweep (its configs'
 table, metric against each grid key, parallel coordinates, overlaid
 learning curves), a fit (model against data, the search). Several folders
 are also drawn side by side. With -serve, serves the page on the loopback
-address and refreshes it as the configs of a running sweep finish.
+address and refreshes it as the configs of a running sweep finish, and
+draws the configs selected in a sweep's table at full precision (the page
+alone holds them quantised to 16 bits).
 
 Flags:
 `
