@@ -2,6 +2,8 @@ package model
 
 import "github.com/fastslow/stream"
 
+var _ stream.Observer = (*Model)(nil)
+
 // Observables implements stream.Observer: the attention weights the next
 // prediction will use (NormalisedAttention: with the sum-to-one
 // constraint, the stored weights clipped at 1e-6 and normalised), which

@@ -6,6 +6,8 @@ import (
 	"github.com/fastslow/stream"
 )
 
+var _ stream.Observer = (*Learner)(nil)
+
 // Observables implements stream.Observer: the scales σ of the recruited
 // units, the learner's attention to each dimension (a narrower density
 // attends more), which the trial loop records at every block's end.

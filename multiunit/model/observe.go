@@ -2,6 +2,8 @@ package model
 
 import "github.com/fastslow/stream"
 
+var _ stream.Observer = (*Model)(nil)
+
 // Observables implements stream.Observer: the attention weights, which the trial loop
 // records at every block's end.
 func (m *Model) Observables() []stream.Observable {

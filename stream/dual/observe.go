@@ -2,6 +2,8 @@ package dual
 
 import "github.com/fastslow/stream"
 
+var _ stream.Observer = (*Dual)(nil)
+
 // Observables implements stream.Observer: every quantity of a part that is
 // an Observer, named after the part ("attention_fast"), the fast part's
 // first, as the trial loop names the parts' curves.
