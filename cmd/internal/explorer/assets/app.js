@@ -244,7 +244,9 @@
     var an = r.summary.analyses || {};
     Object.keys(an).forEach(function (k) {
       (Array.isArray(an[k]) ? an[k] : []).forEach(function (a) {
-        if (a && Array.isArray(a.mean_final_attention)) att.push({ task: a.task, w: a.mean_final_attention });
+        // as the next trial uses it (normalised, for the clustering model), as over blocks
+        var w = a && (a.mean_final_attention_normalised || a.mean_final_attention);
+        if (Array.isArray(w)) att.push({ task: a.task, w: w });
       });
     });
     if (att.length) {
