@@ -31,10 +31,11 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fastslow/cmd/internal/estimate"
+	"github.com/fastslow/cmd/internal/fitspec"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
@@ -164,20 +165,20 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
-	var panels []*estimate.Panel
+	var panels []*fitspec.Panel
 	for _, d := range dirs {
-		pn, err := estimate.ReadPanel(d)
+		pn, err := fitspec.ReadPanel(d)
 		if err != nil {
 			return err
 		}
 		panels = append(panels, pn)
 	}
-	return estimate.PlotPanels(path, panels)
+	return fitspec.PlotPanels(path, panels)
 }
 
 // prepare reads and checks the spec, its model, config and data.
-func prepare(path string, lim budget.Limit) (*estimate.Problem, error) {
-	s, err := estimate.ReadSpec(path)
+func prepare(path string, lim budget.Limit) (*fitspec.Problem, error) {
+	s, err := fitspec.ReadSpec(path)
 	if err != nil {
 		return nil, err
 	}
@@ -186,10 +187,10 @@ func prepare(path string, lim budget.Limit) (*estimate.Problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return estimate.New(s, m)
+	return fitspec.New(s, m)
 }
 
-func printPlan(w io.Writer, p *estimate.Problem, out string) {
+func printPlan(w io.Writer, p *fitspec.Problem, out string) {
 	s := p.Spec
 	if s.Phenomenon != "" {
 		fmt.Fprintf(w, "fit %s: model %s, config %s, phenomenon %s (%d conditions, %d cells of its measure)\n",
@@ -238,13 +239,13 @@ const pointBytes = 64 << 10
 // evaluateAt evaluates the loss at a.at (and a.vs) for every runs count
 // and seed, and prints the mean and spread (and those of the paired
 // differences).
-func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writer) error {
+func evaluateAt(ctx context.Context, p *fitspec.Problem, a atOptions, w io.Writer) error {
 	x, err := parsePoint(p, a.at, "-at")
 	if err != nil {
 		return err
 	}
 	if a.simulate != "" {
-		if err := output.Replaceable(a.simulate, estimate.SimulatedMark); err != nil {
+		if err := output.Replaceable(a.simulate, fitspec.SimulatedMark); err != nil {
 			return fmt.Errorf("-simulate: %w", err)
 		}
 	}
@@ -355,7 +356,7 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 }
 
 // parsePoint reads key=value,… over the start values.
-func parsePoint(p *estimate.Problem, spec, flagName string) ([]float64, error) {
+func parsePoint(p *fitspec.Problem, spec, flagName string) ([]float64, error) {
 	x := append([]float64(nil), p.Start...)
 	keys := p.Spec.Keys()
 	for _, kv := range strings.Split(spec, ",") {
@@ -406,7 +407,7 @@ func mixedRevisions(cur, path string, made map[string][]string) (string, error) 
 }
 
 // search runs the fit, resuming from the trace, and writes the results.
-func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
+func search(ctx context.Context, p *fitspec.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
 	rec := provenance.New("fitdata")
 	rec.Model = p.Model.Name
 	spec, err := os.ReadFile(p.Spec.Path)
@@ -430,7 +431,7 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 			return err
 		}
 	}
-	tr, err := estimate.OpenTrace(tracePath, p)
+	tr, err := fitspec.OpenTrace(tracePath, p)
 	if err != nil {
 		return err
 	}
@@ -452,14 +453,14 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	if !quiet {
 		o.Log, o.Progress = stderr, stderr
 	}
-	r, err := estimate.Fit(ctx, p, tr, o)
+	r, err := fitspec.Fit(ctx, p, tr, o)
 	if err != nil {
 		return fmt.Errorf("%w (the evaluations so far are in %s; rerun to resume)", err, tracePath)
 	}
-	if err := estimate.Write(out, p, r, tracePath, rec); err != nil {
+	if err := fitspec.Write(out, p, r, tracePath, rec); err != nil {
 		return err
 	}
-	estimate.PrintResult(stdout, p, r)
+	fitspec.PrintResult(stdout, p, r)
 	fmt.Fprintf(stdout, "results in %s\n", out)
 	return nil
 }

@@ -1,20 +1,19 @@
-// Package estimate fits a model's parameters to human learning curves:
-// given a fit spec (a model, a config holding the fixed parameters, free
-// parameters with bounds, a data set of condition,block,p_error and a
-// loss), it searches the bounded parameter space with a coarse grid and
-// multi-start Nelder–Mead (gonum/optimize, on logistic-transformed
-// coordinates), every evaluation averaging a fixed number of simulated
-// subjects per condition with common random numbers (one random_seed for
-// every evaluation), and records every evaluation so that a fit can be
-// audited and resumed.
+// Package estimate fits parameters by minimising an objective: a function
+// that runs a batch of parameter values (each with a seed and a number of
+// simulated subjects) and returns their losses. It searches the bounded
+// space with a coarse grid and multi-start Nelder–Mead (gonum/optimize,
+// on logistic-transformed coordinates, restarted while that helps),
+// repeats the search at every value of discrete parameters (a number of
+// units, say), evaluates the best point at further seeds to measure the
+// noise of its loss, and records every evaluation in a trace, so that a
+// fit can be audited and a killed one resumes and ends exactly as an
+// uninterrupted one.
 //
-// The loss is catlearn's ssecl (Wills et al. 2017, the sum over every
-// condition and block of the squared difference between the model's and
-// the humans' mean probability of error) or its root mean square; for the
-// six SHJ problems the ordinal adequacy of Shepard, Hovland & Jenkins
-// (1961) — mean errors I < II < {III, IV, V} < VI — can be reported,
-// added as a penalty or required. Fitting category-learning models to
-// Nosofsky et al.'s (1994) replication this way is the practice of
-// catlearn's nosof94 simulations and of Love, Medin & Gureckis (2004,
-// Psychological Review 111, 309–332).
+// Every evaluation of the search uses the same seed (common random
+// numbers): the loss is a deterministic function of the parameters, so
+// Nelder–Mead does not chase noise. The package knows no model: fitting a
+// model's learning curves to human data from a TOML fit spec (the
+// conditions, the aggregation of blocks, catlearn's ssecl loss, the SHJ
+// ordinal adequacy) is cmd/internal/fitspec's, whose objective is one
+// Objective; a Go caller writes its own (see the example).
 package estimate

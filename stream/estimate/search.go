@@ -7,6 +7,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 
 	"gonum.org/v1/gonum/optimize"
@@ -35,6 +37,18 @@ type Result struct {
 	Trials           int64
 	Elapsed          time.Duration
 	Noise            *Noise // the loss of the best parameters at other seeds (nil without noise_seeds)
+	// Discrete holds, when some parameters are discrete, the search at
+	// every combination of their values (in the order of the values, the
+	// first parameter's varying slowest).
+	Discrete []DiscreteResult
+}
+
+// DiscreteResult is the continuous search at one combination of the
+// values of the discrete parameters.
+type DiscreteResult struct {
+	At     []float64     // the discrete parameters' values, in the order of the parameters
+	Best   Eval          // its lowest loss at the fit's seed and runs (no curves)
+	Starts []StartResult // its Nelder–Mead searches
 }
 
 // StartResult is one Nelder–Mead search.
@@ -59,6 +73,7 @@ type Noise struct {
 type searcher struct {
 	ctx  context.Context
 	p    *Problem
+	sp   *space // the continuous parameters, the discrete ones held
 	tr   *Trace
 	o    Options
 	res  *Result
@@ -84,11 +99,11 @@ func (s *searcher) eval(pts []Point, phase string, start int) []Eval {
 		return out
 	}
 	t0 := time.Now()
-	ro := run.Options{Workers: s.o.Workers}
+	eo := EvalOptions{Workers: s.o.Workers}
 	if s.o.Progress != nil && len(todo) > 1 {
-		ro.Progress = run.NewProgress(s.o.Progress, fmt.Sprintf("%s %s (%d evaluations)", s.p.Spec.Name, phase, len(todo)))
+		eo.Progress = run.NewProgress(s.o.Progress, fmt.Sprintf("%s %s (%d evaluations)", s.p.Name, phase, len(todo)))
 	}
-	evs := s.p.evaluate(s.ctx, todo, ro)
+	evs := s.p.Objective(s.ctx, todo, eo)
 	dt := time.Since(t0)
 	for k, e := range evs {
 		out[at[k]] = e
@@ -102,7 +117,7 @@ func (s *searcher) eval(pts []Point, phase string, start int) []Eval {
 			continue
 		}
 		s.res.New++
-		s.res.Trials += int64(e.Runs) * s.p.trialsEv / int64(s.p.Runs)
+		s.res.Trials += int64(e.Runs) * s.p.Trials / int64(s.p.Runs)
 		if e.Seed == s.p.Seed && e.Runs == s.p.Runs {
 			s.best = math.Min(s.best, e.Loss)
 		}
@@ -149,56 +164,72 @@ func oatNote(e Eval) string {
 }
 
 // Fit searches the problem's parameter space: the coarse grid (if any),
-// then a Nelder–Mead search from each start, then the noise of the best
-// point's loss over further seeds. Evaluations found in tr are reused,
-// new ones are appended to it.
+// then a Nelder–Mead search from each start (the whole search once per
+// combination of the values of the discrete parameters), then the noise
+// of the best point's loss over further seeds. Evaluations found in tr
+// are reused, new ones are appended to it; a nil tr keeps them in memory.
 func Fit(ctx context.Context, p *Problem, tr *Trace, o Options) (*Result, error) {
+	if err := p.Check(); err != nil {
+		return nil, err
+	}
+	if tr == nil {
+		tr = NewTrace(p.Keys())
+	}
 	t0 := time.Now()
 	s := &searcher{ctx: ctx, p: p, tr: tr, o: o, res: &Result{}, best: math.Inf(1)}
 	for _, e := range tr.Evals(p.Seed, p.Runs) {
 		s.best = math.Min(s.best, e.Loss)
 	}
-	sp := p.Spec
-	d := len(sp.Params)
 	s.logf("%s: %d free parameters, %d simulated subjects per condition per evaluation (%d trials), seed %d; %d evaluations in the trace",
-		sp.Name, d, p.Runs, p.trialsEv, p.Seed, tr.Len())
-	starts := s.starts()
-	if s.err != nil {
-		return nil, s.err
-	}
-	for i, st := range starts {
-		r := s.nelderMead(i, st)
-		s.res.Starts = append(s.res.Starts, r)
+		p.Name, len(p.Params), p.Runs, p.Trials, p.Seed, tr.Len())
+	combos := p.combinations()
+	for _, at := range combos {
+		s.sp = &space{params: p.Params, cont: p.continuous(), at: at}
+		var starts []StartResult
+		if len(combos) > 1 {
+			s.logf("search at %s", p.formatDiscrete(at))
+		}
+		for i, st := range s.starts() {
+			if s.err != nil {
+				break
+			}
+			r := s.nelderMead(i, st)
+			starts = append(starts, r)
+			if s.err != nil {
+				break
+			}
+			s.logf("search #%d: %s after %d evaluations: loss %.6g at %s", i+1, r.Status, r.Evaluations, r.Loss, p.Format(r.To))
+		}
 		if s.err != nil {
 			return nil, s.err
 		}
-		s.logf("search #%d: %s after %d evaluations: loss %.6g at %s", i+1, r.Status, r.Evaluations, r.Loss, p.Format(r.To))
+		s.res.Starts = append(s.res.Starts, starts...)
+		if len(combos) > 1 {
+			dr := DiscreteResult{At: p.discreteValues(at), Starts: starts, Best: Failed(Point{X: at}, nil)}
+			if best, ok := s.bestOf(func(x []float64) bool { return p.sameDiscrete(x, at) }); ok {
+				dr.Best = best
+			}
+			s.res.Discrete = append(s.res.Discrete, dr)
+		}
 	}
 	// The best point of the whole trace at the fit's seed and runs, within
 	// the bounds (an earlier call may have had wider ones).
-	var all []Eval
-	for _, e := range tr.Evals(p.Seed, p.Runs) {
-		if sp.inside(e.X) {
-			all = append(all, e)
-		}
+	best, ok := s.bestOf(func([]float64) bool { return true })
+	if !ok {
+		return nil, fmt.Errorf("%s: no evaluation has a finite loss (every point diverged, or was refused)", p.Name)
 	}
-	sort.Slice(all, func(a, b int) bool { return less(all[a], all[b]) })
-	if len(all) == 0 || math.IsInf(all[0].Loss, 1) {
-		return nil, fmt.Errorf("%s: no evaluation has a finite loss (every point diverged or, with ordinal = \"filter\", fails the ordinal test)", sp.Path)
-	}
-	best := all[0]
-	again := p.Evaluate(ctx, []Point{best.Point}, o.Workers)[0]
+	again := p.Objective(ctx, []Point{best.Point}, EvalOptions{Workers: o.Workers, PerRun: true})[0]
 	if ctx.Err() != nil {
 		return nil, fmt.Errorf("interrupted: %w", ctx.Err())
 	}
 	if again.Loss != best.Loss {
-		return nil, fmt.Errorf("%s: the best point %s gave loss %v in the trace and %v when run again: evaluations are not reproducible (a changed model build?); start afresh", sp.Path, p.Format(best.X), best.Loss, again.Loss)
+		return nil, fmt.Errorf("%s: the best point %s gave loss %v in the trace and %v when run again: evaluations are not reproducible (a changed model build?); start afresh", p.Name, p.Format(best.X), best.Loss, again.Loss)
 	}
 	s.res.Best = again
-	if sp.NoiseSeeds > 0 {
+	if p.NoiseSeeds > 0 {
 		var pts []Point
 		n := &Noise{}
-		for k := 1; k <= sp.NoiseSeeds; k++ {
+		for k := 1; k <= p.NoiseSeeds; k++ {
 			seed := p.Seed + int64(k)
 			n.Seeds = append(n.Seeds, seed)
 			pts = append(pts, Point{X: best.X, Seed: seed, Runs: p.Runs})
@@ -221,6 +252,77 @@ func Fit(ctx context.Context, p *Problem, tr *Trace, o Options) (*Result, error)
 	return s.res, nil
 }
 
+// bestOf returns the evaluation of lowest loss of the trace at the fit's
+// seed and runs, within the bounds, among the points keep accepts; false
+// when none has a finite loss.
+func (s *searcher) bestOf(keep func(x []float64) bool) (Eval, bool) {
+	var all []Eval
+	for _, e := range s.tr.Evals(s.p.Seed, s.p.Runs) {
+		if s.p.inside(e.X) && keep(e.X) {
+			all = append(all, e)
+		}
+	}
+	sort.Slice(all, func(a, b int) bool { return less(all[a], all[b]) })
+	if len(all) == 0 || math.IsInf(all[0].Loss, 1) {
+		return Eval{}, false
+	}
+	return all[0], true
+}
+
+// combinations returns a point for every combination of the discrete
+// parameters' values (the first parameter varying slowest), the
+// continuous parameters at 0; one point when none is discrete.
+func (p *Problem) combinations() [][]float64 {
+	out := [][]float64{make([]float64, len(p.Params))}
+	for i, pr := range p.Params {
+		if !pr.Discrete() {
+			continue
+		}
+		var next [][]float64
+		for _, x := range out {
+			for _, v := range pr.Values {
+				y := append([]float64(nil), x...)
+				y[i] = v
+				next = append(next, y)
+			}
+		}
+		out = next
+	}
+	return out
+}
+
+// discreteValues returns the values of the discrete parameters in x.
+func (p *Problem) discreteValues(x []float64) []float64 {
+	var out []float64
+	for i, pr := range p.Params {
+		if pr.Discrete() {
+			out = append(out, x[i])
+		}
+	}
+	return out
+}
+
+// sameDiscrete reports whether x and y have the same discrete values.
+func (p *Problem) sameDiscrete(x, y []float64) bool {
+	for i, pr := range p.Params {
+		if pr.Discrete() && x[i] != y[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// formatDiscrete prints the discrete parameters' values in x.
+func (p *Problem) formatDiscrete(x []float64) string {
+	var parts []string
+	for i, pr := range p.Params {
+		if pr.Discrete() {
+			parts = append(parts, pr.Key+"="+strconv.FormatFloat(x[i], 'g', -1, 64))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // less orders evaluations by loss, then by parameters (so that ties are
 // broken the same way whatever the order of the trace).
 func less(a, b Eval) bool {
@@ -240,15 +342,17 @@ func less(a, b Eval) bool {
 // candidates), or the default start and random points.
 func (s *searcher) starts() [][]float64 {
 	p := s.p
-	sp := p.Spec
-	d := len(sp.Params)
+	d := len(s.sp.cont)
 	home := make([]float64, d)
-	for i, pr := range sp.Params {
-		home[i] = pr.toUnit(p.Start[i])
+	for k, i := range s.sp.cont {
+		home[k] = 0.5
+		if p.Start != nil {
+			home[k] = p.Params[i].toUnit(p.Start[i])
+		}
 	}
 	var cands [][]float64
 	phase := "start"
-	if g := sp.Search.Grid; g > 0 {
+	if g := p.Search.Grid; g > 0 {
 		phase = "grid"
 		idx := make([]int, d)
 		for {
@@ -272,7 +376,7 @@ func (s *searcher) starts() [][]float64 {
 	} else {
 		cands = append(cands, home)
 		rng := rand.New(rand.NewPCG(uint64(p.Seed), 0x5eed5))
-		for len(cands) < sp.Search.Starts {
+		for len(cands) < p.Search.Starts {
 			t := make([]float64, d)
 			for i := range t {
 				t[i] = 0.05 + 0.9*rng.Float64()
@@ -282,7 +386,7 @@ func (s *searcher) starts() [][]float64 {
 	}
 	pts := make([]Point, len(cands))
 	for i, t := range cands {
-		pts[i] = Point{X: s.unitToX(t), Seed: p.Seed, Runs: p.Runs}
+		pts[i] = Point{X: s.sp.fromUnitCube(t), Seed: p.Seed, Runs: p.Runs}
 	}
 	evs := s.eval(pts, phase, -1)
 	if s.err != nil {
@@ -292,14 +396,14 @@ func (s *searcher) starts() [][]float64 {
 	for i := range order {
 		order[i] = i
 	}
-	if sp.Search.Grid > 0 {
+	if p.Search.Grid > 0 {
 		sort.SliceStable(order, func(a, b int) bool { return evs[order[a]].Loss < evs[order[b]].Loss })
 	}
 	var out [][]float64
 	seen := map[string]bool{}
-	for _, i := range order[:min(len(order), max(sp.Search.Starts, 1)+1)] {
+	for _, i := range order[:min(len(order), max(p.Search.Starts, 1)+1)] {
 		k := pointKey(pts[i])
-		if seen[k] || len(out) == sp.Search.Starts {
+		if seen[k] || len(out) == p.Search.Starts {
 			continue
 		}
 		seen[k] = true
@@ -308,22 +412,20 @@ func (s *searcher) starts() [][]float64 {
 	return out
 }
 
-func (s *searcher) unitToX(t []float64) []float64 {
-	x := make([]float64, len(t))
-	for i, pr := range s.p.Spec.Params {
-		x[i] = pr.fromUnit(t[i])
-	}
-	return x
-}
-
 // nelderMead runs search number i from the unit-cube point t0: a
 // Nelder–Mead search, restarted from a fresh simplex around its best
 // point while it converges to a better point (at most search.restarts
 // times), within search.max_evals evaluations in all.
 func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
-	sp := s.p.Spec
+	sp := &s.p.Search
+	if len(t0) == 0 {
+		// Every parameter is discrete: the start is the only point.
+		pt := Point{X: s.sp.fromUnitCube(t0), Seed: s.p.Seed, Runs: s.p.Runs}
+		e := s.eval([]Point{pt}, "start", i)[0]
+		return StartResult{From: pt.X, FromLoss: e.Loss, To: pt.X, Loss: e.Loss, Evaluations: 1, Status: "no search: every parameter is discrete"}
+	}
 	r := StartResult{}
-	budget := sp.Search.MaxEvals
+	budget := sp.MaxEvals
 	t := t0
 	for round := 0; ; round++ {
 		status, x, f, used := s.nmRound(i, t, budget, round)
@@ -333,7 +435,7 @@ func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
 		}
 		r.Evaluations += used
 		budget -= used
-		improved := f < r.Loss-sp.Search.Tolerance
+		improved := f < r.Loss-sp.Tolerance
 		if f < r.Loss {
 			r.To, r.Loss = x.to, f
 		}
@@ -341,14 +443,11 @@ func (s *searcher) nelderMead(i int, t0 []float64) StartResult {
 		if round > 0 {
 			r.Status = fmt.Sprintf("%s (%d restarts)", status, round)
 		}
-		if s.err != nil || status != optimize.FunctionConvergence.String() || round == sp.Search.Restarts ||
+		if s.err != nil || status != optimize.FunctionConvergence.String() || round == sp.Restarts ||
 			budget <= len(t0) || (round > 0 && !improved) {
 			return r
 		}
-		t = make([]float64, len(r.To))
-		for k, pr := range sp.Params {
-			t[k] = pr.toUnit(r.To[k])
-		}
+		t = s.sp.toUnitCube(r.To)
 	}
 }
 
@@ -363,13 +462,13 @@ type nmEnds struct {
 // stopped, where, the loss there and the evaluations it made.
 func (s *searcher) nmRound(i int, t0 []float64, budget, round int) (string, nmEnds, float64, int) {
 	p := s.p
-	sp := p.Spec
+	sp := s.sp
 	d := len(t0)
 	// The initial simplex: the start and one step of search.simplex of
 	// the range along each axis, upwards (downwards on odd restarts, so
 	// that a restart from where a search stopped does not retrace it),
 	// turned inwards at a bound; evaluated as one batch.
-	step := sp.Search.Simplex
+	step := p.Search.Simplex
 	if round%2 == 1 {
 		step = -step
 	}
@@ -386,7 +485,7 @@ func (s *searcher) nmRound(i int, t0 []float64, budget, round int) (string, nmEn
 	pts := make([]Point, len(ts))
 	us := make([][]float64, len(ts))
 	for k, t := range ts {
-		pts[k] = Point{X: s.unitToX(t), Seed: p.Seed, Runs: p.Runs}
+		pts[k] = Point{X: sp.fromUnitCube(t), Seed: p.Seed, Runs: p.Runs}
 		// Search coordinates of the values actually evaluated, so that the
 		// search's vertices map back to exactly these points.
 		us[k] = sp.toSearch(pts[k].X)
@@ -429,7 +528,7 @@ func (s *searcher) nmRound(i int, t0 []float64, budget, round int) (string, nmEn
 	set := &optimize.Settings{
 		InitValues:      &optimize.Location{F: vals[0]},
 		FuncEvaluations: max(budget-len(evs), 1),
-		Converger:       &optimize.FunctionConverge{Absolute: sp.Search.Tolerance, Iterations: sp.Search.Stall},
+		Converger:       &optimize.FunctionConverge{Absolute: p.Search.Tolerance, Iterations: p.Search.Stall},
 	}
 	res, err := optimize.Minimize(prob, us[0], set, nm)
 	if err != nil && s.err == nil {

@@ -17,11 +17,12 @@ import (
 )
 
 // Trace is the record of every evaluation of a fit, a CSV file appended
-// one line per evaluation as it finishes: a killed fit resumes from it
+// one line per evaluation as it finishes (or, from NewTrace, held in
+// memory only): a killed fit resumes from it
 // (evaluations it holds are not run again, and the deterministic search
 // retraces its steps through them), and it shows how the search went.
 type Trace struct {
-	Path  string
+	Path  string // the file; "" for a trace held in memory
 	keys  []string
 	f     *os.File
 	w     *csv.Writer
@@ -52,11 +53,20 @@ func TraceHeader(keys []string) []string {
 	return append(h, "loss", "sse", "rmse", "oat", "error")
 }
 
-// OpenTrace opens the trace at path of problem p, reading the evaluations
-// an earlier call recorded there. A trace made by another problem (its
-// checksum differs) is an error: it cannot be resumed.
-func OpenTrace(path string, p *Problem) (*Trace, error) {
-	t := &Trace{Path: path, keys: p.Spec.Keys(), cache: map[string]Eval{}, Made: map[string][]string{}}
+// NewTrace returns a trace of a problem with parameters keys held in
+// memory only: a fit that needs no record and no resume.
+func NewTrace(keys []string) *Trace {
+	return &Trace{keys: keys, cache: map[string]Eval{}, Made: map[string][]string{}}
+}
+
+// OpenTrace opens the trace at path of a problem with parameters keys,
+// reading the evaluations an earlier call recorded there. checksum
+// identifies what an evaluation computes (the model, its fixed config,
+// the data, the loss…): a trace made by another problem (its checksum
+// differs) is an error, as it cannot be resumed.
+func OpenTrace(path string, keys []string, checksum string) (*Trace, error) {
+	t := NewTrace(keys)
+	t.Path = path
 	head := TraceHeader(t.keys)
 	data, err := os.ReadFile(path)
 	switch {
@@ -67,7 +77,7 @@ func OpenTrace(path string, p *Problem) (*Trace, error) {
 		}
 		t.f = f
 		t.w = csv.NewWriter(f)
-		if _, err := io.WriteString(f, traceMagic+p.Checksum+"\n"); err != nil {
+		if _, err := io.WriteString(f, traceMagic+checksum+"\n"); err != nil {
 			f.Close()
 			return nil, fmt.Errorf("trace: %w", err)
 		}
@@ -82,7 +92,7 @@ func OpenTrace(path string, p *Problem) (*Trace, error) {
 	if !ok {
 		return nil, fmt.Errorf("trace %s: not a fit trace (its first line should start %q)", path, traceMagic)
 	}
-	if sum != p.Checksum {
+	if sum != checksum {
 		return nil, fmt.Errorf("trace %s was made by another problem (the model, config, data, loss or free keys differ): its evaluations cannot be reused; remove it, or start afresh with -fresh", path)
 	}
 	// A killed fit may leave half a line: keep whole lines only.
@@ -130,7 +140,7 @@ func OpenTrace(path string, p *Problem) (*Trace, error) {
 // Mark records that the evaluations appended from now on are made by
 // revision rev, unless the latest record already says so.
 func (t *Trace) Mark(rev string) error {
-	if rev == t.last {
+	if rev == t.last || t.f == nil {
 		return nil
 	}
 	if _, err := io.WriteString(t.f, revisionMagic+rev+"\n"); err != nil {
@@ -142,7 +152,12 @@ func (t *Trace) Mark(rev string) error {
 }
 
 // Close closes the file.
-func (t *Trace) Close() error { return t.f.Close() }
+func (t *Trace) Close() error {
+	if t.f == nil {
+		return nil
+	}
+	return t.f.Close()
+}
 
 // Len returns the number of evaluations recorded.
 func (t *Trace) Len() int { return t.rows }
@@ -182,6 +197,9 @@ func (t *Trace) Append(e Eval, phase string, start int) error {
 	}
 	rec = append(rec, ftoa(e.Loss), ftoa(e.SSE), ftoa(e.RMSE), oat, msg)
 	t.cache[pointKey(e.Point)] = e
+	if t.w == nil {
+		return nil
+	}
 	t.w.Write(rec)
 	t.w.Flush()
 	if err := t.w.Error(); err != nil {
@@ -235,6 +253,10 @@ func pointKey(pt Point) string {
 	}
 	return b.String()
 }
+
+// FormatValue prints v so that it reads back exactly (+Inf for an
+// infinite loss), as the trace records values.
+func FormatValue(v float64) string { return ftoa(v) }
 
 func ftoa(v float64) string {
 	if math.IsInf(v, 1) {

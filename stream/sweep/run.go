@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"sync"
 
 	"github.com/fastslow/stream/budget"
@@ -118,6 +117,9 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	}()
 	for i := range sel {
 		c := &sel[i]
+		if _, err := c.text(); err != nil {
+			return nil, fmt.Errorf("%s: %w", sw.Source, err)
+		}
 		final := filepath.Join(o.Out, c.Name)
 		cl, pid, err := claimConfig(o.Out, c.Name)
 		if err != nil {
@@ -152,7 +154,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 			return nil, err
 		}
 		path := filepath.Join(cfgDir, c.Name+".toml")
-		if err := writeFile(path, c.Data); err != nil {
+		if err := WriteFile(path, c.Data); err != nil {
 			return nil, err
 		}
 		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
@@ -333,8 +335,9 @@ func removeStale(out, cfgDir, name string) error {
 	return nil
 }
 
-// writeFile writes data to path atomically, unless path holds it already.
-func writeFile(path string, data []byte) error {
+// WriteFile writes data to path atomically (a temporary file renamed into
+// place), unless path holds it already.
+func WriteFile(path string, data []byte) error {
 	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
 		return nil
 	}
@@ -441,22 +444,6 @@ func mixedRevisions(cur string, made map[string][]string, out string) (string, e
 	}
 	return fmt.Sprintf("note: %d finished configs (%s…) were made by revision %s and this binary is revision %s; they are kept as they are (remove their folders to redo them)",
 		len(cfgs), cfgs[0], rev, cur), nil
-}
-
-func describe(sw *Sweep, o RunOptions) string {
-	s := "numbers "
-	first, last := sw.Configs[0].Number, sw.Configs[len(sw.Configs)-1].Number
-	if o.Begin > 0 {
-		first = o.Begin
-	}
-	if o.End > 0 {
-		last = o.End
-	}
-	s += strconv.Itoa(first) + ".." + strconv.Itoa(last)
-	if o.Shards > 1 {
-		s += fmt.Sprintf(", shard %d/%d", o.Shard, o.Shards)
-	}
-	return s
 }
 
 // logger prints a sweep's lines with the count of finished configs.

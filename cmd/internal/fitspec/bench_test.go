@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strconv"
 	"testing"
+
+	"github.com/fastslow/stream/estimate"
 )
 
 // BenchmarkEvaluate is one evaluation of the clustering model on the six
@@ -15,7 +17,7 @@ import (
 // the per-run models; the trials themselves allocate nothing).
 func BenchmarkEvaluate(b *testing.B) {
 	p := mustProblem(b, baseSpec)
-	pt := []Point{{X: []float64{0.3, 12}, Seed: p.Seed, Runs: p.Runs}}
+	pt := []estimate.Point{{X: []float64{0.3, 12}, Seed: p.Seed, Runs: p.Runs}}
 	var m0, m1 runtime.MemStats
 	runtime.ReadMemStats(&m0)
 	b.ResetTimer()
@@ -43,7 +45,7 @@ func BenchmarkFit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		r, err := Fit(context.Background(), p, tr, Options{})
+		r, err := Fit(context.Background(), p, tr, estimate.Options{})
 		tr.Close()
 		if err != nil {
 			b.Fatal(err)

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	alcove "github.com/fastslow/alcove/train"
+	"github.com/fastslow/stream/estimate"
 )
 
 // alcoveSpec fits ex-ALCOVE on catlearn's own nosof94 training lists
@@ -74,7 +75,7 @@ func TestALCOVECatlearnOptimum(t *testing.T) {
 	require.NoError(t, err)
 	p, err := New(s, alcove.Model())
 	require.NoError(t, err)
-	e := p.Evaluate(context.Background(), []Point{{X: p.Start, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
+	e := p.Evaluate(context.Background(), []estimate.Point{{X: p.Start, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
 	require.NoError(t, e.Err)
 	assert.InDelta(t, 0.142193, e.SSE, 5e-7)
 	require.NotNil(t, e.OAT)

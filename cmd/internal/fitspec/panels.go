@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"encoding/csv"
@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 )
 
@@ -64,8 +65,8 @@ func ReadPanel(dir string) (*Panel, error) {
 		Model string `json:"model"`
 		Loss  string `json:"loss"`
 		Best  struct {
-			Loss float64 `json:"loss"`
-			OAT  *OAT    `json:"oat"`
+			Loss float64       `json:"loss"`
+			OAT  *estimate.OAT `json:"oat"`
 		} `json:"best"`
 	}
 	data, err := os.ReadFile(filepath.Join(dir, "fit.json"))

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/triallist"
@@ -98,14 +99,14 @@ func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*cli.Setup, e
 
 // evaluatePhenomenon evaluates the points of a phenomenon fit one after
 // another, each condition's subjects in parallel on workers goroutines.
-func (p *Problem) evaluatePhenomenon(ctx context.Context, pts []Point, workers int) []Eval {
+func (p *Problem) evaluatePhenomenon(ctx context.Context, pts []estimate.Point, workers int) []estimate.Eval {
 	if workers <= 0 {
 		workers = runtime.NumCPU()
 	}
-	out := make([]Eval, len(pts))
+	out := make([]estimate.Eval, len(pts))
 	for i, pt := range pts {
 		e := &out[i]
-		*e = Eval{Point: pt, Loss: math.Inf(1), SSE: math.Inf(1), RMSE: math.Inf(1)}
+		*e = estimate.Failed(pt, nil)
 		cells, err := p.phenomenonCells(ctx, pt, workers)
 		if err != nil {
 			e.Err = err
@@ -130,7 +131,7 @@ func (p *Problem) evaluatePhenomenon(ctx context.Context, pts []Point, workers i
 			e.Loss = math.Inf(1)
 			continue
 		}
-		e.OAT = &OAT{Pass: pass}
+		e.OAT = &estimate.OAT{Pass: pass}
 		if p.Spec.Ordinal == OrdinalFilter && !pass {
 			e.Loss = math.Inf(1)
 		}
@@ -140,7 +141,7 @@ func (p *Problem) evaluatePhenomenon(ctx context.Context, pts []Point, workers i
 
 // phenomenonCells runs the first pt.Runs subjects of every condition at
 // pt and returns the phenomenon's dependent measure.
-func (p *Problem) phenomenonCells(ctx context.Context, pt Point, workers int) ([]cirp.Cell, error) {
+func (p *Problem) phenomenonCells(ctx context.Context, pt estimate.Point, workers int) ([]cirp.Cell, error) {
 	var res []*triallist.Result
 	for _, c := range p.phen.Conditions {
 		setup, err := p.phenomenonSetup(pt.X, c)

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	alcove "github.com/fastslow/alcove/train"
 	clustering "github.com/fastslow/clustering/train"
 	"github.com/fastslow/stream/cirp"
+	"github.com/fastslow/stream/estimate"
 )
 
 // phenSpec fits ALCOVE (testdata/alcove_exalcove.toml) to nosof88 with
@@ -61,7 +62,7 @@ func TestPhenomenonFit(t *testing.T) {
 	require.Equal(t, 36, p.Data.Cells())
 	require.Equal(t, 4, p.Runs)
 	require.Equal(t, int64(4*(144+192+192)), p.TrialsPerEvaluation())
-	ev := p.Evaluate(context.Background(), []Point{{X: []float64{1.5}, Seed: p.Seed, Runs: p.Runs}}, 2)[0]
+	ev := p.Evaluate(context.Background(), []estimate.Point{{X: []float64{1.5}, Seed: p.Seed, Runs: p.Runs}}, 2)[0]
 	require.NoError(t, ev.Err)
 	require.NotNil(t, ev.OAT)
 	// The same SSE from the cells themselves.
@@ -83,12 +84,12 @@ func TestPhenomenonFit(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, pass, ev.OAT.Pass)
 	// More subjects give another value: runs counts.
-	ev2 := p.Evaluate(context.Background(), []Point{{X: []float64{1.5}, Seed: p.Seed, Runs: 8}}, 1)[0]
+	ev2 := p.Evaluate(context.Background(), []estimate.Point{{X: []float64{1.5}, Seed: p.Seed, Runs: 8}}, 1)[0]
 	require.NoError(t, ev2.Err)
 	require.NotEqual(t, ev.SSE, ev2.SSE)
 	res := fitOnce(t, p, filepath.Join(t.TempDir(), "trace.csv"))
 	require.False(t, math.IsInf(res.Best.Loss, 0))
-	start := p.Evaluate(context.Background(), []Point{{X: p.Start, Seed: p.Seed, Runs: p.Runs}}, 2)[0]
+	start := p.Evaluate(context.Background(), []estimate.Point{{X: p.Start, Seed: p.Seed, Runs: p.Runs}}, 2)[0]
 	require.LessOrEqual(t, res.Best.Loss, start.Loss, "no worse than its start")
 }
 

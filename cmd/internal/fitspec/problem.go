@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/task"
 )
@@ -46,6 +47,7 @@ type Problem struct {
 	// same problem; bounds and search settings do not change a value.
 	Checksum string
 
+	ints      []bool           // the free keys that are integers (discrete, set as TOML integers)
 	base      map[string]any   // the config
 	cond      []int            // the data condition of every job
 	trialsEv  int64            // trials of one evaluation at Runs
@@ -82,11 +84,19 @@ func New(s *Spec, m cli.Model) (*Problem, error) {
 		p.Seed = *s.Seed
 	}
 	for i := range s.Params {
-		x, err := p.checkParam(&s.Params[i], cpath)
+		pr := &s.Params[i]
+		var x float64
+		var isInt bool
+		if pr.Values != nil {
+			x, isInt, err = p.checkDiscrete(pr, cpath)
+		} else {
+			x, err = p.checkParam(pr, cpath)
+		}
 		if err != nil {
 			return nil, err
 		}
 		p.Start = append(p.Start, x)
+		p.ints = append(p.ints, isInt)
 	}
 	if s.Phenomenon != "" {
 		return p.newPhenomenon()
@@ -191,9 +201,80 @@ func (p *Problem) checkParam(pr *Param, cpath string) (float64, error) {
 	case pr.Start != nil:
 		start = *pr.Start
 	case !(start > pr.Lo() && start < pr.Hi()):
-		start = pr.fromUnit(0.5)
+		ep := pr.engine()
+		start = ep.At(0.5)
 	}
 	return start, nil
+}
+
+// checkDiscrete checks that the config's key takes every one of the
+// param's values: an integer key only integers, each accepted by the
+// model, which must read the key. It returns the default start (the
+// config's value when listed, else the first value) and whether the key
+// is an integer.
+func (p *Problem) checkDiscrete(pr *Param, cpath string) (float64, bool, error) {
+	s := p.Spec
+	old, ok := keypath.Get(p.base, pr.Key)
+	if !ok {
+		if other, found := keypath.Fold(p.base, pr.Key); found {
+			return 0, false, fmt.Errorf("%s: param %q: the config has %q (keys are case-sensitive)", s.Path, pr.Key, other)
+		}
+	}
+	isInt := true
+	for _, v := range pr.Values {
+		if _, ok := v.(int64); !ok {
+			isInt = false
+		}
+	}
+	if ok {
+		switch old.(type) {
+		case int64:
+			if !isInt {
+				for _, v := range pr.Values {
+					if _, ok := v.(int64); !ok {
+						return 0, false, fmt.Errorf("%s: param %q: value %s is not an integer, and %s sets this key to the integer %s: want a list of integers",
+							s.Path, pr.Key, keypath.Show(v), cpath, keypath.Show(old))
+					}
+				}
+			}
+		case float64:
+			isInt = false
+		default:
+			return 0, false, fmt.Errorf("%s: param %q: %s sets it to %s, not a number", s.Path, pr.Key, cpath, keypath.Show(old))
+		}
+	}
+	for _, v := range pr.values() {
+		c := keypath.Clone(p.base)
+		var val any = v
+		if isInt {
+			val = int64(v)
+		}
+		if err := keypath.Set(c, pr.Key, val); err != nil {
+			return 0, false, fmt.Errorf("%s: param %q: %w", s.Path, pr.Key, err)
+		}
+		setup, _, err := keypath.Load(p.Model, cpath+" with "+pr.Key+" = "+keypath.Show(val), c)
+		if err != nil {
+			if !ok {
+				return 0, false, fmt.Errorf("%s: param %q: unknown parameter (the %s config has no such key, and the model refuses it: %v)", s.Path, pr.Key, p.Model.Name, err)
+			}
+			return 0, false, fmt.Errorf("%s: param %q at its value %s: the model refuses it: %w", s.Path, pr.Key, keypath.Show(val), err)
+		}
+		if slices.Contains(setup.Ignored, pr.Key) {
+			return 0, false, fmt.Errorf("%s: param %q: the %s model ignores this key (as the original does), so fitting it would change nothing", s.Path, pr.Key, p.Model.Name)
+		}
+	}
+	start := pr.values()[0]
+	switch v := old.(type) {
+	case int64:
+		if slices.Contains(pr.values(), float64(v)) {
+			start = float64(v)
+		}
+	case float64:
+		if slices.Contains(pr.values(), v) {
+			start = v
+		}
+	}
+	return start, isInt, nil
 }
 
 // Config returns the config text with the free parameters set to x (and
@@ -201,10 +282,8 @@ func (p *Problem) checkParam(pr *Param, cpath string) (float64, error) {
 // setup checked by the model's Load.
 func (p *Problem) Config(x []float64, seed int64, runs int) ([]byte, *cli.Setup, error) {
 	c := keypath.Clone(p.base)
-	for i, pr := range p.Spec.Params {
-		if err := keypath.Set(c, pr.Key, x[i]); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", pr.Key, err)
-		}
+	if err := p.setParams(c, x); err != nil {
+		return nil, nil, err
 	}
 	loop := map[string]any{"random_seed": seed, "num_runs": int64(runs), "num_blocks": int64(max(p.Blocks, 1))}
 	if p.Spec.Passes > 0 {
@@ -265,13 +344,7 @@ func orderFiles(path string, tasks []*task.Task) (string, error) {
 }
 
 // Format prints parameter values as key=value pairs.
-func (p *Problem) Format(x []float64) string {
-	parts := make([]string, len(x))
-	for i, v := range x {
-		parts[i] = p.Spec.Params[i].Key + "=" + strconv.FormatFloat(v, 'g', 6, 64)
-	}
-	return strings.Join(parts, " ")
-}
+func (p *Problem) Format(x []float64) string { return p.Estimate().Format(x) }
 
 // TrialsPerEvaluation returns the trials one evaluation simulates.
 func (p *Problem) TrialsPerEvaluation() int64 { return p.trialsEv }
@@ -291,49 +364,24 @@ func (p *Problem) checksum() string {
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
-// Point is where to evaluate: parameter values, a seed and a number of
-// simulated subjects per condition.
-type Point struct {
-	X    []float64
-	Seed int64
-	Runs int
-}
-
-// Eval is an evaluated point.
-type Eval struct {
-	Point
-	Loss   float64     // what the search minimises: SSE or RMSE, with the ordinal penalty or filter
-	SSE    float64     // sum over conditions and blocks of (model − data)²
-	RMSE   float64     // √(SSE / cells)
-	OAT    *OAT        // the SHJ ordinal adequacy (nil for other tasks)
-	Curves [][]float64 // the model's curve of every data condition, in data blocks
-	Err    error       // a run diverged or the config was refused: Loss is +Inf
-}
-
-// OAT is the SHJ ordinal adequacy test of a set of curves.
-type OAT struct {
-	Pass      bool       `json:"pass"`
-	Means     [6]float64 `json:"mean_error"` // types I..VI, over the data blocks
-	Violation float64    `json:"violation"`  // the summed violations of the ordering (0 when it holds)
-}
-
 // Evaluate runs every point, all their runs on one pool of workers (0:
 // all cores), and scores them. A point whose config the model refuses or
 // whose runs diverge gets an infinite loss and its error.
-func (p *Problem) Evaluate(ctx context.Context, pts []Point, workers int) []Eval {
-	return p.evaluate(ctx, pts, run.Options{Workers: workers})
+func (p *Problem) Evaluate(ctx context.Context, pts []estimate.Point, workers int) []estimate.Eval {
+	return p.evaluate(ctx, pts, estimate.EvalOptions{Workers: workers})
 }
 
-// evaluate is Evaluate with the run options (workers, progress).
-func (p *Problem) evaluate(ctx context.Context, pts []Point, ro run.Options) []Eval {
+// evaluate is the problem's objective: Evaluate with the options of the
+// search (workers, progress, per-run curves).
+func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate.EvalOptions) []estimate.Eval {
 	if p.phen != nil {
-		return p.evaluatePhenomenon(ctx, pts, ro.Workers)
+		return p.evaluatePhenomenon(ctx, pts, o.Workers)
 	}
-	out := make([]Eval, len(pts))
+	out := make([]estimate.Eval, len(pts))
 	var jobs []run.Job
 	first := make([]int, len(pts))
 	for i, pt := range pts {
-		out[i] = Eval{Point: pt, Loss: math.Inf(1), SSE: math.Inf(1), RMSE: math.Inf(1)}
+		out[i] = estimate.Failed(pt, nil)
 		first[i] = -1
 		plan, _, err := p.plan(pt.X, pt.Seed, pt.Runs, p.Blocks)
 		if err != nil {
@@ -343,19 +391,43 @@ func (p *Problem) evaluate(ctx context.Context, pts []Point, ro run.Options) []E
 		first[i] = len(jobs)
 		jobs = append(jobs, plan.Jobs...)
 	}
-	ro.Release = true
+	ro := run.Options{Workers: o.Workers, Progress: o.Progress, Release: true}
+	var runCurves [][][]float64 // per job, per run, in data blocks
+	if o.PerRun {
+		// Every run's curve, taken before Release drops the runs.
+		runCurves = make([][][]float64, len(jobs))
+		ro.Done = func(j int, r *run.Result) {
+			c := make([][]float64, len(r.Runs))
+			for k := range r.Runs {
+				c[k] = curve.Coarsen(r.Runs[k].PError[r.Total()], p.Group)
+			}
+			runCurves[j] = c
+		}
+	}
 	res := run.Do(ctx, jobs, ro)
 	for i := range pts {
 		if first[i] < 0 {
 			continue
 		}
 		p.score(&out[i], res[first[i]:first[i]+len(p.cond)])
+		if o.PerRun && out[i].Err == nil {
+			out[i].RunCurves = make([][][]float64, len(p.Data.Conditions))
+			for j := range p.cond {
+				c := p.cond[j]
+				n := len(p.Data.Conditions[c].PError)
+				rc := runCurves[first[i]+j]
+				for k := range rc {
+					rc[k] = rc[k][:n]
+				}
+				out[i].RunCurves[c] = rc
+			}
+		}
 	}
 	return out
 }
 
 // score fills e from the finished jobs of its point.
-func (p *Problem) score(e *Eval, res []run.Result) {
+func (p *Problem) score(e *estimate.Eval, res []run.Result) {
 	var errs []error
 	for j := range res {
 		if res[j].Err != nil {
@@ -377,7 +449,7 @@ func (p *Problem) score(e *Eval, res []run.Result) {
 // scoreCurves fills e from the model's curves of every data condition, in
 // data blocks: the SSE over every cell (catlearn's ssecl), the RMSE, the
 // ordinal adequacy for SHJ, and the loss the search minimises.
-func (p *Problem) scoreCurves(e *Eval, curves [][]float64) {
+func (p *Problem) scoreCurves(e *estimate.Eval, curves [][]float64) {
 	e.Curves = curves
 	var sse float64
 	for c, cond := range p.Data.Conditions {
@@ -406,29 +478,52 @@ func (p *Problem) scoreCurves(e *Eval, curves [][]float64) {
 }
 
 // oat returns the ordinal adequacy of the SHJ curves (by data condition).
-func (p *Problem) oat(curves [][]float64) *OAT {
-	o := &OAT{}
+func (p *Problem) oat(curves [][]float64) *estimate.OAT {
+	var means [6]float64
 	for c, cond := range p.Data.Conditions {
 		typ, _ := strconv.Atoi(strings.TrimPrefix(cond.Name, "shj"))
 		var s float64
 		for _, v := range curves[c] {
 			s += v
 		}
-		o.Means[typ-1] = s / float64(len(curves[c]))
+		means[typ-1] = s / float64(len(curves[c]))
 	}
-	o.Pass = curve.SHJOrdinal(o.Means)
-	o.Violation = Violation(o.Means)
-	return o
+	return estimate.SHJOAT(means)
 }
 
-// Violation returns by how much mean errors of SHJ types I..VI break the
-// ordering I < II < {III, IV, V} < VI: the sum of the positive parts of
-// m_I − m_II, m_II − m_j and m_j − m_VI for j in III, IV, V (0 when the
-// ordering holds, or ties).
-func Violation(m [6]float64) float64 {
-	v := math.Max(0, m[0]-m[1])
-	for _, mj := range m[2:5] {
-		v += math.Max(0, m[1]-mj) + math.Max(0, mj-m[5])
+// setParams sets the free keys of config c to the values x (an integer
+// key as a TOML integer).
+func (p *Problem) setParams(c map[string]any, x []float64) error {
+	for i, pr := range p.Spec.Params {
+		var v any = x[i]
+		if p.ints[i] {
+			v = int64(x[i])
+		}
+		if err := keypath.Set(c, pr.Key, v); err != nil {
+			return fmt.Errorf("%s: %w", pr.Key, err)
+		}
 	}
-	return v
+	return nil
+}
+
+// Estimate returns the problem for the search engine: its parameters,
+// search settings, seed and runs, with Evaluate as the objective.
+func (p *Problem) Estimate() *estimate.Problem {
+	sp := p.Spec
+	ep := &estimate.Problem{Name: sp.Name, Start: p.Start, Search: sp.Search, Seed: p.Seed, Runs: p.Runs,
+		NoiseSeeds: sp.NoiseSeeds, Objective: p.evaluate, Trials: p.trialsEv}
+	for _, pr := range sp.Params {
+		ep.Params = append(ep.Params, pr.engine())
+	}
+	return ep
+}
+
+// OpenTrace opens the trace at path of problem p (see estimate.OpenTrace).
+func OpenTrace(path string, p *Problem) (*estimate.Trace, error) {
+	return estimate.OpenTrace(path, p.Spec.Keys(), p.Checksum)
+}
+
+// Fit searches the problem (see estimate.Fit).
+func Fit(ctx context.Context, p *Problem, tr *estimate.Trace, o estimate.Options) (*estimate.Result, error) {
+	return estimate.Fit(ctx, p.Estimate(), tr, o)
 }

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	clustering "github.com/fastslow/clustering/train"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/run"
 )
 
@@ -95,16 +96,16 @@ func TestProblemPlan(t *testing.T) {
 func TestEvaluateIsCommonRandomNumbers(t *testing.T) {
 	p := mustProblem(t, baseSpec)
 	ctx := context.Background()
-	a := Point{X: []float64{0.3, 12}, Seed: 11, Runs: 6}
-	b := Point{X: []float64{0.3, 14}, Seed: 11, Runs: 6}
-	one := p.Evaluate(ctx, []Point{a}, 1)[0]
+	a := estimate.Point{X: []float64{0.3, 12}, Seed: 11, Runs: 6}
+	b := estimate.Point{X: []float64{0.3, 14}, Seed: 11, Runs: 6}
+	one := p.Evaluate(ctx, []estimate.Point{a}, 1)[0]
 	require.NoError(t, one.Err)
-	two := p.Evaluate(ctx, []Point{b, a}, 2)
+	two := p.Evaluate(ctx, []estimate.Point{b, a}, 2)
 	assert.Equal(t, one.Loss, two[1].Loss)
 	assert.Equal(t, one.Curves, two[1].Curves)
 	assert.NotEqual(t, one.Loss, two[0].Loss)
 	a.Seed = 12
-	other := p.Evaluate(ctx, []Point{a}, 2)[0]
+	other := p.Evaluate(ctx, []estimate.Point{a}, 2)[0]
 	assert.NotEqual(t, one.Loss, other.Loss)
 	assert.Len(t, one.Curves, 6)
 	assert.Len(t, one.Curves[0], 16)
@@ -116,7 +117,7 @@ func TestEvaluateIsCommonRandomNumbers(t *testing.T) {
 func TestBestConfigReproduces(t *testing.T) {
 	p := mustProblem(t, baseSpec)
 	x := []float64{0.4, 20}
-	e := p.Evaluate(context.Background(), []Point{{X: x, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
+	e := p.Evaluate(context.Background(), []estimate.Point{{X: x, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
 	require.NoError(t, e.Err)
 	text, err := p.BestConfig(x)
 	require.NoError(t, err)
@@ -155,7 +156,7 @@ func TestOrderTable(t *testing.T) {
 	p, err := New(s, clustering.Model())
 	require.NoError(t, err)
 	x := []float64{0.3, 12}
-	evs := p.Evaluate(context.Background(), []Point{{X: x, Seed: 1, Runs: 6}, {X: x, Seed: 2, Runs: 6}}, 0)
+	evs := p.Evaluate(context.Background(), []estimate.Point{{X: x, Seed: 1, Runs: 6}, {X: x, Seed: 2, Runs: 6}}, 0)
 	require.NoError(t, evs[0].Err)
 	assert.Equal(t, evs[0].Loss, evs[1].Loss, "the same orders whatever the seed")
 	assert.NotEqual(t, mustProblem(t, baseSpec).Checksum, p.Checksum)

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	clustering "github.com/fastslow/clustering/train"
+	"github.com/fastslow/stream/estimate"
 )
 
 // recoverySpec fits two parameters of the clustering model (lr_clustering
@@ -62,7 +63,7 @@ func TestRecoveryClustering(t *testing.T) {
 	// The data: the model's curves at the truth, on the built-in data's
 	// conditions and blocks.
 	sim := mustProblem(t, strings.Replace(strings.Replace(spec, `data = "data.csv"`, `data = "nosofsky1994"`, 1), "block_trials = 16\n", "", 1))
-	e := sim.Evaluate(context.Background(), []Point{{X: truth, Seed: 1, Runs: dataSubjects}}, 0)[0]
+	e := sim.Evaluate(context.Background(), []estimate.Point{{X: truth, Seed: 1, Runs: dataSubjects}}, 0)[0]
 	require.NoError(t, e.Err)
 	require.NoError(t, sim.WriteData(filepath.Join(dir, "data.csv"), e))
 
@@ -70,7 +71,7 @@ func TestRecoveryClustering(t *testing.T) {
 	require.NoError(t, err)
 	p, err := New(s, clustering.Model())
 	require.NoError(t, err)
-	floor := p.Evaluate(context.Background(), []Point{{X: truth, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
+	floor := p.Evaluate(context.Background(), []estimate.Point{{X: truth, Seed: p.Seed, Runs: p.Runs}}, 0)[0]
 	require.NoError(t, floor.Err)
 
 	r := fitOnce(t, p, filepath.Join(dir, "t.trace.csv"))

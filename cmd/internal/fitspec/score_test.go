@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"encoding/csv"
@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/estimate"
 )
 
 // readCatlearn returns catlearn's curves of testdata/catlearn_nosof94_curves.csv
@@ -62,7 +64,7 @@ func TestLossMatchesCatlearn(t *testing.T) {
 		for _, loss := range []string{LossSSE, LossRMSE} {
 			p := &Problem{Spec: &Spec{Loss: loss, Ordinal: ordinal, OrdinalWeight: 1}, Data: data, SHJ: true}
 			for _, c := range cases {
-				var e Eval
+				var e estimate.Eval
 				p.scoreCurves(&e, cl[c.model])
 				assert.InDelta(t, c.sse, e.SSE, 5e-7, c.model)
 				assert.InDelta(t, math.Sqrt(c.sse/96), e.RMSE, 5e-6, c.model)
@@ -94,8 +96,8 @@ func TestOrdinalPenaltyAndFilter(t *testing.T) {
 		}
 	}
 	// m_II − m_IV = 0.15, m_V − m_VI = 0.05, m_III − m_VI = 0.05.
-	assert.InDelta(t, 0.25, Violation([6]float64(flat)), 1e-15)
-	var rep, pen, fil Eval
+	assert.InDelta(t, 0.25, estimate.Violation([6]float64(flat)), 1e-15)
+	var rep, pen, fil estimate.Eval
 	(&Problem{Spec: &Spec{Loss: LossSSE, Ordinal: OrdinalReport}, Data: data, SHJ: true}).scoreCurves(&rep, curves)
 	(&Problem{Spec: &Spec{Loss: LossSSE, Ordinal: OrdinalPenalty, OrdinalWeight: 2}, Data: data, SHJ: true}).scoreCurves(&pen, curves)
 	(&Problem{Spec: &Spec{Loss: LossSSE, Ordinal: OrdinalFilter}, Data: data, SHJ: true}).scoreCurves(&fil, curves)
@@ -104,20 +106,4 @@ func TestOrdinalPenaltyAndFilter(t *testing.T) {
 	assert.InDelta(t, rep.SSE+2*0.25, pen.Loss, 1e-15)
 	assert.True(t, math.IsInf(fil.Loss, 1))
 	assert.Equal(t, rep.SSE, fil.SSE, "the filter keeps the SSE for the record")
-}
-
-func TestViolation(t *testing.T) {
-	cases := []struct {
-		m    [6]float64
-		want float64
-	}{
-		{[6]float64{1, 2, 3, 3, 3, 4}, 0},
-		{[6]float64{2, 1, 3, 3, 3, 4}, 1},
-		{[6]float64{1, 2, 1.5, 3, 3, 4}, 0.5},
-		{[6]float64{1, 2, 3, 3, 5, 4}, 1},
-		{[6]float64{1, 1, 1, 1, 1, 1}, 0},
-	}
-	for _, c := range cases {
-		assert.InDelta(t, c.want, Violation(c.m), 1e-15, "%v", c.m)
-	}
 }

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"bytes"
@@ -16,18 +16,19 @@ import (
 	"github.com/stretchr/testify/require"
 
 	dualstream "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/provenance"
 )
 
 // smallSearch is baseSpec with a 2×2 grid and two starts.
 var smallSearch = strings.Replace(baseSpec, "starts = 1", "grid = 2\nstarts = 2", 1)
 
-func fitOnce(t *testing.T, p *Problem, trace string) *Result {
+func fitOnce(t *testing.T, p *Problem, trace string) *estimate.Result {
 	t.Helper()
 	tr, err := OpenTrace(trace, p)
 	require.NoError(t, err)
 	defer tr.Close()
-	r, err := Fit(context.Background(), p, tr, Options{Workers: 2})
+	r, err := Fit(context.Background(), p, tr, estimate.Options{Workers: 2})
 	require.NoError(t, err)
 	return r
 }
@@ -131,7 +132,7 @@ func TestResume(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	tr, err := OpenTrace(trace, p)
 	require.NoError(t, err)
-	_, err = Fit(ctx, p, tr, Options{Log: &cancelAfter{n: 9, cancel: cancel}})
+	_, err = Fit(ctx, p, tr, estimate.Options{Log: &cancelAfter{n: 9, cancel: cancel}})
 	tr.Close()
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "interrupted")

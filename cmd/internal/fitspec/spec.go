@@ -1,13 +1,15 @@
-package estimate
+package fitspec
 
 import (
 	"fmt"
 	"math"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 )
 
@@ -54,18 +56,45 @@ type Spec struct {
 	// NoiseSeeds is the number of further seeds at which the best
 	// parameters are evaluated after the search, to measure the noise of
 	// the loss.
-	NoiseSeeds int     `toml:"noise_seeds"`
-	Search     Search  `toml:"search"`
-	Params     []Param `toml:"param"`
+	NoiseSeeds int             `toml:"noise_seeds"`
+	Search     estimate.Search `toml:"search"`
+	Params     []Param         `toml:"param"`
 }
 
-// Param is a free parameter: a key path of the config and its bounds.
+// Param is a free parameter: a key path of the config and its bounds, or
+// the list of values of a discrete one.
 type Param struct {
 	Key   string   `toml:"key"`   // e.g. "specificity" or "fast_config.lr_nn"
-	Min   *float64 `toml:"min"`   // lower bound (required)
-	Max   *float64 `toml:"max"`   // upper bound (required)
+	Min   *float64 `toml:"min"`   // lower bound (required unless values)
+	Max   *float64 `toml:"max"`   // upper bound (required unless values)
 	Scale string   `toml:"scale"` // "linear" (default) or "log": how the search spaces it
 	Start *float64 `toml:"start"` // the first start (default: the config's value)
+	// Values makes the key discrete (e.g. n_units = [1000, 10000]): the
+	// continuous search over the other keys is repeated at each value.
+	Values []any `toml:"values"`
+}
+
+// engine returns the param as the search engine takes it.
+func (p *Param) engine() estimate.Param {
+	if p.Values != nil {
+		return estimate.Param{Key: p.Key, Values: p.values()}
+	}
+	return estimate.Param{Key: p.Key, Min: p.Lo(), Max: p.Hi(), Log: p.Scale == "log"}
+}
+
+// values returns a discrete param's values as numbers (checked by
+// ParseSpec to be numbers).
+func (p *Param) values() []float64 {
+	out := make([]float64, len(p.Values))
+	for i, v := range p.Values {
+		switch v := v.(type) {
+		case int64:
+			out[i] = float64(v)
+		case float64:
+			out[i] = v
+		}
+	}
+	return out
 }
 
 // Lo and Hi return the bounds.
@@ -73,30 +102,6 @@ func (p *Param) Lo() float64 { return *p.Min }
 
 // Hi returns the upper bound.
 func (p *Param) Hi() float64 { return *p.Max }
-
-// Search sets how the parameter space is searched.
-type Search struct {
-	// Grid is the number of points per parameter of a coarse grid
-	// evaluated first (0: none); its best points are the starts.
-	Grid int `toml:"grid"`
-	// Starts is the number of Nelder–Mead searches, from the best grid
-	// points (or the default start and random points without a grid).
-	Starts int `toml:"starts"`
-	// MaxEvals bounds the evaluations of each Nelder–Mead search.
-	MaxEvals int `toml:"max_evals"`
-	// A search stops when its best loss has improved by less than
-	// Tolerance in Stall iterations.
-	Tolerance float64 `toml:"tolerance"`
-	Stall     int     `toml:"stall"`
-	// Restarts is the number of times a converged search starts again
-	// from a fresh simplex around its best point (Nelder–Mead's simplex
-	// can collapse in a long valley); a restart that improves by less
-	// than Tolerance ends the search.
-	Restarts int `toml:"restarts"`
-	// Simplex is the size of the initial simplex, a fraction of each
-	// parameter's range (in its scale).
-	Simplex float64 `toml:"simplex"`
-}
 
 // The losses and ordinal modes a spec may name.
 const (
@@ -137,22 +142,7 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 	if s.Ordinal == "" {
 		s.Ordinal = OrdinalReport
 	}
-	sr := &s.Search
-	if sr.Starts == 0 {
-		sr.Starts = 1
-	}
-	if sr.MaxEvals == 0 {
-		sr.MaxEvals = 200
-	}
-	if sr.Tolerance == 0 {
-		sr.Tolerance = 1e-6
-	}
-	if sr.Stall == 0 {
-		sr.Stall = 10
-	}
-	if sr.Simplex == 0 {
-		sr.Simplex = 0.1
-	}
+	s.Search.Defaults()
 	if err := s.check(); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -193,37 +183,17 @@ func (s *Spec) check() error {
 	if s.Data == Nosofsky1994 && s.BlockTrials == 0 {
 		s.BlockTrials = 16
 	}
-	sr := s.Search
-	switch {
-	case sr.Grid < 0 || sr.Grid == 1:
-		return fmt.Errorf("search.grid = %d: want 0 (no grid) or at least 2 points per parameter", sr.Grid)
-	case sr.Starts < 1:
-		return fmt.Errorf("search.starts = %d: want at least 1", sr.Starts)
-	case sr.MaxEvals < 1:
-		return fmt.Errorf("search.max_evals = %d: want at least 1", sr.MaxEvals)
-	case !(sr.Tolerance > 0):
-		return fmt.Errorf("search.tolerance = %v: want a positive number", sr.Tolerance)
-	case sr.Restarts < 0:
-		return fmt.Errorf("search.restarts = %d: want 0 or more", sr.Restarts)
-	case sr.Stall < 1:
-		return fmt.Errorf("search.stall = %d: want at least 1 iteration", sr.Stall)
-	case !(sr.Simplex > 0 && sr.Simplex <= 0.5):
-		return fmt.Errorf("search.simplex = %v: want a fraction of the range in (0, 0.5]", sr.Simplex)
-	}
 	if len(s.Params) == 0 {
 		return fmt.Errorf("no [[param]]: want at least one free parameter, e.g.\n[[param]]\nkey = \"specificity\"\nmin = 0.1\nmax = 10")
 	}
-	if sr.Grid > 0 {
-		n := 1.0
-		for range s.Params {
-			n *= float64(sr.Grid)
+	continuous := 0
+	for _, p := range s.Params {
+		if p.Values == nil {
+			continuous++
 		}
-		if n > 100000 {
-			return fmt.Errorf("search.grid = %d with %d parameters makes %.0f grid points: want at most 100000", sr.Grid, len(s.Params), n)
-		}
-		if float64(sr.Starts) > n {
-			return fmt.Errorf("search.starts = %d: the grid has only %.0f points", sr.Starts, n)
-		}
+	}
+	if err := s.Search.Check(continuous); err != nil {
+		return err
 	}
 	seen := map[string]bool{}
 	for i := range s.Params {
@@ -238,8 +208,14 @@ func (s *Spec) check() error {
 		if p.Key == "config_version" || p.Key == "random_seed" || p.Key == "num_runs" || p.Key == "num_blocks" || p.Key == "passes" || p.Key == "task" {
 			return fmt.Errorf("param %q: a loop key, not a model parameter (set runs, seed, passes and task in the spec)", p.Key)
 		}
+		if p.Values != nil {
+			if err := p.checkValues(); err != nil {
+				return err
+			}
+			continue
+		}
 		if p.Min == nil || p.Max == nil {
-			return fmt.Errorf("param %q: empty bounds: want both min and max", p.Key)
+			return fmt.Errorf("param %q: empty bounds: want both min and max (or a list of values)", p.Key)
 		}
 		lo, hi := *p.Min, *p.Max
 		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
@@ -268,22 +244,41 @@ func (s *Spec) check() error {
 	return nil
 }
 
+// checkValues checks the values of a discrete param: a non-empty list of
+// distinct finite numbers, without bounds, scale or start.
+func (p *Param) checkValues() error {
+	if p.Min != nil || p.Max != nil || p.Scale != "" || p.Start != nil {
+		return fmt.Errorf("param %q: values and min, max, scale or start: give either a list of values (a discrete parameter) or bounds", p.Key)
+	}
+	if len(p.Values) == 0 {
+		return fmt.Errorf("param %q: empty list of values: want at least one value, e.g. values = [1000, 10000]", p.Key)
+	}
+	for i, v := range p.Values {
+		var f float64
+		switch v := v.(type) {
+		case int64:
+			f = float64(v)
+		case float64:
+			f = v
+		default:
+			return fmt.Errorf("param %q: value %v: want numbers", p.Key, v)
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			return fmt.Errorf("param %q: value %v: want finite numbers", p.Key, f)
+		}
+		if slices.Contains(p.values()[:i], f) {
+			return fmt.Errorf("param %q: value %v is listed twice", p.Key, v)
+		}
+	}
+	return nil
+}
+
 // resolve returns a path of the spec relative to its folder.
 func (s *Spec) resolve(p string) string {
 	if p == "" || p == Nosofsky1994 || filepath.IsAbs(p) {
 		return p
 	}
 	return filepath.Join(filepath.Dir(s.Path), p)
-}
-
-// inside reports whether x lies within the bounds.
-func (s *Spec) inside(x []float64) bool {
-	for i, p := range s.Params {
-		if x[i] < p.Lo() || x[i] > p.Hi() {
-			return false
-		}
-	}
-	return true
 }
 
 // Keys returns the free parameters' key paths.

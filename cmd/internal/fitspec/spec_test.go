@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"os"
@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/stream/estimate"
 )
 
 func TestSpecDefaults(t *testing.T) {
@@ -17,7 +19,7 @@ func TestSpecDefaults(t *testing.T) {
 	assert.Equal(t, LossSSE, s.Loss)
 	assert.Equal(t, OrdinalReport, s.Ordinal)
 	assert.Equal(t, 16, s.BlockTrials, "the built-in data set's blocks are 16 trials")
-	assert.Equal(t, Search{Starts: 1, MaxEvals: 12, Tolerance: 1e-6, Stall: 10, Simplex: 0.1}, s.Search)
+	assert.Equal(t, estimate.Search{Starts: 1, MaxEvals: 12, Tolerance: 1e-6, Stall: 10, Simplex: 0.1}, s.Search)
 	assert.Equal(t, []string{"specificity", "Phi"}, s.Keys())
 	assert.Equal(t, "log", s.Params[0].Scale)
 	assert.Equal(t, "linear", s.Params[1].Scale)

@@ -1,4 +1,4 @@
-package estimate
+package fitspec
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
@@ -20,7 +21,7 @@ import (
 // by the model's own command), curves.csv and fit.png (the fitted curves
 // against the data), trace.csv (a copy of the trace) and provenance.json
 // (what rec records).
-func Write(dir string, p *Problem, r *Result, tracePath string, rec *provenance.Record) error {
+func Write(dir string, p *Problem, r *estimate.Result, tracePath string, rec *provenance.Record) error {
 	d, err := output.Begin(dir, rec)
 	if err != nil {
 		return err
@@ -32,7 +33,7 @@ func Write(dir string, p *Problem, r *Result, tracePath string, rec *provenance.
 	return d.Commit()
 }
 
-func writeTo(d *output.Dir, p *Problem, r *Result, tracePath string) error {
+func writeTo(d *output.Dir, p *Problem, r *estimate.Result, tracePath string) error {
 	sp := p.Spec
 	best := r.Best
 	text, err := p.BestConfig(best.X)
@@ -145,7 +146,7 @@ func (p *Problem) BestConfig(x []float64) ([]byte, error) {
 }
 
 // writeCurves writes condition,block,data,model.
-func (p *Problem) writeCurves(path string, e Eval) error {
+func (p *Problem) writeCurves(path string, e estimate.Eval) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -154,7 +155,7 @@ func (p *Problem) writeCurves(path string, e Eval) error {
 	w.WriteString("condition,block,data,model\n")
 	for c, cond := range p.Data.Conditions {
 		for b, h := range cond.PError {
-			fmt.Fprintf(w, "%s,%d,%s,%s\n", cond.Name, b+1, ftoa(h), ftoa(e.Curves[c][b]))
+			fmt.Fprintf(w, "%s,%d,%s,%s\n", cond.Name, b+1, estimate.FormatValue(h), estimate.FormatValue(e.Curves[c][b]))
 		}
 	}
 	if err := w.Flush(); err != nil {
@@ -166,7 +167,7 @@ func (p *Problem) writeCurves(path string, e Eval) error {
 
 // Plot draws the fitted curves (solid) against the data (dashed, with
 // points), one colour per condition.
-func (p *Problem) Plot(path string, e Eval) error {
+func (p *Problem) Plot(path string, e estimate.Eval) error {
 	var series []output.Series
 	for c, cond := range p.Data.Conditions {
 		x := make([]float64, len(cond.PError))
@@ -188,10 +189,10 @@ func (p *Problem) Plot(path string, e Eval) error {
 }
 
 // humanOAT returns the ordinal adequacy of the data themselves.
-func (p *Problem) humanOAT() *OAT {
+func (p *Problem) humanOAT() *estimate.OAT {
 	if p.phen != nil {
 		pass, _, err := p.phen.OAT(p.phen.Human)
-		return &OAT{Pass: pass && err == nil}
+		return &estimate.OAT{Pass: pass && err == nil}
 	}
 	curves := make([][]float64, len(p.Data.Conditions))
 	for c, cond := range p.Data.Conditions {
@@ -202,7 +203,7 @@ func (p *Problem) humanOAT() *OAT {
 
 // PrintResult prints the best parameters, the loss, the ordinal adequacy
 // and the searches.
-func PrintResult(w io.Writer, p *Problem, r *Result) {
+func PrintResult(w io.Writer, p *Problem, r *estimate.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tbest\tmin\tmax\tstart\t")
 	for i, pr := range p.Spec.Params {
@@ -250,7 +251,7 @@ const SimulatedMark = "# simulated by "
 // WriteData writes the model's curves of e as a data CSV
 // (condition,block,p_error), e.g. simulated subjects for a parameter
 // recovery study.
-func (p *Problem) WriteData(path string, e Eval) error {
+func (p *Problem) WriteData(path string, e estimate.Eval) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -260,7 +261,7 @@ func (p *Problem) WriteData(path string, e Eval) error {
 	w.WriteString("condition,block,p_error\n")
 	for c, cond := range p.Data.Conditions {
 		for b := range cond.PError {
-			fmt.Fprintf(w, "%s,%d,%s\n", cond.Name, b+1, ftoa(e.Curves[c][b]))
+			fmt.Fprintf(w, "%s,%d,%s\n", cond.Name, b+1, estimate.FormatValue(e.Curves[c][b]))
 		}
 	}
 	if err := w.Flush(); err != nil {

@@ -1,8 +1,9 @@
-package sweep
+package sweepspec
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"math"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 // smallSpec is a 2 × 2 dual-stream sweep of 3 runs × 4 blocks whose
@@ -79,9 +81,9 @@ func sameTree(t testing.TB, what string, got, want map[string][]byte) {
 	}
 }
 
-func runSweep(t testing.TB, sw *Sweep, o RunOptions) *Summary {
+func runSweep(t testing.TB, sw *sweep.Sweep, o sweep.RunOptions) *sweep.Summary {
 	t.Helper()
-	sum, err := Run(context.Background(), sw, o)
+	sum, err := sweep.Run(context.Background(), sw, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +98,7 @@ func TestWorkersAndShards(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	ref := filepath.Join(dir, "w1")
-	sum := runSweep(t, sw, RunOptions{Out: ref, Workers: 1})
+	sum := runSweep(t, sw, sweep.RunOptions{Out: ref, Workers: 1})
 	if sum.Selected != 4 || sum.Done != 2 || sum.Diverged != 2 || sum.Unfinished() {
 		t.Fatalf("summary %+v", sum)
 	}
@@ -107,33 +109,33 @@ func TestWorkersAndShards(t *testing.T) {
 		}
 	}
 	for _, c := range []string{"s_2", "s_4"} {
-		m, err := ReadMarker(filepath.Join(ref, c))
+		m, err := sweep.ReadMarker(filepath.Join(ref, c))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m.Status != Diverged || m.Diverged == nil || m.Diverged.Run != 0 || m.Diverged.Block != 0 || m.Diverged.Task != "new-stimuli" {
+		if m.Status != sweep.Diverged || m.Diverged == nil || m.Diverged.Run != 0 || m.Diverged.Block != 0 || m.Diverged.Task != "new-stimuli" {
 			t.Errorf("%s: marker %+v %+v", c, m, m.Diverged)
 		}
 		for k := range want {
-			if strings.HasPrefix(k, c+"/") && k != c+"/"+MarkerName && k != c+"/config.toml" {
+			if strings.HasPrefix(k, c+"/") && k != c+"/"+sweep.MarkerName && k != c+"/config.toml" {
 				t.Errorf("diverged %s has a result file %s", c, k)
 			}
 		}
 	}
 	for _, w := range []int{2, 8} {
 		out := filepath.Join(dir, "w"+string(rune('0'+w)))
-		runSweep(t, sw, RunOptions{Out: out, Workers: w})
+		runSweep(t, sw, sweep.RunOptions{Out: out, Workers: w})
 		sameTree(t, "workers "+string(rune('0'+w)), tree(t, out), want)
 	}
 	shards := filepath.Join(dir, "shards")
 	for i := 0; i < 4; i++ {
-		sum := runSweep(t, sw, RunOptions{Out: shards, Workers: 2, Shard: i, Shards: 4})
+		sum := runSweep(t, sw, sweep.RunOptions{Out: shards, Workers: 2, Shard: i, Shards: 4})
 		if sum.Selected != 1 || sum.Skipped != 0 {
 			t.Errorf("shard %d/4: %+v", i, sum)
 		}
 	}
 	sameTree(t, "4 shards", tree(t, shards), want)
-	p, err := ReadPlan(shards)
+	p, err := sweep.ReadPlan(shards)
 	if err != nil || p.Total != 4 {
 		t.Errorf("4 shards: plan %+v, %v: want the 4 configs of all shards", p, err)
 	}
@@ -146,26 +148,30 @@ func TestResume(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	out := filepath.Join(dir, "out")
-	runSweep(t, sw, RunOptions{Out: out})
+	runSweep(t, sw, sweep.RunOptions{Out: out})
 	want := tree(t, out)
-	if sum := runSweep(t, sw, RunOptions{Out: out}); sum.Skipped != 4 || sum.Trials != 0 {
+	if sum := runSweep(t, sw, sweep.RunOptions{Out: out}); sum.Skipped != 4 || sum.Trials != 0 {
 		t.Fatalf("rerun: %+v", sum)
 	}
 	// s_1 finished with another config; s_3 lost its marker; s_4 left a
 	// half-written temporary folder.
-	m, _ := ReadMarker(filepath.Join(out, "s_1"))
+	m, _ := sweep.ReadMarker(filepath.Join(out, "s_1"))
 	m.Checksum = "sha256:0"
-	if err := writeMarker(filepath.Join(out, "s_1", MarkerName), m); err != nil {
+	data, err := json.Marshal(m)
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.Remove(filepath.Join(out, "s_3", MarkerName)); err != nil {
+	if err := os.WriteFile(filepath.Join(out, "s_1", sweep.MarkerName), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(out, "s_3", sweep.MarkerName)); err != nil {
 		t.Fatal(err)
 	}
 	stale := filepath.Join(out, ".s_4.tmp-12345")
 	os.MkdirAll(stale, 0o755)
 	provenance.New("sweep").Write(stale) // a temporary folder holds its record from the start
 	os.WriteFile(filepath.Join(stale, "lc.csv"), []byte("partial"), 0o644)
-	sum := runSweep(t, sw, RunOptions{Out: out})
+	sum := runSweep(t, sw, sweep.RunOptions{Out: out})
 	if sum.Skipped != 2 || sum.Done != 2 || sum.Diverged != 0 {
 		t.Errorf("resume: %+v", sum)
 	}
@@ -174,8 +180,8 @@ func TestResume(t *testing.T) {
 	}
 	sameTree(t, "resumed", tree(t, out), want)
 	// Another config under the same name (an override) is redone.
-	sw2 := sweepOf(t, writeSpec(t, dir, smallSpec), Value{"random_seed", int64(7)})
-	if sum := runSweep(t, sw2, RunOptions{Out: out}); sum.Skipped != 0 || sum.Done+sum.Diverged != 4 {
+	sw2 := sweepOf(t, writeSpec(t, dir, smallSpec), sweep.Value{Key: "random_seed", Value: int64(7)})
+	if sum := runSweep(t, sw2, sweep.RunOptions{Out: out}); sum.Skipped != 0 || sum.Done+sum.Diverged != 4 {
 		t.Errorf("changed configs: %+v", sum)
 	}
 }
@@ -210,13 +216,13 @@ fast_config.lr_nn = [0.001, 0.002, 0.003, 0.004, 0.005, 0.006]
 `)
 	sw := sweepOf(t, spec)
 	ref := filepath.Join(dir, "ref")
-	runSweep(t, sw, RunOptions{Out: ref, Workers: 2})
+	runSweep(t, sw, sweep.RunOptions{Out: ref, Workers: 2})
 	want := tree(t, ref)
 
 	out := filepath.Join(dir, "out")
 	ctx, cancel := context.WithCancel(context.Background())
 	log := &cancelOnDone{cancel: cancel}
-	sum, err := Run(ctx, sw, RunOptions{Out: out, Workers: 2, Log: log})
+	sum, err := sweep.Run(ctx, sw, sweep.RunOptions{Out: out, Workers: 2, Log: log})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,12 +241,12 @@ fast_config.lr_nn = [0.001, 0.002, 0.003, 0.004, 0.005, 0.006]
 	ents, _ := os.ReadDir(out)
 	for _, e := range ents {
 		if e.IsDir() && e.Name() != "configs" && !strings.HasPrefix(e.Name(), ".") {
-			if _, err := ReadMarker(filepath.Join(out, e.Name())); err != nil {
+			if _, err := sweep.ReadMarker(filepath.Join(out, e.Name())); err != nil {
 				t.Errorf("%s: a results folder without a marker", e.Name())
 			}
 		}
 	}
-	sum = runSweep(t, sw, RunOptions{Out: out, Workers: 2})
+	sum = runSweep(t, sw, sweep.RunOptions{Out: out, Workers: 2})
 	if sum.Unfinished() || sum.Skipped+sum.Done != 6 {
 		t.Errorf("rerun: %+v", sum)
 	}
@@ -266,7 +272,7 @@ func TestMetrics(t *testing.T) {
 		{"target:" + target, math.Sqrt(0.01 / 2)}, // blocks 0 and 2: errors 0 and 0.1
 		{"target:" + plain, math.Sqrt(0.01 / 2)},  // blocks 0 and 1: errors 0 and 0.1
 	} {
-		m, err := ParseMetric(c.metric)
+		m, err := sweep.ParseMetric(c.metric)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -279,11 +285,11 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"last:0", "last:x", "mean", "target:" + filepath.Join(dir, "none.csv")} {
-		if _, err := ParseMetric(bad); err == nil {
+		if _, err := sweep.ParseMetric(bad); err == nil {
 			t.Errorf("-metric %s: no error", bad)
 		}
 	}
-	m, _ := ParseMetric("last:5")
+	m, _ := sweep.ParseMetric("last:5")
 	if _, err := m.Eval(y); err == nil {
 		t.Error("last:5 of 4 blocks: no error")
 	}
@@ -295,10 +301,10 @@ func TestReport(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	out := filepath.Join(dir, "out")
-	runSweep(t, sw, RunOptions{Out: out})
+	runSweep(t, sw, sweep.RunOptions{Out: out})
 	os.MkdirAll(filepath.Join(out, "half"), 0o755) // unfinished: no marker
-	m, _ := ParseMetric("area")
-	rk, err := Report(out, m, "")
+	m, _ := sweep.ParseMetric("area")
+	rk, err := sweep.Report(out, m, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +341,7 @@ func TestReport(t *testing.T) {
 	if head, _ := os.ReadFile(png); !bytes.HasPrefix(head, []byte("\x89PNG")) {
 		t.Error("the sheet is not a PNG")
 	}
-	if _, err := Report(out, m, "nosuch"); err == nil || !strings.Contains(err.Error(), "nosuch") {
+	if _, err := sweep.Report(out, m, "nosuch"); err == nil || !strings.Contains(err.Error(), "nosuch") {
 		t.Errorf("unknown curve: %v", err)
 	}
 }
@@ -362,7 +368,7 @@ slow_config.n_units = [16, 64]
 			var ms0, ms1 runtime.MemStats
 			runtime.ReadMemStats(&ms0)
 			for i := 0; b.Loop(); i++ {
-				sum := runSweep(b, sw, RunOptions{Out: filepath.Join(dir, "out", strconv.Itoa(i))})
+				sum := runSweep(b, sw, sweep.RunOptions{Out: filepath.Join(dir, "out", strconv.Itoa(i))})
 				trials += sum.Trials
 			}
 			runtime.ReadMemStats(&ms1)

@@ -1,4 +1,4 @@
-package sweep
+package sweepspec
 
 import (
 	"fmt"

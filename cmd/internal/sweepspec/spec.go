@@ -1,4 +1,4 @@
-package sweep
+package sweepspec
 
 import (
 	"fmt"
@@ -10,13 +10,8 @@ import (
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/sweep"
 )
-
-// Value is one key path of a config (e.g. "fast_config.lr_nn") and its value.
-type Value struct {
-	Key   string `json:"key"`
-	Value any    `json:"value"`
-}
 
 // Axis is one key of a grid and the values it takes, in order.
 type Axis struct {
@@ -32,7 +27,7 @@ type Spec struct {
 	Model    string         // the model the configs are for (default "dualstream")
 	Offset   int            // the number of the first config (default 1)
 	Template map[string]any // the template config, decoded
-	Fixed    []Value        // set in every config before the grid's keys
+	Fixed    []sweep.Value  // set in every config before the grid's keys
 	// Grids are the spec's grids in file order; within a grid the first
 	// key varies slowest, as the nested loops of config_generator.py.
 	Grids [][]Axis
@@ -120,7 +115,7 @@ func ParseSpec(path string, data []byte) (*Spec, error) {
 
 // leaves returns the values under the table called table, as key paths in
 // file order.
-func leaves(path string, md toml.MetaData, raw map[string]any, table string) ([]Value, error) {
+func leaves(path string, md toml.MetaData, raw map[string]any, table string) ([]sweep.Value, error) {
 	t, ok := raw[table]
 	if !ok {
 		return nil, nil
@@ -129,13 +124,13 @@ func leaves(path string, md toml.MetaData, raw map[string]any, table string) ([]
 	if !ok {
 		return nil, fmt.Errorf("%s: %s: want a table of key paths and values", path, table)
 	}
-	var out []Value
+	var out []sweep.Value
 	for _, k := range md.Keys() {
 		if len(k) < 2 || k[0] != table || isTable(md, k) {
 			continue
 		}
 		v, _ := keypath.Lookup(tm, k[1:])
-		out = append(out, Value{Key: strings.Join(k[1:], "."), Value: v})
+		out = append(out, sweep.Value{Key: strings.Join(k[1:], "."), Value: v})
 	}
 	return out, nil
 }
@@ -205,17 +200,17 @@ func isTable(md toml.MetaData, k toml.Key) bool {
 
 // ParseSet parses a command-line override key=value, the value in TOML
 // (strings quoted), e.g. num_runs=2 or fast_config.lr_nn=0.001.
-func ParseSet(s string) (Value, error) {
+func ParseSet(s string) (sweep.Value, error) {
 	k, v, ok := strings.Cut(s, "=")
 	k = strings.TrimSpace(k)
 	if !ok || k == "" {
-		return Value{}, fmt.Errorf("-set %q: want key.path=value", s)
+		return sweep.Value{}, fmt.Errorf("-set %q: want key.path=value", s)
 	}
 	var m map[string]any
 	if _, err := toml.Decode("v = "+v, &m); err != nil {
-		return Value{}, fmt.Errorf("-set %q: the value must be a TOML value (quote strings): %v", s, err)
+		return sweep.Value{}, fmt.Errorf("-set %q: the value must be a TOML value (quote strings): %v", s, err)
 	}
-	return Value{Key: k, Value: m["v"]}, nil
+	return sweep.Value{Key: k, Value: m["v"]}, nil
 }
 
 // set is keypath.Set, refusing as well a float (1.5, or 2.0) where the

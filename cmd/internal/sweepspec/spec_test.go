@@ -1,4 +1,4 @@
-package sweep
+package sweepspec
 
 import (
 	"bufio"
@@ -14,6 +14,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/sweep"
 )
 
 // The shipped spec of the original's sweep and its template, relative to
@@ -51,7 +52,7 @@ func writeSpec(t testing.TB, dir, body string) string {
 	return path
 }
 
-func sweepOf(t testing.TB, path string, set ...Value) *Sweep {
+func sweepOf(t testing.TB, path string, set ...sweep.Value) *sweep.Sweep {
 	t.Helper()
 	sp, err := ReadSpec(path)
 	if err != nil {
@@ -274,7 +275,7 @@ fast_config.lr_nn = [0.001, 0.002, 0.003]
 			t.Errorf("config %d: %d %s, want %d %s (same checksum)", i, c.Number, c.Name, w.Number, w.Name)
 		}
 	}
-	if c := back.Configs[3]; c.Number != 10 || value(c.Grid, "slow_config.n_units") != "64" || value(c.Grid, "fast_config.lr_nn") != "0.001" {
+	if c := back.Configs[3]; c.Number != 10 || gridValue(c.Grid, "slow_config.n_units") != "64" || gridValue(c.Grid, "fast_config.lr_nn") != "0.001" {
 		t.Errorf("config 10: %v", c.Grid)
 	}
 }
@@ -284,7 +285,7 @@ fast_config.lr_nn = [0.001, 0.002, 0.003]
 func TestBadSpecs(t *testing.T) {
 	cases := []struct {
 		name, body string
-		set        []Value
+		set        []sweep.Value
 		want       []string // substrings of the error
 	}{
 		{"unknown key path", "[grid]\nfast_config.lr_nnn = [0.1]\n", nil, []string{"spec.toml", "fast_config.lr_nnn", "unknown key"}},
@@ -303,7 +304,7 @@ func TestBadSpecs(t *testing.T) {
 		{"config_version", "[grid]\nconfig_version = [\"a\"]\n", nil, []string{"spec.toml", "config_version"}},
 		{"key twice", "[grid]\nfast_config.lr_nn = [0.1]\n\"fast_config.lr_nn\" = [0.2]\n", nil, []string{"spec.toml", "fast_config.lr_nn", "twice"}},
 		{"grid and fixed", "[fixed]\nfast_config.lr_nn = 0.1\n[grid]\nfast_config.lr_nn = [0.1]\n", nil, []string{"spec.toml", "fast_config.lr_nn", "also fixed"}},
-		{"grid and -set", "[grid]\nfast_config.lr_nn = [0.1]\n", []Value{{"fast_config.lr_nn", 0.2}}, []string{"spec.toml", "fast_config.lr_nn", "also fixed"}},
+		{"grid and -set", "[grid]\nfast_config.lr_nn = [0.1]\n", []sweep.Value{{Key: "fast_config.lr_nn", Value: 0.2}}, []string{"spec.toml", "fast_config.lr_nn", "also fixed"}},
 		{"bad fixed value", "[fixed]\nnum_runs = 0\n[grid]\nfast_config.lr_nn = [0.1]\n", nil, []string{"spec.toml", "num_runs"}},
 		{"unknown fixed key", "[fixed]\nnum_run = 2\n[grid]\nfast_config.lr_nn = [0.1]\n", nil, []string{"spec.toml", "num_run"}},
 		{"unknown spec key", "grids = 1\n[grid]\nfast_config.lr_nn = [0.1]\n", nil, []string{"spec.toml", `"grids"`}},
@@ -340,9 +341,9 @@ func TestBadSpecs(t *testing.T) {
 
 // TestShards checks the shard and range selection and its errors.
 func TestShards(t *testing.T) {
-	sw := &Sweep{Source: "s.toml"}
+	sw := &sweep.Sweep{Source: "s.toml"}
 	for n := 5; n <= 14; n++ {
-		sw.Configs = append(sw.Configs, Config{Number: n})
+		sw.Configs = append(sw.Configs, sweep.Config{Number: n})
 	}
 	for _, c := range []struct {
 		begin, end, shard, shards int
@@ -400,7 +401,7 @@ func TestSet(t *testing.T) {
 		}
 	}
 	path := writeSpec(t, t.TempDir(), "[grid]\nfast_config.lr_nn = [0.1, 0.2]\n")
-	sw := sweepOf(t, path, Value{"num_runs", int64(3)})
+	sw := sweepOf(t, path, sweep.Value{Key: "num_runs", Value: int64(3)})
 	for _, c := range sw.Configs {
 		if !bytes.Contains(c.Data, []byte("num_runs = 3\n")) {
 			t.Errorf("%s: -set num_runs=3 not applied:\n%s", c.Name, c.Data)
@@ -435,4 +436,14 @@ func TestInlineTemplate(t *testing.T) {
 			t.Errorf("config %d differs:\n%s\nwant\n%s", i, inline.Configs[i].Data, file.Configs[i].Data)
 		}
 	}
+}
+
+// gridValue returns the value of key in g as fmt prints it.
+func gridValue(g []sweep.Value, key string) string {
+	for _, v := range g {
+		if v.Key == key {
+			return fmt.Sprint(v.Value)
+		}
+	}
+	return ""
 }

@@ -1,8 +1,6 @@
-package sweep
+package sweepspec
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -16,42 +14,15 @@ import (
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/sweep"
 )
-
-// Sweep is the list of configs of a sweep, every one checked by its
-// model's Load, in run order.
-type Sweep struct {
-	Name    string // the spec's name, or the config folder's
-	Model   cli.Model
-	Source  string   // the spec file or the config folder, for messages
-	Keys    []string // the grids' key paths, in order of first appearance (for a folder: the keys whose values differ)
-	Configs []Config
-}
-
-// Config is one config of a sweep.
-type Config struct {
-	Number int     // the config's number (the n of name_n)
-	Name   string  // its config_version, and its results folder's name
-	Data   []byte  // its canonical TOML text (see keypath.Encode)
-	Grid   []Value // its values of the sweep's Keys, in their order
-}
-
-// Checksum identifies what a finished config ran: the model and the
-// config's canonical text.
-func (c *Config) Checksum(model string) string {
-	h := sha256.New()
-	h.Write([]byte(model))
-	h.Write([]byte{0})
-	h.Write(c.Data)
-	return "sha256:" + hex.EncodeToString(h.Sum(nil))
-}
 
 // Sweep generates the spec's configs with the overrides set (applied after
 // the spec's [fixed] table) and checks every one with m's Load before
 // anything runs: a key path the model does not accept, a value of the
 // wrong type or one the model refuses is an error naming the spec and the
 // key.
-func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
+func (s *Spec) Sweep(m cli.Model, overrides []sweep.Value) (*sweep.Sweep, error) {
 	if s.Model != m.Name {
 		return nil, fmt.Errorf("%s: model = %q, not %q", s.Path, s.Model, m.Name)
 	}
@@ -70,14 +41,14 @@ func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
 	if _, _, err := keypath.Load(m, baseName, base); err != nil {
 		return nil, err
 	}
-	sw := &Sweep{Name: s.Name, Model: m, Source: s.Path}
+	sw := &sweep.Sweep{Name: s.Name, Model: m, Source: s.Path}
 	// Each key alone, so that an error names the key that causes it.
 	for _, axes := range s.Grids {
 		for _, a := range axes {
 			if a.Key == "config_version" {
 				return nil, fmt.Errorf("%s: grid key \"config_version\": the sweep names its configs <name>_n", s.Path)
 			}
-			if slices.ContainsFunc(fixed, func(v Value) bool { return v.Key == a.Key }) {
+			if slices.ContainsFunc(fixed, func(v sweep.Value) bool { return v.Key == a.Key }) {
 				return nil, fmt.Errorf("%s: grid key %q is also fixed (in [fixed] or -set)", s.Path, a.Key)
 			}
 			for _, v := range a.Values {
@@ -120,10 +91,10 @@ func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
 		idx := make([]int, len(axes))
 		for {
 			c := keypath.Clone(base)
-			var own []Value // the values this grid sets
+			var own []sweep.Value // the values this grid sets
 			for i, a := range axes {
 				set(c, a.Key, a.Values[idx[i]]) // checked above
-				own = append(own, Value{Key: a.Key, Value: a.Values[idx[i]]})
+				own = append(own, sweep.Value{Key: a.Key, Value: a.Values[idx[i]]})
 			}
 			name := s.Name + "_" + strconv.Itoa(n)
 			c["config_version"] = name
@@ -134,12 +105,12 @@ func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
 			// Every key of every grid, so that a report can compare configs
 			// of different grids (a key another grid sets has the
 			// template's value here).
-			grid := make([]Value, len(sw.Keys))
+			grid := make([]sweep.Value, len(sw.Keys))
 			for i, k := range sw.Keys {
 				v, _ := keypath.Get(c, k)
-				grid[i] = Value{Key: k, Value: v}
+				grid[i] = sweep.Value{Key: k, Value: v}
 			}
-			sw.Configs = append(sw.Configs, Config{Number: n, Name: name, Data: data, Grid: grid})
+			sw.Configs = append(sw.Configs, sweep.Config{Number: n, Name: name, Data: data, Grid: grid})
 			n++
 			// The last key varies fastest, as the innermost loop.
 			i := len(axes) - 1
@@ -161,7 +132,7 @@ func (s *Spec) Sweep(m cli.Model, overrides []Value) (*Sweep, error) {
 // values and the parsed maps while it is made), for the grid's budget.
 const configBytes = 16 << 10
 
-func gridString(g []Value) string {
+func gridString(g []sweep.Value) string {
 	parts := make([]string, len(g))
 	for i, v := range g {
 		parts[i] = v.Key + " = " + keypath.Show(v.Value)
@@ -179,7 +150,7 @@ func gridString(g []Value) string {
 // When no name has a number, configs are numbered by their position from
 // 1 in name order. The grid keys are the key paths
 // whose values differ between the configs.
-func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
+func ReadDir(dir string, m cli.Model, overrides []sweep.Value) (*sweep.Sweep, error) {
 	paths, err := filepath.Glob(filepath.Join(dir, "*.toml"))
 	if err != nil {
 		return nil, err
@@ -187,7 +158,7 @@ func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
 	if len(paths) == 0 {
 		return nil, fmt.Errorf("%s: no .toml configs", dir)
 	}
-	sw := &Sweep{Name: filepath.Base(filepath.Clean(dir)), Model: m, Source: dir}
+	sw := &sweep.Sweep{Name: filepath.Base(filepath.Clean(dir)), Model: m, Source: dir}
 	numbered := false
 	maps := make([]map[string]any, len(paths))
 	for i, p := range paths {
@@ -208,7 +179,7 @@ func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
 			return nil, err
 		}
 		name := strings.TrimSuffix(filepath.Base(p), ".toml")
-		c := Config{Name: name}
+		c := sweep.Config{Name: name}
 		if j := strings.LastIndexFunc(name, func(r rune) bool { return r < '0' || r > '9' }); j < len(name)-1 {
 			if c.Number, err = strconv.Atoi(name[j+1:]); err != nil {
 				return nil, fmt.Errorf("%s: the number at the end of the name: %w", p, err)
@@ -229,7 +200,7 @@ func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
 		}
 		return ca.Name < cb.Name
 	})
-	cs := make([]Config, len(order))
+	cs := make([]sweep.Config, len(order))
 	ms := make([]map[string]any, len(order))
 	for i, k := range order {
 		cs[i], ms[i] = sw.Configs[k], maps[k]
@@ -242,7 +213,7 @@ func ReadDir(dir string, m cli.Model, overrides []Value) (*Sweep, error) {
 	for i := range sw.Configs {
 		for _, k := range sw.Keys {
 			v, _ := keypath.Get(ms[i], k)
-			sw.Configs[i].Grid = append(sw.Configs[i].Grid, Value{Key: k, Value: v})
+			sw.Configs[i].Grid = append(sw.Configs[i].Grid, sweep.Value{Key: k, Value: v})
 		}
 	}
 	return sw, nil
@@ -288,34 +259,6 @@ func flatten(m map[string]any, prefix string, out map[string]any) {
 	}
 }
 
-// Select returns the configs numbered begin..end (inclusive; 0 means no
-// bound) that fall to shard i of n: the k-th of them (from 0) goes to
-// shard k mod n, so that shards get configs from all over the grid.
-func (sw *Sweep) Select(begin, end, shard, shards int) ([]Config, error) {
-	if shards < 1 || shard < 0 || shard >= shards {
-		return nil, fmt.Errorf("shard %d/%d: want i/n with n ≥ 1 shards and 0 ≤ i < n", shard, shards)
-	}
-	if begin > 0 && end > 0 && end < begin {
-		return nil, fmt.Errorf("-begin %d -end %d: the range is empty", begin, end)
-	}
-	var out []Config
-	k := 0
-	for _, c := range sw.Configs {
-		if (begin > 0 && c.Number < begin) || (end > 0 && c.Number > end) {
-			continue
-		}
-		if k%shards == shard {
-			out = append(out, c)
-		}
-		k++
-	}
-	if k == 0 {
-		return nil, fmt.Errorf("%s: no config numbered %d..%d (it has %d..%d)", sw.Source, begin, end,
-			sw.Configs[0].Number, sw.Configs[len(sw.Configs)-1].Number)
-	}
-	return out, nil
-}
-
 // generatedMark is in the first line of every config Generate writes: it
 // replaces only such files.
 const generatedMark = "generated by `sweep generate`"
@@ -324,7 +267,7 @@ const generatedMark = "generated by `sweep generate`"
 // headed by a comment with its grid values, and returns how many. A file
 // of that name that Generate did not write is refused before any is
 // written.
-func Generate(sw *Sweep, dir string) (int, error) {
+func Generate(sw *sweep.Sweep, dir string) (int, error) {
 	for _, c := range sw.Configs {
 		if err := output.Replaceable(filepath.Join(dir, c.Name+".toml"), generatedMark); err != nil {
 			return 0, err
@@ -333,7 +276,7 @@ func Generate(sw *Sweep, dir string) (int, error) {
 	for _, c := range sw.Configs {
 		head := fmt.Sprintf("# %s: "+generatedMark+" from %s\n# grid: %s\n",
 			c.Name, filepath.Base(sw.Source), gridString(c.Grid))
-		if err := writeFile(filepath.Join(dir, c.Name+".toml"), append([]byte(head), c.Data...)); err != nil {
+		if err := sweep.WriteFile(filepath.Join(dir, c.Name+".toml"), append([]byte(head), c.Data...)); err != nil {
 			return 0, err
 		}
 	}

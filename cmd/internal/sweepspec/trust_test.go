@@ -1,4 +1,4 @@
-package sweep
+package sweepspec
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 // TestResumeChecksFiles: a finished config whose files are missing or
@@ -17,9 +17,9 @@ func TestResumeChecksFiles(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	out := filepath.Join(dir, "out")
-	runSweep(t, sw, RunOptions{Out: out, Workers: 2})
+	runSweep(t, sw, sweep.RunOptions{Out: out, Workers: 2})
 	want := tree(t, out)
-	m, err := ReadMarker(filepath.Join(out, "s_1"))
+	m, err := sweep.ReadMarker(filepath.Join(out, "s_1"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func TestResumeChecksFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	var log bytes.Buffer
-	sum := runSweep(t, sw, RunOptions{Out: out, Workers: 2, Log: &log})
+	sum := runSweep(t, sw, sweep.RunOptions{Out: out, Workers: 2, Log: &log})
 	if sum.Done != 2 || sum.Skipped != 2 {
 		t.Errorf("rerun: %d done, %d skipped; want the two damaged configs redone and the two diverged skipped\n%s", sum.Done, sum.Skipped, log.String())
 	}
@@ -53,15 +53,15 @@ func TestReportFlagsDamaged(t *testing.T) {
 	dir := t.TempDir()
 	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
 	out := filepath.Join(dir, "out")
-	runSweep(t, sw, RunOptions{Out: out, Workers: 2})
+	runSweep(t, sw, sweep.RunOptions{Out: out, Workers: 2})
 	csv := filepath.Join(out, "s_1", "lc.csv")
 	data, _ := os.ReadFile(csv)
 	lines := strings.SplitAfter(string(data), "\n")
 	if err := os.WriteFile(csv, []byte(strings.Join(lines[:3], "")), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	m, _ := ParseMetric("last:2")
-	rk, err := Report(out, m, "")
+	m, _ := sweep.ParseMetric("last:2")
+	rk, err := sweep.Report(out, m, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,44 +77,9 @@ func TestReportFlagsDamaged(t *testing.T) {
 		t.Errorf("print lacks the damaged folders:\n%s", buf.String())
 	}
 	// A marker without sums (an older sweep's) cannot vouch for its files.
-	mk := &Marker{Status: Done}
+	mk := &sweep.Marker{Status: sweep.Done}
 	if err := mk.Verify(filepath.Join(out, "s_3")); err == nil || !strings.Contains(err.Error(), "records no file checksums") {
 		t.Errorf("a marker without sums: %v", err)
-	}
-}
-
-// TestClaims: a config another sweep is running into the same folder is
-// left to it and counted; once released, the next run does it.
-func TestClaims(t *testing.T) {
-	dir := t.TempDir()
-	sw := sweepOf(t, writeSpec(t, dir, smallSpec))
-	out := filepath.Join(dir, "out")
-	// The first sweep marks the folder as a sweep's, then claims.
-	if err := MarkRoot(out, provenance.New("sweep")); err != nil {
-		t.Fatal(err)
-	}
-	held, _, err := claimConfig(out, "s_1")
-	if err != nil || held == nil {
-		t.Fatalf("claim: %v", err)
-	}
-	var log bytes.Buffer
-	sum := runSweep(t, sw, RunOptions{Out: out, Workers: 2, Log: &log})
-	if len(sum.Claimed) != 1 || sum.Claimed[0] != "s_1" || sum.Done != 1 || sum.Diverged != 2 || !sum.Unfinished() {
-		t.Errorf("summary %+v; want s_1 left to the holder", sum)
-	}
-	if !strings.Contains(log.String(), "s_1: left to another sweep (process ") {
-		t.Errorf("log:\n%s", log.String())
-	}
-	if _, err := os.Stat(filepath.Join(out, "s_1")); err == nil {
-		t.Error("s_1 was written while claimed")
-	}
-	held.release()
-	sum = runSweep(t, sw, RunOptions{Out: out, Workers: 2})
-	if sum.Done != 1 || sum.Skipped != 3 || sum.Unfinished() {
-		t.Errorf("after the release: %+v", sum)
-	}
-	if locks, _ := filepath.Glob(filepath.Join(out, ".*.lock")); len(locks) != 0 {
-		t.Errorf("claims left behind: %v", locks)
 	}
 }
 
