@@ -17,6 +17,7 @@ import (
 
 	dualstream "github.com/fastslow/dualstream/train"
 	"github.com/fastslow/stream/estimate"
+	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
 
@@ -80,6 +81,28 @@ func TestFitAndWrite(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(curves)), "\n")
 	assert.Equal(t, "condition,block,data,model", lines[0])
 	assert.Len(t, lines, 1+96)
+	// Every subject's curve at the best point, whose mean over runs is the
+	// fitted curve: up to the rounding of sums taken in another order
+	// (means of the coarsened runs against the coarsened mean; ≤ 1e-15
+	// per term, so 1e-13 is ample and a wrong curve is far off).
+	for c, cond := range NosofskyData().Conditions {
+		runs, err := output.ReadNPYRows(filepath.Join(out, "lc_type"+cond.Name+"_runs.npy"))
+		require.NoError(t, err)
+		require.Len(t, runs, p.Runs)
+		for b, m := range r.Best.Curves[c] {
+			var s float64
+			for _, run := range runs {
+				require.Len(t, run, len(cond.PError))
+				s += run[b]
+			}
+			assert.InDelta(t, m, s/float64(len(runs)), 1e-13, "%s block %d", cond.Name, b)
+		}
+	}
+	lcRuns, err := os.ReadFile(filepath.Join(out, "lc_runs.csv"))
+	require.NoError(t, err)
+	runLines := strings.Split(strings.TrimSpace(string(lcRuns)), "\n")
+	assert.Equal(t, "run,block,type1,type2,type3,type4,type5,type6", runLines[0])
+	assert.Len(t, runLines, 1+p.Runs*16)
 	rows, err := os.ReadFile(filepath.Join(out, "trace.csv"))
 	require.NoError(t, err)
 	assert.Equal(t, 2+r.Evaluations, strings.Count(string(rows), "\n"), "the checksum line, the header and one line per evaluation")

@@ -19,7 +19,8 @@ import (
 // spec, the best parameters, loss, ordinal adequacy, the searches and the
 // noise), best.toml (the model's config at the best parameters, runnable
 // by the model's own command), curves.csv and fit.png (the fitted curves
-// against the data), trace.csv (a copy of the trace) and provenance.json
+// against the data), lc_runs.csv and lc_<condition>_runs.npy (every
+// simulated subject's curve), trace.csv (a copy of the trace) and provenance.json
 // (what rec records).
 func Write(dir string, p *Problem, r *estimate.Result, tracePath string, rec *provenance.Record) error {
 	d, err := output.Begin(dir, rec)
@@ -47,6 +48,9 @@ func writeTo(d *output.Dir, p *Problem, r *estimate.Result, tracePath string) er
 		return err
 	}
 	if err := p.writeCurves(d.Path("curves.csv"), best); err != nil {
+		return err
+	}
+	if err := p.writeRunCurves(d, best); err != nil {
 		return err
 	}
 	if err := p.Plot(d.Path("fit.png"), best); err != nil {
@@ -163,6 +167,43 @@ func (p *Problem) writeCurves(path string, e estimate.Eval) error {
 		return err
 	}
 	return f.Close()
+}
+
+// writeRunCurves writes every simulated subject's curve at the best
+// point, in data blocks, named as a run folder names its own (see
+// runsName): lc_runs.csv (run, block, a column per condition, runs and
+// blocks from 0) and lc<_task>_runs.npy (runs × blocks), for error bands
+// and statistics over subjects. A phenomenon fit (no curves of runs)
+// writes none.
+func (p *Problem) writeRunCurves(d *output.Dir, e estimate.Eval) error {
+	if e.RunCurves == nil {
+		return nil
+	}
+	var cols []output.RunsColumn
+	for j, c := range p.cond {
+		sfx, col := p.runsName(j)
+		runs := e.RunCurves[c]
+		if err := output.WriteNPYRows(d.Path("lc"+sfx+"_runs.npy"), runs); err != nil {
+			return err
+		}
+		cols = append(cols, output.RunsColumn{Name: col, Values: runs})
+	}
+	return output.WriteRunBlocks(d.Path("lc_runs.csv"), cols)
+}
+
+// runsName returns the file suffix and the column name of job j's curves
+// by the run folders' rule (stream/cli): "_type4" and "type4" for SHJ
+// type IV, "" and "value" for a single task, else "_<task>" and the
+// task's name.
+func (p *Problem) runsName(j int) (suffix, column string) {
+	name := p.Tasks[j]
+	switch {
+	case p.SHJ:
+		name = "type" + strings.TrimPrefix(name, "shj")
+	case len(p.Tasks) == 1:
+		return "", "value"
+	}
+	return "_" + name, name
 }
 
 // Plot draws the fitted curves (solid) against the data (dashed, with
