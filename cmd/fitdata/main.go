@@ -26,12 +26,14 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/fastslow/cmd/internal/fitspec"
+	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
@@ -209,17 +211,29 @@ func printPlan(w io.Writer, p *fitspec.Problem, out string) {
 	fmt.Fprintf(w, "loss %s, ordinal %s\n", s.Loss, s.Ordinal)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tmin\tmax\tscale\tstart\t")
+	continuous, combos := 0, 1
+	var discrete []string
 	for i, pr := range s.Params {
+		if pr.Values != nil {
+			fmt.Fprintf(tw, "%s\tone of %s\t\tvalues\t%.6g\t\n", pr.Key, keypath.Show(pr.Values), p.Start[i])
+			discrete = append(discrete, pr.Key)
+			combos *= len(pr.Values)
+			continue
+		}
+		continuous++
 		fmt.Fprintf(tw, "%s\t%g\t%g\t%s\t%.6g\t\n", pr.Key, pr.Lo(), pr.Hi(), pr.Scale, p.Start[i])
 	}
 	tw.Flush()
 	sr := s.Search
 	grid := "no grid"
 	if sr.Grid > 0 {
-		grid = fmt.Sprintf("a grid of %d points per parameter (%.0f points)", sr.Grid, math.Pow(float64(sr.Grid), float64(len(s.Params))))
+		grid = fmt.Sprintf("a grid of %d points per parameter (%.0f points)", sr.Grid, math.Pow(float64(sr.Grid), float64(continuous)))
 	}
 	fmt.Fprintf(w, "search: %s, %d Nelder–Mead starts of at most %d evaluations (stop after %d iterations improving by < %g)\n",
 		grid, sr.Starts, sr.MaxEvals, sr.Stall, sr.Tolerance)
+	if combos > 1 || len(discrete) > 0 {
+		fmt.Fprintf(w, "the search is repeated at each of the %d combinations of the values of %s\n", combos, strings.Join(discrete, ", "))
+	}
 	fmt.Fprintf(w, "results in %s, trace %s\n", out, out+".trace.csv")
 }
 
@@ -372,6 +386,9 @@ func parsePoint(p *fitspec.Problem, spec, flagName string) ([]float64, error) {
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %q is not a number", flagName, k, v)
+		}
+		if pr := p.Spec.Params[i]; pr.Values != nil && !slices.Contains(p.Estimate().Params[i].Values, f) {
+			return nil, fmt.Errorf("%s %s = %v: want one of its values %s", flagName, k, f, keypath.Show(pr.Values))
 		}
 		x[i] = f
 	}

@@ -187,7 +187,7 @@ func Fit(ctx context.Context, p *Problem, tr *Trace, o Options) (*Result, error)
 		s.sp = &space{params: p.Params, cont: p.continuous(), at: at}
 		var starts []StartResult
 		if len(combos) > 1 {
-			s.logf("search at %s", p.formatDiscrete(at))
+			s.logf("search at %s", p.FormatDiscrete(p.discreteValues(at)))
 		}
 		for i, st := range s.starts() {
 			if s.err != nil {
@@ -312,12 +312,16 @@ func (p *Problem) sameDiscrete(x, y []float64) bool {
 	return true
 }
 
-// formatDiscrete prints the discrete parameters' values in x.
-func (p *Problem) formatDiscrete(x []float64) string {
+// FormatDiscrete prints the values of the discrete parameters (in the
+// order of the parameters, as DiscreteResult.At holds them) as
+// key=value pairs.
+func (p *Problem) FormatDiscrete(at []float64) string {
 	var parts []string
-	for i, pr := range p.Params {
+	k := 0
+	for _, pr := range p.Params {
 		if pr.Discrete() {
-			parts = append(parts, pr.Key+"="+strconv.FormatFloat(x[i], 'g', -1, 64))
+			parts = append(parts, pr.Key+"="+strconv.FormatFloat(at[k], 'g', -1, 64))
+			k++
 		}
 	}
 	return strings.Join(parts, " ")

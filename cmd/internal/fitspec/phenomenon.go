@@ -79,10 +79,8 @@ func (p *Problem) newPhenomenon() (*Problem, error) {
 // cannot take it fails here).
 func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*cli.Setup, error) {
 	cfg := keypath.Clone(p.base)
-	for i, pr := range p.Spec.Params {
-		if err := keypath.Set(cfg, pr.Key, x[i]); err != nil {
-			return nil, fmt.Errorf("%s: %w", pr.Key, err)
-		}
+	if err := p.setParams(cfg, x); err != nil {
+		return nil, err
 	}
 	if _, err := keypath.SetShape(cfg, c.List.Dims, c.List.Classes, len(c.Stimuli)); err != nil {
 		return nil, err

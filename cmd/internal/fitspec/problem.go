@@ -220,35 +220,29 @@ func (p *Problem) checkDiscrete(pr *Param, cpath string) (float64, bool, error) 
 			return 0, false, fmt.Errorf("%s: param %q: the config has %q (keys are case-sensitive)", s.Path, pr.Key, other)
 		}
 	}
+	// The values are set as TOML integers when all are integers and the
+	// config has an integer (or nothing) there; otherwise as floats, which
+	// the model's Load refuses for an integer key.
 	isInt := true
 	for _, v := range pr.Values {
 		if _, ok := v.(int64); !ok {
 			isInt = false
 		}
 	}
+	_, oldInt := old.(int64)
 	if ok {
 		switch old.(type) {
 		case int64:
-			if !isInt {
-				for _, v := range pr.Values {
-					if _, ok := v.(int64); !ok {
-						return 0, false, fmt.Errorf("%s: param %q: value %s is not an integer, and %s sets this key to the integer %s: want a list of integers",
-							s.Path, pr.Key, keypath.Show(v), cpath, keypath.Show(old))
-					}
-				}
-			}
 		case float64:
 			isInt = false
 		default:
 			return 0, false, fmt.Errorf("%s: param %q: %s sets it to %s, not a number", s.Path, pr.Key, cpath, keypath.Show(old))
 		}
 	}
-	for _, v := range pr.values() {
+	for k, val := range pr.Values {
+		// Each value as written, so that the one that is not an integer is
+		// the one named.
 		c := keypath.Clone(p.base)
-		var val any = v
-		if isInt {
-			val = int64(v)
-		}
 		if err := keypath.Set(c, pr.Key, val); err != nil {
 			return 0, false, fmt.Errorf("%s: param %q: %w", s.Path, pr.Key, err)
 		}
@@ -256,6 +250,10 @@ func (p *Problem) checkDiscrete(pr *Param, cpath string) (float64, bool, error) 
 		if err != nil {
 			if !ok {
 				return 0, false, fmt.Errorf("%s: param %q: unknown parameter (the %s config has no such key, and the model refuses it: %v)", s.Path, pr.Key, p.Model.Name, err)
+			}
+			if _, isFloat := pr.Values[k].(float64); isFloat && oldInt {
+				return 0, false, fmt.Errorf("%s: param %q: value %s is not an integer, and %s sets this key to the integer %s (the model refuses it: %v): want a list of integers",
+					s.Path, pr.Key, keypath.Show(pr.Values[k]), cpath, keypath.Show(old), err)
 			}
 			return 0, false, fmt.Errorf("%s: param %q at its value %s: the model refuses it: %w", s.Path, pr.Key, keypath.Show(val), err)
 		}

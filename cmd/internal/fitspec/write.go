@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -58,14 +59,14 @@ func writeTo(d *output.Dir, p *Problem, r *estimate.Result, tracePath string) er
 	}
 	params := map[string]float64{}
 	bounds := map[string][2]float64{}
+	values := map[string][]float64{}
 	for i, pr := range sp.Params {
 		params[pr.Key] = best.X[i]
+		if pr.Values != nil {
+			values[pr.Key] = pr.values()
+			continue
+		}
 		bounds[pr.Key] = [2]float64{pr.Lo(), pr.Hi()}
-	}
-	starts := make([]map[string]any, len(r.Starts))
-	for i, s := range r.Starts {
-		starts[i] = map[string]any{"from": p.named(s.From), "from_loss": jsonFloat(s.FromLoss), "to": p.named(s.To),
-			"loss": jsonFloat(s.Loss), "evaluations": s.Evaluations, "status": s.Status}
 	}
 	sum := map[string]any{
 		"name":                  sp.Name,
@@ -85,7 +86,7 @@ func writeTo(d *output.Dir, p *Problem, r *estimate.Result, tracePath string) er
 		"ordinal":               sp.Ordinal,
 		"bounds":                bounds,
 		"best":                  map[string]any{"params": params, "loss": best.Loss, "sse": best.SSE, "rmse": best.RMSE, "oat": best.OAT},
-		"starts":                starts,
+		"starts":                p.starts(r.Starts),
 		"evaluations":           r.Evaluations,
 		"new_evaluations":       r.New,
 		"trials":                r.Trials,
@@ -98,7 +99,38 @@ func writeTo(d *output.Dir, p *Problem, r *estimate.Result, tracePath string) er
 	if r.Noise != nil {
 		sum["noise"] = r.Noise
 	}
+	if len(values) > 0 {
+		// The discrete keys' values, and the best fit at each combination.
+		sum["values"] = values
+		var per []map[string]any
+		for _, dr := range r.Discrete {
+			at := map[string]float64{}
+			k := 0
+			for _, pr := range sp.Params {
+				if pr.Values != nil {
+					at[pr.Key] = dr.At[k]
+					k++
+				}
+			}
+			b := map[string]any{"loss": jsonFloat(dr.Best.Loss)}
+			if dr.Best.X != nil && !math.IsInf(dr.Best.Loss, 1) {
+				b = map[string]any{"params": p.named(dr.Best.X), "loss": dr.Best.Loss, "sse": dr.Best.SSE, "rmse": dr.Best.RMSE, "oat": dr.Best.OAT}
+			}
+			per = append(per, map[string]any{"values": at, "best": b, "starts": p.starts(dr.Starts)})
+		}
+		sum["discrete"] = per
+	}
 	return output.WriteJSON(d.Path("fit.json"), sum)
+}
+
+// starts returns the searches for fit.json.
+func (p *Problem) starts(rs []estimate.StartResult) []map[string]any {
+	out := make([]map[string]any, len(rs))
+	for i, s := range rs {
+		out[i] = map[string]any{"from": p.named(s.From), "from_loss": jsonFloat(s.FromLoss), "to": p.named(s.To),
+			"loss": jsonFloat(s.Loss), "evaluations": s.Evaluations, "status": s.Status}
+	}
+	return out
 }
 
 // jsonFloat returns v, or a string for an infinite v (JSON has none).
@@ -124,10 +156,8 @@ func (p *Problem) named(x []float64) map[string]float64 {
 func (p *Problem) BestConfig(x []float64) ([]byte, error) {
 	c := keypath.Clone(p.base)
 	c["config_version"] = p.Spec.Name + "_best"
-	for i, pr := range p.Spec.Params {
-		if err := keypath.Set(c, pr.Key, x[i]); err != nil {
-			return nil, err
-		}
+	if err := p.setParams(c, x); err != nil {
+		return nil, err
 	}
 	c["random_seed"], c["num_runs"], c["num_blocks"] = p.Seed, int64(p.Runs), int64(p.Blocks)
 	if p.Spec.Passes > 0 {
@@ -248,9 +278,16 @@ func PrintResult(w io.Writer, p *Problem, r *estimate.Result) {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tbest\tmin\tmax\tstart\t")
 	for i, pr := range p.Spec.Params {
+		if pr.Values != nil {
+			fmt.Fprintf(tw, "%s\t%.6g\tone of %s\t\t\t\n", pr.Key, r.Best.X[i], keypath.Show(pr.Values))
+			continue
+		}
 		fmt.Fprintf(tw, "%s\t%.6g\t%g\t%g\t%.6g\t\n", pr.Key, r.Best.X[i], pr.Lo(), pr.Hi(), p.Start[i])
 	}
 	tw.Flush()
+	for _, dr := range r.Discrete {
+		fmt.Fprintf(w, "at %s: best loss %.6g\n", p.Estimate().FormatDiscrete(dr.At), dr.Best.Loss)
+	}
 	b := r.Best
 	fmt.Fprintf(w, "loss (%s) %.6g; SSE %.6g, RMSE %.6g over %d cells; %d subjects per condition, seed %d\n",
 		p.Spec.Loss, b.Loss, b.SSE, b.RMSE, p.Data.Cells(), p.Runs, p.Seed)
