@@ -99,3 +99,21 @@ func TestClaims(t *testing.T) {
 		t.Errorf("claims left behind: %v", locks)
 	}
 }
+
+// TestBadNames: a config whose name cannot name its folder, or names
+// another config's, is refused before anything runs.
+func TestBadNames(t *testing.T) {
+	for _, c := range []struct{ name, want string }{
+		{"../up", `config name "../up"`},
+		{"configs", `config name "configs"`},
+		{"s_1", `two configs are called "s_1"`},
+	} {
+		sw := toySweep(2)
+		sw.Configs[1].Name = c.name
+		out := filepath.Join(t.TempDir(), "out")
+		_, err := Run(context.Background(), sw, RunOptions{Out: out})
+		assert.ErrorContains(t, err, c.want)
+		_, statErr := os.Stat(out)
+		assert.True(t, os.IsNotExist(statErr), "nothing is written")
+	}
+}

@@ -80,6 +80,9 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	if o.Shards == 0 {
 		o.Shards = 1
 	}
+	if err := sw.check(); err != nil {
+		return nil, err
+	}
 	sel, err := sw.Select(o.Begin, o.End, o.Shard, o.Shards)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/output"
 )
 
 // Sweep is the list of configs of a sweep, in run order, for one model.
@@ -95,6 +96,22 @@ func (sw *Sweep) Select(begin, end, shard, shards int) ([]Config, error) {
 			sw.Configs[0].Number, sw.Configs[len(sw.Configs)-1].Number)
 	}
 	return out, nil
+}
+
+// check reports configs whose names cannot name their results folders:
+// not a plain name, or the name of another config.
+func (sw *Sweep) check() error {
+	seen := map[string]bool{}
+	for _, c := range sw.Configs {
+		if err := output.CheckName(c.Name); err != nil || c.Name == "configs" {
+			return fmt.Errorf("%s: config name %q: want a plain folder name other than \"configs\" (it names the config's results folder)", sw.Source, c.Name)
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("%s: two configs are called %q (a name is a results folder)", sw.Source, c.Name)
+		}
+		seen[c.Name] = true
+	}
+	return nil
 }
 
 func describe(sw *Sweep, o RunOptions) string {
