@@ -129,10 +129,14 @@ func (p *Problem) Keys() []string {
 }
 
 // Format prints parameter values as key=value pairs.
-func (p *Problem) Format(x []float64) string {
+func (p *Problem) Format(x []float64) string { return FormatPoint(p.Keys(), x) }
+
+// FormatPoint prints the values x of the parameters keys as key=value
+// pairs, six significant digits each.
+func FormatPoint(keys []string, x []float64) string {
 	parts := make([]string, len(x))
 	for i, v := range x {
-		parts[i] = p.Params[i].Key + "=" + strconv.FormatFloat(v, 'g', 6, 64)
+		parts[i] = keys[i] + "=" + strconv.FormatFloat(v, 'g', 6, 64)
 	}
 	return strings.Join(parts, " ")
 }

@@ -342,7 +342,7 @@ func orderFiles(path string, tasks []*task.Task) (string, error) {
 }
 
 // Format prints parameter values as key=value pairs.
-func (p *Problem) Format(x []float64) string { return p.Estimate().Format(x) }
+func (p *Problem) Format(x []float64) string { return estimate.FormatPoint(p.Spec.Keys(), x) }
 
 // TrialsPerEvaluation returns the trials one evaluation simulates.
 func (p *Problem) TrialsPerEvaluation() int64 { return p.trialsEv }
