@@ -50,6 +50,16 @@ func Setup(c *Config, ignored []string) (*cli.Setup, error) {
 
 // Model returns the toy model's description.
 func Model() cli.Model {
-	defaults, load := cli.Configs(Default, Load, Setup)
-	return cli.Model{Name: "toy", Command: "toy", DefaultTask: "shj1", Default: defaults, Load: load}
+	return cli.Model{Name: "toy", Command: "toy", DefaultTask: "shj1",
+		Default: func() (*cli.Setup, error) {
+			c := Default()
+			return Setup(&c, nil)
+		},
+		Load: func(path string, data []byte) (*cli.Setup, error) {
+			c, ignored, err := Load(path, data)
+			if err != nil {
+				return nil, err
+			}
+			return Setup(c, ignored)
+		}}
 }
