@@ -250,7 +250,7 @@ func TestPagesInBrowser(t *testing.T) {
 		screenshot(t, ctx, "sweep")
 	})
 	t.Run("fit", func(t *testing.T) {
-		s := open(t, ctx, page(t, "fit", withRuns(t, fs.fit)))
+		s := open(t, ctx, page(t, "fit", fs.fit))
 		assert.Equal(t, 6, countPrefix(s, "f0-cond-"), "a panel per condition")
 		assert.Equal(t, []string{"data", "model"}, s["f0-cond-0"])
 		bands := eval[int](t, ctx, `window.explorer.charts['f0-cond-0'].getOption().series.filter(s => String(s.id).startsWith('band:')).length`)

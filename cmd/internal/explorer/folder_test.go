@@ -150,16 +150,20 @@ func TestLoadFit(t *testing.T) {
 }
 
 // TestFitBands: a fit folder with the best parameters' per-run curves
-// gets a band over runs per condition.
+// (lc_runs.csv, as cmd/fitdata writes it) gets a band over runs per
+// condition; one without them, written before fits kept them, the means
+// only.
 func TestFitBands(t *testing.T) {
 	fs := makeFolders(t)
-	f, err := explorer.Load(withRuns(t, fs.fit))
+	f, err := explorer.Load(fs.fit)
 	require.NoError(t, err)
-	runs, err := output.ReadRunBlocks(filepath.Join(withRuns(t, fs.fit), "lc_runs.csv"))
+	runs, err := output.ReadRunBlocks(filepath.Join(fs.fit, "lc_runs.csv"))
 	require.NoError(t, err)
+	require.Len(t, runs, len(f.Fit.Conditions))
 	for i, c := range f.Fit.Conditions {
+		assert.Equal(t, c.Task, runs[i].Name)
 		require.Len(t, c.Lo, len(c.Model), c.Name)
-		assert.Equal(t, len(runs[i].Values), c.Runs)
+		assert.Equal(t, 4, c.Runs)
 		for b := range c.Model {
 			col := make([]float64, len(runs[i].Values))
 			for k, r := range runs[i].Values {
@@ -170,10 +174,14 @@ func TestFitBands(t *testing.T) {
 			assert.InDelta(t, min(s.Mean+s.SD, 1), c.Hi[b], 5e-7, "%s block %d", c.Name, b)
 		}
 	}
-	plain, err := explorer.Load(fs.fit)
+	old := filepath.Join(t.TempDir(), "fit")
+	require.NoError(t, os.CopyFS(old, os.DirFS(fs.fit)))
+	require.NoError(t, os.Remove(filepath.Join(old, "lc_runs.csv")))
+	f, err = explorer.Load(old)
 	require.NoError(t, err)
-	if _, err := os.Stat(filepath.Join(fs.fit, "lc_runs.csv")); err != nil {
-		assert.Nil(t, plain.Fit.Conditions[0].Lo, "no per-run curves, no band")
+	for _, c := range f.Fit.Conditions {
+		assert.Nil(t, c.Lo, "%s: no per-run curves, no band", c.Name)
+		assert.Zero(t, c.Runs)
 	}
 }
 

@@ -10,13 +10,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/cmd/internal/explorer"
 	"github.com/fastslow/cmd/internal/fitspec"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweepspec"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/estimate"
-	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/sweep"
 )
@@ -89,31 +87,6 @@ func runFit(t *testing.T, dir string) string {
 	out := filepath.Join(dir, "fit")
 	require.NoError(t, fitspec.Write(out, p, r, trace, provenance.New("fitdata")))
 	return out
-}
-
-// withRuns returns a copy of the fit folder fit that holds per-run curves
-// of the best parameters (lc_runs.csv): the fit's own when it wrote them,
-// else two made-up runs 0.02 either side of its model curve, so that the
-// band over runs is mean ± 0.02·√2 (the SD of two values).
-func withRuns(t *testing.T, fit string) string {
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), "fit")
-	require.NoError(t, os.CopyFS(dir, os.DirFS(fit)))
-	if _, err := os.Stat(filepath.Join(dir, "lc_runs.csv")); err == nil {
-		return dir
-	}
-	f, err := explorer.Load(dir)
-	require.NoError(t, err)
-	var cols []output.RunsColumn
-	for _, c := range f.Fit.Conditions {
-		lo, hi := make([]float64, len(c.Model)), make([]float64, len(c.Model))
-		for b, v := range c.Model {
-			lo[b], hi[b] = v-0.02, v+0.02
-		}
-		cols = append(cols, output.RunsColumn{Name: c.Task, Values: [][]float64{lo, hi}})
-	}
-	require.NoError(t, output.WriteRunBlocks(filepath.Join(dir, "lc_runs.csv"), cols))
-	return dir
 }
 
 // folders makes one results folder of each kind, once for the package's
