@@ -1,10 +1,20 @@
 // Command bench times every model's default config on this machine and
-// compares it with the original PyTorch code's per-trial times measured
-// here (from the issues of the port), so that speed claims are a command
-// away:
+// compares it with the code it replaces, so that speed claims are a
+// command away:
 //
 //	go run ./cmd/bench [-workers 1] [-runs N] [-models dualstream,clustering,…]
+//	go run ./cmd/bench -original DIR [-python python3] [-rounds 3] [-original-trials 500]
 //	go run ./cmd/bench -machine   # the yardsticks of the floors in docs/performance.md
+//
+// Without -original, the time per trial of the code replaced is a constant
+// measured earlier on this machine kind (reference). With -original, a
+// checkout of the original PyTorch code (don-tpanic/thinking_fast_and_slow),
+// each model the original has is timed beside ours in the same run: a
+// Python process runs original.py, which imports the original's own modules
+// and calls them trial by trial, and the rounds alternate, ours, then a
+// slice of the original's trials with autograd's anomaly detection (as its
+// scripts run), then without it, so that both see the same load. The
+// toolkit never needs Python otherwise.
 package main
 
 import (
@@ -138,9 +148,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 		for _, r := range sb.ours {
 			t.trials, t.wall, t.cpu = t.trials+r.trials, t.wall+r.wall, t.cpu+r.cpu
 		}
-		ours, its := sb.oursPer(), median(sb.asRun, round.perTrial)
+		ratio, _, _ := ratios(sb.ours, sb.asRun)
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, t.trials, t.wall.Round(time.Millisecond),
-			t.cpu.Round(time.Millisecond), fmtDur(float64(ours)), "original (this run)", fmtDur(float64(its)), float64(its)/float64(ours))
+			t.cpu.Round(time.Millisecond), fmtDur(float64(sb.oursPer())), "original (this run)",
+			fmtDur(float64(median(sb.asRun, round.perTrial))), ratio)
 	}
 	tw.Flush()
 	if len(side) > 0 {

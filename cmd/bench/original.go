@@ -295,8 +295,9 @@ func ratios(ours []timing, its []round) (med, lo, hi float64) {
 // printSideBySide prints the original's figures measured in this run.
 func printSideBySide(w io.Writer, side []sideBySide, root, load0, load1 string) {
 	r := side[0].ready
-	fmt.Fprintf(w, "\nThe original (%s) in this run: Python %s, PyTorch %s, %d thread; %d rounds of ours, the original with\n"+
-		"anomaly detection (as its scripts run), without; CPU time per trial, medians; load average %s at start, %s at end.\n",
+	fmt.Fprintf(w, "\nThe original (%s), measured in this run: Python %s, PyTorch %s, %d thread(s).\n"+
+		"Rounds: %d, each ours, then the original with autograd's anomaly detection (as its scripts run), then without.\n"+
+		"CPU time per trial, medians over the rounds; load average %s at start, %s at end.\n",
 		root, r.Python, r.Torch, r.Threads, len(side[0].ours), load0, load1)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\toriginal's slice\tours\toriginal\tratio (range)\twithout anomaly detection\tratio (range)\tits model built\t")
