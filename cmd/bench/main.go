@@ -84,6 +84,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 	}
 	var root, script string
 	if *orig != "" {
+		if *rounds < 1 || *origTrials < 1 {
+			fmt.Fprintf(stderr, "bench: -rounds %d, -original-trials %d: want both ≥ 1\n", *rounds, *origTrials)
+			return 2
+		}
 		var err error
 		if root, err = filepath.Abs(*orig); err != nil {
 			fmt.Fprintln(stderr, "bench:", err)

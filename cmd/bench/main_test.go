@@ -189,8 +189,10 @@ func TestOriginalRefusals(t *testing.T) {
 			[]string{"-original needs Python 3 with PyTorch", "-python"}},
 		{"no torch", []string{"-original", filepath.Join(dir, "orig"), "-python", dying}, 1,
 			[]string{"the driver stopped before it was ready", "No module named 'torch'", "-original needs Python 3 with PyTorch"}},
-		{"no rounds", []string{"-original", filepath.Join(dir, "orig"), "-python", dying, "-rounds", "0"}, 1,
+		{"no rounds", []string{"-original", filepath.Join(dir, "orig"), "-python", dying, "-rounds", "0"}, 2,
 			[]string{"-rounds 0", "want both ≥ 1"}},
+		{"no trials", []string{"-original", filepath.Join(dir, "orig"), "-python", dying, "-original-trials", "0"}, 2,
+			[]string{"-original-trials 0", "want both ≥ 1"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var out, errb bytes.Buffer

@@ -228,9 +228,6 @@ func (sb sideBySide) oursPer() time.Duration { return median(sb.ours, timing.per
 // the original's model o in rounds, A B B′ A B B′ …, each round of the
 // original at least trials trials of the same task.
 func interleave(jobs []run.Job, workers int, python, script, root string, o original, rounds, trials int) (sideBySide, error) {
-	if rounds < 1 || trials < 1 {
-		return sideBySide{}, fmt.Errorf("-rounds %d, -original-trials %d: want both ≥ 1", rounds, trials)
-	}
 	j := jobs[0]
 	sb := sideBySide{}
 	sb.runs, sb.blocks = slice(trials, len(j.Task.Items), j.Blocks)
