@@ -286,3 +286,35 @@ func TestGroupsAfterSetState(t *testing.T) {
 		sameState(t, s.u, s.g, name)
 	}
 }
+
+// TestLazyCopiesUntilState: without momentum the copies are left lazy for
+// a whole run (nothing materialises them between trials, as in the trial
+// loop), and State still gives the ungrouped learner's state bit for bit,
+// as does a grouped learner that went on learning after that State.
+func TestLazyCopiesUntilState(t *testing.T) {
+	cfg := dlmuConfig
+	g, err := New(cfg)
+	require.NoError(t, err)
+	u, err := New(cfg)
+	require.NoError(t, err)
+	u.noShare = true
+	var lf loss.BCELogits
+	dz, du := make([]float64, 2), make([]float64, 2)
+	rng := rand.New(rand.NewPCG(5, 5))
+	trs := randomTrials(rng, 3000, 40, cfg.Dims, cfg.Classes)
+	for i := range trs {
+		tr := &trs[i]
+		zu, zg := u.Forward(tr), g.Forward(tr)
+		sameBits(t, zu, zg, "logits at trial %d", i)
+		lf.Eval(zu, tr.Target, du)
+		lf.Eval(zg, tr.Target, dz)
+		u.Learn(tr, du)
+		g.Learn(tr, dz)
+		if i == 1500 {
+			sameState(t, u, g, "trial 1500")
+		}
+	}
+	require.True(t, g.lazy, "the grouped learner has no lazy copies: the test tests nothing")
+	require.Greater(t, len(g.units), len(g.reps))
+	sameState(t, u, g, "end")
+}
