@@ -33,11 +33,14 @@ func (l *Assoc) Forward(act []float64, units []int, z []float64) {
 // every unit in order, as Forward's does, so gives the same bits.
 func (l *Assoc) ForwardShared(act []float64, units, rep []int, z []float64) {
 	if l.C == 2 {
+		// A chain of dependent additions per logit: the loop keeps its
+		// own work (loads, bounds checks) below an addition's latency.
 		var z0, z1 float64
+		A := l.A
 		for _, k := range units {
 			r := rep[k]
 			a := act[r]
-			row := (*[2]float64)(l.A[2*r : 2*r+2])
+			row := (*[2]float64)(A[2*r : 2*r+2])
 			z0 += a * row[0]
 			z1 += a * row[1]
 		}
