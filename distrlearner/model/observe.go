@@ -17,8 +17,8 @@ func (l *Learner) Observables() []stream.Observable {
 
 // Observe implements stream.Observer: per dimension, the mean scale of
 // the recruited units as saved (before the next forward pass clamps it,
-// as the analyses' mean_final_scale), or every unit's initial √w while
-// none is recruited.
+// as the analyses' mean_final_scale; a copy left lazy has its
+// representative's), or every unit's initial √w while none is recruited.
 func (l *Learner) Observe(dst [][]float64) {
 	d, out := l.cfg.Dims, dst[0]
 	if len(l.units) == 0 {
@@ -29,8 +29,9 @@ func (l *Learner) Observe(dst [][]float64) {
 	}
 	clear(out)
 	for _, k := range l.units {
+		r := l.rep[k] // a lazy copy's scales are its representative's (materialise)
 		for j := range out {
-			out[j] += l.dens.Scale[k*d+j]
+			out[j] += l.dens.Scale[r*d+j]
 		}
 	}
 	for j := range out {
