@@ -1,7 +1,7 @@
 // Package train holds ALCOVE's config (catlearn's names for its settings,
 // as TOML keys), its default (Nosofsky et al.'s 1994 fit of ALCOVE to the
 // six SHJ problems, as catlearn's nosof94bnalcove), its validation, and
-// the wiring of the shared fit command.
+// its wiring into the command line and the dual stream.
 package train
 
 import (
@@ -17,8 +17,10 @@ import (
 
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -79,32 +81,8 @@ func Default() Config {
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key. It returns the ignored keys
-// present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
-		"ALCOVE needs it; see configs/alcove/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
+// Required returns the keys a config must set: RequiredKeys.
+func (k *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // Check reports settings that cannot run, naming the key. It reads the
 // file h names (once: New then uses what it read).
@@ -177,13 +155,17 @@ func (k *Keys) Params(t *task.Task) (model.Params, error) {
 	return p, p.Check()
 }
 
-// New returns a fresh model for task t.
-func (k *Keys) New(t *task.Task) (*model.Model, error) {
+// New returns a fresh model for task t; it draws no random numbers.
+func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	p, err := k.Params(t)
 	if err != nil {
 		return nil, err
 	}
-	return model.New(p)
+	m, err := model.New(p)
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 // Alpha is the initial attention: one number for every dimension of the
@@ -473,7 +455,7 @@ func btoi(b bool) int {
 	return 0
 }
 
-// Memory implements fit.Sizer: the hidden nodes (one per item, or h's
+// Memory implements cli.Sizer: the hidden nodes (one per item, or h's
 // rows) with their positions and association weights, the gradients,
 // and a checkpoint's copy.
 func (k *Keys) Memory(t *task.Task) budget.Estimate {

@@ -10,6 +10,7 @@ import (
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
 )
@@ -161,7 +162,7 @@ func TestTaskMismatch(t *testing.T) {
 			cfg := Default()
 			c.edit(&cfg)
 			require.NoError(t, cfg.Keys.Check())
-			_, err := cfg.Keys.New(c.task)
+			_, err := cfg.Keys.New(c.task, seed.Source{})
 			require.ErrorContains(t, err, c.want)
 		})
 	}
@@ -181,10 +182,10 @@ func TestItemNodes(t *testing.T) {
 		{task.NewStimuli(), 97, 2},
 		{&task.Task{Name: "abc", Dims: 1, Classes: 3, Items: []task.Item{{X: []float64{0}}, {X: []float64{1}, Label: 2}, {X: []float64{0}}}}, 2, 3},
 	} {
-		m, err := c.Keys.New(tc.task)
+		m, err := c.Keys.New(tc.task, seed.Source{})
 		require.NoError(t, err, tc.task.Name)
 		require.Equal(t, tc.nodes, m.Active(), tc.task.Name)
-		require.Equal(t, tc.outputs, m.Params().Outputs, tc.task.Name)
+		require.Equal(t, tc.outputs, m.(*model.Model).Params().Outputs, tc.task.Name)
 	}
 }
 
@@ -249,7 +250,7 @@ absval = -1
 	}
 	require.NoError(t, keys.Check())
 	tk := task.NewStimuli()
-	m, err := keys.New(tk)
+	m, err := keys.New(tk, seed.Source{})
 	require.NoError(t, err)
 	var s stream.Stream = m
 	dz := []float64{0.3, -0.3}
