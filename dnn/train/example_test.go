@@ -33,7 +33,7 @@ func Example() {
 		log.Fatal(err)
 	}
 	job := run.Job{Name: t.Name, Task: t, Runs: 4, Blocks: 64, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Network.New(t, src, false) }}
+		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Network.New(t, src) }}
 	res := run.Do(context.Background(), []run.Job{job}, run.Options{Workers: 1})[0]
 	if res.Err != nil {
 		log.Fatal(res.Err)
@@ -66,7 +66,7 @@ func Example_checkpoint() {
 		log.Fatal(err)
 	}
 	job := run.Job{Name: t.Name, Task: t, Runs: 1, Blocks: 2, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Network.New(t, src, false) }}
+		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Network.New(t, src) }}
 	rr, err := run.One(context.Background(), &job, 0, nil, nil)
 	if err != nil {
 		log.Fatal(err)

@@ -26,8 +26,10 @@ func TestDefaultFile(t *testing.T) {
 	c, ignored, err := Decode(path, data)
 	require.NoError(t, err)
 	assert.Empty(t, ignored)
-	assert.Equal(t, Default(), c)
-	require.NoError(t, c.Check(path))
+	want := Default()
+	want.followTask = false // a file's sizes must match the task
+	assert.Equal(t, want, *c)
+	require.NoError(t, single().Check(path, c))
 }
 
 const config1 = `
@@ -83,7 +85,8 @@ func TestDecode(t *testing.T) {
 			n := c.Normalize()
 			assert.Equal(t, 50, n.NumRuns)
 			assert.Equal(t, 350, n.NumBlocks)
-			assert.Equal(t, Default().Network, c.Network)
+			assert.Equal(t, Default().NUnits, c.NUnits)
+			assert.Equal(t, Default().Network.Model(), c.Network.Model())
 		})
 	}
 }
@@ -110,7 +113,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Default()
 			tc.edit(&c)
-			err := c.Check("my.toml")
+			err := single().Check("my.toml", &c)
 			if tc.want == "" {
 				assert.NoError(t, err)
 				return
@@ -127,20 +130,22 @@ func TestNetworkMatchesTask(t *testing.T) {
 	require.NoError(t, err)
 	ns := task.NewStimuli()
 	n := Default().Network
-	_, err = n.New(shj, seed.For(1, 0), false)
+	n.followTask = false
+	_, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
-	_, err = n.New(ns, seed.For(1, 0), false)
+	_, err = n.New(ns, seed.For(1, 0))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "input_size = 3, but task new-stimuli has 2 features per item")
-	net, err := n.New(ns, seed.For(1, 0), true)
+	n.followTask = true
+	net, err := n.New(ns, seed.For(1, 0))
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.(*model.Net).Config().Sizes())
-	n.DType = "float32"
-	net, err = n.New(shj, seed.For(1, 0), false)
+	n.DType, n.followTask = "float32", false
+	net, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
 	assert.IsType(t, (*model.Net32)(nil), net, `dtype = "float32" builds the float32 network`)
 	n.DType = "float16"
-	_, err = n.New(shj, seed.For(1, 0), false)
+	_, err = n.New(shj, seed.For(1, 0))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `dtype = "float16": want "float64" (the default) or "float32"`)
 }
