@@ -32,7 +32,7 @@ import (
 	"time"
 
 	"github.com/fastslow/cmd/internal/estimate"
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/output"

@@ -1,6 +1,7 @@
 package learner
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -128,4 +130,30 @@ func (s *Single[C]) Model() cli.Model {
 			return s.Setup(c, ignored), nil
 		},
 	}
+}
+
+// Train runs runs × blocks of the task called name (as task.Parse reads
+// it; it must name one task) with fresh models of keys k, seeded by the
+// loop keys' random_seed and scored by their loss, on one worker, and
+// returns the trial loop's result: the short way from a config to a
+// learning curve. Every block presents each item once, whatever the loop
+// keys' passes; the commands (cli) apply passes, orders and initial
+// states.
+func Train(ctx context.Context, k Keys, loop config.Loop, name string, runs, blocks int) (run.Result, error) {
+	tasks, err := task.Parse(name)
+	if err != nil {
+		return run.Result{}, err
+	}
+	if len(tasks) != 1 {
+		return run.Result{}, fmt.Errorf("task %q names %d tasks: want one", name, len(tasks))
+	}
+	lf, err := loss.ByName(loop.LossFn)
+	if err != nil {
+		return run.Result{}, err
+	}
+	t := tasks[0]
+	job := run.Job{Name: t.Name, Task: t, Runs: runs, Blocks: blocks, Seed: uint64(loop.RandomSeed), Loss: lf,
+		New: func(_ int, src seed.Source) (stream.Stream, error) { return k.New(t, src) }}
+	res := run.Do(ctx, []run.Job{job}, run.Options{Workers: 1})[0]
+	return res, res.Err
 }

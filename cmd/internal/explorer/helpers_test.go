@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/estimate"
-	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/provenance"
 )
