@@ -20,6 +20,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -161,11 +162,7 @@ func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := model.New(p)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return learner.Stream(model.New(p))
 }
 
 // Alpha is the initial attention: one number for every dimension of the

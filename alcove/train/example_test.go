@@ -9,18 +9,22 @@ import (
 	"github.com/fastslow/stream/learner"
 )
 
-// Example trains ALCOVE with Nosofsky et al.'s (1994) fit on SHJ type II, 4
-// runs of 8 blocks, with the kernel's trial loop, and prints the learning
-// curve (the probability of error per block, averaged over runs) and how
-// many hidden nodes the first run ended with.
+// Example trains ALCOVE with Nosofsky et al.'s (1994) fit on SHJ type
+// II, 4 runs of 8 blocks, with each of its attention rules, and prints
+// the learning curves (the probability of error per block, averaged over
+// runs): with city-block distances and an exponential gradient (r = q =
+// 1) catlearn's rule is the exact gradient, so the two agree.
 func Example() {
-	c := train.Default()
-	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj2", 4, 8)
-	if err != nil {
-		log.Fatal(err)
+	for _, rule := range []string{"kruschke", "gradient"} {
+		c := train.Default()
+		c.AttentionRule = rule
+		res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj2", 4, 8)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%-8s %.3f\n", rule, res.PError[res.Total()])
 	}
-	fmt.Printf("p(error): %.3f\nhidden nodes: %d\n", res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:
-	// p(error): [0.570 0.206 0.104 0.060 0.037 0.024 0.017 0.014]
-	// hidden nodes: 8
+	// kruschke [0.570 0.206 0.104 0.060 0.037 0.024 0.017 0.014]
+	// gradient [0.570 0.206 0.104 0.060 0.037 0.024 0.017 0.014]
 }

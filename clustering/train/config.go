@@ -13,6 +13,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -136,11 +137,7 @@ func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 				k.MaxNumClusters, t.Name, it.Signature)
 		}
 	}
-	m, err := model.New(p)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return learner.Stream(model.New(p))
 }
 
 // Temperature is the competition's temperature: the original's

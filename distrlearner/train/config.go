@@ -11,6 +11,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -40,7 +41,8 @@ type Keys struct {
 type Config struct {
 	config.Loop
 	// Model is our extension: "distr_learner_mu" (the default, as the
-	// original's dl_model/main.py hard-codes) or "distr_learner".
+	// original's dl_model/main.py hard-codes) or "distr_learner". Load
+	// gives it to the keys, whose New builds that learner.
 	Model string `toml:"model"`
 	Keys
 }
@@ -80,7 +82,7 @@ func Default() Config {
 		Model: model.MultiName,
 		Keys: Keys{
 			MaxNUnits: 500, NDims: 2, UnitRecruitType: "feedback", Phi: 1, AttnWeighting: 0.02,
-			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01,
+			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01, learner: model.MultiName,
 		},
 	}
 }
@@ -156,11 +158,7 @@ func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	l, err := model.New(c)
-	if err != nil {
-		return nil, err
-	}
-	return l, nil
+	return learner.Stream(model.New(c))
 }
 
 // Memory implements cli.Sizer: max_nunits units with their means, their

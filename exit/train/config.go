@@ -13,6 +13,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -115,11 +116,7 @@ func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := model.New(p)
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return learner.Stream(model.New(p))
 }
 
 // Memory implements cli.Sizer: at most one exemplar per item of the task,

@@ -6,19 +6,24 @@ import (
 	"log"
 
 	"github.com/fastslow/exit/train"
-	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/run"
 )
 
-// Example trains EXIT with catlearn's krus96exit parameters on the training
-// phase of Kruschke's (1996) inverse base-rate design, 4 runs of 8 blocks,
-// with the kernel's trial loop, and prints the learning curve (the
-// probability of error per block, averaged over runs) and how many
-// exemplars the first run ended with.
+// Example plans EXIT's command as the command line would (catlearn's
+// krus96exit parameters on the training phase of Kruschke's (1996)
+// inverse base-rate design, here 4 runs of 8 blocks), runs its jobs with
+// the kernel's trial loop without writing a results folder, and prints the
+// learning curve (the probability of error per block, averaged over runs)
+// and how many exemplars the first run holds.
 func Example() {
-	c := train.Default()
-	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "testdata/krus96_design.csv", 4, 8)
+	p, err := cli.Prepare(train.Model(), cli.Options{Task: "testdata/krus96_design.csv", Runs: 4, Blocks: 8})
 	if err != nil {
 		log.Fatal(err)
+	}
+	res := run.Do(context.Background(), p.Jobs, run.Options{Workers: 1})[0]
+	if res.Err != nil {
+		log.Fatal(res.Err)
 	}
 	fmt.Printf("p(error): %.3f\nexemplars: %d\n", res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:

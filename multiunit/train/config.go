@@ -12,6 +12,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -135,11 +136,7 @@ func (k *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	if t.Classes != k.NClasses {
 		return nil, fmt.Errorf("n_classes = %d, but task %s has %d classes", k.NClasses, t.Name, t.Classes)
 	}
-	m, err := model.New(p, k.InitRand(src))
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return learner.Stream(model.New(p, k.InitRand(src)))
 }
 
 // InitRand returns the generator of a run's initial unit positions: from

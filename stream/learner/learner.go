@@ -113,3 +113,13 @@ func (ks Kinds) Names(role Role) []string {
 	slices.Sort(out)
 	return out
 }
+
+// Stream returns a model constructor's result as a stream.Stream: m, or
+// a nil Stream with err, so that a constructor's nil pointer never becomes
+// a non-nil Stream. Keys.New ends with it: return learner.Stream(model.New(p)).
+func Stream[M stream.Stream](m M, err error) (stream.Stream, error) {
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}

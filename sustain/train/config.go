@@ -11,6 +11,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/fastslow/sustain/model"
@@ -110,11 +111,7 @@ func (k *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	if err != nil {
 		return nil, fmt.Errorf("task %s: %w", t.Name, err)
 	}
-	m, err := model.New(p, src.Rand("sustain/ties"))
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return learner.Stream(model.New(p, src.Rand("sustain/ties")))
 }
 
 // Lambda is the initial tunings: a number (every dimension) or a list of
