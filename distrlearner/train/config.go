@@ -1,7 +1,7 @@
 // Package train holds the distribution learners' config (the original's
 // YAML keys, as TOML), its default (the original's dl_model config
-// config_dlMU_1), its validation, and the wiring of the shared fit
-// command.
+// config_dlMU_1), its validation, and its wiring into the command line
+// and the dual stream.
 package train
 
 import (

@@ -1,6 +1,6 @@
 // Package train holds the slow stream's config, named with the original's
 // YAML keys, its default (the original's dnn_model config1) and its wiring
-// into the shared fit command.
+// into the command line and the dual stream.
 package train
 
 import (

@@ -137,7 +137,7 @@ func (p *Parsed) New(t *task.Task, r int, src seed.Source) (stream.Stream, error
 	return dual.New(fast, slow), nil
 }
 
-// Setup returns the shared fit command's setup of p.
+// Setup returns the command line's setup of p.
 func (p *Parsed) Setup() *cli.Setup {
 	return &cli.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
 }

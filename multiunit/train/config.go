@@ -1,6 +1,6 @@
 // Package train holds the multi-unit clustering model's config (the
 // original's YAML keys, as TOML), its defaults (the original's config1),
-// its validation, and the wiring of the shared fit command.
+// its validation, and its wiring into the command line and the dual stream.
 package train
 
 import (
