@@ -16,7 +16,7 @@ import (
 // over runs) in means of 8 blocks: the slow learner needs many blocks.
 func Example() {
 	c := train.Default()
-	res, err := learner.Train(context.Background(), &c.Network, c.Loop, "shj1", 4, 64)
+	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj1", 4, 64)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -24,11 +24,11 @@ import (
 	"github.com/fastslow/dnn/model"
 )
 
-// Network holds the keys of the network, as the original's NeuralNetwork
+// Keys holds the keys of the network, as the original's NeuralNetwork
 // reads them: the single-stream config embeds it, and the dual stream's
 // slow_config block is one (whose keys bias, n_classes, optim and loss_fn
-// the original ignores: see NetworkIgnored).
-type Network struct {
+// the original ignores: see Ignored).
+type Keys struct {
 	ActFunc       string  `toml:"act_func"`        // "relu"
 	LRDNN         float64 `toml:"lr_dnn"`          // SGD learning rate
 	NUnits        int     `toml:"n_units"`         // units per hidden layer
@@ -44,18 +44,18 @@ type Network struct {
 	followTask bool
 }
 
-// NetworkKeys lists the keys of Network that the original requires: all
+// RequiredKeys lists the network keys the original requires: all
 // but dtype, the toolkit's own optional key (the original computes in
 // float32; the toolkit in float64 unless dtype = "float32").
-var NetworkKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
+var RequiredKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
 
-// NetworkIgnored lists the keys a network block may have that the
+// Ignored lists the keys a network block may have that the
 // original's NeuralNetwork does not read: it always builds biases and two
 // classes.
-var NetworkIgnored = []string{"bias", "n_classes"}
+var Ignored = []string{"bias", "n_classes"}
 
 // Model returns the network's model.Config.
-func (n Network) Model() model.Config {
+func (n Keys) Model() model.Config {
 	return model.Config{
 		InputSize: n.InputSize, OutputSize: n.OutputSize, NUnits: n.NUnits, Depth: n.NetworksDepth,
 		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout, DType: n.DType,
@@ -67,7 +67,7 @@ func (n Network) Model() model.Config {
 // num_runs and num_blocks are accepted as well (one spelling per config).
 type Config struct {
 	config.Loop
-	Network
+	Keys
 	NSims   int `toml:"n_sims,omitzero"`   // runs (the original's key)
 	NEpochs int `toml:"n_epochs,omitzero"` // blocks per run (the original's key)
 }
@@ -79,7 +79,7 @@ type Config struct {
 func Default() Config {
 	return Config{
 		Loop: config.Loop{ConfigVersion: "config1", RandomSeed: 999, LossFn: "bcelogits", Optim: "sgd"},
-		Network: Network{ActFunc: "relu", LRDNN: 0.0075, NUnits: 25, Mom: 0.3, Dropout: 0,
+		Keys: Keys{ActFunc: "relu", LRDNN: 0.0075, NUnits: 25, Mom: 0.3, Dropout: 0,
 			NetworksDepth: 3, InputSize: 3, OutputSize: 2, followTask: true},
 		NSims: 50, NEpochs: 350,
 	}
@@ -100,11 +100,11 @@ func Decode(path string, data []byte) (*Config, []string, error) {
 		return nil, nil, fmt.Errorf("%s: key \"lr\": the network's learning rate is lr_dnn, not lr "+
 			"(the original's dnn_model config2 and config3 use lr and crash on the missing lr_dnn); rename lr to lr_dnn", path)
 	}
-	ignored, err := config.Strict(path, md, append([]string{"lr"}, NetworkIgnored...)...)
+	ignored, err := config.Strict(path, md, append([]string{"lr"}, Ignored...)...)
 	if err != nil {
 		return nil, nil, err
 	}
-	missing := config.Missing(md, append(slices.Clone(NetworkKeys), "random_seed", "optim", "loss_fn"))
+	missing := config.Missing(md, append(slices.Clone(RequiredKeys), "random_seed", "optim", "loss_fn"))
 	for _, pair := range [][2]string{{"n_sims", "num_runs"}, {"n_epochs", "num_blocks"}} {
 		switch {
 		case md.IsDefined(pair[0]) && md.IsDefined(pair[1]):
@@ -137,15 +137,15 @@ func (c Config) Normalize() Config {
 }
 
 // Check reports network keys that cannot run, naming the key.
-func (n *Network) Check() error { return n.Model().Validate() }
+func (n *Keys) Check() error { return n.Model().Validate() }
 
-// Required returns the keys a network's table must set: NetworkKeys.
-func (n *Network) Required() []string { return slices.Clone(NetworkKeys) }
+// Required returns the keys a network's table must set: RequiredKeys.
+func (n *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // New returns a network for task t with generators from src, checking
 // that the task's features and classes are the network's inputs and
 // outputs (unless its sizes follow the task, as the default's do).
-func (n *Network) New(t *task.Task, src seed.Source) (stream.Stream, error) {
+func (n *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	mc := n.Model()
 	if n.followTask {
 		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
@@ -183,7 +183,7 @@ func single() *learner.Single[Config] {
 		Default:     Default,
 		Parts: func(c *Config) (*config.Loop, learner.Keys) {
 			*c = c.Normalize()
-			return &c.Loop, &c.Network
+			return &c.Loop, &c.Keys
 		},
 		Decode:   Decode,
 		Evaluate: eval.Summary,
@@ -196,16 +196,16 @@ func Model() cli.Model { return single().Model() }
 // Kinds returns the kind of stream the DNN gives the dual stream: the
 // slow stream, with its keys under slow_config.
 func Kinds() learner.Kinds {
-	return learner.Kinds{{Name: "dnn", Role: learner.Slow, Keys: func() learner.Keys { return new(Network) }, Ignored: NetworkIgnored}}
+	return learner.Kinds{{Name: "dnn", Role: learner.Slow, Keys: func() learner.Keys { return new(Keys) }, Ignored: Ignored}}
 }
 
-var _ learner.Keys = (*Network)(nil)
+var _ learner.Keys = (*Keys)(nil)
 
 // Memory implements cli.Sizer:: networks_depth hidden layers of n_units
 // (an n_units × n_units weight matrix between two of them), the input and
 // output layers, each with its gradient, momentum buffer and a
 // checkpoint's copy, and the activations.
-func (n *Network) Memory(t *task.Task) budget.Estimate {
+func (n *Keys) Memory(t *task.Task) budget.Estimate {
 	in, out := max(n.InputSize, t.Dims), max(n.OutputSize, t.Classes)
 	u := max(n.NUnits, 1)
 	w := budget.Floats(u, u).Times(max(n.NetworksDepth-1, 0)).Plus(budget.Floats(u, in+out+n.NetworksDepth+1))

@@ -86,7 +86,7 @@ func TestDecode(t *testing.T) {
 			assert.Equal(t, 50, n.NumRuns)
 			assert.Equal(t, 350, n.NumBlocks)
 			assert.Equal(t, Default().NUnits, c.NUnits)
-			assert.Equal(t, Default().Network.Model(), c.Network.Model())
+			assert.Equal(t, Default().Keys.Model(), c.Keys.Model())
 		})
 	}
 }
@@ -129,7 +129,7 @@ func TestNetworkMatchesTask(t *testing.T) {
 	shj, err := task.SHJ(1)
 	require.NoError(t, err)
 	ns := task.NewStimuli()
-	n := Default().Network
+	n := Default().Keys
 	n.followTask = false
 	_, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
@@ -151,7 +151,7 @@ func TestNetworkMatchesTask(t *testing.T) {
 }
 
 // TestSlowConfigBlock decodes a dual-stream slow_config block into a
-// Network, as the dual stream does, and checks its missing keys.
+// Keys, as the dual stream does, and checks its missing keys.
 func TestSlowConfigBlock(t *testing.T) {
 	data := `
 fast = "clustering"
@@ -167,12 +167,12 @@ bias = true
 n_classes = 2
 `
 	var file struct {
-		Fast string  `toml:"fast"`
-		Slow Network `toml:"slow_config"`
+		Fast string `toml:"fast"`
+		Slow Keys   `toml:"slow_config"`
 	}
 	md, err := toml.Decode(data, &file)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"slow_config.output_size"}, config.Missing(md, NetworkKeys, "slow_config"))
-	assert.Equal(t, NetworkKeys, config.Missing(md, NetworkKeys))
-	assert.Equal(t, Network{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
+	assert.Equal(t, []string{"slow_config.output_size"}, config.Missing(md, RequiredKeys, "slow_config"))
+	assert.Equal(t, RequiredKeys, config.Missing(md, RequiredKeys))
+	assert.Equal(t, Keys{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
 }

@@ -109,7 +109,7 @@ func Example_twoModules() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fast, slow := clustering.Default().Keys, dnn.Default().Network
+	fast, slow := clustering.Default().Keys, dnn.Default().Keys
 	newDual := func(r int, src seed.Source) (stream.Stream, error) {
 		f, err := fast.New(t, src.Sub("fast"))
 		if err != nil {
