@@ -22,7 +22,7 @@ import (
 type Config struct {
 	config.Loop
 	Fast       string         `toml:"fast"`        // a fast kind of stream, e.g. clustering (the registry's, models.Kinds, lists them all)
-	Slow       string         `toml:"slow"`        // a slow kind of stream: dnn
+	Slow       string         `toml:"slow"`        // a slow kind of stream, e.g. dnn
 	FastConfig toml.Primitive `toml:"fast_config"` // the fast stream's keys
 	SlowConfig toml.Primitive `toml:"slow_config"` // the slow stream's keys
 }

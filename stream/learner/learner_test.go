@@ -11,9 +11,12 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/internal/toy"
+	"github.com/fastslow/stream/internal/toymodel"
 	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -146,6 +149,22 @@ func TestTrain(t *testing.T) {
 	b, err := learner.Train(context.Background(), &k, loop, "shj1", 2, 3)
 	require.NoError(t, err)
 	assert.Equal(t, a.PError, b.PError, "a run depends on the seed and its index only")
+}
+
+// TestTrainAsCommands: Train runs what the command line runs for the same
+// loop keys, passes included, to the bit.
+func TestTrainAsCommands(t *testing.T) {
+	c := toymodel.Default()
+	c.Passes = 2
+	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj1", 3, 4)
+	require.NoError(t, err)
+	p, err := cli.Prepare(toymodel.Model(), cli.Options{Task: "shj1", Runs: 3, Blocks: 4, Passes: 2, Quiet: true})
+	require.NoError(t, err)
+	want := run.Do(context.Background(), p.Jobs, run.Options{Workers: 1})[0]
+	require.NoError(t, want.Err)
+	assert.Len(t, want.Job.Task.Items, 16, "two passes through SHJ's 8 items")
+	assert.Equal(t, want.PError, res.PError)
+	assert.Equal(t, want.Loss, res.Loss)
 }
 
 // ExampleTrain trains the kernel's toy learner from its keys: the loop

@@ -11,6 +11,7 @@ import (
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/schedule"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -136,9 +137,9 @@ func (s *Single[C]) Model() cli.Model {
 // it; it must name one task) with fresh models of keys k, seeded by the
 // loop keys' random_seed and scored by their loss, on one worker, and
 // returns the trial loop's result: the short way from a config to a
-// learning curve. Every block presents each item once, whatever the loop
-// keys' passes; the commands (cli) apply passes, orders and initial
-// states.
+// learning curve. A block presents every item the loop keys' passes
+// times, in as many shuffled passes, as the commands do; orders and
+// initial states are the commands' (cli).
 func Train(ctx context.Context, k Keys, loop config.Loop, name string, runs, blocks int) (run.Result, error) {
 	tasks, err := task.Parse(name)
 	if err != nil {
@@ -151,9 +152,12 @@ func Train(ctx context.Context, k Keys, loop config.Loop, name string, runs, blo
 	if err != nil {
 		return run.Result{}, err
 	}
-	t := tasks[0]
+	t := task.Repeat(tasks[0], loop.Passes)
 	job := run.Job{Name: t.Name, Task: t, Runs: runs, Blocks: blocks, Seed: uint64(loop.RandomSeed), Loss: lf,
 		New: func(_ int, src seed.Source) (stream.Stream, error) { return k.New(t, src) }}
+	if loop.Passes > 1 {
+		job.Schedule = schedule.Passes{K: loop.Passes}
+	}
 	res := run.Do(ctx, []run.Job{job}, run.Options{Workers: 1})[0]
 	return res, res.Err
 }

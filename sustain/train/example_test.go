@@ -9,11 +9,12 @@ import (
 	"github.com/fastslow/sustain/train"
 )
 
-// Example trains SUSTAIN with its published SHJ parameters on SHJ type
-// II, 4 runs of 8 blocks, breaking ties between equally active clusters
-// at random (catlearn's slpSUSTAIN default; each run's generator comes
-// from the config's seed and the run), and prints the learning curve (the
-// probability of error per block, averaged over runs) and how many
+// Example trains SUSTAIN with its published SHJ parameters on SHJ type II,
+// 4 runs of 8 blocks of 16 trials (two shuffled passes through the 8 items,
+// as catlearn's nosof94sustain), breaking ties between equally active
+// clusters at random (catlearn's slpSUSTAIN default; each run's generator
+// comes from the config's seed and the run), and prints the learning curve
+// (the probability of error per block, averaged over runs) and how many
 // clusters the first run recruited.
 func Example() {
 	c := train.Default()
@@ -24,6 +25,6 @@ func Example() {
 	}
 	fmt.Printf("p(error): %.3f\nclusters: %d\n", res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:
-	// p(error): [0.527 0.328 0.224 0.159 0.122 0.101 0.088 0.079]
+	// p(error): [0.427 0.192 0.112 0.083 0.068 0.056 0.047 0.039]
 	// clusters: 8
 }
