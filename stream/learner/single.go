@@ -46,26 +46,13 @@ type Single[C any] struct {
 // with are errors naming the file and the key. It returns the ignored keys
 // present.
 func (s *Single[C]) Load(path string, data []byte) (*C, []string, error) {
-	var (
-		c       *C
-		ignored []string
-	)
-	if s.Decode != nil {
-		var err error
-		if c, ignored, err = s.Decode(path, data); err != nil {
-			return nil, nil, err
-		}
-	} else {
-		c = new(C)
-		md, ign, err := config.DecodeMeta(path, data, c, s.Ignored...)
-		if err != nil {
-			return nil, nil, err
-		}
-		_, keys := s.Parts(c)
-		if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), keys.Required()...), s.Why); err != nil {
-			return nil, nil, err
-		}
-		ignored = ign
+	decode := s.Decode
+	if decode == nil {
+		decode = s.decode
+	}
+	c, ignored, err := decode(path, data)
+	if err != nil {
+		return nil, nil, err
 	}
 	loop, keys := s.Parts(c)
 	if loop.Optim == "" {
@@ -75,6 +62,21 @@ func (s *Single[C]) Load(path string, data []byte) (*C, []string, error) {
 		f.Fill()
 	}
 	if err := s.Check(path, c); err != nil {
+		return nil, nil, err
+	}
+	return c, ignored, nil
+}
+
+// decode decodes a config strictly and requires the loop keys and the
+// model keys' Required.
+func (s *Single[C]) decode(path string, data []byte) (*C, []string, error) {
+	c := new(C)
+	md, ignored, err := config.DecodeMeta(path, data, c, s.Ignored...)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, keys := s.Parts(c)
+	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), keys.Required()...), s.Why); err != nil {
 		return nil, nil, err
 	}
 	return c, ignored, nil
