@@ -148,3 +148,40 @@ func TestMissingKey(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingKeySingle drops the same keys from a single-stream config of
+// each kind's model: the message names the key as the dual stream's does
+// under its table, "missing key" both ways.
+func TestMissingKeySingle(t *testing.T) {
+	const loop = "config_version = 'k'\nloss_fn = 'crossentropy'\nrandom_seed = 3\nnum_blocks = 4\nnum_runs = 2\noptim = 'sgd'\n"
+	for _, e := range models.Entries() {
+		if e.Kinds == nil {
+			continue
+		}
+		for _, kind := range e.Kinds() {
+			body, ok := tables[kind.Name]
+			if kind.Role == learner.Slow {
+				body, ok = strings.TrimPrefix(slowSHJ, "[slow_config]\n"), true
+			}
+			require.True(t, ok, kind.Name)
+			if e.Name == "distrlearner" {
+				body += "model = '" + kind.Name + "'\n"
+			}
+			keys := kind.Keys()
+			require.NoError(t, toml.Unmarshal([]byte(body), keys), kind.Name)
+			for _, key := range []string{keys.Required()[0], keys.Required()[len(keys.Required())-1]} {
+				t.Run(e.Name+"/"+kind.Name+"/"+key, func(t *testing.T) {
+					var kept []string
+					for _, line := range strings.Split(body, "\n") {
+						if !strings.HasPrefix(line, key+" = ") {
+							kept = append(kept, line)
+						}
+					}
+					_, err := e.Model().Load("s.toml", []byte(loop+strings.Join(kept, "\n")))
+					require.Error(t, err)
+					assert.Contains(t, err.Error(), fmt.Sprintf("s.toml: missing key \"%s\"", key))
+				})
+			}
+		}
+	}
+}
