@@ -193,6 +193,11 @@ func single() *learner.Single[Config] {
 // Model returns the DNN's description for the command line.
 func Model() cli.Model { return single().Model() }
 
+// Load decodes a config file's data (path names it in errors) as Decode
+// does and checks it, as learner.Single.Load does, and returns the ignored
+// keys present.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
 // Kinds returns the kind of stream the DNN gives the dual stream: the
 // slow stream, with its keys under slow_config.
 func Kinds() learner.Kinds {

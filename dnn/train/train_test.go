@@ -30,6 +30,10 @@ func TestDefaultFile(t *testing.T) {
 	want.followTask = false // a file's sizes must match the task
 	assert.Equal(t, want, *c)
 	require.NoError(t, single().Check(path, c))
+	loaded, _, err := Load(path, data)
+	require.NoError(t, err)
+	assert.Equal(t, 50, loaded.NumRuns, "Load puts n_sims in num_runs")
+	assert.Zero(t, loaded.NSims)
 }
 
 const config1 = `
