@@ -6,6 +6,7 @@ package train
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -361,17 +362,7 @@ func (n *Nodes) load() error {
 // positions returns the node positions for task t, row-major.
 func (n *Nodes) positions(t *task.Task) ([]float64, error) {
 	if n.Items {
-		var out []float64
-		seen := map[string]bool{}
-		for _, it := range t.Items {
-			key := fmt.Sprint(it.X)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			out = append(out, it.X...)
-		}
-		return out, nil
+		return distinct(t), nil
 	}
 	m := *n // a copy: New may run on many goroutines, and only Check loads into n
 	if err := m.load(); err != nil {
@@ -461,4 +452,37 @@ func (k *Keys) Memory(t *task.Task) budget.Estimate {
 		h = len(t.Items)
 	}
 	return budget.Estimate{Bytes: budget.Floats(max(h, 1), t.Dims+2*t.Classes+2).Times(4)}
+}
+
+// distinct returns the distinct stimuli of t's items, in item order,
+// row-major: items are the same stimulus when their values are the same
+// bits. Every run works this out, so a small task is compared row by row
+// and only a large one pays for a map.
+func distinct(t *task.Task) []float64 {
+	var out []float64
+	if len(t.Items) <= 64 {
+		for _, it := range t.Items {
+			dup := false
+			for j := 0; j < len(out) && !dup; j += t.Dims {
+				dup = slices.EqualFunc(out[j:j+t.Dims], it.X, func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) })
+			}
+			if !dup {
+				out = append(out, it.X...)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(t.Items))
+	key := make([]byte, 0, 8*t.Dims)
+	for _, it := range t.Items {
+		key = key[:0]
+		for _, v := range it.X {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+		}
+		if !seen[string(key)] {
+			seen[string(key)] = true
+			out = append(out, it.X...)
+		}
+	}
+	return out
 }

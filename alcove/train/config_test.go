@@ -1,6 +1,8 @@
 package train
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +14,7 @@ import (
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -263,4 +266,34 @@ absval = -1
 	require.Equal(t, 97, s.Active())
 	require.False(t, s.Recruited())
 	require.Len(t, s.State(), 3)
+}
+
+// TestDistinct: the hidden nodes of "items" are the distinct stimuli in
+// item order, alike for a small task (compared row by row) and a large
+// one (a map); -0 and 0 are told apart, as before by their printed form.
+func TestDistinct(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		items [][]float64
+		want  []float64
+	}{
+		{"repeats", [][]float64{{1, 0}, {0, 1}, {1, 0}, {0, 1}, {1, 1}}, []float64{1, 0, 0, 1, 1, 1}},
+		{"signed zero", [][]float64{{0, 1}, {math.Copysign(0, -1), 1}}, []float64{0, 1, math.Copysign(0, -1), 1}},
+	} {
+		for _, copies := range []int{1, 40} { // 40 copies: over 64 items, the map
+			t.Run(fmt.Sprint(c.name, copies), func(t *testing.T) {
+				tk := &task.Task{Name: c.name, Dims: 2, Classes: 2}
+				for range copies {
+					for _, x := range c.items {
+						tk.Items = append(tk.Items, task.Item{X: x})
+					}
+				}
+				got := distinct(tk)
+				require.Len(t, got, len(c.want))
+				for i := range got {
+					assert.Equal(t, math.Float64bits(c.want[i]), math.Float64bits(got[i]), "value %d", i)
+				}
+			})
+		}
+	}
 }
