@@ -19,9 +19,9 @@ TEXT ·forwardAVX2(SB), NOSPLIT, $8-96
 	MOVQ R8, R10
 	SHLQ $0x02, R10
 
-f16block:
+forwardAVX216block:
 	CMPQ   DI, $0x10
-	JL     f16done
+	JL     forwardAVX216done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
@@ -33,9 +33,9 @@ f16block:
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f16pair:
+forwardAVX216pair:
 	CMPQ         R12, $0x02
-	JL           f16odd
+	JL           forwardAVX216odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -84,11 +84,11 @@ f16pair:
 	ADDQ         $0x10, BP
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f16pair
+	JMP          forwardAVX216pair
 
-f16odd:
+forwardAVX216odd:
 	TESTQ        R12, R12
-	JZ           f16store
+	JZ           forwardAVX216store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -119,7 +119,7 @@ f16odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y8, Y8
 
-f16store:
+forwardAVX216store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	VADDPD  32(BX), Y6, Y6
@@ -135,12 +135,12 @@ f16store:
 	ADDQ    $0x80, BX
 	ADDQ    $0x80, SI
 	SUBQ    $0x10, DI
-	JMP     f16block
+	JMP     forwardAVX216block
 
-f16done:
-f8block:
+forwardAVX216done:
+forwardAVX28block:
 	CMPQ   DI, $0x08
-	JL     f8done
+	JL     forwardAVX28done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
@@ -148,9 +148,9 @@ f8block:
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f8pair:
+forwardAVX28pair:
 	CMPQ         R12, $0x02
-	JL           f8odd
+	JL           forwardAVX28odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -177,11 +177,11 @@ f8pair:
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f8pair
+	JMP          forwardAVX28pair
 
-f8odd:
+forwardAVX28odd:
 	TESTQ        R12, R12
-	JZ           f8store
+	JZ           forwardAVX28store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -198,7 +198,7 @@ f8odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y6, Y6
 
-f8store:
+forwardAVX28store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	VADDPD  32(BX), Y6, Y6
@@ -208,20 +208,20 @@ f8store:
 	ADDQ    $0x40, BX
 	ADDQ    $0x40, SI
 	SUBQ    $0x08, DI
-	JMP     f8block
+	JMP     forwardAVX28block
 
-f8done:
-f4block:
+forwardAVX28done:
+forwardAVX24block:
 	CMPQ   DI, $0x04
-	JL     f4done
+	JL     forwardAVX24done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f4pair:
+forwardAVX24pair:
 	CMPQ         R12, $0x02
-	JL           f4odd
+	JL           forwardAVX24odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -237,11 +237,11 @@ f4pair:
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f4pair
+	JMP          forwardAVX24pair
 
-f4odd:
+forwardAVX24odd:
 	TESTQ        R12, R12
-	JZ           f4store
+	JZ           forwardAVX24store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -251,27 +251,27 @@ f4odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y5, Y5
 
-f4store:
+forwardAVX24store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
 	SUBQ    $0x04, DI
-	JMP     f4block
+	JMP     forwardAVX24block
 
-f4done:
-f2block:
+forwardAVX24done:
+forwardAVX22block:
 	CMPQ   DI, $0x02
-	JL     f2done
+	JL     forwardAVX22done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f2pair:
+forwardAVX22pair:
 	CMPQ      R12, $0x02
-	JL        f2odd
+	JL        forwardAVX22odd
 	VMOVDDUP  (R11), X0
 	VMOVDDUP  8(R11), X1
 	VMOVUPD   (R9), X2
@@ -285,18 +285,18 @@ f2pair:
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
-	JMP       f2pair
+	JMP       forwardAVX22pair
 
-f2odd:
+forwardAVX22odd:
 	TESTQ    R12, R12
-	JZ       f2store
+	JZ       forwardAVX22store
 	VMOVDDUP (R11), X0
 	VMOVSD   (R9), X2
 	VMOVHPD  (R9)(R8*1), X2, X2
 	VMULPD   X0, X2, X2
 	VADDPD   X2, X5, X5
 
-f2store:
+forwardAVX22store:
 	VADDPD  (BX), X5, X5
 	VMOVUPD X5, (SI)
 	ADDQ    R8, AX
@@ -304,20 +304,20 @@ f2store:
 	ADDQ    $0x10, BX
 	ADDQ    $0x10, SI
 	SUBQ    $0x02, DI
-	JMP     f2block
+	JMP     forwardAVX22block
 
-f2done:
-f1block:
+forwardAVX22done:
+forwardAVX21block:
 	CMPQ   DI, $0x01
-	JL     f1done
+	JL     forwardAVX21done
 	VXORPD Y0, Y0, Y0
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f1pair:
+forwardAVX21pair:
 	CMPQ   R12, $0x02
-	JL     f1odd
+	JL     forwardAVX21odd
 	VMOVSD (R9), X2
 	VMULSD (R11), X2, X2
 	VADDSD X2, X0, X0
@@ -327,25 +327,251 @@ f1pair:
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
-	JMP    f1pair
+	JMP    forwardAVX21pair
 
-f1odd:
+forwardAVX21odd:
 	TESTQ  R12, R12
-	JZ     f1store
+	JZ     forwardAVX21store
 	VMOVSD (R9), X2
 	VMULSD (R11), X2, X2
 	VADDSD X2, X0, X0
 
-f1store:
+forwardAVX21store:
 	VADDSD (BX), X0, X0
 	VMOVSD X0, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
 	SUBQ   $0x01, DI
-	JMP    f1block
+	JMP    forwardAVX21block
 
-f1done:
+forwardAVX21done:
+	VZEROUPPER
+	RET
+
+// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+// Requires: AVX
+TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ x_len+32(FP), DX
+	MOVQ b_base+48(FP), BX
+	MOVQ y_base+72(FP), SI
+	MOVQ y_len+80(FP), DI
+	MOVQ DX, R8
+	SHLQ $0x03, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ R8, R10
+	SHLQ $0x02, R10
+
+forwardRows8AVX28block:
+	CMPQ   DI, $0x08
+	JL     forwardRows8AVX28done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	VXORPD Y6, Y6, Y6
+	LEAQ   (R13)(R10*1), R14
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX28pair:
+	CMPQ         R12, $0x02
+	JL           forwardRows8AVX28odd
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	ADDQ         $0x10, R13
+	VMOVUPD      (R14), X2
+	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
+	VMOVUPD      (R14)(R8*1), X3
+	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y6, Y6
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+	ADDQ         $0x10, R14
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
+	JMP          forwardRows8AVX28pair
+
+forwardRows8AVX28odd:
+	TESTQ        R12, R12
+	JZ           forwardRows8AVX28store
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	VMOVSD       (R14), X2
+	VMOVHPD      (R14)(R8*1), X2, X2
+	VMOVSD       (R14)(R8*2), X3
+	VMOVHPD      (R14)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+
+forwardRows8AVX28store:
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	VADDPD  32(BX), Y6, Y6
+	VMOVUPD Y6, 32(SI)
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    $0x40, BX
+	ADDQ    $0x40, SI
+	SUBQ    $0x08, DI
+	JMP     forwardRows8AVX28block
+
+forwardRows8AVX28done:
+forwardRows8AVX24block:
+	CMPQ   DI, $0x04
+	JL     forwardRows8AVX24done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX24pair:
+	CMPQ         R12, $0x02
+	JL           forwardRows8AVX24odd
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	ADDQ         $0x10, R13
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
+	JMP          forwardRows8AVX24pair
+
+forwardRows8AVX24odd:
+	TESTQ        R12, R12
+	JZ           forwardRows8AVX24store
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+
+forwardRows8AVX24store:
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	ADDQ    R10, AX
+	ADDQ    $0x20, BX
+	ADDQ    $0x20, SI
+	SUBQ    $0x04, DI
+	JMP     forwardRows8AVX24block
+
+forwardRows8AVX24done:
+forwardRows8AVX22block:
+	CMPQ   DI, $0x02
+	JL     forwardRows8AVX22done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX22pair:
+	CMPQ      R12, $0x02
+	JL        forwardRows8AVX22odd
+	VMOVDDUP  (R11), X0
+	VMOVDDUP  8(R11), X1
+	VMOVUPD   (R9), X2
+	VMOVUPD   (R9)(R8*1), X3
+	VUNPCKLPD X3, X2, X4
+	VUNPCKHPD X3, X2, X2
+	VMULPD    X0, X4, X4
+	VADDPD    X4, X5, X5
+	VMULPD    X1, X2, X2
+	VADDPD    X2, X5, X5
+	ADDQ      $0x10, R9
+	ADDQ      $0x10, R11
+	SUBQ      $0x02, R12
+	JMP       forwardRows8AVX22pair
+
+forwardRows8AVX22odd:
+	TESTQ    R12, R12
+	JZ       forwardRows8AVX22store
+	VMOVDDUP (R11), X0
+	VMOVSD   (R9), X2
+	VMOVHPD  (R9)(R8*1), X2, X2
+	VMULPD   X0, X2, X2
+	VADDPD   X2, X5, X5
+
+forwardRows8AVX22store:
+	VADDPD  (BX), X5, X5
+	VMOVUPD X5, (SI)
+	ADDQ    R8, AX
+	ADDQ    R8, AX
+	ADDQ    $0x10, BX
+	ADDQ    $0x10, SI
+	SUBQ    $0x02, DI
+	JMP     forwardRows8AVX22block
+
+forwardRows8AVX22done:
+forwardRows8AVX21block:
+	CMPQ   DI, $0x01
+	JL     forwardRows8AVX21done
+	VXORPD Y0, Y0, Y0
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX21pair:
+	CMPQ   R12, $0x02
+	JL     forwardRows8AVX21odd
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+	VMOVSD 8(R9), X3
+	VMULSD 8(R11), X3, X3
+	VADDSD X3, X0, X0
+	ADDQ   $0x10, R9
+	ADDQ   $0x10, R11
+	SUBQ   $0x02, R12
+	JMP    forwardRows8AVX21pair
+
+forwardRows8AVX21odd:
+	TESTQ  R12, R12
+	JZ     forwardRows8AVX21store
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+
+forwardRows8AVX21store:
+	VADDSD (BX), X0, X0
+	VMOVSD X0, (SI)
+	ADDQ   R8, AX
+	ADDQ   $0x08, BX
+	ADDQ   $0x08, SI
+	SUBQ   $0x01, DI
+	JMP    forwardRows8AVX21block
+
+forwardRows8AVX21done:
 	VZEROUPPER
 	RET
 

@@ -75,6 +75,12 @@ func TestForwardVecMatchesGo(t *testing.T) {
 				forwardGo(w, x, b, want)
 				forwardWith(k, w, x, b, got)
 				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
+				// Both row blockings, whichever forwardWith chose.
+				for name, f := range map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8} {
+					clear(got)
+					f(w, x, b, got)
+					sameBits(t, fmt.Sprintf("%s (%s): y [%d×%d]", k.name, name, rows, n), want, got)
+				}
 			}
 		}
 	}

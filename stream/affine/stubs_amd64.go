@@ -4,8 +4,11 @@
 
 package affine
 
-// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.
+// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first, at most 16 rows at a time.
 func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
+
+// forwardRows8AVX2 writes y = W·x + b, each row's products added one by one from the first, at most 8 rows at a time.
+func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
 
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)

@@ -10,6 +10,7 @@ var (
 	avx2Set = &kernelSet{
 		name:             "AVX2",
 		forward:          forwardAVX2,
+		forwardRows8:     forwardRows8AVX2,
 		backwardStep:     backwardStepAVX2,
 		backwardStepCols: backwardStepColsAVX2,
 		backwardStepNoDx: backwardStepNoDxAVX2,
@@ -23,6 +24,7 @@ var (
 	avx512Set = &kernelSet{
 		name:             "AVX-512",
 		forward:          forwardAVX2,
+		forwardRows8:     forwardRows8AVX2,
 		backwardStep:     backwardStepAVX512,
 		backwardStepCols: backwardStepColsAVX512,
 		backwardStepNoDx: backwardStepNoDxAVX512,

@@ -44,7 +44,8 @@ func (s isa) zero(v reg.VecVirtual) {
 
 func main() {
 	ConstraintExpr("!purego")
-	forward()
+	forward("forwardAVX2", []int{16, 8, 4, 2, 1})
+	forward("forwardRows8AVX2", []int{8, 4, 2, 1})
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)
@@ -57,14 +58,15 @@ func main() {
 	Generate()
 }
 
-// forward emits forwardAVX2(w, x, b, y): y = W·x + b, W row-major
-// [len(y)×len(x)], in blocks of 16, 8 and 4 rows (ymm lanes, one
-// accumulator per four rows), then 2 (xmm lanes) and 1 (scalar). The
-// columns j and j+1 of four rows are gathered with two 128-bit loads, two
-// inserts and two unpacks; of two rows, with two loads and two unpacks.
-func forward() {
-	TEXT("forwardAVX2", NOSPLIT, "func(w, x, b, y []float64)")
-	Doc("forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.")
+// forward emits name(w, x, b, y): y = W·x + b, W row-major
+// [len(y)×len(x)], in blocks of the given numbers of rows: 16, 8 and 4
+// rows (ymm lanes, one accumulator per four rows), then 2 (xmm lanes) and
+// 1 (scalar). The columns j and j+1 of four rows are gathered with two
+// 128-bit loads, two inserts and two unpacks; of two rows, with two loads
+// and two unpacks.
+func forward(name string, blocks []int) {
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float64)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time.", name, blocks[0]))
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -84,7 +86,7 @@ func forward() {
 	x0, x1 := YMM(), YMM()
 	a, b, c := YMM(), YMM(), YMM() // temporaries shared by the groups: VEX has 16 registers
 
-	for _, rows := range []int{16, 8, 4, 2, 1} {
+	for _, rows := range blocks {
 		groups := max(rows/4, 1)
 		acc := make([]reg.VecVirtual, groups)
 		p := make([]reg.GPVirtual, groups)
@@ -92,7 +94,7 @@ func forward() {
 			acc[g] = YMM()
 			p[g] = GP64()
 		}
-		name := fmt.Sprintf("f%d", rows)
+		name := fmt.Sprintf("%s%d", name, rows)
 		Label(name + "block")
 		CMPQ(left, Imm(uint64(rows)))
 		JL(LabelRef(name + "done"))
