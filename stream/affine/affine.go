@@ -12,6 +12,8 @@
 // pure-Go code to the bit.
 package affine
 
+import "math"
+
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
 type kernelSet struct {
@@ -25,6 +27,9 @@ type kernelSet struct {
 	momentumCols     func(w, v, x, dy, dx []float64, a, m float64)
 	momentumNoDx     func(w, v, x, dy []float64, a, m float64)
 	step             func(val, d []float64, a float64)
+	stepMomentum     func(val, v, d []float64, a, m float64)
+	relu             func(z, a []float64)
+	reluBackward     func(a, da, dz []float64)
 }
 
 // smallW is the largest weight matrix (in values: 32 KB, within L1) whose
@@ -130,6 +135,61 @@ func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
 	k.step(val, d, a)
 }
 
+// StepMomentum sets v[i] = m·v[i] + d[i] (the product rounded, then the
+// sum: torch's v.mul_(m).add_(d)) and then val[i] = val[i] + a·v[i] with
+// one rounding, as Step: the SGD step with momentum, in one pass.
+func StepMomentum(val, v, d []float64, a, m float64) { stepMomentumWith(best, val, v, d, a, m) }
+
+func stepMomentumWith(k *kernelSet, val, v, d []float64, a, m float64) {
+	v, d = v[:len(val)], d[:len(val)]
+	if k == nil {
+		stepMomentumGo(val, v, d, a, m)
+		return
+	}
+	k.stepMomentum(val, v, d, a, m)
+}
+
+// ReLU sets a[i] = max(z[i], 0) as Go's max does (a NaN stays a NaN, −0
+// becomes +0); a may be z.
+func ReLU(z, a []float64) { reluWith(best, z, a) }
+
+func reluWith(k *kernelSet, z, a []float64) {
+	a = a[:len(z)]
+	if k == nil {
+		reluGo(z, a)
+		return
+	}
+	k.relu(z, a)
+}
+
+// ReLUBackward writes dz = da where the ReLU's output a is positive and 0
+// elsewhere (PyTorch's convention: no gradient at 0); dz may be da. As a
+// is a ReLU output (≥ 0, never −0), it is positive exactly when its bits
+// are not all zero, which is what the kernels test.
+func ReLUBackward(a, da, dz []float64) { reluBackwardWith(best, a, da, dz) }
+
+func reluBackwardWith(k *kernelSet, a, da, dz []float64) {
+	da, dz = da[:len(a)], dz[:len(a)]
+	if k == nil {
+		reluBackwardGo(a, da, dz)
+		return
+	}
+	k.reluBackward(a, da, dz)
+}
+
+// ReLU32 is ReLU in float32 (plain Go).
+func ReLU32(z, a []float32) { reluGo(z, a[:len(z)]) }
+
+// ReLUBackward32 is ReLUBackward in float32 (plain Go).
+func ReLUBackward32(a, da, dz []float32) {
+	da, dz = da[:len(a)], dz[:len(a)]
+	for i, v := range a {
+		b := math.Float32bits(v)
+		keep := -((b | -b) >> 31) // all ones when b ≠ 0
+		dz[i] = math.Float32frombits(math.Float32bits(da[i]) & keep)
+	}
+}
+
 // Forward32 is Forward in float32 (plain Go): the same order of sums, each
 // product and sum rounded to float32.
 func Forward32(w, x, b, y []float32) {
@@ -160,3 +220,8 @@ func BackwardStepMomentum32(w, v, x, dy, dx []float32, a, m float32) {
 
 // Step32 is Step in float32 (plain Go).
 func Step32(val []float32, a float32, d []float32) { stepGo(val, a, d[:len(val)]) }
+
+// StepMomentum32 is StepMomentum in float32 (plain Go).
+func StepMomentum32(val, v, d []float32, a, m float32) {
+	stepMomentumGo(val, v[:len(val)], d[:len(val)], a, m)
+}

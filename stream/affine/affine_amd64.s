@@ -1570,6 +1570,132 @@ s1done:
 	VZEROUPPER
 	RET
 
+// func stepMomentumAVX2(val []float64, v []float64, d []float64, a float64, m float64)
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·stepMomentumAVX2(SB), NOSPLIT, $0-88
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         v_base+24(FP), DX
+	MOVQ         d_base+48(FP), BX
+	MOVSD        a+72(FP), X0
+	VBROADCASTSD X0, Y0
+	MOVSD        m+80(FP), X1
+	VBROADCASTSD X1, Y1
+
+stepMomentumAVX24:
+	CMPQ        CX, $0x04
+	JL          stepMomentumAVX24done
+	VMULPD      (DX), Y1, Y2
+	VADDPD      (BX), Y2, Y2
+	VMOVUPD     Y2, (DX)
+	VMOVUPD     (AX), Y3
+	VFMADD231PD Y2, Y0, Y3
+	VMOVUPD     Y3, (AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, DX
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x04, CX
+	JMP         stepMomentumAVX24
+
+stepMomentumAVX24done:
+stepMomentumAVX21:
+	CMPQ        CX, $0x01
+	JL          stepMomentumAVX21done
+	VMULSD      (DX), X1, X2
+	VADDSD      (BX), X2, X2
+	VMOVSD      X2, (DX)
+	VMOVSD      (AX), X3
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (AX)
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
+	ADDQ        $0x00000008, BX
+	SUBQ        $0x01, CX
+	JMP         stepMomentumAVX21
+
+stepMomentumAVX21done:
+	VZEROUPPER
+	RET
+
+// func reluAVX2(z []float64, a []float64)
+// Requires: AVX
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VXORPD Y0, Y0, Y0
+
+reluAVX24:
+	CMPQ    CX, $0x04
+	JL      reluAVX24done
+	VMOVUPD (AX), Y1
+	VMAXPD  Y1, Y0, Y1
+	VADDPD  Y0, Y1, Y1
+	VMOVUPD Y1, (DX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x04, CX
+	JMP     reluAVX24
+
+reluAVX24done:
+reluAVX21:
+	CMPQ   CX, $0x01
+	JL     reluAVX21done
+	VMOVSD (AX), X1
+	VMAXSD X1, X0, X1
+	VADDSD X0, X1, X1
+	VMOVSD X1, (DX)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, DX
+	SUBQ   $0x01, CX
+	JMP    reluAVX21
+
+reluAVX21done:
+	VZEROUPPER
+	RET
+
+// func reluBackwardAVX2(a []float64, da []float64, dz []float64)
+// Requires: AVX, AVX2
+TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackwardAVX24:
+	CMPQ     CX, $0x04
+	JL       reluBackwardAVX24done
+	VMOVUPD  (AX), Y1
+	VPCMPEQQ Y0, Y1, Y1
+	VMOVUPD  (DX), Y2
+	VPANDN   Y2, Y1, Y2
+	VMOVUPD  Y2, (BX)
+	ADDQ     $0x00000020, AX
+	ADDQ     $0x00000020, DX
+	ADDQ     $0x00000020, BX
+	SUBQ     $0x04, CX
+	JMP      reluBackwardAVX24
+
+reluBackwardAVX24done:
+reluBackwardAVX21:
+	CMPQ     CX, $0x01
+	JL       reluBackwardAVX21done
+	VMOVSD   (AX), X1
+	VPCMPEQQ X0, X1, X1
+	VMOVSD   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSD   X2, (BX)
+	ADDQ     $0x00000008, AX
+	ADDQ     $0x00000008, DX
+	ADDQ     $0x00000008, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackwardAVX21
+
+reluBackwardAVX21done:
+	VZEROUPPER
+	RET
+
 // func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
 // Requires: AVX, AVX512F, FMA3, SSE2
 TEXT ·backwardStepAVX512(SB), NOSPLIT, $0-104
@@ -2562,5 +2688,130 @@ s1:
 	JMP         s1
 
 s1done:
+	VZEROUPPER
+	RET
+
+// func stepMomentumAVX512(val []float64, v []float64, d []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·stepMomentumAVX512(SB), NOSPLIT, $0-88
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         v_base+24(FP), DX
+	MOVQ         d_base+48(FP), BX
+	MOVSD        a+72(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+80(FP), X1
+	VBROADCASTSD X1, Z1
+
+stepMomentumAVX5128:
+	CMPQ        CX, $0x08
+	JL          stepMomentumAVX5128done
+	VMULPD      (DX), Z1, Z2
+	VADDPD      (BX), Z2, Z2
+	VMOVUPD     Z2, (DX)
+	VMOVUPD     (AX), Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, DX
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x08, CX
+	JMP         stepMomentumAVX5128
+
+stepMomentumAVX5128done:
+stepMomentumAVX5121:
+	CMPQ        CX, $0x01
+	JL          stepMomentumAVX5121done
+	VMULSD      (DX), X1, X2
+	VADDSD      (BX), X2, X2
+	VMOVSD      X2, (DX)
+	VMOVSD      (AX), X3
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (AX)
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
+	ADDQ        $0x00000008, BX
+	SUBQ        $0x01, CX
+	JMP         stepMomentumAVX5121
+
+stepMomentumAVX5121done:
+	VZEROUPPER
+	RET
+
+// func reluAVX512(z []float64, a []float64)
+// Requires: AVX, AVX512F
+TEXT ·reluAVX512(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VPXORQ Z0, Z0, Z0
+
+reluAVX5128:
+	CMPQ    CX, $0x08
+	JL      reluAVX5128done
+	VMOVUPD (AX), Z1
+	VMAXPD  Z1, Z0, Z1
+	VADDPD  Z0, Z1, Z1
+	VMOVUPD Z1, (DX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x08, CX
+	JMP     reluAVX5128
+
+reluAVX5128done:
+reluAVX5121:
+	CMPQ   CX, $0x01
+	JL     reluAVX5121done
+	VMOVSD (AX), X1
+	VMAXSD X1, X0, X1
+	VADDSD X0, X1, X1
+	VMOVSD X1, (DX)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, DX
+	SUBQ   $0x01, CX
+	JMP    reluAVX5121
+
+reluAVX5121done:
+	VZEROUPPER
+	RET
+
+// func reluBackwardAVX512(a []float64, da []float64, dz []float64)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·reluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackwardAVX5128:
+	CMPQ      CX, $0x08
+	JL        reluBackwardAVX5128done
+	VMOVUPD   (AX), Z1
+	VPTESTMQ  Z1, Z1, K1
+	VMOVUPD.Z (DX), K1, Z2
+	VMOVUPD   Z2, (BX)
+	ADDQ      $0x00000040, AX
+	ADDQ      $0x00000040, DX
+	ADDQ      $0x00000040, BX
+	SUBQ      $0x08, CX
+	JMP       reluBackwardAVX5128
+
+reluBackwardAVX5128done:
+reluBackwardAVX5121:
+	CMPQ     CX, $0x01
+	JL       reluBackwardAVX5121done
+	VMOVSD   (AX), X1
+	VPCMPEQQ X0, X1, X1
+	VMOVSD   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSD   X2, (BX)
+	ADDQ     $0x00000008, AX
+	ADDQ     $0x00000008, DX
+	ADDQ     $0x00000008, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackwardAVX5121
+
+reluBackwardAVX5121done:
 	VZEROUPPER
 	RET

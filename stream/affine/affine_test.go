@@ -8,8 +8,9 @@ import (
 )
 
 // sizes are the awkward widths the kernels are tested on: empty, shorter
-// than a vector, around one and two vectors, and large.
-var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 1024}
+// than a vector, around one and two vectors, the default network's, the
+// widest row the register kernels hold and one more, and large.
+var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 25, 32, 33, 1024}
 
 // fill sets v to normal values with a sprinkle of zeros of either sign,
 // subnormals and large magnitudes, where rounding differences would show.
@@ -106,23 +107,113 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 				for _, momentum := range []bool{false, true} {
 					what := fmt.Sprintf("%s: [%d×%d] dx %v momentum %v", k.name, rows, n, withDx, momentum)
 					w, v, x, dy := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows)
-					wGo, vGo := clone(w), clone(v)
-					var dx, dxGo []float64
+					var dx []float64
 					if withDx {
-						dx, dxGo = random(rng, n), make([]float64, n)
+						dx = random(rng, n)
 					}
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
 					if momentum {
 						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
-						backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
 					} else {
 						backwardStepWith(nil, wGo, x, dy, dxGo, a)
-						backwardStepWith(k, w, x, dy, dx, a)
 					}
-					sameBits(t, "w "+what, wGo, w)
-					sameBits(t, "v "+what, vGo, v)
-					sameBits(t, "dx "+what, dxGo, dx)
+					for _, kern := range backwardKernels(k, withDx, momentum) {
+						w, v, dx := clone(w), clone(v), clone(dx)
+						kern.f(w, v, x, dy, dx, a, m)
+						sameBits(t, "w "+what+" "+kern.name, wGo, w)
+						sameBits(t, "v "+what+" "+kern.name, vGo, v)
+						sameBits(t, "dx "+what+" "+kern.name, dxGo, dx)
+					}
 				}
 			}
+		}
+	}
+}
+
+// backwardKernel is one way of running a backward pass and step.
+type backwardKernel struct {
+	name string
+	f    func(w, v, x, dy, dx []float64, a, m float64)
+}
+
+// backwardKernels returns the dispatch of k and, with dx, both of its
+// loop orders whatever the dispatch would choose, so that every kernel
+// meets every size.
+func backwardKernels(k *kernelSet, withDx, momentum bool) []backwardKernel {
+	ks := []backwardKernel{{"dispatch", func(w, v, x, dy, dx []float64, a, m float64) {
+		if momentum {
+			backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
+		} else {
+			backwardStepWith(k, w, x, dy, dx, a)
+		}
+	}}}
+	if !withDx {
+		return ks
+	}
+	cleared := func(f func(w, v, x, dy, dx []float64, a, m float64)) func(w, v, x, dy, dx []float64, a, m float64) {
+		return func(w, v, x, dy, dx []float64, a, m float64) {
+			clear(dx)
+			f(w, v, x, dy, dx, a, m)
+		}
+	}
+	if momentum {
+		return append(ks,
+			backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentum(w, v, x, dy, dx, a, m) })},
+			backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumCols(w, v, x, dy, dx, a, m) })})
+	}
+	return append(ks,
+		backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStep(w, x, dy, dx, a) })},
+		backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepCols(w, x, dy, dx, a) })})
+}
+
+// TestReLUVecMatchesGo: the vector ReLU and its gradient equal the
+// pure-Go ones bit for bit, with zeros of both signs, NaNs, infinities
+// and subnormals among the values, in place and not.
+func TestReLUVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, n := range append(sizes, 15, 16, 31, 65) {
+			z := random(rng, n)
+			for i := range z {
+				switch rng.IntN(10) {
+				case 0:
+					z[i] = math.NaN()
+				case 1:
+					z[i] = math.Inf(2*rng.IntN(2) - 1)
+				}
+			}
+			what := fmt.Sprintf("%s: [%d]", k.name, n)
+			want, got := make([]float64, n), make([]float64, n)
+			reluGo(z, want)
+			reluWith(k, z, got)
+			sameBits(t, "relu "+what, want, got)
+			inPlace := clone(z)
+			reluWith(k, inPlace, inPlace)
+			sameBits(t, "relu in place "+what, want, inPlace)
+
+			a, da := want, random(rng, n) // a: a ReLU's output
+			wantD, gotD := make([]float64, n), make([]float64, n)
+			reluBackwardGo(a, da, wantD)
+			reluBackwardWith(k, a, da, gotD)
+			sameBits(t, "relu backward "+what, wantD, gotD)
+			reluBackwardWith(k, a, da, da)
+			sameBits(t, "relu backward in place "+what, wantD, da)
+		}
+	}
+}
+
+// TestStepMomentumVecMatchesGo: the vector SGD step with momentum equals
+// the pure-Go one bit for bit at every awkward length.
+func TestStepMomentumVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for _, n := range append(sizes, 15, 16, 31, 32, 33, 65) {
+			val, v, d := random(rng, n), random(rng, n), random(rng, n)
+			want, wantV := clone(val), clone(v)
+			stepMomentumGo(want, wantV, d, -0.37, 0.3)
+			stepMomentumWith(k, val, v, d, -0.37, 0.3)
+			sameBits(t, fmt.Sprintf("%s: val [%d]", k.name, n), want, val)
+			sameBits(t, fmt.Sprintf("%s: v [%d]", k.name, n), wantV, v)
 		}
 	}
 }

@@ -31,6 +31,15 @@ func backwardStepMomentumColsAVX2(w []float64, v []float64, x []float64, dy []fl
 // stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX2(val []float64, d []float64, a float64)
 
+// stepMomentumAVX2 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
+func stepMomentumAVX2(val []float64, v []float64, d []float64, a float64, m float64)
+
+// reluAVX2 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+func reluAVX2(z []float64, a []float64)
+
+// reluBackwardAVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
+func reluBackwardAVX2(a []float64, da []float64, dz []float64)
+
 // backwardStepAVX512 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
 
@@ -51,3 +60,12 @@ func backwardStepMomentumColsAVX512(w []float64, v []float64, x []float64, dy []
 
 // stepAVX512 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX512(val []float64, d []float64, a float64)
+
+// stepMomentumAVX512 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
+func stepMomentumAVX512(val []float64, v []float64, d []float64, a float64, m float64)
+
+// reluAVX512 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+func reluAVX512(z []float64, a []float64)
+
+// reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
+func reluBackwardAVX512(a []float64, da []float64, dz []float64)

@@ -18,6 +18,9 @@ var (
 		momentumCols:     backwardStepMomentumColsAVX2,
 		momentumNoDx:     backwardStepMomentumNoDxAVX2,
 		step:             stepAVX2,
+		stepMomentum:     stepMomentumAVX2,
+		relu:             reluAVX2,
+		reluBackward:     reluBackwardAVX2,
 	}
 	// The forward pass keeps AVX2: its lanes are rows, gathered two
 	// columns at a time, which wider vectors do not make cheaper.
@@ -32,6 +35,9 @@ var (
 		momentumCols:     backwardStepMomentumColsAVX512,
 		momentumNoDx:     backwardStepMomentumNoDxAVX512,
 		step:             stepAVX512,
+		stepMomentum:     stepMomentumAVX512,
+		relu:             reluAVX512,
+		reluBackward:     reluBackwardAVX512,
 	}
 )
 

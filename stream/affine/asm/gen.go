@@ -54,6 +54,9 @@ func main() {
 		backwardStepCols(false, s)
 		backwardStepCols(true, s)
 		step(s)
+		stepMomentum(s)
+		relu(s)
+		reluBackward(s)
 	}
 	Generate()
 }
@@ -521,4 +524,136 @@ func backwardStepCols(momentum bool, s isa) {
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// stepMomentum emits stepMomentumAVX2(val, v, d, a, m): v_i = m·v_i + d_i
+// (the product rounded, then the sum) and val_i = fma(a, v_i, val_i), a
+// vector at a time, then one.
+func stepMomentum(s isa) {
+	name := "stepMomentum" + s.suffix
+	TEXT(name, NOSPLIT, "func(val, v, d []float64, a, m float64)")
+	Doc(name + " sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	up := Load(Param("v").Base(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	av, mv := s.vec(), s.vec()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	VBROADCASTSD(Load(Param("m"), XMM()), mv)
+	u, w := s.vec(), s.vec()
+	for _, width := range []int{s.lanes, 1} {
+		load, mul, add, fma, store := VMOVUPD, VMULPD, VADDPD, VFMADD231PD, VMOVUPD
+		vec := func(v reg.VecVirtual) reg.Register { return v }
+		if width == 1 {
+			load, mul, add, fma, store = VMOVSD, VMULSD, VADDSD, VFMADD231SD, VMOVSD
+			vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+		}
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		mul(Mem{Base: up}, vec(mv), vec(u)) // m·v, rounded
+		add(Mem{Base: dp}, vec(u), vec(u))
+		store(vec(u), Mem{Base: up})
+		load(Mem{Base: vp}, vec(w))
+		fma(vec(u), vec(av), vec(w))
+		store(vec(w), Mem{Base: vp})
+		ADDQ(U32(8*width), vp)
+		ADDQ(U32(8*width), up)
+		ADDQ(U32(8*width), dp)
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(lbl))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// elementwise emits the loop of a kernel over n values, a vector of
+// s.lanes at a time, then one (width 1: xmm registers, scalar loads and
+// stores); body emits one step of the given width, ptrs advance by it.
+func elementwise(name string, s isa, n reg.Register, ptrs []reg.Register, body func(width int)) {
+	for _, width := range []int{s.lanes, 1} {
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		body(width)
+		for _, p := range ptrs {
+			ADDQ(U32(8*width), p)
+		}
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(lbl))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// relu emits reluAVX2(z, a): a_i = max(z_i, 0) as Go's max computes it, a
+// NaN kept and −0 made +0: VMAXPD returns its second operand, z_i, when
+// either is a NaN or both are zeros, and adding +0 turns −0 into +0 and
+// changes nothing else.
+func relu(s isa) {
+	name := "relu" + s.suffix
+	TEXT(name, NOSPLIT, "func(z, a []float64)")
+	Doc(name + " sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.")
+	zp := Load(Param("z").Base(), GP64())
+	n := Load(Param("z").Len(), GP64())
+	ap := Load(Param("a").Base(), GP64())
+	zero, v := s.vec(), s.vec()
+	s.zero(zero)
+	elementwise(name, s, n, []reg.Register{zp, ap}, func(width int) {
+		if width == 1 {
+			VMOVSD(Mem{Base: zp}, v.AsX())
+			VMAXSD(v.AsX(), zero.AsX(), v.AsX()) // max(0, z): z when a NaN or both zeros
+			VADDSD(zero.AsX(), v.AsX(), v.AsX())
+			VMOVSD(v.AsX(), Mem{Base: ap})
+			return
+		}
+		VMOVUPD(Mem{Base: zp}, v)
+		VMAXPD(v, zero, v)
+		VADDPD(zero, v, v)
+		VMOVUPD(v, Mem{Base: ap})
+	})
+}
+
+// reluBackward emits reluBackwardAVX2(a, da, dz): dz_i = da_i where a_i's
+// bits are not all zero, +0 elsewhere (a is a ReLU output: ≥ 0, never
+// −0, so that this is where a_i > 0, or a NaN).
+func reluBackward(s isa) {
+	name := "reluBackward" + s.suffix
+	TEXT(name, NOSPLIT, "func(a, da, dz []float64)")
+	Doc(name + " sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.")
+	ap := Load(Param("a").Base(), GP64())
+	n := Load(Param("a").Len(), GP64())
+	dap := Load(Param("da").Base(), GP64())
+	dzp := Load(Param("dz").Base(), GP64())
+	zero, v, d := YMM(), s.vec(), s.vec()
+	VPXOR(zero, zero, zero)
+	var keep reg.OpmaskVirtual
+	if s.lanes == 8 {
+		keep = K()
+	}
+	elementwise(name, s, n, []reg.Register{ap, dap, dzp}, func(width int) {
+		switch {
+		case width == 1:
+			VMOVSD(Mem{Base: ap}, v.AsX())
+			VPCMPEQQ(zero.AsX(), v.AsX(), v.AsX()) // all ones where a_i's bits are zero
+			VMOVSD(Mem{Base: dap}, d.AsX())
+			VPANDN(d.AsX(), v.AsX(), d.AsX()) // da_i and not that
+			VMOVSD(d.AsX(), Mem{Base: dzp})
+		case s.lanes == 8:
+			VMOVUPD(Mem{Base: ap}, v)
+			VPTESTMQ(v, v, keep)
+			VMOVUPD_Z(Mem{Base: dap}, keep, d)
+			VMOVUPD(d, Mem{Base: dzp})
+		default:
+			VMOVUPD(Mem{Base: ap}, v)
+			VPCMPEQQ(zero, v, v)
+			VMOVUPD(Mem{Base: dap}, d)
+			VPANDN(d, v, d)
+			VMOVUPD(d, Mem{Base: dzp})
+		}
+	})
 }
