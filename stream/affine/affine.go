@@ -30,7 +30,13 @@ type kernelSet struct {
 	stepMomentum     func(val, v, d []float64, a, m float64)
 	relu             func(z, a []float64)
 	reluBackward     func(a, da, dz []float64)
+	// Rows of at most rowN columns held in registers (nil: none).
+	backwardStepRow func(w, x, dy, dx []float64, a float64)
+	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
 }
+
+// rowN is the widest row (in values) the register kernels hold.
+const rowN = 32
 
 // smallW is the largest weight matrix (in values: 32 KB, within L1) whose
 // backward pass runs column blocks outside and rows inside, each dx_j
@@ -83,6 +89,8 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 	switch {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
+	case dx != nil && n <= rowN && k.backwardStepRow != nil:
+		k.backwardStepRow(w, x, dy, dx, a)
 	case dx == nil:
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
@@ -113,6 +121,8 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 	switch {
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
+	case dx != nil && n <= rowN && k.momentumRow != nil:
+		k.momentumRow(w, v, x, dy, dx, a, m)
 	case dx == nil:
 		k.momentumNoDx(w, v, x, dy, a, m)
 	case len(w) <= smallW:

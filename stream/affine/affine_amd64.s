@@ -2815,3 +2815,357 @@ reluBackwardAVX5121:
 reluBackwardAVX5121done:
 	VZEROUPPER
 	RET
+
+// func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+	MOVQ         R8, R9
+	ANDQ         $-57, R9
+	MOVQ         R8, R10
+	ANDQ         $-25, R10
+	MOVQ         R8, R11
+	ANDQ         $-9, R11
+	VPXORQ       Z1, Z1, Z1
+	VPXORQ       Z3, Z3, Z3
+	VPXORQ       Z5, Z5, Z5
+	VPXORQ       Z7, Z7, Z7
+	VPXORQ       Z9, Z9, Z9
+	VPXORQ       Z11, Z11, Z11
+	VPXORQ       Z13, Z13, Z13
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      (CX), Z2
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      64(CX), Z4
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      128(CX), Z6
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      192(CX), Z8
+
+backwardStepRowAVX512x4:
+	TESTQ   $0x00000004, DX
+	JZ      backwardStepRowAVX512x4skip
+	VMOVUPD (CX)(R9*1), Y10
+
+backwardStepRowAVX512x4skip:
+	TESTQ   $0x00000002, DX
+	JZ      backwardStepRowAVX512x5skip
+	VMOVUPD (CX)(R10*1), X12
+
+backwardStepRowAVX512x5skip:
+	TESTQ  $0x00000001, DX
+	JZ     backwardStepRowAVX512x6skip
+	VMOVSD (CX)(R11*1), X14
+
+backwardStepRowAVX512x6skip:
+backwardStepRowAVX512row:
+	TESTQ        SI, SI
+	JZ           backwardStepRowAVX512store
+	VBROADCASTSD (BX), Z15
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      (AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z1, Z1
+	VMULPD       Z2, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, (AX)
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      64(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z3, Z3
+	VMULPD       Z4, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 64(AX)
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      128(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z5, Z5
+	VMULPD       Z6, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 128(AX)
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      192(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z7, Z7
+	VMULPD       Z8, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 192(AX)
+
+backwardStepRowAVX512r4:
+	TESTQ       $0x00000004, DX
+	JZ          backwardStepRowAVX512r4skip
+	VMOVUPD     (AX)(R9*1), Y16
+	VMULPD      Y16, Y15, Y17
+	VADDPD      Y17, Y9, Y9
+	VMULPD      Y10, Y15, Y17
+	VFMADD231PD Y17, Y0, Y16
+	VMOVUPD     Y16, (AX)(R9*1)
+
+backwardStepRowAVX512r4skip:
+	TESTQ       $0x00000002, DX
+	JZ          backwardStepRowAVX512r5skip
+	VMOVUPD     (AX)(R10*1), X16
+	VMULPD      X16, X15, X17
+	VADDPD      X17, X11, X11
+	VMULPD      X12, X15, X17
+	VFMADD231PD X17, X0, X16
+	VMOVUPD     X16, (AX)(R10*1)
+
+backwardStepRowAVX512r5skip:
+	TESTQ       $0x00000001, DX
+	JZ          backwardStepRowAVX512r6skip
+	VMOVSD      (AX)(R11*1), X16
+	VMULSD      X16, X15, X17
+	VADDSD      X17, X13, X13
+	VMULSD      X14, X15, X17
+	VFMADD231SD X17, X0, X16
+	VMOVSD      X16, (AX)(R11*1)
+
+backwardStepRowAVX512r6skip:
+	ADDQ R8, AX
+	ADDQ $0x08, BX
+	DECQ SI
+	JMP  backwardStepRowAVX512row
+
+backwardStepRowAVX512store:
+	CMPQ    DX, $0x08
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z1, (DI)
+	CMPQ    DX, $0x10
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z3, 64(DI)
+	CMPQ    DX, $0x18
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z5, 128(DI)
+	CMPQ    DX, $0x20
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z7, 192(DI)
+
+backwardStepRowAVX512s4:
+	TESTQ   $0x00000004, DX
+	JZ      backwardStepRowAVX512s4skip
+	VMOVUPD Y9, (DI)(R9*1)
+
+backwardStepRowAVX512s4skip:
+	TESTQ   $0x00000002, DX
+	JZ      backwardStepRowAVX512s5skip
+	VMOVUPD X11, (DI)(R10*1)
+
+backwardStepRowAVX512s5skip:
+	TESTQ  $0x00000001, DX
+	JZ     backwardStepRowAVX512s6skip
+	VMOVSD X13, (DI)(R11*1)
+
+backwardStepRowAVX512s6skip:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-136
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         dx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         BX, R9
+	SHLQ         $0x03, R9
+	MOVQ         R9, R10
+	ANDQ         $-57, R10
+	MOVQ         R9, R11
+	ANDQ         $-25, R11
+	MOVQ         R9, R12
+	ANDQ         $-9, R12
+	VPXORQ       Z2, Z2, Z2
+	VPXORQ       Z4, Z4, Z4
+	VPXORQ       Z6, Z6, Z6
+	VPXORQ       Z8, Z8, Z8
+	VPXORQ       Z10, Z10, Z10
+	VPXORQ       Z12, Z12, Z12
+	VPXORQ       Z14, Z14, Z14
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      (DX), Z3
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      64(DX), Z5
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      128(DX), Z7
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      192(DX), Z9
+
+backwardStepMomentumRowAVX512x4:
+	TESTQ   $0x00000004, BX
+	JZ      backwardStepMomentumRowAVX512x4skip
+	VMOVUPD (DX)(R10*1), Y11
+
+backwardStepMomentumRowAVX512x4skip:
+	TESTQ   $0x00000002, BX
+	JZ      backwardStepMomentumRowAVX512x5skip
+	VMOVUPD (DX)(R11*1), X13
+
+backwardStepMomentumRowAVX512x5skip:
+	TESTQ  $0x00000001, BX
+	JZ     backwardStepMomentumRowAVX512x6skip
+	VMOVSD (DX)(R12*1), X15
+
+backwardStepMomentumRowAVX512x6skip:
+backwardStepMomentumRowAVX512row:
+	TESTQ        DI, DI
+	JZ           backwardStepMomentumRowAVX512store
+	VBROADCASTSD (SI), Z16
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      (AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z2, Z2
+	VMULPD       Z3, Z16, Z18
+	VMOVUPD      (CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, (CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, (AX)
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      64(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z4, Z4
+	VMULPD       Z5, Z16, Z18
+	VMOVUPD      64(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 64(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 64(AX)
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      128(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z6, Z6
+	VMULPD       Z7, Z16, Z18
+	VMOVUPD      128(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 128(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 128(AX)
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      192(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z8, Z8
+	VMULPD       Z9, Z16, Z18
+	VMOVUPD      192(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 192(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 192(AX)
+
+backwardStepMomentumRowAVX512r4:
+	TESTQ       $0x00000004, BX
+	JZ          backwardStepMomentumRowAVX512r4skip
+	VMOVUPD     (AX)(R10*1), Y17
+	VMULPD      Y17, Y16, Y18
+	VADDPD      Y18, Y10, Y10
+	VMULPD      Y11, Y16, Y18
+	VMOVUPD     (CX)(R10*1), Y19
+	VMULPD      Y19, Y1, Y19
+	VADDPD      Y18, Y19, Y19
+	VMOVUPD     Y19, (CX)(R10*1)
+	VFMADD231PD Y19, Y0, Y17
+	VMOVUPD     Y17, (AX)(R10*1)
+
+backwardStepMomentumRowAVX512r4skip:
+	TESTQ       $0x00000002, BX
+	JZ          backwardStepMomentumRowAVX512r5skip
+	VMOVUPD     (AX)(R11*1), X17
+	VMULPD      X17, X16, X18
+	VADDPD      X18, X12, X12
+	VMULPD      X13, X16, X18
+	VMOVUPD     (CX)(R11*1), X19
+	VMULPD      X19, X1, X19
+	VADDPD      X18, X19, X19
+	VMOVUPD     X19, (CX)(R11*1)
+	VFMADD231PD X19, X0, X17
+	VMOVUPD     X17, (AX)(R11*1)
+
+backwardStepMomentumRowAVX512r5skip:
+	TESTQ       $0x00000001, BX
+	JZ          backwardStepMomentumRowAVX512r6skip
+	VMOVSD      (AX)(R12*1), X17
+	VMULSD      X17, X16, X18
+	VADDSD      X18, X14, X14
+	VMULSD      X15, X16, X18
+	VMOVSD      (CX)(R12*1), X19
+	VMULSD      X19, X1, X19
+	VADDSD      X18, X19, X19
+	VMOVSD      X19, (CX)(R12*1)
+	VFMADD231SD X19, X0, X17
+	VMOVSD      X17, (AX)(R12*1)
+
+backwardStepMomentumRowAVX512r6skip:
+	ADDQ R9, AX
+	ADDQ R9, CX
+	ADDQ $0x08, SI
+	DECQ DI
+	JMP  backwardStepMomentumRowAVX512row
+
+backwardStepMomentumRowAVX512store:
+	CMPQ    BX, $0x08
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z2, (R8)
+	CMPQ    BX, $0x10
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z4, 64(R8)
+	CMPQ    BX, $0x18
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z6, 128(R8)
+	CMPQ    BX, $0x20
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z8, 192(R8)
+
+backwardStepMomentumRowAVX512s4:
+	TESTQ   $0x00000004, BX
+	JZ      backwardStepMomentumRowAVX512s4skip
+	VMOVUPD Y10, (R8)(R10*1)
+
+backwardStepMomentumRowAVX512s4skip:
+	TESTQ   $0x00000002, BX
+	JZ      backwardStepMomentumRowAVX512s5skip
+	VMOVUPD X12, (R8)(R11*1)
+
+backwardStepMomentumRowAVX512s5skip:
+	TESTQ  $0x00000001, BX
+	JZ     backwardStepMomentumRowAVX512s6skip
+	VMOVSD X14, (R8)(R12*1)
+
+backwardStepMomentumRowAVX512s6skip:
+	VZEROUPPER
+	RET

@@ -10,7 +10,7 @@ import (
 // sizes are the awkward widths the kernels are tested on: empty, shorter
 // than a vector, around one and two vectors, the default network's, the
 // widest row the register kernels hold and one more, and large.
-var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 25, 32, 33, 1024}
+var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 25, 31, 32, 33, 1024}
 
 // fill sets v to normal values with a sprinkle of zeros of either sign,
 // subnormals and large magnitudes, where rounding differences would show.
@@ -117,7 +117,7 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 					} else {
 						backwardStepWith(nil, wGo, x, dy, dxGo, a)
 					}
-					for _, kern := range backwardKernels(k, withDx, momentum) {
+					for _, kern := range backwardKernels(k, x, withDx, momentum) {
 						w, v, dx := clone(w), clone(v), clone(dx)
 						kern.f(w, v, x, dy, dx, a, m)
 						sameBits(t, "w "+what+" "+kern.name, wGo, w)
@@ -139,7 +139,7 @@ type backwardKernel struct {
 // backwardKernels returns the dispatch of k and, with dx, both of its
 // loop orders whatever the dispatch would choose, so that every kernel
 // meets every size.
-func backwardKernels(k *kernelSet, withDx, momentum bool) []backwardKernel {
+func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwardKernel {
 	ks := []backwardKernel{{"dispatch", func(w, v, x, dy, dx []float64, a, m float64) {
 		if momentum {
 			backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
@@ -154,6 +154,13 @@ func backwardKernels(k *kernelSet, withDx, momentum bool) []backwardKernel {
 		return func(w, v, x, dy, dx []float64, a, m float64) {
 			clear(dx)
 			f(w, v, x, dy, dx, a, m)
+		}
+	}
+	if k.backwardStepRow != nil && len(x) <= rowN {
+		if momentum {
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, a, m) })})
+		} else {
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, a) })})
 		}
 	}
 	if momentum {
@@ -267,8 +274,9 @@ func TestKernelsValues(t *testing.T) {
 }
 
 // BenchmarkKernels times every kernel on both paths at the widths of the
-// default network (25), of a layer that fits in L2 (256) and of the
-// widest of the sweep (1024: 8 MB).
+// default network (25: the backward passes in registers with AVX-512), of
+// a layer that fits in L2 (256) and of the widest of the sweep (1024: 8
+// MB, the forward pass 8 rows at a time), as the dispatch chooses them.
 func BenchmarkKernels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
@@ -307,6 +315,22 @@ func BenchmarkKernels(b *testing.B) {
 			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
 				for b.Loop() {
 					backwardStepMomentumWith(k, w, v, x, dy, dx, -1e-9, 0.3)
+				}
+			})
+			// The vectors of a layer's width: its biases and activations.
+			b.Run(name("StepMomentum"), func(b *testing.B) {
+				for b.Loop() {
+					stepMomentumWith(k, bias, y, dy, -1e-9, 0.3)
+				}
+			})
+			b.Run(name("ReLU"), func(b *testing.B) {
+				for b.Loop() {
+					reluWith(k, bias, y)
+				}
+			})
+			b.Run(name("ReLUBackward"), func(b *testing.B) {
+				for b.Loop() {
+					reluBackwardWith(k, y, dy, dx[:rows])
 				}
 			})
 		}
@@ -385,6 +409,37 @@ func TestKernels32Values(t *testing.T) {
 	for i := range w {
 		if want := dy[i/3] * x[i%3]; v[i] != want {
 			t.Errorf("BackwardStepMomentum32: v[%d] = %v, want %v (the first step's gradient)", i, v[i], want)
+		}
+	}
+}
+
+// TestBackwardStepRowEveryWidth runs the register kernels at every width
+// they take (each combination of their zmm, ymm, xmm and scalar parts)
+// against plain Go.
+func TestBackwardStepRowEveryWidth(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.backwardStepRow == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(13, 14))
+		for n := range rowN + 1 {
+			for _, rows := range []int{1, 5} {
+				for _, momentum := range []bool{false, true} {
+					w, v, x, dy, dx := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows), random(rng, n)
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, -0.37, 0.3)
+						k.momentumRow(w, v, x, dy, dx, -0.37, 0.3)
+					} else {
+						backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
+						k.backwardStepRow(w, x, dy, dx, -0.37)
+					}
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+					sameBits(t, "dx "+what, dxGo, dx)
+				}
+			}
 		}
 	}
 }

@@ -69,3 +69,9 @@ func reluAVX512(z []float64, a []float64)
 
 // reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
 func reluBackwardAVX512(a []float64, da []float64, dz []float64)
+
+// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
+func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
+// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
+func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)

@@ -38,6 +38,8 @@ var (
 		stepMomentum:     stepMomentumAVX512,
 		relu:             reluAVX512,
 		reluBackward:     reluBackwardAVX512,
+		backwardStepRow:  backwardStepRowAVX512,
+		momentumRow:      backwardStepMomentumRowAVX512,
 	}
 )
 
@@ -46,7 +48,8 @@ func kernelSets() []*kernelSet {
 	var ks []*kernelSet
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, avx2Set)
-		if cpu.X86.HasAVX512F {
+		// AVX-512VL for the ymm and xmm registers 16–31 the kernels use.
+		if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
 			ks = append(ks, avx512Set)
 		}
 	}

@@ -58,6 +58,8 @@ func main() {
 		relu(s)
 		reluBackward(s)
 	}
+	backwardStepRow(false)
+	backwardStepRow(true)
 	Generate()
 }
 
@@ -656,4 +658,150 @@ func reluBackward(s isa) {
 			VMOVUPD(d, Mem{Base: dzp})
 		}
 	})
+}
+
+// rowPart is one part of a row of at most 32 columns in backwardStepRow:
+// a vector of lanes values at a byte offset fixed (disp) or in a register
+// (off), present when the row has it (a runtime test).
+type rowPart struct {
+	lanes int
+	disp  int
+	off   reg.Register // nil: disp
+	d, x  reg.VecVirtual
+}
+
+// backwardStepRow emits backwardStepRowAVX512 (or its momentum variant):
+// the backward pass and SGD step of a matrix of at most 32 columns, each
+// row in registers: up to four zmm vectors, then a ymm, an xmm and a
+// scalar part for the columns left (n mod 8 = 4 + 2 + 1), every part
+// present or skipped by a test the branch predictor learns, so that all
+// of a row's sums dx_j (over the rows in order) overlap. Unmasked loads
+// and stores of exactly a row's bytes: a masked store that spans the next
+// row's first values stalls the next row's loads (3.5× slower).
+func backwardStepRow(momentum bool) {
+	name := "backwardStepRowAVX512"
+	sig := "func(w, x, dy, dx []float64, a float64)"
+	if momentum {
+		name = "backwardStepMomentumRowAVX512"
+		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.", name))
+	in := loadBackward(true, momentum, avx512)
+	wp, vp, xp, n, dyp, left, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	// The byte offsets of the ymm, xmm and scalar parts: 8·(n &^ 7),
+	// 8·(n &^ 3), 8·(n &^ 1).
+	offs := make([]reg.Register, 3)
+	for i, clearBits := range []uint64{7, 3, 1} {
+		offs[i] = GP64()
+		MOVQ(stride, offs[i])
+		ANDQ(I32(int32(^(clearBits << 3))), offs[i])
+	}
+	var parts []rowPart
+	for i := range 4 {
+		parts = append(parts, rowPart{lanes: 8, disp: 64 * i, d: ZMM(), x: ZMM()})
+	}
+	for i, lanes := range []int{4, 2, 1} {
+		parts = append(parts, rowPart{lanes: lanes, off: offs[i], d: ZMM(), x: ZMM()})
+	}
+	// each emits body for every part the row has: the zmm parts while
+	// n ≥ 8·(i+1), then the ymm, xmm and scalar parts by n's bits 2, 1, 0.
+	each := func(lbl string, body func(p rowPart)) {
+		for i, p := range parts {
+			skip := fmt.Sprintf("%s%s%d", name, lbl, i)
+			if p.lanes == 8 {
+				CMPQ(n, Imm(uint64(8*(i+1))))
+				JL(LabelRef(fmt.Sprintf("%s%s%d", name, lbl, 4))) // no more zmm parts
+			} else {
+				TESTQ(U32(p.lanes), n)
+				JZ(LabelRef(skip + "skip"))
+			}
+			body(p)
+			if p.lanes != 8 {
+				Label(skip + "skip")
+			}
+			if i == 3 {
+				Label(fmt.Sprintf("%s%s%d", name, lbl, 4))
+			}
+		}
+	}
+	vec := func(v reg.VecVirtual, lanes int) reg.Register {
+		switch lanes {
+		case 8:
+			return v
+		case 4:
+			return v.AsY()
+		}
+		return v.AsX()
+	}
+	at := func(base reg.Register, p rowPart) Mem {
+		if p.off == nil {
+			return Mem{Base: base, Disp: p.disp}
+		}
+		return Mem{Base: base, Index: p.off, Scale: 1}
+	}
+	load := func(m Mem, v reg.VecVirtual, lanes int) {
+		if lanes == 1 {
+			VMOVSD(m, v.AsX())
+		} else {
+			VMOVUPD(m, vec(v, lanes))
+		}
+	}
+	store := func(v reg.VecVirtual, lanes int, m Mem) {
+		if lanes == 1 {
+			VMOVSD(v.AsX(), m)
+		} else {
+			VMOVUPD(vec(v, lanes), m)
+		}
+	}
+	ops := func(lanes int) (mul, add, fma func(...Op)) {
+		if lanes == 1 {
+			return VMULSD, VADDSD, VFMADD231SD
+		}
+		return VMULPD, VADDPD, VFMADD231PD
+	}
+
+	for _, p := range parts {
+		VPXORQ(p.d, p.d, p.d)
+	}
+	each("x", func(p rowPart) { load(at(xp, p), p.x, p.lanes) })
+	g, w, t, u := ZMM(), ZMM(), ZMM(), ZMM()
+
+	Label(name + "row")
+	TESTQ(left, left)
+	JZ(LabelRef(name + "store"))
+	VBROADCASTSD(Mem{Base: dyp}, g)
+	each("r", func(p rowPart) {
+		mul, add, fma := ops(p.lanes)
+		v := func(r reg.VecVirtual) reg.Register { return vec(r, p.lanes) }
+		load(at(wp, p), w, p.lanes)
+		mul(v(w), v(g), v(t))
+		add(v(t), v(p.d), v(p.d))
+		mul(v(p.x), v(g), v(t)) // dy_o·x_j, rounded
+		if momentum {
+			load(at(vp, p), u, p.lanes)
+			mul(v(u), v(mv), v(u)) // m·v, rounded
+			add(v(t), v(u), v(u))
+			store(u, p.lanes, at(vp, p))
+			fma(v(u), v(av), v(w))
+		} else {
+			fma(v(t), v(av), v(w))
+		}
+		store(w, p.lanes, at(wp, p))
+	})
+	ADDQ(stride, wp)
+	if momentum {
+		ADDQ(stride, vp)
+	}
+	ADDQ(Imm(8), dyp)
+	DECQ(left)
+	JMP(LabelRef(name + "row"))
+
+	Label(name + "store")
+	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
 }
