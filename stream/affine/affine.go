@@ -1,8 +1,9 @@
 // Package affine holds the dense kernels of affine layers y = W·x + b over
 // a row-major weight matrix: the forward pass, the backward pass fused
-// with an SGD step (with or without momentum) and the SGD step itself,
-// each rounding exactly as PyTorch 1.13 does on the CPU (reference-BLAS
-// summation order, a fused multiply-add step).
+// with an SGD step (with or without momentum), the SGD step itself (with
+// or without momentum) and the ReLU with its gradient, each rounding
+// exactly as PyTorch 1.13 does on the CPU (reference-BLAS summation
+// order, a fused multiply-add step).
 //
 // Every sum keeps its scalar order; the vector kernels (amd64 with AVX2
 // and FMA, or AVX-512, chosen at run time; the purego build tag forces
