@@ -77,7 +77,15 @@ func TestForwardVecMatchesGo(t *testing.T) {
 				forwardWith(k, w, x, b, got)
 				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
 				// Both row blockings, whichever forwardWith chose.
-				for name, f := range map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8} {
+				kernels := map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8}
+				if k.forwardT != nil {
+					kernels["transposed"] = func(w, x, b, y []float64) {
+						p := len(y) - len(y)%panelRows
+						k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1)
+						k.forward(w[p*len(x):], x, b[p:], y[p:])
+					}
+				}
+				for name, f := range kernels {
 					clear(got)
 					f(w, x, b, got)
 					sameBits(t, fmt.Sprintf("%s (%s): y [%d×%d]", k.name, name, rows, n), want, got)

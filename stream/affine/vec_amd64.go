@@ -28,6 +28,7 @@ var (
 		name:             "AVX-512",
 		forward:          forwardAVX2,
 		forwardRows8:     forwardRows8AVX2,
+		forwardT:         forwardTAVX512,
 		backwardStep:     backwardStepAVX512,
 		backwardStepCols: backwardStepColsAVX512,
 		backwardStepNoDx: backwardStepNoDxAVX512,

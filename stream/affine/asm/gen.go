@@ -46,6 +46,7 @@ func main() {
 	ConstraintExpr("!purego")
 	forward("forwardAVX2", []int{16, 8, 4, 2, 1})
 	forward("forwardRows8AVX2", []int{8, 4, 2, 1})
+	forwardT()
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)
@@ -802,6 +803,173 @@ func backwardStepRow(momentum bool) {
 
 	Label(name + "store")
 	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
+}
+
+// panelRows is how many rows forwardTAVX512 sums at a time: three zmm
+// accumulators of 8 rows, three independent chains of additions.
+const panelRows = 24
+
+// forwardT emits forwardTAVX512(w, x, b, y, tail): y = W·x + b for a
+// number of rows that is a multiple of 24, 24 rows at a time. Each block
+// of 8 rows is read 8 columns at a time, one zmm load per row (a whole
+// cache line when the rows are aligned, so that rows 4 KB apart need no
+// line to stay in L1 between steps), and transposed in registers (8
+// unpacks and 16 128-bit shuffles) into the 8 columns, whose products are
+// added one by one in column order, as the other kernels do. The last n
+// mod 8 columns are read with the mask tail (bit j for each column left)
+// and only those columns are added.
+func forwardT() {
+	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail uint64)")
+	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.")
+	wp := Load(Param("w").Base(), GP64())
+	xBase := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	bp := Load(Param("b").Base(), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	left := Load(Param("y").Len(), GP64())
+	mask := K()
+	bits := GP64()
+	Load(Param("tail"), bits)
+	KMOVW(bits.As32(), mask)
+
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	s4 := GP64()
+	MOVQ(stride, s4)
+	SHLQ(Imm(2), s4)
+	p, q, xp, cnt := GP64(), GP64(), GP64(), GP64()
+	acc := [3]reg.VecVirtual{ZMM(), ZMM(), ZMM()}
+
+	// block loads the 8 rows from p (rows 0–3) and q = p + 4 rows (rows
+	// 4–7), masked or not, transposes them and adds columns 0..k−1 (all 8
+	// when k is nil, else while the count in k exceeds the column) to a.
+	block := func(a reg.VecVirtual, masked bool, lbl string) {
+		var r [8]reg.VecVirtual
+		for i := range r {
+			r[i] = ZMM()
+			base := p
+			if i >= 4 {
+				base = q
+			}
+			var m Mem
+			switch i % 4 {
+			case 0:
+				m = Mem{Base: base}
+			case 1:
+				m = Mem{Base: base, Index: stride, Scale: 1}
+			case 2:
+				m = Mem{Base: base, Index: stride, Scale: 2}
+			case 3:
+				m = Mem{Base: base, Index: s3, Scale: 1}
+			}
+			if masked {
+				VMOVUPD_Z(m, mask, r[i])
+			} else {
+				VMOVUPD(m, r[i])
+			}
+		}
+		// Pairs of rows, columns interleaved in each 128-bit lane.
+		var t [8]reg.VecVirtual
+		for i := 0; i < 8; i += 2 {
+			t[i], t[i+1] = ZMM(), ZMM()
+			VUNPCKLPD(r[i+1], r[i], t[i])   // [r_i,0 r_i+1,0 | r_i,2 r_i+1,2 | …]
+			VUNPCKHPD(r[i+1], r[i], t[i+1]) // the odd columns
+		}
+		// u: lanes 0, 2 of one pair and lanes 0, 2 (or 1, 3) of the next.
+		var u [8]reg.VecVirtual
+		for i, src := range [][2]int{{0, 2}, {0, 2}, {1, 3}, {1, 3}, {4, 6}, {4, 6}, {5, 7}, {5, 7}} {
+			u[i] = ZMM()
+			imm := uint64(0x88) // lanes 0, 2 of each
+			if i%2 == 1 {
+				imm = 0xDD // lanes 1, 3
+			}
+			VSHUFF64X2(Imm(imm), t[src[1]], t[src[0]], u[i])
+		}
+		// u0 = cols 0, 4 of rows 0–3; u1 = cols 2, 6; u2 = cols 1, 5; u3 = cols 3, 7;
+		// u4–u7 the same of rows 4–7. Column j of the 8 rows:
+		col := func(j int) reg.VecVirtual {
+			lo := map[int]int{0: 0, 4: 0, 2: 1, 6: 1, 1: 2, 5: 2, 3: 3, 7: 3}[j]
+			imm := uint64(0x88)
+			if j >= 4 {
+				imm = 0xDD
+			}
+			c := ZMM()
+			VSHUFF64X2(Imm(imm), u[lo+4], u[lo], c)
+			return c
+		}
+		for j := range 8 {
+			if masked {
+				CMPQ(cnt, Imm(uint64(j+1)))
+				JL(LabelRef(lbl))
+			}
+			c := col(j)
+			VMULPD_BCST(Mem{Base: xp, Disp: 8 * j}, c, c)
+			VADDPD(c, a, a)
+		}
+		if masked {
+			Label(lbl)
+		}
+	}
+
+	Label("fTpanel")
+	CMPQ(left, Imm(panelRows))
+	JL(LabelRef("fTdone"))
+	for g := range acc {
+		VPXORQ(acc[g], acc[g], acc[g])
+	}
+	MOVQ(xBase, xp)
+	MOVQ(n, cnt)
+	MOVQ(wp, p)
+
+	Label("fTchunk")
+	CMPQ(cnt, Imm(8))
+	JL(LabelRef("fTtail"))
+	for g := range acc {
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+		block(acc[g], false, "")
+		if g < 2 {
+			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p) // the next block of 8 rows
+		}
+	}
+	// p is at the third block: back to the first, 8 columns on.
+	for range 4 {
+		SUBQ(s4, p)
+	}
+	ADDQ(Imm(64), p)
+	ADDQ(Imm(64), xp)
+	SUBQ(Imm(8), cnt)
+	JMP(LabelRef("fTchunk"))
+
+	Label("fTtail")
+	TESTQ(cnt, cnt)
+	JZ(LabelRef("fTstore"))
+	for g := range acc {
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+		block(acc[g], true, fmt.Sprintf("fTtail%d", g))
+		if g < 2 {
+			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p)
+		}
+	}
+
+	Label("fTstore")
+	for g := range acc {
+		VADDPD(Mem{Base: bp, Disp: 64 * g}, acc[g], acc[g])
+		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
+	}
+	for range 6 {
+		ADDQ(s4, wp) // 24 rows
+	}
+	ADDQ(Imm(8*panelRows), bp)
+	ADDQ(Imm(8*panelRows), yp)
+	SUBQ(Imm(panelRows), left)
+	JMP(LabelRef("fTpanel"))
+
+	Label("fTdone")
 	VZEROUPPER()
 	RET()
 }
