@@ -7,10 +7,10 @@
 //
 // Every sum keeps its scalar order; the vector kernels (amd64 with AVX2
 // and FMA, or AVX-512, chosen at run time; the purego build tag forces
-// the pure-Go code) run independent lanes side by side: four (or two)
-// output rows at once in the forward pass, four or eight inputs at once
-// in the backward pass and the step. Their results are those of the
-// pure-Go code to the bit.
+// the pure-Go code) run independent lanes side by side: four, two or
+// (AVX-512) eight output rows at once in the forward pass, four or eight
+// inputs at once in the backward pass and the step. Their results are
+// those of the pure-Go code to the bit.
 package affine
 
 import "math"
@@ -58,7 +58,7 @@ func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 func forwardWith(k *kernelSet, w, x, b, y []float64) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
-	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasN != 0 && rows >= panelRows {
+	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
 		p := rows - rows%panelRows
 		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1)
 		w, b, y = w[p*n:], b[p:], y[p:]
@@ -82,12 +82,16 @@ const aliasN = 512
 
 // panelRows is how many rows the transposing forward kernel sums at a
 // time, and forwardTN the fewest columns it is used for. It takes 0.8–0.9×
-// the time of the 16-row kernel from 25×25 to 256×256, but 1.2× that of
-// the 8-row one when rows are 4 KB apart: its 24 rows' lines then share
-// one L1 set, whose 12 ways lose lines fetched ahead before they are read.
+// the time of the 16-row kernel at 25×25 and 48×25, but 1.2× that of the
+// 8-row one when rows are 4 KB apart: its 24 rows' lines then share one
+// L1 set, whose 12 ways lose the lines fetched ahead before they are read.
+// Rows 2 KB apart put 12 lines in each of two sets, as many as the ways,
+// so aliasTN leaves rows a multiple of 2 KB apart to the other kernels as
+// a precaution (not measured apart on this shared machine).
 const (
 	panelRows = 24
 	forwardTN = 8
+	aliasTN   = 256
 )
 
 // BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
