@@ -35,10 +35,7 @@ func newModel(c train.Config, t *task.Task) (*model.Model, error) {
 // and the number of exemplars.
 func Example() {
 	c := train.Default()
-	t, err := task.ReadCSV("testdata/krus96_design.csv")
-	if err != nil {
-		log.Fatal(err)
-	}
+	t := task.Krus96Training()
 	lf, err := loss.ByName(c.LossFn)
 	if err != nil {
 		log.Fatal(err)
@@ -70,10 +67,7 @@ func Example() {
 // into a fresh model and checks that both predict alike.
 func Example_checkpoint() {
 	c := train.Default()
-	t, err := task.ReadCSV("testdata/krus96_design.csv")
-	if err != nil {
-		log.Fatal(err)
-	}
+	t := task.Krus96Training()
 	lf, err := loss.ByName(c.LossFn)
 	if err != nil {
 		log.Fatal(err)
