@@ -26,15 +26,18 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/fastslow/cmd/internal/estimate"
+	"github.com/fastslow/cmd/internal/fitspec"
+	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
 )
@@ -164,20 +167,20 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // plotFits draws the fits of the results folders dirs side by side.
 func plotFits(path string, dirs []string) error {
-	var panels []*estimate.Panel
+	var panels []*fitspec.Panel
 	for _, d := range dirs {
-		pn, err := estimate.ReadPanel(d)
+		pn, err := fitspec.ReadPanel(d)
 		if err != nil {
 			return err
 		}
 		panels = append(panels, pn)
 	}
-	return estimate.PlotPanels(path, panels)
+	return fitspec.PlotPanels(path, panels)
 }
 
 // prepare reads and checks the spec, its model, config and data.
-func prepare(path string, lim budget.Limit) (*estimate.Problem, error) {
-	s, err := estimate.ReadSpec(path)
+func prepare(path string, lim budget.Limit) (*fitspec.Problem, error) {
+	s, err := fitspec.ReadSpec(path)
 	if err != nil {
 		return nil, err
 	}
@@ -186,10 +189,10 @@ func prepare(path string, lim budget.Limit) (*estimate.Problem, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return estimate.New(s, m)
+	return fitspec.New(s, m)
 }
 
-func printPlan(w io.Writer, p *estimate.Problem, out string) {
+func printPlan(w io.Writer, p *fitspec.Problem, out string) {
 	s := p.Spec
 	if s.Phenomenon != "" {
 		fmt.Fprintf(w, "fit %s: model %s, config %s, phenomenon %s (%d conditions, %d cells of its measure)\n",
@@ -208,17 +211,29 @@ func printPlan(w io.Writer, p *estimate.Problem, out string) {
 	fmt.Fprintf(w, "loss %s, ordinal %s\n", s.Loss, s.Ordinal)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "parameter\tmin\tmax\tscale\tstart\t")
+	continuous, combos := 0, 1
+	var discrete []string
 	for i, pr := range s.Params {
+		if pr.Values != nil {
+			fmt.Fprintf(tw, "%s\tone of %s\t\tvalues\t%.6g\t\n", pr.Key, keypath.Show(pr.Values), p.Start[i])
+			discrete = append(discrete, pr.Key)
+			combos *= len(pr.Values)
+			continue
+		}
+		continuous++
 		fmt.Fprintf(tw, "%s\t%g\t%g\t%s\t%.6g\t\n", pr.Key, pr.Lo(), pr.Hi(), pr.Scale, p.Start[i])
 	}
 	tw.Flush()
 	sr := s.Search
 	grid := "no grid"
 	if sr.Grid > 0 {
-		grid = fmt.Sprintf("a grid of %d points per parameter (%.0f points)", sr.Grid, math.Pow(float64(sr.Grid), float64(len(s.Params))))
+		grid = fmt.Sprintf("a grid of %d points per parameter (%.0f points)", sr.Grid, math.Pow(float64(sr.Grid), float64(continuous)))
 	}
 	fmt.Fprintf(w, "search: %s, %d Nelder–Mead starts of at most %d evaluations (stop after %d iterations improving by < %g)\n",
 		grid, sr.Starts, sr.MaxEvals, sr.Stall, sr.Tolerance)
+	if combos > 1 || len(discrete) > 0 {
+		fmt.Fprintf(w, "the search is repeated at each of the %d combinations of the values of %s\n", combos, strings.Join(discrete, ", "))
+	}
 	fmt.Fprintf(w, "results in %s, trace %s\n", out, out+".trace.csv")
 }
 
@@ -238,13 +253,13 @@ const pointBytes = 64 << 10
 // evaluateAt evaluates the loss at a.at (and a.vs) for every runs count
 // and seed, and prints the mean and spread (and those of the paired
 // differences).
-func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writer) error {
+func evaluateAt(ctx context.Context, p *fitspec.Problem, a atOptions, w io.Writer) error {
 	x, err := parsePoint(p, a.at, "-at")
 	if err != nil {
 		return err
 	}
 	if a.simulate != "" {
-		if err := output.Replaceable(a.simulate, estimate.SimulatedMark); err != nil {
+		if err := output.Replaceable(a.simulate, fitspec.SimulatedMark); err != nil {
 			return fmt.Errorf("-simulate: %w", err)
 		}
 	}
@@ -355,7 +370,7 @@ func evaluateAt(ctx context.Context, p *estimate.Problem, a atOptions, w io.Writ
 }
 
 // parsePoint reads key=value,… over the start values.
-func parsePoint(p *estimate.Problem, spec, flagName string) ([]float64, error) {
+func parsePoint(p *fitspec.Problem, spec, flagName string) ([]float64, error) {
 	x := append([]float64(nil), p.Start...)
 	keys := p.Spec.Keys()
 	for _, kv := range strings.Split(spec, ",") {
@@ -371,6 +386,9 @@ func parsePoint(p *estimate.Problem, spec, flagName string) ([]float64, error) {
 		f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %q is not a number", flagName, k, v)
+		}
+		if pr := p.Spec.Params[i]; pr.Values != nil && !slices.Contains(p.Estimate().Params[i].Values, f) {
+			return nil, fmt.Errorf("%s %s = %v: want one of its values %s", flagName, k, f, keypath.Show(pr.Values))
 		}
 		x[i] = f
 	}
@@ -406,7 +424,7 @@ func mixedRevisions(cur, path string, made map[string][]string) (string, error) 
 }
 
 // search runs the fit, resuming from the trace, and writes the results.
-func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
+func search(ctx context.Context, p *fitspec.Problem, out string, fresh bool, workers int, quiet bool, stdout, stderr io.Writer) error {
 	rec := provenance.New("fitdata")
 	rec.Model = p.Model.Name
 	spec, err := os.ReadFile(p.Spec.Path)
@@ -430,7 +448,7 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 			return err
 		}
 	}
-	tr, err := estimate.OpenTrace(tracePath, p)
+	tr, err := fitspec.OpenTrace(tracePath, p)
 	if err != nil {
 		return err
 	}
@@ -452,14 +470,14 @@ func search(ctx context.Context, p *estimate.Problem, out string, fresh bool, wo
 	if !quiet {
 		o.Log, o.Progress = stderr, stderr
 	}
-	r, err := estimate.Fit(ctx, p, tr, o)
+	r, err := fitspec.Fit(ctx, p, tr, o)
 	if err != nil {
 		return fmt.Errorf("%w (the evaluations so far are in %s; rerun to resume)", err, tracePath)
 	}
-	if err := estimate.Write(out, p, r, tracePath, rec); err != nil {
+	if err := fitspec.Write(out, p, r, tracePath, rec); err != nil {
 		return err
 	}
-	estimate.PrintResult(stdout, p, r)
+	fitspec.PrintResult(stdout, p, r)
 	fmt.Fprintf(stdout, "results in %s\n", out)
 	return nil
 }

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 // TestTwoSweepsOneFolder runs two sweep processes of one spec into one

@@ -17,10 +17,11 @@ import (
 	"syscall"
 
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/cmd/internal/sweepspec"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 const usage = `Usage: sweep <command> [flags]
@@ -120,7 +121,7 @@ type sets []sweep.Value
 
 func (s *sets) String() string { return "" }
 func (s *sets) Set(v string) error {
-	val, err := sweep.ParseSet(v)
+	val, err := sweepspec.ParseSet(v)
 	if err != nil {
 		return err
 	}
@@ -147,7 +148,7 @@ func (s *source) load() (*sweep.Sweep, error) {
 	case (s.spec == "") == (s.configs == ""):
 		return nil, usageError{"give either -spec or -configs"}
 	case s.spec != "":
-		sp, err := sweep.ReadSpec(s.spec)
+		sp, err := sweepspec.ReadSpec(s.spec)
 		if err != nil {
 			return nil, err
 		}
@@ -161,7 +162,7 @@ func (s *source) load() (*sweep.Sweep, error) {
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
-	return sweep.ReadDir(s.configs, m, s.set)
+	return sweepspec.ReadDir(s.configs, m, s.set)
 }
 
 // args returns the flags that give the same source to another command.
@@ -181,7 +182,7 @@ func (s *source) args() ([]string, error) {
 		out = append(out, "-configs", p, "-model", s.model)
 	}
 	for _, v := range s.set {
-		out = append(out, "-set", v.Key+"="+sweep.FormatValue(v.Value))
+		out = append(out, "-set", v.Key+"="+sweepspec.FormatValue(v.Value))
 	}
 	return out, nil
 }
@@ -224,7 +225,7 @@ func generate(args []string, stdout, stderr io.Writer) error {
 	if src.spec == "" {
 		return usageError{"-spec is required"}
 	}
-	sp, err := sweep.ReadSpec(src.spec)
+	sp, err := sweepspec.ReadSpec(src.spec)
 	if err != nil {
 		return err
 	}
@@ -243,7 +244,7 @@ func generate(args []string, stdout, stderr io.Writer) error {
 	if out == "" {
 		out = filepath.Join("configs", sw.Name)
 	}
-	n, err := sweep.Generate(sw, out)
+	n, err := sweepspec.Generate(sw, out)
 	if err != nil {
 		return err
 	}
@@ -276,10 +277,10 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	o := sweep.RunOptions{Workers: *workers, Begin: *begin, End: *end, Shards: 1, Limit: &lim}
 	if *shardFlag != "" {
 		var err error
-		if o.Shard, o.Shards, err = sweep.ParseShard(*shardFlag); err != nil {
+		if o.Shard, o.Shards, err = sweepspec.ParseShard(*shardFlag); err != nil {
 			return usageError{err.Error()}
 		}
-	} else if i, n, ok, err := sweep.ShardFromEnv(); err != nil {
+	} else if i, n, ok, err := sweepspec.ShardFromEnv(); err != nil {
 		return err
 	} else if ok {
 		if n < 1 || i < 0 || i >= n {
@@ -371,7 +372,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 		}
 		return usageError{what + " lies in the Go build cache (a `go run` build), which `go clean` deletes and compute nodes do not have: build one first (go build -o sweep ./cmd/sweep) and pass -bin ./sweep"}
 	}
-	s := sweep.Slurm{Name: sw.Name, Tasks: *tasks, Throttle: *throttle, CPUs: *cpus, Time: *timeLimit, Mem: *mem,
+	s := sweepspec.Slurm{Name: sw.Name, Tasks: *tasks, Throttle: *throttle, CPUs: *cpus, Time: *timeLimit, Mem: *mem,
 		Partition: *partition, Log: *logs, Binary: binary, Configs: len(sel)}
 	if s.Tasks <= 0 || s.Tasks > len(sel) {
 		s.Tasks = len(sel)
@@ -402,7 +403,7 @@ func slurm(args []string, stdout, stderr io.Writer) error {
 	if err := output.ReadyRoot(absOut); err != nil {
 		return err
 	}
-	if err := output.Replaceable(path, sweep.ScriptMark); err != nil {
+	if err := output.Replaceable(path, sweepspec.ScriptMark); err != nil {
 		return err
 	}
 	rec := provenance.New("sweep")

@@ -15,8 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 // template is the shipped config_dlMU_dnn_1, relative to this package.

@@ -11,10 +11,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/sweep"
 )
 
 // Folder is one results folder as the page shows it: exactly one of Run,

@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/explorer"
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/sweep"
 )
 
 func TestLoadRun(t *testing.T) {

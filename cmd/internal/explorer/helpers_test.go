@@ -10,11 +10,13 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/cmd/internal/estimate"
+	"github.com/fastslow/cmd/internal/fitspec"
 	"github.com/fastslow/cmd/internal/models"
-	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/cmd/internal/sweepspec"
 	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/provenance"
+	"github.com/fastslow/stream/sweep"
 )
 
 // runModel runs a model's command with args into a new results folder
@@ -46,7 +48,7 @@ func demoSweep(t *testing.T, dir string) *sweep.Sweep {
 	t.Helper()
 	tmpl, err := filepath.Abs("../../../configs/dualstream/config_dlMU_dnn_1.toml")
 	require.NoError(t, err)
-	spec, err := sweep.ParseSpec(filepath.Join(dir, "spec.toml"), fmt.Appendf(nil, sweepSpec, tmpl))
+	spec, err := sweepspec.ParseSpec(filepath.Join(dir, "spec.toml"), fmt.Appendf(nil, sweepSpec, tmpl))
 	require.NoError(t, err)
 	m, err := models.Get(spec.Model)
 	require.NoError(t, err)
@@ -70,20 +72,20 @@ func runSweep(t *testing.T, dir string, begin, end int) string {
 // al. (1994) with a few evaluations (testdata/fit.toml) into dir/fit.
 func runFit(t *testing.T, dir string) string {
 	t.Helper()
-	spec, err := estimate.ReadSpec("testdata/fit.toml")
+	spec, err := fitspec.ReadSpec("testdata/fit.toml")
 	require.NoError(t, err)
 	m, err := models.Get(spec.Model)
 	require.NoError(t, err)
-	p, err := estimate.New(spec, m)
+	p, err := fitspec.New(spec, m)
 	require.NoError(t, err)
 	trace := filepath.Join(dir, "fit.trace.csv")
-	tr, err := estimate.OpenTrace(trace, p)
+	tr, err := fitspec.OpenTrace(trace, p)
 	require.NoError(t, err)
-	r, err := estimate.Fit(context.Background(), p, tr, estimate.Options{Workers: 2})
+	r, err := fitspec.Fit(context.Background(), p, tr, estimate.Options{Workers: 2})
 	require.NoError(t, tr.Close())
 	require.NoError(t, err)
 	out := filepath.Join(dir, "fit")
-	require.NoError(t, estimate.Write(out, p, r, trace, provenance.New("fitdata")))
+	require.NoError(t, fitspec.Write(out, p, r, trace, provenance.New("fitdata")))
 	return out
 }
 

@@ -17,8 +17,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/explorer"
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/output"
+	"github.com/fastslow/stream/sweep"
 )
 
 // bigSweep writes a synthetic sweep as large as the original's largest:

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/fastslow/cmd/internal/sweep"
+	"github.com/fastslow/stream/sweep"
 )
 
 // Loopback checks that addr (host:port) listens on the loopback address

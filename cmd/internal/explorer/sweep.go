@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fastslow/cmd/internal/sweep"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/sweep"
 )
 
 // LastK is how many last blocks the "last" metric of a sweep averages.
