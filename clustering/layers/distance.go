@@ -65,6 +65,9 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	return l.out
 }
 
+// Out returns the distances of the last Forward (owned by the layer).
+func (l *Distance) Out() []float64 { return l.out }
+
 // Backward writes ∂L/∂W into gw (K×D) from gd = ∂L/∂d; rows not computed
 // by the last Forward get 0. Where the clip bites (the power is below
 // 1e-6) no gradient passes, as torch.clip's gradient is zero there.

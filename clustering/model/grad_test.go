@@ -93,11 +93,11 @@ func TestModelGradient(t *testing.T) {
 				y = []float64{0, 1}
 			}
 			f := func() float64 {
-				m.predict(x)
+				m.predict(x, false)
 				return c.loss.Eval(m.z, y, nil)
 			}
 			dz := make([]float64, Classes)
-			m.predict(x)
+			m.predict(x, false)
 			c.loss.Eval(m.z, y, dz)
 			m.backward(dz)
 			gw := append([]float64(nil), m.gw...)

@@ -232,9 +232,14 @@ func (m *Model) constrain() {
 }
 
 // predict computes the logits of x with the current state, caching what
-// the backward pass needs. It does not apply the constraint.
-func (m *Model) predict(x []float64) {
-	d := m.dist.Forward(x, m.w, m.active)
+// the backward pass needs. It does not apply the constraint. With again,
+// the distances of the last call stand (the same x, centres and units:
+// they do not depend on the attention), so they are not computed anew.
+func (m *Model) predict(x []float64, again bool) {
+	d := m.dist.Out()
+	if !again {
+		d = m.dist.Forward(x, m.w, m.active)
+	}
 	H := m.act.Forward(d, m.attn, m.active)
 	for _, k := range m.active {
 		m.h[k] = H[k] * m.mask[k]
@@ -304,7 +309,7 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		m.recruit(t.X, t.Signature)
 	} else {
 		m.constrain()
-		m.predict(t.X)
+		m.predict(t.X, false)
 		m.support = m.totalSupport(t.Label)
 		if m.support < m.p.Thr {
 			m.recruit(t.X, t.Signature)
@@ -312,7 +317,9 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	}
 	m.constrain()
 	if m.recruited || !sameBits(m.used, m.attn) {
-		m.predict(t.X)
+		// Without a recruitment only the attention changed since the
+		// first prediction, and the distances stand.
+		m.predict(t.X, !m.recruited)
 	} // else: nothing changed since the first prediction, whose cache stands.
 	return m.z
 }

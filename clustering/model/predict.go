@@ -15,7 +15,7 @@ func (m *Model) Predict(t *stream.Trial) []float64 {
 	copy(m.kept, m.attn)
 	m.recruited = false
 	m.constrain()
-	m.predict(t.X)
+	m.predict(t.X, false)
 	copy(m.attn, m.kept)
 	return m.z
 }

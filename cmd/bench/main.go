@@ -1,10 +1,20 @@
 // Command bench times every model's default config on this machine and
-// compares it with the original PyTorch code's per-trial times measured
-// here (from the issues of the port), so that speed claims are a command
-// away:
+// compares it with the code it replaces, so that speed claims are a
+// command away:
 //
 //	go run ./cmd/bench [-workers 1] [-runs N] [-models dualstream,clustering,…]
+//	go run ./cmd/bench -original DIR [-python python3] [-rounds 3] [-original-trials 500]
 //	go run ./cmd/bench -machine   # the yardsticks of the floors in docs/performance.md
+//
+// Without -original, the time per trial of the code replaced is a constant
+// measured earlier on this machine kind (reference). With -original, a
+// checkout of the original PyTorch code (don-tpanic/thinking_fast_and_slow),
+// each model the original has is timed beside ours in the same run: a
+// Python process runs original.py, which imports the original's own modules
+// and calls them trial by trial, and the rounds alternate, ours, then a
+// slice of the original's trials with autograd's anomaly detection (as its
+// scripts run), then without it, so that both see the same load. The
+// toolkit never needs Python otherwise.
 package main
 
 import (
@@ -13,6 +23,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -52,6 +63,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 1, "parallel runs (1 times one core)")
 	runs := fs.Int("runs", 0, "runs per task (default: each config's)")
 	list := fs.String("models", strings.Join(models.Names(), ","), "comma-separated models to time")
+	orig := fs.String("original", "", "a checkout of the original (don-tpanic/thinking_fast_and_slow): time its models beside ours, interleaved, in this run")
+	python := fs.String("python", "python3", "with -original: the Python 3 that has PyTorch, numpy and PyYAML")
+	rounds := fs.Int("rounds", 3, "with -original: rounds of ours, then the original with and without anomaly detection")
+	origTrials := fs.Int("original-trials", 500, "with -original: the original's trials per round (whole blocks, its config's blocks per run at most)")
 	mach := fs.Bool("machine", false, "measure this machine's yardsticks instead (scalar FMA rate, in-cache vector step, 16 MB read and update bandwidth), on CPU time")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./cmd/bench [flags]\n\nTimes the default config of each model (nothing is written) and prints\nthe time per trial beside the original's.\n\nFlags:")
@@ -67,10 +82,44 @@ func command(args []string, stdout, stderr io.Writer) int {
 		printMachine(stdout)
 		return 0
 	}
+	var root, script string
+	if *orig != "" {
+		if *rounds < 1 || *origTrials < 1 {
+			fmt.Fprintf(stderr, "bench: -rounds %d, -original-trials %d: want both ≥ 1\n", *rounds, *origTrials)
+			return 2
+		}
+		var err error
+		if root, err = filepath.Abs(*orig); err != nil {
+			fmt.Fprintln(stderr, "bench:", err)
+			return 2
+		}
+		for _, name := range strings.Split(*list, ",") {
+			if o, ok := originals[strings.TrimSpace(name)]; ok {
+				if err := o.check(root); err != nil {
+					fmt.Fprintln(stderr, "bench:", err)
+					return 2
+				}
+			}
+		}
+		dir, err := os.MkdirTemp("", "bench-original-")
+		if err != nil {
+			fmt.Fprintln(stderr, "bench:", err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		script = filepath.Join(dir, "original.py")
+		if err := os.WriteFile(script, driver, 0o644); err != nil {
+			fmt.Fprintln(stderr, "bench:", err)
+			return 1
+		}
+	}
+	load0 := loadAverage()
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "model\ttrials\twall\tCPU\tCPU per trial\treplaces\tits time per trial\tspeed-up (CPU)\t")
+	var side []sideBySide
 	for _, name := range strings.Split(*list, ",") {
-		m, err := models.Get(strings.TrimSpace(name))
+		name = strings.TrimSpace(name)
+		m, err := models.Get(name)
 		if err != nil {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 2
@@ -80,32 +129,79 @@ func command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1
 		}
-		var trials int64
-		for _, j := range p.Jobs {
-			trials += int64(j.Runs) * int64(j.Blocks) * int64(len(j.Task.Items))
-		}
-		cpu0, t0 := cpuTime(), time.Now()
-		for _, r := range run.Do(context.Background(), p.Jobs, run.Options{Workers: *workers, Release: true}) {
-			if r.Err != nil {
-				fmt.Fprintf(stderr, "bench: %s: %v\n", name, r.Err)
+		o, ok := originals[name]
+		if root == "" || !ok {
+			t, err := timeOurs(p.Jobs, *workers, 0)
+			if err != nil {
+				fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 				return 1
 			}
+			ref := reference[name]
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, t.trials, t.wall.Round(time.Millisecond),
+				t.cpu.Round(time.Millisecond), fmtDur(float64(t.cpu)/float64(t.trials)), ref.name, ref.per, float64(ref.per)/float64(t.per()))
+			continue
 		}
-		wall, cpu := time.Since(t0), cpuTime()-cpu0
-		per := cpu / time.Duration(trials)
-		ref := reference[name]
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, trials, wall.Round(time.Millisecond),
-			cpu.Round(time.Millisecond), fmtDur(float64(cpu)/float64(trials)), ref.name, ref.per, float64(ref.per)/float64(per))
+		sb, err := interleave(p.Jobs, *workers, *python, script, root, o, *rounds, *origTrials)
+		if err != nil {
+			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
+			return 1
+		}
+		sb.name = name
+		side = append(side, sb)
+		var t timing
+		for _, r := range sb.ours {
+			t.trials, t.wall, t.cpu = t.trials+r.trials, t.wall+r.wall, t.cpu+r.cpu
+		}
+		ratio, _, _ := ratios(sb.ours, sb.asRun)
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%.0f×\t\n", name, t.trials, t.wall.Round(time.Millisecond),
+			t.cpu.Round(time.Millisecond), fmtDur(float64(sb.oursPer())), "original (this run)",
+			fmtDur(float64(median(sb.asRun, round.perTrial))), ratio)
 	}
 	tw.Flush()
+	if len(side) > 0 {
+		printSideBySide(stdout, side, root, load0, loadAverage())
+	}
 	return 0
 }
 
-func fmtDur(ns float64) string {
-	if ns < 1000 {
-		return fmt.Sprintf("%.0f ns", ns)
+// timing is the time one model's default config took.
+type timing struct {
+	trials    int64
+	wall, cpu time.Duration
+}
+
+// per returns the CPU time per trial.
+func (t timing) per() time.Duration { return t.cpu / time.Duration(t.trials) }
+
+// timeOurs runs jobs on workers, as many times as it takes to spend at
+// least minCPU of CPU time, and returns the time they took.
+func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error) {
+	var per int64
+	for _, j := range jobs {
+		per += int64(j.Runs) * int64(j.Blocks) * int64(len(j.Task.Items))
 	}
-	return fmt.Sprintf("%.2f µs", ns/1000)
+	var t timing
+	cpu0, t0 := cpuTime(), time.Now()
+	for t.trials == 0 || cpuTime()-cpu0 < minCPU {
+		for _, r := range run.Do(context.Background(), jobs, run.Options{Workers: workers, Release: true}) {
+			if r.Err != nil {
+				return t, r.Err
+			}
+		}
+		t.trials += per
+	}
+	t.wall, t.cpu = time.Since(t0), cpuTime()-cpu0
+	return t, nil
+}
+
+func fmtDur(ns float64) string {
+	switch {
+	case ns < 1e3:
+		return fmt.Sprintf("%.0f ns", ns)
+	case ns < 1e6:
+		return fmt.Sprintf("%.2f µs", ns/1e3)
+	}
+	return fmt.Sprintf("%.2f ms", ns/1e6)
 }
 
 // cpuTime returns the process's user and system CPU time so far.

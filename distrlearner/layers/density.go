@@ -7,6 +7,7 @@ import (
 	"math"
 
 	"github.com/fastslow/distrlearner/internal/fmath"
+	"github.com/fastslow/distrlearner/internal/normal2"
 )
 
 // MinScale is the floor the original puts on every scale (the diagonal of
@@ -44,7 +45,8 @@ type Density struct {
 	logS, logOf []float64 // N×D: log σ, and the σ it is the log of
 
 	// The exponents of the units computed by the last Forward, and those
-	// units: their exponentials are taken together (fmath.ExpTo).
+	// units (the copies left out): their exponentials are taken together
+	// (fmath.ExpTo). Backward lists its units there too.
 	expArg []float64
 	expOf  []int
 	// The scales whose logarithms are out of date (N×D at most), and where.
@@ -158,7 +160,7 @@ func (l *Density) forward(x []float64, units []int, rep []int) {
 		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
 		n++
 	}
-	l.exp(n, units, rep)
+	l.exp(l.expOf[:n], units, rep)
 }
 
 // logs clamps the scales of the units that Forward computes (not the
@@ -192,16 +194,16 @@ func (l *Density) logs(units, rep []int) {
 	}
 }
 
-// exp sets the activations of the n units listed in expOf to the
+// exp sets the activations of the units at computed (of units) to the
 // exponentials of their exponents in expArg, then each copy's to its
 // unit's.
-func (l *Density) exp(n int, units, rep []int) {
-	arg := l.expArg[:n]
+func (l *Density) exp(at, units, rep []int) {
+	arg := l.expArg[:len(at)]
 	fmath.ExpTo(arg, arg)
-	for i, k := range l.expOf[:n] {
+	for i, k := range at {
 		l.Act[k] = arg[i]
 	}
-	if rep == nil || n == len(units) {
+	if rep == nil || len(at) == len(units) {
 		return
 	}
 	for _, k := range units {
@@ -297,73 +299,64 @@ func (l *Density) backward(dAct []float64, units []int, rep []int) {
 	}
 }
 
-// forward2 is Forward for two dimensions (the new stimuli), unrolled; it
-// does the same operations in the same order, so gives the same bits.
+// forward2 is Forward for two dimensions (the new stimuli): normal2.Forward
+// does the units' arithmetic, forward's operations in the same order, so
+// the bits are the same.
 func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
-	x0, x1 := x[0], x[1]
 	l.logs(units, rep)
-	n := 0
+	at := units
+	if rep != nil {
+		at = l.expOf[:0]
+	}
 	for _, k := range units {
-		i := 2 * k
-		if rep != nil {
+		l.Low[k] = 0
+		if rep == nil {
+			continue
+		}
+		if rep[k] == k {
+			at = append(at, k)
+			continue
+		}
+		// A copy: clamp as logs does; it takes its unit's w below.
+		s := (*[2]float64)(l.Scale[2*k : 2*k+2])
+		if s[0] < MinScale {
+			s[0] = MinScale
+		}
+		if s[1] < MinScale {
+			s[1] = MinScale
+		}
+	}
+	normal2.Forward(x, c, at, l.Mu, l.Scale, l.logS, l.W, l.expArg[:len(at)])
+	if len(at) < len(units) {
+		for _, k := range units {
 			if r := rep[k]; r != k {
-				// A copy of unit r: clamp as below, take r's w and density.
-				s := (*[2]float64)(l.Scale[i : i+2])
-				if s[0] < MinScale {
-					s[0] = MinScale
-				}
-				if s[1] < MinScale {
-					s[1] = MinScale
-				}
-				l.Low[k] = 0
-				w, wr := (*[2]float64)(l.W[i:i+2]), (*[2]float64)(l.W[2*r:2*r+2])
-				*w = *wr
-				continue
+				l.W[2*k], l.W[2*k+1] = l.W[2*r], l.W[2*r+1]
 			}
 		}
-		s := (*[2]float64)(l.Scale[i : i+2]) // clamped by logs
-		mu := (*[2]float64)(l.Mu[i : i+2])
-		ls := (*[2]float64)(l.logS[i : i+2])
-		s0, s1 := s[0], s[1]
-		w0 := (x0 - mu[0]) / s0
-		w1 := (x1 - mu[1]) / s1
-		w := (*[2]float64)(l.W[i : i+2])
-		w[0], w[1] = w0, w1
-		m := w0*w0 + w1*w1
-		hld := ls[0] + ls[1]
-		l.Low[k] = 0
-		l.expArg[n], l.expOf[n] = -0.5*(c+m)-hld, k
-		n++
 	}
-	l.exp(n, units, rep)
+	l.exp(at, units, rep)
 }
 
-// backward2 is Backward for two dimensions, unrolled (the same bits).
+// backward2 is Backward for two dimensions: normal2.Backward does the
+// units' arithmetic (the same bits as backward's).
 func (l *Density) backward2(dAct []float64, units []int, rep []int) {
-	for _, k := range units {
-		i := 2 * k
-		if rep != nil {
-			if r := rep[k]; r != k {
-				// A copy of unit r: take r's gradients.
-				j := 2 * r
-				*(*[2]float64)(l.GMu[i : i+2]) = *(*[2]float64)(l.GMu[j : j+2])
-				*(*[2]float64)(l.GScale[i : i+2]) = *(*[2]float64)(l.GScale[j : j+2])
-				l.GLow[k] = l.GLow[r]
-				continue
+	at := units
+	if rep != nil {
+		at = l.expOf[:0]
+		for _, k := range units {
+			if rep[k] == k {
+				at = append(at, k)
 			}
 		}
-		g := dAct[k] * l.Act[k]
-		s := (*[2]float64)(l.Scale[i : i+2])
-		w := (*[2]float64)(l.W[i : i+2])
-		gmu := (*[2]float64)(l.GMu[i : i+2])
-		gs := (*[2]float64)(l.GScale[i : i+2])
-		w0, w1, s0, s1 := w[0], w[1], s[0], s[1]
-		b0 := g * w0 / s0
-		b1 := g * w1 / s1
-		gmu[0], gmu[1] = b0, b1
-		gs[0] = b0*w0 - g/s0
-		gs[1] = b1*w1 - g/s1
-		l.GLow[k] = b1 * w0
+	}
+	normal2.Backward(at, dAct, l.Act, l.W, l.Scale, l.GMu, l.GScale, l.GLow)
+	if len(at) == len(units) {
+		return
+	}
+	for _, k := range units {
+		if r := rep[k]; r != k {
+			l.copyGrad(k, r)
+		}
 	}
 }

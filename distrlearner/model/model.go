@@ -154,6 +154,17 @@ type Learner struct {
 	noShare bool
 	batch   []int // scratch: the units of one recruitment
 
+	// Without momentum the copies are not computed at all (lazy): the
+	// layers run over reps, the recruited units that are their own
+	// representative, and the association layer reads a copy's activation
+	// and weights from its representative. A copy's parameters stay as
+	// they were at its recruitment (its gradients are 0, so the SGD step
+	// leaves them) until materialise copies its representative's into
+	// them, for State. With momentum a copy's momentum buffer, which the
+	// sgd group keeps, would fall behind, so copies are computed (eager).
+	reps []int
+	lazy bool
+
 	z    []float64 // C logits of the last Forward
 	dAct []float64 // N: ∂L/∂act, scratch
 
@@ -230,9 +241,14 @@ func (l *Learner) predict(x []float64) {
 		l.dens.Clamp(l.all) // after SetState any unit may need it; else only
 		l.dirty = false     // recruited units change, and Forward clamps those
 	}
-	if l.shared {
+	switch {
+	case l.lazy:
+		l.dens.Forward(x, l.reps)
+		l.assoc.ForwardShared(l.dens.Act, l.units, l.rep, l.z)
+		return
+	case l.shared:
 		l.dens.ForwardShared(x, l.units, l.rep)
-	} else {
+	default:
 		l.dens.Forward(x, l.units)
 	}
 	l.assoc.Forward(l.dens.Act, l.units, l.z)
@@ -300,6 +316,7 @@ func (l *Learner) recruit(x []float64) {
 	for _, k := range batch {
 		l.activate(k, x)
 	}
+	l.setReps()
 	if dropped > 0 {
 		l.under.Trials++
 		l.under.Units += dropped
@@ -379,6 +396,11 @@ func (l *Learner) Learn(t *stream.Trial, dz []float64) {
 
 // backward writes the gradients of the recruited units from dz.
 func (l *Learner) backward(dz []float64) {
+	if l.lazy {
+		l.assoc.Backward(l.dens.Act, l.reps, dz, l.dAct)
+		l.dens.Backward(l.dAct, l.reps)
+		return
+	}
 	l.assoc.Backward(l.dens.Act, l.units, dz, l.dAct)
 	if l.shared {
 		l.dens.BackwardShared(l.dAct, l.units, l.rep)
@@ -400,6 +422,7 @@ func (l *Learner) Active() int { return len(l.units) }
 // factors are written in full (N×D×D): the scales on the diagonal, the
 // lower part as the last SGD step left it, zeros above.
 func (l *Learner) State() []stream.Array {
+	l.materialise()
 	n, d, c := l.cfg.MaxUnits, l.cfg.Dims, l.cfg.Classes
 	p := d * (d - 1) / 2
 	attn := make([]float64, n*d*d)
@@ -481,6 +504,7 @@ func (l *Learner) SetState(st map[string]stream.Array) error {
 		}
 	}
 	l.regroup()
+	l.setReps()
 	for _, k := range l.units {
 		l.fresh[k] = false
 	}
@@ -512,5 +536,52 @@ func (l *Learner) regroup() {
 		if l.rep[k] == k {
 			reps = append(reps, k)
 		}
+	}
+}
+
+// setReps lists the recruited units that are their own representative and
+// decides whether copies are left lazy (see Learner.reps). A unit that
+// has just become a copy gets zero gradients, so that the SGD step leaves
+// its parameters as they are until materialise.
+func (l *Learner) setReps() {
+	l.lazy = l.shared && l.cfg.Momentum == 0
+	l.reps = l.reps[:0]
+	if !l.lazy {
+		return
+	}
+	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
+	for _, k := range l.units {
+		if l.rep[k] == k {
+			l.reps = append(l.reps, k)
+			continue
+		}
+		clear(l.dens.GMu[k*d : k*d+d])
+		clear(l.dens.GScale[k*d : k*d+d])
+		clear(l.dens.GLow[k*p : k*p+p])
+		clear(l.assoc.GA[k*c : k*c+c])
+	}
+}
+
+// materialise gives every lazy copy its representative's parameters (and
+// what the last Forward and Backward computed, with zero gradients so
+// that the next step leaves it as it is): the state each copy would have
+// had if it had been computed. It is idempotent.
+func (l *Learner) materialise() {
+	if !l.lazy {
+		return
+	}
+	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
+	cp := func(v []float64, n, k, r int) { copy(v[k*n:k*n+n], v[r*n:r*n+n]) }
+	for _, k := range l.units {
+		r := l.rep[k]
+		if r == k {
+			continue
+		}
+		cp(l.dens.Mu, d, k, r)
+		cp(l.dens.Scale, d, k, r)
+		cp(l.dens.Low, p, k, r)
+		cp(l.dens.W, d, k, r)
+		cp(l.assoc.A, c, k, r)
+		l.dens.Act[k] = l.dens.Act[r]
 	}
 }

@@ -166,6 +166,7 @@ type Model struct {
 	z      []float64   // [C]
 
 	winMask, actMask []float64 // [N] the masks View shows
+	masked           bool      // they show the current winners and active units
 
 	recruited bool
 	err       error
@@ -293,6 +294,7 @@ func (m *Model) predict(x []float64) {
 	if m.regrow {
 		m.regroup()
 	}
+	m.masked = false
 	for _, k := range m.win {
 		m.isWinner[k] = false
 	}

@@ -350,3 +350,45 @@ func TestSetStateErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestViewMasksFollow: View's masks, kept between calls, show the current
+// winners and active units after every Forward, Predict and SetState,
+// whether or not View was called in between.
+func TestViewMasksFollow(t *testing.T) {
+	m := newSmall(t, small)
+	ce := loss.CrossEntropy{}
+	dz := make([]float64, 2)
+	check := func(where string) {
+		t.Helper()
+		st := stream.StateMap(m.View())
+		win, act := make([]float64, small.Units), make([]float64, small.Units)
+		for _, k := range m.Winners() {
+			win[k] = 1
+		}
+		for k, v := range st[NameActive].Data {
+			act[k] = v
+		}
+		require.Equal(t, win, st[NameWinners].Data, where)
+		n := 0
+		for _, v := range act {
+			n += int(v)
+		}
+		require.Equal(t, m.Active(), n, where)
+	}
+	xs := [][]float64{{0, 0, 0}, {1, 1, 1}, {0, 1, 0}, {1, 0, 1}, {0.5, 0.5, 0}}
+	saved := m.State()
+	for i, x := range xs {
+		tr := trialOf(0, i, x, i%2)
+		ce.Eval(m.Forward(tr), tr.Target, dz)
+		if i%2 == 0 {
+			check("after Forward")
+		}
+		m.Learn(tr, dz)
+		check("after Learn")
+		m.Predict(trialOf(0, i, xs[(i+2)%len(xs)], 0))
+		check("after Predict")
+	}
+	require.NoError(t, m.SetState(stream.StateMap(saved)))
+	check("after SetState")
+	require.Equal(t, 0, m.Active())
+}

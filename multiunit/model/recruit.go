@@ -156,6 +156,7 @@ func (m *Model) syncColumns() {
 // activate marks the units rec (ascending) active and merges them into the
 // sorted list of active units.
 func (m *Model) activate(rec []int32) {
+	m.masked = false
 	out := m.merged[:0]
 	i := 0
 	for _, u := range rec {

@@ -31,30 +31,41 @@ func (m *Model) State() []stream.Array {
 }
 
 // View returns the model's state as State does, every array a view of the
-// model's own memory (see stream.Viewer): the two masks are filled anew in
-// buffers kept for them.
+// model's own memory (see stream.Viewer): the two masks are kept in
+// buffers of their own, filled anew only when a prediction or SetState
+// has changed the winners or the active units since the last View (the
+// analyses and the checkpoint of a finished run view it several times).
 func (m *Model) View() []stream.Array {
 	n, d, c := m.p.Units, m.p.Dims, m.p.Classes
+	if !m.masked {
+		m.fillMasks()
+	}
+	return []stream.Array{
+		{Name: NamePositions, Shape: []int{n, d}, Data: m.pos},
+		{Name: NameAttention, Shape: []int{1, d}, Data: m.attn},
+		{Name: NameWinners, Shape: []int{n}, Data: m.winMask},
+		{Name: NameActive, Shape: []int{n}, Data: m.actMask},
+		{Name: NameAssoc, Shape: []int{n, c}, Data: m.weights},
+	}
+}
+
+// fillMasks fills the two masks View shows from the lists of winners and
+// active units.
+func (m *Model) fillMasks() {
+	n := m.p.Units
 	if m.winMask == nil {
 		m.winMask, m.actMask = make([]float64, n), make([]float64, n)
 	} else {
 		clear(m.winMask)
 		clear(m.actMask)
 	}
-	win, act := m.winMask, m.actMask
 	for _, k := range m.win {
-		win[k] = 1
+		m.winMask[k] = 1
 	}
 	for _, k := range m.active {
-		act[k] = 1
+		m.actMask[k] = 1
 	}
-	return []stream.Array{
-		{Name: NamePositions, Shape: []int{n, d}, Data: m.pos},
-		{Name: NameAttention, Shape: []int{1, d}, Data: m.attn},
-		{Name: NameWinners, Shape: []int{n}, Data: win},
-		{Name: NameActive, Shape: []int{n}, Data: act},
-		{Name: NameAssoc, Shape: []int{n, c}, Data: m.weights},
-	}
+	m.masked = true
 }
 
 // SetState loads a state saved by State or by the original (an .npz of
@@ -100,6 +111,7 @@ func (m *Model) SetState(st map[string]stream.Array) error {
 	copy(m.weights, weights)
 	m.active = m.active[:0]
 	m.win = m.win[:0]
+	m.masked = false
 	for i := 0; i < n; i++ {
 		m.isActive[i] = act[i] == 1
 		m.isWinner[i] = win[i] == 1

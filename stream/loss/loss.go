@@ -43,12 +43,22 @@ func (BCELogits) Eval(z, y, dz []float64) float64 {
 	for c, zc := range z {
 		// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
 		m := math.Max(-zc, 0)
-		sum += (1-y[c])*zc + m + math.Log(math.Exp(-m)+math.Exp(-zc-m))
+		sum += (1-y[c])*zc + m + math.Log(exp0(-m)+exp0(-zc-m))
 		if dz != nil {
 			dz[c] = (sigmoid(zc) - y[c]) / n
 		}
 	}
 	return sum / n
+}
+
+// exp0 is math.Exp, which gives exactly 1 at ±0, without the call there:
+// one of the two exponentials of BCELogits' stable form is always of 0
+// for a finite logit.
+func exp0(x float64) float64 {
+	if x == 0 {
+		return 1
+	}
+	return math.Exp(x)
 }
 
 // sigmoid is computed as torch does for a few values, 1/(1+exp(−x)) with

@@ -74,3 +74,29 @@ func TestEvalAllocatesNothing(t *testing.T) {
 		assert.Zero(t, testing.AllocsPerRun(100, func() { f.Eval(z, y, dz) }))
 	}
 }
+
+// TestBCELogitsStableForm: the value is PyTorch's stable form computed
+// with math.Exp everywhere (exp0 skips the call only where it gives 1),
+// bit for bit, on logits of every magnitude, both zeros, infinities and NaN.
+func TestBCELogitsStableForm(t *testing.T) {
+	zs := []float64{0, math.Copysign(0, -1), 1e-300, -1e-300, 0x1p-1074, 1, -1, 37.5, -37.5, 750, -750,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	for i := range 2000 {
+		zs = append(zs, math.Ldexp(float64(i%97)-48.3, i%40-20))
+	}
+	for _, y := range [][]float64{{1, 0}, {0, 1}, {0.3, 0.7}} {
+		for _, z0 := range zs {
+			z := []float64{z0, -z0 / 3}
+			var want float64
+			for c, zc := range z {
+				m := math.Max(-zc, 0)
+				want += (1-y[c])*zc + m + math.Log(math.Exp(-m)+math.Exp(-zc-m))
+			}
+			want /= 2
+			got := loss.BCELogits{}.Eval(z, y, nil)
+			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+				t.Fatalf("z %v, y %v: %v, want %v", z, y, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,165 @@
+// Command gen writes the assembly of normal2's kernels with avo: the
+// two-dimensional density layer's per-unit arithmetic, two units per
+// 256-bit vector (AVX2), each unit's two dimensions side by side as the
+// layer stores them, each lane with the scalar code's operations in its
+// order — the same subtractions, divisions, multiplications and additions,
+// each correctly rounded and none fused — so that every lane has its bits.
+//
+//	cd distrlearner/internal/normal2/gen && GOWORK=off go run . -pkg normal2 -out ../normal2_amd64.s -stubs ../normal2_amd64.go
+//
+// It is a module of its own so that avo stays out of the model's
+// dependencies.
+package main
+
+import (
+	"math"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	. "github.com/mmcloughlin/avo/reg"
+)
+
+func main() {
+	ConstraintExpr("!purego")
+	forwardKernel()
+	backwardKernel()
+	Generate()
+}
+
+// pairs loads the two values of unit a (low half) and of unit b (high
+// half) from base, whose pairs are at 8·(2a) and 8·(2b).
+func pairs(base, a2, b2 Register) VecVirtual {
+	y := YMM()
+	VMOVUPD(Mem{Base: base, Index: a2, Scale: 8}, y.AsX())
+	VINSERTF128(U8(1), Mem{Base: base, Index: b2, Scale: 8}, y, y)
+	return y
+}
+
+// store writes the low half of y to unit a's pair and the high half to b's.
+func store(y VecVirtual, base, a2, b2 Register) {
+	VMOVUPD(y.AsX(), Mem{Base: base, Index: a2, Scale: 8})
+	h := XMM()
+	VEXTRACTF128(U8(1), y, h)
+	VMOVUPD(h, Mem{Base: base, Index: b2, Scale: 8})
+}
+
+// unitPair loads units[i] and units[i+1] and returns them doubled (the
+// index of each one's first value in a pair array) and as they are; it
+// jumps to "stop" unless both are below lim (unsigned: a negative unit
+// is out too).
+func unitPair(units, i, lim Register) (a2, b2, a, b Register) {
+	a, b = GP64(), GP64()
+	MOVQ(Mem{Base: units, Index: i, Scale: 8}, a)
+	MOVQ(Mem{Base: units, Index: i, Scale: 8, Disp: 8}, b)
+	CMPQ(a, lim)
+	JAE(LabelRef("stop"))
+	CMPQ(b, lim)
+	JAE(LabelRef("stop"))
+	a2, b2 = GP64(), GP64()
+	LEAQ(Mem{Base: a, Index: a, Scale: 1}, a2)
+	LEAQ(Mem{Base: b, Index: b, Scale: 1}, b2)
+	return a2, b2, a, b
+}
+
+// forwardKernel writes forwardAVX2: per unit k, w = (x − μ_k)/σ_k and
+// arg = −0.5·(c + (w0·w0 + w1·w1)) − (ls0 + ls1).
+func forwardKernel() {
+	TEXT("forwardAVX2", NOSPLIT, "func(x *float64, c float64, units *int, n, lim int, mu, scale, logS, w, arg *float64) int")
+	Pragma("noescape")
+	Doc("forwardAVX2 is Forward's arithmetic for units[:n], n even, as far as the first",
+		"unit not below lim: it returns how many units it did.")
+	xp := Load(Param("x"), GP64())
+	x := YMM()
+	VBROADCASTF128(Mem{Base: xp}, x) // x0, x1, x0, x1
+	cx := XMM()
+	Load(Param("c"), cx)
+	c := YMM()
+	VBROADCASTSD(cx, c)
+	half := YMM()
+	VBROADCASTSD(ConstData("neghalf", U64(math.Float64bits(-0.5))), half)
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	units, n, lim := ptr("units"), Load(Param("n"), GP64()), Load(Param("lim"), GP64())
+	mu, scale, logS, wp, arg := ptr("mu"), ptr("scale"), ptr("logS"), ptr("w"), ptr("arg")
+
+	i := GP64()
+	XORQ(i, i)
+	Label("floop")
+	CMPQ(i, n)
+	JGE(LabelRef("stop"))
+	a2, b2, _, _ := unitPair(units, i, lim)
+	w := YMM()
+	VSUBPD(pairs(mu, a2, b2), x, w)    // x − μ
+	VDIVPD(pairs(scale, a2, b2), w, w) // (x − μ)/σ
+	store(w, wp, a2, b2)
+	VMULPD(w, w, w) // w0·w0, w1·w1
+	h := YMM()
+	VHADDPD(pairs(logS, a2, b2), w, h) // m, hld of unit a; m, hld of unit b
+	t := YMM()
+	VADDPD(h, c, t) // c + m (lanes 0 and 2)
+	VMULPD(half, t, t)
+	VPERMILPD(U8(5), h, h) // hld in lanes 0 and 2
+	VSUBPD(h, t, t)        // −0.5·(c + m) − hld
+	VMOVSD(t.AsX(), Mem{Base: arg, Index: i, Scale: 8})
+	hi := XMM()
+	VEXTRACTF128(U8(1), t, hi)
+	VMOVSD(hi, Mem{Base: arg, Index: i, Scale: 8, Disp: 8})
+	ADDQ(U8(2), i)
+	JMP(LabelRef("floop"))
+	Label("stop")
+	Store(i, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+// backwardKernel writes backwardAVX2: per unit k, g = dAct_k·act_k,
+// b = g·w/σ, gmu = b, gscale = b·w − g/σ, glow_k = b1·w0.
+func backwardKernel() {
+	TEXT("backwardAVX2", NOSPLIT, "func(units *int, n, lim int, dAct, act, w, scale, gmu, gscale, glow *float64) int")
+	Pragma("noescape")
+	Doc("backwardAVX2 is Backward's arithmetic for units[:n], n even, as far as the first",
+		"unit not below lim: it returns how many units it did.")
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	units, n, lim := ptr("units"), Load(Param("n"), GP64()), Load(Param("lim"), GP64())
+	dAct, act, wp, scale := ptr("dAct"), ptr("act"), ptr("w"), ptr("scale")
+	gmu, gscale, glow := ptr("gmu"), ptr("gscale"), ptr("glow")
+
+	i := GP64()
+	XORQ(i, i)
+	Label("bloop")
+	CMPQ(i, n)
+	JGE(LabelRef("stop"))
+	a2, b2, a, b := unitPair(units, i, lim)
+	// g = dAct·act, each unit's twice
+	g1 := func(k Register) VecVirtual {
+		d, v := XMM(), XMM()
+		VMOVDDUP(Mem{Base: dAct, Index: k, Scale: 8}, d)
+		VMOVDDUP(Mem{Base: act, Index: k, Scale: 8}, v)
+		VMULPD(v, d, d)
+		return d
+	}
+	ga, gb := g1(a), g1(b)
+	g := YMM()
+	VINSERTF128(U8(1), gb, ga.AsY(), g)
+	w, s := pairs(wp, a2, b2), pairs(scale, a2, b2)
+	bv := YMM()
+	VMULPD(w, g, bv)  // g·w
+	VDIVPD(s, bv, bv) // g·w/σ
+	store(bv, gmu, a2, b2)
+	q, r := YMM(), YMM()
+	VMULPD(w, bv, q) // b·w
+	VDIVPD(s, g, r)  // g/σ
+	VSUBPD(r, q, q)  // b·w − g/σ
+	store(q, gscale, a2, b2)
+	VPERMILPD(U8(5), w, w) // w1, w0
+	VMULPD(w, bv, q)       // lane 1: b1·w0
+	VMOVHPD(q.AsX(), Mem{Base: glow, Index: a, Scale: 8})
+	hi := XMM()
+	VEXTRACTF128(U8(1), q, hi)
+	VMOVHPD(hi, Mem{Base: glow, Index: b, Scale: 8})
+	ADDQ(U8(2), i)
+	JMP(LabelRef("bloop"))
+	Label("stop")
+	Store(i, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}

@@ -1,0 +1,155 @@
+package normal2
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// values returns n inputs mixing the edge cases (zeros of both signs,
+// subnormals, huge and tiny magnitudes, infinities, NaN) with random bit
+// patterns and the magnitudes a density layer sees.
+func values(rng *rand.Rand, n int) []float64 {
+	edges := []float64{0, math.Copysign(0, -1), 0x1p-1074, -0x1p-1074, 0x1p-1022, 1e-6, 1e-300, 1e300,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN(), 1, -1, 0.5}
+	v := make([]float64, n)
+	for i := range v {
+		switch rng.IntN(4) {
+		case 0:
+			v[i] = edges[rng.IntN(len(edges))]
+		case 1:
+			v[i] = math.Float64frombits(rng.Uint64())
+		default:
+			v[i] = (rng.Float64()*2 - 1) * math.Ldexp(1, rng.IntN(20)-12)
+		}
+	}
+	return v
+}
+
+// same reports whether a and b have the same bits, or are both NaN (the
+// payload of a NaN made from two NaNs depends on which operand an
+// instruction takes first, which the compiler may swap).
+func same(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+}
+
+// refForward and refBackward are the layer's scalar expressions, written
+// out as the density layer had them, one unit at a time.
+func refForward(x0, x1, c, mu0, mu1, s0, s1, ls0, ls1 float64) (w0, w1, arg float64) {
+	w0 = (x0 - mu0) / s0
+	w1 = (x1 - mu1) / s1
+	m := w0*w0 + w1*w1
+	hld := ls0 + ls1
+	return w0, w1, -0.5*(c+m) - hld
+}
+
+func refBackward(dAct, act, w0, w1, s0, s1 float64) (gmu0, gmu1, gs0, gs1, glow float64) {
+	g := dAct * act
+	b0 := g * w0 / s0
+	b1 := g * w1 / s1
+	return b0, b1, b0*w0 - g/s0, b1*w1 - g/s1, b1 * w0
+}
+
+// TestKernels: Forward and Backward (the vector kernels with their scalar
+// tail, or the pure-Go loop under purego) give the scalar expressions'
+// bits on random and edge-case inputs, for lists of every length up to 13
+// and a long one, the units in random order, and leave every unit not
+// listed as it was.
+func TestKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	const c = 2 * 1.8378770664093453
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 5000} {
+		for rep := range 20 {
+			N := n + rng.IntN(7)
+			units := rng.Perm(N)[:n]
+			mu, scale, logS := values(rng, 2*N), values(rng, 2*N), values(rng, 2*N)
+			dAct, act := values(rng, N), values(rng, N)
+			x := []float64{rng.Float64(), rng.Float64()}
+			if rep%3 == 0 {
+				x[0] = values(rng, 1)[0]
+			}
+			w, arg := values(rng, 2*N), make([]float64, n)
+			w0 := append([]float64(nil), w...)
+			Forward(x, c, units, mu, scale, logS, w, arg)
+			listed := make([]bool, N)
+			for i, k := range units {
+				listed[k] = true
+				a, b, e := refForward(x[0], x[1], c, mu[2*k], mu[2*k+1], scale[2*k], scale[2*k+1], logS[2*k], logS[2*k+1])
+				if !same(a, w[2*k]) || !same(b, w[2*k+1]) || !same(e, arg[i]) {
+					t.Fatalf("Forward, n %d, unit %d (x %v, μ %v %v, σ %v %v, log σ %v %v): got %v %v %v, want %v %v %v",
+						n, k, x, mu[2*k], mu[2*k+1], scale[2*k], scale[2*k+1], logS[2*k], logS[2*k+1], w[2*k], w[2*k+1], arg[i], a, b, e)
+				}
+			}
+			for k := range N {
+				if !listed[k] && (!same(w0[2*k], w[2*k]) || !same(w0[2*k+1], w[2*k+1])) {
+					t.Fatalf("Forward, n %d: unit %d not listed was written", n, k)
+				}
+			}
+			w = values(rng, 2*N) // any w, not only Forward's
+			gmu, gscale, glow := values(rng, 2*N), values(rng, 2*N), values(rng, N)
+			before := [][]float64{append([]float64(nil), gmu...), append([]float64(nil), gscale...), append([]float64(nil), glow...)}
+			Backward(units, dAct, act, w, scale, gmu, gscale, glow)
+			for _, k := range units {
+				var want [5]float64
+				want[0], want[1], want[2], want[3], want[4] = refBackward(dAct[k], act[k], w[2*k], w[2*k+1], scale[2*k], scale[2*k+1])
+				got := [5]float64{gmu[2*k], gmu[2*k+1], gscale[2*k], gscale[2*k+1], glow[k]}
+				for j := range want {
+					if !same(want[j], got[j]) {
+						t.Fatalf("Backward, n %d, unit %d, output %d (dAct %v, act %v, w %v %v, σ %v %v): got %v, want %v",
+							n, k, j, dAct[k], act[k], w[2*k], w[2*k+1], scale[2*k], scale[2*k+1], got[j], want[j])
+					}
+				}
+			}
+			for k := range N {
+				if !listed[k] && (!same(before[0][2*k], gmu[2*k]) || !same(before[1][2*k+1], gscale[2*k+1]) || !same(before[2][k], glow[k])) {
+					t.Fatalf("Backward, n %d: unit %d not listed was written", n, k)
+				}
+			}
+		}
+	}
+}
+
+// TestOutside: a unit outside the arrays panics, wherever it is in the
+// list, instead of reaching memory the kernels must not touch.
+func TestOutside(t *testing.T) {
+	mu, a := make([]float64, 8), make([]float64, 4)
+	for _, units := range [][]int{{0, 4}, {-1, 0}, {1, 2, 3, 4}, {1, 2, 4, 3}, {0, 1, 2, 3, 0, 1, 1 << 62, 2}} {
+		require.Panics(t, func() { Forward([]float64{0, 0}, 0, units, mu, mu, mu, mu, make([]float64, len(units))) }, "%v", units)
+		require.Panics(t, func() { Backward(units, a, a, mu, mu, mu, mu, a) }, "%v", units)
+	}
+	require.NotPanics(t, func() { Backward([]int{3, 0}, a, a, mu, mu, mu, mu, a) })
+}
+
+// bench times Forward and Backward over 100 of 500 units (the dual
+// stream's typical count of groups); -tags purego times the pure-Go loop.
+func bench(b *testing.B, backward bool) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const N, n = 500, 100
+	units := rng.Perm(N)[:n]
+	slices.Sort(units)
+	f := func(m int) []float64 {
+		v := make([]float64, m)
+		for i := range v {
+			v[i] = 0.1 + rng.Float64()
+		}
+		return v
+	}
+	mu, scale, logS, w, arg := f(2*N), f(2*N), f(2*N), f(2*N), f(n)
+	dAct, act, gmu, gscale, glow := f(N), f(N), f(2*N), f(2*N), f(N)
+	x := []float64{0.3, 0.7}
+	b.ResetTimer()
+	for range b.N {
+		if backward {
+			Backward(units, dAct, act, w, scale, gmu, gscale, glow)
+		} else {
+			Forward(x, 3.6, units, mu, scale, logS, w, arg)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/unit")
+}
+
+func BenchmarkForward(b *testing.B)  { bench(b, false) }
+func BenchmarkBackward(b *testing.B) { bench(b, true) }
