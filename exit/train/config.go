@@ -42,18 +42,19 @@ type Config struct {
 // RequiredKeys are the model keys a config must set.
 var RequiredKeys = []string{"c", "P", "phi", "l_gain", "l_weight", "l_ex", "sigma", "iterations", "absval"}
 
-// DesignPath is the default task: the training design of Kruschke's (1996)
-// inverse base-rate experiment, read from the repository root.
-const DesignPath = "configs/exit/krus96_design.csv"
+// DefaultTask is the default task: the training design of Kruschke's
+// (1996) inverse base-rate experiment, built into the task package so that
+// the command runs from any folder.
+const DefaultTask = "krus96-training"
 
 // Default returns catlearn's krus96exit: c 2.87, P 2.48, phi 4.42, l_gain
 // 4.42, l_weight 0.222, l_ex 1.13, saliences 1 and 0.401 for the context
-// cue, 10 gain-shift steps, on the training design (DesignPath), 56
+// cue, 10 gain-shift steps, on the training design (DefaultTask), 56
 // simulated subjects × 15 blocks of 8 trials.
 func Default() Config {
 	return Config{
 		Loop: config.Loop{ConfigVersion: "config1", NumBlocks: 15, NumRuns: 56, RandomSeed: 1,
-			LossFn: "crossentropy", Optim: "sgd", Task: DesignPath},
+			LossFn: "crossentropy", Optim: "sgd", Task: DefaultTask},
 		Keys: Keys{C: 2.87, P: 2.48, Phi: 4.42, LGain: 4.42, LWeight: 0.222, LEx: 1.13,
 			Sigma: []float64{1, 1, 1, 1, 1, 1, 0.401}, Iterations: 10, AbsVal: 0},
 	}

@@ -17,7 +17,7 @@ import (
 // learning curve (the probability of error per block, averaged over runs)
 // and how many exemplars the first run holds.
 func Example() {
-	p, err := cli.Prepare(train.Model(), cli.Options{Task: "testdata/krus96_design.csv", Runs: 4, Blocks: 8})
+	p, err := cli.Prepare(train.Model(), cli.Options{Task: train.DefaultTask, Runs: 4, Blocks: 8})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -14,9 +14,9 @@ func single() *learner.Single[Config] {
 		About: "Fits EXIT (Kruschke 2001, as catlearn's slpEXIT) and writes learning and loss curves, per-run states " +
 			"(.npz: exemplars, gain_weights, weights) and summary.json. With no flags it runs catlearn's krus96exit " +
 			"parameters on the training phase of Kruschke's (1996) inverse base-rate design " +
-			"(configs/exit/krus96_design.csv, read from the repository root), 56 simulated subjects × 15 blocks of 8 " +
+			"(the built-in task krus96-training), 56 simulated subjects × 15 blocks of 8 " +
 			"trials, into results/exit/config1/. The design's test phase, without feedback, runs in go run ./cmd/phenomena.",
-		DefaultTask: DesignPath,
+		DefaultTask: DefaultTask,
 		Default:     Default,
 		Parts:       func(c *Config) (*config.Loop, learner.Keys) { return &c.Loop, &c.Keys },
 		Why:         "EXIT needs it; see configs/exit/config1.toml",
