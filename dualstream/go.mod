@@ -8,6 +8,7 @@ require (
 	github.com/fastslow/clustering v0.0.0
 	github.com/fastslow/distrlearner v0.0.0
 	github.com/fastslow/dnn v0.0.0
+	github.com/fastslow/exit v0.0.0
 	github.com/fastslow/multiunit v0.0.0
 	github.com/fastslow/stream v0.0.0
 	github.com/fastslow/sustain v0.0.0
@@ -38,6 +39,7 @@ replace (
 	github.com/fastslow/clustering => ../clustering
 	github.com/fastslow/distrlearner => ../distrlearner
 	github.com/fastslow/dnn => ../dnn
+	github.com/fastslow/exit => ../exit
 	github.com/fastslow/multiunit => ../multiunit
 	github.com/fastslow/stream => ../stream
 	github.com/fastslow/sustain => ../sustain

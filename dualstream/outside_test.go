@@ -15,7 +15,7 @@ import (
 // dualstream needs replaced: dualstream and every module it requires
 // (replace directives of a dependency's go.mod do not apply to the module
 // that imports it). docs/library.md lists the same lines.
-var modules = []string{"alcove", "clustering", "distrlearner", "dnn", "dualstream", "multiunit", "stream", "sustain"}
+var modules = []string{"alcove", "clustering", "distrlearner", "dnn", "dualstream", "exit", "multiunit", "stream", "sustain"}
 
 // outsideMain is research code outside the repository: it trains the
 // clustering model with the kernel's trial loop and builds the dual
@@ -28,7 +28,7 @@ import (
 	"log"
 
 	clustering "github.com/fastslow/clustering/train"
-	dualstream "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/run"
@@ -47,7 +47,7 @@ func main() {
 		log.Fatal(err)
 	}
 	job := run.Job{Name: t.Name, Task: t, Runs: 2, Blocks: 4, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t) }}
+		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t, src) }}
 	res := run.Do(context.Background(), []run.Job{job}, run.Options{})[0]
 	if res.Err != nil {
 		log.Fatal(res.Err)
@@ -55,7 +55,7 @@ func main() {
 	for b, p := range res.PError[res.Total()] {
 		fmt.Printf("block %d: %.3f\n", b+1, p)
 	}
-	setup, err := dualstream.Model().Default()
+	setup, err := models.Dual().Default()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -41,6 +41,12 @@ func (t *Trial) First() bool { return t.Block == 0 && t.Index == 0 }
 // State returns a copy of the learner's state as named arrays, named as
 // the original PyTorch state_dict names them; SetState loads such a state
 // (as read from an .npz checkpoint) and checks every name and shape.
+//
+// The trial loop and the tools look for optional interfaces beside it:
+// Viewer (the state without a copy), Finisher (memory given back after
+// the last trial), Composite (parts whose logits add up), Predictor (a
+// trial with learning frozen) and Failer (a learning step that can fail).
+// Each model package states what it implements with var _ lines.
 type Stream interface {
 	Forward(t *Trial) []float64
 	Learn(t *Trial, dLogits []float64)
@@ -65,6 +71,15 @@ type Viewer interface {
 // Finish (it then rebuilds what it dropped, or runs without it).
 type Finisher interface {
 	Finish()
+}
+
+// Failer is a Stream whose learning step can fail on its own terms (an
+// attention that collapses, say): the trial loop calls Err after every
+// Learn and reports a non-nil error as a divergence of the run, naming its
+// block and trial. Err is nil while the stream learns normally.
+type Failer interface {
+	Stream
+	Err() error
 }
 
 // View returns s's state as a Viewer shows it, or a copy (State) if s is

@@ -3,6 +3,7 @@ package model
 import "github.com/fastslow/stream"
 
 var _ stream.Predictor = (*Model)(nil)
+var _ stream.Stream = (*Model)(nil)
 
 // Predict implements stream.Predictor: ALCOVE's Forward changes no state
 // (its nodes are fixed and it recruits nothing), so a frozen trial's

@@ -1,11 +1,12 @@
 // Package train holds ALCOVE's config (catlearn's names for its settings,
 // as TOML keys), its default (Nosofsky et al.'s 1994 fit of ALCOVE to the
 // six SHJ problems, as catlearn's nosof94bnalcove), its validation, and
-// the wiring of the shared fit command.
+// its wiring into the command line and the dual stream.
 package train
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -17,8 +18,11 @@ import (
 
 	"github.com/fastslow/alcove/layers"
 	"github.com/fastslow/alcove/model"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -79,32 +83,8 @@ func Default() Config {
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key. It returns the ignored keys
-// present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
-		"ALCOVE needs it; see configs/alcove/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
+// Required returns the keys a config must set: RequiredKeys.
+func (k *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // Check reports settings that cannot run, naming the key. It reads the
 // file h names (once: New then uses what it read).
@@ -177,13 +157,13 @@ func (k *Keys) Params(t *task.Task) (model.Params, error) {
 	return p, p.Check()
 }
 
-// New returns a fresh model for task t.
-func (k *Keys) New(t *task.Task) (*model.Model, error) {
+// New returns a fresh model for task t; it draws no random numbers.
+func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	p, err := k.Params(t)
 	if err != nil {
 		return nil, err
 	}
-	return model.New(p)
+	return learner.Stream(model.New(p))
 }
 
 // Alpha is the initial attention: one number for every dimension of the
@@ -382,17 +362,7 @@ func (n *Nodes) load() error {
 // positions returns the node positions for task t, row-major.
 func (n *Nodes) positions(t *task.Task) ([]float64, error) {
 	if n.Items {
-		var out []float64
-		seen := map[string]bool{}
-		for _, it := range t.Items {
-			key := fmt.Sprint(it.X)
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			out = append(out, it.X...)
-		}
-		return out, nil
+		return distinct(t), nil
 	}
 	m := *n // a copy: New may run on many goroutines, and only Check loads into n
 	if err := m.load(); err != nil {
@@ -473,7 +443,7 @@ func btoi(b bool) int {
 	return 0
 }
 
-// Memory implements fit.Sizer: the hidden nodes (one per item, or h's
+// Memory implements cli.Sizer: the hidden nodes (one per item, or h's
 // rows) with their positions and association weights, the gradients,
 // and a checkpoint's copy.
 func (k *Keys) Memory(t *task.Task) budget.Estimate {
@@ -482,4 +452,37 @@ func (k *Keys) Memory(t *task.Task) budget.Estimate {
 		h = len(t.Items)
 	}
 	return budget.Estimate{Bytes: budget.Floats(max(h, 1), t.Dims+2*t.Classes+2).Times(4)}
+}
+
+// distinct returns the distinct stimuli of t's items, in item order,
+// row-major: items are the same stimulus when their values are the same
+// bits. Every run works this out, so a small task is compared row by row
+// and only a large one pays for a map.
+func distinct(t *task.Task) []float64 {
+	var out []float64
+	if len(t.Items) <= 64 {
+		for _, it := range t.Items {
+			dup := false
+			for j := 0; j < len(out) && !dup; j += t.Dims {
+				dup = slices.EqualFunc(out[j:j+t.Dims], it.X, func(a, b float64) bool { return math.Float64bits(a) == math.Float64bits(b) })
+			}
+			if !dup {
+				out = append(out, it.X...)
+			}
+		}
+		return out
+	}
+	seen := make(map[string]bool, len(t.Items))
+	key := make([]byte, 0, 8*t.Dims)
+	for _, it := range t.Items {
+		key = key[:0]
+		for _, v := range it.X {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(v))
+		}
+		if !seen[string(key)] {
+			seen[string(key)] = true
+			out = append(out, it.X...)
+		}
+	}
+	return out
 }

@@ -1,6 +1,8 @@
 package train
 
 import (
+	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,7 +12,9 @@ import (
 	"github.com/fastslow/alcove/model"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -161,7 +165,7 @@ func TestTaskMismatch(t *testing.T) {
 			cfg := Default()
 			c.edit(&cfg)
 			require.NoError(t, cfg.Keys.Check())
-			_, err := cfg.Keys.New(c.task)
+			_, err := cfg.Keys.New(c.task, seed.Source{})
 			require.ErrorContains(t, err, c.want)
 		})
 	}
@@ -181,10 +185,10 @@ func TestItemNodes(t *testing.T) {
 		{task.NewStimuli(), 97, 2},
 		{&task.Task{Name: "abc", Dims: 1, Classes: 3, Items: []task.Item{{X: []float64{0}}, {X: []float64{1}, Label: 2}, {X: []float64{0}}}}, 2, 3},
 	} {
-		m, err := c.Keys.New(tc.task)
+		m, err := c.Keys.New(tc.task, seed.Source{})
 		require.NoError(t, err, tc.task.Name)
 		require.Equal(t, tc.nodes, m.Active(), tc.task.Name)
-		require.Equal(t, tc.outputs, m.Params().Outputs, tc.task.Name)
+		require.Equal(t, tc.outputs, m.(*model.Model).Params().Outputs, tc.task.Name)
 	}
 }
 
@@ -249,7 +253,7 @@ absval = -1
 	}
 	require.NoError(t, keys.Check())
 	tk := task.NewStimuli()
-	m, err := keys.New(tk)
+	m, err := keys.New(tk, seed.Source{})
 	require.NoError(t, err)
 	var s stream.Stream = m
 	dz := []float64{0.3, -0.3}
@@ -262,4 +266,34 @@ absval = -1
 	require.Equal(t, 97, s.Active())
 	require.False(t, s.Recruited())
 	require.Len(t, s.State(), 3)
+}
+
+// TestDistinct: the hidden nodes of "items" are the distinct stimuli in
+// item order, alike for a small task (compared row by row) and a large
+// one (a map); -0 and 0 are told apart, as before by their printed form.
+func TestDistinct(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		items [][]float64
+		want  []float64
+	}{
+		{"repeats", [][]float64{{1, 0}, {0, 1}, {1, 0}, {0, 1}, {1, 1}}, []float64{1, 0, 0, 1, 1, 1}},
+		{"signed zero", [][]float64{{0, 1}, {math.Copysign(0, -1), 1}}, []float64{0, 1, math.Copysign(0, -1), 1}},
+	} {
+		for _, copies := range []int{1, 40} { // 40 copies: over 64 items, the map
+			t.Run(fmt.Sprint(c.name, copies), func(t *testing.T) {
+				tk := &task.Task{Name: c.name, Dims: 2, Classes: 2}
+				for range copies {
+					for _, x := range c.items {
+						tk.Items = append(tk.Items, task.Item{X: x})
+					}
+				}
+				got := distinct(tk)
+				require.Len(t, got, len(c.want))
+				for i := range got {
+					assert.Equal(t, math.Float64bits(c.want[i]), math.Float64bits(got[i]), "value %d", i)
+				}
+			})
+		}
+	}
 }

@@ -64,7 +64,7 @@ func TestAsFastStream(t *testing.T) {
 	trace := func(inDual bool) (map[string]int, [][]string) {
 		jb := run.Job{Name: "new", Task: tk, Runs: 2, Blocks: 5, Seed: 3, Loss: loss.CrossEntropy{}, Trace: true,
 			New: func(r int, src seed.Source) (stream.Stream, error) {
-				m, err := c.Keys.New(tk)
+				m, err := c.Keys.New(tk, seed.Source{})
 				if err != nil || !inDual {
 					return m, err
 				}

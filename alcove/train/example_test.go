@@ -4,102 +4,28 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/fastslow/alcove/train"
-	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/loss"
-	"github.com/fastslow/stream/npz"
-	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/learner"
 )
 
-// Example trains the default config of ALCOVE (Nosofsky et al. 1994's fit)
-// on SHJ type II, 4 runs of 8 blocks, with the kernel's trial loop, and
-// prints the learning curve (the probability of error per block, averaged
-// over runs) and how many hidden nodes the first run recruited.
+// Example trains ALCOVE with Nosofsky et al.'s (1994) fit on SHJ type II, 4
+// runs of 8 blocks of 16 trials (each stimulus twice per block, as
+// catlearn's nosof94bnalcove), with each of its attention rules, and prints
+// the learning curves (the probability of error per block, averaged over
+// runs): with city-block distances and an exponential gradient (r = q = 1)
+// catlearn's rule is the exact gradient, so the two agree.
 func Example() {
-	c := train.Default()
-	t, err := task.SHJ(2)
-	if err != nil {
-		log.Fatal(err)
+	for _, rule := range []string{"kruschke", "gradient"} {
+		c := train.Default()
+		c.AttentionRule = rule
+		res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj2", 4, 8)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("%-8s %.3f\n", rule, res.PError[res.Total()])
 	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 4, Blocks: 8, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t) }}
-	res := run.Do(context.Background(), []run.Job{job}, run.Options{Workers: 1})[0]
-	if res.Err != nil {
-		log.Fatal(res.Err)
-	}
-	for b, p := range res.PError[res.Total()] {
-		fmt.Printf("block %d: %.3f\n", b+1, p)
-	}
-	fmt.Println("hidden nodes:", res.Runs[0].Model.Active())
 	// Output:
-	// block 1: 0.570
-	// block 2: 0.206
-	// block 3: 0.104
-	// block 4: 0.060
-	// block 5: 0.037
-	// block 6: 0.024
-	// block 7: 0.017
-	// block 8: 0.014
-	// hidden nodes: 8
-}
-
-// Example_checkpoint saves a trained model as an .npz checkpoint (the
-// original's state_dict names, which numpy and PyTorch read), loads it
-// into a fresh model and checks that both predict alike.
-func Example_checkpoint() {
-	c := train.Default()
-	t, err := task.SHJ(2)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 1, Blocks: 2, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t) }}
-	rr, err := run.One(context.Background(), &job, 0, nil, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "checkpoint")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "run0.npz")
-	if err := npz.Write(path, rr.Model.State()); err != nil {
-		log.Fatal(err)
-	}
-	st, err := npz.Read(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fresh, err := job.New(0, seed.For(job.Seed, 0))
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := fresh.SetState(st); err != nil {
-		log.Fatal(err)
-	}
-	for _, a := range fresh.State() {
-		fmt.Println(a.Name, a.Shape)
-	}
-	tr := stream.Trial{Block: job.Blocks, Item: 0, X: t.Items[0].X, Target: t.Items[0].Target, Label: t.Items[0].Label}
-	fmt.Println("same logits:", slices.Equal(rr.Model.Forward(&tr), fresh.Forward(&tr)))
-	// Output:
-	// hidden [8 3]
-	// attention [3]
-	// weights [2 8]
-	// same logits: true
+	// kruschke [0.388 0.082 0.030 0.016 0.012 0.011 0.011 0.011]
+	// gradient [0.388 0.082 0.030 0.016 0.012 0.011 0.011 0.011]
 }

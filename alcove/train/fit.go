@@ -1,21 +1,15 @@
 package train
 
 import (
-	"fmt"
-	"sync"
-
 	"github.com/fastslow/alcove/eval"
-	"github.com/fastslow/alcove/model"
-	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 )
 
-// Model returns ALCOVE's description for the shared fit command.
-func Model() cli.Model {
-	defaults, load := cli.Configs(Default, Load, Setup)
-	return cli.Model{
+// single describes ALCOVE to the command line.
+func single() *learner.Single[Config] {
+	return &learner.Single[Config]{
 		Name:    "alcove",
 		Command: "go run ./alcove/cmd/fit",
 		About: "Fits ALCOVE (Kruschke 1992, as catlearn's slpALCOVE) and writes learning and loss curves, per-run " +
@@ -26,48 +20,26 @@ func Model() cli.Model {
 			"twice per block, in two shuffled passes), into results/alcove/config1/. configs/alcove/exalcove.toml is " +
 			"standard ALCOVE with catlearn's archived fit.",
 		DefaultTask: "shj",
-		Default:     defaults,
-		Load:        load,
+		Default:     Default,
+		Parts:       func(c *Config) (*config.Loop, learner.Keys) { return &c.Loop, &c.Keys },
+		Ignored:     Ignored,
+		Why:         "ALCOVE needs it; see configs/alcove/config1.toml",
+		Evaluate:    eval.Evaluate,
+		Report:      eval.Report,
 	}
 }
 
-// Every config's keys estimate their model's memory for the fit's budget.
-var _ cli.Sizer = (*Keys)(nil)
+// Model returns ALCOVE's description for the command line.
+func Model() cli.Model { return single().Model() }
 
-// Setup returns the fit setup of a checked config. The model's settings
-// for a task (its nodes, above all) are worked out once, for the first
-// run; every run then only allocates its model.
-func Setup(c *Config, ignored []string) (*cli.Setup, error) {
-	keys := c.Keys
-	var (
-		mu     sync.Mutex
-		params = map[*task.Task]model.Params{}
-	)
-	return &cli.Setup{
-		Memory:  keys.Memory,
-		Loop:    c.Loop,
-		Config:  c,
-		Ignored: ignored,
-		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			mu.Lock()
-			p, ok := params[t]
-			var err error
-			if !ok {
-				if p, err = keys.Params(t); err == nil {
-					params[t] = p
-				}
-			}
-			mu.Unlock()
-			if err != nil {
-				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
-			}
-			m, err := model.New(p) // copies p's nodes and attention
-			if err != nil {
-				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
-			}
-			return m, nil
-		},
-		Evaluate: eval.Evaluate,
-		Report:   eval.Report,
-	}, nil
+// Load decodes a config file's data (path names it in errors) strictly,
+// as learner.Single.Load does, and returns the ignored keys present.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
+// Kinds returns the kind of stream ALCOVE gives the dual stream: a fast
+// stream, with its keys under fast_config.
+func Kinds() learner.Kinds {
+	return learner.Kinds{{Name: "alcove", Role: learner.Fast, Keys: func() learner.Keys { return new(Keys) }, Ignored: Ignored}}
 }
+
+var _ learner.Keys = (*Keys)(nil)

@@ -15,6 +15,7 @@ import (
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
+	"github.com/fastslow/stream/seed"
 	"github.com/stretchr/testify/require"
 )
 
@@ -115,7 +116,7 @@ func TestFitCatlearn(t *testing.T) {
 				lc, _ := fixture.LoadFile(t, c.config, Load)
 				cfg = *lc
 			}
-			m, err := cfg.Keys.New(mustSHJ(t, 6))
+			m, err := cfg.Keys.New(mustSHJ(t, 6), seed.Source{})
 			require.NoError(t, err)
 			require.NoError(t, m.SetState(st))
 
@@ -183,7 +184,7 @@ func TestFitBadInput(t *testing.T) {
 func TestInit(t *testing.T) {
 	dir := t.TempDir()
 	c := Default()
-	m, err := c.Keys.New(mustSHJ(t, 2))
+	m, err := c.Keys.New(mustSHJ(t, 2), seed.Source{})
 	require.NoError(t, err)
 	st := stream.StateMap(m.State())
 	copy(st[model.NameAttention].Data, []float64{0.1, 0.1, 0.8}) // attending to the irrelevant dimension

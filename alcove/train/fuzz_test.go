@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -30,7 +31,7 @@ func FuzzLoad(f *testing.F) {
 		if c.H.Rows != nil && len(c.H.Rows[0]) == 2 {
 			tk = task.NewStimuli()
 		}
-		m, err := c.Keys.New(tk)
+		m, err := c.Keys.New(tk, seed.Source{})
 		if err != nil {
 			return
 		}

@@ -299,8 +299,8 @@ func (m *Model) setActive() {
 // attention, so a trial that checks support applies it twice.
 func (m *Model) Forward(t *stream.Trial) []float64 {
 	if t.Signature < 0 || t.Signature >= m.p.Clusters {
-		// The trial loop checks signatures when the model is made (see
-		// CheckTask); a direct caller gets the original's index error.
+		// train.Keys.New checks the task's signatures when the model is
+		// made; a direct caller gets the original's index error.
 		panic(fmt.Sprintf("clustering: signature %d outside the %d units", t.Signature, m.p.Clusters))
 	}
 	m.recruited = false

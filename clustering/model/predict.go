@@ -3,6 +3,7 @@ package model
 import "github.com/fastslow/stream"
 
 var _ stream.Predictor = (*Model)(nil)
+var _ stream.Stream = (*Model)(nil)
 
 // Predict implements stream.Predictor: the logits of t.X from the current
 // state, as Forward's prediction computes them (the attention constraint

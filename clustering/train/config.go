@@ -1,6 +1,6 @@
 // Package train holds the clustering model's config (the original's YAML
 // keys, as TOML), its defaults (the original's config1), its validation,
-// and the wiring of the shared fit command.
+// and its wiring into the command line and the dual stream.
 package train
 
 import (
@@ -10,8 +10,11 @@ import (
 	"strconv"
 
 	"github.com/fastslow/clustering/model"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -70,29 +73,6 @@ func Default() Config {
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key. It returns the ignored keys
-// present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), c.Keys.Required()...),
-		"the clustering model needs it; see configs/clustering/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
 // Required returns the model keys a config with these keys must set:
 // RequiredKeys, and beta with the equivalent temperature. A dual-stream
 // config checks its fast_config table with it.
@@ -103,10 +83,6 @@ func (k *Keys) Required() []string {
 	}
 	return r
 }
-
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {
@@ -143,7 +119,8 @@ func (k *Keys) Params() (model.Params, error) {
 // New returns a fresh model for task t, checking that the task fits the
 // keys: in_features dimensions, two classes, and a unit for every item's
 // signature (the original recruits unit k for the item of signature k).
-func (k *Keys) New(t *task.Task) (*model.Model, error) {
+// The model draws no random numbers.
+func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
 	p, err := k.Params()
 	if err != nil {
 		return nil, err
@@ -160,7 +137,7 @@ func (k *Keys) New(t *task.Task) (*model.Model, error) {
 				k.MaxNumClusters, t.Name, it.Signature)
 		}
 	}
-	return model.New(p)
+	return learner.Stream(model.New(p))
 }
 
 // Temperature is the competition's temperature: the original's
@@ -202,7 +179,7 @@ func (t Temperature) MarshalTOML() ([]byte, error) {
 // MarshalJSON implements json.Marshaler, as MarshalTOML.
 func (t Temperature) MarshalJSON() ([]byte, error) { return t.MarshalTOML() }
 
-// Memory implements fit.Sizer: max_num_clusters units with their centres,
+// Memory implements cli.Sizer: max_num_clusters units with their centres,
 // attention and association weights, their gradients and a checkpoint's
 // copy.
 func (k *Keys) Memory(t *task.Task) budget.Estimate {

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
 )
@@ -35,9 +37,9 @@ func TestNewStimuliFile(t *testing.T) {
 	c, _ := fixture.LoadFile(t, path, Load)
 	tasks, err := task.Parse(c.Task)
 	require.NoError(t, err)
-	m, err := c.Keys.New(tasks[0])
+	m, err := c.Keys.New(tasks[0], seed.Source{})
 	require.NoError(t, err)
-	p := m.Params()
+	p := m.(*model.Model).Params()
 	require.Equal(t, 100, p.Clusters)
 	require.Equal(t, 2, p.Dims)
 	require.Equal(t, 0.01, p.LRCentres)
@@ -116,7 +118,7 @@ func TestTaskMismatch(t *testing.T) {
 			if c.edit != nil {
 				c.edit(&cfg)
 			}
-			_, err := cfg.Keys.New(c.task)
+			_, err := cfg.Keys.New(c.task, seed.Source{})
 			require.ErrorContains(t, err, c.want)
 		})
 	}

@@ -4,103 +4,23 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/fastslow/clustering/train"
-	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/loss"
-	"github.com/fastslow/stream/npz"
-	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/learner"
 )
 
-// Example trains the clustering model of the original's config1 on SHJ
-// type II, four runs of eight blocks, with the kernel's trial loop, and
-// prints the learning curve (the probability of error per block, averaged
-// over runs) and how many clusters the first run recruited.
+// Example trains the clustering model of the original's config1 on SHJ type
+// II, 4 runs of 8 blocks, with the kernel's trial loop, and prints the
+// learning curve (the probability of error per block, averaged over runs)
+// and how many clusters the first run ended with.
 func Example() {
 	c := train.Default()
-	t, err := task.SHJ(2)
+	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, "shj2", 4, 8)
 	if err != nil {
 		log.Fatal(err)
 	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 4, Blocks: 8, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t) }}
-	res := run.Do(context.Background(), []run.Job{job}, run.Options{Workers: 1})[0]
-	if res.Err != nil {
-		log.Fatal(res.Err)
-	}
-	for b, p := range res.PError[res.Total()] {
-		fmt.Printf("block %d: %.3f\n", b+1, p)
-	}
-	fmt.Println("clusters:", res.Runs[0].Model.Active())
+	fmt.Printf("p(error): %.3f\nclusters: %d\n", res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:
-	// block 1: 0.409
-	// block 2: 0.188
-	// block 3: 0.094
-	// block 4: 0.053
-	// block 5: 0.031
-	// block 6: 0.020
-	// block 7: 0.014
-	// block 8: 0.011
+	// p(error): [0.409 0.188 0.094 0.053 0.031 0.020 0.014 0.011]
 	// clusters: 4
-}
-
-// Example_checkpoint saves a trained model as an .npz checkpoint (the
-// original's state_dict names, which numpy and PyTorch read), loads it
-// into a fresh model and checks that both predict alike.
-func Example_checkpoint() {
-	c := train.Default()
-	t, err := task.SHJ(1)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 1, Blocks: 4, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t) }}
-	rr, err := run.One(context.Background(), &job, 0, nil, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "checkpoint")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "run0.npz")
-	if err := npz.Write(path, rr.Model.State()); err != nil {
-		log.Fatal(err)
-	}
-	st, err := npz.Read(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fresh, err := c.Keys.New(t)
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := fresh.SetState(st); err != nil {
-		log.Fatal(err)
-	}
-	for _, a := range fresh.State() {
-		fmt.Println(a.Name, a.Shape)
-	}
-	tr := stream.Trial{Block: job.Blocks, Item: 0, X: t.Items[0].X, Target: t.Items[0].Target, Label: t.Items[0].Label}
-	fmt.Println("same logits:", slices.Equal(rr.Model.Forward(&tr), fresh.Forward(&tr)))
-	// Output:
-	// Distance.weight [8 3]
-	// DimensionWiseAttnLayer.weight [1 3]
-	// MaskNonRecruit.weight [1 8]
-	// ClsLayer.weight [8 2]
-	// same logits: true
 }

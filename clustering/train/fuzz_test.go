@@ -6,6 +6,7 @@ import (
 
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -33,7 +34,7 @@ func FuzzLoad(f *testing.F) {
 		} else {
 			tk, _ = task.SHJ(1)
 		}
-		m, err := c.Keys.New(tk)
+		m, err := c.Keys.New(tk, seed.Source{})
 		if err != nil {
 			return
 		}

@@ -24,10 +24,10 @@ import (
 	"strings"
 
 	"github.com/fastslow/cmd/internal/convert"
-	"github.com/fastslow/cmd/internal/models"
-	dual "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -120,18 +120,15 @@ func command(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// Keys lists, per stream kind of the dual stream's registry, the keys its
-// config table may hold.
+// Keys lists, per kind of stream of the registry, the keys its config
+// table may hold.
 func Keys() convert.Keys {
 	k := convert.Keys{Fast: map[string][]string{}, Slow: map[string][]string{}}
-	for _, role := range []dual.Role{dual.Fast, dual.Slow} {
-		for _, name := range dual.Names(role) {
-			kind, _ := dual.Lookup(name, role)
-			if role == dual.Fast {
-				k.Fast[name] = kind.TableKeys()
-			} else {
-				k.Slow[name] = kind.TableKeys()
-			}
+	for _, kind := range models.Kinds() {
+		if kind.Role == learner.Fast {
+			k.Fast[kind.Name] = kind.TableKeys()
+		} else {
+			k.Slow[kind.Name] = kind.TableKeys()
 		}
 	}
 	return k

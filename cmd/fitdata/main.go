@@ -34,7 +34,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/fitspec"
 	"github.com/fastslow/cmd/internal/keypath"
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/estimate"

@@ -13,7 +13,7 @@ import (
 	alcovemodel "github.com/fastslow/alcove/model"
 	alcove "github.com/fastslow/alcove/sims"
 	"github.com/fastslow/cmd/internal/keypath"
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
 	exitmodel "github.com/fastslow/exit/model"
 	exit "github.com/fastslow/exit/sims"
 	"github.com/fastslow/stream"

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweepspec"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"

@@ -3,6 +3,7 @@ package model
 import "github.com/fastslow/stream"
 
 var _ stream.Predictor = (*Learner)(nil)
+var _ stream.Stream = (*Learner)(nil)
 
 // Predict implements stream.Predictor: the logits of t.X from the current
 // units, without the recruitment step. A prediction clamps the factors of

@@ -1,16 +1,18 @@
 // Package train holds the distribution learners' config (the original's
 // YAML keys, as TOML), its default (the original's dl_model config
-// config_dlMU_1), its validation, and the wiring of the shared fit
-// command.
+// config_dlMU_1), its validation, and its wiring into the command line
+// and the dual stream.
 package train
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/fastslow/distrlearner/model"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -28,13 +30,19 @@ type Keys struct {
 	LRNN            float64 `toml:"lr_nn"`             // learning rate of the association weights
 	Momentum        float64 `toml:"momentum"`          // SGD momentum of every group
 	K               float64 `toml:"k"`                 // distr_learner_mu: fraction of the units recruited at once
+
+	// learner names the learner the keys are for (model.SingleName or
+	// model.MultiName; "" is MultiName): a single-stream config's model
+	// key, or a dual-stream config's fast key.
+	learner string
 }
 
 // Config is a single-stream config of a distribution learner.
 type Config struct {
 	config.Loop
 	// Model is our extension: "distr_learner_mu" (the default, as the
-	// original's dl_model/main.py hard-codes) or "distr_learner".
+	// original's dl_model/main.py hard-codes) or "distr_learner". Load
+	// gives it to the keys, whose New builds that learner.
 	Model string `toml:"model"`
 	Keys
 }
@@ -74,61 +82,43 @@ func Default() Config {
 		Model: model.MultiName,
 		Keys: Keys{
 			MaxNUnits: 500, NDims: 2, UnitRecruitType: "feedback", Phi: 1, AttnWeighting: 0.02,
-			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01,
+			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01, learner: model.MultiName,
 		},
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the learner cannot
-// run with are errors naming the file and the key. It returns the ignored
-// keys present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if c.Model == "" {
-		c.Model = model.MultiName
-	}
-	kind, err := model.KindByName(c.Model)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: model: %w", path, err)
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys(kind)...),
-		"the distribution learner needs it, and the original fails without it; see configs/distrlearner/config_dlMU_1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
 // Kind returns the learner the config's model key names.
-func (c *Config) Kind() (model.Kind, error) {
-	name := c.Model
+func (c *Config) Kind() (model.Kind, error) { return kindByName(c.Model) }
+
+// Kind returns the learner the keys are for.
+func (k *Keys) Kind() (model.Kind, error) { return kindByName(k.learner) }
+
+// kindByName returns the learner called name ("": distr_learner_mu).
+func kindByName(name string) (model.Kind, error) {
 	if name == "" {
 		name = model.MultiName
 	}
 	return model.KindByName(name)
 }
 
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error {
-	return config.Check(path, &c.Loop, func() error {
-		kind, err := c.Kind()
-		if err != nil {
-			return fmt.Errorf("model: %w", err)
-		}
-		_, err = c.Keys.Params(kind, 2)
-		return err
-	})
+// Required returns the model keys a config of the keys' learner must set
+// (RequiredKeys).
+func (k *Keys) Required() []string {
+	kind, err := k.Kind()
+	if err != nil {
+		return RequiredKeys(model.Single) // Check names the model key
+	}
+	return RequiredKeys(kind)
+}
+
+// Check reports keys that cannot run, naming the key.
+func (k *Keys) Check() error {
+	kind, err := k.Kind()
+	if err != nil {
+		return fmt.Errorf("model: %w", err)
+	}
+	_, err = k.Params(kind, 2)
+	return err
 }
 
 // Params returns the learner's config for kind with the given number of
@@ -152,10 +142,15 @@ func (k *Keys) Params(kind model.Kind, classes int) (model.Config, error) {
 	return c, nil
 }
 
-// New returns a fresh learner of kind for task t, checking that the task
-// fits the keys: n_dims dimensions. The learner has as many outputs as the
-// task has classes (the original's has 2).
-func (k *Keys) New(kind model.Kind, t *task.Task) (*model.Learner, error) {
+// New returns a fresh learner for task t, checking that the task fits
+// the keys: n_dims dimensions. The learner has as many outputs as the
+// task has classes (the original's has 2). It draws no random numbers:
+// every run starts from the same state, as in the original.
+func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
+	kind, err := k.Kind()
+	if err != nil {
+		return nil, fmt.Errorf("model: %w", err)
+	}
 	if t.Dims != k.NDims {
 		return nil, fmt.Errorf("n_dims = %d, but task %s has %d dimensions", k.NDims, t.Name, t.Dims)
 	}
@@ -163,10 +158,10 @@ func (k *Keys) New(kind model.Kind, t *task.Task) (*model.Learner, error) {
 	if err != nil {
 		return nil, err
 	}
-	return model.New(c)
+	return learner.Stream(model.New(c))
 }
 
-// Memory implements fit.Sizer: max_nunits units with their means, their
+// Memory implements cli.Sizer: max_nunits units with their means, their
 // scales (a dims × dims attention each, for the multi-unit kind),
 // association weights and densities, the gradients and momenta, and a
 // checkpoint's copy.

@@ -8,6 +8,7 @@ import (
 	"github.com/fastslow/distrlearner/model"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -130,11 +131,11 @@ func TestNewChecksTask(t *testing.T) {
 	c := Default()
 	shj, err := task.SHJ(1)
 	require.NoError(t, err)
-	_, err = c.Keys.New(model.Multi, shj)
+	_, err = c.Keys.New(shj, seed.Source{})
 	require.ErrorContains(t, err, "n_dims = 2, but task shj1 has 3 dimensions")
-	l, err := c.Keys.New(model.Multi, task.NewStimuli())
+	l, err := c.Keys.New(task.NewStimuli(), seed.Source{})
 	require.NoError(t, err)
-	require.Equal(t, 2, l.Config().Classes)
+	require.Equal(t, 2, l.(*model.Learner).Config().Classes)
 }
 
 // TestFastConfig decodes the fast_config tables of the original's
@@ -192,11 +193,10 @@ random_seed = 999
 		ignored, err := config.Decode("dual.toml", []byte(c.table), &v, FastIgnored...)
 		require.NoError(t, err)
 		require.NotEmpty(t, ignored)
-		kind, err := model.KindByName(c.fast)
+		v.Fast.learner = c.fast
+		l, err := v.Fast.New(task.NewStimuli(), seed.Source{})
 		require.NoError(t, err)
-		l, err := v.Fast.New(kind, task.NewStimuli())
-		require.NoError(t, err)
-		require.Equal(t, c.want, l.Config())
+		require.Equal(t, c.want, l.(*model.Learner).Config())
 	}
 }
 
@@ -209,6 +209,6 @@ func TestConfig1File(t *testing.T) {
 	require.Equal(t, []string{"from_logits", "model_type"}, ignored)
 	want := Default()
 	want.ConfigVersion, want.NumRuns, want.Model = "config1", 10, model.SingleName
-	want.MaxNUnits, want.K = 50, 0
+	want.MaxNUnits, want.K, want.learner = 50, 0, model.SingleName
 	require.Equal(t, want, *c)
 }

@@ -4,107 +4,32 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/fastslow/distrlearner/train"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/loss"
-	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
-// Example trains the default config of the multi-unit distribution learner
-// on the new stimuli, 2 runs of 4 blocks, with the kernel's trial loop, and
-// prints the learning curve (the probability of error per block, averaged
-// over runs) and how many units the first run recruited.
+// Example builds the trial loop's job by hand from the default config
+// (the multi-unit distribution learner on the new stimuli, 2 runs of 4
+// blocks): each run's learner is the keys' New for the task, with the
+// run's generators. It prints the learning curve (the probability of
+// error per block, averaged over runs) and how many units the first run
+// recruited.
 func Example() {
 	c := train.Default()
-	t, err := task.NewStimuli(), error(nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	kind, err := c.Kind()
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 2, Blocks: 4, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(kind, t) }}
-	res := run.Do(context.Background(), []run.Job{job}, run.Options{Workers: 1})[0]
+	t := task.NewStimuli()
+	job := run.Job{Name: t.Name, Task: t, Runs: 2, Blocks: 4, Seed: uint64(c.RandomSeed), Loss: loss.BCELogits{},
+		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t, src) }}
+	res := run.Do(context.Background(), []run.Job{job}, run.Options{})[0]
 	if res.Err != nil {
 		log.Fatal(res.Err)
 	}
-	for b, p := range res.PError[res.Total()] {
-		fmt.Printf("block %d: %.3f\n", b+1, p)
-	}
-	fmt.Println("units:", res.Runs[0].Model.Active())
+	fmt.Printf("p(error): %.3f\nunits: %d\n", res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:
-	// block 1: 0.073
-	// block 2: 0.042
-	// block 3: 0.045
-	// block 4: 0.021
+	// p(error): [0.073 0.042 0.045 0.021]
 	// units: 85
-}
-
-// Example_checkpoint saves a trained model as an .npz checkpoint (the
-// original's state_dict names, which numpy and PyTorch read), loads it
-// into a fresh model and checks that both predict alike.
-func Example_checkpoint() {
-	c := train.Default()
-	t, err := task.NewStimuli(), error(nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	kind, err := c.Kind()
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 1, Blocks: 2, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(kind, t) }}
-	rr, err := run.One(context.Background(), &job, 0, nil, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "checkpoint")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "run0.npz")
-	if err := npz.Write(path, rr.Model.State()); err != nil {
-		log.Fatal(err)
-	}
-	st, err := npz.Read(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fresh, err := job.New(0, seed.For(job.Seed, 0))
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := fresh.SetState(st); err != nil {
-		log.Fatal(err)
-	}
-	for _, a := range fresh.State() {
-		fmt.Println(a.Name, a.Shape)
-	}
-	tr := stream.Trial{Block: job.Blocks, Item: 0, X: t.Items[0].X, Target: t.Items[0].Target, Label: t.Items[0].Label}
-	fmt.Println("same logits:", slices.Equal(rr.Model.Forward(&tr), fresh.Forward(&tr)))
-	// Output:
-	// MultiVariateAttn.units [500 2]
-	// MultiVariateAttn.attn [500 2 2]
-	// ClsLayer.weight [500 2]
-	// MaskNonRecruit.active_units [500]
-	// same logits: true
 }

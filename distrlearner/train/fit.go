@@ -2,17 +2,15 @@ package train
 
 import (
 	"github.com/fastslow/distrlearner/eval"
-	"github.com/fastslow/stream"
+	"github.com/fastslow/distrlearner/model"
 	"github.com/fastslow/stream/cli"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 )
 
-// Model returns the fit command's description of the distribution
-// learners.
-func Model() cli.Model {
-	defaults, load := cli.Configs(Default, Load, Setup)
-	return cli.Model{
+// single describes the distribution learners to the command line.
+func single() *learner.Single[Config] {
+	return &learner.Single[Config]{
 		Name:    "distrlearner",
 		Command: "go run ./distrlearner/cmd/fit",
 		About: "Fits a distribution learner (the original's dl_model: distr_learner_mu, or distr_learner with " +
@@ -22,32 +20,36 @@ func Model() cli.Model {
 			"config_dlMU_1 (500 units, k 0.01) on the 100 new stimuli, 1 run × 10 blocks, into results/distrlearner/config_dlMU_1/. " +
 			"To reproduce the original's curve exactly, give its trial orders with -order.",
 		DefaultTask: DefaultTask,
-		Default:     defaults,
-		Load:        load,
-	}
-}
-
-// Every config's keys estimate their model's memory for the fit's budget.
-var _ cli.Sizer = (*Keys)(nil)
-
-// Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*cli.Setup, error) {
-	kind, err := c.Kind()
-	if err != nil {
-		return nil, err
-	}
-	keys := c.Keys
-	return &cli.Setup{
-		Memory:  keys.Memory,
-		Loop:    c.Loop,
-		Config:  c,
-		Ignored: ignored,
-		// The learners draw no random numbers: every run starts from the
-		// same state, as in the original.
-		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			return keys.New(kind, t)
+		Default:     Default,
+		// The model key names the learner the keys are for.
+		Parts: func(c *Config) (*config.Loop, learner.Keys) {
+			c.Keys.learner = c.Model
+			return &c.Loop, &c.Keys
 		},
+		Ignored:  Ignored,
+		Why:      "the distribution learner needs it, and the original fails without it; see configs/distrlearner/config_dlMU_1.toml",
 		Evaluate: eval.Analyses,
 		Report:   eval.Report,
-	}, nil
+	}
 }
+
+// Model returns the distribution learners' description for the command
+// line.
+func Model() cli.Model { return single().Model() }
+
+// Load decodes a config file's data (path names it in errors) strictly,
+// as learner.Single.Load does, and returns the ignored keys present.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
+// Kinds returns the two kinds of stream the distribution learners give
+// the dual stream: fast streams named by the learner, with their keys
+// under fast_config.
+func Kinds() learner.Kinds {
+	var ks learner.Kinds
+	for _, name := range []string{model.SingleName, model.MultiName} {
+		ks = append(ks, learner.Kind{Name: name, Role: learner.Fast, Keys: func() learner.Keys { return &Keys{learner: name} }, Ignored: Ignored})
+	}
+	return ks
+}
+
+var _ learner.Keys = (*Keys)(nil)

@@ -39,8 +39,7 @@ func TestStoredCurve(t *testing.T) {
 	tab, err := schedule.ReadTable("../testdata/dlmu_new_order.csv")
 	require.NoError(t, err)
 	c := Default()
-	s, err := Setup(&c, nil)
-	require.NoError(t, err)
+	s := single().Setup(&c, nil)
 	tk := task.NewStimuli()
 	jb := run.Job{Name: "config_dlMU_1", Task: tk, Schedule: tab, Runs: c.NumRuns, Blocks: c.NumBlocks,
 		Seed: uint64(c.RandomSeed), Loss: loss.BCELogits{}}

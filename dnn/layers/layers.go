@@ -5,7 +5,6 @@
 package layers
 
 import (
-	"math"
 	"math/rand/v2"
 
 	"github.com/fastslow/stream/affine"
@@ -15,19 +14,27 @@ import (
 // or float32 (the opt-in dtype of the widest networks).
 type Float = affine.Float
 
-// kernels are the dense kernels of one element type: stream/affine's
-// vector kernels for float64, its plain-Go float32 ones for float32.
+// kernels are the kernels of one element type: stream/affine's vector
+// kernels for float64, its plain-Go float32 ones for float32.
 type kernels[T Float] struct {
 	forward      func(w, x, b, y []T)
 	backwardStep func(w, x, dy, dx []T, a T)
 	momentum     func(w, v, x, dy, dx []T, a, m T)
 	step         func(val []T, a T, d []T)
+	stepMomentum func(val, v, d []T, a, m T)
+	relu         func(z, a []T)
 	reluBackward func(a, da, dz []T)
 }
 
 var (
-	kernels64 = kernels[float64]{affine.Forward, affine.BackwardStep, affine.BackwardStepMomentum, affine.Step, reluBackward64}
-	kernels32 = kernels[float32]{affine.Forward32, affine.BackwardStep32, affine.BackwardStepMomentum32, affine.Step32, reluBackward32}
+	kernels64 = kernels[float64]{
+		affine.Forward, affine.BackwardStep, affine.BackwardStepMomentum,
+		affine.Step, affine.StepMomentum, affine.ReLU, affine.ReLUBackward,
+	}
+	kernels32 = kernels[float32]{
+		affine.Forward32, affine.BackwardStep32, affine.BackwardStepMomentum32,
+		affine.Step32, affine.StepMomentum32, affine.ReLU32, affine.ReLUBackward32,
+	}
 )
 
 // kernelsOf returns the kernels of T.
@@ -126,19 +133,15 @@ func (l *Linear[T]) BackwardStep(x, dy, dx []T, lr T) {
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, whose
 // buffers vw ([Out×In]) and vb ([Out]) it updates on the way
-// (affine.BackwardStepMomentum): v = m·v + ∇ (each term rounded, then
-// added), p += (−lr)·v with one rounding, as torch.optim.SGD. The caller
-// clears the buffers before PyTorch's first step, which sets v = ∇.
+// (affine.BackwardStepMomentum, affine.StepMomentum): v = m·v + ∇ (each
+// term rounded, then added), p += (−lr)·v with one rounding, as
+// torch.optim.SGD. The caller clears the buffers before PyTorch's first
+// step, which sets v = ∇.
 func (l *Linear[T]) BackwardStepMomentum(x, dy, dx []T, lr, m T, vw, vb []T) {
 	dy = dy[:l.Out]
 	a := -lr
 	l.k.momentum(l.W, vw, x[:l.In], dy, dx, a, m)
-	b, vb := l.B[:len(dy)], vb[:len(dy)]
-	for o, g := range dy {
-		v := T(m*vb[o]) + g
-		vb[o] = v
-		b[o] = affine.FMA(a, v, b[o])
-	}
+	l.k.stepMomentum(l.B[:len(dy)], vb[:len(dy)], dy, a, m)
 }
 
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
@@ -158,42 +161,13 @@ func (l *Linear[T]) AddGrad(x, dy, dw, db []T) {
 	}
 }
 
-// ReLU writes a = max(z, 0); a may be z. It has no branch: which units
-// are silent follows the data (and dropout) unpredictably.
-func ReLU[T Float](z, a []T) {
-	a = a[:len(z)]
-	for i, v := range z {
-		a[i] = max(v, 0)
-	}
-}
+// ReLU writes a = max(z, 0) (affine.ReLU: a NaN stays a NaN, −0 becomes
+// +0); a may be z.
+func ReLU[T Float](z, a []T) { kernelsOf[T]().relu(z, a) }
 
 // ReLUBackward writes dz = da where the ReLU's output a is positive and 0
 // elsewhere (PyTorch's convention: no gradient at 0); dz may be da.
 func ReLUBackward[T Float](a, da, dz []T) { kernelsOf[T]().reluBackward(a, da, dz) }
-
-// reluBackward64 is ReLUBackward in float64. As a is a ReLU output (≥ 0,
-// never −0), it is positive exactly when its bits are not all zero: the
-// loop keeps or clears da's bits without a branch.
-func reluBackward64(a, da, dz []float64) {
-	da = da[:len(a)]
-	dz = dz[:len(a)]
-	for i, v := range a {
-		b := math.Float64bits(v)
-		keep := -((b | -b) >> 63) // all ones when b ≠ 0
-		dz[i] = math.Float64frombits(math.Float64bits(da[i]) & keep)
-	}
-}
-
-// reluBackward32 is reluBackward64 in float32.
-func reluBackward32(a, da, dz []float32) {
-	da = da[:len(a)]
-	dz = dz[:len(a)]
-	for i, v := range a {
-		b := math.Float32bits(v)
-		keep := -((b | -b) >> 31) // all ones when b ≠ 0
-		dz[i] = math.Float32frombits(math.Float32bits(da[i]) & keep)
-	}
-}
 
 // Dropout is inverted dropout as PyTorch's nn.Dropout applies it in
 // training mode: each value is kept with probability 1−P and scaled by

@@ -102,6 +102,7 @@ type (
 )
 
 var (
+	_ stream.Stream    = (*Net)(nil)
 	_ stream.Predictor = (*Net)(nil)
 	_ stream.Predictor = (*Net32)(nil)
 )

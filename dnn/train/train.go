@@ -1,6 +1,6 @@
 // Package train holds the slow stream's config, named with the original's
 // YAML keys, its default (the original's dnn_model config1) and its wiring
-// into the shared fit command.
+// into the command line and the dual stream.
 package train
 
 import (
@@ -16,6 +16,7 @@ import (
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 
@@ -23,11 +24,11 @@ import (
 	"github.com/fastslow/dnn/model"
 )
 
-// Network holds the keys of the network, as the original's NeuralNetwork
+// Keys holds the keys of the network, as the original's NeuralNetwork
 // reads them: the single-stream config embeds it, and the dual stream's
 // slow_config block is one (whose keys bias, n_classes, optim and loss_fn
-// the original ignores: see NetworkIgnored).
-type Network struct {
+// the original ignores: see Ignored).
+type Keys struct {
 	ActFunc       string  `toml:"act_func"`        // "relu"
 	LRDNN         float64 `toml:"lr_dnn"`          // SGD learning rate
 	NUnits        int     `toml:"n_units"`         // units per hidden layer
@@ -37,20 +38,24 @@ type Network struct {
 	InputSize     int     `toml:"input_size"`      // features per stimulus
 	OutputSize    int     `toml:"output_size"`     // logits (classes)
 	DType         string  `toml:"dtype,omitempty"` // optional: "float64" (default) or "float32"
+
+	// followTask makes the input and output sizes the task's: the
+	// built-in default's, so that it runs on any task.
+	followTask bool
 }
 
-// NetworkKeys lists the keys of Network that the original requires: all
+// RequiredKeys lists the network keys the original requires: all
 // but dtype, the toolkit's own optional key (the original computes in
 // float32; the toolkit in float64 unless dtype = "float32").
-var NetworkKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
+var RequiredKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "networks_depth", "input_size", "output_size"}
 
-// NetworkIgnored lists the keys a network block may have that the
+// Ignored lists the keys a network block may have that the
 // original's NeuralNetwork does not read: it always builds biases and two
 // classes.
-var NetworkIgnored = []string{"bias", "n_classes"}
+var Ignored = []string{"bias", "n_classes"}
 
 // Model returns the network's model.Config.
-func (n Network) Model() model.Config {
+func (n Keys) Model() model.Config {
 	return model.Config{
 		InputSize: n.InputSize, OutputSize: n.OutputSize, NUnits: n.NUnits, Depth: n.NetworksDepth,
 		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout, DType: n.DType,
@@ -62,19 +67,20 @@ func (n Network) Model() model.Config {
 // num_runs and num_blocks are accepted as well (one spelling per config).
 type Config struct {
 	config.Loop
-	Network
+	Keys
 	NSims   int `toml:"n_sims,omitzero"`   // runs (the original's key)
 	NEpochs int `toml:"n_epochs,omitzero"` // blocks per run (the original's key)
 }
 
 // Default returns the original's dnn_model/configs/config1.yaml: a
 // 3-25-25-25-2 network, lr_dnn 0.0075, momentum 0.3, no dropout,
-// bcelogits, 50 runs of 350 blocks, seed 999.
+// bcelogits, 50 runs of 350 blocks, seed 999. Its network's input and
+// output sizes follow the task, so that it runs on any task.
 func Default() Config {
 	return Config{
 		Loop: config.Loop{ConfigVersion: "config1", RandomSeed: 999, LossFn: "bcelogits", Optim: "sgd"},
-		Network: Network{ActFunc: "relu", LRDNN: 0.0075, NUnits: 25, Mom: 0.3, Dropout: 0,
-			NetworksDepth: 3, InputSize: 3, OutputSize: 2},
+		Keys: Keys{ActFunc: "relu", LRDNN: 0.0075, NUnits: 25, Mom: 0.3, Dropout: 0,
+			NetworksDepth: 3, InputSize: 3, OutputSize: 2, followTask: true},
 		NSims: 50, NEpochs: 350,
 	}
 }
@@ -84,32 +90,32 @@ func Default() Config {
 // the keys the original ignores are returned. A config that has lr but no
 // lr_dnn (the original's own config2 and config3) is refused with the
 // reason, since the original crashes on it.
-func Decode(path string, data []byte) (Config, []string, error) {
-	var c Config
-	md, err := toml.Decode(string(data), &c)
+func Decode(path string, data []byte) (*Config, []string, error) {
+	c := new(Config)
+	md, err := toml.Decode(string(data), c)
 	if err != nil {
-		return c, nil, config.Wrap(path, err)
+		return nil, nil, config.Wrap(path, err)
 	}
 	if md.IsDefined("lr") && !md.IsDefined("lr_dnn") {
-		return c, nil, fmt.Errorf("%s: key \"lr\": the network's learning rate is lr_dnn, not lr "+
+		return nil, nil, fmt.Errorf("%s: key \"lr\": the network's learning rate is lr_dnn, not lr "+
 			"(the original's dnn_model config2 and config3 use lr and crash on the missing lr_dnn); rename lr to lr_dnn", path)
 	}
-	ignored, err := config.Strict(path, md, append([]string{"lr"}, NetworkIgnored...)...)
+	ignored, err := config.Strict(path, md, append([]string{"lr"}, Ignored...)...)
 	if err != nil {
-		return c, nil, err
+		return nil, nil, err
 	}
-	missing := config.Missing(md, append(slices.Clone(NetworkKeys), "random_seed", "optim", "loss_fn"))
+	missing := config.Missing(md, append(slices.Clone(RequiredKeys), "random_seed", "optim", "loss_fn"))
 	for _, pair := range [][2]string{{"n_sims", "num_runs"}, {"n_epochs", "num_blocks"}} {
 		switch {
 		case md.IsDefined(pair[0]) && md.IsDefined(pair[1]):
-			return c, nil, fmt.Errorf("%s: keys %q and %q both given: they are one setting (the original's spelling and the toolkit's); keep one", path, pair[0], pair[1])
+			return nil, nil, fmt.Errorf("%s: keys %q and %q both given: they are one setting (the original's spelling and the toolkit's); keep one", path, pair[0], pair[1])
 		case !md.IsDefined(pair[0]) && !md.IsDefined(pair[1]):
 			missing = append(missing, pair[0])
 		}
 	}
 	if err := config.MissingError(path, missing,
 		"the original requires every one; its dnn_model config1 is the default, see configs/dnn/config1.toml"); err != nil {
-		return c, nil, err
+		return nil, nil, err
 	}
 	if c.ConfigVersion == "" {
 		c.ConfigVersion = strings.TrimSuffix(filepath.Base(path), filepath.Ext(path))
@@ -130,24 +136,18 @@ func (c Config) Normalize() Config {
 	return c
 }
 
-// Check reports the first value of c that cannot run, naming path.
-func (c Config) Check(path string) error {
-	n := c.Normalize()
-	if err := n.Loop.Check(path); err != nil {
-		return err
-	}
-	if err := c.Network.Model().Validate(); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return nil
-}
+// Check reports network keys that cannot run, naming the key.
+func (n *Keys) Check() error { return n.Model().Validate() }
+
+// Required returns the keys a network's table must set: RequiredKeys.
+func (n *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // New returns a network for task t with generators from src, checking
 // that the task's features and classes are the network's inputs and
-// outputs; with fromTask they are taken from the task instead.
-func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (stream.Stream, error) {
+// outputs (unless its sizes follow the task, as the default's do).
+func (n *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	mc := n.Model()
-	if fromTask {
+	if n.followTask {
 		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
 	}
 	var errs []error
@@ -163,26 +163,12 @@ func (n Network) New(t *task.Task, src seed.Source, fromTask bool) (stream.Strea
 	return model.Open(mc, src)
 }
 
-// Setup returns the fit setup of a checked config; with fromTask the
-// network's input and output sizes follow the task (the built-in default,
-// so that it runs on any task).
-func (c Config) Setup(ignored []string, fromTask bool) *cli.Setup {
-	c = c.Normalize()
-	return &cli.Setup{
-		Loop:    c.Loop,
-		Config:  c,
-		Ignored: ignored,
-		Memory:  c.Network.Memory,
-		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			return c.Network.New(t, src, fromTask)
-		},
-		Evaluate: eval.Summary,
-	}
-}
-
-// Model returns the DNN to the shared fit command.
-func Model() cli.Model {
-	return cli.Model{
+// single describes the DNN to the command line. A config's runs and
+// blocks go to the loop keys (num_runs, num_blocks), whichever spelling
+// it used, so that the command line's overrides and the echo in
+// summary.json agree.
+func single() *learner.Single[Config] {
+	return &learner.Single[Config]{
 		Name:    "dnn",
 		Command: "go run ./dnn/cmd/fit",
 		About: "Trains the slow stream's network (affine layers with ReLU, dropout before the ReLU of hidden layers 2..depth, " +
@@ -194,34 +180,37 @@ func Model() cli.Model {
 			"SHJ type (or task name) and the run, for per-run files. The optional key dtype = \"float32\" (default \"float64\") " +
 			"computes in float32, the original's precision, faster on the widest networks; checkpoints stay float64.",
 		DefaultTask: "shj",
-		Default: func() (*cli.Setup, error) {
-			c := Default()
-			if err := c.Check("built-in config"); err != nil {
-				return nil, err
-			}
-			return c.Setup(nil, true), nil
+		Default:     Default,
+		Parts: func(c *Config) (*config.Loop, learner.Keys) {
+			*c = c.Normalize()
+			return &c.Loop, &c.Keys
 		},
-		Load: func(path string, data []byte) (*cli.Setup, error) {
-			c, ignored, err := Decode(path, data)
-			if err != nil {
-				return nil, err
-			}
-			if err := c.Check(path); err != nil {
-				return nil, err
-			}
-			return c.Setup(ignored, false), nil
-		},
+		Decode:   Decode,
+		Evaluate: eval.Summary,
 	}
 }
 
-// The network's keys estimate its memory for the fit's budget.
-var _ cli.Sizer = Network{}
+// Model returns the DNN's description for the command line.
+func Model() cli.Model { return single().Model() }
 
-// Memory implements cli.Sizer: networks_depth hidden layers of n_units
+// Load decodes a config file's data (path names it in errors) as Decode
+// does and checks it, as learner.Single.Load does, and returns the ignored
+// keys present.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
+// Kinds returns the kind of stream the DNN gives the dual stream: the
+// slow stream, with its keys under slow_config.
+func Kinds() learner.Kinds {
+	return learner.Kinds{{Name: "dnn", Role: learner.Slow, Keys: func() learner.Keys { return new(Keys) }, Ignored: Ignored}}
+}
+
+var _ learner.Keys = (*Keys)(nil)
+
+// Memory implements cli.Sizer:: networks_depth hidden layers of n_units
 // (an n_units × n_units weight matrix between two of them), the input and
 // output layers, each with its gradient, momentum buffer and a
 // checkpoint's copy, and the activations.
-func (n Network) Memory(t *task.Task) budget.Estimate {
+func (n *Keys) Memory(t *task.Task) budget.Estimate {
 	in, out := max(n.InputSize, t.Dims), max(n.OutputSize, t.Classes)
 	u := max(n.NUnits, 1)
 	w := budget.Floats(u, u).Times(max(n.NetworksDepth-1, 0)).Plus(budget.Floats(u, in+out+n.NetworksDepth+1))

@@ -26,8 +26,14 @@ func TestDefaultFile(t *testing.T) {
 	c, ignored, err := Decode(path, data)
 	require.NoError(t, err)
 	assert.Empty(t, ignored)
-	assert.Equal(t, Default(), c)
-	require.NoError(t, c.Check(path))
+	want := Default()
+	want.followTask = false // a file's sizes must match the task
+	assert.Equal(t, want, *c)
+	require.NoError(t, single().Check(path, c))
+	loaded, _, err := Load(path, data)
+	require.NoError(t, err)
+	assert.Equal(t, 50, loaded.NumRuns, "Load puts n_sims in num_runs")
+	assert.Zero(t, loaded.NSims)
 }
 
 const config1 = `
@@ -83,7 +89,8 @@ func TestDecode(t *testing.T) {
 			n := c.Normalize()
 			assert.Equal(t, 50, n.NumRuns)
 			assert.Equal(t, 350, n.NumBlocks)
-			assert.Equal(t, Default().Network, c.Network)
+			assert.Equal(t, Default().NUnits, c.NUnits)
+			assert.Equal(t, Default().Keys.Model(), c.Keys.Model())
 		})
 	}
 }
@@ -110,7 +117,7 @@ func TestCheck(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := Default()
 			tc.edit(&c)
-			err := c.Check("my.toml")
+			err := single().Check("my.toml", &c)
 			if tc.want == "" {
 				assert.NoError(t, err)
 				return
@@ -126,27 +133,29 @@ func TestNetworkMatchesTask(t *testing.T) {
 	shj, err := task.SHJ(1)
 	require.NoError(t, err)
 	ns := task.NewStimuli()
-	n := Default().Network
-	_, err = n.New(shj, seed.For(1, 0), false)
+	n := Default().Keys
+	n.followTask = false
+	_, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
-	_, err = n.New(ns, seed.For(1, 0), false)
+	_, err = n.New(ns, seed.For(1, 0))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "input_size = 3, but task new-stimuli has 2 features per item")
-	net, err := n.New(ns, seed.For(1, 0), true)
+	n.followTask = true
+	net, err := n.New(ns, seed.For(1, 0))
 	require.NoError(t, err)
 	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.(*model.Net).Config().Sizes())
-	n.DType = "float32"
-	net, err = n.New(shj, seed.For(1, 0), false)
+	n.DType, n.followTask = "float32", false
+	net, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
 	assert.IsType(t, (*model.Net32)(nil), net, `dtype = "float32" builds the float32 network`)
 	n.DType = "float16"
-	_, err = n.New(shj, seed.For(1, 0), false)
+	_, err = n.New(shj, seed.For(1, 0))
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `dtype = "float16": want "float64" (the default) or "float32"`)
 }
 
 // TestSlowConfigBlock decodes a dual-stream slow_config block into a
-// Network, as the dual stream does, and checks its missing keys.
+// Keys, as the dual stream does, and checks its missing keys.
 func TestSlowConfigBlock(t *testing.T) {
 	data := `
 fast = "clustering"
@@ -162,12 +171,12 @@ bias = true
 n_classes = 2
 `
 	var file struct {
-		Fast string  `toml:"fast"`
-		Slow Network `toml:"slow_config"`
+		Fast string `toml:"fast"`
+		Slow Keys   `toml:"slow_config"`
 	}
 	md, err := toml.Decode(data, &file)
 	require.NoError(t, err)
-	assert.Equal(t, []string{"slow_config.output_size"}, config.Missing(md, NetworkKeys, "slow_config"))
-	assert.Equal(t, NetworkKeys, config.Missing(md, NetworkKeys))
-	assert.Equal(t, Network{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
+	assert.Equal(t, []string{"slow_config.output_size"}, config.Missing(md, RequiredKeys, "slow_config"))
+	assert.Equal(t, RequiredKeys, config.Missing(md, RequiredKeys))
+	assert.Equal(t, Keys{ActFunc: "relu", LRDNN: 1.5, NUnits: 25, NetworksDepth: 3, InputSize: 2}, file.Slow)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/dual"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -20,8 +21,8 @@ import (
 // TOML, with the fast and slow streams' keys in their own tables.
 type Config struct {
 	config.Loop
-	Fast       string         `toml:"fast"`        // clustering, multiunit_clustering, distr_learner or distr_learner_mu
-	Slow       string         `toml:"slow"`        // dnn
+	Fast       string         `toml:"fast"`        // a fast kind of stream, e.g. clustering (the registry's, models.Kinds, lists them all)
+	Slow       string         `toml:"slow"`        // a slow kind of stream, e.g. dnn
 	FastConfig toml.Primitive `toml:"fast_config"` // the fast stream's keys
 	SlowConfig toml.Primitive `toml:"slow_config"` // the slow stream's keys
 }
@@ -30,10 +31,8 @@ type Config struct {
 type Parsed struct {
 	Loop       config.Loop
 	Fast, Slow string
-	fastKind   Kind
-	slowKind   Kind
-	fastKeys   any
-	slowKeys   any
+	fastKeys   learner.Keys
+	slowKeys   learner.Keys
 	Ignored    []string       // ignored keys present, as key paths
 	Raw        map[string]any // the config as written, for summary.json
 }
@@ -42,11 +41,17 @@ type Parsed struct {
 // dual stream trains on the new stimuli.
 const DefaultTask = "new-stimuli"
 
+// loopKeys are keys of a whole config that the original's sub-configs
+// repeat and its dual stream ignores (the top-level loss_fn, optim and
+// random_seed are the ones used).
+var loopKeys = []string{"loss_fn", "optim", "random_seed", "num_blocks", "num_runs", "config_version"}
+
 // Parse decodes a dual-stream config (path names it in errors) strictly:
-// unknown keys, wrong types, a missing key the original needs and values
-// a stream cannot run with are errors naming the file and the key path;
-// keys the original ignores are accepted and listed in Parsed.Ignored.
-func Parse(path string, data []byte) (*Parsed, error) {
+// its fast and slow keys name two of kinds; unknown keys, wrong types, a
+// missing key the stream needs and values a stream cannot run with are
+// errors naming the file and the key path; keys the original ignores are
+// accepted and listed in Parsed.Ignored.
+func Parse(path string, data []byte, kinds learner.Kinds) (*Parsed, error) {
 	var c Config
 	md, err := toml.Decode(string(data), &c)
 	if err != nil {
@@ -55,21 +60,23 @@ func Parse(path string, data []byte) (*Parsed, error) {
 	p := &Parsed{Loop: c.Loop, Fast: c.Fast, Slow: c.Slow}
 	if !md.IsDefined("fast") || !md.IsDefined("slow") {
 		return nil, fmt.Errorf("%s: missing key \"fast\" or \"slow\": a dual-stream config names its fast stream (%s) and its slow stream (%s)",
-			path, strings.Join(Names(Fast), ", "), strings.Join(Names(Slow), ", "))
+			path, strings.Join(kinds.Names(learner.Fast), ", "), strings.Join(kinds.Names(learner.Slow), ", "))
 	}
-	if p.fastKind, err = Lookup(c.Fast, Fast); err != nil {
+	fast, err := kinds.Lookup(c.Fast, learner.Fast)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if p.slowKind, err = Lookup(c.Slow, Slow); err != nil {
+	slow, err := kinds.Lookup(c.Slow, learner.Slow)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	var ignored []string
 	for _, part := range []struct {
 		table string
-		kind  Kind
+		kind  learner.Kind
 		prim  toml.Primitive
-		keys  *any
-	}{{"fast_config", p.fastKind, c.FastConfig, &p.fastKeys}, {"slow_config", p.slowKind, c.SlowConfig, &p.slowKeys}} {
+		keys  *learner.Keys
+	}{{"fast_config", fast, c.FastConfig, &p.fastKeys}, {"slow_config", slow, c.SlowConfig, &p.slowKeys}} {
 		if !md.IsDefined(part.table) {
 			return nil, fmt.Errorf("%s: missing table [%s]", path, part.table)
 		}
@@ -77,11 +84,17 @@ func Parse(path string, data []byte) (*Parsed, error) {
 		if err := md.PrimitiveDecode(part.prim, keys); err != nil {
 			return nil, fmt.Errorf("%s: [%s]: %w", path, part.table, err)
 		}
-		if err := config.MissingError(path, config.Missing(md, part.kind.Required, part.table),
-			fmt.Sprintf("the original's %s needs it", part.kind.Role)); err != nil {
+		// The keys a table must set can depend on its values (a clustering
+		// stream needs beta with the equivalent temperature), as in a
+		// single-stream config.
+		if err := config.MissingError(path, config.Missing(md, keys.Required(), part.table),
+			fmt.Sprintf("the %s stream %s needs it", part.kind.Role, part.kind.Name)); err != nil {
 			return nil, err
 		}
-		if err := part.kind.Check(keys); err != nil {
+		if f, ok := keys.(learner.Filler); ok {
+			f.Fill()
+		}
+		if err := keys.Check(); err != nil {
 			return nil, fmt.Errorf("%s: [%s]: %w", path, part.table, err)
 		}
 		*part.keys = keys
@@ -113,18 +126,18 @@ func Parse(path string, data []byte) (*Parsed, error) {
 // New returns run r's dual stream on task t: its fast and slow streams
 // draw from their own generators (src.Sub("fast"), src.Sub("slow")).
 func (p *Parsed) New(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-	fast, err := p.fastKind.New(p.fastKeys, t, r, src.Sub("fast"))
+	fast, err := p.fastKeys.New(t, src.Sub("fast"))
 	if err != nil {
 		return nil, fmt.Errorf("fast stream %s: %w", p.Fast, err)
 	}
-	slow, err := p.slowKind.New(p.slowKeys, t, r, src.Sub("slow"))
+	slow, err := p.slowKeys.New(t, src.Sub("slow"))
 	if err != nil {
 		return nil, fmt.Errorf("slow stream %s: %w", p.Slow, err)
 	}
 	return dual.New(fast, slow), nil
 }
 
-// Setup returns the shared fit command's setup of p.
+// Setup returns the command line's setup of p.
 func (p *Parsed) Setup() *cli.Setup {
 	return &cli.Setup{Loop: p.Loop, Config: p.Raw, Ignored: p.Ignored, New: p.New, Memory: p.Memory}
 }
@@ -140,13 +153,9 @@ func (p *Parsed) Memory(t *task.Task) budget.Estimate {
 	)
 	for _, part := range []struct {
 		table string
-		keys  any
+		keys  learner.Keys
 	}{{"fast_config", p.fastKeys}, {"slow_config", p.slowKeys}} {
-		s, ok := part.keys.(cli.Sizer)
-		if !ok {
-			continue
-		}
-		pe := s.Memory(t)
+		pe := part.keys.Memory(t)
 		e.Bytes = e.Bytes.Plus(pe.Bytes)
 		if pe.Keys != "" {
 			keys = append(keys, part.table+"."+strings.ReplaceAll(pe.Keys, ", ", ", "+part.table+"."))

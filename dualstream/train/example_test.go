@@ -10,6 +10,7 @@ import (
 
 	clustering "github.com/fastslow/clustering/train"
 	dnn "github.com/fastslow/dnn/train"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/dualstream/train"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/dual"
@@ -65,7 +66,7 @@ output_size = 2
 // of each part and of their sum (the probability of error per block,
 // averaged over runs).
 func Example() {
-	p, err := train.Parse("example.toml", []byte(config))
+	p, err := train.Parse("example.toml", []byte(config), models.Kinds())
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -108,13 +109,13 @@ func Example_twoModules() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fast, slow := clustering.Default().Keys, dnn.Default().Network
+	fast, slow := clustering.Default().Keys, dnn.Default().Keys
 	newDual := func(r int, src seed.Source) (stream.Stream, error) {
-		f, err := fast.New(t)
+		f, err := fast.New(t, src.Sub("fast"))
 		if err != nil {
 			return nil, err
 		}
-		s, err := slow.New(t, src.Sub("slow"), false)
+		s, err := slow.New(t, src.Sub("slow"))
 		if err != nil {
 			return nil, err
 		}

@@ -1,4 +1,4 @@
-package train
+package train_test
 
 import (
 	"compress/gzip"
@@ -16,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
@@ -75,7 +76,7 @@ var fixtures = []fixture{
 func TestFixtures(t *testing.T) {
 	for _, fx := range fixtures {
 		t.Run(fx.name, func(t *testing.T) {
-			p, err := cli.Prepare(Model(), cli.Options{Config: fx.config, Task: fx.task, Runs: fx.runs, Blocks: fx.blocks,
+			p, err := cli.Prepare(models.Dual(), cli.Options{Config: fx.config, Task: fx.task, Runs: fx.runs, Blocks: fx.blocks,
 				Init: fx.init, Order: fx.order, Trace: true})
 			require.NoError(t, err)
 			res := run.Do(context.Background(), p.Jobs, run.Options{})

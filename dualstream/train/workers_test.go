@@ -1,4 +1,4 @@
-package train
+package train_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
@@ -17,7 +18,7 @@ func TestWorkersBitIdentical(t *testing.T) {
 	for _, cfg := range []string{"config_dlMU_dnn_1", "config_n1", "config1_multi"} {
 		var ref []run.Result
 		for _, w := range []int{1, 2, 8} {
-			p, err := cli.Prepare(Model(), cli.Options{Config: "../../configs/dualstream/" + cfg + ".toml", Runs: 4, Blocks: 3, Trace: true})
+			p, err := cli.Prepare(models.Dual(), cli.Options{Config: "../../configs/dualstream/" + cfg + ".toml", Runs: 4, Blocks: 3, Trace: true})
 			require.NoError(t, err)
 			res := run.Do(context.Background(), p.Jobs, run.Options{Workers: w})
 			for i := range res {

@@ -130,6 +130,7 @@ type Model struct {
 	g0, gs, teach, dg []float64
 }
 
+var _ stream.Stream = (*Model)(nil)
 var _ stream.Predictor = (*Model)(nil)
 
 // New returns a model in its initial state (p.Weights and p.GainWeights,

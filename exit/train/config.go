@@ -1,7 +1,7 @@
 // Package train holds EXIT's config (catlearn's names for its settings,
 // as TOML keys), its default (catlearn's krus96exit parameters on the
-// training design of Kruschke 1996), its validation and the wiring of the
-// shared fit command.
+// training design of Kruschke 1996), its validation and its wiring into
+// the command line and the dual stream.
 package train
 
 import (
@@ -10,7 +10,11 @@ import (
 	"slices"
 
 	"github.com/fastslow/exit/model"
+	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -38,48 +42,26 @@ type Config struct {
 // RequiredKeys are the model keys a config must set.
 var RequiredKeys = []string{"c", "P", "phi", "l_gain", "l_weight", "l_ex", "sigma", "iterations", "absval"}
 
-// DesignPath is the default task: the training design of Kruschke's (1996)
-// inverse base-rate experiment, read from the repository root.
-const DesignPath = "configs/exit/krus96_design.csv"
+// DefaultTask is the default task: the training design of Kruschke's
+// (1996) inverse base-rate experiment, built into the task package so that
+// the command runs from any folder.
+const DefaultTask = "krus96-training"
 
 // Default returns catlearn's krus96exit: c 2.87, P 2.48, phi 4.42, l_gain
 // 4.42, l_weight 0.222, l_ex 1.13, saliences 1 and 0.401 for the context
-// cue, 10 gain-shift steps, on the training design (DesignPath), 56
+// cue, 10 gain-shift steps, on the training design (DefaultTask), 56
 // simulated subjects × 15 blocks of 8 trials.
 func Default() Config {
 	return Config{
 		Loop: config.Loop{ConfigVersion: "config1", NumBlocks: 15, NumRuns: 56, RandomSeed: 1,
-			LossFn: "crossentropy", Optim: "sgd", Task: DesignPath},
+			LossFn: "crossentropy", Optim: "sgd", Task: DefaultTask},
 		Keys: Keys{C: 2.87, P: 2.48, Phi: 4.42, LGain: 4.42, LWeight: 0.222, LEx: 1.13,
 			Sigma: []float64{1, 1, 1, 1, 1, 1, 0.401}, Iterations: 10, AbsVal: 0},
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
-		"EXIT needs it; see configs/exit/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
+// Required returns the model keys a config must set: RequiredKeys.
+func (k *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // Check reports settings that cannot run, naming the key: the model's own
 // checks, on a one-exemplar stand-in with the config's cues.
@@ -127,4 +109,23 @@ func (k *Keys) Params(t *task.Task) (model.Params, error) {
 		return p, fmt.Errorf("task %s: no item with a category to be an exemplar", t.Name)
 	}
 	return p, p.Check()
+}
+
+// New returns a fresh model for task t; it draws no random numbers.
+func (k *Keys) New(t *task.Task, _ seed.Source) (stream.Stream, error) {
+	p, err := k.Params(t)
+	if err != nil {
+		return nil, err
+	}
+	return learner.Stream(model.New(p))
+}
+
+// Memory implements cli.Sizer: at most one exemplar per item of the task,
+// each with its position and gain weights, the association weights and
+// the per-trial vectors.
+func (k *Keys) Memory(t *task.Task) budget.Estimate {
+	e, d := max(len(t.Items), 1), max(t.Dims, 1)
+	c := max(t.Classes, 1)
+	return budget.Estimate{Bytes: budget.Sum(budget.Floats(e, d).Times(2), budget.Floats(c, d),
+		budget.Floats(e+4*d+4*c)), Keys: fmt.Sprintf("the task's %d items × %d features", len(t.Items), t.Dims)}
 }

@@ -1,64 +1,39 @@
 package train
 
 import (
-	"fmt"
-
-	"github.com/fastslow/exit/model"
-	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cli"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 )
 
-// Model returns EXIT's description for the shared fit command.
-func Model() cli.Model {
-	defaults, load := cli.Configs(Default, Load, Setup)
-	return cli.Model{
+// single describes EXIT to the command line.
+func single() *learner.Single[Config] {
+	return &learner.Single[Config]{
 		Name:    "exit",
 		Command: "go run ./exit/cmd/fit",
 		About: "Fits EXIT (Kruschke 2001, as catlearn's slpEXIT) and writes learning and loss curves, per-run states " +
 			"(.npz: exemplars, gain_weights, weights) and summary.json. With no flags it runs catlearn's krus96exit " +
 			"parameters on the training phase of Kruschke's (1996) inverse base-rate design " +
-			"(configs/exit/krus96_design.csv, read from the repository root), 56 simulated subjects × 15 blocks of 8 " +
+			"(the built-in task krus96-training), 56 simulated subjects × 15 blocks of 8 " +
 			"trials, into results/exit/config1/. The design's test phase, without feedback, runs in go run ./cmd/phenomena.",
-		DefaultTask: DesignPath,
-		Default:     defaults,
-		Load:        load,
+		DefaultTask: DefaultTask,
+		Default:     Default,
+		Parts:       func(c *Config) (*config.Loop, learner.Keys) { return &c.Loop, &c.Keys },
+		Why:         "EXIT needs it; see configs/exit/config1.toml",
 	}
 }
 
-// Every config's keys estimate their model's memory for the fit's budget.
-var _ cli.Sizer = (*Keys)(nil)
+// Model returns EXIT's description for the command line.
+func Model() cli.Model { return single().Model() }
 
-// Memory implements cli.Sizer: at most one exemplar per item of the task,
-// each with its position and gain weights, the association weights and
-// the per-trial vectors.
-func (k *Keys) Memory(t *task.Task) budget.Estimate {
-	e, d := max(len(t.Items), 1), max(t.Dims, 1)
-	c := max(t.Classes, 1)
-	return budget.Estimate{Bytes: budget.Sum(budget.Floats(e, d).Times(2), budget.Floats(c, d),
-		budget.Floats(e+4*d+4*c)), Keys: fmt.Sprintf("the task's %d items × %d features", len(t.Items), t.Dims)}
+// Load decodes a config file's data (path names it in errors) strictly,
+// as learner.Single.Load does.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
+// Kinds returns the kind of stream EXIT gives the dual stream: a fast
+// stream, with its keys under fast_config.
+func Kinds() learner.Kinds {
+	return learner.Kinds{{Name: "exit", Role: learner.Fast, Keys: func() learner.Keys { return new(Keys) }}}
 }
 
-// Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*cli.Setup, error) {
-	keys := c.Keys
-	return &cli.Setup{
-		Memory:  keys.Memory,
-		Loop:    c.Loop,
-		Config:  c,
-		Ignored: ignored,
-		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			p, err := keys.Params(t)
-			if err != nil {
-				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
-			}
-			m, err := model.New(p)
-			if err != nil {
-				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
-			}
-			return m, nil
-		},
-	}, nil
-}
+var _ learner.Keys = (*Keys)(nil)

@@ -3,6 +3,10 @@ package model
 import "github.com/fastslow/stream"
 
 var _ stream.Predictor = (*Model)(nil)
+var _ stream.Stream = (*Model)(nil)
+var _ stream.Failer = (*Model)(nil)
+var _ stream.Viewer = (*Model)(nil)
+var _ stream.Finisher = (*Model)(nil)
 
 // kept holds the last trial's winners while Predict computes its own.
 type kept struct {

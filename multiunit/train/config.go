@@ -1,6 +1,6 @@
 // Package train holds the multi-unit clustering model's config (the
 // original's YAML keys, as TOML), its defaults (the original's config1),
-// its validation, and the wiring of the shared fit command.
+// its validation, and its wiring into the command line and the dual stream.
 package train
 
 import (
@@ -9,8 +9,10 @@ import (
 	"slices"
 
 	"github.com/fastslow/multiunit/model"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
@@ -76,35 +78,16 @@ func Default() Config {
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key. It returns the ignored keys
-// present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
-		"the multi-unit model needs it; see configs/multiunit/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if c.Optim == "" {
-		c.Optim = "sgd"
-	}
-	if c.StimulusGrad == "" {
-		c.StimulusGrad = "zero"
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
+// Required returns the model keys a config must set: RequiredKeys.
+func (k *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
+// Fill sets stimulus_grad to its default, "zero", when a file leaves it
+// out.
+func (k *Keys) Fill() {
+	if k.StimulusGrad == "" {
+		k.StimulusGrad = "zero"
+	}
+}
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {
@@ -142,7 +125,7 @@ func (k *Keys) Params() (model.Params, error) {
 // New returns a fresh model for task t, checking that the task fits the
 // keys (n_dims dimensions, n_classes classes). Its initial positions come
 // from src's "init" generator, or from init_seed alone when it is set.
-func (k *Keys) New(t *task.Task, src seed.Source) (*model.Model, error) {
+func (k *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	p, err := k.Params()
 	if err != nil {
 		return nil, err
@@ -153,7 +136,7 @@ func (k *Keys) New(t *task.Task, src seed.Source) (*model.Model, error) {
 	if t.Classes != k.NClasses {
 		return nil, fmt.Errorf("n_classes = %d, but task %s has %d classes", k.NClasses, t.Name, t.Classes)
 	}
-	return model.New(p, k.InitRand(src))
+	return learner.Stream(model.New(p, k.InitRand(src)))
 }
 
 // InitRand returns the generator of a run's initial unit positions: from
@@ -166,7 +149,7 @@ func (k *Keys) InitRand(src seed.Source) *rand.Rand {
 	return src.Rand("init")
 }
 
-// Memory implements fit.Sizer: n_units units with their positions,
+// Memory implements cli.Sizer: n_units units with their positions,
 // association weights and activations, the gradients, and a
 // checkpoint's copy.
 func (k *Keys) Memory(t *task.Task) budget.Estimate {

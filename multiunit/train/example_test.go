@@ -4,105 +4,48 @@ import (
 	"context"
 	"fmt"
 	"log"
-	"os"
-	"path/filepath"
-	"slices"
 
 	"github.com/fastslow/multiunit/train"
-	"github.com/fastslow/stream"
-	"github.com/fastslow/stream/loss"
-	"github.com/fastslow/stream/npz"
-	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/learner"
 )
 
-// Example trains the default config of the multi-unit clustering model
-// on SHJ type II, 4 runs of 8 blocks, with the kernel's trial loop, and
-// prints the learning curve (the probability of error per block, averaged
-// over runs) and how many units the first run recruited.
-func Example() {
-	c := train.Default()
-	t, err := task.SHJ(2)
-	if err != nil {
-		log.Fatal(err)
-	}
-	lf, err := loss.ByName(c.LossFn)
-	if err != nil {
-		log.Fatal(err)
-	}
-	job := run.Job{Name: t.Name, Task: t, Runs: 4, Blocks: 8, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t, src) }}
-	res := run.Do(context.Background(), []run.Job{job}, run.Options{Workers: 1})[0]
-	if res.Err != nil {
-		log.Fatal(res.Err)
-	}
-	for b, p := range res.PError[res.Total()] {
-		fmt.Printf("block %d: %.3f\n", b+1, p)
-	}
-	fmt.Println("units:", res.Runs[0].Model.Active())
-	// Output:
-	// block 1: 0.463
-	// block 2: 0.332
-	// block 3: 0.248
-	// block 4: 0.195
-	// block 5: 0.160
-	// block 6: 0.134
-	// block 7: 0.116
-	// block 8: 0.101
-	// units: 200
-}
+// config is a config file's text: the original's config1 with 1,000 units
+// and 5 % of them winners, on SHJ type II, 4 runs of 8 blocks.
+const config = `
+num_blocks = 8
+num_runs = 4
+random_seed = 999
+loss_fn = "crossentropy"
+n_units = 1000
+n_dims = 3
+n_classes = 2
+r = 1
+c = 0.2
+phi = 7.0
+k = 0.05
+lr_nn = 0.0035
+lr_attn = 3.0
+lr_clusters = 0.15
+attn_type = "dimensional_local"
+task = "shj2"
+`
 
-// Example_checkpoint saves a trained model as an .npz checkpoint (the
-// original's state_dict names, which numpy and PyTorch read), loads it
-// into a fresh model and checks that both predict alike.
-func Example_checkpoint() {
-	c := train.Default()
-	t, err := task.SHJ(2)
+// Example loads a config from its text (strictly: a misspelt or missing
+// key is an error naming it), trains it with the kernel's trial loop, and
+// prints the learning curve (the probability of error per block, averaged
+// over runs) and how many units the first run ended with.
+func Example() {
+	c, ignored, err := train.Load("small.toml", []byte(config))
 	if err != nil {
 		log.Fatal(err)
 	}
-	lf, err := loss.ByName(c.LossFn)
+	res, err := learner.Train(context.Background(), &c.Keys, c.Loop, c.Task, c.NumRuns, c.NumBlocks)
 	if err != nil {
 		log.Fatal(err)
 	}
-	c.NUnits = 1000 // a smaller checkpoint than config1's 10000 units
-	job := run.Job{Name: t.Name, Task: t, Runs: 1, Blocks: 2, Seed: uint64(c.RandomSeed), Loss: lf,
-		New: func(r int, src seed.Source) (stream.Stream, error) { return c.Keys.New(t, src) }}
-	rr, err := run.One(context.Background(), &job, 0, nil, nil)
-	if err != nil {
-		log.Fatal(err)
-	}
-	dir, err := os.MkdirTemp("", "checkpoint")
-	if err != nil {
-		log.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	path := filepath.Join(dir, "run0.npz")
-	if err := npz.Write(path, rr.Model.State()); err != nil {
-		log.Fatal(err)
-	}
-	st, err := npz.Read(path)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fresh, err := job.New(0, seed.For(job.Seed, 0))
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := fresh.SetState(st); err != nil {
-		log.Fatal(err)
-	}
-	for _, a := range fresh.State() {
-		fmt.Println(a.Name, a.Shape)
-	}
-	tr := stream.Trial{Block: job.Blocks, Item: 0, X: t.Items[0].X, Target: t.Items[0].Target, Label: t.Items[0].Label}
-	fmt.Println("same logits:", slices.Equal(rr.Model.Forward(&tr), fresh.Forward(&tr)))
+	fmt.Printf("ignored keys: %v\np(error): %.3f\nunits: %d\n", ignored, res.PError[res.Total()], res.Runs[0].Model.Active())
 	// Output:
-	// Distance.weight [1000 3]
-	// DimensionWiseAttnLayer.weight [1 3]
-	// MaskLayer.winning_units [1000]
-	// MaskLayer.active_units [1000]
-	// ClsLayer.weight [1000 2]
-	// same logits: true
+	// ignored keys: []
+	// p(error): [0.470 0.351 0.273 0.221 0.185 0.158 0.138 0.122]
+	// units: 200
 }

@@ -1,20 +1,15 @@
 package train
 
 import (
-	"fmt"
-
 	"github.com/fastslow/multiunit/eval"
-	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
-	"github.com/fastslow/stream/seed"
-	"github.com/fastslow/stream/task"
+	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 )
 
-// Model returns the multi-unit clustering model's description for the
-// shared fit command.
-func Model() cli.Model {
-	defaults, load := cli.Configs(Default, Load, Setup)
-	return cli.Model{
+// single describes the multi-unit clustering model to the command line.
+func single() *learner.Single[Config] {
+	return &learner.Single[Config]{
 		Name:    "multiunit",
 		Command: "go run ./multiunit/cmd/fit",
 		About: "Fits the multi-unit clustering model (the original's multiunit_clustering; Mok & Love 2023) and writes " +
@@ -26,30 +21,27 @@ func Model() cli.Model {
 			"-init multiunit/testdata/muc_shj_init.npz -order multiunit/testdata/muc_shj_order_50runs.csv (paths from the " +
 			"repository root).",
 		DefaultTask: "shj",
-		Default:     defaults,
-		Load:        load,
+		Default:     Default,
+		Parts:       func(c *Config) (*config.Loop, learner.Keys) { return &c.Loop, &c.Keys },
+		Ignored:     Ignored,
+		Why:         "the multi-unit model needs it; see configs/multiunit/config1.toml",
+		Evaluate:    eval.Evaluate,
+		Report:      eval.Report,
 	}
 }
 
-// Every config's keys estimate their model's memory for the fit's budget.
-var _ cli.Sizer = (*Keys)(nil)
+// Model returns the multi-unit clustering model's description for the
+// command line.
+func Model() cli.Model { return single().Model() }
 
-// Setup returns the fit setup of a checked config.
-func Setup(c *Config, ignored []string) (*cli.Setup, error) {
-	keys := c.Keys
-	return &cli.Setup{
-		Memory:  keys.Memory,
-		Loop:    c.Loop,
-		Config:  c,
-		Ignored: ignored,
-		New: func(t *task.Task, r int, src seed.Source) (stream.Stream, error) {
-			m, err := keys.New(t, src)
-			if err != nil {
-				return nil, fmt.Errorf("config %s: %w", c.ConfigVersion, err)
-			}
-			return m, nil
-		},
-		Evaluate: eval.Evaluate,
-		Report:   eval.Report,
-	}, nil
+// Load decodes a config file's data (path names it in errors) strictly,
+// as learner.Single.Load does, and returns the ignored keys present.
+func Load(path string, data []byte) (*Config, []string, error) { return single().Load(path, data) }
+
+// Kinds returns the kind of stream the multi-unit model gives the dual
+// stream: a fast stream, with its keys under fast_config.
+func Kinds() learner.Kinds {
+	return learner.Kinds{{Name: "multiunit_clustering", Role: learner.Fast, Keys: func() learner.Keys { return new(Keys) }, Ignored: Ignored}}
 }
+
+var _ learner.Filler = (*Keys)(nil)

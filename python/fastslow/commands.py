@@ -31,6 +31,8 @@ PACKAGES = {
     "fitdata": "./cmd/fitdata",
 }
 
+# The Go registry's models (dualstream/models: models.Names), as sweep run -help lists
+# them; tests/test_commands.py checks the two lists agree.
 MODELS = ("clustering", "dnn", "multiunit", "distrlearner", "sustain", "alcove", "exit", "dualstream")
 
 # The variable a build stamps with the source revision (-ldflags -X).

@@ -17,7 +17,7 @@ SHJ = [f"shj{t}" for t in range(1, 7)]
 
 @pytest.mark.parametrize("model, tasks", [
     ("clustering", SHJ), ("dnn", SHJ), ("multiunit", SHJ), ("sustain", SHJ), ("alcove", SHJ),
-    ("exit", ["krus96_design"]), ("distrlearner", ["new-stimuli"]), ("dualstream", ["new-stimuli"]),
+    ("exit", ["krus96-training"]), ("distrlearner", ["new-stimuli"]), ("dualstream", ["new-stimuli"]),
 ])
 def test_model_run(runs, model, tasks):
     r = fastslow.load(runs[model].path)

@@ -1,22 +1,30 @@
 // Package affine holds the dense kernels of affine layers y = W·x + b over
 // a row-major weight matrix: the forward pass, the backward pass fused
-// with an SGD step (with or without momentum) and the SGD step itself,
-// each rounding exactly as PyTorch 1.13 does on the CPU (reference-BLAS
-// summation order, a fused multiply-add step).
+// with an SGD step (with or without momentum), the SGD step itself (with
+// or without momentum) and the ReLU with its gradient, each rounding
+// exactly as PyTorch 1.13 does on the CPU (reference-BLAS summation
+// order, a fused multiply-add step).
 //
 // Every sum keeps its scalar order; the vector kernels (amd64 with AVX2
 // and FMA, or AVX-512, chosen at run time; the purego build tag forces
-// the pure-Go code) run independent lanes side by side: four (or two)
-// output rows at once in the forward pass, four or eight inputs at once
-// in the backward pass and the step. Their results are those of the
-// pure-Go code to the bit.
+// the pure-Go code) run independent lanes side by side: four, two or
+// (AVX-512) eight output rows at once in the forward pass, four or eight
+// inputs at once in the backward pass and the step. Their results are
+// those of the pure-Go code to the bit.
 package affine
+
+import "math"
 
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
 type kernelSet struct {
-	name             string
-	forward          func(w, x, b, y []float64)
+	name         string
+	forward      func(w, x, b, y []float64) // up to 16 rows at a time
+	forwardRows8 func(w, x, b, y []float64) // up to 8: rows 4 KB apart
+	// 24 rows at a time, 8×8 blocks transposed in registers (AVX-512; nil
+	// otherwise); tail has bit j set for each of the last len(x) mod 8
+	// columns.
+	forwardT         func(w, x, b, y []float64, tail uint64)
 	backwardStep     func(w, x, dy, dx []float64, a float64) // four rows at a time, then one
 	backwardStepCols func(w, x, dy, dx []float64, a float64) // columns outside, rows inside: small W
 	backwardStepNoDx func(w, x, dy []float64, a float64)
@@ -24,7 +32,16 @@ type kernelSet struct {
 	momentumCols     func(w, v, x, dy, dx []float64, a, m float64)
 	momentumNoDx     func(w, v, x, dy []float64, a, m float64)
 	step             func(val, d []float64, a float64)
+	stepMomentum     func(val, v, d []float64, a, m float64)
+	relu             func(z, a []float64)
+	reluBackward     func(a, da, dz []float64)
+	// Rows of at most rowN columns held in registers (nil: none).
+	backwardStepRow func(w, x, dy, dx []float64, a float64)
+	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
 }
+
+// rowN is the widest row (in values) the register kernels hold.
+const rowN = 32
 
 // smallW is the largest weight matrix (in values: 32 KB, within L1) whose
 // backward pass runs column blocks outside and rows inside, each dx_j
@@ -41,12 +58,41 @@ func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 func forwardWith(k *kernelSet, w, x, b, y []float64) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
-	if k == nil {
-		forwardGo(w, x, b, y)
-		return
+	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
+		p := rows - rows%panelRows
+		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1)
+		w, b, y = w[p*n:], b[p:], y[p:]
 	}
-	k.forward(w, x, b, y)
+	switch {
+	case k == nil:
+		forwardGo(w, x, b, y)
+	case n%aliasN == 0:
+		k.forwardRows8(w, x, b, y)
+	default:
+		k.forward(w, x, b, y)
+	}
 }
+
+// aliasN is the row length (in values) whose multiples make rows a
+// multiple of 4 KB apart, so that the same column of every row falls in
+// the same L1 set: the forward pass then reads 8 rows at a time, not 16,
+// which would need more of the set's 12 ways than it holds and read each
+// cache line from L2 four times (1024×1024: 0.7× the time).
+const aliasN = 512
+
+// panelRows is how many rows the transposing forward kernel sums at a
+// time, and forwardTN the fewest columns it is used for. It takes 0.8–0.9×
+// the time of the 16-row kernel at 25×25 and 48×25, but 1.2× that of the
+// 8-row one when rows are 4 KB apart: its 24 rows' lines then share one
+// L1 set, whose 12 ways lose the lines fetched ahead before they are read.
+// Rows 2 KB apart put 12 lines in each of two sets, as many as the ways,
+// so aliasTN leaves rows a multiple of 2 KB apart to the other kernels as
+// a precaution (not measured apart on this shared machine).
+const (
+	panelRows = 24
+	forwardTN = 8
+	aliasTN   = 256
+)
 
 // BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
 // by w += a·(dy_o·x_j), a = −lr, in one pass over W: SGD without momentum.
@@ -67,6 +113,8 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 	switch {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
+	case dx != nil && n <= rowN && k.backwardStepRow != nil:
+		k.backwardStepRow(w, x, dy, dx, a)
 	case dx == nil:
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
@@ -97,6 +145,8 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 	switch {
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
+	case dx != nil && n <= rowN && k.momentumRow != nil:
+		k.momentumRow(w, v, x, dy, dx, a, m)
 	case dx == nil:
 		k.momentumNoDx(w, v, x, dy, a, m)
 	case len(w) <= smallW:
@@ -117,6 +167,61 @@ func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
 		return
 	}
 	k.step(val, d, a)
+}
+
+// StepMomentum sets v[i] = m·v[i] + d[i] (the product rounded, then the
+// sum: torch's v.mul_(m).add_(d)) and then val[i] = val[i] + a·v[i] with
+// one rounding, as Step: the SGD step with momentum, in one pass.
+func StepMomentum(val, v, d []float64, a, m float64) { stepMomentumWith(best, val, v, d, a, m) }
+
+func stepMomentumWith(k *kernelSet, val, v, d []float64, a, m float64) {
+	v, d = v[:len(val)], d[:len(val)]
+	if k == nil {
+		stepMomentumGo(val, v, d, a, m)
+		return
+	}
+	k.stepMomentum(val, v, d, a, m)
+}
+
+// ReLU sets a[i] = max(z[i], 0) as Go's max does (a NaN stays a NaN, −0
+// becomes +0); a may be z.
+func ReLU(z, a []float64) { reluWith(best, z, a) }
+
+func reluWith(k *kernelSet, z, a []float64) {
+	a = a[:len(z)]
+	if k == nil {
+		reluGo(z, a)
+		return
+	}
+	k.relu(z, a)
+}
+
+// ReLUBackward writes dz = da where the ReLU's output a is positive and 0
+// elsewhere (PyTorch's convention: no gradient at 0); dz may be da. As a
+// is a ReLU output (≥ 0, never −0), it is positive exactly when its bits
+// are not all zero, which is what the kernels test.
+func ReLUBackward(a, da, dz []float64) { reluBackwardWith(best, a, da, dz) }
+
+func reluBackwardWith(k *kernelSet, a, da, dz []float64) {
+	da, dz = da[:len(a)], dz[:len(a)]
+	if k == nil {
+		reluBackwardGo(a, da, dz)
+		return
+	}
+	k.reluBackward(a, da, dz)
+}
+
+// ReLU32 is ReLU in float32 (plain Go).
+func ReLU32(z, a []float32) { reluGo(z, a[:len(z)]) }
+
+// ReLUBackward32 is ReLUBackward in float32 (plain Go).
+func ReLUBackward32(a, da, dz []float32) {
+	da, dz = da[:len(a)], dz[:len(a)]
+	for i, v := range a {
+		b := math.Float32bits(v)
+		keep := -((b | -b) >> 31) // all ones when b ≠ 0
+		dz[i] = math.Float32frombits(math.Float32bits(da[i]) & keep)
+	}
 }
 
 // Forward32 is Forward in float32 (plain Go): the same order of sums, each
@@ -149,3 +254,8 @@ func BackwardStepMomentum32(w, v, x, dy, dx []float32, a, m float32) {
 
 // Step32 is Step in float32 (plain Go).
 func Step32(val []float32, a float32, d []float32) { stepGo(val, a, d[:len(val)]) }
+
+// StepMomentum32 is StepMomentum in float32 (plain Go).
+func StepMomentum32(val, v, d []float32, a, m float32) {
+	stepMomentumGo(val, v[:len(val)], d[:len(val)], a, m)
+}

@@ -19,9 +19,9 @@ TEXT ·forwardAVX2(SB), NOSPLIT, $8-96
 	MOVQ R8, R10
 	SHLQ $0x02, R10
 
-f16block:
+forwardAVX216block:
 	CMPQ   DI, $0x10
-	JL     f16done
+	JL     forwardAVX216done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
@@ -33,9 +33,9 @@ f16block:
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f16pair:
+forwardAVX216pair:
 	CMPQ         R12, $0x02
-	JL           f16odd
+	JL           forwardAVX216odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -84,11 +84,11 @@ f16pair:
 	ADDQ         $0x10, BP
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f16pair
+	JMP          forwardAVX216pair
 
-f16odd:
+forwardAVX216odd:
 	TESTQ        R12, R12
-	JZ           f16store
+	JZ           forwardAVX216store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -119,7 +119,7 @@ f16odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y8, Y8
 
-f16store:
+forwardAVX216store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	VADDPD  32(BX), Y6, Y6
@@ -135,12 +135,12 @@ f16store:
 	ADDQ    $0x80, BX
 	ADDQ    $0x80, SI
 	SUBQ    $0x10, DI
-	JMP     f16block
+	JMP     forwardAVX216block
 
-f16done:
-f8block:
+forwardAVX216done:
+forwardAVX28block:
 	CMPQ   DI, $0x08
-	JL     f8done
+	JL     forwardAVX28done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
@@ -148,9 +148,9 @@ f8block:
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f8pair:
+forwardAVX28pair:
 	CMPQ         R12, $0x02
-	JL           f8odd
+	JL           forwardAVX28odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -177,11 +177,11 @@ f8pair:
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f8pair
+	JMP          forwardAVX28pair
 
-f8odd:
+forwardAVX28odd:
 	TESTQ        R12, R12
-	JZ           f8store
+	JZ           forwardAVX28store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -198,7 +198,7 @@ f8odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y6, Y6
 
-f8store:
+forwardAVX28store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	VADDPD  32(BX), Y6, Y6
@@ -208,20 +208,20 @@ f8store:
 	ADDQ    $0x40, BX
 	ADDQ    $0x40, SI
 	SUBQ    $0x08, DI
-	JMP     f8block
+	JMP     forwardAVX28block
 
-f8done:
-f4block:
+forwardAVX28done:
+forwardAVX24block:
 	CMPQ   DI, $0x04
-	JL     f4done
+	JL     forwardAVX24done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f4pair:
+forwardAVX24pair:
 	CMPQ         R12, $0x02
-	JL           f4odd
+	JL           forwardAVX24odd
 	VBROADCASTSD (R11), Y0
 	VBROADCASTSD 8(R11), Y1
 	VMOVUPD      (R13), X2
@@ -237,11 +237,11 @@ f4pair:
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
-	JMP          f4pair
+	JMP          forwardAVX24pair
 
-f4odd:
+forwardAVX24odd:
 	TESTQ        R12, R12
-	JZ           f4store
+	JZ           forwardAVX24store
 	VBROADCASTSD (R11), Y0
 	VMOVSD       (R13), X2
 	VMOVHPD      (R13)(R8*1), X2, X2
@@ -251,27 +251,27 @@ f4odd:
 	VMULPD       Y0, Y2, Y2
 	VADDPD       Y2, Y5, Y5
 
-f4store:
+forwardAVX24store:
 	VADDPD  (BX), Y5, Y5
 	VMOVUPD Y5, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
 	SUBQ    $0x04, DI
-	JMP     f4block
+	JMP     forwardAVX24block
 
-f4done:
-f2block:
+forwardAVX24done:
+forwardAVX22block:
 	CMPQ   DI, $0x02
-	JL     f2done
+	JL     forwardAVX22done
 	VXORPD Y5, Y5, Y5
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f2pair:
+forwardAVX22pair:
 	CMPQ      R12, $0x02
-	JL        f2odd
+	JL        forwardAVX22odd
 	VMOVDDUP  (R11), X0
 	VMOVDDUP  8(R11), X1
 	VMOVUPD   (R9), X2
@@ -285,18 +285,18 @@ f2pair:
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
-	JMP       f2pair
+	JMP       forwardAVX22pair
 
-f2odd:
+forwardAVX22odd:
 	TESTQ    R12, R12
-	JZ       f2store
+	JZ       forwardAVX22store
 	VMOVDDUP (R11), X0
 	VMOVSD   (R9), X2
 	VMOVHPD  (R9)(R8*1), X2, X2
 	VMULPD   X0, X2, X2
 	VADDPD   X2, X5, X5
 
-f2store:
+forwardAVX22store:
 	VADDPD  (BX), X5, X5
 	VMOVUPD X5, (SI)
 	ADDQ    R8, AX
@@ -304,20 +304,20 @@ f2store:
 	ADDQ    $0x10, BX
 	ADDQ    $0x10, SI
 	SUBQ    $0x02, DI
-	JMP     f2block
+	JMP     forwardAVX22block
 
-f2done:
-f1block:
+forwardAVX22done:
+forwardAVX21block:
 	CMPQ   DI, $0x01
-	JL     f1done
+	JL     forwardAVX21done
 	VXORPD Y0, Y0, Y0
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
 
-f1pair:
+forwardAVX21pair:
 	CMPQ   R12, $0x02
-	JL     f1odd
+	JL     forwardAVX21odd
 	VMOVSD (R9), X2
 	VMULSD (R11), X2, X2
 	VADDSD X2, X0, X0
@@ -327,25 +327,667 @@ f1pair:
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
-	JMP    f1pair
+	JMP    forwardAVX21pair
 
-f1odd:
+forwardAVX21odd:
 	TESTQ  R12, R12
-	JZ     f1store
+	JZ     forwardAVX21store
 	VMOVSD (R9), X2
 	VMULSD (R11), X2, X2
 	VADDSD X2, X0, X0
 
-f1store:
+forwardAVX21store:
 	VADDSD (BX), X0, X0
 	VMOVSD X0, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
 	SUBQ   $0x01, DI
-	JMP    f1block
+	JMP    forwardAVX21block
 
-f1done:
+forwardAVX21done:
+	VZEROUPPER
+	RET
+
+// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+// Requires: AVX
+TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-96
+	MOVQ w_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ x_len+32(FP), DX
+	MOVQ b_base+48(FP), BX
+	MOVQ y_base+72(FP), SI
+	MOVQ y_len+80(FP), DI
+	MOVQ DX, R8
+	SHLQ $0x03, R8
+	LEAQ (R8)(R8*2), R9
+	MOVQ R8, R10
+	SHLQ $0x02, R10
+
+forwardRows8AVX28block:
+	CMPQ   DI, $0x08
+	JL     forwardRows8AVX28done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	VXORPD Y6, Y6, Y6
+	LEAQ   (R13)(R10*1), R14
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX28pair:
+	CMPQ         R12, $0x02
+	JL           forwardRows8AVX28odd
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	ADDQ         $0x10, R13
+	VMOVUPD      (R14), X2
+	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
+	VMOVUPD      (R14)(R8*1), X3
+	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y6, Y6
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+	ADDQ         $0x10, R14
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
+	JMP          forwardRows8AVX28pair
+
+forwardRows8AVX28odd:
+	TESTQ        R12, R12
+	JZ           forwardRows8AVX28store
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	VMOVSD       (R14), X2
+	VMOVHPD      (R14)(R8*1), X2, X2
+	VMOVSD       (R14)(R8*2), X3
+	VMOVHPD      (R14)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y6, Y6
+
+forwardRows8AVX28store:
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	VADDPD  32(BX), Y6, Y6
+	VMOVUPD Y6, 32(SI)
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    $0x40, BX
+	ADDQ    $0x40, SI
+	SUBQ    $0x08, DI
+	JMP     forwardRows8AVX28block
+
+forwardRows8AVX28done:
+forwardRows8AVX24block:
+	CMPQ   DI, $0x04
+	JL     forwardRows8AVX24done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R13
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX24pair:
+	CMPQ         R12, $0x02
+	JL           forwardRows8AVX24odd
+	VBROADCASTSD (R11), Y0
+	VBROADCASTSD 8(R11), Y1
+	VMOVUPD      (R13), X2
+	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
+	VMOVUPD      (R13)(R8*1), X3
+	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
+	VUNPCKLPD    Y3, Y2, Y4
+	VUNPCKHPD    Y3, Y2, Y2
+	VMULPD       Y0, Y4, Y4
+	VADDPD       Y4, Y5, Y5
+	VMULPD       Y1, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+	ADDQ         $0x10, R13
+	ADDQ         $0x10, R11
+	SUBQ         $0x02, R12
+	JMP          forwardRows8AVX24pair
+
+forwardRows8AVX24odd:
+	TESTQ        R12, R12
+	JZ           forwardRows8AVX24store
+	VBROADCASTSD (R11), Y0
+	VMOVSD       (R13), X2
+	VMOVHPD      (R13)(R8*1), X2, X2
+	VMOVSD       (R13)(R8*2), X3
+	VMOVHPD      (R13)(R9*1), X3, X3
+	VINSERTF128  $0x01, X3, Y2, Y2
+	VMULPD       Y0, Y2, Y2
+	VADDPD       Y2, Y5, Y5
+
+forwardRows8AVX24store:
+	VADDPD  (BX), Y5, Y5
+	VMOVUPD Y5, (SI)
+	ADDQ    R10, AX
+	ADDQ    $0x20, BX
+	ADDQ    $0x20, SI
+	SUBQ    $0x04, DI
+	JMP     forwardRows8AVX24block
+
+forwardRows8AVX24done:
+forwardRows8AVX22block:
+	CMPQ   DI, $0x02
+	JL     forwardRows8AVX22done
+	VXORPD Y5, Y5, Y5
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX22pair:
+	CMPQ      R12, $0x02
+	JL        forwardRows8AVX22odd
+	VMOVDDUP  (R11), X0
+	VMOVDDUP  8(R11), X1
+	VMOVUPD   (R9), X2
+	VMOVUPD   (R9)(R8*1), X3
+	VUNPCKLPD X3, X2, X4
+	VUNPCKHPD X3, X2, X2
+	VMULPD    X0, X4, X4
+	VADDPD    X4, X5, X5
+	VMULPD    X1, X2, X2
+	VADDPD    X2, X5, X5
+	ADDQ      $0x10, R9
+	ADDQ      $0x10, R11
+	SUBQ      $0x02, R12
+	JMP       forwardRows8AVX22pair
+
+forwardRows8AVX22odd:
+	TESTQ    R12, R12
+	JZ       forwardRows8AVX22store
+	VMOVDDUP (R11), X0
+	VMOVSD   (R9), X2
+	VMOVHPD  (R9)(R8*1), X2, X2
+	VMULPD   X0, X2, X2
+	VADDPD   X2, X5, X5
+
+forwardRows8AVX22store:
+	VADDPD  (BX), X5, X5
+	VMOVUPD X5, (SI)
+	ADDQ    R8, AX
+	ADDQ    R8, AX
+	ADDQ    $0x10, BX
+	ADDQ    $0x10, SI
+	SUBQ    $0x02, DI
+	JMP     forwardRows8AVX22block
+
+forwardRows8AVX22done:
+forwardRows8AVX21block:
+	CMPQ   DI, $0x01
+	JL     forwardRows8AVX21done
+	VXORPD Y0, Y0, Y0
+	MOVQ   AX, R9
+	MOVQ   CX, R11
+	MOVQ   DX, R12
+
+forwardRows8AVX21pair:
+	CMPQ   R12, $0x02
+	JL     forwardRows8AVX21odd
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+	VMOVSD 8(R9), X3
+	VMULSD 8(R11), X3, X3
+	VADDSD X3, X0, X0
+	ADDQ   $0x10, R9
+	ADDQ   $0x10, R11
+	SUBQ   $0x02, R12
+	JMP    forwardRows8AVX21pair
+
+forwardRows8AVX21odd:
+	TESTQ  R12, R12
+	JZ     forwardRows8AVX21store
+	VMOVSD (R9), X2
+	VMULSD (R11), X2, X2
+	VADDSD X2, X0, X0
+
+forwardRows8AVX21store:
+	VADDSD (BX), X0, X0
+	VMOVSD X0, (SI)
+	ADDQ   R8, AX
+	ADDQ   $0x08, BX
+	ADDQ   $0x08, SI
+	SUBQ   $0x01, DI
+	JMP    forwardRows8AVX21block
+
+forwardRows8AVX21done:
+	VZEROUPPER
+	RET
+
+// func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64)
+// Requires: AVX, AVX512F
+TEXT ·forwardTAVX512(SB), NOSPLIT, $0-104
+	MOVQ  w_base+0(FP), AX
+	MOVQ  x_base+24(FP), CX
+	MOVQ  x_len+32(FP), DX
+	MOVQ  b_base+48(FP), BX
+	MOVQ  y_base+72(FP), SI
+	MOVQ  y_len+80(FP), DI
+	MOVQ  tail+96(FP), R8
+	KMOVW R8, K1
+	MOVQ  DX, R8
+	SHLQ  $0x03, R8
+	LEAQ  (R8)(R8*2), R9
+	MOVQ  R8, R10
+	SHLQ  $0x02, R10
+
+fTpanel:
+	CMPQ   DI, $0x18
+	JL     fTdone
+	VPXORQ Z0, Z0, Z0
+	VPXORQ Z1, Z1, Z1
+	VPXORQ Z2, Z2, Z2
+	MOVQ   CX, R13
+	MOVQ   DX, R14
+	MOVQ   AX, R11
+
+fTchunk:
+	CMPQ        R14, $0x08
+	JL          fTtail
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD     (R11), Z3
+	VMOVUPD     (R11)(R8*1), Z4
+	VMOVUPD     (R11)(R8*2), Z5
+	VMOVUPD     (R11)(R9*1), Z6
+	VMOVUPD     (R12), Z7
+	VMOVUPD     (R12)(R8*1), Z8
+	VMOVUPD     (R12)(R8*2), Z9
+	VMOVUPD     (R12)(R9*1), Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z0, Z0
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z0, Z0
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z0, Z0
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z0, Z0
+	LEAQ        (R12)(R10*1), R11
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD     (R11), Z3
+	VMOVUPD     (R11)(R8*1), Z4
+	VMOVUPD     (R11)(R8*2), Z5
+	VMOVUPD     (R11)(R9*1), Z6
+	VMOVUPD     (R12), Z7
+	VMOVUPD     (R12)(R8*1), Z8
+	VMOVUPD     (R12)(R8*2), Z9
+	VMOVUPD     (R12)(R9*1), Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z1, Z1
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z1, Z1
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z1, Z1
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z1, Z1
+	LEAQ        (R12)(R10*1), R11
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD     (R11), Z3
+	VMOVUPD     (R11)(R8*1), Z4
+	VMOVUPD     (R11)(R8*2), Z5
+	VMOVUPD     (R11)(R9*1), Z6
+	VMOVUPD     (R12), Z7
+	VMOVUPD     (R12)(R8*1), Z8
+	VMOVUPD     (R12)(R8*2), Z9
+	VMOVUPD     (R12)(R9*1), Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z2, Z2
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z2, Z2
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z2, Z2
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z2, Z2
+	SUBQ        R10, R11
+	SUBQ        R10, R11
+	SUBQ        R10, R11
+	SUBQ        R10, R11
+	ADDQ        $0x40, R11
+	ADDQ        $0x40, R13
+	SUBQ        $0x08, R14
+	JMP         fTchunk
+
+fTtail:
+	TESTQ       R14, R14
+	JZ          fTstore
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD.Z   (R11), K1, Z3
+	VMOVUPD.Z   (R11)(R8*1), K1, Z4
+	VMOVUPD.Z   (R11)(R8*2), K1, Z5
+	VMOVUPD.Z   (R11)(R9*1), K1, Z6
+	VMOVUPD.Z   (R12), K1, Z7
+	VMOVUPD.Z   (R12)(R8*1), K1, Z8
+	VMOVUPD.Z   (R12)(R8*2), K1, Z9
+	VMOVUPD.Z   (R12)(R9*1), K1, Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	CMPQ        R14, $0x01
+	JL          fTtail0
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	CMPQ        R14, $0x02
+	JL          fTtail0
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	CMPQ        R14, $0x03
+	JL          fTtail0
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	CMPQ        R14, $0x04
+	JL          fTtail0
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z0, Z0
+	CMPQ        R14, $0x05
+	JL          fTtail0
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z0, Z0
+	CMPQ        R14, $0x06
+	JL          fTtail0
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z0, Z0
+	CMPQ        R14, $0x07
+	JL          fTtail0
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z0, Z0
+	CMPQ        R14, $0x08
+	JL          fTtail0
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z0, Z0
+
+fTtail0:
+	LEAQ        (R12)(R10*1), R11
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD.Z   (R11), K1, Z3
+	VMOVUPD.Z   (R11)(R8*1), K1, Z4
+	VMOVUPD.Z   (R11)(R8*2), K1, Z5
+	VMOVUPD.Z   (R11)(R9*1), K1, Z6
+	VMOVUPD.Z   (R12), K1, Z7
+	VMOVUPD.Z   (R12)(R8*1), K1, Z8
+	VMOVUPD.Z   (R12)(R8*2), K1, Z9
+	VMOVUPD.Z   (R12)(R9*1), K1, Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	CMPQ        R14, $0x01
+	JL          fTtail1
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	CMPQ        R14, $0x02
+	JL          fTtail1
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	CMPQ        R14, $0x03
+	JL          fTtail1
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	CMPQ        R14, $0x04
+	JL          fTtail1
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z1, Z1
+	CMPQ        R14, $0x05
+	JL          fTtail1
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z1, Z1
+	CMPQ        R14, $0x06
+	JL          fTtail1
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z1, Z1
+	CMPQ        R14, $0x07
+	JL          fTtail1
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z1, Z1
+	CMPQ        R14, $0x08
+	JL          fTtail1
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z1, Z1
+
+fTtail1:
+	LEAQ        (R12)(R10*1), R11
+	LEAQ        (R11)(R10*1), R12
+	VMOVUPD.Z   (R11), K1, Z3
+	VMOVUPD.Z   (R11)(R8*1), K1, Z4
+	VMOVUPD.Z   (R11)(R8*2), K1, Z5
+	VMOVUPD.Z   (R11)(R9*1), K1, Z6
+	VMOVUPD.Z   (R12), K1, Z7
+	VMOVUPD.Z   (R12)(R8*1), K1, Z8
+	VMOVUPD.Z   (R12)(R8*2), K1, Z9
+	VMOVUPD.Z   (R12)(R9*1), K1, Z10
+	VUNPCKLPD   Z4, Z3, Z11
+	VUNPCKHPD   Z4, Z3, Z3
+	VUNPCKLPD   Z6, Z5, Z4
+	VUNPCKHPD   Z6, Z5, Z5
+	VUNPCKLPD   Z8, Z7, Z6
+	VUNPCKHPD   Z8, Z7, Z7
+	VUNPCKLPD   Z10, Z9, Z8
+	VUNPCKHPD   Z10, Z9, Z9
+	VSHUFF64X2  $0x88, Z4, Z11, Z10
+	VSHUFF64X2  $0xdd, Z4, Z11, Z4
+	VSHUFF64X2  $0x88, Z5, Z3, Z11
+	VSHUFF64X2  $0xdd, Z5, Z3, Z3
+	VSHUFF64X2  $0x88, Z8, Z6, Z5
+	VSHUFF64X2  $0xdd, Z8, Z6, Z6
+	VSHUFF64X2  $0x88, Z9, Z7, Z8
+	VSHUFF64X2  $0xdd, Z9, Z7, Z7
+	CMPQ        R14, $0x01
+	JL          fTtail2
+	VSHUFF64X2  $0x88, Z5, Z10, Z9
+	VMULPD.BCST (R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	CMPQ        R14, $0x02
+	JL          fTtail2
+	VSHUFF64X2  $0x88, Z8, Z11, Z9
+	VMULPD.BCST 8(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	CMPQ        R14, $0x03
+	JL          fTtail2
+	VSHUFF64X2  $0x88, Z6, Z4, Z9
+	VMULPD.BCST 16(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	CMPQ        R14, $0x04
+	JL          fTtail2
+	VSHUFF64X2  $0x88, Z7, Z3, Z9
+	VMULPD.BCST 24(R13), Z9, Z9
+	VADDPD      Z9, Z2, Z2
+	CMPQ        R14, $0x05
+	JL          fTtail2
+	VSHUFF64X2  $0xdd, Z5, Z10, Z5
+	VMULPD.BCST 32(R13), Z5, Z5
+	VADDPD      Z5, Z2, Z2
+	CMPQ        R14, $0x06
+	JL          fTtail2
+	VSHUFF64X2  $0xdd, Z8, Z11, Z5
+	VMULPD.BCST 40(R13), Z5, Z5
+	VADDPD      Z5, Z2, Z2
+	CMPQ        R14, $0x07
+	JL          fTtail2
+	VSHUFF64X2  $0xdd, Z6, Z4, Z4
+	VMULPD.BCST 48(R13), Z4, Z4
+	VADDPD      Z4, Z2, Z2
+	CMPQ        R14, $0x08
+	JL          fTtail2
+	VSHUFF64X2  $0xdd, Z7, Z3, Z3
+	VMULPD.BCST 56(R13), Z3, Z3
+	VADDPD      Z3, Z2, Z2
+
+fTtail2:
+fTstore:
+	VADDPD  (BX), Z0, Z0
+	VMOVUPD Z0, (SI)
+	VADDPD  64(BX), Z1, Z1
+	VMOVUPD Z1, 64(SI)
+	VADDPD  128(BX), Z2, Z2
+	VMOVUPD Z2, 128(SI)
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    R10, AX
+	ADDQ    $0xc0, BX
+	ADDQ    $0xc0, SI
+	SUBQ    $0x18, DI
+	JMP     fTpanel
+
+fTdone:
 	VZEROUPPER
 	RET
 
@@ -1344,6 +1986,132 @@ s1done:
 	VZEROUPPER
 	RET
 
+// func stepMomentumAVX2(val []float64, v []float64, d []float64, a float64, m float64)
+// Requires: AVX, AVX2, FMA3, SSE2
+TEXT ·stepMomentumAVX2(SB), NOSPLIT, $0-88
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         v_base+24(FP), DX
+	MOVQ         d_base+48(FP), BX
+	MOVSD        a+72(FP), X0
+	VBROADCASTSD X0, Y0
+	MOVSD        m+80(FP), X1
+	VBROADCASTSD X1, Y1
+
+stepMomentumAVX24:
+	CMPQ        CX, $0x04
+	JL          stepMomentumAVX24done
+	VMULPD      (DX), Y1, Y2
+	VADDPD      (BX), Y2, Y2
+	VMOVUPD     Y2, (DX)
+	VMOVUPD     (AX), Y3
+	VFMADD231PD Y2, Y0, Y3
+	VMOVUPD     Y3, (AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, DX
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x04, CX
+	JMP         stepMomentumAVX24
+
+stepMomentumAVX24done:
+stepMomentumAVX21:
+	CMPQ        CX, $0x01
+	JL          stepMomentumAVX21done
+	VMULSD      (DX), X1, X2
+	VADDSD      (BX), X2, X2
+	VMOVSD      X2, (DX)
+	VMOVSD      (AX), X3
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (AX)
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
+	ADDQ        $0x00000008, BX
+	SUBQ        $0x01, CX
+	JMP         stepMomentumAVX21
+
+stepMomentumAVX21done:
+	VZEROUPPER
+	RET
+
+// func reluAVX2(z []float64, a []float64)
+// Requires: AVX
+TEXT ·reluAVX2(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VXORPD Y0, Y0, Y0
+
+reluAVX24:
+	CMPQ    CX, $0x04
+	JL      reluAVX24done
+	VMOVUPD (AX), Y1
+	VMAXPD  Y1, Y0, Y1
+	VADDPD  Y0, Y1, Y1
+	VMOVUPD Y1, (DX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x04, CX
+	JMP     reluAVX24
+
+reluAVX24done:
+reluAVX21:
+	CMPQ   CX, $0x01
+	JL     reluAVX21done
+	VMOVSD (AX), X1
+	VMAXSD X1, X0, X1
+	VADDSD X0, X1, X1
+	VMOVSD X1, (DX)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, DX
+	SUBQ   $0x01, CX
+	JMP    reluAVX21
+
+reluAVX21done:
+	VZEROUPPER
+	RET
+
+// func reluBackwardAVX2(a []float64, da []float64, dz []float64)
+// Requires: AVX, AVX2
+TEXT ·reluBackwardAVX2(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackwardAVX24:
+	CMPQ     CX, $0x04
+	JL       reluBackwardAVX24done
+	VMOVUPD  (AX), Y1
+	VPCMPEQQ Y0, Y1, Y1
+	VMOVUPD  (DX), Y2
+	VPANDN   Y2, Y1, Y2
+	VMOVUPD  Y2, (BX)
+	ADDQ     $0x00000020, AX
+	ADDQ     $0x00000020, DX
+	ADDQ     $0x00000020, BX
+	SUBQ     $0x04, CX
+	JMP      reluBackwardAVX24
+
+reluBackwardAVX24done:
+reluBackwardAVX21:
+	CMPQ     CX, $0x01
+	JL       reluBackwardAVX21done
+	VMOVSD   (AX), X1
+	VPCMPEQQ X0, X1, X1
+	VMOVSD   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSD   X2, (BX)
+	ADDQ     $0x00000008, AX
+	ADDQ     $0x00000008, DX
+	ADDQ     $0x00000008, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackwardAVX21
+
+reluBackwardAVX21done:
+	VZEROUPPER
+	RET
+
 // func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
 // Requires: AVX, AVX512F, FMA3, SSE2
 TEXT ·backwardStepAVX512(SB), NOSPLIT, $0-104
@@ -2336,5 +3104,484 @@ s1:
 	JMP         s1
 
 s1done:
+	VZEROUPPER
+	RET
+
+// func stepMomentumAVX512(val []float64, v []float64, d []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·stepMomentumAVX512(SB), NOSPLIT, $0-88
+	MOVQ         val_base+0(FP), AX
+	MOVQ         val_len+8(FP), CX
+	MOVQ         v_base+24(FP), DX
+	MOVQ         d_base+48(FP), BX
+	MOVSD        a+72(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+80(FP), X1
+	VBROADCASTSD X1, Z1
+
+stepMomentumAVX5128:
+	CMPQ        CX, $0x08
+	JL          stepMomentumAVX5128done
+	VMULPD      (DX), Z1, Z2
+	VADDPD      (BX), Z2, Z2
+	VMOVUPD     Z2, (DX)
+	VMOVUPD     (AX), Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, (AX)
+	ADDQ        $0x00000040, AX
+	ADDQ        $0x00000040, DX
+	ADDQ        $0x00000040, BX
+	SUBQ        $0x08, CX
+	JMP         stepMomentumAVX5128
+
+stepMomentumAVX5128done:
+stepMomentumAVX5121:
+	CMPQ        CX, $0x01
+	JL          stepMomentumAVX5121done
+	VMULSD      (DX), X1, X2
+	VADDSD      (BX), X2, X2
+	VMOVSD      X2, (DX)
+	VMOVSD      (AX), X3
+	VFMADD231SD X2, X0, X3
+	VMOVSD      X3, (AX)
+	ADDQ        $0x00000008, AX
+	ADDQ        $0x00000008, DX
+	ADDQ        $0x00000008, BX
+	SUBQ        $0x01, CX
+	JMP         stepMomentumAVX5121
+
+stepMomentumAVX5121done:
+	VZEROUPPER
+	RET
+
+// func reluAVX512(z []float64, a []float64)
+// Requires: AVX, AVX512F
+TEXT ·reluAVX512(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VPXORQ Z0, Z0, Z0
+
+reluAVX5128:
+	CMPQ    CX, $0x08
+	JL      reluAVX5128done
+	VMOVUPD (AX), Z1
+	VMAXPD  Z1, Z0, Z1
+	VADDPD  Z0, Z1, Z1
+	VMOVUPD Z1, (DX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x08, CX
+	JMP     reluAVX5128
+
+reluAVX5128done:
+reluAVX5121:
+	CMPQ   CX, $0x01
+	JL     reluAVX5121done
+	VMOVSD (AX), X1
+	VMAXSD X1, X0, X1
+	VADDSD X0, X1, X1
+	VMOVSD X1, (DX)
+	ADDQ   $0x00000008, AX
+	ADDQ   $0x00000008, DX
+	SUBQ   $0x01, CX
+	JMP    reluAVX5121
+
+reluAVX5121done:
+	VZEROUPPER
+	RET
+
+// func reluBackwardAVX512(a []float64, da []float64, dz []float64)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·reluBackwardAVX512(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackwardAVX5128:
+	CMPQ      CX, $0x08
+	JL        reluBackwardAVX5128done
+	VMOVUPD   (AX), Z1
+	VPTESTMQ  Z1, Z1, K1
+	VMOVUPD.Z (DX), K1, Z2
+	VMOVUPD   Z2, (BX)
+	ADDQ      $0x00000040, AX
+	ADDQ      $0x00000040, DX
+	ADDQ      $0x00000040, BX
+	SUBQ      $0x08, CX
+	JMP       reluBackwardAVX5128
+
+reluBackwardAVX5128done:
+reluBackwardAVX5121:
+	CMPQ     CX, $0x01
+	JL       reluBackwardAVX5121done
+	VMOVSD   (AX), X1
+	VPCMPEQQ X0, X1, X1
+	VMOVSD   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSD   X2, (BX)
+	ADDQ     $0x00000008, AX
+	ADDQ     $0x00000008, DX
+	ADDQ     $0x00000008, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackwardAVX5121
+
+reluBackwardAVX5121done:
+	VZEROUPPER
+	RET
+
+// func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+	MOVQ         R8, R9
+	ANDQ         $-57, R9
+	MOVQ         R8, R10
+	ANDQ         $-25, R10
+	MOVQ         R8, R11
+	ANDQ         $-9, R11
+	VPXORQ       Z1, Z1, Z1
+	VPXORQ       Z3, Z3, Z3
+	VPXORQ       Z5, Z5, Z5
+	VPXORQ       Z7, Z7, Z7
+	VPXORQ       Z9, Z9, Z9
+	VPXORQ       Z11, Z11, Z11
+	VPXORQ       Z13, Z13, Z13
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      (CX), Z2
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      64(CX), Z4
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      128(CX), Z6
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512x4
+	VMOVUPD      192(CX), Z8
+
+backwardStepRowAVX512x4:
+	TESTQ   $0x00000004, DX
+	JZ      backwardStepRowAVX512x4skip
+	VMOVUPD (CX)(R9*1), Y10
+
+backwardStepRowAVX512x4skip:
+	TESTQ   $0x00000002, DX
+	JZ      backwardStepRowAVX512x5skip
+	VMOVUPD (CX)(R10*1), X12
+
+backwardStepRowAVX512x5skip:
+	TESTQ  $0x00000001, DX
+	JZ     backwardStepRowAVX512x6skip
+	VMOVSD (CX)(R11*1), X14
+
+backwardStepRowAVX512x6skip:
+backwardStepRowAVX512row:
+	TESTQ        SI, SI
+	JZ           backwardStepRowAVX512store
+	VBROADCASTSD (BX), Z15
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      (AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z1, Z1
+	VMULPD       Z2, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, (AX)
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      64(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z3, Z3
+	VMULPD       Z4, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 64(AX)
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      128(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z5, Z5
+	VMULPD       Z6, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 128(AX)
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512r4
+	VMOVUPD      192(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z7, Z7
+	VMULPD       Z8, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 192(AX)
+
+backwardStepRowAVX512r4:
+	TESTQ       $0x00000004, DX
+	JZ          backwardStepRowAVX512r4skip
+	VMOVUPD     (AX)(R9*1), Y16
+	VMULPD      Y16, Y15, Y17
+	VADDPD      Y17, Y9, Y9
+	VMULPD      Y10, Y15, Y17
+	VFMADD231PD Y17, Y0, Y16
+	VMOVUPD     Y16, (AX)(R9*1)
+
+backwardStepRowAVX512r4skip:
+	TESTQ       $0x00000002, DX
+	JZ          backwardStepRowAVX512r5skip
+	VMOVUPD     (AX)(R10*1), X16
+	VMULPD      X16, X15, X17
+	VADDPD      X17, X11, X11
+	VMULPD      X12, X15, X17
+	VFMADD231PD X17, X0, X16
+	VMOVUPD     X16, (AX)(R10*1)
+
+backwardStepRowAVX512r5skip:
+	TESTQ       $0x00000001, DX
+	JZ          backwardStepRowAVX512r6skip
+	VMOVSD      (AX)(R11*1), X16
+	VMULSD      X16, X15, X17
+	VADDSD      X17, X13, X13
+	VMULSD      X14, X15, X17
+	VFMADD231SD X17, X0, X16
+	VMOVSD      X16, (AX)(R11*1)
+
+backwardStepRowAVX512r6skip:
+	ADDQ R8, AX
+	ADDQ $0x08, BX
+	DECQ SI
+	JMP  backwardStepRowAVX512row
+
+backwardStepRowAVX512store:
+	CMPQ    DX, $0x08
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z1, (DI)
+	CMPQ    DX, $0x10
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z3, 64(DI)
+	CMPQ    DX, $0x18
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z5, 128(DI)
+	CMPQ    DX, $0x20
+	JL      backwardStepRowAVX512s4
+	VMOVUPD Z7, 192(DI)
+
+backwardStepRowAVX512s4:
+	TESTQ   $0x00000004, DX
+	JZ      backwardStepRowAVX512s4skip
+	VMOVUPD Y9, (DI)(R9*1)
+
+backwardStepRowAVX512s4skip:
+	TESTQ   $0x00000002, DX
+	JZ      backwardStepRowAVX512s5skip
+	VMOVUPD X11, (DI)(R10*1)
+
+backwardStepRowAVX512s5skip:
+	TESTQ  $0x00000001, DX
+	JZ     backwardStepRowAVX512s6skip
+	VMOVSD X13, (DI)(R11*1)
+
+backwardStepRowAVX512s6skip:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// Requires: AVX, AVX512F, FMA3, SSE2
+TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-136
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         dx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         BX, R9
+	SHLQ         $0x03, R9
+	MOVQ         R9, R10
+	ANDQ         $-57, R10
+	MOVQ         R9, R11
+	ANDQ         $-25, R11
+	MOVQ         R9, R12
+	ANDQ         $-9, R12
+	VPXORQ       Z2, Z2, Z2
+	VPXORQ       Z4, Z4, Z4
+	VPXORQ       Z6, Z6, Z6
+	VPXORQ       Z8, Z8, Z8
+	VPXORQ       Z10, Z10, Z10
+	VPXORQ       Z12, Z12, Z12
+	VPXORQ       Z14, Z14, Z14
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      (DX), Z3
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      64(DX), Z5
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      128(DX), Z7
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512x4
+	VMOVUPD      192(DX), Z9
+
+backwardStepMomentumRowAVX512x4:
+	TESTQ   $0x00000004, BX
+	JZ      backwardStepMomentumRowAVX512x4skip
+	VMOVUPD (DX)(R10*1), Y11
+
+backwardStepMomentumRowAVX512x4skip:
+	TESTQ   $0x00000002, BX
+	JZ      backwardStepMomentumRowAVX512x5skip
+	VMOVUPD (DX)(R11*1), X13
+
+backwardStepMomentumRowAVX512x5skip:
+	TESTQ  $0x00000001, BX
+	JZ     backwardStepMomentumRowAVX512x6skip
+	VMOVSD (DX)(R12*1), X15
+
+backwardStepMomentumRowAVX512x6skip:
+backwardStepMomentumRowAVX512row:
+	TESTQ        DI, DI
+	JZ           backwardStepMomentumRowAVX512store
+	VBROADCASTSD (SI), Z16
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      (AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z2, Z2
+	VMULPD       Z3, Z16, Z18
+	VMOVUPD      (CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, (CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, (AX)
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      64(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z4, Z4
+	VMULPD       Z5, Z16, Z18
+	VMOVUPD      64(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 64(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 64(AX)
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      128(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z6, Z6
+	VMULPD       Z7, Z16, Z18
+	VMOVUPD      128(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 128(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 128(AX)
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512r4
+	VMOVUPD      192(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z8, Z8
+	VMULPD       Z9, Z16, Z18
+	VMOVUPD      192(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 192(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 192(AX)
+
+backwardStepMomentumRowAVX512r4:
+	TESTQ       $0x00000004, BX
+	JZ          backwardStepMomentumRowAVX512r4skip
+	VMOVUPD     (AX)(R10*1), Y17
+	VMULPD      Y17, Y16, Y18
+	VADDPD      Y18, Y10, Y10
+	VMULPD      Y11, Y16, Y18
+	VMOVUPD     (CX)(R10*1), Y19
+	VMULPD      Y19, Y1, Y19
+	VADDPD      Y18, Y19, Y19
+	VMOVUPD     Y19, (CX)(R10*1)
+	VFMADD231PD Y19, Y0, Y17
+	VMOVUPD     Y17, (AX)(R10*1)
+
+backwardStepMomentumRowAVX512r4skip:
+	TESTQ       $0x00000002, BX
+	JZ          backwardStepMomentumRowAVX512r5skip
+	VMOVUPD     (AX)(R11*1), X17
+	VMULPD      X17, X16, X18
+	VADDPD      X18, X12, X12
+	VMULPD      X13, X16, X18
+	VMOVUPD     (CX)(R11*1), X19
+	VMULPD      X19, X1, X19
+	VADDPD      X18, X19, X19
+	VMOVUPD     X19, (CX)(R11*1)
+	VFMADD231PD X19, X0, X17
+	VMOVUPD     X17, (AX)(R11*1)
+
+backwardStepMomentumRowAVX512r5skip:
+	TESTQ       $0x00000001, BX
+	JZ          backwardStepMomentumRowAVX512r6skip
+	VMOVSD      (AX)(R12*1), X17
+	VMULSD      X17, X16, X18
+	VADDSD      X18, X14, X14
+	VMULSD      X15, X16, X18
+	VMOVSD      (CX)(R12*1), X19
+	VMULSD      X19, X1, X19
+	VADDSD      X18, X19, X19
+	VMOVSD      X19, (CX)(R12*1)
+	VFMADD231SD X19, X0, X17
+	VMOVSD      X17, (AX)(R12*1)
+
+backwardStepMomentumRowAVX512r6skip:
+	ADDQ R9, AX
+	ADDQ R9, CX
+	ADDQ $0x08, SI
+	DECQ DI
+	JMP  backwardStepMomentumRowAVX512row
+
+backwardStepMomentumRowAVX512store:
+	CMPQ    BX, $0x08
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z2, (R8)
+	CMPQ    BX, $0x10
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z4, 64(R8)
+	CMPQ    BX, $0x18
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z6, 128(R8)
+	CMPQ    BX, $0x20
+	JL      backwardStepMomentumRowAVX512s4
+	VMOVUPD Z8, 192(R8)
+
+backwardStepMomentumRowAVX512s4:
+	TESTQ   $0x00000004, BX
+	JZ      backwardStepMomentumRowAVX512s4skip
+	VMOVUPD Y10, (R8)(R10*1)
+
+backwardStepMomentumRowAVX512s4skip:
+	TESTQ   $0x00000002, BX
+	JZ      backwardStepMomentumRowAVX512s5skip
+	VMOVUPD X12, (R8)(R11*1)
+
+backwardStepMomentumRowAVX512s5skip:
+	TESTQ  $0x00000001, BX
+	JZ     backwardStepMomentumRowAVX512s6skip
+	VMOVSD X14, (R8)(R12*1)
+
+backwardStepMomentumRowAVX512s6skip:
 	VZEROUPPER
 	RET

@@ -8,8 +8,9 @@ import (
 )
 
 // sizes are the awkward widths the kernels are tested on: empty, shorter
-// than a vector, around one and two vectors, and large.
-var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 1024}
+// than a vector, around one and two vectors, the default network's, the
+// widest row the register kernels hold and one more, and large.
+var sizes = []int{0, 1, 3, 5, 7, 8, 9, 17, 25, 31, 32, 33, 1024}
 
 // fill sets v to normal values with a sprinkle of zeros of either sign,
 // subnormals and large magnitudes, where rounding differences would show.
@@ -75,6 +76,20 @@ func TestForwardVecMatchesGo(t *testing.T) {
 				forwardGo(w, x, b, want)
 				forwardWith(k, w, x, b, got)
 				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
+				// Both row blockings, whichever forwardWith chose.
+				kernels := map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8}
+				if k.forwardT != nil {
+					kernels["transposed"] = func(w, x, b, y []float64) {
+						p := len(y) - len(y)%panelRows
+						k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1)
+						k.forward(w[p*len(x):], x, b[p:], y[p:])
+					}
+				}
+				for name, f := range kernels {
+					clear(got)
+					f(w, x, b, got)
+					sameBits(t, fmt.Sprintf("%s (%s): y [%d×%d]", k.name, name, rows, n), want, got)
+				}
 			}
 		}
 	}
@@ -100,23 +115,120 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 				for _, momentum := range []bool{false, true} {
 					what := fmt.Sprintf("%s: [%d×%d] dx %v momentum %v", k.name, rows, n, withDx, momentum)
 					w, v, x, dy := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows)
-					wGo, vGo := clone(w), clone(v)
-					var dx, dxGo []float64
+					var dx []float64
 					if withDx {
-						dx, dxGo = random(rng, n), make([]float64, n)
+						dx = random(rng, n)
 					}
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
 					if momentum {
 						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
-						backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
 					} else {
 						backwardStepWith(nil, wGo, x, dy, dxGo, a)
-						backwardStepWith(k, w, x, dy, dx, a)
 					}
-					sameBits(t, "w "+what, wGo, w)
-					sameBits(t, "v "+what, vGo, v)
-					sameBits(t, "dx "+what, dxGo, dx)
+					for _, kern := range backwardKernels(k, x, withDx, momentum) {
+						w, v, dx := clone(w), clone(v), clone(dx)
+						kern.f(w, v, x, dy, dx, a, m)
+						sameBits(t, "w "+what+" "+kern.name, wGo, w)
+						sameBits(t, "v "+what+" "+kern.name, vGo, v)
+						sameBits(t, "dx "+what+" "+kern.name, dxGo, dx)
+					}
 				}
 			}
+		}
+	}
+}
+
+// backwardKernel is one way of running a backward pass and step.
+type backwardKernel struct {
+	name string
+	f    func(w, v, x, dy, dx []float64, a, m float64)
+}
+
+// backwardKernels returns the dispatch of k and, with dx, both of its
+// loop orders whatever the dispatch would choose, so that every kernel
+// meets every size.
+func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwardKernel {
+	ks := []backwardKernel{{"dispatch", func(w, v, x, dy, dx []float64, a, m float64) {
+		if momentum {
+			backwardStepMomentumWith(k, w, v, x, dy, dx, a, m)
+		} else {
+			backwardStepWith(k, w, x, dy, dx, a)
+		}
+	}}}
+	if !withDx {
+		return ks
+	}
+	cleared := func(f func(w, v, x, dy, dx []float64, a, m float64)) func(w, v, x, dy, dx []float64, a, m float64) {
+		return func(w, v, x, dy, dx []float64, a, m float64) {
+			clear(dx)
+			f(w, v, x, dy, dx, a, m)
+		}
+	}
+	if k.backwardStepRow != nil && len(x) <= rowN {
+		if momentum {
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, a, m) })})
+		} else {
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, a) })})
+		}
+	}
+	if momentum {
+		return append(ks,
+			backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentum(w, v, x, dy, dx, a, m) })},
+			backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumCols(w, v, x, dy, dx, a, m) })})
+	}
+	return append(ks,
+		backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStep(w, x, dy, dx, a) })},
+		backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepCols(w, x, dy, dx, a) })})
+}
+
+// TestReLUVecMatchesGo: the vector ReLU and its gradient equal the
+// pure-Go ones bit for bit, with zeros of both signs, NaNs, infinities
+// and subnormals among the values, in place and not.
+func TestReLUVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(11, 12))
+		for _, n := range append(sizes, 15, 16, 31, 65) {
+			z := random(rng, n)
+			for i := range z {
+				switch rng.IntN(10) {
+				case 0:
+					z[i] = math.NaN()
+				case 1:
+					z[i] = math.Inf(2*rng.IntN(2) - 1)
+				}
+			}
+			what := fmt.Sprintf("%s: [%d]", k.name, n)
+			want, got := make([]float64, n), make([]float64, n)
+			reluGo(z, want)
+			reluWith(k, z, got)
+			sameBits(t, "relu "+what, want, got)
+			inPlace := clone(z)
+			reluWith(k, inPlace, inPlace)
+			sameBits(t, "relu in place "+what, want, inPlace)
+
+			a, da := want, random(rng, n) // a: a ReLU's output
+			wantD, gotD := make([]float64, n), make([]float64, n)
+			reluBackwardGo(a, da, wantD)
+			reluBackwardWith(k, a, da, gotD)
+			sameBits(t, "relu backward "+what, wantD, gotD)
+			reluBackwardWith(k, a, da, da)
+			sameBits(t, "relu backward in place "+what, wantD, da)
+		}
+	}
+}
+
+// TestStepMomentumVecMatchesGo: the vector SGD step with momentum equals
+// the pure-Go one bit for bit at every awkward length.
+func TestStepMomentumVecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(9, 10))
+		for _, n := range append(sizes, 15, 16, 31, 32, 33, 65) {
+			val, v, d := random(rng, n), random(rng, n), random(rng, n)
+			want, wantV := clone(val), clone(v)
+			stepMomentumGo(want, wantV, d, -0.37, 0.3)
+			stepMomentumWith(k, val, v, d, -0.37, 0.3)
+			sameBits(t, fmt.Sprintf("%s: val [%d]", k.name, n), want, val)
+			sameBits(t, fmt.Sprintf("%s: v [%d]", k.name, n), wantV, v)
 		}
 	}
 }
@@ -170,8 +282,9 @@ func TestKernelsValues(t *testing.T) {
 }
 
 // BenchmarkKernels times every kernel on both paths at the widths of the
-// default network (25), of a layer that fits in L2 (256) and of the
-// widest of the sweep (1024: 8 MB).
+// default network (25: the backward passes in registers with AVX-512), of
+// a layer that fits in L2 (256) and of the widest of the sweep (1024: 8
+// MB, the forward pass 8 rows at a time), as the dispatch chooses them.
 func BenchmarkKernels(b *testing.B) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
@@ -210,6 +323,22 @@ func BenchmarkKernels(b *testing.B) {
 			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
 				for b.Loop() {
 					backwardStepMomentumWith(k, w, v, x, dy, dx, -1e-9, 0.3)
+				}
+			})
+			// The vectors of a layer's width: its biases and activations.
+			b.Run(name("StepMomentum"), func(b *testing.B) {
+				for b.Loop() {
+					stepMomentumWith(k, bias, y, dy, -1e-9, 0.3)
+				}
+			})
+			b.Run(name("ReLU"), func(b *testing.B) {
+				for b.Loop() {
+					reluWith(k, bias, y)
+				}
+			})
+			b.Run(name("ReLUBackward"), func(b *testing.B) {
+				for b.Loop() {
+					reluBackwardWith(k, y, dy, dx[:rows])
 				}
 			})
 		}
@@ -288,6 +417,37 @@ func TestKernels32Values(t *testing.T) {
 	for i := range w {
 		if want := dy[i/3] * x[i%3]; v[i] != want {
 			t.Errorf("BackwardStepMomentum32: v[%d] = %v, want %v (the first step's gradient)", i, v[i], want)
+		}
+	}
+}
+
+// TestBackwardStepRowEveryWidth runs the register kernels at every width
+// they take (each combination of their zmm, ymm, xmm and scalar parts)
+// against plain Go.
+func TestBackwardStepRowEveryWidth(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.backwardStepRow == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(13, 14))
+		for n := range rowN + 1 {
+			for _, rows := range []int{1, 5} {
+				for _, momentum := range []bool{false, true} {
+					w, v, x, dy, dx := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows), random(rng, n)
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, -0.37, 0.3)
+						k.momentumRow(w, v, x, dy, dx, -0.37, 0.3)
+					} else {
+						backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
+						k.backwardStepRow(w, x, dy, dx, -0.37)
+					}
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+					sameBits(t, "dx "+what, dxGo, dx)
+				}
+			}
 		}
 	}
 }

@@ -115,3 +115,29 @@ func stepGo[T Float](val []T, a T, d []T) {
 		val[i] = FMA(a, d[i], val[i])
 	}
 }
+
+// stepMomentumGo is StepMomentum in plain Go.
+func stepMomentumGo[T Float](val, v, d []T, a, m T) {
+	for i, x := range d {
+		u := T(m*v[i]) + x
+		v[i] = u
+		val[i] = FMA(a, u, val[i])
+	}
+}
+
+// reluGo is ReLU in plain Go.
+func reluGo[T Float](z, a []T) {
+	for i, v := range z {
+		a[i] = max(v, 0)
+	}
+}
+
+// reluBackwardGo is ReLUBackward in plain Go: it keeps or clears da's
+// bits without a branch, as which units are silent follows the data.
+func reluBackwardGo(a, da, dz []float64) {
+	for i, v := range a {
+		b := math.Float64bits(v)
+		keep := -((b | -b) >> 63) // all ones when b ≠ 0
+		dz[i] = math.Float64frombits(math.Float64bits(da[i]) & keep)
+	}
+}

@@ -4,8 +4,14 @@
 
 package affine
 
-// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.
+// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first, at most 16 rows at a time.
 func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
+
+// forwardRows8AVX2 writes y = W·x + b, each row's products added one by one from the first, at most 8 rows at a time.
+func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+
+// forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.
+func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64)
 
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
@@ -28,6 +34,15 @@ func backwardStepMomentumColsAVX2(w []float64, v []float64, x []float64, dy []fl
 // stepAVX2 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX2(val []float64, d []float64, a float64)
 
+// stepMomentumAVX2 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
+func stepMomentumAVX2(val []float64, v []float64, d []float64, a float64, m float64)
+
+// reluAVX2 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+func reluAVX2(z []float64, a []float64)
+
+// reluBackwardAVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
+func reluBackwardAVX2(a []float64, da []float64, dz []float64)
+
 // backwardStepAVX512 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
 
@@ -48,3 +63,18 @@ func backwardStepMomentumColsAVX512(w []float64, v []float64, x []float64, dy []
 
 // stepAVX512 sets val[i] = val[i] + a·d[i] with one rounding each.
 func stepAVX512(val []float64, d []float64, a float64)
+
+// stepMomentumAVX512 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
+func stepMomentumAVX512(val []float64, v []float64, d []float64, a float64, m float64)
+
+// reluAVX512 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+func reluAVX512(z []float64, a []float64)
+
+// reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
+func reluBackwardAVX512(a []float64, da []float64, dz []float64)
+
+// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
+func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
+// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
+func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)

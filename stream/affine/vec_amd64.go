@@ -10,6 +10,7 @@ var (
 	avx2Set = &kernelSet{
 		name:             "AVX2",
 		forward:          forwardAVX2,
+		forwardRows8:     forwardRows8AVX2,
 		backwardStep:     backwardStepAVX2,
 		backwardStepCols: backwardStepColsAVX2,
 		backwardStepNoDx: backwardStepNoDxAVX2,
@@ -17,12 +18,17 @@ var (
 		momentumCols:     backwardStepMomentumColsAVX2,
 		momentumNoDx:     backwardStepMomentumNoDxAVX2,
 		step:             stepAVX2,
+		stepMomentum:     stepMomentumAVX2,
+		relu:             reluAVX2,
+		reluBackward:     reluBackwardAVX2,
 	}
 	// The forward pass keeps AVX2: its lanes are rows, gathered two
 	// columns at a time, which wider vectors do not make cheaper.
 	avx512Set = &kernelSet{
 		name:             "AVX-512",
 		forward:          forwardAVX2,
+		forwardRows8:     forwardRows8AVX2,
+		forwardT:         forwardTAVX512,
 		backwardStep:     backwardStepAVX512,
 		backwardStepCols: backwardStepColsAVX512,
 		backwardStepNoDx: backwardStepNoDxAVX512,
@@ -30,6 +36,11 @@ var (
 		momentumCols:     backwardStepMomentumColsAVX512,
 		momentumNoDx:     backwardStepMomentumNoDxAVX512,
 		step:             stepAVX512,
+		stepMomentum:     stepMomentumAVX512,
+		relu:             reluAVX512,
+		reluBackward:     reluBackwardAVX512,
+		backwardStepRow:  backwardStepRowAVX512,
+		momentumRow:      backwardStepMomentumRowAVX512,
 	}
 )
 
@@ -38,7 +49,8 @@ func kernelSets() []*kernelSet {
 	var ks []*kernelSet
 	if cpu.X86.HasAVX2 && cpu.X86.HasFMA {
 		ks = append(ks, avx2Set)
-		if cpu.X86.HasAVX512F {
+		// AVX-512VL for the ymm and xmm registers 16–31 the kernels use.
+		if cpu.X86.HasAVX512F && cpu.X86.HasAVX512VL {
 			ks = append(ks, avx512Set)
 		}
 	}

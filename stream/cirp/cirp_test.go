@@ -1,11 +1,13 @@
 package cirp
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/task"
 	"github.com/fastslow/stream/triallist"
 	"github.com/stretchr/testify/require"
 )
@@ -164,6 +166,33 @@ func TestKrus96Abstract(t *testing.T) {
 	}
 	_, _, err := krus96Abstract("X3")
 	require.ErrorContains(t, err, `"X3"`)
+}
+
+// TestKrus96TrainingTask checks that the built-in task krus96-training
+// (EXIT's default) is the design of catlearn's krus96 lists: every
+// training block of every simulated subject presents its eight trials, in
+// some order.
+func TestKrus96TrainingTask(t *testing.T) {
+	key := func(x []float64, label int) string { return fmt.Sprint(x, label) }
+	want := make(map[string]int)
+	for _, it := range task.Krus96Training().Items {
+		want[key(it.X, it.Label)]++
+	}
+	blocks := make(map[[2]int]map[string]int)
+	for _, tr := range Krus96().Conditions[0].List.Trials {
+		if tr.Ctrl == triallist.Frozen {
+			continue
+		}
+		b := [2]int{tr.Subject, tr.Block}
+		if blocks[b] == nil {
+			blocks[b] = make(map[string]int)
+		}
+		blocks[b][key(tr.X, tr.Label)]++
+	}
+	require.Len(t, blocks, 56*15, "56 subjects × 15 training blocks")
+	for b, got := range blocks {
+		require.Equal(t, want, got, "subject %d block %d", b[0], b[1])
+	}
 }
 
 // TestCellsNeedTheirLists checks that results of other lists are refused.

@@ -33,7 +33,8 @@ import (
 	"github.com/fastslow/stream/task"
 )
 
-// Model describes a model to the command line.
+// Model describes a model to the command line; learner.Single makes it
+// for a single-stream model from its config type.
 type Model struct {
 	Name        string // e.g. "clustering"; names the model in messages and summary.json
 	Command     string // how it is run, e.g. "go run ./clustering/cmd/fit", for -help
@@ -63,8 +64,8 @@ type Setup struct {
 }
 
 // Sizer is a model's config that estimates its model's memory on a task:
-// every model's keys implement it, next to the config, so that a command
-// refuses a size no machine holds before building anything.
+// every model's keys implement it (it is part of learner.Keys), so that a
+// command refuses a size no machine holds before building anything.
 type Sizer interface {
 	Memory(t *task.Task) budget.Estimate
 }
@@ -399,24 +400,4 @@ func (c *initCache) get(path string) (map[string]stream.Array, error) {
 	}
 	c.files[path] = st
 	return st, nil
-}
-
-// Configs returns a Model's Default and Load from the functions of a
-// model's config type C: the built-in default, the loader of a config file
-// (which decodes and checks it and returns the ignored keys present) and
-// the setup of a checked config.
-func Configs[C any](def func() C, load func(path string, data []byte) (*C, []string, error),
-	setup func(c *C, ignored []string) (*Setup, error)) (func() (*Setup, error), func(string, []byte) (*Setup, error)) {
-	defaults := func() (*Setup, error) {
-		c := def()
-		return setup(&c, nil)
-	}
-	loader := func(path string, data []byte) (*Setup, error) {
-		c, ignored, err := load(path, data)
-		if err != nil {
-			return nil, err
-		}
-		return setup(c, ignored)
-	}
-	return defaults, loader
 }

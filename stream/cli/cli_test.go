@@ -54,7 +54,17 @@ func toyModel() cli.Model {
 		}
 		return &c, ign, nil
 	}
-	defaults, loader := cli.Configs(def, load, setup)
+	defaults := func() (*cli.Setup, error) {
+		c := def()
+		return setup(&c, nil)
+	}
+	loader := func(path string, data []byte) (*cli.Setup, error) {
+		c, ignored, err := load(path, data)
+		if err != nil {
+			return nil, err
+		}
+		return setup(c, ignored)
+	}
 	return cli.Model{Name: "toy", Command: "toy", DefaultTask: "shj", Default: defaults, Load: loader}
 }
 

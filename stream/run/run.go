@@ -101,7 +101,7 @@ func PerTask[S any](res []Result, f func(t *task.Task, states []map[string]strea
 
 // Diverged reports a run whose logits, loss or gradient stopped being
 // finite, or whose model reported a failure of its own learning step
-// (through an Err() error method, checked after every Learn).
+// (a stream.Failer, checked after every Learn).
 type Diverged struct {
 	Job               string
 	Run, Block, Trial int
@@ -325,7 +325,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	orders := sched.Run(src, n)
 
 	comp, _ := model.(stream.Composite)
-	failing, _ := model.(interface{ Err() error })
+	failing, _ := model.(stream.Failer)
 	nParts := 1
 	if comp != nil {
 		nParts = len(comp.PartNames()) + 1

@@ -51,13 +51,10 @@ func (p *Param) StepN(n int) {
 	if !p.started {
 		copy(v, g)
 		p.started = true
-	} else {
-		m := p.Momentum
-		for i, x := range g {
-			v[i] = float64(m*v[i]) + x
-		}
+		FusedStep(val, -p.LR, v)
+		return
 	}
-	FusedStep(val, -p.LR, v)
+	affine.StepMomentum(val, v, g, -p.LR, p.Momentum)
 }
 
 // Reset forgets the momentum buffer, as a fresh optimiser would.

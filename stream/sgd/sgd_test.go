@@ -54,3 +54,33 @@ func TestFused(t *testing.T) {
 		}
 	}
 }
+
+// TestMomentumRounding: every step after the first rounds m·v, then
+// m·v + g, then takes p + (−lr)·v with one rounding, value by value, as
+// torch's v.mul_(m).add_(g) and p.add_(v, alpha=−lr), at a length that
+// meets the vector kernel's full vectors and its tail.
+func TestMomentumRounding(t *testing.T) {
+	const n, lr, m = 37, 0.37, 0.3
+	val, g := make([]float64, n), make([]float64, n)
+	want, vel := make([]float64, n), make([]float64, n)
+	for i := range val {
+		val[i] = math.Sin(float64(i)) * 3
+		want[i] = val[i]
+	}
+	p := sgd.NewParam("w", val, g, lr, m)
+	for step := range 4 {
+		for i := range g {
+			g[i] = math.Cos(float64(i*(step+2))) / 7
+			if step == 0 {
+				vel[i] = g[i]
+			} else {
+				vel[i] = float64(m*vel[i]) + g[i]
+			}
+			want[i] = math.FMA(-lr, vel[i], want[i])
+		}
+		p.Step()
+		for i := range val {
+			assert.Equal(t, math.Float64bits(want[i]), math.Float64bits(val[i]), "step %d value %d", step, i)
+		}
+	}
+}

@@ -1,5 +1,6 @@
 // Package task holds the learning problems: the six Shepard, Hovland &
 // Jenkins (1961) problems, the 100 "new stimuli" of the dual-stream work,
+// the training design of Kruschke's (1996) inverse base-rate experiment,
 // and stimuli a user brings in a CSV file.
 package task
 
@@ -65,6 +66,23 @@ func NewStimuli() *Task {
 	return t
 }
 
+//go:embed krus96_training.csv
+var krus96TrainingCSV string
+
+// Krus96Training returns one training block of Kruschke's (1996, Exp. 1)
+// inverse base-rate design, EXIT's default task: cue-presence features I1,
+// PC1, PR1, I2, PC2, PR2 and an always-present context cue; categories
+// C1, R1, C2, R2; I1+PC1 → C1 three times, I1+PR1 → R1 once, and the same
+// for the second copy (8 items, signature = row index). It is built in so
+// that a command needs no file to run it, from any folder.
+func Krus96Training() *Task {
+	t, err := parseCSV("krus96-training", "krus96_training.csv", strings.NewReader(krus96TrainingCSV), nil)
+	if err != nil {
+		panic(err) // the embedded file is part of the program
+	}
+	return t
+}
+
 func newItem(x []float64, label, sig, classes int) Item {
 	y := make([]float64, classes)
 	y[label] = 1
@@ -72,11 +90,11 @@ func newItem(x []float64, label, sig, classes int) Item {
 }
 
 // Names lists the built-in task names Parse accepts besides a CSV path.
-const Names = "shj (all six types), shj1 … shj6, new-stimuli, or a CSV file"
+const Names = "shj (all six types), shj1 … shj6, new-stimuli, krus96-training, or a CSV file"
 
 // Parse returns the tasks a -task flag or a config's task key names:
-// "shj" (the six SHJ types), "shj1" … "shj6", "new-stimuli", or the path of
-// a stimuli CSV file (see ReadCSV).
+// "shj" (the six SHJ types), "shj1" … "shj6", "new-stimuli",
+// "krus96-training", or the path of a stimuli CSV file (see ReadCSV).
 func Parse(spec string) ([]*Task, error) {
 	switch {
 	case spec == "shj":
@@ -98,6 +116,8 @@ func Parse(spec string) ([]*Task, error) {
 		return []*Task{t}, nil
 	case spec == "new-stimuli" || spec == "new_stimuli":
 		return []*Task{NewStimuli()}, nil
+	case spec == "krus96-training" || spec == "krus96_training":
+		return []*Task{Krus96Training()}, nil
 	case strings.HasSuffix(strings.ToLower(spec), ".csv"):
 		t, err := ReadCSV(spec)
 		if err != nil {

@@ -46,8 +46,24 @@ func TestNewStimuli(t *testing.T) {
 	}
 }
 
+func TestKrus96Training(t *testing.T) {
+	tk := Krus96Training()
+	require.Len(t, tk.Items, 8)
+	assert.Equal(t, "krus96-training", tk.Name)
+	assert.Equal(t, 7, tk.Dims)
+	assert.Equal(t, 4, tk.Classes)
+	counts := make([]int, 4)
+	for i, it := range tk.Items {
+		assert.Equal(t, i, it.Signature)
+		assert.Equal(t, 1.0, it.X[6], "item %d: the context cue is always present", i)
+		counts[it.Label]++
+	}
+	assert.Equal(t, []int{3, 1, 3, 1}, counts, "common diseases three times as often as rare ones")
+	assert.Equal(t, []float64{1, 0, 1, 0, 0, 0, 1}, tk.Items[3].X, "I1+PR1 → R1")
+}
+
 func TestParse(t *testing.T) {
-	for spec, n := range map[string]int{"shj": 6, "shj4": 1, "new-stimuli": 1} {
+	for spec, n := range map[string]int{"shj": 6, "shj4": 1, "new-stimuli": 1, "krus96-training": 1} {
 		ts, err := Parse(spec)
 		require.NoError(t, err, spec)
 		assert.Len(t, ts, n)

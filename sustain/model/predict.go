@@ -3,6 +3,7 @@ package model
 import "github.com/fastslow/stream"
 
 var _ stream.Predictor = (*Model)(nil)
+var _ stream.Stream = (*Model)(nil)
 
 // Predict implements stream.Predictor: a Frozen trial (catlearn's ctrl 2),
 // which responds without recruiting or learning.

@@ -1,15 +1,17 @@
 // Package train holds SUSTAIN's config (catlearn's parameter names, as
 // TOML), its default (Love et al.'s published SHJ fit, run as catlearn's
-// nosof94sustain), its validation, the constructor the dual stream's
-// registry calls, and the wiring of the shared fit command.
+// nosof94sustain), its validation, and its wiring into the command line
+// and the dual stream.
 package train
 
 import (
 	"fmt"
 	"slices"
 
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/fastslow/sustain/model"
@@ -54,34 +56,13 @@ var RequiredKeys = []string{"r", "beta", "d", "eta", "lambda"}
 func Default() Config {
 	return Config{
 		Loop: config.Loop{ConfigVersion: "config1", NumBlocks: 16, NumRuns: 100, RandomSeed: 7624,
-			LossFn: "crossentropy", Task: "shj", Passes: 2},
+			LossFn: "crossentropy", Optim: "sgd", Task: "shj", Passes: 2},
 		Keys: Keys{R: 9.01245, Beta: 1.252233, D: 16.924073, Eta: 0.092327, Lambda: Lambda{1}, Ties: "first"},
 	}
 }
 
-// Load decodes a config file's data (path names it in errors) strictly:
-// unknown keys, wrong types, missing keys and values the model cannot run
-// with are errors naming the file and the key. It returns the ignored keys
-// present.
-func Load(path string, data []byte) (*Config, []string, error) {
-	var c Config
-	md, ignored, err := config.DecodeMeta(path, data, &c, Ignored...)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := config.Require(path, md, append(slices.Clone(config.RequiredLoopKeys), RequiredKeys...),
-		"SUSTAIN needs it; see configs/sustain/config1.toml"); err != nil {
-		return nil, nil, err
-	}
-	if err := c.Check(path); err != nil {
-		return nil, nil, err
-	}
-	return &c, ignored, nil
-}
-
-// Check reports a config that cannot run, naming the file (path) and the
-// key.
-func (c *Config) Check(path string) error { return config.Check(path, &c.Loop, c.Keys.Check) }
+// Required returns the model keys a config must set: RequiredKeys.
+func (k *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 
 // Check reports model keys that cannot run, naming the key.
 func (k *Keys) Check() error {
@@ -123,18 +104,14 @@ func (k *Keys) Params(dims, classes int) (model.Params, error) {
 }
 
 // New returns a fresh model for task t (any number of dimensions, coded
-// as catlearn codes binary ones; two or more classes). With ties =
-// "random" its generator is the zero source's; NewRun seeds it per run.
-func (k *Keys) New(t *task.Task) (*model.Model, error) { return k.NewRun(t, seed.Source{}) }
-
-// NewRun returns a fresh model for task t whose tie-breaking generator (if
-// ties = "random") comes from src.
-func (k *Keys) NewRun(t *task.Task, src seed.Source) (*model.Model, error) {
+// as catlearn codes binary ones; two or more classes) whose tie-breaking
+// generator (if ties = "random") comes from src.
+func (k *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 	p, err := k.Params(t.Dims, t.Classes)
 	if err != nil {
 		return nil, fmt.Errorf("task %s: %w", t.Name, err)
 	}
-	return model.New(p, src.Rand("sustain/ties"))
+	return learner.Stream(model.New(p, src.Rand("sustain/ties")))
 }
 
 // Lambda is the initial tunings: a number (every dimension) or a list of
@@ -172,7 +149,7 @@ func (l *Lambda) UnmarshalTOML(v any) error {
 	return nil
 }
 
-// Memory implements fit.Sizer: SUSTAIN recruits clusters as it errs, up
+// Memory implements cli.Sizer: SUSTAIN recruits clusters as it errs, up
 // to about one per item (its trials, which passes and num_blocks
 // multiply, are counted by the fit), each with a position, weights,
 // tunings and activations, twice for growing and a checkpoint's copy.

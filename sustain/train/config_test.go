@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream/fixture"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 	"github.com/fastslow/sustain/model"
 	"github.com/stretchr/testify/require"
@@ -99,17 +100,17 @@ func TestKeys(t *testing.T) {
 	require.NoError(t, k.Check())
 
 	shj, _ := task.SHJ(2)
-	m, err := k.New(shj)
+	m, err := k.New(shj, seed.Source{})
 	require.NoError(t, err)
-	require.Equal(t, 3, m.Params().Dims)
+	require.Equal(t, 3, m.(*model.Model).Params().Dims)
 	ns := task.NewStimuli()
-	m, err = k.New(ns)
+	m, err = k.New(ns, seed.Source{})
 	require.NoError(t, err, "one lambda fits any task")
-	require.Equal(t, []float64{1, 1}, m.Params().Lambda)
+	require.Equal(t, []float64{1, 1}, m.(*model.Model).Params().Lambda)
 
 	k.Lambda = Lambda{1, 1, 1}
-	_, err = k.New(ns)
+	_, err = k.New(ns, seed.Source{})
 	require.ErrorContains(t, err, "task new-stimuli: lambda has 3 values, but the task has 2 dimensions")
-	_, err = k.New(&task.Task{Name: "one", Dims: 3, Classes: 1})
+	_, err = k.New(&task.Task{Name: "one", Dims: 3, Classes: 1}, seed.Source{})
 	require.ErrorContains(t, err, "task one: 1 classes")
 }

@@ -49,7 +49,7 @@ func TestFastStream(t *testing.T) {
 		return run.Job{Name: "shj6", Task: tk, Schedule: catlearn.Nosof94Orders(runs, blocks, catlearn.Nosof94Seed, catlearn.Eights), Runs: runs, Blocks: blocks,
 			Loss: loss.CrossEntropy{},
 			New: func(r int, src seed.Source) (stream.Stream, error) {
-				m, err := keys.NewRun(tk, src.Sub("fast"))
+				m, err := keys.New(tk, src.Sub("fast"))
 				if err != nil || !inDual {
 					return m, err
 				}

@@ -15,6 +15,7 @@ import (
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/sustain/eval"
 	"github.com/fastslow/sustain/model"
 	"github.com/stretchr/testify/require"
@@ -83,7 +84,7 @@ func TestFitReplaysCatlearn(t *testing.T) {
 	require.Equal(t, []int{k, 8}, st[model.NameClusters].Shape)
 	require.Equal(t, []int{k, 2}, st[model.NameWeights].Shape)
 	keys := Default().Keys
-	m, err := keys.New(mustSHJ(t, 6))
+	m, err := keys.New(mustSHJ(t, 6), seed.Source{})
 	require.NoError(t, err)
 	require.NoError(t, m.SetState(st))
 	require.Equal(t, k, m.Active())

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
 )
 
@@ -28,7 +29,7 @@ func FuzzLoad(f *testing.F) {
 		if len(c.Lambda) != 2 {
 			tk, _ = task.SHJ(5)
 		}
-		m, err := c.Keys.New(tk)
+		m, err := c.Keys.New(tk, seed.Source{})
 		if err != nil {
 			return
 		}

@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/cmd/internal/fitspec"
-	"github.com/fastslow/cmd/internal/models"
 	"github.com/fastslow/cmd/internal/sweepspec"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/provenance"

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	dualstream "github.com/fastslow/dualstream/train"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/estimate"
 	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/provenance"
@@ -247,7 +247,7 @@ scale = "log"
 	require.NoError(t, os.WriteFile(path, []byte(spec), 0o644))
 	s, err := ReadSpec(path)
 	require.NoError(t, err)
-	p, err := New(s, dualstream.Model())
+	p, err := New(s, models.Dual())
 	require.NoError(t, err)
 	assert.False(t, p.SHJ)
 	assert.Equal(t, []string{"new-stimuli"}, p.Tasks)

@@ -21,7 +21,7 @@ type Spec struct {
 	Limit       *budget.Limit `toml:"-"`
 	Name        string        `toml:"name"`        // names the results folder (default: the file's base name)
 	Description string        `toml:"description"` // free text, echoed in fit.json
-	Model       string        `toml:"model"`       // a model the tools know (cmd/internal/models)
+	Model       string        `toml:"model"`       // a model the tools know (dualstream/models)
 	// Config is the config file that holds the fixed parameters ("" for
 	// the model's built-in default); the free parameters' values in it
 	// are the default start.

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/fixture/npzraw"

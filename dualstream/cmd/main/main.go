@@ -3,8 +3,8 @@
 package main
 
 import (
-	"github.com/fastslow/dualstream/train"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 )
 
-func main() { cli.Main(train.Model()) }
+func main() { cli.Main(models.Dual()) }

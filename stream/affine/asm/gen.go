@@ -44,7 +44,9 @@ func (s isa) zero(v reg.VecVirtual) {
 
 func main() {
 	ConstraintExpr("!purego")
-	forward()
+	forward("forwardAVX2", []int{16, 8, 4, 2, 1})
+	forward("forwardRows8AVX2", []int{8, 4, 2, 1})
+	forwardT()
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)
@@ -53,18 +55,24 @@ func main() {
 		backwardStepCols(false, s)
 		backwardStepCols(true, s)
 		step(s)
+		stepMomentum(s)
+		relu(s)
+		reluBackward(s)
 	}
+	backwardStepRow(false)
+	backwardStepRow(true)
 	Generate()
 }
 
-// forward emits forwardAVX2(w, x, b, y): y = W·x + b, W row-major
-// [len(y)×len(x)], in blocks of 16, 8 and 4 rows (ymm lanes, one
-// accumulator per four rows), then 2 (xmm lanes) and 1 (scalar). The
-// columns j and j+1 of four rows are gathered with two 128-bit loads, two
-// inserts and two unpacks; of two rows, with two loads and two unpacks.
-func forward() {
-	TEXT("forwardAVX2", NOSPLIT, "func(w, x, b, y []float64)")
-	Doc("forwardAVX2 writes y = W·x + b, each row's products added one by one from the first.")
+// forward emits name(w, x, b, y): y = W·x + b, W row-major
+// [len(y)×len(x)], in blocks of the given numbers of rows: 16, 8 and 4
+// rows (ymm lanes, one accumulator per four rows), then 2 (xmm lanes) and
+// 1 (scalar). The columns j and j+1 of four rows are gathered with two
+// 128-bit loads, two inserts and two unpacks; of two rows, with two loads
+// and two unpacks.
+func forward(name string, blocks []int) {
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float64)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time.", name, blocks[0]))
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -84,7 +92,7 @@ func forward() {
 	x0, x1 := YMM(), YMM()
 	a, b, c := YMM(), YMM(), YMM() // temporaries shared by the groups: VEX has 16 registers
 
-	for _, rows := range []int{16, 8, 4, 2, 1} {
+	for _, rows := range blocks {
 		groups := max(rows/4, 1)
 		acc := make([]reg.VecVirtual, groups)
 		p := make([]reg.GPVirtual, groups)
@@ -92,7 +100,7 @@ func forward() {
 			acc[g] = YMM()
 			p[g] = GP64()
 		}
-		name := fmt.Sprintf("f%d", rows)
+		name := fmt.Sprintf("%s%d", name, rows)
 		Label(name + "block")
 		CMPQ(left, Imm(uint64(rows)))
 		JL(LabelRef(name + "done"))
@@ -517,6 +525,451 @@ func backwardStepCols(momentum bool, s isa) {
 		JMP(LabelRef(lbl + "cols"))
 		Label(lbl + "done")
 	}
+	VZEROUPPER()
+	RET()
+}
+
+// stepMomentum emits stepMomentumAVX2(val, v, d, a, m): v_i = m·v_i + d_i
+// (the product rounded, then the sum) and val_i = fma(a, v_i, val_i), a
+// vector at a time, then one.
+func stepMomentum(s isa) {
+	name := "stepMomentum" + s.suffix
+	TEXT(name, NOSPLIT, "func(val, v, d []float64, a, m float64)")
+	Doc(name + " sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	up := Load(Param("v").Base(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	av, mv := s.vec(), s.vec()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	VBROADCASTSD(Load(Param("m"), XMM()), mv)
+	u, w := s.vec(), s.vec()
+	for _, width := range []int{s.lanes, 1} {
+		load, mul, add, fma, store := VMOVUPD, VMULPD, VADDPD, VFMADD231PD, VMOVUPD
+		vec := func(v reg.VecVirtual) reg.Register { return v }
+		if width == 1 {
+			load, mul, add, fma, store = VMOVSD, VMULSD, VADDSD, VFMADD231SD, VMOVSD
+			vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+		}
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		mul(Mem{Base: up}, vec(mv), vec(u)) // m·v, rounded
+		add(Mem{Base: dp}, vec(u), vec(u))
+		store(vec(u), Mem{Base: up})
+		load(Mem{Base: vp}, vec(w))
+		fma(vec(u), vec(av), vec(w))
+		store(vec(w), Mem{Base: vp})
+		ADDQ(U32(8*width), vp)
+		ADDQ(U32(8*width), up)
+		ADDQ(U32(8*width), dp)
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(lbl))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// elementwise emits the loop of a kernel over n values, a vector of
+// s.lanes at a time, then one (width 1: xmm registers, scalar loads and
+// stores); body emits one step of the given width, ptrs advance by it.
+func elementwise(name string, s isa, n reg.Register, ptrs []reg.Register, body func(width int)) {
+	for _, width := range []int{s.lanes, 1} {
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		body(width)
+		for _, p := range ptrs {
+			ADDQ(U32(8*width), p)
+		}
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(lbl))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// relu emits reluAVX2(z, a): a_i = max(z_i, 0) as Go's max computes it, a
+// NaN kept and −0 made +0: VMAXPD returns its second operand, z_i, when
+// either is a NaN or both are zeros, and adding +0 turns −0 into +0 and
+// changes nothing else.
+func relu(s isa) {
+	name := "relu" + s.suffix
+	TEXT(name, NOSPLIT, "func(z, a []float64)")
+	Doc(name + " sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.")
+	zp := Load(Param("z").Base(), GP64())
+	n := Load(Param("z").Len(), GP64())
+	ap := Load(Param("a").Base(), GP64())
+	zero, v := s.vec(), s.vec()
+	s.zero(zero)
+	elementwise(name, s, n, []reg.Register{zp, ap}, func(width int) {
+		if width == 1 {
+			VMOVSD(Mem{Base: zp}, v.AsX())
+			VMAXSD(v.AsX(), zero.AsX(), v.AsX()) // max(0, z): z when a NaN or both zeros
+			VADDSD(zero.AsX(), v.AsX(), v.AsX())
+			VMOVSD(v.AsX(), Mem{Base: ap})
+			return
+		}
+		VMOVUPD(Mem{Base: zp}, v)
+		VMAXPD(v, zero, v)
+		VADDPD(zero, v, v)
+		VMOVUPD(v, Mem{Base: ap})
+	})
+}
+
+// reluBackward emits reluBackwardAVX2(a, da, dz): dz_i = da_i where a_i's
+// bits are not all zero, +0 elsewhere (a is a ReLU output: ≥ 0, never
+// −0, so that this is where a_i > 0, or a NaN).
+func reluBackward(s isa) {
+	name := "reluBackward" + s.suffix
+	TEXT(name, NOSPLIT, "func(a, da, dz []float64)")
+	Doc(name + " sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.")
+	ap := Load(Param("a").Base(), GP64())
+	n := Load(Param("a").Len(), GP64())
+	dap := Load(Param("da").Base(), GP64())
+	dzp := Load(Param("dz").Base(), GP64())
+	zero, v, d := YMM(), s.vec(), s.vec()
+	VPXOR(zero, zero, zero)
+	var keep reg.OpmaskVirtual
+	if s.lanes == 8 {
+		keep = K()
+	}
+	elementwise(name, s, n, []reg.Register{ap, dap, dzp}, func(width int) {
+		switch {
+		case width == 1:
+			VMOVSD(Mem{Base: ap}, v.AsX())
+			VPCMPEQQ(zero.AsX(), v.AsX(), v.AsX()) // all ones where a_i's bits are zero
+			VMOVSD(Mem{Base: dap}, d.AsX())
+			VPANDN(d.AsX(), v.AsX(), d.AsX()) // da_i and not that
+			VMOVSD(d.AsX(), Mem{Base: dzp})
+		case s.lanes == 8:
+			VMOVUPD(Mem{Base: ap}, v)
+			VPTESTMQ(v, v, keep)
+			VMOVUPD_Z(Mem{Base: dap}, keep, d)
+			VMOVUPD(d, Mem{Base: dzp})
+		default:
+			VMOVUPD(Mem{Base: ap}, v)
+			VPCMPEQQ(zero, v, v)
+			VMOVUPD(Mem{Base: dap}, d)
+			VPANDN(d, v, d)
+			VMOVUPD(d, Mem{Base: dzp})
+		}
+	})
+}
+
+// rowPart is one part of a row of at most 32 columns in backwardStepRow:
+// a vector of lanes values at a byte offset fixed (disp) or in a register
+// (off), present when the row has it (a runtime test).
+type rowPart struct {
+	lanes int
+	disp  int
+	off   reg.Register // nil: disp
+	d, x  reg.VecVirtual
+}
+
+// backwardStepRow emits backwardStepRowAVX512 (or its momentum variant):
+// the backward pass and SGD step of a matrix of at most 32 columns, each
+// row in registers: up to four zmm vectors, then a ymm, an xmm and a
+// scalar part for the columns left (n mod 8 = 4 + 2 + 1), every part
+// present or skipped by a test the branch predictor learns, so that all
+// of a row's sums dx_j (over the rows in order) overlap. Unmasked loads
+// and stores of exactly a row's bytes: a masked store that spans the next
+// row's first values stalls the next row's loads (3.5× slower).
+func backwardStepRow(momentum bool) {
+	name := "backwardStepRowAVX512"
+	sig := "func(w, x, dy, dx []float64, a float64)"
+	if momentum {
+		name = "backwardStepMomentumRowAVX512"
+		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.", name))
+	in := loadBackward(true, momentum, avx512)
+	wp, vp, xp, n, dyp, left, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	// The byte offsets of the ymm, xmm and scalar parts: 8·(n &^ 7),
+	// 8·(n &^ 3), 8·(n &^ 1).
+	offs := make([]reg.Register, 3)
+	for i, clearBits := range []uint64{7, 3, 1} {
+		offs[i] = GP64()
+		MOVQ(stride, offs[i])
+		ANDQ(I32(int32(^(clearBits << 3))), offs[i])
+	}
+	var parts []rowPart
+	for i := range 4 {
+		parts = append(parts, rowPart{lanes: 8, disp: 64 * i, d: ZMM(), x: ZMM()})
+	}
+	for i, lanes := range []int{4, 2, 1} {
+		parts = append(parts, rowPart{lanes: lanes, off: offs[i], d: ZMM(), x: ZMM()})
+	}
+	// each emits body for every part the row has: the zmm parts while
+	// n ≥ 8·(i+1), then the ymm, xmm and scalar parts by n's bits 2, 1, 0.
+	each := func(lbl string, body func(p rowPart)) {
+		for i, p := range parts {
+			skip := fmt.Sprintf("%s%s%d", name, lbl, i)
+			if p.lanes == 8 {
+				CMPQ(n, Imm(uint64(8*(i+1))))
+				JL(LabelRef(fmt.Sprintf("%s%s%d", name, lbl, 4))) // no more zmm parts
+			} else {
+				TESTQ(U32(p.lanes), n)
+				JZ(LabelRef(skip + "skip"))
+			}
+			body(p)
+			if p.lanes != 8 {
+				Label(skip + "skip")
+			}
+			if i == 3 {
+				Label(fmt.Sprintf("%s%s%d", name, lbl, 4))
+			}
+		}
+	}
+	vec := func(v reg.VecVirtual, lanes int) reg.Register {
+		switch lanes {
+		case 8:
+			return v
+		case 4:
+			return v.AsY()
+		}
+		return v.AsX()
+	}
+	at := func(base reg.Register, p rowPart) Mem {
+		if p.off == nil {
+			return Mem{Base: base, Disp: p.disp}
+		}
+		return Mem{Base: base, Index: p.off, Scale: 1}
+	}
+	load := func(m Mem, v reg.VecVirtual, lanes int) {
+		if lanes == 1 {
+			VMOVSD(m, v.AsX())
+		} else {
+			VMOVUPD(m, vec(v, lanes))
+		}
+	}
+	store := func(v reg.VecVirtual, lanes int, m Mem) {
+		if lanes == 1 {
+			VMOVSD(v.AsX(), m)
+		} else {
+			VMOVUPD(vec(v, lanes), m)
+		}
+	}
+	ops := func(lanes int) (mul, add, fma func(...Op)) {
+		if lanes == 1 {
+			return VMULSD, VADDSD, VFMADD231SD
+		}
+		return VMULPD, VADDPD, VFMADD231PD
+	}
+
+	for _, p := range parts {
+		VPXORQ(p.d, p.d, p.d)
+	}
+	each("x", func(p rowPart) { load(at(xp, p), p.x, p.lanes) })
+	g, w, t, u := ZMM(), ZMM(), ZMM(), ZMM()
+
+	Label(name + "row")
+	TESTQ(left, left)
+	JZ(LabelRef(name + "store"))
+	VBROADCASTSD(Mem{Base: dyp}, g)
+	each("r", func(p rowPart) {
+		mul, add, fma := ops(p.lanes)
+		v := func(r reg.VecVirtual) reg.Register { return vec(r, p.lanes) }
+		load(at(wp, p), w, p.lanes)
+		mul(v(w), v(g), v(t))
+		add(v(t), v(p.d), v(p.d))
+		mul(v(p.x), v(g), v(t)) // dy_o·x_j, rounded
+		if momentum {
+			load(at(vp, p), u, p.lanes)
+			mul(v(u), v(mv), v(u)) // m·v, rounded
+			add(v(t), v(u), v(u))
+			store(u, p.lanes, at(vp, p))
+			fma(v(u), v(av), v(w))
+		} else {
+			fma(v(t), v(av), v(w))
+		}
+		store(w, p.lanes, at(wp, p))
+	})
+	ADDQ(stride, wp)
+	if momentum {
+		ADDQ(stride, vp)
+	}
+	ADDQ(Imm(8), dyp)
+	DECQ(left)
+	JMP(LabelRef(name + "row"))
+
+	Label(name + "store")
+	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
+}
+
+// panelRows is how many rows forwardTAVX512 sums at a time: three zmm
+// accumulators of 8 rows, three independent chains of additions.
+const panelRows = 24
+
+// forwardT emits forwardTAVX512(w, x, b, y, tail): y = W·x + b for a
+// number of rows that is a multiple of 24, 24 rows at a time. Each block
+// of 8 rows is read 8 columns at a time, one zmm load per row (a whole
+// cache line when the rows are aligned, so that rows 4 KB apart need no
+// line to stay in L1 between steps), and transposed in registers (8
+// unpacks and 16 128-bit shuffles) into the 8 columns, whose products are
+// added one by one in column order, as the other kernels do. The last n
+// mod 8 columns are read with the mask tail (bit j for each column left)
+// and only those columns are added.
+func forwardT() {
+	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail uint64)")
+	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.")
+	wp := Load(Param("w").Base(), GP64())
+	xBase := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	bp := Load(Param("b").Base(), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	left := Load(Param("y").Len(), GP64())
+	mask := K()
+	bits := GP64()
+	Load(Param("tail"), bits)
+	KMOVW(bits.As32(), mask)
+
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(3), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	s4 := GP64()
+	MOVQ(stride, s4)
+	SHLQ(Imm(2), s4)
+	p, q, xp, cnt := GP64(), GP64(), GP64(), GP64()
+	acc := [3]reg.VecVirtual{ZMM(), ZMM(), ZMM()}
+
+	// block loads the 8 rows from p (rows 0–3) and q = p + 4 rows (rows
+	// 4–7), masked or not, transposes them and adds columns 0..k−1 (all 8
+	// when k is nil, else while the count in k exceeds the column) to a.
+	block := func(a reg.VecVirtual, masked bool, lbl string) {
+		var r [8]reg.VecVirtual
+		for i := range r {
+			r[i] = ZMM()
+			base := p
+			if i >= 4 {
+				base = q
+			}
+			var m Mem
+			switch i % 4 {
+			case 0:
+				m = Mem{Base: base}
+			case 1:
+				m = Mem{Base: base, Index: stride, Scale: 1}
+			case 2:
+				m = Mem{Base: base, Index: stride, Scale: 2}
+			case 3:
+				m = Mem{Base: base, Index: s3, Scale: 1}
+			}
+			if masked {
+				VMOVUPD_Z(m, mask, r[i])
+			} else {
+				VMOVUPD(m, r[i])
+			}
+		}
+		// Pairs of rows, columns interleaved in each 128-bit lane.
+		var t [8]reg.VecVirtual
+		for i := 0; i < 8; i += 2 {
+			t[i], t[i+1] = ZMM(), ZMM()
+			VUNPCKLPD(r[i+1], r[i], t[i])   // [r_i,0 r_i+1,0 | r_i,2 r_i+1,2 | …]
+			VUNPCKHPD(r[i+1], r[i], t[i+1]) // the odd columns
+		}
+		// u: lanes 0, 2 of one pair and lanes 0, 2 (or 1, 3) of the next.
+		var u [8]reg.VecVirtual
+		for i, src := range [][2]int{{0, 2}, {0, 2}, {1, 3}, {1, 3}, {4, 6}, {4, 6}, {5, 7}, {5, 7}} {
+			u[i] = ZMM()
+			imm := uint64(0x88) // lanes 0, 2 of each
+			if i%2 == 1 {
+				imm = 0xDD // lanes 1, 3
+			}
+			VSHUFF64X2(Imm(imm), t[src[1]], t[src[0]], u[i])
+		}
+		// u0 = cols 0, 4 of rows 0–3; u1 = cols 2, 6; u2 = cols 1, 5; u3 = cols 3, 7;
+		// u4–u7 the same of rows 4–7. Column j of the 8 rows:
+		col := func(j int) reg.VecVirtual {
+			lo := map[int]int{0: 0, 4: 0, 2: 1, 6: 1, 1: 2, 5: 2, 3: 3, 7: 3}[j]
+			imm := uint64(0x88)
+			if j >= 4 {
+				imm = 0xDD
+			}
+			c := ZMM()
+			VSHUFF64X2(Imm(imm), u[lo+4], u[lo], c)
+			return c
+		}
+		for j := range 8 {
+			if masked {
+				CMPQ(cnt, Imm(uint64(j+1)))
+				JL(LabelRef(lbl))
+			}
+			c := col(j)
+			VMULPD_BCST(Mem{Base: xp, Disp: 8 * j}, c, c)
+			VADDPD(c, a, a)
+		}
+		if masked {
+			Label(lbl)
+		}
+	}
+
+	Label("fTpanel")
+	CMPQ(left, Imm(panelRows))
+	JL(LabelRef("fTdone"))
+	for g := range acc {
+		VPXORQ(acc[g], acc[g], acc[g])
+	}
+	MOVQ(xBase, xp)
+	MOVQ(n, cnt)
+	MOVQ(wp, p)
+
+	Label("fTchunk")
+	CMPQ(cnt, Imm(8))
+	JL(LabelRef("fTtail"))
+	for g := range acc {
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+		block(acc[g], false, "")
+		if g < 2 {
+			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p) // the next block of 8 rows
+		}
+	}
+	// p is at the third block: back to the first, 8 columns on.
+	for range 4 {
+		SUBQ(s4, p)
+	}
+	ADDQ(Imm(64), p)
+	ADDQ(Imm(64), xp)
+	SUBQ(Imm(8), cnt)
+	JMP(LabelRef("fTchunk"))
+
+	Label("fTtail")
+	TESTQ(cnt, cnt)
+	JZ(LabelRef("fTstore"))
+	for g := range acc {
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+		block(acc[g], true, fmt.Sprintf("fTtail%d", g))
+		if g < 2 {
+			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p)
+		}
+	}
+
+	Label("fTstore")
+	for g := range acc {
+		VADDPD(Mem{Base: bp, Disp: 64 * g}, acc[g], acc[g])
+		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
+	}
+	for range 6 {
+		ADDQ(s4, wp) // 24 rows
+	}
+	ADDQ(Imm(8*panelRows), bp)
+	ADDQ(Imm(8*panelRows), yp)
+	SUBQ(Imm(panelRows), left)
+	JMP(LabelRef("fTpanel"))
+
+	Label("fTdone")
 	VZEROUPPER()
 	RET()
 }

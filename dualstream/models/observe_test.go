@@ -1,6 +1,8 @@
 package models_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -10,7 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/npz"
 	"github.com/fastslow/stream/output"
 )
@@ -29,7 +32,7 @@ func TestAttentionOverBlocks(t *testing.T) {
 		{"alcove", "attention", "attention", nil},
 		{"sustain", "attention", "lambda", nil},
 		{"dualstream", "attention_fast", "FastModel.DimensionWiseAttnLayer.weight",
-			[]string{"-config", "../../../configs/dualstream/config1_multi.toml"}},
+			[]string{"-config", "../../configs/dualstream/config1_multi.toml"}},
 		// The distribution learner's attention is its units' scales; a
 		// checkpoint holds each unit's, the summary their mean (below).
 		{"distrlearner", "scale", "", nil},
@@ -44,8 +47,9 @@ func TestAttentionOverBlocks(t *testing.T) {
 				task, sfx = "new-stimuli", ""
 			}
 			args := append([]string{"-out", out, "-task", task, "-runs", "2", "-blocks", "3", "-quiet"}, c.args...)
-			code, msg := command(m, args...)
-			require.Equal(t, 0, code, msg)
+			var msg bytes.Buffer
+			code := cli.Run(context.Background(), m, args, &msg, &msg)
+			require.Equal(t, 0, code, msg.String())
 			data, err := os.ReadFile(filepath.Join(out, "summary.json"))
 			require.NoError(t, err)
 			var sum struct {

@@ -1,4 +1,4 @@
-package models_test
+package hostile
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/fastslow/cmd/internal/models"
+	"github.com/fastslow/dualstream/models"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/provenance"
