@@ -45,8 +45,10 @@ func (t *Trial) First() bool { return t.Block == 0 && t.Index == 0 }
 // The trial loop and the tools look for optional interfaces beside it:
 // Viewer (the state without a copy), Finisher (memory given back after
 // the last trial), Composite (parts whose logits add up), Predictor (a
-// trial with learning frozen) and Failer (a learning step that can fail).
-// Each model package states what it implements with var _ lines.
+// trial with learning frozen), Failer (a learning step that can fail) and
+// Observer (quantities such as attention recorded at every block's end,
+// observe.go). Each model package states what it implements with var _
+// lines.
 type Stream interface {
 	Forward(t *Trial) []float64
 	Learn(t *Trial, dLogits []float64)
