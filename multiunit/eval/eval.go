@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -20,7 +21,6 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/task"
 )
 
 // Summary is the analysis of a task's runs.
@@ -41,69 +41,120 @@ type Summary struct {
 	Attention []float64 `json:"mean_final_attention"`
 }
 
+// Run is what the analyses read of one run's final state.
+type Run struct {
+	Units     int       // active units
+	Clusters  int       // distinct positions of the active units
+	Attention []float64 // the final attention
+}
+
+// Digest returns a finished run's Run from its model: the fit command
+// keeps it in place of the model (cli.Setup.Digest), so that the next
+// run's model reuses the memory.
+func Digest(s stream.Stream) (any, error) {
+	return runOf(stream.StateMap(stream.View(s)))
+}
+
+// runOf analyses one run's final state.
+func runOf(st map[string]stream.Array) (Run, error) {
+	var arr [3]stream.Array
+	for i, name := range []string{model.NameActive, model.NameAttention, model.NamePositions} {
+		a, ok := st[name]
+		if !ok {
+			return Run{}, fmt.Errorf("no %q in the state", name)
+		}
+		arr[i] = a
+	}
+	mask, a, pos := arr[0], arr[1], arr[2]
+	n := len(mask.Data)
+	if n == 0 || len(pos.Data)%n != 0 || len(pos.Data)/n != len(a.Data) {
+		return Run{}, fmt.Errorf("%d positions for %d units of %d dimensions", len(pos.Data), n, len(a.Data))
+	}
+	d := len(a.Data)
+	units := 0
+	distinct := map[string]bool{}
+	key := make([]byte, 0, 8*d)
+	for k, v := range mask.Data {
+		if v == 0 {
+			continue
+		}
+		units++
+		key = key[:0]
+		for _, x := range pos.Data[k*d : k*d+d] {
+			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(x))
+		}
+		distinct[string(key)] = true
+	}
+	return Run{Units: units, Clusters: len(distinct), Attention: slices.Clone(a.Data)}, nil
+}
+
 // Summarise analyses a task's runs from their final states (the arrays
 // of model.State, or of .npz files written from them). shjType is the SHJ
 // type of the task, or 0.
 func Summarise(taskName string, shjType int, states []map[string]stream.Array) (*Summary, error) {
-	if len(states) == 0 {
+	runs := make([]Run, len(states))
+	for r, st := range states {
+		var err error
+		if runs[r], err = runOf(st); err != nil {
+			return nil, fmt.Errorf("task %s run %d: %w", taskName, r, err)
+		}
+	}
+	return summary(taskName, shjType, runs)
+}
+
+// summary gathers a task's runs, summing the attention in run order.
+func summary(taskName string, shjType int, runs []Run) (*Summary, error) {
+	if len(runs) == 0 {
 		return nil, fmt.Errorf("task %s: no runs to analyse", taskName)
 	}
-	s := &Summary{Task: taskName, SHJType: shjType}
-	clusters := make([]float64, len(states))
-	for r, st := range states {
-		var arr [3]stream.Array
-		for i, name := range []string{model.NameActive, model.NameAttention, model.NamePositions} {
-			a, ok := st[name]
-			if !ok {
-				return nil, fmt.Errorf("task %s run %d: no %q in the state", taskName, r, name)
-			}
-			arr[i] = a
+	s := &Summary{Task: taskName, SHJType: shjType, Attention: make([]float64, len(runs[0].Attention))}
+	clusters := make([]float64, len(runs))
+	for r, rn := range runs {
+		if len(rn.Attention) != len(s.Attention) {
+			return nil, fmt.Errorf("task %s run %d: %d attention weights, run 0 has %d", taskName, r, len(rn.Attention), len(s.Attention))
 		}
-		mask, a, pos := arr[0], arr[1], arr[2]
-		n := len(mask.Data)
-		if n == 0 || len(pos.Data)%n != 0 || len(pos.Data)/n != len(a.Data) {
-			return nil, fmt.Errorf("task %s run %d: %d positions for %d units of %d dimensions", taskName, r, len(pos.Data), n, len(a.Data))
-		}
-		if s.Attention == nil {
-			s.Attention = make([]float64, len(a.Data))
-		}
-		if len(a.Data) != len(s.Attention) {
-			return nil, fmt.Errorf("task %s run %d: %d attention weights, run 0 has %d", taskName, r, len(a.Data), len(s.Attention))
-		}
-		d := len(a.Data)
-		units := 0
-		distinct := map[string]bool{}
-		key := make([]byte, 0, 8*d)
-		for k, v := range mask.Data {
-			if v == 0 {
-				continue
-			}
-			units++
-			key = key[:0]
-			for _, x := range pos.Data[k*d : k*d+d] {
-				key = binary.LittleEndian.AppendUint64(key, math.Float64bits(x))
-			}
-			distinct[string(key)] = true
-		}
-		s.Units = append(s.Units, units)
-		s.Clusters = append(s.Clusters, len(distinct))
-		clusters[r] = float64(len(distinct))
-		for j, v := range a.Data {
+		s.Units = append(s.Units, rn.Units)
+		s.Clusters = append(s.Clusters, rn.Clusters)
+		clusters[r] = float64(rn.Clusters)
+		for j, v := range rn.Attention {
 			s.Attention[j] += v
 		}
 	}
 	for j := range s.Attention {
-		s.Attention[j] /= float64(len(states))
+		s.Attention[j] /= float64(len(runs))
 	}
 	s.ClusterStats = curve.Summarise(clusters)
 	return s, nil
 }
 
-// Summaries analyses every task of a finished fit, in order.
+// Summaries analyses every task of a finished fit, in order, from each
+// run's Digest, or from its model when it has none.
 func Summaries(res []run.Result) ([]*Summary, error) {
-	return run.PerTask(res, func(t *task.Task, states []map[string]stream.Array) (*Summary, error) {
-		return Summarise(t.Name, t.SHJType, states)
-	})
+	out := make([]*Summary, 0, len(res))
+	for i := range res {
+		t := res[i].Job.Task
+		runs := make([]Run, len(res[i].Runs))
+		for k := range res[i].Runs {
+			rr := &res[i].Runs[k]
+			var err error
+			switch d, ok := rr.Digest.(Run); {
+			case ok:
+				runs[k] = d
+			case rr.Model == nil:
+				return nil, fmt.Errorf("task %s: run %d has no model", t.Name, k)
+			default:
+				if runs[k], err = runOf(stream.StateMap(stream.View(rr.Model))); err != nil {
+					return nil, fmt.Errorf("task %s run %d: %w", t.Name, k, err)
+				}
+			}
+		}
+		s, err := summary(t.Name, t.SHJType, runs)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // Evaluate returns the analyses of a finished fit for summary.json:

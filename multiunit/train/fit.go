@@ -27,6 +27,7 @@ func single() *learner.Single[Config] {
 		Why:         "the multi-unit model needs it; see configs/multiunit/config1.toml",
 		Evaluate:    eval.Evaluate,
 		Report:      eval.Report,
+		Digest:      eval.Digest,
 	}
 }
 

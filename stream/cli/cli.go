@@ -57,6 +57,12 @@ type Setup struct {
 	Evaluate func(res []run.Result) map[string]any
 	// Report prints model-specific lines after the table of areas (optional).
 	Report func(w io.Writer, res []run.Result)
+	// Digest returns what Evaluate and Report read of a finished run's
+	// model (optional): with it, the command keeps the digest in
+	// run.RunResult.Digest and drops the model of every run but the first
+	// as soon as its checkpoint is written, so that later runs reuse its
+	// memory instead of the fit holding every run's model to the end.
+	Digest func(s stream.Stream) (any, error)
 	// Memory estimates what one model of task t holds (its state and
 	// working arrays), naming the keys that make it large; nil counts
 	// no model memory.
@@ -334,7 +340,14 @@ func Execute(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) 
 	if !o.Quiet {
 		prog = run.NewProgress(stderr, m.Name)
 	}
-	res := run.Do(ctx, p.Jobs, run.Options{Workers: o.Workers, Progress: prog})
+	// The results folder is begun before the runs, so that each run's
+	// checkpoint is written as the run ends; it is committed only when
+	// every run succeeded and every file is written.
+	d, err := output.Begin(p.Out, p.Record)
+	if err != nil {
+		return err
+	}
+	res := run.Do(ctx, p.Jobs, run.Options{Workers: o.Workers, Progress: prog, Finished: p.finished(d)})
 	var errs []error
 	for _, r := range res {
 		if r.Err != nil {
@@ -342,9 +355,14 @@ func Execute(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) 
 		}
 	}
 	if len(errs) > 0 {
+		d.Abort()
 		return fmt.Errorf("nothing written: %w", errors.Join(errs...))
 	}
-	if err := Write(p, res); err != nil {
+	if err := writeTo(d, p, res, false); err != nil {
+		d.Abort()
+		return err
+	}
+	if err := d.Commit(); err != nil {
 		return err
 	}
 	PrintTable(stdout, res)

@@ -66,7 +66,51 @@ func Write(p *Plan, res []run.Result) error {
 
 // WriteTo writes the files of a finished fit into d, which the caller
 // commits (a sweep adds its own marker first).
-func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
+func WriteTo(d *output.Dir, p *Plan, res []run.Result) error { return writeTo(d, p, res, true) }
+
+// finished returns the run.Options.Finished hook of Execute: it writes
+// the run's checkpoint into d and, when the model has a Digest, keeps
+// the digest and drops the model of every run but the first.
+func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
+	n := len(p.Jobs)
+	return func(job int, rr *run.RunResult) error {
+		if !p.Options.NoState {
+			name := stateName(p.Jobs[job].Task, n, rr.Run)
+			if err := npz.Write(d.Path(name), stream.View(rr.Model)); err != nil {
+				return err
+			}
+		}
+		if p.Setup.Digest == nil {
+			return nil
+		}
+		dg, err := p.Setup.Digest(rr.Model)
+		if err != nil {
+			return err
+		}
+		rr.Digest = dg
+		if rr.Run > 0 {
+			rr.Model = nil
+		}
+		return nil
+	}
+}
+
+// stateName names run r's checkpoint of task t in a fit of n tasks:
+// type4_run0.npz for SHJ type IV, <task>_run0.npz among several tasks,
+// run0.npz for a single one.
+func stateName(t *task.Task, n, r int) string {
+	name := "run" + strconv.Itoa(r) + ".npz"
+	if t.SHJType > 0 {
+		return "type" + strconv.Itoa(t.SHJType) + "_" + name
+	} else if n > 1 {
+		return t.Name + "_" + name
+	}
+	return name
+}
+
+// writeTo writes what WriteTo does, the checkpoints only if states (they
+// were written as the runs ended otherwise).
+func writeTo(d *output.Dir, p *Plan, res []run.Result, states bool) error {
 	n := len(res)
 	var lcCols, lossCols []output.Column
 	var lcRuns []output.RunsColumn
@@ -112,7 +156,7 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		recruiting := false
 		for k := range r.Runs {
 			unitRuns[k] = r.Runs[k].Units
-			recruiting = recruiting || r.Runs[k].Model.Active() > 0
+			recruiting = recruiting || active(&r.Runs[k]) > 0
 		}
 		if recruiting {
 			if err := output.WriteNPY(d.Path("units"+sfx+".npy"), meanRows(unitRuns)); err != nil {
@@ -128,18 +172,12 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error {
 		units := make([]float64, len(r.Runs))
 		recruits := make([]float64, len(r.Runs))
 		for k, rr := range r.Runs {
-			units[k] = float64(rr.Model.Active())
+			units[k] = float64(active(&rr))
 			recruits[k] = float64(rr.Recruits)
-			name := "run" + strconv.Itoa(rr.Run) + ".npz"
-			if t.SHJType > 0 {
-				name = "type" + strconv.Itoa(t.SHJType) + "_" + name
-			} else if n > 1 {
-				name = t.Name + "_" + name
-			}
-			if p.Options.NoState {
+			if p.Options.NoState || !states {
 				continue
 			}
-			if err := npz.Write(d.Path(name), stream.View(rr.Model)); err != nil {
+			if err := npz.Write(d.Path(stateName(t, n, rr.Run)), stream.View(rr.Model)); err != nil {
 				return err
 			}
 		}
@@ -297,6 +335,15 @@ func writeObserved(d *output.Dir, r *run.Result, sfx string) error {
 	return nil
 }
 
+// active returns a finished run's recruited units: its model's, or,
+// once the model is dropped, those at its last block's end.
+func active(rr *run.RunResult) int {
+	if rr.Model != nil {
+		return rr.Model.Active()
+	}
+	return int(rr.Units[len(rr.Units)-1])
+}
+
 // meanRows returns the mean of rows per column, summed in row order.
 func meanRows(rows [][]float64) []float64 {
 	m := make([]float64, len(rows[0]))
@@ -353,8 +400,8 @@ func PrintTable(w io.Writer, res []run.Result) {
 	head += "final error\t"
 	units := false // a stream that recruits nothing (the deep network) gets no units column
 	for i := range res {
-		for _, rr := range res[i].Runs {
-			units = units || rr.Model.Active() > 0
+		for k := range res[i].Runs {
+			units = units || active(&res[i].Runs[k]) > 0
 		}
 	}
 	if units {
@@ -371,8 +418,8 @@ func PrintTable(w io.Writer, res []run.Result) {
 		line += strconv.FormatFloat(tot[len(tot)-1], 'f', 4, 64) + "\t"
 		if units {
 			var n float64
-			for _, rr := range r.Runs {
-				n += float64(rr.Model.Active())
+			for k := range r.Runs {
+				n += float64(active(&r.Runs[k]))
 			}
 			line += strconv.FormatFloat(n/float64(len(r.Runs)), 'f', 2, 64) + "\t"
 		}

@@ -36,9 +36,10 @@ type Single[C any] struct {
 	// Decode, if set, replaces the strict decoding and the check of the
 	// required keys in Load (a model whose files spell a key two ways).
 	Decode func(path string, data []byte) (*C, []string, error)
-	// Evaluate and Report are cli.Setup's (optional).
+	// Evaluate, Report and Digest are cli.Setup's (optional).
 	Evaluate func(res []run.Result) map[string]any
 	Report   func(w io.Writer, res []run.Result)
+	Digest   func(s stream.Stream) (any, error)
 }
 
 // Load decodes a config file's data (path names it in errors) strictly:
@@ -108,6 +109,7 @@ func (s *Single[C]) Setup(c *C, ignored []string) *cli.Setup {
 		},
 		Evaluate: s.Evaluate,
 		Report:   s.Report,
+		Digest:   s.Digest,
 	}
 }
 

@@ -48,8 +48,13 @@ type RunResult struct {
 	// Observed holds, for a model that is a stream.Observer, each of its
 	// Observables at every block's end: [quantity][block·size+i].
 	Observed [][]float64
-	Model    stream.Stream
-	Trace    []byte // CSV rows without header, when Job.Trace
+	// Model is the trained model; nil once an Options.Finished hook has
+	// released it (it then keeps only what the analyses read, in Digest).
+	Model stream.Stream
+	// Digest is what an Options.Finished hook kept of the model for the
+	// analyses of the finished fit (a model's own summary of one run).
+	Digest any
+	Trace  []byte // CSV rows without header, when Job.Trace
 }
 
 // Result is a finished job.
@@ -124,6 +129,14 @@ type Options struct {
 	// Release drops a job's runs (models and traces) after Done returns,
 	// so that a long sweep keeps only curves in memory.
 	Release bool
+	// Finished, if set, is called with every run that ended without error,
+	// from the worker that ran it, as soon as it ends: a command writes the
+	// run's checkpoint there and may keep a digest of the model and drop
+	// it, so that the next run's model reuses its memory (run 0's model
+	// must stay: it names the job's parts). An error fails the run's job
+	// as a failing run does. Calls may come from several goroutines at
+	// once.
+	Finished func(job int, rr *RunResult) error
 }
 
 // Do runs every run of every job on a pool of workers and returns one
@@ -199,7 +212,7 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 				jb := &jobs[it.job]
 				if failed[it.job].Load() {
 					opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
-				} else if rr, err := One(ctx, jb, it.run, &failed[it.job], opt.Progress); err != nil {
+				} else if rr, err := one(ctx, jb, it.job, it.run, opt, &failed[it.job]); err != nil {
 					errMu.Lock()
 					if errs[it.job] == nil || betterErr(err, errs[it.job]) {
 						errs[it.job] = err
@@ -219,6 +232,18 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 	}
 	wg.Wait()
 	return results
+}
+
+// one runs run r of job j and hands it to opt.Finished.
+func one(ctx context.Context, jb *Job, j, r int, opt Options, stop *atomic.Bool) (RunResult, error) {
+	rr, err := One(ctx, jb, r, stop, opt.Progress)
+	if err != nil || opt.Finished == nil {
+		return rr, err
+	}
+	if err := opt.Finished(j, &rr); err != nil {
+		return RunResult{}, fmt.Errorf("%s: run %d: %w", jb.Name, r, err)
+	}
+	return rr, nil
 }
 
 // betterErr prefers a real failure to the cancellation it caused in
