@@ -44,7 +44,8 @@ func (t *Trial) First() bool { return t.Block == 0 && t.Index == 0 }
 //
 // The trial loop and the tools look for optional interfaces beside it:
 // Viewer (the state without a copy), Finisher (memory given back after
-// the last trial), Composite (parts whose logits add up), Predictor (a
+// the last trial), Releaser (all of it given back once the stream is
+// dropped), Composite (parts whose logits add up), Predictor (a
 // trial with learning frozen), Failer (a learning step that can fail) and
 // Observer (quantities such as attention recorded at every block's end,
 // observe.go). Each model package states what it implements with var _
@@ -73,6 +74,16 @@ type Viewer interface {
 // Finish (it then rebuilds what it dropped, or runs without it).
 type Finisher interface {
 	Finish()
+}
+
+// Releaser is a Stream that can give all its memory back for the next
+// stream of its kind to reuse, instead of fresh memory the system must
+// map and clear: a command calls Release once it has written a finished
+// run's checkpoint and kept what its analyses read. The stream must not
+// be used afterwards; nothing any stream computes depends on the memory
+// it reuses.
+type Releaser interface {
+	Release()
 }
 
 // Failer is a Stream whose learning step can fail on its own terms (an

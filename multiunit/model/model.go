@@ -195,6 +195,11 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 	}
 	n, d, c := p.Units, p.Dims, p.Classes
 	nw := p.Winners()
+	a := reuse(n, d, c)
+	if a == nil {
+		a = &arrays{pos: make([]float64, n*d), weights: make([]float64, n*c),
+			isActive: make([]bool, n), isWinner: make([]bool, n), group: make([]int32, n)}
+	}
 	m := &Model{
 		p:     p,
 		nWin:  nw,
@@ -202,15 +207,17 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 		assoc: layers.Assoc{Phi: p.Phi, Classes: c},
 		local: strings.HasSuffix(p.AttnType, "local"),
 
-		pos:      make([]float64, n*d),
+		pos:      a.pos,
 		attn:     make([]float64, d),
-		weights:  make([]float64, n*c),
-		isActive: make([]bool, n),
+		weights:  a.weights,
+		isActive: a.isActive,
 		active:   make([]int32, 0, min(n, 4*nw)),
-		isWinner: make([]bool, n),
+		isWinner: a.isWinner,
 		win:      make([]int32, 0, nw),
 		winAct:   make([]float64, 0, nw),
-		group:    make([]int32, n),
+		group:    a.group,
+		winMask:  a.winMask,
+		actMask:  a.actMask,
 		slots:    make([]int32, tableSize(0)),
 		heap:     make([]topk.Pair, nw),
 		rec:      make([]int32, 0, nw),

@@ -7,6 +7,7 @@ var _ stream.Stream = (*Model)(nil)
 var _ stream.Failer = (*Model)(nil)
 var _ stream.Viewer = (*Model)(nil)
 var _ stream.Finisher = (*Model)(nil)
+var _ stream.Releaser = (*Model)(nil)
 
 // kept holds the last trial's winners while Predict computes its own.
 type kept struct {

@@ -81,3 +81,57 @@ func TestScanBitIdentical(t *testing.T) {
 		})
 	}
 }
+
+// TestReleaseReuse trains a model on arrays another model released after
+// its own run (recruited units, learned weights, viewed masks) and one on
+// fresh memory, from the same generator: every trial and the final states
+// must be the same bits. sync.Pool may drop what was released (it does so
+// at random under the race detector): the test retries until New reuses.
+func TestReleaseReuse(t *testing.T) {
+	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
+	require.NoError(t, err)
+	tk, err := task.SHJ(6)
+	require.NoError(t, err)
+	p := config1
+	p.Units = 2000
+	train := func(m *Model, blocks int) ([]row, []stream.Array) {
+		var rows []row
+		runWith(func() *Model { return m }, tk, tab, 1, blocks, func(_ *Model, r row) { rows = append(rows, r) })
+		m.Finish()
+		return rows, m.State()
+	}
+	drawn := func(seed uint64) *Model {
+		m, err := New(p, rand.New(rand.NewPCG(seed, 9)))
+		require.NoError(t, err)
+		return m
+	}
+	freshRows, freshState := train(drawn(3), 12)
+	reused := false
+	for try := 0; try < 20 && !reused; try++ {
+		old := drawn(4)
+		train(old, 16)
+		require.NotZero(t, old.Active())
+		pos := &old.pos[0]
+		old.Release()
+		m := drawn(3)
+		if reused = &m.pos[0] == pos; !reused {
+			continue
+		}
+		rows, state := train(m, 12)
+		require.Equal(t, len(freshRows), len(rows))
+		for i, r := range rows {
+			f := freshRows[i]
+			require.Equal(t, f.recruited, r.recruited, "trial %d", i)
+			require.Equal(t, f.nActive, r.nActive, "trial %d", i)
+			require.Equal(t, math.Float64bits(f.p0), math.Float64bits(r.p0), "trial %d", i)
+			require.Equal(t, math.Float64bits(f.loss), math.Float64bits(r.loss), "trial %d", i)
+		}
+		for i, a := range state {
+			require.Equal(t, freshState[i].Name, a.Name)
+			for j, v := range a.Data {
+				require.Equal(t, math.Float64bits(freshState[i].Data[j]), math.Float64bits(v), "%s[%d]", a.Name, j)
+			}
+		}
+	}
+	require.True(t, reused, "New never reused a released model's arrays")
+}

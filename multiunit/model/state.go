@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/fastslow/stream"
 )
@@ -18,6 +19,42 @@ func (m *Model) Finish() {
 	}
 	m.merged = nil
 	m.active = slices.Clip(m.active)
+}
+
+// Release gives the model's large arrays back (stream.Releaser) for the
+// next model New builds with the same sizes; m must not be used
+// afterwards.
+func (m *Model) Release() {
+	m.Finish()
+	spare.Put(&arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
+		isActive: m.isActive, isWinner: m.isWinner, group: m.group})
+	*m = Model{}
+}
+
+// arrays are the large arrays of a released model.
+type arrays struct {
+	pos, weights, winMask, actMask []float64
+	isActive, isWinner             []bool
+	group                          []int32
+}
+
+// spare holds released models' arrays: a cache of memory shared by the
+// models of a process, which no result depends on (New clears what it
+// reuses, or overwrites it).
+var spare sync.Pool
+
+// reuse returns released arrays for a model of n units in d dimensions
+// and c classes, cleared but for the positions (which New draws), or nil.
+func reuse(n, d, c int) *arrays {
+	a, ok := spare.Get().(*arrays)
+	if !ok || len(a.pos) != n*d || len(a.weights) != n*c || len(a.isActive) != n {
+		return nil
+	}
+	clear(a.weights)
+	clear(a.isActive)
+	clear(a.isWinner)
+	clear(a.group)
+	return a
 }
 
 // State returns a copy of the model's state under the original's

@@ -70,7 +70,8 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error { return writeTo(d,
 
 // finished returns the run.Options.Finished hook of Execute: it writes
 // the run's checkpoint into d and, when the model has a Digest, keeps
-// the digest and drops the model of every run but the first.
+// the digest and drops (and releases, stream.Releaser) the model of every
+// run but the first.
 func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
 	n := len(p.Jobs)
 	return func(job int, rr *run.RunResult) error {
@@ -89,6 +90,9 @@ func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
 		}
 		rr.Digest = dg
 		if rr.Run > 0 {
+			if r, ok := rr.Model.(stream.Releaser); ok {
+				r.Release()
+			}
 			rr.Model = nil
 		}
 		return nil
