@@ -39,7 +39,10 @@ func writeNPY(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := npyio.Write(f, v); err != nil {
+	// npyio writes a value at a time: a buffer turns its writes into a
+	// few system calls.
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := errors.Join(npyio.Write(bw, v), bw.Flush()); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
