@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/fastslow/dualstream/models"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
@@ -183,7 +184,7 @@ func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error)
 	var t timing
 	cpu0, t0 := cpuTime(), time.Now()
 	for t.trials == 0 || cpuTime()-cpu0 < minCPU {
-		for _, r := range run.Do(context.Background(), jobs, run.Options{Workers: workers, Release: true}) {
+		for _, r := range run.Do(context.Background(), jobs, run.Options{Workers: workers, Release: true, Finished: release}) {
 			if r.Err != nil {
 				return t, r.Err
 			}
@@ -192,6 +193,17 @@ func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error)
 	}
 	t.wall, t.cpu = time.Since(t0), cpuTime()-cpu0
 	return t, nil
+}
+
+// release drops and releases a finished run's model, but the first, when
+// it is a stream.Releaser, as the fit command does once its checkpoint
+// and digest are taken (stream/cli): the next run's model reuses it.
+func release(_ int, rr *run.RunResult) error {
+	if r, ok := rr.Model.(stream.Releaser); ok && rr.Run > 0 {
+		r.Release()
+		rr.Model = nil
+	}
+	return nil
 }
 
 func fmtDur(ns float64) string {

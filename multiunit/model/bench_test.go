@@ -110,12 +110,23 @@ func BenchmarkRun(b *testing.B) {
 }
 
 // BenchmarkNew measures the construction of a config1 model (10,000 units:
-// 30,000 uniform draws, the positions and the scan's columns).
+// 30,000 uniform draws, the positions and the scan's columns), on fresh
+// memory and on the arrays of a released model (as the fit command's
+// runs after the first).
 func BenchmarkNew(b *testing.B) {
-	b.ReportAllocs()
-	for n := 0; b.Loop(); n++ {
-		if _, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7))); err != nil {
-			b.Fatal(err)
-		}
+	for _, release := range []bool{false, true} {
+		name := map[bool]string{false: "fresh", true: "released"}[release]
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for n := 0; b.Loop(); n++ {
+				m, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7)))
+				if err != nil {
+					b.Fatal(err)
+				}
+				if release {
+					m.Release()
+				}
+			}
+		})
 	}
 }
