@@ -315,9 +315,13 @@ func Prepare(m Model, o Options) (*Plan, error) {
 		}
 		// Build run 0's model now, so that a config that does not fit the
 		// task (or an -init file that does not fit the model) is reported
-		// before anything runs.
-		if _, err := jb.New(0, seed.For(jb.Seed, 0)); err != nil {
+		// before anything runs; its memory goes to the runs' models.
+		m0, err := jb.New(0, seed.For(jb.Seed, 0))
+		if err != nil {
 			return nil, fmt.Errorf("%s: %w", t.Name, err)
+		}
+		if r, ok := m0.(stream.Releaser); ok {
+			r.Release()
 		}
 		p.Jobs = append(p.Jobs, jb)
 	}
