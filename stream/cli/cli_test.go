@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -308,4 +310,115 @@ func TestHugeWorkers(t *testing.T) {
 	code, _, stderr := runCmd(t, "-workers", "1000000000", "-runs", "2", "-blocks", "2", "-out", dir, "-quiet")
 	require.Equal(t, 0, code, stderr)
 	assert.FileExists(t, filepath.Join(dir, "summary.json"))
+}
+
+// toyWith is the toy model with its setup changed by edit.
+func toyWith(edit func(s *cli.Setup)) cli.Model {
+	m := toyModel()
+	def := m.Default
+	m.Default = func() (*cli.Setup, error) {
+		s, err := def()
+		if err == nil {
+			edit(s)
+		}
+		return s, err
+	}
+	return m
+}
+
+// TestDigestDropsModels runs a setup with a Digest: the analyses see a
+// digest of every run and the model of run 0 only (the others are dropped
+// as each run ends), the digests are the runs' checkpoints, and every
+// other file is what the setup without a Digest writes.
+func TestDigestDropsModels(t *testing.T) {
+	var mu sync.Mutex
+	digests := map[string]map[string]stream.Array{}
+	var models, kept int
+	m := toyWith(func(s *cli.Setup) {
+		s.Digest = func(st stream.Stream) (any, error) { return stream.StateMap(st.State()), nil }
+		s.Evaluate = func(res []run.Result) map[string]any {
+			mu.Lock()
+			defer mu.Unlock()
+			for _, r := range res {
+				for _, rr := range r.Runs {
+					digests[fmt.Sprintf("type%d_run%d.npz", r.Job.Task.SHJType, rr.Run)] = rr.Digest.(map[string]stream.Array)
+					models++
+					if rr.Model != nil {
+						kept++
+					}
+				}
+			}
+			return map[string]any{"tasks": len(res)}
+		}
+	})
+	files := map[bool]map[string][]byte{}
+	for _, digest := range []bool{true, false} {
+		dir := filepath.Join(t.TempDir(), "res")
+		mod := toyModel()
+		if digest {
+			mod = m
+		}
+		var out, errb bytes.Buffer
+		code := cli.Run(context.Background(), mod, []string{"-out", dir, "-workers", "2", "-quiet"}, &out, &errb)
+		require.Equal(t, 0, code, errb.String())
+		files[digest] = readResults(t, dir)
+	}
+	assert.Equal(t, files[false], files[true])
+	assert.Equal(t, 6*3, models)
+	assert.Equal(t, 6, kept, "run 0's model of each task")
+	require.Len(t, digests, 18)
+	for name, want := range digests {
+		got, err := npz.Read(writeTemp(t, name, files[true][name]))
+		require.NoError(t, err, name)
+		assert.Equal(t, want, got, name)
+	}
+}
+
+// readResults reads every file of a results folder but its PNG and
+// provenance record.
+func readResults(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range ents {
+		if filepath.Ext(e.Name()) == ".png" || e.Name() == provenance.FileName {
+			continue
+		}
+		files[e.Name()], err = os.ReadFile(filepath.Join(dir, e.Name()))
+		require.NoError(t, err)
+	}
+	return files
+}
+
+func writeTemp(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, data, 0o644))
+	return p
+}
+
+// TestDivergedRunWritesNothing diverges the last run of one task after
+// the other runs wrote their checkpoints: the command fails and leaves
+// neither the results folder nor its temporary folder.
+func TestDivergedRunWritesNothing(t *testing.T) {
+	m := toyWith(func(s *cli.Setup) {
+		s.New = func(tk *task.Task, r int, src seed.Source) (stream.Stream, error) {
+			l := toy.New(tk.Dims, tk.Classes, 0.2, src)
+			if tk.SHJType == 6 && r == 2 {
+				l.DivergeAt = 20
+			}
+			return l, nil
+		}
+	})
+	tmp := t.TempDir()
+	dir := filepath.Join(tmp, "res")
+	var out, errb bytes.Buffer
+	code := cli.Run(context.Background(), m, []string{"-out", dir, "-workers", "1", "-quiet"}, &out, &errb)
+	require.Equal(t, 1, code)
+	assert.Contains(t, errb.String(), "nothing written: shj6: run 2 diverged at block 2 trial 3")
+	assert.NoDirExists(t, dir)
+	ents, err := os.ReadDir(tmp)
+	require.NoError(t, err)
+	assert.Empty(t, ents, "leftovers")
 }
