@@ -205,3 +205,48 @@ func TestPerTask(t *testing.T) {
 	_, err = run.PerTask(res, func(*task.Task, []map[string]stream.Array) (int, error) { return 0, errors.New("boom") })
 	assert.EqualError(t, err, "boom")
 }
+
+// TestFinishedPerRun: Finished sees every run that ended, once, with its
+// model; what it keeps reaches the results, and its error fails that
+// run's job only.
+func TestFinishedPerRun(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[[2]int]int{}
+	js := jobs(t, false)
+	res := run.Do(context.Background(), js, run.Options{Workers: 2, Finished: func(j int, rr *run.RunResult) error {
+		mu.Lock()
+		seen[[2]int{j, rr.Run}]++
+		mu.Unlock()
+		if rr.Model == nil {
+			return errors.New("no model")
+		}
+		if j == 3 && rr.Run == 4 {
+			return errors.New("disk full")
+		}
+		rr.Digest = rr.Model.Active()
+		if rr.Run > 0 {
+			rr.Model = nil
+		}
+		return nil
+	}})
+	for j := range js {
+		for r := 0; r < js[j].Runs; r++ {
+			if j == 3 { // its failure may stop a run in progress
+				assert.LessOrEqual(t, seen[[2]int{j, r}], 1, "job %d run %d", j, r)
+				continue
+			}
+			assert.Equal(t, 1, seen[[2]int{j, r}], "job %d run %d", j, r)
+		}
+		if j == 3 {
+			require.ErrorContains(t, res[j].Err, "shj4: run 4: disk full")
+			continue
+		}
+		require.NoError(t, res[j].Err)
+		for r, rr := range res[j].Runs {
+			assert.Equal(t, int(rr.Units[len(rr.Units)-1]), rr.Digest, "job %d run %d", j, r)
+			assert.Equal(t, r == 0, rr.Model != nil, "job %d run %d", j, r)
+		}
+		_, err := res[j].States()
+		assert.ErrorContains(t, err, "run 1 has no model")
+	}
+}
