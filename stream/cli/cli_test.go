@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/internal/toy"
@@ -421,4 +422,17 @@ func TestDivergedRunWritesNothing(t *testing.T) {
 	ents, err := os.ReadDir(tmp)
 	require.NoError(t, err)
 	assert.Empty(t, ents, "leftovers")
+}
+
+// TestEstimateWithDigest: a fit whose setup has a Digest holds run 0's
+// model and the workers' only, not every run's.
+func TestEstimateWithDigest(t *testing.T) {
+	tasks, err := task.Parse("shj1")
+	require.NoError(t, err)
+	s := &cli.Setup{Loop: config.Loop{NumRuns: 1000, NumBlocks: 4},
+		Memory: func(*task.Task) budget.Estimate { return budget.Estimate{Bytes: 1 << 20} }}
+	all := cli.Estimate(s, cli.Options{Workers: 2}, tasks)
+	s.Digest = func(stream.Stream) (any, error) { return nil, nil }
+	few := cli.Estimate(s, cli.Options{Workers: 2}, tasks)
+	assert.Equal(t, budget.Bytes(997<<20), all-few, "1,000 models against 3")
 }

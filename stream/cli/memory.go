@@ -16,8 +16,9 @@ const traceRow = 320
 
 // Estimate returns what a fit of tasks with these loop settings holds
 // at its peak: per task, every run's curves, final model and trace (the
-// results are written after the last run), the repeated items and orders
-// of a block, and an order table.
+// results are written after the last run; with a Setup.Digest only run
+// 0's model and the workers' are held), the repeated items and orders of
+// a block, and an order table.
 func Estimate(s *Setup, o Options, tasks []*task.Task) budget.Bytes {
 	lp := s.Loop
 	passes := max(lp.Passes, 1)
@@ -29,11 +30,17 @@ func Estimate(s *Setup, o Options, tasks []*task.Task) budget.Bytes {
 			model = s.Memory(t).Bytes
 		}
 		curves := budget.Floats(lp.NumBlocks, 3*2) // [part][block] error and loss, up to three parts
-		perRun := budget.Sum(budget.Bytes(unsafe.Sizeof(run.RunResult{})), curves, model)
+		perRun := budget.Sum(budget.Bytes(unsafe.Sizeof(run.RunResult{})), curves)
+		held := model.Times(lp.NumRuns)
+		if s.Digest != nil {
+			// Only run 0's model and those the workers train are held;
+			// a digest is counted as small beside them.
+			held = model.Times(min(max(o.Workers, 1), lp.NumRuns) + 1)
+		}
 		if o.Trace {
 			perRun = perRun.Plus(trials.Times(lp.NumBlocks).Times(traceRow))
 		}
-		perTask := budget.Sum(perRun.Times(lp.NumRuns),
+		perTask := budget.Sum(perRun.Times(lp.NumRuns), held,
 			trials.Times(int(unsafe.Sizeof(task.Item{}))+8*min(max(o.Workers, 1), lp.NumRuns)), // the repeated items, every worker's order (run.Do starts no more workers than runs)
 			budget.Floats(lp.NumBlocks, 3*2)) // the mean curves
 		if o.Order != "" {
