@@ -4,6 +4,99 @@
 
 #include "textflag.h"
 
+DATA log2e<>+0(SB)/8, $0x3ff71547652b82fe
+GLOBL log2e<>(SB), RODATA|NOPTR, $8
+
+DATA ln2U<>+0(SB)/8, $0x3fe62e42fefa3000
+GLOBL ln2U<>(SB), RODATA|NOPTR, $8
+
+DATA ln2L<>+0(SB)/8, $0x3d53de6af278ece6
+GLOBL ln2L<>(SB), RODATA|NOPTR, $8
+
+DATA sixteenth<>+0(SB)/8, $0x3fb0000000000000
+GLOBL sixteenth<>(SB), RODATA|NOPTR, $8
+
+DATA two<>+0(SB)/8, $0x4000000000000000
+GLOBL two<>(SB), RODATA|NOPTR, $8
+
+DATA one<>+0(SB)/8, $0x3ff0000000000000
+GLOBL one<>(SB), RODATA|NOPTR, $8
+
+DATA half<>+0(SB)/8, $0x3fe0000000000000
+GLOBL half<>(SB), RODATA|NOPTR, $8
+
+DATA t8<>+0(SB)/8, $0x3efa01a01a01a01a
+GLOBL t8<>(SB), RODATA|NOPTR, $8
+
+DATA t7<>+0(SB)/8, $0x3f2a01a01a01a01a
+GLOBL t7<>(SB), RODATA|NOPTR, $8
+
+DATA t6<>+0(SB)/8, $0x3f56c16c16c16c17
+GLOBL t6<>(SB), RODATA|NOPTR, $8
+
+DATA t5<>+0(SB)/8, $0x3f81111111111111
+GLOBL t5<>(SB), RODATA|NOPTR, $8
+
+DATA t4<>+0(SB)/8, $0x3fa5555555555555
+GLOBL t4<>(SB), RODATA|NOPTR, $8
+
+DATA t3<>+0(SB)/8, $0x3fc5555555555555
+GLOBL t3<>(SB), RODATA|NOPTR, $8
+
+DATA bias<>+0(SB)/4, $0x000003ff
+GLOBL bias<>(SB), RODATA|NOPTR, $4
+
+DATA mantissa<>+0(SB)/8, $0x000fffffffffffff
+GLOBL mantissa<>(SB), RODATA|NOPTR, $8
+
+DATA expfield<>+0(SB)/8, $0x00000000000007ff
+GLOBL expfield<>(SB), RODATA|NOPTR, $8
+
+DATA two52<>+0(SB)/8, $0x4330000000000000
+GLOBL two52<>(SB), RODATA|NOPTR, $8
+
+DATA halfL<>+0(SB)/8, $0x3fe0000000000000
+GLOBL halfL<>(SB), RODATA|NOPTR, $8
+
+DATA oneL<>+0(SB)/8, $0x3ff0000000000000
+GLOBL oneL<>(SB), RODATA|NOPTR, $8
+
+DATA twoL<>+0(SB)/8, $0x4000000000000000
+GLOBL twoL<>(SB), RODATA|NOPTR, $8
+
+DATA biasL<>+0(SB)/8, $0x408ff00000000000
+GLOBL biasL<>(SB), RODATA|NOPTR, $8
+
+DATA hsqrt2<>+0(SB)/8, $0x3fe6a09e667f3bcd
+GLOBL hsqrt2<>(SB), RODATA|NOPTR, $8
+
+DATA ln2HiL<>+0(SB)/8, $0x3fe62e42fee00000
+GLOBL ln2HiL<>(SB), RODATA|NOPTR, $8
+
+DATA ln2LoL<>+0(SB)/8, $0x3dea39ef35793c76
+GLOBL ln2LoL<>(SB), RODATA|NOPTR, $8
+
+DATA l1<>+0(SB)/8, $0x3fe5555555555593
+GLOBL l1<>(SB), RODATA|NOPTR, $8
+
+DATA l2<>+0(SB)/8, $0x3fd999999997fa04
+GLOBL l2<>(SB), RODATA|NOPTR, $8
+
+DATA l3<>+0(SB)/8, $0x3fd2492494229359
+GLOBL l3<>(SB), RODATA|NOPTR, $8
+
+DATA l4<>+0(SB)/8, $0x3fcc71c51d8e78af
+GLOBL l4<>(SB), RODATA|NOPTR, $8
+
+DATA l5<>+0(SB)/8, $0x3fc7466496cb03de
+GLOBL l5<>(SB), RODATA|NOPTR, $8
+
+DATA l6<>+0(SB)/8, $0x3fc39a09d078c69f
+GLOBL l6<>(SB), RODATA|NOPTR, $8
+
+DATA l7<>+0(SB)/8, $0x3fc2f112df3e5244
+GLOBL l7<>(SB), RODATA|NOPTR, $8
+
 // func expAVX2(dst *float64, src *float64, n int)
 // Requires: AVX, AVX2, FMA3
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
@@ -12,9 +105,9 @@ TEXT ·expAVX2(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), DX
 	XORQ BX, BX
 
-loop:
+expAVX2loop:
 	CMPQ         BX, DX
-	JGE          done
+	JGE          expAVX2done
 	VMOVUPD      (CX)(BX*8), Y0
 	VBROADCASTSD log2e<>+0(SB), Y1
 	VMULPD       Y0, Y1, Y1
@@ -60,53 +153,11 @@ loop:
 	VMULPD       Y1, Y0, Y0
 	VMOVUPD      Y0, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          loop
+	JMP          expAVX2loop
 
-done:
+expAVX2done:
 	VZEROUPPER
 	RET
-
-DATA log2e<>+0(SB)/8, $0x3ff71547652b82fe
-GLOBL log2e<>(SB), RODATA|NOPTR, $8
-
-DATA ln2U<>+0(SB)/8, $0x3fe62e42fefa3000
-GLOBL ln2U<>(SB), RODATA|NOPTR, $8
-
-DATA ln2L<>+0(SB)/8, $0x3d53de6af278ece6
-GLOBL ln2L<>(SB), RODATA|NOPTR, $8
-
-DATA sixteenth<>+0(SB)/8, $0x3fb0000000000000
-GLOBL sixteenth<>(SB), RODATA|NOPTR, $8
-
-DATA two<>+0(SB)/8, $0x4000000000000000
-GLOBL two<>(SB), RODATA|NOPTR, $8
-
-DATA one<>+0(SB)/8, $0x3ff0000000000000
-GLOBL one<>(SB), RODATA|NOPTR, $8
-
-DATA half<>+0(SB)/8, $0x3fe0000000000000
-GLOBL half<>(SB), RODATA|NOPTR, $8
-
-DATA t8<>+0(SB)/8, $0x3efa01a01a01a01a
-GLOBL t8<>(SB), RODATA|NOPTR, $8
-
-DATA t7<>+0(SB)/8, $0x3f2a01a01a01a01a
-GLOBL t7<>(SB), RODATA|NOPTR, $8
-
-DATA t6<>+0(SB)/8, $0x3f56c16c16c16c17
-GLOBL t6<>(SB), RODATA|NOPTR, $8
-
-DATA t5<>+0(SB)/8, $0x3f81111111111111
-GLOBL t5<>(SB), RODATA|NOPTR, $8
-
-DATA t4<>+0(SB)/8, $0x3fa5555555555555
-GLOBL t4<>(SB), RODATA|NOPTR, $8
-
-DATA t3<>+0(SB)/8, $0x3fc5555555555555
-GLOBL t3<>(SB), RODATA|NOPTR, $8
-
-DATA bias<>+0(SB)/4, $0x000003ff
-GLOBL bias<>(SB), RODATA|NOPTR, $4
 
 // func logAVX2(dst *float64, src *float64, n int)
 // Requires: AVX, AVX2
@@ -116,9 +167,9 @@ TEXT ·logAVX2(SB), NOSPLIT, $0-24
 	MOVQ n+16(FP), DX
 	XORQ BX, BX
 
-logloop:
+logAVX2loop:
 	CMPQ         BX, DX
-	JGE          logdone
+	JGE          logAVX2done
 	VMOVUPD      (CX)(BX*8), Y0
 	VBROADCASTSD mantissa<>+0(SB), Y1
 	VANDPD       Y1, Y0, Y1
@@ -179,59 +230,332 @@ logloop:
 	VSUBPD       Y2, Y0, Y0
 	VMOVUPD      Y0, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          logloop
+	JMP          logAVX2loop
 
-logdone:
+logAVX2done:
 	VZEROUPPER
 	RET
 
-DATA mantissa<>+0(SB)/8, $0x000fffffffffffff
-GLOBL mantissa<>(SB), RODATA|NOPTR, $8
+DATA lo700<>+0(SB)/8, $0xc085e00000000000
+GLOBL lo700<>(SB), RODATA|NOPTR, $8
 
-DATA expfield<>+0(SB)/8, $0x00000000000007ff
-GLOBL expfield<>(SB), RODATA|NOPTR, $8
+DATA hi700<>+0(SB)/8, $0x4085e00000000000
+GLOBL hi700<>(SB), RODATA|NOPTR, $8
 
-DATA two52<>+0(SB)/8, $0x4330000000000000
-GLOBL two52<>(SB), RODATA|NOPTR, $8
+DATA signbit<>+0(SB)/8, $0x8000000000000000
+GLOBL signbit<>(SB), RODATA|NOPTR, $8
 
-DATA halfL<>+0(SB)/8, $0x3fe0000000000000
-GLOBL halfL<>(SB), RODATA|NOPTR, $8
+// func softmaxEquivAVX2(e *float64, v *float64, beta float64, n int) bool
+// Requires: AVX, AVX2, FMA3
+TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-33
+	MOVQ         e+0(FP), AX
+	MOVQ         v+8(FP), CX
+	VBROADCASTSD beta+16(FP), Y0
+	MOVQ         n+24(FP), DX
+	VPCMPEQQ     Y1, Y1, Y1
+	XORQ         BX, BX
 
-DATA oneL<>+0(SB)/8, $0x3ff0000000000000
-GLOBL oneL<>(SB), RODATA|NOPTR, $8
+softmaxEquivAVX2loop:
+	CMPQ         BX, DX
+	JGE          softmaxEquivAVX2done
+	VMOVUPD      (CX)(BX*8), Y2
+	VBROADCASTSD mantissa<>+0(SB), Y3
+	VANDPD       Y3, Y2, Y3
+	VBROADCASTSD halfL<>+0(SB), Y4
+	VORPD        Y4, Y3, Y3
+	VPSRLQ       $0x34, Y2, Y5
+	VBROADCASTSD expfield<>+0(SB), Y6
+	VANDPD       Y6, Y5, Y5
+	VBROADCASTSD two52<>+0(SB), Y6
+	VORPD        Y6, Y5, Y5
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD biasL<>+0(SB), Y6
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD oneL<>+0(SB), Y7
+	VBROADCASTSD hsqrt2<>+0(SB), Y6
+	VCMPPD       $0x05, Y3, Y6, Y6
+	VANDPD       Y7, Y6, Y6
+	VSUBPD       Y6, Y5, Y5
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y6, Y3, Y3
+	VSUBPD       Y7, Y3, Y3
+	VBROADCASTSD twoL<>+0(SB), Y6
+	VADDPD       Y3, Y6, Y6
+	VDIVPD       Y6, Y3, Y6
+	VMULPD       Y6, Y6, Y7
+	VMULPD       Y7, Y7, Y8
+	VBROADCASTSD l7<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l5<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l3<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l1<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y7, Y7
+	VBROADCASTSD l6<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l4<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l2<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y8, Y8
+	VADDPD       Y8, Y7, Y7
+	VMULPD       Y3, Y4, Y4
+	VMULPD       Y3, Y4, Y4
+	VADDPD       Y4, Y7, Y7
+	VMULPD       Y7, Y6, Y6
+	VBROADCASTSD ln2LoL<>+0(SB), Y7
+	VMULPD       Y5, Y7, Y7
+	VADDPD       Y7, Y6, Y6
+	VSUBPD       Y6, Y4, Y4
+	VSUBPD       Y3, Y4, Y4
+	VBROADCASTSD ln2HiL<>+0(SB), Y3
+	VMULPD       Y3, Y5, Y5
+	VSUBPD       Y4, Y5, Y5
+	VMULPD       Y5, Y0, Y5
+	VDIVPD       Y5, Y2, Y3
+	VDIVPD       Y3, Y2, Y3
+	VBROADCASTSD lo700<>+0(SB), Y2
+	VCMPPD       $0x1d, Y2, Y3, Y2
+	VANDPD       Y2, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y2
+	VCMPPD       $0x12, Y2, Y3, Y2
+	VANDPD       Y2, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y2
+	VMULPD       Y3, Y2, Y2
+	VCVTPD2DQY   Y2, X2
+	VCVTDQ2PD    X2, Y4
+	VMOVAPD      Y3, Y3
+	VBROADCASTSD ln2U<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y3
+	VBROADCASTSD ln2L<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y3
+	VBROADCASTSD sixteenth<>+0(SB), Y4
+	VMULPD       Y4, Y3, Y3
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t7<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD t6<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD t5<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD t4<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD t3<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD half<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VBROADCASTSD two<>+0(SB), Y5
+	VADDPD       Y5, Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       Y5, Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       Y5, Y3, Y4
+	VMULPD       Y4, Y3, Y3
+	VADDPD       Y5, Y3, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y4, Y3
+	VPBROADCASTD bias<>+0(SB), X4
+	VPADDD       X4, X2, X2
+	VPMOVZXDQ    X2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y2, Y3, Y3
+	VMOVUPD      Y3, (AX)(BX*8)
+	ADDQ         $0x04, BX
+	JMP          softmaxEquivAVX2loop
 
-DATA twoL<>+0(SB)/8, $0x4000000000000000
-GLOBL twoL<>(SB), RODATA|NOPTR, $8
+softmaxEquivAVX2done:
+	VMOVMSKPD Y1, AX
+	CMPL      AX, $0x0f
+	SETEQ     AL
+	VZEROUPPER
+	MOVB      AL, ret+32(FP)
+	RET
 
-DATA biasL<>+0(SB)/8, $0x408ff00000000000
-GLOBL biasL<>(SB), RODATA|NOPTR, $8
+// func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
+// Requires: AVX, AVX2, FMA3
+TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-33
+	MOVQ         e+0(FP), AX
+	MOVQ         v+8(FP), CX
+	VBROADCASTSD temp+16(FP), Y0
+	MOVQ         n+24(FP), DX
+	VPCMPEQQ     Y1, Y1, Y1
+	XORQ         BX, BX
 
-DATA hsqrt2<>+0(SB)/8, $0x3fe6a09e667f3bcd
-GLOBL hsqrt2<>(SB), RODATA|NOPTR, $8
+softmaxTempAVX2loop:
+	CMPQ         BX, DX
+	JGE          softmaxTempAVX2done
+	VMOVUPD      (CX)(BX*8), Y2
+	VDIVPD       Y0, Y2, Y2
+	VBROADCASTSD lo700<>+0(SB), Y3
+	VCMPPD       $0x1d, Y3, Y2, Y3
+	VANDPD       Y3, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y3
+	VCMPPD       $0x12, Y3, Y2, Y3
+	VANDPD       Y3, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y3
+	VMULPD       Y2, Y3, Y3
+	VCVTPD2DQY   Y3, X3
+	VCVTDQ2PD    X3, Y4
+	VMOVAPD      Y2, Y2
+	VBROADCASTSD ln2U<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y2
+	VBROADCASTSD ln2L<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y2
+	VBROADCASTSD sixteenth<>+0(SB), Y4
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t7<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t6<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t5<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t4<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t3<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD half<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD two<>+0(SB), Y5
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y4, Y2
+	VPBROADCASTD bias<>+0(SB), X4
+	VPADDD       X4, X3, X3
+	VPMOVZXDQ    X3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y3, Y2, Y2
+	VMOVUPD      Y2, (AX)(BX*8)
+	ADDQ         $0x04, BX
+	JMP          softmaxTempAVX2loop
 
-DATA ln2HiL<>+0(SB)/8, $0x3fe62e42fee00000
-GLOBL ln2HiL<>(SB), RODATA|NOPTR, $8
+softmaxTempAVX2done:
+	VMOVMSKPD Y1, AX
+	CMPL      AX, $0x0f
+	SETEQ     AL
+	VZEROUPPER
+	MOVB      AL, ret+32(FP)
+	RET
 
-DATA ln2LoL<>+0(SB)/8, $0x3dea39ef35793c76
-GLOBL ln2LoL<>(SB), RODATA|NOPTR, $8
+// func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
+// Requires: AVX, AVX2, FMA3
+TEXT ·expNegSqrtAVX2(SB), NOSPLIT, $0-41
+	MOVQ         e+0(FP), AX
+	MOVQ         r+8(FP), CX
+	MOVQ         v+16(FP), DX
+	VBROADCASTSD c+24(FP), Y0
+	MOVQ         n+32(FP), BX
+	VPCMPEQQ     Y1, Y1, Y1
+	XORQ         SI, SI
 
-DATA l1<>+0(SB)/8, $0x3fe5555555555593
-GLOBL l1<>(SB), RODATA|NOPTR, $8
+expNegSqrtAVX2loop:
+	CMPQ         SI, BX
+	JGE          expNegSqrtAVX2done
+	VSQRTPD      (DX)(SI*8), Y2
+	VMOVUPD      Y2, (CX)(SI*8)
+	VMULPD       Y0, Y2, Y2
+	VBROADCASTSD signbit<>+0(SB), Y3
+	VXORPD       Y3, Y2, Y2
+	VBROADCASTSD lo700<>+0(SB), Y3
+	VCMPPD       $0x1d, Y3, Y2, Y3
+	VANDPD       Y3, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y3
+	VCMPPD       $0x12, Y3, Y2, Y3
+	VANDPD       Y3, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y3
+	VMULPD       Y2, Y3, Y3
+	VCVTPD2DQY   Y3, X3
+	VCVTDQ2PD    X3, Y4
+	VMOVAPD      Y2, Y2
+	VBROADCASTSD ln2U<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y2
+	VBROADCASTSD ln2L<>+0(SB), Y5
+	VFNMADD231PD Y5, Y4, Y2
+	VBROADCASTSD sixteenth<>+0(SB), Y4
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t7<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t6<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t5<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t4<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD t3<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD half<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD two<>+0(SB), Y5
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VMULPD       Y4, Y2, Y2
+	VADDPD       Y5, Y2, Y4
+	VBROADCASTSD one<>+0(SB), Y5
+	VFMADD213PD  Y5, Y4, Y2
+	VPBROADCASTD bias<>+0(SB), X4
+	VPADDD       X4, X3, X3
+	VPMOVZXDQ    X3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y3, Y2, Y2
+	VMOVUPD      Y2, (AX)(SI*8)
+	ADDQ         $0x04, SI
+	JMP          expNegSqrtAVX2loop
 
-DATA l2<>+0(SB)/8, $0x3fd999999997fa04
-GLOBL l2<>(SB), RODATA|NOPTR, $8
+expNegSqrtAVX2done:
+	VMOVMSKPD Y1, AX
+	CMPL      AX, $0x0f
+	SETEQ     AL
+	VZEROUPPER
+	MOVB      AL, ret+40(FP)
+	RET
 
-DATA l3<>+0(SB)/8, $0x3fd2492494229359
-GLOBL l3<>(SB), RODATA|NOPTR, $8
+// func divAVX2(dst *float64, src *float64, s float64, n int) bool
+// Requires: AVX, AVX2
+TEXT ·divAVX2(SB), NOSPLIT, $0-33
+	MOVQ         dst+0(FP), AX
+	MOVQ         src+8(FP), CX
+	VBROADCASTSD s+16(FP), Y0
+	MOVQ         n+24(FP), DX
+	VPCMPEQQ     Y1, Y1, Y1
+	XORQ         BX, BX
 
-DATA l4<>+0(SB)/8, $0x3fcc71c51d8e78af
-GLOBL l4<>(SB), RODATA|NOPTR, $8
+divAVX2loop:
+	CMPQ    BX, DX
+	JGE     divAVX2done
+	VMOVUPD (CX)(BX*8), Y2
+	VDIVPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)(BX*8)
+	ADDQ    $0x04, BX
+	JMP     divAVX2loop
 
-DATA l5<>+0(SB)/8, $0x3fc7466496cb03de
-GLOBL l5<>(SB), RODATA|NOPTR, $8
-
-DATA l6<>+0(SB)/8, $0x3fc39a09d078c69f
-GLOBL l6<>(SB), RODATA|NOPTR, $8
-
-DATA l7<>+0(SB)/8, $0x3fc2f112df3e5244
-GLOBL l7<>(SB), RODATA|NOPTR, $8
+divAVX2done:
+	VMOVMSKPD Y1, AX
+	CMPL      AX, $0x0f
+	SETEQ     AL
+	VZEROUPPER
+	MOVB      AL, ret+32(FP)
+	RET
