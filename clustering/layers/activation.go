@@ -17,6 +17,7 @@ type Activation struct {
 	d, a []float64
 	s    []float64 // s_k
 	ps   []float64 // s_k^(q/r)
+	gs   []float64 // ∂L/∂s_k
 	out  []float64 // H_k
 	// By position in rows, computed together:
 	ss, pc []float64 // s_k and s_k^(q/r)
@@ -27,7 +28,7 @@ type Activation struct {
 // NewActivation returns the activation layer of k clusters over d
 // dimensions, with specificity c and exponent qr = q/r.
 func NewActivation(k, d int, c, qr float64) *Activation {
-	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), out: make([]float64, k),
+	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), gs: make([]float64, k), out: make([]float64, k),
 		ss: make([]float64, lanes(k)), pc: make([]float64, lanes(k)), arg: make([]float64, lanes(k))}
 }
 
@@ -92,11 +93,20 @@ func (l *Activation) Backward(gh, gd, ga []float64) {
 			dp = qr * math.Pow(l.s[k], qr-1)
 		}
 		gs := (-(gh[k] * l.out[k]) * l.C) * dp
-		dk := l.d[k*D : k*D+D]
+		l.gs[k] = gs
 		gdk := gd[k*D : k*D+D]
 		for j := range gdk {
 			gdk[j] = gs * l.a[j]
-			ga[j] += gs * dk[j]
 		}
+	}
+	// ∂L/∂a_j summed over the rows in their order, in a register.
+	for j := range ga {
+		var g float64
+		for _, k := range l.rows {
+			if gh[k] != 0 {
+				g += l.gs[k] * l.d[k*D+j]
+			}
+		}
+		ga[j] = g
 	}
 }
