@@ -36,8 +36,16 @@ func NewDistance(k, d int, r float64) *Distance {
 // other rows are 0.
 func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	D := l.D
-	for _, k := range l.rows { // clear what the last call wrote
-		clear(l.out[k*D : k*D+D])
+	// Clear the rows the last call wrote and this one does not (both
+	// lists increase): a recruited unit stays listed.
+	i := 0
+	for _, k := range l.rows {
+		for i < len(rows) && rows[i] < k {
+			i++
+		}
+		if i == len(rows) || rows[i] != k {
+			clear(l.out[k*D : k*D+D])
+		}
 	}
 	l.rows = rows
 	if l.R == 2 {
