@@ -21,4 +21,4 @@ func expNegSqrtAVX2(e, r, v *float64, c float64, n int) bool {
 	panic("vexp: no vector kernel in this build")
 }
 
-func divAVX2(dst, src *float64, s float64, n int) bool { panic("vexp: no vector kernel in this build") }
+func divAVX2(dst, src *float64, s float64, n int) { panic("vexp: no vector kernel in this build") }

@@ -37,8 +37,7 @@ func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
 //go:noescape
 func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
 
-// divAVX2 sets dst[i] = src[i]/s for i < n, n a multiple of 4; it reports
-// true.
+// divAVX2 sets dst[i] = src[i]/s for i < n, n a multiple of 4.
 //
 //go:noescape
-func divAVX2(dst *float64, src *float64, s float64, n int) bool
+func divAVX2(dst *float64, src *float64, s float64, n int)

@@ -100,12 +100,95 @@ GLOBL l7<>(SB), RODATA|NOPTR, $8
 // func expAVX2(dst *float64, src *float64, n int)
 // Requires: AVX, AVX2, FMA3
 TEXT ·expAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), AX
-	MOVQ src+8(FP), CX
-	MOVQ n+16(FP), DX
-	XORQ BX, BX
+	MOVQ     dst+0(FP), AX
+	MOVQ     src+8(FP), CX
+	MOVQ     n+16(FP), DX
+	VPCMPEQQ Y0, Y0, Y0
+	XORQ     BX, BX
 
-expAVX2loop:
+expAVX2two:
+	MOVQ         BX, SI
+	ADDQ         $0x08, SI
+	CMPQ         SI, DX
+	JG           expAVX2one
+	VMOVUPD      (CX)(BX*8), Y0
+	VMOVUPD      32(CX)(BX*8), Y1
+	VBROADCASTSD log2e<>+0(SB), Y3
+	VMULPD       Y0, Y3, Y2
+	VMULPD       Y1, Y3, Y3
+	VCVTPD2DQY   Y2, X2
+	VCVTPD2DQY   Y3, X3
+	VCVTDQ2PD    X2, Y4
+	VCVTDQ2PD    X3, Y5
+	VMOVAPD      Y0, Y0
+	VMOVAPD      Y1, Y1
+	VBROADCASTSD ln2U<>+0(SB), Y6
+	VFNMADD231PD Y6, Y4, Y0
+	VFNMADD231PD Y6, Y5, Y1
+	VBROADCASTSD ln2L<>+0(SB), Y6
+	VFNMADD231PD Y6, Y4, Y0
+	VFNMADD231PD Y6, Y5, Y1
+	VBROADCASTSD sixteenth<>+0(SB), Y4
+	VMULPD       Y4, Y0, Y0
+	VMULPD       Y4, Y1, Y1
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t8<>+0(SB), Y5
+	VBROADCASTSD t7<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD t6<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD t5<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD t4<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD t3<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD half<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y0, Y4
+	VFMADD213PD  Y6, Y1, Y5
+	VMULPD       Y4, Y0, Y0
+	VMULPD       Y5, Y1, Y1
+	VBROADCASTSD two<>+0(SB), Y6
+	VADDPD       Y6, Y0, Y4
+	VADDPD       Y6, Y1, Y5
+	VMULPD       Y4, Y0, Y0
+	VMULPD       Y5, Y1, Y1
+	VADDPD       Y6, Y0, Y4
+	VADDPD       Y6, Y1, Y5
+	VMULPD       Y4, Y0, Y0
+	VMULPD       Y5, Y1, Y1
+	VADDPD       Y6, Y0, Y4
+	VADDPD       Y6, Y1, Y5
+	VMULPD       Y4, Y0, Y0
+	VMULPD       Y5, Y1, Y1
+	VADDPD       Y6, Y0, Y4
+	VADDPD       Y6, Y1, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y0
+	VFMADD213PD  Y6, Y5, Y1
+	VPBROADCASTD bias<>+0(SB), X4
+	VPADDD       X4, X2, X2
+	VPADDD       X4, X3, X3
+	VPMOVZXDQ    X2, Y2
+	VPMOVZXDQ    X3, Y3
+	VPSLLQ       $0x34, Y2, Y2
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y2, Y0, Y0
+	VMULPD       Y3, Y1, Y1
+	VMOVUPD      Y0, (AX)(BX*8)
+	VMOVUPD      Y1, 32(AX)(BX*8)
+	ADDQ         $0x08, BX
+	JMP          expAVX2two
+
+expAVX2one:
 	CMPQ         BX, DX
 	JGE          expAVX2done
 	VMOVUPD      (CX)(BX*8), Y0
@@ -153,7 +236,7 @@ expAVX2loop:
 	VMULPD       Y1, Y0, Y0
 	VMOVUPD      Y0, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          expAVX2loop
+	JMP          expAVX2one
 
 expAVX2done:
 	VZEROUPPER
@@ -162,12 +245,125 @@ expAVX2done:
 // func logAVX2(dst *float64, src *float64, n int)
 // Requires: AVX, AVX2
 TEXT ·logAVX2(SB), NOSPLIT, $0-24
-	MOVQ dst+0(FP), AX
-	MOVQ src+8(FP), CX
-	MOVQ n+16(FP), DX
-	XORQ BX, BX
+	MOVQ     dst+0(FP), AX
+	MOVQ     src+8(FP), CX
+	MOVQ     n+16(FP), DX
+	VPCMPEQQ Y0, Y0, Y0
+	XORQ     BX, BX
 
-logAVX2loop:
+logAVX2two:
+	MOVQ         BX, SI
+	ADDQ         $0x08, SI
+	CMPQ         SI, DX
+	JG           logAVX2one
+	VMOVUPD      (CX)(BX*8), Y0
+	VMOVUPD      32(CX)(BX*8), Y1
+	VBROADCASTSD mantissa<>+0(SB), Y3
+	VANDPD       Y3, Y0, Y2
+	VANDPD       Y3, Y1, Y3
+	VBROADCASTSD halfL<>+0(SB), Y4
+	VORPD        Y4, Y2, Y2
+	VORPD        Y4, Y3, Y3
+	VPSRLQ       $0x34, Y0, Y0
+	VPSRLQ       $0x34, Y1, Y1
+	VBROADCASTSD expfield<>+0(SB), Y4
+	VANDPD       Y4, Y0, Y0
+	VANDPD       Y4, Y1, Y1
+	VBROADCASTSD two52<>+0(SB), Y4
+	VORPD        Y4, Y0, Y0
+	VORPD        Y4, Y1, Y1
+	VSUBPD       Y4, Y0, Y0
+	VSUBPD       Y4, Y1, Y1
+	VBROADCASTSD biasL<>+0(SB), Y4
+	VSUBPD       Y4, Y0, Y0
+	VSUBPD       Y4, Y1, Y1
+	VBROADCASTSD hsqrt2<>+0(SB), Y5
+	VCMPPD       $0x05, Y2, Y5, Y4
+	VCMPPD       $0x05, Y3, Y5, Y5
+	VBROADCASTSD oneL<>+0(SB), Y6
+	VANDPD       Y6, Y4, Y4
+	VANDPD       Y6, Y5, Y5
+	VSUBPD       Y4, Y0, Y0
+	VSUBPD       Y5, Y1, Y1
+	VADDPD       Y6, Y4, Y4
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y4, Y2, Y2
+	VMULPD       Y5, Y3, Y3
+	VSUBPD       Y6, Y2, Y2
+	VSUBPD       Y6, Y3, Y3
+	VBROADCASTSD twoL<>+0(SB), Y5
+	VADDPD       Y2, Y5, Y4
+	VADDPD       Y3, Y5, Y5
+	VDIVPD       Y4, Y2, Y4
+	VDIVPD       Y5, Y3, Y5
+	VMULPD       Y4, Y4, Y6
+	VMULPD       Y5, Y5, Y7
+	VMULPD       Y6, Y6, Y8
+	VMULPD       Y7, Y7, Y9
+	VBROADCASTSD l7<>+0(SB), Y10
+	VBROADCASTSD l7<>+0(SB), Y11
+	VMULPD       Y8, Y10, Y10
+	VMULPD       Y9, Y11, Y11
+	VBROADCASTSD l5<>+0(SB), Y12
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y12, Y11, Y11
+	VMULPD       Y8, Y10, Y10
+	VMULPD       Y9, Y11, Y11
+	VBROADCASTSD l3<>+0(SB), Y12
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y12, Y11, Y11
+	VMULPD       Y8, Y10, Y10
+	VMULPD       Y9, Y11, Y11
+	VBROADCASTSD l1<>+0(SB), Y12
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y12, Y11, Y11
+	VMULPD       Y10, Y6, Y6
+	VMULPD       Y11, Y7, Y7
+	VBROADCASTSD l6<>+0(SB), Y10
+	VBROADCASTSD l6<>+0(SB), Y11
+	VMULPD       Y8, Y10, Y10
+	VMULPD       Y9, Y11, Y11
+	VBROADCASTSD l4<>+0(SB), Y12
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y12, Y11, Y11
+	VMULPD       Y8, Y10, Y10
+	VMULPD       Y9, Y11, Y11
+	VBROADCASTSD l2<>+0(SB), Y12
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y12, Y11, Y11
+	VMULPD       Y10, Y8, Y8
+	VMULPD       Y11, Y9, Y9
+	VADDPD       Y8, Y6, Y6
+	VADDPD       Y9, Y7, Y7
+	VBROADCASTSD halfL<>+0(SB), Y8
+	VMULPD       Y2, Y8, Y10
+	VMULPD       Y3, Y8, Y11
+	VMULPD       Y2, Y10, Y10
+	VMULPD       Y3, Y11, Y11
+	VADDPD       Y10, Y6, Y6
+	VADDPD       Y11, Y7, Y7
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y7, Y5, Y5
+	VBROADCASTSD ln2LoL<>+0(SB), Y6
+	VMULPD       Y0, Y6, Y8
+	VMULPD       Y1, Y6, Y9
+	VADDPD       Y8, Y4, Y4
+	VADDPD       Y9, Y5, Y5
+	VSUBPD       Y4, Y10, Y10
+	VSUBPD       Y5, Y11, Y11
+	VSUBPD       Y2, Y10, Y10
+	VSUBPD       Y3, Y11, Y11
+	VBROADCASTSD ln2HiL<>+0(SB), Y2
+	VMULPD       Y2, Y0, Y0
+	VMULPD       Y2, Y1, Y1
+	VSUBPD       Y10, Y0, Y0
+	VSUBPD       Y11, Y1, Y1
+	VMOVUPD      Y0, (AX)(BX*8)
+	VMOVUPD      Y1, 32(AX)(BX*8)
+	ADDQ         $0x08, BX
+	JMP          logAVX2two
+
+logAVX2one:
 	CMPQ         BX, DX
 	JGE          logAVX2done
 	VMOVUPD      (CX)(BX*8), Y0
@@ -176,61 +372,62 @@ logAVX2loop:
 	VBROADCASTSD halfL<>+0(SB), Y2
 	VORPD        Y2, Y1, Y1
 	VPSRLQ       $0x34, Y0, Y0
-	VBROADCASTSD expfield<>+0(SB), Y3
-	VANDPD       Y3, Y0, Y0
-	VBROADCASTSD two52<>+0(SB), Y3
-	VORPD        Y3, Y0, Y0
-	VSUBPD       Y3, Y0, Y0
-	VBROADCASTSD biasL<>+0(SB), Y3
-	VSUBPD       Y3, Y0, Y0
-	VBROADCASTSD oneL<>+0(SB), Y4
-	VBROADCASTSD hsqrt2<>+0(SB), Y3
-	VCMPPD       $0x05, Y1, Y3, Y3
-	VANDPD       Y4, Y3, Y3
-	VSUBPD       Y3, Y0, Y0
-	VADDPD       Y4, Y3, Y3
-	VMULPD       Y3, Y1, Y1
-	VSUBPD       Y4, Y1, Y1
-	VBROADCASTSD twoL<>+0(SB), Y3
-	VADDPD       Y1, Y3, Y3
-	VDIVPD       Y3, Y1, Y3
+	VBROADCASTSD expfield<>+0(SB), Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD two52<>+0(SB), Y2
+	VORPD        Y2, Y0, Y0
+	VSUBPD       Y2, Y0, Y0
+	VBROADCASTSD biasL<>+0(SB), Y2
+	VSUBPD       Y2, Y0, Y0
+	VBROADCASTSD hsqrt2<>+0(SB), Y2
+	VCMPPD       $0x05, Y1, Y2, Y2
+	VBROADCASTSD oneL<>+0(SB), Y3
+	VANDPD       Y3, Y2, Y2
+	VSUBPD       Y2, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VMULPD       Y2, Y1, Y1
+	VSUBPD       Y3, Y1, Y1
+	VBROADCASTSD twoL<>+0(SB), Y2
+	VADDPD       Y1, Y2, Y2
+	VDIVPD       Y2, Y1, Y2
+	VMULPD       Y2, Y2, Y3
 	VMULPD       Y3, Y3, Y4
-	VMULPD       Y4, Y4, Y5
-	VBROADCASTSD l7<>+0(SB), Y6
-	VMULPD       Y5, Y6, Y6
-	VBROADCASTSD l5<>+0(SB), Y7
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y5, Y6, Y6
-	VBROADCASTSD l3<>+0(SB), Y7
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y5, Y6, Y6
-	VBROADCASTSD l1<>+0(SB), Y7
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y6, Y4, Y4
-	VBROADCASTSD l6<>+0(SB), Y6
-	VMULPD       Y5, Y6, Y6
-	VBROADCASTSD l4<>+0(SB), Y7
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y5, Y6, Y6
-	VBROADCASTSD l2<>+0(SB), Y7
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y5, Y4, Y4
-	VMULPD       Y1, Y2, Y2
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y4, Y4
-	VMULPD       Y4, Y3, Y3
-	VBROADCASTSD ln2LoL<>+0(SB), Y4
-	VMULPD       Y0, Y4, Y4
+	VBROADCASTSD l7<>+0(SB), Y5
+	VMULPD       Y4, Y5, Y5
+	VBROADCASTSD l5<>+0(SB), Y6
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y4, Y5, Y5
+	VBROADCASTSD l3<>+0(SB), Y6
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y4, Y5, Y5
+	VBROADCASTSD l1<>+0(SB), Y6
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y5, Y3, Y3
+	VBROADCASTSD l6<>+0(SB), Y5
+	VMULPD       Y4, Y5, Y5
+	VBROADCASTSD l4<>+0(SB), Y6
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y4, Y5, Y5
+	VBROADCASTSD l2<>+0(SB), Y6
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y5, Y4, Y4
 	VADDPD       Y4, Y3, Y3
-	VSUBPD       Y3, Y2, Y2
-	VSUBPD       Y1, Y2, Y2
+	VBROADCASTSD halfL<>+0(SB), Y4
+	VMULPD       Y1, Y4, Y5
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y3, Y3
+	VMULPD       Y3, Y2, Y2
+	VBROADCASTSD ln2LoL<>+0(SB), Y3
+	VMULPD       Y0, Y3, Y4
+	VADDPD       Y4, Y2, Y2
+	VSUBPD       Y2, Y5, Y5
+	VSUBPD       Y1, Y5, Y5
 	VBROADCASTSD ln2HiL<>+0(SB), Y1
 	VMULPD       Y1, Y0, Y0
-	VSUBPD       Y2, Y0, Y0
+	VSUBPD       Y5, Y0, Y0
 	VMOVUPD      Y0, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          logAVX2loop
+	JMP          logAVX2one
 
 logAVX2done:
 	VZEROUPPER
@@ -255,7 +452,205 @@ TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-33
 	VPCMPEQQ     Y1, Y1, Y1
 	XORQ         BX, BX
 
-softmaxEquivAVX2loop:
+softmaxEquivAVX2two:
+	MOVQ         BX, SI
+	ADDQ         $0x08, SI
+	CMPQ         SI, DX
+	JG           softmaxEquivAVX2one
+	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      32(CX)(BX*8), Y3
+	VBROADCASTSD mantissa<>+0(SB), Y5
+	VANDPD       Y5, Y2, Y4
+	VANDPD       Y5, Y3, Y6
+	VBROADCASTSD halfL<>+0(SB), Y5
+	VORPD        Y5, Y4, Y4
+	VORPD        Y5, Y6, Y6
+	VPSRLQ       $0x34, Y2, Y7
+	VPSRLQ       $0x34, Y3, Y5
+	VBROADCASTSD expfield<>+0(SB), Y8
+	VANDPD       Y8, Y7, Y7
+	VANDPD       Y8, Y5, Y5
+	VBROADCASTSD two52<>+0(SB), Y8
+	VORPD        Y8, Y7, Y7
+	VORPD        Y8, Y5, Y5
+	VSUBPD       Y8, Y7, Y7
+	VSUBPD       Y8, Y5, Y5
+	VBROADCASTSD biasL<>+0(SB), Y8
+	VSUBPD       Y8, Y7, Y7
+	VSUBPD       Y8, Y5, Y5
+	VBROADCASTSD hsqrt2<>+0(SB), Y9
+	VCMPPD       $0x05, Y4, Y9, Y8
+	VCMPPD       $0x05, Y6, Y9, Y9
+	VBROADCASTSD oneL<>+0(SB), Y10
+	VANDPD       Y10, Y8, Y8
+	VANDPD       Y10, Y9, Y9
+	VSUBPD       Y8, Y7, Y7
+	VSUBPD       Y9, Y5, Y5
+	VADDPD       Y10, Y8, Y8
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y4, Y4
+	VMULPD       Y9, Y6, Y6
+	VSUBPD       Y10, Y4, Y4
+	VSUBPD       Y10, Y6, Y6
+	VBROADCASTSD twoL<>+0(SB), Y9
+	VADDPD       Y4, Y9, Y8
+	VADDPD       Y6, Y9, Y9
+	VDIVPD       Y8, Y4, Y8
+	VDIVPD       Y9, Y6, Y9
+	VMULPD       Y8, Y8, Y10
+	VMULPD       Y9, Y9, Y11
+	VMULPD       Y10, Y10, Y12
+	VMULPD       Y11, Y11, Y13
+	VBROADCASTSD l7<>+0(SB), Y14
+	VBROADCASTSD l7<>+0(SB), Y15
+	VMULPD       Y12, Y14, Y14
+	VMULPD       Y13, Y15, Y15
+	VBROADCASTSD l5<>+0(SB), Y16
+	VADDPD       Y16, Y14, Y14
+	VADDPD       Y16, Y15, Y15
+	VMULPD       Y12, Y14, Y14
+	VMULPD       Y13, Y15, Y15
+	VBROADCASTSD l3<>+0(SB), Y16
+	VADDPD       Y16, Y14, Y14
+	VADDPD       Y16, Y15, Y15
+	VMULPD       Y12, Y14, Y14
+	VMULPD       Y13, Y15, Y15
+	VBROADCASTSD l1<>+0(SB), Y16
+	VADDPD       Y16, Y14, Y14
+	VADDPD       Y16, Y15, Y15
+	VMULPD       Y14, Y10, Y10
+	VMULPD       Y15, Y11, Y11
+	VBROADCASTSD l6<>+0(SB), Y14
+	VBROADCASTSD l6<>+0(SB), Y15
+	VMULPD       Y12, Y14, Y14
+	VMULPD       Y13, Y15, Y15
+	VBROADCASTSD l4<>+0(SB), Y16
+	VADDPD       Y16, Y14, Y14
+	VADDPD       Y16, Y15, Y15
+	VMULPD       Y12, Y14, Y14
+	VMULPD       Y13, Y15, Y15
+	VBROADCASTSD l2<>+0(SB), Y16
+	VADDPD       Y16, Y14, Y14
+	VADDPD       Y16, Y15, Y15
+	VMULPD       Y14, Y12, Y12
+	VMULPD       Y15, Y13, Y13
+	VADDPD       Y12, Y10, Y10
+	VADDPD       Y13, Y11, Y11
+	VBROADCASTSD halfL<>+0(SB), Y12
+	VMULPD       Y4, Y12, Y14
+	VMULPD       Y6, Y12, Y15
+	VMULPD       Y4, Y14, Y14
+	VMULPD       Y6, Y15, Y15
+	VADDPD       Y14, Y10, Y10
+	VADDPD       Y15, Y11, Y11
+	VMULPD       Y10, Y8, Y8
+	VMULPD       Y11, Y9, Y9
+	VBROADCASTSD ln2LoL<>+0(SB), Y10
+	VMULPD       Y7, Y10, Y12
+	VMULPD       Y5, Y10, Y13
+	VADDPD       Y12, Y8, Y8
+	VADDPD       Y13, Y9, Y9
+	VSUBPD       Y8, Y14, Y14
+	VSUBPD       Y9, Y15, Y15
+	VSUBPD       Y4, Y14, Y14
+	VSUBPD       Y6, Y15, Y15
+	VBROADCASTSD ln2HiL<>+0(SB), Y4
+	VMULPD       Y4, Y7, Y7
+	VMULPD       Y4, Y5, Y5
+	VSUBPD       Y14, Y7, Y7
+	VSUBPD       Y15, Y5, Y5
+	VMULPD       Y7, Y0, Y7
+	VMULPD       Y5, Y0, Y5
+	VDIVPD       Y7, Y2, Y4
+	VDIVPD       Y5, Y3, Y5
+	VDIVPD       Y4, Y2, Y4
+	VDIVPD       Y5, Y3, Y5
+	VBROADCASTSD lo700<>+0(SB), Y3
+	VCMPPD       $0x1d, Y3, Y4, Y2
+	VANDPD       Y2, Y1, Y1
+	VCMPPD       $0x1d, Y3, Y5, Y2
+	VANDPD       Y2, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y3
+	VCMPPD       $0x12, Y3, Y4, Y2
+	VANDPD       Y2, Y1, Y1
+	VCMPPD       $0x12, Y3, Y5, Y2
+	VANDPD       Y2, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y3
+	VMULPD       Y4, Y3, Y2
+	VMULPD       Y5, Y3, Y3
+	VCVTPD2DQY   Y2, X2
+	VCVTPD2DQY   Y3, X3
+	VCVTDQ2PD    X2, Y6
+	VCVTDQ2PD    X3, Y7
+	VMOVAPD      Y4, Y4
+	VMOVAPD      Y5, Y5
+	VBROADCASTSD ln2U<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y4
+	VFNMADD231PD Y8, Y7, Y5
+	VBROADCASTSD ln2L<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y4
+	VFNMADD231PD Y8, Y7, Y5
+	VBROADCASTSD sixteenth<>+0(SB), Y6
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y6, Y5, Y5
+	VBROADCASTSD t8<>+0(SB), Y6
+	VBROADCASTSD t8<>+0(SB), Y7
+	VBROADCASTSD t7<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD t6<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD t5<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD t4<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD t3<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD half<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y4, Y6
+	VFMADD213PD  Y8, Y5, Y7
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y7, Y5, Y5
+	VBROADCASTSD two<>+0(SB), Y8
+	VADDPD       Y8, Y4, Y6
+	VADDPD       Y8, Y5, Y7
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y7, Y5, Y5
+	VADDPD       Y8, Y4, Y6
+	VADDPD       Y8, Y5, Y7
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y7, Y5, Y5
+	VADDPD       Y8, Y4, Y6
+	VADDPD       Y8, Y5, Y7
+	VMULPD       Y6, Y4, Y4
+	VMULPD       Y7, Y5, Y5
+	VADDPD       Y8, Y4, Y6
+	VADDPD       Y8, Y5, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y6, Y4
+	VFMADD213PD  Y8, Y7, Y5
+	VPBROADCASTD bias<>+0(SB), X6
+	VPADDD       X6, X2, X2
+	VPADDD       X6, X3, X3
+	VPMOVZXDQ    X2, Y2
+	VPMOVZXDQ    X3, Y3
+	VPSLLQ       $0x34, Y2, Y2
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y2, Y4, Y4
+	VMULPD       Y3, Y5, Y5
+	VMOVUPD      Y4, (AX)(BX*8)
+	VMOVUPD      Y5, 32(AX)(BX*8)
+	ADDQ         $0x08, BX
+	JMP          softmaxEquivAVX2two
+
+softmaxEquivAVX2one:
 	CMPQ         BX, DX
 	JGE          softmaxEquivAVX2done
 	VMOVUPD      (CX)(BX*8), Y2
@@ -263,61 +658,62 @@ softmaxEquivAVX2loop:
 	VANDPD       Y3, Y2, Y3
 	VBROADCASTSD halfL<>+0(SB), Y4
 	VORPD        Y4, Y3, Y3
-	VPSRLQ       $0x34, Y2, Y5
-	VBROADCASTSD expfield<>+0(SB), Y6
+	VPSRLQ       $0x34, Y2, Y4
+	VBROADCASTSD expfield<>+0(SB), Y5
+	VANDPD       Y5, Y4, Y4
+	VBROADCASTSD two52<>+0(SB), Y5
+	VORPD        Y5, Y4, Y4
+	VSUBPD       Y5, Y4, Y4
+	VBROADCASTSD biasL<>+0(SB), Y5
+	VSUBPD       Y5, Y4, Y4
+	VBROADCASTSD hsqrt2<>+0(SB), Y5
+	VCMPPD       $0x05, Y3, Y5, Y5
+	VBROADCASTSD oneL<>+0(SB), Y6
 	VANDPD       Y6, Y5, Y5
-	VBROADCASTSD two52<>+0(SB), Y6
-	VORPD        Y6, Y5, Y5
-	VSUBPD       Y6, Y5, Y5
-	VBROADCASTSD biasL<>+0(SB), Y6
-	VSUBPD       Y6, Y5, Y5
-	VBROADCASTSD oneL<>+0(SB), Y7
-	VBROADCASTSD hsqrt2<>+0(SB), Y6
-	VCMPPD       $0x05, Y3, Y6, Y6
-	VANDPD       Y7, Y6, Y6
-	VSUBPD       Y6, Y5, Y5
-	VADDPD       Y7, Y6, Y6
-	VMULPD       Y6, Y3, Y3
-	VSUBPD       Y7, Y3, Y3
-	VBROADCASTSD twoL<>+0(SB), Y6
-	VADDPD       Y3, Y6, Y6
-	VDIVPD       Y6, Y3, Y6
+	VSUBPD       Y5, Y4, Y4
+	VADDPD       Y6, Y5, Y5
+	VMULPD       Y5, Y3, Y3
+	VSUBPD       Y6, Y3, Y3
+	VBROADCASTSD twoL<>+0(SB), Y5
+	VADDPD       Y3, Y5, Y5
+	VDIVPD       Y5, Y3, Y5
+	VMULPD       Y5, Y5, Y6
 	VMULPD       Y6, Y6, Y7
-	VMULPD       Y7, Y7, Y8
-	VBROADCASTSD l7<>+0(SB), Y9
-	VMULPD       Y8, Y9, Y9
-	VBROADCASTSD l5<>+0(SB), Y10
-	VADDPD       Y10, Y9, Y9
-	VMULPD       Y8, Y9, Y9
-	VBROADCASTSD l3<>+0(SB), Y10
-	VADDPD       Y10, Y9, Y9
-	VMULPD       Y8, Y9, Y9
-	VBROADCASTSD l1<>+0(SB), Y10
-	VADDPD       Y10, Y9, Y9
-	VMULPD       Y9, Y7, Y7
-	VBROADCASTSD l6<>+0(SB), Y9
-	VMULPD       Y8, Y9, Y9
-	VBROADCASTSD l4<>+0(SB), Y10
-	VADDPD       Y10, Y9, Y9
-	VMULPD       Y8, Y9, Y9
-	VBROADCASTSD l2<>+0(SB), Y10
-	VADDPD       Y10, Y9, Y9
-	VMULPD       Y9, Y8, Y8
-	VADDPD       Y8, Y7, Y7
-	VMULPD       Y3, Y4, Y4
-	VMULPD       Y3, Y4, Y4
-	VADDPD       Y4, Y7, Y7
-	VMULPD       Y7, Y6, Y6
-	VBROADCASTSD ln2LoL<>+0(SB), Y7
-	VMULPD       Y5, Y7, Y7
+	VBROADCASTSD l7<>+0(SB), Y8
+	VMULPD       Y7, Y8, Y8
+	VBROADCASTSD l5<>+0(SB), Y9
+	VADDPD       Y9, Y8, Y8
+	VMULPD       Y7, Y8, Y8
+	VBROADCASTSD l3<>+0(SB), Y9
+	VADDPD       Y9, Y8, Y8
+	VMULPD       Y7, Y8, Y8
+	VBROADCASTSD l1<>+0(SB), Y9
+	VADDPD       Y9, Y8, Y8
+	VMULPD       Y8, Y6, Y6
+	VBROADCASTSD l6<>+0(SB), Y8
+	VMULPD       Y7, Y8, Y8
+	VBROADCASTSD l4<>+0(SB), Y9
+	VADDPD       Y9, Y8, Y8
+	VMULPD       Y7, Y8, Y8
+	VBROADCASTSD l2<>+0(SB), Y9
+	VADDPD       Y9, Y8, Y8
+	VMULPD       Y8, Y7, Y7
 	VADDPD       Y7, Y6, Y6
-	VSUBPD       Y6, Y4, Y4
-	VSUBPD       Y3, Y4, Y4
+	VBROADCASTSD halfL<>+0(SB), Y7
+	VMULPD       Y3, Y7, Y8
+	VMULPD       Y3, Y8, Y8
+	VADDPD       Y8, Y6, Y6
+	VMULPD       Y6, Y5, Y5
+	VBROADCASTSD ln2LoL<>+0(SB), Y6
+	VMULPD       Y4, Y6, Y7
+	VADDPD       Y7, Y5, Y5
+	VSUBPD       Y5, Y8, Y8
+	VSUBPD       Y3, Y8, Y8
 	VBROADCASTSD ln2HiL<>+0(SB), Y3
-	VMULPD       Y3, Y5, Y5
-	VSUBPD       Y4, Y5, Y5
-	VMULPD       Y5, Y0, Y5
-	VDIVPD       Y5, Y2, Y3
+	VMULPD       Y3, Y4, Y4
+	VSUBPD       Y8, Y4, Y4
+	VMULPD       Y4, Y0, Y4
+	VDIVPD       Y4, Y2, Y3
 	VDIVPD       Y3, Y2, Y3
 	VBROADCASTSD lo700<>+0(SB), Y2
 	VCMPPD       $0x1d, Y2, Y3, Y2
@@ -369,7 +765,7 @@ softmaxEquivAVX2loop:
 	VMULPD       Y2, Y3, Y3
 	VMOVUPD      Y3, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          softmaxEquivAVX2loop
+	JMP          softmaxEquivAVX2one
 
 softmaxEquivAVX2done:
 	VMOVMSKPD Y1, AX
@@ -389,7 +785,101 @@ TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-33
 	VPCMPEQQ     Y1, Y1, Y1
 	XORQ         BX, BX
 
-softmaxTempAVX2loop:
+softmaxTempAVX2two:
+	MOVQ         BX, SI
+	ADDQ         $0x08, SI
+	CMPQ         SI, DX
+	JG           softmaxTempAVX2one
+	VMOVUPD      (CX)(BX*8), Y2
+	VDIVPD       Y0, Y2, Y2
+	VMOVUPD      32(CX)(BX*8), Y3
+	VDIVPD       Y0, Y3, Y3
+	VBROADCASTSD lo700<>+0(SB), Y5
+	VCMPPD       $0x1d, Y5, Y2, Y4
+	VANDPD       Y4, Y1, Y1
+	VCMPPD       $0x1d, Y5, Y3, Y4
+	VANDPD       Y4, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y5
+	VCMPPD       $0x12, Y5, Y2, Y4
+	VANDPD       Y4, Y1, Y1
+	VCMPPD       $0x12, Y5, Y3, Y4
+	VANDPD       Y4, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y5
+	VMULPD       Y2, Y5, Y4
+	VMULPD       Y3, Y5, Y5
+	VCVTPD2DQY   Y4, X4
+	VCVTPD2DQY   Y5, X5
+	VCVTDQ2PD    X4, Y6
+	VCVTDQ2PD    X5, Y7
+	VMOVAPD      Y2, Y2
+	VMOVAPD      Y3, Y3
+	VBROADCASTSD ln2U<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y2
+	VFNMADD231PD Y8, Y7, Y3
+	VBROADCASTSD ln2L<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y2
+	VFNMADD231PD Y8, Y7, Y3
+	VBROADCASTSD sixteenth<>+0(SB), Y6
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y6, Y3, Y3
+	VBROADCASTSD t8<>+0(SB), Y6
+	VBROADCASTSD t8<>+0(SB), Y7
+	VBROADCASTSD t7<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t6<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t5<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t4<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t3<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD half<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VBROADCASTSD two<>+0(SB), Y8
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y6, Y2
+	VFMADD213PD  Y8, Y7, Y3
+	VPBROADCASTD bias<>+0(SB), X6
+	VPADDD       X6, X4, X4
+	VPADDD       X6, X5, X5
+	VPMOVZXDQ    X4, Y4
+	VPMOVZXDQ    X5, Y5
+	VPSLLQ       $0x34, Y4, Y4
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y4, Y2, Y2
+	VMULPD       Y5, Y3, Y3
+	VMOVUPD      Y2, (AX)(BX*8)
+	VMOVUPD      Y3, 32(AX)(BX*8)
+	ADDQ         $0x08, BX
+	JMP          softmaxTempAVX2two
+
+softmaxTempAVX2one:
 	CMPQ         BX, DX
 	JGE          softmaxTempAVX2done
 	VMOVUPD      (CX)(BX*8), Y2
@@ -444,7 +934,7 @@ softmaxTempAVX2loop:
 	VMULPD       Y3, Y2, Y2
 	VMOVUPD      Y2, (AX)(BX*8)
 	ADDQ         $0x04, BX
-	JMP          softmaxTempAVX2loop
+	JMP          softmaxTempAVX2one
 
 softmaxTempAVX2done:
 	VMOVMSKPD Y1, AX
@@ -465,13 +955,112 @@ TEXT ·expNegSqrtAVX2(SB), NOSPLIT, $0-41
 	VPCMPEQQ     Y1, Y1, Y1
 	XORQ         SI, SI
 
-expNegSqrtAVX2loop:
+expNegSqrtAVX2two:
+	MOVQ         SI, DI
+	ADDQ         $0x08, DI
+	CMPQ         DI, BX
+	JG           expNegSqrtAVX2one
+	VSQRTPD      (DX)(SI*8), Y2
+	VMOVUPD      Y2, (CX)(SI*8)
+	VSQRTPD      32(DX)(SI*8), Y3
+	VMOVUPD      Y3, 32(CX)(SI*8)
+	VBROADCASTSD signbit<>+0(SB), Y4
+	VMULPD       Y0, Y2, Y2
+	VXORPD       Y4, Y2, Y2
+	VMULPD       Y0, Y3, Y3
+	VXORPD       Y4, Y3, Y3
+	VBROADCASTSD lo700<>+0(SB), Y5
+	VCMPPD       $0x1d, Y5, Y2, Y4
+	VANDPD       Y4, Y1, Y1
+	VCMPPD       $0x1d, Y5, Y3, Y4
+	VANDPD       Y4, Y1, Y1
+	VBROADCASTSD hi700<>+0(SB), Y5
+	VCMPPD       $0x12, Y5, Y2, Y4
+	VANDPD       Y4, Y1, Y1
+	VCMPPD       $0x12, Y5, Y3, Y4
+	VANDPD       Y4, Y1, Y1
+	VBROADCASTSD log2e<>+0(SB), Y5
+	VMULPD       Y2, Y5, Y4
+	VMULPD       Y3, Y5, Y5
+	VCVTPD2DQY   Y4, X4
+	VCVTPD2DQY   Y5, X5
+	VCVTDQ2PD    X4, Y6
+	VCVTDQ2PD    X5, Y7
+	VMOVAPD      Y2, Y2
+	VMOVAPD      Y3, Y3
+	VBROADCASTSD ln2U<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y2
+	VFNMADD231PD Y8, Y7, Y3
+	VBROADCASTSD ln2L<>+0(SB), Y8
+	VFNMADD231PD Y8, Y6, Y2
+	VFNMADD231PD Y8, Y7, Y3
+	VBROADCASTSD sixteenth<>+0(SB), Y6
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y6, Y3, Y3
+	VBROADCASTSD t8<>+0(SB), Y6
+	VBROADCASTSD t8<>+0(SB), Y7
+	VBROADCASTSD t7<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t6<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t5<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t4<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD t3<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD half<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y2, Y6
+	VFMADD213PD  Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VBROADCASTSD two<>+0(SB), Y8
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VMULPD       Y6, Y2, Y2
+	VMULPD       Y7, Y3, Y3
+	VADDPD       Y8, Y2, Y6
+	VADDPD       Y8, Y3, Y7
+	VBROADCASTSD one<>+0(SB), Y8
+	VFMADD213PD  Y8, Y6, Y2
+	VFMADD213PD  Y8, Y7, Y3
+	VPBROADCASTD bias<>+0(SB), X6
+	VPADDD       X6, X4, X4
+	VPADDD       X6, X5, X5
+	VPMOVZXDQ    X4, Y4
+	VPMOVZXDQ    X5, Y5
+	VPSLLQ       $0x34, Y4, Y4
+	VPSLLQ       $0x34, Y5, Y5
+	VMULPD       Y4, Y2, Y2
+	VMULPD       Y5, Y3, Y3
+	VMOVUPD      Y2, (AX)(SI*8)
+	VMOVUPD      Y3, 32(AX)(SI*8)
+	ADDQ         $0x08, SI
+	JMP          expNegSqrtAVX2two
+
+expNegSqrtAVX2one:
 	CMPQ         SI, BX
 	JGE          expNegSqrtAVX2done
 	VSQRTPD      (DX)(SI*8), Y2
 	VMOVUPD      Y2, (CX)(SI*8)
-	VMULPD       Y0, Y2, Y2
 	VBROADCASTSD signbit<>+0(SB), Y3
+	VMULPD       Y0, Y2, Y2
 	VXORPD       Y3, Y2, Y2
 	VBROADCASTSD lo700<>+0(SB), Y3
 	VCMPPD       $0x1d, Y3, Y2, Y3
@@ -523,7 +1112,7 @@ expNegSqrtAVX2loop:
 	VMULPD       Y3, Y2, Y2
 	VMOVUPD      Y2, (AX)(SI*8)
 	ADDQ         $0x04, SI
-	JMP          expNegSqrtAVX2loop
+	JMP          expNegSqrtAVX2one
 
 expNegSqrtAVX2done:
 	VMOVMSKPD Y1, AX
@@ -533,9 +1122,9 @@ expNegSqrtAVX2done:
 	MOVB      AL, ret+40(FP)
 	RET
 
-// func divAVX2(dst *float64, src *float64, s float64, n int) bool
+// func divAVX2(dst *float64, src *float64, s float64, n int)
 // Requires: AVX, AVX2
-TEXT ·divAVX2(SB), NOSPLIT, $0-33
+TEXT ·divAVX2(SB), NOSPLIT, $0-32
 	MOVQ         dst+0(FP), AX
 	MOVQ         src+8(FP), CX
 	VBROADCASTSD s+16(FP), Y0
@@ -543,19 +1132,29 @@ TEXT ·divAVX2(SB), NOSPLIT, $0-33
 	VPCMPEQQ     Y1, Y1, Y1
 	XORQ         BX, BX
 
-divAVX2loop:
+divAVX2two:
+	MOVQ    BX, SI
+	ADDQ    $0x08, SI
+	CMPQ    SI, DX
+	JG      divAVX2one
+	VMOVUPD (CX)(BX*8), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, (AX)(BX*8)
+	VMOVUPD 32(CX)(BX*8), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, 32(AX)(BX*8)
+	ADDQ    $0x08, BX
+	JMP     divAVX2two
+
+divAVX2one:
 	CMPQ    BX, DX
 	JGE     divAVX2done
-	VMOVUPD (CX)(BX*8), Y2
-	VDIVPD  Y0, Y2, Y2
-	VMOVUPD Y2, (AX)(BX*8)
+	VMOVUPD (CX)(BX*8), Y1
+	VDIVPD  Y0, Y1, Y1
+	VMOVUPD Y1, (AX)(BX*8)
 	ADDQ    $0x04, BX
-	JMP     divAVX2loop
+	JMP     divAVX2one
 
 divAVX2done:
-	VMOVMSKPD Y1, AX
-	CMPL      AX, $0x0f
-	SETEQ     AL
 	VZEROUPPER
-	MOVB      AL, ret+32(FP)
 	RET
