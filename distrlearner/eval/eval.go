@@ -13,7 +13,7 @@ import (
 	"github.com/fastslow/stream/run"
 )
 
-// Counter is what a learner reports about underflows (*model.Learner).
+// Counter is what a learner reports about underflows (*model.Model).
 type Counter interface {
 	Underflows() model.Underflows
 }

@@ -10,11 +10,11 @@ import (
 	"github.com/fastslow/stream"
 )
 
-var cfg = model.Config{Kind: model.Multi, MaxUnits: 10, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+var cfg = model.Params{Kind: model.Multi, MaxUnits: 10, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 	LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, K: 0.3}
 
 // learner returns a fresh learner whose scales are all s.
-func learner(t *testing.T, s float64) *model.Learner {
+func learner(t *testing.T, s float64) *model.Model {
 	t.Helper()
 	l, err := model.New(cfg)
 	require.NoError(t, err)
@@ -27,7 +27,7 @@ func learner(t *testing.T, s float64) *model.Learner {
 	return l
 }
 
-func present(l *model.Learner, x []float64, label int) {
+func present(l *model.Model, x []float64, label int) {
 	y := []float64{0, 0}
 	y[label] = 1
 	l.Forward(&stream.Trial{X: x, Target: y, Label: label})

@@ -13,7 +13,7 @@ import (
 
 // trainFor runs m for blocks blocks of the new stimuli in shuffled orders
 // (seeded), and returns the trials of one more block, ready to replay.
-func trainFor(tb testing.TB, m *Learner, blocks int) []stream.Trial {
+func trainFor(tb testing.TB, m *Model, blocks int) []stream.Trial {
 	tk := task.NewStimuli()
 	orders := schedule.Shuffled{}.Run(seed.For(1, 0), len(tk.Items))
 	order := make([]int, len(tk.Items))
@@ -39,7 +39,7 @@ func trainFor(tb testing.TB, m *Learner, blocks int) []stream.Trial {
 
 // benchTrials times one trial (Forward, loss, Learn) of a learner that has
 // learnt for 10 blocks, replaying the 100 trials of the next block.
-func benchTrials(b *testing.B, m *Learner, trials []stream.Trial) {
+func benchTrials(b *testing.B, m *Model, trials []stream.Trial) {
 	dz := make([]float64, 2)
 	var lf loss.BCELogits
 	b.ReportAllocs()
@@ -94,7 +94,7 @@ func BenchmarkRunMU500Long(b *testing.B) {
 	benchRun(b, dlmuConfig, 350)
 }
 
-func benchRun(b *testing.B, cfg Config, blocks int) {
+func benchRun(b *testing.B, cfg Params, blocks int) {
 	b.ReportAllocs()
 	var units int
 	c0 := fixture.CPUTime()

@@ -21,9 +21,9 @@ import (
 // The fast_config of the original's configs/config_dlMU_dnn_1.yaml (the
 // dlmu_new fixtures) and configs/config_dl_dnn_1.yaml (dl_new).
 var (
-	dlmuConfig = Config{Kind: Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+	dlmuConfig = Params{Kind: Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 		LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01}
-	dlConfig = Config{Kind: Single, MaxUnits: 50, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+	dlConfig = Params{Kind: Single, MaxUnits: 50, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 		LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0}
 )
 
@@ -62,7 +62,7 @@ type deviation struct {
 // trial loop (the kernel's run.One does the same steps) and compares every
 // trial; recruitment and the active count must agree exactly. It returns
 // the learners after their runs.
-func replay(t *testing.T, prefix string, cfg Config, runs, blocks int, tol func(run int) float64) []*Learner {
+func replay(t *testing.T, prefix string, cfg Params, runs, blocks int, tol func(run int) float64) []*Model {
 	t.Helper()
 	rows := readTrace(t, filepath.Join("..", "testdata", prefix+"_trace.csv"))
 	tab, err := schedule.ReadTable(filepath.Join("..", "testdata", prefix+"_order.csv"))
@@ -75,7 +75,7 @@ func replay(t *testing.T, prefix string, cfg Config, runs, blocks int, tol func(
 	dz := make([]float64, 2)
 	prob := make([]float64, 2)
 	order := make([]int, len(tk.Items))
-	var out []*Learner
+	var out []*Model
 	row := 0
 	for r := 0; r < runs; r++ {
 		m, err := New(cfg)
@@ -150,7 +150,7 @@ func TestFixtureDL(t *testing.T) {
 // checkFinal compares a learner's state after its run with the fixture's
 // saved state: the same recruited units, and parameters within 1e-9
 // (1e-3 for a run that amplifies round-off, as for its trials).
-func checkFinal(t *testing.T, m *Learner, file string, loose bool) {
+func checkFinal(t *testing.T, m *Model, file string, loose bool) {
 	t.Helper()
 	want, err := npz.Read(filepath.Join("..", "testdata", file))
 	require.NoError(t, err)
@@ -181,7 +181,7 @@ func checkFinal(t *testing.T, m *Learner, file string, loose bool) {
 func TestInitialState(t *testing.T) {
 	for _, c := range []struct {
 		file string
-		cfg  Config
+		cfg  Params
 	}{{"dlmu_new_init.npz", dlmuConfig}, {"dl_new_init.npz", dlConfig}} {
 		want, err := npz.Read(filepath.Join("..", "testdata", c.file))
 		require.NoError(t, err)

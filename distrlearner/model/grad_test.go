@@ -14,7 +14,7 @@ import (
 // placed returns a learner of the given config with units recruited at
 // the given positions, scales and weights varied so that no two units
 // are alike.
-func placed(t *testing.T, cfg Config, pos [][]float64) *Learner {
+func placed(t *testing.T, cfg Params, pos [][]float64) *Model {
 	t.Helper()
 	m, err := New(cfg)
 	require.NoError(t, err)
@@ -35,13 +35,13 @@ func placed(t *testing.T, cfg Config, pos [][]float64) *Learner {
 // paramRef names a parameter of a learner for the finite differences.
 type paramRef struct {
 	name  string
-	value func(m *Learner) *float64
-	grad  func(m *Learner) float64
+	value func(m *Model) *float64
+	grad  func(m *Model) float64
 	step  float64
 }
 
-func refs(m *Learner) []paramRef {
-	d, c := m.cfg.Dims, m.cfg.Classes
+func refs(m *Model) []paramRef {
+	d, c := m.p.Dims, m.p.Classes
 	var out []paramRef
 	for _, k := range m.units {
 		for j := 0; j < d; j++ {
@@ -51,12 +51,12 @@ func refs(m *Learner) []paramRef {
 			// the density changes; see the layers' gradient test), 1e-6
 			// for a weight (the logits are linear in it).
 			out = append(out,
-				paramRef{fmt.Sprintf("μ[%d,%d]", k, j), func(m *Learner) *float64 { return &m.dens.Mu[i] }, func(m *Learner) float64 { return m.dens.GMu[i] }, 1e-6 * s},
-				paramRef{fmt.Sprintf("σ[%d,%d]", k, j), func(m *Learner) *float64 { return &m.dens.Scale[i] }, func(m *Learner) float64 { return m.dens.GScale[i] }, 1e-6 * s})
+				paramRef{fmt.Sprintf("μ[%d,%d]", k, j), func(m *Model) *float64 { return &m.dens.Mu[i] }, func(m *Model) float64 { return m.dens.GMu[i] }, 1e-6 * s},
+				paramRef{fmt.Sprintf("σ[%d,%d]", k, j), func(m *Model) *float64 { return &m.dens.Scale[i] }, func(m *Model) float64 { return m.dens.GScale[i] }, 1e-6 * s})
 		}
 		for o := 0; o < c; o++ {
 			i := k*c + o
-			out = append(out, paramRef{fmt.Sprintf("A[%d,%d]", k, o), func(m *Learner) *float64 { return &m.assoc.A[i] }, func(m *Learner) float64 { return m.assoc.GA[i] }, 1e-6})
+			out = append(out, paramRef{fmt.Sprintf("A[%d,%d]", k, o), func(m *Model) *float64 { return &m.assoc.A[i] }, func(m *Model) float64 { return m.assoc.GA[i] }, 1e-6})
 		}
 	}
 	return out
@@ -65,7 +65,7 @@ func refs(m *Learner) []paramRef {
 // fdCheck compares the learner's backward pass (from dz = ∂f/∂z) with
 // central differences of f(z(θ)) for every parameter of every recruited
 // unit, and returns the largest relative error.
-func fdCheck(t *testing.T, m *Learner, x []float64, f func(z []float64) (float64, []float64)) float64 {
+func fdCheck(t *testing.T, m *Model, x []float64, f func(z []float64) (float64, []float64)) float64 {
 	t.Helper()
 	m.predict(x)
 	_, dz := f(m.z)
@@ -95,11 +95,11 @@ func TestGradientsLoss(t *testing.T) {
 	y := []float64{0, 1}
 	for _, c := range []struct {
 		name string
-		cfg  Config
+		cfg  Params
 		lf   loss.Func
 	}{
 		{"distr_learner_mu bcelogits", dlmuConfig, loss.BCELogits{}},
-		{"distr_learner crossentropy Φ 2.5", func() Config { c := dlConfig; c.Phi = 2.5; return c }(), loss.CrossEntropy{}},
+		{"distr_learner crossentropy Φ 2.5", func() Params { c := dlConfig; c.Phi = 2.5; return c }(), loss.CrossEntropy{}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			m := placed(t, c.cfg, pos)

@@ -21,11 +21,11 @@ import (
 // Backward computed, once materialised; a lazy copy's gradients are 0
 // (so that the step leaves it). It returns the number of units that are
 // copies.
-func checkGroups(t *testing.T, m *Learner, where string) int {
+func checkGroups(t *testing.T, m *Model, where string) int {
 	t.Helper()
-	d, c, p := m.cfg.Dims, m.cfg.Classes, m.cfg.Dims*(m.cfg.Dims-1)/2
-	if m.lazy != (m.shared && m.cfg.Momentum == 0) {
-		t.Fatalf("%s: lazy %v with shared %v and momentum %v", where, m.lazy, m.shared, m.cfg.Momentum)
+	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
+	if m.lazy != (m.shared && m.p.Momentum == 0) {
+		t.Fatalf("%s: lazy %v with shared %v and momentum %v", where, m.lazy, m.shared, m.p.Momentum)
 	}
 	m.materialise()
 	copies := 0
@@ -74,7 +74,7 @@ func sameBits(t *testing.T, want, got []float64, format string, args ...any) {
 }
 
 // sameState asserts that two learners have the same state, bit for bit.
-func sameState(t *testing.T, want, got *Learner, where string) {
+func sameState(t *testing.T, want, got *Model, where string) {
 	t.Helper()
 	ws, gs := want.State(), got.State()
 	require.Equal(t, len(ws), len(gs))
@@ -91,13 +91,13 @@ func sameState(t *testing.T, want, got *Learner, where string) {
 // and that the groups stay copies. It returns the most copies seen.
 type lockstep struct {
 	t      *testing.T
-	g, u   *Learner
+	g, u   *Model
 	lf     loss.Func
 	dz, du []float64
 	most   int
 }
 
-func newLockstep(t *testing.T, cfg Config) *lockstep {
+func newLockstep(t *testing.T, cfg Params) *lockstep {
 	g, err := New(cfg)
 	require.NoError(t, err)
 	u, err := New(cfg)
@@ -185,7 +185,7 @@ func randomTrials(rng *rand.Rand, n, items, d, classes int) []stream.Trial {
 
 // groupConfigs are the configs the grouped and ungrouped learners are
 // compared on: both kinds, momentum, more dimensions and classes.
-func groupConfigs() map[string]Config {
+func groupConfigs() map[string]Params {
 	mu9 := dlmuConfig
 	mu9.Momentum = 0.9
 	mu3 := dlmuConfig
@@ -194,7 +194,7 @@ func groupConfigs() map[string]Config {
 	mu4.MaxUnits, mu4.K, mu4.Dims, mu4.AttnWeighting, mu4.LRAttn = 90, 0.1, 4, 0.05, 0.05
 	single := dlConfig
 	single.Momentum = 0.9
-	return map[string]Config{"dlmu": dlmuConfig, "dlmu momentum": mu9, "mu 3D 3 classes": mu3, "mu 4D": mu4, "dl": dlConfig, "dl momentum": single}
+	return map[string]Params{"dlmu": dlmuConfig, "dlmu momentum": mu9, "mu 3D 3 classes": mu3, "mu 4D": mu4, "dl": dlConfig, "dl momentum": single}
 }
 
 // TestGroupedMatchesUngrouped compares grouped and ungrouped learners bit

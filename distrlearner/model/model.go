@@ -52,8 +52,8 @@ func KindByName(name string) (Kind, error) {
 	return 0, fmt.Errorf("unknown distribution learner %q (want %q or %q)", name, SingleName, MultiName)
 }
 
-// Config holds what a learner needs, named after the original's keys.
-type Config struct {
+// Params holds what a learner needs, named after the original's keys.
+type Params struct {
 	Kind          Kind
 	MaxUnits      int     // max_nunits: units N
 	Dims          int     // n_dims: stimulus dimensions D
@@ -67,28 +67,28 @@ type Config struct {
 	K             float64 // k (Multi only): fraction of the units recruited at once
 }
 
-// Validate reports a config the learner cannot run, naming the key.
-func (c Config) Validate() error {
+// Check reports parameters the learner cannot run, naming the key.
+func (p *Params) Check() error {
 	fin := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
-	case c.Kind != Single && c.Kind != Multi:
-		return fmt.Errorf("unknown kind %v", c.Kind)
-	case c.MaxUnits < 1:
-		return fmt.Errorf("max_nunits = %d: want at least 1", c.MaxUnits)
-	case c.Dims < 1:
-		return fmt.Errorf("n_dims = %d: want at least 1", c.Dims)
-	case c.Classes < 2:
-		return fmt.Errorf("%d classes: want at least 2", c.Classes)
-	case !(c.AttnWeighting > 0) || !fin(c.AttnWeighting):
-		return fmt.Errorf("attn_weighting = %v: want a positive number (the initial covariance w·I must have a Cholesky factor)", c.AttnWeighting)
-	case !fin(c.Phi):
-		return fmt.Errorf("Phi = %v: want a finite number", c.Phi)
-	case !fin(c.LRAttn) || !fin(c.LRUnits) || !fin(c.LRNN):
-		return fmt.Errorf("learning rates lr_attn = %v, lr_units = %v, lr_nn = %v: want finite numbers", c.LRAttn, c.LRUnits, c.LRNN)
-	case !(c.Momentum >= 0) || !fin(c.Momentum):
-		return fmt.Errorf("momentum = %v: want a non-negative number", c.Momentum)
-	case c.Kind == Multi && (!(c.K >= 0) || c.K > 1):
-		return fmt.Errorf("k = %v: want a fraction of the units in [0, 1]", c.K)
+	case p.Kind != Single && p.Kind != Multi:
+		return fmt.Errorf("unknown kind %v", p.Kind)
+	case p.MaxUnits < 1:
+		return fmt.Errorf("max_nunits = %d: want at least 1", p.MaxUnits)
+	case p.Dims < 1:
+		return fmt.Errorf("n_dims = %d: want at least 1", p.Dims)
+	case p.Classes < 2:
+		return fmt.Errorf("%d classes: want at least 2", p.Classes)
+	case !(p.AttnWeighting > 0) || !fin(p.AttnWeighting):
+		return fmt.Errorf("attn_weighting = %v: want a positive number (the initial covariance w·I must have a Cholesky factor)", p.AttnWeighting)
+	case !fin(p.Phi):
+		return fmt.Errorf("Phi = %v: want a finite number", p.Phi)
+	case !fin(p.LRAttn) || !fin(p.LRUnits) || !fin(p.LRNN):
+		return fmt.Errorf("learning rates lr_attn = %v, lr_units = %v, lr_nn = %v: want finite numbers", p.LRAttn, p.LRUnits, p.LRNN)
+	case !(p.Momentum >= 0) || !fin(p.Momentum):
+		return fmt.Errorf("momentum = %v: want a non-negative number", p.Momentum)
+	case p.Kind == Multi && (!(p.K >= 0) || p.K > 1):
+		return fmt.Errorf("k = %v: want a fraction of the units in [0, 1]", p.K)
 	}
 	return nil
 }
@@ -96,11 +96,11 @@ func (c Config) Validate() error {
 // Batch returns how many units a recruitment of a Multi learner
 // activates: int(N·k), a float product truncated as Python's int() does.
 // It is 1 for a Single learner.
-func (c Config) Batch() int {
-	if c.Kind == Single {
+func (p Params) Batch() int {
+	if p.Kind == Single {
 		return 1
 	}
-	return int(float64(c.MaxUnits) * c.K)
+	return int(float64(p.MaxUnits) * p.K)
 }
 
 // Names of the arrays of State, the original's state_dict keys.
@@ -120,13 +120,13 @@ type Underflows struct {
 	Units  int // units so dropped, over all trials
 }
 
-// Learner is a distribution learner: N units, each a normal density with
+// Model is a distribution learner: N units, each a normal density with
 // a mean and per-dimension scales, whose activations feed association
 // weights to the logits; wrong answers recruit inactive units at the
 // stimulus. It implements stream.Stream. Forward and Learn allocate
 // nothing.
-type Learner struct {
-	cfg   Config
+type Model struct {
+	p     Params
 	dens  *layers.Density
 	assoc *layers.Assoc
 
@@ -171,99 +171,99 @@ type Learner struct {
 	attn, mu, weight, low *sgd.Param
 }
 
-var _ stream.Stream = (*Learner)(nil)
+var _ stream.Stream = (*Model)(nil)
 
 // New returns a fresh learner: means at the origin, scales √w, no unit
 // recruited, weights 0 (the original's initial state).
-func New(c Config) (*Learner, error) {
-	if err := c.Validate(); err != nil {
+func New(p Params) (*Model, error) {
+	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	n, d := c.MaxUnits, c.Dims
-	l := &Learner{
-		cfg:    c,
-		dens:   layers.NewDensity(n, d, c.AttnWeighting),
-		assoc:  layers.NewAssoc(n, c.Classes, c.Phi),
+	n, d := p.MaxUnits, p.Dims
+	m := &Model{
+		p:      p,
+		dens:   layers.NewDensity(n, d, p.AttnWeighting),
+		assoc:  layers.NewAssoc(n, p.Classes, p.Phi),
 		active: make([]bool, n),
 		units:  make([]int, 0, n),
 		all:    make([]int, n),
-		z:      make([]float64, c.Classes),
+		z:      make([]float64, p.Classes),
 		dAct:   make([]float64, n),
 		dirty:  true,
 		rep:    make([]int, n),
 		fresh:  make([]bool, n),
 	}
-	for k := range l.all {
-		l.all[k] = k
-		l.rep[k] = k
-		l.fresh[k] = true
+	for k := range m.all {
+		m.all[k] = k
+		m.rep[k] = k
+		m.fresh[k] = true
 	}
-	if c.Kind == Multi {
-		l.pairs = make([]topk.Pair, n)
-		l.scratch = make([]int, 0, n)
-		l.batch = make([]int, 0, c.Batch())
+	if p.Kind == Multi {
+		m.pairs = make([]topk.Pair, n)
+		m.scratch = make([]int, 0, n)
+		m.batch = make([]int, 0, p.Batch())
 	}
 	// The original's three SGD groups (attn, units, ClsLayer); the lower
 	// part of the Cholesky factors belongs to attn's group.
-	l.attn = sgd.NewParam("MultiVariateAttn.attn (diagonal)", l.dens.Scale, l.dens.GScale, c.LRAttn, c.Momentum)
-	l.low = sgd.NewParam("MultiVariateAttn.attn (lower)", l.dens.Low, l.dens.GLow, c.LRAttn, c.Momentum)
-	l.mu = sgd.NewParam(UnitsName, l.dens.Mu, l.dens.GMu, c.LRUnits, c.Momentum)
-	l.weight = sgd.NewParam(WeightName, l.assoc.A, l.assoc.GA, c.LRNN, c.Momentum)
-	return l, nil
+	m.attn = sgd.NewParam("MultiVariateAttn.attn (diagonal)", m.dens.Scale, m.dens.GScale, p.LRAttn, p.Momentum)
+	m.low = sgd.NewParam("MultiVariateAttn.attn (lower)", m.dens.Low, m.dens.GLow, p.LRAttn, p.Momentum)
+	m.mu = sgd.NewParam(UnitsName, m.dens.Mu, m.dens.GMu, p.LRUnits, p.Momentum)
+	m.weight = sgd.NewParam(WeightName, m.assoc.A, m.assoc.GA, p.LRNN, p.Momentum)
+	return m, nil
 }
 
-// Config returns the learner's config.
-func (l *Learner) Config() Config { return l.cfg }
+// Params returns the parameters the learner was built with.
+func (m *Model) Params() Params { return m.p }
 
 // Underflows returns the recruitments cut short by zero densities so far.
-func (l *Learner) Underflows() Underflows { return l.under }
+func (m *Model) Underflows() Underflows { return m.under }
 
 // Forward implements stream.Stream: it predicts, recruits if the
 // prediction is wrong (or all logits are 0) and some unit is inactive,
 // and then predicts again. The returned logits are owned by the learner.
-func (l *Learner) Forward(t *stream.Trial) []float64 {
-	l.predict(t.X)
-	l.recruited = false
-	if l.needRecruit(t.Label) {
-		l.recruited = true
-		if len(l.units) < l.cfg.MaxUnits {
-			l.recruit(t.X)
+func (m *Model) Forward(t *stream.Trial) []float64 {
+	m.predict(t.X)
+	m.recruited = false
+	if m.needRecruit(t.Label) {
+		m.recruited = true
+		if len(m.units) < m.p.MaxUnits {
+			m.recruit(t.X)
 		}
-		l.predict(t.X)
+		m.predict(t.X)
 	}
-	return l.z
+	return m.z
 }
 
 // predict clamps the factors as the original does before every forward
 // pass, then computes the recruited units' densities and the logits.
-func (l *Learner) predict(x []float64) {
-	if l.dirty {
-		l.dens.Clamp(l.all) // after SetState any unit may need it; else only
-		l.dirty = false     // recruited units change, and Forward clamps those
+func (m *Model) predict(x []float64) {
+	if m.dirty {
+		m.dens.Clamp(m.all) // after SetState any unit may need it; else only
+		m.dirty = false     // recruited units change, and Forward clamps those
 	}
 	switch {
-	case l.lazy:
-		l.dens.Forward(x, l.reps)
-		l.assoc.ForwardShared(l.dens.Act, l.units, l.rep, l.z)
+	case m.lazy:
+		m.dens.Forward(x, m.reps)
+		m.assoc.ForwardShared(m.dens.Act, m.units, m.rep, m.z)
 		return
-	case l.shared:
-		l.dens.ForwardShared(x, l.units, l.rep)
+	case m.shared:
+		m.dens.ForwardShared(x, m.units, m.rep)
 	default:
-		l.dens.Forward(x, l.units)
+		m.dens.Forward(x, m.units)
 	}
-	l.assoc.Forward(l.dens.Act, l.units, l.z)
+	m.assoc.Forward(m.dens.Act, m.units, m.z)
 }
 
 // needRecruit is the original's test: the first largest logit (as
 // torch.argmax finds it, NaN counting as the largest) is not the label,
 // or every logit is 0.
-func (l *Learner) needRecruit(label int) bool {
+func (m *Model) needRecruit(label int) bool {
 	best, zero := 0, true
-	for c, v := range l.z {
+	for c, v := range m.z {
 		if v != 0 {
 			zero = false
 		}
-		if c > 0 && !math.IsNaN(l.z[best]) && (v > l.z[best] || math.IsNaN(v)) {
+		if c > 0 && !math.IsNaN(m.z[best]) && (v > m.z[best] || math.IsNaN(v)) {
 			best = c
 		}
 	}
@@ -272,11 +272,11 @@ func (l *Learner) needRecruit(label int) bool {
 
 // recruit activates inactive units at x: the lowest-index one (Single),
 // or the int(N·k) of highest density with zero densities dropped (Multi).
-func (l *Learner) recruit(x []float64) {
-	if l.cfg.Kind == Single {
-		for k, a := range l.active {
+func (m *Model) recruit(x []float64) {
+	if m.p.Kind == Single {
+		for k, a := range m.active {
 			if !a {
-				l.activate(k, x)
+				m.activate(k, x)
 				return
 			}
 		}
@@ -287,39 +287,39 @@ func (l *Learner) recruit(x []float64) {
 	// kernel's topk chooses among ties as torch does when 64·int(N·k) ≤ N
 	// (the original asks for N/100); beyond that torch takes another
 	// procedure, which gives the same set whenever no two values are equal.
-	inactive := l.scratch[:0]
-	for k, a := range l.active {
+	inactive := m.scratch[:0]
+	for k, a := range m.active {
 		if !a {
 			inactive = append(inactive, k)
 		}
 	}
-	l.dens.Forward(x, inactive)
-	p := l.pairs
+	m.dens.Forward(x, inactive)
+	p := m.pairs
 	for k := range p {
 		p[k] = topk.Pair{I: int32(k)}
 	}
 	for _, k := range inactive {
-		p[k].V = l.dens.Act[k]
+		p[k].V = m.dens.Act[k]
 	}
 	dropped := 0
-	batch := l.batch[:0]
-	for _, q := range topk.TopK(p, l.cfg.Batch()) {
+	batch := m.batch[:0]
+	for _, q := range topk.TopK(p, m.p.Batch()) {
 		if q.V == 0 {
-			if !l.active[q.I] {
+			if !m.active[q.I] {
 				dropped++ // its density underflowed: the original's quirk
 			}
 			continue
 		}
 		batch = append(batch, int(q.I))
 	}
-	l.group(batch)
+	m.group(batch)
 	for _, k := range batch {
-		l.activate(k, x)
+		m.activate(k, x)
 	}
-	l.setReps()
+	m.setReps()
 	if dropped > 0 {
-		l.under.Trials++
-		l.under.Units += dropped
+		m.under.Trials++
+		m.under.Units += dropped
 	}
 }
 
@@ -327,8 +327,8 @@ func (l *Learner) recruit(x []float64) {
 // be recruited together (their means all set to the stimulus): the units
 // whose other parameters and momentum buffers are equal bit for bit (for
 // units never recruited, as after New, all of them). It sorts batch.
-func (l *Learner) group(batch []int) {
-	if l.noShare || len(batch) < 2 {
+func (m *Model) group(batch []int) {
+	if m.noShare || len(batch) < 2 {
 		return
 	}
 	for i := 1; i < len(batch); i++ {
@@ -338,9 +338,9 @@ func (l *Learner) group(batch []int) {
 	}
 	for i, k := range batch {
 		for _, r := range batch[:i] {
-			if l.rep[r] == r && l.same(r, k, false) {
-				l.rep[k] = r
-				l.shared = true
+			if m.rep[r] == r && m.same(r, k, false) {
+				m.rep[k] = r
+				m.shared = true
 				break
 			}
 		}
@@ -351,11 +351,11 @@ func (l *Learner) group(batch []int) {
 // (the means too if mu), and equal momentum buffers: no momentum, or
 // both units never recruited (their buffers are 0; the sgd groups do not
 // show theirs).
-func (l *Learner) same(a, b int, mu bool) bool {
-	if l.cfg.Momentum != 0 && !(l.fresh[a] && l.fresh[b]) {
+func (m *Model) same(a, b int, mu bool) bool {
+	if m.p.Momentum != 0 && !(m.fresh[a] && m.fresh[b]) {
 		return false
 	}
-	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
+	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
 	eq := func(v []float64, n int) bool {
 		for i := range n {
 			if math.Float64bits(v[a*n+i]) != math.Float64bits(v[b*n+i]) {
@@ -364,87 +364,87 @@ func (l *Learner) same(a, b int, mu bool) bool {
 		}
 		return true
 	}
-	return (!mu || eq(l.dens.Mu, d)) && eq(l.dens.Scale, d) && eq(l.dens.Low, p) && eq(l.assoc.A, c)
+	return (!mu || eq(m.dens.Mu, d)) && eq(m.dens.Scale, d) && eq(m.dens.Low, p) && eq(m.assoc.A, c)
 }
 
 // activate recruits unit k and places its mean at x.
-func (l *Learner) activate(k int, x []float64) {
-	l.active[k] = true
-	l.fresh[k] = false
-	copy(l.dens.Mu[k*l.cfg.Dims:(k+1)*l.cfg.Dims], x)
+func (m *Model) activate(k int, x []float64) {
+	m.active[k] = true
+	m.fresh[k] = false
+	copy(m.dens.Mu[k*m.p.Dims:(k+1)*m.p.Dims], x)
 	// Keep the list ascending (recruitment is rare: insertion is enough).
-	l.units = append(l.units, k)
-	for i := len(l.units) - 1; i > 0 && l.units[i-1] > k; i-- {
-		l.units[i], l.units[i-1] = l.units[i-1], l.units[i]
+	m.units = append(m.units, k)
+	for i := len(m.units) - 1; i > 0 && m.units[i-1] > k; i-- {
+		m.units[i], m.units[i-1] = m.units[i-1], m.units[i]
 	}
-	l.hi = max(l.hi, k+1)
+	m.hi = max(m.hi, k+1)
 }
 
 // Learn implements stream.Stream: one SGD step (with momentum) of the
 // scales, the means and the association weights from dz = ∂L/∂z, through
 // the densities of the last Forward.
-func (l *Learner) Learn(t *stream.Trial, dz []float64) {
-	l.backward(dz)
+func (m *Model) Learn(t *stream.Trial, dz []float64) {
+	m.backward(dz)
 	// Units from hi on were never recruited: their gradients are 0, and
 	// so are their momentum buffers; the step would leave them as they are.
-	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
-	l.attn.StepN(l.hi * d)
-	l.low.StepN(l.hi * p)
-	l.mu.StepN(l.hi * d)
-	l.weight.StepN(l.hi * c)
+	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
+	m.attn.StepN(m.hi * d)
+	m.low.StepN(m.hi * p)
+	m.mu.StepN(m.hi * d)
+	m.weight.StepN(m.hi * c)
 }
 
 // backward writes the gradients of the recruited units from dz.
-func (l *Learner) backward(dz []float64) {
-	if l.lazy {
-		l.assoc.Backward(l.dens.Act, l.reps, dz, l.dAct)
-		l.dens.Backward(l.dAct, l.reps)
+func (m *Model) backward(dz []float64) {
+	if m.lazy {
+		m.assoc.Backward(m.dens.Act, m.reps, dz, m.dAct)
+		m.dens.Backward(m.dAct, m.reps)
 		return
 	}
-	l.assoc.Backward(l.dens.Act, l.units, dz, l.dAct)
-	if l.shared {
-		l.dens.BackwardShared(l.dAct, l.units, l.rep)
+	m.assoc.Backward(m.dens.Act, m.units, dz, m.dAct)
+	if m.shared {
+		m.dens.BackwardShared(m.dAct, m.units, m.rep)
 		return
 	}
-	l.dens.Backward(l.dAct, l.units)
+	m.dens.Backward(m.dAct, m.units)
 }
 
 // Recruited implements stream.Stream: whether the last Forward found its
 // first prediction wrong and so ran the recruitment step (which recruits
 // nothing when every unit is active, or, for Multi, when the densities
 // underflow).
-func (l *Learner) Recruited() bool { return l.recruited }
+func (m *Model) Recruited() bool { return m.recruited }
 
 // Active implements stream.Stream: the number of recruited units.
-func (l *Learner) Active() int { return len(l.units) }
+func (m *Model) Active() int { return len(m.units) }
 
 // State implements stream.Stream: the original's state_dict. The Cholesky
 // factors are written in full (N×D×D): the scales on the diagonal, the
 // lower part as the last SGD step left it, zeros above.
-func (l *Learner) State() []stream.Array {
-	l.materialise()
-	n, d, c := l.cfg.MaxUnits, l.cfg.Dims, l.cfg.Classes
+func (m *Model) State() []stream.Array {
+	m.materialise()
+	n, d, c := m.p.MaxUnits, m.p.Dims, m.p.Classes
 	p := d * (d - 1) / 2
 	attn := make([]float64, n*d*d)
 	for k := 0; k < n; k++ {
-		m := attn[k*d*d : (k+1)*d*d]
+		f := attn[k*d*d : (k+1)*d*d]
 		q := 0
 		for i := 0; i < d; i++ {
-			m[i*d+i] = l.dens.Scale[k*d+i]
+			f[i*d+i] = m.dens.Scale[k*d+i]
 			for j := 0; j < i; j++ {
-				m[i*d+j] = l.dens.Low[k*p+q]
+				f[i*d+j] = m.dens.Low[k*p+q]
 				q++
 			}
 		}
 	}
 	act := make([]float64, n)
-	for _, k := range l.units {
+	for _, k := range m.units {
 		act[k] = 1
 	}
 	return []stream.Array{
-		stream.NewArray(UnitsName, l.dens.Mu, n, d),
+		stream.NewArray(UnitsName, m.dens.Mu, n, d),
 		{Name: AttnName, Shape: []int{n, d, d}, Data: attn},
-		stream.NewArray(WeightName, l.assoc.A, n, c),
+		stream.NewArray(WeightName, m.assoc.A, n, c),
 		{Name: ActiveName, Shape: []int{n}, Data: act},
 	}
 }
@@ -454,8 +454,8 @@ func (l *Learner) State() []stream.Array {
 // original's forward pass discards it, and it is always 0 in its states);
 // the next Forward clamps the scales and clears the lower part, as the
 // original's does. Momentum buffers are kept.
-func (l *Learner) SetState(st map[string]stream.Array) error {
-	n, d, c := l.cfg.MaxUnits, l.cfg.Dims, l.cfg.Classes
+func (m *Model) SetState(st map[string]stream.Array) error {
+	n, d, c := m.p.MaxUnits, m.p.Dims, m.p.Classes
 	p := d * (d - 1) / 2
 	if err := stream.Unknown(st, UnitsName, AttnName, WeightName, ActiveName); err != nil {
 		return err
@@ -481,34 +481,34 @@ func (l *Learner) SetState(st map[string]stream.Array) error {
 			return fmt.Errorf("array %q: value %d is %v, want 0 or 1", ActiveName, k, v)
 		}
 	}
-	copy(l.dens.Mu, mu)
-	copy(l.assoc.A, w)
+	copy(m.dens.Mu, mu)
+	copy(m.assoc.A, w)
 	for k := 0; k < n; k++ {
-		m := attn[k*d*d : (k+1)*d*d]
+		f := attn[k*d*d : (k+1)*d*d]
 		q := 0
 		for i := 0; i < d; i++ {
-			l.dens.Scale[k*d+i] = m[i*d+i]
+			m.dens.Scale[k*d+i] = f[i*d+i]
 			for j := 0; j < i; j++ {
-				l.dens.Low[k*p+q] = m[i*d+j]
+				m.dens.Low[k*p+q] = f[i*d+j]
 				q++
 			}
 		}
 	}
-	l.units = l.units[:0]
-	l.hi = 0
+	m.units = m.units[:0]
+	m.hi = 0
 	for k, v := range act {
-		l.active[k] = v == 1
+		m.active[k] = v == 1
 		if v == 1 {
-			l.units = append(l.units, k)
-			l.hi = k + 1
+			m.units = append(m.units, k)
+			m.hi = k + 1
 		}
 	}
-	l.regroup()
-	l.setReps()
-	for _, k := range l.units {
-		l.fresh[k] = false
+	m.regroup()
+	m.setReps()
+	for _, k := range m.units {
+		m.fresh[k] = false
 	}
-	l.dirty = true
+	m.dirty = true
 	return nil
 }
 
@@ -516,49 +516,49 @@ func (l *Learner) SetState(st map[string]stream.Array) error {
 // unit joins the first earlier one equal to it in every parameter and
 // momentum buffer, bit for bit (see same); nothing is assumed of units
 // that merely look alike.
-func (l *Learner) regroup() {
-	l.shared = false
-	for k := range l.rep {
-		l.rep[k] = k
+func (m *Model) regroup() {
+	m.shared = false
+	for k := range m.rep {
+		m.rep[k] = k
 	}
-	if l.noShare {
+	if m.noShare {
 		return
 	}
 	var reps []int
-	for _, k := range l.units {
+	for _, k := range m.units {
 		for _, r := range reps {
-			if l.same(r, k, true) {
-				l.rep[k] = r
-				l.shared = true
+			if m.same(r, k, true) {
+				m.rep[k] = r
+				m.shared = true
 				break
 			}
 		}
-		if l.rep[k] == k {
+		if m.rep[k] == k {
 			reps = append(reps, k)
 		}
 	}
 }
 
 // setReps lists the recruited units that are their own representative and
-// decides whether copies are left lazy (see Learner.reps). A unit that
+// decides whether copies are left lazy (see Model.reps). A unit that
 // has just become a copy gets zero gradients, so that the SGD step leaves
 // its parameters as they are until materialise.
-func (l *Learner) setReps() {
-	l.lazy = l.shared && l.cfg.Momentum == 0
-	l.reps = l.reps[:0]
-	if !l.lazy {
+func (m *Model) setReps() {
+	m.lazy = m.shared && m.p.Momentum == 0
+	m.reps = m.reps[:0]
+	if !m.lazy {
 		return
 	}
-	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
-	for _, k := range l.units {
-		if l.rep[k] == k {
-			l.reps = append(l.reps, k)
+	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
+	for _, k := range m.units {
+		if m.rep[k] == k {
+			m.reps = append(m.reps, k)
 			continue
 		}
-		clear(l.dens.GMu[k*d : k*d+d])
-		clear(l.dens.GScale[k*d : k*d+d])
-		clear(l.dens.GLow[k*p : k*p+p])
-		clear(l.assoc.GA[k*c : k*c+c])
+		clear(m.dens.GMu[k*d : k*d+d])
+		clear(m.dens.GScale[k*d : k*d+d])
+		clear(m.dens.GLow[k*p : k*p+p])
+		clear(m.assoc.GA[k*c : k*c+c])
 	}
 }
 
@@ -566,22 +566,22 @@ func (l *Learner) setReps() {
 // what the last Forward and Backward computed, with zero gradients so
 // that the next step leaves it as it is): the state each copy would have
 // had if it had been computed. It is idempotent.
-func (l *Learner) materialise() {
-	if !l.lazy {
+func (m *Model) materialise() {
+	if !m.lazy {
 		return
 	}
-	d, c, p := l.cfg.Dims, l.cfg.Classes, l.cfg.Dims*(l.cfg.Dims-1)/2
+	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
 	cp := func(v []float64, n, k, r int) { copy(v[k*n:k*n+n], v[r*n:r*n+n]) }
-	for _, k := range l.units {
-		r := l.rep[k]
+	for _, k := range m.units {
+		r := m.rep[k]
 		if r == k {
 			continue
 		}
-		cp(l.dens.Mu, d, k, r)
-		cp(l.dens.Scale, d, k, r)
-		cp(l.dens.Low, p, k, r)
-		cp(l.dens.W, d, k, r)
-		cp(l.assoc.A, c, k, r)
-		l.dens.Act[k] = l.dens.Act[r]
+		cp(m.dens.Mu, d, k, r)
+		cp(m.dens.Scale, d, k, r)
+		cp(m.dens.Low, p, k, r)
+		cp(m.dens.W, d, k, r)
+		cp(m.assoc.A, c, k, r)
+		m.dens.Act[k] = m.dens.Act[r]
 	}
 }

@@ -32,24 +32,24 @@ func TestKindByName(t *testing.T) {
 	}
 }
 
-func TestValidate(t *testing.T) {
+func TestParamsCheck(t *testing.T) {
 	for _, c := range []struct {
 		name   string
-		edit   func(*Config)
+		edit   func(*Params)
 		errHas string
 	}{
-		{"default", func(*Config) {}, ""},
-		{"no units", func(c *Config) { c.MaxUnits = 0 }, "max_nunits"},
-		{"no dims", func(c *Config) { c.Dims = 0 }, "n_dims"},
-		{"one class", func(c *Config) { c.Classes = 1 }, "classes"},
-		{"zero attn_weighting", func(c *Config) { c.AttnWeighting = 0 }, "attn_weighting"},
-		{"NaN attn_weighting", func(c *Config) { c.AttnWeighting = math.NaN() }, "attn_weighting"},
-		{"infinite Phi", func(c *Config) { c.Phi = math.Inf(1) }, "Phi"},
-		{"NaN lr_units", func(c *Config) { c.LRUnits = math.NaN() }, "lr_units"},
-		{"negative momentum", func(c *Config) { c.Momentum = -0.1 }, "momentum"},
-		{"k above 1", func(c *Config) { c.K = 1.5 }, "k ="},
-		{"negative k", func(c *Config) { c.K = -0.01 }, "k ="},
-		{"bad kind", func(c *Config) { c.Kind = 7 }, "kind"},
+		{"default", func(*Params) {}, ""},
+		{"no units", func(c *Params) { c.MaxUnits = 0 }, "max_nunits"},
+		{"no dims", func(c *Params) { c.Dims = 0 }, "n_dims"},
+		{"one class", func(c *Params) { c.Classes = 1 }, "classes"},
+		{"zero attn_weighting", func(c *Params) { c.AttnWeighting = 0 }, "attn_weighting"},
+		{"NaN attn_weighting", func(c *Params) { c.AttnWeighting = math.NaN() }, "attn_weighting"},
+		{"infinite Phi", func(c *Params) { c.Phi = math.Inf(1) }, "Phi"},
+		{"NaN lr_units", func(c *Params) { c.LRUnits = math.NaN() }, "lr_units"},
+		{"negative momentum", func(c *Params) { c.Momentum = -0.1 }, "momentum"},
+		{"k above 1", func(c *Params) { c.K = 1.5 }, "k ="},
+		{"negative k", func(c *Params) { c.K = -0.01 }, "k ="},
+		{"bad kind", func(c *Params) { c.Kind = 7 }, "kind"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := dlmuConfig
@@ -87,15 +87,15 @@ func trial(x []float64, label, block, index int) *stream.Trial {
 
 // TestRecruitment checks who is recruited when, for both kinds.
 func TestRecruitment(t *testing.T) {
-	small := func(kind Kind, n int, k float64) Config {
+	small := func(kind Kind, n int, k float64) Params {
 		c := dlmuConfig
 		c.Kind, c.MaxUnits, c.K = kind, n, k
 		return c
 	}
 	for _, c := range []struct {
 		name string
-		cfg  Config
-		prep func(m *Learner) // state before the trial
+		cfg  Params
+		prep func(m *Model) // state before the trial
 		x    []float64
 		lab  int
 		// want
@@ -105,47 +105,47 @@ func TestRecruitment(t *testing.T) {
 	}{
 		{"first trial, single: unit 0", small(Single, 4, 0), nil, []float64{0.3, 0.7}, 0, true, []int{0}, Underflows{}},
 		{"first trial, multi: the first int(N·k) units (all tied)", small(Multi, 10, 0.3), nil, []float64{0.3, 0.7}, 1, true, []int{0, 1, 2}, Underflows{}},
-		{"single: the lowest inactive unit, not the nearest", small(Single, 4, 0), func(m *Learner) {
+		{"single: the lowest inactive unit, not the nearest", small(Single, 4, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.activate(2, []float64{0.3, 0.7})
 			m.assoc.A[0], m.assoc.A[1] = 1, 0 // predicts class 0
 		}, []float64{0.6, 0.4}, 1, true, []int{0, 1, 2}, Underflows{}},
-		{"right answer: no recruitment", small(Single, 4, 0), func(m *Learner) {
+		{"right answer: no recruitment", small(Single, 4, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.assoc.A[0], m.assoc.A[1] = 1, 0
 		}, []float64{0.3, 0.7}, 0, false, []int{0}, Underflows{}},
-		{"tied logits: argmax takes class 0, so label 1 recruits", small(Single, 4, 0), func(m *Learner) {
+		{"tied logits: argmax takes class 0, so label 1 recruits", small(Single, 4, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.assoc.A[0], m.assoc.A[1] = 1, 1
 		}, []float64{0.3, 0.7}, 1, true, []int{0, 1}, Underflows{}},
-		{"tied logits, label 0: no recruitment", small(Single, 4, 0), func(m *Learner) {
+		{"tied logits, label 0: no recruitment", small(Single, 4, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.assoc.A[0], m.assoc.A[1] = 1, 1
 		}, []float64{0.3, 0.7}, 0, false, []int{0}, Underflows{}},
-		{"all logits 0 with units recruited: recruits", small(Single, 4, 0), func(m *Learner) {
+		{"all logits 0 with units recruited: recruits", small(Single, 4, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 		}, []float64{0.3, 0.7}, 0, true, []int{0, 1}, Underflows{}},
-		{"every unit recruited: the step runs, recruits nothing", small(Single, 2, 0), func(m *Learner) {
+		{"every unit recruited: the step runs, recruits nothing", small(Single, 2, 0), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.activate(1, []float64{0.3, 0.7})
 		}, []float64{0.3, 0.7}, 0, true, []int{0, 1}, Underflows{}},
-		{"multi: the densest inactive units", small(Multi, 6, 0.34), func(m *Learner) {
+		{"multi: the densest inactive units", small(Multi, 6, 0.34), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			// move inactive units 3 and 5 near the stimulus
 			copy(m.dens.Mu[6:8], []float64{0.5, 0.5})
 			copy(m.dens.Mu[10:12], []float64{0.55, 0.45})
 		}, []float64{0.55, 0.45}, 1, true, []int{0, 3, 5}, Underflows{}},
-		{"multi: fewer inactive units than int(N·k)", small(Multi, 4, 0.5), func(m *Learner) {
+		{"multi: fewer inactive units than int(N·k)", small(Multi, 4, 0.5), func(m *Model) {
 			m.activate(0, []float64{0.3, 0.7})
 			m.activate(1, []float64{0.3, 0.7})
 			m.activate(3, []float64{0.3, 0.7})
 		}, []float64{0.3, 0.7}, 1, true, []int{0, 1, 2, 3}, Underflows{}},
-		{"multi: densities underflow, nothing recruited (the quirk), counted", small(Multi, 10, 0.3), func(m *Learner) {
+		{"multi: densities underflow, nothing recruited (the quirk), counted", small(Multi, 10, 0.3), func(m *Model) {
 			for i := range m.dens.Scale {
 				m.dens.Scale[i] = 0.01 // inactive units at the origin, far in σ
 			}
 		}, []float64{0.9, 0.9}, 0, true, []int{}, Underflows{Trials: 1, Units: 3}},
-		{"multi: some underflow, the others recruited", small(Multi, 10, 0.3), func(m *Learner) {
+		{"multi: some underflow, the others recruited", small(Multi, 10, 0.3), func(m *Model) {
 			for i := range m.dens.Scale {
 				m.dens.Scale[i] = 0.01
 			}
@@ -245,7 +245,7 @@ func TestSetStateClampsNextForward(t *testing.T) {
 // TestNoAllocs checks that a trial (Forward, loss, Learn) allocates
 // nothing, recruitment included.
 func TestNoAllocs(t *testing.T) {
-	for _, cfg := range []Config{dlmuConfig, dlConfig} {
+	for _, cfg := range []Params{dlmuConfig, dlConfig} {
 		m, err := New(cfg)
 		require.NoError(t, err)
 		trials := trainFor(t, m, 1)

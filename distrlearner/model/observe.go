@@ -6,35 +6,35 @@ import (
 	"github.com/fastslow/stream"
 )
 
-var _ stream.Observer = (*Learner)(nil)
+var _ stream.Observer = (*Model)(nil)
 
 // Observables implements stream.Observer: the scales σ of the recruited
 // units, the learner's attention to each dimension (a narrower density
 // attends more), which the trial loop records at every block's end.
-func (l *Learner) Observables() []stream.Observable {
-	return []stream.Observable{{Name: "scale", Size: l.cfg.Dims}}
+func (m *Model) Observables() []stream.Observable {
+	return []stream.Observable{{Name: "scale", Size: m.p.Dims}}
 }
 
 // Observe implements stream.Observer: per dimension, the mean scale of
 // the recruited units as saved (before the next forward pass clamps it,
 // as the analyses' mean_final_scale; a copy left lazy has its
 // representative's), or every unit's initial √w while none is recruited.
-func (l *Learner) Observe(dst [][]float64) {
-	d, out := l.cfg.Dims, dst[0]
-	if len(l.units) == 0 {
+func (m *Model) Observe(dst [][]float64) {
+	d, out := m.p.Dims, dst[0]
+	if len(m.units) == 0 {
 		for j := range out {
-			out[j] = math.Sqrt(l.cfg.AttnWeighting)
+			out[j] = math.Sqrt(m.p.AttnWeighting)
 		}
 		return
 	}
 	clear(out)
-	for _, k := range l.units {
-		r := l.rep[k] // a lazy copy's scales are its representative's (materialise)
+	for _, k := range m.units {
+		r := m.rep[k] // a lazy copy's scales are its representative's (materialise)
 		for j := range out {
-			out[j] += l.dens.Scale[r*d+j]
+			out[j] += m.dens.Scale[r*d+j]
 		}
 	}
 	for j := range out {
-		out[j] /= float64(len(l.units))
+		out[j] /= float64(len(m.units))
 	}
 }

@@ -123,23 +123,23 @@ func (k *Keys) Check() error {
 
 // Params returns the learner's config for kind with the given number of
 // classes, checked.
-func (k *Keys) Params(kind model.Kind, classes int) (model.Config, error) {
+func (k *Keys) Params(kind model.Kind, classes int) (model.Params, error) {
 	if k.UnitRecruitType != "feedback" {
-		return model.Config{}, fmt.Errorf("unit_recruit_type = %q: want \"feedback\" (the only recruitment the original implements)", k.UnitRecruitType)
+		return model.Params{}, fmt.Errorf("unit_recruit_type = %q: want \"feedback\" (the only recruitment the original implements)", k.UnitRecruitType)
 	}
-	c := model.Config{
+	p := model.Params{
 		Kind: kind, MaxUnits: k.MaxNUnits, Dims: k.NDims, Classes: classes,
 		AttnWeighting: k.AttnWeighting, Phi: k.Phi,
 		LRAttn: k.LRAttn, LRUnits: k.LRUnits, LRNN: k.LRNN, Momentum: k.Momentum, K: k.K,
 	}
-	if err := c.Validate(); err != nil {
-		return c, err
+	if err := p.Check(); err != nil {
+		return p, err
 	}
-	if kind == model.Multi && c.Batch() == 0 {
-		return c, fmt.Errorf("k = %v with max_nunits = %d recruits int(%d·%v) = 0 units: the learner could never answer (the original runs such a config and never learns); raise k or max_nunits",
+	if kind == model.Multi && p.Batch() == 0 {
+		return p, fmt.Errorf("k = %v with max_nunits = %d recruits int(%d·%v) = 0 units: the learner could never answer (the original runs such a config and never learns); raise k or max_nunits",
 			k.K, k.MaxNUnits, k.MaxNUnits, k.K)
 	}
-	return c, nil
+	return p, nil
 }
 
 // New returns a fresh learner for task t, checking that the task fits

@@ -29,7 +29,7 @@ func TestDefaultParams(t *testing.T) {
 	require.NoError(t, err)
 	p, err := c.Params(kind, 2)
 	require.NoError(t, err)
-	require.Equal(t, model.Config{Kind: model.Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+	require.Equal(t, model.Params{Kind: model.Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 		LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, Momentum: 0, K: 0.01}, p)
 	require.Equal(t, 5, p.Batch())
 	require.Equal(t, 10, c.NumBlocks)
@@ -135,7 +135,7 @@ func TestNewChecksTask(t *testing.T) {
 	require.ErrorContains(t, err, "n_dims = 2, but task shj1 has 3 dimensions")
 	l, err := c.Keys.New(task.NewStimuli(), seed.Source{})
 	require.NoError(t, err)
-	require.Equal(t, 2, l.(*model.Learner).Config().Classes)
+	require.Equal(t, 2, l.(*model.Model).Params().Classes)
 }
 
 // TestFastConfig decodes the fast_config tables of the original's
@@ -145,7 +145,7 @@ func TestNewChecksTask(t *testing.T) {
 func TestFastConfig(t *testing.T) {
 	for _, c := range []struct {
 		fast, table string
-		want        model.Config
+		want        model.Params
 	}{
 		{"distr_learner_mu", `
 [fast_config]
@@ -166,7 +166,7 @@ lr_nn = 0.025
 lr_units = 0.002
 momentum = 0
 random_seed = 999
-`, model.Config{Kind: model.Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+`, model.Params{Kind: model.Multi, MaxUnits: 500, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025, K: 0.01}},
 		{"distr_learner", `
 [fast_config]
@@ -184,7 +184,7 @@ lr_nn = 0.025
 lr_units = 0.002 # rob original = 0.005
 momentum = 0
 random_seed = 999
-`, model.Config{Kind: model.Single, MaxUnits: 50, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
+`, model.Params{Kind: model.Single, MaxUnits: 50, Dims: 2, Classes: 2, AttnWeighting: 0.02, Phi: 1,
 			LRAttn: 0.002, LRUnits: 0.002, LRNN: 0.025}},
 	} {
 		var v struct {
@@ -196,7 +196,7 @@ random_seed = 999
 		v.Fast.learner = c.fast
 		l, err := v.Fast.New(task.NewStimuli(), seed.Source{})
 		require.NoError(t, err)
-		require.Equal(t, c.want, l.(*model.Learner).Config())
+		require.Equal(t, c.want, l.(*model.Model).Params())
 	}
 }
 

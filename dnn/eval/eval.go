@@ -65,8 +65,8 @@ func Summary(res []run.Result) map[string]any {
 		entry := map[string]any{
 			"area_runs": map[string]any{"mean": s.Mean, "sd": s.SD, "se": s.SD / math.Sqrt(float64(s.N)), "n": s.N},
 		}
-		if net, ok := r.Runs[0].Model.(interface{ Config() model.Config }); ok {
-			entry["layer_sizes"] = net.Config().Sizes()
+		if net, ok := r.Runs[0].Model.(interface{ Params() model.Params }); ok {
+			entry["layer_sizes"] = net.Params().Sizes()
 		}
 		out[r.Job.Task.Name] = entry
 	}

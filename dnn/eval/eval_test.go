@@ -50,7 +50,7 @@ func TestCompare(t *testing.T) {
 func TestSummary(t *testing.T) {
 	tk, err := task.SHJ(2)
 	require.NoError(t, err)
-	net, err := model.New(model.Config{InputSize: 3, OutputSize: 2, NUnits: 4, Depth: 2, ActFunc: "relu"}, seedless())
+	net, err := model.New(model.Params{InputSize: 3, OutputSize: 2, NUnits: 4, Depth: 2, ActFunc: "relu"}, seedless())
 	require.NoError(t, err)
 	res := []run.Result{{
 		Job:   &run.Job{Task: tk},

@@ -11,7 +11,7 @@ import (
 )
 
 // wide1024 is the slow stream of the sweep's config 133 on SHJ stimuli.
-var wide1024 = Config{InputSize: 3, OutputSize: 2, NUnits: 1024, Depth: 3, ActFunc: "relu", LR: 0.1}
+var wide1024 = Params{InputSize: 3, OutputSize: 2, NUnits: 1024, Depth: 3, ActFunc: "relu", LR: 0.1}
 
 // BenchmarkTrial measures one trial of config1 on SHJ type 6: forward,
 // probability of error, loss and its gradient, backward and SGD step. The
@@ -20,18 +20,18 @@ var wide1024 = Config{InputSize: 3, OutputSize: 2, NUnits: 1024, Depth: 3, ActFu
 func BenchmarkTrial(b *testing.B) {
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  Params
 	}{
 		{"config1", config1},
-		{"config1_float32", func() Config { c := config1; c.DType = "float32"; return c }()},
-		{"config1_dropout", func() Config { c := config1; c.Dropout = 0.2; return c }()},
+		{"config1_float32", func() Params { c := config1; c.DType = "float32"; return c }()},
+		{"config1_dropout", func() Params { c := config1; c.Dropout = 0.2; return c }()},
 		// The dual stream's slow stream (config_dlMU_dnn_1: no momentum) takes the one-pass step.
-		{"no_momentum", func() Config { c := config1; c.Momentum = 0; return c }()},
-		{"no_momentum_float32", func() Config { c := config1; c.Momentum, c.DType = 0, "float32"; return c }()},
+		{"no_momentum", func() Params { c := config1; c.Momentum = 0; return c }()},
+		{"no_momentum_float32", func() Params { c := config1; c.Momentum, c.DType = 0, "float32"; return c }()},
 		// The sweep's widest slow stream (config 133: three hidden layers
 		// of 1024, lr_dnn 0.1, no momentum), in float64 and float32.
 		{"wide1024", wide1024},
-		{"wide1024_float32", func() Config { c := wide1024; c.DType = "float32"; return c }()},
+		{"wide1024_float32", func() Params { c := wide1024; c.DType = "float32"; return c }()},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			tk, _ := task.SHJ(6)

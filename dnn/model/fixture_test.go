@@ -25,7 +25,7 @@ import (
 
 // config1 is the original's dnn_model config1 network, which made the
 // dnn_shj fixtures.
-var config1 = Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.0075, Momentum: 0.3}
+var config1 = Params{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.0075, Momentum: 0.3}
 
 // traceRow is one trial of a single-stream fixture trace.
 type traceRow struct {

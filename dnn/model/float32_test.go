@@ -54,13 +54,13 @@ const gradTol32 = 1e-2
 func TestNetworkGradient32(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  Params
 		lf   loss.Func
 	}{
 		{"config1", config1, loss.BCELogits{}},
-		{"config1 dropout crossentropy", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.1, Dropout: 0.3}, loss.CrossEntropy{}},
-		{"depth0", Config{InputSize: 2, OutputSize: 2, Depth: 0, ActFunc: "relu"}, loss.BCELogits{}},
-		{"depth5 dropout", Config{InputSize: 4, OutputSize: 3, NUnits: 9, Depth: 5, ActFunc: "relu", Dropout: 0.2}, loss.CrossEntropy{}},
+		{"config1 dropout crossentropy", Params{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.1, Dropout: 0.3}, loss.CrossEntropy{}},
+		{"depth0", Params{InputSize: 2, OutputSize: 2, Depth: 0, ActFunc: "relu"}, loss.BCELogits{}},
+		{"depth5 dropout", Params{InputSize: 4, OutputSize: 3, NUnits: 9, Depth: 5, ActFunc: "relu", Dropout: 0.2}, loss.CrossEntropy{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			net, err := New32(tc.cfg, seed.For(7, 3))

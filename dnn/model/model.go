@@ -15,10 +15,10 @@ import (
 	"github.com/fastslow/dnn/layers"
 )
 
-// Config is what the network is built from: the original's NeuralNetwork
+// Params is what the network is built from: the original's NeuralNetwork
 // keys, as a plain struct that the single-stream config and the dual
 // stream's slow_config both fill.
-type Config struct {
+type Params struct {
 	InputSize  int     // input_size: features per stimulus
 	OutputSize int     // output_size: logits, one per class
 	NUnits     int     // n_units: units of every hidden layer
@@ -30,46 +30,46 @@ type Config struct {
 	DType      string  // dtype: "float64" (or "", the default) or "float32", what the network computes in
 }
 
-// Validate reports the first value the network cannot be built with.
-func (c Config) Validate() error {
+// Check reports the first value the network cannot be built with.
+func (p *Params) Check() error {
 	switch {
-	case c.InputSize < 1:
-		return fmt.Errorf("input_size = %d: want at least 1", c.InputSize)
-	case c.OutputSize < 1:
-		return fmt.Errorf("output_size = %d: want at least 1", c.OutputSize)
-	case c.Depth < 0:
-		return fmt.Errorf("networks_depth = %d: want 0 or more hidden layers", c.Depth)
-	case c.Depth > 0 && c.NUnits < 1:
-		return fmt.Errorf("n_units = %d: want at least 1", c.NUnits)
-	case c.ActFunc != "relu":
-		return fmt.Errorf("act_func = %q: want \"relu\" (the only activation the original builds)", c.ActFunc)
-	case !(c.LR >= 0) || math.IsInf(c.LR, 0):
-		return fmt.Errorf("lr_dnn = %v: want a finite value ≥ 0", c.LR)
-	case !(c.Momentum >= 0) || math.IsInf(c.Momentum, 0):
-		return fmt.Errorf("mom = %v: want a finite value ≥ 0", c.Momentum)
-	case !(c.Dropout >= 0 && c.Dropout <= 1):
-		return fmt.Errorf("dropout = %v: want a rate in [0, 1]", c.Dropout)
-	case c.DType != "" && c.DType != "float64" && c.DType != "float32":
-		return fmt.Errorf("dtype = %q: want \"float64\" (the default) or \"float32\"", c.DType)
+	case p.InputSize < 1:
+		return fmt.Errorf("input_size = %d: want at least 1", p.InputSize)
+	case p.OutputSize < 1:
+		return fmt.Errorf("output_size = %d: want at least 1", p.OutputSize)
+	case p.Depth < 0:
+		return fmt.Errorf("networks_depth = %d: want 0 or more hidden layers", p.Depth)
+	case p.Depth > 0 && p.NUnits < 1:
+		return fmt.Errorf("n_units = %d: want at least 1", p.NUnits)
+	case p.ActFunc != "relu":
+		return fmt.Errorf("act_func = %q: want \"relu\" (the only activation the original builds)", p.ActFunc)
+	case !(p.LR >= 0) || math.IsInf(p.LR, 0):
+		return fmt.Errorf("lr_dnn = %v: want a finite value ≥ 0", p.LR)
+	case !(p.Momentum >= 0) || math.IsInf(p.Momentum, 0):
+		return fmt.Errorf("mom = %v: want a finite value ≥ 0", p.Momentum)
+	case !(p.Dropout >= 0 && p.Dropout <= 1):
+		return fmt.Errorf("dropout = %v: want a rate in [0, 1]", p.Dropout)
+	case p.DType != "" && p.DType != "float64" && p.DType != "float32":
+		return fmt.Errorf("dtype = %q: want \"float64\" (the default) or \"float32\"", p.DType)
 	}
 	return nil
 }
 
 // Sizes returns the widths of the network's layers, input first:
 // [input_size, n_units × networks_depth, output_size].
-func (c Config) Sizes() []int {
-	s := []int{c.InputSize}
-	for range c.Depth {
-		s = append(s, c.NUnits)
+func (p Params) Sizes() []int {
+	s := []int{p.InputSize}
+	for range p.Depth {
+		s = append(s, p.NUnits)
 	}
-	return append(s, c.OutputSize)
+	return append(s, p.OutputSize)
 }
 
 // Network is the network of one run, computing in T. It satisfies
 // stream.Stream (whose values are float64: a float32 network converts its
 // input, logits and states); it is not safe for concurrent use.
 type Network[T layers.Float] struct {
-	cfg    Config
+	p      Params
 	layers []layers.Linear[T]
 	drop   []layers.Dropout[T] // drop[i] acts on hidden layer i's output; used for i ≥ 1 when Dropout > 0
 	rng    *rand.Rand          // the dropout generator; nil without dropout
@@ -94,52 +94,53 @@ type Network[T layers.Float] struct {
 	frozen bool // test hook: keep the dropout masks of the last draw
 }
 
-// Net is the float64 network, the default; Net32 computes in float32
-// (the original's own precision) for speed on the widest networks.
+// Model is the float64 network, the default, named as every model
+// package names its stream type; Model32 computes in float32 (the
+// original's own precision) for speed on the widest networks.
 type (
-	Net   = Network[float64]
-	Net32 = Network[float32]
+	Model   = Network[float64]
+	Model32 = Network[float32]
 )
 
 var (
-	_ stream.Stream    = (*Net)(nil)
-	_ stream.Predictor = (*Net)(nil)
-	_ stream.Predictor = (*Net32)(nil)
+	_ stream.Stream    = (*Model)(nil)
+	_ stream.Predictor = (*Model)(nil)
+	_ stream.Predictor = (*Model32)(nil)
 )
 
-// Open returns the network of cfg.DType (float64 unless it is
+// Open returns the network of p.DType (float64 unless it is
 // "float32"), as New or New32 build it.
-func Open(cfg Config, src seed.Source) (stream.Stream, error) {
-	if cfg.DType == "float32" {
-		return New32(cfg, src)
+func Open(p Params, src seed.Source) (stream.Stream, error) {
+	if p.DType == "float32" {
+		return New32(p, src)
 	}
-	return New(cfg, src)
+	return New(p, src)
 }
 
 // New32 is New for a network computing in float32: its initial weights
-// are New's rounded to float32. Its config's DType is "float32".
-func New32(cfg Config, src seed.Source) (*Net32, error) {
-	cfg.DType = "float32"
-	return newNetwork[float32](cfg, src)
+// are New's rounded to float32. Its Params' DType is "float32".
+func New32(p Params, src seed.Source) (*Model32, error) {
+	p.DType = "float32"
+	return newNetwork[float32](p, src)
 }
 
 // New returns a network with PyTorch's default initial weights drawn from
 // src.Rand("init"): W and b of a layer with fan_in inputs uniform on
 // (−1/√fan_in, 1/√fan_in), layer by layer, weight (row-major [out, in])
 // before bias. With dropout, the masks come from src.Rand("dropout").
-// It computes in float64 whatever cfg.DType says (see Open).
-func New(cfg Config, src seed.Source) (*Net, error) {
-	if cfg.DType == "float32" {
-		cfg.DType = ""
+// It computes in float64 whatever p.DType says (see Open).
+func New(p Params, src seed.Source) (*Model, error) {
+	if p.DType == "float32" {
+		p.DType = ""
 	}
-	return newNetwork[float64](cfg, src)
+	return newNetwork[float64](p, src)
 }
 
-func newNetwork[T layers.Float](cfg Config, src seed.Source) (*Network[T], error) {
-	if err := cfg.Validate(); err != nil {
+func newNetwork[T layers.Float](p Params, src seed.Source) (*Network[T], error) {
+	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("dnn: %w", err)
 	}
-	n := build[T](cfg)
+	n := build[T](p)
 	rng := src.Rand("init")
 	for _, l := range n.layers {
 		bound := 1 / math.Sqrt(float64(l.In))
@@ -150,26 +151,26 @@ func newNetwork[T layers.Float](cfg Config, src seed.Source) (*Network[T], error
 			l.B[i] = T(bound * (2*rng.Float64() - 1))
 		}
 	}
-	if cfg.Dropout > 0 {
+	if p.Dropout > 0 {
 		n.rng = src.Rand("dropout")
 	}
 	return n, nil
 }
 
 // build allocates the network of a valid config, every parameter 0.
-func build[T layers.Float](cfg Config) *Network[T] {
-	sizes := cfg.Sizes()
+func build[T layers.Float](p Params) *Network[T] {
+	sizes := p.Sizes()
 	nl := len(sizes) - 1
 	total := 0
 	for i := range nl {
 		total += sizes[i]*sizes[i+1] + sizes[i+1]
 	}
 	n := &Network[T]{
-		cfg:    cfg,
+		p:      p,
 		params: make([]T, total),
 		grads:  make([]T, total),
 		vel:    make([]T, total),
-		x:      make([]T, cfg.InputSize),
+		x:      make([]T, p.InputSize),
 	}
 	off := 0
 	for i := range nl {
@@ -183,7 +184,7 @@ func build[T layers.Float](cfg Config) *Network[T] {
 		n.layers = append(n.layers, layers.NewLinear(in, out, w, b, dw, db))
 		n.velW = append(n.velW, n.vel[off-out-in*out:off-out:off-out])
 		n.velB = append(n.velB, n.vel[off-out:off:off])
-		n.drop = append(n.drop, layers.NewDropout[T](cfg.Dropout, out))
+		n.drop = append(n.drop, layers.NewDropout[T](p.Dropout, out))
 		n.act = append(n.act, make([]T, out))
 		n.g = append(n.g, make([]T, out))
 	}
@@ -194,8 +195,8 @@ func build[T layers.Float](cfg Config) *Network[T] {
 	return n
 }
 
-// Config returns the config the network was built with.
-func (n *Network[T]) Config() Config { return n.cfg }
+// Params returns the parameters the network was built with.
+func (n *Network[T]) Params() Params { return n.p }
 
 // dropping reports whether hidden layer i applies dropout: layers 2..depth
 // (i ≥ 1, never the output layer), when the rate is positive.
@@ -259,7 +260,7 @@ func convert[D, S layers.Float](dst []D, src []S) {
 // lr = lr_dnn and m = mom. Each layer is stepped on the way down, in one
 // pass over its weights and momentum buffer (propagateStep).
 func (n *Network[T]) Learn(t *stream.Trial, dLogits []float64) {
-	if n.cfg.Momentum != 0 && !n.started {
+	if n.p.Momentum != 0 && !n.started {
 		clear(n.vel) // PyTorch's first step sets v = ∇, which 0·m + ∇ rounds as
 		n.started = true
 	}
@@ -282,13 +283,13 @@ func (n *Network[T]) input(i int) []T {
 func (n *Network[T]) propagateStep(dLogits []float64) {
 	last := len(n.layers) - 1
 	convert(n.g[last], dLogits)
-	lr, mom := T(n.cfg.LR), T(n.cfg.Momentum)
+	lr, mom := T(n.p.LR), T(n.p.Momentum)
 	for i := last; i >= 0; i-- {
 		var dIn []T // nil for the first layer: nothing below needs it
 		if i > 0 {
 			dIn = n.g[i-1]
 		}
-		if n.cfg.Momentum != 0 {
+		if n.p.Momentum != 0 {
 			n.layers[i].BackwardStepMomentum(n.input(i), n.g[i], dIn, lr, mom, n.velW[i], n.velB[i])
 		} else {
 			n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, lr)
@@ -372,7 +373,7 @@ func (n *Network[T]) SetState(st map[string]stream.Array) error {
 	if err := stream.Unknown(st, n.Names()...); err != nil {
 		return fmt.Errorf("dnn state: %w", err)
 	}
-	scratch := build[T](n.cfg) // the same layout over fresh storage
+	scratch := build[T](n.p) // the same layout over fresh storage
 	var errs []error
 	for i, l := range scratch.layers {
 		if err := take(st, weightName(i), l.W, l.Out, l.In); err != nil {
@@ -383,7 +384,7 @@ func (n *Network[T]) SetState(st map[string]stream.Array) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("dnn state for a %v network: %w", n.cfg.Sizes(), errors.Join(errs...))
+		return fmt.Errorf("dnn state for a %v network: %w", n.p.Sizes(), errors.Join(errs...))
 	}
 	copy(n.params, scratch.params)
 	return nil

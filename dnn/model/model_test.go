@@ -50,16 +50,16 @@ func randomTrial(rng *rand.Rand, in, out int) *stream.Trial {
 func TestNetworkGradient(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  Params
 		lf   loss.Func
 	}{
 		{"config1", config1, loss.BCELogits{}},
 		{"config1 crossentropy", config1, loss.CrossEntropy{}},
-		{"config1 dropout", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.1, Dropout: 0.3}, loss.BCELogits{}},
-		{"depth0", Config{InputSize: 2, OutputSize: 2, Depth: 0, ActFunc: "relu"}, loss.BCELogits{}},
-		{"depth1", Config{InputSize: 2, OutputSize: 2, NUnits: 6, Depth: 1, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
-		{"depth5 dropout", Config{InputSize: 4, OutputSize: 3, NUnits: 9, Depth: 5, ActFunc: "relu", Dropout: 0.2}, loss.CrossEntropy{}},
-		{"wide", Config{InputSize: 2, OutputSize: 2, NUnits: 64, Depth: 2, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
+		{"config1 dropout", Params{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu", LR: 0.1, Dropout: 0.3}, loss.BCELogits{}},
+		{"depth0", Params{InputSize: 2, OutputSize: 2, Depth: 0, ActFunc: "relu"}, loss.BCELogits{}},
+		{"depth1", Params{InputSize: 2, OutputSize: 2, NUnits: 6, Depth: 1, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
+		{"depth5 dropout", Params{InputSize: 4, OutputSize: 3, NUnits: 9, Depth: 5, ActFunc: "relu", Dropout: 0.2}, loss.CrossEntropy{}},
+		{"wide", Params{InputSize: 2, OutputSize: 2, NUnits: 64, Depth: 2, ActFunc: "relu", Dropout: 0.5}, loss.BCELogits{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			net, err := New(tc.cfg, seed.For(7, 3))
@@ -118,7 +118,7 @@ func TestDropoutPlacement(t *testing.T) {
 	assert.Positive(t, nonzero, "the first hidden layer must not drop")
 
 	// Depth 1: the only hidden layer is the first, so no dropout at all.
-	cfg = Config{InputSize: 3, OutputSize: 2, NUnits: 5, Depth: 1, ActFunc: "relu", Dropout: 1}
+	cfg = Params{InputSize: 3, OutputSize: 2, NUnits: 5, Depth: 1, ActFunc: "relu", Dropout: 1}
 	net, err = New(cfg, seed.For(1, 0))
 	require.NoError(t, err)
 	z = net.Forward(tr)
@@ -128,7 +128,7 @@ func TestDropoutPlacement(t *testing.T) {
 func TestSGDMomentum(t *testing.T) {
 	// Two steps on a 1→1 linear network: p₁ = p₀ − lr g₀,
 	// p₂ = p₁ − lr (m g₀ + g₁), with g = dz·x for the weight.
-	cfg := Config{InputSize: 1, OutputSize: 1, Depth: 0, ActFunc: "relu", LR: 0.5, Momentum: 0.3}
+	cfg := Params{InputSize: 1, OutputSize: 1, Depth: 0, ActFunc: "relu", LR: 0.5, Momentum: 0.3}
 	net, err := New(cfg, seed.For(1, 0))
 	require.NoError(t, err)
 	require.NoError(t, net.SetState(map[string]stream.Array{
@@ -199,23 +199,23 @@ func TestDropoutReproducible(t *testing.T) {
 	assert.NotEqual(t, trajectory(0), trajectory(1))
 }
 
-func TestConfigValidate(t *testing.T) {
+func TestParamsCheck(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		change func(*Config)
+		change func(*Params)
 		want   string
 	}{
-		{"ok", func(*Config) {}, ""},
-		{"input", func(c *Config) { c.InputSize = 0 }, "input_size = 0"},
-		{"output", func(c *Config) { c.OutputSize = -1 }, "output_size = -1"},
-		{"depth", func(c *Config) { c.Depth = -1 }, "networks_depth = -1"},
-		{"units", func(c *Config) { c.NUnits = 0 }, "n_units = 0"},
-		{"units unused at depth 0", func(c *Config) { c.NUnits, c.Depth = 0, 0 }, ""},
-		{"act", func(c *Config) { c.ActFunc = "tanh" }, `act_func = "tanh"`},
-		{"lr", func(c *Config) { c.LR = math.NaN() }, "lr_dnn = NaN"},
-		{"lr negative", func(c *Config) { c.LR = -1 }, "lr_dnn = -1"},
-		{"mom", func(c *Config) { c.Momentum = math.Inf(1) }, "mom = +Inf"},
-		{"dropout", func(c *Config) { c.Dropout = 1.5 }, "dropout = 1.5"},
+		{"ok", func(*Params) {}, ""},
+		{"input", func(c *Params) { c.InputSize = 0 }, "input_size = 0"},
+		{"output", func(c *Params) { c.OutputSize = -1 }, "output_size = -1"},
+		{"depth", func(c *Params) { c.Depth = -1 }, "networks_depth = -1"},
+		{"units", func(c *Params) { c.NUnits = 0 }, "n_units = 0"},
+		{"units unused at depth 0", func(c *Params) { c.NUnits, c.Depth = 0, 0 }, ""},
+		{"act", func(c *Params) { c.ActFunc = "tanh" }, `act_func = "tanh"`},
+		{"lr", func(c *Params) { c.LR = math.NaN() }, "lr_dnn = NaN"},
+		{"lr negative", func(c *Params) { c.LR = -1 }, "lr_dnn = -1"},
+		{"mom", func(c *Params) { c.Momentum = math.Inf(1) }, "mom = +Inf"},
+		{"dropout", func(c *Params) { c.Dropout = 1.5 }, "dropout = 1.5"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := config1
@@ -278,7 +278,7 @@ func TestSetStateErrors(t *testing.T) {
 	}
 	for _, tc := range []struct {
 		name   string
-		cfg    Config
+		cfg    Params
 		change func(map[string]stream.Array)
 		want   []string
 	}{
@@ -298,13 +298,13 @@ func TestSetStateErrors(t *testing.T) {
 			a.Shape = []int{3, 25}
 			m["layers.0.weight"] = a
 		}, []string{`"layers.0.weight" has shape [3 25], want [25 3]`}},
-		{"wider network", Config{InputSize: 3, OutputSize: 2, NUnits: 30, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
+		{"wider network", Params{InputSize: 3, OutputSize: 2, NUnits: 30, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
 			[]string{"[3 30 30 30 2] network", `"layers.0.weight" has shape [25 3], want [30 3]`}},
-		{"deeper network", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 4, ActFunc: "relu"}, func(map[string]stream.Array) {},
+		{"deeper network", Params{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 4, ActFunc: "relu"}, func(map[string]stream.Array) {},
 			[]string{`"layers.4.weight"`, `"layers.3.weight" has shape [2 25], want [25 25]`}},
-		{"shallower network", Config{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 2, ActFunc: "relu"}, func(map[string]stream.Array) {},
+		{"shallower network", Params{InputSize: 3, OutputSize: 2, NUnits: 25, Depth: 2, ActFunc: "relu"}, func(map[string]stream.Array) {},
 			[]string{"unexpected arrays", "layers.3.weight"}},
-		{"2-D input", Config{InputSize: 2, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
+		{"2-D input", Params{InputSize: 2, OutputSize: 2, NUnits: 25, Depth: 3, ActFunc: "relu"}, func(map[string]stream.Array) {},
 			[]string{`"layers.0.weight" has shape [25 3], want [25 2]`}},
 		{"dual-stream prefix", config1, func(m map[string]stream.Array) {
 			a := m["layers.0.bias"]
@@ -342,7 +342,7 @@ func TestStreamContract(t *testing.T) {
 	net.Forward(&stream.Trial{X: []float64{0, 1, 0}})
 	assert.False(t, net.Recruited())
 	assert.Zero(t, net.Active())
-	assert.Equal(t, config1, net.Config())
+	assert.Equal(t, config1, net.Params())
 	assert.Equal(t, fmt.Sprint([]int{3, 25, 25, 25, 2}), fmt.Sprint(config1.Sizes()))
 }
 
@@ -354,12 +354,12 @@ func TestStreamContract(t *testing.T) {
 func TestLearnIsSGDOnTheGradient(t *testing.T) {
 	for _, tc := range []struct {
 		name string
-		cfg  Config
+		cfg  Params
 	}{
 		{"config1", config1},
-		{"no momentum", func() Config { c := config1; c.Momentum = 0; c.LR = 0.5; return c }()},
-		{"dropout", func() Config { c := config1; c.Dropout = 0.3; c.LR = 0.2; c.Momentum = 0.9; return c }()},
-		{"depth5", Config{InputSize: 4, OutputSize: 3, NUnits: 7, Depth: 5, ActFunc: "relu", LR: 0.3, Momentum: 0.5}},
+		{"no momentum", func() Params { c := config1; c.Momentum = 0; c.LR = 0.5; return c }()},
+		{"dropout", func() Params { c := config1; c.Dropout = 0.3; c.LR = 0.2; c.Momentum = 0.9; return c }()},
+		{"depth5", Params{InputSize: 4, OutputSize: 3, NUnits: 7, Depth: 5, ActFunc: "relu", LR: 0.3, Momentum: 0.5}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			net, err := New(tc.cfg, seed.For(3, 1))
@@ -445,10 +445,10 @@ func TestPredictIsEvalMode(t *testing.T) {
 	plain.Dropout = 0
 	for _, c := range []struct {
 		name string
-		open func(Config, seed.Source) (stream.Stream, error)
+		open func(Params, seed.Source) (stream.Stream, error)
 	}{
-		{"float64", func(c Config, s seed.Source) (stream.Stream, error) { return New(c, s) }},
-		{"float32", func(c Config, s seed.Source) (stream.Stream, error) { return New32(c, s) }},
+		{"float64", func(c Params, s seed.Source) (stream.Stream, error) { return New(c, s) }},
+		{"float32", func(c Params, s seed.Source) (stream.Stream, error) { return New32(c, s) }},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			train := func(net stream.Stream, rng *rand.Rand, n int, probe *stream.Trial) (zs, ps []float64) {

@@ -54,9 +54,9 @@ var RequiredKeys = []string{"act_func", "lr_dnn", "n_units", "mom", "dropout", "
 // classes.
 var Ignored = []string{"bias", "n_classes"}
 
-// Model returns the network's model.Config.
-func (n Keys) Model() model.Config {
-	return model.Config{
+// Params returns the network's model.Params.
+func (n Keys) Params() model.Params {
+	return model.Params{
 		InputSize: n.InputSize, OutputSize: n.OutputSize, NUnits: n.NUnits, Depth: n.NetworksDepth,
 		ActFunc: n.ActFunc, LR: n.LRDNN, Momentum: n.Mom, Dropout: n.Dropout, DType: n.DType,
 	}
@@ -137,7 +137,10 @@ func (c Config) Normalize() Config {
 }
 
 // Check reports network keys that cannot run, naming the key.
-func (n *Keys) Check() error { return n.Model().Validate() }
+func (n *Keys) Check() error {
+	p := n.Params()
+	return p.Check()
+}
 
 // Required returns the keys a network's table must set: RequiredKeys.
 func (n *Keys) Required() []string { return slices.Clone(RequiredKeys) }
@@ -146,7 +149,7 @@ func (n *Keys) Required() []string { return slices.Clone(RequiredKeys) }
 // that the task's features and classes are the network's inputs and
 // outputs (unless its sizes follow the task, as the default's do).
 func (n *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
-	mc := n.Model()
+	mc := n.Params()
 	if n.followTask {
 		mc.InputSize, mc.OutputSize = t.Dims, t.Classes
 	}

@@ -90,7 +90,7 @@ func TestDecode(t *testing.T) {
 			assert.Equal(t, 50, n.NumRuns)
 			assert.Equal(t, 350, n.NumBlocks)
 			assert.Equal(t, Default().NUnits, c.NUnits)
-			assert.Equal(t, Default().Keys.Model(), c.Keys.Model())
+			assert.Equal(t, Default().Keys.Params(), c.Keys.Params())
 		})
 	}
 }
@@ -143,11 +143,11 @@ func TestNetworkMatchesTask(t *testing.T) {
 	n.followTask = true
 	net, err := n.New(ns, seed.For(1, 0))
 	require.NoError(t, err)
-	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.(*model.Net).Config().Sizes())
+	assert.Equal(t, []int{2, 25, 25, 25, 2}, net.(*model.Model).Params().Sizes())
 	n.DType, n.followTask = "float32", false
 	net, err = n.New(shj, seed.For(1, 0))
 	require.NoError(t, err)
-	assert.IsType(t, (*model.Net32)(nil), net, `dtype = "float32" builds the float32 network`)
+	assert.IsType(t, (*model.Model32)(nil), net, `dtype = "float32" builds the float32 network`)
 	n.DType = "float16"
 	_, err = n.New(shj, seed.For(1, 0))
 	require.Error(t, err)

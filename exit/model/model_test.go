@@ -204,7 +204,7 @@ func TestZeroGainGuard(t *testing.T) {
 }
 
 // TestCheck refuses settings the model cannot run with, naming them.
-func TestCheck(t *testing.T) {
+func TestParamsCheck(t *testing.T) {
 	cases := []struct {
 		name string
 		edit func(p *model.Params)

@@ -63,7 +63,7 @@ type Params struct {
 func (p Params) Winners() int { return int(float64(p.Units) * p.K) }
 
 // Check reports parameters the model cannot run with.
-func (p Params) Check() error {
+func (p *Params) Check() error {
 	finite := func(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 	switch {
 	case p.Units < 1:
