@@ -17,17 +17,25 @@ type Activation struct {
 	d, a []float64
 	s    []float64 // s_k
 	ps   []float64 // s_k^(q/r)
+	gs   []float64 // ∂L/∂s_k
 	out  []float64 // H_k
-	arg  []float64 // −c·s_k^(q/r) by position in rows, exponentiated together
-	rows []int
+	// By position in rows, computed together:
+	ss, pc []float64 // s_k and s_k^(q/r)
+	arg    []float64 // −c·s_k^(q/r), then H_k
+	rows   []int
 }
 
 // NewActivation returns the activation layer of k clusters over d
 // dimensions, with specificity c and exponent qr = q/r.
 func NewActivation(k, d int, c, qr float64) *Activation {
-	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), out: make([]float64, k),
-		arg: make([]float64, k)}
+	return &Activation{K: k, D: d, C: c, QR: qr, s: make([]float64, k), ps: make([]float64, k), gs: make([]float64, k), out: make([]float64, k),
+		ss: make([]float64, lanes(k)), pc: make([]float64, lanes(k)), arg: make([]float64, lanes(k))}
 }
+
+// lanes returns n rounded up to whole vector lanes of 4: the layers pad
+// the values they exponentiate together, so that none is left to a
+// scalar call.
+func lanes(n int) int { return (n + 3) &^ 3 }
 
 // Forward returns H (K values, owned by the layer) for the rows listed;
 // the other rows are 0.
@@ -37,7 +45,8 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 		l.out[k], l.s[k] = 0, 0
 	}
 	l.d, l.a, l.rows = d, a, rows
-	arg := l.arg[:len(rows)]
+	n := len(rows)
+	ss, ps, arg := l.ss[:n], l.pc[:n], l.arg[:n]
 	for i, k := range rows {
 		dk := d[k*D : k*D+D]
 		var s float64
@@ -45,17 +54,22 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 			s += v * a[j]
 		}
 		l.s[k] = s
-		var ps float64
-		if l.QR == 0.5 {
-			ps = math.Sqrt(s) // torch's pow takes the square root for 0.5
-		} else {
-			ps = math.Pow(s, l.QR)
-		}
-		l.ps[k] = ps
-		arg[i] = -(ps * l.C)
+		ss[i] = s
 	}
-	vexp.To(arg, arg)
+	if l.QR == 0.5 {
+		// Padded to whole lanes with 0 (whose exponential is exp(−0) = 1).
+		m := lanes(n)
+		clear(l.ss[n:m])
+		vexp.ExpNegSqrt(l.arg[:m], l.pc[:m], l.ss[:m], l.C) // torch's pow takes the square root for 0.5
+	} else {
+		for i, s := range ss {
+			ps[i] = math.Pow(s, l.QR)
+			arg[i] = -(ps[i] * l.C)
+		}
+		vexp.To(arg, arg)
+	}
 	for i, k := range rows {
+		l.ps[k] = ps[i]
 		l.out[k] = arg[i]
 	}
 	return l.out
@@ -79,11 +93,20 @@ func (l *Activation) Backward(gh, gd, ga []float64) {
 			dp = qr * math.Pow(l.s[k], qr-1)
 		}
 		gs := (-(gh[k] * l.out[k]) * l.C) * dp
-		dk := l.d[k*D : k*D+D]
+		l.gs[k] = gs
 		gdk := gd[k*D : k*D+D]
 		for j := range gdk {
 			gdk[j] = gs * l.a[j]
-			ga[j] += gs * dk[j]
 		}
+	}
+	// ∂L/∂a_j summed over the rows in their order, in a register.
+	for j := range ga {
+		var g float64
+		for _, k := range l.rows {
+			if gh[k] != 0 {
+				g += l.gs[k] * l.d[k*D+j]
+			}
+		}
+		ga[j] = g
 	}
 }

@@ -21,14 +21,14 @@ func NewAssociation(k, c int, phi float64) *Association {
 func (l *Association) Forward(o, a []float64, rows []int) []float64 {
 	l.o, l.a = o, a
 	C := l.C
-	clear(l.out)
-	for _, k := range rows {
-		for c := range C {
-			l.out[c] += o[k] * a[k*C+c]
-		}
-	}
 	for c := range l.out {
-		l.out[c] *= l.Phi
+		// Each class's sum in the order of the rows, in a register (a
+		// sum kept in memory waits on its own store every row).
+		var z float64
+		for _, k := range rows {
+			z += o[k] * a[k*C+c]
+		}
+		l.out[c] = z * l.Phi
 	}
 	return l.out
 }

@@ -1,6 +1,10 @@
 package layers
 
-import "github.com/fastslow/stream/power"
+import (
+	"math"
+
+	"github.com/fastslow/stream/power"
+)
 
 // MinDistance is the floor of a dimensional distance: the original clips
 // (x − W)^r at this value, which keeps the cluster activation below 1.
@@ -32,8 +36,16 @@ func NewDistance(k, d int, r float64) *Distance {
 // other rows are 0.
 func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	D := l.D
-	for _, k := range l.rows { // clear what the last call wrote
-		clear(l.out[k*D : k*D+D])
+	// Clear the rows the last call wrote and this one does not (both
+	// lists increase): a recruited unit stays listed.
+	i := 0
+	for _, k := range l.rows {
+		for i < len(rows) && rows[i] < k {
+			i++
+		}
+		if i == len(rows) || rows[i] != k {
+			clear(l.out[k*D : k*D+D])
+		}
 	}
 	l.rows = rows
 	if l.R == 2 {
@@ -75,11 +87,17 @@ func (l *Distance) Backward(gd, gw []float64) {
 	clear(gw)
 	D, r := l.D, l.R
 	if r == 2 {
+		// Without a branch: whether the clip bites depends on the item
+		// (a centre keeps the coordinates it shares with its item), so
+		// a branch would be mispredicted about every other time.
 		for _, k := range l.rows {
-			for j := k * D; j < k*D+D; j++ {
-				if l.pow[j] >= MinDistance {
-					gw[j] = -(gd[j] * (2 * l.diff[j]))
+			pow, diff, gdk, gwk := l.pow[k*D:k*D+D], l.diff[k*D:k*D+D], gd[k*D:k*D+D], gw[k*D:k*D+D]
+			for j, p := range pow {
+				var pass uint64
+				if p >= MinDistance {
+					pass = ^uint64(0)
 				}
+				gwk[j] = math.Float64frombits(math.Float64bits(-(gdk[j] * (2 * diff[j]))) & pass)
 			}
 		}
 		return

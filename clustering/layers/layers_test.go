@@ -80,6 +80,10 @@ func TestDistanceRows(t *testing.T) {
 	require.Equal(t, []float64{1, MinDistance, MinDistance, 1, 0.25, 0.25}, d)
 	d = l.Forward(x, w, []int{1})
 	require.Equal(t, []float64{0, 0, MinDistance, 1, 0, 0}, d)
+	d = l.Forward(x, w, []int{0, 2})
+	require.Equal(t, []float64{1, MinDistance, 0, 0, 0.25, 0.25}, d)
+	d = l.Forward(x, w, []int{1, 2})
+	require.Equal(t, []float64{0, 0, MinDistance, 1, 0.25, 0.25}, d)
 }
 
 func TestActivationGradient(t *testing.T) {

@@ -43,8 +43,8 @@ func NewSoftmax(k int, temp float64) *ClusterSoftmax {
 
 func newClusterSoftmax(k int, beta, temp float64) *ClusterSoftmax {
 	return &ClusterSoftmax{K: k, Beta: beta, Temp: temp,
-		nz: make([]int, 0, k), w: make([]float64, k), t: make([]float64, k), u: make([]float64, k),
-		e: make([]float64, k), p: make([]float64, k), out: make([]float64, k)}
+		nz: make([]int, 0, k), u: make([]float64, lanes(k)),
+		e: make([]float64, lanes(k)), p: make([]float64, k), out: make([]float64, k)}
 }
 
 // NonZero returns the indices of the nonzero inputs of the last Forward
@@ -66,32 +66,32 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	}
 	l.nz = nz
 	n := len(nz)
-	ws, ts, us, es := l.w[:n], l.t[:n], l.u[:n], l.e[:n]
-	beta, temp := l.Beta, l.Temp
-	if beta > 0 {
-		for i, k := range nz {
-			ws[i] = v[k]
-		}
-		vexp.LogTo(ws, ws)
+	// The inputs padded to whole lanes with values whose exponential is
+	// exp(0) = 1 (with the equivalent temperature, 1 gives v/t = 0).
+	vs, es := l.u[:lanes(n)], l.e[:lanes(n)]
+	pad := 0.0
+	if l.Beta > 0 {
+		pad = 1
 	}
 	for i, k := range nz {
-		x := v[k]
-		t := temp
-		if beta > 0 {
-			w := beta * ws[i] // β·ln v
-			ws[i] = w
-			t = x / w
-		}
-		ts[i], us[i] = t, x/t
+		vs[i] = v[k]
 	}
-	vexp.To(es, us)
+	for i := n; i < len(vs); i++ {
+		vs[i] = pad
+	}
+	if l.Beta > 0 {
+		vexp.SoftmaxEquiv(es, vs, l.Beta) // exp(v/t), t = v/(β ln v)
+	} else {
+		vexp.SoftmaxTemp(es, vs, l.Temp)
+	}
 	var sum float64
-	for _, e := range es {
+	for _, e := range es[:n] {
 		sum += e
 	}
+	vexp.Div(es, es, sum)
 	for i, k := range nz {
-		p[k] = es[i] / sum
-		out[k] = v[k] * p[k]
+		p[k] = es[i]
+		out[k] = v[k] * es[i]
 	}
 	return out
 }
@@ -107,19 +107,17 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 func (l *ClusterSoftmax) Backward(gout, gv []float64) {
 	clear(gv)
 	nz, in, p := l.nz, l.in, l.p
-	n := len(nz)
-	ts := l.t[:n]
 	var dot float64 // Σ_l p_l·gp_l
 	for _, k := range nz {
 		dot += p[k] * (gout[k] * in[k])
 	}
 	beta := l.Beta
-	for i, k := range nz {
+	for _, k := range nz {
 		gu := p[k] * (gout[k]*in[k] - dot)
 		if beta > 0 {
 			gv[k] = gout[k]*p[k] + gu*(beta/in[k])
 		} else {
-			gv[k] = gout[k]*p[k] + gu/ts[i]
+			gv[k] = gout[k]*p[k] + gu/l.Temp
 		}
 	}
 }

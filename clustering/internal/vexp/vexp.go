@@ -1,4 +1,5 @@
-// Package vexp holds math.Exp and math.Log over slices, 4 values at a time
+// Package vexp holds math.Exp and math.Log over slices, and the clustering
+// layers' element-wise steps fused around them, 4 values at a time
 // where the CPU has AVX2 and FMA (and the build is not purego), with their
 // bits on this machine: the kernels are Go's own amd64 assembly (for Exp
 // its FMA path, which math.Exp takes on such a CPU) computed in lanes,
