@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/fastslow/stream/fixture"
 )
 
 // inputs returns values across math.Exp's whole range: random bit
@@ -51,33 +53,7 @@ func TestTo(t *testing.T) {
 		t.Fatalf("%d inputs in the kernel's range of %d", len(lanes), len(all))
 	}
 	for _, in := range [][]float64{lanes, all} {
-		got := make([]float64, len(in))
-		To(got, in)
-		for i, x := range in {
-			if w := math.Exp(x); math.Float64bits(got[i]) != math.Float64bits(w) {
-				t.Fatalf("Exp(%v = %#x): vector %v (%#x), math.Exp %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
-			}
-		}
-	}
-	in := all
-	for n := 0; n < 13; n++ {
-		for off := 0; off < 3; off++ {
-			src := in[off : off+n]
-			dst := make([]float64, n+1)
-			To(dst[1:], src)
-			for i, x := range src {
-				if w := math.Exp(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
-					t.Fatalf("n %d offset %d: Exp(%v) = %v, want %v", n, off, x, dst[1+i], w)
-				}
-			}
-		}
-	}
-	same := append([]float64(nil), in[:101]...)
-	To(same, same)
-	for i, x := range in[:101] {
-		if w := math.Exp(x); math.Float64bits(same[i]) != math.Float64bits(w) {
-			t.Fatalf("in place: Exp(%v) = %v, want %v", x, same[i], w)
-		}
+		fixture.SameBits(t, "Exp", To, math.Exp, in)
 	}
 }
 
@@ -112,32 +88,7 @@ func TestLogTo(t *testing.T) {
 		t.Fatalf("%d inputs in the kernel's range of %d", len(lanes), len(all))
 	}
 	for _, in := range [][]float64{lanes, all} {
-		got := make([]float64, len(in))
-		LogTo(got, in)
-		for i, x := range in {
-			if w := math.Log(x); math.Float64bits(got[i]) != math.Float64bits(w) {
-				t.Fatalf("Log(%v = %#x): vector %v (%#x), math.Log %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
-			}
-		}
-	}
-	for n := 0; n < 13; n++ {
-		for off := 0; off < 3; off++ {
-			src := lanes[off : off+n]
-			dst := make([]float64, n+1)
-			LogTo(dst[1:], src)
-			for i, x := range src {
-				if w := math.Log(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
-					t.Fatalf("n %d offset %d: Log(%v) = %v, want %v", n, off, x, dst[1+i], w)
-				}
-			}
-		}
-	}
-	same := append([]float64(nil), lanes[:101]...)
-	LogTo(same, same)
-	for i, x := range lanes[:101] {
-		if w := math.Log(x); math.Float64bits(same[i]) != math.Float64bits(w) {
-			t.Fatalf("in place: Log(%v) = %v, want %v", x, same[i], w)
-		}
+		fixture.SameBits(t, "Log", LogTo, math.Log, in)
 	}
 }
 

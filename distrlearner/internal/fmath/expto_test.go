@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/fastslow/stream/fixture"
 )
 
 // expInputs returns inputs across Exp's whole range: random bit patterns
@@ -50,32 +52,7 @@ func expInputs(rng *rand.Rand, n int) []float64 {
 func TestExpTo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	in := expInputs(rng, 400000)
-	got := make([]float64, len(in))
-	ExpTo(got, in)
-	for i, x := range in {
-		if w := Exp(x); math.Float64bits(got[i]) != math.Float64bits(w) {
-			t.Fatalf("Exp(%v = %#x): vector %v (%#x), scalar %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
-		}
-	}
-	for n := 0; n < 13; n++ {
-		for off := 0; off < 3; off++ {
-			src := in[off : off+n]
-			dst := make([]float64, n+1)
-			ExpTo(dst[1:], src)
-			for i, x := range src {
-				if w := Exp(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
-					t.Fatalf("n %d offset %d: Exp(%v) = %v, want %v", n, off, x, dst[1+i], w)
-				}
-			}
-		}
-	}
-	inPlace := append([]float64(nil), in[:101]...)
-	ExpTo(inPlace, inPlace)
-	for i, x := range in[:101] {
-		if w := Exp(x); math.Float64bits(inPlace[i]) != math.Float64bits(w) {
-			t.Fatalf("in place: Exp(%v) = %v, want %v", x, inPlace[i], w)
-		}
-	}
+	fixture.SameBits(t, "Exp", ExpTo, Exp, in)
 }
 
 // TestLogTo: the vector logarithm gives Log's bits on every input: random
@@ -102,32 +79,7 @@ func TestLogTo(t *testing.T) {
 			in = append(in, math.Float64frombits(rng.Uint64()>>1))
 		}
 	}
-	got := make([]float64, len(in))
-	LogTo(got, in)
-	for i, x := range in {
-		if w := Log(x); math.Float64bits(got[i]) != math.Float64bits(w) {
-			t.Fatalf("Log(%v = %#x): vector %v (%#x), scalar %v (%#x)", x, math.Float64bits(x), got[i], math.Float64bits(got[i]), w, math.Float64bits(w))
-		}
-	}
-	for n := 0; n < 13; n++ {
-		for off := 0; off < 3; off++ {
-			src := in[off : off+n]
-			dst := make([]float64, n+1)
-			LogTo(dst[1:], src)
-			for i, x := range src {
-				if w := Log(x); math.Float64bits(dst[1+i]) != math.Float64bits(w) {
-					t.Fatalf("n %d offset %d: Log(%v) = %v, want %v", n, off, x, dst[1+i], w)
-				}
-			}
-		}
-	}
-	same := append([]float64(nil), in[:101]...)
-	LogTo(same, same)
-	for i, x := range in[:101] {
-		if w := Log(x); math.Float64bits(same[i]) != math.Float64bits(w) {
-			t.Fatalf("in place: Log(%v) = %v, want %v", x, same[i], w)
-		}
-	}
+	fixture.SameBits(t, "Log", LogTo, Log, in)
 }
 
 // BenchmarkExpTo measures the exponential of 64 values in [−40, 0] (the
