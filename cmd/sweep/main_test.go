@@ -4,17 +4,18 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/sweep"
 )
@@ -48,67 +49,21 @@ func build(t *testing.T) string {
 	return bin
 }
 
-// tree returns the files under dir by relative path, except the logs and
-// scripts of a Slurm job and report files.
-func tree(t *testing.T, dir string) map[string][]byte {
+// tree returns the files under dir by their relative paths, except the
+// logs and scripts of a Slurm job, the reports and the records (which hold
+// times and the command line).
+func tree(t *testing.T, dir string) map[string]string {
 	t.Helper()
-	out := map[string][]byte{}
-	if _, err := os.Stat(dir); os.IsNotExist(err) {
-		return out
-	}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if d.IsDir() {
-			if rel == "logs" {
-				return filepath.SkipDir
-			}
-			return nil
-		}
-		if strings.HasSuffix(rel, ".sbatch") || strings.HasPrefix(rel, "report_") || d.Name() == provenance.FileName { // the record holds times and the command line
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		out[rel] = data
-		return err
+	return fixture.Results(t, dir, func(rel string) bool {
+		return rel == "logs" || strings.HasSuffix(rel, ".sbatch") || strings.HasPrefix(rel, "report_") || filepath.Base(rel) == provenance.FileName
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func sameTree(t *testing.T, what string, got, want map[string][]byte) {
-	t.Helper()
-	var names []string
-	for k := range want {
-		names = append(names, k)
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	bad := 0
-	for _, k := range names {
-		g, okg := got[k]
-		w, okw := want[k]
-		if okg != okw || !bytes.Equal(g, w) {
-			if bad++; bad <= 5 {
-				t.Errorf("%s: %s differs (present %v, want present %v)", what, k, okg, okw)
-			}
-		}
-	}
 }
 
 // visible checks the state a killed sweep leaves: every visible folder
 // is a finished config bit-identical to the uninterrupted sweep's, and
 // every visible config file is complete. It returns how many configs are
 // finished.
-func visible(t *testing.T, out string, want map[string][]byte) int {
+func visible(t *testing.T, out string, want map[string]string) int {
 	t.Helper()
 	got := tree(t, out)
 	dirs := map[string]bool{}
@@ -117,7 +72,7 @@ func visible(t *testing.T, out string, want map[string][]byte) int {
 			continue // temporary: hidden until renamed into place
 		}
 		dirs[filepath.Dir(k)] = true
-		if !bytes.Equal(v, want[k]) {
+		if v != want[k] {
 			t.Errorf("after a kill, %s is visible but differs from the uninterrupted sweep's", k)
 		}
 	}
@@ -197,7 +152,7 @@ slow_config.lr_dnn = [0.05, 0.1]
 	if b, err := exec.Command(bin, "run", "-spec", spec, "-out", out, "-quiet").CombinedOutput(); err != nil {
 		t.Fatalf("rerun: %v\n%s", err, b)
 	}
-	sameTree(t, "rerun after the kills", tree(t, out), want)
+	assert.Equal(t, want, tree(t, out), "rerun after the kills")
 }
 
 // TestSlurm submits the sbatch array script of a small sweep to a real
@@ -251,7 +206,7 @@ slow_config.lr_dnn = [0.05, 0.1, 1e100]
 	if len(logs) != 4 {
 		t.Errorf("%d task logs, want 4: %v", len(logs), logs)
 	}
-	sameTree(t, "Slurm array vs local run", tree(t, shared), tree(t, local))
+	assert.Equal(t, tree(t, local), tree(t, shared), "Slurm array vs local run")
 }
 
 // TestCommands checks the command line: exit codes, clear errors before

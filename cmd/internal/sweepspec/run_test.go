@@ -4,18 +4,19 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
+	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/sweep"
 )
@@ -33,52 +34,13 @@ fast_config.lr_nn = [0.001, 0.025]
 slow_config.lr_dnn = [0.1, 1e100]
 `
 
-// tree returns every file under dir by its relative path, report files
-// aside.
-func tree(t testing.TB, dir string) map[string][]byte {
+// tree returns the files under dir by their relative paths, the reports
+// and the records (which hold times and the command line) aside.
+func tree(t testing.TB, dir string) map[string]string {
 	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		if strings.HasPrefix(rel, "report_") || d.Name() == provenance.FileName { // the record holds times and the command line
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		out[rel] = data
-		return err
+	return fixture.Results(t, dir, func(rel string) bool {
+		return strings.HasPrefix(rel, "report_") || filepath.Base(rel) == provenance.FileName
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-// sameTree reports files that differ between two result trees.
-func sameTree(t testing.TB, what string, got, want map[string][]byte) {
-	t.Helper()
-	var names []string
-	for k := range want {
-		names = append(names, k)
-	}
-	for k := range got {
-		if _, ok := want[k]; !ok {
-			names = append(names, k)
-		}
-	}
-	sort.Strings(names)
-	bad := 0
-	for _, k := range names {
-		g, okg := got[k]
-		w, okw := want[k]
-		if okg != okw || !bytes.Equal(g, w) {
-			if bad++; bad <= 5 {
-				t.Errorf("%s: %s differs (present %v, want %v)", what, k, okg, okw)
-			}
-		}
-	}
 }
 
 func runSweep(t testing.TB, sw *sweep.Sweep, o sweep.RunOptions) *sweep.Summary {
@@ -125,7 +87,7 @@ func TestWorkersAndShards(t *testing.T) {
 	for _, w := range []int{2, 8} {
 		out := filepath.Join(dir, "w"+string(rune('0'+w)))
 		runSweep(t, sw, sweep.RunOptions{Out: out, Workers: w})
-		sameTree(t, "workers "+string(rune('0'+w)), tree(t, out), want)
+		assert.Equal(t, want, tree(t, out), "workers "+string(rune('0'+w)))
 	}
 	shards := filepath.Join(dir, "shards")
 	for i := 0; i < 4; i++ {
@@ -134,7 +96,7 @@ func TestWorkersAndShards(t *testing.T) {
 			t.Errorf("shard %d/4: %+v", i, sum)
 		}
 	}
-	sameTree(t, "4 shards", tree(t, shards), want)
+	assert.Equal(t, want, tree(t, shards), "4 shards")
 	p, err := sweep.ReadPlan(shards)
 	if err != nil || p.Total != 4 {
 		t.Errorf("4 shards: plan %+v, %v: want the 4 configs of all shards", p, err)
@@ -178,7 +140,7 @@ func TestResume(t *testing.T) {
 	if _, err := os.Stat(stale); !os.IsNotExist(err) {
 		t.Errorf("the stale temporary folder is still there: %v", err)
 	}
-	sameTree(t, "resumed", tree(t, out), want)
+	assert.Equal(t, want, tree(t, out), "resumed")
 	// Another config under the same name (an override) is redone.
 	sw2 := sweepOf(t, writeSpec(t, dir, smallSpec), sweep.Value{Key: "random_seed", Value: int64(7)})
 	if sum := runSweep(t, sw2, sweep.RunOptions{Out: out}); sum.Skipped != 0 || sum.Done+sum.Diverged != 4 {
@@ -234,7 +196,7 @@ fast_config.lr_nn = [0.001, 0.002, 0.003, 0.004, 0.005, 0.006]
 		if strings.HasPrefix(k, "configs/") {
 			continue
 		}
-		if !bytes.Equal(v, want[k]) {
+		if v != want[k] {
 			t.Errorf("after the interrupt, %s differs from the uninterrupted sweep's", k)
 		}
 	}
@@ -250,7 +212,7 @@ fast_config.lr_nn = [0.001, 0.002, 0.003, 0.004, 0.005, 0.006]
 	if sum.Unfinished() || sum.Skipped+sum.Done != 6 {
 		t.Errorf("rerun: %+v", sum)
 	}
-	sameTree(t, "resumed after the interrupt", tree(t, out), want)
+	assert.Equal(t, want, tree(t, out), "resumed after the interrupt")
 }
 
 // TestMetrics checks the ranking metrics on curves worked by hand.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
+
 	"github.com/fastslow/stream/sweep"
 )
 
@@ -44,7 +46,7 @@ func TestResumeChecksFiles(t *testing.T) {
 			t.Errorf("log lacks %q:\n%s", w, log.String())
 		}
 	}
-	sameTree(t, "after redoing", tree(t, out), want)
+	assert.Equal(t, want, tree(t, out), "after redoing")
 }
 
 // TestReportFlagsDamaged: a truncated lc.csv (or any file changed since
