@@ -100,3 +100,52 @@ func TestBCELogitsStableForm(t *testing.T) {
 		}
 	}
 }
+
+// TestSoftmaxExact: Softmax, ProbError and CrossEntropy give the bits of
+// their formulas computed with math.Exp everywhere (exp0 skips the call
+// only at ±0, where it gives 1), for ties, both zeros, infinities and NaN.
+func TestSoftmaxExact(t *testing.T) {
+	vs := []float64{0, math.Copysign(0, -1), 0x1p-1074, 1, -1, 37.5, -745.2, 709.8,
+		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	for i := range 400 {
+		vs = append(vs, math.Ldexp(float64(i%97)-48.3, i%40-20))
+	}
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
+	}
+	p, want := make([]float64, 3), make([]float64, 3)
+	for i, a := range vs {
+		for _, z := range [][]float64{{a, a}, {a, -a / 3}, {vs[(i*7)%len(vs)], a, a / 5}} {
+			m := z[0]
+			for _, v := range z[1:] {
+				m = math.Max(m, v)
+			}
+			var s float64
+			for c, v := range z {
+				want[c] = math.Exp(v - m)
+				s += want[c]
+			}
+			for c := range z {
+				want[c] /= s
+			}
+			loss.Softmax(z, p[:len(z)])
+			for c := range z {
+				if !same(p[c], want[c]) {
+					t.Fatalf("softmax(%v)[%d] = %v, want %v", z, c, p[c], want[c])
+				}
+			}
+			if pe := loss.ProbError(z, 1, p[:len(z)]); !same(pe, 1-want[1]) {
+				t.Fatalf("ProbError(%v) = %v, want %v", z, pe, 1-want[1])
+			}
+			y := []float64{0.25, 0.75, 0}[:len(z)]
+			ls := math.Log(s)
+			var l float64
+			for c, v := range z {
+				l -= y[c] * ((v - m) - ls)
+			}
+			if got := (loss.CrossEntropy{}).Eval(z, y, nil); !same(got, l) {
+				t.Fatalf("CrossEntropy(%v) = %v, want %v", z, got, l)
+			}
+		}
+	}
+}
