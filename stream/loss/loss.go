@@ -74,10 +74,7 @@ func (CrossEntropy) Name() string { return "crossentropy" }
 
 // Eval implements Func.
 func (CrossEntropy) Eval(z, y, dz []float64) float64 {
-	m := z[0]
-	for _, v := range z[1:] {
-		m = math.Max(m, v)
-	}
+	m := largest(z)
 	var s float64
 	for _, v := range z {
 		s += exp0(v - m)
@@ -100,10 +97,7 @@ func (CrossEntropy) Eval(z, y, dz []float64) float64 {
 // The largest logit's exponential is of 0, which exp0 gives without a
 // call: with the two logits of every task here, half of them.
 func Softmax(z, p []float64) {
-	m := z[0]
-	for _, v := range z[1:] {
-		m = math.Max(m, v)
-	}
+	m := largest(z)
 	var s float64
 	for c, v := range z {
 		p[c] = exp0(v - m)
@@ -112,6 +106,17 @@ func Softmax(z, p []float64) {
 	for c := range p {
 		p[c] /= s
 	}
+}
+
+// largest returns the largest of z, with Go's max, which compiles
+// inline where math.Max is a call: the two differ only on a NaN beside
+// +Inf (NaN against +Inf), whose softmax and loss are NaN either way.
+func largest(z []float64) float64 {
+	m := z[0]
+	for _, v := range z[1:] {
+		m = max(m, v)
+	}
+	return m
 }
 
 // ProbError returns 1 − softmax(z)[label], the probability of error the
