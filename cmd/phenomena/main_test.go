@@ -178,6 +178,7 @@ func TestFlags(t *testing.T) {
 		{[]string{"-models", "catlearn", "-subjects", "-1"}, "-subjects must be ≥ 0"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"-models", "clustering", "-config", "clustering=nowhere.toml"}, "nowhere.toml"},
+		{[]string{"-models", "clustering", "-config", "clustering=/dev/zero"}, "/dev/zero: a line longer than 1 MiB"},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
