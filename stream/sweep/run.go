@@ -53,7 +53,7 @@ type Summary struct {
 	Claimed []string
 	Trials  int64 // trials this call ran
 	// InFlight is the most configs whose runs held memory at once, at
-	// most what the memory limit holds together (see memoryGate).
+	// most what the memory limit holds together (see budget.Gate).
 	InFlight int
 }
 
@@ -68,7 +68,7 @@ type pending struct {
 	cfg   *Config
 	plan  *cli.Plan
 	first int // index of its first job in the sweep's job list
-	k     int // its index among the configs to run, at the memory gate
+	k     int // its index among the configs to run, its unit at the memory gate
 	mu    sync.Mutex
 	res   []run.Result
 	left  int
@@ -187,12 +187,11 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	for _, p := range todo {
 		need[p.k] = cli.Estimate(p.plan.Setup, p.plan.Options, p.plan.Tasks)
 	}
-	gate, stopGate := newMemoryGate(ctx, lim.Bytes, need)
-	defer stopGate()
+	gate := budget.NewGate(lim.Bytes, need)
 	for _, p := range todo {
 		for j := range p.plan.Jobs {
 			owner[p.first+j] = p
-			jobs[p.first+j].New = gate.wrap(ctx, p.k, jobs[p.first+j].New)
+			jobs[p.first+j].New = gate.Guard(ctx, p.k, jobs[p.first+j].New)
 		}
 		for _, jb := range p.plan.Jobs {
 			sum.Trials += int64(jb.Runs) * int64(jb.Blocks) * int64(len(jb.Task.Items))
@@ -220,7 +219,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	if n, largest := fewest(lim.Bytes, need); n < min(workers, len(todo)) {
+	if n, largest := budget.Fewest(lim.Bytes, need); n < min(workers, len(todo)) {
 		lg.printf("%s: the memory limit of %v (%s) holds as few as %d of these configs at once (the largest plans about %v): a config's runs wait until the configs before it leave room, so fewer configs run at once than the %d workers could take",
 			sw.Name, lim.Bytes, lim.Source, n, largest, workers)
 	}
@@ -245,7 +244,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 			lg.line(fmt.Sprintf("%s: done, area %.4g, final error %.4g", p.cfg.Name, curve.Area(tot), tot[len(tot)-1]), true)
 		}
 		p.res = nil // the runs' models and curves are no longer needed
-		gate.leave(p.k)
+		gate.Leave(p.k)
 		p.claim.release()
 	}
 	var prog *run.Progress
@@ -264,7 +263,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 				finish(p)
 			}
 		}})
-	sum.InFlight, _ = gate.counts()
+	sum.InFlight = gate.Peak()
 	lg.printf("%s: %d configs done, %d diverged, %d finished before, %d unfinished, %d left to another sweep", sw.Name,
 		sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), len(sum.Claimed))
 	return sum, nil
