@@ -286,13 +286,9 @@ func evaluateAt(ctx context.Context, p *fitspec.Problem, a atOptions, w io.Write
 	}
 	// Every seed's evaluation is planned at once: refuse more seeds than
 	// the memory holds before making their points.
-	lim := p.Spec.Limit
-	if lim == nil {
-		l, err := budget.Default()
-		if err != nil {
-			return err
-		}
-		lim = &l
+	lim, err := budget.OrDefault(p.Spec.Limit)
+	if err != nil {
+		return err
 	}
 	points := a.seeds
 	if y != nil {

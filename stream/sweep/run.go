@@ -94,13 +94,9 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	sum := &Summary{Selected: len(sel)}
-	lim := o.Limit
-	if lim == nil {
-		l, err := budget.Default()
-		if err != nil {
-			return nil, err
-		}
-		lim = &l
+	lim, err := budget.OrDefault(o.Limit)
+	if err != nil {
+		return nil, err
 	}
 	model := sw.Model.Name
 	if err := output.ReadyRoot(o.Out); err != nil {
@@ -174,7 +170,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		if err := WriteFile(path, c.Data); err != nil {
 			return nil, err
 		}
-		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: lim})
+		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: &lim})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", sw.Source, c.Name, err)
 		}

@@ -402,13 +402,9 @@ func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate
 	// The points evaluated together are bounded by the memory limit
 	// together, as a sweep's configs are (budget.Gate): each was checked
 	// alone by cli.Prepare.
-	lim := p.Spec.Limit
-	if lim == nil {
-		l, err := budget.Default()
-		if err != nil {
-			return out // cli.Prepare refused every point with it
-		}
-		lim = &l
+	lim, err := budget.OrDefault(p.Spec.Limit)
+	if err != nil {
+		return out // cli.Prepare refused every point with it
 	}
 	gate := budget.NewGate(lim.Bytes, need)
 	for i := range pts {
