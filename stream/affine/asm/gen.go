@@ -61,6 +61,15 @@ func main() {
 	}
 	backwardStepRow(false)
 	backwardStepRow(true)
+	forward32("forward32AVX2", 2, 16)
+	for _, s := range []isa{avx2, avx512} {
+		for _, dx := range []bool{true, false} {
+			backwardStep32(dx, false, s)
+			backwardStep32(dx, true, s)
+		}
+		step32(s)
+		stepMomentum32(s)
+	}
 	Generate()
 }
 

@@ -1,0 +1,477 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// The float32 kernels: the same loops and orders as the float64 ones,
+// each product and sum rounded to float32 (VMULPS, VADDPS), and the SGD
+// step as affine.FMA[float32] takes it: the float32 operands widened to
+// float64 (exact), one VFMADD231PD, the result narrowed to float32.
+
+// half returns the register of half of v's width: the float32 values
+// that widen to one vector of float64 (xmm to ymm, ymm to zmm).
+func (s isa) half(v reg.VecVirtual) reg.Register {
+	if s.lanes == 8 {
+		return v.AsY()
+	}
+	return v.AsX()
+}
+
+// upper writes the upper half of v into h's half register.
+func (s isa) upper(v, h reg.VecVirtual) {
+	if s.lanes == 8 {
+		VEXTRACTF64X4(Imm(1), v, h.AsY())
+	} else {
+		VEXTRACTF128(Imm(1), v, h.AsX())
+	}
+}
+
+// narrow rounds the float64 vector v to float32 in h's half register.
+func (s isa) narrow(v, h reg.VecVirtual) {
+	if s.lanes == 8 {
+		VCVTPD2PS(v, h.AsY())
+	} else {
+		VCVTPD2PSY(v, h.AsX())
+	}
+}
+
+// stepWidened emits w = fma(a, p, w) on a vector of 2·s.lanes float32
+// weights at m: p (float32, in a register) and w (read from m) widened
+// to float64 half by half in the temporaries pd and w, a (float64)
+// broadcast in av, each half narrowed back and stored to m. The callers
+// pass the same temporaries to every step: avo takes a register written
+// in part (its xmm) as live from the kernel's start, and AVX2 has 16.
+func (s isa) stepWidened(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
+	for h := range 2 {
+		mh := m
+		mh.Disp += 4 * s.lanes * h
+		if h == 0 {
+			VCVTPS2PD(s.half(p), pd)
+		} else {
+			s.upper(p, pd)
+			VCVTPS2PD(s.half(pd), pd)
+		}
+		VCVTPS2PD(mh, w)
+		VFMADD231PD(pd, av, w)
+		s.narrow(w, w)
+		VMOVUPS(s.half(w), mh)
+	}
+}
+
+// stepWidenedScalar is stepWidened for one float32 weight at m, p in the
+// low lane of an xmm register.
+func stepWidenedScalar(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
+	VCVTSS2SD(p.AsX(), pd.AsX(), pd.AsX())
+	VCVTSS2SD(m, w.AsX(), w.AsX())
+	VFMADD231SD(pd.AsX(), av.AsX(), w.AsX())
+	VCVTSD2SS(w.AsX(), w.AsX(), w.AsX())
+	VMOVSS(w.AsX(), m)
+}
+
+// loadBackward32 loads the arguments of a float32 backward kernel: a
+// widened to float64 and broadcast, m broadcast as float32.
+func loadBackward32(withDx, momentum bool, s isa) backwardArgs {
+	var in backwardArgs
+	in.w = Load(Param("w").Base(), GP64())
+	if momentum {
+		in.v = Load(Param("v").Base(), GP64())
+	}
+	in.x = Load(Param("x").Base(), GP64())
+	in.n = Load(Param("x").Len(), GP64())
+	in.dy = Load(Param("dy").Base(), GP64())
+	in.rows = Load(Param("dy").Len(), GP64())
+	if withDx {
+		in.dx = Load(Param("dx").Base(), GP64())
+	}
+	a := Load(Param("a"), XMM())
+	VCVTSS2SD(a, a, a)
+	in.a = s.vec()
+	VBROADCASTSD(a, in.a)
+	if momentum {
+		in.m = s.vec()
+		VBROADCASTSS(Load(Param("m"), XMM()), in.m)
+	}
+	return in
+}
+
+// backwardStep32 emits the float32 backward pass fused with the SGD
+// step, four rows at a time and then one, 2·s.lanes inputs per step and
+// then one: with dx, dx_j += dy_o·w_oj over the rows in order; then
+// w_oj = fma(a, dy_o·x_j, w_oj), or with momentum v_oj = m·v_oj + dy_o·x_j
+// and w_oj = fma(a, v_oj, w_oj), each fma in float64.
+func backwardStep32(withDx, momentum bool, s isa) {
+	name := "backwardStep32"
+	sig := "func(w, x, dy, dx []float32, a float32)"
+	if momentum {
+		name = "backwardStepMomentum32"
+		sig = "func(w, v, x, dy, dx []float32, a, m float32)"
+	}
+	if !withDx {
+		name += "NoDx"
+		sig = "func(w, x, dy []float32, a float32)"
+		if momentum {
+			sig = "func(w, v, x, dy []float32, a, m float32)"
+		}
+	}
+	name += s.suffix
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the float32 backward pass and SGD step, four rows at a time, then one.", name))
+	in := loadBackward32(withDx, momentum, s)
+	wBlock, vBlock, xBase, n, dyp, left, dxBase, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	lanes := 2 * s.lanes // float32 values per vector
+
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(2), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
+	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
+	xv, d, w, t, u, pd, wd := s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	row := func(base reg.Register, r int) Mem {
+		switch r {
+		case 0:
+			return Mem{Base: base}
+		case 1:
+			return Mem{Base: base, Index: stride, Scale: 1}
+		case 2:
+			return Mem{Base: base, Index: stride, Scale: 2}
+		}
+		return Mem{Base: base, Index: s3, Scale: 1}
+	}
+
+	for _, rows := range []int{4, 1} {
+		name := fmt.Sprintf("%s%d", name, rows)
+		Label(name + "block")
+		CMPQ(left, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for r := range rows {
+			VBROADCASTSS(Mem{Base: dyp, Disp: 4 * r}, g[r])
+		}
+		MOVQ(wBlock, p)
+		if momentum {
+			MOVQ(vBlock, q)
+		}
+		MOVQ(xBase, xp)
+		if withDx {
+			MOVQ(dxBase, dxp)
+		}
+		MOVQ(n, cnt)
+
+		step := func(width int) {
+			mov, mul, add := VMOVUPS, VMULPS, VADDPS
+			vec := func(v reg.VecVirtual) reg.Register { return v }
+			if width == 1 {
+				mov, mul, add = VMOVSS, VMULSS, VADDSS
+				vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+			}
+			mov(Mem{Base: xp}, vec(xv))
+			if withDx {
+				mov(Mem{Base: dxp}, vec(d))
+			}
+			for r := range rows {
+				if withDx {
+					mov(row(p, r), vec(w))
+					mul(vec(w), vec(g[r]), vec(t))
+					add(vec(t), vec(d), vec(d))
+				}
+				mul(vec(xv), vec(g[r]), vec(t)) // dy_o·x_j, rounded
+				grad := t
+				if momentum {
+					mul(row(q, r), vec(mv), vec(u)) // m·v, rounded
+					add(vec(t), vec(u), vec(u))
+					mov(vec(u), row(q, r))
+					grad = u
+				}
+				if width == 1 {
+					stepWidenedScalar(grad, row(p, r), av, pd, wd)
+				} else {
+					s.stepWidened(grad, row(p, r), av, pd, wd)
+				}
+			}
+			if withDx {
+				mov(vec(d), Mem{Base: dxp})
+				ADDQ(U32(4*width), dxp)
+			}
+			ADDQ(U32(4*width), p)
+			if momentum {
+				ADDQ(U32(4*width), q)
+			}
+			ADDQ(U32(4*width), xp)
+			SUBQ(Imm(uint64(width)), cnt)
+		}
+
+		Label(name + "vec")
+		CMPQ(cnt, Imm(uint64(lanes)))
+		JL(LabelRef(name + "one"))
+		step(lanes)
+		JMP(LabelRef(name + "vec"))
+		Label(name + "one")
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(name + "next"))
+		step(1)
+		JMP(LabelRef(name + "one"))
+
+		Label(name + "next")
+		for range rows {
+			ADDQ(stride, wBlock)
+			if momentum {
+				ADDQ(stride, vBlock)
+			}
+		}
+		ADDQ(Imm(uint64(4*rows)), dyp)
+		SUBQ(Imm(uint64(rows)), left)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// step32 emits step32<ISA>(val, d, a): val_i = fma(a, d_i, val_i) in
+// float64, rounded to float32, a vector at a time, then one.
+func step32(s isa) {
+	name := "step32" + s.suffix
+	TEXT(name, NOSPLIT, "func(val, d []float32, a float32)")
+	Doc(name + " sets val[i] = val[i] + a·d[i], rounded once in float64 and then to float32, as affine.FMA[float32].")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	a := Load(Param("a"), XMM())
+	VCVTSS2SD(a, a, a)
+	av := s.vec()
+	VBROADCASTSD(a, av)
+	d, pd, wd := s.vec(), s.vec(), s.vec()
+	elementwise32(name, s, n, []reg.Register{vp, dp}, func(width int) {
+		if width == 1 {
+			VMOVSS(Mem{Base: dp}, d.AsX())
+			stepWidenedScalar(d, Mem{Base: vp}, av, pd, wd)
+			return
+		}
+		VMOVUPS(Mem{Base: dp}, d)
+		s.stepWidened(d, Mem{Base: vp}, av, pd, wd)
+	})
+}
+
+// stepMomentum32 emits stepMomentum32<ISA>(val, v, d, a, m): v_i = m·v_i
+// + d_i in float32 (the product rounded, then the sum) and val_i =
+// fma(a, v_i, val_i) as step32.
+func stepMomentum32(s isa) {
+	name := "stepMomentum32" + s.suffix
+	TEXT(name, NOSPLIT, "func(val, v, d []float32, a, m float32)")
+	Doc(name + " sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.")
+	vp := Load(Param("val").Base(), GP64())
+	n := Load(Param("val").Len(), GP64())
+	up := Load(Param("v").Base(), GP64())
+	dp := Load(Param("d").Base(), GP64())
+	a := Load(Param("a"), XMM())
+	VCVTSS2SD(a, a, a)
+	av, mv := s.vec(), s.vec()
+	VBROADCASTSD(a, av)
+	VBROADCASTSS(Load(Param("m"), XMM()), mv)
+	u, pd, wd := s.vec(), s.vec(), s.vec()
+	elementwise32(name, s, n, []reg.Register{vp, up, dp}, func(width int) {
+		if width == 1 {
+			VMULSS(Mem{Base: up}, mv.AsX(), u.AsX())
+			VADDSS(Mem{Base: dp}, u.AsX(), u.AsX())
+			VMOVSS(u.AsX(), Mem{Base: up})
+			stepWidenedScalar(u, Mem{Base: vp}, av, pd, wd)
+			return
+		}
+		VMULPS(Mem{Base: up}, mv, u)
+		VADDPS(Mem{Base: dp}, u, u)
+		VMOVUPS(u, Mem{Base: up})
+		s.stepWidened(u, Mem{Base: vp}, av, pd, wd)
+	})
+}
+
+// elementwise32 is elementwise for float32 values: 2·s.lanes at a time,
+// then one.
+func elementwise32(name string, s isa, n reg.Register, ptrs []reg.Register, body func(width int)) {
+	for _, width := range []int{2 * s.lanes, 1} {
+		lbl := fmt.Sprintf("%s%d", name, width)
+		Label(lbl)
+		CMPQ(n, Imm(uint64(width)))
+		JL(LabelRef(lbl + "done"))
+		body(width)
+		for _, p := range ptrs {
+			ADDQ(U32(4*width), p)
+		}
+		SUBQ(Imm(uint64(width)), n)
+		JMP(LabelRef(lbl))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
+
+// forward32 emits forward32AVX2(w, x, b, y, tail): y = W·x + b in
+// float32 for a number of rows that is a multiple of 8, in blocks of
+// 8·groups rows (each group of 8 rows one ymm accumulator, its own chain
+// of additions) and then of 8. Each group's 8 rows are read 8 columns at
+// a time, one ymm load per row, and transposed in registers (8 unpacks
+// of singles, 8 of pairs, 8 128-bit permutes) into the 8 columns, whose
+// products are added one by one in column order; chunk columns (a
+// multiple of 8: 16 reads whole cache lines) are read per row before the
+// next group's. The last len(x) mod 8 columns are read with VMASKMOVPS
+// and the mask tail (all ones for each column left) and only those
+// columns are added.
+func forward32(name string, groups, chunk int) {
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float32, tail []int32)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b in float32, 8 rows per vector transposed in registers, each row's products added one by one from the first.", name))
+	wp := Load(Param("w").Base(), GP64())
+	bp := Load(Param("b").Base(), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	left := Load(Param("y").Len(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	stride := GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(2), stride)
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	p, q, c0, xp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
+
+	// group adds columns col..col+7 of the 8 rows from p (p + 4 rows:
+	// q) to acc, reading x at xp + 4·col; masked: only while cnt > j.
+	group := func(acc reg.VecVirtual, col int, mask reg.VecVirtual, lbl string) {
+		LEAQ(Mem{Base: p, Index: stride, Scale: 4}, q)
+		var r [8]reg.VecVirtual
+		for i := range r {
+			r[i] = YMM()
+			base := p
+			if i >= 4 {
+				base = q
+			}
+			var m Mem
+			switch i % 4 {
+			case 0:
+				m = Mem{Base: base}
+			case 1:
+				m = Mem{Base: base, Index: stride, Scale: 1}
+			case 2:
+				m = Mem{Base: base, Index: stride, Scale: 2}
+			case 3:
+				m = Mem{Base: base, Index: s3, Scale: 1}
+			}
+			m.Disp = 4 * col
+			if mask != nil {
+				VMASKMOVPS(m, mask, r[i])
+			} else {
+				VMOVUPS(m, r[i])
+			}
+		}
+		// Pairs of rows, singles interleaved: t[2i] columns 0, 1 (4, 5),
+		// t[2i+1] columns 2, 3 (6, 7) of rows 2i, 2i+1.
+		var t [8]reg.VecVirtual
+		for i := 0; i < 8; i += 2 {
+			t[i], t[i+1] = YMM(), YMM()
+			VUNPCKLPS(r[i+1], r[i], t[i])
+			VUNPCKHPS(r[i+1], r[i], t[i+1])
+		}
+		// u[k] (k < 4): column k (and k+4) of rows 0–3; u[k+4] of rows 4–7.
+		var u [8]reg.VecVirtual
+		for h := range 2 {
+			a, b := t[4*h], t[4*h+2]   // columns 0, 1 of rows 4h..4h+3
+			c, d := t[4*h+1], t[4*h+3] // columns 2, 3
+			for k, src := range [][2]reg.VecVirtual{{a, b}, {a, b}, {c, d}, {c, d}} {
+				u[4*h+k] = YMM()
+				if k%2 == 0 {
+					VUNPCKLPD(src[1], src[0], u[4*h+k])
+				} else {
+					VUNPCKHPD(src[1], src[0], u[4*h+k])
+				}
+			}
+		}
+		xb := YMM()
+		for j := range 8 {
+			if mask != nil {
+				CMPQ(cnt, Imm(uint64(j+1)))
+				JL(LabelRef(lbl))
+			}
+			c := YMM()
+			imm := uint64(0x20) // the low halves: rows 0–3, then 4–7
+			if j >= 4 {
+				imm = 0x31
+			}
+			VPERM2F128(Imm(imm), u[4+j%4], u[j%4], c)
+			VBROADCASTSS(Mem{Base: xp, Disp: 4 * (col + j)}, xb)
+			VMULPS(xb, c, c)
+			VADDPS(c, acc, acc)
+		}
+		if mask != nil {
+			Label(lbl)
+		}
+	}
+
+	for _, gs := range []int{groups, 1} {
+		lbl := fmt.Sprintf("%s%d", name, gs)
+		acc := make([]reg.VecVirtual, gs)
+		for g := range acc {
+			acc[g] = YMM()
+		}
+		Label(lbl + "block")
+		CMPQ(left, Imm(uint64(8*gs)))
+		JL(LabelRef(lbl + "done"))
+		for g := range acc {
+			VXORPS(acc[g], acc[g], acc[g])
+		}
+		Load(Param("x").Base(), xp)
+		MOVQ(n, cnt)
+		MOVQ(wp, c0)
+
+		// Each group in turn over chunk columns, then 8, then the tail.
+		for _, width := range []int{chunk, 8} {
+			wl := fmt.Sprintf("%sc%d", lbl, width)
+			Label(wl)
+			CMPQ(cnt, Imm(uint64(width)))
+			JL(LabelRef(wl + "done"))
+			MOVQ(c0, p)
+			for g := range acc {
+				for col := 0; col < width; col += 8 {
+					group(acc[g], col, nil, "")
+				}
+				LEAQ(Mem{Base: q, Index: stride, Scale: 4}, p) // the next 8 rows
+			}
+			ADDQ(U32(4*width), c0)
+			ADDQ(U32(4*width), xp)
+			SUBQ(U32(width), cnt)
+			JMP(LabelRef(wl))
+			Label(wl + "done")
+			if width == chunk && chunk == 8 {
+				break
+			}
+		}
+
+		TESTQ(cnt, cnt)
+		JZ(LabelRef(lbl + "store"))
+		MOVQ(c0, p)
+		mask, tp := YMM(), GP64()
+		Load(Param("tail").Base(), tp)
+		VMOVDQU(Mem{Base: tp}, mask)
+		for g := range acc {
+			group(acc[g], 0, mask, fmt.Sprintf("%stail%d", lbl, g))
+			LEAQ(Mem{Base: q, Index: stride, Scale: 4}, p)
+		}
+
+		Label(lbl + "store")
+		for g := range acc {
+			VADDPS(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
+			VMOVUPS(acc[g], Mem{Base: yp, Disp: 32 * g})
+		}
+		for range 8 * gs {
+			ADDQ(stride, wp)
+		}
+		ADDQ(Imm(uint64(32*gs)), bp)
+		ADDQ(Imm(uint64(32*gs)), yp)
+		SUBQ(Imm(uint64(8*gs)), left)
+		JMP(LabelRef(lbl + "block"))
+		Label(lbl + "done")
+	}
+	VZEROUPPER()
+	RET()
+}
