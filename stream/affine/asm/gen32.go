@@ -408,7 +408,11 @@ func forward32(name string, groups, chunk int) {
 		}
 	}
 
-	for _, gs := range []int{groups, 1} {
+	blocks := []int{groups}
+	if groups > 1 {
+		blocks = append(blocks, 1)
+	}
+	for _, gs := range blocks {
 		lbl := fmt.Sprintf("%s%d", name, gs)
 		acc := make([]reg.VecVirtual, gs)
 		for g := range acc {
