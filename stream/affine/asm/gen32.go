@@ -22,15 +22,6 @@ func (s isa) half(v reg.VecVirtual) reg.Register {
 	return v.AsX()
 }
 
-// upper writes the upper half of v into h's half register.
-func (s isa) upper(v, h reg.VecVirtual) {
-	if s.lanes == 8 {
-		VEXTRACTF64X4(Imm(1), v, h.AsY())
-	} else {
-		VEXTRACTF128(Imm(1), v, h.AsX())
-	}
-}
-
 // narrow rounds the float64 vector v to float32 in h's half register.
 func (s isa) narrow(v, h reg.VecVirtual) {
 	if s.lanes == 8 {
@@ -40,30 +31,29 @@ func (s isa) narrow(v, h reg.VecVirtual) {
 	}
 }
 
-// stepWidened emits w = fma(a, p, w) on a vector of 2·s.lanes float32
-// weights at m: p (float32, in a register) and w (read from m) widened
-// to float64 half by half in the temporaries pd and w, a (float64)
-// broadcast in av, each half narrowed back and stored to m. The callers
-// pass the same temporaries to every step: avo takes a register written
-// in part (its xmm) as live from the kernel's start, and AVX2 has 16.
-func (s isa) stepWidened(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
-	for h := range 2 {
-		mh := m
-		mh.Disp += 4 * s.lanes * h
-		if h == 0 {
-			VCVTPS2PD(s.half(p), pd)
-		} else {
-			s.upper(p, pd)
-			VCVTPS2PD(s.half(pd), pd)
-		}
-		VCVTPS2PD(mh, w)
-		VFMADD231PD(pd, av, w)
-		s.narrow(w, w)
-		VMOVUPS(s.half(w), mh)
-	}
+// stepHalf emits w = fma(a, p, w) on s.lanes float32 weights at m (half
+// a vector of float32): p (float32, in the half register of p) and w
+// (read from m) widened to float64 in the temporaries pd and w, a
+// (float64) broadcast in av, the sum narrowed back and stored to m. The
+// callers work half by half from memory, so that no half is extracted
+// from a register, and pass the same temporaries to every step: avo
+// takes a register written in part (its xmm) as live from the kernel's
+// start, and AVX2 has 16.
+func (s isa) stepHalf(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
+	VCVTPS2PD(s.half(p), pd)
+	VCVTPS2PD(m, w)
+	VFMADD231PD(pd, av, w)
+	s.narrow(w, w)
+	VMOVUPS(s.half(w), m)
 }
 
-// stepWidenedScalar is stepWidened for one float32 weight at m, p in the
+// at returns m moved on by off bytes.
+func at(m Mem, off int) Mem {
+	m.Disp += off
+	return m
+}
+
+// stepWidenedScalar is stepHalf for one float32 weight at m, p in the
 // low lane of an xmm register.
 func stepWidenedScalar(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
 	VCVTSS2SD(p.AsX(), pd.AsX(), pd.AsX())
@@ -132,7 +122,8 @@ func backwardStep32(withDx, momentum bool, s isa) {
 	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
 	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
-	xv, d, w, t, u, pd, wd := s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	d, w, t, u, pd, wd := s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
+	xh := [2]reg.VecVirtual{s.vec(), s.vec()}
 	row := func(base reg.Register, r int) Mem {
 		switch r {
 		case 0:
@@ -166,11 +157,19 @@ func backwardStep32(withDx, momentum bool, s isa) {
 		step := func(width int) {
 			mov, mul, add := VMOVUPS, VMULPS, VADDPS
 			vec := func(v reg.VecVirtual) reg.Register { return v }
+			halves := 2
 			if width == 1 {
 				mov, mul, add = VMOVSS, VMULSS, VADDSS
 				vec = func(v reg.VecVirtual) reg.Register { return v.AsX() }
+				halves = 1
 			}
-			mov(Mem{Base: xp}, vec(xv))
+			hb := 4 * s.lanes // bytes per half
+			if width > 1 {
+				VMOVUPS(Mem{Base: xp}, s.half(xh[0]))
+				VMOVUPS(Mem{Base: xp, Disp: hb}, s.half(xh[1]))
+			} else {
+				VMOVSS(Mem{Base: xp}, xh[0].AsX())
+			}
 			if withDx {
 				mov(Mem{Base: dxp}, vec(d))
 			}
@@ -180,18 +179,28 @@ func backwardStep32(withDx, momentum bool, s isa) {
 					mul(vec(w), vec(g[r]), vec(t))
 					add(vec(t), vec(d), vec(d))
 				}
-				mul(vec(xv), vec(g[r]), vec(t)) // dy_o·x_j, rounded
-				grad := t
-				if momentum {
-					mul(row(q, r), vec(mv), vec(u)) // m·v, rounded
-					add(vec(t), vec(u), vec(u))
-					mov(vec(u), row(q, r))
-					grad = u
-				}
-				if width == 1 {
-					stepWidenedScalar(grad, row(p, r), av, pd, wd)
-				} else {
-					s.stepWidened(grad, row(p, r), av, pd, wd)
+				for h := range halves {
+					if width == 1 {
+						VMULSS(xh[0].AsX(), g[r].AsX(), t.AsX()) // dy_o·x_j, rounded
+						grad := t
+						if momentum {
+							VMULSS(row(q, r), mv.AsX(), u.AsX()) // m·v, rounded
+							VADDSS(t.AsX(), u.AsX(), u.AsX())
+							VMOVSS(u.AsX(), row(q, r))
+							grad = u
+						}
+						stepWidenedScalar(grad, row(p, r), av, pd, wd)
+						continue
+					}
+					VMULPS(s.half(xh[h]), s.half(g[r]), s.half(t)) // dy_o·x_j, rounded
+					grad := t
+					if momentum {
+						VMULPS(at(row(q, r), h*hb), s.half(mv), s.half(u)) // m·v, rounded
+						VADDPS(s.half(t), s.half(u), s.half(u))
+						VMOVUPS(s.half(u), at(row(q, r), h*hb))
+						grad = u
+					}
+					s.stepHalf(grad, at(row(p, r), h*hb), av, pd, wd)
 				}
 			}
 			if withDx {
@@ -253,8 +262,10 @@ func step32(s isa) {
 			stepWidenedScalar(d, Mem{Base: vp}, av, pd, wd)
 			return
 		}
-		VMOVUPS(Mem{Base: dp}, d)
-		s.stepWidened(d, Mem{Base: vp}, av, pd, wd)
+		for h := range 2 {
+			VMOVUPS(Mem{Base: dp, Disp: 4 * s.lanes * h}, s.half(d))
+			s.stepHalf(d, Mem{Base: vp, Disp: 4 * s.lanes * h}, av, pd, wd)
+		}
 	})
 }
 
@@ -283,10 +294,13 @@ func stepMomentum32(s isa) {
 			stepWidenedScalar(u, Mem{Base: vp}, av, pd, wd)
 			return
 		}
-		VMULPS(Mem{Base: up}, mv, u)
-		VADDPS(Mem{Base: dp}, u, u)
-		VMOVUPS(u, Mem{Base: up})
-		s.stepWidened(u, Mem{Base: vp}, av, pd, wd)
+		for h := range 2 {
+			off := 4 * s.lanes * h
+			VMULPS(Mem{Base: up, Disp: off}, s.half(mv), s.half(u)) // m·v, rounded
+			VADDPS(Mem{Base: dp, Disp: off}, s.half(u), s.half(u))
+			VMOVUPS(s.half(u), Mem{Base: up, Disp: off})
+			s.stepHalf(u, Mem{Base: vp, Disp: off}, av, pd, wd)
+		}
 	})
 }
 
