@@ -39,6 +39,7 @@ type kernelSet struct {
 
 	// The float32 kernels (see affine32.go).
 	forward32          func(w, x, b, y []float32, tail []int32) // rows a multiple of 8
+	forward32Lag       func(w, x, b, y []float32)               // rows a multiple of 16, 4 KB apart
 	backwardStep32     func(w, x, dy, dx []float32, a float32)
 	backwardStep32NoDx func(w, x, dy []float32, a float32)
 	momentum32         func(w, v, x, dy, dx []float32, a, m float32)

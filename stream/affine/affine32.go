@@ -13,6 +13,11 @@ import "math"
 // 8 values from 8 − k hold all ones in their first k.
 var tailMask32 = [16]int32{-1, -1, -1, -1, -1, -1, -1, -1}
 
+// aliasN32 is the row length (in float32 values) whose multiples make
+// rows a multiple of 4 KB apart (see aliasN): the forward pass then runs
+// its two groups of 8 rows apart in columns (forward32LagAVX2).
+const aliasN32 = 1024
+
 // Forward32 is Forward in float32: the same order of sums, each product
 // and sum rounded to float32.
 func Forward32(w, x, b, y []float32) { forward32With(best, w, x, b, y) }
@@ -20,6 +25,12 @@ func Forward32(w, x, b, y []float32) { forward32With(best, w, x, b, y) }
 func forward32With(k *kernelSet, w, x, b, y []float32) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
+	if k != nil && k.forward32Lag != nil && n%aliasN32 == 0 && n > 0 {
+		p := rows - rows%16
+		k.forward32Lag(w[:p*n], x, b[:p], y[:p])
+		w, b, y = w[p*n:], b[p:], y[p:]
+		rows -= p
+	}
 	if k != nil && k.forward32 != nil {
 		p := rows - rows%8
 		k.forward32(w[:p*n], x, b[:p], y[:p], tailMask32[8-n%8:][:8])

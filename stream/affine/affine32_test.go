@@ -9,8 +9,8 @@ import (
 
 // sizes32 are the awkward widths for the float32 kernels: around one and
 // two vectors of 8 and 16 values, the forward pass's chunk of 16 columns
-// and its blocks of 8 and 16 rows.
-var sizes32 = []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 40, 1024}
+// and its blocks of 8 and 16 rows, and rows 4 KB and 8 KB apart.
+var sizes32 = []int{0, 1, 3, 7, 8, 9, 15, 16, 17, 23, 24, 25, 31, 33, 40, 1024, 2048}
 
 // fill32 sets v to normal values with a sprinkle of zeros of either
 // sign, subnormals and large magnitudes, where rounding differences
@@ -75,7 +75,19 @@ func TestForward32VecMatchesGo(t *testing.T) {
 				want, got := make([]float32, rows), make([]float32, rows)
 				forwardGo(w, x, b, want)
 				forward32With(k, w, x, b, got)
-				sameBits32(t, fmt.Sprintf("%s: y [%d×%d] offset %d", k.name, rows, n, off), want, got)
+				what := fmt.Sprintf("%s: y [%d×%d] offset %d", k.name, rows, n, off)
+				sameBits32(t, what, want, got)
+				// Both kernels, whichever forward32With chose.
+				p := rows - rows%8
+				clear(got)
+				k.forward32(w[:p*n], x, b[:p], got[:p], tailMask32[8-n%8:][:8])
+				sameBits32(t, what+" forward32", want[:p], got[:p])
+				if n%aliasN32 == 0 && n > 0 {
+					p := rows - rows%16
+					clear(got)
+					k.forward32Lag(w[:p*n], x, b[:p], got[:p])
+					sameBits32(t, what+" forward32Lag", want[:p], got[:p])
+				}
 			}
 		}
 	}

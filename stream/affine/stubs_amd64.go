@@ -82,6 +82,9 @@ func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []f
 // forward32AVX2 writes y = W·x + b in float32, 8 rows per vector transposed in registers, each row's products added one by one from the first.
 func forward32AVX2(w []float32, x []float32, b []float32, y []float32, tail []int32)
 
+// forward32LagAVX2 writes y = W·x + b in float32 for rows 4 KB apart, two groups of 8 rows 128 columns apart, each row's products added one by one from the first.
+func forward32LagAVX2(w []float32, x []float32, b []float32, y []float32)
+
 // backwardStep32AVX2 is the float32 backward pass and SGD step, four rows at a time, then one.
 func backwardStep32AVX2(w []float32, x []float32, dy []float32, dx []float32, a float32)
 

@@ -23,6 +23,7 @@ var (
 		reluBackward:     reluBackwardAVX2,
 
 		forward32:          forward32AVX2,
+		forward32Lag:       forward32LagAVX2,
 		backwardStep32:     backwardStep32AVX2,
 		backwardStep32NoDx: backwardStep32NoDxAVX2,
 		momentum32:         backwardStepMomentum32AVX2,
@@ -51,6 +52,7 @@ var (
 		momentumRow:      backwardStepMomentumRowAVX512,
 
 		forward32:          forward32AVX2,
+		forward32Lag:       forward32LagAVX2,
 		backwardStep32:     backwardStep32AVX512,
 		backwardStep32NoDx: backwardStep32NoDxAVX512,
 		momentum32:         backwardStepMomentum32AVX512,

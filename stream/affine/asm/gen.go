@@ -62,6 +62,7 @@ func main() {
 	backwardStepRow(false)
 	backwardStepRow(true)
 	forward32("forward32AVX2", 2, 16)
+	forward32Lag("forward32LagAVX2", lag32)
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep32(dx, false, s)
