@@ -5024,7 +5024,7 @@ backwardStep32AVX24block:
 
 backwardStep32AVX24vec:
 	CMPQ        R13, $0x08
-	JL          backwardStep32AVX24one
+	JL          backwardStep32AVX24eight
 	VMOVUPS     (R11), X9
 	VMOVUPS     16(R11), X10
 	VMOVUPS     (R12), Y7
@@ -5095,6 +5095,7 @@ backwardStep32AVX24vec:
 	SUBQ        $0x08, R13
 	JMP         backwardStep32AVX24vec
 
+backwardStep32AVX24eight:
 backwardStep32AVX24one:
 	TESTQ       R13, R13
 	JZ          backwardStep32AVX24next
@@ -5164,7 +5165,7 @@ backwardStep32AVX21block:
 
 backwardStep32AVX21vec:
 	CMPQ        R13, $0x08
-	JL          backwardStep32AVX21one
+	JL          backwardStep32AVX21eight
 	VMOVUPS     (R11), X9
 	VMOVUPS     16(R11), X10
 	VMOVUPS     (R12), Y7
@@ -5190,6 +5191,7 @@ backwardStep32AVX21vec:
 	SUBQ        $0x08, R13
 	JMP         backwardStep32AVX21vec
 
+backwardStep32AVX21eight:
 backwardStep32AVX21one:
 	TESTQ       R13, R13
 	JZ          backwardStep32AVX21next
@@ -5255,7 +5257,7 @@ backwardStepMomentum32AVX24block:
 
 backwardStepMomentum32AVX24vec:
 	CMPQ        R15, $0x08
-	JL          backwardStepMomentum32AVX24one
+	JL          backwardStepMomentum32AVX24eight
 	VMOVUPS     (R13), X10
 	VMOVUPS     16(R13), X11
 	VMOVUPS     (R14), Y8
@@ -5351,6 +5353,7 @@ backwardStepMomentum32AVX24vec:
 	SUBQ        $0x08, R15
 	JMP         backwardStepMomentum32AVX24vec
 
+backwardStepMomentum32AVX24eight:
 backwardStepMomentum32AVX24one:
 	TESTQ       R15, R15
 	JZ          backwardStepMomentum32AVX24next
@@ -5438,7 +5441,7 @@ backwardStepMomentum32AVX21block:
 
 backwardStepMomentum32AVX21vec:
 	CMPQ        R15, $0x08
-	JL          backwardStepMomentum32AVX21one
+	JL          backwardStepMomentum32AVX21eight
 	VMOVUPS     (R13), X10
 	VMOVUPS     16(R13), X11
 	VMOVUPS     (R14), Y8
@@ -5471,6 +5474,7 @@ backwardStepMomentum32AVX21vec:
 	SUBQ        $0x08, R15
 	JMP         backwardStepMomentum32AVX21vec
 
+backwardStepMomentum32AVX21eight:
 backwardStepMomentum32AVX21one:
 	TESTQ       R15, R15
 	JZ          backwardStepMomentum32AVX21next
@@ -5535,7 +5539,7 @@ backwardStep32NoDxAVX24block:
 
 backwardStep32NoDxAVX24vec:
 	CMPQ        R11, $0x08
-	JL          backwardStep32NoDxAVX24one
+	JL          backwardStep32NoDxAVX24eight
 	VMOVUPS     (R10), X8
 	VMOVUPS     16(R10), X9
 	VMULPS      X8, X3, X7
@@ -5591,6 +5595,7 @@ backwardStep32NoDxAVX24vec:
 	SUBQ        $0x08, R11
 	JMP         backwardStep32NoDxAVX24vec
 
+backwardStep32NoDxAVX24eight:
 backwardStep32NoDxAVX24one:
 	TESTQ       R11, R11
 	JZ          backwardStep32NoDxAVX24next
@@ -5644,7 +5649,7 @@ backwardStep32NoDxAVX21block:
 
 backwardStep32NoDxAVX21vec:
 	CMPQ        R11, $0x08
-	JL          backwardStep32NoDxAVX21one
+	JL          backwardStep32NoDxAVX21eight
 	VMOVUPS     (R10), X8
 	VMOVUPS     16(R10), X9
 	VMULPS      X8, X3, X7
@@ -5664,6 +5669,7 @@ backwardStep32NoDxAVX21vec:
 	SUBQ        $0x08, R11
 	JMP         backwardStep32NoDxAVX21vec
 
+backwardStep32NoDxAVX21eight:
 backwardStep32NoDxAVX21one:
 	TESTQ       R11, R11
 	JZ          backwardStep32NoDxAVX21next
@@ -5721,7 +5727,7 @@ backwardStepMomentum32NoDxAVX24block:
 
 backwardStepMomentum32NoDxAVX24vec:
 	CMPQ        R13, $0x08
-	JL          backwardStepMomentum32NoDxAVX24one
+	JL          backwardStepMomentum32NoDxAVX24eight
 	VMOVUPS     (R12), X10
 	VMOVUPS     16(R12), X11
 	VMULPS      X10, X4, X8
@@ -5802,6 +5808,7 @@ backwardStepMomentum32NoDxAVX24vec:
 	SUBQ        $0x08, R13
 	JMP         backwardStepMomentum32NoDxAVX24vec
 
+backwardStepMomentum32NoDxAVX24eight:
 backwardStepMomentum32NoDxAVX24one:
 	TESTQ       R13, R13
 	JZ          backwardStepMomentum32NoDxAVX24next
@@ -5873,7 +5880,7 @@ backwardStepMomentum32NoDxAVX21block:
 
 backwardStepMomentum32NoDxAVX21vec:
 	CMPQ        R13, $0x08
-	JL          backwardStepMomentum32NoDxAVX21one
+	JL          backwardStepMomentum32NoDxAVX21eight
 	VMOVUPS     (R12), X10
 	VMOVUPS     16(R12), X11
 	VMULPS      X10, X4, X8
@@ -5900,6 +5907,7 @@ backwardStepMomentum32NoDxAVX21vec:
 	SUBQ        $0x08, R13
 	JMP         backwardStepMomentum32NoDxAVX21vec
 
+backwardStepMomentum32NoDxAVX21eight:
 backwardStepMomentum32NoDxAVX21one:
 	TESTQ       R13, R13
 	JZ          backwardStepMomentum32NoDxAVX21next
@@ -6069,7 +6077,7 @@ backwardStep32AVX5124block:
 
 backwardStep32AVX5124vec:
 	CMPQ        R13, $0x10
-	JL          backwardStep32AVX5124one
+	JL          backwardStep32AVX5124eight
 	VMOVUPS     (R11), Y9
 	VMOVUPS     32(R11), Y10
 	VMOVUPS     (R12), Z7
@@ -6140,6 +6148,78 @@ backwardStep32AVX5124vec:
 	SUBQ        $0x10, R13
 	JMP         backwardStep32AVX5124vec
 
+backwardStep32AVX5124eight:
+	CMPQ        R13, $0x08
+	JL          backwardStep32AVX5124one
+	VMOVUPS     (R11), X9
+	VMOVUPS     16(R11), X10
+	VMOVUPS     (R12), Y7
+	VMOVUPS     (R10), Y8
+	VMULPS      Y8, Y3, Y8
+	VADDPS      Y8, Y7, Y7
+	VMULPS      X9, X3, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   (R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)
+	VMULPS      X10, X3, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   16(R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)
+	VMOVUPS     (R10)(R8*1), Y8
+	VMULPS      Y8, Y4, Y8
+	VADDPS      Y8, Y7, Y7
+	VMULPS      X9, X4, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   (R10)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R8*1)
+	VMULPS      X10, X4, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   16(R10)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R8*1)
+	VMOVUPS     (R10)(R8*2), Y8
+	VMULPS      Y8, Y5, Y8
+	VADDPS      Y8, Y7, Y7
+	VMULPS      X9, X5, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   (R10)(R8*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R8*2)
+	VMULPS      X10, X5, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   16(R10)(R8*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R8*2)
+	VMOVUPS     (R10)(R9*1), Y8
+	VMULPS      Y8, Y6, Y8
+	VADDPS      Y8, Y7, Y7
+	VMULPS      X9, X6, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   (R10)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R9*1)
+	VMULPS      X10, X6, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   16(R10)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R9*1)
+	VMOVUPS     Y7, (R12)
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x08, R13
+
 backwardStep32AVX5124one:
 	TESTQ       R13, R13
 	JZ          backwardStep32AVX5124next
@@ -6209,7 +6289,7 @@ backwardStep32AVX5121block:
 
 backwardStep32AVX5121vec:
 	CMPQ        R13, $0x10
-	JL          backwardStep32AVX5121one
+	JL          backwardStep32AVX5121eight
 	VMOVUPS     (R11), Y9
 	VMOVUPS     32(R11), Y10
 	VMOVUPS     (R12), Z7
@@ -6234,6 +6314,33 @@ backwardStep32AVX5121vec:
 	ADDQ        $0x00000040, R11
 	SUBQ        $0x10, R13
 	JMP         backwardStep32AVX5121vec
+
+backwardStep32AVX5121eight:
+	CMPQ        R13, $0x08
+	JL          backwardStep32AVX5121one
+	VMOVUPS     (R11), X9
+	VMOVUPS     16(R11), X10
+	VMOVUPS     (R12), Y7
+	VMOVUPS     (R10), Y8
+	VMULPS      Y8, Y3, Y8
+	VADDPS      Y8, Y7, Y7
+	VMULPS      X9, X3, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   (R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)
+	VMULPS      X10, X3, X8
+	VCVTPS2PD   X8, Y1
+	VCVTPS2PD   16(R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)
+	VMOVUPS     Y7, (R12)
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	SUBQ        $0x08, R13
 
 backwardStep32AVX5121one:
 	TESTQ       R13, R13
@@ -6300,7 +6407,7 @@ backwardStepMomentum32AVX5124block:
 
 backwardStepMomentum32AVX5124vec:
 	CMPQ        R15, $0x10
-	JL          backwardStepMomentum32AVX5124one
+	JL          backwardStepMomentum32AVX5124eight
 	VMOVUPS     (R13), Y10
 	VMOVUPS     32(R13), Y11
 	VMOVUPS     (R14), Z8
@@ -6396,6 +6503,103 @@ backwardStepMomentum32AVX5124vec:
 	SUBQ        $0x10, R15
 	JMP         backwardStepMomentum32AVX5124vec
 
+backwardStepMomentum32AVX5124eight:
+	CMPQ        R15, $0x08
+	JL          backwardStepMomentum32AVX5124one
+	VMOVUPS     (R13), X10
+	VMOVUPS     16(R13), X11
+	VMOVUPS     (R14), Y8
+	VMOVUPS     (R11), Y9
+	VMULPS      Y9, Y4, Y9
+	VADDPS      Y9, Y8, Y8
+	VMULPS      X10, X4, X9
+	VMULPS      (R12), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, (R12)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   (R11), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R11)
+	VMULPS      X11, X4, X9
+	VMULPS      16(R12), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, 16(R12)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   16(R11), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R11)
+	VMOVUPS     (R11)(R9*1), Y9
+	VMULPS      Y9, Y5, Y9
+	VADDPS      Y9, Y8, Y8
+	VMULPS      X10, X5, X9
+	VMULPS      (R12)(R9*1), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, (R12)(R9*1)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   (R11)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R11)(R9*1)
+	VMULPS      X11, X5, X9
+	VMULPS      16(R12)(R9*1), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, 16(R12)(R9*1)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   16(R11)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R11)(R9*1)
+	VMOVUPS     (R11)(R9*2), Y9
+	VMULPS      Y9, Y6, Y9
+	VADDPS      Y9, Y8, Y8
+	VMULPS      X10, X6, X9
+	VMULPS      (R12)(R9*2), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, (R12)(R9*2)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   (R11)(R9*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R11)(R9*2)
+	VMULPS      X11, X6, X9
+	VMULPS      16(R12)(R9*2), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, 16(R12)(R9*2)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   16(R11)(R9*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R11)(R9*2)
+	VMOVUPS     (R11)(R10*1), Y9
+	VMULPS      Y9, Y7, Y9
+	VADDPS      Y9, Y8, Y8
+	VMULPS      X10, X7, X9
+	VMULPS      (R12)(R10*1), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, (R12)(R10*1)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   (R11)(R10*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R11)(R10*1)
+	VMULPS      X11, X7, X9
+	VMULPS      16(R12)(R10*1), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, 16(R12)(R10*1)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   16(R11)(R10*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R11)(R10*1)
+	VMOVUPS     Y8, (R14)
+	ADDQ        $0x00000020, R14
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x08, R15
+
 backwardStepMomentum32AVX5124one:
 	TESTQ       R15, R15
 	JZ          backwardStepMomentum32AVX5124next
@@ -6483,7 +6687,7 @@ backwardStepMomentum32AVX5121block:
 
 backwardStepMomentum32AVX5121vec:
 	CMPQ        R15, $0x10
-	JL          backwardStepMomentum32AVX5121one
+	JL          backwardStepMomentum32AVX5121eight
 	VMOVUPS     (R13), Y10
 	VMOVUPS     32(R13), Y11
 	VMOVUPS     (R14), Z8
@@ -6515,6 +6719,40 @@ backwardStepMomentum32AVX5121vec:
 	ADDQ        $0x00000040, R13
 	SUBQ        $0x10, R15
 	JMP         backwardStepMomentum32AVX5121vec
+
+backwardStepMomentum32AVX5121eight:
+	CMPQ        R15, $0x08
+	JL          backwardStepMomentum32AVX5121one
+	VMOVUPS     (R13), X10
+	VMOVUPS     16(R13), X11
+	VMOVUPS     (R14), Y8
+	VMOVUPS     (R11), Y9
+	VMULPS      Y9, Y4, Y9
+	VADDPS      Y9, Y8, Y8
+	VMULPS      X10, X4, X9
+	VMULPS      (R12), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, (R12)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   (R11), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R11)
+	VMULPS      X11, X4, X9
+	VMULPS      16(R12), X3, X12
+	VADDPS      X9, X12, X12
+	VMOVUPS     X12, 16(R12)
+	VCVTPS2PD   X12, Y1
+	VCVTPS2PD   16(R11), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R11)
+	VMOVUPS     Y8, (R14)
+	ADDQ        $0x00000020, R14
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	ADDQ        $0x00000020, R13
+	SUBQ        $0x08, R15
 
 backwardStepMomentum32AVX5121one:
 	TESTQ       R15, R15
@@ -6580,7 +6818,7 @@ backwardStep32NoDxAVX5124block:
 
 backwardStep32NoDxAVX5124vec:
 	CMPQ        R11, $0x10
-	JL          backwardStep32NoDxAVX5124one
+	JL          backwardStep32NoDxAVX5124eight
 	VMOVUPS     (R10), Y8
 	VMOVUPS     32(R10), Y9
 	VMULPS      Y8, Y3, Y7
@@ -6636,6 +6874,63 @@ backwardStep32NoDxAVX5124vec:
 	SUBQ        $0x10, R11
 	JMP         backwardStep32NoDxAVX5124vec
 
+backwardStep32NoDxAVX5124eight:
+	CMPQ        R11, $0x08
+	JL          backwardStep32NoDxAVX5124one
+	VMOVUPS     (R10), X8
+	VMOVUPS     16(R10), X9
+	VMULPS      X8, X3, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   (R9), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R9)
+	VMULPS      X9, X3, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   16(R9), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R9)
+	VMULPS      X8, X4, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   (R9)(DI*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R9)(DI*1)
+	VMULPS      X9, X4, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   16(R9)(DI*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R9)(DI*1)
+	VMULPS      X8, X5, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   (R9)(DI*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R9)(DI*2)
+	VMULPS      X9, X5, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   16(R9)(DI*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R9)(DI*2)
+	VMULPS      X8, X6, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   (R9)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R9)(R8*1)
+	VMULPS      X9, X6, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   16(R9)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R9)(R8*1)
+	ADDQ        $0x00000020, R9
+	ADDQ        $0x00000020, R10
+	SUBQ        $0x08, R11
+
 backwardStep32NoDxAVX5124one:
 	TESTQ       R11, R11
 	JZ          backwardStep32NoDxAVX5124next
@@ -6689,7 +6984,7 @@ backwardStep32NoDxAVX5121block:
 
 backwardStep32NoDxAVX5121vec:
 	CMPQ        R11, $0x10
-	JL          backwardStep32NoDxAVX5121one
+	JL          backwardStep32NoDxAVX5121eight
 	VMOVUPS     (R10), Y8
 	VMOVUPS     32(R10), Y9
 	VMULPS      Y8, Y3, Y7
@@ -6708,6 +7003,27 @@ backwardStep32NoDxAVX5121vec:
 	ADDQ        $0x00000040, R10
 	SUBQ        $0x10, R11
 	JMP         backwardStep32NoDxAVX5121vec
+
+backwardStep32NoDxAVX5121eight:
+	CMPQ        R11, $0x08
+	JL          backwardStep32NoDxAVX5121one
+	VMOVUPS     (R10), X8
+	VMOVUPS     16(R10), X9
+	VMULPS      X8, X3, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   (R9), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R9)
+	VMULPS      X9, X3, X7
+	VCVTPS2PD   X7, Y1
+	VCVTPS2PD   16(R9), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R9)
+	ADDQ        $0x00000020, R9
+	ADDQ        $0x00000020, R10
+	SUBQ        $0x08, R11
 
 backwardStep32NoDxAVX5121one:
 	TESTQ       R11, R11
@@ -6766,7 +7082,7 @@ backwardStepMomentum32NoDxAVX5124block:
 
 backwardStepMomentum32NoDxAVX5124vec:
 	CMPQ        R13, $0x10
-	JL          backwardStepMomentum32NoDxAVX5124one
+	JL          backwardStepMomentum32NoDxAVX5124eight
 	VMOVUPS     (R12), Y10
 	VMOVUPS     32(R12), Y11
 	VMULPS      Y10, Y4, Y8
@@ -6847,6 +7163,88 @@ backwardStepMomentum32NoDxAVX5124vec:
 	SUBQ        $0x10, R13
 	JMP         backwardStepMomentum32NoDxAVX5124vec
 
+backwardStepMomentum32NoDxAVX5124eight:
+	CMPQ        R13, $0x08
+	JL          backwardStepMomentum32NoDxAVX5124one
+	VMOVUPS     (R12), X10
+	VMOVUPS     16(R12), X11
+	VMULPS      X10, X4, X8
+	VMULPS      (R11), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, (R11)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   (R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)
+	VMULPS      X11, X4, X8
+	VMULPS      16(R11), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, 16(R11)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   16(R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)
+	VMULPS      X10, X5, X8
+	VMULPS      (R11)(R8*1), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, (R11)(R8*1)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   (R10)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R8*1)
+	VMULPS      X11, X5, X8
+	VMULPS      16(R11)(R8*1), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, 16(R11)(R8*1)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   16(R10)(R8*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R8*1)
+	VMULPS      X10, X6, X8
+	VMULPS      (R11)(R8*2), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, (R11)(R8*2)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   (R10)(R8*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R8*2)
+	VMULPS      X11, X6, X8
+	VMULPS      16(R11)(R8*2), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, 16(R11)(R8*2)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   16(R10)(R8*2), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R8*2)
+	VMULPS      X10, X7, X8
+	VMULPS      (R11)(R9*1), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, (R11)(R9*1)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   (R10)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)(R9*1)
+	VMULPS      X11, X7, X8
+	VMULPS      16(R11)(R9*1), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, 16(R11)(R9*1)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   16(R10)(R9*1), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)(R9*1)
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x08, R13
+
 backwardStepMomentum32NoDxAVX5124one:
 	TESTQ       R13, R13
 	JZ          backwardStepMomentum32NoDxAVX5124next
@@ -6918,7 +7316,7 @@ backwardStepMomentum32NoDxAVX5121block:
 
 backwardStepMomentum32NoDxAVX5121vec:
 	CMPQ        R13, $0x10
-	JL          backwardStepMomentum32NoDxAVX5121one
+	JL          backwardStepMomentum32NoDxAVX5121eight
 	VMOVUPS     (R12), Y10
 	VMOVUPS     32(R12), Y11
 	VMULPS      Y10, Y4, Y8
@@ -6944,6 +7342,34 @@ backwardStepMomentum32NoDxAVX5121vec:
 	ADDQ        $0x00000040, R12
 	SUBQ        $0x10, R13
 	JMP         backwardStepMomentum32NoDxAVX5121vec
+
+backwardStepMomentum32NoDxAVX5121eight:
+	CMPQ        R13, $0x08
+	JL          backwardStepMomentum32NoDxAVX5121one
+	VMOVUPS     (R12), X10
+	VMOVUPS     16(R12), X11
+	VMULPS      X10, X4, X8
+	VMULPS      (R11), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, (R11)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   (R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (R10)
+	VMULPS      X11, X4, X8
+	VMULPS      16(R11), X3, X9
+	VADDPS      X8, X9, X9
+	VMOVUPS     X9, 16(R11)
+	VCVTPS2PD   X9, Y1
+	VCVTPS2PD   16(R10), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(R10)
+	ADDQ        $0x00000020, R10
+	ADDQ        $0x00000020, R11
+	ADDQ        $0x00000020, R12
+	SUBQ        $0x08, R13
 
 backwardStepMomentum32NoDxAVX5121one:
 	TESTQ       R13, R13
@@ -7006,6 +7432,27 @@ step32AVX51216:
 	JMP         step32AVX51216
 
 step32AVX51216done:
+step32AVX5128:
+	CMPQ        CX, $0x08
+	JL          step32AVX5128done
+	VMOVUPS     (DX), X3
+	VCVTPS2PD   X3, Y1
+	VCVTPS2PD   (AX), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (AX)
+	VMOVUPS     16(DX), X3
+	VCVTPS2PD   X3, Y1
+	VCVTPS2PD   16(AX), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, DX
+	SUBQ        $0x08, CX
+	JMP         step32AVX5128
+
+step32AVX5128done:
 step32AVX5121:
 	CMPQ        CX, $0x01
 	JL          step32AVX5121done
@@ -7063,6 +7510,32 @@ stepMomentum32AVX51216:
 	JMP         stepMomentum32AVX51216
 
 stepMomentum32AVX51216done:
+stepMomentum32AVX5128:
+	CMPQ        CX, $0x08
+	JL          stepMomentum32AVX5128done
+	VMULPS      (DX), X3, X4
+	VADDPS      (BX), X4, X4
+	VMOVUPS     X4, (DX)
+	VCVTPS2PD   X4, Y1
+	VCVTPS2PD   (AX), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, (AX)
+	VMULPS      16(DX), X3, X4
+	VADDPS      16(BX), X4, X4
+	VMOVUPS     X4, 16(DX)
+	VCVTPS2PD   X4, Y1
+	VCVTPS2PD   16(AX), Y2
+	VFMADD231PD Y1, Y0, Y2
+	VCVTPD2PSY  Y2, X2
+	VMOVUPS     X2, 16(AX)
+	ADDQ        $0x00000020, AX
+	ADDQ        $0x00000020, DX
+	ADDQ        $0x00000020, BX
+	SUBQ        $0x08, CX
+	JMP         stepMomentum32AVX5128
+
+stepMomentum32AVX5128done:
 stepMomentum32AVX5121:
 	CMPQ        CX, $0x01
 	JL          stepMomentum32AVX5121done

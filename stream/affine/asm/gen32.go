@@ -22,13 +22,31 @@ func (s isa) half(v reg.VecVirtual) reg.Register {
 	return v.AsX()
 }
 
+// full returns v at s's width: the zmm or ymm register (AVX2's kernels
+// on an AVX-512 kernel's registers use their ymm).
+func (s isa) full(v reg.VecVirtual) reg.Register {
+	if s.lanes == 8 {
+		return v
+	}
+	return v.AsY()
+}
+
 // narrow rounds the float64 vector v to float32 in h's half register.
 func (s isa) narrow(v, h reg.VecVirtual) {
 	if s.lanes == 8 {
 		VCVTPD2PS(v, h.AsY())
 	} else {
-		VCVTPD2PSY(v, h.AsX())
+		VCVTPD2PSY(s.full(v), h.AsX())
 	}
+}
+
+// at8 is the isa of a step of width float32 values in a kernel of s:
+// AVX2's 8 on AVX-512's registers after its vectors of 16.
+func (s isa) at8(width int) isa {
+	if width == 8 && s.lanes == 8 {
+		return avx2
+	}
+	return s
 }
 
 // stepHalf emits w = fma(a, p, w) on s.lanes float32 weights at m (half
@@ -40,9 +58,9 @@ func (s isa) narrow(v, h reg.VecVirtual) {
 // takes a register written in part (its xmm) as live from the kernel's
 // start, and AVX2 has 16.
 func (s isa) stepHalf(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
-	VCVTPS2PD(s.half(p), pd)
-	VCVTPS2PD(m, w)
-	VFMADD231PD(pd, av, w)
+	VCVTPS2PD(s.half(p), s.full(pd))
+	VCVTPS2PD(m, s.full(w))
+	VFMADD231PD(s.full(pd), s.full(av), s.full(w))
 	s.narrow(w, w)
 	VMOVUPS(s.half(w), m)
 }
@@ -155,8 +173,9 @@ func backwardStep32(withDx, momentum bool, s isa) {
 		MOVQ(n, cnt)
 
 		step := func(width int) {
+			s := s.at8(width)
 			mov, mul, add := VMOVUPS, VMULPS, VADDPS
-			vec := func(v reg.VecVirtual) reg.Register { return v }
+			vec := s.full
 			halves := 2
 			if width == 1 {
 				mov, mul, add = VMOVSS, VMULSS, VADDSS
@@ -217,9 +236,15 @@ func backwardStep32(withDx, momentum bool, s isa) {
 
 		Label(name + "vec")
 		CMPQ(cnt, Imm(uint64(lanes)))
-		JL(LabelRef(name + "one"))
+		JL(LabelRef(name + "eight"))
 		step(lanes)
 		JMP(LabelRef(name + "vec"))
+		Label(name + "eight")
+		if lanes == 16 { // then 8 once, as AVX2 does
+			CMPQ(cnt, Imm(8))
+			JL(LabelRef(name + "one"))
+			step(8)
+		}
 		Label(name + "one")
 		TESTQ(cnt, cnt)
 		JZ(LabelRef(name + "next"))
@@ -262,6 +287,7 @@ func step32(s isa) {
 			stepWidenedScalar(d, Mem{Base: vp}, av, pd, wd)
 			return
 		}
+		s := s.at8(width)
 		for h := range 2 {
 			VMOVUPS(Mem{Base: dp, Disp: 4 * s.lanes * h}, s.half(d))
 			s.stepHalf(d, Mem{Base: vp, Disp: 4 * s.lanes * h}, av, pd, wd)
@@ -294,6 +320,7 @@ func stepMomentum32(s isa) {
 			stepWidenedScalar(u, Mem{Base: vp}, av, pd, wd)
 			return
 		}
+		s := s.at8(width)
 		for h := range 2 {
 			off := 4 * s.lanes * h
 			VMULPS(Mem{Base: up, Disp: off}, s.half(mv), s.half(u)) // m·v, rounded
@@ -305,9 +332,13 @@ func stepMomentum32(s isa) {
 }
 
 // elementwise32 is elementwise for float32 values: 2·s.lanes at a time,
-// then one.
+// then (AVX-512) 8, then one.
 func elementwise32(name string, s isa, n reg.Register, ptrs []reg.Register, body func(width int)) {
-	for _, width := range []int{2 * s.lanes, 1} {
+	widths := []int{2 * s.lanes, 1}
+	if s.lanes == 8 {
+		widths = []int{16, 8, 1} // 8 at most once
+	}
+	for _, width := range widths {
 		lbl := fmt.Sprintf("%s%d", name, width)
 		Label(lbl)
 		CMPQ(n, Imm(uint64(width)))
