@@ -46,6 +46,8 @@ type kernelSet struct {
 	momentum32NoDx     func(w, v, x, dy []float32, a, m float32)
 	step32             func(val, d []float32, a float32)
 	stepMomentum32     func(val, v, d []float32, a, m float32)
+	relu32             func(z, a []float32)
+	reluBackward32     func(a, da, dz []float32)
 }
 
 // rowN is the widest row (in values) the register kernels hold.

@@ -108,12 +108,32 @@ func stepMomentum32With(k *kernelSet, val, v, d []float32, a, m float32) {
 	k.stepMomentum32(val, v, d, a, m)
 }
 
-// ReLU32 is ReLU in float32 (plain Go).
-func ReLU32(z, a []float32) { reluGo(z, a[:len(z)]) }
+// ReLU32 is ReLU in float32.
+func ReLU32(z, a []float32) { relu32With(best, z, a) }
 
-// ReLUBackward32 is ReLUBackward in float32 (plain Go).
-func ReLUBackward32(a, da, dz []float32) {
+func relu32With(k *kernelSet, z, a []float32) {
+	a = a[:len(z)]
+	if k == nil || k.relu32 == nil {
+		reluGo(z, a)
+		return
+	}
+	k.relu32(z, a)
+}
+
+// ReLUBackward32 is ReLUBackward in float32.
+func ReLUBackward32(a, da, dz []float32) { reluBackward32With(best, a, da, dz) }
+
+func reluBackward32With(k *kernelSet, a, da, dz []float32) {
 	da, dz = da[:len(a)], dz[:len(a)]
+	if k == nil || k.reluBackward32 == nil {
+		reluBackward32Go(a, da, dz)
+		return
+	}
+	k.reluBackward32(a, da, dz)
+}
+
+// reluBackward32Go is ReLUBackward32 in plain Go (see reluBackwardGo).
+func reluBackward32Go(a, da, dz []float32) {
 	for i, v := range a {
 		b := math.Float32bits(v)
 		keep := -((b | -b) >> 31) // all ones when b ≠ 0

@@ -160,6 +160,44 @@ func TestStep32VecMatchesGo(t *testing.T) {
 	}
 }
 
+// TestReLU32VecMatchesGo: the vector float32 ReLU and its gradient equal
+// the pure-Go ones bit for bit, with zeros of both signs, NaNs,
+// infinities and subnormals among the values, in place and not, at
+// every awkward length and offset.
+func TestReLU32VecMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(27, 28))
+		for _, n := range append(sizes32, 47, 48, 49, 65) {
+			off := rng.IntN(4)
+			z := random32(rng, n, off)
+			for i := range z {
+				switch rng.IntN(10) {
+				case 0:
+					z[i] = float32(math.NaN())
+				case 1:
+					z[i] = float32(math.Inf(2*rng.IntN(2) - 1))
+				}
+			}
+			what := fmt.Sprintf("%s: [%d] offset %d", k.name, n, off)
+			want, got := make([]float32, n), make([]float32, n)
+			reluGo(z, want)
+			relu32With(k, z, got)
+			sameBits32(t, "relu "+what, want, got)
+			inPlace := clone32(z)
+			relu32With(k, inPlace, inPlace)
+			sameBits32(t, "relu in place "+what, want, inPlace)
+
+			a, da := want, random32(rng, n, 3-off) // a: a ReLU's output
+			wantD, gotD := make([]float32, n), make([]float32, n)
+			reluBackward32Go(a, da, wantD)
+			reluBackward32With(k, a, da, gotD)
+			sameBits32(t, "relu backward "+what, wantD, gotD)
+			reluBackward32With(k, a, da, da)
+			sameBits32(t, "relu backward in place "+what, wantD, da)
+		}
+	}
+}
+
 // TestFMA32DoubleRounding pins the step's rounding on both paths to
 // FMA[float32]'s (once to float64, then to float32) where a float32 FMA
 // would round once: 1 + 2⁻²⁴ + 2⁻⁶⁰ is just above the tie between 1 and
@@ -275,6 +313,16 @@ func BenchmarkKernels32(b *testing.B) {
 			b.Run(name("StepMomentum"), func(b *testing.B) {
 				for b.Loop() {
 					stepMomentum32With(k, bias, y, dy, -1e-9, 0.3)
+				}
+			})
+			b.Run(name("ReLU"), func(b *testing.B) {
+				for b.Loop() {
+					relu32With(k, bias, y)
+				}
+			})
+			b.Run(name("ReLUBackward"), func(b *testing.B) {
+				for b.Loop() {
+					reluBackward32With(k, y, dy, dx[:rows])
 				}
 			})
 		}

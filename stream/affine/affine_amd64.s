@@ -6047,6 +6047,85 @@ stepMomentum32AVX21done:
 	VZEROUPPER
 	RET
 
+// func relu32AVX2(z []float32, a []float32)
+// Requires: AVX
+TEXT ·relu32AVX2(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VXORPD Y0, Y0, Y0
+
+relu32AVX28:
+	CMPQ    CX, $0x08
+	JL      relu32AVX28done
+	VMOVUPS (AX), Y1
+	VMAXPS  Y1, Y0, Y1
+	VADDPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x08, CX
+	JMP     relu32AVX28
+
+relu32AVX28done:
+relu32AVX21:
+	CMPQ   CX, $0x01
+	JL     relu32AVX21done
+	VMOVSS (AX), X1
+	VMAXSS X1, X0, X1
+	VADDSS X0, X1, X1
+	VMOVSS X1, (DX)
+	ADDQ   $0x00000004, AX
+	ADDQ   $0x00000004, DX
+	SUBQ   $0x01, CX
+	JMP    relu32AVX21
+
+relu32AVX21done:
+	VZEROUPPER
+	RET
+
+// func reluBackward32AVX2(a []float32, da []float32, dz []float32)
+// Requires: AVX, AVX2
+TEXT ·reluBackward32AVX2(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackward32AVX28:
+	CMPQ     CX, $0x08
+	JL       reluBackward32AVX28done
+	VMOVUPS  (AX), Y1
+	VPCMPEQD Y0, Y1, Y1
+	VMOVUPS  (DX), Y2
+	VPANDN   Y2, Y1, Y2
+	VMOVUPS  Y2, (BX)
+	ADDQ     $0x00000020, AX
+	ADDQ     $0x00000020, DX
+	ADDQ     $0x00000020, BX
+	SUBQ     $0x08, CX
+	JMP      reluBackward32AVX28
+
+reluBackward32AVX28done:
+reluBackward32AVX21:
+	CMPQ     CX, $0x01
+	JL       reluBackward32AVX21done
+	VMOVSS   (AX), X1
+	VPCMPEQD X0, X1, X1
+	VMOVSS   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSS   X2, (BX)
+	ADDQ     $0x00000004, AX
+	ADDQ     $0x00000004, DX
+	ADDQ     $0x00000004, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackward32AVX21
+
+reluBackward32AVX21done:
+	VZEROUPPER
+	RET
+
 // func backwardStep32AVX512(w []float32, x []float32, dy []float32, dx []float32, a float32)
 // Requires: AVX, AVX512F, FMA3, SSE
 TEXT ·backwardStep32AVX512(SB), NOSPLIT, $0-100
@@ -7554,5 +7633,111 @@ stepMomentum32AVX5121:
 	JMP         stepMomentum32AVX5121
 
 stepMomentum32AVX5121done:
+	VZEROUPPER
+	RET
+
+// func relu32AVX512(z []float32, a []float32)
+// Requires: AVX, AVX512F
+TEXT ·relu32AVX512(SB), NOSPLIT, $0-48
+	MOVQ   z_base+0(FP), AX
+	MOVQ   z_len+8(FP), CX
+	MOVQ   a_base+24(FP), DX
+	VPXORQ Z0, Z0, Z0
+
+relu32AVX51216:
+	CMPQ    CX, $0x10
+	JL      relu32AVX51216done
+	VMOVUPS (AX), Z1
+	VMAXPS  Z1, Z0, Z1
+	VADDPS  Z0, Z1, Z1
+	VMOVUPS Z1, (DX)
+	ADDQ    $0x00000040, AX
+	ADDQ    $0x00000040, DX
+	SUBQ    $0x10, CX
+	JMP     relu32AVX51216
+
+relu32AVX51216done:
+relu32AVX5128:
+	CMPQ    CX, $0x08
+	JL      relu32AVX5128done
+	VMOVUPS (AX), Y1
+	VMAXPS  Y1, Y0, Y1
+	VADDPS  Y0, Y1, Y1
+	VMOVUPS Y1, (DX)
+	ADDQ    $0x00000020, AX
+	ADDQ    $0x00000020, DX
+	SUBQ    $0x08, CX
+	JMP     relu32AVX5128
+
+relu32AVX5128done:
+relu32AVX5121:
+	CMPQ   CX, $0x01
+	JL     relu32AVX5121done
+	VMOVSS (AX), X1
+	VMAXSS X1, X0, X1
+	VADDSS X0, X1, X1
+	VMOVSS X1, (DX)
+	ADDQ   $0x00000004, AX
+	ADDQ   $0x00000004, DX
+	SUBQ   $0x01, CX
+	JMP    relu32AVX5121
+
+relu32AVX5121done:
+	VZEROUPPER
+	RET
+
+// func reluBackward32AVX512(a []float32, da []float32, dz []float32)
+// Requires: AVX, AVX2, AVX512F
+TEXT ·reluBackward32AVX512(SB), NOSPLIT, $0-72
+	MOVQ  a_base+0(FP), AX
+	MOVQ  a_len+8(FP), CX
+	MOVQ  da_base+24(FP), DX
+	MOVQ  dz_base+48(FP), BX
+	VPXOR Y0, Y0, Y0
+
+reluBackward32AVX51216:
+	CMPQ      CX, $0x10
+	JL        reluBackward32AVX51216done
+	VMOVUPS   (AX), Z1
+	VPTESTMD  Z1, Z1, K1
+	VMOVUPS.Z (DX), K1, Z2
+	VMOVUPS   Z2, (BX)
+	ADDQ      $0x00000040, AX
+	ADDQ      $0x00000040, DX
+	ADDQ      $0x00000040, BX
+	SUBQ      $0x10, CX
+	JMP       reluBackward32AVX51216
+
+reluBackward32AVX51216done:
+reluBackward32AVX5128:
+	CMPQ     CX, $0x08
+	JL       reluBackward32AVX5128done
+	VMOVUPS  (AX), Y1
+	VPCMPEQD Y0, Y1, Y1
+	VMOVUPS  (DX), Y2
+	VPANDN   Y2, Y1, Y2
+	VMOVUPS  Y2, (BX)
+	ADDQ     $0x00000020, AX
+	ADDQ     $0x00000020, DX
+	ADDQ     $0x00000020, BX
+	SUBQ     $0x08, CX
+	JMP      reluBackward32AVX5128
+
+reluBackward32AVX5128done:
+reluBackward32AVX5121:
+	CMPQ     CX, $0x01
+	JL       reluBackward32AVX5121done
+	VMOVSS   (AX), X1
+	VPCMPEQD X0, X1, X1
+	VMOVSS   (DX), X2
+	VPANDN   X2, X1, X2
+	VMOVSS   X2, (BX)
+	ADDQ     $0x00000004, AX
+	ADDQ     $0x00000004, DX
+	ADDQ     $0x00000004, BX
+	SUBQ     $0x01, CX
+	JMP      reluBackward32AVX5121
+
+reluBackward32AVX5121done:
 	VZEROUPPER
 	RET

@@ -103,6 +103,12 @@ func step32AVX2(val []float32, d []float32, a float32)
 // stepMomentum32AVX2 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
 func stepMomentum32AVX2(val []float32, v []float32, d []float32, a float32, m float32)
 
+// relu32AVX2 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+func relu32AVX2(z []float32, a []float32)
+
+// reluBackward32AVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.
+func reluBackward32AVX2(a []float32, da []float32, dz []float32)
+
 // backwardStep32AVX512 is the float32 backward pass and SGD step, four rows at a time, then one.
 func backwardStep32AVX512(w []float32, x []float32, dy []float32, dx []float32, a float32)
 
@@ -120,3 +126,9 @@ func step32AVX512(val []float32, d []float32, a float32)
 
 // stepMomentum32AVX512 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
 func stepMomentum32AVX512(val []float32, v []float32, d []float32, a float32, m float32)
+
+// relu32AVX512 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+func relu32AVX512(z []float32, a []float32)
+
+// reluBackward32AVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.
+func reluBackward32AVX512(a []float32, da []float32, dz []float32)

@@ -30,6 +30,8 @@ var (
 		momentum32NoDx:     backwardStepMomentum32NoDxAVX2,
 		step32:             step32AVX2,
 		stepMomentum32:     stepMomentum32AVX2,
+		relu32:             relu32AVX2,
+		reluBackward32:     reluBackward32AVX2,
 	}
 	// The forward pass keeps AVX2: its lanes are rows, gathered two
 	// columns at a time, which wider vectors do not make cheaper.
@@ -59,6 +61,8 @@ var (
 		momentum32NoDx:     backwardStepMomentum32NoDxAVX512,
 		step32:             step32AVX512,
 		stepMomentum32:     stepMomentum32AVX512,
+		relu32:             relu32AVX512,
+		reluBackward32:     reluBackward32AVX512,
 	}
 )
 

@@ -70,6 +70,8 @@ func main() {
 		}
 		step32(s)
 		stepMomentum32(s)
+		relu32(s)
+		reluBackward32(s)
 	}
 	Generate()
 }

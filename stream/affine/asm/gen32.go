@@ -625,3 +625,70 @@ func forward32Lag(name string, lag int) {
 	VZEROUPPER()
 	RET()
 }
+
+// relu32 emits relu32<ISA>(z, a): a_i = max(z_i, 0) in float32 as Go's
+// max computes it (see relu: VMAXPS returns z_i when either is a NaN or
+// both are zeros, and adding +0 turns −0 into +0).
+func relu32(s isa) {
+	name := "relu32" + s.suffix
+	TEXT(name, NOSPLIT, "func(z, a []float32)")
+	Doc(name + " sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.")
+	zp := Load(Param("z").Base(), GP64())
+	n := Load(Param("z").Len(), GP64())
+	ap := Load(Param("a").Base(), GP64())
+	zero, v := s.vec(), s.vec()
+	s.zero(zero)
+	elementwise32(name, s, n, []reg.Register{zp, ap}, func(width int) {
+		if width == 1 {
+			VMOVSS(Mem{Base: zp}, v.AsX())
+			VMAXSS(v.AsX(), zero.AsX(), v.AsX())
+			VADDSS(zero.AsX(), v.AsX(), v.AsX())
+			VMOVSS(v.AsX(), Mem{Base: ap})
+			return
+		}
+		s := s.at8(width)
+		VMOVUPS(Mem{Base: zp}, s.full(v))
+		VMAXPS(s.full(v), s.full(zero), s.full(v))
+		VADDPS(s.full(zero), s.full(v), s.full(v))
+		VMOVUPS(s.full(v), Mem{Base: ap})
+	})
+}
+
+// reluBackward32 emits reluBackward32<ISA>(a, da, dz): dz_i = da_i where
+// a_i's bits are not all zero, +0 elsewhere (see reluBackward).
+func reluBackward32(s isa) {
+	name := "reluBackward32" + s.suffix
+	TEXT(name, NOSPLIT, "func(a, da, dz []float32)")
+	Doc(name + " sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.")
+	ap := Load(Param("a").Base(), GP64())
+	n := Load(Param("a").Len(), GP64())
+	dap := Load(Param("da").Base(), GP64())
+	dzp := Load(Param("dz").Base(), GP64())
+	zero, v, d := YMM(), s.vec(), s.vec()
+	VPXOR(zero, zero, zero)
+	var keep reg.OpmaskVirtual
+	if s.lanes == 8 {
+		keep = K()
+	}
+	elementwise32(name, s, n, []reg.Register{ap, dap, dzp}, func(width int) {
+		switch {
+		case width == 1:
+			VMOVSS(Mem{Base: ap}, v.AsX())
+			VPCMPEQD(zero.AsX(), v.AsX(), v.AsX()) // all ones where a_i's bits are zero
+			VMOVSS(Mem{Base: dap}, d.AsX())
+			VPANDN(d.AsX(), v.AsX(), d.AsX())
+			VMOVSS(d.AsX(), Mem{Base: dzp})
+		case width == 16:
+			VMOVUPS(Mem{Base: ap}, v)
+			VPTESTMD(v, v, keep)
+			VMOVUPS_Z(Mem{Base: dap}, keep, d)
+			VMOVUPS(d, Mem{Base: dzp})
+		default:
+			VMOVUPS(Mem{Base: ap}, v.AsY())
+			VPCMPEQD(zero, v.AsY(), v.AsY())
+			VMOVUPS(Mem{Base: dap}, d.AsY())
+			VPANDN(d.AsY(), v.AsY(), d.AsY())
+			VMOVUPS(d.AsY(), Mem{Base: dzp})
+		}
+	})
+}
