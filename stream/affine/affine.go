@@ -10,7 +10,9 @@
 // the pure-Go code) run independent lanes side by side: four, two or
 // (AVX-512) eight output rows at once in the forward pass, four or eight
 // inputs at once in the backward pass and the step. Their results are
-// those of the pure-Go code to the bit.
+// those of the pure-Go code to the bit. The functions ending in 32 are the
+// same kernels in float32 (the deep network's opt-in dtype; see
+// affine32.go).
 package affine
 
 // kernelSet is one instruction set's vector kernels (see the generator in
