@@ -10,7 +10,7 @@
 // backward passes four inputs per vector (dx_j summed over the rows in
 // order). Products are rounded (VMULPD) before they are added; only the
 // SGD step, which the Go code takes with math.FMA, is a fused
-// multiply-add.
+// multiply-add. The float32 kernels are in gen32.go.
 package main
 
 import (

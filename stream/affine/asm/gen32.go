@@ -108,8 +108,8 @@ func loadBackward32(withDx, momentum bool, s isa) backwardArgs {
 }
 
 // backwardStep32 emits the float32 backward pass fused with the SGD
-// step, four rows at a time and then one, 2·s.lanes inputs per step and
-// then one: with dx, dx_j += dy_o·w_oj over the rows in order; then
+// step, four rows at a time and then one, 2·s.lanes inputs per step,
+// then (AVX-512) 8, then one: with dx, dx_j += dy_o·w_oj over the rows in order; then
 // w_oj = fma(a, dy_o·x_j, w_oj), or with momentum v_oj = m·v_oj + dy_o·x_j
 // and w_oj = fma(a, v_oj, w_oj), each fma in float64.
 func backwardStep32(withDx, momentum bool, s isa) {
