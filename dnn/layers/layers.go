@@ -14,8 +14,8 @@ import (
 // or float32 (the opt-in dtype of the widest networks).
 type Float = affine.Float
 
-// kernels are the kernels of one element type: stream/affine's vector
-// kernels for float64, its plain-Go float32 ones for float32.
+// kernels are the kernels of one element type: stream/affine's float64
+// or float32 ones (vector code on CPUs that have it).
 type kernels[T Float] struct {
 	forward      func(w, x, b, y []T)
 	backwardStep func(w, x, dy, dx []T, a T)

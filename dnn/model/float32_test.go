@@ -1,8 +1,11 @@
 package model
 
 import (
+	"crypto/sha256"
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"testing"
 
@@ -205,4 +208,45 @@ func TestCurves32(t *testing.T) {
 		assert.LessOrEqualf(t, math.Abs(m32[b]-m64[b]), 3*se, "blocks %d–%d: mean probability of error %.4f in float32, %.4f in float64", b*bin, b*bin+bin-1, m32[b], m64[b])
 	}
 	assert.Greater(t, m64[0]-m64[len(m64)-1], 0.2, "the networks must learn within the test's blocks for it to have power")
+}
+
+// TestDigest32 runs float32 networks whose widths meet every blocking of
+// the float32 vector kernels (config1: 25 rows and columns; 41: two
+// blocks of 16 rows, one of 8 and one left, likewise in columns; with
+// momentum, dropout or neither) and checks the SHA-256 of every logit and
+// final weight: the vector kernels and the pure-Go code (.ci/run tests
+// both, the latter with -tags purego) must both give these digests. On
+// amd64 only: elsewhere the compiler may fuse a product and a sum.
+func TestDigest32(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("the digests hold where products and sums are rounded apart (amd64)")
+	}
+	for _, tc := range []struct {
+		name string
+		cfg  Params
+		want string
+	}{
+		{"config1", config1, "d3894af82be9905c419d52889dea1113d2b6b87f4e8a87a6b19102985513d350"},
+		{"41 units momentum dropout", Params{InputSize: 3, OutputSize: 2, NUnits: 41, Depth: 3, ActFunc: "relu", LR: 0.05, Momentum: 0.5, Dropout: 0.2}, "1bedd38967f75dfcbf4d042464d41d1eceda985312b366c7038e1051e6ded6dc"},
+		{"41 units", Params{InputSize: 3, OutputSize: 2, NUnits: 41, Depth: 2, ActFunc: "relu", LR: 0.1}, "e67a6a4cc6b347f1b8dc847ef5bbdd51b74250f09a8e4bdf536c22ee72a534ae"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tk, err := task.SHJ(6)
+			require.NoError(t, err)
+			cfg := tc.cfg
+			cfg.DType = "float32"
+			digest := sha256.New()
+			for run := range 2 {
+				src := seed.For(43, run)
+				s, err := Open(cfg, src)
+				require.NoError(t, err)
+				trialLoop(s, tk, schedule.Shuffled{}.Run(src, len(tk.Items)), run, 16, loss.BCELogits{},
+					func(_ *stream.Trial, _, _ float64, z []float64) { writeBits(digest, z) })
+				for _, a := range s.State() {
+					writeBits(digest, a.Data)
+				}
+			}
+			assert.Equal(t, tc.want, fmt.Sprintf("%x", digest.Sum(nil)), "digest of the logits and final weights")
+		})
+	}
 }

@@ -10,10 +10,10 @@
 // the pure-Go code) run independent lanes side by side: four, two or
 // (AVX-512) eight output rows at once in the forward pass, four or eight
 // inputs at once in the backward pass and the step. Their results are
-// those of the pure-Go code to the bit.
+// those of the pure-Go code to the bit. The functions ending in 32 are the
+// same kernels in float32 (the deep network's opt-in dtype; see
+// affine32.go).
 package affine
-
-import "math"
 
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
@@ -38,6 +38,18 @@ type kernelSet struct {
 	// Rows of at most rowN columns held in registers (nil: none).
 	backwardStepRow func(w, x, dy, dx []float64, a float64)
 	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
+
+	// The float32 kernels (see affine32.go).
+	forward32          func(w, x, b, y []float32, tail []int32) // rows a multiple of 8
+	forward32Lag       func(w, x, b, y []float32)               // rows a multiple of 16, 4 KB apart
+	backwardStep32     func(w, x, dy, dx []float32, a float32)
+	backwardStep32NoDx func(w, x, dy []float32, a float32)
+	momentum32         func(w, v, x, dy, dx []float32, a, m float32)
+	momentum32NoDx     func(w, v, x, dy []float32, a, m float32)
+	step32             func(val, d []float32, a float32)
+	stepMomentum32     func(val, v, d []float32, a, m float32)
+	relu32             func(z, a []float32)
+	reluBackward32     func(a, da, dz []float32)
 }
 
 // rowN is the widest row (in values) the register kernels hold.
@@ -209,53 +221,4 @@ func reluBackwardWith(k *kernelSet, a, da, dz []float64) {
 		return
 	}
 	k.reluBackward(a, da, dz)
-}
-
-// ReLU32 is ReLU in float32 (plain Go).
-func ReLU32(z, a []float32) { reluGo(z, a[:len(z)]) }
-
-// ReLUBackward32 is ReLUBackward in float32 (plain Go).
-func ReLUBackward32(a, da, dz []float32) {
-	da, dz = da[:len(a)], dz[:len(a)]
-	for i, v := range a {
-		b := math.Float32bits(v)
-		keep := -((b | -b) >> 31) // all ones when b ≠ 0
-		dz[i] = math.Float32frombits(math.Float32bits(da[i]) & keep)
-	}
-}
-
-// Forward32 is Forward in float32 (plain Go): the same order of sums, each
-// product and sum rounded to float32.
-func Forward32(w, x, b, y []float32) {
-	n, rows := len(x), len(y)
-	forwardGo(w[:rows*n], x, b[:rows], y)
-}
-
-// BackwardStep32 is BackwardStep in float32 (plain Go); its step rounds
-// as FMA does.
-func BackwardStep32(w, x, dy, dx []float32, a float32) {
-	n, rows := len(x), len(dy)
-	if dx != nil {
-		dx = dx[:n]
-		clear(dx)
-	}
-	backwardStepGo(w[:rows*n], x, dy, dx, a)
-}
-
-// BackwardStepMomentum32 is BackwardStepMomentum in float32 (plain Go).
-func BackwardStepMomentum32(w, v, x, dy, dx []float32, a, m float32) {
-	n, rows := len(x), len(dy)
-	if dx != nil {
-		dx = dx[:n]
-		clear(dx)
-	}
-	backwardStepMomentumGo(w[:rows*n], v[:rows*n], x, dy, dx, a, m)
-}
-
-// Step32 is Step in float32 (plain Go).
-func Step32(val []float32, a float32, d []float32) { stepGo(val, a, d[:len(val)]) }
-
-// StepMomentum32 is StepMomentum in float32 (plain Go).
-func StepMomentum32(val, v, d []float32, a, m float32) {
-	stepMomentumGo(val, v[:len(val)], d[:len(val)], a, m)
 }

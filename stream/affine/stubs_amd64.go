@@ -78,3 +78,57 @@ func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64,
 
 // backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
 func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+
+// forward32AVX2 writes y = W·x + b in float32, 8 rows per vector transposed in registers, each row's products added one by one from the first.
+func forward32AVX2(w []float32, x []float32, b []float32, y []float32, tail []int32)
+
+// forward32LagAVX2 writes y = W·x + b in float32 for rows 4 KB apart, two groups of 8 rows 128 columns apart, each row's products added one by one from the first.
+func forward32LagAVX2(w []float32, x []float32, b []float32, y []float32)
+
+// backwardStep32AVX2 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStep32AVX2(w []float32, x []float32, dy []float32, dx []float32, a float32)
+
+// backwardStepMomentum32AVX2 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentum32AVX2(w []float32, v []float32, x []float32, dy []float32, dx []float32, a float32, m float32)
+
+// backwardStep32NoDxAVX2 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStep32NoDxAVX2(w []float32, x []float32, dy []float32, a float32)
+
+// backwardStepMomentum32NoDxAVX2 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentum32NoDxAVX2(w []float32, v []float32, x []float32, dy []float32, a float32, m float32)
+
+// step32AVX2 sets val[i] = val[i] + a·d[i], rounded once in float64 and then to float32, as affine.FMA[float32].
+func step32AVX2(val []float32, d []float32, a float32)
+
+// stepMomentum32AVX2 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
+func stepMomentum32AVX2(val []float32, v []float32, d []float32, a float32, m float32)
+
+// relu32AVX2 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+func relu32AVX2(z []float32, a []float32)
+
+// reluBackward32AVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.
+func reluBackward32AVX2(a []float32, da []float32, dz []float32)
+
+// backwardStep32AVX512 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStep32AVX512(w []float32, x []float32, dy []float32, dx []float32, a float32)
+
+// backwardStepMomentum32AVX512 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentum32AVX512(w []float32, v []float32, x []float32, dy []float32, dx []float32, a float32, m float32)
+
+// backwardStep32NoDxAVX512 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStep32NoDxAVX512(w []float32, x []float32, dy []float32, a float32)
+
+// backwardStepMomentum32NoDxAVX512 is the float32 backward pass and SGD step, four rows at a time, then one.
+func backwardStepMomentum32NoDxAVX512(w []float32, v []float32, x []float32, dy []float32, a float32, m float32)
+
+// step32AVX512 sets val[i] = val[i] + a·d[i], rounded once in float64 and then to float32, as affine.FMA[float32].
+func step32AVX512(val []float32, d []float32, a float32)
+
+// stepMomentum32AVX512 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
+func stepMomentum32AVX512(val []float32, v []float32, d []float32, a float32, m float32)
+
+// relu32AVX512 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+func relu32AVX512(z []float32, a []float32)
+
+// reluBackward32AVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.
+func reluBackward32AVX512(a []float32, da []float32, dz []float32)

@@ -21,6 +21,17 @@ var (
 		stepMomentum:     stepMomentumAVX2,
 		relu:             reluAVX2,
 		reluBackward:     reluBackwardAVX2,
+
+		forward32:          forward32AVX2,
+		forward32Lag:       forward32LagAVX2,
+		backwardStep32:     backwardStep32AVX2,
+		backwardStep32NoDx: backwardStep32NoDxAVX2,
+		momentum32:         backwardStepMomentum32AVX2,
+		momentum32NoDx:     backwardStepMomentum32NoDxAVX2,
+		step32:             step32AVX2,
+		stepMomentum32:     stepMomentum32AVX2,
+		relu32:             relu32AVX2,
+		reluBackward32:     reluBackward32AVX2,
 	}
 	// The forward pass keeps AVX2: its lanes are rows, gathered two
 	// columns at a time, which wider vectors do not make cheaper.
@@ -41,6 +52,17 @@ var (
 		reluBackward:     reluBackwardAVX512,
 		backwardStepRow:  backwardStepRowAVX512,
 		momentumRow:      backwardStepMomentumRowAVX512,
+
+		forward32:          forward32AVX2,
+		forward32Lag:       forward32LagAVX2,
+		backwardStep32:     backwardStep32AVX512,
+		backwardStep32NoDx: backwardStep32NoDxAVX512,
+		momentum32:         backwardStepMomentum32AVX512,
+		momentum32NoDx:     backwardStepMomentum32NoDxAVX512,
+		step32:             step32AVX512,
+		stepMomentum32:     stepMomentum32AVX512,
+		relu32:             relu32AVX512,
+		reluBackward32:     reluBackward32AVX512,
 	}
 )
 

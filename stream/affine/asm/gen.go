@@ -10,7 +10,7 @@
 // backward passes four inputs per vector (dx_j summed over the rows in
 // order). Products are rounded (VMULPD) before they are added; only the
 // SGD step, which the Go code takes with math.FMA, is a fused
-// multiply-add.
+// multiply-add. The float32 kernels are in gen32.go.
 package main
 
 import (
@@ -61,6 +61,18 @@ func main() {
 	}
 	backwardStepRow(false)
 	backwardStepRow(true)
+	forward32("forward32AVX2", 2, 16)
+	forward32Lag("forward32LagAVX2", lag32)
+	for _, s := range []isa{avx2, avx512} {
+		for _, dx := range []bool{true, false} {
+			backwardStep32(dx, false, s)
+			backwardStep32(dx, true, s)
+		}
+		step32(s)
+		stepMomentum32(s)
+		relu32(s)
+		reluBackward32(s)
+	}
 	Generate()
 }
 
