@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fastslow/clustering/internal/vexp"
+	"github.com/fastslow/stream/vmath"
 )
 
 // Activation computes the attention-weighted activation of every cluster,
@@ -66,7 +67,7 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 			ps[i] = math.Pow(s, l.QR)
 			arg[i] = -(ps[i] * l.C)
 		}
-		vexp.To(arg, arg)
+		vmath.To(arg, arg)
 	}
 	for i, k := range rows {
 		l.ps[k] = ps[i]

@@ -1,12 +1,20 @@
+// Package vexp holds the clustering layers' element-wise steps around
+// their exponentials and logarithms, 4 lanes at a time where the CPU has
+// AVX2 and FMA (and the build is not purego): each value with the scalar
+// formula's operations in its order, so with its bits, math.Exp and
+// math.Log being stream/vmath's lanes (their emitters generate both
+// packages' kernels). The lanes' part stops at a multiple of 4; the
+// rest, and every value when an argument of an exponential falls outside
+// the lanes' range, is computed by the formula.
 package vexp
 
-import "math"
+//go:generate sh -c "cd gen && GOWORK=off go run . -pkg vexp -out ../vexp_amd64.s -stubs ../vexp_amd64.go"
 
-// The clustering layers' element-wise steps around their exponentials,
-// 4 lanes at a time where To is: each value with the scalar formula's
-// operations in its order, so with its bits. The lanes' part stops at a
-// multiple of 4; the rest, and every value when an argument of an
-// exponential falls outside the lanes' range, is computed by the formula.
+import (
+	"math"
+
+	"github.com/fastslow/stream/vmath"
+)
 
 // SoftmaxEquiv sets e[i] = math.Exp(u) with u = v[i]/t, t = v[i]/w and
 // w = beta·math.Log(v[i]) (the clustering competition's equivalent
@@ -15,7 +23,7 @@ func SoftmaxEquiv(e, v []float64, beta float64) {
 	n := len(v)
 	e = e[:n]
 	i := 0
-	if m := n &^ 3; hasVector && m > 0 && positive(v[:m]) && softmaxEquivAVX2(&e[0], &v[0], beta, m) {
+	if m := n &^ 3; hasVector && m > 0 && vmath.Positive(v[:m]) && softmaxEquivAVX2(&e[0], &v[0], beta, m) {
 		i = m
 	}
 	for ; i < n; i++ {

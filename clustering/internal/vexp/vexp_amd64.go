@@ -4,18 +4,6 @@
 
 package vexp
 
-// expAVX2 sets dst[i] = math.Exp(src[i]) for i < n, n a multiple of 4,
-// every src[i] in [−700, 700].
-//
-//go:noescape
-func expAVX2(dst *float64, src *float64, n int)
-
-// logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,
-// every src[i] positive and finite.
-//
-//go:noescape
-func logAVX2(dst *float64, src *float64, n int)
-
 // softmaxEquivAVX2 sets e[i] = math.Exp(v[i]/(v[i]/(beta·math.Log(v[i])))) for
 // i < n, n a multiple of 4, every v[i] positive and finite; it reports
 // whether every argument of the exponential was in [−700, 700].
