@@ -106,23 +106,24 @@ GLOBL hi700<>(SB), RODATA|NOPTR, $8
 DATA signbit<>+0(SB)/8, $0x8000000000000000
 GLOBL signbit<>(SB), RODATA|NOPTR, $8
 
-// func softmaxEquivAVX2(e *float64, v *float64, beta float64, n int) bool
+// func softmaxEquivAVX2(e *float64, o *float64, v *float64, beta float64, n int, live int) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-33
+TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-49
 	MOVQ         e+0(FP), AX
-	MOVQ         v+8(FP), CX
-	VBROADCASTSD beta+16(FP), Y0
-	MOVQ         n+24(FP), DX
+	MOVQ         o+8(FP), CX
+	MOVQ         v+16(FP), DX
+	VBROADCASTSD beta+24(FP), Y0
+	MOVQ         n+32(FP), BX
 	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
+	XORQ         SI, SI
 
 softmaxEquivAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
+	MOVQ         SI, DI
+	ADDQ         $0x08, DI
+	CMPQ         DI, BX
 	JG           softmaxEquivAVX2one
-	VMOVUPD      (CX)(BX*8), Y2
-	VMOVUPD      32(CX)(BX*8), Y3
+	VMOVUPD      (DX)(SI*8), Y2
+	VMOVUPD      32(DX)(SI*8), Y3
 	VBROADCASTSD mantissa<>+0(SB), Y5
 	VANDPD       Y5, Y2, Y4
 	VANDPD       Y5, Y3, Y6
@@ -309,15 +310,15 @@ softmaxEquivAVX2two:
 	VPSLLQ       $0x34, Y3, Y3
 	VMULPD       Y2, Y4, Y4
 	VMULPD       Y3, Y5, Y5
-	VMOVUPD      Y4, (AX)(BX*8)
-	VMOVUPD      Y5, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
+	VMOVUPD      Y4, (AX)(SI*8)
+	VMOVUPD      Y5, 32(AX)(SI*8)
+	ADDQ         $0x08, SI
 	JMP          softmaxEquivAVX2two
 
 softmaxEquivAVX2one:
-	CMPQ         BX, DX
+	CMPQ         SI, BX
 	JGE          softmaxEquivAVX2done
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VBROADCASTSD mantissa<>+0(SB), Y3
 	VANDPD       Y3, Y2, Y3
 	VBROADCASTSD halfL<>+0(SB), Y4
@@ -427,36 +428,64 @@ softmaxEquivAVX2one:
 	VPMOVZXDQ    X2, Y2
 	VPSLLQ       $0x34, Y2, Y2
 	VMULPD       Y2, Y3, Y3
-	VMOVUPD      Y3, (AX)(BX*8)
-	ADDQ         $0x04, BX
+	VMOVUPD      Y3, (AX)(SI*8)
+	ADDQ         $0x04, SI
 	JMP          softmaxEquivAVX2one
 
 softmaxEquivAVX2done:
+	MOVQ   live+40(FP), SI
+	VXORPD X0, X0, X0
+	XORQ   DI, DI
+
+sum:
+	CMPQ   DI, SI
+	JGE    div
+	VADDSD (AX)(DI*8), X0, X0
+	INCQ   DI
+	JMP    sum
+
+div:
+	VBROADCASTSD X0, Y0
+	XORQ         DI, DI
+
+divloop:
+	CMPQ    DI, BX
+	JGE     divdone
+	VMOVUPD (AX)(DI*8), Y2
+	VDIVPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)(DI*8)
+	VMULPD  (DX)(DI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(DI*8)
+	ADDQ    $0x04, DI
+	JMP     divloop
+
+divdone:
 	VMOVMSKPD Y1, AX
 	CMPL      AX, $0x0f
 	SETEQ     AL
 	VZEROUPPER
-	MOVB      AL, ret+32(FP)
+	MOVB      AL, ret+48(FP)
 	RET
 
-// func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
+// func softmaxTempAVX2(e *float64, o *float64, v *float64, temp float64, n int, live int) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-33
+TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-49
 	MOVQ         e+0(FP), AX
-	MOVQ         v+8(FP), CX
-	VBROADCASTSD temp+16(FP), Y0
-	MOVQ         n+24(FP), DX
+	MOVQ         o+8(FP), CX
+	MOVQ         v+16(FP), DX
+	VBROADCASTSD temp+24(FP), Y0
+	MOVQ         n+32(FP), BX
 	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
+	XORQ         SI, SI
 
 softmaxTempAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
+	MOVQ         SI, DI
+	ADDQ         $0x08, DI
+	CMPQ         DI, BX
 	JG           softmaxTempAVX2one
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VDIVPD       Y0, Y2, Y2
-	VMOVUPD      32(CX)(BX*8), Y3
+	VMOVUPD      32(DX)(SI*8), Y3
 	VDIVPD       Y0, Y3, Y3
 	VBROADCASTSD lo700<>+0(SB), Y5
 	VCMPPD       $0x1d, Y5, Y2, Y4
@@ -538,15 +567,15 @@ softmaxTempAVX2two:
 	VPSLLQ       $0x34, Y5, Y5
 	VMULPD       Y4, Y2, Y2
 	VMULPD       Y5, Y3, Y3
-	VMOVUPD      Y2, (AX)(BX*8)
-	VMOVUPD      Y3, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
+	VMOVUPD      Y2, (AX)(SI*8)
+	VMOVUPD      Y3, 32(AX)(SI*8)
+	ADDQ         $0x08, SI
 	JMP          softmaxTempAVX2two
 
 softmaxTempAVX2one:
-	CMPQ         BX, DX
+	CMPQ         SI, BX
 	JGE          softmaxTempAVX2done
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VDIVPD       Y0, Y2, Y2
 	VBROADCASTSD lo700<>+0(SB), Y3
 	VCMPPD       $0x1d, Y3, Y2, Y3
@@ -596,16 +625,43 @@ softmaxTempAVX2one:
 	VPMOVZXDQ    X3, Y3
 	VPSLLQ       $0x34, Y3, Y3
 	VMULPD       Y3, Y2, Y2
-	VMOVUPD      Y2, (AX)(BX*8)
-	ADDQ         $0x04, BX
+	VMOVUPD      Y2, (AX)(SI*8)
+	ADDQ         $0x04, SI
 	JMP          softmaxTempAVX2one
 
 softmaxTempAVX2done:
+	MOVQ   live+40(FP), SI
+	VXORPD X0, X0, X0
+	XORQ   DI, DI
+
+sum:
+	CMPQ   DI, SI
+	JGE    div
+	VADDSD (AX)(DI*8), X0, X0
+	INCQ   DI
+	JMP    sum
+
+div:
+	VBROADCASTSD X0, Y0
+	XORQ         DI, DI
+
+divloop:
+	CMPQ    DI, BX
+	JGE     divdone
+	VMOVUPD (AX)(DI*8), Y2
+	VDIVPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)(DI*8)
+	VMULPD  (DX)(DI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(DI*8)
+	ADDQ    $0x04, DI
+	JMP     divloop
+
+divdone:
 	VMOVMSKPD Y1, AX
 	CMPL      AX, $0x0f
 	SETEQ     AL
 	VZEROUPPER
-	MOVB      AL, ret+32(FP)
+	MOVB      AL, ret+48(FP)
 	RET
 
 // func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
@@ -784,41 +840,4 @@ expNegSqrtAVX2done:
 	SETEQ     AL
 	VZEROUPPER
 	MOVB      AL, ret+40(FP)
-	RET
-
-// func divAVX2(dst *float64, src *float64, s float64, n int)
-// Requires: AVX, AVX2
-TEXT ·divAVX2(SB), NOSPLIT, $0-32
-	MOVQ         dst+0(FP), AX
-	MOVQ         src+8(FP), CX
-	VBROADCASTSD s+16(FP), Y0
-	MOVQ         n+24(FP), DX
-	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
-
-divAVX2two:
-	MOVQ    BX, SI
-	ADDQ    $0x08, SI
-	CMPQ    SI, DX
-	JG      divAVX2one
-	VMOVUPD (CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, (AX)(BX*8)
-	VMOVUPD 32(CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, 32(AX)(BX*8)
-	ADDQ    $0x08, BX
-	JMP     divAVX2two
-
-divAVX2one:
-	CMPQ    BX, DX
-	JGE     divAVX2done
-	VMOVUPD (CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, (AX)(BX*8)
-	ADDQ    $0x04, BX
-	JMP     divAVX2one
-
-divAVX2done:
-	VZEROUPPER
 	RET

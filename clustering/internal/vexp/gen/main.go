@@ -34,14 +34,15 @@ func fusedKernels(exp, log emit.Func) {
 	checked := emit.NewChecked(exp)
 	sign := ConstData("signbit", U64(1<<63))
 
-	emit.Lanes("softmaxEquivAVX2", "func(e, v *float64, beta float64, n int) bool", []string{
+	emit.LanesThen("softmaxEquivAVX2", "func(e, o, v *float64, beta float64, n, live int) bool", []string{
 		"softmaxEquivAVX2 sets e[i] = math.Exp(v[i]/(v[i]/(beta·math.Log(v[i])))) for",
-		"i < n, n a multiple of 4, every v[i] positive and finite; it reports",
-		"whether every argument of the exponential was in [−700, 700]."},
-		[]string{"e", "v"}, "beta", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+		"i < n, n a multiple of 4, every v[i] positive and finite, then divides",
+		"them by their sum over i < live, in order, and sets o[i] = v[i]·e[i]; it",
+		"reports whether every argument of the exponential was in [−700, 700]."},
+		[]string{"e", "o", "v"}, "beta", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
 			x, t := emit.Regs(blocks, YMM), emit.Regs(blocks, YMM)
 			for j := range blocks {
-				VMOVUPD(m(p[1], j), x[j])
+				VMOVUPD(m(p[2], j), x[j])
 			}
 			w := log(x...)
 			for j := range blocks {
@@ -56,21 +57,22 @@ func fusedKernels(exp, log emit.Func) {
 			for j, y := range checked(acc, t) {
 				VMOVUPD(y, m(p[0], j))
 			}
-		})
-	emit.Lanes("softmaxTempAVX2", "func(e, v *float64, temp float64, n int) bool", []string{
+		}, normalise)
+	emit.LanesThen("softmaxTempAVX2", "func(e, o, v *float64, temp float64, n, live int) bool", []string{
 		"softmaxTempAVX2 sets e[i] = math.Exp(v[i]/temp) for i < n, n a multiple",
-		"of 4; it reports whether every argument of the exponential was in",
-		"[−700, 700]."},
-		[]string{"e", "v"}, "temp", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+		"of 4, then divides them by their sum over i < live, in order, and sets",
+		"o[i] = v[i]·e[i]; it reports whether every argument of the exponential",
+		"was in [−700, 700]."},
+		[]string{"e", "o", "v"}, "temp", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
 			u := emit.Regs(blocks, YMM)
 			for j := range blocks {
-				VMOVUPD(m(p[1], j), u[j])
+				VMOVUPD(m(p[2], j), u[j])
 				VDIVPD(s, u[j], u[j])
 			}
 			for j, y := range checked(acc, u) {
 				VMOVUPD(y, m(p[0], j))
 			}
-		})
+		}, normalise)
 	emit.Lanes("expNegSqrtAVX2", "func(e, r, v *float64, c float64, n int) bool", []string{
 		"expNegSqrtAVX2 sets r[i] = √v[i] and e[i] = math.Exp(−(r[i]·c)) for i < n,",
 		"n a multiple of 4; it reports whether every argument of the exponential",
@@ -90,14 +92,37 @@ func fusedKernels(exp, log emit.Func) {
 				VMOVUPD(y, m(p[0], j))
 			}
 		})
-	emit.Lanes("divAVX2", "func(dst, src *float64, s float64, n int)", []string{
-		"divAVX2 sets dst[i] = src[i]/s for i < n, n a multiple of 4."},
-		[]string{"dst", "src"}, "s", func(p []Register, s VecVirtual, m emit.Addr, _ VecVirtual, blocks int) {
-			for j := range blocks {
-				u := YMM()
-				VMOVUPD(m(p[1], j), u)
-				VDIVPD(s, u, u)
-				VMOVUPD(u, m(p[0], j))
-			}
-		})
+}
+
+// normalise emits the softmax's second part over the kernel's e, o and v:
+// the sum of e[i] for i < live, one value after the other from 0 as the
+// scalar loop adds them, then e[i] /= sum and o[i] = v[i]·e[i] for i < n.
+func normalise(p []Register, n Register) {
+	live := Load(Param("live"), GP64())
+	sum := XMM()
+	VXORPD(sum, sum, sum)
+	i := GP64()
+	XORQ(i, i)
+	Label("sum")
+	CMPQ(i, live)
+	JGE(LabelRef("div"))
+	VADDSD(Mem{Base: p[0], Index: i, Scale: 8}, sum, sum)
+	INCQ(i)
+	JMP(LabelRef("sum"))
+	Label("div")
+	s := YMM()
+	VBROADCASTSD(sum, s)
+	XORQ(i, i)
+	Label("divloop")
+	CMPQ(i, n)
+	JGE(LabelRef("divdone"))
+	e := YMM()
+	VMOVUPD(Mem{Base: p[0], Index: i, Scale: 8}, e)
+	VDIVPD(s, e, e) // e/sum
+	VMOVUPD(e, Mem{Base: p[0], Index: i, Scale: 8})
+	VMULPD(Mem{Base: p[2], Index: i, Scale: 8}, e, e) // v·p
+	VMOVUPD(e, Mem{Base: p[1], Index: i, Scale: 8})
+	ADDQ(U8(4), i)
+	JMP(LabelRef("divloop"))
+	Label("divdone")
 }

@@ -249,6 +249,12 @@ type Addr func(base Register, j int) Mem
 // A kernel whose signature returns a bool returns whether every lane of
 // acc stayed set (acc starts all ones).
 func Lanes(name, sig string, doc, ptrs []string, scalar string, body func(p []Register, s VecVirtual, m Addr, acc VecVirtual, blocks int)) {
+	LanesThen(name, sig, doc, ptrs, scalar, body, nil)
+}
+
+// LanesThen is Lanes with a second part: then, if not nil, runs once after
+// the loop, with the pointers and n, before the kernel returns.
+func LanesThen(name, sig string, doc, ptrs []string, scalar string, body func(p []Register, s VecVirtual, m Addr, acc VecVirtual, blocks int), then func(p []Register, n Register)) {
 	TEXT(name, NOSPLIT, sig)
 	Pragma("noescape")
 	Doc(doc...)
@@ -282,6 +288,9 @@ func Lanes(name, sig string, doc, ptrs []string, scalar string, body func(p []Re
 	ADDQ(U8(4), i)
 	JMP(LabelRef(name + "one"))
 	Label(name + "done")
+	if then != nil {
+		then(p, n)
+	}
 	if strings.HasSuffix(sig, "bool") {
 		r := GP32()
 		VMOVMSKPD(acc, r)
