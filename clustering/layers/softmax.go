@@ -66,19 +66,24 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	}
 	l.nz = nz
 	n := len(nz)
-	// The inputs padded to whole lanes with values whose exponential is
-	// exp(0) = 1 (with the equivalent temperature, 1 gives v/t = 0),
-	// outside the sum.
-	vs, es, os := l.u[:lanes(n)], l.e[:lanes(n)], l.o[:lanes(n)]
-	pad := 0.0
-	if l.Beta > 0 {
-		pad = 1
-	}
-	for i, k := range nz {
-		vs[i] = v[k]
-	}
-	for i := n; i < len(vs); i++ {
-		vs[i] = pad
+	// Every input live in whole lanes: the kernel runs on them by unit.
+	dense := n == len(v) && n == lanes(n)
+	vs, es, os := v, p, out
+	if !dense {
+		// The live inputs gathered and padded to whole lanes with values
+		// whose exponential is exp(0) = 1 (with the equivalent
+		// temperature, 1 gives v/t = 0), outside the sum.
+		vs, es, os = l.u[:lanes(n)], l.e[:lanes(n)], l.o[:lanes(n)]
+		pad := 0.0
+		if l.Beta > 0 {
+			pad = 1
+		}
+		for i, k := range nz {
+			vs[i] = v[k]
+		}
+		for i := n; i < len(vs); i++ {
+			vs[i] = pad
+		}
 	}
 	// es = exp(v/t)/Σ exp(v/t), os = v·es
 	if l.Beta > 0 {
@@ -86,9 +91,11 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	} else {
 		vexp.SoftmaxTemp(es, os, vs, l.Temp, n)
 	}
-	for i, k := range nz {
-		p[k] = es[i]
-		out[k] = os[i]
+	if !dense {
+		for i, k := range nz {
+			p[k] = es[i]
+			out[k] = os[i]
+		}
 	}
 	return out
 }
