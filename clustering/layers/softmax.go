@@ -58,12 +58,7 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 		p[k], out[k] = 0, 0
 	}
 	l.in = v
-	nz := l.nz[:0]
-	for k, x := range v {
-		if x != 0 {
-			nz = append(nz, k)
-		}
-	}
+	nz := nonZero(l.nz, v)
 	l.nz = nz
 	n := len(nz)
 	// Every input live in whole lanes: the kernel runs on them by unit.
@@ -98,6 +93,22 @@ func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 		}
 	}
 	return out
+}
+
+// nonZero returns the indices of the nonzero values of v in dst's array
+// (of capacity len(v) at least). It is a function of its own so that its
+// loop keeps the count in a register: inside Forward the compiler kept it
+// in memory, a store and a load every value (≈ 0.1 µs a call for 100 units).
+//
+//go:noinline
+func nonZero(dst []int, v []float64) []int {
+	nz := dst[:0]
+	for k, x := range v {
+		if x != 0 {
+			nz = append(nz, k)
+		}
+	}
+	return nz
 }
 
 // Backward writes ∂L/∂v into gv (K values) from gout = ∂L/∂out.
