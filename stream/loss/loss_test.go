@@ -2,6 +2,7 @@ package loss_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -96,6 +97,89 @@ func TestBCELogitsStableForm(t *testing.T) {
 			got := loss.BCELogits{}.Eval(z, y, nil)
 			if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
 				t.Fatalf("z %v, y %v: %v, want %v", z, y, got, want)
+			}
+		}
+	}
+}
+
+// TestBCELogitsLengths: with any number of logits (blocks of 4 in lanes,
+// tails of 1 to 3, a block with a non-finite logit computed by the stable
+// form itself) the value and the gradient have the bits of the stable
+// form computed one logit at a time with math.Exp.
+func TestBCELogitsLengths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []float64{0, math.Copysign(0, -1), 700, -700, 700.5, -700.5, math.Inf(1), math.Inf(-1), math.NaN()}
+	for n := 1; n <= 9; n++ {
+		z, y, dz, want := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for trial := range 3000 {
+			for c := range z {
+				z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(14)-6)
+				y[c] = float64(rng.IntN(2))
+			}
+			if trial%3 == 0 {
+				z[rng.IntN(n)] = special[rng.IntN(len(special))]
+			}
+			var l float64
+			for c, zc := range z {
+				m := math.Max(-zc, 0)
+				l += (1-y[c])*zc + m + math.Log(math.Exp(-m)+math.Exp(-zc-m))
+				want[c] = (1/(1+math.Exp(-zc)) - y[c]) / float64(n)
+			}
+			l /= float64(n)
+			got := loss.BCELogits{}.Eval(z, y, dz)
+			if math.Float64bits(got) != math.Float64bits(l) && !(math.IsNaN(got) && math.IsNaN(l)) {
+				t.Fatalf("z %v, y %v: %v, want %v", z, y, got, l)
+			}
+			for c := range dz { // the gradient's exp is the C library's: within an ulp of math.Exp's
+				require.InDelta(t, want[c], dz[c], 1e-15, "z %v, y %v, logit %d", z, y, c)
+			}
+		}
+	}
+}
+
+// BenchmarkBCELogits is the loss and its gradient of a trial's 2 logits.
+func BenchmarkBCELogits(b *testing.B) {
+	z, y, dz := []float64{1.7, -0.4}, []float64{1, 0}, make([]float64, 2)
+	for b.Loop() {
+		loss.BCELogits{}.Eval(z, y, dz)
+	}
+}
+
+// TestSoftmaxBits: Softmax has the bits of the max-subtracted softmax
+// computed with math.Exp for every value (exp0 skips only calls that give
+// exactly 1), on logits of every magnitude, ties, infinities and NaN.
+func TestSoftmaxBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	special := []float64{0, math.Copysign(0, -1), 800, -800, math.Inf(1), math.Inf(-1), math.NaN()}
+	for n := 1; n <= 5; n++ {
+		z, p, want := make([]float64, n), make([]float64, n), make([]float64, n)
+		for trial := range 3000 {
+			for c := range z {
+				z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(14)-6)
+			}
+			switch trial % 4 {
+			case 0:
+				z[rng.IntN(n)] = special[rng.IntN(len(special))]
+			case 1:
+				z[rng.IntN(n)] = z[0] // a tie for the maximum
+			}
+			m := z[0]
+			for _, v := range z[1:] {
+				m = math.Max(m, v)
+			}
+			var s float64
+			for c, v := range z {
+				want[c] = math.Exp(v - m)
+				s += want[c]
+			}
+			for c := range want {
+				want[c] /= s
+			}
+			loss.Softmax(z, p)
+			for c := range p {
+				if math.Float64bits(p[c]) != math.Float64bits(want[c]) && !(math.IsNaN(p[c]) && math.IsNaN(want[c])) {
+					t.Fatalf("z %v: %v, want %v", z, p, want)
+				}
 			}
 		}
 	}
