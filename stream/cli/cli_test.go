@@ -2,9 +2,11 @@ package cli_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -435,4 +437,36 @@ func TestEstimateWithDigest(t *testing.T) {
 	s.Digest = func(stream.Stream) (any, error) { return nil, nil }
 	few := cli.Estimate(s, cli.Options{Workers: 2}, tasks)
 	assert.Equal(t, budget.Bytes(997<<20), all-few, "1,000 models against 3")
+}
+
+// TestCPUProfile: -cpuprofile writes a gzipped pprof profile of the whole
+// command to a new file, and refuses an existing one before running.
+func TestCPUProfile(t *testing.T) {
+	tmp := t.TempDir()
+	prof := filepath.Join(tmp, "cpu.prof")
+	code, _, stderr := runCmd(t, "-out", filepath.Join(tmp, "a"), "-quiet", "-cpuprofile", prof)
+	require.Equal(t, 0, code, stderr)
+	f, err := os.Open(prof)
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err, "a pprof profile is gzipped")
+	body, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.NotEmpty(t, body)
+
+	mine := filepath.Join(tmp, "notes.txt")
+	require.NoError(t, os.WriteFile(mine, []byte("mine"), 0o644))
+	for _, path := range []string{prof, mine} {
+		before, err := os.ReadFile(path)
+		require.NoError(t, err)
+		dir := filepath.Join(tmp, "b")
+		code, _, stderr = runCmd(t, "-out", dir, "-quiet", "-cpuprofile", path)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, path+": the file exists")
+		assert.NoDirExists(t, dir, "nothing runs")
+		after, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, before, after, "%s is left as it was", path)
+	}
 }
