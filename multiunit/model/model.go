@@ -265,6 +265,13 @@ func (m *Model) Recruited() bool { return m.recruited }
 // Active returns the number of active (recruited) units.
 func (m *Model) Active() int { return len(m.active) }
 
+// ActiveUnits returns the active (recruited) units, ascending (a view).
+func (m *Model) ActiveUnits() []int32 { return m.active }
+
+// Positions returns the units' positions, n_units × n_dims row-major (a
+// view).
+func (m *Model) Positions() []float64 { return m.pos }
+
 // Winners returns the last prediction's winners, ascending (a view).
 func (m *Model) Winners() []int32 { return m.win }
 
