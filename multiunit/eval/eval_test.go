@@ -50,7 +50,7 @@ func TestDigestFromModel(t *testing.T) {
 		state([]float64{1, 1, 0, 0}, []float64{0, 1, math.Copysign(0, -1), 1, 0, 0, 0, 0}, []float64{0.75, 0.25}),
 		state([]float64{0, 0, 0, 0}, []float64{0, 1, 2, 3, 4, 5, 6, 7}, []float64{0.5, 0.5}),
 	} {
-		m, err := model.New(p, rand.New(rand.NewPCG(1, 2)))
+		m, err := model.New(p, rand.NewPCG(1, 2))
 		require.NoError(t, err)
 		full := maps.Clone(st)
 		full[model.NameWinners] = stream.Array{Name: model.NameWinners, Shape: []int{4}, Data: make([]float64, 4)}

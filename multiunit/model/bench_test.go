@@ -98,7 +98,7 @@ func BenchmarkRun(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		run := n % len(tab.Orders)
 		newModel := func() *Model {
-			m, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7)))
+			m, err := New(config1, rand.NewPCG(uint64(n), 7))
 			require.NoError(b, err)
 			return m
 		}
@@ -119,7 +119,7 @@ func BenchmarkNew(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; b.Loop(); n++ {
-				m, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7)))
+				m, err := New(config1, rand.NewPCG(uint64(n), 7))
 				if err != nil {
 					b.Fatal(err)
 				}
