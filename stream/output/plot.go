@@ -2,8 +2,8 @@ package output
 
 import (
 	"fmt"
+	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 
@@ -136,14 +136,15 @@ func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 			}
 		}
 	}
+	rgba, ok := img.Image().(*image.RGBA)
+	if !ok {
+		return fmt.Errorf("%s: the canvas is a %T, not an RGBA image", path, img.Image())
+	}
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	// BestSpeed: a plot sheet compresses to within a few per cent of the
-	// default level's size in a fraction of its time.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(f, img.Image()); err != nil {
+	if err := encodePNG(f, rgba); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)
 	}
