@@ -8,6 +8,10 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // TestEncodePNG: what encodePNG writes decodes to the image's pixels, for
@@ -52,4 +56,42 @@ func TestEncodePNG(t *testing.T) {
 	require.NoError(t, encodePNG(&got, clear))
 	require.NoError(t, (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&want, clear))
 	require.Equal(t, want.Bytes(), got.Bytes())
+}
+
+// TestNewSheet: a sheet drawn on newSheet's canvas has the pixels of the
+// same sheet drawn by vgimg.New's, at sizes of whole and of fractional
+// pixels, with and without a title.
+func TestNewSheet(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	for _, tc := range []struct {
+		title      string
+		rows, cols int
+		w, h       vg.Length
+	}{
+		{"multiunit config1: 50 runs; humans: Nosofsky et al. (1994)", 2, 6, 3 * vg.Inch, 2.7 * vg.Inch},
+		{"a title", 1, 2, 5 * vg.Inch, 3.6 * vg.Inch},
+		{"", 1, 1, 3.33 * vg.Inch, 2.17 * vg.Inch},
+	} {
+		sheet := func() [][]*plot.Plot {
+			plots := make([][]*plot.Plot, tc.rows)
+			for i := range plots {
+				for j := range tc.cols {
+					pn := &Panel{Title: "type", XLabel: "block", YLabel: "probability of error", LogX: j == 1,
+						Series: []Series{{Name: "model", X: x, Y: []float64{0.5, 0.3, 0.2, 0.1}, Group: j},
+							{Name: "humans", X: x, Y: []float64{0.4, 0.2, 0.1, 0}, Dashed: true, Group: j}}}
+					p, err := pn.plot(tc.rows*tc.cols > 1)
+					require.NoError(t, err)
+					plots[i] = append(plots[i], p)
+				}
+			}
+			return plots
+		}
+		w, h := sheetSize(tc.title, sheet(), tc.w, tc.h)
+		want := vgimg.New(w, h)
+		drawSheet(draw.New(want), tc.title, sheet())
+		got, dc := newSheet(w, h)
+		drawSheet(dc, tc.title, sheet())
+		require.Equal(t, want.Image().Bounds(), got.Bounds())
+		require.Equal(t, want.Image().(*image.RGBA).Pix, got.Pix, "%q: the pixels differ", tc.title)
+	}
 }
