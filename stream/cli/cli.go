@@ -60,8 +60,9 @@ type Setup struct {
 	// Digest returns what Evaluate and Report read of a finished run's
 	// model (optional): with it, the command keeps the digest in
 	// run.RunResult.Digest and drops the model of every run but the first
-	// as soon as its checkpoint is written, so that later runs reuse its
-	// memory instead of the fit holding every run's model to the end.
+	// task's first (which names what the models observe and trace) as soon
+	// as its checkpoint is written, so that later runs reuse its memory
+	// instead of the fit holding every run's model to the end.
 	Digest func(s stream.Stream) (any, error)
 	// Memory estimates what one model of task t holds (its state and
 	// working arrays), naming the keys that make it large; nil counts
