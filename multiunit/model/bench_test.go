@@ -32,14 +32,15 @@ func reset(m, tmpl *Model) {
 }
 
 // BenchmarkTrial measures one trial (Forward, loss, Learn) of config1 on
-// an SHJ type, averaged over whole runs of 32 blocks: a run starts from
-// the original's initial positions every 256 trials (the reset is not
-// timed) and follows the original's orders, so the recruiting trials —
-// which compute all 10,000 activations — count in their true proportion.
+// each SHJ type (the six the default command runs), averaged over whole
+// runs of 32 blocks: a run starts from the original's initial positions
+// every 256 trials (the reset is not timed) and follows the original's
+// orders, so the recruiting trials — which compute all 10,000
+// activations — count in their true proportion.
 func BenchmarkTrial(b *testing.B) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(b, err)
-	for _, typ := range []int{1, 2, 6} {
+	for _, typ := range []int{1, 2, 3, 4, 5, 6} {
 		b.Run(fmt.Sprintf("type%d", typ), func(b *testing.B) {
 			tk, err := task.SHJ(typ)
 			require.NoError(b, err)
