@@ -10,7 +10,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -21,6 +20,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/config"
+	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/learner"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/task"
@@ -388,12 +388,9 @@ func ReadNodes(path string) ([][]float64, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
+	header, table, err := csvtable.Read(cr, path, "a header (e.g. node,h1,h2,…) and one node per row")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file: want a header (e.g. node,h1,h2,…) and one node per row", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	skip := -1
 	for i, h := range header {
@@ -405,15 +402,7 @@ func ReadNodes(path string) ([][]float64, error) {
 		return nil, fmt.Errorf("%s: line 1: no coordinate columns", path)
 	}
 	var rows [][]float64
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	for line, rec := range table.All() {
 		var r []float64
 		for i, s := range rec {
 			if i == skip {
@@ -429,6 +418,9 @@ func ReadNodes(path string) ([][]float64, error) {
 		if len(rows) > model.MaxNodes {
 			return nil, fmt.Errorf("%s: more than %d nodes", path, model.MaxNodes)
 		}
+	}
+	if err := table.Err(); err != nil {
+		return nil, err
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no nodes after the header", path)

@@ -85,7 +85,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	vs := fs.String("vs", "", "with -at: also evaluate at `key=value,…` on the same seeds and print the differences of the loss (common random numbers)")
 	simulate := fs.String("simulate", "", "with -at: write the model's curves (the first -runs count, -seed) as a data `csv` for a recovery study")
 	quiet := fs.Bool("quiet", false, "no line per evaluation")
-	memory := fs.String("memory", "", "memory `limit` every evaluation may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
+	memory := fs.String("memory", "", "memory `limit` the evaluations in flight together may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	plotPath := fs.String("plot", "", "draw the fits of the results `png` folders given as arguments side by side (no -spec)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, usage)
@@ -286,13 +286,9 @@ func evaluateAt(ctx context.Context, p *fitspec.Problem, a atOptions, w io.Write
 	}
 	// Every seed's evaluation is planned at once: refuse more seeds than
 	// the memory holds before making their points.
-	lim := p.Spec.Limit
-	if lim == nil {
-		l, err := budget.Default()
-		if err != nil {
-			return err
-		}
-		lim = &l
+	lim, err := budget.OrDefault(p.Spec.Limit)
+	if err != nil {
+		return err
 	}
 	points := a.seeds
 	if y != nil {

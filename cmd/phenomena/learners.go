@@ -2,11 +2,7 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 
@@ -19,6 +15,7 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/cli"
+	"github.com/fastslow/stream/config"
 	"github.com/fastslow/stream/loss"
 	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/triallist"
@@ -90,31 +87,20 @@ func catlearnSims() []learner {
 	return out
 }
 
-// DefaultConfigs are the shipped configs the toolkit's learners run with
-// unless -config names others: each model's default (the original's
-// config1, or the configs the README's commands run).
-var DefaultConfigs = map[string]string{
-	"clustering":   "configs/clustering/config1.toml",
-	"multiunit":    "configs/multiunit/config1.toml",
-	"distrlearner": "configs/distrlearner/config_dlMU_1.toml",
-	"dnn":          "configs/dnn/config1.toml",
-	"sustain":      "configs/sustain/config1.toml",
-	"alcove":       "configs/alcove/config1.toml",
-	"dualstream":   "configs/dualstream/config_dlMU_dnn_1.toml",
-}
-
 // toolkitLearner returns the row of model name run with the config at
-// path; with adapt, the config's shape keys are set to each condition's.
+// path, or with the model's built-in config (the registry's default, the
+// shipped config1 or the config the README's commands run) when path is
+// empty; with adapt, the config's shape keys are set to each condition's.
 func toolkitLearner(name, path string, adapt bool) (learner, error) {
 	m, err := modelsGet(name)
 	if err != nil {
 		return learner{}, err
 	}
-	tree, err := readTree(m, path)
+	tree, source, err := readTree(m, path)
 	if err != nil {
 		return learner{}, err
 	}
-	params := path
+	params := source
 	if adapt {
 		params += " (shape keys set per condition)"
 	}
@@ -125,13 +111,13 @@ func toolkitLearner(name, path string, adapt bool) (learner, error) {
 			var out []*triallist.Result
 			for _, c := range p.Conditions {
 				t := c.Task(p.Name)
-				setup, err := configure(m, path, tree, c, adapt)
+				setup, err := configure(m, source, tree, c, adapt)
 				if err != nil {
 					return nil, err
 				}
 				lf, err := loss.ByName(setup.Loop.LossFn)
 				if err != nil {
-					return nil, fmt.Errorf("%s: %w", path, err)
+					return nil, fmt.Errorf("%s: %w", source, err)
 				}
 				// A learner that cannot take the task says so before any trial.
 				if _, err := setup.New(t, 0, seed.For(uint64(setup.Loop.RandomSeed), 0)); err != nil {
@@ -152,39 +138,52 @@ func toolkitLearner(name, path string, adapt bool) (learner, error) {
 // modelsGet returns the toolkit's model called name.
 func modelsGet(name string) (cli.Model, error) { return models.Get(name) }
 
-// readTree reads the config at path as a key tree and checks it with
-// model m's Load.
-func readTree(m cli.Model, path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) && !filepath.IsAbs(path) {
-		return nil, fmt.Errorf("%s: %w (the shipped configs are read from the repository root: run the command there, or give -config %s=FILE)", m.Name, err, m.Name)
+// readTree reads the config at path as a key tree, or model m's built-in
+// config when path is empty, checks it with m's Load, and returns it with
+// the name that errors and the scoreboard give it: the path, or "built-in
+// config <config_version>".
+func readTree(m cli.Model, path string) (map[string]any, string, error) {
+	var (
+		tree map[string]any
+		err  error
+	)
+	source := path
+	if path == "" {
+		source = "built-in config"
+		tree, err = keypath.Builtin(m)
+	} else {
+		var data []byte
+		if data, err = config.ReadFile(path); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", m.Name, err)
+		}
+		tree, err = keypath.Decode(path, data)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", m.Name, err)
+		return nil, "", err
 	}
-	tree, err := keypath.Decode(path, data)
+	s, _, err := keypath.Load(m, source, tree)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	if _, _, err := keypath.Load(m, path, tree); err != nil {
-		return nil, err
+	if path == "" {
+		source += " " + s.Loop.ConfigVersion
 	}
-	return tree, nil
+	return tree, source, nil
 }
 
-// configure returns model m's setup from the config tree (read from
-// path), with its shape keys set to condition c's when adapt is set.
-func configure(m cli.Model, path string, tree map[string]any, c *cirp.Condition, adapt bool) (*cli.Setup, error) {
+// configure returns model m's setup from the config tree (named source),
+// with its shape keys set to condition c's when adapt is set.
+func configure(m cli.Model, source string, tree map[string]any, c *cirp.Condition, adapt bool) (*cli.Setup, error) {
 	if !adapt {
-		setup, _, err := keypath.Load(m, path, tree)
+		setup, _, err := keypath.Load(m, source, tree)
 		return setup, err
 	}
 	tree = keypath.Clone(tree)
 	set, err := keypath.SetShape(tree, c.List.Dims, c.List.Classes, len(c.Stimuli))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", source, err)
 	}
-	setup, _, err := keypath.Load(m, path+" with "+strings.Join(set, ", "), tree)
+	setup, _, err := keypath.Load(m, source+" with "+strings.Join(set, ", "), tree)
 	return setup, err
 }
 
@@ -196,7 +195,7 @@ func runList(ctx context.Context, l *triallist.List, name string, workers int, s
 
 // learners returns the rows for the comma-separated names in list:
 // "catlearn" (catlearn's own simulations) and the toolkit's models, each
-// with its config (configs overrides DefaultConfigs).
+// with its config (from configs, else its built-in config).
 func learners(list string, configs map[string]string, adapt bool) ([]learner, error) {
 	var out []learner
 	for _, name := range strings.Split(list, ",") {
@@ -208,16 +207,12 @@ func learners(list string, configs map[string]string, adapt bool) ([]learner, er
 			out = append(out, catlearnSims()...)
 			continue
 		}
-		path, ok := configs[name]
-		if !ok {
-			path, ok = DefaultConfigs[name]
-		}
-		if !ok {
+		if !slices.Contains(models.Names(), name) {
 			names := append([]string{"catlearn"}, models.Names()...)
 			slices.Sort(names)
 			return nil, fmt.Errorf("unknown model %q: want some of %s", name, strings.Join(names, ", "))
 		}
-		l, err := toolkitLearner(name, path, adapt)
+		l, err := toolkitLearner(name, configs[name], adapt)
 		if err != nil {
 			return nil, err
 		}

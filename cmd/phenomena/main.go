@@ -9,10 +9,12 @@
 //
 // The learners are catlearn's own simulations (its ALCOVE variants and
 // EXIT, with its default parameters) and the toolkit's models with their
-// shipped configs, whose shape keys (in_features, n_dims, input_size,
-// n_classes, output_size, max_num_clusters) are set to each condition's
-// with -adapt (the default); a learner that cannot take a phenomenon is
-// listed with the reason.
+// built-in configs (the registry's defaults, the same as the shipped
+// configs, so that the command runs from any folder) or -config files,
+// whose shape keys (in_features, n_dims, input_size, n_classes,
+// output_size, max_num_clusters) are set to each condition's with -adapt
+// (the default); a learner that cannot take a phenomenon is listed with
+// the reason.
 package main
 
 import (
@@ -70,7 +72,7 @@ func command(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	trials := fs.Bool("trials", false, "also write every trial's response probabilities: trials/<phenomenon>_<learner>_<condition>.csv.gz")
 	configs := configFlags{}
-	fs.Var(configs, "config", "model=path: the config a toolkit model runs with (repeatable; default: its shipped config)")
+	fs.Var(configs, "config", "model=path: the config a toolkit model runs with (repeatable; default: its built-in config, the shipped one's twin)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./cmd/phenomena [flags]\n\nRuns learners on catlearn's benchmark phenomena and writes a scoreboard\n(OAT pass/fail, SSE against the human data, parameters, time), the\ndependent measures and a figure per phenomenon into the results folder.\n\nFlags:")
 		fs.PrintDefaults()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/fixture"
@@ -20,16 +21,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// repoConfigs returns DefaultConfigs relative to this package's folder.
-func repoConfigs() map[string]string {
-	out := make(map[string]string)
-	for k, v := range DefaultConfigs {
-		out[k] = filepath.Join("..", "..", v)
-	}
-	return out
-}
-
-// TestFrozenTrialsChangeNothing runs every toolkit learner (its shipped
+// TestFrozenTrialsChangeNothing runs every toolkit learner (its built-in
 // config, adapted to the task) through one subject's training on nosof88,
 // then a block of test trials (every stimulus, learning frozen): its state
 // after the test block must equal its state after the training alone.
@@ -42,14 +34,13 @@ func TestFrozenTrialsChangeNothing(t *testing.T) {
 		test.Trials = append(test.Trials, triallist.Trial{Ctrl: triallist.Frozen, Block: 4, Stim: s.Name, Item: k, X: s.X, T: s.T, Label: s.Label})
 	}
 	require.NoError(t, test.Check())
-	configs := repoConfigs()
-	for name, path := range configs {
+	for _, name := range strings.Split(allModels, ",")[1:] { // the toolkit's, after catlearn
 		t.Run(name, func(t *testing.T) {
 			m, err := modelsGet(name)
 			require.NoError(t, err)
-			tree, err := readTree(m, path)
+			tree, source, err := readTree(m, "")
 			require.NoError(t, err)
-			setup, err := configure(m, path, tree, c, true)
+			setup, err := configure(m, source, tree, c, true)
 			require.NoError(t, err)
 			tk := c.Task("nosof88")
 			final := func(list *triallist.List) []stream.Array {
@@ -90,14 +81,14 @@ func diffStates(a, b []stream.Array) []string {
 	return out
 }
 
-// TestCommand runs the command on two phenomena with three subjects and
-// checks the scoreboard's rows and the files of the results folder.
+// TestCommand runs the command on two phenomena with three subjects, from
+// a folder outside the repository (the toolkit's learners run with their
+// built-in configs), and checks the scoreboard's rows and the files of the
+// results folder.
 func TestCommand(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "phen")
+	t.Chdir(t.TempDir())
+	const out = "phen"
 	args := []string{"-models", "catlearn,clustering", "-phenomena", "nosof88,krus96", "-subjects", "3", "-out", out, "-quiet", "-trials"}
-	for name, path := range repoConfigs() {
-		args = append(args, "-config", name+"="+path)
-	}
 	var stdout, stderr bytes.Buffer
 	require.Equal(t, 0, command(context.Background(), args, &stdout, &stderr), stderr.String())
 	for _, f := range []string{"scoreboard.csv", "scoreboard.md", "cells.csv", "oat.csv", "nosof88.png", "krus96.png", "provenance.json",
@@ -128,8 +119,38 @@ func TestCommand(t *testing.T) {
 	require.Contains(t, got["krus96 clustering"][col["status"]], "cannot take krus96")
 	require.Contains(t, got["krus96 clustering"][col["status"]], "the clustering model answers two")
 	require.Equal(t, "NA", got["krus96 clustering"][col["sse"]])
+	require.Equal(t, "built-in config config1 (shape keys set per condition)", got["nosof88 clustering"][col["params"]])
 	require.NotContains(t, got, "shin92 human data")
 	require.Contains(t, stdout.String(), "### krus96")
+}
+
+// TestConfigFile: a -config file runs as its built-in twin does, and the
+// scoreboard names the file.
+func TestConfigFile(t *testing.T) {
+	dir := t.TempDir()
+	m, err := modelsGet("clustering")
+	require.NoError(t, err)
+	tree, err := keypath.Builtin(m)
+	require.NoError(t, err)
+	data, err := keypath.Encode(tree)
+	require.NoError(t, err)
+	file := filepath.Join(dir, "c.toml")
+	require.NoError(t, os.WriteFile(file, data, 0o644))
+	scores := map[string][]string{}
+	for _, extra := range [][]string{nil, {"-config", "clustering=" + file}} {
+		out := filepath.Join(dir, fmt.Sprint("phen", len(extra)))
+		args := append([]string{"-models", "clustering", "-phenomena", "nosof88", "-subjects", "2", "-out", out, "-quiet"}, extra...)
+		var stdout, stderr bytes.Buffer
+		require.Equal(t, 0, command(context.Background(), args, &stdout, &stderr), stderr.String())
+		col, rows := fixture.ReadCSV(t, filepath.Join(out, "scoreboard.csv"))
+		for _, r := range rows {
+			if r[col["model"]] == "clustering" {
+				scores[r[col["params"]]] = []string{r[col["status"]], r[col["oat"]], r[col["sse"]]}
+			}
+		}
+	}
+	require.Len(t, scores, 2)
+	require.Equal(t, scores["built-in config config1 (shape keys set per condition)"], scores[file+" (shape keys set per condition)"])
 }
 
 // TestUserFileKept: -out naming a user's file is refused before anything
@@ -157,6 +178,7 @@ func TestFlags(t *testing.T) {
 		{[]string{"-models", "catlearn", "-subjects", "-1"}, "-subjects must be ≥ 0"},
 		{[]string{"extra"}, "unexpected arguments"},
 		{[]string{"-models", "clustering", "-config", "clustering=nowhere.toml"}, "nowhere.toml"},
+		{[]string{"-models", "clustering", "-config", "clustering=/dev/zero"}, "/dev/zero: a line longer than 1 MiB"},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer

@@ -266,7 +266,7 @@ func runCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	end := fs.Int("end", 0, "last config `number` (inclusive; 0: the last)")
 	shardFlag := fs.String("shard", "", "run shard `i/n` of the selected configs (the k-th goes to shard k mod n)")
 	quiet := fs.Bool("quiet", false, "no progress and no per-config lines")
-	memory := fs.String("memory", "", "memory `limit` each config may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
+	memory := fs.String("memory", "", "memory `limit` the configs in flight together may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

@@ -158,6 +158,15 @@ func Default() (Limit, error) {
 	return Limit{Fallback, fmt.Sprintf("%v (the physical memory could not be read)", Bytes(Fallback))}, nil
 }
 
+// OrDefault returns the limit l points to, or Default when l is nil (a
+// caller's options that leave the limit to the environment).
+func OrDefault(l *Limit) (Limit, error) {
+	if l != nil {
+		return *l, nil
+	}
+	return Default()
+}
+
 // FromFlag returns the limit of a -memory flag's value, or Default when
 // it is empty.
 func FromFlag(flag, value string) (Limit, error) {

@@ -264,15 +264,11 @@ func Prepare(m Model, o Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	lim := o.Limit
-	if lim == nil {
-		l, err := budget.Default()
-		if err != nil {
-			return nil, err
-		}
-		lim = &l
+	lim, err := budget.OrDefault(o.Limit)
+	if err != nil {
+		return nil, err
 	}
-	if err := checkMemory(s, o, tasks, *lim); err != nil {
+	if err := checkMemory(s, o, tasks, lim); err != nil {
 		return nil, err
 	}
 	rec.SetSeed(lp.RandomSeed)

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 
+	"github.com/fastslow/stream/csvtable"
 	"github.com/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
 )
@@ -117,9 +117,9 @@ func ReadRunBlocks(path string) ([]RunsColumn, error) {
 	defer f.Close()
 	r := csv.NewReader(bufio.NewReader(f))
 	r.ReuseRecord = true
-	head, err := r.Read()
+	head, table, err := csvtable.Read(r, path, "a header run,block, then a column per curve")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	if len(head) < 3 || head[0] != "run" || head[1] != "block" {
 		return nil, fmt.Errorf("%s: header %q: want run,block, then a column per curve", path, head)
@@ -128,14 +128,7 @@ func ReadRunBlocks(path string) ([]RunsColumn, error) {
 	for i := range cols {
 		cols[i].Name = head[2+i]
 	}
-	for line := 2; ; line++ {
-		rec, err := r.Read()
-		if err != nil {
-			if errors.Is(err, io.EOF) {
-				return cols, nil
-			}
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+	for line, rec := range table.All() {
 		run, err1 := strconv.Atoi(rec[0])
 		block, err2 := strconv.Atoi(rec[1])
 		if err1 != nil || err2 != nil || run < 0 || block < 0 {
@@ -159,6 +152,10 @@ func ReadRunBlocks(path string) ([]RunsColumn, error) {
 			c.Values[run] = append(c.Values[run], v)
 		}
 	}
+	if err := table.Err(); err != nil {
+		return nil, err
+	}
+	return cols, nil
 }
 
 // WriteBlocks writes a CSV table with a column "block" (from 0) and the

@@ -7,15 +7,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
-	"slices"
 	"strconv"
 
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/seed"
 )
 
@@ -142,28 +141,16 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 	cr := csv.NewReader(bytes.NewReader(data))
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	header, err := cr.Read()
+	header, table, err := csvtable.Read(cr, path, "a header run,block,i0,i1,…")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file: want a header run,block,i0,i1,…", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
-	header = slices.Clone(header)
 	if len(header) < 3 || header[0] != "run" || header[1] != "block" {
 		return nil, fmt.Errorf("%s: line 1: want a header run,block,i0,i1,…", path)
 	}
 	n := len(header) - 2
 	t := &Table{Path: path}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	for line, rec := range table.All() {
 		if len(rec) != n+2 {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (run, block and %d item indices)", path, line, len(rec), n+2, n)
 		}
@@ -198,6 +185,9 @@ func parseTable(path string, r io.Reader) (*Table, error) {
 			return nil, fmt.Errorf("%s: line %d: run %d block %d listed twice", path, line, run, block)
 		}
 		t.Orders[run][block] = order
+	}
+	if err := table.Err(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/provenance"
 )
 
@@ -128,7 +129,7 @@ func (d *Divergence) String() string {
 
 // ReadMarker reads the marker of the results folder dir.
 func ReadMarker(dir string) (*Marker, error) {
-	data, err := os.ReadFile(filepath.Join(dir, MarkerName))
+	data, err := budget.ReadFile(filepath.Join(dir, MarkerName), budget.MaxText)
 	if err != nil {
 		return nil, err
 	}

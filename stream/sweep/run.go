@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 
 	"github.com/fastslow/stream/budget"
@@ -25,7 +26,8 @@ type RunOptions struct {
 	Workers       int    // parallel runs; 0 means all cores
 	Begin, End    int    // config numbers, inclusive; 0 means no bound
 	Shard, Shards int    // run shard Shard of Shards (0 ≤ Shard < Shards; Shards 0 means 1)
-	// Limit bounds the memory each config may plan to hold; nil: the
+	// Limit bounds the memory that the configs in flight together may
+	// plan to hold (each config alone is refused beyond it); nil: the
 	// default (budget.Default).
 	Limit *budget.Limit
 	// Log receives one line per config written and a last summary line;
@@ -50,6 +52,9 @@ type Summary struct {
 	// was running: this call left them to it.
 	Claimed []string
 	Trials  int64 // trials this call ran
+	// InFlight is the most configs whose runs held memory at once, at
+	// most what the memory limit holds together (see budget.Gate).
+	InFlight int
 }
 
 // Unfinished reports whether some selected config is left to do (by
@@ -63,6 +68,7 @@ type pending struct {
 	cfg   *Config
 	plan  *cli.Plan
 	first int // index of its first job in the sweep's job list
+	k     int // its index among the configs to run, its unit at the memory gate
 	mu    sync.Mutex
 	res   []run.Result
 	left  int
@@ -88,6 +94,10 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		return nil, err
 	}
 	sum := &Summary{Selected: len(sel)}
+	lim, err := budget.OrDefault(o.Limit)
+	if err != nil {
+		return nil, err
+	}
 	model := sw.Model.Name
 	if err := output.ReadyRoot(o.Out); err != nil {
 		return nil, err
@@ -160,18 +170,24 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 		if err := WriteFile(path, c.Data); err != nil {
 			return nil, err
 		}
-		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: o.Limit})
+		plan, err := cli.Prepare(sw.Model, cli.Options{Config: path, Out: final, Workers: o.Workers, Quiet: true, Limit: &lim})
 		if err != nil {
 			return nil, fmt.Errorf("%s: %s: %w", sw.Source, c.Name, err)
 		}
-		p := &pending{claim: cl, cfg: c, plan: plan, first: len(jobs), res: make([]run.Result, len(plan.Jobs)), left: len(plan.Jobs)}
+		p := &pending{claim: cl, cfg: c, plan: plan, first: len(jobs), k: len(todo), res: make([]run.Result, len(plan.Jobs)), left: len(plan.Jobs)}
 		todo = append(todo, p)
 		jobs = append(jobs, plan.Jobs...)
 	}
 	owner := make([]*pending, len(jobs))
+	need := make([]budget.Bytes, len(todo))
+	for _, p := range todo {
+		need[p.k] = cli.Estimate(p.plan.Setup, p.plan.Options, p.plan.Tasks)
+	}
+	gate := budget.NewGate(lim.Bytes, need)
 	for _, p := range todo {
 		for j := range p.plan.Jobs {
 			owner[p.first+j] = p
+			jobs[p.first+j].New = gate.Guard(ctx, p.k, jobs[p.first+j].New)
 		}
 		for _, jb := range p.plan.Jobs {
 			sum.Trials += int64(jb.Runs) * int64(jb.Blocks) * int64(len(jb.Task.Items))
@@ -195,6 +211,14 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 	if len(todo) == 0 {
 		return sum, nil
 	}
+	workers := o.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if n, largest := budget.Fewest(lim.Bytes, need); n < min(workers, len(todo)) {
+		lg.printf("%s: the memory limit of %v (%s) holds as few as %d of these configs at once (the largest plans about %v): a config's runs wait until the configs before it leave room, so fewer configs run at once than the %d workers could take",
+			sw.Name, lim.Bytes, lim.Source, n, largest, workers)
+	}
 	var mu sync.Mutex // guards sum
 	finish := func(p *pending) {
 		status, div, err := p.outcome(ctx)
@@ -216,6 +240,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 			lg.line(fmt.Sprintf("%s: done, area %.4g, final error %.4g", p.cfg.Name, curve.Area(tot), tot[len(tot)-1]), true)
 		}
 		p.res = nil // the runs' models and curves are no longer needed
+		gate.Leave(p.k)
 		p.claim.release()
 	}
 	var prog *run.Progress
@@ -234,6 +259,7 @@ func Run(ctx context.Context, sw *Sweep, o RunOptions) (*Summary, error) {
 				finish(p)
 			}
 		}})
+	sum.InFlight = gate.Peak()
 	lg.printf("%s: %d configs done, %d diverged, %d finished before, %d unfinished, %d left to another sweep", sw.Name,
 		sum.Done, sum.Diverged, sum.Skipped, len(sum.Failed), len(sum.Claimed))
 	return sum, nil

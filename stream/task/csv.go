@@ -3,7 +3,6 @@ package task
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/csvtable"
 )
 
 // ReadCSV reads a stimuli file: a header naming the feature columns, then
@@ -42,12 +42,9 @@ func parseCSV(name, path string, r io.Reader, lim *budget.Limit) (*Task, error) 
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1 // we check row lengths ourselves, for a clearer error
 	cr.TrimLeadingSpace = true
-	header, err := cr.Read()
+	header, table, err := csvtable.Read(cr, path, "a header line (features…, label[, signature])")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file: want a header line (features…, label[, signature])", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	labelCol, sigCol := -1, -1
 	for i, h := range header {
@@ -73,15 +70,7 @@ func parseCSV(name, path string, r io.Reader, lim *budget.Limit) (*Task, error) 
 	}
 	var rows []row
 	sigs := map[int]int{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	for line, rec := range table.All() {
 		if len(rec) != len(header) {
 			return nil, fmt.Errorf("%s: line %d: %d fields, want %d (%s)", path, line, len(rec), len(header), strings.Join(header, ","))
 		}
@@ -115,6 +104,9 @@ func parseCSV(name, path string, r io.Reader, lim *budget.Limit) (*Task, error) 
 			t.Classes = lab + 1
 		}
 		rows = append(rows, row{x, lab, sig})
+	}
+	if err := table.Err(); err != nil {
+		return nil, err
 	}
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%s: no stimuli after the header", path)

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/fastslow/stream/csvtable"
 )
 
 // ReadFile reads a trial list from a CSV file (see Read).
@@ -45,12 +47,9 @@ func Read(r io.Reader, path string) (*List, error) {
 	cr.FieldsPerRecord = -1 // checked here, for a clearer error
 	cr.TrimLeadingSpace = true
 	cr.ReuseRecord = true
-	header, err := cr.Read()
+	header, table, err := csvtable.Read(cr, path, "a header line (ctrl, x1…, t1…)")
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, fmt.Errorf("%s: empty file: want a header line (ctrl, x1…, t1…)", path)
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	cols, err := parseHeader(header)
 	if err != nil {
@@ -59,14 +58,7 @@ func Read(r io.Reader, path string) (*List, error) {
 	l := &List{Name: path, Dims: len(cols.x), Classes: len(cols.t), Absent: math.NaN()}
 	items := make(map[string]int)
 	var key strings.Builder
-	for line := 2; ; line++ {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
+	for line, rec := range table.All() {
 		if len(rec) != len(cols.names) {
 			return nil, fmt.Errorf("%s: line %d: %d fields, the header has %d", path, line, len(rec), len(cols.names))
 		}
@@ -101,6 +93,9 @@ func Read(r io.Reader, path string) (*List, error) {
 		}
 		t.Item = k
 		l.Trials = append(l.Trials, t)
+	}
+	if err := table.Err(); err != nil {
+		return nil, err
 	}
 	l.Items = len(items)
 	if math.IsNaN(l.Absent) {

@@ -3,7 +3,6 @@ package fitspec
 import (
 	"bytes"
 	"encoding/csv"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -12,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/human"
 	"github.com/fastslow/stream/task"
 )
@@ -82,12 +82,9 @@ func ParseData(path string, r io.Reader) (*Data, error) {
 	cr := csv.NewReader(r)
 	cr.Comment = '#'
 	cr.TrimLeadingSpace = true
-	head, err := cr.Read()
-	if errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: empty file: want a header condition,block,p_error and one row per condition and block", path)
-	}
+	head, table, err := csvtable.Read(cr, path, "a header condition,block,p_error and one row per condition and block")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
 	for i := range head {
 		head[i] = strings.ToLower(strings.TrimSpace(head[i]))
@@ -97,15 +94,7 @@ func ParseData(path string, r io.Reader) (*Data, error) {
 	}
 	d := &Data{Source: path}
 	blocks := map[string]map[int]float64{}
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		line, _ := cr.FieldPos(0)
+	for line, rec := range table.All() {
 		name := strings.TrimSpace(rec[0])
 		if name == "" {
 			return nil, fmt.Errorf("%s: line %d: empty condition", path, line)
@@ -128,6 +117,9 @@ func ParseData(path string, r io.Reader) (*Data, error) {
 			return nil, fmt.Errorf("%s: line %d: condition %s block %d appears twice", path, line, name, b)
 		}
 		m[b] = p
+	}
+	if err := table.Err(); err != nil {
+		return nil, err
 	}
 	if len(d.Conditions) == 0 {
 		return nil, fmt.Errorf("%s: no rows after the header", path)

@@ -11,8 +11,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/config"
@@ -378,6 +380,9 @@ func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate
 	out := make([]estimate.Eval, len(pts))
 	var jobs []run.Job
 	first := make([]int, len(pts))
+	need := make([]budget.Bytes, len(pts)) // what each point's runs hold
+	point := []int{}                       // per job, its point
+	left := make([]atomic.Int32, len(pts)) // per point, its jobs not done
 	for i, pt := range pts {
 		out[i] = estimate.Failed(pt, nil)
 		first[i] = -1
@@ -388,18 +393,44 @@ func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate
 		}
 		first[i] = len(jobs)
 		jobs = append(jobs, plan.Jobs...)
+		need[i] = cli.Estimate(plan.Setup, plan.Options, plan.Tasks)
+		left[i].Store(int32(len(plan.Jobs)))
+		for range plan.Jobs {
+			point = append(point, i)
+		}
+	}
+	// The points evaluated together are bounded by the memory limit
+	// together, as a sweep's configs are (budget.Gate): each was checked
+	// alone by cli.Prepare.
+	lim, err := budget.OrDefault(p.Spec.Limit)
+	if err != nil {
+		return out // cli.Prepare refused every point with it
+	}
+	gate := budget.NewGate(lim.Bytes, need)
+	for i := range pts {
+		if first[i] < 0 {
+			gate.Leave(i)
+		}
+	}
+	for j := range jobs {
+		jobs[j].New = gate.Guard(ctx, point[j], jobs[j].New)
 	}
 	ro := run.Options{Workers: o.Workers, Progress: o.Progress, Release: true}
 	var runCurves [][][]float64 // per job, per run, in data blocks
 	if o.PerRun {
-		// Every run's curve, taken before Release drops the runs.
 		runCurves = make([][][]float64, len(jobs))
-		ro.Done = func(j int, r *run.Result) {
+	}
+	ro.Done = func(j int, r *run.Result) {
+		if o.PerRun {
+			// Every run's curve, taken before Release drops the runs.
 			c := make([][]float64, len(r.Runs))
 			for k := range r.Runs {
 				c[k] = curve.Coarsen(r.Runs[k].PError[r.Total()], p.Group)
 			}
 			runCurves[j] = c
+		}
+		if left[point[j]].Add(-1) == 0 {
+			gate.Leave(point[j])
 		}
 	}
 	res := run.Do(ctx, jobs, ro)

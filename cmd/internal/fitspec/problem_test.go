@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	clustering "github.com/fastslow/clustering/train"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/estimate"
@@ -110,6 +111,28 @@ func TestEvaluateIsCommonRandomNumbers(t *testing.T) {
 	assert.Len(t, one.Curves, 6)
 	assert.Len(t, one.Curves[0], 16)
 	assert.InDelta(t, one.RMSE*one.RMSE*96, one.SSE, 1e-15)
+}
+
+// TestEvaluateUnderMemoryLimit: points evaluated together under a limit
+// that holds one of them but not two (budget.Gate) give what they give
+// without it, and the batch finishes.
+func TestEvaluateUnderMemoryLimit(t *testing.T) {
+	p := mustProblem(t, baseSpec)
+	ctx := context.Background()
+	var pts []estimate.Point
+	for _, phi := range []float64{10, 12, 14} {
+		pts = append(pts, estimate.Point{X: []float64{0.3, phi}, Seed: 11, Runs: 6})
+	}
+	free := p.Evaluate(ctx, pts, 4)
+	plan, _, err := p.plan(pts[0].X, pts[0].Seed, pts[0].Runs, p.Blocks)
+	require.NoError(t, err)
+	p.Spec.Limit = &budget.Limit{Bytes: cli.Estimate(plan.Setup, plan.Options, plan.Tasks) * 3 / 2, Source: "test"}
+	tight := p.Evaluate(ctx, pts, 4)
+	for i := range pts {
+		require.NoError(t, tight[i].Err)
+		assert.Equal(t, free[i].Loss, tight[i].Loss)
+		assert.Equal(t, free[i].Curves, tight[i].Curves)
+	}
 }
 
 // TestBestConfigReproduces checks that best.toml, run through the model's

@@ -16,8 +16,8 @@ import (
 // Spec is a fit spec: what to fit to what, and how to search.
 type Spec struct {
 	Path string `toml:"-"` // the spec file, named in errors; relative paths are read from its folder
-	// Limit bounds the memory of every evaluation (fitdata's -memory);
-	// nil: budget.Default.
+	// Limit bounds the memory of the evaluations in flight together
+	// (fitdata's -memory); nil: budget.Default.
 	Limit       *budget.Limit `toml:"-"`
 	Name        string        `toml:"name"`        // names the results folder (default: the file's base name)
 	Description string        `toml:"description"` // free text, echoed in fit.json

@@ -234,3 +234,18 @@ func SetShape(m map[string]any, dims, classes, items int) ([]string, error) {
 	}
 	return set, nil
 }
+
+// Builtin returns the key tree of model's built-in default config (its
+// config value written as TOML), so that a tool can start from it where
+// no config file is given, whatever the working folder.
+func Builtin(model cli.Model) (map[string]any, error) {
+	s, err := model.Default()
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := toml.NewEncoder(&buf).Encode(s.Config); err != nil {
+		return nil, fmt.Errorf("%s: built-in config: %w", model.Name, err)
+	}
+	return Decode(model.Name+" built-in config", buf.Bytes())
+}

@@ -1,12 +1,16 @@
 package keypath
 
 import (
+	"bytes"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	clustering "github.com/fastslow/clustering/train"
+	"github.com/fastslow/dualstream/models"
 )
 
 const cfg = `
@@ -101,4 +105,30 @@ func TestSetShape(t *testing.T) {
 	set, err = SetShape(m, 2, 2, 3)
 	require.NoError(t, err)
 	require.Contains(t, set, "max_num_clusters=30", "never lowered")
+}
+
+func encode(t *testing.T, v any) string {
+	var buf bytes.Buffer
+	require.NoError(t, toml.NewEncoder(&buf).Encode(v))
+	return buf.String()
+}
+
+// TestBuiltin: every model's built-in config, as a key tree, loads back to
+// the same config.
+func TestBuiltin(t *testing.T) {
+	for _, e := range models.Entries() {
+		t.Run(e.Name, func(t *testing.T) {
+			m := e.Model()
+			tree, err := Builtin(m)
+			require.NoError(t, err)
+			s, _, err := Load(m, e.Name, tree)
+			require.NoError(t, err)
+			want, err := m.Default()
+			require.NoError(t, err)
+			// Compared as TOML: the keys a file can set (the network's
+			// built-in sizes follow the task, a file's do not).
+			assert.Equal(t, encode(t, want.Config), encode(t, s.Config))
+			assert.Equal(t, want.Loop, s.Loop)
+		})
+	}
 }

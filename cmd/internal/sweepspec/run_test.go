@@ -16,6 +16,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/fixture"
 	"github.com/fastslow/stream/provenance"
 	"github.com/fastslow/stream/sweep"
@@ -89,6 +91,17 @@ func TestWorkersAndShards(t *testing.T) {
 		runSweep(t, sw, sweep.RunOptions{Out: out, Workers: w})
 		assert.Equal(t, want, tree(t, out), "workers "+string(rune('0'+w)))
 	}
+	// A memory limit of one config and a half: one config in flight at a
+	// time, diverging ones included, and the same files.
+	plan, err := cli.Prepare(sw.Model, cli.Options{Config: filepath.Join(ref, "configs", "s_1.toml"), Workers: 8, Quiet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tight := budget.Limit{Bytes: cli.Estimate(plan.Setup, plan.Options, plan.Tasks) * 3 / 2, Source: "test"}
+	out := filepath.Join(dir, "tight")
+	sum = runSweep(t, sw, sweep.RunOptions{Out: out, Workers: 8, Limit: &tight})
+	assert.Equal(t, 1, sum.InFlight, "configs in flight at once under the limit")
+	assert.Equal(t, want, tree(t, out), "workers 8, a limit of one config")
 	shards := filepath.Join(dir, "shards")
 	for i := 0; i < 4; i++ {
 		sum := runSweep(t, sw, sweep.RunOptions{Out: shards, Workers: 2, Shard: i, Shards: 4})
