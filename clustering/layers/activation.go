@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/fastslow/clustering/internal/vexp"
+	"github.com/fastslow/stream/vmath"
 )
 
 // Activation computes the attention-weighted activation of every cluster,
@@ -46,7 +47,12 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 	}
 	l.d, l.a, l.rows = d, a, rows
 	n := len(rows)
-	ss, ps, arg := l.ss[:n], l.pc[:n], l.arg[:n]
+	// Every row listed in whole lanes: the kernels run on them by row.
+	dense := n == l.K && n == lanes(n)
+	ss, ps, arg := l.s, l.ps, l.out
+	if !dense {
+		ss, ps, arg = l.ss[:lanes(n)], l.pc[:lanes(n)], l.arg[:lanes(n)]
+	}
 	for i, k := range rows {
 		dk := d[k*D : k*D+D]
 		var s float64
@@ -58,19 +64,20 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 	}
 	if l.QR == 0.5 {
 		// Padded to whole lanes with 0 (whose exponential is exp(−0) = 1).
-		m := lanes(n)
-		clear(l.ss[n:m])
-		vexp.ExpNegSqrt(l.arg[:m], l.pc[:m], l.ss[:m], l.C) // torch's pow takes the square root for 0.5
+		clear(ss[n:])
+		vexp.ExpNegSqrt(arg, ps, ss, l.C) // torch's pow takes the square root for 0.5
 	} else {
-		for i, s := range ss {
+		for i, s := range ss[:n] {
 			ps[i] = math.Pow(s, l.QR)
 			arg[i] = -(ps[i] * l.C)
 		}
-		vexp.To(arg, arg)
+		vmath.To(arg[:n], arg[:n])
 	}
-	for i, k := range rows {
-		l.ps[k] = ps[i]
-		l.out[k] = arg[i]
+	if !dense {
+		for i, k := range rows {
+			l.ps[k] = ps[i]
+			l.out[k] = arg[i]
+		}
 	}
 	return l.out
 }

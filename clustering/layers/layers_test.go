@@ -215,3 +215,31 @@ func TestAssociationGradient(t *testing.T) {
 	_, err = fdcheck.Check("A", f, a, ga, gradTol)
 	require.NoError(t, err)
 }
+
+// TestDenseGathered: with every unit live in whole lanes the softmaxes and
+// the activation run on their units in place; with one unit more, not
+// live, they gather the live ones and pad them. Both give the same bits.
+func TestDenseGathered(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 0))
+	const k, d = 8, 3
+	for _, qr := range []float64{0.5, 1} {
+		dist := fixture.Uniform(rng, (k+1)*d, 1e-3, 1.5)
+		a := fixture.Uniform(rng, d, 0.1, 1)
+		dense := append([]float64(nil), NewActivation(k, d, 0.25, qr).Forward(dist[:k*d], a, allRows(k))...)
+		gathered := NewActivation(k+1, d, 0.25, qr).Forward(dist, a, allRows(k))
+		require.Equal(t, dense, gathered[:k], "activation, q/r = %v", qr)
+	}
+	for _, c := range []struct {
+		name        string
+		dense, more *ClusterSoftmax
+	}{
+		{"competition", NewCompetition(k, 3), NewCompetition(k+1, 3)},
+		{"soft winner-take-all", NewSoftmax(k, 0.012), NewSoftmax(k+1, 0.012)},
+	} {
+		v := append(fixture.Uniform(rng, k, 0.01, 0.99), 0)
+		dense := append([]float64(nil), c.dense.Forward(v[:k])...)
+		gathered := c.more.Forward(v)
+		require.Equal(t, dense, gathered[:k], c.name)
+		require.Zero(t, gathered[k], c.name)
+	}
+}

@@ -6,6 +6,8 @@ package loss
 import (
 	"fmt"
 	"math"
+
+	"github.com/fastslow/stream/vmath"
 )
 
 // Func is a loss on logits z against a target y. Eval returns the loss and,
@@ -36,24 +38,50 @@ type BCELogits struct{}
 // Name returns "bcelogits".
 func (BCELogits) Name() string { return "bcelogits" }
 
-// Eval implements Func.
+// Eval implements Func. The logarithms of 4 finite logits at a time are
+// taken together in lanes (vmath.SoftplusNegAbs), with the stable form's
+// bits: for a finite z one of its two exponentials is of ±0, so
+// log(exp(−m) + exp(−z−m)) is log(1 + exp(−|z|)) exactly.
 func (BCELogits) Eval(z, y, dz []float64) float64 {
 	n := float64(len(z))
 	var sum float64
-	for c, zc := range z {
-		// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
-		m := math.Max(-zc, 0)
-		sum += (1-y[c])*zc + m + math.Log(exp0(-m)+exp0(-zc-m))
-		if dz != nil {
-			dz[c] = (sigmoid(zc) - y[c]) / n
+	var sp [4]float64 // log(1 + exp(−|z_c|)) of the logits of a block
+	for c0 := 0; c0 < len(z); c0 += len(sp) {
+		zs := z[c0:min(c0+len(sp), len(z))]
+		fin := finite(zs)
+		if fin {
+			vmath.SoftplusNegAbs(sp[:len(zs)], zs)
+		}
+		for i, zc := range zs {
+			c := c0 + i
+			// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
+			m := math.Max(-zc, 0)
+			l := sp[i]
+			if !fin {
+				l = math.Log(exp0(-m) + exp0(-zc-m))
+			}
+			sum += (1-y[c])*zc + m + l
+			if dz != nil {
+				dz[c] = (sigmoid(zc) - y[c]) / n
+			}
 		}
 	}
 	return sum / n
 }
 
+// finite reports whether every value is finite.
+func finite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
+}
+
 // exp0 is math.Exp, which gives exactly 1 at ±0, without the call there:
-// one of the two exponentials of BCELogits' stable form is always of 0
-// for a finite logit.
+// one of the two exponentials of BCELogits' stable form (for a non-finite
+// logit) and the maximum's in Softmax and CrossEntropy are of 0.
 func exp0(x float64) float64 {
 	if x == 0 {
 		return 1
@@ -77,7 +105,7 @@ func (CrossEntropy) Eval(z, y, dz []float64) float64 {
 	m := largest(z)
 	var s float64
 	for _, v := range z {
-		s += exp0(v - m)
+		s += exp0(v - m) // the maximum's exponential is of 0
 	}
 	ls := math.Log(s)
 	var l, ysum float64
@@ -94,13 +122,11 @@ func (CrossEntropy) Eval(z, y, dz []float64) float64 {
 }
 
 // Softmax writes softmax(z) into p (max-subtracted, as torch.softmax).
-// The largest logit's exponential is of 0, which exp0 gives without a
-// call: with the two logits of every task here, half of them.
 func Softmax(z, p []float64) {
 	m := largest(z)
 	var s float64
 	for c, v := range z {
-		p[c] = exp0(v - m)
+		p[c] = exp0(v - m) // the maximum's exponential is of 0
 		s += p[c]
 	}
 	for c := range p {

@@ -2,6 +2,7 @@ package loss_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -101,21 +102,74 @@ func TestBCELogitsStableForm(t *testing.T) {
 	}
 }
 
-// TestSoftmaxExact: Softmax, ProbError and CrossEntropy give the bits of
-// their formulas computed with math.Exp everywhere (exp0 skips the call
-// only at ±0, where it gives 1), for ties, both zeros, infinities and NaN.
-func TestSoftmaxExact(t *testing.T) {
-	vs := []float64{0, math.Copysign(0, -1), 0x1p-1074, 1, -1, 37.5, -745.2, 709.8,
-		math.MaxFloat64, -math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
-	for i := range 400 {
-		vs = append(vs, math.Ldexp(float64(i%97)-48.3, i%40-20))
+// TestBCELogitsLengths: with any number of logits (blocks of 4 in lanes,
+// tails of 1 to 3, a block with a non-finite logit computed by the stable
+// form itself) the value and the gradient have the bits of the stable
+// form computed one logit at a time with math.Exp.
+func TestBCELogitsLengths(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	special := []float64{0, math.Copysign(0, -1), 700, -700, 700.5, -700.5, math.Inf(1), math.Inf(-1), math.NaN()}
+	for n := 1; n <= 9; n++ {
+		z, y, dz, want := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for trial := range 3000 {
+			for c := range z {
+				z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(14)-6)
+				y[c] = float64(rng.IntN(2))
+			}
+			if trial%3 == 0 {
+				z[rng.IntN(n)] = special[rng.IntN(len(special))]
+			}
+			var l float64
+			for c, zc := range z {
+				m := math.Max(-zc, 0)
+				l += (1-y[c])*zc + m + math.Log(math.Exp(-m)+math.Exp(-zc-m))
+				want[c] = (1/(1+math.Exp(-zc)) - y[c]) / float64(n)
+			}
+			l /= float64(n)
+			got := loss.BCELogits{}.Eval(z, y, dz)
+			if math.Float64bits(got) != math.Float64bits(l) && !(math.IsNaN(got) && math.IsNaN(l)) {
+				t.Fatalf("z %v, y %v: %v, want %v", z, y, got, l)
+			}
+			for c := range dz { // the gradient's exp is the C library's: within an ulp of math.Exp's
+				require.InDelta(t, want[c], dz[c], 1e-15, "z %v, y %v, logit %d", z, y, c)
+			}
+		}
 	}
-	same := func(a, b float64) bool {
-		return math.Float64bits(a) == math.Float64bits(b) || (math.IsNaN(a) && math.IsNaN(b))
+}
+
+// BenchmarkBCELogits is the loss and its gradient of a trial's 2 logits.
+func BenchmarkBCELogits(b *testing.B) {
+	z, y, dz := []float64{1.7, -0.4}, []float64{1, 0}, make([]float64, 2)
+	for b.Loop() {
+		loss.BCELogits{}.Eval(z, y, dz)
 	}
-	p, want := make([]float64, 3), make([]float64, 3)
-	for i, a := range vs {
-		for _, z := range [][]float64{{a, a}, {a, -a / 3}, {vs[(i*7)%len(vs)], a, a / 5}} {
+}
+
+// TestSoftmaxBits: Softmax and CrossEntropy have the bits of the
+// max-subtracted softmax and log-softmax computed with math.Max and
+// math.Exp for every value (exp0 skips only calls that give exactly 1;
+// Go's max differs from math.Max only on a NaN beside +Inf, where both
+// give NaN), on logits of every magnitude, ties, infinities and NaN.
+func TestSoftmaxBits(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	special := []float64{0, math.Copysign(0, -1), 800, -800, math.Inf(1), math.Inf(-1), math.NaN()}
+	for n := 1; n <= 5; n++ {
+		z, p, want, y := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for c := range y {
+			y[c] = float64(c % 2)
+		}
+		for trial := range 3000 {
+			for c := range z {
+				z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(14)-6)
+			}
+			switch trial % 4 {
+			case 0:
+				z[rng.IntN(n)] = special[rng.IntN(len(special))]
+			case 1:
+				z[rng.IntN(n)] = z[0] // a tie for the maximum
+			case 2:
+				z[0], z[n-1] = math.Inf(1), math.NaN() // one value when n is 1
+			}
 			m := z[0]
 			for _, v := range z[1:] {
 				m = math.Max(m, v)
@@ -125,26 +179,21 @@ func TestSoftmaxExact(t *testing.T) {
 				want[c] = math.Exp(v - m)
 				s += want[c]
 			}
-			for c := range z {
+			for c := range want {
 				want[c] /= s
 			}
-			loss.Softmax(z, p[:len(z)])
-			for c := range z {
-				if !same(p[c], want[c]) {
-					t.Fatalf("softmax(%v)[%d] = %v, want %v", z, c, p[c], want[c])
+			loss.Softmax(z, p)
+			for c := range p {
+				if math.Float64bits(p[c]) != math.Float64bits(want[c]) && !(math.IsNaN(p[c]) && math.IsNaN(want[c])) {
+					t.Fatalf("z %v: %v, want %v", z, p, want)
 				}
 			}
-			if pe := loss.ProbError(z, 1, p[:len(z)]); !same(pe, 1-want[1]) {
-				t.Fatalf("ProbError(%v) = %v, want %v", z, pe, 1-want[1])
-			}
-			y := []float64{0.25, 0.75, 0}[:len(z)]
-			ls := math.Log(s)
 			var l float64
 			for c, v := range z {
-				l -= y[c] * ((v - m) - ls)
+				l -= y[c] * ((v - m) - math.Log(s))
 			}
-			if got := (loss.CrossEntropy{}).Eval(z, y, nil); !same(got, l) {
-				t.Fatalf("CrossEntropy(%v) = %v, want %v", z, got, l)
+			if got := (loss.CrossEntropy{}).Eval(z, y, nil); math.Float64bits(got) != math.Float64bits(l) && !(math.IsNaN(got) && math.IsNaN(l)) {
+				t.Fatalf("cross-entropy of z %v, y %v: %v, want %v", z, y, got, l)
 			}
 		}
 	}

@@ -4,7 +4,7 @@ package vexp
 
 import "golang.org/x/sys/cpu"
 
-// hasVector reports whether To runs the AVX2 kernel. (math.Exp itself
+// hasVector reports whether the AVX2 kernels run. (math.Exp itself
 // takes its FMA path when the CPU has AVX and FMA, which AVX2 and FMA
 // imply, so the kernel and math.Exp compute alike.)
 var hasVector = cpu.X86.HasAVX2 && cpu.X86.HasFMA

@@ -5,20 +5,14 @@ package vexp
 // hasVector is false: this build has no vector kernel.
 const hasVector = false
 
-func expAVX2(dst, src *float64, n int) { panic("vexp: no vector kernel in this build") }
-
-func logAVX2(dst, src *float64, n int) { panic("vexp: no vector kernel in this build") }
-
-func softmaxEquivAVX2(e, v *float64, beta float64, n int) bool {
+func softmaxEquivAVX2(e, o, v *float64, beta float64, n, live int) bool {
 	panic("vexp: no vector kernel in this build")
 }
 
-func softmaxTempAVX2(e, v *float64, temp float64, n int) bool {
+func softmaxTempAVX2(e, o, v *float64, temp float64, n, live int) bool {
 	panic("vexp: no vector kernel in this build")
 }
 
 func expNegSqrtAVX2(e, r, v *float64, c float64, n int) bool {
 	panic("vexp: no vector kernel in this build")
 }
-
-func divAVX2(dst, src *float64, s float64, n int) { panic("vexp: no vector kernel in this build") }

@@ -1,26 +1,38 @@
+// Package vexp holds the clustering layers' element-wise steps around
+// their exponentials and logarithms, 4 lanes at a time where the CPU has
+// AVX2 and FMA (and the build is not purego): each value with the scalar
+// formula's operations in its order, so with its bits, math.Exp and
+// math.Log being stream/vmath's lanes (their emitters generate both
+// packages' kernels). The lanes' part stops at a multiple of 4; the
+// rest, and every value when an argument of an exponential falls outside
+// the lanes' range, is computed by the formula.
 package vexp
 
-import "math"
+//go:generate sh -c "cd gen && GOWORK=off go run . -pkg vexp -out ../vexp_amd64.s -stubs ../vexp_amd64.go"
 
-// The clustering layers' element-wise steps around their exponentials,
-// 4 lanes at a time where To is: each value with the scalar formula's
-// operations in its order, so with its bits. The lanes' part stops at a
-// multiple of 4; the rest, and every value when an argument of an
-// exponential falls outside the lanes' range, is computed by the formula.
+import (
+	"math"
 
-// SoftmaxEquiv sets e[i] = math.Exp(u) with u = v[i]/t, t = v[i]/w and
-// w = beta·math.Log(v[i]) (the clustering competition's equivalent
-// temperature) for every i < len(v). e must be at least as long as v.
-func SoftmaxEquiv(e, v []float64, beta float64) {
+	"github.com/fastslow/stream/vmath"
+)
+
+// SoftmaxEquiv computes the clustering competition's softmax with the
+// equivalent temperature over the first live values of v: e_i = math.Exp(u)
+// with u = v[i]/t, t = v[i]/w and w = beta·math.Log(v[i]); p[i] = e_i/s with
+// s the sum of e_i over i < live, added in order from 0; o[i] = v[i]·p[i]; for
+// every i < len(v) (values from live on are padding, outside the sum). p
+// and o must be at least as long as v and neither may be v. The lanes run
+// when len(v) is a multiple of 4.
+func SoftmaxEquiv(p, o, v []float64, beta float64, live int) {
 	n := len(v)
-	e = e[:n]
-	i := 0
-	if m := n &^ 3; hasVector && m > 0 && positive(v[:m]) && softmaxEquivAVX2(&e[0], &v[0], beta, m) {
-		i = m
+	p, o = p[:n], o[:n]
+	if hasVector && n > 0 && n&3 == 0 && vmath.Positive(v) && softmaxEquivAVX2(&p[0], &o[0], &v[0], beta, n, live) {
+		return
 	}
-	for ; i < n; i++ {
-		e[i] = equiv(v[i], beta)
+	for i, x := range v {
+		p[i] = equiv(x, beta)
 	}
+	normalise(p, o, v, live)
 }
 
 func equiv(x, beta float64) float64 {
@@ -29,17 +41,29 @@ func equiv(x, beta float64) float64 {
 	return math.Exp(x / t)
 }
 
-// SoftmaxTemp sets e[i] = math.Exp(v[i]/temp) for every i < len(v). e
-// must be at least as long as v.
-func SoftmaxTemp(e, v []float64, temp float64) {
+// SoftmaxTemp is SoftmaxEquiv with e_i = math.Exp(v[i]/temp).
+func SoftmaxTemp(p, o, v []float64, temp float64, live int) {
 	n := len(v)
-	e = e[:n]
-	i := 0
-	if m := n &^ 3; hasVector && m > 0 && softmaxTempAVX2(&e[0], &v[0], temp, m) {
-		i = m
+	p, o = p[:n], o[:n]
+	if hasVector && n > 0 && n&3 == 0 && softmaxTempAVX2(&p[0], &o[0], &v[0], temp, n, live) {
+		return
 	}
-	for ; i < n; i++ {
-		e[i] = math.Exp(v[i] / temp)
+	for i, x := range v {
+		p[i] = math.Exp(x / temp)
+	}
+	normalise(p, o, v, live)
+}
+
+// normalise divides the exponentials e (in p) by their sum over i < live
+// and sets o[i] = v[i]·p[i].
+func normalise(p, o, v []float64, live int) {
+	var sum float64
+	for _, e := range p[:live] {
+		sum += e
+	}
+	for i := range p {
+		p[i] /= sum
+		o[i] = v[i] * p[i]
 	}
 }
 
@@ -56,20 +80,5 @@ func ExpNegSqrt(e, r, v []float64, c float64) {
 	for ; i < n; i++ {
 		r[i] = math.Sqrt(v[i])
 		e[i] = math.Exp(-(r[i] * c))
-	}
-}
-
-// Div sets dst[i] = src[i]/s for every i < len(src). dst must be at
-// least as long as src; the two may be the same slice.
-func Div(dst, src []float64, s float64) {
-	n := len(src)
-	dst = dst[:n]
-	i := 0
-	if m := n &^ 3; hasVector && m > 0 {
-		divAVX2(&dst[0], &src[0], s, m)
-		i = m
-	}
-	for ; i < n; i++ {
-		dst[i] = src[i] / s
 	}
 }

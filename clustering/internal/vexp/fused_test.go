@@ -14,21 +14,11 @@ var fusedCases = []struct {
 	want func(x, s float64) (out, aux float64)
 	s    []float64
 }{
-	{"SoftmaxEquiv", func(out, _, in []float64, s float64) { SoftmaxEquiv(out, in, s) },
-		func(x, beta float64) (float64, float64) {
-			w := beta * math.Log(x)
-			t := x / w
-			return math.Exp(x / t), 0
-		}, []float64{3, 1, 0.5, 40}},
-	{"SoftmaxTemp", func(out, _, in []float64, s float64) { SoftmaxTemp(out, in, s) },
-		func(x, temp float64) (float64, float64) { return math.Exp(x / temp), 0 }, []float64{0.012, 0.5, 1, -2}},
 	{"ExpNegSqrt", func(out, aux, in []float64, s float64) { ExpNegSqrt(out, aux, in, s) },
 		func(x, c float64) (float64, float64) {
 			r := math.Sqrt(x)
 			return math.Exp(-(r * c)), r
 		}, []float64{0.25, 1, 3, 30}},
-	{"Div", func(out, _, in []float64, s float64) { Div(out, in, s) },
-		func(x, s float64) (float64, float64) { return x / s, 0 }, []float64{3, 0.7, 1e-300, 0}},
 }
 
 // fusedInputs returns the layers' ranges (activations in (0, 1], sums of
@@ -93,13 +83,6 @@ func TestFused(t *testing.T) {
 			}
 		})
 	}
-	same := append([]float64(nil), layer[:101]...)
-	Div(same, same, 3)
-	for i, x := range layer[:101] {
-		if same[i] != x/3 {
-			t.Fatalf("Div in place: %v/3 = %v, want %v", x, same[i], x/3)
-		}
-	}
 }
 
 // BenchmarkFused measures 8 values in (0, 1) per call (a clustering
@@ -127,4 +110,106 @@ func BenchmarkFused(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(in)), "ns/value")
 		})
 	}
+}
+
+// softmaxCases are the two softmax kernels beside their scalar formulas.
+var softmaxCases = []struct {
+	name string
+	run  func(p, o, v []float64, s float64, live int)
+	exp  func(x, s float64) float64
+	pad  float64 // the layer's padding, whose exponential is 1
+	s    []float64
+}{
+	{"SoftmaxEquiv", SoftmaxEquiv, func(x, beta float64) float64 {
+		w := beta * math.Log(x)
+		t := x / w
+		return math.Exp(x / t)
+	}, 1, []float64{3, 1, 0.5, 40}},
+	{"SoftmaxTemp", SoftmaxTemp, func(x, temp float64) float64 { return math.Exp(x / temp) }, 0, []float64{0.012, 0.5, 1, -2}},
+}
+
+// TestSoftmax: the softmax kernels give the bits of the layer's scalar
+// steps (the exponentials, their sum over the live values in order, the
+// division, the product with the input) for every number of live values
+// and padding, on the layers' ranges and with values that send the call to
+// the scalar formula.
+func TestSoftmax(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	all := fusedInputs(rng, 20000)
+	var layer []float64
+	for _, x := range all {
+		if x > 1e-3 && x < 1 {
+			layer = append(layer, x)
+		}
+	}
+	check := func(t *testing.T, c int, in []float64, live int, s float64) {
+		t.Helper()
+		sc := softmaxCases[c]
+		n := (live + 3) &^ 3
+		v := make([]float64, n)
+		for i := range v {
+			v[i] = sc.pad
+		}
+		copy(v, in[:live])
+		want, wo := make([]float64, n), make([]float64, n)
+		var sum float64
+		for i, x := range v {
+			want[i] = sc.exp(x, s)
+			if i < live {
+				sum += want[i]
+			}
+		}
+		for i := range want {
+			want[i] /= sum
+			wo[i] = v[i] * want[i]
+		}
+		p, o := make([]float64, n+1), make([]float64, n+1)
+		sc.run(p[1:], o[1:], v, s, live)
+		for i := range v {
+			if !same(p[1+i], want[i]) || !same(o[1+i], wo[i]) {
+				t.Fatalf("%s(%v, %v) live %d of %d, value %d: %v, %v; want %v, %v", sc.name, v[:min(n, 16)], s, live, n, i, p[1+i], o[1+i], want[i], wo[i])
+			}
+		}
+	}
+	for c, sc := range softmaxCases {
+		t.Run(sc.name, func(t *testing.T) {
+			for _, s := range sc.s {
+				for off := 0; off+64 <= len(layer); off += 61 {
+					for live := 0; live <= 13; live++ {
+						check(t, c, layer[off:], live, s)
+					}
+				}
+				for i := 0; i+8 <= len(all); i += 8 { // one value outside the lanes' range among 8
+					check(t, c, all[i:], 8, s)
+					check(t, c, all[i:], 5, s)
+				}
+				check(t, c, layer[:803], 803, s) // not a multiple of 4: the scalar steps
+				check(t, c, layer[:800], 800, s)
+			}
+		})
+	}
+}
+
+// BenchmarkSoftmax measures the 8 units of a layer per call.
+func BenchmarkSoftmax(b *testing.B) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	v := make([]float64, 8)
+	for i := range v {
+		v[i] = 1 - rng.Float64()
+	}
+	p, o := make([]float64, 8), make([]float64, 8)
+	for _, sc := range softmaxCases {
+		b.Run(sc.name, func(b *testing.B) {
+			for b.Loop() {
+				sc.run(p, o, v, sc.s[0], len(v))
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(v)), "ns/value")
+		})
+	}
+}
+
+// same reports whether a and b have the same bits or are both NaN (a sum
+// with a NaN term keeps one of the NaNs' payloads, whichever the order).
+func same(a, b float64) bool {
+	return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
 }

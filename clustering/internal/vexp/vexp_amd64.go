@@ -4,31 +4,21 @@
 
 package vexp
 
-// expAVX2 sets dst[i] = math.Exp(src[i]) for i < n, n a multiple of 4,
-// every src[i] in [−700, 700].
-//
-//go:noescape
-func expAVX2(dst *float64, src *float64, n int)
-
-// logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,
-// every src[i] positive and finite.
-//
-//go:noescape
-func logAVX2(dst *float64, src *float64, n int)
-
 // softmaxEquivAVX2 sets e[i] = math.Exp(v[i]/(v[i]/(beta·math.Log(v[i])))) for
-// i < n, n a multiple of 4, every v[i] positive and finite; it reports
-// whether every argument of the exponential was in [−700, 700].
+// i < n, n a multiple of 4, every v[i] positive and finite, then divides
+// them by their sum over i < live, in order, and sets o[i] = v[i]·e[i]; it
+// reports whether every argument of the exponential was in [−700, 700].
 //
 //go:noescape
-func softmaxEquivAVX2(e *float64, v *float64, beta float64, n int) bool
+func softmaxEquivAVX2(e *float64, o *float64, v *float64, beta float64, n int, live int) bool
 
 // softmaxTempAVX2 sets e[i] = math.Exp(v[i]/temp) for i < n, n a multiple
-// of 4; it reports whether every argument of the exponential was in
-// [−700, 700].
+// of 4, then divides them by their sum over i < live, in order, and sets
+// o[i] = v[i]·e[i]; it reports whether every argument of the exponential
+// was in [−700, 700].
 //
 //go:noescape
-func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
+func softmaxTempAVX2(e *float64, o *float64, v *float64, temp float64, n int, live int) bool
 
 // expNegSqrtAVX2 sets r[i] = √v[i] and e[i] = math.Exp(−(r[i]·c)) for i < n,
 // n a multiple of 4; it reports whether every argument of the exponential
@@ -36,8 +26,3 @@ func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
 //
 //go:noescape
 func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
-
-// divAVX2 sets dst[i] = src[i]/s for i < n, n a multiple of 4.
-//
-//go:noescape
-func divAVX2(dst *float64, src *float64, s float64, n int)

@@ -97,342 +97,6 @@ GLOBL l6<>(SB), RODATA|NOPTR, $8
 DATA l7<>+0(SB)/8, $0x3fc2f112df3e5244
 GLOBL l7<>(SB), RODATA|NOPTR, $8
 
-// func expAVX2(dst *float64, src *float64, n int)
-// Requires: AVX, AVX2, FMA3
-TEXT ·expAVX2(SB), NOSPLIT, $0-24
-	MOVQ     dst+0(FP), AX
-	MOVQ     src+8(FP), CX
-	MOVQ     n+16(FP), DX
-	VPCMPEQQ Y0, Y0, Y0
-	XORQ     BX, BX
-
-expAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
-	JG           expAVX2one
-	VMOVUPD      (CX)(BX*8), Y0
-	VMOVUPD      32(CX)(BX*8), Y1
-	VBROADCASTSD log2e<>+0(SB), Y3
-	VMULPD       Y0, Y3, Y2
-	VMULPD       Y1, Y3, Y3
-	VCVTPD2DQY   Y2, X2
-	VCVTPD2DQY   Y3, X3
-	VCVTDQ2PD    X2, Y4
-	VCVTDQ2PD    X3, Y5
-	VMOVAPD      Y0, Y0
-	VMOVAPD      Y1, Y1
-	VBROADCASTSD ln2U<>+0(SB), Y6
-	VFNMADD231PD Y6, Y4, Y0
-	VFNMADD231PD Y6, Y5, Y1
-	VBROADCASTSD ln2L<>+0(SB), Y6
-	VFNMADD231PD Y6, Y4, Y0
-	VFNMADD231PD Y6, Y5, Y1
-	VBROADCASTSD sixteenth<>+0(SB), Y4
-	VMULPD       Y4, Y0, Y0
-	VMULPD       Y4, Y1, Y1
-	VBROADCASTSD t8<>+0(SB), Y4
-	VBROADCASTSD t8<>+0(SB), Y5
-	VBROADCASTSD t7<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD t6<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD t5<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD t4<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD t3<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD half<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VBROADCASTSD one<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y4
-	VFMADD213PD  Y6, Y1, Y5
-	VMULPD       Y4, Y0, Y0
-	VMULPD       Y5, Y1, Y1
-	VBROADCASTSD two<>+0(SB), Y6
-	VADDPD       Y6, Y0, Y4
-	VADDPD       Y6, Y1, Y5
-	VMULPD       Y4, Y0, Y0
-	VMULPD       Y5, Y1, Y1
-	VADDPD       Y6, Y0, Y4
-	VADDPD       Y6, Y1, Y5
-	VMULPD       Y4, Y0, Y0
-	VMULPD       Y5, Y1, Y1
-	VADDPD       Y6, Y0, Y4
-	VADDPD       Y6, Y1, Y5
-	VMULPD       Y4, Y0, Y0
-	VMULPD       Y5, Y1, Y1
-	VADDPD       Y6, Y0, Y4
-	VADDPD       Y6, Y1, Y5
-	VBROADCASTSD one<>+0(SB), Y6
-	VFMADD213PD  Y6, Y4, Y0
-	VFMADD213PD  Y6, Y5, Y1
-	VPBROADCASTD bias<>+0(SB), X4
-	VPADDD       X4, X2, X2
-	VPADDD       X4, X3, X3
-	VPMOVZXDQ    X2, Y2
-	VPMOVZXDQ    X3, Y3
-	VPSLLQ       $0x34, Y2, Y2
-	VPSLLQ       $0x34, Y3, Y3
-	VMULPD       Y2, Y0, Y0
-	VMULPD       Y3, Y1, Y1
-	VMOVUPD      Y0, (AX)(BX*8)
-	VMOVUPD      Y1, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
-	JMP          expAVX2two
-
-expAVX2one:
-	CMPQ         BX, DX
-	JGE          expAVX2done
-	VMOVUPD      (CX)(BX*8), Y0
-	VBROADCASTSD log2e<>+0(SB), Y1
-	VMULPD       Y0, Y1, Y1
-	VCVTPD2DQY   Y1, X1
-	VCVTDQ2PD    X1, Y2
-	VMOVAPD      Y0, Y0
-	VBROADCASTSD ln2U<>+0(SB), Y3
-	VFNMADD231PD Y3, Y2, Y0
-	VBROADCASTSD ln2L<>+0(SB), Y3
-	VFNMADD231PD Y3, Y2, Y0
-	VBROADCASTSD sixteenth<>+0(SB), Y2
-	VMULPD       Y2, Y0, Y0
-	VBROADCASTSD t8<>+0(SB), Y2
-	VBROADCASTSD t7<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD t6<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD t5<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD t4<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD t3<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD half<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VBROADCASTSD one<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y2
-	VMULPD       Y2, Y0, Y0
-	VBROADCASTSD two<>+0(SB), Y3
-	VADDPD       Y3, Y0, Y2
-	VMULPD       Y2, Y0, Y0
-	VADDPD       Y3, Y0, Y2
-	VMULPD       Y2, Y0, Y0
-	VADDPD       Y3, Y0, Y2
-	VMULPD       Y2, Y0, Y0
-	VADDPD       Y3, Y0, Y2
-	VBROADCASTSD one<>+0(SB), Y3
-	VFMADD213PD  Y3, Y2, Y0
-	VPBROADCASTD bias<>+0(SB), X2
-	VPADDD       X2, X1, X1
-	VPMOVZXDQ    X1, Y1
-	VPSLLQ       $0x34, Y1, Y1
-	VMULPD       Y1, Y0, Y0
-	VMOVUPD      Y0, (AX)(BX*8)
-	ADDQ         $0x04, BX
-	JMP          expAVX2one
-
-expAVX2done:
-	VZEROUPPER
-	RET
-
-// func logAVX2(dst *float64, src *float64, n int)
-// Requires: AVX, AVX2
-TEXT ·logAVX2(SB), NOSPLIT, $0-24
-	MOVQ     dst+0(FP), AX
-	MOVQ     src+8(FP), CX
-	MOVQ     n+16(FP), DX
-	VPCMPEQQ Y0, Y0, Y0
-	XORQ     BX, BX
-
-logAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
-	JG           logAVX2one
-	VMOVUPD      (CX)(BX*8), Y0
-	VMOVUPD      32(CX)(BX*8), Y1
-	VBROADCASTSD mantissa<>+0(SB), Y3
-	VANDPD       Y3, Y0, Y2
-	VANDPD       Y3, Y1, Y3
-	VBROADCASTSD halfL<>+0(SB), Y4
-	VORPD        Y4, Y2, Y2
-	VORPD        Y4, Y3, Y3
-	VPSRLQ       $0x34, Y0, Y0
-	VPSRLQ       $0x34, Y1, Y1
-	VBROADCASTSD expfield<>+0(SB), Y4
-	VANDPD       Y4, Y0, Y0
-	VANDPD       Y4, Y1, Y1
-	VBROADCASTSD two52<>+0(SB), Y4
-	VORPD        Y4, Y0, Y0
-	VORPD        Y4, Y1, Y1
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y4, Y1, Y1
-	VBROADCASTSD biasL<>+0(SB), Y4
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y4, Y1, Y1
-	VBROADCASTSD hsqrt2<>+0(SB), Y5
-	VCMPPD       $0x05, Y2, Y5, Y4
-	VCMPPD       $0x05, Y3, Y5, Y5
-	VBROADCASTSD oneL<>+0(SB), Y6
-	VANDPD       Y6, Y4, Y4
-	VANDPD       Y6, Y5, Y5
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y5, Y1, Y1
-	VADDPD       Y6, Y4, Y4
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y2, Y2
-	VMULPD       Y5, Y3, Y3
-	VSUBPD       Y6, Y2, Y2
-	VSUBPD       Y6, Y3, Y3
-	VBROADCASTSD twoL<>+0(SB), Y5
-	VADDPD       Y2, Y5, Y4
-	VADDPD       Y3, Y5, Y5
-	VDIVPD       Y4, Y2, Y4
-	VDIVPD       Y5, Y3, Y5
-	VMULPD       Y4, Y4, Y6
-	VMULPD       Y5, Y5, Y7
-	VMULPD       Y6, Y6, Y8
-	VMULPD       Y7, Y7, Y9
-	VBROADCASTSD l7<>+0(SB), Y10
-	VBROADCASTSD l7<>+0(SB), Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l5<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l3<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l1<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y6, Y6
-	VMULPD       Y11, Y7, Y7
-	VBROADCASTSD l6<>+0(SB), Y10
-	VBROADCASTSD l6<>+0(SB), Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l4<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l2<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y8, Y8
-	VMULPD       Y11, Y9, Y9
-	VADDPD       Y8, Y6, Y6
-	VADDPD       Y9, Y7, Y7
-	VBROADCASTSD halfL<>+0(SB), Y8
-	VMULPD       Y2, Y8, Y10
-	VMULPD       Y3, Y8, Y11
-	VMULPD       Y2, Y10, Y10
-	VMULPD       Y3, Y11, Y11
-	VADDPD       Y10, Y6, Y6
-	VADDPD       Y11, Y7, Y7
-	VMULPD       Y6, Y4, Y4
-	VMULPD       Y7, Y5, Y5
-	VBROADCASTSD ln2LoL<>+0(SB), Y6
-	VMULPD       Y0, Y6, Y8
-	VMULPD       Y1, Y6, Y9
-	VADDPD       Y8, Y4, Y4
-	VADDPD       Y9, Y5, Y5
-	VSUBPD       Y4, Y10, Y10
-	VSUBPD       Y5, Y11, Y11
-	VSUBPD       Y2, Y10, Y10
-	VSUBPD       Y3, Y11, Y11
-	VBROADCASTSD ln2HiL<>+0(SB), Y2
-	VMULPD       Y2, Y0, Y0
-	VMULPD       Y2, Y1, Y1
-	VSUBPD       Y10, Y0, Y0
-	VSUBPD       Y11, Y1, Y1
-	VMOVUPD      Y0, (AX)(BX*8)
-	VMOVUPD      Y1, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
-	JMP          logAVX2two
-
-logAVX2one:
-	CMPQ         BX, DX
-	JGE          logAVX2done
-	VMOVUPD      (CX)(BX*8), Y0
-	VBROADCASTSD mantissa<>+0(SB), Y1
-	VANDPD       Y1, Y0, Y1
-	VBROADCASTSD halfL<>+0(SB), Y2
-	VORPD        Y2, Y1, Y1
-	VPSRLQ       $0x34, Y0, Y0
-	VBROADCASTSD expfield<>+0(SB), Y2
-	VANDPD       Y2, Y0, Y0
-	VBROADCASTSD two52<>+0(SB), Y2
-	VORPD        Y2, Y0, Y0
-	VSUBPD       Y2, Y0, Y0
-	VBROADCASTSD biasL<>+0(SB), Y2
-	VSUBPD       Y2, Y0, Y0
-	VBROADCASTSD hsqrt2<>+0(SB), Y2
-	VCMPPD       $0x05, Y1, Y2, Y2
-	VBROADCASTSD oneL<>+0(SB), Y3
-	VANDPD       Y3, Y2, Y2
-	VSUBPD       Y2, Y0, Y0
-	VADDPD       Y3, Y2, Y2
-	VMULPD       Y2, Y1, Y1
-	VSUBPD       Y3, Y1, Y1
-	VBROADCASTSD twoL<>+0(SB), Y2
-	VADDPD       Y1, Y2, Y2
-	VDIVPD       Y2, Y1, Y2
-	VMULPD       Y2, Y2, Y3
-	VMULPD       Y3, Y3, Y4
-	VBROADCASTSD l7<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l5<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l3<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l1<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y3, Y3
-	VBROADCASTSD l6<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l4<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l2<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y4, Y4
-	VADDPD       Y4, Y3, Y3
-	VBROADCASTSD halfL<>+0(SB), Y4
-	VMULPD       Y1, Y4, Y5
-	VMULPD       Y1, Y5, Y5
-	VADDPD       Y5, Y3, Y3
-	VMULPD       Y3, Y2, Y2
-	VBROADCASTSD ln2LoL<>+0(SB), Y3
-	VMULPD       Y0, Y3, Y4
-	VADDPD       Y4, Y2, Y2
-	VSUBPD       Y2, Y5, Y5
-	VSUBPD       Y1, Y5, Y5
-	VBROADCASTSD ln2HiL<>+0(SB), Y1
-	VMULPD       Y1, Y0, Y0
-	VSUBPD       Y5, Y0, Y0
-	VMOVUPD      Y0, (AX)(BX*8)
-	ADDQ         $0x04, BX
-	JMP          logAVX2one
-
-logAVX2done:
-	VZEROUPPER
-	RET
-
 DATA lo700<>+0(SB)/8, $0xc085e00000000000
 GLOBL lo700<>(SB), RODATA|NOPTR, $8
 
@@ -442,23 +106,24 @@ GLOBL hi700<>(SB), RODATA|NOPTR, $8
 DATA signbit<>+0(SB)/8, $0x8000000000000000
 GLOBL signbit<>(SB), RODATA|NOPTR, $8
 
-// func softmaxEquivAVX2(e *float64, v *float64, beta float64, n int) bool
+// func softmaxEquivAVX2(e *float64, o *float64, v *float64, beta float64, n int, live int) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-33
+TEXT ·softmaxEquivAVX2(SB), NOSPLIT, $0-49
 	MOVQ         e+0(FP), AX
-	MOVQ         v+8(FP), CX
-	VBROADCASTSD beta+16(FP), Y0
-	MOVQ         n+24(FP), DX
+	MOVQ         o+8(FP), CX
+	MOVQ         v+16(FP), DX
+	VBROADCASTSD beta+24(FP), Y0
+	MOVQ         n+32(FP), BX
 	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
+	XORQ         SI, SI
 
 softmaxEquivAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
+	MOVQ         SI, DI
+	ADDQ         $0x08, DI
+	CMPQ         DI, BX
 	JG           softmaxEquivAVX2one
-	VMOVUPD      (CX)(BX*8), Y2
-	VMOVUPD      32(CX)(BX*8), Y3
+	VMOVUPD      (DX)(SI*8), Y2
+	VMOVUPD      32(DX)(SI*8), Y3
 	VBROADCASTSD mantissa<>+0(SB), Y5
 	VANDPD       Y5, Y2, Y4
 	VANDPD       Y5, Y3, Y6
@@ -645,15 +310,15 @@ softmaxEquivAVX2two:
 	VPSLLQ       $0x34, Y3, Y3
 	VMULPD       Y2, Y4, Y4
 	VMULPD       Y3, Y5, Y5
-	VMOVUPD      Y4, (AX)(BX*8)
-	VMOVUPD      Y5, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
+	VMOVUPD      Y4, (AX)(SI*8)
+	VMOVUPD      Y5, 32(AX)(SI*8)
+	ADDQ         $0x08, SI
 	JMP          softmaxEquivAVX2two
 
 softmaxEquivAVX2one:
-	CMPQ         BX, DX
+	CMPQ         SI, BX
 	JGE          softmaxEquivAVX2done
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VBROADCASTSD mantissa<>+0(SB), Y3
 	VANDPD       Y3, Y2, Y3
 	VBROADCASTSD halfL<>+0(SB), Y4
@@ -763,36 +428,64 @@ softmaxEquivAVX2one:
 	VPMOVZXDQ    X2, Y2
 	VPSLLQ       $0x34, Y2, Y2
 	VMULPD       Y2, Y3, Y3
-	VMOVUPD      Y3, (AX)(BX*8)
-	ADDQ         $0x04, BX
+	VMOVUPD      Y3, (AX)(SI*8)
+	ADDQ         $0x04, SI
 	JMP          softmaxEquivAVX2one
 
 softmaxEquivAVX2done:
+	MOVQ   live+40(FP), SI
+	VXORPD X0, X0, X0
+	XORQ   DI, DI
+
+sum:
+	CMPQ   DI, SI
+	JGE    div
+	VADDSD (AX)(DI*8), X0, X0
+	INCQ   DI
+	JMP    sum
+
+div:
+	VBROADCASTSD X0, Y0
+	XORQ         DI, DI
+
+divloop:
+	CMPQ    DI, BX
+	JGE     divdone
+	VMOVUPD (AX)(DI*8), Y2
+	VDIVPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)(DI*8)
+	VMULPD  (DX)(DI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(DI*8)
+	ADDQ    $0x04, DI
+	JMP     divloop
+
+divdone:
 	VMOVMSKPD Y1, AX
 	CMPL      AX, $0x0f
 	SETEQ     AL
 	VZEROUPPER
-	MOVB      AL, ret+32(FP)
+	MOVB      AL, ret+48(FP)
 	RET
 
-// func softmaxTempAVX2(e *float64, v *float64, temp float64, n int) bool
+// func softmaxTempAVX2(e *float64, o *float64, v *float64, temp float64, n int, live int) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-33
+TEXT ·softmaxTempAVX2(SB), NOSPLIT, $0-49
 	MOVQ         e+0(FP), AX
-	MOVQ         v+8(FP), CX
-	VBROADCASTSD temp+16(FP), Y0
-	MOVQ         n+24(FP), DX
+	MOVQ         o+8(FP), CX
+	MOVQ         v+16(FP), DX
+	VBROADCASTSD temp+24(FP), Y0
+	MOVQ         n+32(FP), BX
 	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
+	XORQ         SI, SI
 
 softmaxTempAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
+	MOVQ         SI, DI
+	ADDQ         $0x08, DI
+	CMPQ         DI, BX
 	JG           softmaxTempAVX2one
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VDIVPD       Y0, Y2, Y2
-	VMOVUPD      32(CX)(BX*8), Y3
+	VMOVUPD      32(DX)(SI*8), Y3
 	VDIVPD       Y0, Y3, Y3
 	VBROADCASTSD lo700<>+0(SB), Y5
 	VCMPPD       $0x1d, Y5, Y2, Y4
@@ -874,15 +567,15 @@ softmaxTempAVX2two:
 	VPSLLQ       $0x34, Y5, Y5
 	VMULPD       Y4, Y2, Y2
 	VMULPD       Y5, Y3, Y3
-	VMOVUPD      Y2, (AX)(BX*8)
-	VMOVUPD      Y3, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
+	VMOVUPD      Y2, (AX)(SI*8)
+	VMOVUPD      Y3, 32(AX)(SI*8)
+	ADDQ         $0x08, SI
 	JMP          softmaxTempAVX2two
 
 softmaxTempAVX2one:
-	CMPQ         BX, DX
+	CMPQ         SI, BX
 	JGE          softmaxTempAVX2done
-	VMOVUPD      (CX)(BX*8), Y2
+	VMOVUPD      (DX)(SI*8), Y2
 	VDIVPD       Y0, Y2, Y2
 	VBROADCASTSD lo700<>+0(SB), Y3
 	VCMPPD       $0x1d, Y3, Y2, Y3
@@ -932,16 +625,43 @@ softmaxTempAVX2one:
 	VPMOVZXDQ    X3, Y3
 	VPSLLQ       $0x34, Y3, Y3
 	VMULPD       Y3, Y2, Y2
-	VMOVUPD      Y2, (AX)(BX*8)
-	ADDQ         $0x04, BX
+	VMOVUPD      Y2, (AX)(SI*8)
+	ADDQ         $0x04, SI
 	JMP          softmaxTempAVX2one
 
 softmaxTempAVX2done:
+	MOVQ   live+40(FP), SI
+	VXORPD X0, X0, X0
+	XORQ   DI, DI
+
+sum:
+	CMPQ   DI, SI
+	JGE    div
+	VADDSD (AX)(DI*8), X0, X0
+	INCQ   DI
+	JMP    sum
+
+div:
+	VBROADCASTSD X0, Y0
+	XORQ         DI, DI
+
+divloop:
+	CMPQ    DI, BX
+	JGE     divdone
+	VMOVUPD (AX)(DI*8), Y2
+	VDIVPD  Y0, Y2, Y2
+	VMOVUPD Y2, (AX)(DI*8)
+	VMULPD  (DX)(DI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(DI*8)
+	ADDQ    $0x04, DI
+	JMP     divloop
+
+divdone:
 	VMOVMSKPD Y1, AX
 	CMPL      AX, $0x0f
 	SETEQ     AL
 	VZEROUPPER
-	MOVB      AL, ret+32(FP)
+	MOVB      AL, ret+48(FP)
 	RET
 
 // func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
@@ -1120,41 +840,4 @@ expNegSqrtAVX2done:
 	SETEQ     AL
 	VZEROUPPER
 	MOVB      AL, ret+40(FP)
-	RET
-
-// func divAVX2(dst *float64, src *float64, s float64, n int)
-// Requires: AVX, AVX2
-TEXT ·divAVX2(SB), NOSPLIT, $0-32
-	MOVQ         dst+0(FP), AX
-	MOVQ         src+8(FP), CX
-	VBROADCASTSD s+16(FP), Y0
-	MOVQ         n+24(FP), DX
-	VPCMPEQQ     Y1, Y1, Y1
-	XORQ         BX, BX
-
-divAVX2two:
-	MOVQ    BX, SI
-	ADDQ    $0x08, SI
-	CMPQ    SI, DX
-	JG      divAVX2one
-	VMOVUPD (CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, (AX)(BX*8)
-	VMOVUPD 32(CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, 32(AX)(BX*8)
-	ADDQ    $0x08, BX
-	JMP     divAVX2two
-
-divAVX2one:
-	CMPQ    BX, DX
-	JGE     divAVX2done
-	VMOVUPD (CX)(BX*8), Y1
-	VDIVPD  Y0, Y1, Y1
-	VMOVUPD Y1, (AX)(BX*8)
-	ADDQ    $0x04, BX
-	JMP     divAVX2one
-
-divAVX2done:
-	VZEROUPPER
 	RET

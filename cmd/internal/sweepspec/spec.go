@@ -150,8 +150,8 @@ func grids(path string, md toml.MetaData, raw map[string]any) ([][]Axis, error) 
 		return nil, fmt.Errorf("%s: grid: want a [grid] table or [[grid]] tables of key paths and value lists", path)
 	}
 	out := make([][]Axis, len(tables))
-	i := -1
-	if len(tables) == 1 {
+	i := -1 // a [[grid]] element's header moves i to it
+	if _, single := raw["grid"].(map[string]any); single {
 		i = 0
 	}
 	for _, k := range md.Keys() {

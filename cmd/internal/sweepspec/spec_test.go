@@ -447,3 +447,24 @@ func gridValue(g []sweep.Value, key string) string {
 	}
 	return ""
 }
+
+// TestOneGridElement checks that a [[grid]] array of one element makes the
+// same configs as the [grid] table it spells differently (it once indexed
+// past the grids and panicked).
+func TestOneGridElement(t *testing.T) {
+	dir := t.TempDir()
+	table := sweepOf(t, writeSpec(t, filepath.Join(dir), "[grid]\nfast_config.lr_nn = [0.1, 0.2]\nslow_config.lr_dnn = [0.5]\n"))
+	sub := filepath.Join(dir, "array")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	array := sweepOf(t, writeSpec(t, sub, "[[grid]]\nfast_config.lr_nn = [0.1, 0.2]\nslow_config.lr_dnn = [0.5]\n"))
+	if len(table.Configs) != 2 || len(array.Configs) != len(table.Configs) {
+		t.Fatalf("%d configs from [grid], %d from one [[grid]] element; want 2 each", len(table.Configs), len(array.Configs))
+	}
+	for i, c := range array.Configs {
+		if c.Name != table.Configs[i].Name || !bytes.Equal(c.Data, table.Configs[i].Data) {
+			t.Errorf("config %d: %s from [[grid]] differs from %s from [grid]", i, c.Name, table.Configs[i].Name)
+		}
+	}
+}

@@ -1,10 +1,8 @@
-// Command gen writes the assembly of package vexp with avo: Go's math.Exp
-// (its amd64 assembly, on a CPU with FMA) 4 lanes at once, each lane with
-// that code's operations in its order — the same multiplications,
-// additions and fused multiply-adds, each correctly rounded — so that
-// every lane has math.Exp's bits. It takes inputs in [−700, 700] only:
-// the caller computes the others with math.Exp itself, whose special cases
-// (overflow, subnormal results, infinities, NaN) the kernel leaves out.
+// Command gen writes the assembly of package vexp with avo: the
+// clustering layers' element-wise steps around their exponentials and
+// logarithms in lanes of 4, the functions themselves emitted by
+// stream/vmath's generator (package emit), so with math.Exp's and
+// math.Log's bits.
 //
 //	cd clustering/internal/vexp/gen && GOWORK=off go run . -pkg vexp -out ../vexp_amd64.s -stubs ../vexp_amd64.go
 //
@@ -13,221 +11,17 @@
 package main
 
 import (
-	"math"
-	"strings"
-
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
-)
 
-// The constants of math's exp_amd64.s.
-const (
-	log2e = 1.4426950408889634073599246810018920
-	ln2U  = 0.69314718055966295651160180568695068359375
-	ln2L  = 0.28235290563031577122588448175013436025525412068e-12
+	"github.com/fastslow/stream/vmath/gen/emit"
 )
 
 func main() {
 	ConstraintExpr("!purego")
-	exp, log := newExp(), newLog()
-	loop("expAVX2", "func(dst, src *float64, n int)", []string{
-		"expAVX2 sets dst[i] = math.Exp(src[i]) for i < n, n a multiple of 4,",
-		"every src[i] in [−700, 700]."}, exp)
-	loop("logAVX2", "func(dst, src *float64, n int)", []string{
-		"logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,",
-		"every src[i] positive and finite."}, log)
-	fusedKernels(exp, log)
+	fusedKernels(emit.NewExp(), emit.NewLog())
 	Generate()
-}
-
-// k is a constant by its bits (the assembler would read a float written
-// without a point, such as 1, as an integer).
-func k(name string, v float64) Mem { return ConstData(name, U64(math.Float64bits(v))) }
-
-// b broadcasts a constant to a new register.
-func b(m Mem) VecVirtual {
-	y := YMM()
-	VBROADCASTSD(m, y)
-	return y
-}
-
-// loop writes a kernel name of signature sig (dst, src, n) applying f to
-// the lanes of src, 8 at a time and then 4, and storing its result in dst.
-func loop(name, sig string, doc []string, f func(x ...VecVirtual) []VecVirtual) {
-	lanes(name, sig, doc, []string{"dst", "src"}, "", func(p []Register, _ VecVirtual, m mem, _ VecVirtual, blocks int) {
-		x := regs(blocks, YMM)
-		for j := range blocks {
-			VMOVUPD(m(p[1], j), x[j])
-		}
-		for j, y := range f(x...) {
-			VMOVUPD(y, m(p[0], j))
-		}
-	})
-}
-
-// newExp returns the emitter of Go's math.Exp (math's exp_amd64.s, its
-// FMA path) on 4 lanes: the result in a new register, x unchanged.
-func newExp() func(x ...VecVirtual) []VecVirtual {
-	cLog2e, cLn2U, cLn2L := k("log2e", log2e), k("ln2U", ln2U), k("ln2L", ln2L)
-	cSixteenth, cTwo, cOne, cHalf := k("sixteenth", 0.0625), k("two", 2), k("one", 1), k("half", 0.5)
-	taylor := []Mem{ // 1/8! down to 1/3!
-		k("t8", 2.4801587301587301587e-5), k("t7", 1.9841269841269841270e-4), k("t6", 1.3888888888888888889e-3),
-		k("t5", 8.3333333333333333333e-3), k("t4", 4.1666666666666666667e-2), k("t3", 1.6666666666666666667e-1),
-	}
-	bias := ConstData("bias", U32(0x3FF))
-
-	return func(x ...VecVirtual) []VecVirtual {
-		n := len(x)
-		each := func(f func(i int)) {
-			for i := range n {
-				f(i)
-			}
-		}
-		// e = int32(round(log2e·x)); xe = float64(e)
-		t, e, xe, r, p, s := regs(n, YMM), regs(n, XMM), regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM)
-		c := b(cLog2e)
-		each(func(i int) { VMULPD(x[i], c, t[i]) }) // LOG2E·x, as MULSD X0, X1
-		each(func(i int) { VCVTPD2DQY(t[i], e[i]) })
-		each(func(i int) { VCVTDQ2PD(e[i], xe[i]) })
-		// r = (x − xe·ln2U − xe·ln2L)·0.0625, each step fused
-		each(func(i int) { VMOVAPD(x[i], r[i]) })
-		c = b(cLn2U)
-		each(func(i int) { VFNMADD231PD(c, xe[i], r[i]) })
-		c = b(cLn2L)
-		each(func(i int) { VFNMADD231PD(c, xe[i], r[i]) })
-		c = b(cSixteenth)
-		each(func(i int) { VMULPD(c, r[i], r[i]) })
-		// p = ((((((t8·r + t7)·r + t6)·r + t5)·r + t4)·r + t3)·r + ½)·r + 1
-		each(func(i int) { VBROADCASTSD(taylor[0], p[i]) })
-		for _, m := range append(taylor[1:], cHalf, cOne) {
-			c = b(m)
-			each(func(i int) { VFMADD213PD(c, r[i], p[i]) })
-		}
-		each(func(i int) { VMULPD(p[i], r[i], r[i]) })
-		two := b(cTwo)
-		for j := 0; j < 3; j++ { // r = r·(r + 2), three times
-			each(func(i int) { VADDPD(two, r[i], p[i]) })
-			each(func(i int) { VMULPD(p[i], r[i], r[i]) })
-		}
-		each(func(i int) { VADDPD(two, r[i], p[i]) })
-		c = b(cOne)
-		each(func(i int) { VFMADD213PD(c, p[i], r[i]) }) // r = (r + 2)·r + 1
-		// r·2^e: (e + 1023) << 52
-		bv := XMM()
-		VPBROADCASTD(bias, bv)
-		each(func(i int) { VPADDD(bv, e[i], e[i]) })
-		each(func(i int) { VPMOVZXDQ(e[i], s[i]) })
-		each(func(i int) { VPSLLQ(U8(52), s[i], s[i]) })
-		each(func(i int) { VMULPD(s[i], r[i], r[i]) })
-		return r
-	}
-}
-
-// regs returns n new registers of one kind.
-func regs(n int, kind func() VecVirtual) []VecVirtual {
-	r := make([]VecVirtual, n)
-	for i := range r {
-		r[i] = kind()
-	}
-	return r
-}
-
-// newLog returns the emitter of Go's math.Log (math's log_amd64.s:
-// multiplications, additions, one division; no fused operation) on 4
-// lanes of positive finite inputs, subnormals included (that code takes
-// their exponent field as it is, and so does the kernel).
-func newLog() func(x ...VecVirtual) []VecVirtual {
-	cMant := ConstData("mantissa", U64(0x000FFFFFFFFFFFFF))
-	cExpMask := ConstData("expfield", U64(0x7FF))
-	cTwo52 := k("two52", 0x1p52)
-	cHalfL, cOneL, cTwoL := k("halfL", 0.5), k("oneL", 1), k("twoL", 2)
-	cBiasL := k("biasL", 0x3FE)
-	cHSqrt2 := k("hsqrt2", 7.07106781186547524401e-01)
-	cLn2Hi, cLn2Lo := k("ln2HiL", 6.93147180369123816490e-01), k("ln2LoL", 1.90821492927058770002e-10)
-	l := map[int]Mem{
-		1: k("l1", 6.666666666666735130e-01), 2: k("l2", 3.999999999940941908e-01), 3: k("l3", 2.857142874366239149e-01),
-		4: k("l4", 2.222219843214978396e-01), 5: k("l5", 1.818357216161805012e-01), 6: k("l6", 1.531383769920937332e-01),
-		7: k("l7", 1.479819860511658591e-01)}
-
-	return func(x ...VecVirtual) []VecVirtual {
-		n := len(x)
-		each := func(f func(i int)) {
-			for i := range n {
-				f(i)
-			}
-		}
-		// f1 = mantissa of x with the exponent of 0.5; kk = exponent field − 0x3FE
-		f1, kk, mask, s, s2, s4, p, h := regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM), regs(n, YMM)
-		c := b(cMant)
-		each(func(i int) { VANDPD(c, x[i], f1[i]) })
-		c = b(cHalfL)
-		each(func(i int) { VORPD(c, f1[i], f1[i]) })
-		each(func(i int) { VPSRLQ(U8(52), x[i], kk[i]) })
-		c = b(cExpMask)
-		each(func(i int) { VANDPD(c, kk[i], kk[i]) })
-		c = b(cTwo52)
-		each(func(i int) { VORPD(c, kk[i], kk[i]) }) // 2^52 + field, exactly
-		each(func(i int) { VSUBPD(c, kk[i], kk[i]) })
-		c = b(cBiasL)
-		each(func(i int) { VSUBPD(c, kk[i], kk[i]) })
-		// if !(√2/2 < f1) { k −= 1; f1 *= 2 }
-		c = b(cHSqrt2)
-		each(func(i int) { VCMPPD(U8(5), f1[i], c, mask[i]) }) // NLT: not (√2/2 < f1)
-		one := b(cOneL)
-		each(func(i int) { VANDPD(one, mask[i], mask[i]) }) // 1 or 0
-		each(func(i int) { VSUBPD(mask[i], kk[i], kk[i]) })
-		each(func(i int) { VADDPD(one, mask[i], mask[i]) }) // 2 or 1
-		each(func(i int) { VMULPD(mask[i], f1[i], f1[i]) })
-		f := f1
-		each(func(i int) { VSUBPD(one, f[i], f[i]) })
-		// s = f/(2 + f); s2 = s·s; s4 = s2·s2
-		t := mask
-		c = b(cTwoL)
-		each(func(i int) { VADDPD(f[i], c, t[i]) })
-		each(func(i int) { VDIVPD(t[i], f[i], s[i]) })
-		each(func(i int) { VMULPD(s[i], s[i], s2[i]) })
-		each(func(i int) { VMULPD(s2[i], s2[i], s4[i]) })
-		// t1 = s2·(L1 + s4·(L3 + s4·(L5 + s4·L7))), each step rounded
-		each(func(i int) { VBROADCASTSD(l[7], p[i]) })
-		each(func(i int) { VMULPD(s4[i], p[i], p[i]) })
-		for _, m := range []int{5, 3} {
-			c = b(l[m])
-			each(func(i int) { VADDPD(c, p[i], p[i]) })
-			each(func(i int) { VMULPD(s4[i], p[i], p[i]) })
-		}
-		c = b(l[1])
-		each(func(i int) { VADDPD(c, p[i], p[i]) })
-		each(func(i int) { VMULPD(p[i], s2[i], s2[i]) }) // t1
-		// t2 = s4·(L2 + s4·(L4 + s4·L6))
-		q := p
-		each(func(i int) { VBROADCASTSD(l[6], q[i]) })
-		each(func(i int) { VMULPD(s4[i], q[i], q[i]) })
-		c = b(l[4])
-		each(func(i int) { VADDPD(c, q[i], q[i]) })
-		each(func(i int) { VMULPD(s4[i], q[i], q[i]) })
-		c = b(l[2])
-		each(func(i int) { VADDPD(c, q[i], q[i]) })
-		each(func(i int) { VMULPD(q[i], s4[i], s4[i]) })  // t2
-		each(func(i int) { VADDPD(s4[i], s2[i], s2[i]) }) // R = t1 + t2
-		// hfsq = 0.5·f·f
-		c = b(cHalfL)
-		each(func(i int) { VMULPD(f[i], c, h[i]) })
-		each(func(i int) { VMULPD(f[i], h[i], h[i]) })
-		// k·Ln2Hi − ((hfsq − (s·(hfsq + R) + k·Ln2Lo)) − f)
-		each(func(i int) { VADDPD(h[i], s2[i], s2[i]) })
-		each(func(i int) { VMULPD(s2[i], s[i], s[i]) })
-		lo := s4
-		c = b(cLn2Lo)
-		each(func(i int) { VMULPD(kk[i], c, lo[i]) })
-		each(func(i int) { VADDPD(lo[i], s[i], s[i]) })
-		each(func(i int) { VSUBPD(s[i], h[i], h[i]) })
-		each(func(i int) { VSUBPD(f[i], h[i], h[i]) })
-		c = b(cLn2Hi)
-		each(func(i int) { VMULPD(c, kk[i], kk[i]) })
-		each(func(i int) { VSUBPD(h[i], kk[i], kk[i]) })
-		return kk
-	}
 }
 
 // fusedKernels writes the kernels of the clustering layers' element-wise
@@ -236,32 +30,19 @@ func newLog() func(x ...VecVirtual) []VecVirtual {
 // rounded in lanes as in scalars). Those with an exponential report
 // whether every argument of it was in [−700, 700]; if not, the caller
 // computes them all again in scalars.
-func fusedKernels(exp, log func(x ...VecVirtual) []VecVirtual) {
-	lo, hi := k("lo700", -700), k("hi700", 700)
+func fusedKernels(exp, log emit.Func) {
+	checked := emit.NewChecked(exp)
 	sign := ConstData("signbit", U64(1<<63))
-	// checked emits the range check of u into the mask acc, then exp(u).
-	checked := func(acc VecVirtual, u []VecVirtual) []VecVirtual {
-		m, c := YMM(), b(lo)
-		for _, v := range u {
-			VCMPPD(U8(0x1D), c, v, m) // u ≥ −700, false for a NaN
-			VANDPD(m, acc, acc)
-		}
-		VBROADCASTSD(hi, c)
-		for _, v := range u {
-			VCMPPD(U8(0x12), c, v, m) // u ≤ 700
-			VANDPD(m, acc, acc)
-		}
-		return exp(u...)
-	}
 
-	lanes("softmaxEquivAVX2", "func(e, v *float64, beta float64, n int) bool", []string{
+	emit.LanesThen("softmaxEquivAVX2", "func(e, o, v *float64, beta float64, n, live int) bool", []string{
 		"softmaxEquivAVX2 sets e[i] = math.Exp(v[i]/(v[i]/(beta·math.Log(v[i])))) for",
-		"i < n, n a multiple of 4, every v[i] positive and finite; it reports",
-		"whether every argument of the exponential was in [−700, 700]."},
-		[]string{"e", "v"}, "beta", func(p []Register, s VecVirtual, m mem, acc VecVirtual, blocks int) {
-			x, t := regs(blocks, YMM), regs(blocks, YMM)
+		"i < n, n a multiple of 4, every v[i] positive and finite, then divides",
+		"them by their sum over i < live, in order, and sets o[i] = v[i]·e[i]; it",
+		"reports whether every argument of the exponential was in [−700, 700]."},
+		[]string{"e", "o", "v"}, "beta", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+			x, t := emit.Regs(blocks, YMM), emit.Regs(blocks, YMM)
 			for j := range blocks {
-				VMOVUPD(m(p[1], j), x[j])
+				VMOVUPD(m(p[2], j), x[j])
 			}
 			w := log(x...)
 			for j := range blocks {
@@ -276,32 +57,33 @@ func fusedKernels(exp, log func(x ...VecVirtual) []VecVirtual) {
 			for j, y := range checked(acc, t) {
 				VMOVUPD(y, m(p[0], j))
 			}
-		})
-	lanes("softmaxTempAVX2", "func(e, v *float64, temp float64, n int) bool", []string{
+		}, normalise)
+	emit.LanesThen("softmaxTempAVX2", "func(e, o, v *float64, temp float64, n, live int) bool", []string{
 		"softmaxTempAVX2 sets e[i] = math.Exp(v[i]/temp) for i < n, n a multiple",
-		"of 4; it reports whether every argument of the exponential was in",
-		"[−700, 700]."},
-		[]string{"e", "v"}, "temp", func(p []Register, s VecVirtual, m mem, acc VecVirtual, blocks int) {
-			u := regs(blocks, YMM)
+		"of 4, then divides them by their sum over i < live, in order, and sets",
+		"o[i] = v[i]·e[i]; it reports whether every argument of the exponential",
+		"was in [−700, 700]."},
+		[]string{"e", "o", "v"}, "temp", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+			u := emit.Regs(blocks, YMM)
 			for j := range blocks {
-				VMOVUPD(m(p[1], j), u[j])
+				VMOVUPD(m(p[2], j), u[j])
 				VDIVPD(s, u[j], u[j])
 			}
 			for j, y := range checked(acc, u) {
 				VMOVUPD(y, m(p[0], j))
 			}
-		})
-	lanes("expNegSqrtAVX2", "func(e, r, v *float64, c float64, n int) bool", []string{
+		}, normalise)
+	emit.Lanes("expNegSqrtAVX2", "func(e, r, v *float64, c float64, n int) bool", []string{
 		"expNegSqrtAVX2 sets r[i] = √v[i] and e[i] = math.Exp(−(r[i]·c)) for i < n,",
 		"n a multiple of 4; it reports whether every argument of the exponential",
 		"was in [−700, 700]."},
-		[]string{"e", "r", "v"}, "c", func(p []Register, s VecVirtual, m mem, acc VecVirtual, blocks int) {
-			r := regs(blocks, YMM)
+		[]string{"e", "r", "v"}, "c", func(p []Register, s VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+			r := emit.Regs(blocks, YMM)
 			for j := range blocks {
 				VSQRTPD(m(p[2], j), r[j])
 				VMOVUPD(r[j], m(p[1], j))
 			}
-			neg := b(sign)
+			neg := emit.Bcast(sign)
 			for j := range blocks {
 				VMULPD(s, r[j], r[j])
 				VXORPD(neg, r[j], r[j]) // −(r·c)
@@ -310,71 +92,37 @@ func fusedKernels(exp, log func(x ...VecVirtual) []VecVirtual) {
 				VMOVUPD(y, m(p[0], j))
 			}
 		})
-	lanes("divAVX2", "func(dst, src *float64, s float64, n int)", []string{
-		"divAVX2 sets dst[i] = src[i]/s for i < n, n a multiple of 4."},
-		[]string{"dst", "src"}, "s", func(p []Register, s VecVirtual, m mem, _ VecVirtual, blocks int) {
-			for j := range blocks {
-				u := YMM()
-				VMOVUPD(m(p[1], j), u)
-				VDIVPD(s, u, u)
-				VMOVUPD(u, m(p[0], j))
-			}
-		})
 }
 
-// mem addresses the j-th block of 4 values from the loop's index in the
-// slice at base.
-type mem func(base Register, j int) Mem
-
-// lanes writes a kernel over pointers ptrs, a scalar (if named) broadcast
-// to every lane, and n: body runs for 2 blocks of 4 lanes at once (their
-// chains of operations interleaved) while 8 values are left, then for 1.
-// A kernel whose signature returns a bool returns whether every lane of
-// acc stayed set (acc starts all ones).
-func lanes(name, sig string, doc, ptrs []string, scalar string, body func(p []Register, s VecVirtual, m mem, acc VecVirtual, blocks int)) {
-	TEXT(name, NOSPLIT, sig)
-	Pragma("noescape")
-	Doc(doc...)
-	var p []Register
-	for _, name := range ptrs {
-		p = append(p, Load(Param(name), GP64()))
-	}
-	var s VecVirtual
-	if scalar != "" {
-		s = YMM()
-		VBROADCASTSD(NewParamAddr(scalar, 8*len(ptrs)), s)
-	}
-	n := Load(Param("n"), GP64())
-	acc := YMM()
-	VPCMPEQQ(acc, acc, acc)
-	i, end := GP64(), GP64()
+// normalise emits the softmax's second part over the kernel's e, o and v:
+// the sum of e[i] for i < live, one value after the other from 0 as the
+// scalar loop adds them, then e[i] /= sum and o[i] = v[i]·e[i] for i < n.
+func normalise(p []Register, n Register) {
+	live := Load(Param("live"), GP64())
+	sum := XMM()
+	VXORPD(sum, sum, sum)
+	i := GP64()
 	XORQ(i, i)
-	m := func(base Register, j int) Mem { return Mem{Base: base, Index: i, Scale: 8, Disp: 32 * j} }
-	Label(name + "two")
-	MOVQ(i, end)
-	ADDQ(U8(8), end)
-	CMPQ(end, n)
-	JG(LabelRef(name + "one"))
-	body(p, s, m, acc, 2)
-	ADDQ(U8(8), i)
-	JMP(LabelRef(name + "two"))
-	Label(name + "one")
+	Label("sum")
+	CMPQ(i, live)
+	JGE(LabelRef("div"))
+	VADDSD(Mem{Base: p[0], Index: i, Scale: 8}, sum, sum)
+	INCQ(i)
+	JMP(LabelRef("sum"))
+	Label("div")
+	s := YMM()
+	VBROADCASTSD(sum, s)
+	XORQ(i, i)
+	Label("divloop")
 	CMPQ(i, n)
-	JGE(LabelRef(name + "done"))
-	body(p, s, m, acc, 1)
+	JGE(LabelRef("divdone"))
+	e := YMM()
+	VMOVUPD(Mem{Base: p[0], Index: i, Scale: 8}, e)
+	VDIVPD(s, e, e) // e/sum
+	VMOVUPD(e, Mem{Base: p[0], Index: i, Scale: 8})
+	VMULPD(Mem{Base: p[2], Index: i, Scale: 8}, e, e) // v·p
+	VMOVUPD(e, Mem{Base: p[1], Index: i, Scale: 8})
 	ADDQ(U8(4), i)
-	JMP(LabelRef(name + "one"))
-	Label(name + "done")
-	if strings.HasSuffix(sig, "bool") {
-		r := GP32()
-		VMOVMSKPD(acc, r)
-		CMPL(r, U8(15))
-		ok := GP8()
-		SETEQ(ok)
-		VZEROUPPER()
-		Store(ok, ReturnIndex(0))
-	} else {
-		VZEROUPPER()
-	}
-	RET()
+	JMP(LabelRef("divloop"))
+	Label("divdone")
 }
