@@ -103,6 +103,7 @@ func newLockstep(t *testing.T, cfg Params) *lockstep {
 	u, err := New(cfg)
 	require.NoError(t, err)
 	u.noShare = true
+	u.noFuse = true // the reference: separate backward passes and steps
 	var lf loss.Func = loss.BCELogits{}
 	if cfg.Classes > 2 {
 		lf = loss.CrossEntropy{}
@@ -347,4 +348,36 @@ func TestSingleRecruitsAfterSetState(t *testing.T) {
 	}
 	require.Greater(t, s.g.Active(), before, "no unit recruited after SetState")
 	sameState(t, s.u, s.g, "after SetState")
+}
+
+// TestFusedMatchesSeparate compares, grouped and ungrouped, a learner
+// whose backward passes and SGD steps are fused (layers.BackwardStep)
+// with one taking them apart, bit for bit on random tasks: the configs
+// without momentum in two dimensions with two classes, the ones fused.
+func TestFusedMatchesSeparate(t *testing.T) {
+	for _, name := range []string{"dlmu", "dl"} {
+		cfg := groupConfigs()[name]
+		for _, noShare := range []bool{false, true} {
+			f, err := New(cfg)
+			require.NoError(t, err)
+			s, err := New(cfg)
+			require.NoError(t, err)
+			f.noShare, s.noShare, s.noFuse = noShare, noShare, true
+			require.True(t, f.fuse, "%s: not fused: the test tests nothing", name)
+			var lf loss.BCELogits
+			df, ds := make([]float64, 2), make([]float64, 2)
+			rng := rand.New(rand.NewPCG(7, 8))
+			trs := randomTrials(rng, 2000, 40, cfg.Dims, cfg.Classes)
+			for i := range trs {
+				tr := &trs[i]
+				zs, zf := s.Forward(tr), f.Forward(tr)
+				sameBits(t, zs, zf, "%s, noShare %v: logits at trial %d", name, noShare, i)
+				lf.Eval(zs, tr.Target, ds)
+				lf.Eval(zf, tr.Target, df)
+				s.Learn(tr, ds)
+				f.Learn(tr, df)
+			}
+			sameState(t, s, f, name)
+		}
+	}
 }

@@ -168,6 +168,12 @@ type Model struct {
 	src  []int // lazy: rep[k] of each recruited unit k, in units' order
 	lazy bool
 
+	// Without momentum a trial's backward pass and SGD steps are one pass
+	// over the units it computed (layers.BackwardStep) where the layers
+	// allow it; noFuse (tests) takes the separate passes.
+	fuse, noFuse bool
+	rates        layers.Rates
+
 	z    []float64 // C logits of the last Forward
 	dAct []float64 // N: ∂L/∂act, scratch
 
@@ -212,6 +218,8 @@ func New(p Params) (*Model, error) {
 	m.low = sgd.NewParam("MultiVariateAttn.attn (lower)", m.dens.Low, m.dens.GLow, p.LRAttn, p.Momentum)
 	m.mu = sgd.NewParam(UnitsName, m.dens.Mu, m.dens.GMu, p.LRUnits, p.Momentum)
 	m.weight = sgd.NewParam(WeightName, m.assoc.A, m.assoc.GA, p.LRNN, p.Momentum)
+	m.fuse = p.Momentum == 0 && d == 2 && p.Classes == 2
+	m.rates = layers.Rates{Attn: p.LRAttn, Units: p.LRUnits, NN: p.LRNN}
 	return m, nil
 }
 
@@ -388,6 +396,16 @@ func (m *Model) activate(k int, x []float64) {
 // scales, the means and the association weights from dz = ∂L/∂z, through
 // the densities of the last Forward.
 func (m *Model) Learn(t *stream.Trial, dz []float64) {
+	if m.fuse && !m.noFuse {
+		// No momentum means no copies computed (lazy) or none at all.
+		units := m.units
+		if m.lazy {
+			units = m.reps
+		}
+		if layers.BackwardStep(m.dens, m.assoc, units, dz, m.rates) {
+			return
+		}
+	}
 	m.backward(dz)
 	// Units from hi on were never recruited: their gradients are 0, and
 	// so are their momentum buffers; the step would leave them as they are.

@@ -4,5 +4,9 @@ package normal2
 
 import "golang.org/x/sys/cpu"
 
-// hasVector reports whether Forward and Backward run the AVX2 kernels.
-var hasVector = cpu.X86.HasAVX2
+// hasVector reports whether Forward and Backward run the AVX2 kernels, and
+// hasStep whether BackwardStep does (it needs FMA too).
+var (
+	hasVector = cpu.X86.HasAVX2
+	hasStep   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+)

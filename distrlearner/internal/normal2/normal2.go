@@ -7,6 +7,8 @@
 // vector divides four values at about the cost of one.
 package normal2
 
+import "math"
+
 //go:generate sh -c "cd gen && GOWORK=off go run . -pkg normal2 -out ../normal2_amd64.s -stubs ../normal2_amd64.go"
 
 // Forward sets, for every unit k of units, with its means μ = mu[2k:2k+2],
@@ -64,5 +66,45 @@ func Backward(units []int, dAct, act, w, scale, gmu, gscale, glow []float64) {
 		gscale[j] = b0*w0 - g/s0
 		gscale[j+1] = b1*w1 - g/s1
 		glow[k] = b1 * w0
+	}
+}
+
+// BackwardStep is one SGD step without momentum of the units' parameters
+// through the association layer and this layer, fused into one pass over
+// units: for every unit k of units, with the association weights
+// A_k = a[2k:2k+2], g = Φ·∂L/∂z (2 values) and α = act[k],
+//
+//	gA_j = α·g_j,  dAct = g0·A_k0 + g1·A_k1  (A before its step),
+//
+// then Backward's gradients from dAct (not written), and each parameter v
+// of the unit with its gradient ∂v takes v + r·∂v, rounded once (a fused
+// multiply-add, as sgd.FusedStep), with r = rate[0] for the scales and
+// the lower part, rate[1] for the means and rate[2] for the weights (the
+// negated learning rates). The bits are those of Assoc's and the density
+// layer's backward passes followed by sgd's steps. A unit outside the
+// arrays panics, as an index out of range.
+func BackwardStep(units []int, g *[2]float64, act, w, a, mu, scale, low []float64, rate *[3]float64) {
+	n := len(units)
+	i := 0
+	if hasStep && n >= 2 {
+		lim := min(len(act), len(low), min(len(w), len(a), len(mu), len(scale))/2)
+		i = backwardStepAVX2(&units[0], n&^1, lim, &g[0], &act[0], &w[0], &a[0], &mu[0], &scale[0], &low[0], &rate[0])
+	}
+	g0, g1 := g[0], g[1]
+	rs, rm, ra := rate[0], rate[1], rate[2]
+	for ; i < n; i++ {
+		k := units[i]
+		j := 2 * k
+		al := act[k]
+		a0, a1 := a[j], a[j+1]
+		gd := (g0*a0 + g1*a1) * al
+		a[j], a[j+1] = math.FMA(ra, al*g0, a0), math.FMA(ra, al*g1, a1)
+		w0, w1, s0, s1 := w[j], w[j+1], scale[j], scale[j+1]
+		b0 := gd * w0 / s0
+		b1 := gd * w1 / s1
+		scale[j] = math.FMA(rs, b0*w0-gd/s0, s0)
+		scale[j+1] = math.FMA(rs, b1*w1-gd/s1, s1)
+		low[k] = math.FMA(rs, b1*w0, low[k])
+		mu[j], mu[j+1] = math.FMA(rm, b0, mu[j]), math.FMA(rm, b1, mu[j+1])
 	}
 }

@@ -15,3 +15,9 @@ func forwardAVX2(x *float64, c float64, units *int, n int, lim int, mu *float64,
 //
 //go:noescape
 func backwardAVX2(units *int, n int, lim int, dAct *float64, act *float64, w *float64, scale *float64, gmu *float64, gscale *float64, glow *float64) int
+
+// backwardStepAVX2 is BackwardStep's arithmetic for units[:n], n even, as far as
+// the first unit not below lim: it returns how many units it did.
+//
+//go:noescape
+func backwardStepAVX2(units *int, n int, lim int, dz *float64, act *float64, w *float64, a *float64, mu *float64, scale *float64, low *float64, rate *float64) int

@@ -124,3 +124,85 @@ stop:
 	MOVQ R12, ret+80(FP)
 	VZEROUPPER
 	RET
+
+// func backwardStepAVX2(units *int, n int, lim int, dz *float64, act *float64, w *float64, a *float64, mu *float64, scale *float64, low *float64, rate *float64) int
+// Requires: AVX, FMA3
+TEXT ·backwardStepAVX2(SB), NOSPLIT, $0-96
+	MOVQ           units+0(FP), AX
+	MOVQ           n+8(FP), CX
+	MOVQ           lim+16(FP), DX
+	MOVQ           dz+24(FP), BX
+	MOVQ           act+32(FP), SI
+	MOVQ           w+40(FP), DI
+	MOVQ           a+48(FP), R8
+	MOVQ           mu+56(FP), R9
+	MOVQ           scale+64(FP), R10
+	MOVQ           low+72(FP), R11
+	MOVQ           rate+80(FP), R12
+	VBROADCASTF128 (BX), Y0
+	VBROADCASTSD   (R12), Y1
+	VBROADCASTSD   8(R12), Y2
+	VBROADCASTSD   16(R12), Y3
+	XORQ           BX, BX
+
+sloop:
+	CMPQ         BX, CX
+	JGE          stop
+	MOVQ         (AX)(BX*8), R12
+	MOVQ         8(AX)(BX*8), R13
+	CMPQ         R12, DX
+	JAE          stop
+	CMPQ         R13, DX
+	JAE          stop
+	LEAQ         (R12)(R12*1), R14
+	LEAQ         (R13)(R13*1), R15
+	VMOVDDUP     (SI)(R12*8), X4
+	VMOVDDUP     (SI)(R13*8), X5
+	VINSERTF128  $0x01, X5, Y4, Y5
+	VMOVUPD      (R8)(R14*8), X6
+	VINSERTF128  $0x01, (R8)(R15*8), Y6, Y6
+	VMULPD       Y0, Y6, Y7
+	VHADDPD      Y7, Y7, Y7
+	VMULPD       Y0, Y5, Y8
+	VFMADD231PD  Y3, Y8, Y6
+	VMOVUPD      X6, (R8)(R14*8)
+	VEXTRACTF128 $0x01, Y6, X4
+	VMOVUPD      X4, (R8)(R15*8)
+	VMULPD       Y5, Y7, Y5
+	VMOVUPD      (DI)(R14*8), X9
+	VINSERTF128  $0x01, (DI)(R15*8), Y9, Y9
+	VMOVUPD      (R10)(R14*8), X10
+	VINSERTF128  $0x01, (R10)(R15*8), Y10, Y10
+	VMULPD       Y9, Y5, Y7
+	VDIVPD       Y10, Y7, Y7
+	VMULPD       Y9, Y7, Y8
+	VDIVPD       Y10, Y5, Y5
+	VSUBPD       Y5, Y8, Y8
+	VFMADD231PD  Y1, Y8, Y10
+	VMOVUPD      X10, (R10)(R14*8)
+	VEXTRACTF128 $0x01, Y10, X4
+	VMOVUPD      X4, (R10)(R15*8)
+	VMOVUPD      (R9)(R14*8), X11
+	VINSERTF128  $0x01, (R9)(R15*8), Y11, Y11
+	VFMADD231PD  Y2, Y7, Y11
+	VMOVUPD      X11, (R9)(R14*8)
+	VEXTRACTF128 $0x01, Y11, X4
+	VMOVUPD      X4, (R9)(R15*8)
+	VPERMILPD    $0x05, Y9, Y9
+	VMULPD       Y9, Y7, Y8
+	VPERMILPD    $0x01, X8, X4
+	VMOVSD       (R11)(R12*8), X5
+	VFMADD231SD  X1, X4, X5
+	VMOVSD       X5, (R11)(R12*8)
+	VEXTRACTF128 $0x01, Y8, X4
+	VPERMILPD    $0x01, X4, X4
+	VMOVSD       (R11)(R13*8), X5
+	VFMADD231SD  X1, X4, X5
+	VMOVSD       X5, (R11)(R13*8)
+	ADDQ         $0x02, BX
+	JMP          sloop
+
+stop:
+	MOVQ BX, ret+88(FP)
+	VZEROUPPER
+	RET

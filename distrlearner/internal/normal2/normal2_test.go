@@ -112,6 +112,51 @@ func TestKernels(t *testing.T) {
 	}
 }
 
+// TestBackwardStep: BackwardStep (the vector kernel with its scalar tail,
+// or the pure-Go loop under purego) gives the bits of the association
+// layer's backward pass, refBackward and the fused SGD steps written out
+// one unit at a time, on random and edge-case inputs, for lists of every
+// length up to 13 and a long one, and leaves every unit not listed as it
+// was.
+func TestBackwardStep(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 5000} {
+		for range 20 {
+			N := n + rng.IntN(7)
+			units := rng.Perm(N)[:n]
+			act, low := values(rng, N), values(rng, N)
+			w, a, mu, scale := values(rng, 2*N), values(rng, 2*N), values(rng, 2*N), values(rng, 2*N)
+			g := [2]float64(values(rng, 2))
+			rate := [3]float64(values(rng, 3))
+			if rng.IntN(2) == 0 {
+				rate = [3]float64{-0.002, -0.002, -0.025}
+			}
+			want := [][]float64{slices.Clone(a), slices.Clone(mu), slices.Clone(scale), slices.Clone(low)}
+			for _, k := range units {
+				j := 2 * k
+				a0, a1 := want[0][j], want[0][j+1]
+				dAct := g[0]*a0 + g[1]*a1
+				want[0][j] = math.FMA(rate[2], act[k]*g[0], a0)
+				want[0][j+1] = math.FMA(rate[2], act[k]*g[1], a1)
+				gmu0, gmu1, gs0, gs1, glow := refBackward(dAct, act[k], w[j], w[j+1], scale[j], scale[j+1])
+				want[1][j] = math.FMA(rate[1], gmu0, mu[j])
+				want[1][j+1] = math.FMA(rate[1], gmu1, mu[j+1])
+				want[2][j] = math.FMA(rate[0], gs0, scale[j])
+				want[2][j+1] = math.FMA(rate[0], gs1, scale[j+1])
+				want[3][k] = math.FMA(rate[0], glow, low[k])
+			}
+			BackwardStep(units, &g, act, w, a, mu, scale, low, &rate)
+			for q, got := range [][]float64{a, mu, scale, low} {
+				for i := range got {
+					if !same(want[q][i], got[i]) {
+						t.Fatalf("BackwardStep, n %d, array %d, value %d (unit %d): got %v, want %v", n, q, i, i/(len(got)/N), got[i], want[q][i])
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestOutside: a unit outside the arrays panics, wherever it is in the
 // list, instead of reaching memory the kernels must not touch.
 func TestOutside(t *testing.T) {
@@ -119,8 +164,12 @@ func TestOutside(t *testing.T) {
 	for _, units := range [][]int{{0, 4}, {-1, 0}, {1, 2, 3, 4}, {1, 2, 4, 3}, {0, 1, 2, 3, 0, 1, 1 << 62, 2}} {
 		require.Panics(t, func() { Forward([]float64{0, 0}, 0, units, mu, mu, mu, mu, make([]float64, len(units))) }, "%v", units)
 		require.Panics(t, func() { Backward(units, a, a, mu, mu, mu, mu, a) }, "%v", units)
+		require.Panics(t, func() {
+			BackwardStep(units, &[2]float64{}, a, mu, mu, mu, mu, a, &[3]float64{})
+		}, "%v", units)
 	}
 	require.NotPanics(t, func() { Backward([]int{3, 0}, a, a, mu, mu, mu, mu, a) })
+	require.NotPanics(t, func() { BackwardStep([]int{3, 0}, &[2]float64{}, a, mu, mu, mu, mu, a, &[3]float64{}) })
 }
 
 // bench times Forward and Backward over 100 of 500 units (the dual

@@ -23,6 +23,7 @@ func main() {
 	ConstraintExpr("!purego")
 	forwardKernel()
 	backwardKernel()
+	backwardStepKernel()
 	Generate()
 }
 
@@ -158,6 +159,92 @@ func backwardKernel() {
 	VMOVHPD(hi, Mem{Base: glow, Index: b, Scale: 8})
 	ADDQ(U8(2), i)
 	JMP(LabelRef("bloop"))
+	Label("stop")
+	Store(i, ReturnIndex(0))
+	VZEROUPPER()
+	RET()
+}
+
+// dup2 loads v[a] into both lanes of the low half and v[b] into both
+// lanes of the high half.
+func dup2(v, a, b Register) VecVirtual {
+	x, y := XMM(), XMM()
+	VMOVDDUP(Mem{Base: v, Index: a, Scale: 8}, x)
+	VMOVDDUP(Mem{Base: v, Index: b, Scale: 8}, y)
+	r := YMM()
+	VINSERTF128(U8(1), y, x.AsY(), r)
+	return r
+}
+
+// stepLow steps one unit's lower part: lo[k] = lo[k] + r·(lane 1 of x),
+// with one rounding.
+func stepLow(x, r Register, lo, k Register) {
+	t, l := XMM(), XMM()
+	VPERMILPD(U8(1), x, t)
+	VMOVSD(Mem{Base: lo, Index: k, Scale: 8}, l)
+	VFMADD231SD(r, t, l)
+	VMOVSD(l, Mem{Base: lo, Index: k, Scale: 8})
+}
+
+// backwardStepKernel writes backwardStepAVX2: per unit k, the association
+// layer's backward pass (gA = act_k·g, dAct = g0·A_k0 + g1·A_k1 with the
+// weights before their step), the density layer's (as backwardKernel),
+// and the SGD steps without momentum, v = v + r·g with one rounding each:
+// the weights, the means, the scales and the lower part.
+func backwardStepKernel() {
+	TEXT("backwardStepAVX2", NOSPLIT, "func(units *int, n, lim int, dz, act, w, a, mu, scale, low, rate *float64) int")
+	Pragma("noescape")
+	Doc("backwardStepAVX2 is BackwardStep's arithmetic for units[:n], n even, as far as",
+		"the first unit not below lim: it returns how many units it did.")
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	units, n, lim := ptr("units"), Load(Param("n"), GP64()), Load(Param("lim"), GP64())
+	gp, act, wp, ap := ptr("dz"), ptr("act"), ptr("w"), ptr("a")
+	mup, scale, low, rate := ptr("mu"), ptr("scale"), ptr("low"), ptr("rate")
+	gz := YMM()
+	VBROADCASTF128(Mem{Base: gp}, gz) // g0, g1, g0, g1
+	rA, rU, rN := YMM(), YMM(), YMM()
+	VBROADCASTSD(Mem{Base: rate}, rA)
+	VBROADCASTSD(Mem{Base: rate, Disp: 8}, rU)
+	VBROADCASTSD(Mem{Base: rate, Disp: 16}, rN)
+
+	i := GP64()
+	XORQ(i, i)
+	Label("sloop")
+	CMPQ(i, n)
+	JGE(LabelRef("stop"))
+	a2, b2, a, b := unitPair(units, i, lim)
+	av := dup2(act, a, b)
+	wa := pairs(ap, a2, b2)
+	d := YMM()
+	VMULPD(gz, wa, d)  // g0·A0, g1·A1 of each unit
+	VHADDPD(d, d, d)   // dAct, twice for each unit
+	ga := YMM()
+	VMULPD(gz, av, ga) // act·g0, act·g1: ∂L/∂A
+	VFMADD231PD(rN, ga, wa)
+	store(wa, ap, a2, b2)
+	g := YMM()
+	VMULPD(av, d, g) // dAct·act
+	w, s := pairs(wp, a2, b2), pairs(scale, a2, b2)
+	bv := YMM()
+	VMULPD(w, g, bv)  // g·w
+	VDIVPD(s, bv, bv) // g·w/σ = ∂L/∂μ
+	q, r := YMM(), YMM()
+	VMULPD(w, bv, q) // b·w
+	VDIVPD(s, g, r)  // g/σ
+	VSUBPD(r, q, q)  // b·w − g/σ = ∂L/∂σ
+	VFMADD231PD(rA, q, s)
+	store(s, scale, a2, b2)
+	m := pairs(mup, a2, b2)
+	VFMADD231PD(rU, bv, m)
+	store(m, mup, a2, b2)
+	VPERMILPD(U8(5), w, w) // w1, w0
+	VMULPD(w, bv, q)       // lane 1: b1·w0 = ∂L/∂(lower part)
+	stepLow(q.AsX(), rA.AsX(), low, a)
+	hi := XMM()
+	VEXTRACTF128(U8(1), q, hi)
+	stepLow(hi, rA.AsX(), low, b)
+	ADDQ(U8(2), i)
+	JMP(LabelRef("sloop"))
 	Label("stop")
 	Store(i, ReturnIndex(0))
 	VZEROUPPER()
