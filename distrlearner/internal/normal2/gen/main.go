@@ -216,8 +216,8 @@ func backwardStepKernel() {
 	av := dup2(act, a, b)
 	wa := pairs(ap, a2, b2)
 	d := YMM()
-	VMULPD(gz, wa, d)  // g0·A0, g1·A1 of each unit
-	VHADDPD(d, d, d)   // dAct, twice for each unit
+	VMULPD(gz, wa, d) // g0·A0, g1·A1 of each unit
+	VHADDPD(d, d, d)  // dAct, twice for each unit
 	ga := YMM()
 	VMULPD(gz, av, ga) // act·g0, act·g1: ∂L/∂A
 	VFMADD231PD(rN, ga, wa)
