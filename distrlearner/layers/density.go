@@ -65,8 +65,8 @@ func NewDensity(n, d int, w float64) *Density {
 		GMu: make([]float64, n*d), GScale: make([]float64, n*d), GLow: make([]float64, n*p),
 		W: make([]float64, n*d), Act: make([]float64, n),
 		logS: make([]float64, n*d), logOf: make([]float64, n*d),
-		expArg: make([]float64, n), expOf: make([]int, n),
-		logArg: make([]float64, n*d), logAt: make([]int, n*d),
+		expArg: make([]float64, n+3), expOf: make([]int, n),
+		logArg: make([]float64, n*d+3), logAt: make([]int, n*d),
 	}
 	s := math.Sqrt(w)
 	for i := range l.Scale {
@@ -187,7 +187,7 @@ func (l *Density) logs(units, rep []int) {
 			}
 		}
 	}
-	arg := l.logArg[:n]
+	arg := pad4(l.logArg, n, 1)
 	fmath.LogTo(arg, arg)
 	for i, j := range l.logAt[:n] {
 		l.logS[j] = arg[i]
@@ -198,7 +198,7 @@ func (l *Density) logs(units, rep []int) {
 // exponentials of their exponents in expArg, then each copy's to its
 // unit's.
 func (l *Density) exp(at, units, rep []int) {
-	arg := l.expArg[:len(at)]
+	arg := pad4(l.expArg, len(at), 0)
 	fmath.ExpTo(arg, arg)
 	for i, k := range at {
 		l.Act[k] = arg[i]
@@ -211,6 +211,19 @@ func (l *Density) exp(at, units, rep []int) {
 			l.Act[k] = l.Act[r]
 		}
 	}
+}
+
+// pad4 returns v[:n] extended to a multiple of 4 values with fill: the
+// vector kernels of fmath then take every value (the scalar tail, one
+// call a value, costs as much as 5 vectors), and the results they give the
+// padding are not read. v must hold n+3 values.
+func pad4(v []float64, n int, fill float64) []float64 {
+	m := (n + 3) &^ 3
+	v = v[:m]
+	for i := n; i < m; i++ {
+		v[i] = fill
+	}
+	return v
 }
 
 // Backward writes the gradients of the loss with respect to the means,
