@@ -312,12 +312,13 @@ func (l *Density) backward(dAct []float64, units []int, rep []int) {
 	}
 }
 
-// forward2 is Forward for two dimensions (the new stimuli): normal2.Forward
-// does the units' arithmetic, forward's operations in the same order, so
-// the bits are the same.
+// forward2 is Forward for two dimensions (the new stimuli):
+// normal2.ForwardScan does the units' arithmetic, forward's operations in
+// the same order, so the bits are the same, and clamps the scales and
+// finds those whose logarithms are out of date as it goes (logs' work);
+// the units whose scales changed then get their exponents again.
 func (l *Density) forward2(x []float64, units []int, rep []int) {
 	const c = 2 * log2Pi
-	l.logs(units, rep)
 	at := units
 	if rep != nil {
 		at = l.expOf[:0]
@@ -331,7 +332,7 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 			at = append(at, k)
 			continue
 		}
-		// A copy: clamp as logs does; it takes its unit's w below.
+		// A copy: clamp as ForwardScan does; it takes its unit's w below.
 		s := (*[2]float64)(l.Scale[2*k : 2*k+2])
 		if s[0] < MinScale {
 			s[0] = MinScale
@@ -340,7 +341,24 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 			s[1] = MinScale
 		}
 	}
-	normal2.Forward(x, c, at, l.Mu, l.Scale, l.logS, l.W, l.expArg[:len(at)])
+	arg := l.expArg[:len(at)]
+	n := normal2.ForwardScan(x, c, MinScale, at, l.Mu, l.Scale, l.logS, l.logOf, l.W, arg, l.logAt)
+	if n > 0 {
+		changed := l.logAt[:n]
+		v := l.logArg
+		for e, p := range changed {
+			v[e] = l.Scale[2*at[p>>1]+(p&1)]
+		}
+		v = pad4(v, n, 1)
+		fmath.LogTo(v, v)
+		for e, p := range changed {
+			l.logS[2*at[p>>1]+(p&1)] = v[e]
+		}
+		for _, p := range changed {
+			i := p >> 1
+			arg[i] = normal2.Arg(c, at[i], l.W, l.logS)
+		}
+	}
 	if len(at) < len(units) {
 		for _, k := range units {
 			if r := rep[k]; r != k {

@@ -16,6 +16,10 @@ func backwardAVX2(units *int, n, lim int, dAct, act, w, scale, gmu, gscale, glow
 	panic("normal2: no vector kernel in this build")
 }
 
+func forwardScanAVX2(x *float64, c, lo float64, units *int, n, lim int, mu, scale, logS, ref, w, arg *float64, at *int) (int, int) {
+	panic("normal2: no vector kernel in this build")
+}
+
 func backwardStepAVX2(units *int, n, lim int, dz, act, w, a, mu, scale, low, rate *float64) int {
 	panic("normal2: no vector kernel in this build")
 }

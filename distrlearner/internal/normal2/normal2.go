@@ -108,3 +108,45 @@ func BackwardStep(units []int, g *[2]float64, act, w, a, mu, scale, low []float6
 		mu[j], mu[j+1] = math.FMA(rm, b0, mu[j]), math.FMA(rm, b1, mu[j+1])
 	}
 }
+
+// ForwardScan is Forward with each unit's scales first clamped, σ =
+// max(σ, lo) (a NaN stays NaN) and stored, and compared with ref, the
+// scales their logarithms in logS were taken of: it lists in at the
+// positions 2i+j (unit units[i], dimension j) of the scales that differ
+// from ref (or are NaN), sets ref to them, and returns how many it listed.
+// arg is computed with logS as it is: once those logarithms are brought
+// up to date, Arg gives the listed units' exponents. at must hold
+// 2·len(units) values; a unit outside the arrays panics.
+func ForwardScan(x []float64, c, lo float64, units []int, mu, scale, logS, ref, w, arg []float64, at []int) int {
+	n := len(units)
+	x, arg, at = x[:2], arg[:n], at[:2*n]
+	i, cnt := 0, 0
+	if hasVector && n >= 2 {
+		lim := min(len(mu), len(scale), len(logS), len(ref), len(w)) / 2
+		i, cnt = forwardScanAVX2(&x[0], c, lo, &units[0], n&^1, lim, &mu[0], &scale[0], &logS[0], &ref[0], &w[0], &arg[0], &at[0])
+	}
+	for q := i; q < n; q++ {
+		k := 2 * units[q]
+		for j := k; j < k+2; j++ {
+			if scale[j] < lo {
+				scale[j] = lo
+			}
+			if scale[j] != ref[j] {
+				ref[j] = scale[j]
+				at[cnt] = 2*q + j - k
+				cnt++
+			}
+		}
+	}
+	Forward(x, c, units[i:], mu, scale, logS, w, arg[i:])
+	return cnt
+}
+
+// Arg returns Forward's exponent for the unit k: −0.5·(c + (w0·w0 + w1·w1))
+// − (ls0 + ls1) from w = w[2k:2k+2] and ls = logS[2k:2k+2].
+func Arg(c float64, k int, w, logS []float64) float64 {
+	j := 2 * k
+	w0, w1 := w[j], w[j+1]
+	m := w0*w0 + w1*w1
+	return -0.5*(c+m) - (logS[j] + logS[j+1])
+}

@@ -21,3 +21,10 @@ func backwardAVX2(units *int, n int, lim int, dAct *float64, act *float64, w *fl
 //
 //go:noescape
 func backwardStepAVX2(units *int, n int, lim int, dz *float64, act *float64, w *float64, a *float64, mu *float64, scale *float64, low *float64, rate *float64) int
+
+// forwardScanAVX2 is ForwardScan's arithmetic for units[:n], n even, as far as the
+// first unit not below lim: it returns how many units it did and how many scales
+// it listed.
+//
+//go:noescape
+func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, at *int) (int, int)

@@ -206,3 +206,101 @@ stop:
 	MOVQ BX, ret+88(FP)
 	VZEROUPPER
 	RET
+
+// func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, at *int) (int, int)
+// Requires: AVX, AVX2, SSE2
+TEXT ·forwardScanAVX2(SB), NOSPLIT, $8-120
+	MOVQ           x+0(FP), AX
+	VBROADCASTF128 (AX), Y0
+	MOVSD          c+8(FP), X1
+	MOVSD          min+16(FP), X2
+	VBROADCASTSD   X1, Y1
+	VBROADCASTSD   X2, Y2
+	VBROADCASTSD   neghalf2<>+0(SB), Y3
+	MOVQ           units+24(FP), AX
+	MOVQ           mu+48(FP), CX
+	MOVQ           scale+56(FP), DX
+	MOVQ           logS+64(FP), BX
+	MOVQ           ref+72(FP), SI
+	MOVQ           w+80(FP), DI
+	MOVQ           arg+88(FP), R8
+	MOVQ           at+96(FP), R9
+	XORQ           R10, R10
+	XORQ           R11, R11
+
+sfloop:
+	CMPQ         R10, n+32(FP)
+	JGE          stop
+	MOVQ         (AX)(R10*8), R12
+	MOVQ         8(AX)(R10*8), R13
+	CMPQ         R12, lim+40(FP)
+	JAE          stop
+	CMPQ         R13, lim+40(FP)
+	JAE          stop
+	LEAQ         (R12)(R12*1), R12
+	LEAQ         (R13)(R13*1), R13
+	VMOVUPD      (DX)(R12*8), X4
+	VINSERTF128  $0x01, (DX)(R13*8), Y4, Y4
+	VMAXPD       Y4, Y2, Y4
+	VMOVUPD      X4, (DX)(R12*8)
+	VEXTRACTF128 $0x01, Y4, X5
+	VMOVUPD      X5, (DX)(R13*8)
+	VMOVUPD      (SI)(R12*8), X6
+	VINSERTF128  $0x01, (SI)(R13*8), Y6, Y6
+	VCMPPD       $0x04, Y6, Y4, Y5
+	VMOVUPD      X4, (SI)(R12*8)
+	VEXTRACTF128 $0x01, Y4, X6
+	VMOVUPD      X6, (SI)(R13*8)
+	VMOVMSKPD    Y5, R14
+	LEAQ         (R10)(R10*1), R15
+	LEAQ         (R15), BP
+	MOVQ         BP, (R9)(R11*8)
+	MOVL         R14, BP
+	ANDL         $0x01, BP
+	ADDQ         BP, R11
+	LEAQ         1(R15), BP
+	MOVQ         BP, (R9)(R11*8)
+	MOVL         R14, BP
+	SHRL         $0x01, BP
+	ANDL         $0x01, BP
+	ADDQ         BP, R11
+	LEAQ         2(R15), BP
+	MOVQ         BP, (R9)(R11*8)
+	MOVL         R14, BP
+	SHRL         $0x02, BP
+	ANDL         $0x01, BP
+	ADDQ         BP, R11
+	LEAQ         3(R15), R15
+	MOVQ         R15, (R9)(R11*8)
+	SHRL         $0x03, R14
+	ANDL         $0x01, R14
+	ADDQ         R14, R11
+	VMOVUPD      (CX)(R12*8), X7
+	VINSERTF128  $0x01, (CX)(R13*8), Y7, Y7
+	VSUBPD       Y7, Y0, Y5
+	VDIVPD       Y4, Y5, Y5
+	VMOVUPD      X5, (DI)(R12*8)
+	VEXTRACTF128 $0x01, Y5, X4
+	VMOVUPD      X4, (DI)(R13*8)
+	VMULPD       Y5, Y5, Y5
+	VMOVUPD      (BX)(R12*8), X8
+	VINSERTF128  $0x01, (BX)(R13*8), Y8, Y8
+	VHADDPD      Y8, Y5, Y5
+	VADDPD       Y5, Y1, Y9
+	VMULPD       Y3, Y9, Y9
+	VPERMILPD    $0x05, Y5, Y5
+	VSUBPD       Y5, Y9, Y9
+	VMOVSD       X9, (R8)(R10*8)
+	VEXTRACTF128 $0x01, Y9, X4
+	VMOVSD       X4, 8(R8)(R10*8)
+	ADDQ         $0x02, R10
+	JMP          sfloop
+
+stop:
+	MOVQ R10, ret+104(FP)
+	MOVQ R11, ret1+112(FP)
+	VZEROUPPER
+	RET
+
+DATA neghalf2<>+0(SB)/8, $0xbfe0000000000000
+GLOBL neghalf2<>(SB), RODATA|NOPTR, $8

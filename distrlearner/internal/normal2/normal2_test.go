@@ -157,6 +157,54 @@ func TestBackwardStep(t *testing.T) {
 	}
 }
 
+// TestForwardScan: ForwardScan clamps and stores the scales, lists those
+// that differ from ref in order and sets ref to them, and gives Forward's
+// bits with the clamped scales (Arg gives the exponent again from w and
+// logS), on random and edge-case inputs, with about half the scales equal
+// to ref, for lists of every length up to 13 and a long one.
+func TestForwardScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const c, lo = 2 * 1.8378770664093453, 1e-6
+	for _, n := range []int{0, 1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 5000} {
+		for range 20 {
+			N := n + rng.IntN(7)
+			units := rng.Perm(N)[:n]
+			mu, scale, logS, ref := values(rng, 2*N), values(rng, 2*N), values(rng, 2*N), values(rng, 2*N)
+			for j := range ref {
+				if rng.IntN(2) == 0 {
+					ref[j] = max(scale[j], lo) // unchanged, NaN aside
+				}
+			}
+			x := []float64{rng.Float64(), rng.Float64()}
+			wantScale, wantRef := slices.Clone(scale), slices.Clone(ref)
+			var wantAt []int
+			for i, k := range units {
+				for j := 2 * k; j < 2*k+2; j++ {
+					if wantScale[j] < lo {
+						wantScale[j] = lo
+					}
+					if wantScale[j] != wantRef[j] {
+						wantRef[j] = wantScale[j]
+						wantAt = append(wantAt, 2*i+j-2*k)
+					}
+				}
+			}
+			wantW, wantArg := make([]float64, 2*N), make([]float64, n)
+			Forward(x, c, units, mu, wantScale, logS, wantW, wantArg)
+			w, arg, at := make([]float64, 2*N), make([]float64, n), make([]int, 2*n)
+			got := ForwardScan(x, c, lo, units, mu, scale, logS, ref, w, arg, at)
+			require.Equal(t, wantAt, append([]int(nil), at[:got]...), "n %d: listed", n)
+			for j := range scale {
+				require.True(t, same(wantScale[j], scale[j]) && same(wantRef[j], ref[j]) && same(wantW[j], w[j]),
+					"n %d, value %d: σ %v ref %v w %v, want %v %v %v", n, j, scale[j], ref[j], w[j], wantScale[j], wantRef[j], wantW[j])
+			}
+			for i, k := range units {
+				require.True(t, same(wantArg[i], arg[i]) && same(wantArg[i], Arg(c, k, w, logS)), "n %d, unit %d: arg %v, Arg %v, want %v", n, k, arg[i], Arg(c, k, w, logS), wantArg[i])
+			}
+		}
+	}
+}
+
 // TestOutside: a unit outside the arrays panics, wherever it is in the
 // list, instead of reaching memory the kernels must not touch.
 func TestOutside(t *testing.T) {
@@ -164,6 +212,9 @@ func TestOutside(t *testing.T) {
 	for _, units := range [][]int{{0, 4}, {-1, 0}, {1, 2, 3, 4}, {1, 2, 4, 3}, {0, 1, 2, 3, 0, 1, 1 << 62, 2}} {
 		require.Panics(t, func() { Forward([]float64{0, 0}, 0, units, mu, mu, mu, mu, make([]float64, len(units))) }, "%v", units)
 		require.Panics(t, func() { Backward(units, a, a, mu, mu, mu, mu, a) }, "%v", units)
+		require.Panics(t, func() {
+			ForwardScan([]float64{0, 0}, 0, 0, units, mu, mu, mu, mu, mu, make([]float64, len(units)), make([]int, 2*len(units)))
+		}, "%v", units)
 		require.Panics(t, func() {
 			BackwardStep(units, &[2]float64{}, a, mu, mu, mu, mu, a, &[3]float64{})
 		}, "%v", units)

@@ -24,6 +24,7 @@ func main() {
 	forwardKernel()
 	backwardKernel()
 	backwardStepKernel()
+	forwardScanKernel()
 	Generate()
 }
 
@@ -48,7 +49,7 @@ func store(y VecVirtual, base, a2, b2 Register) {
 // index of each one's first value in a pair array) and as they are; it
 // jumps to "stop" unless both are below lim (unsigned: a negative unit
 // is out too).
-func unitPair(units, i, lim Register) (a2, b2, a, b Register) {
+func unitPair(units, i Register, lim Op) (a2, b2, a, b Register) {
 	a, b = GP64(), GP64()
 	MOVQ(Mem{Base: units, Index: i, Scale: 8}, a)
 	MOVQ(Mem{Base: units, Index: i, Scale: 8, Disp: 8}, b)
@@ -249,4 +250,95 @@ func backwardStepKernel() {
 	Store(i, ReturnIndex(0))
 	VZEROUPPER()
 	RET()
+}
+
+// forwardScanKernel writes forwardScanAVX2: forwardKernel's arithmetic with
+// each unit's scales clamped to at least min first (and stored), and the
+// scales that differ from ref (the ones their logarithms were taken of)
+// listed: their positions 2i+j in at, ref set to them.
+func forwardScanKernel() {
+	TEXT("forwardScanAVX2", NOSPLIT, "func(x *float64, c, min float64, units *int, n, lim int, mu, scale, logS, ref, w, arg *float64, at *int) (int, int)")
+	Pragma("noescape")
+	Doc("forwardScanAVX2 is ForwardScan's arithmetic for units[:n], n even, as far as the",
+		"first unit not below lim: it returns how many units it did and how many scales",
+		"it listed.")
+	xp := Load(Param("x"), GP64())
+	x := YMM()
+	VBROADCASTF128(Mem{Base: xp}, x) // x0, x1, x0, x1
+	cx, mx := XMM(), XMM()
+	Load(Param("c"), cx)
+	Load(Param("min"), mx)
+	c, minv := YMM(), YMM()
+	VBROADCASTSD(cx, c)
+	VBROADCASTSD(mx, minv)
+	half := YMM()
+	VBROADCASTSD(ConstData("neghalf2", U64(math.Float64bits(-0.5))), half)
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	units, n, lim := ptr("units"), addr("n"), addr("lim")
+	mu, scale, logS, ref := ptr("mu"), ptr("scale"), ptr("logS"), ptr("ref")
+	wp, arg, at := ptr("w"), ptr("arg"), ptr("at")
+
+	i, cnt := GP64(), GP64()
+	XORQ(i, i)
+	XORQ(cnt, cnt)
+	Label("sfloop")
+	CMPQ(i, n)
+	JGE(LabelRef("stop"))
+	a2, b2, _, _ := unitPair(units, i, lim)
+	s := pairs(scale, a2, b2)
+	VMAXPD(s, minv, s) // max(min, σ), σ itself when it is NaN
+	store(s, scale, a2, b2)
+	mk := YMM()
+	VCMPPD(U8(4), pairs(ref, a2, b2), s, mk) // σ ≠ ref (unordered: NaN too)
+	store(s, ref, a2, b2)
+	bits := GP32()
+	VMOVMSKPD(mk, bits)
+	// List every lane, moving the count past the changed ones only.
+	p := GP64()
+	LEAQ(Mem{Base: i, Index: i, Scale: 1}, p) // 2i: the first lane's position
+	for lane := 0; lane < 4; lane++ {
+		q := GP64()
+		LEAQ(Mem{Base: p, Disp: lane}, q)
+		MOVQ(q, Mem{Base: at, Index: cnt, Scale: 8})
+		t := GP32()
+		MOVL(bits, t)
+		if lane > 0 {
+			SHRL(U8(lane), t)
+		}
+		ANDL(U8(1), t)
+		ADDQ(t.As64(), cnt)
+	}
+	w := YMM()
+	VSUBPD(pairs(mu, a2, b2), x, w) // x − μ
+	VDIVPD(s, w, w)                 // (x − μ)/σ
+	store(w, wp, a2, b2)
+	VMULPD(w, w, w) // w0·w0, w1·w1
+	h := YMM()
+	VHADDPD(pairs(logS, a2, b2), w, h) // m, hld of unit a; m, hld of unit b
+	t := YMM()
+	VADDPD(h, c, t) // c + m (lanes 0 and 2)
+	VMULPD(half, t, t)
+	VPERMILPD(U8(5), h, h) // hld in lanes 0 and 2
+	VSUBPD(h, t, t)        // −0.5·(c + m) − hld
+	VMOVSD(t.AsX(), Mem{Base: arg, Index: i, Scale: 8})
+	hi := XMM()
+	VEXTRACTF128(U8(1), t, hi)
+	VMOVSD(hi, Mem{Base: arg, Index: i, Scale: 8, Disp: 8})
+	ADDQ(U8(2), i)
+	JMP(LabelRef("sfloop"))
+	Label("stop")
+	Store(i, ReturnIndex(0))
+	Store(cnt, ReturnIndex(1))
+	VZEROUPPER()
+	RET()
+}
+
+// addr is the address of the parameter name, an operand in its place of
+// a register (the scan kernel has more pointers than registers).
+func addr(name string) Op {
+	b, err := Param(name).Resolve()
+	if err != nil {
+		panic(err)
+	}
+	return b.Addr
 }
