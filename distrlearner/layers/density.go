@@ -324,10 +324,10 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 		at = l.expOf[:0]
 	}
 	for _, k := range units {
-		l.Low[k] = 0
 		if rep == nil {
-			continue
+			break // ForwardScan clears the lower parts
 		}
+		l.Low[k] = 0
 		if rep[k] == k {
 			at = append(at, k)
 			continue
@@ -342,7 +342,7 @@ func (l *Density) forward2(x []float64, units []int, rep []int) {
 		}
 	}
 	arg := l.expArg[:len(at)]
-	n := normal2.ForwardScan(x, c, MinScale, at, l.Mu, l.Scale, l.logS, l.logOf, l.W, arg, l.logAt)
+	n := normal2.ForwardScan(x, c, MinScale, at, l.Mu, l.Scale, l.logS, l.logOf, l.W, arg, l.Low, l.logAt)
 	if n > 0 {
 		changed := l.logAt[:n]
 		v := l.logArg

@@ -16,7 +16,7 @@ func backwardAVX2(units *int, n, lim int, dAct, act, w, scale, gmu, gscale, glow
 	panic("normal2: no vector kernel in this build")
 }
 
-func forwardScanAVX2(x *float64, c, lo float64, units *int, n, lim int, mu, scale, logS, ref, w, arg *float64, at *int) (int, int) {
+func forwardScanAVX2(x *float64, c, lo float64, units *int, n, lim int, mu, scale, logS, ref, w, arg, low *float64, at *int) (int, int) {
 	panic("normal2: no vector kernel in this build")
 }
 

@@ -113,19 +113,21 @@ func BackwardStep(units []int, g *[2]float64, act, w, a, mu, scale, low []float6
 // max(σ, lo) (a NaN stays NaN) and stored, and compared with ref, the
 // scales their logarithms in logS were taken of: it lists in at the
 // positions 2i+j (unit units[i], dimension j) of the scales that differ
-// from ref (or are NaN), sets ref to them, and returns how many it listed.
+// from ref (or are NaN), sets ref to them, and returns how many it listed;
+// it also sets low[k] = 0 (the factor's lower part, which the layer clears).
 // arg is computed with logS as it is: once those logarithms are brought
 // up to date, Arg gives the listed units' exponents. at must hold
 // 2·len(units) values; a unit outside the arrays panics.
-func ForwardScan(x []float64, c, lo float64, units []int, mu, scale, logS, ref, w, arg []float64, at []int) int {
+func ForwardScan(x []float64, c, lo float64, units []int, mu, scale, logS, ref, w, arg, low []float64, at []int) int {
 	n := len(units)
 	x, arg, at = x[:2], arg[:n], at[:2*n]
 	i, cnt := 0, 0
 	if hasVector && n >= 2 {
-		lim := min(len(mu), len(scale), len(logS), len(ref), len(w)) / 2
-		i, cnt = forwardScanAVX2(&x[0], c, lo, &units[0], n&^1, lim, &mu[0], &scale[0], &logS[0], &ref[0], &w[0], &arg[0], &at[0])
+		lim := min(len(low), min(len(mu), len(scale), len(logS), len(ref), len(w))/2)
+		i, cnt = forwardScanAVX2(&x[0], c, lo, &units[0], n&^1, lim, &mu[0], &scale[0], &logS[0], &ref[0], &w[0], &arg[0], &low[0], &at[0])
 	}
 	for q := i; q < n; q++ {
+		low[units[q]] = 0
 		k := 2 * units[q]
 		for j := k; j < k+2; j++ {
 			if scale[j] < lo {

@@ -27,4 +27,4 @@ func backwardStepAVX2(units *int, n int, lim int, dz *float64, act *float64, w *
 // it listed.
 //
 //go:noescape
-func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, at *int) (int, int)
+func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, low *float64, at *int) (int, int)

@@ -207,9 +207,9 @@ stop:
 	VZEROUPPER
 	RET
 
-// func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, at *int) (int, int)
+// func forwardScanAVX2(x *float64, c float64, min float64, units *int, n int, lim int, mu *float64, scale *float64, logS *float64, ref *float64, w *float64, arg *float64, low *float64, at *int) (int, int)
 // Requires: AVX, AVX2, SSE2
-TEXT ·forwardScanAVX2(SB), NOSPLIT, $8-120
+TEXT ·forwardScanAVX2(SB), NOSPLIT, $8-128
 	MOVQ           x+0(FP), AX
 	VBROADCASTF128 (AX), Y0
 	MOVSD          c+8(FP), X1
@@ -224,81 +224,84 @@ TEXT ·forwardScanAVX2(SB), NOSPLIT, $8-120
 	MOVQ           ref+72(FP), SI
 	MOVQ           w+80(FP), DI
 	MOVQ           arg+88(FP), R8
-	MOVQ           at+96(FP), R9
-	XORQ           R10, R10
+	MOVQ           at+104(FP), R9
+	MOVQ           low+96(FP), R10
+	VXORPD         X4, X4, X4
 	XORQ           R11, R11
+	XORQ           R12, R12
 
 sfloop:
-	CMPQ         R10, n+32(FP)
+	CMPQ         R11, n+32(FP)
 	JGE          stop
-	MOVQ         (AX)(R10*8), R12
-	MOVQ         8(AX)(R10*8), R13
-	CMPQ         R12, lim+40(FP)
-	JAE          stop
+	MOVQ         (AX)(R11*8), R13
+	MOVQ         8(AX)(R11*8), R14
 	CMPQ         R13, lim+40(FP)
 	JAE          stop
-	LEAQ         (R12)(R12*1), R12
+	CMPQ         R14, lim+40(FP)
+	JAE          stop
 	LEAQ         (R13)(R13*1), R13
-	VMOVUPD      (DX)(R12*8), X4
-	VINSERTF128  $0x01, (DX)(R13*8), Y4, Y4
-	VMAXPD       Y4, Y2, Y4
-	VMOVUPD      X4, (DX)(R12*8)
-	VEXTRACTF128 $0x01, Y4, X5
+	LEAQ         (R14)(R14*1), R14
+	VMOVSD       X4, (R10)(R13*4)
+	VMOVSD       X4, (R10)(R14*4)
+	VMOVUPD      (DX)(R13*8), X5
+	VINSERTF128  $0x01, (DX)(R14*8), Y5, Y5
+	VMAXPD       Y5, Y2, Y5
 	VMOVUPD      X5, (DX)(R13*8)
-	VMOVUPD      (SI)(R12*8), X6
-	VINSERTF128  $0x01, (SI)(R13*8), Y6, Y6
-	VCMPPD       $0x04, Y6, Y4, Y5
-	VMOVUPD      X4, (SI)(R12*8)
-	VEXTRACTF128 $0x01, Y4, X6
-	VMOVUPD      X6, (SI)(R13*8)
-	VMOVMSKPD    Y5, R14
-	LEAQ         (R10)(R10*1), R15
-	LEAQ         (R15), BP
-	MOVQ         BP, (R9)(R11*8)
-	MOVL         R14, BP
+	VEXTRACTF128 $0x01, Y5, X6
+	VMOVUPD      X6, (DX)(R14*8)
+	VMOVUPD      (SI)(R13*8), X7
+	VINSERTF128  $0x01, (SI)(R14*8), Y7, Y7
+	VCMPPD       $0x04, Y7, Y5, Y6
+	VMOVUPD      X5, (SI)(R13*8)
+	VEXTRACTF128 $0x01, Y5, X7
+	VMOVUPD      X7, (SI)(R14*8)
+	VMOVMSKPD    Y6, R15
+	LEAQ         (R11)(R11*1), BP
+	MOVQ         BP, (R9)(R12*8)
+	MOVL         R15, BP
 	ANDL         $0x01, BP
-	ADDQ         BP, R11
-	LEAQ         1(R15), BP
-	MOVQ         BP, (R9)(R11*8)
-	MOVL         R14, BP
+	ADDQ         BP, R12
+	LEAQ         1(R11)(R11*1), BP
+	MOVQ         BP, (R9)(R12*8)
+	MOVL         R15, BP
 	SHRL         $0x01, BP
 	ANDL         $0x01, BP
-	ADDQ         BP, R11
-	LEAQ         2(R15), BP
-	MOVQ         BP, (R9)(R11*8)
-	MOVL         R14, BP
+	ADDQ         BP, R12
+	LEAQ         2(R11)(R11*1), BP
+	MOVQ         BP, (R9)(R12*8)
+	MOVL         R15, BP
 	SHRL         $0x02, BP
 	ANDL         $0x01, BP
-	ADDQ         BP, R11
-	LEAQ         3(R15), R15
-	MOVQ         R15, (R9)(R11*8)
-	SHRL         $0x03, R14
-	ANDL         $0x01, R14
-	ADDQ         R14, R11
-	VMOVUPD      (CX)(R12*8), X7
-	VINSERTF128  $0x01, (CX)(R13*8), Y7, Y7
-	VSUBPD       Y7, Y0, Y5
-	VDIVPD       Y4, Y5, Y5
-	VMOVUPD      X5, (DI)(R12*8)
-	VEXTRACTF128 $0x01, Y5, X4
-	VMOVUPD      X4, (DI)(R13*8)
-	VMULPD       Y5, Y5, Y5
-	VMOVUPD      (BX)(R12*8), X8
-	VINSERTF128  $0x01, (BX)(R13*8), Y8, Y8
-	VHADDPD      Y8, Y5, Y5
-	VADDPD       Y5, Y1, Y9
-	VMULPD       Y3, Y9, Y9
-	VPERMILPD    $0x05, Y5, Y5
-	VSUBPD       Y5, Y9, Y9
-	VMOVSD       X9, (R8)(R10*8)
-	VEXTRACTF128 $0x01, Y9, X4
-	VMOVSD       X4, 8(R8)(R10*8)
-	ADDQ         $0x02, R10
+	ADDQ         BP, R12
+	LEAQ         3(R11)(R11*1), BP
+	MOVQ         BP, (R9)(R12*8)
+	SHRL         $0x03, R15
+	ANDL         $0x01, R15
+	ADDQ         R15, R12
+	VMOVUPD      (CX)(R13*8), X8
+	VINSERTF128  $0x01, (CX)(R14*8), Y8, Y8
+	VSUBPD       Y8, Y0, Y6
+	VDIVPD       Y5, Y6, Y6
+	VMOVUPD      X6, (DI)(R13*8)
+	VEXTRACTF128 $0x01, Y6, X5
+	VMOVUPD      X5, (DI)(R14*8)
+	VMULPD       Y6, Y6, Y6
+	VMOVUPD      (BX)(R13*8), X9
+	VINSERTF128  $0x01, (BX)(R14*8), Y9, Y9
+	VHADDPD      Y9, Y6, Y6
+	VADDPD       Y6, Y1, Y10
+	VMULPD       Y3, Y10, Y10
+	VPERMILPD    $0x05, Y6, Y6
+	VSUBPD       Y6, Y10, Y10
+	VMOVSD       X10, (R8)(R11*8)
+	VEXTRACTF128 $0x01, Y10, X5
+	VMOVSD       X5, 8(R8)(R11*8)
+	ADDQ         $0x02, R11
 	JMP          sfloop
 
 stop:
-	MOVQ R10, ret+104(FP)
-	MOVQ R11, ret1+112(FP)
+	MOVQ R11, ret+112(FP)
+	MOVQ R12, ret1+120(FP)
 	VZEROUPPER
 	RET
 

@@ -192,7 +192,15 @@ func TestForwardScan(t *testing.T) {
 			wantW, wantArg := make([]float64, 2*N), make([]float64, n)
 			Forward(x, c, units, mu, wantScale, logS, wantW, wantArg)
 			w, arg, at := make([]float64, 2*N), make([]float64, n), make([]int, 2*n)
-			got := ForwardScan(x, c, lo, units, mu, scale, logS, ref, w, arg, at)
+			low := values(rng, N)
+			wantLow := slices.Clone(low)
+			for _, k := range units {
+				wantLow[k] = 0
+			}
+			got := ForwardScan(x, c, lo, units, mu, scale, logS, ref, w, arg, low, at)
+			for k := range low {
+				require.True(t, same(wantLow[k], low[k]), "n %d, unit %d: low %v, want %v", n, k, low[k], wantLow[k])
+			}
 			require.Equal(t, wantAt, append([]int(nil), at[:got]...), "n %d: listed", n)
 			for j := range scale {
 				require.True(t, same(wantScale[j], scale[j]) && same(wantRef[j], ref[j]) && same(wantW[j], w[j]),
@@ -213,7 +221,7 @@ func TestOutside(t *testing.T) {
 		require.Panics(t, func() { Forward([]float64{0, 0}, 0, units, mu, mu, mu, mu, make([]float64, len(units))) }, "%v", units)
 		require.Panics(t, func() { Backward(units, a, a, mu, mu, mu, mu, a) }, "%v", units)
 		require.Panics(t, func() {
-			ForwardScan([]float64{0, 0}, 0, 0, units, mu, mu, mu, mu, mu, make([]float64, len(units)), make([]int, 2*len(units)))
+			ForwardScan([]float64{0, 0}, 0, 0, units, mu, mu, mu, mu, mu, make([]float64, len(units)), a, make([]int, 2*len(units)))
 		}, "%v", units)
 		require.Panics(t, func() {
 			BackwardStep(units, &[2]float64{}, a, mu, mu, mu, mu, a, &[3]float64{})

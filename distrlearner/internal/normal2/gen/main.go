@@ -255,9 +255,9 @@ func backwardStepKernel() {
 // forwardScanKernel writes forwardScanAVX2: forwardKernel's arithmetic with
 // each unit's scales clamped to at least min first (and stored), and the
 // scales that differ from ref (the ones their logarithms were taken of)
-// listed: their positions 2i+j in at, ref set to them.
+// listed: their positions 2i+j in at, ref set to them; and low_k = 0.
 func forwardScanKernel() {
-	TEXT("forwardScanAVX2", NOSPLIT, "func(x *float64, c, min float64, units *int, n, lim int, mu, scale, logS, ref, w, arg *float64, at *int) (int, int)")
+	TEXT("forwardScanAVX2", NOSPLIT, "func(x *float64, c, min float64, units *int, n, lim int, mu, scale, logS, ref, w, arg, low *float64, at *int) (int, int)")
 	Pragma("noescape")
 	Doc("forwardScanAVX2 is ForwardScan's arithmetic for units[:n], n even, as far as the",
 		"first unit not below lim: it returns how many units it did and how many scales",
@@ -276,7 +276,9 @@ func forwardScanKernel() {
 	ptr := func(name string) Register { return Load(Param(name), GP64()) }
 	units, n, lim := ptr("units"), addr("n"), addr("lim")
 	mu, scale, logS, ref := ptr("mu"), ptr("scale"), ptr("logS"), ptr("ref")
-	wp, arg, at := ptr("w"), ptr("arg"), ptr("at")
+	wp, arg, at, low := ptr("w"), ptr("arg"), ptr("at"), ptr("low")
+	zero := XMM()
+	VXORPD(zero, zero, zero)
 
 	i, cnt := GP64(), GP64()
 	XORQ(i, i)
@@ -285,6 +287,8 @@ func forwardScanKernel() {
 	CMPQ(i, n)
 	JGE(LabelRef("stop"))
 	a2, b2, _, _ := unitPair(units, i, lim)
+	VMOVSD(zero, Mem{Base: low, Index: a2, Scale: 4}) // low[a] = 0 (a2 = 2a)
+	VMOVSD(zero, Mem{Base: low, Index: b2, Scale: 4})
 	s := pairs(scale, a2, b2)
 	VMAXPD(s, minv, s) // max(min, σ), σ itself when it is NaN
 	store(s, scale, a2, b2)
@@ -294,11 +298,9 @@ func forwardScanKernel() {
 	bits := GP32()
 	VMOVMSKPD(mk, bits)
 	// List every lane, moving the count past the changed ones only.
-	p := GP64()
-	LEAQ(Mem{Base: i, Index: i, Scale: 1}, p) // 2i: the first lane's position
 	for lane := 0; lane < 4; lane++ {
 		q := GP64()
-		LEAQ(Mem{Base: p, Disp: lane}, q)
+		LEAQ(Mem{Base: i, Index: i, Scale: 1, Disp: lane}, q) // 2i + lane: its position
 		MOVQ(q, Mem{Base: at, Index: cnt, Scale: 8})
 		t := GP32()
 		MOVL(bits, t)
