@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"slices"
 	"strconv"
@@ -51,8 +52,25 @@ type Run struct {
 // Digest returns a finished run's Run from its model: the fit command
 // keeps it in place of the model (cli.Setup.Digest), so that the next
 // run's model reuses the memory.
-func Digest(s stream.Stream) (any, error) {
-	return runOf(stream.StateMap(stream.View(s)))
+func Digest(s stream.Stream) (any, error) { return runOfStream(s) }
+
+// runOfStream analyses a finished run's model: a multi-unit model from
+// its active units directly (its state's masks cover every unit), any
+// other from its state.
+func runOfStream(s stream.Stream) (Run, error) {
+	m, ok := s.(*model.Model)
+	if !ok {
+		return runOf(stream.StateMap(stream.View(s)))
+	}
+	att := m.Attention()
+	units, clusters := count(m.Positions(), len(att), func(yield func(int) bool) {
+		for _, k := range m.ActiveUnits() {
+			if !yield(int(k)) {
+				return
+			}
+		}
+	})
+	return Run{Units: units, Clusters: clusters, Attention: slices.Clone(att)}, nil
 }
 
 // runOf analyses one run's final state.
@@ -70,22 +88,32 @@ func runOf(st map[string]stream.Array) (Run, error) {
 	if n == 0 || len(pos.Data)%n != 0 || len(pos.Data)/n != len(a.Data) {
 		return Run{}, fmt.Errorf("%d positions for %d units of %d dimensions", len(pos.Data), n, len(a.Data))
 	}
-	d := len(a.Data)
-	units := 0
+	units, clusters := count(pos.Data, len(a.Data), func(yield func(int) bool) {
+		for k, v := range mask.Data {
+			if v != 0 && !yield(k) {
+				return
+			}
+		}
+	})
+	return Run{Units: units, Clusters: clusters, Attention: slices.Clone(a.Data)}, nil
+}
+
+// count returns the number of the given units and of their distinct
+// positions (bit for bit) in pos, n × d row-major.
+func count(pos []float64, d int, units iter.Seq[int]) (n, clusters int) {
 	distinct := map[string]bool{}
 	key := make([]byte, 0, 8*d)
-	for k, v := range mask.Data {
-		if v == 0 {
-			continue
-		}
-		units++
+	for k := range units {
+		n++
 		key = key[:0]
-		for _, x := range pos.Data[k*d : k*d+d] {
+		for _, x := range pos[k*d : k*d+d] {
 			key = binary.LittleEndian.AppendUint64(key, math.Float64bits(x))
 		}
-		distinct[string(key)] = true
+		if !distinct[string(key)] { // a lookup by a converted key copies nothing
+			distinct[string(key)] = true
+		}
 	}
-	return Run{Units: units, Clusters: len(distinct), Attention: slices.Clone(a.Data)}, nil
+	return n, len(distinct)
 }
 
 // Summarise analyses a task's runs from their final states (the arrays
@@ -143,7 +171,7 @@ func Summaries(res []run.Result) ([]*Summary, error) {
 			case rr.Model == nil:
 				return nil, fmt.Errorf("task %s: run %d has no model", t.Name, k)
 			default:
-				if runs[k], err = runOf(stream.StateMap(stream.View(rr.Model))); err != nil {
+				if runs[k], err = runOfStream(rr.Model); err != nil {
 					return nil, fmt.Errorf("task %s run %d: %w", t.Name, k, err)
 				}
 			}

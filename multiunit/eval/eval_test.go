@@ -2,7 +2,9 @@ package eval
 
 import (
 	"bytes"
+	"maps"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,6 +38,30 @@ func TestSummarise(t *testing.T) {
 	require.Equal(t, 2.0, s.ClusterStats.Mean)
 	require.Equal(t, []float64{0.5, 0.5}, s.Attention)
 	require.Equal(t, 2, s.SHJType)
+}
+
+// TestDigestFromModel: a model's digest, read from its active units,
+// is its state's (read from the active mask over every unit).
+func TestDigestFromModel(t *testing.T) {
+	p := model.Params{Units: 4, Dims: 2, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.5,
+		LRNN: 0.0035, LRAttn: 3, LRClusters: 0.15, AttnType: "dimensional_local"}
+	for _, st := range []map[string]stream.Array{
+		state([]float64{1, 0, 1, 1}, []float64{0.5, 0.5, 0.1, 0.1, 0.5, 0.5, 1, 0}, []float64{0.25, 0.75}),
+		state([]float64{1, 1, 0, 0}, []float64{0, 1, math.Copysign(0, -1), 1, 0, 0, 0, 0}, []float64{0.75, 0.25}),
+		state([]float64{0, 0, 0, 0}, []float64{0, 1, 2, 3, 4, 5, 6, 7}, []float64{0.5, 0.5}),
+	} {
+		m, err := model.New(p, rand.NewPCG(1, 2))
+		require.NoError(t, err)
+		full := maps.Clone(st)
+		full[model.NameWinners] = stream.Array{Name: model.NameWinners, Shape: []int{4}, Data: make([]float64, 4)}
+		full[model.NameAssoc] = stream.Array{Name: model.NameAssoc, Shape: []int{4, 2}, Data: make([]float64, 8)}
+		require.NoError(t, m.SetState(full))
+		want, err := runOf(st)
+		require.NoError(t, err)
+		got, err := Digest(m)
+		require.NoError(t, err)
+		require.Equal(t, want, got)
+	}
 }
 
 func TestSummariseErrors(t *testing.T) {

@@ -32,14 +32,15 @@ func reset(m, tmpl *Model) {
 }
 
 // BenchmarkTrial measures one trial (Forward, loss, Learn) of config1 on
-// an SHJ type, averaged over whole runs of 32 blocks: a run starts from
-// the original's initial positions every 256 trials (the reset is not
-// timed) and follows the original's orders, so the recruiting trials —
-// which compute all 10,000 activations — count in their true proportion.
+// each SHJ type (the six the default command runs), averaged over whole
+// runs of 32 blocks: a run starts from the original's initial positions
+// every 256 trials (the reset is not timed) and follows the original's
+// orders, so the recruiting trials — which compute all 10,000
+// activations — count in their true proportion.
 func BenchmarkTrial(b *testing.B) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(b, err)
-	for _, typ := range []int{1, 2, 6} {
+	for _, typ := range []int{1, 2, 3, 4, 5, 6} {
 		b.Run(fmt.Sprintf("type%d", typ), func(b *testing.B) {
 			tk, err := task.SHJ(typ)
 			require.NoError(b, err)
@@ -98,7 +99,7 @@ func BenchmarkRun(b *testing.B) {
 	for n := 0; n < b.N; n++ {
 		run := n % len(tab.Orders)
 		newModel := func() *Model {
-			m, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7)))
+			m, err := New(config1, rand.NewPCG(uint64(n), 7))
 			require.NoError(b, err)
 			return m
 		}
@@ -119,7 +120,7 @@ func BenchmarkNew(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			b.ReportAllocs()
 			for n := 0; b.Loop(); n++ {
-				m, err := New(config1, rand.New(rand.NewPCG(uint64(n), 7)))
+				m, err := New(config1, rand.NewPCG(uint64(n), 7))
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -41,7 +41,7 @@ func TestStoredCurves(t *testing.T) {
 			require.NoError(t, err)
 			lc := make([]float64, blocks)
 			newModel := func() *Model {
-				m, err := New(config1, rand.New(rand.NewPCG(1, 1)))
+				m, err := New(config1, rand.NewPCG(1, 1))
 				require.NoError(t, err)
 				require.NoError(t, m.SetState(st))
 				return m

@@ -66,7 +66,7 @@ func readTrace(t *testing.T, path string) []row {
 // state (torch.manual_seed(999); torch.rand(10000, 3), as float64).
 func newFromInit(t testing.TB, p Params) *Model {
 	t.Helper()
-	m, err := New(p, rand.New(rand.NewPCG(1, 1)))
+	m, err := New(p, rand.NewPCG(1, 1))
 	require.NoError(t, err)
 	st, err := npz.Read("../testdata/muc_shj_init.npz")
 	require.NoError(t, err)

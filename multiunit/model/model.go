@@ -30,6 +30,7 @@ import (
 	"github.com/fastslow/multiunit/internal/scan"
 	"github.com/fastslow/multiunit/layers"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/seed"
 	"github.com/fastslow/stream/topk"
 )
 
@@ -185,8 +186,8 @@ type probes struct {
 
 // New returns a model with no active unit, zero association weights,
 // attention 1/D on every dimension and unit positions drawn uniformly
-// from [0, 1) by rng (row after row).
-func New(p Params, rng *rand.Rand) (*Model, error) {
+// from [0, 1) by rng (row after row), as rand.New(rng).Float64 draws them.
+func New(p Params, rng *rand.PCG) (*Model, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
@@ -232,14 +233,9 @@ func New(p Params, rng *rand.Rand) (*Model, error) {
 	if scan.Supported(p.R) {
 		m.cols = scan.NewColumns(n, d)
 	}
-	for i := range n {
-		for j := range d {
-			v := rng.Float64()
-			m.pos[i*d+j] = v
-			if m.cols != nil {
-				m.cols.Set(i, j, v)
-			}
-		}
+	seed.Uniforms(rng, m.pos)
+	if m.cols != nil {
+		m.cols.Load(m.pos)
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)
@@ -264,6 +260,13 @@ func (m *Model) Recruited() bool { return m.recruited }
 
 // Active returns the number of active (recruited) units.
 func (m *Model) Active() int { return len(m.active) }
+
+// ActiveUnits returns the active (recruited) units, ascending (a view).
+func (m *Model) ActiveUnits() []int32 { return m.active }
+
+// Positions returns the units' positions, n_units × n_dims row-major (a
+// view).
+func (m *Model) Positions() []float64 { return m.pos }
 
 // Winners returns the last prediction's winners, ascending (a view).
 func (m *Model) Winners() []int32 { return m.win }

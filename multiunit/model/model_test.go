@@ -18,7 +18,7 @@ var small = Params{Units: 200, Dims: 3, Classes: 2, R: 1, C: 0.2, Phi: 7, K: 0.0
 
 func newSmall(t *testing.T, p Params) *Model {
 	t.Helper()
-	m, err := New(p, rand.New(rand.NewPCG(3, 4)))
+	m, err := New(p, rand.NewPCG(3, 4))
 	require.NoError(t, err)
 	return m
 }
@@ -59,7 +59,7 @@ func TestParamsCheck(t *testing.T) {
 				return
 			}
 			require.ErrorContains(t, err, tc.errHas)
-			_, err = New(p, rand.New(rand.NewPCG(1, 1)))
+			_, err = New(p, rand.NewPCG(1, 1))
 			require.Error(t, err)
 		})
 	}
@@ -198,7 +198,7 @@ func TestNoRecruitWhenNoZeroWeight(t *testing.T) {
 func TestLearnOrder(t *testing.T) {
 	p := Params{Units: 4, Dims: 2, Classes: 2, R: 1, C: 0.5, Phi: 2, K: 0.25,
 		LRNN: 0.1, LRAttn: 0.4, LRClusters: 0.2, AttnType: "dimensional_local"}
-	m, err := New(p, rand.New(rand.NewPCG(1, 2)))
+	m, err := New(p, rand.NewPCG(1, 2))
 	require.NoError(t, err)
 	st := stream.StateMap(m.State())
 	copy(st[NamePositions].Data, []float64{0.9, 0.9, 0.2, 0.1, 0.5, 0.5, 0.3, 0.7})

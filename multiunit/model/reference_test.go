@@ -252,7 +252,7 @@ func TestMatchesReference(t *testing.T) {
 	}()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := New(tc.p, rand.New(rand.NewPCG(5, 6)))
+			m, err := New(tc.p, rand.NewPCG(5, 6))
 			require.NoError(t, err)
 			m.literal = tc.literal
 			if tc.grid > 0 {

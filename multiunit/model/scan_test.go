@@ -42,7 +42,7 @@ func TestScanBitIdentical(t *testing.T) {
 					if tc.init {
 						m = newFromInit(t, tc.p)
 					} else {
-						m, err = New(tc.p, rand.New(rand.NewPCG(3, 9)))
+						m, err = New(tc.p, rand.NewPCG(3, 9))
 						require.NoError(t, err)
 					}
 					require.NotNil(t, m.cols)
@@ -101,7 +101,7 @@ func TestReleaseReuse(t *testing.T) {
 		return rows, m.State()
 	}
 	drawn := func(seed uint64) *Model {
-		m, err := New(p, rand.New(rand.NewPCG(seed, 9)))
+		m, err := New(p, rand.NewPCG(seed, 9))
 		require.NoError(t, err)
 		return m
 	}

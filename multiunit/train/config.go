@@ -142,11 +142,11 @@ func (k *Keys) New(t *task.Task, src seed.Source) (stream.Stream, error) {
 // InitRand returns the generator of a run's initial unit positions: from
 // src, or from init_seed alone when it is set (the same for every run and
 // every model that embeds this one).
-func (k *Keys) InitRand(src seed.Source) *rand.Rand {
+func (k *Keys) InitRand(src seed.Source) *rand.PCG {
 	if k.InitSeed != nil {
-		return seed.Source{Seed: uint64(*k.InitSeed)}.Rand("init")
+		return seed.Source{Seed: uint64(*k.InitSeed)}.PCG("init")
 	}
-	return src.Rand("init")
+	return src.PCG("init")
 }
 
 // Memory implements cli.Sizer: n_units units with their positions,

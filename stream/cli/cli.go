@@ -60,8 +60,9 @@ type Setup struct {
 	// Digest returns what Evaluate and Report read of a finished run's
 	// model (optional): with it, the command keeps the digest in
 	// run.RunResult.Digest and drops the model of every run but the first
-	// as soon as its checkpoint is written, so that later runs reuse its
-	// memory instead of the fit holding every run's model to the end.
+	// task's first (which names what the models observe and trace) as soon
+	// as its checkpoint is written, so that later runs reuse its memory
+	// instead of the fit holding every run's model to the end.
 	Digest func(s stream.Stream) (any, error)
 	// Memory estimates what one model of task t holds (its state and
 	// working arrays), naming the keys that make it large; nil counts
@@ -127,6 +128,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	fs.BoolVar(&o.Trace, "trace", false, "also write every trial to trace_<task>.csv")
 	fs.BoolVar(&o.NoState, "nostate", false, "write no per-run .npz checkpoints (they can be large: 0.5 MB per run for the multi-unit model)")
 	fs.BoolVar(&o.Quiet, "quiet", false, "no progress lines")
+	profile := fs.String("cpuprofile", "", "write the process's CPU profile to a new `file` (for go tool pprof)")
 	memory := fs.String("memory", "", "memory `limit` the run may plan to hold, e.g. 64GB (default: $"+budget.EnvVar+", else half the physical memory)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: %s [flags]\n\n%s\n\nFlags:\n", m.Command, m.About)
@@ -155,6 +157,18 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 		return 2
 	}
 	o.Limit = &lim
+	if *profile != "" {
+		stop, err := startProfile(*profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
+			return 1
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
+			}
+		}()
+	}
 	if err := Execute(ctx, m, o, stdout, stderr); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
 		return 1

@@ -2,9 +2,11 @@ package cli_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -328,9 +330,10 @@ func toyWith(edit func(s *cli.Setup)) cli.Model {
 }
 
 // TestDigestDropsModels runs a setup with a Digest: the analyses see a
-// digest of every run and the model of run 0 only (the others are dropped
-// as each run ends), the digests are the runs' checkpoints, and every
-// other file is what the setup without a Digest writes.
+// digest of every run and the model of the first task's run 0 only (the
+// others are dropped as each run ends), the digests are the runs'
+// checkpoints, and every other file is what the setup without a Digest
+// writes (traces and observed quantities included).
 func TestDigestDropsModels(t *testing.T) {
 	var mu sync.Mutex
 	digests := map[string]map[string]stream.Array{}
@@ -360,13 +363,13 @@ func TestDigestDropsModels(t *testing.T) {
 			mod = m
 		}
 		var out, errb bytes.Buffer
-		code := cli.Run(context.Background(), mod, []string{"-out", dir, "-workers", "2", "-quiet"}, &out, &errb)
+		code := cli.Run(context.Background(), mod, []string{"-out", dir, "-workers", "2", "-quiet", "-trace"}, &out, &errb)
 		require.Equal(t, 0, code, errb.String())
 		files[digest] = readResults(t, dir)
 	}
 	assert.Equal(t, files[false], files[true])
 	assert.Equal(t, 6*3, models)
-	assert.Equal(t, 6, kept, "run 0's model of each task")
+	assert.Equal(t, 1, kept, "run 0's model of the first task")
 	require.Len(t, digests, 18)
 	for name, want := range digests {
 		got, err := npz.Read(writeTemp(t, name, files[true][name]))
@@ -435,4 +438,39 @@ func TestEstimateWithDigest(t *testing.T) {
 	s.Digest = func(stream.Stream) (any, error) { return nil, nil }
 	few := cli.Estimate(s, cli.Options{Workers: 2}, tasks)
 	assert.Equal(t, budget.Bytes(997<<20), all-few, "1,000 models against 3")
+}
+
+// TestCPUProfile: -cpuprofile writes a gzipped pprof profile of the whole
+// command to a new file, and refuses an existing one before running.
+func TestCPUProfile(t *testing.T) {
+	tmp := t.TempDir()
+	prof := filepath.Join(tmp, "cpu.prof")
+	code, _, stderr := runCmd(t, "-out", filepath.Join(tmp, "a"), "-quiet", "-cpuprofile", prof)
+	if strings.Contains(stderr, "cpu profiling already in use") {
+		t.Skip("the test binary itself is being profiled (go test -cpuprofile)")
+	}
+	require.Equal(t, 0, code, stderr)
+	f, err := os.Open(prof)
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err, "a pprof profile is gzipped")
+	body, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	assert.NotEmpty(t, body)
+
+	mine := filepath.Join(tmp, "notes.txt")
+	require.NoError(t, os.WriteFile(mine, []byte("mine"), 0o644))
+	for _, path := range []string{prof, mine} {
+		before, err := os.ReadFile(path)
+		require.NoError(t, err)
+		dir := filepath.Join(tmp, "b")
+		code, _, stderr = runCmd(t, "-out", dir, "-quiet", "-cpuprofile", path)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, path+": the file exists")
+		assert.NoDirExists(t, dir, "nothing runs")
+		after, err := os.ReadFile(path)
+		require.NoError(t, err)
+		assert.Equal(t, before, after, "%s is left as it was", path)
+	}
 }

@@ -16,14 +16,14 @@ const traceRow = 320
 
 // Estimate returns what a fit of tasks with these loop settings holds
 // at its peak: per task, every run's curves, final model and trace (the
-// results are written after the last run; with a Setup.Digest only run
-// 0's model and the workers' are held), the repeated items and orders of
-// a block, and an order table.
+// results are written after the last run; with a Setup.Digest only the
+// first task's run 0's model and the workers' are held), the repeated
+// items and orders of a block, and an order table.
 func Estimate(s *Setup, o Options, tasks []*task.Task) budget.Bytes {
 	lp := s.Loop
 	passes := max(lp.Passes, 1)
 	var total budget.Bytes
-	for _, t := range tasks {
+	for ti, t := range tasks {
 		trials := budget.Mul(len(t.Items), passes)
 		model := budget.Bytes(0)
 		if s.Memory != nil {
@@ -33,9 +33,13 @@ func Estimate(s *Setup, o Options, tasks []*task.Task) budget.Bytes {
 		perRun := budget.Sum(budget.Bytes(unsafe.Sizeof(run.RunResult{})), curves)
 		held := model.Times(lp.NumRuns)
 		if s.Digest != nil {
-			// Only run 0's model and those the workers train are held;
-			// a digest is counted as small beside them.
-			held = model.Times(min(max(o.Workers, 1), lp.NumRuns) + 1)
+			// Only those the workers train and the first task's run 0's
+			// are held; a digest is counted as small beside them.
+			kept := 0
+			if ti == 0 {
+				kept = 1
+			}
+			held = model.Times(min(max(o.Workers, 1), lp.NumRuns) + kept)
 		}
 		if o.Trace {
 			perRun = perRun.Plus(trials.Times(lp.NumBlocks).Times(traceRow))

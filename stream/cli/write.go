@@ -71,7 +71,7 @@ func WriteTo(d *output.Dir, p *Plan, res []run.Result) error { return writeTo(d,
 // finished returns the run.Options.Finished hook of Execute: it writes
 // the run's checkpoint into d and, when the model has a Digest, keeps
 // the digest and drops (and releases, stream.Releaser) the model of every
-// run but the first.
+// run but the first task's first.
 func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
 	n := len(p.Jobs)
 	return func(job int, rr *run.RunResult) error {
@@ -89,7 +89,7 @@ func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
 			return err
 		}
 		rr.Digest = dg
-		if rr.Run > 0 {
+		if job > 0 || rr.Run > 0 {
 			if r, ok := rr.Model.(stream.Releaser); ok {
 				r.Release()
 			}
@@ -170,7 +170,7 @@ func writeTo(d *output.Dir, p *Plan, res []run.Result, states bool) error {
 				return err
 			}
 		}
-		if err := writeObserved(d, r, sfx); err != nil {
+		if err := writeObserved(d, r, sfx, res[0].Runs[0].Model); err != nil {
 			return err
 		}
 		units := make([]float64, len(r.Runs))
@@ -194,7 +194,7 @@ func writeTo(d *output.Dir, p *Plan, res []run.Result, states bool) error {
 			"recruit_trials":  curve.Summarise(recruits),
 		})
 		if r.Job.Trace {
-			if err := writeTrace(d.Path("trace_"+t.Name+".csv"), r); err != nil {
+			if err := writeTrace(d.Path("trace_"+t.Name+".csv"), r, res[0].Runs[0].Model); err != nil {
 				return err
 			}
 		}
@@ -311,9 +311,10 @@ func panels(res []run.Result) (rows [][]*output.Panel, humans bool) {
 
 // writeObserved writes what a model that is a stream.Observer recorded at
 // every block's end, each quantity as <name><sfx>_runs.npy (runs × blocks
-// × size) and its mean over runs as <name><sfx>.npy (blocks × size).
-func writeObserved(d *output.Dir, r *run.Result, sfx string) error {
-	qs := stream.Observables(r.Runs[0].Model)
+// × size) and its mean over runs as <name><sfx>.npy (blocks × size); m is
+// a model of the fit (every task's models observe the same quantities).
+func writeObserved(d *output.Dir, r *run.Result, sfx string, m stream.Stream) error {
+	qs := stream.Observables(m)
 	blocks := r.Job.Blocks
 	for q, o := range qs {
 		all := make([]float64, 0, len(r.Runs)*blocks*o.Size)
@@ -378,12 +379,14 @@ func blocks(n int) []float64 {
 	return x
 }
 
-func writeTrace(path string, r *run.Result) error {
+// writeTrace writes task r's trace; m is a model of the fit, which names
+// the columns.
+func writeTrace(path string, r *run.Result, m stream.Stream) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
-	io.WriteString(f, run.TraceHeader(r.Runs[0].Model, r.Job.Task.Classes)+"\n")
+	io.WriteString(f, run.TraceHeader(m, r.Job.Task.Classes)+"\n")
 	for _, rr := range r.Runs {
 		if _, err := f.Write(rr.Trace); err != nil {
 			f.Close()

@@ -15,7 +15,7 @@ import (
 )
 
 // WriteNPY writes y as a 1-D float64 .npy file (np.load reads it).
-func WriteNPY(path string, y []float64) error { return writeNPY(path, y) }
+func WriteNPY(path string, y []float64) error { return writeNPY(path, y, len(y)) }
 
 // WriteNPYRows writes rows, all of one length, as a 2-D float64 .npy file
 // of shape (len(rows), len(rows[0])): per-run curves, a run per row.
@@ -30,18 +30,19 @@ func WriteNPYRows(path string, rows [][]float64) error {
 		}
 		m.SetRow(i, r)
 	}
-	return writeNPY(path, m)
+	return writeNPY(path, m, len(rows)*len(rows[0]))
 }
 
-// writeNPY writes v (a slice or a *mat.Dense) as a .npy file.
-func writeNPY(path string, v any) error {
+// writeNPY writes v (a slice or a *mat.Dense of n values) as a .npy file.
+func writeNPY(path string, v any, n int) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
 	// npyio writes a value at a time: a buffer turns its writes into a
-	// few system calls.
-	bw := bufio.NewWriterSize(f, 1<<16)
+	// few system calls; one the size of a small file (its header is at
+	// most 128 bytes), not 64 KB of memory to clear for 256 bytes.
+	bw := bufio.NewWriterSize(f, min(1<<16, 128+8*n))
 	if err := errors.Join(npyio.Write(bw, v), bw.Flush()); err != nil {
 		f.Close()
 		return fmt.Errorf("%s: %w", path, err)

@@ -2,12 +2,14 @@ package output
 
 import (
 	"fmt"
+	"image"
 	"image/color"
-	"image/png"
 	"math"
 	"os"
 
+	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -114,19 +116,39 @@ func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	for i := range plots {
 		plots[i] = append(plots[i], make([]*plot.Plot, cols-len(plots[i]))...)
 	}
+	img, dc := newSheet(sheetSize(title, plots, w, h))
+	drawSheet(dc, title, plots)
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := encodePNG(f, img); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// sheetSize returns the size of a sheet of plots (all rows padded to one
+// length) with cells w × h under a title.
+func sheetSize(title string, plots [][]*plot.Plot, w, h vg.Length) (vg.Length, vg.Length) {
 	top := vg.Length(0)
 	if title != "" {
 		top = vg.Points(22)
 	}
-	img := vgimg.New(vg.Length(cols)*w, vg.Length(len(plots))*h+top)
-	dc := draw.New(img)
+	return vg.Length(len(plots[0])) * w, vg.Length(len(plots))*h + top
+}
+
+// drawSheet draws the title and the plots (rows of one length) aligned
+// on dc.
+func drawSheet(dc draw.Canvas, title string, plots [][]*plot.Plot) {
 	if title != "" {
 		ts := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
 		ts.Font.Size = vg.Points(12)
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, title)
-		dc.Max.Y -= top
+		dc.Max.Y -= vg.Points(22)
 	}
-	tiles := draw.Tiles{Rows: len(plots), Cols: cols, PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
 	canvases := plot.Align(plots, tiles, dc)
 	for i := range plots {
@@ -136,18 +158,45 @@ func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 			}
 		}
 	}
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+}
+
+// newSheet returns a white w × h image and a canvas drawing into it at
+// gonum's default resolution, the pixels vgimg.New(w, h) draws: vgimg.New
+// would draw into a copy of its image (gg.NewContextForImage copies),
+// twice the memory to map and clear, a tenth of a small command's CPU.
+func newSheet(w, h vg.Length) (*image.RGBA, draw.Canvas) {
+	dpi := vg.Length(vgimg.DefaultDPI)
+	img := image.NewRGBA(image.Rect(0, 0, int(w/vg.Inch*dpi+0.5), int(h/vg.Inch*dpi+0.5)))
+	ctx := gg.NewContextForRGBA(img)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx)) // white: vgimg's default background
+	return img, draw.NewCanvas(sheetCanvas{Canvas: c, ctx: ctx, h: h}, w, h)
+}
+
+// sheetCanvas is a vgimg.Canvas made with UseImageWithContext whose
+// text is placed as on a canvas of height h (vgimg takes the height from
+// the image's whole pixels, a fraction of a pixel off h).
+type sheetCanvas struct {
+	*vgimg.Canvas
+	ctx *gg.Context
+	h   vg.Length
+}
+
+// FillString draws str at pt as vgimg.Canvas.FillString does, from the
+// height h.
+func (c sheetCanvas) FillString(f font.Face, pt vg.Point, str string) {
+	if f.Font.Size == 0 {
+		return
 	}
-	// BestSpeed: a plot sheet compresses to within a few per cent of the
-	// default level's size in a fraction of its time.
-	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(f, img.Image()); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return f.Close()
+	c.ctx.Push()
+	defer c.ctx.Pop()
+	face := f.FontFace(c.DPI())
+	defer face.Close()
+	c.ctx.SetFontFace(face)
+	x, y, h := pt.X.Dots(c.DPI()), pt.Y.Dots(c.DPI()), c.h.Dots(c.DPI())
+	c.ctx.InvertY()
+	c.ctx.DrawString(str, x, h-y)
 }
 
 // plot builds the panel's plot; small panels get smaller text.

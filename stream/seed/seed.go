@@ -28,11 +28,14 @@ func (s Source) Sub(name string) Source {
 // Rand returns a new generator for the given purpose ("schedule", "init",
 // "dropout", …). The same source and purpose always give the same stream;
 // different purposes give independent streams.
-func (s Source) Rand(purpose string) *rand.Rand {
+func (s Source) Rand(purpose string) *rand.Rand { return rand.New(s.PCG(purpose)) }
+
+// PCG returns the generator Rand wraps, for Uniforms.
+func (s Source) PCG(purpose string) *rand.PCG {
 	h := fnv.New64a()
 	h.Write([]byte(s.Path))
 	h.Write([]byte(purpose))
-	return rand.New(rand.NewPCG(mix(s.Seed^h.Sum64()), mix(uint64(s.Run)+0x9e3779b97f4a7c15)))
+	return rand.NewPCG(mix(s.Seed^h.Sum64()), mix(uint64(s.Run)+0x9e3779b97f4a7c15))
 }
 
 // mix is splitmix64's finaliser: nearby inputs give unrelated outputs.

@@ -56,9 +56,11 @@ func (c *Columns) Load(pos []float64) {
 	if len(pos) != c.n*c.d {
 		panic(fmt.Sprintf("scan: %d positions for %d units in %d dimensions", len(pos), c.n, c.d))
 	}
-	for i := 0; i < c.n; i++ {
-		for j, u := range pos[i*c.d : (i+1)*c.d] {
-			c.v[j*c.n+i] = u
+	// A column at a time: the writes run along the column.
+	for j := 0; j < c.d; j++ {
+		col := c.v[j*c.n : (j+1)*c.n]
+		for i, k := 0, j; i < len(col) && k < len(pos); i, k = i+1, k+c.d {
+			col[i] = pos[k]
 		}
 	}
 }

@@ -140,3 +140,24 @@ func BenchmarkNext(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/unit")
 	})
 }
+
+// TestLoad: Load puts unit i's coordinate j of the row-major positions at
+// row j, column i, as Set does.
+func TestLoad(t *testing.T) {
+	for _, sz := range [][2]int{{1, 1}, {7, 1}, {1, 3}, {7, 3}, {100, 2}, {33, 5}} {
+		n, d := sz[0], sz[1]
+		pos := make([]float64, n*d)
+		for i := range pos {
+			pos[i] = float64(i) + 0.5
+		}
+		want := &Columns{n: n, d: d, v: make([]float64, n*d)}
+		for i := range n {
+			for j := range d {
+				want.Set(i, j, pos[i*d+j])
+			}
+		}
+		c := NewColumns(n, d)
+		c.Load(pos)
+		require.Equal(t, want.v, c.v, "%d units in %d dimensions", n, d)
+	}
+}

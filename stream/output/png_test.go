@@ -1,0 +1,97 @@
+package output
+
+import (
+	"bytes"
+	"image"
+	"image/color"
+	"image/png"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+)
+
+// TestEncodePNG: what encodePNG writes decodes to the image's pixels, for
+// opaque images of any size and origin (a sub-image too); an image with
+// transparency is image/png's encoding.
+func TestEncodePNG(t *testing.T) {
+	fill := func(r image.Rectangle, alpha func(x, y int) uint8) *image.RGBA {
+		img := image.NewRGBA(r)
+		for y := r.Min.Y; y < r.Max.Y; y++ {
+			for x := r.Min.X; x < r.Max.X; x++ {
+				a := alpha(x, y)
+				v := func(k int) uint8 { return uint8((x*7+y*13+k*29)%256) * a / 255 }
+				img.SetRGBA(x, y, color.RGBA{v(0), v(1), v(2), a})
+			}
+		}
+		return img
+	}
+	opaque := func(int, int) uint8 { return 255 }
+	big := fill(image.Rect(0, 0, 300, 40), opaque)
+	for _, img := range []*image.RGBA{
+		fill(image.Rect(0, 0, 1, 1), opaque),
+		fill(image.Rect(0, 0, 7, 3), opaque),
+		fill(image.Rect(-5, 2, 60, 9), opaque),
+		big,
+		big.SubImage(image.Rect(10, 5, 200, 30)).(*image.RGBA),
+	} {
+		var buf bytes.Buffer
+		require.NoError(t, encodePNG(&buf, img))
+		got, err := png.Decode(&buf)
+		require.NoError(t, err, img.Bounds())
+		b := img.Bounds()
+		require.Equal(t, b.Size(), got.Bounds().Size())
+		for y := b.Min.Y; y < b.Max.Y; y++ {
+			for x := b.Min.X; x < b.Max.X; x++ {
+				p := got.Bounds().Min.Add(image.Pt(x, y).Sub(b.Min))
+				require.Equal(t, color.RGBAModel.Convert(img.At(x, y)), color.RGBAModel.Convert(got.At(p.X, p.Y)), "%v: pixel (%d, %d)", b, x, y)
+			}
+		}
+	}
+	clear := fill(image.Rect(0, 0, 9, 4), func(x, y int) uint8 { return uint8(x * 30) })
+	var got, want bytes.Buffer
+	require.NoError(t, encodePNG(&got, clear))
+	require.NoError(t, (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&want, clear))
+	require.Equal(t, want.Bytes(), got.Bytes())
+}
+
+// TestNewSheet: a sheet drawn on newSheet's canvas has the pixels of the
+// same sheet drawn by vgimg.New's, at sizes of whole and of fractional
+// pixels, with and without a title.
+func TestNewSheet(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	for _, tc := range []struct {
+		title      string
+		rows, cols int
+		w, h       vg.Length
+	}{
+		{"multiunit config1: 50 runs; humans: Nosofsky et al. (1994)", 2, 6, 3 * vg.Inch, 2.7 * vg.Inch},
+		{"a title", 1, 2, 5 * vg.Inch, 3.6 * vg.Inch},
+		{"", 1, 1, 3.33 * vg.Inch, 2.17 * vg.Inch},
+	} {
+		sheet := func() [][]*plot.Plot {
+			plots := make([][]*plot.Plot, tc.rows)
+			for i := range plots {
+				for j := range tc.cols {
+					pn := &Panel{Title: "type", XLabel: "block", YLabel: "probability of error", LogX: j == 1,
+						Series: []Series{{Name: "model", X: x, Y: []float64{0.5, 0.3, 0.2, 0.1}, Group: j},
+							{Name: "humans", X: x, Y: []float64{0.4, 0.2, 0.1, 0}, Dashed: true, Group: j}}}
+					p, err := pn.plot(tc.rows*tc.cols > 1)
+					require.NoError(t, err)
+					plots[i] = append(plots[i], p)
+				}
+			}
+			return plots
+		}
+		w, h := sheetSize(tc.title, sheet(), tc.w, tc.h)
+		want := vgimg.New(w, h)
+		drawSheet(draw.New(want), tc.title, sheet())
+		got, dc := newSheet(w, h)
+		drawSheet(dc, tc.title, sheet())
+		require.Equal(t, want.Image().Bounds(), got.Bounds())
+		require.Equal(t, want.Image().(*image.RGBA).Pix, got.Pix, "%q: the pixels differ", tc.title)
+	}
+}
