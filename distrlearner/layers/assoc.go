@@ -17,51 +17,16 @@ func NewAssoc(n, c int, phi float64) *Assoc {
 	return &Assoc{N: n, C: c, Phi: phi, A: make([]float64, n*c), GA: make([]float64, n*c), dzPhi: make([]float64, c)}
 }
 
-// Forward writes the logits of the given units' activations into z.
+// Forward writes the logits of the given units' activations into z,
+// summed in the order of units. A unit may be listed for another whose
+// activation and weights it has (a lazy copy, listed as its
+// representative): the sum is then the same, bit for bit.
 func (l *Assoc) Forward(act []float64, units []int, z []float64) {
 	if l.C == 2 {
 		l.forward2(act, units, z)
 		return
 	}
 	l.forward(act, units, z)
-}
-
-// ForwardShared is Forward for units some of which are copies of others:
-// rep[k] is the unit whose activation and weights unit k's equal (k
-// itself for a unit that is no copy), and a copy's are read from there,
-// so that only the representatives need to be current. The sum runs over
-// every unit in order, as Forward's does, so gives the same bits.
-func (l *Assoc) ForwardShared(act []float64, units, rep []int, z []float64) {
-	if l.C == 2 {
-		// A chain of dependent additions per logit: the loop keeps its
-		// own work (loads, bounds checks) below an addition's latency.
-		var z0, z1 float64
-		A := l.A
-		for _, k := range units {
-			r := rep[k]
-			a := act[r]
-			row := (*[2]float64)(A[2*r : 2*r+2])
-			z0 += a * row[0]
-			z1 += a * row[1]
-		}
-		z[0], z[1] = z0*l.Phi, z1*l.Phi
-		return
-	}
-	c := l.C
-	for i := range z {
-		z[i] = 0
-	}
-	for _, k := range units {
-		r := rep[k]
-		a := act[r]
-		row := l.A[r*c : r*c+c]
-		for i, v := range row {
-			z[i] += a * v
-		}
-	}
-	for i := range z {
-		z[i] *= l.Phi
-	}
 }
 
 // forward is Forward for any number of outputs.

@@ -318,3 +318,33 @@ func TestLazyCopiesUntilState(t *testing.T) {
 	require.Greater(t, len(g.units), len(g.reps))
 	sameState(t, u, g, "end")
 }
+
+// TestSingleRecruitsAfterSetState: a distr_learner (one unit a
+// recruitment) loaded with a state in which two units are copies leaves
+// them lazy, and the units it recruits next must join the lists the
+// layers run over: it agrees with the ungrouped learner bit for bit.
+func TestSingleRecruitsAfterSetState(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	s := newLockstep(t, dlConfig)
+	trs := randomTrials(rng, 400, 40, dlConfig.Dims, dlConfig.Classes)
+	i := 0
+	for ; s.u.Active() < 4; i++ {
+		s.trial(&trs[i], "before trial "+itoa(i))
+	}
+	st := stream.StateMap(s.u.State())
+	mu, attn, a := st[UnitsName].Data, st[AttnName].Data, st[WeightName].Data
+	d, c := dlConfig.Dims, dlConfig.Classes
+	on := s.u.units
+	copy(mu[on[1]*d:on[1]*d+d], mu[on[0]*d:on[0]*d+d])
+	copy(attn[on[1]*d*d:on[1]*d*d+d*d], attn[on[0]*d*d:on[0]*d*d+d*d])
+	copy(a[on[1]*c:on[1]*c+c], a[on[0]*c:on[0]*c+c])
+	require.NoError(t, s.u.SetState(st))
+	require.NoError(t, s.g.SetState(st))
+	require.True(t, s.g.lazy, "the grouped learner leaves the copy lazy")
+	before := s.g.Active()
+	for ; i < len(trs); i++ {
+		s.trial(&trs[i], "after SetState trial "+itoa(i))
+	}
+	require.Greater(t, s.g.Active(), before, "no unit recruited after SetState")
+	sameState(t, s.u, s.g, "after SetState")
+}

@@ -156,13 +156,16 @@ type Model struct {
 
 	// Without momentum the copies are not computed at all (lazy): the
 	// layers run over reps, the recruited units that are their own
-	// representative, and the association layer reads a copy's activation
-	// and weights from its representative. A copy's parameters stay as
+	// representative, and the association layer sums over src, every
+	// recruited unit in order with a copy listed as its representative
+	// (one load fewer a unit in that chain of dependent additions, the
+	// learner's longest). A copy's parameters stay as
 	// they were at its recruitment (its gradients are 0, so the SGD step
 	// leaves them) until materialise copies its representative's into
 	// them, for State. With momentum a copy's momentum buffer, which the
 	// sgd group keeps, would fall behind, so copies are computed (eager).
 	reps []int
+	src  []int // lazy: rep[k] of each recruited unit k, in units' order
 	lazy bool
 
 	z    []float64 // C logits of the last Forward
@@ -244,7 +247,7 @@ func (m *Model) predict(x []float64) {
 	switch {
 	case m.lazy:
 		m.dens.Forward(x, m.reps)
-		m.assoc.ForwardShared(m.dens.Act, m.units, m.rep, m.z)
+		m.assoc.Forward(m.dens.Act, m.src, m.z)
 		return
 	case m.shared:
 		m.dens.ForwardShared(x, m.units, m.rep)
@@ -277,6 +280,7 @@ func (m *Model) recruit(x []float64) {
 		for k, a := range m.active {
 			if !a {
 				m.activate(k, x)
+				m.setReps() // lazy copies after SetState: the new unit joins the lists
 				return
 			}
 		}
@@ -539,18 +543,21 @@ func (m *Model) regroup() {
 	}
 }
 
-// setReps lists the recruited units that are their own representative and
-// decides whether copies are left lazy (see Model.reps). A unit that
+// setReps lists the recruited units that are their own representative
+// (reps) and the representative of every recruited unit (src), and
+// decides whether copies are left lazy (see Model.reps); a recruitment
+// or SetState calls it. A unit that
 // has just become a copy gets zero gradients, so that the SGD step leaves
 // its parameters as they are until materialise.
 func (m *Model) setReps() {
 	m.lazy = m.shared && m.p.Momentum == 0
-	m.reps = m.reps[:0]
+	m.reps, m.src = m.reps[:0], m.src[:0]
 	if !m.lazy {
 		return
 	}
 	d, c, p := m.p.Dims, m.p.Classes, m.p.Dims*(m.p.Dims-1)/2
 	for _, k := range m.units {
+		m.src = append(m.src, m.rep[k])
 		if m.rep[k] == k {
 			m.reps = append(m.reps, k)
 			continue

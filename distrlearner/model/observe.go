@@ -27,14 +27,13 @@ func (m *Model) Observe(dst [][]float64) {
 		}
 		return
 	}
-	clear(out)
-	for _, k := range m.units {
-		r := m.rep[k] // a lazy copy's scales are its representative's (materialise)
-		for j := range out {
-			out[j] += m.dens.Scale[r*d+j]
-		}
-	}
+	// Each dimension's sum in a register, over the units in order (a
+	// lazy copy's scales are its representative's, as materialise gives).
 	for j := range out {
-		out[j] /= float64(len(m.units))
+		var s float64
+		for _, k := range m.units {
+			s += m.dens.Scale[m.rep[k]*d+j]
+		}
+		out[j] = s / float64(len(m.units))
 	}
 }

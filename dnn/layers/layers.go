@@ -125,10 +125,15 @@ func (l *Linear[T]) BackwardInput(dy, dx []T) {
 // BackwardInput, AddGrad and the step; a large network is read from memory
 // once instead of three times.
 func (l *Linear[T]) BackwardStep(x, dy, dx []T, lr T) {
-	dy = dy[:l.Out]
-	a := -lr
-	l.k.backwardStep(l.W, x[:l.In], dy, dx, a)
-	l.k.step(l.B[:len(dy)], a, dy)
+	l.BackwardStepW(x, dy, dx, lr)
+	Step(l.B, -lr, dy[:l.Out])
+}
+
+// BackwardStepW is BackwardStep without the bias's step, which the
+// caller takes (Step, with dy as its gradient): a network whose biases
+// lie side by side steps them all in one call.
+func (l *Linear[T]) BackwardStepW(x, dy, dx []T, lr T) {
+	l.k.backwardStep(l.W, x[:l.In], dy[:l.Out], dx, -lr)
 }
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, whose
@@ -138,11 +143,22 @@ func (l *Linear[T]) BackwardStep(x, dy, dx []T, lr T) {
 // torch.optim.SGD. The caller clears the buffers before PyTorch's first
 // step, which sets v = ∇.
 func (l *Linear[T]) BackwardStepMomentum(x, dy, dx []T, lr, m T, vw, vb []T) {
-	dy = dy[:l.Out]
-	a := -lr
-	l.k.momentum(l.W, vw, x[:l.In], dy, dx, a, m)
-	l.k.stepMomentum(l.B[:len(dy)], vb[:len(dy)], dy, a, m)
+	l.BackwardStepMomentumW(x, dy, dx, lr, m, vw)
+	StepMomentum(l.B, vb[:l.Out], dy[:l.Out], -lr, m)
 }
+
+// BackwardStepMomentumW is BackwardStepMomentum without the bias's step,
+// which the caller takes (StepMomentum), as for BackwardStepW.
+func (l *Linear[T]) BackwardStepMomentumW(x, dy, dx []T, lr, m T, vw []T) {
+	l.k.momentum(l.W, vw, x[:l.In], dy[:l.Out], dx, -lr, m)
+}
+
+// Step sets val[i] += a·d[i] with one rounding each (affine.Step): the
+// SGD step of a bias, whose gradient is its layer's dy.
+func Step[T Float](val []T, a T, d []T) { kernelsOf[T]().step(val, a, d) }
+
+// StepMomentum is Step with momentum m and buffer v (affine.StepMomentum).
+func StepMomentum[T Float](val, v, d []T, a, m T) { kernelsOf[T]().stepMomentum(val, v, d, a, m) }
 
 // AddGrad adds the parameter gradients dy·xᵀ and dy to dw ([Out×In]) and
 // db ([Out]). Each product dy_o·x_j is rounded before it is added, so

@@ -74,18 +74,24 @@ type Network[T layers.Float] struct {
 	drop   []layers.Dropout[T] // drop[i] acts on hidden layer i's output; used for i ≥ 1 when Dropout > 0
 	rng    *rand.Rand          // the dropout generator; nil without dropout
 
-	// Every weight and bias, layer by layer (weight then bias), in one
-	// slice that the layers view, and its gradient and momentum buffer in
-	// the same layout. The original steps them as one parameter group.
+	// Every weight and bias in one slice that the layers view, and its
+	// gradient and momentum buffer in the same layout: the layers'
+	// weights in order, then their biases in order (at nw), so that one
+	// call steps every bias. The original steps them as one parameter
+	// group.
 	params, grads, vel []T
-	velW, velB         [][]T // the layers' views of vel
+	nw                 int   // where the biases start
+	velW               [][]T // the layers' views of vel's weights
 	started            bool  // whether vel holds a step (PyTorch's first step sets v = ∇)
 
 	// The cache of the last Forward, read by Learn.
 	x   []T   // the input
 	act [][]T // act[i]: layer i's output (after dropout and ReLU for hidden layers; logits last)
-	// Scratch for the backward pass, one per layer width.
-	g [][]T
+	// Scratch for the backward pass, one per layer width: g[i] is the
+	// gradient of layer i's pre-activation output, which is its bias's
+	// gradient; the views lie side by side in gb, the biases' layout.
+	g  [][]T
+	gb []T
 	// The logits as float64: act's last for a float64 network, a copy
 	// for a float32 one (then conv is set).
 	out  []float64
@@ -161,32 +167,32 @@ func newNetwork[T layers.Float](p Params, src seed.Source) (*Network[T], error) 
 func build[T layers.Float](p Params) *Network[T] {
 	sizes := p.Sizes()
 	nl := len(sizes) - 1
-	total := 0
+	nw, nb := 0, 0
 	for i := range nl {
-		total += sizes[i]*sizes[i+1] + sizes[i+1]
+		nw += sizes[i] * sizes[i+1]
+		nb += sizes[i+1]
 	}
 	n := &Network[T]{
 		p:      p,
-		params: make([]T, total),
-		grads:  make([]T, total),
-		vel:    make([]T, total),
+		params: make([]T, nw+nb),
+		grads:  make([]T, nw+nb),
+		vel:    make([]T, nw+nb),
+		nw:     nw,
+		gb:     make([]T, nb),
 		x:      make([]T, p.InputSize),
 	}
-	off := 0
+	w, b := 0, nw // where the next layer's weight and bias start
 	for i := range nl {
 		in, out := sizes[i], sizes[i+1]
-		w := n.params[off : off+in*out : off+in*out]
-		dw := n.grads[off : off+in*out : off+in*out]
-		off += in * out
-		b := n.params[off : off+out : off+out]
-		db := n.grads[off : off+out : off+out]
-		off += out
-		n.layers = append(n.layers, layers.NewLinear(in, out, w, b, dw, db))
-		n.velW = append(n.velW, n.vel[off-out-in*out:off-out:off-out])
-		n.velB = append(n.velB, n.vel[off-out:off:off])
+		view := func(v []T, at, size int) []T { return v[at : at+size : at+size] }
+		n.layers = append(n.layers, layers.NewLinear(in, out,
+			view(n.params, w, in*out), view(n.params, b, out),
+			view(n.grads, w, in*out), view(n.grads, b, out)))
+		n.velW = append(n.velW, view(n.vel, w, in*out))
+		n.g = append(n.g, view(n.gb, b-nw, out))
+		w, b = w+in*out, b+out
 		n.drop = append(n.drop, layers.NewDropout[T](p.Dropout, out))
 		n.act = append(n.act, make([]T, out))
-		n.g = append(n.g, make([]T, out))
 	}
 	var ok bool
 	if n.out, ok = any(n.act[nl-1]).([]float64); !ok {
@@ -275,11 +281,13 @@ func (n *Network[T]) input(i int) []T {
 	return n.act[i-1]
 }
 
-// propagateStep back-propagates dLogits and steps every layer on the way
-// down (Linear.BackwardStep, or BackwardStepMomentum with momentum): each
-// layer's ∂L/∂x is taken with its weights before they change, so the
-// result is that of propagate followed by the step, with one pass over
-// each weight matrix.
+// propagateStep back-propagates dLogits and steps every layer's weights
+// on the way down (Linear.BackwardStepW, or BackwardStepMomentumW with
+// momentum): each layer's ∂L/∂x is taken with its weights before they
+// change, so the result is that of propagate followed by the step, with
+// one pass over each weight matrix. The biases, which the backward pass
+// does not read, are stepped last, all in one call over their gradients
+// g (side by side in gb).
 func (n *Network[T]) propagateStep(dLogits []float64) {
 	last := len(n.layers) - 1
 	convert(n.g[last], dLogits)
@@ -290,9 +298,9 @@ func (n *Network[T]) propagateStep(dLogits []float64) {
 			dIn = n.g[i-1]
 		}
 		if n.p.Momentum != 0 {
-			n.layers[i].BackwardStepMomentum(n.input(i), n.g[i], dIn, lr, mom, n.velW[i], n.velB[i])
+			n.layers[i].BackwardStepMomentumW(n.input(i), n.g[i], dIn, lr, mom, n.velW[i])
 		} else {
-			n.layers[i].BackwardStep(n.input(i), n.g[i], dIn, lr)
+			n.layers[i].BackwardStepW(n.input(i), n.g[i], dIn, lr)
 		}
 		if i == 0 {
 			break
@@ -301,6 +309,11 @@ func (n *Network[T]) propagateStep(dLogits []float64) {
 		if n.dropping(i - 1) {
 			n.drop[i-1].Backward(dIn, dIn)
 		}
+	}
+	if n.p.Momentum != 0 {
+		layers.StepMomentum(n.params[n.nw:], n.vel[n.nw:], n.gb, -lr, mom)
+	} else {
+		layers.Step(n.params[n.nw:], -lr, n.gb)
 	}
 }
 

@@ -26,11 +26,17 @@ type Dual struct {
 	z          []float64
 	parts      [][]float64
 	observed   []int // quantities each part observes (stream.Observer), set once
+	// The parts that are stream.Failers (nil otherwise), found once: Err
+	// runs after every trial.
+	fastErr, slowErr stream.Failer
 }
 
 // New returns the dual stream of fast and slow.
 func New(fast, slow stream.Stream) *Dual {
-	return &Dual{Fast: fast, Slow: slow, parts: make([][]float64, 2)}
+	d := &Dual{Fast: fast, Slow: slow, parts: make([][]float64, 2)}
+	d.fastErr, _ = fast.(stream.Failer)
+	d.slowErr, _ = slow.(stream.Failer)
+	return d
 }
 
 // Forward runs the fast stream (which recruits on its own logits), then

@@ -18,13 +18,13 @@ var (
 // Err implements stream.Failer: the failure of a part that is a
 // stream.Failer (the fast one's first), naming the part.
 func (d *Dual) Err() error {
-	if f, ok := d.Fast.(stream.Failer); ok {
-		if err := f.Err(); err != nil {
+	if d.fastErr != nil {
+		if err := d.fastErr.Err(); err != nil {
 			return fmt.Errorf("fast stream: %w", err)
 		}
 	}
-	if f, ok := d.Slow.(stream.Failer); ok {
-		if err := f.Err(); err != nil {
+	if d.slowErr != nil {
+		if err := d.slowErr.Err(); err != nil {
 			return fmt.Errorf("slow stream: %w", err)
 		}
 	}

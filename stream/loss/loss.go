@@ -81,7 +81,7 @@ func finite(v []float64) bool {
 
 // exp0 is math.Exp, which gives exactly 1 at ±0, without the call there:
 // one of the two exponentials of BCELogits' stable form (for a non-finite
-// logit) and the maximum's in Softmax are of 0.
+// logit) and the maximum's in Softmax and CrossEntropy are of 0.
 func exp0(x float64) float64 {
 	if x == 0 {
 		return 1
@@ -102,13 +102,10 @@ func (CrossEntropy) Name() string { return "crossentropy" }
 
 // Eval implements Func.
 func (CrossEntropy) Eval(z, y, dz []float64) float64 {
-	m := z[0]
-	for _, v := range z[1:] {
-		m = math.Max(m, v)
-	}
+	m := largest(z)
 	var s float64
 	for _, v := range z {
-		s += math.Exp(v - m)
+		s += exp0(v - m) // the maximum's exponential is of 0
 	}
 	ls := math.Log(s)
 	var l, ysum float64
@@ -126,10 +123,7 @@ func (CrossEntropy) Eval(z, y, dz []float64) float64 {
 
 // Softmax writes softmax(z) into p (max-subtracted, as torch.softmax).
 func Softmax(z, p []float64) {
-	m := z[0]
-	for _, v := range z[1:] {
-		m = math.Max(m, v)
-	}
+	m := largest(z)
 	var s float64
 	for c, v := range z {
 		p[c] = exp0(v - m) // the maximum's exponential is of 0
@@ -138,6 +132,17 @@ func Softmax(z, p []float64) {
 	for c := range p {
 		p[c] /= s
 	}
+}
+
+// largest returns the largest of z, with Go's max, which compiles
+// inline where math.Max is a call: the two differ only on a NaN beside
+// +Inf (NaN against +Inf), whose softmax and loss are NaN either way.
+func largest(z []float64) float64 {
+	m := z[0]
+	for _, v := range z[1:] {
+		m = max(m, v)
+	}
+	return m
 }
 
 // ProbError returns 1 − softmax(z)[label], the probability of error the

@@ -145,14 +145,19 @@ func BenchmarkBCELogits(b *testing.B) {
 	}
 }
 
-// TestSoftmaxBits: Softmax has the bits of the max-subtracted softmax
-// computed with math.Exp for every value (exp0 skips only calls that give
-// exactly 1), on logits of every magnitude, ties, infinities and NaN.
+// TestSoftmaxBits: Softmax and CrossEntropy have the bits of the
+// max-subtracted softmax and log-softmax computed with math.Max and
+// math.Exp for every value (exp0 skips only calls that give exactly 1;
+// Go's max differs from math.Max only on a NaN beside +Inf, where both
+// give NaN), on logits of every magnitude, ties, infinities and NaN.
 func TestSoftmaxBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	special := []float64{0, math.Copysign(0, -1), 800, -800, math.Inf(1), math.Inf(-1), math.NaN()}
 	for n := 1; n <= 5; n++ {
-		z, p, want := make([]float64, n), make([]float64, n), make([]float64, n)
+		z, p, want, y := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for c := range y {
+			y[c] = float64(c % 2)
+		}
 		for trial := range 3000 {
 			for c := range z {
 				z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(14)-6)
@@ -162,6 +167,8 @@ func TestSoftmaxBits(t *testing.T) {
 				z[rng.IntN(n)] = special[rng.IntN(len(special))]
 			case 1:
 				z[rng.IntN(n)] = z[0] // a tie for the maximum
+			case 2:
+				z[0], z[n-1] = math.Inf(1), math.NaN() // one value when n is 1
 			}
 			m := z[0]
 			for _, v := range z[1:] {
@@ -180,6 +187,13 @@ func TestSoftmaxBits(t *testing.T) {
 				if math.Float64bits(p[c]) != math.Float64bits(want[c]) && !(math.IsNaN(p[c]) && math.IsNaN(want[c])) {
 					t.Fatalf("z %v: %v, want %v", z, p, want)
 				}
+			}
+			var l float64
+			for c, v := range z {
+				l -= y[c] * ((v - m) - math.Log(s))
+			}
+			if got := (loss.CrossEntropy{}).Eval(z, y, nil); math.Float64bits(got) != math.Float64bits(l) && !(math.IsNaN(got) && math.IsNaN(l)) {
+				t.Fatalf("cross-entropy of z %v, y %v: %v, want %v", z, y, got, l)
 			}
 		}
 	}
