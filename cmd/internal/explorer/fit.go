@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fastslow/cmd/internal/fitspec"
 	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/output"
 )
@@ -64,28 +65,16 @@ func loadFit(dir string) (*Fit, error) {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
 	f := &Fit{Model: sum.Model, BlockTrial: sum.BlockTrials, Summary: data}
-	_, rows, err := readCSV(filepath.Join(dir, "curves.csv"), []string{"condition", "block", "data", "model"})
+	curves, err := fitspec.ReadCurves(filepath.Join(dir, "curves.csv"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: %w", err)
 	}
-	for _, row := range rows {
-		r := row.rec
-		k := slices.IndexFunc(f.Conditions, func(c Condition) bool { return c.Name == r[0] })
-		if k < 0 {
-			k = len(f.Conditions)
-			task := r[0]
-			if n, err := strconv.Atoi(r[0]); err == nil && slices.Contains(sum.Tasks, "shj"+r[0]) {
-				task = "type" + strconv.Itoa(n)
-			}
-			f.Conditions = append(f.Conditions, Condition{Name: r[0], Task: task})
+	for _, c := range curves {
+		task := c.Condition
+		if n, err := strconv.Atoi(c.Condition); err == nil && slices.Contains(sum.Tasks, "shj"+c.Condition) {
+			task = "type" + strconv.Itoa(n)
 		}
-		d, err1 := strconv.ParseFloat(r[2], 64)
-		m, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("report: %s: line %d: data and model: want numbers", filepath.Join(dir, "curves.csv"), row.line)
-		}
-		c := &f.Conditions[k]
-		c.Data, c.Model = append(c.Data, d), append(c.Model, round([]float64{m})[0])
+		f.Conditions = append(f.Conditions, Condition{Name: c.Condition, Task: task, Data: c.Data, Model: round(c.Model)})
 	}
 	if err := fitBands(dir, f.Conditions); err != nil {
 		return nil, err
