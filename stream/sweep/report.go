@@ -18,6 +18,7 @@ import (
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/output"
 )
 
 // Metric scores a learning curve; lower is better.
@@ -196,7 +197,7 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 			rk.Diverged = append(rk.Diverged, row)
 			continue
 		}
-		if row.Columns, row.Curves, err = ReadCurves(filepath.Join(dir, "lc.csv")); err != nil {
+		if row.Columns, row.Curves, err = output.ReadBlocks(filepath.Join(dir, "lc.csv")); err != nil {
 			return nil, err
 		}
 		c := column
@@ -241,34 +242,6 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 	}
 	sort.SliceStable(rk.Diverged, func(a, b int) bool { return rk.Diverged[a].Marker.Number < rk.Diverged[b].Marker.Number })
 	return rk, nil
-}
-
-// ReadCurves reads a per-block table (lc.csv, loss.csv): its curve names
-// (the columns after "block") and the curves, [column][block].
-func ReadCurves(path string) ([]string, [][]float64, error) {
-	data, err := budget.ReadFile(path, budget.MaxText)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) < 2 || len(rows[0]) < 2 || rows[0][0] != "block" {
-		return nil, nil, fmt.Errorf("%s: want a header block,<curves…> and at least one block", path)
-	}
-	cols := rows[0][1:]
-	curves := make([][]float64, len(cols))
-	for i, row := range rows[1:] {
-		for c := range cols {
-			v, err := strconv.ParseFloat(row[c+1], 64)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: line %d: %v", path, i+2, err)
-			}
-			curves[c] = append(curves[c], v)
-		}
-	}
-	return cols, curves, nil
 }
 
 func value(g []Value, key string) string {

@@ -123,7 +123,7 @@ func TestLoadSweep(t *testing.T) {
 			continue
 		}
 		// The packed curve is lc.csv's total within half a quantum.
-		_, curves, err := sweep.ReadCurves(filepath.Join(fs.sweep, c.Name, "lc.csv"))
+		_, curves, err := output.ReadBlocks(filepath.Join(fs.sweep, c.Name, "lc.csv"))
 		require.NoError(t, err)
 		total := curves[2]
 		raw, err := base64.StdEncoding.DecodeString(c.Packed)
