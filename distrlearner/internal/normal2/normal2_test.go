@@ -231,9 +231,10 @@ func TestOutside(t *testing.T) {
 	require.NotPanics(t, func() { BackwardStep([]int{3, 0}, &[2]float64{}, a, mu, mu, mu, mu, a, &[3]float64{}) })
 }
 
-// bench times Forward and Backward over 100 of 500 units (the dual
+// bench times one of the kernels over 100 of 500 units (the dual
 // stream's typical count of groups); -tags purego times the pure-Go loop.
-func bench(b *testing.B, backward bool) {
+// ForwardScan finds a fifth of the scales changed, as in the main job.
+func bench(b *testing.B, kernel string) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	const N, n = 500, 100
 	units := rng.Perm(N)[:n]
@@ -247,17 +248,38 @@ func bench(b *testing.B, backward bool) {
 	}
 	mu, scale, logS, w, arg := f(2*N), f(2*N), f(2*N), f(2*N), f(n)
 	dAct, act, gmu, gscale, glow := f(N), f(N), f(2*N), f(2*N), f(N)
+	a, low, at := f(2*N), f(N), make([]int, 2*n)
 	x := []float64{0.3, 0.7}
+	ref := slices.Clone(scale)
+	changed := make([][]int, 16) // a fifth of the scales, at random, per round
+	for r := range changed {
+		for j := range scale {
+			if rng.IntN(5) == 0 {
+				changed[r] = append(changed[r], j)
+			}
+		}
+	}
+	g, rate := [2]float64{0.1, -0.2}, [3]float64{-1e-9, -1e-9, -1e-9}
 	b.ResetTimer()
-	for range b.N {
-		if backward {
-			Backward(units, dAct, act, w, scale, gmu, gscale, glow)
-		} else {
+	for i := range b.N {
+		switch kernel {
+		case "Forward":
 			Forward(x, 3.6, units, mu, scale, logS, w, arg)
+		case "Backward":
+			Backward(units, dAct, act, w, scale, gmu, gscale, glow)
+		case "ForwardScan":
+			for _, j := range changed[i%len(changed)] {
+				ref[j] = 0 // out of date
+			}
+			ForwardScan(x, 3.6, 1e-6, units, mu, scale, logS, ref, w, arg, low, at)
+		case "BackwardStep":
+			BackwardStep(units, &g, act, w, a, mu, scale, low, &rate)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/unit")
 }
 
-func BenchmarkForward(b *testing.B)  { bench(b, false) }
-func BenchmarkBackward(b *testing.B) { bench(b, true) }
+func BenchmarkForward(b *testing.B)      { bench(b, "Forward") }
+func BenchmarkBackward(b *testing.B)     { bench(b, "Backward") }
+func BenchmarkForwardScan(b *testing.B)  { bench(b, "ForwardScan") }
+func BenchmarkBackwardStep(b *testing.B) { bench(b, "BackwardStep") }
