@@ -2,10 +2,11 @@
 
 package normal2
 
-// hasVector and hasStep are false: this build has no vector kernel.
+// hasVector, hasStep and hasScan are false: this build has no vector kernel.
 const (
 	hasVector = false
 	hasStep   = false
+	hasScan   = false
 )
 
 func forwardAVX2(x *float64, c float64, units *int, n, lim int, mu, scale, logS, w, arg *float64) int {

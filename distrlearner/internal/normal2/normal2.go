@@ -122,7 +122,7 @@ func ForwardScan(x []float64, c, lo float64, units []int, mu, scale, logS, ref, 
 	n := len(units)
 	x, arg, at = x[:2], arg[:n], at[:2*n]
 	i, cnt := 0, 0
-	if hasVector && n >= 2 {
+	if hasScan && n >= 2 {
 		lim := min(len(low), min(len(mu), len(scale), len(logS), len(ref), len(w))/2)
 		i, cnt = forwardScanAVX2(&x[0], c, lo, &units[0], n&^1, lim, &mu[0], &scale[0], &logS[0], &ref[0], &w[0], &arg[0], &low[0], &at[0])
 	}

@@ -283,6 +283,7 @@ func forwardScanKernel() {
 	i, cnt := GP64(), GP64()
 	XORQ(i, i)
 	XORQ(cnt, cnt)
+	lut := scanLUT()
 	Label("sfloop")
 	CMPQ(i, n)
 	JGE(LabelRef("stop"))
@@ -297,19 +298,18 @@ func forwardScanKernel() {
 	store(s, ref, a2, b2)
 	bits := GP32()
 	VMOVMSKPD(mk, bits)
-	// List every lane, moving the count past the changed ones only.
-	for lane := 0; lane < 4; lane++ {
-		q := GP64()
-		LEAQ(Mem{Base: i, Index: i, Scale: 1, Disp: lane}, q) // 2i + lane: its position
-		MOVQ(q, Mem{Base: at, Index: cnt, Scale: 8})
-		t := GP32()
-		MOVL(bits, t)
-		if lane > 0 {
-			SHRL(U8(lane), t)
-		}
-		ANDL(U8(1), t)
-		ADDQ(t.As64(), cnt)
-	}
+	// List the changed lanes: 2i plus the lanes of the mask's set bits in
+	// order (lut), four positions stored, the count moved past the changed.
+	q, pv := GP64(), YMM()
+	LEAQ(Mem{Base: i, Index: i, Scale: 1}, q) // 2i: the first lane's position
+	VMOVQ(q, pv.AsX())
+	VPBROADCASTQ(pv.AsX(), pv)
+	LEAQ(lut, q)
+	SHLL(U8(5), bits) // 32 bytes an entry
+	VPADDQ(Mem{Base: q, Index: bits.As64(), Scale: 1}, pv, pv)
+	VMOVDQU(pv, Mem{Base: at, Index: cnt, Scale: 8})
+	POPCNTL(bits, bits)
+	ADDQ(bits.As64(), cnt)
 	w := YMM()
 	VSUBPD(pairs(mu, a2, b2), x, w) // x − μ
 	VDIVPD(s, w, w)                 // (x − μ)/σ
@@ -343,4 +343,23 @@ func addr(name string) Op {
 		panic(err)
 	}
 	return b.Addr
+}
+
+// scanLUT writes the table of forwardScanAVX2's lists: entry m (32 bytes)
+// holds the lanes of the set bits of the 4-bit mask m in order, the rest 0.
+func scanLUT() Mem {
+	lut := GLOBL("scanlut", RODATA|NOPTR)
+	for m := 0; m < 16; m++ {
+		k := 0
+		for lane := 0; lane < 4; lane++ {
+			if m>>lane&1 == 1 {
+				DATA(32*m+8*k, U64(lane))
+				k++
+			}
+		}
+		for ; k < 4; k++ {
+			DATA(32*m+8*k, U64(0))
+		}
+	}
+	return lut
 }
