@@ -33,23 +33,23 @@ floop:
 	JAE          stop
 	LEAQ         (R11)(R11*1), R11
 	LEAQ         (R12)(R12*1), R12
-	VMOVUPD      (BX)(R11*8), X4
-	VINSERTF128  $0x01, (BX)(R12*8), Y4, Y4
-	VSUBPD       Y4, Y0, Y3
-	VMOVUPD      (SI)(R11*8), X5
-	VINSERTF128  $0x01, (SI)(R12*8), Y5, Y5
-	VDIVPD       Y5, Y3, Y3
-	VMOVUPD      X3, (R8)(R11*8)
-	VEXTRACTF128 $0x01, Y3, X4
-	VMOVUPD      X4, (R8)(R12*8)
-	VMULPD       Y3, Y3, Y3
+	VMOVUPD      (SI)(R11*8), X3
+	VINSERTF128  $0x01, (SI)(R12*8), Y3, Y3
+	VMOVUPD      (BX)(R11*8), X5
+	VINSERTF128  $0x01, (BX)(R12*8), Y5, Y5
+	VSUBPD       Y5, Y0, Y4
+	VDIVPD       Y3, Y4, Y4
+	VMOVUPD      X4, (R8)(R11*8)
+	VEXTRACTF128 $0x01, Y4, X3
+	VMOVUPD      X3, (R8)(R12*8)
+	VMULPD       Y4, Y4, Y4
 	VMOVUPD      (DI)(R11*8), X6
 	VINSERTF128  $0x01, (DI)(R12*8), Y6, Y6
-	VHADDPD      Y6, Y3, Y3
-	VADDPD       Y3, Y1, Y7
+	VHADDPD      Y6, Y4, Y4
+	VADDPD       Y4, Y1, Y7
 	VMULPD       Y2, Y7, Y7
-	VPERMILPD    $0x05, Y3, Y3
-	VSUBPD       Y3, Y7, Y7
+	VPERMILPD    $0x05, Y4, Y4
+	VSUBPD       Y4, Y7, Y7
 	VMOVSD       X7, (R9)(R10*8)
 	VEXTRACTF128 $0x01, Y7, X3
 	VMOVSD       X3, 8(R9)(R10*8)
@@ -213,10 +213,10 @@ TEXT ·forwardScanAVX2(SB), NOSPLIT, $8-128
 	MOVQ           x+0(FP), AX
 	VBROADCASTF128 (AX), Y0
 	MOVSD          c+8(FP), X1
-	MOVSD          min+16(FP), X2
 	VBROADCASTSD   X1, Y1
-	VBROADCASTSD   X2, Y2
-	VBROADCASTSD   neghalf2<>+0(SB), Y3
+	VBROADCASTSD   neghalf<>+0(SB), Y2
+	MOVSD          min+16(FP), X3
+	VBROADCASTSD   X3, Y3
 	MOVQ           units+24(FP), AX
 	MOVQ           mu+48(FP), CX
 	MOVQ           scale+56(FP), DX
@@ -245,7 +245,7 @@ sfloop:
 	VMOVSD       X4, (R10)(R14*4)
 	VMOVUPD      (DX)(R13*8), X5
 	VINSERTF128  $0x01, (DX)(R14*8), Y5, Y5
-	VMAXPD       Y5, Y2, Y5
+	VMAXPD       Y5, Y3, Y5
 	VMOVUPD      X5, (DX)(R13*8)
 	VEXTRACTF128 $0x01, Y5, X6
 	VMOVUPD      X6, (DX)(R14*8)
@@ -277,7 +277,7 @@ sfloop:
 	VINSERTF128  $0x01, (BX)(R14*8), Y9, Y9
 	VHADDPD      Y9, Y6, Y6
 	VADDPD       Y6, Y1, Y10
-	VMULPD       Y3, Y10, Y10
+	VMULPD       Y2, Y10, Y10
 	VPERMILPD    $0x05, Y6, Y6
 	VSUBPD       Y6, Y10, Y10
 	VMOVSD       X10, (R8)(R11*8)
@@ -291,9 +291,6 @@ stop:
 	MOVQ R12, ret1+120(FP)
 	VZEROUPPER
 	RET
-
-DATA neghalf2<>+0(SB)/8, $0xbfe0000000000000
-GLOBL neghalf2<>(SB), RODATA|NOPTR, $8
 
 DATA scanlut<>+0(SB)/8, $0x0000000000000000
 DATA scanlut<>+8(SB)/8, $0x0000000000000000

@@ -63,6 +63,52 @@ func unitPair(units, i Register, lim Op) (a2, b2, a, b Register) {
 	return a2, b2, a, b
 }
 
+// forwardConsts are what the forward kernels' arithmetic takes besides a
+// pair of units: the stimulus x0, x1, x0, x1, the constant c and −0.5 in
+// every lane.
+type forwardConsts struct{ x, c, half VecVirtual }
+
+// negHalf is −0.5, the constant of the forward kernels (one datum for both).
+var negHalf Mem
+
+// loadForward loads the forward kernels' parameters x and c and −0.5.
+func loadForward() forwardConsts {
+	xp := Load(Param("x"), GP64())
+	fc := forwardConsts{YMM(), YMM(), YMM()}
+	VBROADCASTF128(Mem{Base: xp}, fc.x)
+	cx := XMM()
+	Load(Param("c"), cx)
+	VBROADCASTSD(cx, fc.c)
+	if negHalf.Symbol.Name == "" {
+		negHalf = ConstData("neghalf", U64(math.Float64bits(-0.5)))
+	}
+	VBROADCASTSD(negHalf, fc.half)
+	return fc
+}
+
+// density does the forward kernels' arithmetic for units a and b (at a2
+// and b2 in the pair arrays, the i-th and (i+1)-th listed) from their
+// scales s: w = (x − μ)/σ stored, and arg[i], arg[i+1] =
+// −0.5·(c + (w0·w0 + w1·w1)) − (ls0 + ls1).
+func density(fc forwardConsts, s VecVirtual, mu, logS, wp, arg, i, a2, b2 Register) {
+	w := YMM()
+	VSUBPD(pairs(mu, a2, b2), fc.x, w) // x − μ
+	VDIVPD(s, w, w)                    // (x − μ)/σ
+	store(w, wp, a2, b2)
+	VMULPD(w, w, w) // w0·w0, w1·w1
+	h := YMM()
+	VHADDPD(pairs(logS, a2, b2), w, h) // m, hld of unit a; m, hld of unit b
+	t := YMM()
+	VADDPD(h, fc.c, t) // c + m (lanes 0 and 2)
+	VMULPD(fc.half, t, t)
+	VPERMILPD(U8(5), h, h) // hld in lanes 0 and 2
+	VSUBPD(h, t, t)        // −0.5·(c + m) − hld
+	VMOVSD(t.AsX(), Mem{Base: arg, Index: i, Scale: 8})
+	hi := XMM()
+	VEXTRACTF128(U8(1), t, hi)
+	VMOVSD(hi, Mem{Base: arg, Index: i, Scale: 8, Disp: 8})
+}
+
 // forwardKernel writes forwardAVX2: per unit k, w = (x − μ_k)/σ_k and
 // arg = −0.5·(c + (w0·w0 + w1·w1)) − (ls0 + ls1).
 func forwardKernel() {
@@ -70,15 +116,7 @@ func forwardKernel() {
 	Pragma("noescape")
 	Doc("forwardAVX2 is Forward's arithmetic for units[:n], n even, as far as the first",
 		"unit not below lim: it returns how many units it did.")
-	xp := Load(Param("x"), GP64())
-	x := YMM()
-	VBROADCASTF128(Mem{Base: xp}, x) // x0, x1, x0, x1
-	cx := XMM()
-	Load(Param("c"), cx)
-	c := YMM()
-	VBROADCASTSD(cx, c)
-	half := YMM()
-	VBROADCASTSD(ConstData("neghalf", U64(math.Float64bits(-0.5))), half)
+	fc := loadForward()
 	ptr := func(name string) Register { return Load(Param(name), GP64()) }
 	units, n, lim := ptr("units"), Load(Param("n"), GP64()), Load(Param("lim"), GP64())
 	mu, scale, logS, wp, arg := ptr("mu"), ptr("scale"), ptr("logS"), ptr("w"), ptr("arg")
@@ -89,22 +127,7 @@ func forwardKernel() {
 	CMPQ(i, n)
 	JGE(LabelRef("stop"))
 	a2, b2, _, _ := unitPair(units, i, lim)
-	w := YMM()
-	VSUBPD(pairs(mu, a2, b2), x, w)    // x − μ
-	VDIVPD(pairs(scale, a2, b2), w, w) // (x − μ)/σ
-	store(w, wp, a2, b2)
-	VMULPD(w, w, w) // w0·w0, w1·w1
-	h := YMM()
-	VHADDPD(pairs(logS, a2, b2), w, h) // m, hld of unit a; m, hld of unit b
-	t := YMM()
-	VADDPD(h, c, t) // c + m (lanes 0 and 2)
-	VMULPD(half, t, t)
-	VPERMILPD(U8(5), h, h) // hld in lanes 0 and 2
-	VSUBPD(h, t, t)        // −0.5·(c + m) − hld
-	VMOVSD(t.AsX(), Mem{Base: arg, Index: i, Scale: 8})
-	hi := XMM()
-	VEXTRACTF128(U8(1), t, hi)
-	VMOVSD(hi, Mem{Base: arg, Index: i, Scale: 8, Disp: 8})
+	density(fc, pairs(scale, a2, b2), mu, logS, wp, arg, i, a2, b2)
 	ADDQ(U8(2), i)
 	JMP(LabelRef("floop"))
 	Label("stop")
@@ -262,17 +285,10 @@ func forwardScanKernel() {
 	Doc("forwardScanAVX2 is ForwardScan's arithmetic for units[:n], n even, as far as the",
 		"first unit not below lim: it returns how many units it did and how many scales",
 		"it listed.")
-	xp := Load(Param("x"), GP64())
-	x := YMM()
-	VBROADCASTF128(Mem{Base: xp}, x) // x0, x1, x0, x1
-	cx, mx := XMM(), XMM()
-	Load(Param("c"), cx)
+	fc := loadForward()
+	mx, minv := XMM(), YMM()
 	Load(Param("min"), mx)
-	c, minv := YMM(), YMM()
-	VBROADCASTSD(cx, c)
 	VBROADCASTSD(mx, minv)
-	half := YMM()
-	VBROADCASTSD(ConstData("neghalf2", U64(math.Float64bits(-0.5))), half)
 	ptr := func(name string) Register { return Load(Param(name), GP64()) }
 	units, n, lim := ptr("units"), addr("n"), addr("lim")
 	mu, scale, logS, ref := ptr("mu"), ptr("scale"), ptr("logS"), ptr("ref")
@@ -310,22 +326,7 @@ func forwardScanKernel() {
 	VMOVDQU(pv, Mem{Base: at, Index: cnt, Scale: 8})
 	POPCNTL(bits, bits)
 	ADDQ(bits.As64(), cnt)
-	w := YMM()
-	VSUBPD(pairs(mu, a2, b2), x, w) // x − μ
-	VDIVPD(s, w, w)                 // (x − μ)/σ
-	store(w, wp, a2, b2)
-	VMULPD(w, w, w) // w0·w0, w1·w1
-	h := YMM()
-	VHADDPD(pairs(logS, a2, b2), w, h) // m, hld of unit a; m, hld of unit b
-	t := YMM()
-	VADDPD(h, c, t) // c + m (lanes 0 and 2)
-	VMULPD(half, t, t)
-	VPERMILPD(U8(5), h, h) // hld in lanes 0 and 2
-	VSUBPD(h, t, t)        // −0.5·(c + m) − hld
-	VMOVSD(t.AsX(), Mem{Base: arg, Index: i, Scale: 8})
-	hi := XMM()
-	VEXTRACTF128(U8(1), t, hi)
-	VMOVSD(hi, Mem{Base: arg, Index: i, Scale: 8, Disp: 8})
+	density(fc, s, mu, logS, wp, arg, i, a2, b2)
 	ADDQ(U8(2), i)
 	JMP(LabelRef("sfloop"))
 	Label("stop")
