@@ -38,6 +38,10 @@ type kernelSet struct {
 	// Rows of at most rowN columns held in registers (nil: none).
 	backwardStepRow func(w, x, dy, dx []float64, a float64)
 	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
+	// Matrices of fewer than flatN columns without dx, stepped as one flat
+	// vector (nil: none); idx and tails as flatIdx and flatTails give them.
+	backwardStepFlat func(w, x, dy []float64, idx []int64, a float64, tails uint64)
+	momentumFlat     func(w, v, x, dy []float64, idx []int64, a, m float64, tails uint64)
 
 	// The float32 kernels (see affine32.go).
 	forward32          func(w, x, b, y []float32, tail []int32) // rows a multiple of 8
@@ -54,6 +58,33 @@ type kernelSet struct {
 
 // rowN is the widest row (in values) the register kernels hold.
 const rowN = 32
+
+// flatN is the narrowest row the kernels along rows take without dx:
+// narrower matrices (a network's first layer, 3 inputs in the default
+// configs) are stepped as one flat vector, 8 weights at a time across
+// rows, instead of a vector part or a scalar per row.
+const flatN = 8
+
+// flatIdx holds, for each width n in 1..flatN−1, the lanes' indices of
+// the n vectors of 8 weights that make 8 rows of a flat row-major matrix:
+// 8n columns (weight k of the 8 rows is in column k mod n), then 8n rows
+// (k div n). A table of constants, built once.
+var flatIdx = func() (t [flatN][]int64) {
+	for n := 1; n < flatN; n++ {
+		t[n] = make([]int64, 16*n)
+		for k := range 8 * n {
+			t[n][k] = int64(k % n)
+			t[n][8*n+k] = int64(k / n)
+		}
+	}
+	return t
+}()
+
+// flatTails packs the masks the flat kernels take: x's n values, the last
+// vector's rows·n mod 8 weights and the last group's rows mod 8 dy.
+func flatTails(rows, n int) uint64 {
+	return 1<<n - 1 | (1<<(rows*n%8)-1)<<8 | (1<<(rows%8)-1)<<16
+}
 
 // smallW is the largest weight matrix (in values: 32 KB, within L1) whose
 // backward pass runs column blocks outside and rows inside, each dx_j
@@ -120,13 +151,17 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 	w = w[:rows*n]
 	if dx != nil {
 		dx = dx[:n]
-		clear(dx)
+		if k == nil || n > rowN || k.backwardStepRow == nil {
+			clear(dx) // the register kernels write dx whole, from +0
+		}
 	}
 	switch {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
 	case dx != nil && n <= rowN && k.backwardStepRow != nil:
 		k.backwardStepRow(w, x, dy, dx, a)
+	case dx == nil && n > 0 && n < flatN && k.backwardStepFlat != nil:
+		k.backwardStepFlat(w, x, dy, flatIdx[n], a, flatTails(rows, n))
 	case dx == nil:
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
@@ -152,13 +187,17 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 	w, v = w[:rows*n], v[:rows*n]
 	if dx != nil {
 		dx = dx[:n]
-		clear(dx)
+		if k == nil || n > rowN || k.momentumRow == nil {
+			clear(dx) // the register kernels write dx whole, from +0
+		}
 	}
 	switch {
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
 	case dx != nil && n <= rowN && k.momentumRow != nil:
 		k.momentumRow(w, v, x, dy, dx, a, m)
+	case dx == nil && n > 0 && n < flatN && k.momentumFlat != nil:
+		k.momentumFlat(w, v, x, dy, flatIdx[n], a, m, flatTails(rows, n))
 	case dx == nil:
 		k.momentumNoDx(w, v, x, dy, a, m)
 	case len(w) <= smallW:

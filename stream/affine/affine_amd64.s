@@ -3586,6 +3586,165 @@ backwardStepMomentumRowAVX512s6skip:
 	VZEROUPPER
 	RET
 
+// func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)
+// Requires: AVX, AVX512F, SSE2
+TEXT ·backwardStepFlatAVX512(SB), NOSPLIT, $448-112
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         idx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         tails+104(FP), R8
+	KMOVW        R8, K1
+	SHRQ         $0x08, R8
+	KMOVW        R8, K2
+	SHRQ         $0x08, R8
+	KMOVW        R8, K3
+	MOVQ         DX, R8
+	IMULQ        SI, R8
+	SHLQ         $0x06, DX
+	VMOVUPD.Z    (CX), K1, Z1
+	XORQ         CX, CX
+
+backwardStepFlatAVX512xpat:
+	VMOVDQU64 (DI)(CX*1), Z2
+	VPERMPD   Z1, Z2, Z2
+	VMOVUPD   Z2, (SP)(CX*1)
+	ADDQ      $0x40, CX
+	CMPQ      CX, DX
+	JL        backwardStepFlatAVX512xpat
+	LEAQ      (DI)(DX*1), DI
+
+backwardStepFlatAVX512group:
+	TESTQ   R8, R8
+	JZ      backwardStepFlatAVX512done
+	CMPQ    SI, $0x08
+	JL      backwardStepFlatAVX512dytail
+	VMOVUPD (BX), Z1
+	JMP     backwardStepFlatAVX512dyok
+
+backwardStepFlatAVX512dytail:
+	VMOVUPD.Z (BX), K3, Z1
+
+backwardStepFlatAVX512dyok:
+	XORQ CX, CX
+
+backwardStepFlatAVX512vec:
+	VMOVDQU64   (DI)(CX*1), Z2
+	VPERMPD     Z1, Z2, Z2
+	VMULPD      (SP)(CX*1), Z2, Z2
+	CMPQ        R8, $0x08
+	JL          backwardStepFlatAVX512tail
+	VMOVUPD     (AX), Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, (AX)
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, R8
+	JZ          backwardStepFlatAVX512done
+	ADDQ        $0x40, CX
+	CMPQ        CX, DX
+	JL          backwardStepFlatAVX512vec
+	ADDQ        $0x40, BX
+	SUBQ        $0x08, SI
+	JMP         backwardStepFlatAVX512group
+
+backwardStepFlatAVX512tail:
+	VMOVUPD.Z   (AX), K2, Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, K2, (AX)
+
+backwardStepFlatAVX512done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumFlatAVX512(w []float64, v []float64, x []float64, dy []float64, idx []int64, a float64, m float64, tails uint64)
+// Requires: AVX, AVX512F, SSE2
+TEXT ·backwardStepMomentumFlatAVX512(SB), NOSPLIT, $448-144
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         idx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         tails+136(FP), R9
+	KMOVW        R9, K1
+	SHRQ         $0x08, R9
+	KMOVW        R9, K2
+	SHRQ         $0x08, R9
+	KMOVW        R9, K3
+	MOVQ         BX, R9
+	IMULQ        DI, R9
+	SHLQ         $0x06, BX
+	VMOVUPD.Z    (DX), K1, Z2
+	XORQ         DX, DX
+
+backwardStepMomentumFlatAVX512xpat:
+	VMOVDQU64 (R8)(DX*1), Z3
+	VPERMPD   Z2, Z3, Z3
+	VMOVUPD   Z3, (SP)(DX*1)
+	ADDQ      $0x40, DX
+	CMPQ      DX, BX
+	JL        backwardStepMomentumFlatAVX512xpat
+	LEAQ      (R8)(BX*1), R8
+
+backwardStepMomentumFlatAVX512group:
+	TESTQ   R9, R9
+	JZ      backwardStepMomentumFlatAVX512done
+	CMPQ    DI, $0x08
+	JL      backwardStepMomentumFlatAVX512dytail
+	VMOVUPD (SI), Z2
+	JMP     backwardStepMomentumFlatAVX512dyok
+
+backwardStepMomentumFlatAVX512dytail:
+	VMOVUPD.Z (SI), K3, Z2
+
+backwardStepMomentumFlatAVX512dyok:
+	XORQ DX, DX
+
+backwardStepMomentumFlatAVX512vec:
+	VMOVDQU64   (R8)(DX*1), Z3
+	VPERMPD     Z2, Z3, Z3
+	VMULPD      (SP)(DX*1), Z3, Z3
+	CMPQ        R9, $0x08
+	JL          backwardStepMomentumFlatAVX512tail
+	VMOVUPD     (AX), Z5
+	VMULPD      (CX), Z1, Z4
+	VADDPD      Z3, Z4, Z4
+	VMOVUPD     Z4, (CX)
+	VFMADD231PD Z4, Z0, Z5
+	ADDQ        $0x40, CX
+	VMOVUPD     Z5, (AX)
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, R9
+	JZ          backwardStepMomentumFlatAVX512done
+	ADDQ        $0x40, DX
+	CMPQ        DX, BX
+	JL          backwardStepMomentumFlatAVX512vec
+	ADDQ        $0x40, SI
+	SUBQ        $0x08, DI
+	JMP         backwardStepMomentumFlatAVX512group
+
+backwardStepMomentumFlatAVX512tail:
+	VMOVUPD.Z   (AX), K2, Z5
+	VMOVUPD.Z   (CX), K2, Z4
+	VMULPD      Z4, Z1, Z4
+	VADDPD      Z3, Z4, Z4
+	VMOVUPD     Z4, K2, (CX)
+	VFMADD231PD Z4, Z0, Z5
+	VMOVUPD     Z5, K2, (AX)
+
+backwardStepMomentumFlatAVX512done:
+	VZEROUPPER
+	RET
+
 // func forward32AVX2(w []float32, x []float32, b []float32, y []float32, tail []int32)
 // Requires: AVX
 TEXT ·forward32AVX2(SB), NOSPLIT, $0-120

@@ -375,3 +375,34 @@ func TestBackwardStepRowEveryWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestBackwardStepFlatEveryShape runs the flat kernels (no dx, fewer than
+// flatN columns) at every width they take and at row counts covering
+// every tail of the last 8 rows and of the last vector, against plain Go.
+func TestBackwardStepFlatEveryShape(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.backwardStepFlat == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(15, 16))
+		for n := 1; n < flatN; n++ {
+			for rows := range 26 {
+				for _, momentum := range []bool{false, true} {
+					// One value past the matrix, which the kernels must not write.
+					w, v, x, dy := random(rng, rows*n+1), random(rng, rows*n+1), random(rng, n), random(rng, rows)
+					wGo, vGo := clone(w), clone(v)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo[:rows*n], vGo[:rows*n], x, dy, nil, -0.37, 0.3)
+						k.momentumFlat(w[:rows*n], v[:rows*n], x, dy, flatIdx[n], -0.37, 0.3, flatTails(rows, n))
+					} else {
+						backwardStepWith(nil, wGo[:rows*n], x, dy, nil, -0.37)
+						k.backwardStepFlat(w[:rows*n], x, dy, flatIdx[n], -0.37, flatTails(rows, n))
+					}
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+				}
+			}
+		}
+	}
+}

@@ -79,6 +79,12 @@ func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64,
 // backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
 func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
 
+// backwardStepFlatAVX512 is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.
+func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)
+
+// backwardStepMomentumFlatAVX512 is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.
+func backwardStepMomentumFlatAVX512(w []float64, v []float64, x []float64, dy []float64, idx []int64, a float64, m float64, tails uint64)
+
 // forward32AVX2 writes y = W·x + b in float32, 8 rows per vector transposed in registers, each row's products added one by one from the first.
 func forward32AVX2(w []float32, x []float32, b []float32, y []float32, tail []int32)
 

@@ -61,6 +61,8 @@ func main() {
 	}
 	backwardStepRow(false)
 	backwardStepRow(true)
+	backwardStepFlat(false)
+	backwardStepFlat(true)
 	forward32("forward32AVX2", 2, 16)
 	forward32Lag("forward32LagAVX2", lag32)
 	for _, s := range []isa{avx2, avx512} {
@@ -815,6 +817,135 @@ func backwardStepRow(momentum bool) {
 
 	Label(name + "store")
 	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
+}
+
+// backwardStepFlat emits backwardStepFlatAVX512 (or its momentum
+// variant): the SGD step of a matrix of 1 to 7 columns without ∂L/∂x (a
+// network's first layer), over W as one flat vector, 8 weights a time
+// whatever rows they lie in. Weight k of the flat matrix takes x_(k mod n)
+// and dy_(k div n): idx holds, for each of the n vectors of 8 that make 8
+// rows, the lanes' columns and then their rows within the 8 rows, so that
+// the x of each vector is permuted once (kept on the stack) and dy_o from
+// the 8 rows' dy (one load) by a VPERMPD. tails holds three masks of 8
+// bits: x's n values, the last vector's weights (rows·n mod 8) and the
+// last 8 rows' dy (rows mod 8). Each weight is computed as in
+// backwardStep: the same operations on the same operands in the same order.
+func backwardStepFlat(momentum bool) {
+	name := "backwardStepFlatAVX512"
+	sig := "func(w, x, dy []float64, idx []int64, a float64, tails uint64)"
+	if momentum {
+		name = "backwardStepMomentumFlatAVX512"
+		sig = "func(w, v, x, dy []float64, idx []int64, a, m float64, tails uint64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.", name))
+	wp := Load(Param("w").Base(), GP64())
+	var vp reg.Register
+	if momentum {
+		vp = Load(Param("v").Base(), GP64())
+	}
+	xp := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	dyp := Load(Param("dy").Base(), GP64())
+	rows := Load(Param("dy").Len(), GP64())
+	ip := Load(Param("idx").Base(), GP64())
+	av := ZMM()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	var mv reg.VecVirtual
+	if momentum {
+		mv = ZMM()
+		VBROADCASTSD(Load(Param("m"), XMM()), mv)
+	}
+	kx, kw, kd := K(), K(), K()
+	bits := GP64()
+	Load(Param("tails"), bits)
+	KMOVW(bits.As32(), kx)
+	SHRQ(Imm(8), bits)
+	KMOVW(bits.As32(), kw)
+	SHRQ(Imm(8), bits)
+	KMOVW(bits.As32(), kd)
+
+	left := GP64() // weights left
+	MOVQ(n, left)
+	IMULQ(rows, left)
+	half := GP64() // bytes of idx's columns, and of its rows: 64·n
+	MOVQ(n, half)
+	SHLQ(Imm(6), half)
+	xpat := AllocLocal(64 * 7)
+
+	// The x of each vector of the 8 rows, permuted from x's n values.
+	xv, iv := ZMM(), ZMM()
+	VMOVUPD_Z(Mem{Base: xp}, kx, xv)
+	i := GP64()
+	XORQ(i, i)
+	Label(name + "xpat")
+	VMOVDQU64(Mem{Base: ip, Index: i, Scale: 1}, iv)
+	t := ZMM()
+	VPERMPD(xv, iv, t)
+	VMOVUPD(t, xpat.Idx(i, 1))
+	ADDQ(Imm(64), i)
+	CMPQ(i, half)
+	JL(LabelRef(name + "xpat"))
+	rowIdx := GP64()
+	LEAQ(Mem{Base: ip, Index: half, Scale: 1}, rowIdx)
+
+	d, g, u, w := ZMM(), ZMM(), ZMM(), ZMM()
+	Label(name + "group")
+	TESTQ(left, left)
+	JZ(LabelRef(name + "done"))
+	CMPQ(rows, Imm(8))
+	JL(LabelRef(name + "dytail"))
+	VMOVUPD(Mem{Base: dyp}, d)
+	JMP(LabelRef(name + "dyok"))
+	Label(name + "dytail")
+	VMOVUPD_Z(Mem{Base: dyp}, kd, d)
+	Label(name + "dyok")
+	XORQ(i, i)
+
+	Label(name + "vec")
+	VMOVDQU64(Mem{Base: rowIdx, Index: i, Scale: 1}, iv)
+	VPERMPD(d, iv, g)
+	VMULPD(xpat.Idx(i, 1), g, t) // dy_o·x_j, rounded
+	CMPQ(left, Imm(8))
+	JL(LabelRef(name + "tail"))
+	VMOVUPD(Mem{Base: wp}, w)
+	if momentum {
+		VMULPD(Mem{Base: vp}, mv, u) // m·v, rounded
+		VADDPD(t, u, u)
+		VMOVUPD(u, Mem{Base: vp})
+		VFMADD231PD(u, av, w)
+		ADDQ(Imm(64), vp)
+	} else {
+		VFMADD231PD(t, av, w)
+	}
+	VMOVUPD(w, Mem{Base: wp})
+	ADDQ(Imm(64), wp)
+	SUBQ(Imm(8), left)
+	JZ(LabelRef(name + "done"))
+	ADDQ(Imm(64), i)
+	CMPQ(i, half)
+	JL(LabelRef(name + "vec"))
+	ADDQ(Imm(64), dyp)
+	SUBQ(Imm(8), rows)
+	JMP(LabelRef(name + "group"))
+
+	// The last rows·n mod 8 weights, read and written under kw.
+	Label(name + "tail")
+	VMOVUPD_Z(Mem{Base: wp}, kw, w)
+	if momentum {
+		VMOVUPD_Z(Mem{Base: vp}, kw, u)
+		VMULPD(u, mv, u)
+		VADDPD(t, u, u)
+		VMOVUPD(u, kw, Mem{Base: vp})
+		VFMADD231PD(u, av, w)
+	} else {
+		VFMADD231PD(t, av, w)
+	}
+	VMOVUPD(w, kw, Mem{Base: wp})
+
+	Label(name + "done")
 	VZEROUPPER()
 	RET()
 }
