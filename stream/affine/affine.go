@@ -36,8 +36,9 @@ type kernelSet struct {
 	relu             func(z, a []float64)
 	reluBackward     func(a, da, dz []float64)
 	// Rows of at most rowN columns held in registers (nil: none).
-	backwardStepRow func(w, x, dy, dx []float64, a float64)
-	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
+	// With act not empty, dx is passed back through the ReLU of output act.
+	backwardStepRow func(w, x, dy, dx, act []float64, a float64)
+	momentumRow     func(w, v, x, dy, dx, act []float64, a, m float64)
 	// Matrices of fewer than flatN columns without dx, stepped as one flat
 	// vector (nil: none); idx and tails as flatIdx and flatTails give them.
 	backwardStepFlat func(w, x, dy []float64, idx []int64, a float64, tails uint64)
@@ -146,9 +147,25 @@ const (
 // caller's (its gradient is dy).
 func BackwardStep(w, x, dy, dx []float64, a float64) { backwardStepWith(best, w, x, dy, dx, a) }
 
+// BackwardStepReLU is BackwardStep followed by ReLUBackward(act, dx, dx):
+// ∂L/∂x passed back through the ReLU whose output act is x (0 where
+// act_j is 0), in the same pass where the kernels allow.
+func BackwardStepReLU(w, x, dy, dx, act []float64, a float64) {
+	backwardStepReLUWith(best, w, x, dy, dx, act, a)
+}
+
 func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
+	backwardStepReLUWith(k, w, x, dy, dx, nil, a)
+}
+
+// backwardStepReLUWith is the backward pass and step, then the ReLU's
+// gradient when act is not nil (dx must then not be nil).
+func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) {
 	n, rows := len(x), len(dy)
 	w = w[:rows*n]
+	if act != nil {
+		act = act[:n]
+	}
 	if dx != nil {
 		dx = dx[:n]
 		if k == nil || n > rowN || k.backwardStepRow == nil {
@@ -159,7 +176,8 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
 	case dx != nil && n <= rowN && k.backwardStepRow != nil:
-		k.backwardStepRow(w, x, dy, dx, a)
+		k.backwardStepRow(w, x, dy, dx, act, a)
+		return // through the ReLU already
 	case dx == nil && n > 0 && n < flatN && k.backwardStepFlat != nil:
 		k.backwardStepFlat(w, x, dy, flatIdx[n], a, flatTails(rows, n))
 	case dx == nil:
@@ -168,6 +186,9 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 		k.backwardStepCols(w, x, dy, dx, a)
 	default:
 		k.backwardStep(w, x, dy, dx, a)
+	}
+	if act != nil {
+		reluBackwardWith(k, act, dx, dx)
 	}
 }
 
@@ -182,9 +203,26 @@ func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
 	backwardStepMomentumWith(best, w, v, x, dy, dx, a, m)
 }
 
+// BackwardStepMomentumReLU is BackwardStepMomentum followed by
+// ReLUBackward(act, dx, dx), in the same pass where the kernels allow (see
+// BackwardStepReLU).
+func BackwardStepMomentumReLU(w, v, x, dy, dx, act []float64, a, m float64) {
+	backwardStepMomentumReLUWith(best, w, v, x, dy, dx, act, a, m)
+}
+
 func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m float64) {
+	backwardStepMomentumReLUWith(k, w, v, x, dy, dx, nil, a, m)
+}
+
+// backwardStepMomentumReLUWith is the backward pass and step with
+// momentum, then the ReLU's gradient when act is not nil (dx must then
+// not be nil).
+func backwardStepMomentumReLUWith(k *kernelSet, w, v, x, dy, dx, act []float64, a, m float64) {
 	n, rows := len(x), len(dy)
 	w, v = w[:rows*n], v[:rows*n]
+	if act != nil {
+		act = act[:n]
+	}
 	if dx != nil {
 		dx = dx[:n]
 		if k == nil || n > rowN || k.momentumRow == nil {
@@ -195,7 +233,8 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
 	case dx != nil && n <= rowN && k.momentumRow != nil:
-		k.momentumRow(w, v, x, dy, dx, a, m)
+		k.momentumRow(w, v, x, dy, dx, act, a, m)
+		return // through the ReLU already
 	case dx == nil && n > 0 && n < flatN && k.momentumFlat != nil:
 		k.momentumFlat(w, v, x, dy, flatIdx[n], a, m, flatTails(rows, n))
 	case dx == nil:
@@ -204,6 +243,9 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 		k.momentumCols(w, v, x, dy, dx, a, m)
 	default:
 		k.momentum(w, v, x, dy, dx, a, m)
+	}
+	if act != nil {
+		reluBackwardWith(k, act, dx, dx)
 	}
 }
 

@@ -166,9 +166,9 @@ func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwar
 	}
 	if k.backwardStepRow != nil && len(x) <= rowN {
 		if momentum {
-			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, a, m) })})
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, nil, a, m) })})
 		} else {
-			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, a) })})
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, nil, a) })})
 		}
 	}
 	if momentum {
@@ -361,10 +361,10 @@ func TestBackwardStepRowEveryWidth(t *testing.T) {
 					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
 					if momentum {
 						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, -0.37, 0.3)
-						k.momentumRow(w, v, x, dy, dx, -0.37, 0.3)
+						k.momentumRow(w, v, x, dy, dx, nil, -0.37, 0.3)
 					} else {
 						backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
-						k.backwardStepRow(w, x, dy, dx, -0.37)
+						k.backwardStepRow(w, x, dy, dx, nil, -0.37)
 					}
 					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
 					sameBits(t, "w "+what, wGo, w)
@@ -401,6 +401,52 @@ func TestBackwardStepFlatEveryShape(t *testing.T) {
 					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
 					sameBits(t, "w "+what, wGo, w)
 					sameBits(t, "v "+what, vGo, v)
+				}
+			}
+		}
+	}
+}
+
+// TestBackwardStepReLUMatchesGo: the backward pass and step passed back
+// through a ReLU (fused into the register kernels, or the ReLU's gradient
+// after the pass) equal plain Go's pass followed by its ReLU gradient,
+// bit for bit, at every awkward size, act holding zeros, NaNs and
+// infinities as a ReLU's output can.
+func TestBackwardStepReLUMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(17, 18))
+		const a, m = -0.37, 0.3
+		for _, rows := range sizes {
+			for _, n := range append(sizes, 2, 4, 6, 12, 14, 15, 16, 24) {
+				if rows*n > 1<<16 {
+					continue
+				}
+				z := random(rng, n)
+				for i := range z {
+					switch rng.IntN(10) {
+					case 0:
+						z[i] = math.NaN()
+					case 1:
+						z[i] = math.Inf(2*rng.IntN(2) - 1)
+					}
+				}
+				act := make([]float64, n)
+				reluGo(z, act)
+				for _, momentum := range []bool{false, true} {
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					w, v, x, dy, dx := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows), random(rng, n)
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
+						backwardStepMomentumReLUWith(k, w, v, x, dy, dx, act, a, m)
+					} else {
+						backwardStepWith(nil, wGo, x, dy, dxGo, a)
+						backwardStepReLUWith(k, w, x, dy, dx, act, a)
+					}
+					reluBackwardGo(act, dxGo, dxGo)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+					sameBits(t, "dx "+what, dxGo, dx)
 				}
 			}
 		}

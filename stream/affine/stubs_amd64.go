@@ -73,11 +73,11 @@ func reluAVX512(z []float64, a []float64)
 // reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
 func reluBackwardAVX512(a []float64, da []float64, dz []float64)
 
-// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
-func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.
+func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, act []float64, a float64)
 
-// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
-func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.
+func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, act []float64, a float64, m float64)
 
 // backwardStepFlatAVX512 is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.
 func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)

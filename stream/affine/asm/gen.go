@@ -695,14 +695,16 @@ type rowPart struct {
 // row's first values stalls the next row's loads (3.5× slower).
 func backwardStepRow(momentum bool) {
 	name := "backwardStepRowAVX512"
-	sig := "func(w, x, dy, dx []float64, a float64)"
+	sig := "func(w, x, dy, dx, act []float64, a float64)"
 	if momentum {
 		name = "backwardStepMomentumRowAVX512"
-		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+		sig = "func(w, v, x, dy, dx, act []float64, a, m float64)"
 	}
 	TEXT(name, NOSPLIT, sig)
-	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.", name))
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.", name))
 	in := loadBackward(true, momentum, avx512)
+	actp := Load(Param("act").Base(), GP64())
+	actN := Load(Param("act").Len(), GP64())
 	wp, vp, xp, n, dyp, left, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
 	stride := GP64()
 	MOVQ(n, stride)
@@ -816,7 +818,22 @@ func backwardStepRow(momentum bool) {
 	JMP(LabelRef(name + "row"))
 
 	Label(name + "store")
+	TESTQ(actN, actN)
+	JNZ(LabelRef(name + "relu"))
 	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
+
+	// Through the ReLU: dx_j kept where act_j's bits are not all zero, +0
+	// elsewhere, as reluBackward.
+	Label(name + "relu")
+	keep := K()
+	each("z", func(p rowPart) {
+		load(at(actp, p), t, p.lanes)
+		VPTESTMQ(vec(t, p.lanes), vec(t, p.lanes), keep)
+		VMOVUPD_Z(vec(p.d, p.lanes), keep, vec(p.d, p.lanes))
+		store(p.d, p.lanes, at(dxp, p))
+	})
 	VZEROUPPER()
 	RET()
 }
