@@ -18,6 +18,7 @@ type Float = affine.Float
 // or float32 ones (vector code on CPUs that have it).
 type kernels[T Float] struct {
 	forward      func(w, x, b, y []T)
+	forwardReLU  func(w, x, b, y []T) // forward, then the ReLU of y
 	backwardStep func(w, x, dy, dx []T, a T)
 	momentum     func(w, v, x, dy, dx []T, a, m T)
 	// The two above with dx passed back through the ReLU of output act.
@@ -31,12 +32,17 @@ type kernels[T Float] struct {
 
 var (
 	kernels64 = kernels[float64]{
-		affine.Forward, affine.BackwardStep, affine.BackwardStepMomentum,
+		affine.Forward, affine.ForwardReLU, affine.BackwardStep, affine.BackwardStepMomentum,
 		affine.BackwardStepReLU, affine.BackwardStepMomentumReLU,
 		affine.Step, affine.StepMomentum, affine.ReLU, affine.ReLUBackward,
 	}
 	kernels32 = kernels[float32]{
-		affine.Forward32, affine.BackwardStep32, affine.BackwardStepMomentum32,
+		affine.Forward32,
+		func(w, x, b, y []float32) {
+			affine.Forward32(w, x, b, y)
+			affine.ReLU32(y, y)
+		},
+		affine.BackwardStep32, affine.BackwardStepMomentum32,
 		func(w, x, dy, dx, act []float32, a float32) {
 			affine.BackwardStep32(w, x, dy, dx, a)
 			affine.ReLUBackward32(act, dx, dx)
@@ -84,6 +90,12 @@ func NewLinear[T Float](in, out int, w, b, dw, db []T) Linear[T] {
 // bias.
 func (l *Linear[T]) Forward(x, y []T) {
 	l.k.forward(l.W, x[:l.In], l.B, y[:l.Out])
+}
+
+// ForwardReLU is Forward followed by ReLU(y, y), in the same pass where
+// the kernels allow.
+func (l *Linear[T]) ForwardReLU(x, y []T) {
+	l.k.forwardReLU(l.W, x[:l.In], l.B, y[:l.Out])
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with

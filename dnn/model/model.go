@@ -233,15 +233,18 @@ func (n *Network[T]) forward(t *stream.Trial, train bool) []float64 {
 	last := len(n.layers) - 1
 	for i := range n.layers {
 		a := n.act[i]
-		n.layers[i].Forward(h, a)
-		if i < last {
-			if train && n.dropping(i) {
-				if !n.frozen {
-					n.drop[i].Draw(n.rng)
-				}
-				n.drop[i].Forward(a, a)
+		switch {
+		case i == last:
+			n.layers[i].Forward(h, a)
+		case train && n.dropping(i): // dropout comes between the sums and the ReLU
+			n.layers[i].Forward(h, a)
+			if !n.frozen {
+				n.drop[i].Draw(n.rng)
 			}
+			n.drop[i].Forward(a, a)
 			layers.ReLU(a, a)
+		default:
+			n.layers[i].ForwardReLU(h, a)
 		}
 		h = a
 	}

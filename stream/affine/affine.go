@@ -18,13 +18,14 @@ package affine
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
 type kernelSet struct {
-	name         string
-	forward      func(w, x, b, y []float64) // up to 16 rows at a time
-	forwardRows8 func(w, x, b, y []float64) // up to 8: rows 4 KB apart
+	name string
+	// The forward kernels apply the ReLU to y when relu is not 0.
+	forward      func(w, x, b, y []float64, relu uint64) // up to 16 rows at a time
+	forwardRows8 func(w, x, b, y []float64, relu uint64) // up to 8: rows 4 KB apart
 	// 24 rows at a time, 8×8 blocks transposed in registers (AVX-512; nil
 	// otherwise); tail has bit j set for each of the last len(x) mod 8
 	// columns.
-	forwardT         func(w, x, b, y []float64, tail uint64)
+	forwardT         func(w, x, b, y []float64, tail, relu uint64)
 	backwardStep     func(w, x, dy, dx []float64, a float64) // four rows at a time, then one
 	backwardStepCols func(w, x, dy, dx []float64, a float64) // columns outside, rows inside: small W
 	backwardStepNoDx func(w, x, dy []float64, a float64)
@@ -99,21 +100,33 @@ const smallW = 4096
 // the bias is added last.
 func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 
-func forwardWith(k *kernelSet, w, x, b, y []float64) {
+// ForwardReLU is Forward followed by ReLU(y, y), in the same pass.
+func ForwardReLU(w, x, b, y []float64) { forwardReLUWith(best, w, x, b, y, true) }
+
+func forwardWith(k *kernelSet, w, x, b, y []float64) { forwardReLUWith(k, w, x, b, y, false) }
+
+func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
+	var r uint64
+	if relu {
+		r = 1
+	}
 	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
 		p := rows - rows%panelRows
-		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1)
+		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
 		w, b, y = w[p*n:], b[p:], y[p:]
 	}
 	switch {
 	case k == nil:
 		forwardGo(w, x, b, y)
+		if relu {
+			reluGo(y, y)
+		}
 	case n%aliasN == 0:
-		k.forwardRows8(w, x, b, y)
+		k.forwardRows8(w, x, b, y, r)
 	default:
-		k.forward(w, x, b, y)
+		k.forward(w, x, b, y, r)
 	}
 }
 

@@ -4,31 +4,32 @@
 
 #include "textflag.h"
 
-// func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
+// func forwardAVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 // Requires: AVX
-TEXT ·forwardAVX2(SB), NOSPLIT, $8-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
+TEXT ·forwardAVX2(SB), NOSPLIT, $8-104
+	MOVQ   w_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   x_len+32(FP), DX
+	MOVQ   b_base+48(FP), BX
+	MOVQ   y_base+72(FP), SI
+	MOVQ   y_len+80(FP), DI
+	VXORPD Y0, Y0, Y0
+	MOVQ   DX, R8
+	SHLQ   $0x03, R8
+	LEAQ   (R8)(R8*2), R9
+	MOVQ   R8, R10
+	SHLQ   $0x02, R10
 
 forwardAVX216block:
 	CMPQ   DI, $0x10
 	JL     forwardAVX216done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
-	LEAQ   (R13)(R10*1), R14
+	MOVQ   AX, R13
 	VXORPD Y7, Y7, Y7
-	LEAQ   (R14)(R10*1), R15
+	LEAQ   (R13)(R10*1), R14
 	VXORPD Y8, Y8, Y8
+	LEAQ   (R14)(R10*1), R15
+	VXORPD Y9, Y9, Y9
 	LEAQ   (R15)(R10*1), BP
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -36,51 +37,51 @@ forwardAVX216block:
 forwardAVX216pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX216odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
-	VMOVUPD      (R15), X2
-	VINSERTF128  $0x01, (R15)(R8*2), Y2, Y2
-	VMOVUPD      (R15)(R8*1), X3
-	VINSERTF128  $0x01, (R15)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y7, Y7
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y7, Y7
+	VMOVUPD      (R15), X3
+	VINSERTF128  $0x01, (R15)(R8*2), Y3, Y3
+	VMOVUPD      (R15)(R8*1), X4
+	VINSERTF128  $0x01, (R15)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y8, Y8
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y8, Y8
 	ADDQ         $0x10, R15
-	VMOVUPD      (BP), X2
-	VINSERTF128  $0x01, (BP)(R8*2), Y2, Y2
-	VMOVUPD      (BP)(R8*1), X3
-	VINSERTF128  $0x01, (BP)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y8, Y8
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y8, Y8
+	VMOVUPD      (BP), X3
+	VINSERTF128  $0x01, (BP)(R8*2), Y3, Y3
+	VMOVUPD      (BP)(R8*1), X4
+	VINSERTF128  $0x01, (BP)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y9, Y9
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y9, Y9
 	ADDQ         $0x10, BP
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -89,45 +90,58 @@ forwardAVX216pair:
 forwardAVX216odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX216store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
-	VMOVSD       (R15), X2
-	VMOVHPD      (R15)(R8*1), X2, X2
-	VMOVSD       (R15)(R8*2), X3
-	VMOVHPD      (R15)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y7, Y7
-	VMOVSD       (BP), X2
-	VMOVHPD      (BP)(R8*1), X2, X2
-	VMOVSD       (BP)(R8*2), X3
-	VMOVHPD      (BP)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y8, Y8
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
+	VMOVSD       (R15), X3
+	VMOVHPD      (R15)(R8*1), X3, X3
+	VMOVSD       (R15)(R8*2), X4
+	VMOVHPD      (R15)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y8, Y8
+	VMOVSD       (BP), X3
+	VMOVHPD      (BP)(R8*1), X3, X3
+	VMOVSD       (BP)(R8*2), X4
+	VMOVHPD      (BP)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y9, Y9
 
 forwardAVX216store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
-	VADDPD  64(BX), Y7, Y7
-	VMOVUPD Y7, 64(SI)
-	VADDPD  96(BX), Y8, Y8
-	VMOVUPD Y8, 96(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	VADDPD 64(BX), Y8, Y8
+	VADDPD 96(BX), Y9, Y9
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX216put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+	VMAXPD Y8, Y0, Y8
+	VADDPD Y0, Y8, Y8
+	VMAXPD Y9, Y0, Y9
+	VADDPD Y0, Y9, Y9
+
+forwardAVX216put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
+	VMOVUPD Y8, 64(SI)
+	VMOVUPD Y9, 96(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    R10, AX
@@ -141,9 +155,9 @@ forwardAVX216done:
 forwardAVX28block:
 	CMPQ   DI, $0x08
 	JL     forwardAVX28done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
+	MOVQ   AX, R13
+	VXORPD Y7, Y7, Y7
 	LEAQ   (R13)(R10*1), R14
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -151,29 +165,29 @@ forwardAVX28block:
 forwardAVX28pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX28odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -182,27 +196,36 @@ forwardAVX28pair:
 forwardAVX28odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX28store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 
 forwardAVX28store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX28put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+
+forwardAVX28put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    $0x40, BX
@@ -214,7 +237,7 @@ forwardAVX28done:
 forwardAVX24block:
 	CMPQ   DI, $0x04
 	JL     forwardAVX24done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -222,18 +245,18 @@ forwardAVX24block:
 forwardAVX24pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX24odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -242,18 +265,25 @@ forwardAVX24pair:
 forwardAVX24odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX24store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 
 forwardAVX24store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
+	VADDPD (BX), Y6, Y6
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX24put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardAVX24put:
+	VMOVUPD Y6, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
@@ -264,7 +294,7 @@ forwardAVX24done:
 forwardAVX22block:
 	CMPQ   DI, $0x02
 	JL     forwardAVX22done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -272,16 +302,16 @@ forwardAVX22block:
 forwardAVX22pair:
 	CMPQ      R12, $0x02
 	JL        forwardAVX22odd
-	VMOVDDUP  (R11), X0
-	VMOVDDUP  8(R11), X1
-	VMOVUPD   (R9), X2
-	VMOVUPD   (R9)(R8*1), X3
-	VUNPCKLPD X3, X2, X4
-	VUNPCKHPD X3, X2, X2
-	VMULPD    X0, X4, X4
-	VADDPD    X4, X5, X5
-	VMULPD    X1, X2, X2
-	VADDPD    X2, X5, X5
+	VMOVDDUP  (R11), X1
+	VMOVDDUP  8(R11), X2
+	VMOVUPD   (R9), X3
+	VMOVUPD   (R9)(R8*1), X4
+	VUNPCKLPD X4, X3, X5
+	VUNPCKHPD X4, X3, X3
+	VMULPD    X1, X5, X5
+	VADDPD    X5, X6, X6
+	VMULPD    X2, X3, X3
+	VADDPD    X3, X6, X6
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
@@ -290,15 +320,22 @@ forwardAVX22pair:
 forwardAVX22odd:
 	TESTQ    R12, R12
 	JZ       forwardAVX22store
-	VMOVDDUP (R11), X0
-	VMOVSD   (R9), X2
-	VMOVHPD  (R9)(R8*1), X2, X2
-	VMULPD   X0, X2, X2
-	VADDPD   X2, X5, X5
+	VMOVDDUP (R11), X1
+	VMOVSD   (R9), X3
+	VMOVHPD  (R9)(R8*1), X3, X3
+	VMULPD   X1, X3, X3
+	VADDPD   X3, X6, X6
 
 forwardAVX22store:
-	VADDPD  (BX), X5, X5
-	VMOVUPD X5, (SI)
+	VADDPD (BX), X6, X6
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardAVX22put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardAVX22put:
+	VMOVUPD X6, (SI)
 	ADDQ    R8, AX
 	ADDQ    R8, AX
 	ADDQ    $0x10, BX
@@ -310,7 +347,7 @@ forwardAVX22done:
 forwardAVX21block:
 	CMPQ   DI, $0x01
 	JL     forwardAVX21done
-	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -318,12 +355,12 @@ forwardAVX21block:
 forwardAVX21pair:
 	CMPQ   R12, $0x02
 	JL     forwardAVX21odd
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
-	VMOVSD 8(R9), X3
-	VMULSD 8(R11), X3, X3
-	VADDSD X3, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
+	VMOVSD 8(R9), X4
+	VMULSD 8(R11), X4, X4
+	VADDSD X4, X1, X1
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
@@ -332,13 +369,20 @@ forwardAVX21pair:
 forwardAVX21odd:
 	TESTQ  R12, R12
 	JZ     forwardAVX21store
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
 
 forwardAVX21store:
-	VADDSD (BX), X0, X0
-	VMOVSD X0, (SI)
+	VADDSD (BX), X1, X1
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardAVX21put
+	VMAXPD Y1, Y0, Y1
+	VADDPD Y0, Y1, Y1
+
+forwardAVX21put:
+	VMOVSD X1, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
@@ -349,27 +393,28 @@ forwardAVX21done:
 	VZEROUPPER
 	RET
 
-// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 // Requires: AVX
-TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
+TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-104
+	MOVQ   w_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   x_len+32(FP), DX
+	MOVQ   b_base+48(FP), BX
+	MOVQ   y_base+72(FP), SI
+	MOVQ   y_len+80(FP), DI
+	VXORPD Y0, Y0, Y0
+	MOVQ   DX, R8
+	SHLQ   $0x03, R8
+	LEAQ   (R8)(R8*2), R9
+	MOVQ   R8, R10
+	SHLQ   $0x02, R10
 
 forwardRows8AVX28block:
 	CMPQ   DI, $0x08
 	JL     forwardRows8AVX28done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
+	MOVQ   AX, R13
+	VXORPD Y7, Y7, Y7
 	LEAQ   (R13)(R10*1), R14
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -377,29 +422,29 @@ forwardRows8AVX28block:
 forwardRows8AVX28pair:
 	CMPQ         R12, $0x02
 	JL           forwardRows8AVX28odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -408,27 +453,36 @@ forwardRows8AVX28pair:
 forwardRows8AVX28odd:
 	TESTQ        R12, R12
 	JZ           forwardRows8AVX28store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 
 forwardRows8AVX28store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardRows8AVX28put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+
+forwardRows8AVX28put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    $0x40, BX
@@ -440,7 +494,7 @@ forwardRows8AVX28done:
 forwardRows8AVX24block:
 	CMPQ   DI, $0x04
 	JL     forwardRows8AVX24done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -448,18 +502,18 @@ forwardRows8AVX24block:
 forwardRows8AVX24pair:
 	CMPQ         R12, $0x02
 	JL           forwardRows8AVX24odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -468,18 +522,25 @@ forwardRows8AVX24pair:
 forwardRows8AVX24odd:
 	TESTQ        R12, R12
 	JZ           forwardRows8AVX24store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 
 forwardRows8AVX24store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
+	VADDPD (BX), Y6, Y6
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardRows8AVX24put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardRows8AVX24put:
+	VMOVUPD Y6, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
@@ -490,7 +551,7 @@ forwardRows8AVX24done:
 forwardRows8AVX22block:
 	CMPQ   DI, $0x02
 	JL     forwardRows8AVX22done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -498,16 +559,16 @@ forwardRows8AVX22block:
 forwardRows8AVX22pair:
 	CMPQ      R12, $0x02
 	JL        forwardRows8AVX22odd
-	VMOVDDUP  (R11), X0
-	VMOVDDUP  8(R11), X1
-	VMOVUPD   (R9), X2
-	VMOVUPD   (R9)(R8*1), X3
-	VUNPCKLPD X3, X2, X4
-	VUNPCKHPD X3, X2, X2
-	VMULPD    X0, X4, X4
-	VADDPD    X4, X5, X5
-	VMULPD    X1, X2, X2
-	VADDPD    X2, X5, X5
+	VMOVDDUP  (R11), X1
+	VMOVDDUP  8(R11), X2
+	VMOVUPD   (R9), X3
+	VMOVUPD   (R9)(R8*1), X4
+	VUNPCKLPD X4, X3, X5
+	VUNPCKHPD X4, X3, X3
+	VMULPD    X1, X5, X5
+	VADDPD    X5, X6, X6
+	VMULPD    X2, X3, X3
+	VADDPD    X3, X6, X6
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
@@ -516,15 +577,22 @@ forwardRows8AVX22pair:
 forwardRows8AVX22odd:
 	TESTQ    R12, R12
 	JZ       forwardRows8AVX22store
-	VMOVDDUP (R11), X0
-	VMOVSD   (R9), X2
-	VMOVHPD  (R9)(R8*1), X2, X2
-	VMULPD   X0, X2, X2
-	VADDPD   X2, X5, X5
+	VMOVDDUP (R11), X1
+	VMOVSD   (R9), X3
+	VMOVHPD  (R9)(R8*1), X3, X3
+	VMULPD   X1, X3, X3
+	VADDPD   X3, X6, X6
 
 forwardRows8AVX22store:
-	VADDPD  (BX), X5, X5
-	VMOVUPD X5, (SI)
+	VADDPD (BX), X6, X6
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardRows8AVX22put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardRows8AVX22put:
+	VMOVUPD X6, (SI)
 	ADDQ    R8, AX
 	ADDQ    R8, AX
 	ADDQ    $0x10, BX
@@ -536,7 +604,7 @@ forwardRows8AVX22done:
 forwardRows8AVX21block:
 	CMPQ   DI, $0x01
 	JL     forwardRows8AVX21done
-	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -544,12 +612,12 @@ forwardRows8AVX21block:
 forwardRows8AVX21pair:
 	CMPQ   R12, $0x02
 	JL     forwardRows8AVX21odd
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
-	VMOVSD 8(R9), X3
-	VMULSD 8(R11), X3, X3
-	VADDSD X3, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
+	VMOVSD 8(R9), X4
+	VMULSD 8(R11), X4, X4
+	VADDSD X4, X1, X1
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
@@ -558,13 +626,20 @@ forwardRows8AVX21pair:
 forwardRows8AVX21odd:
 	TESTQ  R12, R12
 	JZ     forwardRows8AVX21store
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
 
 forwardRows8AVX21store:
-	VADDSD (BX), X0, X0
-	VMOVSD X0, (SI)
+	VADDSD (BX), X1, X1
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardRows8AVX21put
+	VMAXPD Y1, Y0, Y1
+	VADDPD Y0, Y1, Y1
+
+forwardRows8AVX21put:
+	VMOVSD X1, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
@@ -575,9 +650,9 @@ forwardRows8AVX21done:
 	VZEROUPPER
 	RET
 
-// func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64)
+// func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64, relu uint64)
 // Requires: AVX, AVX512F
-TEXT ·forwardTAVX512(SB), NOSPLIT, $0-104
+TEXT ·forwardTAVX512(SB), NOSPLIT, $0-112
 	MOVQ  w_base+0(FP), AX
 	MOVQ  x_base+24(FP), CX
 	MOVQ  x_len+32(FP), DX
@@ -970,11 +1045,23 @@ fTtail1:
 
 fTtail2:
 fTstore:
-	VADDPD  (BX), Z0, Z0
+	VADDPD (BX), Z0, Z0
+	VADDPD 64(BX), Z1, Z1
+	VADDPD 128(BX), Z2, Z2
+	MOVQ   relu+104(FP), R11
+	TESTQ  R11, R11
+	JZ     fTput
+	VPXORQ Z12, Z12, Z12
+	VMAXPD Z0, Z12, Z0
+	VADDPD Z12, Z0, Z0
+	VMAXPD Z1, Z12, Z1
+	VADDPD Z12, Z1, Z1
+	VMAXPD Z2, Z12, Z2
+	VADDPD Z12, Z2, Z2
+
+fTput:
 	VMOVUPD Z0, (SI)
-	VADDPD  64(BX), Z1, Z1
 	VMOVUPD Z1, 64(SI)
-	VADDPD  128(BX), Z2, Z2
 	VMOVUPD Z2, 128(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX

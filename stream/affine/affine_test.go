@@ -72,23 +72,42 @@ func TestForwardVecMatchesGo(t *testing.T) {
 					continue // 1024×1024 adds time, not cases: 1024 meets every other size
 				}
 				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-				want, got := make([]float64, rows), make([]float64, rows)
-				forwardGo(w, x, b, want)
-				forwardWith(k, w, x, b, got)
-				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
-				// Both row blockings, whichever forwardWith chose.
-				kernels := map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8}
-				if k.forwardT != nil {
-					kernels["transposed"] = func(w, x, b, y []float64) {
-						p := len(y) - len(y)%panelRows
-						k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1)
-						k.forward(w[p*len(x):], x, b[p:], y[p:])
+				for i := range b { // NaNs and infinities for the ReLU
+					switch rng.IntN(10) {
+					case 0:
+						b[i] = math.NaN()
+					case 1:
+						b[i] = math.Inf(2*rng.IntN(2) - 1)
 					}
 				}
-				for name, f := range kernels {
-					clear(got)
-					f(w, x, b, got)
-					sameBits(t, fmt.Sprintf("%s (%s): y [%d×%d]", k.name, name, rows, n), want, got)
+				for _, relu := range []bool{false, true} {
+					want, got := make([]float64, rows), make([]float64, rows)
+					forwardGo(w, x, b, want)
+					r := uint64(0)
+					if relu {
+						reluGo(want, want)
+						r = 1
+					}
+					what := fmt.Sprintf("y [%d×%d] relu %v", rows, n, relu)
+					forwardReLUWith(k, w, x, b, got, relu)
+					sameBits(t, k.name+": "+what, want, got)
+					// Both row blockings, whichever forwardReLUWith chose.
+					kernels := map[string]func(w, x, b, y []float64){
+						"16 rows": func(w, x, b, y []float64) { k.forward(w, x, b, y, r) },
+						"8 rows":  func(w, x, b, y []float64) { k.forwardRows8(w, x, b, y, r) },
+					}
+					if k.forwardT != nil {
+						kernels["transposed"] = func(w, x, b, y []float64) {
+							p := len(y) - len(y)%panelRows
+							k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1, r)
+							k.forward(w[p*len(x):], x, b[p:], y[p:], r)
+						}
+					}
+					for name, f := range kernels {
+						clear(got)
+						f(w, x, b, got)
+						sameBits(t, fmt.Sprintf("%s (%s): %s", k.name, name, what), want, got)
+					}
 				}
 			}
 		}

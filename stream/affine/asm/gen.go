@@ -85,14 +85,16 @@ func main() {
 // 128-bit loads, two inserts and two unpacks; of two rows, with two loads
 // and two unpacks.
 func forward(name string, blocks []int) {
-	TEXT(name, NOSPLIT, "func(w, x, b, y []float64)")
-	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time.", name, blocks[0]))
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float64, relu uint64)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time; then y = max(y, 0) as reluAVX2 if relu is not 0.", name, blocks[0]))
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
 	bp := Load(Param("b").Base(), GP64())
 	yp := Load(Param("y").Base(), GP64())
 	left := Load(Param("y").Len(), GP64())
+	zero := YMM()
+	VXORPD(zero, zero, zero)
 
 	stride := GP64() // bytes per row
 	MOVQ(n, stride)
@@ -205,13 +207,30 @@ func forward(name string, blocks []int) {
 		switch rows {
 		case 1:
 			VADDSD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
-			VMOVSD(acc[0].AsX(), Mem{Base: yp})
 		case 2:
 			VADDPD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
-			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
 		default:
 			for g := range groups {
 				VADDPD(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
+			}
+		}
+		relu := GP64() // read here: the blocks use every other register
+		Load(Param("relu"), relu)
+		TESTQ(relu, relu)
+		JZ(LabelRef(name + "put"))
+		for g := range groups {
+			// As relu: max(0, y), y when a NaN or both zeros, then +0.
+			VMAXPD(acc[g], zero, acc[g])
+			VADDPD(zero, acc[g], acc[g])
+		}
+		Label(name + "put")
+		switch rows {
+		case 1:
+			VMOVSD(acc[0].AsX(), Mem{Base: yp})
+		case 2:
+			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
+		default:
+			for g := range groups {
 				VMOVUPD(acc[g], Mem{Base: yp, Disp: 32 * g})
 			}
 		}
@@ -981,8 +1000,8 @@ const panelRows = 24
 // mod 8 columns are read with the mask tail (bit j for each column left)
 // and only those columns are added.
 func forwardT() {
-	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail uint64)")
-	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.")
+	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail, relu uint64)")
+	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.")
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -1119,6 +1138,19 @@ func forwardT() {
 	Label("fTstore")
 	for g := range acc {
 		VADDPD(Mem{Base: bp, Disp: 64 * g}, acc[g], acc[g])
+	}
+	relu := GP64()
+	Load(Param("relu"), relu)
+	TESTQ(relu, relu)
+	JZ(LabelRef("fTput"))
+	zero := ZMM()
+	VPXORQ(zero, zero, zero)
+	for g := range acc {
+		VMAXPD(acc[g], zero, acc[g]) // as reluAVX512
+		VADDPD(zero, acc[g], acc[g])
+	}
+	Label("fTput")
+	for g := range acc {
 		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
 	}
 	for range 6 {
