@@ -100,7 +100,8 @@ const smallW = 4096
 // the bias is added last.
 func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 
-// ForwardReLU is Forward followed by ReLU(y, y), in the same pass.
+// ForwardReLU is Forward followed by ReLU(y, y), in the same pass where
+// the kernels allow (the ReLU applied before y is stored).
 func ForwardReLU(w, x, b, y []float64) { forwardReLUWith(best, w, x, b, y, true) }
 
 func forwardWith(k *kernelSet, w, x, b, y []float64) { forwardReLUWith(k, w, x, b, y, false) }
