@@ -181,7 +181,9 @@ type Model struct {
 type probes struct {
 	literal           bool // always select the winners literally
 	lowest            bool // break ties by the lowest index instead (the fixtures tell)
+	exactRecruit      bool // always recruit by the heap selection (heapSelect)
 	straddled, splits int  // how often the slow paths ran
+	unsure            int  // how often nearest could not tell the recruits
 }
 
 // New returns a model with no active unit, zero association weights,
