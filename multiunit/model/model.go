@@ -152,6 +152,8 @@ type Model struct {
 	// no scan): the inactive units' positions, the active units excluded.
 	cols  *scan.Columns
 	query scan.Query
+	cells *cells  // the units by cell, for nearest (nil when cols is, or N is small)
+	seeds []int32 // [3·int(N·k)] nearest's scratch
 
 	finished bool // Finish dropped the columns: rebuild them before a trial
 
@@ -238,6 +240,10 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 	seed.Uniforms(rng, m.pos)
 	if m.cols != nil {
 		m.cols.Load(m.pos)
+		if m.cells = newCells(n, d); m.cells != nil {
+			m.cells.load(m.pos, d)
+			m.seeds = make([]int32, 0, 3*nw)
+		}
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)

@@ -97,9 +97,11 @@ func (m *Model) recruitUnits(t *stream.Trial) int {
 // is a normal number: every activation of theirs is then strictly larger
 // than every other candidate's, and any heap selection keeps exactly
 // them, whatever the order it takes the candidates in. So no activation
-// is computed but c·e^−E, and the heap compares exponents (V = −e).
+// is computed but c·e^−E, the heap compares exponents (V = −e), and the
+// units of the cells around the stimulus are taken first, so that the
+// scan that follows finds few units it cannot pass over.
 func (m *Model) nearest(x []float64, k int) ([]int32, bool) {
-	d := m.p.Dims
+	d, n := m.p.Dims, m.p.Units
 	h := m.heap[:k]
 	for i := range h {
 		h[i] = topk.Pair{V: math.Inf(-1), I: -1} // no unit yet
@@ -110,30 +112,48 @@ func (m *Model) nearest(x []float64, k int) ([]int32, bool) {
 	// scan passes over are: their exponents exceed the heap's worst at
 	// the time, which only decreases, by more than recruitMargin.
 	near := math.Inf(1)
-	q := &m.query
-	q.X, q.A = x, m.attn
-	n := m.p.Units
-	for i := 0; i < n; i++ {
-		q.Worst = -h[0].V
-		if i = m.cols.Next(i, q); i == n {
-			break
-		}
-		if m.isActive[i] {
-			continue
-		}
+	ok := true
+	offer := func(i int) {
 		e := m.f.Exponent(m.f.Dist(x, m.pos[i*d:(i+1)*d], m.attn, m.row))
 		if e != e {
-			return nil, false // NaN: torch ranks it first; leave it to heapSelect
+			ok = false // NaN: torch ranks it first; leave it to heapSelect
+			return
 		}
 		if w := -h[0].V; e >= w {
 			near = min(near, e)
-			continue
+			return
 		}
 		near = min(near, -h[0].V)
 		topk.Offer(h, topk.Pair{V: -e, I: int32(i)})
 	}
+	c := m.cells
+	seeds := m.seeds[:0]
+	if c != nil {
+		c.around(x, func(i int32) bool {
+			if !m.isActive[i] {
+				c.seen[i] = true
+				seeds = append(seeds, i)
+				offer(int(i))
+			}
+			return ok && len(seeds) < 3*k
+		})
+	}
+	q := &m.query
+	q.X, q.A = x, m.attn
+	for i := 0; i < n && ok; i++ {
+		q.Worst = -h[0].V
+		if i = m.cols.Next(i, q); i == n {
+			break
+		}
+		if !m.isActive[i] && (c == nil || !c.seen[i]) {
+			offer(i)
+		}
+	}
+	for _, i := range seeds {
+		c.seen[i] = false
+	}
 	last := -h[0].V
-	if !(near-last > recruitMargin) || !(m.f.ActExp(last) >= 0x1p-1022) {
+	if !ok || !(near-last > recruitMargin) || !(m.f.ActExp(last) >= 0x1p-1022) {
 		return nil, false // a unit left out is too close to tell, or none is left, or an activation is not normal
 	}
 	rec := m.rec[:0]
@@ -218,6 +238,9 @@ func (m *Model) syncColumns() {
 		m.cols = scan.NewColumns(m.p.Units, m.p.Dims)
 	}
 	m.cols.Load(m.pos)
+	if m.cells != nil {
+		m.cells.load(m.pos, m.p.Dims)
+	}
 	for _, k := range m.active {
 		m.cols.Exclude(int(k))
 	}

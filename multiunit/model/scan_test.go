@@ -16,8 +16,10 @@ import (
 // (r = 2) with and without the recruitment scan (internal/scan: vector
 // lanes, or pure Go under the purego tag) on the original's initial
 // positions and orders, on positions drawn anew, and on positions on a
-// grid of quarters (exact ties, which nearest leaves to heapSelect): every
-// trial's probabilities and the final states must be the same bits.
+// grid of eighths (exact ties between units in different cells, which
+// nearest takes in another order than the index and so must leave to
+// heapSelect): every trial's probabilities and the final states must be
+// the same bits.
 func TestScanBitIdentical(t *testing.T) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(t, err)
@@ -52,7 +54,7 @@ func TestScanBitIdentical(t *testing.T) {
 					require.NotNil(t, m.cols)
 					if tc.grid {
 						for i, v := range m.pos {
-							m.pos[i] = math.Floor(v*4) / 4
+							m.pos[i] = math.Floor(v*8) / 8
 						}
 						m.syncColumns()
 					}
