@@ -14,6 +14,7 @@ type cells struct {
 	g, dims int
 	start   []int32 // cell c's units are unit[start[c]:start[c+1]]
 	unit    []int32 // [N] the units by cell
+	id      []int32 // [N] load's scratch: each unit's cell
 	seen    []bool  // [N] nearest's scratch: the units it looked at first
 }
 
@@ -29,7 +30,7 @@ func newCells(n, d int) *cells {
 		return nil
 	}
 	return &cells{g: g, dims: dims, start: make([]int32, pow(g, dims)+1),
-		unit: make([]int32, n), seen: make([]bool, n)}
+		unit: make([]int32, n), id: make([]int32, n), seen: make([]bool, n)}
 }
 
 func pow(b, e int) int {
@@ -40,38 +41,46 @@ func pow(b, e int) int {
 	return p
 }
 
-// coord returns the grid coordinate of v, clamped to the grid.
-func (c *cells) coord(v float64) int {
-	v *= float64(c.g)
-	switch {
-	case !(v >= 0):
-		return 0
-	case v >= float64(c.g):
-		return c.g - 1
+// coord returns the grid coordinate of v, clamped to the grid (the last
+// cell for NaN).
+func coord(v float64, g int) int {
+	v *= float64(g)
+	if !(v < float64(g)) {
+		return g - 1
 	}
-	return int(v)
+	if v >= 0 {
+		return int(v)
+	}
+	return 0
 }
 
 // load files the units at positions pos ([N·d], row-major) by cell.
 func (c *cells) load(pos []float64, d int) {
-	n := len(c.unit)
 	clear(c.start)
-	cellOf := func(i int) int {
-		k := 0
-		for j := c.dims - 1; j >= 0; j-- {
-			k = k*c.g + c.coord(pos[i*d+j])
+	g, count := c.g, c.start[1:]
+	if c.dims == 3 { // the common case, unrolled
+		for i := range c.id {
+			u := pos[i*d : i*d+3]
+			k := (coord(u[2], g)*g+coord(u[1], g))*g + coord(u[0], g)
+			c.id[i] = int32(k)
+			count[k]++
 		}
-		return k
-	}
-	for i := range n {
-		c.start[cellOf(i)+1]++
+	} else {
+		for i := range c.id {
+			u := pos[i*d : i*d+c.dims]
+			k := 0
+			for j := len(u) - 1; j >= 0; j-- {
+				k = k*g + coord(u[j], g)
+			}
+			c.id[i] = int32(k)
+			count[k]++
+		}
 	}
 	for k := 1; k < len(c.start); k++ {
 		c.start[k] += c.start[k-1]
 	}
 	fill := c.start[:len(c.start)-1] // advanced to each cell's end, then shifted back
-	for i := range n {
-		k := cellOf(i)
+	for i, k := range c.id {
 		c.unit[fill[k]] = int32(i)
 		fill[k]++
 	}
@@ -86,7 +95,7 @@ func (c *cells) around(x []float64, f func(i int32) bool) {
 	var lo, hi, plo, phi [3]int
 	for j := range c.dims {
 		// The two cells nearest x along dimension j.
-		l := c.coord(x[j]) // x's own cell; its nearer neighbour joins it
+		l := coord(x[j], c.g) // x's own cell; its nearer neighbour joins it
 		if v := x[j]*float64(c.g) - float64(l); l > 0 && (l == c.g-1 || v < 0.5) {
 			l--
 		}

@@ -240,7 +240,10 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 	seed.Uniforms(rng, m.pos)
 	if m.cols != nil {
 		m.cols.Load(m.pos)
-		if m.cells = newCells(n, d); m.cells != nil {
+		if m.cells = a.cells; m.cells == nil {
+			m.cells = newCells(n, d)
+		}
+		if m.cells != nil {
 			m.cells.load(m.pos, d)
 			m.seeds = make([]int32, 0, 3*nw)
 		}
