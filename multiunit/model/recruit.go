@@ -42,11 +42,13 @@ func (m *Model) anyZeroWeight() bool {
 // Units whose activation is 0 are never recruited.
 //
 // The choice is torch.topk's over every candidate in index order
-// (topk.Select), but exp is called only for candidates that can enter
-// the heap: a candidate whose exponent e = c·S^(1/r) exceeds that of the
-// heap's worst by more than 1e-9 has an activation smaller by a factor
-// below 1 − 1e-9, far beyond the few ulps of error of exp, so it cannot
-// be strictly better and is passed over without computing its activation.
+// (topk.Select, heapSelect). Usually the candidates of smallest exponent
+// e = c·S^(1/r) are those and are found without computing activations
+// (nearest); otherwise heapSelect calls exp only for candidates that can
+// enter the heap: a candidate whose exponent exceeds that of the heap's
+// worst by more than 1e-9 has an activation smaller by a factor below
+// 1 − 1e-9, far beyond the few ulps of error of exp, so it cannot be
+// strictly better and is passed over without computing its activation.
 func (m *Model) recruitUnits(t *stream.Trial) int {
 	x := t.X
 	d := m.p.Dims
