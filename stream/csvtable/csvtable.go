@@ -1,7 +1,7 @@
 // Package csvtable reads the toolkit's CSV tables (stimuli, trial lists,
-// order tables, hidden nodes, learning-curve data) row by row: the header,
-// then each row with the line it starts on, with one form of error for
-// every reader (the file, the line, what was wrong).
+// order tables, hidden nodes, learning-curve data, target curves) row by
+// row: the header, then each row with the line it starts on, with one
+// form of error for every reader (the file, the line, what was wrong).
 package csvtable
 
 import (

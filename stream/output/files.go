@@ -2,6 +2,7 @@ package output
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"strconv"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/csvtable"
 	"github.com/sbinet/npyio"
 	"gonum.org/v1/gonum/mat"
@@ -156,6 +158,54 @@ func ReadRunBlocks(path string) ([]RunsColumn, error) {
 		return nil, err
 	}
 	return cols, nil
+}
+
+// ReadBlocks reads a table that WriteBlocks wrote (block, then a column
+// per curve: lc.csv, loss.csv, curves.csv): the curves' names and their
+// values, [column][block]. Blocks count from 0 in order; an empty cell
+// ends a column's curve (a shorter one), and a value after it is an error.
+func ReadBlocks(path string) ([]string, [][]float64, error) {
+	data, err := budget.ReadFile(path, budget.MaxText)
+	if err != nil {
+		return nil, nil, err
+	}
+	want := "a header block, then a column per curve"
+	head, table, err := csvtable.Read(csv.NewReader(bytes.NewReader(data)), path, want)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(head) < 2 || head[0] != "block" {
+		return nil, nil, fmt.Errorf("%s: header %q: want %s", path, head, want)
+	}
+	names := head[1:]
+	curves := make([][]float64, len(names))
+	blocks := 0
+	for line, rec := range table.All() {
+		if b, err := strconv.Atoi(rec[0]); err != nil || b != blocks {
+			return nil, nil, fmt.Errorf("%s: line %d: block %q: want %d (blocks from 0 in order)", path, line, rec[0], blocks)
+		}
+		for c, cell := range rec[1:] {
+			if cell == "" {
+				continue
+			}
+			if len(curves[c]) != blocks {
+				return nil, nil, fmt.Errorf("%s: line %d: %s has a value after an empty cell", path, line, names[c])
+			}
+			v, err := strconv.ParseFloat(cell, 64)
+			if err != nil {
+				return nil, nil, fmt.Errorf("%s: line %d: %s = %q: want a number", path, line, names[c], cell)
+			}
+			curves[c] = append(curves[c], v)
+		}
+		blocks++
+	}
+	if err := table.Err(); err != nil {
+		return nil, nil, err
+	}
+	if blocks == 0 {
+		return nil, nil, fmt.Errorf("%s: no blocks after the header", path)
+	}
+	return names, curves, nil
 }
 
 // WriteBlocks writes a CSV table with a column "block" (from 0) and the

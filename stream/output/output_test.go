@@ -257,6 +257,29 @@ func TestBlocksCSV(t *testing.T) {
 	require.NoError(t, output.WriteBlocks(p, []output.Column{{Name: "a", Values: []float64{0.1, 1.0 / 3}}, {Name: "b", Values: []float64{2}}}))
 	got, _ := os.ReadFile(p)
 	assert.Equal(t, "block,a,b\n0,0.1,2\n1,0.3333333333333333,\n", string(got))
+	names, curves, err := output.ReadBlocks(p)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"a", "b"}, names)
+	assert.Equal(t, [][]float64{{0.1, 1.0 / 3}, {2}}, curves, "the values round-trip and a shorter column ends at its empty cell")
+
+	for _, c := range []struct{ name, text, want string }{
+		{"empty", "", "empty file"},
+		{"header", "run,a\n0,1\n", "want a header block"},
+		{"no blocks", "block,a\n", "no blocks"},
+		{"block order", "block,a\n0,1\n2,1\n", "line 3: block \"2\": want 1"},
+		{"not a number", "block,a\n0,1\n1,x\n", "line 3: a = \"x\": want a number"},
+		{"value after a gap", "block,a,b\n0,1,\n1,1,2\n", "line 3: b has a value after an empty cell"},
+		{"short row", "block,a,b\n0,1\n", "line 2"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bad := filepath.Join(t.TempDir(), "lc.csv")
+			require.NoError(t, os.WriteFile(bad, []byte(c.text), 0o644))
+			_, _, err := output.ReadBlocks(bad)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), bad)
+			assert.Contains(t, err.Error(), c.want)
+		})
+	}
 }
 
 func TestNPYRows(t *testing.T) {

@@ -129,12 +129,16 @@ func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	return f.Close()
 }
 
+// titleTop is the height a sheet's title takes above its plots, in
+// points (vg.Length's unit).
+const titleTop vg.Length = 22
+
 // sheetSize returns the size of a sheet of plots (all rows padded to one
 // length) with cells w × h under a title.
 func sheetSize(title string, plots [][]*plot.Plot, w, h vg.Length) (vg.Length, vg.Length) {
 	top := vg.Length(0)
 	if title != "" {
-		top = vg.Points(22)
+		top = titleTop
 	}
 	return vg.Length(len(plots[0])) * w, vg.Length(len(plots))*h + top
 }
@@ -146,7 +150,7 @@ func drawSheet(dc draw.Canvas, title string, plots [][]*plot.Plot) {
 		ts := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
 		ts.Font.Size = vg.Points(12)
 		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, title)
-		dc.Max.Y -= vg.Points(22)
+		dc.Max.Y -= titleTop
 	}
 	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}

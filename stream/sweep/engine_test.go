@@ -3,6 +3,7 @@ package sweep
 import (
 	"bytes"
 	"context"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -115,5 +116,42 @@ func TestBadNames(t *testing.T) {
 		assert.ErrorContains(t, err, c.want)
 		_, statErr := os.Stat(out)
 		assert.True(t, os.IsNotExist(statErr), "nothing is written")
+	}
+}
+
+// TestReadTarget: a target curve is block,value rows or values alone,
+// after an optional header; blank lines are skipped and errors name the
+// line the row is on.
+func TestReadTarget(t *testing.T) {
+	nan := math.NaN()
+	for _, c := range []struct {
+		name, text string
+		want       []float64
+		err        string
+	}{
+		{"blocks and a header", "block,value\n0,0.5\n2,0.25\n", []float64{0.5, nan, 0.25}, ""},
+		{"values alone", "0.5\n0.4\n", []float64{0.5, 0.4}, ""},
+		{"blank lines", "\nblock,value\n\n0,0.5\n\n1,0.4\n", []float64{0.5, 0.4}, ""},
+		{"a bad value past blank lines", "block,value\n\n0,0.5\n\n1,x\n", nil, "t.csv: line 5: strconv.ParseFloat"},
+		{"a bad block", "0.5\n-1,0.4\n", nil, "t.csv: line 2: block \"-1\": want an integer from 0"},
+		{"three columns", "0,1,2\n", nil, "t.csv: line 1: want block,value or value"},
+		{"a header alone", "block,value\n", nil, "t.csv: no values"},
+		{"empty", "", nil, "t.csv: empty file"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "t.csv")
+			require.NoError(t, os.WriteFile(path, []byte(c.text), 0o644))
+			got, err := readTarget(path)
+			if c.err != "" {
+				require.ErrorContains(t, err, c.err)
+				require.ErrorContains(t, err, path)
+				return
+			}
+			require.NoError(t, err)
+			require.Len(t, got, len(c.want))
+			for i := range got {
+				assert.Equal(t, math.Float64bits(c.want[i]), math.Float64bits(got[i]), "block %d", i)
+			}
+		})
 	}
 }

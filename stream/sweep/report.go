@@ -16,7 +16,9 @@ import (
 	"text/tabwriter"
 
 	"github.com/fastslow/stream/budget"
+	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/output"
 )
 
 // Metric scores a learning curve; lower is better.
@@ -51,6 +53,9 @@ func ParseMetric(s string) (Metric, error) {
 	return Metric{}, fmt.Errorf("-metric %q: want last:N (mean error of the last N blocks), area or target:file.csv", s)
 }
 
+// readTarget reads a target curve: block,value rows (blocks from 0; a
+// block not listed is NaN) or values alone, after an optional header line;
+// errors name the line a row starts on.
 func readTarget(path string) ([]float64, error) {
 	data, err := budget.ReadFile(path, budget.MaxText)
 	if err != nil {
@@ -58,32 +63,45 @@ func readTarget(path string) ([]float64, error) {
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
+	head, rows, err := csvtable.Read(r, path, "block,value rows or values alone")
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
+	first, _ := r.FieldPos(0) // the line of head
 	var t []float64
-	for i, row := range rows {
+	add := func(line int, row []string) error {
 		if len(row) < 1 || len(row) > 2 {
-			return nil, fmt.Errorf("%s: line %d: want block,value or value", path, i+1)
+			return fmt.Errorf("%s: line %d: want block,value or value", path, line)
 		}
 		v, err := strconv.ParseFloat(strings.TrimSpace(row[len(row)-1]), 64)
 		if err != nil {
-			if i == 0 {
-				continue // a header
+			if line == first {
+				return nil // a header
 			}
-			return nil, fmt.Errorf("%s: line %d: %v", path, i+1, err)
+			return fmt.Errorf("%s: line %d: %v", path, line, err)
 		}
 		b := len(t)
 		if len(row) == 2 {
 			if b, err = strconv.Atoi(strings.TrimSpace(row[0])); err != nil || b < 0 || b > 1<<20 {
-				return nil, fmt.Errorf("%s: line %d: block %q: want an integer from 0", path, i+1, row[0])
+				return fmt.Errorf("%s: line %d: block %q: want an integer from 0", path, line, row[0])
 			}
 		}
 		for len(t) <= b {
 			t = append(t, math.NaN())
 		}
 		t[b] = v
+		return nil
+	}
+	if err := add(first, head); err != nil {
+		return nil, err
+	}
+	for line, row := range rows.All() {
+		if err := add(line, row); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
 	}
 	if len(t) == 0 {
 		return nil, fmt.Errorf("%s: no values", path)
@@ -179,7 +197,7 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 			rk.Diverged = append(rk.Diverged, row)
 			continue
 		}
-		if row.Columns, row.Curves, err = ReadCurves(filepath.Join(dir, "lc.csv")); err != nil {
+		if row.Columns, row.Curves, err = output.ReadBlocks(filepath.Join(dir, "lc.csv")); err != nil {
 			return nil, err
 		}
 		c := column
@@ -224,34 +242,6 @@ func Report(out string, m Metric, column string) (*Ranking, error) {
 	}
 	sort.SliceStable(rk.Diverged, func(a, b int) bool { return rk.Diverged[a].Marker.Number < rk.Diverged[b].Marker.Number })
 	return rk, nil
-}
-
-// ReadCurves reads a per-block table (lc.csv, loss.csv): its curve names
-// (the columns after "block") and the curves, [column][block].
-func ReadCurves(path string) ([]string, [][]float64, error) {
-	data, err := budget.ReadFile(path, budget.MaxText)
-	if err != nil {
-		return nil, nil, err
-	}
-	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(rows) < 2 || len(rows[0]) < 2 || rows[0][0] != "block" {
-		return nil, nil, fmt.Errorf("%s: want a header block,<curves…> and at least one block", path)
-	}
-	cols := rows[0][1:]
-	curves := make([][]float64, len(cols))
-	for i, row := range rows[1:] {
-		for c := range cols {
-			v, err := strconv.ParseFloat(row[c+1], 64)
-			if err != nil {
-				return nil, nil, fmt.Errorf("%s: line %d: %v", path, i+2, err)
-			}
-			curves[c] = append(curves[c], v)
-		}
-	}
-	return cols, curves, nil
 }
 
 func value(g []Value, key string) string {

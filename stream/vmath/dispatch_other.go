@@ -10,6 +10,7 @@ func expAVX2(dst, src *float64, n int) { panic("vmath: no vector kernel in this 
 func logAVX2(dst, src *float64, n int) { panic("vmath: no vector kernel in this build") }
 
 func softplusNegAbsAVX2(dst, src *float64, n int) { panic("vmath: no vector kernel in this build") }
+
 func softplusNegAbs4AVX2(dst *[4]float64, x0, x1, x2, x3 float64) {
 	panic("vmath: no vector kernel in this build")
 }

@@ -95,3 +95,8 @@ func SoftplusNegAbs(dst, src []float64) {
 }
 
 func softplusNegAbs(x float64) float64 { return math.Log(1 + math.Exp(-math.Abs(x))) }
+
+// Vector reports whether this package's kernels run (AVX2 and FMA, and not
+// a purego build), for packages whose kernels are generated from the same
+// code and so need the same CPU.
+func Vector() bool { return hasVector }

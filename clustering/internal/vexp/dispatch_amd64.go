@@ -2,9 +2,8 @@
 
 package vexp
 
-import "golang.org/x/sys/cpu"
+import "github.com/fastslow/stream/vmath"
 
-// hasVector reports whether the AVX2 kernels run. (math.Exp itself
-// takes its FMA path when the CPU has AVX and FMA, which AVX2 and FMA
-// imply, so the kernel and math.Exp compute alike.)
-var hasVector = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// hasVector reports whether the AVX2 kernels run: they are generated from
+// vmath's exponential and logarithm, so they need what its kernels need.
+var hasVector = vmath.Vector()

@@ -35,6 +35,8 @@ func SoftmaxEquiv(p, o, v []float64, beta float64, live int) {
 	normalise(p, o, v, live)
 }
 
+// equiv is SoftmaxEquiv's exponential of one value, the kernel's
+// operations in its order.
 func equiv(x, beta float64) float64 {
 	w := beta * math.Log(x)
 	t := x / w

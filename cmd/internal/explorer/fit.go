@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/fastslow/cmd/internal/fitspec"
+	"github.com/fastslow/stream/csvtable"
 	"github.com/fastslow/stream/output"
 )
 
@@ -63,27 +65,16 @@ func loadFit(dir string) (*Fit, error) {
 		return nil, fmt.Errorf("report: %s: %w", path, err)
 	}
 	f := &Fit{Model: sum.Model, BlockTrial: sum.BlockTrials, Summary: data}
-	recs, err := readCSV(filepath.Join(dir, "curves.csv"), []string{"condition", "block", "data", "model"})
+	curves, err := fitspec.ReadCurves(filepath.Join(dir, "curves.csv"))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("report: %w", err)
 	}
-	for i, r := range recs[1:] {
-		k := slices.IndexFunc(f.Conditions, func(c Condition) bool { return c.Name == r[0] })
-		if k < 0 {
-			k = len(f.Conditions)
-			task := r[0]
-			if n, err := strconv.Atoi(r[0]); err == nil && slices.Contains(sum.Tasks, "shj"+r[0]) {
-				task = "type" + strconv.Itoa(n)
-			}
-			f.Conditions = append(f.Conditions, Condition{Name: r[0], Task: task})
+	for _, c := range curves {
+		task := c.Condition
+		if n, err := strconv.Atoi(c.Condition); err == nil && slices.Contains(sum.Tasks, "shj"+c.Condition) {
+			task = "type" + strconv.Itoa(n)
 		}
-		d, err1 := strconv.ParseFloat(r[2], 64)
-		m, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("report: %s: row %d: data and model: want numbers", filepath.Join(dir, "curves.csv"), i+2)
-		}
-		c := &f.Conditions[k]
-		c.Data, c.Model = append(c.Data, d), append(c.Model, round([]float64{m})[0])
+		f.Conditions = append(f.Conditions, Condition{Name: c.Condition, Task: task, Data: c.Data, Model: round(c.Model)})
 	}
 	if err := fitBands(dir, f.Conditions); err != nil {
 		return nil, err
@@ -125,46 +116,61 @@ func fitBands(dir string, conds []Condition) error {
 	return nil
 }
 
+// csvRow is a row of a CSV file with the line it starts on.
+type csvRow struct {
+	line int
+	rec  []string
+}
+
 // readCSV reads a CSV file (lines starting with # are comments) whose
-// header starts with head, and returns its rows.
-func readCSV(path string, head []string) ([][]string, error) {
+// header starts with head, and returns its header and rows, each with its
+// line for errors.
+func readCSV(path string, head []string) ([]string, []csvRow, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("report: %w", err)
+		return nil, nil, fmt.Errorf("report: %w", err)
 	}
 	defer fh.Close()
 	r := csv.NewReader(fh)
 	r.Comment = '#'
-	recs, err := r.ReadAll()
+	want := fmt.Sprintf("a header starting %v", head)
+	header, table, err := csvtable.Read(r, path, want)
 	if err != nil {
-		return nil, fmt.Errorf("report: %s: %w", path, err)
+		return nil, nil, fmt.Errorf("report: %w", err)
 	}
-	if len(recs) == 0 || len(recs[0]) < len(head) || !slices.Equal(recs[0][:len(head)], head) {
-		return nil, fmt.Errorf("report: %s: want a header starting %v", path, head)
+	if len(header) < len(head) || !slices.Equal(header[:len(head)], head) {
+		return nil, nil, fmt.Errorf("report: %s: want %s", path, want)
 	}
-	return recs, nil
+	var rows []csvRow
+	for line, rec := range table.All() {
+		rows = append(rows, csvRow{line, rec})
+	}
+	if err := table.Err(); err != nil {
+		return nil, nil, fmt.Errorf("report: %w", err)
+	}
+	return header, rows, nil
 }
 
 // readTrace reads a fit's trace.csv: eval,phase,start,seed,runs, the free
 // keys, then loss,sse,rmse,oat,error.
 func readTrace(path string) ([]string, Trace, error) {
 	tr := Trace{Params: map[string][]float64{}}
-	recs, err := readCSV(path, []string{"eval", "phase", "start", "seed", "runs"})
+	head, rows, err := readCSV(path, []string{"eval", "phase", "start", "seed", "runs"})
 	if err != nil {
 		return nil, tr, err
 	}
-	head := recs[0]
 	li := slices.Index(head, "loss")
 	if li < 5 {
 		return nil, tr, fmt.Errorf("report: %s: no loss column", path)
 	}
 	keys := head[5:li]
-	for i, r := range recs[1:] {
+	for _, row := range rows {
+		r := row.rec
 		ev, err1 := strconv.Atoi(r[0])
 		sd, err2 := strconv.ParseInt(r[3], 10, 64)
 		loss, err3 := strconv.ParseFloat(r[li], 64)
 		if err := errors.Join(err1, err2, err3); err != nil {
-			return nil, tr, fmt.Errorf("report: %s: row %d: %w", path, i+2, err)
+			return nil, tr, fmt.Errorf("report: %s: line %d: %w", path, row.line, err)
 		}
 		tr.Eval, tr.Phase, tr.Seed = append(tr.Eval, ev), append(tr.Phase, r[1]), append(tr.Seed, sd)
 		if math.IsInf(loss, 0) || math.IsNaN(loss) {
@@ -175,7 +181,7 @@ func readTrace(path string) ([]string, Trace, error) {
 		for k, key := range keys {
 			v, err := strconv.ParseFloat(r[5+k], 64)
 			if err != nil {
-				return nil, tr, fmt.Errorf("report: %s: row %d: %s: %w", path, i+2, key, err)
+				return nil, tr, fmt.Errorf("report: %s: line %d: %s: %w", path, row.line, key, err)
 			}
 			tr.Params[key] = append(tr.Params[key], v)
 		}

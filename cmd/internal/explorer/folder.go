@@ -169,12 +169,12 @@ func loadRun(dir string) (*Run, error) {
 		return nil, fmt.Errorf("report: %s: %w", filepath.Join(dir, "summary.json"), err)
 	}
 	r := &Run{Model: sum.Model, Summary: data, Items: map[string]int{}}
-	cols, means, err := sweep.ReadCurves(filepath.Join(dir, "lc.csv"))
+	cols, means, err := output.ReadBlocks(filepath.Join(dir, "lc.csv"))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}
 	r.Dual = slices.ContainsFunc(cols, func(c string) bool { return c == "total" || strings.HasPrefix(c, "total_") })
-	lcols, lmeans, err := sweep.ReadCurves(filepath.Join(dir, "loss.csv"))
+	lcols, lmeans, err := output.ReadBlocks(filepath.Join(dir, "loss.csv"))
 	if err != nil {
 		return nil, fmt.Errorf("report: %w", err)
 	}

@@ -1,13 +1,16 @@
 package explorer_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -120,7 +123,7 @@ func TestLoadSweep(t *testing.T) {
 			continue
 		}
 		// The packed curve is lc.csv's total within half a quantum.
-		_, curves, err := sweep.ReadCurves(filepath.Join(fs.sweep, c.Name, "lc.csv"))
+		_, curves, err := output.ReadBlocks(filepath.Join(fs.sweep, c.Name, "lc.csv"))
 		require.NoError(t, err)
 		total := curves[2]
 		raw, err := base64.StdEncoding.DecodeString(c.Packed)
@@ -147,6 +150,35 @@ func TestLoadFit(t *testing.T) {
 	assert.Equal(t, []string{"specificity", "Phi"}, ft.Params)
 	assert.Len(t, ft.Trace.Params["Phi"], len(ft.Trace.Eval))
 	assert.Equal(t, 16, ft.BlockTrial)
+}
+
+// TestLoadFitBadRows: a bad row of a fit's trace.csv or curves.csv is
+// named by its line, counted past the trace's comment lines.
+func TestLoadFitBadRows(t *testing.T) {
+	fs := makeFolders(t)
+	for _, c := range []struct {
+		file, comments string
+		col            int // the field of the last row made bad
+		want           string
+	}{
+		{"trace.csv", "# revision x\n# revision y\n", 0, "line %d: strconv.Atoi"},
+		{"curves.csv", "", 3, "line %d: data and model: want numbers"},
+	} {
+		t.Run(c.file, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "fit")
+			require.NoError(t, os.CopyFS(dir, os.DirFS(fs.fit)))
+			path := filepath.Join(dir, c.file)
+			data, err := os.ReadFile(path)
+			require.NoError(t, err)
+			lines := strings.Split(strings.TrimSuffix(string(data), "\n"), "\n")
+			last := strings.Split(lines[len(lines)-1], ",")
+			last[c.col] = "oops"
+			data = append(data, c.comments+strings.Join(last, ",")+"\n"...)
+			require.NoError(t, os.WriteFile(path, data, 0o644))
+			_, err = explorer.Load(dir)
+			require.ErrorContains(t, err, path+": "+fmt.Sprintf(c.want, bytes.Count(data, []byte("\n"))))
+		})
+	}
 }
 
 // TestFitBands: a fit folder with the best parameters' per-run curves

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/sweep"
 )
 
@@ -146,7 +147,7 @@ func ReadFull(dir, rel string) (*Full, error) {
 		return nil, fmt.Errorf("path %q: %w", rel, err)
 	}
 	f.Close()
-	cols, ys, err := sweep.ReadCurves(filepath.Join(dir, name))
+	cols, ys, err := output.ReadBlocks(filepath.Join(dir, name))
 	if err != nil {
 		return nil, err
 	}

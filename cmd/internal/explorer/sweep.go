@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/fastslow/stream/curve"
+	"github.com/fastslow/stream/output"
 	"github.com/fastslow/stream/sweep"
 )
 
@@ -100,7 +101,7 @@ func loadSweep(dir string) (*Sweep, error) {
 			}
 		} else {
 			s.Done++
-			if cv.cols, cv.ys, err = sweep.ReadCurves(filepath.Join(sub, "lc.csv")); err != nil {
+			if cv.cols, cv.ys, err = output.ReadBlocks(filepath.Join(sub, "lc.csv")); err != nil {
 				return nil, fmt.Errorf("report: %w", err)
 			}
 			var items []int

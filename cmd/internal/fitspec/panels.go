@@ -1,14 +1,12 @@
 package fitspec
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"image/color"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -30,36 +28,15 @@ type Panel struct {
 // ReadPanel reads the curves of a fit's results folder (curves.csv), and
 // titles them with its model, loss and ordinal adequacy (fit.json).
 func ReadPanel(dir string) (*Panel, error) {
-	f, err := os.Open(filepath.Join(dir, "curves.csv"))
+	curves, err := ReadCurves(filepath.Join(dir, "curves.csv"))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", f.Name(), err)
-	}
-	if len(recs) < 2 || len(recs[0]) != 4 || recs[0][0] != "condition" {
-		return nil, fmt.Errorf("%s: want the header condition,block,data,model and rows", f.Name())
-	}
 	p := &Panel{Title: filepath.Base(dir)}
-	idx := map[string]int{}
-	for i, r := range recs[1:] {
-		c, ok := idx[r[0]]
-		if !ok {
-			c = len(p.Conditions)
-			idx[r[0]] = c
-			p.Conditions = append(p.Conditions, r[0])
-			p.Data = append(p.Data, nil)
-			p.Model = append(p.Model, nil)
-		}
-		d, err1 := strconv.ParseFloat(r[2], 64)
-		m, err2 := strconv.ParseFloat(r[3], 64)
-		if err1 != nil || err2 != nil {
-			return nil, fmt.Errorf("%s: row %d: want numbers", f.Name(), i+1)
-		}
-		p.Data[c] = append(p.Data[c], d)
-		p.Model[c] = append(p.Model[c], m)
+	for _, c := range curves {
+		p.Conditions = append(p.Conditions, c.Condition)
+		p.Data = append(p.Data, c.Data)
+		p.Model = append(p.Model, c.Model)
 	}
 	var sum struct {
 		Model string `json:"model"`

@@ -241,7 +241,7 @@ func SetShape(m map[string]any, dims, classes, items int) ([]string, error) {
 func Builtin(model cli.Model) (map[string]any, error) {
 	s, err := model.Default()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", model.Name, err) // the error names the built-in config
 	}
 	var buf bytes.Buffer
 	if err := toml.NewEncoder(&buf).Encode(s.Config); err != nil {

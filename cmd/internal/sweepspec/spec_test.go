@@ -453,7 +453,7 @@ func gridValue(g []sweep.Value, key string) string {
 // past the grids and panicked).
 func TestOneGridElement(t *testing.T) {
 	dir := t.TempDir()
-	table := sweepOf(t, writeSpec(t, filepath.Join(dir), "[grid]\nfast_config.lr_nn = [0.1, 0.2]\nslow_config.lr_dnn = [0.5]\n"))
+	table := sweepOf(t, writeSpec(t, dir, "[grid]\nfast_config.lr_nn = [0.1, 0.2]\nslow_config.lr_dnn = [0.5]\n"))
 	sub := filepath.Join(dir, "array")
 	if err := os.Mkdir(sub, 0o755); err != nil {
 		t.Fatal(err)
