@@ -11,13 +11,16 @@
 //     recruited together at a stimulus and then move together), so each
 //     group's distance and activation are computed once;
 //   - only recruitment needs the inactive units' activations, and of those
-//     only the ones that can rank among the best: the others are ruled out
-//     by their distance alone, without calling exp, 4 or 8 units at a time
-//     (internal/scan).
+//     only the ones that can rank among the best: the units of the cells
+//     around the stimulus are looked at first, the others are ruled out by
+//     their distance alone, 4 or 8 units at a time (internal/scan), and the
+//     best are ranked by their exponents, exp being called only where a
+//     tie could decide.
 //
 // model.go holds the parameters, the model and its prediction; winners.go
-// the winner selection and the groups; recruit.go the recruitment;
-// learn.go the learning steps; state.go the state and its views.
+// the winner selection and the groups; recruit.go the recruitment and
+// cells.go the cells it looks at first; learn.go the learning steps;
+// state.go the state and its views.
 package model
 
 import (
