@@ -18,21 +18,39 @@ type Float = affine.Float
 // or float32 ones (vector code on CPUs that have it).
 type kernels[T Float] struct {
 	forward      func(w, x, b, y []T)
+	forwardReLU  func(w, x, b, y []T) // forward, then the ReLU of y
 	backwardStep func(w, x, dy, dx []T, a T)
 	momentum     func(w, v, x, dy, dx []T, a, m T)
-	step         func(val []T, a T, d []T)
-	stepMomentum func(val, v, d []T, a, m T)
-	relu         func(z, a []T)
-	reluBackward func(a, da, dz []T)
+	// The two above with dx passed back through the ReLU of output act.
+	backwardStepReLU func(w, x, dy, dx, act []T, a T)
+	momentumReLU     func(w, v, x, dy, dx, act []T, a, m T)
+	step             func(val []T, a T, d []T)
+	stepMomentum     func(val, v, d []T, a, m T)
+	relu             func(z, a []T)
+	reluBackward     func(a, da, dz []T)
 }
 
 var (
 	kernels64 = kernels[float64]{
-		affine.Forward, affine.BackwardStep, affine.BackwardStepMomentum,
+		affine.Forward, affine.ForwardReLU, affine.BackwardStep, affine.BackwardStepMomentum,
+		affine.BackwardStepReLU, affine.BackwardStepMomentumReLU,
 		affine.Step, affine.StepMomentum, affine.ReLU, affine.ReLUBackward,
 	}
 	kernels32 = kernels[float32]{
-		affine.Forward32, affine.BackwardStep32, affine.BackwardStepMomentum32,
+		affine.Forward32,
+		func(w, x, b, y []float32) {
+			affine.Forward32(w, x, b, y)
+			affine.ReLU32(y, y)
+		},
+		affine.BackwardStep32, affine.BackwardStepMomentum32,
+		func(w, x, dy, dx, act []float32, a float32) {
+			affine.BackwardStep32(w, x, dy, dx, a)
+			affine.ReLUBackward32(act, dx, dx)
+		},
+		func(w, v, x, dy, dx, act []float32, a, m float32) {
+			affine.BackwardStepMomentum32(w, v, x, dy, dx, a, m)
+			affine.ReLUBackward32(act, dx, dx)
+		},
 		affine.Step32, affine.StepMomentum32, affine.ReLU32, affine.ReLUBackward32,
 	}
 )
@@ -72,6 +90,12 @@ func NewLinear[T Float](in, out int, w, b, dw, db []T) Linear[T] {
 // bias.
 func (l *Linear[T]) Forward(x, y []T) {
 	l.k.forward(l.W, x[:l.In], l.B, y[:l.Out])
+}
+
+// ForwardReLU is Forward followed by ReLU(y, y), in the same pass where
+// the kernels allow.
+func (l *Linear[T]) ForwardReLU(x, y []T) {
+	l.k.forwardReLU(l.W, x[:l.In], l.B, y[:l.Out])
 }
 
 // Backward writes the parameter gradients of a loss whose gradient with
@@ -136,6 +160,13 @@ func (l *Linear[T]) BackwardStepW(x, dy, dx []T, lr T) {
 	l.k.backwardStep(l.W, x[:l.In], dy[:l.Out], dx, -lr)
 }
 
+// BackwardStepWReLU is BackwardStepW followed by ReLUBackward(act, dx,
+// dx): dx passed back through the ReLU whose output act is this layer's
+// input, in the same pass over the weights where the kernels allow.
+func (l *Linear[T]) BackwardStepWReLU(x, dy, dx, act []T, lr T) {
+	l.k.backwardStepReLU(l.W, x[:l.In], dy[:l.Out], dx[:l.In], act[:l.In], -lr)
+}
+
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, whose
 // buffers vw ([Out×In]) and vb ([Out]) it updates on the way
 // (affine.BackwardStepMomentum, affine.StepMomentum): v = m·v + ∇ (each
@@ -151,6 +182,12 @@ func (l *Linear[T]) BackwardStepMomentum(x, dy, dx []T, lr, m T, vw, vb []T) {
 // which the caller takes (StepMomentum), as for BackwardStepW.
 func (l *Linear[T]) BackwardStepMomentumW(x, dy, dx []T, lr, m T, vw []T) {
 	l.k.momentum(l.W, vw, x[:l.In], dy[:l.Out], dx, -lr, m)
+}
+
+// BackwardStepMomentumWReLU is BackwardStepMomentumW followed by
+// ReLUBackward(act, dx, dx), as BackwardStepWReLU.
+func (l *Linear[T]) BackwardStepMomentumWReLU(x, dy, dx, act []T, lr, m T, vw []T) {
+	l.k.momentumReLU(l.W, vw, x[:l.In], dy[:l.Out], dx[:l.In], act[:l.In], -lr, m)
 }
 
 // Step sets val[i] += a·d[i] with one rounding each (affine.Step): the

@@ -300,3 +300,62 @@ func TestBackwardStepMomentum(t *testing.T) {
 		}
 	}
 }
+
+// TestFusedReLU: the forward pass with its ReLU and the backward passes
+// through the ReLU below (one pass each where the kernels allow) equal
+// the separate calls bit for bit, in both element types.
+func TestFusedReLU(t *testing.T) {
+	testFusedReLU[float64](t)
+	testFusedReLU[float32](t)
+}
+
+func testFusedReLU[T Float](t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	random := func(n int) []T {
+		v := make([]T, n)
+		for i := range v {
+			v[i] = T(rng.NormFloat64())
+		}
+		return v
+	}
+	bits := func(v []T) []uint64 {
+		b := make([]uint64, len(v))
+		for i, x := range v {
+			b[i] = math.Float64bits(float64(x))
+		}
+		return b
+	}
+	for _, sz := range [][2]int{{3, 25}, {25, 25}, {25, 2}, {7, 5}, {9, 17}, {1, 1}, {40, 30}} {
+		in, out := sz[0], sz[1]
+		w, b := random(in*out), random(out)
+		l := NewLinear(in, out, w, b, make([]T, in*out), make([]T, out))
+		x := random(in)
+		want, got := make([]T, out), make([]T, out)
+		l.Forward(x, want)
+		ReLU(want, want)
+		l.ForwardReLU(x, got)
+		assert.Equal(t, bits(want), bits(got), "forward %v", sz)
+
+		act := random(in)
+		ReLU(act, act) // the input of the layer, a ReLU's output
+		dy := random(out)
+		for _, momentum := range []bool{false, true} {
+			wRef, vRef := append([]T(nil), w...), random(in*out)
+			wGot, vGot := append([]T(nil), w...), append([]T(nil), vRef...)
+			ref := NewLinear(in, out, wRef, b, make([]T, in*out), make([]T, out))
+			fused := NewLinear(in, out, wGot, b, make([]T, in*out), make([]T, out))
+			dxRef, dxGot := make([]T, in), make([]T, in)
+			if momentum {
+				ref.BackwardStepMomentumW(act, dy, dxRef, 0.37, 0.3, vRef)
+				fused.BackwardStepMomentumWReLU(act, dy, dxGot, act, 0.37, 0.3, vGot)
+			} else {
+				ref.BackwardStepW(act, dy, dxRef, 0.37)
+				fused.BackwardStepWReLU(act, dy, dxGot, act, 0.37)
+			}
+			ReLUBackward(act, dxRef, dxRef)
+			assert.Equal(t, bits(dxRef), bits(dxGot), "dx %v momentum %v", sz, momentum)
+			assert.Equal(t, bits(wRef), bits(wGot), "weights %v momentum %v", sz, momentum)
+			assert.Equal(t, bits(vRef), bits(vGot), "momentum buffer %v", sz)
+		}
+	}
+}

@@ -233,15 +233,18 @@ func (n *Network[T]) forward(t *stream.Trial, train bool) []float64 {
 	last := len(n.layers) - 1
 	for i := range n.layers {
 		a := n.act[i]
-		n.layers[i].Forward(h, a)
-		if i < last {
-			if train && n.dropping(i) {
-				if !n.frozen {
-					n.drop[i].Draw(n.rng)
-				}
-				n.drop[i].Forward(a, a)
+		switch {
+		case i == last:
+			n.layers[i].Forward(h, a)
+		case train && n.dropping(i): // dropout comes between the sums and the ReLU
+			n.layers[i].Forward(h, a)
+			if !n.frozen {
+				n.drop[i].Draw(n.rng)
 			}
+			n.drop[i].Forward(a, a)
 			layers.ReLU(a, a)
+		default:
+			n.layers[i].ForwardReLU(h, a)
 		}
 		h = a
 	}
@@ -293,19 +296,23 @@ func (n *Network[T]) propagateStep(dLogits []float64) {
 	convert(n.g[last], dLogits)
 	lr, mom := T(n.p.LR), T(n.p.Momentum)
 	for i := last; i >= 0; i-- {
-		var dIn []T // nil for the first layer: nothing below needs it
-		if i > 0 {
-			dIn = n.g[i-1]
-		}
-		if n.p.Momentum != 0 {
-			n.layers[i].BackwardStepMomentumW(n.input(i), n.g[i], dIn, lr, mom, n.velW[i])
-		} else {
-			n.layers[i].BackwardStepW(n.input(i), n.g[i], dIn, lr)
-		}
-		if i == 0 {
+		l := &n.layers[i]
+		if i == 0 { // nothing below needs ∂L/∂x
+			if n.p.Momentum != 0 {
+				l.BackwardStepMomentumW(n.x, n.g[0], nil, lr, mom, n.velW[0])
+			} else {
+				l.BackwardStepW(n.x, n.g[0], nil, lr)
+			}
 			break
 		}
-		layers.ReLUBackward(n.act[i-1], dIn, dIn)
+		// ∂L/∂x through hidden layer i−1's ReLU (fused into the pass),
+		// then its dropout.
+		dIn, act := n.g[i-1], n.act[i-1]
+		if n.p.Momentum != 0 {
+			l.BackwardStepMomentumWReLU(act, n.g[i], dIn, act, lr, mom, n.velW[i])
+		} else {
+			l.BackwardStepWReLU(act, n.g[i], dIn, act, lr)
+		}
 		if n.dropping(i - 1) {
 			n.drop[i-1].Backward(dIn, dIn)
 		}

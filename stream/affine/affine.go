@@ -18,13 +18,14 @@ package affine
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
 type kernelSet struct {
-	name         string
-	forward      func(w, x, b, y []float64) // up to 16 rows at a time
-	forwardRows8 func(w, x, b, y []float64) // up to 8: rows 4 KB apart
+	name string
+	// The forward kernels apply the ReLU to y when relu is not 0.
+	forward      func(w, x, b, y []float64, relu uint64) // up to 16 rows at a time
+	forwardRows8 func(w, x, b, y []float64, relu uint64) // up to 8: rows 4 KB apart
 	// 24 rows at a time, 8×8 blocks transposed in registers (AVX-512; nil
 	// otherwise); tail has bit j set for each of the last len(x) mod 8
 	// columns.
-	forwardT         func(w, x, b, y []float64, tail uint64)
+	forwardT         func(w, x, b, y []float64, tail, relu uint64)
 	backwardStep     func(w, x, dy, dx []float64, a float64) // four rows at a time, then one
 	backwardStepCols func(w, x, dy, dx []float64, a float64) // columns outside, rows inside: small W
 	backwardStepNoDx func(w, x, dy []float64, a float64)
@@ -36,8 +37,13 @@ type kernelSet struct {
 	relu             func(z, a []float64)
 	reluBackward     func(a, da, dz []float64)
 	// Rows of at most rowN columns held in registers (nil: none).
-	backwardStepRow func(w, x, dy, dx []float64, a float64)
-	momentumRow     func(w, v, x, dy, dx []float64, a, m float64)
+	// With act not empty, dx is passed back through the ReLU of output act.
+	backwardStepRow func(w, x, dy, dx, act []float64, a float64)
+	momentumRow     func(w, v, x, dy, dx, act []float64, a, m float64)
+	// Matrices of fewer than flatN columns without dx, stepped as one flat
+	// vector (nil: none); idx and tails as flatIdx and flatTails give them.
+	backwardStepFlat func(w, x, dy []float64, idx []int64, a float64, tails uint64)
+	momentumFlat     func(w, v, x, dy []float64, idx []int64, a, m float64, tails uint64)
 
 	// The float32 kernels (see affine32.go).
 	forward32          func(w, x, b, y []float32, tail []int32) // rows a multiple of 8
@@ -55,6 +61,33 @@ type kernelSet struct {
 // rowN is the widest row (in values) the register kernels hold.
 const rowN = 32
 
+// flatN is the narrowest row the kernels along rows take without dx:
+// narrower matrices (a network's first layer, 3 inputs in the default
+// configs) are stepped as one flat vector, 8 weights at a time across
+// rows, instead of a vector part or a scalar per row.
+const flatN = 8
+
+// flatIdx holds, for each width n in 1..flatN−1, the lanes' indices of
+// the n vectors of 8 weights that make 8 rows of a flat row-major matrix:
+// 8n columns (weight k of the 8 rows is in column k mod n), then 8n rows
+// (k div n). A table of constants, built once.
+var flatIdx = func() (t [flatN][]int64) {
+	for n := 1; n < flatN; n++ {
+		t[n] = make([]int64, 16*n)
+		for k := range 8 * n {
+			t[n][k] = int64(k % n)
+			t[n][8*n+k] = int64(k / n)
+		}
+	}
+	return t
+}()
+
+// flatTails packs the masks the flat kernels take: x's n values, the last
+// vector's rows·n mod 8 weights and the last group's rows mod 8 dy.
+func flatTails(rows, n int) uint64 {
+	return 1<<n - 1 | (1<<(rows*n%8)-1)<<8 | (1<<(rows%8)-1)<<16
+}
+
 // smallW is the largest weight matrix (in values: 32 KB, within L1) whose
 // backward pass runs column blocks outside and rows inside, each dx_j
 // summed in a register; larger ones run four rows at a time, each row
@@ -67,21 +100,34 @@ const smallW = 4096
 // the bias is added last.
 func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 
-func forwardWith(k *kernelSet, w, x, b, y []float64) {
+// ForwardReLU is Forward followed by ReLU(y, y), in the same pass where
+// the kernels allow (the ReLU applied before y is stored).
+func ForwardReLU(w, x, b, y []float64) { forwardReLUWith(best, w, x, b, y, true) }
+
+func forwardWith(k *kernelSet, w, x, b, y []float64) { forwardReLUWith(k, w, x, b, y, false) }
+
+func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
+	var r uint64
+	if relu {
+		r = 1
+	}
 	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
 		p := rows - rows%panelRows
-		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1)
+		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
 		w, b, y = w[p*n:], b[p:], y[p:]
 	}
 	switch {
 	case k == nil:
 		forwardGo(w, x, b, y)
+		if relu {
+			reluGo(y, y)
+		}
 	case n%aliasN == 0:
-		k.forwardRows8(w, x, b, y)
+		k.forwardRows8(w, x, b, y, r)
 	default:
-		k.forward(w, x, b, y)
+		k.forward(w, x, b, y, r)
 	}
 }
 
@@ -115,24 +161,48 @@ const (
 // caller's (its gradient is dy).
 func BackwardStep(w, x, dy, dx []float64, a float64) { backwardStepWith(best, w, x, dy, dx, a) }
 
+// BackwardStepReLU is BackwardStep followed by ReLUBackward(act, dx, dx):
+// ∂L/∂x passed back through the ReLU whose output act is x (0 where
+// act_j is 0), in the same pass where the kernels allow.
+func BackwardStepReLU(w, x, dy, dx, act []float64, a float64) {
+	backwardStepReLUWith(best, w, x, dy, dx, act, a)
+}
+
 func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
+	backwardStepReLUWith(k, w, x, dy, dx, nil, a)
+}
+
+// backwardStepReLUWith is the backward pass and step, then the ReLU's
+// gradient when act is not nil (dx must then not be nil).
+func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) {
 	n, rows := len(x), len(dy)
 	w = w[:rows*n]
+	if act != nil {
+		act = act[:n]
+	}
 	if dx != nil {
 		dx = dx[:n]
-		clear(dx)
+		if k == nil || n > rowN || k.backwardStepRow == nil {
+			clear(dx) // the register kernels write dx whole, from +0
+		}
 	}
 	switch {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
 	case dx != nil && n <= rowN && k.backwardStepRow != nil:
-		k.backwardStepRow(w, x, dy, dx, a)
+		k.backwardStepRow(w, x, dy, dx, act, a)
+		return // through the ReLU already
+	case dx == nil && n > 0 && n < flatN && k.backwardStepFlat != nil:
+		k.backwardStepFlat(w, x, dy, flatIdx[n], a, flatTails(rows, n))
 	case dx == nil:
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
 		k.backwardStepCols(w, x, dy, dx, a)
 	default:
 		k.backwardStep(w, x, dy, dx, a)
+	}
+	if act != nil {
+		reluBackwardWith(k, act, dx, dx)
 	}
 }
 
@@ -147,24 +217,49 @@ func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
 	backwardStepMomentumWith(best, w, v, x, dy, dx, a, m)
 }
 
+// BackwardStepMomentumReLU is BackwardStepMomentum followed by
+// ReLUBackward(act, dx, dx), in the same pass where the kernels allow (see
+// BackwardStepReLU).
+func BackwardStepMomentumReLU(w, v, x, dy, dx, act []float64, a, m float64) {
+	backwardStepMomentumReLUWith(best, w, v, x, dy, dx, act, a, m)
+}
+
 func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m float64) {
+	backwardStepMomentumReLUWith(k, w, v, x, dy, dx, nil, a, m)
+}
+
+// backwardStepMomentumReLUWith is the backward pass and step with
+// momentum, then the ReLU's gradient when act is not nil (dx must then
+// not be nil).
+func backwardStepMomentumReLUWith(k *kernelSet, w, v, x, dy, dx, act []float64, a, m float64) {
 	n, rows := len(x), len(dy)
 	w, v = w[:rows*n], v[:rows*n]
+	if act != nil {
+		act = act[:n]
+	}
 	if dx != nil {
 		dx = dx[:n]
-		clear(dx)
+		if k == nil || n > rowN || k.momentumRow == nil {
+			clear(dx) // the register kernels write dx whole, from +0
+		}
 	}
 	switch {
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
 	case dx != nil && n <= rowN && k.momentumRow != nil:
-		k.momentumRow(w, v, x, dy, dx, a, m)
+		k.momentumRow(w, v, x, dy, dx, act, a, m)
+		return // through the ReLU already
+	case dx == nil && n > 0 && n < flatN && k.momentumFlat != nil:
+		k.momentumFlat(w, v, x, dy, flatIdx[n], a, m, flatTails(rows, n))
 	case dx == nil:
 		k.momentumNoDx(w, v, x, dy, a, m)
 	case len(w) <= smallW:
 		k.momentumCols(w, v, x, dy, dx, a, m)
 	default:
 		k.momentum(w, v, x, dy, dx, a, m)
+	}
+	if act != nil {
+		reluBackwardWith(k, act, dx, dx)
 	}
 }
 

@@ -4,31 +4,32 @@
 
 #include "textflag.h"
 
-// func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
+// func forwardAVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 // Requires: AVX
-TEXT ·forwardAVX2(SB), NOSPLIT, $8-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
+TEXT ·forwardAVX2(SB), NOSPLIT, $8-104
+	MOVQ   w_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   x_len+32(FP), DX
+	MOVQ   b_base+48(FP), BX
+	MOVQ   y_base+72(FP), SI
+	MOVQ   y_len+80(FP), DI
+	VXORPD Y0, Y0, Y0
+	MOVQ   DX, R8
+	SHLQ   $0x03, R8
+	LEAQ   (R8)(R8*2), R9
+	MOVQ   R8, R10
+	SHLQ   $0x02, R10
 
 forwardAVX216block:
 	CMPQ   DI, $0x10
 	JL     forwardAVX216done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
-	LEAQ   (R13)(R10*1), R14
+	MOVQ   AX, R13
 	VXORPD Y7, Y7, Y7
-	LEAQ   (R14)(R10*1), R15
+	LEAQ   (R13)(R10*1), R14
 	VXORPD Y8, Y8, Y8
+	LEAQ   (R14)(R10*1), R15
+	VXORPD Y9, Y9, Y9
 	LEAQ   (R15)(R10*1), BP
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -36,51 +37,51 @@ forwardAVX216block:
 forwardAVX216pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX216odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
-	VMOVUPD      (R15), X2
-	VINSERTF128  $0x01, (R15)(R8*2), Y2, Y2
-	VMOVUPD      (R15)(R8*1), X3
-	VINSERTF128  $0x01, (R15)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y7, Y7
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y7, Y7
+	VMOVUPD      (R15), X3
+	VINSERTF128  $0x01, (R15)(R8*2), Y3, Y3
+	VMOVUPD      (R15)(R8*1), X4
+	VINSERTF128  $0x01, (R15)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y8, Y8
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y8, Y8
 	ADDQ         $0x10, R15
-	VMOVUPD      (BP), X2
-	VINSERTF128  $0x01, (BP)(R8*2), Y2, Y2
-	VMOVUPD      (BP)(R8*1), X3
-	VINSERTF128  $0x01, (BP)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y8, Y8
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y8, Y8
+	VMOVUPD      (BP), X3
+	VINSERTF128  $0x01, (BP)(R8*2), Y3, Y3
+	VMOVUPD      (BP)(R8*1), X4
+	VINSERTF128  $0x01, (BP)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y9, Y9
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y9, Y9
 	ADDQ         $0x10, BP
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -89,45 +90,58 @@ forwardAVX216pair:
 forwardAVX216odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX216store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
-	VMOVSD       (R15), X2
-	VMOVHPD      (R15)(R8*1), X2, X2
-	VMOVSD       (R15)(R8*2), X3
-	VMOVHPD      (R15)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y7, Y7
-	VMOVSD       (BP), X2
-	VMOVHPD      (BP)(R8*1), X2, X2
-	VMOVSD       (BP)(R8*2), X3
-	VMOVHPD      (BP)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y8, Y8
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
+	VMOVSD       (R15), X3
+	VMOVHPD      (R15)(R8*1), X3, X3
+	VMOVSD       (R15)(R8*2), X4
+	VMOVHPD      (R15)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y8, Y8
+	VMOVSD       (BP), X3
+	VMOVHPD      (BP)(R8*1), X3, X3
+	VMOVSD       (BP)(R8*2), X4
+	VMOVHPD      (BP)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y9, Y9
 
 forwardAVX216store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
-	VADDPD  64(BX), Y7, Y7
-	VMOVUPD Y7, 64(SI)
-	VADDPD  96(BX), Y8, Y8
-	VMOVUPD Y8, 96(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	VADDPD 64(BX), Y8, Y8
+	VADDPD 96(BX), Y9, Y9
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX216put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+	VMAXPD Y8, Y0, Y8
+	VADDPD Y0, Y8, Y8
+	VMAXPD Y9, Y0, Y9
+	VADDPD Y0, Y9, Y9
+
+forwardAVX216put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
+	VMOVUPD Y8, 64(SI)
+	VMOVUPD Y9, 96(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    R10, AX
@@ -141,9 +155,9 @@ forwardAVX216done:
 forwardAVX28block:
 	CMPQ   DI, $0x08
 	JL     forwardAVX28done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
+	MOVQ   AX, R13
+	VXORPD Y7, Y7, Y7
 	LEAQ   (R13)(R10*1), R14
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -151,29 +165,29 @@ forwardAVX28block:
 forwardAVX28pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX28odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -182,27 +196,36 @@ forwardAVX28pair:
 forwardAVX28odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX28store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 
 forwardAVX28store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX28put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+
+forwardAVX28put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    $0x40, BX
@@ -214,7 +237,7 @@ forwardAVX28done:
 forwardAVX24block:
 	CMPQ   DI, $0x04
 	JL     forwardAVX24done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -222,18 +245,18 @@ forwardAVX24block:
 forwardAVX24pair:
 	CMPQ         R12, $0x02
 	JL           forwardAVX24odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -242,18 +265,25 @@ forwardAVX24pair:
 forwardAVX24odd:
 	TESTQ        R12, R12
 	JZ           forwardAVX24store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 
 forwardAVX24store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
+	VADDPD (BX), Y6, Y6
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardAVX24put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardAVX24put:
+	VMOVUPD Y6, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
@@ -264,7 +294,7 @@ forwardAVX24done:
 forwardAVX22block:
 	CMPQ   DI, $0x02
 	JL     forwardAVX22done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -272,16 +302,16 @@ forwardAVX22block:
 forwardAVX22pair:
 	CMPQ      R12, $0x02
 	JL        forwardAVX22odd
-	VMOVDDUP  (R11), X0
-	VMOVDDUP  8(R11), X1
-	VMOVUPD   (R9), X2
-	VMOVUPD   (R9)(R8*1), X3
-	VUNPCKLPD X3, X2, X4
-	VUNPCKHPD X3, X2, X2
-	VMULPD    X0, X4, X4
-	VADDPD    X4, X5, X5
-	VMULPD    X1, X2, X2
-	VADDPD    X2, X5, X5
+	VMOVDDUP  (R11), X1
+	VMOVDDUP  8(R11), X2
+	VMOVUPD   (R9), X3
+	VMOVUPD   (R9)(R8*1), X4
+	VUNPCKLPD X4, X3, X5
+	VUNPCKHPD X4, X3, X3
+	VMULPD    X1, X5, X5
+	VADDPD    X5, X6, X6
+	VMULPD    X2, X3, X3
+	VADDPD    X3, X6, X6
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
@@ -290,15 +320,22 @@ forwardAVX22pair:
 forwardAVX22odd:
 	TESTQ    R12, R12
 	JZ       forwardAVX22store
-	VMOVDDUP (R11), X0
-	VMOVSD   (R9), X2
-	VMOVHPD  (R9)(R8*1), X2, X2
-	VMULPD   X0, X2, X2
-	VADDPD   X2, X5, X5
+	VMOVDDUP (R11), X1
+	VMOVSD   (R9), X3
+	VMOVHPD  (R9)(R8*1), X3, X3
+	VMULPD   X1, X3, X3
+	VADDPD   X3, X6, X6
 
 forwardAVX22store:
-	VADDPD  (BX), X5, X5
-	VMOVUPD X5, (SI)
+	VADDPD (BX), X6, X6
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardAVX22put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardAVX22put:
+	VMOVUPD X6, (SI)
 	ADDQ    R8, AX
 	ADDQ    R8, AX
 	ADDQ    $0x10, BX
@@ -310,7 +347,7 @@ forwardAVX22done:
 forwardAVX21block:
 	CMPQ   DI, $0x01
 	JL     forwardAVX21done
-	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -318,12 +355,12 @@ forwardAVX21block:
 forwardAVX21pair:
 	CMPQ   R12, $0x02
 	JL     forwardAVX21odd
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
-	VMOVSD 8(R9), X3
-	VMULSD 8(R11), X3, X3
-	VADDSD X3, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
+	VMOVSD 8(R9), X4
+	VMULSD 8(R11), X4, X4
+	VADDSD X4, X1, X1
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
@@ -332,13 +369,20 @@ forwardAVX21pair:
 forwardAVX21odd:
 	TESTQ  R12, R12
 	JZ     forwardAVX21store
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
 
 forwardAVX21store:
-	VADDSD (BX), X0, X0
-	VMOVSD X0, (SI)
+	VADDSD (BX), X1, X1
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardAVX21put
+	VMAXPD Y1, Y0, Y1
+	VADDPD Y0, Y1, Y1
+
+forwardAVX21put:
+	VMOVSD X1, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
@@ -349,27 +393,28 @@ forwardAVX21done:
 	VZEROUPPER
 	RET
 
-// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+// func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 // Requires: AVX
-TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-96
-	MOVQ w_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ x_len+32(FP), DX
-	MOVQ b_base+48(FP), BX
-	MOVQ y_base+72(FP), SI
-	MOVQ y_len+80(FP), DI
-	MOVQ DX, R8
-	SHLQ $0x03, R8
-	LEAQ (R8)(R8*2), R9
-	MOVQ R8, R10
-	SHLQ $0x02, R10
+TEXT ·forwardRows8AVX2(SB), NOSPLIT, $0-104
+	MOVQ   w_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   x_len+32(FP), DX
+	MOVQ   b_base+48(FP), BX
+	MOVQ   y_base+72(FP), SI
+	MOVQ   y_len+80(FP), DI
+	VXORPD Y0, Y0, Y0
+	MOVQ   DX, R8
+	SHLQ   $0x03, R8
+	LEAQ   (R8)(R8*2), R9
+	MOVQ   R8, R10
+	SHLQ   $0x02, R10
 
 forwardRows8AVX28block:
 	CMPQ   DI, $0x08
 	JL     forwardRows8AVX28done
-	VXORPD Y5, Y5, Y5
-	MOVQ   AX, R13
 	VXORPD Y6, Y6, Y6
+	MOVQ   AX, R13
+	VXORPD Y7, Y7, Y7
 	LEAQ   (R13)(R10*1), R14
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -377,29 +422,29 @@ forwardRows8AVX28block:
 forwardRows8AVX28pair:
 	CMPQ         R12, $0x02
 	JL           forwardRows8AVX28odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
-	VMOVUPD      (R14), X2
-	VINSERTF128  $0x01, (R14)(R8*2), Y2, Y2
-	VMOVUPD      (R14)(R8*1), X3
-	VINSERTF128  $0x01, (R14)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y6, Y6
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VMOVUPD      (R14), X3
+	VINSERTF128  $0x01, (R14)(R8*2), Y3, Y3
+	VMOVUPD      (R14)(R8*1), X4
+	VINSERTF128  $0x01, (R14)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y7, Y7
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 	ADDQ         $0x10, R14
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -408,27 +453,36 @@ forwardRows8AVX28pair:
 forwardRows8AVX28odd:
 	TESTQ        R12, R12
 	JZ           forwardRows8AVX28store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
-	VMOVSD       (R14), X2
-	VMOVHPD      (R14)(R8*1), X2, X2
-	VMOVSD       (R14)(R8*2), X3
-	VMOVHPD      (R14)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y6, Y6
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
+	VMOVSD       (R14), X3
+	VMOVHPD      (R14)(R8*1), X3, X3
+	VMOVSD       (R14)(R8*2), X4
+	VMOVHPD      (R14)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y7, Y7
 
 forwardRows8AVX28store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
-	VADDPD  32(BX), Y6, Y6
-	VMOVUPD Y6, 32(SI)
+	VADDPD (BX), Y6, Y6
+	VADDPD 32(BX), Y7, Y7
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardRows8AVX28put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+	VMAXPD Y7, Y0, Y7
+	VADDPD Y0, Y7, Y7
+
+forwardRows8AVX28put:
+	VMOVUPD Y6, (SI)
+	VMOVUPD Y7, 32(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
 	ADDQ    $0x40, BX
@@ -440,7 +494,7 @@ forwardRows8AVX28done:
 forwardRows8AVX24block:
 	CMPQ   DI, $0x04
 	JL     forwardRows8AVX24done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R13
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -448,18 +502,18 @@ forwardRows8AVX24block:
 forwardRows8AVX24pair:
 	CMPQ         R12, $0x02
 	JL           forwardRows8AVX24odd
-	VBROADCASTSD (R11), Y0
-	VBROADCASTSD 8(R11), Y1
-	VMOVUPD      (R13), X2
-	VINSERTF128  $0x01, (R13)(R8*2), Y2, Y2
-	VMOVUPD      (R13)(R8*1), X3
-	VINSERTF128  $0x01, (R13)(R9*1), Y3, Y3
-	VUNPCKLPD    Y3, Y2, Y4
-	VUNPCKHPD    Y3, Y2, Y2
-	VMULPD       Y0, Y4, Y4
-	VADDPD       Y4, Y5, Y5
-	VMULPD       Y1, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VBROADCASTSD 8(R11), Y2
+	VMOVUPD      (R13), X3
+	VINSERTF128  $0x01, (R13)(R8*2), Y3, Y3
+	VMOVUPD      (R13)(R8*1), X4
+	VINSERTF128  $0x01, (R13)(R9*1), Y4, Y4
+	VUNPCKLPD    Y4, Y3, Y5
+	VUNPCKHPD    Y4, Y3, Y3
+	VMULPD       Y1, Y5, Y5
+	VADDPD       Y5, Y6, Y6
+	VMULPD       Y2, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 	ADDQ         $0x10, R13
 	ADDQ         $0x10, R11
 	SUBQ         $0x02, R12
@@ -468,18 +522,25 @@ forwardRows8AVX24pair:
 forwardRows8AVX24odd:
 	TESTQ        R12, R12
 	JZ           forwardRows8AVX24store
-	VBROADCASTSD (R11), Y0
-	VMOVSD       (R13), X2
-	VMOVHPD      (R13)(R8*1), X2, X2
-	VMOVSD       (R13)(R8*2), X3
-	VMOVHPD      (R13)(R9*1), X3, X3
-	VINSERTF128  $0x01, X3, Y2, Y2
-	VMULPD       Y0, Y2, Y2
-	VADDPD       Y2, Y5, Y5
+	VBROADCASTSD (R11), Y1
+	VMOVSD       (R13), X3
+	VMOVHPD      (R13)(R8*1), X3, X3
+	VMOVSD       (R13)(R8*2), X4
+	VMOVHPD      (R13)(R9*1), X4, X4
+	VINSERTF128  $0x01, X4, Y3, Y3
+	VMULPD       Y1, Y3, Y3
+	VADDPD       Y3, Y6, Y6
 
 forwardRows8AVX24store:
-	VADDPD  (BX), Y5, Y5
-	VMOVUPD Y5, (SI)
+	VADDPD (BX), Y6, Y6
+	MOVQ   relu+96(FP), R11
+	TESTQ  R11, R11
+	JZ     forwardRows8AVX24put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardRows8AVX24put:
+	VMOVUPD Y6, (SI)
 	ADDQ    R10, AX
 	ADDQ    $0x20, BX
 	ADDQ    $0x20, SI
@@ -490,7 +551,7 @@ forwardRows8AVX24done:
 forwardRows8AVX22block:
 	CMPQ   DI, $0x02
 	JL     forwardRows8AVX22done
-	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -498,16 +559,16 @@ forwardRows8AVX22block:
 forwardRows8AVX22pair:
 	CMPQ      R12, $0x02
 	JL        forwardRows8AVX22odd
-	VMOVDDUP  (R11), X0
-	VMOVDDUP  8(R11), X1
-	VMOVUPD   (R9), X2
-	VMOVUPD   (R9)(R8*1), X3
-	VUNPCKLPD X3, X2, X4
-	VUNPCKHPD X3, X2, X2
-	VMULPD    X0, X4, X4
-	VADDPD    X4, X5, X5
-	VMULPD    X1, X2, X2
-	VADDPD    X2, X5, X5
+	VMOVDDUP  (R11), X1
+	VMOVDDUP  8(R11), X2
+	VMOVUPD   (R9), X3
+	VMOVUPD   (R9)(R8*1), X4
+	VUNPCKLPD X4, X3, X5
+	VUNPCKHPD X4, X3, X3
+	VMULPD    X1, X5, X5
+	VADDPD    X5, X6, X6
+	VMULPD    X2, X3, X3
+	VADDPD    X3, X6, X6
 	ADDQ      $0x10, R9
 	ADDQ      $0x10, R11
 	SUBQ      $0x02, R12
@@ -516,15 +577,22 @@ forwardRows8AVX22pair:
 forwardRows8AVX22odd:
 	TESTQ    R12, R12
 	JZ       forwardRows8AVX22store
-	VMOVDDUP (R11), X0
-	VMOVSD   (R9), X2
-	VMOVHPD  (R9)(R8*1), X2, X2
-	VMULPD   X0, X2, X2
-	VADDPD   X2, X5, X5
+	VMOVDDUP (R11), X1
+	VMOVSD   (R9), X3
+	VMOVHPD  (R9)(R8*1), X3, X3
+	VMULPD   X1, X3, X3
+	VADDPD   X3, X6, X6
 
 forwardRows8AVX22store:
-	VADDPD  (BX), X5, X5
-	VMOVUPD X5, (SI)
+	VADDPD (BX), X6, X6
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardRows8AVX22put
+	VMAXPD Y6, Y0, Y6
+	VADDPD Y0, Y6, Y6
+
+forwardRows8AVX22put:
+	VMOVUPD X6, (SI)
 	ADDQ    R8, AX
 	ADDQ    R8, AX
 	ADDQ    $0x10, BX
@@ -536,7 +604,7 @@ forwardRows8AVX22done:
 forwardRows8AVX21block:
 	CMPQ   DI, $0x01
 	JL     forwardRows8AVX21done
-	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
 	MOVQ   AX, R9
 	MOVQ   CX, R11
 	MOVQ   DX, R12
@@ -544,12 +612,12 @@ forwardRows8AVX21block:
 forwardRows8AVX21pair:
 	CMPQ   R12, $0x02
 	JL     forwardRows8AVX21odd
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
-	VMOVSD 8(R9), X3
-	VMULSD 8(R11), X3, X3
-	VADDSD X3, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
+	VMOVSD 8(R9), X4
+	VMULSD 8(R11), X4, X4
+	VADDSD X4, X1, X1
 	ADDQ   $0x10, R9
 	ADDQ   $0x10, R11
 	SUBQ   $0x02, R12
@@ -558,13 +626,20 @@ forwardRows8AVX21pair:
 forwardRows8AVX21odd:
 	TESTQ  R12, R12
 	JZ     forwardRows8AVX21store
-	VMOVSD (R9), X2
-	VMULSD (R11), X2, X2
-	VADDSD X2, X0, X0
+	VMOVSD (R9), X3
+	VMULSD (R11), X3, X3
+	VADDSD X3, X1, X1
 
 forwardRows8AVX21store:
-	VADDSD (BX), X0, X0
-	VMOVSD X0, (SI)
+	VADDSD (BX), X1, X1
+	MOVQ   relu+96(FP), R9
+	TESTQ  R9, R9
+	JZ     forwardRows8AVX21put
+	VMAXPD Y1, Y0, Y1
+	VADDPD Y0, Y1, Y1
+
+forwardRows8AVX21put:
+	VMOVSD X1, (SI)
 	ADDQ   R8, AX
 	ADDQ   $0x08, BX
 	ADDQ   $0x08, SI
@@ -575,9 +650,9 @@ forwardRows8AVX21done:
 	VZEROUPPER
 	RET
 
-// func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64)
+// func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64, relu uint64)
 // Requires: AVX, AVX512F
-TEXT ·forwardTAVX512(SB), NOSPLIT, $0-104
+TEXT ·forwardTAVX512(SB), NOSPLIT, $0-112
 	MOVQ  w_base+0(FP), AX
 	MOVQ  x_base+24(FP), CX
 	MOVQ  x_len+32(FP), DX
@@ -970,11 +1045,23 @@ fTtail1:
 
 fTtail2:
 fTstore:
-	VADDPD  (BX), Z0, Z0
+	VADDPD (BX), Z0, Z0
+	VADDPD 64(BX), Z1, Z1
+	VADDPD 128(BX), Z2, Z2
+	MOVQ   relu+104(FP), R11
+	TESTQ  R11, R11
+	JZ     fTput
+	VPXORQ Z12, Z12, Z12
+	VMAXPD Z0, Z12, Z0
+	VADDPD Z12, Z0, Z0
+	VMAXPD Z1, Z12, Z1
+	VADDPD Z12, Z1, Z1
+	VMAXPD Z2, Z12, Z2
+	VADDPD Z12, Z2, Z2
+
+fTput:
 	VMOVUPD Z0, (SI)
-	VADDPD  64(BX), Z1, Z1
 	VMOVUPD Z1, 64(SI)
-	VADDPD  128(BX), Z2, Z2
 	VMOVUPD Z2, 128(SI)
 	ADDQ    R10, AX
 	ADDQ    R10, AX
@@ -3232,25 +3319,27 @@ reluBackwardAVX5121done:
 	VZEROUPPER
 	RET
 
-// func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
-// Requires: AVX, AVX512F, FMA3, SSE2
-TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-104
+// func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, act []float64, a float64)
+// Requires: AVX, AVX512F, AVX512VL, FMA3, SSE2
+TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-128
 	MOVQ         w_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
 	MOVQ         x_len+32(FP), DX
 	MOVQ         dy_base+48(FP), BX
 	MOVQ         dy_len+56(FP), SI
 	MOVQ         dx_base+72(FP), DI
-	MOVSD        a+96(FP), X0
+	MOVSD        a+120(FP), X0
 	VBROADCASTSD X0, Z0
-	MOVQ         DX, R8
-	SHLQ         $0x03, R8
-	MOVQ         R8, R9
-	ANDQ         $-57, R9
-	MOVQ         R8, R10
-	ANDQ         $-25, R10
-	MOVQ         R8, R11
-	ANDQ         $-9, R11
+	MOVQ         act_base+96(FP), R8
+	MOVQ         act_len+104(FP), R9
+	MOVQ         DX, R10
+	SHLQ         $0x03, R10
+	MOVQ         R10, R11
+	ANDQ         $-57, R11
+	MOVQ         R10, R12
+	ANDQ         $-25, R12
+	MOVQ         R10, R13
+	ANDQ         $-9, R13
 	VPXORQ       Z1, Z1, Z1
 	VPXORQ       Z3, Z3, Z3
 	VPXORQ       Z5, Z5, Z5
@@ -3274,17 +3363,17 @@ TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-104
 backwardStepRowAVX512x4:
 	TESTQ   $0x00000004, DX
 	JZ      backwardStepRowAVX512x4skip
-	VMOVUPD (CX)(R9*1), Y10
+	VMOVUPD (CX)(R11*1), Y10
 
 backwardStepRowAVX512x4skip:
 	TESTQ   $0x00000002, DX
 	JZ      backwardStepRowAVX512x5skip
-	VMOVUPD (CX)(R10*1), X12
+	VMOVUPD (CX)(R12*1), X12
 
 backwardStepRowAVX512x5skip:
 	TESTQ  $0x00000001, DX
 	JZ     backwardStepRowAVX512x6skip
-	VMOVSD (CX)(R11*1), X14
+	VMOVSD (CX)(R13*1), X14
 
 backwardStepRowAVX512x6skip:
 backwardStepRowAVX512row:
@@ -3327,40 +3416,42 @@ backwardStepRowAVX512row:
 backwardStepRowAVX512r4:
 	TESTQ       $0x00000004, DX
 	JZ          backwardStepRowAVX512r4skip
-	VMOVUPD     (AX)(R9*1), Y16
+	VMOVUPD     (AX)(R11*1), Y16
 	VMULPD      Y16, Y15, Y17
 	VADDPD      Y17, Y9, Y9
 	VMULPD      Y10, Y15, Y17
 	VFMADD231PD Y17, Y0, Y16
-	VMOVUPD     Y16, (AX)(R9*1)
+	VMOVUPD     Y16, (AX)(R11*1)
 
 backwardStepRowAVX512r4skip:
 	TESTQ       $0x00000002, DX
 	JZ          backwardStepRowAVX512r5skip
-	VMOVUPD     (AX)(R10*1), X16
+	VMOVUPD     (AX)(R12*1), X16
 	VMULPD      X16, X15, X17
 	VADDPD      X17, X11, X11
 	VMULPD      X12, X15, X17
 	VFMADD231PD X17, X0, X16
-	VMOVUPD     X16, (AX)(R10*1)
+	VMOVUPD     X16, (AX)(R12*1)
 
 backwardStepRowAVX512r5skip:
 	TESTQ       $0x00000001, DX
 	JZ          backwardStepRowAVX512r6skip
-	VMOVSD      (AX)(R11*1), X16
+	VMOVSD      (AX)(R13*1), X16
 	VMULSD      X16, X15, X17
 	VADDSD      X17, X13, X13
 	VMULSD      X14, X15, X17
 	VFMADD231SD X17, X0, X16
-	VMOVSD      X16, (AX)(R11*1)
+	VMOVSD      X16, (AX)(R13*1)
 
 backwardStepRowAVX512r6skip:
-	ADDQ R8, AX
+	ADDQ R10, AX
 	ADDQ $0x08, BX
 	DECQ SI
 	JMP  backwardStepRowAVX512row
 
 backwardStepRowAVX512store:
+	TESTQ   R9, R9
+	JNZ     backwardStepRowAVX512relu
 	CMPQ    DX, $0x08
 	JL      backwardStepRowAVX512s4
 	VMOVUPD Z1, (DI)
@@ -3377,25 +3468,79 @@ backwardStepRowAVX512store:
 backwardStepRowAVX512s4:
 	TESTQ   $0x00000004, DX
 	JZ      backwardStepRowAVX512s4skip
-	VMOVUPD Y9, (DI)(R9*1)
+	VMOVUPD Y9, (DI)(R11*1)
 
 backwardStepRowAVX512s4skip:
 	TESTQ   $0x00000002, DX
 	JZ      backwardStepRowAVX512s5skip
-	VMOVUPD X11, (DI)(R10*1)
+	VMOVUPD X11, (DI)(R12*1)
 
 backwardStepRowAVX512s5skip:
 	TESTQ  $0x00000001, DX
 	JZ     backwardStepRowAVX512s6skip
-	VMOVSD X13, (DI)(R11*1)
+	VMOVSD X13, (DI)(R13*1)
 
 backwardStepRowAVX512s6skip:
 	VZEROUPPER
 	RET
 
-// func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
-// Requires: AVX, AVX512F, FMA3, SSE2
-TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-136
+backwardStepRowAVX512relu:
+	CMPQ      DX, $0x08
+	JL        backwardStepRowAVX512z4
+	VMOVUPD   (R8), Z17
+	VPTESTMQ  Z17, Z17, K1
+	VMOVUPD.Z Z1, K1, Z1
+	VMOVUPD   Z1, (DI)
+	CMPQ      DX, $0x10
+	JL        backwardStepRowAVX512z4
+	VMOVUPD   64(R8), Z17
+	VPTESTMQ  Z17, Z17, K1
+	VMOVUPD.Z Z3, K1, Z3
+	VMOVUPD   Z3, 64(DI)
+	CMPQ      DX, $0x18
+	JL        backwardStepRowAVX512z4
+	VMOVUPD   128(R8), Z17
+	VPTESTMQ  Z17, Z17, K1
+	VMOVUPD.Z Z5, K1, Z5
+	VMOVUPD   Z5, 128(DI)
+	CMPQ      DX, $0x20
+	JL        backwardStepRowAVX512z4
+	VMOVUPD   192(R8), Z17
+	VPTESTMQ  Z17, Z17, K1
+	VMOVUPD.Z Z7, K1, Z7
+	VMOVUPD   Z7, 192(DI)
+
+backwardStepRowAVX512z4:
+	TESTQ     $0x00000004, DX
+	JZ        backwardStepRowAVX512z4skip
+	VMOVUPD   (R8)(R11*1), Y17
+	VPTESTMQ  Y17, Y17, K1
+	VMOVUPD.Z Y9, K1, Y9
+	VMOVUPD   Y9, (DI)(R11*1)
+
+backwardStepRowAVX512z4skip:
+	TESTQ     $0x00000002, DX
+	JZ        backwardStepRowAVX512z5skip
+	VMOVUPD   (R8)(R12*1), X17
+	VPTESTMQ  X17, X17, K1
+	VMOVUPD.Z X11, K1, X11
+	VMOVUPD   X11, (DI)(R12*1)
+
+backwardStepRowAVX512z5skip:
+	TESTQ     $0x00000001, DX
+	JZ        backwardStepRowAVX512z6skip
+	VMOVSD    (R8)(R13*1), X17
+	VPTESTMQ  X17, X17, K1
+	VMOVUPD.Z X13, K1, X13
+	VMOVSD    X13, (DI)(R13*1)
+
+backwardStepRowAVX512z6skip:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, act []float64, a float64, m float64)
+// Requires: AVX, AVX512F, AVX512VL, FMA3, SSE2
+TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-160
 	MOVQ         w_base+0(FP), AX
 	MOVQ         v_base+24(FP), CX
 	MOVQ         x_base+48(FP), DX
@@ -3403,18 +3548,20 @@ TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-136
 	MOVQ         dy_base+72(FP), SI
 	MOVQ         dy_len+80(FP), DI
 	MOVQ         dx_base+96(FP), R8
-	MOVSD        a+120(FP), X0
+	MOVSD        a+144(FP), X0
 	VBROADCASTSD X0, Z0
-	MOVSD        m+128(FP), X1
+	MOVSD        m+152(FP), X1
 	VBROADCASTSD X1, Z1
-	MOVQ         BX, R9
-	SHLQ         $0x03, R9
-	MOVQ         R9, R10
-	ANDQ         $-57, R10
-	MOVQ         R9, R11
-	ANDQ         $-25, R11
-	MOVQ         R9, R12
-	ANDQ         $-9, R12
+	MOVQ         act_base+120(FP), R9
+	MOVQ         act_len+128(FP), R10
+	MOVQ         BX, R11
+	SHLQ         $0x03, R11
+	MOVQ         R11, R12
+	ANDQ         $-57, R12
+	MOVQ         R11, R13
+	ANDQ         $-25, R13
+	MOVQ         R11, R14
+	ANDQ         $-9, R14
 	VPXORQ       Z2, Z2, Z2
 	VPXORQ       Z4, Z4, Z4
 	VPXORQ       Z6, Z6, Z6
@@ -3438,17 +3585,17 @@ TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-136
 backwardStepMomentumRowAVX512x4:
 	TESTQ   $0x00000004, BX
 	JZ      backwardStepMomentumRowAVX512x4skip
-	VMOVUPD (DX)(R10*1), Y11
+	VMOVUPD (DX)(R12*1), Y11
 
 backwardStepMomentumRowAVX512x4skip:
 	TESTQ   $0x00000002, BX
 	JZ      backwardStepMomentumRowAVX512x5skip
-	VMOVUPD (DX)(R11*1), X13
+	VMOVUPD (DX)(R13*1), X13
 
 backwardStepMomentumRowAVX512x5skip:
 	TESTQ  $0x00000001, BX
 	JZ     backwardStepMomentumRowAVX512x6skip
-	VMOVSD (DX)(R12*1), X15
+	VMOVSD (DX)(R14*1), X15
 
 backwardStepMomentumRowAVX512x6skip:
 backwardStepMomentumRowAVX512row:
@@ -3507,53 +3654,55 @@ backwardStepMomentumRowAVX512row:
 backwardStepMomentumRowAVX512r4:
 	TESTQ       $0x00000004, BX
 	JZ          backwardStepMomentumRowAVX512r4skip
-	VMOVUPD     (AX)(R10*1), Y17
+	VMOVUPD     (AX)(R12*1), Y17
 	VMULPD      Y17, Y16, Y18
 	VADDPD      Y18, Y10, Y10
 	VMULPD      Y11, Y16, Y18
-	VMOVUPD     (CX)(R10*1), Y19
+	VMOVUPD     (CX)(R12*1), Y19
 	VMULPD      Y19, Y1, Y19
 	VADDPD      Y18, Y19, Y19
-	VMOVUPD     Y19, (CX)(R10*1)
+	VMOVUPD     Y19, (CX)(R12*1)
 	VFMADD231PD Y19, Y0, Y17
-	VMOVUPD     Y17, (AX)(R10*1)
+	VMOVUPD     Y17, (AX)(R12*1)
 
 backwardStepMomentumRowAVX512r4skip:
 	TESTQ       $0x00000002, BX
 	JZ          backwardStepMomentumRowAVX512r5skip
-	VMOVUPD     (AX)(R11*1), X17
+	VMOVUPD     (AX)(R13*1), X17
 	VMULPD      X17, X16, X18
 	VADDPD      X18, X12, X12
 	VMULPD      X13, X16, X18
-	VMOVUPD     (CX)(R11*1), X19
+	VMOVUPD     (CX)(R13*1), X19
 	VMULPD      X19, X1, X19
 	VADDPD      X18, X19, X19
-	VMOVUPD     X19, (CX)(R11*1)
+	VMOVUPD     X19, (CX)(R13*1)
 	VFMADD231PD X19, X0, X17
-	VMOVUPD     X17, (AX)(R11*1)
+	VMOVUPD     X17, (AX)(R13*1)
 
 backwardStepMomentumRowAVX512r5skip:
 	TESTQ       $0x00000001, BX
 	JZ          backwardStepMomentumRowAVX512r6skip
-	VMOVSD      (AX)(R12*1), X17
+	VMOVSD      (AX)(R14*1), X17
 	VMULSD      X17, X16, X18
 	VADDSD      X18, X14, X14
 	VMULSD      X15, X16, X18
-	VMOVSD      (CX)(R12*1), X19
+	VMOVSD      (CX)(R14*1), X19
 	VMULSD      X19, X1, X19
 	VADDSD      X18, X19, X19
-	VMOVSD      X19, (CX)(R12*1)
+	VMOVSD      X19, (CX)(R14*1)
 	VFMADD231SD X19, X0, X17
-	VMOVSD      X17, (AX)(R12*1)
+	VMOVSD      X17, (AX)(R14*1)
 
 backwardStepMomentumRowAVX512r6skip:
-	ADDQ R9, AX
-	ADDQ R9, CX
+	ADDQ R11, AX
+	ADDQ R11, CX
 	ADDQ $0x08, SI
 	DECQ DI
 	JMP  backwardStepMomentumRowAVX512row
 
 backwardStepMomentumRowAVX512store:
+	TESTQ   R10, R10
+	JNZ     backwardStepMomentumRowAVX512relu
 	CMPQ    BX, $0x08
 	JL      backwardStepMomentumRowAVX512s4
 	VMOVUPD Z2, (R8)
@@ -3570,19 +3719,232 @@ backwardStepMomentumRowAVX512store:
 backwardStepMomentumRowAVX512s4:
 	TESTQ   $0x00000004, BX
 	JZ      backwardStepMomentumRowAVX512s4skip
-	VMOVUPD Y10, (R8)(R10*1)
+	VMOVUPD Y10, (R8)(R12*1)
 
 backwardStepMomentumRowAVX512s4skip:
 	TESTQ   $0x00000002, BX
 	JZ      backwardStepMomentumRowAVX512s5skip
-	VMOVUPD X12, (R8)(R11*1)
+	VMOVUPD X12, (R8)(R13*1)
 
 backwardStepMomentumRowAVX512s5skip:
 	TESTQ  $0x00000001, BX
 	JZ     backwardStepMomentumRowAVX512s6skip
-	VMOVSD X14, (R8)(R12*1)
+	VMOVSD X14, (R8)(R14*1)
 
 backwardStepMomentumRowAVX512s6skip:
+	VZEROUPPER
+	RET
+
+backwardStepMomentumRowAVX512relu:
+	CMPQ      BX, $0x08
+	JL        backwardStepMomentumRowAVX512z4
+	VMOVUPD   (R9), Z18
+	VPTESTMQ  Z18, Z18, K1
+	VMOVUPD.Z Z2, K1, Z2
+	VMOVUPD   Z2, (R8)
+	CMPQ      BX, $0x10
+	JL        backwardStepMomentumRowAVX512z4
+	VMOVUPD   64(R9), Z18
+	VPTESTMQ  Z18, Z18, K1
+	VMOVUPD.Z Z4, K1, Z4
+	VMOVUPD   Z4, 64(R8)
+	CMPQ      BX, $0x18
+	JL        backwardStepMomentumRowAVX512z4
+	VMOVUPD   128(R9), Z18
+	VPTESTMQ  Z18, Z18, K1
+	VMOVUPD.Z Z6, K1, Z6
+	VMOVUPD   Z6, 128(R8)
+	CMPQ      BX, $0x20
+	JL        backwardStepMomentumRowAVX512z4
+	VMOVUPD   192(R9), Z18
+	VPTESTMQ  Z18, Z18, K1
+	VMOVUPD.Z Z8, K1, Z8
+	VMOVUPD   Z8, 192(R8)
+
+backwardStepMomentumRowAVX512z4:
+	TESTQ     $0x00000004, BX
+	JZ        backwardStepMomentumRowAVX512z4skip
+	VMOVUPD   (R9)(R12*1), Y18
+	VPTESTMQ  Y18, Y18, K1
+	VMOVUPD.Z Y10, K1, Y10
+	VMOVUPD   Y10, (R8)(R12*1)
+
+backwardStepMomentumRowAVX512z4skip:
+	TESTQ     $0x00000002, BX
+	JZ        backwardStepMomentumRowAVX512z5skip
+	VMOVUPD   (R9)(R13*1), X18
+	VPTESTMQ  X18, X18, K1
+	VMOVUPD.Z X12, K1, X12
+	VMOVUPD   X12, (R8)(R13*1)
+
+backwardStepMomentumRowAVX512z5skip:
+	TESTQ     $0x00000001, BX
+	JZ        backwardStepMomentumRowAVX512z6skip
+	VMOVSD    (R9)(R14*1), X18
+	VPTESTMQ  X18, X18, K1
+	VMOVUPD.Z X14, K1, X14
+	VMOVSD    X14, (R8)(R14*1)
+
+backwardStepMomentumRowAVX512z6skip:
+	VZEROUPPER
+	RET
+
+// func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)
+// Requires: AVX, AVX512F, SSE2
+TEXT ·backwardStepFlatAVX512(SB), NOSPLIT, $448-112
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         idx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         tails+104(FP), R8
+	KMOVW        R8, K1
+	SHRQ         $0x08, R8
+	KMOVW        R8, K2
+	SHRQ         $0x08, R8
+	KMOVW        R8, K3
+	MOVQ         DX, R8
+	IMULQ        SI, R8
+	SHLQ         $0x06, DX
+	VMOVUPD.Z    (CX), K1, Z1
+	XORQ         CX, CX
+
+backwardStepFlatAVX512xpat:
+	VMOVDQU64 (DI)(CX*1), Z2
+	VPERMPD   Z1, Z2, Z2
+	VMOVUPD   Z2, (SP)(CX*1)
+	ADDQ      $0x40, CX
+	CMPQ      CX, DX
+	JL        backwardStepFlatAVX512xpat
+	LEAQ      (DI)(DX*1), DI
+
+backwardStepFlatAVX512group:
+	TESTQ   R8, R8
+	JZ      backwardStepFlatAVX512done
+	CMPQ    SI, $0x08
+	JL      backwardStepFlatAVX512dytail
+	VMOVUPD (BX), Z1
+	JMP     backwardStepFlatAVX512dyok
+
+backwardStepFlatAVX512dytail:
+	VMOVUPD.Z (BX), K3, Z1
+
+backwardStepFlatAVX512dyok:
+	XORQ CX, CX
+
+backwardStepFlatAVX512vec:
+	VMOVDQU64   (DI)(CX*1), Z2
+	VPERMPD     Z1, Z2, Z2
+	VMULPD      (SP)(CX*1), Z2, Z2
+	CMPQ        R8, $0x08
+	JL          backwardStepFlatAVX512tail
+	VMOVUPD     (AX), Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, (AX)
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, R8
+	JZ          backwardStepFlatAVX512done
+	ADDQ        $0x40, CX
+	CMPQ        CX, DX
+	JL          backwardStepFlatAVX512vec
+	ADDQ        $0x40, BX
+	SUBQ        $0x08, SI
+	JMP         backwardStepFlatAVX512group
+
+backwardStepFlatAVX512tail:
+	VMOVUPD.Z   (AX), K2, Z3
+	VFMADD231PD Z2, Z0, Z3
+	VMOVUPD     Z3, K2, (AX)
+
+backwardStepFlatAVX512done:
+	VZEROUPPER
+	RET
+
+// func backwardStepMomentumFlatAVX512(w []float64, v []float64, x []float64, dy []float64, idx []int64, a float64, m float64, tails uint64)
+// Requires: AVX, AVX512F, SSE2
+TEXT ·backwardStepMomentumFlatAVX512(SB), NOSPLIT, $448-144
+	MOVQ         w_base+0(FP), AX
+	MOVQ         v_base+24(FP), CX
+	MOVQ         x_base+48(FP), DX
+	MOVQ         x_len+56(FP), BX
+	MOVQ         dy_base+72(FP), SI
+	MOVQ         dy_len+80(FP), DI
+	MOVQ         idx_base+96(FP), R8
+	MOVSD        a+120(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVSD        m+128(FP), X1
+	VBROADCASTSD X1, Z1
+	MOVQ         tails+136(FP), R9
+	KMOVW        R9, K1
+	SHRQ         $0x08, R9
+	KMOVW        R9, K2
+	SHRQ         $0x08, R9
+	KMOVW        R9, K3
+	MOVQ         BX, R9
+	IMULQ        DI, R9
+	SHLQ         $0x06, BX
+	VMOVUPD.Z    (DX), K1, Z2
+	XORQ         DX, DX
+
+backwardStepMomentumFlatAVX512xpat:
+	VMOVDQU64 (R8)(DX*1), Z3
+	VPERMPD   Z2, Z3, Z3
+	VMOVUPD   Z3, (SP)(DX*1)
+	ADDQ      $0x40, DX
+	CMPQ      DX, BX
+	JL        backwardStepMomentumFlatAVX512xpat
+	LEAQ      (R8)(BX*1), R8
+
+backwardStepMomentumFlatAVX512group:
+	TESTQ   R9, R9
+	JZ      backwardStepMomentumFlatAVX512done
+	CMPQ    DI, $0x08
+	JL      backwardStepMomentumFlatAVX512dytail
+	VMOVUPD (SI), Z2
+	JMP     backwardStepMomentumFlatAVX512dyok
+
+backwardStepMomentumFlatAVX512dytail:
+	VMOVUPD.Z (SI), K3, Z2
+
+backwardStepMomentumFlatAVX512dyok:
+	XORQ DX, DX
+
+backwardStepMomentumFlatAVX512vec:
+	VMOVDQU64   (R8)(DX*1), Z3
+	VPERMPD     Z2, Z3, Z3
+	VMULPD      (SP)(DX*1), Z3, Z3
+	CMPQ        R9, $0x08
+	JL          backwardStepMomentumFlatAVX512tail
+	VMOVUPD     (AX), Z5
+	VMULPD      (CX), Z1, Z4
+	VADDPD      Z3, Z4, Z4
+	VMOVUPD     Z4, (CX)
+	VFMADD231PD Z4, Z0, Z5
+	ADDQ        $0x40, CX
+	VMOVUPD     Z5, (AX)
+	ADDQ        $0x40, AX
+	SUBQ        $0x08, R9
+	JZ          backwardStepMomentumFlatAVX512done
+	ADDQ        $0x40, DX
+	CMPQ        DX, BX
+	JL          backwardStepMomentumFlatAVX512vec
+	ADDQ        $0x40, SI
+	SUBQ        $0x08, DI
+	JMP         backwardStepMomentumFlatAVX512group
+
+backwardStepMomentumFlatAVX512tail:
+	VMOVUPD.Z   (AX), K2, Z5
+	VMOVUPD.Z   (CX), K2, Z4
+	VMULPD      Z4, Z1, Z4
+	VADDPD      Z3, Z4, Z4
+	VMOVUPD     Z4, K2, (CX)
+	VFMADD231PD Z4, Z0, Z5
+	VMOVUPD     Z5, K2, (AX)
+
+backwardStepMomentumFlatAVX512done:
 	VZEROUPPER
 	RET
 

@@ -72,23 +72,42 @@ func TestForwardVecMatchesGo(t *testing.T) {
 					continue // 1024×1024 adds time, not cases: 1024 meets every other size
 				}
 				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-				want, got := make([]float64, rows), make([]float64, rows)
-				forwardGo(w, x, b, want)
-				forwardWith(k, w, x, b, got)
-				sameBits(t, fmt.Sprintf("%s: y [%d×%d]", k.name, rows, n), want, got)
-				// Both row blockings, whichever forwardWith chose.
-				kernels := map[string]func(w, x, b, y []float64){"16 rows": k.forward, "8 rows": k.forwardRows8}
-				if k.forwardT != nil {
-					kernels["transposed"] = func(w, x, b, y []float64) {
-						p := len(y) - len(y)%panelRows
-						k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1)
-						k.forward(w[p*len(x):], x, b[p:], y[p:])
+				for i := range b { // NaNs and infinities for the ReLU
+					switch rng.IntN(10) {
+					case 0:
+						b[i] = math.NaN()
+					case 1:
+						b[i] = math.Inf(2*rng.IntN(2) - 1)
 					}
 				}
-				for name, f := range kernels {
-					clear(got)
-					f(w, x, b, got)
-					sameBits(t, fmt.Sprintf("%s (%s): y [%d×%d]", k.name, name, rows, n), want, got)
+				for _, relu := range []bool{false, true} {
+					want, got := make([]float64, rows), make([]float64, rows)
+					forwardGo(w, x, b, want)
+					r := uint64(0)
+					if relu {
+						reluGo(want, want)
+						r = 1
+					}
+					what := fmt.Sprintf("y [%d×%d] relu %v", rows, n, relu)
+					forwardReLUWith(k, w, x, b, got, relu)
+					sameBits(t, k.name+": "+what, want, got)
+					// Both row blockings, whichever forwardReLUWith chose.
+					kernels := map[string]func(w, x, b, y []float64){
+						"16 rows": func(w, x, b, y []float64) { k.forward(w, x, b, y, r) },
+						"8 rows":  func(w, x, b, y []float64) { k.forwardRows8(w, x, b, y, r) },
+					}
+					if k.forwardT != nil {
+						kernels["transposed"] = func(w, x, b, y []float64) {
+							p := len(y) - len(y)%panelRows
+							k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1, r)
+							k.forward(w[p*len(x):], x, b[p:], y[p:], r)
+						}
+					}
+					for name, f := range kernels {
+						clear(got)
+						f(w, x, b, got)
+						sameBits(t, fmt.Sprintf("%s (%s): %s", k.name, name, what), want, got)
+					}
 				}
 			}
 		}
@@ -166,9 +185,9 @@ func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwar
 	}
 	if k.backwardStepRow != nil && len(x) <= rowN {
 		if momentum {
-			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, a, m) })})
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumRow(w, v, x, dy, dx, nil, a, m) })})
 		} else {
-			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, a) })})
+			ks = append(ks, backwardKernel{"row", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepRow(w, x, dy, dx, nil, a) })})
 		}
 	}
 	if momentum {
@@ -361,12 +380,89 @@ func TestBackwardStepRowEveryWidth(t *testing.T) {
 					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
 					if momentum {
 						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, -0.37, 0.3)
-						k.momentumRow(w, v, x, dy, dx, -0.37, 0.3)
+						k.momentumRow(w, v, x, dy, dx, nil, -0.37, 0.3)
 					} else {
 						backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
-						k.backwardStepRow(w, x, dy, dx, -0.37)
+						k.backwardStepRow(w, x, dy, dx, nil, -0.37)
 					}
 					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+					sameBits(t, "dx "+what, dxGo, dx)
+				}
+			}
+		}
+	}
+}
+
+// TestBackwardStepFlatEveryShape runs the flat kernels (no dx, fewer than
+// flatN columns) at every width they take and at row counts covering
+// every tail of the last 8 rows and of the last vector, against plain Go.
+func TestBackwardStepFlatEveryShape(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.backwardStepFlat == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(15, 16))
+		for n := 1; n < flatN; n++ {
+			for rows := range 26 {
+				for _, momentum := range []bool{false, true} {
+					// One value past the matrix, which the kernels must not write.
+					w, v, x, dy := random(rng, rows*n+1), random(rng, rows*n+1), random(rng, n), random(rng, rows)
+					wGo, vGo := clone(w), clone(v)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo[:rows*n], vGo[:rows*n], x, dy, nil, -0.37, 0.3)
+						k.momentumFlat(w[:rows*n], v[:rows*n], x, dy, flatIdx[n], -0.37, 0.3, flatTails(rows, n))
+					} else {
+						backwardStepWith(nil, wGo[:rows*n], x, dy, nil, -0.37)
+						k.backwardStepFlat(w[:rows*n], x, dy, flatIdx[n], -0.37, flatTails(rows, n))
+					}
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					sameBits(t, "w "+what, wGo, w)
+					sameBits(t, "v "+what, vGo, v)
+				}
+			}
+		}
+	}
+}
+
+// TestBackwardStepReLUMatchesGo: the backward pass and step passed back
+// through a ReLU (fused into the register kernels, or the ReLU's gradient
+// after the pass) equal plain Go's pass followed by its ReLU gradient,
+// bit for bit, at every awkward size, act holding zeros, NaNs and
+// infinities as a ReLU's output can.
+func TestBackwardStepReLUMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		rng := rand.New(rand.NewPCG(17, 18))
+		const a, m = -0.37, 0.3
+		for _, rows := range sizes {
+			for _, n := range append(sizes, 2, 4, 6, 12, 14, 15, 16, 24) {
+				if rows*n > 1<<16 {
+					continue
+				}
+				z := random(rng, n)
+				for i := range z {
+					switch rng.IntN(10) {
+					case 0:
+						z[i] = math.NaN()
+					case 1:
+						z[i] = math.Inf(2*rng.IntN(2) - 1)
+					}
+				}
+				act := make([]float64, n)
+				reluGo(z, act)
+				for _, momentum := range []bool{false, true} {
+					what := fmt.Sprintf("%s: [%d×%d] momentum %v", k.name, rows, n, momentum)
+					w, v, x, dy, dx := random(rng, rows*n), random(rng, rows*n), random(rng, n), random(rng, rows), random(rng, n)
+					wGo, vGo, dxGo := clone(w), clone(v), clone(dx)
+					if momentum {
+						backwardStepMomentumWith(nil, wGo, vGo, x, dy, dxGo, a, m)
+						backwardStepMomentumReLUWith(k, w, v, x, dy, dx, act, a, m)
+					} else {
+						backwardStepWith(nil, wGo, x, dy, dxGo, a)
+						backwardStepReLUWith(k, w, x, dy, dx, act, a)
+					}
+					reluBackwardGo(act, dxGo, dxGo)
 					sameBits(t, "w "+what, wGo, w)
 					sameBits(t, "v "+what, vGo, v)
 					sameBits(t, "dx "+what, dxGo, dx)

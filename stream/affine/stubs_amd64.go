@@ -4,14 +4,14 @@
 
 package affine
 
-// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first, at most 16 rows at a time.
-func forwardAVX2(w []float64, x []float64, b []float64, y []float64)
+// forwardAVX2 writes y = W·x + b, each row's products added one by one from the first, at most 16 rows at a time; then y = max(y, 0) as reluAVX2 if relu is not 0.
+func forwardAVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 
-// forwardRows8AVX2 writes y = W·x + b, each row's products added one by one from the first, at most 8 rows at a time.
-func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64)
+// forwardRows8AVX2 writes y = W·x + b, each row's products added one by one from the first, at most 8 rows at a time; then y = max(y, 0) as reluAVX2 if relu is not 0.
+func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 
-// forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.
-func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64)
+// forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.
+func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64, relu uint64)
 
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
@@ -73,11 +73,17 @@ func reluAVX512(z []float64, a []float64)
 // reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
 func reluBackwardAVX512(a []float64, da []float64, dz []float64)
 
-// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
-func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// backwardStepRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.
+func backwardStepRowAVX512(w []float64, x []float64, dy []float64, dx []float64, act []float64, a float64)
 
-// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.
-func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, a float64, m float64)
+// backwardStepMomentumRowAVX512 is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.
+func backwardStepMomentumRowAVX512(w []float64, v []float64, x []float64, dy []float64, dx []float64, act []float64, a float64, m float64)
+
+// backwardStepFlatAVX512 is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.
+func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)
+
+// backwardStepMomentumFlatAVX512 is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.
+func backwardStepMomentumFlatAVX512(w []float64, v []float64, x []float64, dy []float64, idx []int64, a float64, m float64, tails uint64)
 
 // forward32AVX2 writes y = W·x + b in float32, 8 rows per vector transposed in registers, each row's products added one by one from the first.
 func forward32AVX2(w []float32, x []float32, b []float32, y []float32, tail []int32)

@@ -52,6 +52,8 @@ var (
 		reluBackward:     reluBackwardAVX512,
 		backwardStepRow:  backwardStepRowAVX512,
 		momentumRow:      backwardStepMomentumRowAVX512,
+		backwardStepFlat: backwardStepFlatAVX512,
+		momentumFlat:     backwardStepMomentumFlatAVX512,
 
 		forward32:          forward32AVX2,
 		forward32Lag:       forward32LagAVX2,

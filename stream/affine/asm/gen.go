@@ -61,6 +61,8 @@ func main() {
 	}
 	backwardStepRow(false)
 	backwardStepRow(true)
+	backwardStepFlat(false)
+	backwardStepFlat(true)
 	forward32("forward32AVX2", 2, 16)
 	forward32Lag("forward32LagAVX2", lag32)
 	for _, s := range []isa{avx2, avx512} {
@@ -83,14 +85,16 @@ func main() {
 // 128-bit loads, two inserts and two unpacks; of two rows, with two loads
 // and two unpacks.
 func forward(name string, blocks []int) {
-	TEXT(name, NOSPLIT, "func(w, x, b, y []float64)")
-	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time.", name, blocks[0]))
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float64, relu uint64)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b, each row's products added one by one from the first, at most %d rows at a time; then y = max(y, 0) as reluAVX2 if relu is not 0.", name, blocks[0]))
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
 	bp := Load(Param("b").Base(), GP64())
 	yp := Load(Param("y").Base(), GP64())
 	left := Load(Param("y").Len(), GP64())
+	zero := YMM()
+	VXORPD(zero, zero, zero)
 
 	stride := GP64() // bytes per row
 	MOVQ(n, stride)
@@ -203,13 +207,30 @@ func forward(name string, blocks []int) {
 		switch rows {
 		case 1:
 			VADDSD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
-			VMOVSD(acc[0].AsX(), Mem{Base: yp})
 		case 2:
 			VADDPD(Mem{Base: bp}, acc[0].AsX(), acc[0].AsX())
-			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
 		default:
 			for g := range groups {
 				VADDPD(Mem{Base: bp, Disp: 32 * g}, acc[g], acc[g])
+			}
+		}
+		relu := GP64() // read here: the blocks use every other register
+		Load(Param("relu"), relu)
+		TESTQ(relu, relu)
+		JZ(LabelRef(name + "put"))
+		for g := range groups {
+			// As relu: max(0, y), y when a NaN or both zeros, then +0.
+			VMAXPD(acc[g], zero, acc[g])
+			VADDPD(zero, acc[g], acc[g])
+		}
+		Label(name + "put")
+		switch rows {
+		case 1:
+			VMOVSD(acc[0].AsX(), Mem{Base: yp})
+		case 2:
+			VMOVUPD(acc[0].AsX(), Mem{Base: yp})
+		default:
+			for g := range groups {
 				VMOVUPD(acc[g], Mem{Base: yp, Disp: 32 * g})
 			}
 		}
@@ -693,14 +714,16 @@ type rowPart struct {
 // row's first values stalls the next row's loads (3.5× slower).
 func backwardStepRow(momentum bool) {
 	name := "backwardStepRowAVX512"
-	sig := "func(w, x, dy, dx []float64, a float64)"
+	sig := "func(w, x, dy, dx, act []float64, a float64)"
 	if momentum {
 		name = "backwardStepMomentumRowAVX512"
-		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
+		sig = "func(w, v, x, dy, dx, act []float64, a, m float64)"
 	}
 	TEXT(name, NOSPLIT, sig)
-	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers.", name))
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.", name))
 	in := loadBackward(true, momentum, avx512)
+	actp := Load(Param("act").Base(), GP64())
+	actN := Load(Param("act").Len(), GP64())
 	wp, vp, xp, n, dyp, left, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
 	stride := GP64()
 	MOVQ(n, stride)
@@ -814,7 +837,151 @@ func backwardStepRow(momentum bool) {
 	JMP(LabelRef(name + "row"))
 
 	Label(name + "store")
+	TESTQ(actN, actN)
+	JNZ(LabelRef(name + "relu"))
 	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	VZEROUPPER()
+	RET()
+
+	// Through the ReLU: dx_j kept where act_j's bits are not all zero, +0
+	// elsewhere, as reluBackward.
+	Label(name + "relu")
+	keep := K()
+	each("z", func(p rowPart) {
+		load(at(actp, p), t, p.lanes)
+		VPTESTMQ(vec(t, p.lanes), vec(t, p.lanes), keep)
+		VMOVUPD_Z(vec(p.d, p.lanes), keep, vec(p.d, p.lanes))
+		store(p.d, p.lanes, at(dxp, p))
+	})
+	VZEROUPPER()
+	RET()
+}
+
+// backwardStepFlat emits backwardStepFlatAVX512 (or its momentum
+// variant): the SGD step of a matrix of 1 to 7 columns without ∂L/∂x (a
+// network's first layer), over W as one flat vector, 8 weights a time
+// whatever rows they lie in. Weight k of the flat matrix takes x_(k mod n)
+// and dy_(k div n): idx holds, for each of the n vectors of 8 that make 8
+// rows, the lanes' columns and then their rows within the 8 rows, so that
+// the x of each vector is permuted once (kept on the stack) and dy_o from
+// the 8 rows' dy (one load) by a VPERMPD. tails holds three masks of 8
+// bits: x's n values, the last vector's weights (rows·n mod 8) and the
+// last 8 rows' dy (rows mod 8). Each weight is computed as in
+// backwardStep: the same operations on the same operands in the same order.
+func backwardStepFlat(momentum bool) {
+	name := "backwardStepFlatAVX512"
+	sig := "func(w, x, dy []float64, idx []int64, a float64, tails uint64)"
+	if momentum {
+		name = "backwardStepMomentumFlatAVX512"
+		sig = "func(w, v, x, dy []float64, idx []int64, a, m float64, tails uint64)"
+	}
+	TEXT(name, NOSPLIT, sig)
+	Doc(fmt.Sprintf("%s is the SGD step of a matrix of fewer than 8 columns, without dx, 8 weights a time over the flat matrix.", name))
+	wp := Load(Param("w").Base(), GP64())
+	var vp reg.Register
+	if momentum {
+		vp = Load(Param("v").Base(), GP64())
+	}
+	xp := Load(Param("x").Base(), GP64())
+	n := Load(Param("x").Len(), GP64())
+	dyp := Load(Param("dy").Base(), GP64())
+	rows := Load(Param("dy").Len(), GP64())
+	ip := Load(Param("idx").Base(), GP64())
+	av := ZMM()
+	VBROADCASTSD(Load(Param("a"), XMM()), av)
+	var mv reg.VecVirtual
+	if momentum {
+		mv = ZMM()
+		VBROADCASTSD(Load(Param("m"), XMM()), mv)
+	}
+	kx, kw, kd := K(), K(), K()
+	bits := GP64()
+	Load(Param("tails"), bits)
+	KMOVW(bits.As32(), kx)
+	SHRQ(Imm(8), bits)
+	KMOVW(bits.As32(), kw)
+	SHRQ(Imm(8), bits)
+	KMOVW(bits.As32(), kd)
+
+	left := GP64() // weights left
+	MOVQ(n, left)
+	IMULQ(rows, left)
+	half := GP64() // bytes of idx's columns, and of its rows: 64·n
+	MOVQ(n, half)
+	SHLQ(Imm(6), half)
+	xpat := AllocLocal(64 * 7)
+
+	// The x of each vector of the 8 rows, permuted from x's n values.
+	xv, iv := ZMM(), ZMM()
+	VMOVUPD_Z(Mem{Base: xp}, kx, xv)
+	i := GP64()
+	XORQ(i, i)
+	Label(name + "xpat")
+	VMOVDQU64(Mem{Base: ip, Index: i, Scale: 1}, iv)
+	t := ZMM()
+	VPERMPD(xv, iv, t)
+	VMOVUPD(t, xpat.Idx(i, 1))
+	ADDQ(Imm(64), i)
+	CMPQ(i, half)
+	JL(LabelRef(name + "xpat"))
+	rowIdx := GP64()
+	LEAQ(Mem{Base: ip, Index: half, Scale: 1}, rowIdx)
+
+	d, g, u, w := ZMM(), ZMM(), ZMM(), ZMM()
+	Label(name + "group")
+	TESTQ(left, left)
+	JZ(LabelRef(name + "done"))
+	CMPQ(rows, Imm(8))
+	JL(LabelRef(name + "dytail"))
+	VMOVUPD(Mem{Base: dyp}, d)
+	JMP(LabelRef(name + "dyok"))
+	Label(name + "dytail")
+	VMOVUPD_Z(Mem{Base: dyp}, kd, d)
+	Label(name + "dyok")
+	XORQ(i, i)
+
+	Label(name + "vec")
+	VMOVDQU64(Mem{Base: rowIdx, Index: i, Scale: 1}, iv)
+	VPERMPD(d, iv, g)
+	VMULPD(xpat.Idx(i, 1), g, t) // dy_o·x_j, rounded
+	CMPQ(left, Imm(8))
+	JL(LabelRef(name + "tail"))
+	VMOVUPD(Mem{Base: wp}, w)
+	if momentum {
+		VMULPD(Mem{Base: vp}, mv, u) // m·v, rounded
+		VADDPD(t, u, u)
+		VMOVUPD(u, Mem{Base: vp})
+		VFMADD231PD(u, av, w)
+		ADDQ(Imm(64), vp)
+	} else {
+		VFMADD231PD(t, av, w)
+	}
+	VMOVUPD(w, Mem{Base: wp})
+	ADDQ(Imm(64), wp)
+	SUBQ(Imm(8), left)
+	JZ(LabelRef(name + "done"))
+	ADDQ(Imm(64), i)
+	CMPQ(i, half)
+	JL(LabelRef(name + "vec"))
+	ADDQ(Imm(64), dyp)
+	SUBQ(Imm(8), rows)
+	JMP(LabelRef(name + "group"))
+
+	// The last rows·n mod 8 weights, read and written under kw.
+	Label(name + "tail")
+	VMOVUPD_Z(Mem{Base: wp}, kw, w)
+	if momentum {
+		VMOVUPD_Z(Mem{Base: vp}, kw, u)
+		VMULPD(u, mv, u)
+		VADDPD(t, u, u)
+		VMOVUPD(u, kw, Mem{Base: vp})
+		VFMADD231PD(u, av, w)
+	} else {
+		VFMADD231PD(t, av, w)
+	}
+	VMOVUPD(w, kw, Mem{Base: wp})
+
+	Label(name + "done")
 	VZEROUPPER()
 	RET()
 }
@@ -833,8 +1000,8 @@ const panelRows = 24
 // mod 8 columns are read with the mask tail (bit j for each column left)
 // and only those columns are added.
 func forwardT() {
-	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail uint64)")
-	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first.")
+	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail, relu uint64)")
+	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.")
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -971,6 +1138,19 @@ func forwardT() {
 	Label("fTstore")
 	for g := range acc {
 		VADDPD(Mem{Base: bp, Disp: 64 * g}, acc[g], acc[g])
+	}
+	relu := GP64()
+	Load(Param("relu"), relu)
+	TESTQ(relu, relu)
+	JZ(LabelRef("fTput"))
+	zero := ZMM()
+	VPXORQ(zero, zero, zero)
+	for g := range acc {
+		VMAXPD(acc[g], zero, acc[g]) // as reluAVX512
+		VADDPD(zero, acc[g], acc[g])
+	}
+	Label("fTput")
+	for g := range acc {
 		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
 	}
 	for range 6 {
