@@ -14,6 +14,17 @@ type Assoc struct {
 // their activations act (act[i] is unit win[i]'s) and the weights w.
 func (l Assoc) Logits(win []int32, act, w, z []float64) {
 	nc := l.Classes
+	if nc == 2 { // the common case: the two sums kept in registers, in the same order
+		var z0, z1 float64
+		for i, k := range win {
+			a := act[i]
+			row := w[int(k)*2 : int(k)*2+2 : int(k)*2+2]
+			z0 += a * row[0]
+			z1 += a * row[1]
+		}
+		z[0], z[1] = z0*l.Phi, z1*l.Phi
+		return
+	}
 	for c := range z[:nc] {
 		z[c] = 0
 	}

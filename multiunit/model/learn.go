@@ -87,13 +87,25 @@ func (m *Model) moveUnits(x []float64) {
 		}
 	}
 	mean := m.mean
-	for j := range mean {
-		mean[j] = 0
-	}
-	for _, k := range m.win {
-		g := int(m.group[k])
-		for j, v := range at[g*d : g*d+d] {
-			mean[j] += v
+	if d == 3 { // the common case: the sums kept in registers, in the same order
+		var m0, m1, m2 float64
+		for _, k := range m.win {
+			g := int(m.group[k]) * 3
+			v := at[g : g+3 : g+3]
+			m0 += v[0]
+			m1 += v[1]
+			m2 += v[2]
+		}
+		mean[0], mean[1], mean[2] = m0, m1, m2
+	} else {
+		for j := range mean {
+			mean[j] = 0
+		}
+		for _, k := range m.win {
+			g := int(m.group[k])
+			for j, v := range at[g*d : g*d+d] {
+				mean[j] += v
+			}
 		}
 	}
 	nw := float64(len(m.win))
@@ -109,9 +121,17 @@ func (m *Model) moveUnits(x []float64) {
 			v[j] += (mean[j] - v[j]) * lr
 		}
 	}
-	for _, k := range m.win {
-		g := int(m.group[k])
-		copy(m.pos[int(k)*d:int(k+1)*d], at[g*d:g*d+d])
+	if d == 3 {
+		for _, k := range m.win {
+			g, u := int(m.group[k])*3, int(k)*3
+			v, p := at[g:g+3:g+3], m.pos[u:u+3:u+3]
+			p[0], p[1], p[2] = v[0], v[1], v[2]
+		}
+	} else {
+		for _, k := range m.win {
+			g := int(m.group[k])
+			copy(m.pos[int(k)*d:int(k+1)*d], at[g*d:g*d+d])
+		}
 	}
 	// The winners of a group moved identically; a group of which only
 	// some members won has split.

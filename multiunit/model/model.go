@@ -11,13 +11,16 @@
 //     recruited together at a stimulus and then move together), so each
 //     group's distance and activation are computed once;
 //   - only recruitment needs the inactive units' activations, and of those
-//     only the ones that can rank among the best: the others are ruled out
-//     by their distance alone, without calling exp, 4 or 8 units at a time
-//     (internal/scan).
+//     only the ones that can rank among the best: the units of the cells
+//     around the stimulus are looked at first, the others are ruled out by
+//     their distance alone, 4 or 8 units at a time (internal/scan), and the
+//     best are ranked by their exponents, exp being called only where a
+//     tie could decide.
 //
 // model.go holds the parameters, the model and its prediction; winners.go
-// the winner selection and the groups; recruit.go the recruitment;
-// learn.go the learning steps; state.go the state and its views.
+// the winner selection and the groups; recruit.go the recruitment and
+// cells.go the cells it looks at first; learn.go the learning steps;
+// state.go the state and its views.
 package model
 
 import (
@@ -152,6 +155,8 @@ type Model struct {
 	// no scan): the inactive units' positions, the active units excluded.
 	cols  *scan.Columns
 	query scan.Query
+	cells *cells  // the units by cell, for nearest (nil when cols is, or N is small)
+	seeds []int32 // [3·int(N·k)] nearest's scratch
 
 	finished bool // Finish dropped the columns: rebuild them before a trial
 
@@ -181,7 +186,9 @@ type Model struct {
 type probes struct {
 	literal           bool // always select the winners literally
 	lowest            bool // break ties by the lowest index instead (the fixtures tell)
+	exactRecruit      bool // always recruit by the heap selection (heapSelect)
 	straddled, splits int  // how often the slow paths ran
+	unsure            int  // how often nearest could not tell the recruits
 }
 
 // New returns a model with no active unit, zero association weights,
@@ -236,6 +243,13 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 	seed.Uniforms(rng, m.pos)
 	if m.cols != nil {
 		m.cols.Load(m.pos)
+		if m.cells = a.cells; m.cells == nil {
+			m.cells = newCells(n, d)
+		}
+		if m.cells != nil {
+			m.cells.load(m.pos, d)
+			m.seeds = make([]int32, 0, 3*nw)
+		}
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)

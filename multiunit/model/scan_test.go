@@ -15,8 +15,11 @@ import (
 // TestScanBitIdentical runs config1 (r = 1) and a Euclidean variant
 // (r = 2) with and without the recruitment scan (internal/scan: vector
 // lanes, or pure Go under the purego tag) on the original's initial
-// positions and orders, and on positions drawn anew: every trial's
-// probabilities and the final states must be the same bits.
+// positions and orders, on positions drawn anew, and on positions on a
+// grid of eighths (exact ties between units in different cells, which
+// nearest takes in another order than the index and so must leave to
+// heapSelect): every trial's probabilities and the final states must be
+// the same bits.
 func TestScanBitIdentical(t *testing.T) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(t, err)
@@ -27,11 +30,14 @@ func TestScanBitIdentical(t *testing.T) {
 		p    Params
 		typ  int
 		init bool
+		grid bool
 	}{
-		{"config1 type2", config1, 2, true},
-		{"config1 type6", config1, 6, true},
-		{"config1 type4 drawn", config1, 4, false},
-		{"euclid type3 drawn", euclid, 3, false},
+		{"config1 type2", config1, 2, true, false},
+		{"config1 type6", config1, 6, true, false},
+		{"config1 type4 drawn", config1, 4, false, false},
+		{"euclid type3 drawn", euclid, 3, false, false},
+		{"config1 type5 grid", config1, 5, false, true},
+		{"euclid type6 grid", euclid, 6, false, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tk, err := task.SHJ(tc.typ)
@@ -46,6 +52,12 @@ func TestScanBitIdentical(t *testing.T) {
 						require.NoError(t, err)
 					}
 					require.NotNil(t, m.cols)
+					if tc.grid {
+						for i, v := range m.pos {
+							m.pos[i] = math.Floor(v*8) / 8
+						}
+						m.syncColumns()
+					}
 					if !scan {
 						m.cols = nil
 					}
@@ -54,8 +66,10 @@ func TestScanBitIdentical(t *testing.T) {
 			}
 			var with, without []row
 			var last [2]*Model
+			unsure := 0
 			runWith(newModel(true), tk, tab, 1, 16, func(m *Model, r row) {
 				with, last[0] = append(with, r), m
+				unsure = m.unsure
 				if r.trial == 7 && r.block%3 == 1 {
 					m.Finish() // drops the columns; the next trial rebuilds them
 				}
@@ -72,6 +86,11 @@ func TestScanBitIdentical(t *testing.T) {
 				recruits += r.recruited
 			}
 			require.Greater(t, recruits, 2, "too few recruitments to test the scan")
+			if tc.grid {
+				require.Positive(t, unsure, "no recruitment left to heapSelect")
+			} else {
+				require.Zero(t, unsure, "recruitments left to heapSelect")
+			}
 			for i, a := range states[0] {
 				b := states[1][i]
 				for j, v := range a.Data {

@@ -27,7 +27,7 @@ func (m *Model) Finish() {
 func (m *Model) Release() {
 	m.Finish()
 	spare.Put(&arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
-		isActive: m.isActive, isWinner: m.isWinner, group: m.group})
+		isActive: m.isActive, isWinner: m.isWinner, group: m.group, cells: m.cells})
 	*m = Model{}
 }
 
@@ -36,6 +36,7 @@ type arrays struct {
 	pos, weights, winMask, actMask []float64
 	isActive, isWinner             []bool
 	group                          []int32
+	cells                          *cells // nil if the model had none
 }
 
 // spare holds released models' arrays: a cache of memory shared by the
