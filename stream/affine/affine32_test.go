@@ -272,59 +272,9 @@ func TestKernels32Values(t *testing.T) {
 // widths of the default network, of a layer in L2 and of the widest of
 // the sweep (1024×1024: 4 MB).
 func BenchmarkKernels32(b *testing.B) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
-		rows, n := sz[0], sz[1]
-		normal := func(n int) []float32 {
-			v := make([]float32, n)
-			for i := range v {
-				v[i] = float32(rng.NormFloat64())
-			}
-			return v
-		}
-		w, v, x, bias, dy := normal(rows*n), make([]float32, rows*n), normal(n), normal(rows), normal(rows)
-		y, dx := make([]float32, rows), make([]float32, n)
-		for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
-			path := "go"
-			if k != nil {
-				path = k.name
-			}
-			name := func(kernel string) string { return fmt.Sprintf("%s/%dx%d/%s", kernel, rows, n, path) }
-			b.Run(name("Forward"), func(b *testing.B) {
-				for b.Loop() {
-					forward32With(k, w, x, bias, y)
-				}
-			})
-			b.Run(name("Step"), func(b *testing.B) {
-				for b.Loop() {
-					step32With(k, w, -1e-9, v)
-				}
-			})
-			b.Run(name("BackwardStep"), func(b *testing.B) {
-				for b.Loop() {
-					backwardStep32With(k, w, x, dy, dx, -1e-9)
-				}
-			})
-			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
-				for b.Loop() {
-					backwardStepMomentum32With(k, w, v, x, dy, dx, -1e-9, 0.3)
-				}
-			})
-			b.Run(name("StepMomentum"), func(b *testing.B) {
-				for b.Loop() {
-					stepMomentum32With(k, bias, y, dy, -1e-9, 0.3)
-				}
-			})
-			b.Run(name("ReLU"), func(b *testing.B) {
-				for b.Loop() {
-					relu32With(k, bias, y)
-				}
-			})
-			b.Run(name("ReLUBackward"), func(b *testing.B) {
-				for b.Loop() {
-					reluBackward32With(k, y, dy, dx[:rows])
-				}
-			})
-		}
-	}
+	benchKernels(b, kernelOps[float32]{
+		forward: forward32With, step: step32With, backwardStep: backwardStep32With,
+		backwardStepMomentum: backwardStepMomentum32With, stepMomentum: stepMomentum32With,
+		relu: relu32With, reluBackward: reluBackward32With,
+	})
 }

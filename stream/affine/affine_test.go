@@ -305,19 +305,41 @@ func TestKernelsValues(t *testing.T) {
 // a layer that fits in L2 (256) and of the widest of the sweep (1024: 8
 // MB, the forward pass 8 rows at a time), as the dispatch chooses them.
 func BenchmarkKernels(b *testing.B) {
+	benchKernels(b, kernelOps[float64]{
+		forward: forwardWith, step: stepWith, backwardStep: backwardStepWith,
+		backwardStepMomentum: backwardStepMomentumWith, stepMomentum: stepMomentumWith,
+		relu: reluWith, reluBackward: reluBackwardWith,
+	})
+}
+
+// kernelOps are one precision's kernels, each run with a kernel set (nil:
+// plain Go), for benchKernels.
+type kernelOps[T float32 | float64] struct {
+	forward              func(k *kernelSet, w, x, b, y []T)
+	step                 func(k *kernelSet, val []T, a T, d []T)
+	backwardStep         func(k *kernelSet, w, x, dy, dx []T, a T)
+	backwardStepMomentum func(k *kernelSet, w, v, x, dy, dx []T, a, m T)
+	stepMomentum         func(k *kernelSet, val, v, d []T, a, m T)
+	relu                 func(k *kernelSet, z, a []T)
+	reluBackward         func(k *kernelSet, a, da, dz []T)
+}
+
+// benchKernels times every kernel of ops on every path (plain Go and each
+// kernel set this CPU runs) at a small, a middle and the widest layer.
+func benchKernels[T float32 | float64](b *testing.B, ops kernelOps[T]) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
 		rows, n := sz[0], sz[1]
 		// Normal values only: a subnormal operand costs a slow microcode path.
-		normal := func(n int) []float64 {
-			v := make([]float64, n)
+		normal := func(n int) []T {
+			v := make([]T, n)
 			for i := range v {
-				v[i] = rng.NormFloat64()
+				v[i] = T(rng.NormFloat64())
 			}
 			return v
 		}
-		w, v, x, bias, dy := normal(rows*n), make([]float64, rows*n), normal(n), normal(rows), normal(rows)
-		y, dx := make([]float64, rows), make([]float64, n)
+		w, v, x, bias, dy := normal(rows*n), make([]T, rows*n), normal(n), normal(rows), normal(rows)
+		y, dx := make([]T, rows), make([]T, n)
 		for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
 			path := "go"
 			if k != nil {
@@ -326,38 +348,38 @@ func BenchmarkKernels(b *testing.B) {
 			name := func(kernel string) string { return fmt.Sprintf("%s/%dx%d/%s", kernel, rows, n, path) }
 			b.Run(name("Forward"), func(b *testing.B) {
 				for b.Loop() {
-					forwardWith(k, w, x, bias, y)
+					ops.forward(k, w, x, bias, y)
 				}
 			})
 			b.Run(name("Step"), func(b *testing.B) {
 				for b.Loop() {
-					stepWith(k, w, -1e-9, v)
+					ops.step(k, w, -1e-9, v)
 				}
 			})
 			b.Run(name("BackwardStep"), func(b *testing.B) {
 				for b.Loop() {
-					backwardStepWith(k, w, x, dy, dx, -1e-9)
+					ops.backwardStep(k, w, x, dy, dx, -1e-9)
 				}
 			})
 			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
 				for b.Loop() {
-					backwardStepMomentumWith(k, w, v, x, dy, dx, -1e-9, 0.3)
+					ops.backwardStepMomentum(k, w, v, x, dy, dx, -1e-9, 0.3)
 				}
 			})
 			// The vectors of a layer's width: its biases and activations.
 			b.Run(name("StepMomentum"), func(b *testing.B) {
 				for b.Loop() {
-					stepMomentumWith(k, bias, y, dy, -1e-9, 0.3)
+					ops.stepMomentum(k, bias, y, dy, -1e-9, 0.3)
 				}
 			})
 			b.Run(name("ReLU"), func(b *testing.B) {
 				for b.Loop() {
-					reluWith(k, bias, y)
+					ops.relu(k, bias, y)
 				}
 			})
 			b.Run(name("ReLUBackward"), func(b *testing.B) {
 				for b.Loop() {
-					reluBackwardWith(k, y, dy, dx[:rows])
+					ops.reluBackward(k, y, dy, dx[:rows])
 				}
 			})
 		}
