@@ -319,17 +319,7 @@ func backwardStep(withDx, momentum bool, s isa) {
 
 	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
-	row := func(base reg.Register, r int) Mem {
-		switch r {
-		case 0:
-			return Mem{Base: base}
-		case 1:
-			return Mem{Base: base, Index: stride, Scale: 1}
-		case 2:
-			return Mem{Base: base, Index: stride, Scale: 2}
-		}
-		return Mem{Base: base, Index: s3, Scale: 1}
-	}
+	row := func(base reg.Register, r int) Mem { return rowOf(base, stride, s3, r) }
 
 	for _, rows := range []int{4, 1} {
 		name := fmt.Sprintf("%s%d", name, rows)
@@ -605,18 +595,25 @@ func stepMomentum(s isa) {
 	RET()
 }
 
-// elementwise emits the loop of a kernel over n values, a vector of
-// s.lanes at a time, then one (width 1: xmm registers, scalar loads and
+// elementwise emits the loop of a kernel over n float64 values, a vector
+// of s.lanes at a time, then one (width 1: xmm registers, scalar loads and
 // stores); body emits one step of the given width, ptrs advance by it.
 func elementwise(name string, s isa, n reg.Register, ptrs []reg.Register, body func(width int)) {
-	for _, width := range []int{s.lanes, 1} {
+	elementLoops(name, 8, []int{s.lanes, 1}, n, ptrs, body)
+}
+
+// elementLoops emits a loop per width in turn over n values of size bytes
+// each, as many steps of that width as are left whole: body emits one
+// step, ptrs advance by it. The last width is 1.
+func elementLoops(name string, size int, widths []int, n reg.Register, ptrs []reg.Register, body func(width int)) {
+	for _, width := range widths {
 		lbl := fmt.Sprintf("%s%d", name, width)
 		Label(lbl)
 		CMPQ(n, Imm(uint64(width)))
 		JL(LabelRef(lbl + "done"))
 		body(width)
 		for _, p := range ptrs {
-			ADDQ(U32(8*width), p)
+			ADDQ(U32(size*width), p)
 		}
 		SUBQ(Imm(uint64(width)), n)
 		JMP(LabelRef(lbl))
@@ -624,6 +621,20 @@ func elementwise(name string, s isa, n reg.Register, ptrs []reg.Register, body f
 	}
 	VZEROUPPER()
 	RET()
+}
+
+// rowOf addresses row r (0 to 3) of a block of four from its first row's
+// address base, rows stride bytes apart (s3 holds 3·stride).
+func rowOf(base, stride, s3 reg.Register, r int) Mem {
+	switch r {
+	case 0:
+		return Mem{Base: base}
+	case 1:
+		return Mem{Base: base, Index: stride, Scale: 1}
+	case 2:
+		return Mem{Base: base, Index: stride, Scale: 2}
+	}
+	return Mem{Base: base, Index: s3, Scale: 1}
 }
 
 // relu emits reluAVX2(z, a): a_i = max(z_i, 0) as Go's max computes it, a

@@ -142,17 +142,7 @@ func backwardStep32(withDx, momentum bool, s isa) {
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
 	d, w, t, u, pd, wd := s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
 	xh := [2]reg.VecVirtual{s.vec(), s.vec()}
-	row := func(base reg.Register, r int) Mem {
-		switch r {
-		case 0:
-			return Mem{Base: base}
-		case 1:
-			return Mem{Base: base, Index: stride, Scale: 1}
-		case 2:
-			return Mem{Base: base, Index: stride, Scale: 2}
-		}
-		return Mem{Base: base, Index: s3, Scale: 1}
-	}
+	row := func(base reg.Register, r int) Mem { return rowOf(base, stride, s3, r) }
 
 	for _, rows := range []int{4, 1} {
 		name := fmt.Sprintf("%s%d", name, rows)
@@ -338,21 +328,7 @@ func elementwise32(name string, s isa, n reg.Register, ptrs []reg.Register, body
 	if s.lanes == 8 {
 		widths = []int{16, 8, 1} // 8 at most once
 	}
-	for _, width := range widths {
-		lbl := fmt.Sprintf("%s%d", name, width)
-		Label(lbl)
-		CMPQ(n, Imm(uint64(width)))
-		JL(LabelRef(lbl + "done"))
-		body(width)
-		for _, p := range ptrs {
-			ADDQ(U32(4*width), p)
-		}
-		SUBQ(Imm(uint64(width)), n)
-		JMP(LabelRef(lbl))
-		Label(lbl + "done")
-	}
-	VZEROUPPER()
-	RET()
+	elementLoops(name, 4, widths, n, ptrs, body)
 }
 
 // forward32 emits forward32AVX2(w, x, b, y, tail): y = W·x + b in
