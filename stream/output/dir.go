@@ -128,6 +128,9 @@ func refuse(final string, replace bool) error {
 	if err != nil {
 		return fmt.Errorf("results folder %s: %w", final, err)
 	}
+	// A record being written (by a sweep's other shard that made the
+	// folder a moment ago) does not make the folder foreign.
+	ents = slices.DeleteFunc(ents, func(e fs.DirEntry) bool { return e.Type().IsRegular() && provenance.IsTemp(e.Name()) })
 	if len(ents) == 0 {
 		return nil
 	}
@@ -216,7 +219,12 @@ func writable(final string) error {
 	if err != nil {
 		return fmt.Errorf("results folder %s: cannot write in %s: %w (nothing was run)", final, dir, err)
 	}
-	return os.Remove(probe)
+	// Another process's Tidy (a sweep's other shard) may have removed the
+	// empty probe already: the folder was writable all the same.
+	if err := os.Remove(probe); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("results folder %s: %w", final, err)
+	}
+	return nil
 }
 
 // Tidy removes what killed runs into final left: temporary folders
@@ -285,7 +293,7 @@ func removeUnmarked(path string) {
 	}
 	for _, e := range ents {
 		n := e.Name()
-		if !e.Type().IsRegular() || !strings.HasPrefix(n, "."+provenance.FileName+".") || !strings.HasSuffix(n, ".tmp") {
+		if !e.Type().IsRegular() || !provenance.IsTemp(n) {
 			return
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -393,4 +394,39 @@ func TestDiskFull(t *testing.T) {
 	assert.Equal(t, before, fixture.Tree(t, filepath.Dir(final)))
 	_, err = os.Stat("/dev/full")
 	assert.NoError(t, err, "the device is still there")
+}
+
+// TestReadyConcurrent runs ReadyRoot on one folder from many goroutines
+// while one of them marks it, as the array tasks of a Slurm sweep do on
+// their shared results root: one call's Tidy may remove another's empty
+// writability probe, and a record being written may be all the folder holds;
+// neither must fail the others.
+func TestReadyConcurrent(t *testing.T) {
+	const workers, rounds = 8, 100
+	for r := range rounds {
+		root := filepath.Join(t.TempDir(), "sweep")
+		errs := make(chan error, workers)
+		var wg sync.WaitGroup
+		for w := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				err := output.ReadyRoot(root)
+				if err == nil && w == 0 {
+					if err = os.MkdirAll(root, 0o777); err == nil {
+						err = provenance.New("test").Write(root)
+					}
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			require.NoError(t, err, "round %d", r)
+		}
+		ents, err := os.ReadDir(filepath.Dir(root))
+		require.NoError(t, err)
+		require.Len(t, ents, 1, "round %d: no probe is left beside the root", r)
+	}
 }

@@ -185,6 +185,12 @@ func (r *Record) Write(dir string) error {
 	return os.Rename(tmp, path)
 }
 
+// IsTemp reports whether name is that of the temporary file Write renames
+// into place: a record being written, by this process or another.
+func IsTemp(name string) bool {
+	return strings.HasPrefix(name, "."+FileName+".") && strings.HasSuffix(name, ".tmp")
+}
+
 // ErrNone is returned by Read for a folder without a provenance.json.
 var ErrNone = errors.New("no " + FileName)
 
