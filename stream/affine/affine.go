@@ -114,11 +114,12 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 		r = 1
 	}
 	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
-		p := rows - rows%panelRows
+		p := panelsOf(rows)
 		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
 		w, b, y = w[p*n:], b[p:], y[p:]
 	}
 	switch {
+	case len(y) == 0:
 	case k == nil:
 		forwardGo(w, x, b, y)
 		if relu {
@@ -151,6 +152,22 @@ const (
 	forwardTN = 8
 	aliasTN   = 256
 )
+
+// panelExtra is how many rows after its last 24 the transposing forward
+// kernel sums in the same pass, a scalar chain each that overlaps the
+// panel's work (the 25th row of the default network's hidden layers); more
+// go to the other kernels in a call of their own.
+const panelExtra = 7
+
+// panelsOf returns how many of rows ≥ panelRows the transposing forward
+// kernel takes: the whole panels, and the rows after them when they are
+// at most panelExtra.
+func panelsOf(rows int) int {
+	if e := rows % panelRows; e > panelExtra {
+		return rows - e
+	}
+	return rows
+}
 
 // BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
 // by w += a·(dy_o·x_j), a = −lr, in one pass over W: SGD without momentum.

@@ -102,11 +102,53 @@ func TestForwardVecMatchesGo(t *testing.T) {
 							k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1, r)
 							k.forward(w[p*len(x):], x, b[p:], y[p:], r)
 						}
+						if rows >= panelRows {
+							kernels["transposed, the rows after the panels in its pass"] = func(w, x, b, y []float64) {
+								p := panelsOf(len(y))
+								k.forwardT(w[:p*len(x)], x, b[:p], y[:p], 1<<(len(x)%8)-1, r)
+								k.forward(w[p*len(x):], x, b[p:], y[p:], r)
+							}
+						}
 					}
 					for name, f := range kernels {
 						clear(got)
 						f(w, x, b, got)
 						sameBits(t, fmt.Sprintf("%s (%s): %s", k.name, name, what), want, got)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestForwardTEveryTail runs the transposing forward kernel over one and
+// two panels followed by every number of rows it sums in the last panel's
+// pass (0 to panelExtra), at widths with and without a masked chunk,
+// against plain Go.
+func TestForwardTEveryTail(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.forwardT == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(15, 16))
+		for _, n := range []int{8, 9, 15, 16, 17, 25, 31, 33} {
+			for rows := panelRows; rows <= 2*panelRows+panelExtra; rows++ {
+				if rows%panelRows > panelExtra {
+					continue
+				}
+				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
+				b[rows-1] = math.NaN()
+				for _, relu := range []uint64{0, 1} {
+					want, got := make([]float64, rows), make([]float64, rows+1)
+					forwardGo(w, x, b, want)
+					if relu != 0 {
+						reluGo(want, want)
+					}
+					got[rows] = 42 // past the end: never written
+					k.forwardT(w, x, b, got[:rows], 1<<(n%8)-1, relu)
+					sameBits(t, fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu), want, got[:rows])
+					if got[rows] != 42 {
+						t.Fatalf("%s: y [%d×%d]: wrote past the end", k.name, rows, n)
 					}
 				}
 			}

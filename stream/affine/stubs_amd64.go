@@ -10,7 +10,7 @@ func forwardAVX2(w []float64, x []float64, b []float64, y []float64, relu uint64
 // forwardRows8AVX2 writes y = W·x + b, each row's products added one by one from the first, at most 8 rows at a time; then y = max(y, 0) as reluAVX2 if relu is not 0.
 func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64, relu uint64)
 
-// forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.
+// forwardTAVX512 writes y = W·x + b, 24 rows at a time (and the fewer than 8 rows after the last 24 in the last panel's pass), each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.
 func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64, relu uint64)
 
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.

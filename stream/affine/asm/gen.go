@@ -1001,18 +1001,25 @@ func backwardStepFlat(momentum bool) {
 // accumulators of 8 rows, three independent chains of additions.
 const panelRows = 24
 
+// panelExtra is how many rows after the last panel forwardTAVX512 sums in
+// its pass (rows mod 24 below it; more go to the forward kernel).
+const panelExtra = 7
+
 // forwardT emits forwardTAVX512(w, x, b, y, tail): y = W·x + b for a
-// number of rows that is a multiple of 24, 24 rows at a time. Each block
+// number of rows 24k + e (k ≥ 1, e < 8), 24 rows at a time. Each block
 // of 8 rows is read 8 columns at a time, one zmm load per row (a whole
 // cache line when the rows are aligned, so that rows 4 KB apart need no
 // line to stay in L1 between steps), and transposed in registers (8
 // unpacks and 16 128-bit shuffles) into the 8 columns, whose products are
 // added one by one in column order, as the other kernels do. The last n
 // mod 8 columns are read with the mask tail (bit j for each column left)
-// and only those columns are added.
+// and only those columns are added. The e rows after the last panel are
+// summed in the last panel's pass, a scalar a row (the same products and
+// additions in the same order), where their dependent additions overlap
+// the panel's work instead of following it in a call of their own.
 func forwardT() {
 	TEXT("forwardTAVX512", NOSPLIT, "func(w, x, b, y []float64, tail, relu uint64)")
-	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.")
+	Doc("forwardTAVX512 writes y = W·x + b, 24 rows at a time (and the fewer than 8 rows after the last 24 in the last panel's pass), each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.")
 	wp := Load(Param("w").Base(), GP64())
 	xBase := Load(Param("x").Base(), GP64())
 	n := Load(Param("x").Len(), GP64())
@@ -1034,6 +1041,56 @@ func forwardT() {
 	SHLQ(Imm(2), s4)
 	p, q, xp, cnt := GP64(), GP64(), GP64(), GP64()
 	acc := [3]reg.VecVirtual{ZMM(), ZMM(), ZMM()}
+	// The sums of the rows after the last panel, one scalar a row.
+	var ext [panelExtra]reg.VecVirtual
+	for i := range ext {
+		ext[i] = XMM()
+	}
+	e := GP64() // rows after this panel: 0 unless it is the last
+
+	// extra adds columns 0..cols−1 of the chunk at q (rows 24 on from the
+	// panel's first) to the rows after the last panel (e of them), each
+	// product rounded and added to its row's sum as block does; cols is
+	// 8, or the count in cnt (the chunk after the whole ones) when masked.
+	extra := func(masked bool, lbl string) {
+		TESTQ(e, e)
+		JZ(LabelRef(lbl + "none"))
+		LEAQ(Mem{Base: q, Index: s4, Scale: 1}, q) // row 24 of the panel
+		t := XMM()
+		for i := range ext {
+			CMPQ(e, Imm(uint64(i+1)))
+			JL(LabelRef(lbl + "none"))
+			if i == 4 {
+				LEAQ(Mem{Base: q, Index: s4, Scale: 1}, q) // row 28
+			}
+			var base Mem
+			switch i % 4 {
+			case 0:
+				base = Mem{Base: q}
+			case 1:
+				base = Mem{Base: q, Index: stride, Scale: 1}
+			case 2:
+				base = Mem{Base: q, Index: stride, Scale: 2}
+			case 3:
+				base = Mem{Base: q, Index: s3, Scale: 1}
+			}
+			for j := range 8 {
+				if masked {
+					CMPQ(cnt, Imm(uint64(j+1)))
+					JL(LabelRef(fmt.Sprintf("%srow%d", lbl, i)))
+				}
+				m := base
+				m.Disp += 8 * j
+				VMOVSD(m, t)
+				VMULSD(Mem{Base: xp, Disp: 8 * j}, t, t)
+				VADDSD(t, ext[i], ext[i])
+			}
+			if masked {
+				Label(fmt.Sprintf("%srow%d", lbl, i))
+			}
+		}
+		Label(lbl + "none")
+	}
 
 	// block loads the 8 rows from p (rows 0–3) and q = p + 4 rows (rows
 	// 4–7), masked or not, transposes them and adds columns 0..k−1 (all 8
@@ -1112,6 +1169,16 @@ func forwardT() {
 	for g := range acc {
 		VPXORQ(acc[g], acc[g], acc[g])
 	}
+	// e = left − 24 in the last panel (fewer than 8 rows follow it), else 0.
+	MOVQ(left, e)
+	SUBQ(Imm(panelRows), e)
+	CMPQ(e, Imm(panelRows))
+	JL(LabelRef("fTlast"))
+	XORQ(e, e)
+	Label("fTlast")
+	for i := range ext {
+		VPXORQ(ext[i], ext[i], ext[i])
+	}
 	MOVQ(xBase, xp)
 	MOVQ(n, cnt)
 	MOVQ(wp, p)
@@ -1126,6 +1193,7 @@ func forwardT() {
 			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p) // the next block of 8 rows
 		}
 	}
+	extra(false, "fTx")
 	// p is at the third block: back to the first, 8 columns on.
 	for range 4 {
 		SUBQ(s4, p)
@@ -1145,6 +1213,7 @@ func forwardT() {
 			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p)
 		}
 	}
+	extra(true, "fTxtail")
 
 	Label("fTstore")
 	for g := range acc {
@@ -1152,10 +1221,10 @@ func forwardT() {
 	}
 	relu := GP64()
 	Load(Param("relu"), relu)
-	TESTQ(relu, relu)
-	JZ(LabelRef("fTput"))
 	zero := ZMM()
 	VPXORQ(zero, zero, zero)
+	TESTQ(relu, relu)
+	JZ(LabelRef("fTput"))
 	for g := range acc {
 		VMAXPD(acc[g], zero, acc[g]) // as reluAVX512
 		VADDPD(zero, acc[g], acc[g])
@@ -1164,6 +1233,19 @@ func forwardT() {
 	for g := range acc {
 		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
 	}
+	// The rows after the last panel: the bias, the ReLU, as the panel's.
+	for i := range ext {
+		CMPQ(e, Imm(uint64(i+1)))
+		JL(LabelRef("fTnext"))
+		VADDSD(Mem{Base: bp, Disp: 8 * (panelRows + i)}, ext[i], ext[i])
+		TESTQ(relu, relu)
+		JZ(LabelRef(fmt.Sprintf("fTxput%d", i)))
+		VMAXSD(ext[i], zero.AsX(), ext[i])
+		VADDSD(zero.AsX(), ext[i], ext[i])
+		Label(fmt.Sprintf("fTxput%d", i))
+		VMOVSD(ext[i], Mem{Base: yp, Disp: 8 * (panelRows + i)})
+	}
+	Label("fTnext")
 	for range 6 {
 		ADDQ(s4, wp) // 24 rows
 	}
