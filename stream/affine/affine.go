@@ -116,10 +116,12 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
 		p := panelsOf(rows)
 		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
+		if p == rows {
+			return
+		}
 		w, b, y = w[p*n:], b[p:], y[p:]
 	}
 	switch {
-	case len(y) == 0:
 	case k == nil:
 		forwardGo(w, x, b, y)
 		if relu {

@@ -3914,19 +3914,16 @@ TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-128
 	MOVQ         x_len+32(FP), DX
 	MOVQ         dy_base+48(FP), BX
 	MOVQ         dy_len+56(FP), SI
-	MOVQ         dx_base+72(FP), DI
 	MOVSD        a+120(FP), X0
 	VBROADCASTSD X0, Z0
-	MOVQ         act_base+96(FP), R8
-	MOVQ         act_len+104(FP), R9
-	MOVQ         DX, R10
-	SHLQ         $0x03, R10
-	MOVQ         R10, R11
-	ANDQ         $-57, R11
-	MOVQ         R10, R12
-	ANDQ         $-25, R12
-	MOVQ         R10, R13
-	ANDQ         $-9, R13
+	MOVQ         DX, DI
+	SHLQ         $0x03, DI
+	MOVQ         DI, R8
+	ANDQ         $-57, R8
+	MOVQ         DI, R9
+	ANDQ         $-25, R9
+	MOVQ         DI, R10
+	ANDQ         $-9, R10
 	VPXORQ       Z1, Z1, Z1
 	VPXORQ       Z3, Z3, Z3
 	VPXORQ       Z5, Z5, Z5
@@ -3950,19 +3947,151 @@ TEXT ·backwardStepRowAVX512(SB), NOSPLIT, $0-128
 backwardStepRowAVX512x4:
 	TESTQ   $0x00000004, DX
 	JZ      backwardStepRowAVX512x4skip
-	VMOVUPD (CX)(R11*1), Y10
+	VMOVUPD (CX)(R8*1), Y10
 
 backwardStepRowAVX512x4skip:
 	TESTQ   $0x00000002, DX
 	JZ      backwardStepRowAVX512x5skip
-	VMOVUPD (CX)(R12*1), X12
+	VMOVUPD (CX)(R9*1), X12
 
 backwardStepRowAVX512x5skip:
-	TESTQ  $0x00000001, DX
-	JZ     backwardStepRowAVX512x6skip
-	VMOVSD (CX)(R13*1), X14
+	TESTQ    $0x00000001, DX
+	JZ       backwardStepRowAVX512x6skip
+	VMOVDDUP (CX)(R10*1), X14
 
 backwardStepRowAVX512x6skip:
+backwardStepRowAVX512pair:
+	TESTQ        $0x00000001, DX
+	JZ           backwardStepRowAVX512row
+	CMPQ         SI, $0x02
+	JL           backwardStepRowAVX512row
+	LEAQ         (AX)(DI*1), CX
+	VBROADCASTSD (BX), Z15
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512a4
+	VMOVUPD      (AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z1, Z1
+	VMULPD       Z2, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, (AX)
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512a4
+	VMOVUPD      64(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z3, Z3
+	VMULPD       Z4, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 64(AX)
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512a4
+	VMOVUPD      128(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z5, Z5
+	VMULPD       Z6, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 128(AX)
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512a4
+	VMOVUPD      192(AX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z7, Z7
+	VMULPD       Z8, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 192(AX)
+
+backwardStepRowAVX512a4:
+	TESTQ       $0x00000004, DX
+	JZ          backwardStepRowAVX512a4skip
+	VMOVUPD     (AX)(R8*1), Y16
+	VMULPD      Y16, Y15, Y17
+	VADDPD      Y17, Y9, Y9
+	VMULPD      Y10, Y15, Y17
+	VFMADD231PD Y17, Y0, Y16
+	VMOVUPD     Y16, (AX)(R8*1)
+
+backwardStepRowAVX512a4skip:
+	TESTQ       $0x00000002, DX
+	JZ          backwardStepRowAVX512a5skip
+	VMOVUPD     (AX)(R9*1), X16
+	VMULPD      X16, X15, X17
+	VADDPD      X17, X11, X11
+	VMULPD      X12, X15, X17
+	VFMADD231PD X17, X0, X16
+	VMOVUPD     X16, (AX)(R9*1)
+
+backwardStepRowAVX512a5skip:
+	VBROADCASTSD 8(BX), Z15
+	CMPQ         DX, $0x08
+	JL           backwardStepRowAVX512b4
+	VMOVUPD      (CX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z1, Z1
+	VMULPD       Z2, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, (CX)
+	CMPQ         DX, $0x10
+	JL           backwardStepRowAVX512b4
+	VMOVUPD      64(CX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z3, Z3
+	VMULPD       Z4, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 64(CX)
+	CMPQ         DX, $0x18
+	JL           backwardStepRowAVX512b4
+	VMOVUPD      128(CX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z5, Z5
+	VMULPD       Z6, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 128(CX)
+	CMPQ         DX, $0x20
+	JL           backwardStepRowAVX512b4
+	VMOVUPD      192(CX), Z16
+	VMULPD       Z16, Z15, Z17
+	VADDPD       Z17, Z7, Z7
+	VMULPD       Z8, Z15, Z17
+	VFMADD231PD  Z17, Z0, Z16
+	VMOVUPD      Z16, 192(CX)
+
+backwardStepRowAVX512b4:
+	TESTQ       $0x00000004, DX
+	JZ          backwardStepRowAVX512b4skip
+	VMOVUPD     (CX)(R8*1), Y16
+	VMULPD      Y16, Y15, Y17
+	VADDPD      Y17, Y9, Y9
+	VMULPD      Y10, Y15, Y17
+	VFMADD231PD Y17, Y0, Y16
+	VMOVUPD     Y16, (CX)(R8*1)
+
+backwardStepRowAVX512b4skip:
+	TESTQ       $0x00000002, DX
+	JZ          backwardStepRowAVX512b5skip
+	VMOVUPD     (CX)(R9*1), X16
+	VMULPD      X16, X15, X17
+	VADDPD      X17, X11, X11
+	VMULPD      X12, X15, X17
+	VFMADD231PD X17, X0, X16
+	VMOVUPD     X16, (CX)(R9*1)
+
+backwardStepRowAVX512b5skip:
+	VMOVUPD     (BX), X15
+	VMOVSD      (AX)(R10*1), X16
+	VMOVHPD     (CX)(R10*1), X16, X16
+	VMULPD      X16, X15, X17
+	VADDSD      X17, X13, X13
+	VPERMILPD   $0x01, X17, X17
+	VADDSD      X17, X13, X13
+	VMULPD      X14, X15, X17
+	VFMADD231PD X17, X0, X16
+	VMOVSD      X16, (AX)(R10*1)
+	VMOVHPD     X16, (CX)(R10*1)
+	LEAQ        (AX)(DI*2), AX
+	ADDQ        $0x10, BX
+	SUBQ        $0x02, SI
+	JMP         backwardStepRowAVX512pair
+
 backwardStepRowAVX512row:
 	TESTQ        SI, SI
 	JZ           backwardStepRowAVX512store
@@ -4003,123 +4132,126 @@ backwardStepRowAVX512row:
 backwardStepRowAVX512r4:
 	TESTQ       $0x00000004, DX
 	JZ          backwardStepRowAVX512r4skip
-	VMOVUPD     (AX)(R11*1), Y16
+	VMOVUPD     (AX)(R8*1), Y16
 	VMULPD      Y16, Y15, Y17
 	VADDPD      Y17, Y9, Y9
 	VMULPD      Y10, Y15, Y17
 	VFMADD231PD Y17, Y0, Y16
-	VMOVUPD     Y16, (AX)(R11*1)
+	VMOVUPD     Y16, (AX)(R8*1)
 
 backwardStepRowAVX512r4skip:
 	TESTQ       $0x00000002, DX
 	JZ          backwardStepRowAVX512r5skip
-	VMOVUPD     (AX)(R12*1), X16
+	VMOVUPD     (AX)(R9*1), X16
 	VMULPD      X16, X15, X17
 	VADDPD      X17, X11, X11
 	VMULPD      X12, X15, X17
 	VFMADD231PD X17, X0, X16
-	VMOVUPD     X16, (AX)(R12*1)
+	VMOVUPD     X16, (AX)(R9*1)
 
 backwardStepRowAVX512r5skip:
 	TESTQ       $0x00000001, DX
 	JZ          backwardStepRowAVX512r6skip
-	VMOVSD      (AX)(R13*1), X16
+	VMOVSD      (AX)(R10*1), X16
 	VMULSD      X16, X15, X17
 	VADDSD      X17, X13, X13
 	VMULSD      X14, X15, X17
 	VFMADD231SD X17, X0, X16
-	VMOVSD      X16, (AX)(R13*1)
+	VMOVSD      X16, (AX)(R10*1)
 
 backwardStepRowAVX512r6skip:
-	ADDQ R10, AX
+	ADDQ DI, AX
 	ADDQ $0x08, BX
 	DECQ SI
 	JMP  backwardStepRowAVX512row
 
 backwardStepRowAVX512store:
-	TESTQ   R9, R9
+	MOVQ    dx_base+72(FP), AX
+	MOVQ    act_len+104(FP), CX
+	TESTQ   CX, CX
 	JNZ     backwardStepRowAVX512relu
 	CMPQ    DX, $0x08
 	JL      backwardStepRowAVX512s4
-	VMOVUPD Z1, (DI)
+	VMOVUPD Z1, (AX)
 	CMPQ    DX, $0x10
 	JL      backwardStepRowAVX512s4
-	VMOVUPD Z3, 64(DI)
+	VMOVUPD Z3, 64(AX)
 	CMPQ    DX, $0x18
 	JL      backwardStepRowAVX512s4
-	VMOVUPD Z5, 128(DI)
+	VMOVUPD Z5, 128(AX)
 	CMPQ    DX, $0x20
 	JL      backwardStepRowAVX512s4
-	VMOVUPD Z7, 192(DI)
+	VMOVUPD Z7, 192(AX)
 
 backwardStepRowAVX512s4:
 	TESTQ   $0x00000004, DX
 	JZ      backwardStepRowAVX512s4skip
-	VMOVUPD Y9, (DI)(R11*1)
+	VMOVUPD Y9, (AX)(R8*1)
 
 backwardStepRowAVX512s4skip:
 	TESTQ   $0x00000002, DX
 	JZ      backwardStepRowAVX512s5skip
-	VMOVUPD X11, (DI)(R12*1)
+	VMOVUPD X11, (AX)(R9*1)
 
 backwardStepRowAVX512s5skip:
 	TESTQ  $0x00000001, DX
 	JZ     backwardStepRowAVX512s6skip
-	VMOVSD X13, (DI)(R13*1)
+	VMOVSD X13, (AX)(R10*1)
 
 backwardStepRowAVX512s6skip:
 	VZEROUPPER
 	RET
 
 backwardStepRowAVX512relu:
+	MOVQ      act_base+96(FP), CX
 	CMPQ      DX, $0x08
 	JL        backwardStepRowAVX512z4
-	VMOVUPD   (R8), Z17
+	VMOVUPD   (CX), Z17
 	VPTESTMQ  Z17, Z17, K1
 	VMOVUPD.Z Z1, K1, Z1
-	VMOVUPD   Z1, (DI)
+	VMOVUPD   Z1, (AX)
 	CMPQ      DX, $0x10
 	JL        backwardStepRowAVX512z4
-	VMOVUPD   64(R8), Z17
+	VMOVUPD   64(CX), Z17
 	VPTESTMQ  Z17, Z17, K1
 	VMOVUPD.Z Z3, K1, Z3
-	VMOVUPD   Z3, 64(DI)
+	VMOVUPD   Z3, 64(AX)
 	CMPQ      DX, $0x18
 	JL        backwardStepRowAVX512z4
-	VMOVUPD   128(R8), Z17
+	VMOVUPD   128(CX), Z17
 	VPTESTMQ  Z17, Z17, K1
 	VMOVUPD.Z Z5, K1, Z5
-	VMOVUPD   Z5, 128(DI)
+	VMOVUPD   Z5, 128(AX)
 	CMPQ      DX, $0x20
 	JL        backwardStepRowAVX512z4
-	VMOVUPD   192(R8), Z17
+	VMOVUPD   192(CX), Z17
 	VPTESTMQ  Z17, Z17, K1
 	VMOVUPD.Z Z7, K1, Z7
-	VMOVUPD   Z7, 192(DI)
+	VMOVUPD   Z7, 192(AX)
 
 backwardStepRowAVX512z4:
 	TESTQ     $0x00000004, DX
 	JZ        backwardStepRowAVX512z4skip
-	VMOVUPD   (R8)(R11*1), Y17
+	VMOVUPD   (CX)(R8*1), Y17
 	VPTESTMQ  Y17, Y17, K1
 	VMOVUPD.Z Y9, K1, Y9
-	VMOVUPD   Y9, (DI)(R11*1)
+	VMOVUPD   Y9, (AX)(R8*1)
 
 backwardStepRowAVX512z4skip:
 	TESTQ     $0x00000002, DX
 	JZ        backwardStepRowAVX512z5skip
-	VMOVUPD   (R8)(R12*1), X17
+	VMOVUPD   (CX)(R9*1), X17
 	VPTESTMQ  X17, X17, K1
 	VMOVUPD.Z X11, K1, X11
-	VMOVUPD   X11, (DI)(R12*1)
+	VMOVUPD   X11, (AX)(R9*1)
 
 backwardStepRowAVX512z5skip:
 	TESTQ     $0x00000001, DX
 	JZ        backwardStepRowAVX512z6skip
-	VMOVSD    (R8)(R13*1), X17
+	VMOVSD    (CX)(R10*1), X17
 	VPTESTMQ  X17, X17, K1
 	VMOVUPD.Z X13, K1, X13
-	VMOVSD    X13, (DI)(R13*1)
+	VMOVSD    X13, (AX)(R10*1)
 
 backwardStepRowAVX512z6skip:
 	VZEROUPPER
@@ -4134,21 +4266,18 @@ TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-160
 	MOVQ         x_len+56(FP), BX
 	MOVQ         dy_base+72(FP), SI
 	MOVQ         dy_len+80(FP), DI
-	MOVQ         dx_base+96(FP), R8
 	MOVSD        a+144(FP), X0
 	VBROADCASTSD X0, Z0
 	MOVSD        m+152(FP), X1
 	VBROADCASTSD X1, Z1
-	MOVQ         act_base+120(FP), R9
-	MOVQ         act_len+128(FP), R10
-	MOVQ         BX, R11
-	SHLQ         $0x03, R11
-	MOVQ         R11, R12
-	ANDQ         $-57, R12
-	MOVQ         R11, R13
-	ANDQ         $-25, R13
-	MOVQ         R11, R14
-	ANDQ         $-9, R14
+	MOVQ         BX, R8
+	SHLQ         $0x03, R8
+	MOVQ         R8, R9
+	ANDQ         $-57, R9
+	MOVQ         R8, R10
+	ANDQ         $-25, R10
+	MOVQ         R8, R11
+	ANDQ         $-9, R11
 	VPXORQ       Z2, Z2, Z2
 	VPXORQ       Z4, Z4, Z4
 	VPXORQ       Z6, Z6, Z6
@@ -4172,19 +4301,207 @@ TEXT ·backwardStepMomentumRowAVX512(SB), NOSPLIT, $0-160
 backwardStepMomentumRowAVX512x4:
 	TESTQ   $0x00000004, BX
 	JZ      backwardStepMomentumRowAVX512x4skip
-	VMOVUPD (DX)(R12*1), Y11
+	VMOVUPD (DX)(R9*1), Y11
 
 backwardStepMomentumRowAVX512x4skip:
 	TESTQ   $0x00000002, BX
 	JZ      backwardStepMomentumRowAVX512x5skip
-	VMOVUPD (DX)(R13*1), X13
+	VMOVUPD (DX)(R10*1), X13
 
 backwardStepMomentumRowAVX512x5skip:
-	TESTQ  $0x00000001, BX
-	JZ     backwardStepMomentumRowAVX512x6skip
-	VMOVSD (DX)(R14*1), X15
+	TESTQ    $0x00000001, BX
+	JZ       backwardStepMomentumRowAVX512x6skip
+	VMOVDDUP (DX)(R11*1), X15
 
 backwardStepMomentumRowAVX512x6skip:
+backwardStepMomentumRowAVX512pair:
+	TESTQ        $0x00000001, BX
+	JZ           backwardStepMomentumRowAVX512row
+	CMPQ         DI, $0x02
+	JL           backwardStepMomentumRowAVX512row
+	LEAQ         (AX)(R8*1), DX
+	LEAQ         (CX)(R8*1), R12
+	VBROADCASTSD (SI), Z16
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512a4
+	VMOVUPD      (AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z2, Z2
+	VMULPD       Z3, Z16, Z18
+	VMOVUPD      (CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, (CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, (AX)
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512a4
+	VMOVUPD      64(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z4, Z4
+	VMULPD       Z5, Z16, Z18
+	VMOVUPD      64(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 64(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 64(AX)
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512a4
+	VMOVUPD      128(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z6, Z6
+	VMULPD       Z7, Z16, Z18
+	VMOVUPD      128(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 128(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 128(AX)
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512a4
+	VMOVUPD      192(AX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z8, Z8
+	VMULPD       Z9, Z16, Z18
+	VMOVUPD      192(CX), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 192(CX)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 192(AX)
+
+backwardStepMomentumRowAVX512a4:
+	TESTQ       $0x00000004, BX
+	JZ          backwardStepMomentumRowAVX512a4skip
+	VMOVUPD     (AX)(R9*1), Y17
+	VMULPD      Y17, Y16, Y18
+	VADDPD      Y18, Y10, Y10
+	VMULPD      Y11, Y16, Y18
+	VMOVUPD     (CX)(R9*1), Y19
+	VMULPD      Y19, Y1, Y19
+	VADDPD      Y18, Y19, Y19
+	VMOVUPD     Y19, (CX)(R9*1)
+	VFMADD231PD Y19, Y0, Y17
+	VMOVUPD     Y17, (AX)(R9*1)
+
+backwardStepMomentumRowAVX512a4skip:
+	TESTQ       $0x00000002, BX
+	JZ          backwardStepMomentumRowAVX512a5skip
+	VMOVUPD     (AX)(R10*1), X17
+	VMULPD      X17, X16, X18
+	VADDPD      X18, X12, X12
+	VMULPD      X13, X16, X18
+	VMOVUPD     (CX)(R10*1), X19
+	VMULPD      X19, X1, X19
+	VADDPD      X18, X19, X19
+	VMOVUPD     X19, (CX)(R10*1)
+	VFMADD231PD X19, X0, X17
+	VMOVUPD     X17, (AX)(R10*1)
+
+backwardStepMomentumRowAVX512a5skip:
+	VBROADCASTSD 8(SI), Z16
+	CMPQ         BX, $0x08
+	JL           backwardStepMomentumRowAVX512b4
+	VMOVUPD      (DX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z2, Z2
+	VMULPD       Z3, Z16, Z18
+	VMOVUPD      (R12), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, (R12)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, (DX)
+	CMPQ         BX, $0x10
+	JL           backwardStepMomentumRowAVX512b4
+	VMOVUPD      64(DX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z4, Z4
+	VMULPD       Z5, Z16, Z18
+	VMOVUPD      64(R12), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 64(R12)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 64(DX)
+	CMPQ         BX, $0x18
+	JL           backwardStepMomentumRowAVX512b4
+	VMOVUPD      128(DX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z6, Z6
+	VMULPD       Z7, Z16, Z18
+	VMOVUPD      128(R12), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 128(R12)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 128(DX)
+	CMPQ         BX, $0x20
+	JL           backwardStepMomentumRowAVX512b4
+	VMOVUPD      192(DX), Z17
+	VMULPD       Z17, Z16, Z18
+	VADDPD       Z18, Z8, Z8
+	VMULPD       Z9, Z16, Z18
+	VMOVUPD      192(R12), Z19
+	VMULPD       Z19, Z1, Z19
+	VADDPD       Z18, Z19, Z19
+	VMOVUPD      Z19, 192(R12)
+	VFMADD231PD  Z19, Z0, Z17
+	VMOVUPD      Z17, 192(DX)
+
+backwardStepMomentumRowAVX512b4:
+	TESTQ       $0x00000004, BX
+	JZ          backwardStepMomentumRowAVX512b4skip
+	VMOVUPD     (DX)(R9*1), Y17
+	VMULPD      Y17, Y16, Y18
+	VADDPD      Y18, Y10, Y10
+	VMULPD      Y11, Y16, Y18
+	VMOVUPD     (R12)(R9*1), Y19
+	VMULPD      Y19, Y1, Y19
+	VADDPD      Y18, Y19, Y19
+	VMOVUPD     Y19, (R12)(R9*1)
+	VFMADD231PD Y19, Y0, Y17
+	VMOVUPD     Y17, (DX)(R9*1)
+
+backwardStepMomentumRowAVX512b4skip:
+	TESTQ       $0x00000002, BX
+	JZ          backwardStepMomentumRowAVX512b5skip
+	VMOVUPD     (DX)(R10*1), X17
+	VMULPD      X17, X16, X18
+	VADDPD      X18, X12, X12
+	VMULPD      X13, X16, X18
+	VMOVUPD     (R12)(R10*1), X19
+	VMULPD      X19, X1, X19
+	VADDPD      X18, X19, X19
+	VMOVUPD     X19, (R12)(R10*1)
+	VFMADD231PD X19, X0, X17
+	VMOVUPD     X17, (DX)(R10*1)
+
+backwardStepMomentumRowAVX512b5skip:
+	VMOVUPD     (SI), X16
+	VMOVSD      (AX)(R11*1), X17
+	VMOVHPD     (DX)(R11*1), X17, X17
+	VMULPD      X17, X16, X18
+	VADDSD      X18, X14, X14
+	VPERMILPD   $0x01, X18, X18
+	VADDSD      X18, X14, X14
+	VMULPD      X15, X16, X18
+	VMOVSD      (CX)(R11*1), X19
+	VMOVHPD     (R12)(R11*1), X19, X19
+	VMULPD      X19, X1, X19
+	VADDPD      X18, X19, X19
+	VMOVSD      X19, (CX)(R11*1)
+	VMOVHPD     X19, (R12)(R11*1)
+	VFMADD231PD X19, X0, X17
+	VMOVSD      X17, (AX)(R11*1)
+	VMOVHPD     X17, (DX)(R11*1)
+	LEAQ        (AX)(R8*2), AX
+	LEAQ        (CX)(R8*2), CX
+	ADDQ        $0x10, SI
+	SUBQ        $0x02, DI
+	JMP         backwardStepMomentumRowAVX512pair
+
 backwardStepMomentumRowAVX512row:
 	TESTQ        DI, DI
 	JZ           backwardStepMomentumRowAVX512store
@@ -4241,136 +4558,139 @@ backwardStepMomentumRowAVX512row:
 backwardStepMomentumRowAVX512r4:
 	TESTQ       $0x00000004, BX
 	JZ          backwardStepMomentumRowAVX512r4skip
-	VMOVUPD     (AX)(R12*1), Y17
+	VMOVUPD     (AX)(R9*1), Y17
 	VMULPD      Y17, Y16, Y18
 	VADDPD      Y18, Y10, Y10
 	VMULPD      Y11, Y16, Y18
-	VMOVUPD     (CX)(R12*1), Y19
+	VMOVUPD     (CX)(R9*1), Y19
 	VMULPD      Y19, Y1, Y19
 	VADDPD      Y18, Y19, Y19
-	VMOVUPD     Y19, (CX)(R12*1)
+	VMOVUPD     Y19, (CX)(R9*1)
 	VFMADD231PD Y19, Y0, Y17
-	VMOVUPD     Y17, (AX)(R12*1)
+	VMOVUPD     Y17, (AX)(R9*1)
 
 backwardStepMomentumRowAVX512r4skip:
 	TESTQ       $0x00000002, BX
 	JZ          backwardStepMomentumRowAVX512r5skip
-	VMOVUPD     (AX)(R13*1), X17
+	VMOVUPD     (AX)(R10*1), X17
 	VMULPD      X17, X16, X18
 	VADDPD      X18, X12, X12
 	VMULPD      X13, X16, X18
-	VMOVUPD     (CX)(R13*1), X19
+	VMOVUPD     (CX)(R10*1), X19
 	VMULPD      X19, X1, X19
 	VADDPD      X18, X19, X19
-	VMOVUPD     X19, (CX)(R13*1)
+	VMOVUPD     X19, (CX)(R10*1)
 	VFMADD231PD X19, X0, X17
-	VMOVUPD     X17, (AX)(R13*1)
+	VMOVUPD     X17, (AX)(R10*1)
 
 backwardStepMomentumRowAVX512r5skip:
 	TESTQ       $0x00000001, BX
 	JZ          backwardStepMomentumRowAVX512r6skip
-	VMOVSD      (AX)(R14*1), X17
+	VMOVSD      (AX)(R11*1), X17
 	VMULSD      X17, X16, X18
 	VADDSD      X18, X14, X14
 	VMULSD      X15, X16, X18
-	VMOVSD      (CX)(R14*1), X19
+	VMOVSD      (CX)(R11*1), X19
 	VMULSD      X19, X1, X19
 	VADDSD      X18, X19, X19
-	VMOVSD      X19, (CX)(R14*1)
+	VMOVSD      X19, (CX)(R11*1)
 	VFMADD231SD X19, X0, X17
-	VMOVSD      X17, (AX)(R14*1)
+	VMOVSD      X17, (AX)(R11*1)
 
 backwardStepMomentumRowAVX512r6skip:
-	ADDQ R11, AX
-	ADDQ R11, CX
+	ADDQ R8, AX
+	ADDQ R8, CX
 	ADDQ $0x08, SI
 	DECQ DI
 	JMP  backwardStepMomentumRowAVX512row
 
 backwardStepMomentumRowAVX512store:
-	TESTQ   R10, R10
+	MOVQ    dx_base+96(FP), AX
+	MOVQ    act_len+128(FP), CX
+	TESTQ   CX, CX
 	JNZ     backwardStepMomentumRowAVX512relu
 	CMPQ    BX, $0x08
 	JL      backwardStepMomentumRowAVX512s4
-	VMOVUPD Z2, (R8)
+	VMOVUPD Z2, (AX)
 	CMPQ    BX, $0x10
 	JL      backwardStepMomentumRowAVX512s4
-	VMOVUPD Z4, 64(R8)
+	VMOVUPD Z4, 64(AX)
 	CMPQ    BX, $0x18
 	JL      backwardStepMomentumRowAVX512s4
-	VMOVUPD Z6, 128(R8)
+	VMOVUPD Z6, 128(AX)
 	CMPQ    BX, $0x20
 	JL      backwardStepMomentumRowAVX512s4
-	VMOVUPD Z8, 192(R8)
+	VMOVUPD Z8, 192(AX)
 
 backwardStepMomentumRowAVX512s4:
 	TESTQ   $0x00000004, BX
 	JZ      backwardStepMomentumRowAVX512s4skip
-	VMOVUPD Y10, (R8)(R12*1)
+	VMOVUPD Y10, (AX)(R9*1)
 
 backwardStepMomentumRowAVX512s4skip:
 	TESTQ   $0x00000002, BX
 	JZ      backwardStepMomentumRowAVX512s5skip
-	VMOVUPD X12, (R8)(R13*1)
+	VMOVUPD X12, (AX)(R10*1)
 
 backwardStepMomentumRowAVX512s5skip:
 	TESTQ  $0x00000001, BX
 	JZ     backwardStepMomentumRowAVX512s6skip
-	VMOVSD X14, (R8)(R14*1)
+	VMOVSD X14, (AX)(R11*1)
 
 backwardStepMomentumRowAVX512s6skip:
 	VZEROUPPER
 	RET
 
 backwardStepMomentumRowAVX512relu:
+	MOVQ      act_base+120(FP), CX
 	CMPQ      BX, $0x08
 	JL        backwardStepMomentumRowAVX512z4
-	VMOVUPD   (R9), Z18
+	VMOVUPD   (CX), Z18
 	VPTESTMQ  Z18, Z18, K1
 	VMOVUPD.Z Z2, K1, Z2
-	VMOVUPD   Z2, (R8)
+	VMOVUPD   Z2, (AX)
 	CMPQ      BX, $0x10
 	JL        backwardStepMomentumRowAVX512z4
-	VMOVUPD   64(R9), Z18
+	VMOVUPD   64(CX), Z18
 	VPTESTMQ  Z18, Z18, K1
 	VMOVUPD.Z Z4, K1, Z4
-	VMOVUPD   Z4, 64(R8)
+	VMOVUPD   Z4, 64(AX)
 	CMPQ      BX, $0x18
 	JL        backwardStepMomentumRowAVX512z4
-	VMOVUPD   128(R9), Z18
+	VMOVUPD   128(CX), Z18
 	VPTESTMQ  Z18, Z18, K1
 	VMOVUPD.Z Z6, K1, Z6
-	VMOVUPD   Z6, 128(R8)
+	VMOVUPD   Z6, 128(AX)
 	CMPQ      BX, $0x20
 	JL        backwardStepMomentumRowAVX512z4
-	VMOVUPD   192(R9), Z18
+	VMOVUPD   192(CX), Z18
 	VPTESTMQ  Z18, Z18, K1
 	VMOVUPD.Z Z8, K1, Z8
-	VMOVUPD   Z8, 192(R8)
+	VMOVUPD   Z8, 192(AX)
 
 backwardStepMomentumRowAVX512z4:
 	TESTQ     $0x00000004, BX
 	JZ        backwardStepMomentumRowAVX512z4skip
-	VMOVUPD   (R9)(R12*1), Y18
+	VMOVUPD   (CX)(R9*1), Y18
 	VPTESTMQ  Y18, Y18, K1
 	VMOVUPD.Z Y10, K1, Y10
-	VMOVUPD   Y10, (R8)(R12*1)
+	VMOVUPD   Y10, (AX)(R9*1)
 
 backwardStepMomentumRowAVX512z4skip:
 	TESTQ     $0x00000002, BX
 	JZ        backwardStepMomentumRowAVX512z5skip
-	VMOVUPD   (R9)(R13*1), X18
+	VMOVUPD   (CX)(R10*1), X18
 	VPTESTMQ  X18, X18, K1
 	VMOVUPD.Z X12, K1, X12
-	VMOVUPD   X12, (R8)(R13*1)
+	VMOVUPD   X12, (AX)(R10*1)
 
 backwardStepMomentumRowAVX512z5skip:
 	TESTQ     $0x00000001, BX
 	JZ        backwardStepMomentumRowAVX512z6skip
-	VMOVSD    (R9)(R14*1), X18
+	VMOVSD    (CX)(R11*1), X18
 	VPTESTMQ  X18, X18, K1
 	VMOVUPD.Z X14, K1, X14
-	VMOVSD    X14, (R8)(R14*1)
+	VMOVSD    X14, (AX)(R11*1)
 
 backwardStepMomentumRowAVX512z6skip:
 	VZEROUPPER

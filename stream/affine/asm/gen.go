@@ -722,7 +722,12 @@ type rowPart struct {
 // present or skipped by a test the branch predictor learns, so that all
 // of a row's sums dx_j (over the rows in order) overlap. Unmasked loads
 // and stores of exactly a row's bytes: a masked store that spans the next
-// row's first values stalls the next row's loads (3.5× slower).
+// row's first values stalls the next row's loads (3.5× slower). With a
+// scalar part (n odd), rows go two at a time and the two rows' last
+// columns are taken in one xmm, two lanes a rounding as the scalar's one
+// (the multiplies, not the loads and stores, bound the kernel, and the
+// scalar part took as many as a zmm part); its sum dx_(n−1) adds the two
+// products one after the other, in the rows' order.
 func backwardStepRow(momentum bool) {
 	name := "backwardStepRowAVX512"
 	sig := "func(w, x, dy, dx, act []float64, a float64)"
@@ -732,10 +737,8 @@ func backwardStepRow(momentum bool) {
 	}
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.", name))
-	in := loadBackward(true, momentum, avx512)
-	actp := Load(Param("act").Base(), GP64())
-	actN := Load(Param("act").Len(), GP64())
-	wp, vp, xp, n, dyp, left, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	in := loadBackward(false, momentum, avx512)
+	wp, vp, xp, n, dyp, left, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.a, in.m
 	stride := GP64()
 	MOVQ(n, stride)
 	SHLQ(Imm(3), stride)
@@ -755,9 +758,13 @@ func backwardStepRow(momentum bool) {
 		parts = append(parts, rowPart{lanes: lanes, off: offs[i], d: ZMM(), x: ZMM()})
 	}
 	// each emits body for every part the row has: the zmm parts while
-	// n ≥ 8·(i+1), then the ymm, xmm and scalar parts by n's bits 2, 1, 0.
-	each := func(lbl string, body func(p rowPart)) {
+	// n ≥ 8·(i+1), then the ymm, xmm and (unless scalar is false) the
+	// scalar part by n's bits 2, 1, 0.
+	each := func(lbl string, scalar bool, body func(p rowPart)) {
 		for i, p := range parts {
+			if p.lanes == 1 && !scalar {
+				break
+			}
 			skip := fmt.Sprintf("%s%s%d", name, lbl, i)
 			if p.lanes == 8 {
 				CMPQ(n, Imm(uint64(8*(i+1))))
@@ -814,31 +821,92 @@ func backwardStepRow(momentum bool) {
 	for _, p := range parts {
 		VPXORQ(p.d, p.d, p.d)
 	}
-	each("x", func(p rowPart) { load(at(xp, p), p.x, p.lanes) })
+	// x_(n−1) in both lanes of the scalar part, for the pairs of rows.
+	each("x", true, func(p rowPart) {
+		if p.lanes == 1 {
+			VMOVDDUP(at(xp, p), p.x.AsX())
+		} else {
+			load(at(xp, p), p.x, p.lanes)
+		}
+	})
 	g, w, t, u := ZMM(), ZMM(), ZMM(), ZMM()
-
-	Label(name + "row")
-	TESTQ(left, left)
-	JZ(LabelRef(name + "store"))
-	VBROADCASTSD(Mem{Base: dyp}, g)
-	each("r", func(p rowPart) {
+	// rowBody is part p of the row at w and v (byte addresses) with
+	// dy_o broadcast in g: dx's sum, then the step.
+	rowBody := func(p rowPart, wb, vb reg.Register) {
 		mul, add, fma := ops(p.lanes)
 		v := func(r reg.VecVirtual) reg.Register { return vec(r, p.lanes) }
-		load(at(wp, p), w, p.lanes)
+		load(at(wb, p), w, p.lanes)
 		mul(v(w), v(g), v(t))
 		add(v(t), v(p.d), v(p.d))
 		mul(v(p.x), v(g), v(t)) // dy_o·x_j, rounded
 		if momentum {
-			load(at(vp, p), u, p.lanes)
+			load(at(vb, p), u, p.lanes)
 			mul(v(u), v(mv), v(u)) // m·v, rounded
 			add(v(t), v(u), v(u))
-			store(u, p.lanes, at(vp, p))
+			store(u, p.lanes, at(vb, p))
 			fma(v(u), v(av), v(w))
 		} else {
 			fma(v(t), v(av), v(w))
 		}
-		store(w, p.lanes, at(wp, p))
-	})
+		store(w, p.lanes, at(wb, p))
+	}
+
+	// Two rows at a time while n is odd: the parts before the last column
+	// of each row, then the last columns of both in one xmm.
+	Label(name + "pair")
+	TESTQ(U32(1), n)
+	JZ(LabelRef(name + "row"))
+	CMPQ(left, Imm(2))
+	JL(LabelRef(name + "row"))
+	wp2, vp2 := GP64(), reg.Register(nil)
+	LEAQ(Mem{Base: wp, Index: stride, Scale: 1}, wp2)
+	if momentum {
+		vp2 = GP64()
+		LEAQ(Mem{Base: vp, Index: stride, Scale: 1}, vp2)
+	}
+	VBROADCASTSD(Mem{Base: dyp}, g)
+	each("a", false, func(p rowPart) { rowBody(p, wp, vp) })
+	VBROADCASTSD(Mem{Base: dyp, Disp: 8}, g)
+	each("b", false, func(p rowPart) { rowBody(p, wp2, vp2) })
+	{
+		p := parts[len(parts)-1] // the scalar part: lane 0 row o, lane 1 row o+1
+		gx, wx, tx, ux := g.AsX(), w.AsX(), t.AsX(), u.AsX()
+		VMOVUPD(Mem{Base: dyp}, gx) // dy_o, dy_o+1
+		VMOVSD(at(wp, p), wx)
+		VMOVHPD(at(wp2, p), wx, wx)
+		VMULPD(wx, gx, tx)
+		VADDSD(tx, p.d.AsX(), p.d.AsX()) // row o's product, then row o+1's
+		VPERMILPD(Imm(1), tx, tx)
+		VADDSD(tx, p.d.AsX(), p.d.AsX())
+		VMULPD(p.x.AsX(), gx, tx) // dy_o·x_j, rounded
+		if momentum {
+			VMOVSD(at(vp, p), ux)
+			VMOVHPD(at(vp2, p), ux, ux)
+			VMULPD(ux, mv.AsX(), ux) // m·v, rounded
+			VADDPD(tx, ux, ux)
+			VMOVSD(ux, at(vp, p))
+			VMOVHPD(ux, at(vp2, p))
+			VFMADD231PD(ux, av.AsX(), wx)
+		} else {
+			VFMADD231PD(tx, av.AsX(), wx)
+		}
+		VMOVSD(wx, at(wp, p))
+		VMOVHPD(wx, at(wp2, p))
+	}
+	LEAQ(Mem{Base: wp, Index: stride, Scale: 2}, wp)
+	if momentum {
+		LEAQ(Mem{Base: vp, Index: stride, Scale: 2}, vp)
+	}
+	ADDQ(Imm(16), dyp)
+	SUBQ(Imm(2), left)
+	JMP(LabelRef(name + "pair"))
+
+	// One row at a time: every row while n is even, else the last.
+	Label(name + "row")
+	TESTQ(left, left)
+	JZ(LabelRef(name + "store"))
+	VBROADCASTSD(Mem{Base: dyp}, g)
+	each("r", true, func(p rowPart) { rowBody(p, wp, vp) })
 	ADDQ(stride, wp)
 	if momentum {
 		ADDQ(stride, vp)
@@ -848,17 +916,20 @@ func backwardStepRow(momentum bool) {
 	JMP(LabelRef(name + "row"))
 
 	Label(name + "store")
+	dxp := Load(Param("dx").Base(), GP64())
+	actN := Load(Param("act").Len(), GP64())
 	TESTQ(actN, actN)
 	JNZ(LabelRef(name + "relu"))
-	each("s", func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
+	each("s", true, func(p rowPart) { store(p.d, p.lanes, at(dxp, p)) })
 	VZEROUPPER()
 	RET()
 
 	// Through the ReLU: dx_j kept where act_j's bits are not all zero, +0
 	// elsewhere, as reluBackward.
 	Label(name + "relu")
+	actp := Load(Param("act").Base(), GP64())
 	keep := K()
-	each("z", func(p rowPart) {
+	each("z", true, func(p rowPart) {
 		load(at(actp, p), t, p.lanes)
 		VPTESTMQ(vec(t, p.lanes), vec(t, p.lanes), keep)
 		VMOVUPD_Z(vec(p.d, p.lanes), keep, vec(p.d, p.lanes))
