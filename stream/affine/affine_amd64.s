@@ -1043,6 +1043,8 @@ fTxnone:
 fTtail:
 	TESTQ       R14, R14
 	JZ          fTstore
+	CMPQ        R14, $0x01
+	JE          fTlastcol
 	LEAQ        (R11)(R10*1), R12
 	VMOVUPD.Z   (R11), K1, Z10
 	VMOVUPD.Z   (R11)(R8*1), K1, Z11
@@ -1559,20 +1561,413 @@ fTxtailrow5:
 
 fTxtailrow6:
 fTxtailnone:
+	JMP fTstore
+
+fTlastcol:
+	LEAQ         (R11)(R10*1), R12
+	VMOVSD       (R11), X19
+	VMULSD       (R13), X19, X19
+	VMOVSD       (R11)(R8*1), X11
+	VMULSD       (R13), X11, X11
+	VMOVSD       (R11)(R8*2), X12
+	VMULSD       (R13), X12, X12
+	VMOVSD       (R11)(R9*1), X13
+	VMULSD       (R13), X13, X13
+	VMOVSD       (R12), X20
+	VMULSD       (R13), X20, X20
+	VMOVSD       (R12)(R8*1), X14
+	VMULSD       (R13), X14, X14
+	VMOVSD       (R12)(R8*2), X10
+	VMULSD       (R13), X10, X10
+	VMOVSD       (R12)(R9*1), X15
+	VMULSD       (R13), X15, X15
+	VUNPCKLPD    X11, X19, X19
+	VUNPCKLPD    X13, X12, X12
+	VUNPCKLPD    X14, X20, X20
+	VUNPCKLPD    X15, X10, X10
+	VINSERTF32X4 $0x01, X12, Y19, Y21
+	VINSERTF32X4 $0x01, X10, Y20, Y10
+	VINSERTF64X4 $0x01, Y10, Z21, Z10
+	VADDPD       Z10, Z0, Z0
+	LEAQ         (R12)(R10*1), R11
+	LEAQ         (R11)(R10*1), R12
+	VMOVSD       (R11), X19
+	VMULSD       (R13), X19, X19
+	VMOVSD       (R11)(R8*1), X11
+	VMULSD       (R13), X11, X11
+	VMOVSD       (R11)(R8*2), X12
+	VMULSD       (R13), X12, X12
+	VMOVSD       (R11)(R9*1), X13
+	VMULSD       (R13), X13, X13
+	VMOVSD       (R12), X20
+	VMULSD       (R13), X20, X20
+	VMOVSD       (R12)(R8*1), X14
+	VMULSD       (R13), X14, X14
+	VMOVSD       (R12)(R8*2), X10
+	VMULSD       (R13), X10, X10
+	VMOVSD       (R12)(R9*1), X15
+	VMULSD       (R13), X15, X15
+	VUNPCKLPD    X11, X19, X19
+	VUNPCKLPD    X13, X12, X12
+	VUNPCKLPD    X14, X20, X20
+	VUNPCKLPD    X15, X10, X10
+	VINSERTF32X4 $0x01, X12, Y19, Y21
+	VINSERTF32X4 $0x01, X10, Y20, Y10
+	VINSERTF64X4 $0x01, Y10, Z21, Z10
+	VADDPD       Z10, Z1, Z1
+	LEAQ         (R12)(R10*1), R11
+	LEAQ         (R11)(R10*1), R12
+	VMOVSD       (R11), X19
+	VMULSD       (R13), X19, X19
+	VMOVSD       (R11)(R8*1), X11
+	VMULSD       (R13), X11, X11
+	VMOVSD       (R11)(R8*2), X12
+	VMULSD       (R13), X12, X12
+	VMOVSD       (R11)(R9*1), X13
+	VMULSD       (R13), X13, X13
+	VMOVSD       (R12), X20
+	VMULSD       (R13), X20, X20
+	VMOVSD       (R12)(R8*1), X14
+	VMULSD       (R13), X14, X14
+	VMOVSD       (R12)(R8*2), X10
+	VMULSD       (R13), X10, X10
+	VMOVSD       (R12)(R9*1), X15
+	VMULSD       (R13), X15, X15
+	VUNPCKLPD    X11, X19, X19
+	VUNPCKLPD    X13, X12, X12
+	VUNPCKLPD    X14, X20, X20
+	VUNPCKLPD    X15, X10, X10
+	VINSERTF32X4 $0x01, X12, Y19, Y21
+	VINSERTF32X4 $0x01, X10, Y20, Y10
+	VINSERTF64X4 $0x01, Y10, Z21, Z10
+	VADDPD       Z10, Z2, Z2
+	TESTQ        R15, R15
+	JZ           fTxcolnone
+	LEAQ         (R12)(R10*1), R12
+	CMPQ         R15, $0x01
+	JL           fTxcolnone
+	CMPQ         R14, $0x01
+	JL           fTxcolrow0
+	VMOVSD       (R12), X10
+	VMULSD       (R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x02
+	JL           fTxcolrow0
+	VMOVSD       8(R12), X10
+	VMULSD       8(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x03
+	JL           fTxcolrow0
+	VMOVSD       16(R12), X10
+	VMULSD       16(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x04
+	JL           fTxcolrow0
+	VMOVSD       24(R12), X10
+	VMULSD       24(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x05
+	JL           fTxcolrow0
+	VMOVSD       32(R12), X10
+	VMULSD       32(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x06
+	JL           fTxcolrow0
+	VMOVSD       40(R12), X10
+	VMULSD       40(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x07
+	JL           fTxcolrow0
+	VMOVSD       48(R12), X10
+	VMULSD       48(R13), X10, X10
+	VADDSD       X10, X3, X3
+	CMPQ         R14, $0x08
+	JL           fTxcolrow0
+	VMOVSD       56(R12), X10
+	VMULSD       56(R13), X10, X10
+	VADDSD       X10, X3, X3
+
+fTxcolrow0:
+	CMPQ   R15, $0x02
+	JL     fTxcolnone
+	CMPQ   R14, $0x01
+	JL     fTxcolrow1
+	VMOVSD (R12)(R8*1), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x02
+	JL     fTxcolrow1
+	VMOVSD 8(R12)(R8*1), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x03
+	JL     fTxcolrow1
+	VMOVSD 16(R12)(R8*1), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x04
+	JL     fTxcolrow1
+	VMOVSD 24(R12)(R8*1), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x05
+	JL     fTxcolrow1
+	VMOVSD 32(R12)(R8*1), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x06
+	JL     fTxcolrow1
+	VMOVSD 40(R12)(R8*1), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x07
+	JL     fTxcolrow1
+	VMOVSD 48(R12)(R8*1), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X4, X4
+	CMPQ   R14, $0x08
+	JL     fTxcolrow1
+	VMOVSD 56(R12)(R8*1), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X4, X4
+
+fTxcolrow1:
+	CMPQ   R15, $0x03
+	JL     fTxcolnone
+	CMPQ   R14, $0x01
+	JL     fTxcolrow2
+	VMOVSD (R12)(R8*2), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x02
+	JL     fTxcolrow2
+	VMOVSD 8(R12)(R8*2), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x03
+	JL     fTxcolrow2
+	VMOVSD 16(R12)(R8*2), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x04
+	JL     fTxcolrow2
+	VMOVSD 24(R12)(R8*2), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x05
+	JL     fTxcolrow2
+	VMOVSD 32(R12)(R8*2), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x06
+	JL     fTxcolrow2
+	VMOVSD 40(R12)(R8*2), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x07
+	JL     fTxcolrow2
+	VMOVSD 48(R12)(R8*2), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X5, X5
+	CMPQ   R14, $0x08
+	JL     fTxcolrow2
+	VMOVSD 56(R12)(R8*2), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X5, X5
+
+fTxcolrow2:
+	CMPQ   R15, $0x04
+	JL     fTxcolnone
+	CMPQ   R14, $0x01
+	JL     fTxcolrow3
+	VMOVSD (R12)(R9*1), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x02
+	JL     fTxcolrow3
+	VMOVSD 8(R12)(R9*1), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x03
+	JL     fTxcolrow3
+	VMOVSD 16(R12)(R9*1), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x04
+	JL     fTxcolrow3
+	VMOVSD 24(R12)(R9*1), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x05
+	JL     fTxcolrow3
+	VMOVSD 32(R12)(R9*1), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x06
+	JL     fTxcolrow3
+	VMOVSD 40(R12)(R9*1), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x07
+	JL     fTxcolrow3
+	VMOVSD 48(R12)(R9*1), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X6, X6
+	CMPQ   R14, $0x08
+	JL     fTxcolrow3
+	VMOVSD 56(R12)(R9*1), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X6, X6
+
+fTxcolrow3:
+	CMPQ   R15, $0x05
+	JL     fTxcolnone
+	LEAQ   (R12)(R10*1), R12
+	CMPQ   R14, $0x01
+	JL     fTxcolrow4
+	VMOVSD (R12), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x02
+	JL     fTxcolrow4
+	VMOVSD 8(R12), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x03
+	JL     fTxcolrow4
+	VMOVSD 16(R12), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x04
+	JL     fTxcolrow4
+	VMOVSD 24(R12), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x05
+	JL     fTxcolrow4
+	VMOVSD 32(R12), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x06
+	JL     fTxcolrow4
+	VMOVSD 40(R12), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x07
+	JL     fTxcolrow4
+	VMOVSD 48(R12), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X7, X7
+	CMPQ   R14, $0x08
+	JL     fTxcolrow4
+	VMOVSD 56(R12), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X7, X7
+
+fTxcolrow4:
+	CMPQ   R15, $0x06
+	JL     fTxcolnone
+	CMPQ   R14, $0x01
+	JL     fTxcolrow5
+	VMOVSD (R12)(R8*1), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x02
+	JL     fTxcolrow5
+	VMOVSD 8(R12)(R8*1), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x03
+	JL     fTxcolrow5
+	VMOVSD 16(R12)(R8*1), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x04
+	JL     fTxcolrow5
+	VMOVSD 24(R12)(R8*1), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x05
+	JL     fTxcolrow5
+	VMOVSD 32(R12)(R8*1), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x06
+	JL     fTxcolrow5
+	VMOVSD 40(R12)(R8*1), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x07
+	JL     fTxcolrow5
+	VMOVSD 48(R12)(R8*1), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X8, X8
+	CMPQ   R14, $0x08
+	JL     fTxcolrow5
+	VMOVSD 56(R12)(R8*1), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X8, X8
+
+fTxcolrow5:
+	CMPQ   R15, $0x07
+	JL     fTxcolnone
+	CMPQ   R14, $0x01
+	JL     fTxcolrow6
+	VMOVSD (R12)(R8*2), X10
+	VMULSD (R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x02
+	JL     fTxcolrow6
+	VMOVSD 8(R12)(R8*2), X10
+	VMULSD 8(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x03
+	JL     fTxcolrow6
+	VMOVSD 16(R12)(R8*2), X10
+	VMULSD 16(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x04
+	JL     fTxcolrow6
+	VMOVSD 24(R12)(R8*2), X10
+	VMULSD 24(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x05
+	JL     fTxcolrow6
+	VMOVSD 32(R12)(R8*2), X10
+	VMULSD 32(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x06
+	JL     fTxcolrow6
+	VMOVSD 40(R12)(R8*2), X10
+	VMULSD 40(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x07
+	JL     fTxcolrow6
+	VMOVSD 48(R12)(R8*2), X10
+	VMULSD 48(R13), X10, X10
+	VADDSD X10, X9, X9
+	CMPQ   R14, $0x08
+	JL     fTxcolrow6
+	VMOVSD 56(R12)(R8*2), X10
+	VMULSD 56(R13), X10, X10
+	VADDSD X10, X9, X9
+
+fTxcolrow6:
+fTxcolnone:
 fTstore:
 	VADDPD (BX), Z0, Z0
 	VADDPD 64(BX), Z1, Z1
 	VADDPD 128(BX), Z2, Z2
 	MOVQ   relu+104(FP), R11
-	VPXORQ Z19, Z19, Z19
+	VPXORQ Z22, Z22, Z22
 	TESTQ  R11, R11
 	JZ     fTput
-	VMAXPD Z0, Z19, Z0
-	VADDPD Z19, Z0, Z0
-	VMAXPD Z1, Z19, Z1
-	VADDPD Z19, Z1, Z1
-	VMAXPD Z2, Z19, Z2
-	VADDPD Z19, Z2, Z2
+	VMAXPD Z0, Z22, Z0
+	VADDPD Z22, Z0, Z0
+	VMAXPD Z1, Z22, Z1
+	VADDPD Z22, Z1, Z1
+	VMAXPD Z2, Z22, Z2
+	VADDPD Z22, Z2, Z2
 
 fTput:
 	VMOVUPD Z0, (SI)
@@ -1583,8 +1978,8 @@ fTput:
 	VADDSD  192(BX), X3, X3
 	TESTQ   R11, R11
 	JZ      fTxput0
-	VMAXSD  X3, X19, X3
-	VADDSD  X19, X3, X3
+	VMAXSD  X3, X22, X3
+	VADDSD  X22, X3, X3
 
 fTxput0:
 	VMOVSD X3, 192(SI)
@@ -1593,8 +1988,8 @@ fTxput0:
 	VADDSD 200(BX), X4, X4
 	TESTQ  R11, R11
 	JZ     fTxput1
-	VMAXSD X4, X19, X4
-	VADDSD X19, X4, X4
+	VMAXSD X4, X22, X4
+	VADDSD X22, X4, X4
 
 fTxput1:
 	VMOVSD X4, 200(SI)
@@ -1603,8 +1998,8 @@ fTxput1:
 	VADDSD 208(BX), X5, X5
 	TESTQ  R11, R11
 	JZ     fTxput2
-	VMAXSD X5, X19, X5
-	VADDSD X19, X5, X5
+	VMAXSD X5, X22, X5
+	VADDSD X22, X5, X5
 
 fTxput2:
 	VMOVSD X5, 208(SI)
@@ -1613,8 +2008,8 @@ fTxput2:
 	VADDSD 216(BX), X6, X6
 	TESTQ  R11, R11
 	JZ     fTxput3
-	VMAXSD X6, X19, X6
-	VADDSD X19, X6, X6
+	VMAXSD X6, X22, X6
+	VADDSD X22, X6, X6
 
 fTxput3:
 	VMOVSD X6, 216(SI)
@@ -1623,8 +2018,8 @@ fTxput3:
 	VADDSD 224(BX), X7, X7
 	TESTQ  R11, R11
 	JZ     fTxput4
-	VMAXSD X7, X19, X7
-	VADDSD X19, X7, X7
+	VMAXSD X7, X22, X7
+	VADDSD X22, X7, X7
 
 fTxput4:
 	VMOVSD X7, 224(SI)
@@ -1633,8 +2028,8 @@ fTxput4:
 	VADDSD 232(BX), X8, X8
 	TESTQ  R11, R11
 	JZ     fTxput5
-	VMAXSD X8, X19, X8
-	VADDSD X19, X8, X8
+	VMAXSD X8, X22, X8
+	VADDSD X22, X8, X8
 
 fTxput5:
 	VMOVSD X8, 232(SI)
@@ -1643,8 +2038,8 @@ fTxput5:
 	VADDSD 240(BX), X9, X9
 	TESTQ  R11, R11
 	JZ     fTxput6
-	VMAXSD X9, X19, X9
-	VADDSD X19, X9, X9
+	VMAXSD X9, X22, X9
+	VADDSD X22, X9, X9
 
 fTxput6:
 	VMOVSD X9, 240(SI)

@@ -1068,6 +1068,42 @@ func backwardStepFlat(momentum bool) {
 	RET()
 }
 
+// lastColumn adds to a (8 rows' sums) the products of the first column at
+// p (rows 0–3, stride bytes apart; s3 is 3·stride) and q (rows 4–7) with
+// x at xp: each rounded, then added in a's lanes.
+func lastColumn(a reg.VecVirtual, p, q, xp, stride, s3 reg.Register) {
+	var r [8]reg.VecVirtual
+	for i := range r {
+		r[i] = XMM()
+		base := p
+		if i >= 4 {
+			base = q
+		}
+		var m Mem
+		switch i % 4 {
+		case 0:
+			m = Mem{Base: base}
+		case 1:
+			m = Mem{Base: base, Index: stride, Scale: 1}
+		case 2:
+			m = Mem{Base: base, Index: stride, Scale: 2}
+		case 3:
+			m = Mem{Base: base, Index: s3, Scale: 1}
+		}
+		VMOVSD(m, r[i])
+		VMULSD(Mem{Base: xp}, r[i], r[i])
+	}
+	for i := 0; i < 8; i += 2 {
+		VUNPCKLPD(r[i+1], r[i], r[i]) // rows i, i+1
+	}
+	lo, hi := YMM(), YMM()
+	VINSERTF32X4(Imm(1), r[2], r[0].AsY(), lo) // AVX-512VL: the registers may be 16–31
+	VINSERTF32X4(Imm(1), r[6], r[4].AsY(), hi)
+	c := ZMM()
+	VINSERTF64X4(Imm(1), hi, lo.AsZ(), c)
+	VADDPD(c, a, a)
+}
+
 // panelRows is how many rows forwardTAVX512 sums at a time: three zmm
 // accumulators of 8 rows, three independent chains of additions.
 const panelRows = 24
@@ -1277,6 +1313,8 @@ func forwardT() {
 	Label("fTtail")
 	TESTQ(cnt, cnt)
 	JZ(LabelRef("fTstore"))
+	CMPQ(cnt, Imm(1))
+	JE(LabelRef("fTlastcol"))
 	for g := range acc {
 		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
 		block(acc[g], true, fmt.Sprintf("fTtail%d", g))
@@ -1285,6 +1323,21 @@ func forwardT() {
 		}
 	}
 	extra(true, "fTxtail")
+	JMP(LabelRef("fTstore"))
+
+	// One column left (n mod 8 = 1): each row's product w_o,(n−1)·x_(n−1)
+	// taken as a scalar, the 8 of a block gathered into a vector (4
+	// unpacks and 3 inserts instead of the 17 shuffles of a block's
+	// transposition) and added as block adds a column.
+	Label("fTlastcol")
+	for g := range acc {
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+		lastColumn(acc[g], p, q, xp, stride, s3)
+		if g < 2 {
+			LEAQ(Mem{Base: q, Index: s4, Scale: 1}, p)
+		}
+	}
+	extra(true, "fTxcol")
 
 	Label("fTstore")
 	for g := range acc {
