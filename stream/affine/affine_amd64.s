@@ -5093,7 +5093,7 @@ backwardStepMomentumRowAVX512z6skip:
 
 // func backwardStepFlatAVX512(w []float64, x []float64, dy []float64, idx []int64, a float64, tails uint64)
 // Requires: AVX, AVX512F, SSE2
-TEXT ·backwardStepFlatAVX512(SB), NOSPLIT, $448-112
+TEXT ·backwardStepFlatAVX512(SB), NOSPLIT, $0-112
 	MOVQ         w_base+0(FP), AX
 	MOVQ         x_base+24(FP), CX
 	MOVQ         x_len+32(FP), DX
@@ -5112,40 +5112,33 @@ TEXT ·backwardStepFlatAVX512(SB), NOSPLIT, $448-112
 	IMULQ        SI, R8
 	SHLQ         $0x06, DX
 	VMOVUPD.Z    (CX), K1, Z1
-	XORQ         CX, CX
-
-backwardStepFlatAVX512xpat:
-	VMOVDQU64 (DI)(CX*1), Z2
-	VPERMPD   Z1, Z2, Z2
-	VMOVUPD   Z2, (SP)(CX*1)
-	ADDQ      $0x40, CX
-	CMPQ      CX, DX
-	JL        backwardStepFlatAVX512xpat
-	LEAQ      (DI)(DX*1), DI
+	LEAQ         (DI)(DX*1), R9
 
 backwardStepFlatAVX512group:
 	TESTQ   R8, R8
 	JZ      backwardStepFlatAVX512done
 	CMPQ    SI, $0x08
 	JL      backwardStepFlatAVX512dytail
-	VMOVUPD (BX), Z1
+	VMOVUPD (BX), Z3
 	JMP     backwardStepFlatAVX512dyok
 
 backwardStepFlatAVX512dytail:
-	VMOVUPD.Z (BX), K3, Z1
+	VMOVUPD.Z (BX), K3, Z3
 
 backwardStepFlatAVX512dyok:
 	XORQ CX, CX
 
 backwardStepFlatAVX512vec:
+	VMOVDQU64   (R9)(CX*1), Z2
+	VPERMPD     Z3, Z2, Z4
 	VMOVDQU64   (DI)(CX*1), Z2
 	VPERMPD     Z1, Z2, Z2
-	VMULPD      (SP)(CX*1), Z2, Z2
+	VMULPD      Z2, Z4, Z2
 	CMPQ        R8, $0x08
 	JL          backwardStepFlatAVX512tail
-	VMOVUPD     (AX), Z3
-	VFMADD231PD Z2, Z0, Z3
-	VMOVUPD     Z3, (AX)
+	VMOVUPD     (AX), Z4
+	VFMADD231PD Z2, Z0, Z4
+	VMOVUPD     Z4, (AX)
 	ADDQ        $0x40, AX
 	SUBQ        $0x08, R8
 	JZ          backwardStepFlatAVX512done
@@ -5157,9 +5150,9 @@ backwardStepFlatAVX512vec:
 	JMP         backwardStepFlatAVX512group
 
 backwardStepFlatAVX512tail:
-	VMOVUPD.Z   (AX), K2, Z3
-	VFMADD231PD Z2, Z0, Z3
-	VMOVUPD     Z3, K2, (AX)
+	VMOVUPD.Z   (AX), K2, Z4
+	VFMADD231PD Z2, Z0, Z4
+	VMOVUPD     Z4, K2, (AX)
 
 backwardStepFlatAVX512done:
 	VZEROUPPER
@@ -5167,7 +5160,7 @@ backwardStepFlatAVX512done:
 
 // func backwardStepMomentumFlatAVX512(w []float64, v []float64, x []float64, dy []float64, idx []int64, a float64, m float64, tails uint64)
 // Requires: AVX, AVX512F, SSE2
-TEXT ·backwardStepMomentumFlatAVX512(SB), NOSPLIT, $448-144
+TEXT ·backwardStepMomentumFlatAVX512(SB), NOSPLIT, $0-144
 	MOVQ         w_base+0(FP), AX
 	MOVQ         v_base+24(FP), CX
 	MOVQ         x_base+48(FP), DX
@@ -5189,44 +5182,37 @@ TEXT ·backwardStepMomentumFlatAVX512(SB), NOSPLIT, $448-144
 	IMULQ        DI, R9
 	SHLQ         $0x06, BX
 	VMOVUPD.Z    (DX), K1, Z2
-	XORQ         DX, DX
-
-backwardStepMomentumFlatAVX512xpat:
-	VMOVDQU64 (R8)(DX*1), Z3
-	VPERMPD   Z2, Z3, Z3
-	VMOVUPD   Z3, (SP)(DX*1)
-	ADDQ      $0x40, DX
-	CMPQ      DX, BX
-	JL        backwardStepMomentumFlatAVX512xpat
-	LEAQ      (R8)(BX*1), R8
+	LEAQ         (R8)(BX*1), R10
 
 backwardStepMomentumFlatAVX512group:
 	TESTQ   R9, R9
 	JZ      backwardStepMomentumFlatAVX512done
 	CMPQ    DI, $0x08
 	JL      backwardStepMomentumFlatAVX512dytail
-	VMOVUPD (SI), Z2
+	VMOVUPD (SI), Z4
 	JMP     backwardStepMomentumFlatAVX512dyok
 
 backwardStepMomentumFlatAVX512dytail:
-	VMOVUPD.Z (SI), K3, Z2
+	VMOVUPD.Z (SI), K3, Z4
 
 backwardStepMomentumFlatAVX512dyok:
 	XORQ DX, DX
 
 backwardStepMomentumFlatAVX512vec:
+	VMOVDQU64   (R10)(DX*1), Z3
+	VPERMPD     Z4, Z3, Z5
 	VMOVDQU64   (R8)(DX*1), Z3
 	VPERMPD     Z2, Z3, Z3
-	VMULPD      (SP)(DX*1), Z3, Z3
+	VMULPD      Z3, Z5, Z3
 	CMPQ        R9, $0x08
 	JL          backwardStepMomentumFlatAVX512tail
-	VMOVUPD     (AX), Z5
-	VMULPD      (CX), Z1, Z4
-	VADDPD      Z3, Z4, Z4
-	VMOVUPD     Z4, (CX)
-	VFMADD231PD Z4, Z0, Z5
+	VMOVUPD     (AX), Z6
+	VMULPD      (CX), Z1, Z5
+	VADDPD      Z3, Z5, Z5
+	VMOVUPD     Z5, (CX)
+	VFMADD231PD Z5, Z0, Z6
 	ADDQ        $0x40, CX
-	VMOVUPD     Z5, (AX)
+	VMOVUPD     Z6, (AX)
 	ADDQ        $0x40, AX
 	SUBQ        $0x08, R9
 	JZ          backwardStepMomentumFlatAVX512done
@@ -5238,13 +5224,13 @@ backwardStepMomentumFlatAVX512vec:
 	JMP         backwardStepMomentumFlatAVX512group
 
 backwardStepMomentumFlatAVX512tail:
-	VMOVUPD.Z   (AX), K2, Z5
-	VMOVUPD.Z   (CX), K2, Z4
-	VMULPD      Z4, Z1, Z4
-	VADDPD      Z3, Z4, Z4
-	VMOVUPD     Z4, K2, (CX)
-	VFMADD231PD Z4, Z0, Z5
-	VMOVUPD     Z5, K2, (AX)
+	VMOVUPD.Z   (AX), K2, Z6
+	VMOVUPD.Z   (CX), K2, Z5
+	VMULPD      Z5, Z1, Z5
+	VADDPD      Z3, Z5, Z5
+	VMOVUPD     Z5, K2, (CX)
+	VFMADD231PD Z5, Z0, Z6
+	VMOVUPD     Z6, K2, (AX)
 
 backwardStepMomentumFlatAVX512done:
 	VZEROUPPER
