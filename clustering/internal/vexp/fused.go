@@ -84,3 +84,36 @@ func ExpNegSqrt(e, r, v []float64, c float64) {
 		e[i] = math.Exp(-(r[i] * c))
 	}
 }
+
+// Prediction is the buffers of one prediction of the clustering model for
+// Predict, each of the units' length but Z (2 values) and Assoc (2 per
+// unit, by unit). Predict reads S, Mask and Assoc and writes the rest.
+type Prediction struct {
+	S, Sqrt, H, Mask, Out []float64 // the activation: s, √s, exp(−c·√s), the mask, H·mask
+	PComp, OComp          []float64 // the competition's softmax and output
+	PWTA, OWTA            []float64 // the soft winner-take-all's
+	Assoc, Z              []float64
+}
+
+// Predict computes a whole prediction in one kernel when every unit is
+// live in whole lanes of 4 (the activation's exponent q/r ½, the
+// competition's equivalent temperature): see predictAVX2 for the formulas,
+// each the scalar layers' operations in their order. It reports false, with
+// the buffers' contents undefined, when the build or the CPU has no such
+// kernel, the units do not fill whole lanes, or an exponential's argument
+// is outside [−700, 700] or an output of the competition is 0 (a unit
+// silent in the winner-take-all); the caller then runs the layers one by
+// one, which are this kernel's pure-Go counterpart.
+func Predict(p *Prediction, c, beta, temp, phi float64) bool {
+	n := len(p.S)
+	if !hasVector || n == 0 || n&3 != 0 || len(p.Assoc) != 2*n || len(p.Z) != 2 {
+		return false
+	}
+	for _, b := range [][]float64{p.Sqrt, p.H, p.Mask, p.Out, p.PComp, p.OComp, p.PWTA, p.OWTA} {
+		if len(b) != n {
+			return false
+		}
+	}
+	return predictAVX2(&p.S[0], &p.Sqrt[0], &p.H[0], &p.Mask[0], &p.Out[0], &p.PComp[0], &p.OComp[0],
+		&p.PWTA[0], &p.OWTA[0], &p.Assoc[0], &p.Z[0], c, beta, temp, phi, n)
+}

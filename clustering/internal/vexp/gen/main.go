@@ -20,7 +20,9 @@ import (
 
 func main() {
 	ConstraintExpr("!purego")
-	fusedKernels(emit.NewExp(), emit.NewLog())
+	exp, log := emit.NewExp(), emit.NewLog()
+	checked := fusedKernels(exp, log)
+	predictKernel(checked, log)
 	Generate()
 }
 
@@ -29,8 +31,9 @@ func main() {
 // operations in its order (divisions and square roots are correctly
 // rounded in lanes as in scalars). Those with an exponential report
 // whether every argument of it was in [−700, 700]; if not, the caller
-// computes them all again in scalars.
-func fusedKernels(exp, log emit.Func) {
+// computes them all again in scalars. It returns its checked exponential,
+// whose constants it declared.
+func fusedKernels(exp, log emit.Func) func(acc VecVirtual, u []VecVirtual) []VecVirtual {
 	checked := emit.NewChecked(exp)
 	sign := ConstData("signbit", U64(1<<63))
 
@@ -92,6 +95,7 @@ func fusedKernels(exp, log emit.Func) {
 				VMOVUPD(y, m(p[0], j))
 			}
 		})
+	return checked
 }
 
 // normalise emits the softmax's second part over the kernel's e, o and v:
@@ -125,4 +129,165 @@ func normalise(p []Register, n Register) {
 	ADDQ(U8(4), i)
 	JMP(LabelRef("divloop"))
 	Label("divdone")
+}
+
+// predictKernel writes the kernel of a whole prediction of the clustering
+// model from its units' attention-weighted distances s to its two logits,
+// with every unit live: the activation, the competition with the
+// equivalent temperature, the soft winner-take-all and the association,
+// each lane with the layers' operations in their order and each sum one
+// value after the other from 0, as their Go loops add them, so without a
+// return to Go between the layers.
+func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, log emit.Func) {
+	sign := ConstData("psignbit", U64(1<<63))
+
+	TEXT("predictAVX2", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool")
+	Pragma("noescape")
+	Doc("predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½):",
+		"the activation r[i] = √s[i], e[i] = math.Exp(−(r[i]·c)), h[i] = e[i]·mask[i];",
+		"the competition pc[i] = math.Exp(h[i]/(h[i]/(beta·math.Log(h[i])))) divided by",
+		"their sum, oc[i] = h[i]·pc[i]; the soft winner-take-all pw[i] =",
+		"math.Exp(oc[i]/temp) divided by their sum, ow[i] = oc[i]·pw[i]; and the",
+		"logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi. It reports whether every",
+		"argument of an exponential was in [−700, 700] and every oc[i] nonzero",
+		"(every h[i] is then positive: each unit is live in both softmaxes).")
+	bcast := func(name string) VecVirtual {
+		x, y := Load(Param(name), XMM()), YMM()
+		VBROADCASTSD(x, y)
+		return y
+	}
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	n := Load(Param("n"), GP64())
+	acc := YMM()
+	VPCMPEQQ(acc, acc, acc)
+
+	// The activation and the competition's exponentials.
+	s, r, e, mask, h, pc := ptr("s"), ptr("r"), ptr("e"), ptr("mask"), ptr("h"), ptr("pc")
+	c, beta := bcast("c"), bcast("beta")
+	emit.Blocks("act", n, func(m emit.Addr, blocks int) {
+		u := emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VSQRTPD(m(s, j), u[j])
+			VMOVUPD(u[j], m(r, j))
+		}
+		neg := emit.Bcast(sign)
+		for j := range blocks {
+			VMULPD(c, u[j], u[j])
+			VXORPD(neg, u[j], u[j]) // −(r·c)
+		}
+		x := checked(acc, u)
+		for j := range blocks {
+			VMOVUPD(x[j], m(e, j))
+			VMULPD(m(mask, j), x[j], x[j]) // h = H·mask
+			VMOVUPD(x[j], m(h, j))
+		}
+		w, t := log(x...), emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VMULPD(w[j], beta, w[j]) // β·ln v
+		}
+		for j := range blocks {
+			VDIVPD(w[j], x[j], t[j]) // v/w
+		}
+		for j := range blocks {
+			VDIVPD(t[j], x[j], t[j]) // v/t
+		}
+		for j, y := range checked(acc, t) {
+			VMOVUPD(y, m(pc, j))
+		}
+	})
+	sum := sumOf("csum", pc, n)
+
+	// The competition's normalisation and the winner-take-all's exponentials.
+	oc, pw := ptr("oc"), ptr("pw")
+	temp := bcast("temp")
+	total := YMM()
+	VBROADCASTSD(sum, total)
+	zero := YMM()
+	VXORPD(zero, zero, zero)
+	emit.Blocks("comp", n, func(m emit.Addr, blocks int) {
+		g := emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VMOVUPD(m(pc, j), g[j])
+			VDIVPD(total, g[j], g[j]) // e/sum
+			VMOVUPD(g[j], m(pc, j))
+			VMULPD(m(h, j), g[j], g[j]) // v·p
+			VMOVUPD(g[j], m(oc, j))
+		}
+		nz := YMM()
+		for j := range blocks {
+			VCMPPD(U8(0x0C), zero, g[j], nz) // g ≠ 0, ordered
+			VANDPD(nz, acc, acc)
+			VDIVPD(temp, g[j], g[j]) // g/T
+		}
+		for j, y := range checked(acc, g) {
+			VMOVUPD(y, m(pw, j))
+		}
+	})
+	sum = sumOf("wsum", pw, n)
+
+	// The winner-take-all's normalisation.
+	ow := ptr("ow")
+	VBROADCASTSD(sum, total)
+	emit.Blocks("wta", n, func(m emit.Addr, blocks int) {
+		for j := range blocks {
+			p := YMM()
+			VMOVUPD(m(pw, j), p)
+			VDIVPD(total, p, p)
+			VMOVUPD(p, m(pw, j))
+			VMULPD(m(oc, j), p, p)
+			VMOVUPD(p, m(ow, j))
+		}
+	})
+
+	// The association: each class's sum over the units in their order.
+	asso, z := ptr("asso"), ptr("z")
+	z0, z1, o, t := XMM(), XMM(), XMM(), XMM()
+	VXORPD(z0, z0, z0)
+	VXORPD(z1, z1, z1)
+	i := GP64()
+	XORQ(i, i)
+	Label("assoloop")
+	CMPQ(i, n)
+	JGE(LabelRef("assodone"))
+	VMOVSD(Mem{Base: ow, Index: i, Scale: 8}, o)
+	VMULSD(Mem{Base: asso}, o, t)
+	VADDSD(t, z0, z0)
+	VMULSD(Mem{Base: asso, Disp: 8}, o, t)
+	VADDSD(t, z1, z1)
+	ADDQ(U8(16), asso) // the next unit's row
+	INCQ(i)
+	JMP(LabelRef("assoloop"))
+	Label("assodone")
+	phi := Load(Param("phi"), XMM())
+	VMULSD(phi, z0, z0)
+	VMULSD(phi, z1, z1)
+	VMOVSD(z0, Mem{Base: z})
+	VMOVSD(z1, Mem{Base: z, Disp: 8})
+
+	ret := GP32()
+	VMOVMSKPD(acc, ret)
+	CMPL(ret, U8(15))
+	ok := GP8()
+	SETEQ(ok)
+	VZEROUPPER()
+	Store(ok, ReturnIndex(0))
+	RET()
+}
+
+// sumOf emits the sum of the n values at p, one after the other from 0 as
+// a Go loop adds them, and returns its register; its labels start with
+// name.
+func sumOf(name string, p, n Register) VecVirtual {
+	sum := XMM()
+	VXORPD(sum, sum, sum)
+	i := GP64()
+	XORQ(i, i)
+	Label(name)
+	CMPQ(i, n)
+	JGE(LabelRef(name + "done"))
+	VADDSD(Mem{Base: p, Index: i, Scale: 8}, sum, sum)
+	INCQ(i)
+	JMP(LabelRef(name))
+	Label(name + "done")
+	return sum
 }

@@ -1,0 +1,71 @@
+package layers
+
+import "github.com/fastslow/clustering/internal/vexp"
+
+// Fused runs the activation, the competition, the soft winner-take-all and
+// the association of a prediction in one kernel when every unit is
+// recruited in whole lanes (config1's 8 once recruited), leaving in each
+// layer what its Forward would have, so that its Backward runs unchanged:
+// between the layers nothing returns to Go. The layers themselves are its
+// pure-Go counterpart, and its fallback wherever the kernel does not run.
+type Fused struct {
+	act       *Activation
+	comp, wta *ClusterSoftmax
+	cls       *Association
+	all       []int // 0 to K−1: every unit live
+}
+
+// NewFused returns the fused prediction of the four layers, of K units each.
+func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association) *Fused {
+	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, act.K)}
+	for k := range f.all {
+		f.all[k] = k
+	}
+	return f
+}
+
+// Forward returns z (the association's output, owned by it) as
+//
+//	H := act.Forward(d, a, rows)
+//	h[k] = H[k]·mask[k] for k in rows
+//	z := cls.Forward(wta.Forward(comp.Forward(h)), asso, rows)
+//
+// would, every layer left with that call's state, or nil, having run
+// nothing, when the kernel cannot take the prediction: not every unit is
+// listed in rows, the units do not fill whole lanes, the activation's
+// exponent q/r is not ½, the competition's temperature is not the
+// equivalent one, there are not 2 classes, or the build has no kernel.
+// After a nil the caller runs the layers; an argument of an exponential
+// outside the kernel's range or a unit silent in a softmax send it there
+// too, after the kernel ran.
+func (f *Fused) Forward(d, a, mask, h, asso []float64, rows []int) []float64 {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
+	K := act.K
+	if len(rows) != K || K != lanes(K) || act.QR != 0.5 || !(comp.Beta > 0) || wta.Beta != 0 || cls.C != 2 {
+		return nil
+	}
+	// Each layer's bookkeeping as its Forward leaves it with every unit
+	// live, before the kernel, so that a layer run after a failed kernel
+	// clears every unit.
+	D := act.D
+	act.d, act.a, act.rows = d, a, rows
+	comp.in, comp.nz = h, append(comp.nz[:0], f.all...)
+	wta.in, wta.nz = comp.out, append(wta.nz[:0], f.all...)
+	cls.o, cls.a = wta.out, asso
+	for k := range K {
+		dk := d[k*D : k*D+D]
+		var s float64
+		for j, v := range dk {
+			s += v * a[j]
+		}
+		act.s[k] = s
+	}
+	// On the stack: a struct of the layer's would take a write barrier
+	// for each of its pointers every call.
+	b := vexp.Prediction{S: act.s, Sqrt: act.ps, H: act.out, Mask: mask[:K], Out: h[:K],
+		PComp: comp.p, OComp: comp.out, PWTA: wta.p, OWTA: wta.out, Assoc: asso[:2*K], Z: cls.out}
+	if !vexp.Predict(&b, act.C, comp.Beta, wta.Temp, cls.Phi) {
+		return nil
+	}
+	return cls.out
+}
