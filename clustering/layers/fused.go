@@ -12,19 +12,30 @@ type Fused struct {
 	act       *Activation
 	comp, wta *ClusterSoftmax
 	cls       *Association
-	all       []int // 0 to K−1: every unit live
+	all       []int            // 0 to K−1: every unit live
+	kernel    *vexp.Prediction // nil where the kernel cannot run
+	h, asso   []float64        // the model's
 }
 
-// NewFused returns the fused prediction of the four layers, of K units each.
-func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association) *Fused {
-	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, act.K)}
+// NewFused returns the fused prediction of the four layers, of K units
+// each, with the model's recruited mask (K values), its buffer h of the
+// masked activations (K values) and its association weights asso (K×2),
+// which Forward uses.
+func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask, h, asso []float64) *Fused {
+	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, act.K), h: h, asso: asso}
 	for k := range f.all {
 		f.all[k] = k
+	}
+	K := act.K
+	if K == lanes(K) && act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2 {
+		f.kernel, _ = vexp.NewPrediction(act.s, act.ps, act.out, mask, h, comp.p, comp.out, wta.p, wta.out, asso, cls.out,
+			act.C, comp.Beta, wta.Temp, cls.Phi)
 	}
 	return f
 }
 
-// Forward returns z (the association's output, owned by it) as
+// Forward returns z (the association's output, owned by it) from the
+// distances d and the attention a as
 //
 //	H := act.Forward(d, a, rows)
 //	h[k] = H[k]·mask[k] for k in rows
@@ -38,10 +49,10 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association) *Fus
 // After a nil the caller runs the layers; an argument of an exponential
 // outside the kernel's range or a unit silent in a softmax send it there
 // too, after the kernel ran.
-func (f *Fused) Forward(d, a, mask, h, asso []float64, rows []int) []float64 {
+func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	K := act.K
-	if len(rows) != K || K != lanes(K) || act.QR != 0.5 || !(comp.Beta > 0) || wta.Beta != 0 || cls.C != 2 {
+	if f.kernel == nil || len(rows) != K {
 		return nil
 	}
 	// Each layer's bookkeeping as its Forward leaves it with every unit
@@ -49,9 +60,14 @@ func (f *Fused) Forward(d, a, mask, h, asso []float64, rows []int) []float64 {
 	// clears every unit.
 	D := act.D
 	act.d, act.a, act.rows = d, a, rows
-	comp.in, comp.nz = h, append(comp.nz[:0], f.all...)
-	wta.in, wta.nz = comp.out, append(wta.nz[:0], f.all...)
-	cls.o, cls.a = wta.out, asso
+	comp.in, wta.in = f.h, comp.out
+	if len(comp.nz) != K { // else it lists every unit already
+		comp.nz = append(comp.nz[:0], f.all...)
+	}
+	if len(wta.nz) != K {
+		wta.nz = append(wta.nz[:0], f.all...)
+	}
+	cls.o, cls.a = wta.out, f.asso
 	for k := range K {
 		dk := d[k*D : k*D+D]
 		var s float64
@@ -60,11 +76,7 @@ func (f *Fused) Forward(d, a, mask, h, asso []float64, rows []int) []float64 {
 		}
 		act.s[k] = s
 	}
-	// On the stack: a struct of the layer's would take a write barrier
-	// for each of its pointers every call.
-	b := vexp.Prediction{S: act.s, Sqrt: act.ps, H: act.out, Mask: mask[:K], Out: h[:K],
-		PComp: comp.p, OComp: comp.out, PWTA: wta.p, OWTA: wta.out, Assoc: asso[:2*K], Z: cls.out}
-	if !vexp.Predict(&b, act.C, comp.Beta, wta.Temp, cls.Phi) {
+	if !f.kernel.Run() {
 		return nil
 	}
 	return cls.out

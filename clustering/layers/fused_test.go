@@ -18,6 +18,7 @@ type stack struct {
 	cls             *Association
 	fused           *Fused
 	h, z            []float64
+	mask, asso      []float64 // the model's, which fused reads
 	gz, gd, ga, gas []float64
 	gout, gg, gh    []float64
 }
@@ -31,7 +32,8 @@ func newStack(k, d int, c, qr, beta, compTemp, temp, phi float64) *stack {
 	} else {
 		s.comp = NewSoftmax(k, compTemp)
 	}
-	s.fused = NewFused(s.act, s.comp, s.wta, s.cls)
+	s.mask, s.asso = make([]float64, k), make([]float64, 2*k)
+	s.fused = NewFused(s.act, s.comp, s.wta, s.cls, s.mask, s.h, s.asso)
 	return s
 }
 
@@ -39,8 +41,11 @@ func newStack(k, d int, c, qr, beta, compTemp, temp, phi float64) *stack {
 // useFused and the kernel takes it; it reports whether the kernel ran.
 func (s *stack) forward(d, a, mask, asso []float64, rows []int, useFused bool) bool {
 	clear(s.h)
+	copy(s.mask, mask)
+	copy(s.asso, asso)
+	mask, asso = s.mask, s.asso
 	if useFused {
-		if z := s.fused.Forward(d, a, mask, s.h, asso, rows); z != nil {
+		if z := s.fused.Forward(d, a, rows); z != nil {
 			copy(s.z, z)
 			return true
 		}

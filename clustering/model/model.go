@@ -186,7 +186,7 @@ func New(p Params) (*Model, error) {
 	} else {
 		m.comp = layers.NewSoftmax(K, p.TempCompetition)
 	}
-	m.fused = layers.NewFused(m.act, m.comp, m.wta, m.cls)
+	m.fused = layers.NewFused(m.act, m.comp, m.wta, m.cls, m.mask, m.h, m.asso)
 	m.groups = []*sgd.Param{
 		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
 		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
@@ -244,7 +244,7 @@ func (m *Model) predict(x []float64, again bool) {
 	if !again {
 		d = m.dist.Forward(x, m.w, m.active)
 	}
-	if z := m.fused.Forward(d, m.attn, m.mask, m.h, m.asso, m.active); z != nil {
+	if z := m.fused.Forward(d, m.attn, m.active); z != nil {
 		m.o = m.wta.Out()
 		copy(m.z, z)
 	} else {

@@ -85,35 +85,47 @@ func ExpNegSqrt(e, r, v []float64, c float64) {
 	}
 }
 
-// Prediction is the buffers of one prediction of the clustering model for
-// Predict, each of the units' length but Z (2 values) and Assoc (2 per
-// unit, by unit). Predict reads S, Mask and Assoc and writes the rest.
+// Prediction is the buffers of one prediction of the clustering model
+// and its constants, checked once by NewPrediction for Run.
 type Prediction struct {
-	S, Sqrt, H, Mask, Out []float64 // the activation: s, √s, exp(−c·√s), the mask, H·mask
-	PComp, OComp          []float64 // the competition's softmax and output
-	PWTA, OWTA            []float64 // the soft winner-take-all's
-	Assoc, Z              []float64
+	s, sqrt, h, mask, out []float64 // the activation: s, √s, exp(−c·√s), the mask, H·mask
+	pComp, oComp          []float64 // the competition's softmax and output
+	pWTA, oWTA            []float64 // the soft winner-take-all's
+	assoc, z              []float64
+	c, beta, temp, phi    float64
 }
 
-// Predict computes a whole prediction in one kernel when every unit is
-// live in whole lanes of 4 (the activation's exponent q/r ½, the
-// competition's equivalent temperature): see predictAVX2 for the formulas,
-// each the scalar layers' operations in their order. It reports false, with
-// the buffers' contents undefined, when the build or the CPU has no such
-// kernel, the units do not fill whole lanes, or an exponential's argument
-// is outside [−700, 700] or an output of the competition is 0 (a unit
-// silent in the winner-take-all); the caller then runs the layers one by
-// one, which are this kernel's pure-Go counterpart.
-func Predict(p *Prediction, c, beta, temp, phi float64) bool {
-	n := len(p.S)
-	if !hasVector || n == 0 || n&3 != 0 || len(p.Assoc) != 2*n || len(p.Z) != 2 {
-		return false
+// NewPrediction returns the kernel's prediction over the buffers of the
+// model's n units (n a multiple of 4): s, the activations' sums; sqrt,
+// their square roots; h, the activations exp(−c·√s); mask, the recruited
+// units; out, h·mask; the competition's softmax pComp and output oComp,
+// with the equivalent temperature of beta; the soft winner-take-all's pWTA
+// and oWTA, of temperature temp; the association weights assoc (2 per
+// unit, by unit) and the logits z (2 values), scaled by phi. Run reads s,
+// mask and assoc and writes the rest. It reports false when the build or
+// the CPU has no such kernel or the lengths do not fit.
+func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []float64, c, beta, temp, phi float64) (*Prediction, bool) {
+	n := len(s)
+	if !hasVector || n == 0 || n&3 != 0 || len(assoc) != 2*n || len(z) != 2 {
+		return nil, false
 	}
-	for _, b := range [][]float64{p.Sqrt, p.H, p.Mask, p.Out, p.PComp, p.OComp, p.PWTA, p.OWTA} {
+	for _, b := range [][]float64{sqrt, h, mask, out, pComp, oComp, pWTA, oWTA} {
 		if len(b) != n {
-			return false
+			return nil, false
 		}
 	}
-	return predictAVX2(&p.S[0], &p.Sqrt[0], &p.H[0], &p.Mask[0], &p.Out[0], &p.PComp[0], &p.OComp[0],
-		&p.PWTA[0], &p.OWTA[0], &p.Assoc[0], &p.Z[0], c, beta, temp, phi, n)
+	return &Prediction{s: s, sqrt: sqrt, h: h, mask: mask, out: out, pComp: pComp, oComp: oComp, pWTA: pWTA, oWTA: oWTA,
+		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi}, true
+}
+
+// Run computes the prediction in one kernel, every unit live (the
+// activation's exponent q/r ½, the competition's equivalent temperature):
+// see predictAVX2 for the formulas, each the scalar layers' operations in
+// their order. It reports false, with the buffers' contents undefined, when
+// an exponential's argument is outside [−700, 700] or an output of the competition is 0 (a unit silent
+// in the winner-take-all); the caller then runs the layers one by one,
+// which are this kernel's pure-Go counterpart.
+func (p *Prediction) Run() bool {
+	return hasVector && predictAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
+		&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi, len(p.s))
 }
