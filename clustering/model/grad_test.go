@@ -7,6 +7,7 @@ import (
 
 	"github.com/fastslow/stream/fdcheck"
 	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/vmath"
 	"github.com/stretchr/testify/require"
 )
 
@@ -98,6 +99,10 @@ func TestModelGradient(t *testing.T) {
 			}
 			dz := make([]float64, Classes)
 			m.predict(x, false)
+			if c.recruit == K && vmath.Vector() {
+				// The differences go through the fused prediction too.
+				require.NotNil(t, m.fusedForward(m.dist.Out()), "the kernel takes a prediction with every unit recruited")
+			}
 			c.loss.Eval(m.z, y, dz)
 			m.backward(dz)
 			gw := append([]float64(nil), m.gw...)

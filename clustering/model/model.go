@@ -144,7 +144,7 @@ type Model struct {
 	wta  *layers.ClusterSoftmax
 	cls  *layers.Association
 	// fused runs act, comp, wta and cls in one kernel when every unit is
-	// recruited in whole lanes.
+	// recruited in whole lanes (nil: never, for the tests).
 	fused *layers.Fused
 
 	active []int     // recruited units, increasing
@@ -244,7 +244,7 @@ func (m *Model) predict(x []float64, again bool) {
 	if !again {
 		d = m.dist.Forward(x, m.w, m.active)
 	}
-	if z := m.fused.Forward(d, m.attn, m.active); z != nil {
+	if z := m.fusedForward(d); z != nil {
 		m.o = m.wta.Out()
 		copy(m.z, z)
 	} else {
@@ -331,6 +331,15 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		m.predict(t.X, !m.recruited)
 	} // else: nothing changed since the first prediction, whose cache stands.
 	return m.z
+}
+
+// fusedForward returns the logits of the fused prediction from the
+// distances d, or nil if it did not run.
+func (m *Model) fusedForward(d []float64) []float64 {
+	if m.fused == nil {
+		return nil
+	}
+	return m.fused.Forward(d, m.attn, m.active)
 }
 
 func sameBits(a, b []float64) bool {
