@@ -182,3 +182,22 @@ func TestFusedSilent(t *testing.T) {
 	requireSameBits(t, "∂L/∂d", layers.gd, fused.gd)
 	require.Equal(t, layers.wta.NonZero(), fused.wta.NonZero())
 }
+
+// BenchmarkPredict is a prediction of config1 with its 8 units recruited,
+// from the distances to the logits: fused (the layers when the build has
+// no kernel) and the layers one by one.
+func BenchmarkPredict(b *testing.B) {
+	for _, fused := range []bool{true, false} {
+		b.Run(map[bool]string{true: "fused", false: "layers"}[fused], func(b *testing.B) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			s := newStack(8, 3, 0.25, 0.5, 3, 0, 0.012, 10)
+			d := fixture.Uniform(rng, 24, 1e-6, 1.5)
+			a := fixture.Uniform(rng, 3, 0.05, 1)
+			asso := fixture.Uniform(rng, 16, -1, 1)
+			mask, rows := []float64{1, 1, 1, 1, 1, 1, 1, 1}, allRows(8)
+			for b.Loop() {
+				s.forward(d, a, mask, asso, rows, fused)
+			}
+		})
+	}
+}
