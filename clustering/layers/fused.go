@@ -3,11 +3,12 @@ package layers
 import "github.com/fastslow/clustering/internal/vexp"
 
 // Fused runs the activation, the competition, the soft winner-take-all and
-// the association of a prediction in one kernel when every unit is
-// recruited in whole lanes (config1's 8 once recruited), leaving in each
-// layer what its Forward would have, so that its Backward runs unchanged:
-// between the layers nothing returns to Go. The layers themselves are its
-// pure-Go counterpart, and its fallback wherever the kernel does not run.
+// the association of a prediction in one kernel over every unit (config1's
+// 8), those not recruited or silent masked, leaving in each layer what its
+// Forward would have, so that its Backward runs unchanged: between the
+// layers nothing returns to Go. The layers themselves are its pure-Go
+// counterpart, and its fallback wherever the kernel does not run (such as
+// the new stimuli's 100 units with a few recruited, which they gather).
 type Fused struct {
 	act       *Activation
 	comp, wta *ClusterSoftmax
@@ -41,25 +42,24 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask
 //	h[k] = H[k]·mask[k] for k in rows
 //	z := cls.Forward(wta.Forward(comp.Forward(h)), asso, rows)
 //
-// would, every layer left with that call's state, or nil, having run
-// nothing, when the kernel cannot take the prediction: not every unit is
-// listed in rows, the units do not fill whole lanes, the activation's
-// exponent q/r is not ½, the competition's temperature is not the
-// equivalent one, there are not 2 classes, or the build has no kernel.
-// After a nil the caller runs the layers; an argument of an exponential
-// outside the kernel's range or a unit silent in a softmax send it there
-// too, after the kernel ran.
+// would, every layer left with that call's state, or nil when the kernel
+// cannot take the prediction: the units do not fill whole lanes, the
+// activation's exponent q/r is not ½, the competition's temperature is not
+// the equivalent one, there are not 2 classes, the build has no kernel, or
+// the units listed in rows (the recruited units, those of mask 1) fill
+// less than half the lanes (then the layers, which gather them, do less),
+// or after the kernel ran, an argument of an exponential was outside its
+// range. After a nil the caller runs the layers.
 func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	K := act.K
-	if f.kernel == nil || len(rows) != K {
+	if f.kernel == nil || len(rows) == 0 || K > 2*lanes(len(rows)) {
 		return nil
 	}
 	// Each layer's bookkeeping as its Forward leaves it with every unit
 	// live, before the kernel, so that a layer run after a failed kernel
-	// clears every unit.
-	D := act.D
-	act.d, act.a, act.rows = d, a, rows
+	// clears every unit it wrote.
+	act.d, act.a, act.rows = d, a, f.all
 	comp.in, wta.in = f.h, comp.out
 	if len(comp.nz) != K { // else it lists every unit already
 		comp.nz = append(comp.nz[:0], f.all...)
@@ -68,7 +68,11 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 		wta.nz = append(wta.nz[:0], f.all...)
 	}
 	cls.o, cls.a = wta.out, f.asso
-	for k := range K {
+	if len(rows) != K {
+		clear(act.s)
+	}
+	D := act.D
+	for _, k := range rows {
 		dk := d[k*D : k*D+D]
 		var s float64
 		for j, v := range dk {
@@ -79,5 +83,8 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	if !f.kernel.Run() {
 		return nil
 	}
+	act.rows = rows
+	comp.nz = nonZero(comp.nz, f.h)
+	wta.nz = nonZero(wta.nz, comp.out)
 	return cls.out
 }

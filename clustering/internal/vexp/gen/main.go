@@ -132,25 +132,31 @@ func normalise(p []Register, n Register) {
 }
 
 // predictKernel writes the kernel of a whole prediction of the clustering
-// model from its units' attention-weighted distances s to its two logits,
-// with every unit live: the activation, the competition with the
-// equivalent temperature, the soft winner-take-all and the association,
-// each lane with the layers' operations in their order and each sum one
-// value after the other from 0, as their Go loops add them, so without a
-// return to Go between the layers.
+// model from its units' attention-weighted distances s to its two logits:
+// the activation, the competition with the equivalent temperature, the
+// soft winner-take-all and the association, each lane with the layers'
+// operations in their order and each sum one value after the other from 0,
+// as their Go loops add them, so without a return to Go between the
+// layers. The units not recruited and those silent in a softmax are
+// masked, not left out: their lanes compute on a value whose exponential
+// is in range and their terms enter each sum as +0, which leaves its bits
+// as the layers' sum over the live units alone.
 func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, log emit.Func) {
 	sign := ConstData("psignbit", U64(1<<63))
+	one := emit.Const("pone", 1)
 
 	TEXT("predictAVX2", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool")
 	Pragma("noescape")
-	Doc("predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½):",
-		"the activation r[i] = √s[i], e[i] = math.Exp(−(r[i]·c)), h[i] = e[i]·mask[i];",
+	Doc("predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½), and",
+		"mask[i] 1 for a recruited unit, 0 for another: the activation r[i] = √s[i],",
+		"e[i] = math.Exp(−(r[i]·c)) (0 where mask[i] is 0), h[i] = e[i]·mask[i];",
 		"the competition pc[i] = math.Exp(h[i]/(h[i]/(beta·math.Log(h[i])))) divided by",
-		"their sum, oc[i] = h[i]·pc[i]; the soft winner-take-all pw[i] =",
-		"math.Exp(oc[i]/temp) divided by their sum, ow[i] = oc[i]·pw[i]; and the",
-		"logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi. It reports whether every",
-		"argument of an exponential was in [−700, 700] and every oc[i] nonzero",
-		"(every h[i] is then positive: each unit is live in both softmaxes).")
+		"their sum, oc[i] = h[i]·pc[i], over the units of nonzero h[i] (0 for the",
+		"others); the soft winner-take-all pw[i] = math.Exp(oc[i]/temp) divided by",
+		"their sum, ow[i] = oc[i]·pw[i], over the units of nonzero oc[i] (0 for the",
+		"others); and the logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi over the recruited",
+		"units. Each sum adds its terms in order from 0. It reports whether every",
+		"argument of an exponential was in [−700, 700].")
 	bcast := func(name string) VecVirtual {
 		x, y := Load(Param(name), XMM()), YMM()
 		VBROADCASTSD(x, y)
@@ -160,6 +166,14 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 	n := Load(Param("n"), GP64())
 	acc := YMM()
 	VPCMPEQQ(acc, acc, acc)
+	zero := YMM()
+	VXORPD(zero, zero, zero)
+	// live returns the lanes of x that are not 0 (a NaN is live).
+	live := func(x Op) VecVirtual {
+		l := YMM()
+		VCMPPD(U8(0x04), x, zero, l) // 0 ≠ x, unordered true
+		return l
+	}
 
 	// The activation and the competition's exponentials.
 	s, r, e, mask, h, pc := ptr("s"), ptr("r"), ptr("e"), ptr("mask"), ptr("h"), ptr("pc")
@@ -177,33 +191,44 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 		}
 		x := checked(acc, u)
 		for j := range blocks {
+			k := YMM()
+			VMOVUPD(m(mask, j), k)
+			VANDPD(live(k), x[j], x[j]) // 0 where not recruited
 			VMOVUPD(x[j], m(e, j))
-			VMULPD(m(mask, j), x[j], x[j]) // h = H·mask
+			VMULPD(k, x[j], x[j]) // h = H·mask
 			VMOVUPD(x[j], m(h, j))
 		}
-		w, t := log(x...), emit.Regs(blocks, YMM)
+		// The competition's silent units compute on 1 (v/t = 0).
+		v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
+		for j := range blocks {
+			lv, pad := live(x[j]), YMM()
+			VANDPD(lv, x[j], v[j])
+			VANDNPD(o, lv, pad) // 1 where silent
+			VORPD(pad, v[j], v[j])
+		}
+		w, t := log(v...), emit.Regs(blocks, YMM)
 		for j := range blocks {
 			VMULPD(w[j], beta, w[j]) // β·ln v
 		}
 		for j := range blocks {
-			VDIVPD(w[j], x[j], t[j]) // v/w
+			VDIVPD(w[j], v[j], t[j]) // v/w
 		}
 		for j := range blocks {
-			VDIVPD(t[j], x[j], t[j]) // v/t
+			VDIVPD(t[j], v[j], t[j]) // v/t
 		}
 		for j, y := range checked(acc, t) {
+			VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
 			VMOVUPD(y, m(pc, j))
 		}
 	})
 	sum := sumOf("csum", pc, n)
 
-	// The competition's normalisation and the winner-take-all's exponentials.
+	// The competition's normalisation and the winner-take-all's exponentials
+	// (a silent unit's 0/T is in range).
 	oc, pw := ptr("oc"), ptr("pw")
 	temp := bcast("temp")
 	total := YMM()
 	VBROADCASTSD(sum, total)
-	zero := YMM()
-	VXORPD(zero, zero, zero)
 	emit.Blocks("comp", n, func(m emit.Addr, blocks int) {
 		g := emit.Regs(blocks, YMM)
 		for j := range blocks {
@@ -213,13 +238,11 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 			VMULPD(m(h, j), g[j], g[j]) // v·p
 			VMOVUPD(g[j], m(oc, j))
 		}
-		nz := YMM()
 		for j := range blocks {
-			VCMPPD(U8(0x0C), zero, g[j], nz) // g ≠ 0, ordered
-			VANDPD(nz, acc, acc)
 			VDIVPD(temp, g[j], g[j]) // g/T
 		}
 		for j, y := range checked(acc, g) {
+			VANDPD(live(m(oc, j)), y, y)
 			VMOVUPD(y, m(pw, j))
 		}
 	})
@@ -239,7 +262,8 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 		}
 	})
 
-	// The association: each class's sum over the units in their order.
+	// The association: each class's sum over the recruited units in their
+	// order.
 	asso, z := ptr("asso"), ptr("z")
 	z0, z1, o, t := XMM(), XMM(), XMM(), XMM()
 	VXORPD(z0, z0, z0)
@@ -249,11 +273,15 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 	Label("assoloop")
 	CMPQ(i, n)
 	JGE(LabelRef("assodone"))
+	VMOVSD(Mem{Base: mask, Index: i, Scale: 8}, o)
+	VUCOMISD(zero.AsX(), o)
+	JE(LabelRef("assonext")) // not recruited (the mask is 0 or 1)
 	VMOVSD(Mem{Base: ow, Index: i, Scale: 8}, o)
 	VMULSD(Mem{Base: asso}, o, t)
 	VADDSD(t, z0, z0)
 	VMULSD(Mem{Base: asso, Disp: 8}, o, t)
 	VADDSD(t, z1, z1)
+	Label("assonext")
 	ADDQ(U8(16), asso) // the next unit's row
 	INCQ(i)
 	JMP(LabelRef("assoloop"))
