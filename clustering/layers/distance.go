@@ -101,6 +101,19 @@ func (l *Distance) euclid(x, w []float64) {
 	}
 }
 
+// euclidGrad returns ∂L/∂W of one coordinate with r = 2 from its power p,
+// difference x − W and gd = ∂L/∂d: −(gd·(2·diff)), or 0 where the clip
+// bites. Without a branch: whether the clip bites depends on the item (a
+// centre keeps the coordinates it shares with its item), so a branch
+// would be mispredicted about every other time.
+func euclidGrad(p, diff, gd float64) float64 {
+	var pass uint64
+	if p >= MinDistance {
+		pass = ^uint64(0)
+	}
+	return math.Float64frombits(math.Float64bits(-(gd * (2 * diff))) & pass)
+}
+
 // Out returns the distances of the last Forward (owned by the layer).
 func (l *Distance) Out() []float64 { return l.out }
 
@@ -114,27 +127,16 @@ func (l *Distance) Backward(gd, gw []float64) {
 		pow := l.pow[:l.K*D]
 		diff, gd, gw := l.diff[:len(pow)], gd[:len(pow)], gw[:len(pow)]
 		for i, p := range pow {
-			var pass uint64
-			if p >= MinDistance {
-				pass = ^uint64(0)
-			}
-			gw[i] = math.Float64frombits(math.Float64bits(-(gd[i] * (2 * diff[i]))) & pass)
+			gw[i] = euclidGrad(p, diff[i], gd[i])
 		}
 		return
 	}
 	clear(gw)
 	if r == 2 {
-		// Without a branch: whether the clip bites depends on the item
-		// (a centre keeps the coordinates it shares with its item), so
-		// a branch would be mispredicted about every other time.
 		for _, k := range l.rows {
 			pow, diff, gdk, gwk := l.pow[k*D:k*D+D], l.diff[k*D:k*D+D], gd[k*D:k*D+D], gw[k*D:k*D+D]
 			for j, p := range pow {
-				var pass uint64
-				if p >= MinDistance {
-					pass = ^uint64(0)
-				}
-				gwk[j] = math.Float64frombits(math.Float64bits(-(gdk[j] * (2 * diff[j]))) & pass)
+				gwk[j] = euclidGrad(p, diff[j], gdk[j])
 			}
 		}
 		return

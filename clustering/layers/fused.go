@@ -73,12 +73,7 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	}
 	D := act.D
 	for _, k := range rows {
-		dk := d[k*D : k*D+D]
-		var s float64
-		for j, v := range dk {
-			s += v * a[j]
-		}
-		act.s[k] = s
+		act.s[k] = weighted(d[k*D:k*D+D], a)
 	}
 	if !f.kernel.Run() {
 		return nil

@@ -439,24 +439,24 @@ softmaxEquivAVX2done:
 
 sum:
 	CMPQ   DI, SI
-	JGE    div
+	JGE    sumdone
 	VADDSD (AX)(DI*8), X0, X0
 	INCQ   DI
 	JMP    sum
 
-div:
+sumdone:
 	VBROADCASTSD X0, Y0
-	XORQ         DI, DI
+	XORQ         SI, SI
 
 divloop:
-	CMPQ    DI, BX
+	CMPQ    SI, BX
 	JGE     divdone
-	VMOVUPD (AX)(DI*8), Y2
+	VMOVUPD (AX)(SI*8), Y2
 	VDIVPD  Y0, Y2, Y2
-	VMOVUPD Y2, (AX)(DI*8)
-	VMULPD  (DX)(DI*8), Y2, Y2
-	VMOVUPD Y2, (CX)(DI*8)
-	ADDQ    $0x04, DI
+	VMOVUPD Y2, (AX)(SI*8)
+	VMULPD  (DX)(SI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(SI*8)
+	ADDQ    $0x04, SI
 	JMP     divloop
 
 divdone:
@@ -636,24 +636,24 @@ softmaxTempAVX2done:
 
 sum:
 	CMPQ   DI, SI
-	JGE    div
+	JGE    sumdone
 	VADDSD (AX)(DI*8), X0, X0
 	INCQ   DI
 	JMP    sum
 
-div:
+sumdone:
 	VBROADCASTSD X0, Y0
-	XORQ         DI, DI
+	XORQ         SI, SI
 
 divloop:
-	CMPQ    DI, BX
+	CMPQ    SI, BX
 	JGE     divdone
-	VMOVUPD (AX)(DI*8), Y2
+	VMOVUPD (AX)(SI*8), Y2
 	VDIVPD  Y0, Y2, Y2
-	VMOVUPD Y2, (AX)(DI*8)
-	VMULPD  (DX)(DI*8), Y2, Y2
-	VMOVUPD Y2, (CX)(DI*8)
-	ADDQ    $0x04, DI
+	VMOVUPD Y2, (AX)(SI*8)
+	VMULPD  (DX)(SI*8), Y2, Y2
+	VMOVUPD Y2, (CX)(SI*8)
+	ADDQ    $0x04, SI
 	JMP     divloop
 
 divdone:

@@ -47,16 +47,7 @@ func fusedKernels(exp, log emit.Func) func(acc VecVirtual, u []VecVirtual) []Vec
 			for j := range blocks {
 				VMOVUPD(m(p[2], j), x[j])
 			}
-			w := log(x...)
-			for j := range blocks {
-				VMULPD(w[j], s, w[j]) // β·ln v
-			}
-			for j := range blocks {
-				VDIVPD(w[j], x[j], t[j]) // v/w
-			}
-			for j := range blocks {
-				VDIVPD(t[j], x[j], t[j]) // v/t
-			}
+			equiv(log(x...), x, t, s)
 			for j, y := range checked(acc, t) {
 				VMOVUPD(y, m(p[0], j))
 			}
@@ -98,22 +89,28 @@ func fusedKernels(exp, log emit.Func) func(acc VecVirtual, u []VecVirtual) []Vec
 	return checked
 }
 
+// equiv emits the argument of the competition's exponential with the
+// equivalent temperature, t = v/(v/w) with w = β·ln v, from w = ln v (which
+// it scales in place), into t.
+func equiv(w, v, t []VecVirtual, beta VecVirtual) {
+	for j := range w {
+		VMULPD(w[j], beta, w[j]) // β·ln v
+	}
+	for j := range w {
+		VDIVPD(w[j], v[j], t[j]) // v/w
+	}
+	for j := range w {
+		VDIVPD(t[j], v[j], t[j]) // v/t
+	}
+}
+
 // normalise emits the softmax's second part over the kernel's e, o and v:
 // the sum of e[i] for i < live, one value after the other from 0 as the
 // scalar loop adds them, then e[i] /= sum and o[i] = v[i]·e[i] for i < n.
 func normalise(p []Register, n Register) {
 	live := Load(Param("live"), GP64())
-	sum := XMM()
-	VXORPD(sum, sum, sum)
+	sum := sumOf("sum", p[0], live)
 	i := GP64()
-	XORQ(i, i)
-	Label("sum")
-	CMPQ(i, live)
-	JGE(LabelRef("div"))
-	VADDSD(Mem{Base: p[0], Index: i, Scale: 8}, sum, sum)
-	INCQ(i)
-	JMP(LabelRef("sum"))
-	Label("div")
 	s := YMM()
 	VBROADCASTSD(sum, s)
 	XORQ(i, i)
@@ -207,15 +204,7 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 			VORPD(pad, v[j], v[j])
 		}
 		w, t := log(v...), emit.Regs(blocks, YMM)
-		for j := range blocks {
-			VMULPD(w[j], beta, w[j]) // β·ln v
-		}
-		for j := range blocks {
-			VDIVPD(w[j], v[j], t[j]) // v/w
-		}
-		for j := range blocks {
-			VDIVPD(t[j], v[j], t[j]) // v/t
-		}
+		equiv(w, v, t, beta)
 		for j, y := range checked(acc, t) {
 			VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
 			VMOVUPD(y, m(pc, j))
@@ -292,13 +281,7 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 	VMOVSD(z0, Mem{Base: z})
 	VMOVSD(z1, Mem{Base: z, Disp: 8})
 
-	ret := GP32()
-	VMOVMSKPD(acc, ret)
-	CMPL(ret, U8(15))
-	ok := GP8()
-	SETEQ(ok)
-	VZEROUPPER()
-	Store(ok, ReturnIndex(0))
+	emit.ReturnAllSet(acc)
 	RET()
 }
 

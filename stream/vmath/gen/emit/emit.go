@@ -275,13 +275,7 @@ func LanesThen(name, sig string, doc, ptrs []string, scalar string, body func(p 
 		then(p, n)
 	}
 	if strings.HasSuffix(sig, "bool") {
-		r := GP32()
-		VMOVMSKPD(acc, r)
-		CMPL(r, U8(15))
-		ok := GP8()
-		SETEQ(ok)
-		VZEROUPPER()
-		Store(ok, ReturnIndex(0))
+		ReturnAllSet(acc)
 	} else {
 		VZEROUPPER()
 	}
@@ -310,4 +304,16 @@ func Blocks(name string, n Register, body func(m Addr, blocks int)) {
 	ADDQ(U8(4), i)
 	JMP(LabelRef(name + "one"))
 	Label(name + "done")
+}
+
+// ReturnAllSet clears the upper halves of the vector registers and stores
+// the kernel's bool result: whether every lane of the mask acc is set.
+func ReturnAllSet(acc VecVirtual) {
+	r := GP32()
+	VMOVMSKPD(acc, r)
+	CMPL(r, U8(15))
+	ok := GP8()
+	SETEQ(ok)
+	VZEROUPPER()
+	Store(ok, ReturnIndex(0))
 }
