@@ -154,14 +154,33 @@ func drawSheet(dc draw.Canvas, title string, plots [][]*plot.Plot) {
 	}
 	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
 		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
+	defer measure(plots)()
 	canvases := plot.Align(plots, tiles, dc)
 	for i := range plots {
 		for j, p := range plots[i] {
-			if p != nil {
-				p.Draw(canvases[i][j])
+			if p == nil {
+				continue
 			}
+			if bg := p.BackgroundColor; white(bg) {
+				// The sheet is white already: filling the plot's
+				// rectangle with white again changes no pixel.
+				p.BackgroundColor = nil
+				p.Draw(canvases[i][j])
+				p.BackgroundColor = bg
+				continue
+			}
+			p.Draw(canvases[i][j])
 		}
 	}
+}
+
+// white reports whether c is opaque white, a sheet's background.
+func white(c color.Color) bool {
+	if c == nil {
+		return false
+	}
+	r, g, b, a := c.RGBA()
+	return r == 0xffff && g == 0xffff && b == 0xffff && a == 0xffff
 }
 
 // newSheet returns a white w × h image and a canvas drawing into it at

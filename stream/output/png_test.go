@@ -58,8 +58,10 @@ func TestEncodePNG(t *testing.T) {
 	require.Equal(t, want.Bytes(), got.Bytes())
 }
 
-// TestNewSheet: a sheet drawn on newSheet's canvas has the pixels of the
-// same sheet drawn by vgimg.New's, at sizes of whole and of fractional
+// TestNewSheet: a sheet drawn by drawSheet on newSheet's canvas (which
+// measures text through measured and leaves the white plots' background
+// unfilled) has the pixels of the same sheet drawn by gonum alone on
+// vgimg.New's canvas (drawPlain), at sizes of whole and of fractional
 // pixels, with and without a title.
 func TestNewSheet(t *testing.T) {
 	x := []float64{1, 2, 3, 4}
@@ -88,10 +90,31 @@ func TestNewSheet(t *testing.T) {
 		}
 		w, h := sheetSize(tc.title, sheet(), tc.w, tc.h)
 		want := vgimg.New(w, h)
-		drawSheet(draw.New(want), tc.title, sheet())
+		drawPlain(draw.New(want), tc.title, sheet())
 		got, dc := newSheet(w, h)
 		drawSheet(dc, tc.title, sheet())
 		require.Equal(t, want.Image().Bounds(), got.Bounds())
 		require.Equal(t, want.Image().(*image.RGBA).Pix, got.Pix, "%q: the pixels differ", tc.title)
+	}
+}
+
+// drawPlain draws a sheet as drawSheet does but with gonum's own text
+// handler and the plots' white background filled.
+func drawPlain(dc draw.Canvas, title string, plots [][]*plot.Plot) {
+	if title != "" {
+		ts := draw.TextStyle{Color: color.Black, Font: plot.DefaultFont, Handler: plot.DefaultTextHandler, XAlign: draw.XCenter, YAlign: draw.YTop}
+		ts.Font.Size = vg.Points(12)
+		dc.FillText(ts, vg.Point{X: dc.Center().X, Y: dc.Max.Y - vg.Points(4)}, title)
+		dc.Max.Y -= titleTop
+	}
+	tiles := draw.Tiles{Rows: len(plots), Cols: len(plots[0]), PadX: vg.Millimeter * 3, PadY: vg.Millimeter * 3,
+		PadTop: vg.Millimeter * 2, PadBottom: vg.Millimeter * 2, PadLeft: vg.Millimeter * 2, PadRight: vg.Millimeter * 3}
+	canvases := plot.Align(plots, tiles, dc)
+	for i := range plots {
+		for j, p := range plots[i] {
+			if p != nil {
+				p.Draw(canvases[i][j])
+			}
+		}
 	}
 }
