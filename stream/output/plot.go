@@ -116,7 +116,8 @@ func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	for i := range plots {
 		plots[i] = append(plots[i], make([]*plot.Plot, cols-len(plots[i]))...)
 	}
-	img, dc := newSheet(sheetSize(title, plots, w, h))
+	img, dc, free := newSheet(sheetSize(title, plots, w, h))
+	defer free()
 	drawSheet(dc, title, plots)
 	f, err := os.Create(path)
 	if err != nil {
@@ -183,18 +184,22 @@ func white(c color.Color) bool {
 	return r == 0xffff && g == 0xffff && b == 0xffff && a == 0xffff
 }
 
-// newSheet returns a white w × h image and a canvas drawing into it at
-// gonum's default resolution, the pixels vgimg.New(w, h) draws: vgimg.New
-// would draw into a copy of its image (gg.NewContextForImage copies),
-// twice the memory to map and clear, a tenth of a small command's CPU.
-func newSheet(w, h vg.Length) (*image.RGBA, draw.Canvas) {
+// newSheet returns a white w × h image, a canvas drawing into it at
+// gonum's default resolution, the pixels vgimg.New(w, h) draws, and the
+// function that frees the image's pixels (see pixels), after which
+// neither may be used: vgimg.New would draw into a copy of its image
+// (gg.NewContextForImage copies), twice the memory to map and clear, a
+// tenth of a small command's CPU.
+func newSheet(w, h vg.Length) (*image.RGBA, draw.Canvas, func()) {
 	dpi := vg.Length(vgimg.DefaultDPI)
-	img := image.NewRGBA(image.Rect(0, 0, int(w/vg.Inch*dpi+0.5), int(h/vg.Inch*dpi+0.5)))
+	r := image.Rect(0, 0, int(w/vg.Inch*dpi+0.5), int(h/vg.Inch*dpi+0.5))
+	pix, free := pixels(4 * r.Dx() * r.Dy())
+	img := &image.RGBA{Pix: pix, Stride: 4 * r.Dx(), Rect: r}
 	ctx := gg.NewContextForRGBA(img)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
 	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx)) // white: vgimg's default background
-	return img, draw.NewCanvas(sheetCanvas{Canvas: c, ctx: ctx, h: h}, w, h)
+	return img, draw.NewCanvas(sheetCanvas{Canvas: c, ctx: ctx, h: h}, w, h), free
 }
 
 // sheetCanvas is a vgimg.Canvas made with UseImageWithContext whose

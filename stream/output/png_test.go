@@ -91,10 +91,11 @@ func TestNewSheet(t *testing.T) {
 		w, h := sheetSize(tc.title, sheet(), tc.w, tc.h)
 		want := vgimg.New(w, h)
 		drawPlain(draw.New(want), tc.title, sheet())
-		got, dc := newSheet(w, h)
+		got, dc, free := newSheet(w, h)
 		drawSheet(dc, tc.title, sheet())
 		require.Equal(t, want.Image().Bounds(), got.Bounds())
 		require.Equal(t, want.Image().(*image.RGBA).Pix, got.Pix, "%q: the pixels differ", tc.title)
+		free()
 	}
 }
 
