@@ -119,3 +119,22 @@ func drawPlain(dc draw.Canvas, title string, plots [][]*plot.Plot) {
 		}
 	}
 }
+
+// BenchmarkEncodePNG encodes a sheet of the multi-unit command's size.
+func BenchmarkEncodePNG(b *testing.B) {
+	img := image.NewRGBA(image.Rect(0, 0, 1728, 548))
+	for i := range img.Pix {
+		img.Pix[i] = 255
+	}
+	for y := 0; y < 548; y += 7 {
+		for x := 0; x < 1728; x += 3 {
+			img.SetRGBA(x, y, color.RGBA{uint8(x), uint8(y), 0, 255})
+		}
+	}
+	for b.Loop() {
+		var buf bytes.Buffer
+		if err := encodePNG(&buf, img); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
