@@ -285,6 +285,18 @@ func (m *Model) Active() int { return len(m.active) }
 // ActiveUnits returns the active (recruited) units, ascending (a view).
 func (m *Model) ActiveUnits() []int32 { return m.active }
 
+// Representatives returns a member of each group of active units at one
+// position, bit for bit (a view): every active unit is at the position of
+// one of them, and they are at no other; two of them may share a
+// position (see regroup). Groups a recruitment or a move left out of date
+// are rebuilt first, as the next prediction would.
+func (m *Model) Representatives() []int32 {
+	if m.regrow {
+		m.regroup()
+	}
+	return m.gRep
+}
+
 // Positions returns the units' positions, n_units × n_dims row-major (a
 // view).
 func (m *Model) Positions() []float64 { return m.pos }
