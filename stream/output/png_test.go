@@ -2,9 +2,11 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"math"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -137,4 +139,34 @@ func BenchmarkEncodePNG(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// TestSheetText: text drawn on newSheet's canvas (straight onto the
+// image when not rotated) has the pixels of the same text drawn by
+// vgimg.New's, in colours opaque and translucent, set inside and outside
+// saved states, at fractional positions, rotated or not, and before any
+// colour is set.
+func TestSheetText(t *testing.T) {
+	w, h := 3.3*vg.Inch, 2.1*vg.Inch
+	paint := func(dc draw.Canvas) {
+		ts := draw.TextStyle{Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
+		ts.Font.Size = vg.Points(11)
+		dc.FillString(ts.Handler.Cache().Lookup(ts.Font, ts.Font.Size), vg.Point{X: 10.3, Y: 12.7}, "no colour set") // gg's first colour
+		for i, c := range []color.Color{color.Black, color.RGBA{213, 94, 0, 255}, color.RGBA{0, 60, 120, 128}, color.NRGBA{0, 158, 115, 77}, nil} {
+			ts.Color = c
+			ts.Rotation = float64(i%2) * 0.5 * math.Pi
+			ts.XAlign, ts.YAlign = draw.XAlignment(-0.5*float64(i%3)), draw.YAlignment(-0.5*float64(i%2))
+			dc.Push()
+			dc.FillText(ts, vg.Point{X: vg.Length(30 + 37.3*float64(i)), Y: vg.Length(40 + 21.7*float64(i))}, fmt.Sprintf("Type %d: AVWa 0.%d", i, i))
+			dc.SetColor(color.RGBA{230, 159, 0, 255})
+			dc.Pop()
+			dc.FillString(ts.Handler.Cache().Lookup(ts.Font, ts.Font.Size), vg.Point{X: vg.Length(100 + 11.1*float64(i)), Y: vg.Length(120.5 - 9.9*float64(i))}, "after Pop")
+		}
+	}
+	want := vgimg.New(w, h)
+	paint(draw.New(want))
+	got, dc, free := newSheet(w, h)
+	defer free()
+	paint(dc)
+	require.Equal(t, want.Image().(*image.RGBA).Pix, got.Pix, "the pixels differ")
 }
