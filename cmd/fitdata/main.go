@@ -16,6 +16,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -461,6 +462,16 @@ func search(ctx context.Context, p *fitspec.Problem, out string, fresh bool, wor
 	}
 	if err := tr.Mark(rec.Revision); err != nil {
 		return err
+	}
+	if n, need, lim, err := p.InFlight(); err != nil {
+		return err
+	} else if w := cmp.Or(workers, runtime.GOMAXPROCS(0)); n < w && !quiet {
+		points := "points"
+		if n == 1 {
+			points = "point"
+		}
+		fmt.Fprintf(stderr, "fitdata: the memory limit of %v (%s) holds %d %s at once (each plans about %v): a point's runs wait until the points before it leave room, so fewer than the %d workers may be busy\n",
+			lim.Bytes, lim.Source, n, points, need, w)
 	}
 	o := estimate.Options{Workers: workers}
 	if !quiet {

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/fastslow/stream/budget"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -122,5 +124,36 @@ func TestAt(t *testing.T) {
 		code, _, errs := runCmd("-spec", small, "-at", c.at)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errs, c.want)
+	}
+}
+
+// TestMemoryLimitSaid checks that a fit says when the memory limit holds
+// fewer points at once than its workers could take, and is silent when it
+// does not.
+func TestMemoryLimitSaid(t *testing.T) {
+	lim, err := budget.Default()
+	require.NoError(t, err)
+	p, err := prepare(small, lim)
+	require.NoError(t, err)
+	_, need, _, err := p.InFlight()
+	require.NoError(t, err)
+	cases := []struct {
+		memory string
+		want   string
+	}{
+		{fmt.Sprint(int64(need) * 3 / 2), "holds 1 point at once"},
+		{fmt.Sprint(int64(need) * 2), "holds 2 points at once"},
+		{fmt.Sprint(int64(need) * 4), ""},
+	}
+	for _, c := range cases {
+		out := filepath.Join(t.TempDir(), "res")
+		code, _, errs := runCmd("-spec", small, "-out", out, "-workers", "4", "-memory", c.memory)
+		require.Equal(t, 0, code, errs)
+		if c.want == "" {
+			assert.NotContains(t, errs, "memory limit", c.memory)
+			continue
+		}
+		assert.Contains(t, errs, c.want, c.memory)
+		assert.Contains(t, errs, "fewer than the 4 workers may be busy", c.memory)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fastslow/cmd/internal/keypath"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/estimate"
@@ -65,7 +66,7 @@ func (p *Problem) newPhenomenon() (*Problem, error) {
 	}
 	for _, c := range ph.Conditions {
 		p.trialsEv += int64(len(c.List.Head(p.Runs).Trials))
-		if _, err := p.phenomenonSetup(p.Start, c); err != nil {
+		if _, err := p.phenomenonSetup(p.Start, c, 1); err != nil {
 			return nil, fmt.Errorf("%s: at the start %s: %w", s.Path, p.Format(p.Start), err)
 		}
 	}
@@ -75,9 +76,10 @@ func (p *Problem) newPhenomenon() (*Problem, error) {
 
 // phenomenonSetup returns the setup of condition c at x: the config with
 // the free parameters at x and the shape keys set to c's, checked by the
-// model's Load, and a learner made for c's task (so that a config that
-// cannot take it fails here).
-func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*cli.Setup, error) {
+// model's Load, its memory with workers subjects at once checked against
+// the limit, and a learner made for c's task (so that a config that cannot
+// take it fails here).
+func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition, workers int) (*cli.Setup, error) {
 	cfg := keypath.Clone(p.base)
 	if err := p.setParams(cfg, x); err != nil {
 		return nil, err
@@ -85,11 +87,31 @@ func (p *Problem) phenomenonSetup(x []float64, c *cirp.Condition) (*cli.Setup, e
 	if _, err := keypath.SetShape(cfg, c.List.Dims, c.List.Classes, len(c.Stimuli)); err != nil {
 		return nil, err
 	}
-	setup, _, err := keypath.Load(p.Model, p.Spec.Name+" at "+p.Format(x), cfg)
+	name := p.Spec.Name + " at " + p.Format(x)
+	setup, _, err := keypath.Load(p.Model, name, cfg)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := setup.New(c.Task(p.phen.Name), 0, seed.For(uint64(p.Seed), 0)); err != nil {
+	t := c.Task(p.phen.Name)
+	if setup.Memory != nil {
+		// Each worker holds a subject's model, beside the one made here,
+		// and the run holds every trial's probabilities.
+		lim, err := budget.OrDefault(p.Spec.Limit)
+		if err != nil {
+			return nil, err
+		}
+		m := setup.Memory(t)
+		n := min(max(workers, 1), c.List.Subjects) + 1
+		need := budget.Sum(m.Bytes.Times(n), budget.Floats(len(c.List.Trials), c.List.Classes))
+		what := fmt.Sprintf("%s, condition %s: %d models of %v at once", name, c.Name, n, m.Bytes)
+		if m.Keys != "" {
+			what += " (" + m.Keys + ")"
+		}
+		if err := lim.Check(what, need); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := setup.New(t, 0, seed.For(uint64(p.Seed), 0)); err != nil {
 		return nil, err
 	}
 	return setup, nil
@@ -142,7 +164,7 @@ func (p *Problem) evaluatePhenomenon(ctx context.Context, pts []estimate.Point, 
 func (p *Problem) phenomenonCells(ctx context.Context, pt estimate.Point, workers int) ([]cirp.Cell, error) {
 	var res []*triallist.Result
 	for _, c := range p.phen.Conditions {
-		setup, err := p.phenomenonSetup(pt.X, c)
+		setup, err := p.phenomenonSetup(pt.X, c, workers)
 		if err != nil {
 			return nil, err
 		}

@@ -12,6 +12,7 @@ import (
 
 	alcove "github.com/fastslow/alcove/train"
 	clustering "github.com/fastslow/clustering/train"
+	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/estimate"
 )
@@ -111,4 +112,34 @@ func TestPhenomenonSpecErrors(t *testing.T) {
 	_, err = newProblem(t, s)
 	require.ErrorContains(t, err, "the clustering model answers two")
 	_ = clustering.Model
+}
+
+// TestPhenomenonMemory checks a phenomenon fit's memory against the limit
+// before it makes a model: at the start with one subject's model, and at
+// every point with as many as the workers run at once.
+func TestPhenomenonMemory(t *testing.T) {
+	p, err := newPhenProblem(t, phenSpec)
+	require.NoError(t, err)
+	c := p.phen.Conditions[0]
+	setup, err := p.phenomenonSetup(p.Start, c, 1)
+	require.NoError(t, err)
+	one := setup.Memory(c.Task(p.phen.Name)).Bytes
+	require.Positive(t, one)
+	// Room for three models: the start's check (two) passes, and two
+	// workers (three with the check's) pass, four workers do not.
+	var probs budget.Bytes // the largest condition's probabilities
+	for _, c := range p.phen.Conditions {
+		probs = max(probs, budget.Floats(len(c.List.Trials), c.List.Classes))
+	}
+	p.Spec.Limit = &budget.Limit{Bytes: one*3 + probs, Source: "test"}
+	pt := []estimate.Point{{X: p.Start, Seed: p.Seed, Runs: p.Runs}}
+	require.NoError(t, p.Evaluate(context.Background(), pt, 2)[0].Err)
+	err = p.Evaluate(context.Background(), pt, 4)[0].Err
+	require.ErrorContains(t, err, ": 5 models of")
+	require.ErrorContains(t, err, "limit")
+	_, err = p.phenomenonSetup(p.Start, c, 1)
+	require.NoError(t, err)
+	p.Spec.Limit = &budget.Limit{Bytes: one, Source: "test"}
+	_, err = p.phenomenonSetup(p.Start, c, 1)
+	require.ErrorContains(t, err, "2 models of")
 }

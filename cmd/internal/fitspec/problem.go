@@ -371,6 +371,26 @@ func (p *Problem) Evaluate(ctx context.Context, pts []estimate.Point, workers in
 	return p.evaluate(ctx, pts, estimate.EvalOptions{Workers: workers})
 }
 
+// InFlight returns how many of the fit's points the memory limit lets it
+// evaluate together (at least 1), judged by the start point's estimate,
+// and that estimate. A phenomenon fit evaluates its points one after
+// another whatever the limit (its count is then math.MaxInt).
+func (p *Problem) InFlight() (int, budget.Bytes, budget.Limit, error) {
+	lim, err := budget.OrDefault(p.Spec.Limit)
+	if err != nil {
+		return 1, 0, lim, err
+	}
+	if p.phen != nil {
+		return math.MaxInt, 0, lim, nil
+	}
+	plan, _, err := p.plan(p.Start, p.Seed, p.Runs, p.Blocks)
+	if err != nil {
+		return 1, 0, lim, err
+	}
+	need := cli.Estimate(plan.Setup, plan.Options, plan.Tasks)
+	return max(int(lim.Bytes/max(need, 1)), 1), need, lim, nil
+}
+
 // evaluate is the problem's objective: Evaluate with the options of the
 // search (workers, progress, per-run curves).
 func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate.EvalOptions) []estimate.Eval {
