@@ -83,6 +83,10 @@ func TestNewSheet(t *testing.T) {
 					pn := &Panel{Title: "type", XLabel: "block", YLabel: "probability of error", LogX: j == 1,
 						Series: []Series{{Name: "model", X: x, Y: []float64{0.5, 0.3, 0.2, 0.1}, Group: j},
 							{Name: "humans", X: x, Y: []float64{0.4, 0.2, 0.1, 0}, Dashed: true, Group: j}}}
+					if j == 2 { // a metric against named grid values
+						pn.XTicks = []string{"lo", "mid", "hi", "top"}
+						pn.Series = []Series{{Name: "auc", X: []float64{0, 1, 2, 3}, Y: []float64{3.5, 2.25, 2.5, 1}, Points: true}}
+					}
 					p, err := pn.plot(tc.rows*tc.cols > 1)
 					require.NoError(t, err)
 					plots[i] = append(plots[i], p)

@@ -44,13 +44,35 @@ func (m *measured) Box(txt string, fnt font.Font) (width, height, depth vg.Lengt
 	return b[0], b[1], b[2]
 }
 
-// measure makes the text styles of plots that use gonum's plain handler
-// (plot.New's) measure through one measured handler per font cache, for
-// one drawing; the returned function restores their handlers.
+// ticks is a plot.Ticker that keeps the marks gonum's tickers returned:
+// an axis asks for its marks about seven times in a drawing (its size,
+// its labels' widths and heights, its lines), each time formatting every
+// label again. The marks are the wrapped ticker's, so the drawing does
+// not change.
+type ticks struct {
+	plot.Ticker
+	min, max float64
+	marks    []plot.Tick
+}
+
+// Ticks returns the wrapped ticker's marks between min and max.
+func (t *ticks) Ticks(min, max float64) []plot.Tick {
+	if t.marks == nil || min != t.min || max != t.max {
+		t.min, t.max, t.marks = min, max, t.Ticker.Ticks(min, max)
+	}
+	return t.marks
+}
+
+// measure makes the plots' text styles that use gonum's plain handler
+// (plot.New's) measure through one measured handler per font cache, and
+// their axes that use gonum's own tickers keep their marks (ticks), for
+// one drawing; the returned function restores their handlers and tickers.
 func measure(plots [][]*plot.Plot) (restore func()) {
 	wrap := map[*font.Cache]*measured{}
 	var styles []*text.Style
 	var was []text.Handler
+	var axes []*plot.Axis
+	var markers []plot.Ticker
 	for _, r := range plots {
 		for _, p := range r {
 			if p == nil {
@@ -70,11 +92,21 @@ func measure(plots [][]*plot.Plot) (restore func()) {
 				styles, was = append(styles, s), append(was, s.Handler)
 				s.Handler = m
 			}
+			for _, a := range []*plot.Axis{&p.X, &p.Y} {
+				switch a.Tick.Marker.(type) {
+				case plot.DefaultTicks, plot.LogTicks, plot.ConstantTicks:
+					axes, markers = append(axes, a), append(markers, a.Tick.Marker)
+					a.Tick.Marker = &ticks{Ticker: a.Tick.Marker}
+				}
+			}
 		}
 	}
 	return func() {
 		for i, s := range styles {
 			s.Handler = was[i]
+		}
+		for i, a := range axes {
+			a.Tick.Marker = markers[i]
 		}
 	}
 }
