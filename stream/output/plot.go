@@ -202,7 +202,7 @@ func newSheet(w, h vg.Length) (*image.RGBA, draw.Canvas, func()) {
 	ctx.InvertY()
 	c := vgimg.NewWith(vgimg.UseImageWithContext(img, ctx)) // white: vgimg's default background
 	colors := []color.Color{color.Black}                    // vg.Initialize's, which vgimg.NewWith called
-	return img, draw.NewCanvas(sheetCanvas{Canvas: c, ctx: ctx, img: img, h: h, colors: &colors}, w, h), free
+	return img, draw.NewCanvas(sheetCanvas{Canvas: c, ctx: ctx, img: img, h: h, colors: &colors, glyphs: newGlyphs()}, w, h), free
 }
 
 // sheetCanvas is a vgimg.Canvas made with UseImageWithContext whose
@@ -215,6 +215,7 @@ type sheetCanvas struct {
 	img    *image.RGBA
 	h      vg.Length
 	colors *[]color.Color // the colour gg's context paints with, and those its Push saved
+	glyphs *glyphs
 }
 
 // SetColor sets the colour as vgimg.Canvas.SetColor does, and keeps it.
@@ -243,31 +244,33 @@ func (c sheetCanvas) Pop() {
 // by pixel through the image's interfaces; when the transform is the
 // identity (text that is not rotated), each glyph's mask lands on whole
 // pixels and image/draw's DrawMask composites it with the same integer
-// arithmetic, several times faster.
+// arithmetic, several times faster, the masks from the sheet's glyphs.
 func (c sheetCanvas) FillString(f font.Face, pt vg.Point, str string) {
 	if f.Font.Size == 0 {
 		return
 	}
 	c.ctx.Push()
 	defer c.ctx.Pop()
-	face := f.FontFace(c.DPI())
-	defer face.Close()
-	c.ctx.SetFontFace(face)
 	x, y, h := pt.X.Dots(c.DPI()), pt.Y.Dots(c.DPI()), c.h.Dots(c.DPI())
 	c.ctx.InvertY()
 	if !identity(c.ctx) {
+		face := f.FontFace(c.DPI())
+		defer face.Close()
+		c.ctx.SetFontFace(face)
 		c.ctx.DrawString(str, x, h-y)
 		return
 	}
 	// gg's drawString, each glyph composited directly.
 	src := image.NewUniform((*c.colors)[len(*c.colors)-1])
 	dot := fixed.Point26_6{X: fixed.Int26_6(math.Round(x * 64)), Y: fixed.Int26_6(math.Round((h - y) * 64))}
+	g := c.glyphs.of(f, c.DPI())
+	defer g.close()
 	prev := rune(-1)
 	for _, r := range str {
 		if prev >= 0 {
-			dot.X += face.Kern(prev, r)
+			dot.X += g.kern(prev, r)
 		}
-		dr, mask, mp, advance, ok := face.Glyph(dot, r)
+		dr, mask, mp, advance, ok := g.glyph(dot, r)
 		if !ok {
 			continue
 		}

@@ -155,7 +155,8 @@ func TestSheetText(t *testing.T) {
 	paint := func(dc draw.Canvas) {
 		ts := draw.TextStyle{Font: plot.DefaultFont, Handler: plot.DefaultTextHandler}
 		ts.Font.Size = vg.Points(11)
-		dc.FillString(ts.Handler.Cache().Lookup(ts.Font, ts.Font.Size), vg.Point{X: 10.3, Y: 12.7}, "no colour set") // gg's first colour
+		dc.FillString(ts.Handler.Cache().Lookup(ts.Font, ts.Font.Size), vg.Point{X: 10.3, Y: 12.7}, "no colour set")         // gg's first colour
+		dc.FillString(ts.Handler.Cache().Lookup(ts.Font, ts.Font.Size), vg.Point{X: 20.1, Y: 140.2}, "AVATAR LT Ty Ly WAVE") // kerned pairs, a rune after several
 		for i, c := range []color.Color{color.Black, color.RGBA{213, 94, 0, 255}, color.RGBA{0, 60, 120, 128}, color.NRGBA{0, 158, 115, 77}, nil} {
 			ts.Color = c
 			ts.Rotation = float64(i%2) * 0.5 * math.Pi
