@@ -106,7 +106,10 @@ func PlotSheet(path, title string, rows [][]*Panel, w, h vg.Length) error {
 }
 
 // SavePlots draws rows of plots (a nil plot leaves its cell empty),
-// aligned, each cell w × h, under a title, into a PNG file.
+// aligned, each cell w × h, under a title, into a PNG file. While it
+// draws, the plots' text handlers, tickers and white backgrounds are
+// swapped for the drawing's (see measure), then restored: a plot must not
+// be drawn elsewhere at the same time.
 func SavePlots(path, title string, plots [][]*plot.Plot, w, h vg.Length) error {
 	cols := 0
 	for _, r := range plots {
