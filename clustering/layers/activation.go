@@ -54,11 +54,7 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 		ss, ps, arg = l.ss[:lanes(n)], l.pc[:lanes(n)], l.arg[:lanes(n)]
 	}
 	for i, k := range rows {
-		dk := d[k*D : k*D+D]
-		var s float64
-		for j, v := range dk {
-			s += v * a[j]
-		}
+		s := weighted(d[k*D:k*D+D], a)
 		l.s[k] = s
 		ss[i] = s
 	}
@@ -80,6 +76,15 @@ func (l *Activation) Forward(d, a []float64, rows []int) []float64 {
 		}
 	}
 	return l.out
+}
+
+// weighted returns s = Σ_j d_j a_j, added in order from 0.
+func weighted(d, a []float64) float64 {
+	var s float64
+	for j, v := range d {
+		s += v * a[j]
+	}
+	return s
 }
 
 // Backward writes ∂L/∂d into gd (K×D) and ∂L/∂a into ga (D) from

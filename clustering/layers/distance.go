@@ -36,6 +36,11 @@ func NewDistance(k, d int, r float64) *Distance {
 // other rows are 0.
 func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	D := l.D
+	if len(rows) == l.K && l.R == 2 {
+		l.rows = rows
+		l.euclid(x, w)
+		return l.out
+	}
 	// Clear the rows the last call wrote and this one does not (both
 	// lists increase): a recruited unit stays listed.
 	i := 0
@@ -77,6 +82,38 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	return l.out
 }
 
+// euclid is Forward with r = 2 and every row listed: one pass over the
+// K×D values, with none of a row's slicing.
+func (l *Distance) euclid(x, w []float64) {
+	D := l.D
+	w = w[:l.K*D]
+	diff, pow, out := l.diff[:len(w)], l.pow[:len(w)], l.out[:len(w)]
+	x = x[:D]
+	j := 0
+	for i, wi := range w {
+		v := x[j] - wi
+		diff[i] = v
+		pow[i] = v * v
+		out[i] = max(v*v, MinDistance) // max keeps a NaN
+		if j++; j == D {
+			j = 0
+		}
+	}
+}
+
+// euclidGrad returns ∂L/∂W of one coordinate with r = 2 from its power p,
+// difference x − W and gd = ∂L/∂d: −(gd·(2·diff)), or 0 where the clip
+// bites. Without a branch: whether the clip bites depends on the item (a
+// centre keeps the coordinates it shares with its item), so a branch
+// would be mispredicted about every other time.
+func euclidGrad(p, diff, gd float64) float64 {
+	var pass uint64
+	if p >= MinDistance {
+		pass = ^uint64(0)
+	}
+	return math.Float64frombits(math.Float64bits(-(gd * (2 * diff))) & pass)
+}
+
 // Out returns the distances of the last Forward (owned by the layer).
 func (l *Distance) Out() []float64 { return l.out }
 
@@ -84,20 +121,22 @@ func (l *Distance) Out() []float64 { return l.out }
 // by the last Forward get 0. Where the clip bites (the power is below
 // 1e-6) no gradient passes, as torch.clip's gradient is zero there.
 func (l *Distance) Backward(gd, gw []float64) {
-	clear(gw)
 	D, r := l.D, l.R
+	if r == 2 && len(l.rows) == l.K {
+		// Every row: one pass over the K×D values, each written.
+		pow := l.pow[:l.K*D]
+		diff, gd, gw := l.diff[:len(pow)], gd[:len(pow)], gw[:len(pow)]
+		for i, p := range pow {
+			gw[i] = euclidGrad(p, diff[i], gd[i])
+		}
+		return
+	}
+	clear(gw)
 	if r == 2 {
-		// Without a branch: whether the clip bites depends on the item
-		// (a centre keeps the coordinates it shares with its item), so
-		// a branch would be mispredicted about every other time.
 		for _, k := range l.rows {
 			pow, diff, gdk, gwk := l.pow[k*D:k*D+D], l.diff[k*D:k*D+D], gd[k*D:k*D+D], gw[k*D:k*D+D]
 			for j, p := range pow {
-				var pass uint64
-				if p >= MinDistance {
-					pass = ^uint64(0)
-				}
-				gwk[j] = math.Float64frombits(math.Float64bits(-(gdk[j] * (2 * diff[j]))) & pass)
+				gwk[j] = euclidGrad(p, diff[j], gdk[j])
 			}
 		}
 		return

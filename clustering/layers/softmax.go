@@ -51,6 +51,9 @@ func newClusterSoftmax(k int, beta, temp float64) *ClusterSoftmax {
 // (owned by the layer).
 func (l *ClusterSoftmax) NonZero() []int { return l.nz }
 
+// Out returns the output of the last Forward (owned by the layer).
+func (l *ClusterSoftmax) Out() []float64 { return l.out }
+
 // Forward returns out (K values, owned by the layer).
 func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	p, out := l.p, l.out

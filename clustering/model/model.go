@@ -143,6 +143,9 @@ type Model struct {
 	comp *layers.ClusterSoftmax
 	wta  *layers.ClusterSoftmax
 	cls  *layers.Association
+	// fused runs act, comp, wta and cls in one kernel when every unit is
+	// recruited in whole lanes (nil: never, for the tests).
+	fused *layers.Fused
 
 	active []int     // recruited units, increasing
 	h      []float64 // H·m
@@ -183,6 +186,7 @@ func New(p Params) (*Model, error) {
 	} else {
 		m.comp = layers.NewSoftmax(K, p.TempCompetition)
 	}
+	m.fused = layers.NewFused(m.act, m.comp, m.wta, m.cls, m.mask, m.h, m.asso)
 	m.groups = []*sgd.Param{
 		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
 		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
@@ -240,13 +244,18 @@ func (m *Model) predict(x []float64, again bool) {
 	if !again {
 		d = m.dist.Forward(x, m.w, m.active)
 	}
-	H := m.act.Forward(d, m.attn, m.active)
-	for _, k := range m.active {
-		m.h[k] = H[k] * m.mask[k]
+	if z := m.fusedForward(d); z != nil {
+		m.o = m.wta.Out()
+		copy(m.z, z)
+	} else {
+		H := m.act.Forward(d, m.attn, m.active)
+		for _, k := range m.active {
+			m.h[k] = H[k] * m.mask[k]
+		}
+		g := m.comp.Forward(m.h)
+		m.o = m.wta.Forward(g)
+		copy(m.z, m.cls.Forward(m.o, m.asso, m.active))
 	}
-	g := m.comp.Forward(m.h)
-	m.o = m.wta.Forward(g)
-	copy(m.z, m.cls.Forward(m.o, m.asso, m.active))
 	copy(m.used, m.attn)
 }
 
@@ -322,6 +331,15 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		m.predict(t.X, !m.recruited)
 	} // else: nothing changed since the first prediction, whose cache stands.
 	return m.z
+}
+
+// fusedForward returns the logits of the fused prediction from the
+// distances d, or nil if it did not run.
+func (m *Model) fusedForward(d []float64) []float64 {
+	if m.fused == nil {
+		return nil
+	}
+	return m.fused.Forward(d, m.attn, m.active)
 }
 
 func sameBits(a, b []float64) bool {

@@ -55,22 +55,24 @@ type Run struct {
 func Digest(s stream.Stream) (any, error) { return runOfStream(s) }
 
 // runOfStream analyses a finished run's model: a multi-unit model from
-// its active units directly (its state's masks cover every unit), any
-// other from its state.
+// its active units and their groups directly (its state's masks cover
+// every unit), any other from its state.
 func runOfStream(s stream.Stream) (Run, error) {
 	m, ok := s.(*model.Model)
 	if !ok {
 		return runOf(stream.StateMap(stream.View(s)))
 	}
 	att := m.Attention()
-	units, clusters := count(m.Positions(), len(att), func(yield func(int) bool) {
-		for _, k := range m.ActiveUnits() {
+	// The active units' distinct positions are their groups' (a few
+	// hundred units, a few dozen groups).
+	_, clusters := count(m.Positions(), len(att), func(yield func(int) bool) {
+		for _, k := range m.Representatives() {
 			if !yield(int(k)) {
 				return
 			}
 		}
 	})
-	return Run{Units: units, Clusters: clusters, Attention: slices.Clone(att)}, nil
+	return Run{Units: len(m.ActiveUnits()), Clusters: clusters, Attention: slices.Clone(att)}, nil
 }
 
 // runOf analyses one run's final state.

@@ -116,7 +116,8 @@ var ErrDiverged = errors.New("diverged")
 //
 // Its buffers are allocated by New, except those that grow with the
 // number of active units or groups: these are enlarged (doubling) when
-// that number exceeds its previous maximum, a handful of times per run;
+// that number exceeds its previous maximum, a handful of times per run
+// (none when New reused a released model's, which keep their sizes);
 // every other trial allocates nothing.
 type Model struct {
 	p     Params
@@ -226,7 +227,7 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		group:    a.group,
 		winMask:  a.winMask,
 		actMask:  a.actMask,
-		slots:    make([]int32, tableSize(0)),
+		slots:    a.slots,
 		heap:     make([]topk.Pair, nw),
 		rec:      make([]int32, 0, nw),
 		order:    make([]int32, maxSortedGroups),
@@ -235,6 +236,12 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		grad:     make([]float64, d),
 		mean:     make([]float64, d),
 		z:        make([]float64, c),
+
+		gRep: a.gRep[:0], gSize: a.gSize[:0], gWin: a.gWin[:0], gStart: a.gStart[:0], gFill: a.gFill[:0],
+		members: a.members[:0], gAct: a.gAct[:0], gSum: a.gSum[:0], gDist: a.gDist[:0], gMove: a.gMove[:0], pairs: a.pairs[:0],
+	}
+	if len(m.slots) < tableSize(0) {
+		m.slots = make([]int32, tableSize(0))
 	}
 	m.query = scan.Query{C: p.C, R: p.R, Margin: recruitMargin}
 	if scan.Supported(p.R) {
@@ -277,6 +284,18 @@ func (m *Model) Active() int { return len(m.active) }
 
 // ActiveUnits returns the active (recruited) units, ascending (a view).
 func (m *Model) ActiveUnits() []int32 { return m.active }
+
+// Representatives returns a member of each group of active units at one
+// position, bit for bit (a view): every active unit is at the position of
+// one of them, and they are at no other; two of them may share a
+// position (see regroup). Groups a recruitment or a move left out of date
+// are rebuilt first, as the next prediction would.
+func (m *Model) Representatives() []int32 {
+	if m.regrow {
+		m.regroup()
+	}
+	return m.gRep
+}
 
 // Positions returns the units' positions, n_units × n_dims row-major (a
 // view).

@@ -102,7 +102,8 @@ func TestScanBitIdentical(t *testing.T) {
 }
 
 // TestReleaseReuse trains a model on arrays another model released after
-// its own run (recruited units, learned weights, viewed masks) and one on
+// its own run (recruited units, learned weights, viewed masks, the buffers
+// grown with its groups, larger than the new run needs) and one on
 // fresh memory, from the same generator: every trial and the final states
 // must be the same bits. sync.Pool may drop what was released (it does so
 // at random under the race detector): the test retries until New reuses.

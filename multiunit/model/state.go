@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/topk"
 )
 
 // Finish gives back the recruitment scan's columns (for the next run's
@@ -27,7 +28,9 @@ func (m *Model) Finish() {
 func (m *Model) Release() {
 	m.Finish()
 	spare.Put(&arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
-		isActive: m.isActive, isWinner: m.isWinner, group: m.group, cells: m.cells})
+		isActive: m.isActive, isWinner: m.isWinner, group: m.group, cells: m.cells,
+		groups: groups{gRep: m.gRep, gSize: m.gSize, gWin: m.gWin, gStart: m.gStart, gFill: m.gFill,
+			members: m.members, slots: m.slots, gAct: m.gAct, gSum: m.gSum, gDist: m.gDist, gMove: m.gMove, pairs: m.pairs}})
 	*m = Model{}
 }
 
@@ -37,6 +40,17 @@ type arrays struct {
 	isActive, isWinner             []bool
 	group                          []int32
 	cells                          *cells // nil if the model had none
+	groups
+}
+
+// groups are the buffers of a released model that grew with its active
+// units and groups (scratch, whatever they hold): the next model starts
+// with their sizes instead of growing its own from nothing in its first
+// trials, a dozen allocations a run.
+type groups struct {
+	gRep, gSize, gWin, gStart, gFill, members, slots []int32
+	gAct, gSum, gDist, gMove                         []float64
+	pairs                                            []topk.Pair
 }
 
 // spare holds released models' arrays: a cache of memory shared by the

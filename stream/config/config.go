@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/BurntSushi/toml"
 
@@ -96,8 +97,12 @@ func ReadFile(path string) ([]byte, error) {
 	return data, nil
 }
 
-// yamlKey matches a YAML mapping line ("key: value" or "key:").
-var yamlKey = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*:(\s|$)`)
+// yamlKey returns the expression of a YAML mapping line ("key: value"
+// or "key:"), compiled on first use: only a config that is not TOML
+// needs it, and every command would compile it at start-up otherwise.
+var yamlKey = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_.-]*:(\s|$)`)
+})
 
 // isYAML tells a YAML file: by its extension, or, when it is not TOML, by
 // its first line that is neither blank nor a comment.
@@ -115,7 +120,7 @@ func isYAML(path string, data []byte) bool {
 		if line == "" || strings.HasPrefix(line, "#") || line == "---" {
 			continue
 		}
-		return yamlKey.MatchString(line)
+		return yamlKey().MatchString(line)
 	}
 	return false
 }

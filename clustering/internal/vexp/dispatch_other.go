@@ -16,3 +16,7 @@ func softmaxTempAVX2(e, o, v *float64, temp float64, n, live int) bool {
 func expNegSqrtAVX2(e, r, v *float64, c float64, n int) bool {
 	panic("vexp: no vector kernel in this build")
 }
+
+func predictAVX2(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool {
+	panic("vexp: no vector kernel in this build")
+}

@@ -84,3 +84,48 @@ func ExpNegSqrt(e, r, v []float64, c float64) {
 		e[i] = math.Exp(-(r[i] * c))
 	}
 }
+
+// Prediction is the buffers of one prediction of the clustering model
+// and its constants, checked once by NewPrediction for Run.
+type Prediction struct {
+	s, sqrt, h, mask, out []float64 // the activation: s, √s, exp(−c·√s), the mask, H·mask
+	pComp, oComp          []float64 // the competition's softmax and output
+	pWTA, oWTA            []float64 // the soft winner-take-all's
+	assoc, z              []float64
+	c, beta, temp, phi    float64
+}
+
+// NewPrediction returns the kernel's prediction over the buffers of the
+// model's n units (n a multiple of 4): s, the activations' sums; sqrt,
+// their square roots; h, the activations exp(−c·√s); mask, the recruited
+// units; out, h·mask; the competition's softmax pComp and output oComp,
+// with the equivalent temperature of beta; the soft winner-take-all's pWTA
+// and oWTA, of temperature temp; the association weights assoc (2 per
+// unit, by unit) and the logits z (2 values), scaled by phi. Run reads s,
+// mask and assoc and writes the rest. It reports false when the build or
+// the CPU has no such kernel or the lengths do not fit.
+func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []float64, c, beta, temp, phi float64) (*Prediction, bool) {
+	n := len(s)
+	if !hasVector || n == 0 || n&3 != 0 || len(assoc) != 2*n || len(z) != 2 {
+		return nil, false
+	}
+	for _, b := range [][]float64{sqrt, h, mask, out, pComp, oComp, pWTA, oWTA} {
+		if len(b) != n {
+			return nil, false
+		}
+	}
+	return &Prediction{s: s, sqrt: sqrt, h: h, mask: mask, out: out, pComp: pComp, oComp: oComp, pWTA: pWTA, oWTA: oWTA,
+		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi}, true
+}
+
+// Run computes the prediction in one kernel, every unit live (the
+// activation's exponent q/r ½, the competition's equivalent temperature):
+// see predictAVX2 for the formulas, each the scalar layers' operations in
+// their order. It reports false, with the buffers' contents undefined, when
+// an exponential's argument is outside [−700, 700] or an output of the competition is 0 (a unit silent
+// in the winner-take-all); the caller then runs the layers one by one,
+// which are this kernel's pure-Go counterpart.
+func (p *Prediction) Run() bool {
+	return hasVector && predictAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
+		&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi, len(p.s))
+}

@@ -26,3 +26,17 @@ func softmaxTempAVX2(e *float64, o *float64, v *float64, temp float64, n int, li
 //
 //go:noescape
 func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
+
+// predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½), and
+// mask[i] 1 for a recruited unit, 0 for another: the activation r[i] = √s[i],
+// e[i] = math.Exp(−(r[i]·c)) (0 where mask[i] is 0), h[i] = e[i]·mask[i];
+// the competition pc[i] = math.Exp(h[i]/(h[i]/(beta·math.Log(h[i])))) divided by
+// their sum, oc[i] = h[i]·pc[i], over the units of nonzero h[i] (0 for the
+// others); the soft winner-take-all pw[i] = math.Exp(oc[i]/temp) divided by
+// their sum, ow[i] = oc[i]·pw[i], over the units of nonzero oc[i] (0 for the
+// others); and the logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi over the recruited
+// units. Each sum adds its terms in order from 0. It reports whether every
+// argument of an exponential was in [−700, 700].
+//
+//go:noescape
+func predictAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64, n int) bool

@@ -56,6 +56,14 @@ func (c *Columns) Load(pos []float64) {
 	if len(pos) != c.n*c.d {
 		panic(fmt.Sprintf("scan: %d positions for %d units in %d dimensions", len(pos), c.n, c.d))
 	}
+	if c.d == 3 { // the SHJ tasks' dimensions: one pass along the rows, three columns written
+		c0, c1, c2 := c.v[:c.n], c.v[c.n:2*c.n], c.v[2*c.n:3*c.n]
+		pos := pos[:3*len(c0)]
+		for i := range c0 {
+			c0[i], c1[i], c2[i] = pos[3*i], pos[3*i+1], pos[3*i+2]
+		}
+		return
+	}
 	// A column at a time: the writes run along the column.
 	for j := 0; j < c.d; j++ {
 		col := c.v[j*c.n : (j+1)*c.n]

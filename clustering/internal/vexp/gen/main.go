@@ -20,7 +20,9 @@ import (
 
 func main() {
 	ConstraintExpr("!purego")
-	fusedKernels(emit.NewExp(), emit.NewLog())
+	exp, log := emit.NewExp(), emit.NewLog()
+	checked := fusedKernels(exp, log)
+	predictKernel(checked, log)
 	Generate()
 }
 
@@ -29,8 +31,9 @@ func main() {
 // operations in its order (divisions and square roots are correctly
 // rounded in lanes as in scalars). Those with an exponential report
 // whether every argument of it was in [−700, 700]; if not, the caller
-// computes them all again in scalars.
-func fusedKernels(exp, log emit.Func) {
+// computes them all again in scalars. It returns its checked exponential,
+// whose constants it declared.
+func fusedKernels(exp, log emit.Func) func(acc VecVirtual, u []VecVirtual) []VecVirtual {
 	checked := emit.NewChecked(exp)
 	sign := ConstData("signbit", U64(1<<63))
 
@@ -44,16 +47,7 @@ func fusedKernels(exp, log emit.Func) {
 			for j := range blocks {
 				VMOVUPD(m(p[2], j), x[j])
 			}
-			w := log(x...)
-			for j := range blocks {
-				VMULPD(w[j], s, w[j]) // β·ln v
-			}
-			for j := range blocks {
-				VDIVPD(w[j], x[j], t[j]) // v/w
-			}
-			for j := range blocks {
-				VDIVPD(t[j], x[j], t[j]) // v/t
-			}
+			equiv(log(x...), x, t, s)
 			for j, y := range checked(acc, t) {
 				VMOVUPD(y, m(p[0], j))
 			}
@@ -92,6 +86,22 @@ func fusedKernels(exp, log emit.Func) {
 				VMOVUPD(y, m(p[0], j))
 			}
 		})
+	return checked
+}
+
+// equiv emits the argument of the competition's exponential with the
+// equivalent temperature, t = v/(v/w) with w = β·ln v, from w = ln v (which
+// it scales in place), into t.
+func equiv(w, v, t []VecVirtual, beta VecVirtual) {
+	for j := range w {
+		VMULPD(w[j], beta, w[j]) // β·ln v
+	}
+	for j := range w {
+		VDIVPD(w[j], v[j], t[j]) // v/w
+	}
+	for j := range w {
+		VDIVPD(t[j], v[j], t[j]) // v/t
+	}
 }
 
 // normalise emits the softmax's second part over the kernel's e, o and v:
@@ -99,17 +109,8 @@ func fusedKernels(exp, log emit.Func) {
 // scalar loop adds them, then e[i] /= sum and o[i] = v[i]·e[i] for i < n.
 func normalise(p []Register, n Register) {
 	live := Load(Param("live"), GP64())
-	sum := XMM()
-	VXORPD(sum, sum, sum)
+	sum := sumOf("sum", p[0], live)
 	i := GP64()
-	XORQ(i, i)
-	Label("sum")
-	CMPQ(i, live)
-	JGE(LabelRef("div"))
-	VADDSD(Mem{Base: p[0], Index: i, Scale: 8}, sum, sum)
-	INCQ(i)
-	JMP(LabelRef("sum"))
-	Label("div")
 	s := YMM()
 	VBROADCASTSD(sum, s)
 	XORQ(i, i)
@@ -125,4 +126,179 @@ func normalise(p []Register, n Register) {
 	ADDQ(U8(4), i)
 	JMP(LabelRef("divloop"))
 	Label("divdone")
+}
+
+// predictKernel writes the kernel of a whole prediction of the clustering
+// model from its units' attention-weighted distances s to its two logits:
+// the activation, the competition with the equivalent temperature, the
+// soft winner-take-all and the association, each lane with the layers'
+// operations in their order and each sum one value after the other from 0,
+// as their Go loops add them, so without a return to Go between the
+// layers. The units not recruited and those silent in a softmax are
+// masked, not left out: their lanes compute on a value whose exponential
+// is in range and their terms enter each sum as +0, which leaves its bits
+// as the layers' sum over the live units alone.
+func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, log emit.Func) {
+	sign := ConstData("psignbit", U64(1<<63))
+	one := emit.Const("pone", 1)
+
+	TEXT("predictAVX2", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool")
+	Pragma("noescape")
+	Doc("predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½), and",
+		"mask[i] 1 for a recruited unit, 0 for another: the activation r[i] = √s[i],",
+		"e[i] = math.Exp(−(r[i]·c)) (0 where mask[i] is 0), h[i] = e[i]·mask[i];",
+		"the competition pc[i] = math.Exp(h[i]/(h[i]/(beta·math.Log(h[i])))) divided by",
+		"their sum, oc[i] = h[i]·pc[i], over the units of nonzero h[i] (0 for the",
+		"others); the soft winner-take-all pw[i] = math.Exp(oc[i]/temp) divided by",
+		"their sum, ow[i] = oc[i]·pw[i], over the units of nonzero oc[i] (0 for the",
+		"others); and the logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi over the recruited",
+		"units. Each sum adds its terms in order from 0. It reports whether every",
+		"argument of an exponential was in [−700, 700].")
+	bcast := func(name string) VecVirtual {
+		x, y := Load(Param(name), XMM()), YMM()
+		VBROADCASTSD(x, y)
+		return y
+	}
+	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	n := Load(Param("n"), GP64())
+	acc := YMM()
+	VPCMPEQQ(acc, acc, acc)
+	zero := YMM()
+	VXORPD(zero, zero, zero)
+	// live returns the lanes of x that are not 0 (a NaN is live).
+	live := func(x Op) VecVirtual {
+		l := YMM()
+		VCMPPD(U8(0x04), x, zero, l) // 0 ≠ x, unordered true
+		return l
+	}
+
+	// The activation and the competition's exponentials.
+	s, r, e, mask, h, pc := ptr("s"), ptr("r"), ptr("e"), ptr("mask"), ptr("h"), ptr("pc")
+	c, beta := bcast("c"), bcast("beta")
+	emit.Blocks("act", n, func(m emit.Addr, blocks int) {
+		u := emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VSQRTPD(m(s, j), u[j])
+			VMOVUPD(u[j], m(r, j))
+		}
+		neg := emit.Bcast(sign)
+		for j := range blocks {
+			VMULPD(c, u[j], u[j])
+			VXORPD(neg, u[j], u[j]) // −(r·c)
+		}
+		x := checked(acc, u)
+		for j := range blocks {
+			k := YMM()
+			VMOVUPD(m(mask, j), k)
+			VANDPD(live(k), x[j], x[j]) // 0 where not recruited
+			VMOVUPD(x[j], m(e, j))
+			VMULPD(k, x[j], x[j]) // h = H·mask
+			VMOVUPD(x[j], m(h, j))
+		}
+		// The competition's silent units compute on 1 (v/t = 0).
+		v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
+		for j := range blocks {
+			lv, pad := live(x[j]), YMM()
+			VANDPD(lv, x[j], v[j])
+			VANDNPD(o, lv, pad) // 1 where silent
+			VORPD(pad, v[j], v[j])
+		}
+		w, t := log(v...), emit.Regs(blocks, YMM)
+		equiv(w, v, t, beta)
+		for j, y := range checked(acc, t) {
+			VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
+			VMOVUPD(y, m(pc, j))
+		}
+	})
+	sum := sumOf("csum", pc, n)
+
+	// The competition's normalisation and the winner-take-all's exponentials
+	// (a silent unit's 0/T is in range).
+	oc, pw := ptr("oc"), ptr("pw")
+	temp := bcast("temp")
+	total := YMM()
+	VBROADCASTSD(sum, total)
+	emit.Blocks("comp", n, func(m emit.Addr, blocks int) {
+		g := emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VMOVUPD(m(pc, j), g[j])
+			VDIVPD(total, g[j], g[j]) // e/sum
+			VMOVUPD(g[j], m(pc, j))
+			VMULPD(m(h, j), g[j], g[j]) // v·p
+			VMOVUPD(g[j], m(oc, j))
+		}
+		for j := range blocks {
+			VDIVPD(temp, g[j], g[j]) // g/T
+		}
+		for j, y := range checked(acc, g) {
+			VANDPD(live(m(oc, j)), y, y)
+			VMOVUPD(y, m(pw, j))
+		}
+	})
+	sum = sumOf("wsum", pw, n)
+
+	// The winner-take-all's normalisation.
+	ow := ptr("ow")
+	VBROADCASTSD(sum, total)
+	emit.Blocks("wta", n, func(m emit.Addr, blocks int) {
+		for j := range blocks {
+			p := YMM()
+			VMOVUPD(m(pw, j), p)
+			VDIVPD(total, p, p)
+			VMOVUPD(p, m(pw, j))
+			VMULPD(m(oc, j), p, p)
+			VMOVUPD(p, m(ow, j))
+		}
+	})
+
+	// The association: each class's sum over the recruited units in their
+	// order.
+	asso, z := ptr("asso"), ptr("z")
+	z0, z1, o, t := XMM(), XMM(), XMM(), XMM()
+	VXORPD(z0, z0, z0)
+	VXORPD(z1, z1, z1)
+	i := GP64()
+	XORQ(i, i)
+	Label("assoloop")
+	CMPQ(i, n)
+	JGE(LabelRef("assodone"))
+	VMOVSD(Mem{Base: mask, Index: i, Scale: 8}, o)
+	VUCOMISD(zero.AsX(), o)
+	JE(LabelRef("assonext")) // not recruited (the mask is 0 or 1)
+	VMOVSD(Mem{Base: ow, Index: i, Scale: 8}, o)
+	VMULSD(Mem{Base: asso}, o, t)
+	VADDSD(t, z0, z0)
+	VMULSD(Mem{Base: asso, Disp: 8}, o, t)
+	VADDSD(t, z1, z1)
+	Label("assonext")
+	ADDQ(U8(16), asso) // the next unit's row
+	INCQ(i)
+	JMP(LabelRef("assoloop"))
+	Label("assodone")
+	phi := Load(Param("phi"), XMM())
+	VMULSD(phi, z0, z0)
+	VMULSD(phi, z1, z1)
+	VMOVSD(z0, Mem{Base: z})
+	VMOVSD(z1, Mem{Base: z, Disp: 8})
+
+	emit.ReturnAllSet(acc)
+	RET()
+}
+
+// sumOf emits the sum of the n values at p, one after the other from 0 as
+// a Go loop adds them, and returns its register; its labels start with
+// name.
+func sumOf(name string, p, n Register) VecVirtual {
+	sum := XMM()
+	VXORPD(sum, sum, sum)
+	i := GP64()
+	XORQ(i, i)
+	Label(name)
+	CMPQ(i, n)
+	JGE(LabelRef(name + "done"))
+	VADDSD(Mem{Base: p, Index: i, Scale: 8}, sum, sum)
+	INCQ(i)
+	JMP(LabelRef(name))
+	Label(name + "done")
+	return sum
 }

@@ -270,6 +270,22 @@ func LanesThen(name, sig string, doc, ptrs []string, scalar string, body func(p 
 	n := Load(Param("n"), GP64())
 	acc := YMM()
 	VPCMPEQQ(acc, acc, acc)
+	Blocks(name, n, func(m Addr, blocks int) { body(p, s, m, acc, blocks) })
+	if then != nil {
+		then(p, n)
+	}
+	if strings.HasSuffix(sig, "bool") {
+		ReturnAllSet(acc)
+	} else {
+		VZEROUPPER()
+	}
+	RET()
+}
+
+// Blocks writes a loop over the values 0 to n, n a multiple of 4: body
+// runs for 2 blocks of 4 lanes at once (their chains interleaved) while 8
+// values are left, then for 1; its labels start with name.
+func Blocks(name string, n Register, body func(m Addr, blocks int)) {
 	i, end := GP64(), GP64()
 	XORQ(i, i)
 	m := func(base Register, j int) Mem { return Mem{Base: base, Index: i, Scale: 8, Disp: 32 * j} }
@@ -278,29 +294,26 @@ func LanesThen(name, sig string, doc, ptrs []string, scalar string, body func(p 
 	ADDQ(U8(8), end)
 	CMPQ(end, n)
 	JG(LabelRef(name + "one"))
-	body(p, s, m, acc, 2)
+	body(m, 2)
 	ADDQ(U8(8), i)
 	JMP(LabelRef(name + "two"))
 	Label(name + "one")
 	CMPQ(i, n)
 	JGE(LabelRef(name + "done"))
-	body(p, s, m, acc, 1)
+	body(m, 1)
 	ADDQ(U8(4), i)
 	JMP(LabelRef(name + "one"))
 	Label(name + "done")
-	if then != nil {
-		then(p, n)
-	}
-	if strings.HasSuffix(sig, "bool") {
-		r := GP32()
-		VMOVMSKPD(acc, r)
-		CMPL(r, U8(15))
-		ok := GP8()
-		SETEQ(ok)
-		VZEROUPPER()
-		Store(ok, ReturnIndex(0))
-	} else {
-		VZEROUPPER()
-	}
-	RET()
+}
+
+// ReturnAllSet clears the upper halves of the vector registers and stores
+// the kernel's bool result: whether every lane of the mask acc is set.
+func ReturnAllSet(acc VecVirtual) {
+	r := GP32()
+	VMOVMSKPD(acc, r)
+	CMPL(r, U8(15))
+	ok := GP8()
+	SETEQ(ok)
+	VZEROUPPER()
+	Store(ok, ReturnIndex(0))
 }

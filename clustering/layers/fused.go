@@ -1,0 +1,85 @@
+package layers
+
+import "github.com/fastslow/clustering/internal/vexp"
+
+// Fused runs the activation, the competition, the soft winner-take-all and
+// the association of a prediction in one kernel over every unit (config1's
+// 8), those not recruited or silent masked, leaving in each layer what its
+// Forward would have, so that its Backward runs unchanged: between the
+// layers nothing returns to Go. The layers themselves are its pure-Go
+// counterpart, and its fallback wherever the kernel does not run (such as
+// the new stimuli's 100 units with a few recruited, which they gather).
+type Fused struct {
+	act       *Activation
+	comp, wta *ClusterSoftmax
+	cls       *Association
+	all       []int            // 0 to K−1: every unit live
+	kernel    *vexp.Prediction // nil where the kernel cannot run
+	h, asso   []float64        // the model's
+}
+
+// NewFused returns the fused prediction of the four layers, of K units
+// each, with the model's recruited mask (K values), its buffer h of the
+// masked activations (K values) and its association weights asso (K×2),
+// which Forward uses.
+func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask, h, asso []float64) *Fused {
+	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, act.K), h: h, asso: asso}
+	for k := range f.all {
+		f.all[k] = k
+	}
+	K := act.K
+	if K == lanes(K) && act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2 {
+		f.kernel, _ = vexp.NewPrediction(act.s, act.ps, act.out, mask, h, comp.p, comp.out, wta.p, wta.out, asso, cls.out,
+			act.C, comp.Beta, wta.Temp, cls.Phi)
+	}
+	return f
+}
+
+// Forward returns z (the association's output, owned by it) from the
+// distances d and the attention a as
+//
+//	H := act.Forward(d, a, rows)
+//	h[k] = H[k]·mask[k] for k in rows
+//	z := cls.Forward(wta.Forward(comp.Forward(h)), asso, rows)
+//
+// would, every layer left with that call's state, or nil when the kernel
+// cannot take the prediction: the units do not fill whole lanes, the
+// activation's exponent q/r is not ½, the competition's temperature is not
+// the equivalent one, there are not 2 classes, the build has no kernel, or
+// the units listed in rows (the recruited units, those of mask 1) fill
+// less than half the lanes (then the layers, which gather them, do less),
+// or after the kernel ran, an argument of an exponential was outside its
+// range. After a nil the caller runs the layers.
+func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
+	K := act.K
+	if f.kernel == nil || len(rows) == 0 || K > 2*lanes(len(rows)) {
+		return nil
+	}
+	// Each layer's bookkeeping as its Forward leaves it with every unit
+	// live, before the kernel, so that a layer run after a failed kernel
+	// clears every unit it wrote.
+	act.d, act.a, act.rows = d, a, f.all
+	comp.in, wta.in = f.h, comp.out
+	if len(comp.nz) != K { // else it lists every unit already
+		comp.nz = append(comp.nz[:0], f.all...)
+	}
+	if len(wta.nz) != K {
+		wta.nz = append(wta.nz[:0], f.all...)
+	}
+	cls.o, cls.a = wta.out, f.asso
+	if len(rows) != K {
+		clear(act.s)
+	}
+	D := act.D
+	for _, k := range rows {
+		act.s[k] = weighted(d[k*D:k*D+D], a)
+	}
+	if !f.kernel.Run() {
+		return nil
+	}
+	act.rows = rows
+	comp.nz = nonZero(comp.nz, f.h)
+	wta.nz = nonZero(wta.nz, comp.out)
+	return cls.out
+}
