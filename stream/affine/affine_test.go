@@ -343,7 +343,8 @@ func TestKernelsValues(t *testing.T) {
 }
 
 // BenchmarkKernels times every kernel on both paths at the widths of the
-// default network (25: the backward passes in registers with AVX-512), of
+// default network (25×3, its first layer, stepped without dx as one flat
+// vector with AVX-512; 25: the backward passes in registers), of
 // a layer that fits in L2 (256) and of the widest of the sweep (1024: 8
 // MB, the forward pass 8 rows at a time), as the dispatch chooses them.
 func BenchmarkKernels(b *testing.B) {
@@ -370,7 +371,7 @@ type kernelOps[T float32 | float64] struct {
 // kernel set this CPU runs) at a small, a middle and the widest layer.
 func benchKernels[T float32 | float64](b *testing.B, ops kernelOps[T]) {
 	rng := rand.New(rand.NewPCG(5, 6))
-	for _, sz := range [][2]int{{25, 25}, {256, 256}, {1024, 1024}} {
+	for _, sz := range [][2]int{{25, 3}, {25, 25}, {256, 256}, {1024, 1024}} {
 		rows, n := sz[0], sz[1]
 		// Normal values only: a subnormal operand costs a slow microcode path.
 		normal := func(n int) []T {
@@ -406,6 +407,12 @@ func benchKernels[T float32 | float64](b *testing.B, ops kernelOps[T]) {
 			b.Run(name("BackwardStepMomentum"), func(b *testing.B) {
 				for b.Loop() {
 					ops.backwardStepMomentum(k, w, v, x, dy, dx, -1e-9, 0.3)
+				}
+			})
+			// Without dx: a network's first layer (the flat kernels below 8 columns).
+			b.Run(name("BackwardStepMomentumNoDx"), func(b *testing.B) {
+				for b.Loop() {
+					ops.backwardStepMomentum(k, w, v, x, dy, nil, -1e-9, 0.3)
 				}
 			})
 			// The vectors of a layer's width: its biases and activations.
