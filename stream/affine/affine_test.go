@@ -382,7 +382,7 @@ func benchKernels[T float32 | float64](b *testing.B, ops kernelOps[T]) {
 			return v
 		}
 		w, v, x, bias, dy := normal(rows*n), make([]T, rows*n), normal(n), normal(rows), normal(rows)
-		y, dx := make([]T, rows), make([]T, n)
+		y, dx, dz := make([]T, rows), make([]T, n), make([]T, rows)
 		for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
 			path := "go"
 			if k != nil {
@@ -428,7 +428,7 @@ func benchKernels[T float32 | float64](b *testing.B, ops kernelOps[T]) {
 			})
 			b.Run(name("ReLUBackward"), func(b *testing.B) {
 				for b.Loop() {
-					ops.reluBackward(k, y, dy, dx[:rows])
+					ops.reluBackward(k, y, dy, dz)
 				}
 			})
 		}
