@@ -62,7 +62,8 @@ func NewExp() Func {
 		Const("t8", 2.4801587301587301587e-5), Const("t7", 1.9841269841269841270e-4), Const("t6", 1.3888888888888888889e-3),
 		Const("t5", 8.3333333333333333333e-3), Const("t4", 4.1666666666666666667e-2), Const("t3", 1.6666666666666666667e-1),
 	}
-	bias := ConstData("bias", U32(0x3FF))
+	bias := ConstData("bias", U64(0x3FF))
+	cMagic := Const("magic", 0x1.8p52)
 
 	return func(x ...VecVirtual) []VecVirtual {
 		n := len(x)
@@ -71,12 +72,18 @@ func NewExp() Func {
 				f(i)
 			}
 		}
-		// e = int32(round(log2e·x)); xe = float64(e)
-		t, e, xe, r, p, s := Regs(n, YMM), Regs(n, XMM), Regs(n, YMM), Regs(n, YMM), Regs(n, YMM), Regs(n, YMM)
+		// e = int32(round(log2e·x)); xe = float64(e). xe is t rounded to an
+		// integer, ties to even (the conversion's rounding, MXCSR's
+		// default), which t + 1.5·2^52 − 1.5·2^52 gives exactly for
+		// |t| < 2^51: two additions on the path to r instead of two
+		// conversions, and the low bits of the first sum are e for the
+		// scale.
+		t, xe, r, p, s := Regs(n, YMM), Regs(n, YMM), Regs(n, YMM), Regs(n, YMM), Regs(n, YMM)
 		c := Bcast(cLog2e)
 		each(func(i int) { VMULPD(x[i], c, t[i]) }) // LOG2E·x, as MULSD X0, X1
-		each(func(i int) { VCVTPD2DQY(t[i], e[i]) })
-		each(func(i int) { VCVTDQ2PD(e[i], xe[i]) })
+		mg := Bcast(cMagic)
+		each(func(i int) { VADDPD(mg, t[i], s[i]) }) // 1.5·2^52 + e
+		each(func(i int) { VSUBPD(mg, s[i], xe[i]) })
 		// r = (x − xe·ln2U − xe·ln2L)·0.0625, each step fused
 		each(func(i int) { VMOVAPD(x[i], r[i]) })
 		c = Bcast(cLn2U)
@@ -100,11 +107,11 @@ func NewExp() Func {
 		each(func(i int) { VADDPD(two, r[i], p[i]) })
 		c = Bcast(cOne)
 		each(func(i int) { VFMADD213PD(c, p[i], r[i]) }) // r = (r + 2)·r + 1
-		// r·2^e: (e + 1023) << 52
-		bv := XMM()
-		VPBROADCASTD(bias, bv)
-		each(func(i int) { VPADDD(bv, e[i], e[i]) })
-		each(func(i int) { VPMOVZXDQ(e[i], s[i]) })
+		// r·2^e: (e + 1023) << 52, from the bits of 1.5·2^52 + e, whose
+		// bits above e's 12 low ones the shift drops (|e| ≤ 1010)
+		bv := YMM()
+		VPBROADCASTQ(bias, bv)
+		each(func(i int) { VPADDQ(bv, s[i], s[i]) })
 		each(func(i int) { VPSLLQ(U8(52), s[i], s[i]) })
 		each(func(i int) { VMULPD(s[i], r[i], r[i]) })
 		return r
