@@ -38,31 +38,31 @@ type BCELogits struct{}
 // Name returns "bcelogits".
 func (BCELogits) Name() string { return "bcelogits" }
 
-// Eval implements Func. The logarithms of 4 finite logits at a time are
-// taken together in lanes (vmath.SoftplusNegAbs), with the stable form's
-// bits: for a finite z one of its two exponentials is of ±0, so
-// log(exp(−m) + exp(−z−m)) is log(1 + exp(−|z|)) exactly.
+// Eval implements Func. The logarithms and the sigmoids of 4 finite
+// logits at a time are taken together in lanes (vmath.SoftplusSigmoid),
+// with the stable form's bits: for a finite z one of its two exponentials
+// is of ±0, so log(exp(−m) + exp(−z−m)) is log(1 + exp(−|z|)) exactly.
 func (BCELogits) Eval(z, y, dz []float64) float64 {
 	n := float64(len(z))
 	var sum float64
-	var sp [4]float64 // log(1 + exp(−|z_c|)) of the logits of a block
+	var sp, sg [4]float64 // log(1 + exp(−|z_c|)) and σ(z_c) of the logits of a block
 	for c0 := 0; c0 < len(z); c0 += len(sp) {
 		zs := z[c0:min(c0+len(sp), len(z))]
 		fin := finite(zs)
 		if fin {
-			vmath.SoftplusNegAbs(sp[:len(zs)], zs)
+			vmath.SoftplusSigmoid(sp[:len(zs)], sg[:len(zs)], zs)
 		}
 		for i, zc := range zs {
 			c := c0 + i
 			// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
 			m := max(-zc, 0) // inline where math.Max is a call on amd64; 0 is neither NaN nor ±Inf, so the bits are math.Max's
-			l := sp[i]
+			l, sig := sp[i], sg[i]
 			if !fin {
-				l = math.Log(exp0(-m) + exp0(-zc-m))
+				l, sig = math.Log(exp0(-m)+exp0(-zc-m)), sigmoid(zc)
 			}
 			sum += (1-y[c])*zc + m + l
 			if dz != nil {
-				dz[c] = (sigmoid(zc) - y[c]) / n
+				dz[c] = (sig - y[c]) / n
 			}
 		}
 	}
@@ -90,8 +90,8 @@ func exp0(x float64) float64 {
 }
 
 // sigmoid is computed as torch does for a few values, 1/(1+exp(−x)) with
-// the C library's exp (see cExp), for bit-level agreement.
-func sigmoid(x float64) float64 { return 1 / (1 + cExp(-x)) }
+// the C library's exp (see vmath.CExp), for bit-level agreement.
+func sigmoid(x float64) float64 { return 1 / (1 + vmath.CExp(-x)) }
 
 // CrossEntropy is PyTorch's CrossEntropyLoss with a probability target:
 // L = −Σ_c y_c log softmax(z)_c, ∂L/∂z = softmax(z)·Σy − y.

@@ -2,10 +2,13 @@
 // time where the CPU has AVX2 and FMA (and the build is not purego), with
 // their bits on this machine: the kernels are Go's own amd64 assembly (for
 // Exp its FMA path, which math.Exp takes on such a CPU) computed in lanes,
-// each lane with the same operations in the same order. The clustering
-// model's layers and the binary cross-entropy of every model take a few
-// of each per trial; the generator's emitters (package gen/emit) also
-// write the clustering layers' fused kernels.
+// each lane with the same operations in the same order. It also holds the
+// C library's exp (CExp), which PyTorch's sigmoid calls, and the binary
+// cross-entropy's two functions of its logits in lanes of both
+// (SoftplusSigmoid). The clustering model's layers and the binary
+// cross-entropy of every model take a few of each per trial; the
+// generator's emitters (package gen/emit) also write the clustering
+// layers' fused kernels.
 package vmath
 
 //go:generate sh -c "cd gen && GOWORK=off go run . -pkg vmath -out ../vmath_amd64.s -stubs ../vmath_amd64.go"
@@ -63,34 +66,32 @@ func Positive(v []float64) bool {
 	return true
 }
 
-// SoftplusNegAbs sets dst[i] = math.Log(1 + math.Exp(−|src[i]|)) for
-// every i < len(src): the logarithm of the binary cross-entropy's stable
-// form. dst must be at least as long as src; the two may be the same
-// slice. A tail of fewer than 4 values runs in lanes too, padded with 0.
-func SoftplusNegAbs(dst, src []float64) {
-	n := len(src)
-	dst = dst[:n]
-	i := 0
-	if hasVector && n > 0 && inRange(src) {
-		i = n &^ 3
-		if i > 0 {
-			softplusNegAbsAVX2(&dst[0], &src[0], i)
-		}
-		if i < n {
-			var x [3]float64 // the tail, padded with 0
-			for j := range n - i {
-				x[j] = src[i+j]
+// SoftplusSigmoid sets l[i] = math.Log(1 + math.Exp(−|z[i]|)) and
+// s[i] = 1/(1 + CExp(−z[i])) for every i < len(z): the logarithm of the
+// binary cross-entropy's stable form and the sigmoid of its gradient, as
+// PyTorch computes it (with the C library's exp). l and s must be at least
+// as long as z. The lanes take 4 values at a time, a tail of fewer padded
+// with 1; a block with a value outside the lanes' range (|z| < 2^−54 or
+// ≥ 512, ±Inf, NaN) is computed one value at a time.
+func SoftplusSigmoid(l, s, z []float64) {
+	n := len(z)
+	l, s = l[:n], s[:n]
+	for i := 0; i < n; i += 4 {
+		m := min(n-i, 4)
+		if hasVector {
+			var out [8]float64 // l, then s
+			x := [4]float64{1, 1, 1, 1}
+			copy(x[:], z[i:i+m])
+			if softplusSigmoid4AVX2(&out, &cexpTab[0], x[0], x[1], x[2], x[3]) {
+				copy(l[i:i+m], out[:m])
+				copy(s[i:i+m], out[4:4+m])
+				continue
 			}
-			var out [4]float64
-			softplusNegAbs4AVX2(&out, x[0], x[1], x[2], 0)
-			for j := range n - i {
-				dst[i+j] = out[j]
-			}
-			i = n
 		}
-	}
-	for ; i < n; i++ {
-		dst[i] = softplusNegAbs(src[i])
+		for j := i; j < i+m; j++ {
+			l[j] = softplusNegAbs(z[j])
+			s[j] = 1 / (1 + CExp(-z[j]))
+		}
 	}
 }
 

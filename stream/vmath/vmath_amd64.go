@@ -16,14 +16,10 @@ func expAVX2(dst *float64, src *float64, n int)
 //go:noescape
 func logAVX2(dst *float64, src *float64, n int)
 
-// softplusNegAbsAVX2 sets dst[i] = math.Log(1 + math.Exp(−|src[i]|)) for
-// i < n, n a multiple of 4, every |src[i]| ≤ 700.
+// softplusSigmoid4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) and
+// dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab CExp's table,
+// if every |xi| is in [2^−54, 512), where CExp takes none of its special
+// cases; it reports whether they were (if not, dst is unspecified).
 //
 //go:noescape
-func softplusNegAbsAVX2(dst *float64, src *float64, n int)
-
-// softplusNegAbs4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) for the
-// four values, every |xi| ≤ 700.
-//
-//go:noescape
-func softplusNegAbs4AVX2(dst *[4]float64, x0 float64, x1 float64, x2 float64, x3 float64)
+func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, x0 float64, x1 float64, x2 float64, x3 float64) bool

@@ -441,327 +441,88 @@ GLOBL signbit<>(SB), RODATA|NOPTR, $8
 DATA oneS<>+0(SB)/8, $0x3ff0000000000000
 GLOBL oneS<>(SB), RODATA|NOPTR, $8
 
-// func softplusNegAbsAVX2(dst *float64, src *float64, n int)
+DATA cexpInvLn2N<>+0(SB)/8, $0x40671547652b82fe
+GLOBL cexpInvLn2N<>(SB), RODATA|NOPTR, $8
+
+DATA cexpShift<>+0(SB)/8, $0x4338000000000000
+GLOBL cexpShift<>(SB), RODATA|NOPTR, $8
+
+DATA cexpNegLn2HiN<>+0(SB)/8, $0xbf762e42fefa0000
+GLOBL cexpNegLn2HiN<>(SB), RODATA|NOPTR, $8
+
+DATA cexpNegLn2LoN<>+0(SB)/8, $0xbd0cf79abc9e3b3a
+GLOBL cexpNegLn2LoN<>(SB), RODATA|NOPTR, $8
+
+DATA cexpC2<>+0(SB)/8, $0x3fdffffffffffdbd
+GLOBL cexpC2<>(SB), RODATA|NOPTR, $8
+
+DATA cexpC3<>+0(SB)/8, $0x3fc555555555543c
+GLOBL cexpC3<>(SB), RODATA|NOPTR, $8
+
+DATA cexpC4<>+0(SB)/8, $0x3fa55555cf172b91
+GLOBL cexpC4<>(SB), RODATA|NOPTR, $8
+
+DATA cexpC5<>+0(SB)/8, $0x3f81111167a4d017
+GLOBL cexpC5<>(SB), RODATA|NOPTR, $8
+
+DATA low7<>+0(SB)/8, $0x000000000000007f
+GLOBL low7<>(SB), RODATA|NOPTR, $8
+
+// func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, x0 float64, x1 float64, x2 float64, x3 float64) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softplusNegAbsAVX2(SB), NOSPLIT, $0-24
-	MOVQ     dst+0(FP), AX
-	MOVQ     src+8(FP), CX
-	MOVQ     n+16(FP), DX
-	VPCMPEQQ Y0, Y0, Y0
-	XORQ     BX, BX
-
-softplusNegAbsAVX2two:
-	MOVQ         BX, SI
-	ADDQ         $0x08, SI
-	CMPQ         SI, DX
-	JG           softplusNegAbsAVX2one
-	VMOVUPD      (CX)(BX*8), Y0
-	VMOVUPD      32(CX)(BX*8), Y1
-	VBROADCASTSD signbit<>+0(SB), Y2
-	VORPD        Y2, Y0, Y0
-	VORPD        Y2, Y1, Y1
-	VBROADCASTSD log2e<>+0(SB), Y3
-	VMULPD       Y0, Y3, Y2
-	VMULPD       Y1, Y3, Y3
-	VBROADCASTSD magic<>+0(SB), Y4
-	VADDPD       Y4, Y2, Y2
-	VADDPD       Y4, Y3, Y5
-	VSUBPD       Y4, Y2, Y3
-	VSUBPD       Y4, Y5, Y4
-	VMOVAPD      Y0, Y0
-	VMOVAPD      Y1, Y1
-	VBROADCASTSD ln2U<>+0(SB), Y6
-	VFNMADD231PD Y6, Y3, Y0
-	VFNMADD231PD Y6, Y4, Y1
-	VBROADCASTSD ln2L<>+0(SB), Y6
-	VFNMADD231PD Y6, Y3, Y0
-	VFNMADD231PD Y6, Y4, Y1
-	VBROADCASTSD sixteenth<>+0(SB), Y3
-	VMULPD       Y3, Y0, Y0
-	VMULPD       Y3, Y1, Y1
-	VBROADCASTSD t8<>+0(SB), Y3
-	VBROADCASTSD t8<>+0(SB), Y4
-	VBROADCASTSD t7<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD t6<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD t5<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD t4<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD t3<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD half<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VBROADCASTSD one<>+0(SB), Y6
-	VFMADD213PD  Y6, Y0, Y3
-	VFMADD213PD  Y6, Y1, Y4
-	VMULPD       Y3, Y0, Y0
-	VMULPD       Y4, Y1, Y1
-	VBROADCASTSD two<>+0(SB), Y6
-	VADDPD       Y6, Y0, Y3
-	VADDPD       Y6, Y1, Y4
-	VMULPD       Y3, Y0, Y0
-	VMULPD       Y4, Y1, Y1
-	VADDPD       Y6, Y0, Y3
-	VADDPD       Y6, Y1, Y4
-	VMULPD       Y3, Y0, Y0
-	VMULPD       Y4, Y1, Y1
-	VADDPD       Y6, Y0, Y3
-	VADDPD       Y6, Y1, Y4
-	VMULPD       Y3, Y0, Y0
-	VMULPD       Y4, Y1, Y1
-	VADDPD       Y6, Y0, Y3
-	VADDPD       Y6, Y1, Y4
-	VBROADCASTSD one<>+0(SB), Y6
-	VFMADD213PD  Y6, Y3, Y0
-	VFMADD213PD  Y6, Y4, Y1
-	VPBROADCASTQ bias<>+0(SB), Y3
-	VPADDQ       Y3, Y2, Y2
-	VPADDQ       Y3, Y5, Y5
-	VPSLLQ       $0x34, Y2, Y2
-	VPSLLQ       $0x34, Y5, Y5
-	VMULPD       Y2, Y0, Y0
-	VMULPD       Y5, Y1, Y1
-	VBROADCASTSD oneS<>+0(SB), Y2
-	VADDPD       Y2, Y0, Y0
-	VADDPD       Y2, Y1, Y1
-	VBROADCASTSD mantissa<>+0(SB), Y3
-	VANDPD       Y3, Y0, Y2
-	VANDPD       Y3, Y1, Y3
-	VBROADCASTSD halfL<>+0(SB), Y4
-	VORPD        Y4, Y2, Y2
-	VORPD        Y4, Y3, Y3
-	VPSRLQ       $0x34, Y0, Y0
-	VPSRLQ       $0x34, Y1, Y1
-	VBROADCASTSD expfield<>+0(SB), Y4
-	VANDPD       Y4, Y0, Y0
-	VANDPD       Y4, Y1, Y1
-	VBROADCASTSD two52<>+0(SB), Y4
-	VORPD        Y4, Y0, Y0
-	VORPD        Y4, Y1, Y1
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y4, Y1, Y1
-	VBROADCASTSD biasL<>+0(SB), Y4
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y4, Y1, Y1
-	VBROADCASTSD hsqrt2<>+0(SB), Y5
-	VCMPPD       $0x05, Y2, Y5, Y4
-	VCMPPD       $0x05, Y3, Y5, Y5
-	VBROADCASTSD oneL<>+0(SB), Y6
-	VANDPD       Y6, Y4, Y4
-	VANDPD       Y6, Y5, Y5
-	VSUBPD       Y4, Y0, Y0
-	VSUBPD       Y5, Y1, Y1
-	VADDPD       Y6, Y4, Y4
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y2, Y2
-	VMULPD       Y5, Y3, Y3
-	VSUBPD       Y6, Y2, Y2
-	VSUBPD       Y6, Y3, Y3
-	VBROADCASTSD twoL<>+0(SB), Y5
-	VADDPD       Y2, Y5, Y4
-	VADDPD       Y3, Y5, Y5
-	VDIVPD       Y4, Y2, Y4
-	VDIVPD       Y5, Y3, Y5
-	VMULPD       Y4, Y4, Y6
-	VMULPD       Y5, Y5, Y7
-	VMULPD       Y6, Y6, Y8
-	VMULPD       Y7, Y7, Y9
-	VBROADCASTSD l7<>+0(SB), Y10
-	VBROADCASTSD l7<>+0(SB), Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l5<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l3<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l1<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y6, Y6
-	VMULPD       Y11, Y7, Y7
-	VBROADCASTSD l6<>+0(SB), Y10
-	VBROADCASTSD l6<>+0(SB), Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l4<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y8, Y10, Y10
-	VMULPD       Y9, Y11, Y11
-	VBROADCASTSD l2<>+0(SB), Y12
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y8, Y8
-	VMULPD       Y11, Y9, Y9
-	VADDPD       Y8, Y6, Y6
-	VADDPD       Y9, Y7, Y7
-	VBROADCASTSD halfL<>+0(SB), Y8
-	VMULPD       Y2, Y8, Y10
-	VMULPD       Y3, Y8, Y11
-	VMULPD       Y2, Y10, Y10
-	VMULPD       Y3, Y11, Y11
-	VADDPD       Y10, Y6, Y6
-	VADDPD       Y11, Y7, Y7
-	VMULPD       Y6, Y4, Y4
-	VMULPD       Y7, Y5, Y5
-	VBROADCASTSD ln2LoL<>+0(SB), Y6
-	VMULPD       Y0, Y6, Y8
-	VMULPD       Y1, Y6, Y9
-	VADDPD       Y8, Y4, Y4
-	VADDPD       Y9, Y5, Y5
-	VSUBPD       Y4, Y10, Y10
-	VSUBPD       Y5, Y11, Y11
-	VSUBPD       Y2, Y10, Y10
-	VSUBPD       Y3, Y11, Y11
-	VBROADCASTSD ln2HiL<>+0(SB), Y2
-	VMULPD       Y2, Y0, Y0
-	VMULPD       Y2, Y1, Y1
-	VSUBPD       Y10, Y0, Y0
-	VSUBPD       Y11, Y1, Y1
-	VMOVUPD      Y0, (AX)(BX*8)
-	VMOVUPD      Y1, 32(AX)(BX*8)
-	ADDQ         $0x08, BX
-	JMP          softplusNegAbsAVX2two
-
-softplusNegAbsAVX2one:
-	CMPQ         BX, DX
-	JGE          softplusNegAbsAVX2done
-	VMOVUPD      (CX)(BX*8), Y0
-	VBROADCASTSD signbit<>+0(SB), Y1
-	VORPD        Y1, Y0, Y0
-	VBROADCASTSD log2e<>+0(SB), Y1
-	VMULPD       Y0, Y1, Y2
-	VBROADCASTSD magic<>+0(SB), Y1
-	VADDPD       Y1, Y2, Y2
-	VSUBPD       Y1, Y2, Y1
-	VMOVAPD      Y0, Y0
-	VBROADCASTSD ln2U<>+0(SB), Y3
-	VFNMADD231PD Y3, Y1, Y0
-	VBROADCASTSD ln2L<>+0(SB), Y3
-	VFNMADD231PD Y3, Y1, Y0
-	VBROADCASTSD sixteenth<>+0(SB), Y1
-	VMULPD       Y1, Y0, Y0
-	VBROADCASTSD t8<>+0(SB), Y1
-	VBROADCASTSD t7<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD t6<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD t5<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD t4<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD t3<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD half<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VBROADCASTSD one<>+0(SB), Y3
-	VFMADD213PD  Y3, Y0, Y1
-	VMULPD       Y1, Y0, Y0
-	VBROADCASTSD two<>+0(SB), Y3
-	VADDPD       Y3, Y0, Y1
-	VMULPD       Y1, Y0, Y0
-	VADDPD       Y3, Y0, Y1
-	VMULPD       Y1, Y0, Y0
-	VADDPD       Y3, Y0, Y1
-	VMULPD       Y1, Y0, Y0
-	VADDPD       Y3, Y0, Y1
-	VBROADCASTSD one<>+0(SB), Y3
-	VFMADD213PD  Y3, Y1, Y0
-	VPBROADCASTQ bias<>+0(SB), Y1
-	VPADDQ       Y1, Y2, Y2
-	VPSLLQ       $0x34, Y2, Y2
-	VMULPD       Y2, Y0, Y0
-	VBROADCASTSD oneS<>+0(SB), Y1
-	VADDPD       Y1, Y0, Y0
-	VBROADCASTSD mantissa<>+0(SB), Y1
-	VANDPD       Y1, Y0, Y1
-	VBROADCASTSD halfL<>+0(SB), Y2
-	VORPD        Y2, Y1, Y1
-	VPSRLQ       $0x34, Y0, Y0
-	VBROADCASTSD expfield<>+0(SB), Y2
-	VANDPD       Y2, Y0, Y0
-	VBROADCASTSD two52<>+0(SB), Y2
-	VORPD        Y2, Y0, Y0
-	VSUBPD       Y2, Y0, Y0
-	VBROADCASTSD biasL<>+0(SB), Y2
-	VSUBPD       Y2, Y0, Y0
-	VBROADCASTSD hsqrt2<>+0(SB), Y2
-	VCMPPD       $0x05, Y1, Y2, Y2
-	VBROADCASTSD oneL<>+0(SB), Y3
-	VANDPD       Y3, Y2, Y2
-	VSUBPD       Y2, Y0, Y0
-	VADDPD       Y3, Y2, Y2
-	VMULPD       Y2, Y1, Y1
-	VSUBPD       Y3, Y1, Y1
-	VBROADCASTSD twoL<>+0(SB), Y2
-	VADDPD       Y1, Y2, Y2
-	VDIVPD       Y2, Y1, Y2
-	VMULPD       Y2, Y2, Y3
-	VMULPD       Y3, Y3, Y4
-	VBROADCASTSD l7<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l5<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l3<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l1<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y3, Y3
-	VBROADCASTSD l6<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l4<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l2<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y4, Y4
-	VADDPD       Y4, Y3, Y3
-	VBROADCASTSD halfL<>+0(SB), Y4
-	VMULPD       Y1, Y4, Y5
-	VMULPD       Y1, Y5, Y5
-	VADDPD       Y5, Y3, Y3
-	VMULPD       Y3, Y2, Y2
-	VBROADCASTSD ln2LoL<>+0(SB), Y3
-	VMULPD       Y0, Y3, Y4
-	VADDPD       Y4, Y2, Y2
-	VSUBPD       Y2, Y5, Y5
-	VSUBPD       Y1, Y5, Y5
-	VBROADCASTSD ln2HiL<>+0(SB), Y1
-	VMULPD       Y1, Y0, Y0
-	VSUBPD       Y5, Y0, Y0
-	VMOVUPD      Y0, (AX)(BX*8)
-	ADDQ         $0x04, BX
-	JMP          softplusNegAbsAVX2one
-
-softplusNegAbsAVX2done:
-	VZEROUPPER
-	RET
-
-// func softplusNegAbs4AVX2(dst *[4]float64, x0 float64, x1 float64, x2 float64, x3 float64)
-// Requires: AVX, AVX2, FMA3
-TEXT ·softplusNegAbs4AVX2(SB), NOSPLIT, $0-40
+TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-49
 	MOVQ         dst+0(FP), AX
-	VMOVSD       x0+8(FP), X0
-	VMOVHPD      x1+16(FP), X0, X0
-	VMOVSD       x2+24(FP), X1
-	VMOVHPD      x3+32(FP), X1, X1
+	MOVQ         tab+8(FP), CX
+	VMOVSD       x0+16(FP), X0
+	VMOVHPD      x1+24(FP), X0, X0
+	VMOVSD       x2+32(FP), X1
+	VMOVHPD      x3+40(FP), X1, X1
 	VINSERTF128  $0x01, X1, Y0, Y0
+	VBROADCASTSD absmask<>+0(SB), Y5
+	VANDPD       Y5, Y0, Y1
+	VBROADCASTSD tiny54<>+0(SB), Y5
+	VCMPPD       $0x1d, Y5, Y1, Y4
+	VBROADCASTSD c512<>+0(SB), Y5
+	VCMPPD       $0x11, Y5, Y1, Y1
+	VANDPD       Y1, Y4, Y4
+	VBROADCASTSD signbitS<>+0(SB), Y5
+	VXORPD       Y5, Y0, Y1
+	VBROADCASTSD cexpShift<>+0(SB), Y5
+	VBROADCASTSD cexpInvLn2N<>+0(SB), Y7
+	VFMADD231PD  Y7, Y1, Y5
+	VMOVAPD      Y5, Y6
+	VBROADCASTSD cexpShift<>+0(SB), Y7
+	VSUBPD       Y7, Y5, Y5
+	VPBROADCASTQ low7<>+0(SB), Y7
+	VPAND        Y6, Y7, Y7
+	VPADDQ       Y7, Y7, Y7
+	VPCMPEQQ     Y8, Y8, Y8
+	VPGATHERQQ   Y8, (CX)(Y7*8), Y2
+	VPCMPEQQ     Y8, Y8, Y8
+	VPGATHERQQ   Y8, 8(CX)(Y7*8), Y3
+	VMOVAPD      Y1, Y1
+	VBROADCASTSD cexpNegLn2HiN<>+0(SB), Y7
+	VFMADD231PD  Y7, Y5, Y1
+	VBROADCASTSD cexpNegLn2LoN<>+0(SB), Y7
+	VFMADD231PD  Y7, Y5, Y1
+	VMULPD       Y1, Y1, Y5
+	VADDPD       Y1, Y2, Y2
+	VBROADCASTSD cexpC2<>+0(SB), Y8
+	VBROADCASTSD cexpC3<>+0(SB), Y7
+	VFMADD231PD  Y7, Y1, Y8
+	VFMADD231PD  Y8, Y5, Y2
+	VBROADCASTSD cexpC4<>+0(SB), Y8
+	VBROADCASTSD cexpC5<>+0(SB), Y7
+	VFMADD231PD  Y7, Y1, Y8
+	VMULPD       Y5, Y5, Y5
+	VFMADD231PD  Y8, Y5, Y2
+	VPSLLQ       $0x2d, Y6, Y6
+	VPADDQ       Y6, Y3, Y3
+	VFMADD213PD  Y3, Y3, Y2
+	VBROADCASTSD oneSig<>+0(SB), Y5
+	VADDPD       Y5, Y2, Y2
+	VDIVPD       Y2, Y5, Y2
+	VMOVUPD      Y2, 32(AX)
 	VBROADCASTSD signbit<>+0(SB), Y1
 	VORPD        Y1, Y0, Y0
 	VBROADCASTSD log2e<>+0(SB), Y1
@@ -832,40 +593,59 @@ TEXT ·softplusNegAbs4AVX2(SB), NOSPLIT, $0-40
 	VADDPD       Y1, Y2, Y2
 	VDIVPD       Y2, Y1, Y2
 	VMULPD       Y2, Y2, Y3
-	VMULPD       Y3, Y3, Y4
-	VBROADCASTSD l7<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l5<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l3<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l1<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y3, Y3
-	VBROADCASTSD l6<>+0(SB), Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l4<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y4, Y5, Y5
-	VBROADCASTSD l2<>+0(SB), Y6
-	VADDPD       Y6, Y5, Y5
-	VMULPD       Y5, Y4, Y4
-	VADDPD       Y4, Y3, Y3
-	VBROADCASTSD halfL<>+0(SB), Y4
-	VMULPD       Y1, Y4, Y5
-	VMULPD       Y1, Y5, Y5
+	VMULPD       Y3, Y3, Y5
+	VBROADCASTSD l7<>+0(SB), Y6
+	VMULPD       Y5, Y6, Y6
+	VBROADCASTSD l5<>+0(SB), Y7
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VBROADCASTSD l3<>+0(SB), Y7
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VBROADCASTSD l1<>+0(SB), Y7
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y6, Y3, Y3
+	VBROADCASTSD l6<>+0(SB), Y6
+	VMULPD       Y5, Y6, Y6
+	VBROADCASTSD l4<>+0(SB), Y7
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y5, Y6, Y6
+	VBROADCASTSD l2<>+0(SB), Y7
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y6, Y5, Y5
 	VADDPD       Y5, Y3, Y3
+	VBROADCASTSD halfL<>+0(SB), Y5
+	VMULPD       Y1, Y5, Y6
+	VMULPD       Y1, Y6, Y6
+	VADDPD       Y6, Y3, Y3
 	VMULPD       Y3, Y2, Y2
 	VBROADCASTSD ln2LoL<>+0(SB), Y3
-	VMULPD       Y0, Y3, Y4
-	VADDPD       Y4, Y2, Y2
-	VSUBPD       Y2, Y5, Y5
-	VSUBPD       Y1, Y5, Y5
+	VMULPD       Y0, Y3, Y5
+	VADDPD       Y5, Y2, Y2
+	VSUBPD       Y2, Y6, Y6
+	VSUBPD       Y1, Y6, Y6
 	VBROADCASTSD ln2HiL<>+0(SB), Y1
 	VMULPD       Y1, Y0, Y0
-	VSUBPD       Y5, Y0, Y0
+	VSUBPD       Y6, Y0, Y0
 	VMOVUPD      Y0, (AX)
+	VMOVMSKPD    Y4, AX
+	CMPL         AX, $0x0f
+	SETEQ        AL
 	VZEROUPPER
+	MOVB         AL, ret+48(FP)
 	RET
+
+DATA absmask<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL absmask<>(SB), RODATA|NOPTR, $8
+
+DATA tiny54<>+0(SB)/8, $0x3c90000000000000
+GLOBL tiny54<>(SB), RODATA|NOPTR, $8
+
+DATA c512<>+0(SB)/8, $0x4080000000000000
+GLOBL c512<>(SB), RODATA|NOPTR, $8
+
+DATA signbitS<>+0(SB)/8, $0x8000000000000000
+GLOBL signbitS<>(SB), RODATA|NOPTR, $8
+
+DATA oneSig<>+0(SB)/8, $0x3ff0000000000000
+GLOBL oneSig<>(SB), RODATA|NOPTR, $8

@@ -143,41 +143,55 @@ func BenchmarkLogTo(b *testing.B) {
 	})
 }
 
-// TestSoftplusNegAbs: SoftplusNegAbs gives the scalar formula's bits on
-// every input (the logits' range, where the lanes run, and every value:
-// beyond ±700, ±Inf and NaN the formula computes them all), for every
-// length and offset — the tails of 1 to 3 values padded into lanes — and
-// in place.
-func TestSoftplusNegAbs(t *testing.T) {
+// TestSoftplusSigmoid: SoftplusSigmoid gives the scalar formulas' bits,
+// log(1 + math.Exp(−|x|)) and 1/(1 + CExp(−x)), on every input (the
+// logits' range, where the lanes run, its edges 2^−54 and 512, and every
+// value: zeros, subnormals, beyond ±709, ±Inf and NaN, computed one at a
+// time), for every length and offset — the tails of 1 to 3 values padded
+// into lanes — and in place.
+func TestSoftplusSigmoid(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	all := inputs(rng, 300000)
+	for _, v := range []float64{0x1p-54, 512} {
+		for _, w := range []float64{v, -v, math.Nextafter(v, 0), -math.Nextafter(v, 0), math.Nextafter(v, 1e3)} {
+			all = append(all, w)
+		}
+	}
 	var lanes []float64
 	for _, x := range all {
-		if x >= -700 && x <= 700 {
+		if a := math.Abs(x); a >= 0x1p-54 && a < 512 {
 			lanes = append(lanes, x)
 		}
 	}
+	if len(lanes) < 100000 {
+		t.Fatalf("%d inputs in the lanes' range of %d", len(lanes), len(all))
+	}
+	softplus := func(dst, src []float64) { vmath.SoftplusSigmoid(dst, make([]float64, len(src)), src) }
+	sigmoid := func(dst, src []float64) { vmath.SoftplusSigmoid(make([]float64, len(src)), dst, src) }
 	for _, in := range [][]float64{lanes, all} {
-		fixture.SameBits(t, "SoftplusNegAbs", vmath.SoftplusNegAbs, softplusNegAbs, in)
+		fixture.SameBits(t, "SoftplusSigmoid's softplus", softplus, softplusNegAbs, in)
+		fixture.SameBits(t, "SoftplusSigmoid's sigmoid", sigmoid, sigmoidC, in)
 	}
 }
 
 func softplusNegAbs(x float64) float64 { return math.Log(1 + math.Exp(-math.Abs(x))) }
 
-// BenchmarkSoftplusNegAbs measures the 2 logits of a trial per call, the
-// vector path (padded to 4 lanes) and the scalar formula.
-func BenchmarkSoftplusNegAbs(b *testing.B) {
-	src, dst := []float64{2.5, -0.75}, make([]float64, 2)
+func sigmoidC(x float64) float64 { return 1 / (1 + vmath.CExp(-x)) }
+
+// BenchmarkSoftplusSigmoid measures the 2 logits of a trial per call, the
+// vector path (padded to 4 lanes) and the scalar formulas.
+func BenchmarkSoftplusSigmoid(b *testing.B) {
+	src, l, s := []float64{2.5, -0.75}, make([]float64, 2), make([]float64, 2)
 	b.Run("vector", func(b *testing.B) {
 		for b.Loop() {
-			vmath.SoftplusNegAbs(dst, src)
+			vmath.SoftplusSigmoid(l, s, src)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
 	})
 	b.Run("scalar", func(b *testing.B) {
 		for b.Loop() {
 			for i, x := range src {
-				dst[i] = softplusNegAbs(x)
+				l[i], s[i] = softplusNegAbs(x), sigmoidC(x)
 			}
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")

@@ -1,7 +1,8 @@
 // Command gen writes the assembly of package vmath with avo (the emitters
 // of package emit): Go's math.Exp and math.Log 4 lanes at once, each lane
 // with that code's operations in its order, so with its bits, and the
-// binary cross-entropy's log(1 + exp(−|z|)) built from the two.
+// binary cross-entropy's log(1 + exp(−|z|)) built from the two beside its
+// sigmoid with the C library's exp (CExp) in lanes.
 //
 //	cd stream/vmath/gen && GOWORK=off go run . -pkg vmath -out ../vmath_amd64.s -stubs ../vmath_amd64.go
 //
@@ -26,11 +27,7 @@ func main() {
 	emit.Loop("logAVX2", "func(dst, src *float64, n int)", []string{
 		"logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,",
 		"every src[i] positive and finite."}, log)
-	softplus := newSoftplus(exp, log)
-	emit.Loop("softplusNegAbsAVX2", "func(dst, src *float64, n int)", []string{
-		"softplusNegAbsAVX2 sets dst[i] = math.Log(1 + math.Exp(−|src[i]|)) for",
-		"i < n, n a multiple of 4, every |src[i]| ≤ 700."}, softplus)
-	softplus4(softplus)
+	softplusSigmoid4(newSoftplus(exp, log))
 	Generate()
 }
 
@@ -52,24 +49,118 @@ func newSoftplus(exp, log emit.Func) emit.Func {
 	}
 }
 
-// softplus4 writes the kernel of 4 values passed as arguments, each read
-// by a load of its own 8 bytes: a caller's short tail, which a 32-byte
-// load from the 8-byte stores that wrote it would wait on (the CPU cannot
-// forward those stores to it and replays the load and what followed it).
-func softplus4(f emit.Func) {
-	TEXT("softplusNegAbs4AVX2", NOSPLIT, "func(dst *[4]float64, x0, x1, x2, x3 float64)")
+// softplusSigmoid4 writes the kernel of the binary cross-entropy's two
+// functions of 4 logits, passed as arguments, each read by a load of its
+// own 8 bytes (a caller's short tail, which a 32-byte load from the 8-byte
+// stores that wrote it would wait on: the CPU cannot forward those stores
+// to it): math.Log(1 + math.Exp(−|x|)) and the sigmoid 1/(1 + e^−x) with
+// the C library's exp (CExp). The sigmoid's lanes come first: the
+// gradient, which the next layer waits on, needs only them.
+func softplusSigmoid4(softplus emit.Func) {
+	cexp := newCExp()
+	TEXT("softplusSigmoid4AVX2", NOSPLIT, "func(dst *[8]float64, tab *uint64, x0, x1, x2, x3 float64) bool")
 	Pragma("noescape")
-	Doc("softplusNegAbs4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) for the",
-		"four values, every |xi| ≤ 700.")
+	Doc("softplusSigmoid4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) and",
+		"dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab CExp's table,",
+		"if every |xi| is in [2^−54, 512), where CExp takes none of its special",
+		"cases; it reports whether they were (if not, dst is unspecified).")
 	dst := Load(Param("dst"), GP64())
+	tab := Load(Param("tab"), GP64())
 	lo, hi := XMM(), XMM()
-	VMOVSD(NewParamAddr("x0", 8), lo)
-	VMOVHPD(NewParamAddr("x1", 16), lo, lo)
-	VMOVSD(NewParamAddr("x2", 24), hi)
-	VMOVHPD(NewParamAddr("x3", 32), hi, hi)
+	VMOVSD(NewParamAddr("x0", 16), lo)
+	VMOVHPD(NewParamAddr("x1", 24), lo, lo)
+	VMOVSD(NewParamAddr("x2", 32), hi)
+	VMOVHPD(NewParamAddr("x3", 40), hi, hi)
 	x := YMM()
 	VINSERTF128(U8(1), hi, lo.AsY(), x)
-	VMOVUPD(f(x)[0], Mem{Base: dst})
-	VZEROUPPER()
+
+	// every |x| in [2^−54, 512)
+	abs, m, acc, c := YMM(), YMM(), YMM(), YMM()
+	VBROADCASTSD(ConstData("absmask", U64(1<<63-1)), c)
+	VANDPD(c, x, abs)
+	VBROADCASTSD(emit.Const("tiny54", 0x1p-54), c)
+	VCMPPD(U8(0x1D), c, abs, acc) // |x| ≥ 2^−54, false for a NaN
+	VBROADCASTSD(emit.Const("c512", 512), c)
+	VCMPPD(U8(0x11), c, abs, m) // |x| < 512
+	VANDPD(m, acc, acc)
+
+	neg := YMM()
+	VBROADCASTSD(ConstData("signbitS", U64(1<<63)), c)
+	VXORPD(c, x, neg) // −x, exactly
+	e := cexp(tab, neg)
+	VBROADCASTSD(emit.Const("oneSig", 1), c)
+	VADDPD(c, e, e)
+	VDIVPD(e, c, e) // 1/(1 + e^−x)
+	VMOVUPD(e, Mem{Base: dst, Disp: 32})
+	VMOVUPD(softplus(x)[0], Mem{Base: dst})
+	emit.ReturnAllSet(acc)
 	RET()
+}
+
+// The constants of the C library's exp (glibc 2.28 and later, its FMA
+// variant), as package vmath's CExp holds them.
+const (
+	cexpInvLn2N   = 0x1.71547652b82fep0 * 128
+	cexpNegLn2HiN = -0x1.62e42fefa0000p-8
+	cexpNegLn2LoN = -0x1.cf79abc9e3b3ap-47
+	cexpShift     = 0x1.8p52
+	cexpC2        = 0x1.ffffffffffdbdp-2
+	cexpC3        = 0x1.555555555543cp-3
+	cexpC4        = 0x1.55555cf172b91p-5
+	cexpC5        = 0x1.1111167a4d017p-7
+)
+
+// newCExp returns the emitter of CExp's main path in lanes (every |x| in
+// [2^−54, 512)), each lane with its operations in its order, the table's
+// two values of a lane gathered from tab.
+func newCExp() func(tab Register, x VecVirtual) VecVirtual {
+	invLn2N, shift := emit.Const("cexpInvLn2N", cexpInvLn2N), emit.Const("cexpShift", cexpShift)
+	ln2Hi, ln2Lo := emit.Const("cexpNegLn2HiN", cexpNegLn2HiN), emit.Const("cexpNegLn2LoN", cexpNegLn2LoN)
+	c2, c3 := emit.Const("cexpC2", cexpC2), emit.Const("cexpC3", cexpC3)
+	c4, c5 := emit.Const("cexpC4", cexpC4), emit.Const("cexpC5", cexpC5)
+	low7 := ConstData("low7", U64(127))
+	return func(tab Register, x VecVirtual) VecVirtual {
+		// kd = FMA(invLn2N, x, shift); ki = bits(kd); kd −= shift
+		kd, ki, c := YMM(), YMM(), YMM()
+		VBROADCASTSD(shift, kd)
+		VBROADCASTSD(invLn2N, c)
+		VFMADD231PD(c, x, kd)
+		VMOVAPD(kd, ki)
+		VBROADCASTSD(shift, c)
+		VSUBPD(c, kd, kd)
+		// the table's tail and scale bits at 2·(ki mod 128)
+		j, tail, sb, mask := YMM(), YMM(), YMM(), YMM()
+		VPBROADCASTQ(low7, j)
+		VPAND(ki, j, j)
+		VPADDQ(j, j, j)
+		VPCMPEQQ(mask, mask, mask)
+		VPGATHERQQ(mask, Mem{Base: tab, Index: j, Scale: 8}, tail)
+		VPCMPEQQ(mask, mask, mask)
+		VPGATHERQQ(mask, Mem{Base: tab, Index: j, Scale: 8, Disp: 8}, sb)
+		// r = FMA(kd, negLn2LoN, FMA(kd, negLn2HiN, x))
+		r := YMM()
+		VMOVAPD(x, r)
+		VBROADCASTSD(ln2Hi, c)
+		VFMADD231PD(c, kd, r)
+		VBROADCASTSD(ln2Lo, c)
+		VFMADD231PD(c, kd, r)
+		// tmp = FMA(r2·r2, FMA(r, C5, C4), FMA(r2, FMA(r, C3, C2), tail + r))
+		r2, p, q := YMM(), YMM(), YMM()
+		VMULPD(r, r, r2)
+		VADDPD(r, tail, tail)
+		VBROADCASTSD(c2, p)
+		VBROADCASTSD(c3, c)
+		VFMADD231PD(c, r, p)
+		VFMADD231PD(p, r2, tail)
+		VBROADCASTSD(c4, q)
+		VBROADCASTSD(c5, c)
+		VFMADD231PD(c, r, q)
+		VMULPD(r2, r2, r2)
+		VFMADD231PD(q, r2, tail)
+		// scale = bits(tab[j+1] + ki<<45); FMA(scale, tmp, scale)
+		VPSLLQ(U8(45), ki, ki)
+		VPADDQ(ki, sb, sb)
+		VFMADD213PD(sb, sb, tail)
+		return tail
+	}
 }

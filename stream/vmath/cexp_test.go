@@ -1,4 +1,4 @@
-package loss
+package vmath
 
 import (
 	"math"
@@ -8,7 +8,7 @@ import (
 )
 
 // The C library's exp at inputs where it rounds differently from math.Exp
-// (and from a correctly rounded exp): cExp must give these bits.
+// (and from a correctly rounded exp): CExp must give these bits.
 var cExpGolden = [][2]float64{
 	{-5.073319033298631, 0.006261603144419861},
 	{27.604186547895353, 9.735222799090144e+11},
@@ -26,8 +26,8 @@ var cExpGolden = [][2]float64{
 
 func TestCExpGolden(t *testing.T) {
 	for _, c := range cExpGolden {
-		if got := cExp(c[0]); got != c[1] {
-			t.Errorf("cExp(%v) = %v, want the C library's %v", c[0], got, c[1])
+		if got := CExp(c[0]); got != c[1] {
+			t.Errorf("CExp(%v) = %v, want the C library's %v", c[0], got, c[1])
 		}
 	}
 }
@@ -53,7 +53,7 @@ func ulpErr(got, x float64) float64 {
 	return math.Abs(d) / ulp
 }
 
-// TestCExpAccuracy checks cExp against e^x over the range of normal
+// TestCExpAccuracy checks CExp against e^x over the range of normal
 // results: the C library's exp is within 0.52 ulp.
 func TestCExpAccuracy(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -67,10 +67,10 @@ func TestCExpAccuracy(t *testing.T) {
 		if i%2 == 0 {
 			x = 80*rng.Float64() - 40
 		}
-		if e := ulpErr(cExp(x), x); e > worst {
+		if e := ulpErr(CExp(x), x); e > worst {
 			worst = e
 			if e > 0.52 {
-				t.Fatalf("cExp(%v) = %v: %.3f ulp from e^x", x, cExp(x), e)
+				t.Fatalf("CExp(%v) = %v: %.3f ulp from e^x", x, CExp(x), e)
 			}
 		}
 	}
@@ -82,11 +82,11 @@ func TestCExpSpecial(t *testing.T) {
 		{0, 1}, {math.Copysign(0, -1), 1}, {1e-300, 1}, {math.Inf(-1), 0}, {-746, 0}, {-1e300, 0},
 		{710, math.Inf(1)}, {1e300, math.Inf(1)}, {math.Inf(1), math.Inf(1)}, {-745.1, 5e-324}, {1, math.E},
 	} {
-		if got := cExp(c[0]); got != c[1] {
-			t.Errorf("cExp(%v) = %v, want %v", c[0], got, c[1])
+		if got := CExp(c[0]); got != c[1] {
+			t.Errorf("CExp(%v) = %v, want %v", c[0], got, c[1])
 		}
 	}
-	if !math.IsNaN(cExp(math.NaN())) {
-		t.Error("cExp(NaN) is not NaN")
+	if !math.IsNaN(CExp(math.NaN())) {
+		t.Error("CExp(NaN) is not NaN")
 	}
 }

@@ -1,11 +1,11 @@
-package loss
+package vmath
 
 import (
 	"math"
 	"math/big"
 )
 
-// cExp returns e^x as the C library computes it where the originals ran:
+// CExp returns e^x as the C library computes it where the originals ran:
 // glibc's exp (2.28 and later), in the variant glibc picks on x86-64 CPUs
 // with FMA and AVX2. PyTorch's sigmoid of a tensor of fewer than 8
 // float64 values (the logits here) runs its scalar loop, which calls
@@ -19,7 +19,7 @@ import (
 // does math.FMA here, operation for operation. It was checked bit for bit
 // against the C library's exp on 600,000 inputs over its whole range,
 // subnormal results included.
-func cExp(x float64) float64 {
+func CExp(x float64) float64 {
 	abstop := top12(x) & 0x7ff
 	if abstop-top12(0x1p-54) >= top12(512)-top12(0x1p-54) {
 		if int32(abstop-top12(0x1p-54)) < 0 {
@@ -43,19 +43,19 @@ func cExp(x float64) float64 {
 	kd -= expShift
 	r := math.FMA(kd, expNegLn2LoN, math.FMA(kd, expNegLn2HiN, x))
 	idx := 2 * (ki % expN)
-	tail := math.Float64frombits(expTab[idx])
-	sbits := expTab[idx+1] + ki<<(52-7)
+	tail := math.Float64frombits(cexpTab[idx])
+	sbits := cexpTab[idx+1] + ki<<(52-7)
 	r2 := r * r
 	tmp := math.FMA(r2*r2, math.FMA(r, expC5, expC4), math.FMA(r2, math.FMA(r, expC3, expC2), tail+r))
 	if abstop == 0 {
-		return cExpSpecial(tmp, sbits, ki)
+		return cexpSpecial(tmp, sbits, ki)
 	}
 	scale := math.Float64frombits(sbits)
 	return math.FMA(scale, tmp, scale)
 }
 
-// cExpSpecial finishes cExp when 2^(k/128) is not a normal number.
-func cExpSpecial(tmp float64, sbits, ki uint64) float64 {
+// cexpSpecial finishes CExp when 2^(k/128) is not a normal number.
+func cexpSpecial(tmp float64, sbits, ki uint64) float64 {
 	if ki&0x80000000 == 0 { // k > 0: scale down by 2^1009 and back
 		scale := math.Float64frombits(sbits - 1009<<52)
 		return 0x1p1009 * math.FMA(scale, tmp, scale)
@@ -90,10 +90,10 @@ const (
 	expC5        = 0x1.1111167a4d017p-7
 )
 
-// expTab holds, for j = 0..127, the bits of the relative tail
+// cexpTab holds, for j = 0..127, the bits of the relative tail
 // 2^(j/128)/H_j − 1 and those of H_j (2^(j/128) rounded) less j·2^52/128,
 // so that adding k·2^45 gives the bits of the scale 2^(k/128) directly.
-var expTab [2 * expN]uint64
+var cexpTab [2 * expN]uint64
 
 func init() {
 	const prec = 256
@@ -107,8 +107,8 @@ func init() {
 		h, _ := v.Float64()
 		t := new(big.Float).SetPrec(prec).Quo(v, new(big.Float).SetPrec(prec).SetFloat64(h))
 		tail, _ := t.Sub(t, one).Float64()
-		expTab[2*j] = math.Float64bits(tail)
-		expTab[2*j+1] = math.Float64bits(h) - uint64(j)<<52/expN
+		cexpTab[2*j] = math.Float64bits(tail)
+		cexpTab[2*j+1] = math.Float64bits(h) - uint64(j)<<52/expN
 		v.Mul(v, root)
 	}
 }
