@@ -38,26 +38,25 @@ type BCELogits struct{}
 // Name returns "bcelogits".
 func (BCELogits) Name() string { return "bcelogits" }
 
-// Eval implements Func. The logarithms and the sigmoids of 4 finite
-// logits at a time are taken together in lanes (vmath.SoftplusSigmoid),
-// with the stable form's bits: for a finite z one of its two exponentials
-// is of ±0, so log(exp(−m) + exp(−z−m)) is log(1 + exp(−|z|)) exactly.
+// Eval implements Func. The logarithms and the sigmoids of 4 logits at a
+// time are taken together in lanes (vmath.SoftplusSigmoid4), with the
+// stable form's bits: for a finite z one of its two exponentials is of
+// ±0, so log(exp(−m) + exp(−z−m)) is log(1 + exp(−|z|)) exactly. A block
+// the lanes refuse (a logit of magnitude below 2^−54 or from 512, ±Inf or
+// NaN; or no kernel) is computed by the formulas one logit at a time.
 func (BCELogits) Eval(z, y, dz []float64) float64 {
 	n := float64(len(z))
 	var sum float64
-	var sp, sg [4]float64 // log(1 + exp(−|z_c|)) and σ(z_c) of the logits of a block
-	for c0 := 0; c0 < len(z); c0 += len(sp) {
-		zs := z[c0:min(c0+len(sp), len(z))]
-		fin := finite(zs)
-		if fin {
-			vmath.SoftplusSigmoid(sp[:len(zs)], sg[:len(zs)], zs)
-		}
+	var lanes [8]float64 // log(1 + exp(−|z_c|)), then σ(z_c), of the logits of a block
+	for c0 := 0; c0 < len(z); c0 += 4 {
+		zs := z[c0:min(c0+4, len(z))]
+		ok := vmath.SoftplusSigmoid4(&lanes, at(zs, 0), at(zs, 1), at(zs, 2), at(zs, 3))
 		for i, zc := range zs {
 			c := c0 + i
 			// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
 			m := max(-zc, 0) // inline where math.Max is a call on amd64; 0 is neither NaN nor ±Inf, so the bits are math.Max's
-			l, sig := sp[i], sg[i]
-			if !fin {
+			l, sig := lanes[i], lanes[4+i]
+			if !ok {
 				l, sig = math.Log(exp0(-m)+exp0(-zc-m)), sigmoid(zc)
 			}
 			sum += (1-y[c])*zc + m + l
@@ -69,14 +68,12 @@ func (BCELogits) Eval(z, y, dz []float64) float64 {
 	return sum / n
 }
 
-// finite reports whether every value is finite.
-func finite(v []float64) bool {
-	for _, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return false
-		}
+// at returns v[i], or 1 (a value the lanes take) beyond v.
+func at(v []float64, i int) float64 {
+	if i < len(v) {
+		return v[i]
 	}
-	return true
+	return 1
 }
 
 // exp0 is math.Exp, which gives exactly 1 at ±0, without the call there:

@@ -5,7 +5,7 @@
 // each lane with the same operations in the same order. It also holds the
 // C library's exp (CExp), which PyTorch's sigmoid calls, and the binary
 // cross-entropy's two functions of its logits in lanes of both
-// (SoftplusSigmoid). The clustering model's layers and the binary
+// (SoftplusSigmoid4). The clustering model's layers and the binary
 // cross-entropy of every model take a few of each per trial; the
 // generator's emitters (package gen/emit) also write the clustering
 // layers' fused kernels.
@@ -66,36 +66,17 @@ func Positive(v []float64) bool {
 	return true
 }
 
-// SoftplusSigmoid sets l[i] = math.Log(1 + math.Exp(−|z[i]|)) and
-// s[i] = 1/(1 + CExp(−z[i])) for every i < len(z): the logarithm of the
-// binary cross-entropy's stable form and the sigmoid of its gradient, as
-// PyTorch computes it (with the C library's exp). l and s must be at least
-// as long as z. The lanes take 4 values at a time, a tail of fewer padded
-// with 1; a block with a value outside the lanes' range (|z| < 2^−54 or
-// ≥ 512, ±Inf, NaN) is computed one value at a time.
-func SoftplusSigmoid(l, s, z []float64) {
-	n := len(z)
-	l, s = l[:n], s[:n]
-	for i := 0; i < n; i += 4 {
-		m := min(n-i, 4)
-		if hasVector {
-			var out [8]float64 // l, then s
-			x := [4]float64{1, 1, 1, 1}
-			copy(x[:], z[i:i+m])
-			if softplusSigmoid4AVX2(&out, &cexpTab[0], x[0], x[1], x[2], x[3]) {
-				copy(l[i:i+m], out[:m])
-				copy(s[i:i+m], out[4:4+m])
-				continue
-			}
-		}
-		for j := i; j < i+m; j++ {
-			l[j] = softplusNegAbs(z[j])
-			s[j] = 1 / (1 + CExp(-z[j]))
-		}
-	}
+// SoftplusSigmoid4 sets dst[i] = math.Log(1 + math.Exp(−|zi|)) and
+// dst[4+i] = 1/(1 + CExp(−zi)) for the four values, in lanes: the
+// logarithm of the binary cross-entropy's stable form and the sigmoid of
+// its gradient as PyTorch computes it (with the C library's exp). It
+// reports false, dst unspecified, where the lanes do not run: in a build
+// without the kernel, or when a |zi| is outside [2^−54, 512) (0, ±Inf and
+// NaN included); the caller then computes the formulas itself. A caller
+// with fewer than 4 values passes 1 for the others.
+func SoftplusSigmoid4(dst *[8]float64, z0, z1, z2, z3 float64) bool {
+	return hasVector && softplusSigmoid4AVX2(dst, &cexpTab[0], z0, z1, z2, z3)
 }
-
-func softplusNegAbs(x float64) float64 { return math.Log(1 + math.Exp(-math.Abs(x))) }
 
 // Vector reports whether this package's kernels run (AVX2 and FMA, and not
 // a purego build), for packages whose kernels are generated from the same

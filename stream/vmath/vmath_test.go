@@ -166,11 +166,29 @@ func TestSoftplusSigmoid(t *testing.T) {
 	if len(lanes) < 100000 {
 		t.Fatalf("%d inputs in the lanes' range of %d", len(lanes), len(all))
 	}
-	softplus := func(dst, src []float64) { vmath.SoftplusSigmoid(dst, make([]float64, len(src)), src) }
-	sigmoid := func(dst, src []float64) { vmath.SoftplusSigmoid(make([]float64, len(src)), dst, src) }
+	softplus := func(dst, src []float64) { softplusSigmoid(dst, make([]float64, len(src)), src) }
+	sigmoid := func(dst, src []float64) { softplusSigmoid(make([]float64, len(src)), dst, src) }
 	for _, in := range [][]float64{lanes, all} {
 		fixture.SameBits(t, "SoftplusSigmoid's softplus", softplus, softplusNegAbs, in)
 		fixture.SameBits(t, "SoftplusSigmoid's sigmoid", sigmoid, sigmoidC, in)
+	}
+}
+
+// softplusSigmoid runs SoftplusSigmoid4 on the blocks of 4 values of z (a
+// tail padded with 1), the scalar formulas where it refuses a block.
+func softplusSigmoid(l, s, z []float64) {
+	for i := 0; i < len(z); i += 4 {
+		x := [4]float64{1, 1, 1, 1}
+		m := copy(x[:], z[i:])
+		var out [8]float64
+		if vmath.SoftplusSigmoid4(&out, x[0], x[1], x[2], x[3]) {
+			copy(l[i:i+m], out[:m])
+			copy(s[i:i+m], out[4:4+m])
+			continue
+		}
+		for j := i; j < i+m; j++ {
+			l[j], s[j] = softplusNegAbs(z[j]), sigmoidC(z[j])
+		}
 	}
 }
 
@@ -183,8 +201,9 @@ func sigmoidC(x float64) float64 { return 1 / (1 + vmath.CExp(-x)) }
 func BenchmarkSoftplusSigmoid(b *testing.B) {
 	src, l, s := []float64{2.5, -0.75}, make([]float64, 2), make([]float64, 2)
 	b.Run("vector", func(b *testing.B) {
+		var out [8]float64
 		for b.Loop() {
-			vmath.SoftplusSigmoid(l, s, src)
+			vmath.SoftplusSigmoid4(&out, src[0], src[1], 1, 1)
 		}
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
 	})
