@@ -90,6 +90,10 @@ const (
 	expC5        = 0x1.1111167a4d017p-7
 )
 
+// cexpConst holds CExp's constants for the lanes' kernel, which reads them
+// from here in this order (so they are written in one place).
+var cexpConst = [8]float64{expInvLn2N, expShift, expNegLn2HiN, expNegLn2LoN, expC2, expC3, expC4, expC5}
+
 // cexpTab holds, for j = 0..127, the bits of the relative tail
 // 2^(j/128)/H_j − 1 and those of H_j (2^(j/128) rounded) less j·2^52/128,
 // so that adding k·2^45 gives the bits of the scale 2^(k/128) directly.

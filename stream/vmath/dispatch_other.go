@@ -9,6 +9,6 @@ func expAVX2(dst, src *float64, n int) { panic("vmath: no vector kernel in this 
 
 func logAVX2(dst, src *float64, n int) { panic("vmath: no vector kernel in this build") }
 
-func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, x0, x1, x2, x3 float64) bool {
+func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0, x1, x2, x3 float64) bool {
 	panic("vmath: no vector kernel in this build")
 }

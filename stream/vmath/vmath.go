@@ -75,7 +75,7 @@ func Positive(v []float64) bool {
 // NaN included); the caller then computes the formulas itself. A caller
 // with fewer than 4 values passes 1 for the others.
 func SoftplusSigmoid4(dst *[8]float64, z0, z1, z2, z3 float64) bool {
-	return hasVector && softplusSigmoid4AVX2(dst, &cexpTab[0], z0, z1, z2, z3)
+	return hasVector && softplusSigmoid4AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, z2, z3)
 }
 
 // Vector reports whether this package's kernels run (AVX2 and FMA, and not

@@ -17,9 +17,9 @@ func expAVX2(dst *float64, src *float64, n int)
 func logAVX2(dst *float64, src *float64, n int)
 
 // softplusSigmoid4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) and
-// dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab CExp's table,
+// dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab and k CExp's table and constants,
 // if every |xi| is in [2^−54, 512), where CExp takes none of its special
 // cases; it reports whether they were (if not, dst is unspecified).
 //
 //go:noescape
-func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, x0 float64, x1 float64, x2 float64, x3 float64) bool
+func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0 float64, x1 float64, x2 float64, x3 float64) bool

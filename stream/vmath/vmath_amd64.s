@@ -441,42 +441,19 @@ GLOBL signbit<>(SB), RODATA|NOPTR, $8
 DATA oneS<>+0(SB)/8, $0x3ff0000000000000
 GLOBL oneS<>(SB), RODATA|NOPTR, $8
 
-DATA cexpInvLn2N<>+0(SB)/8, $0x40671547652b82fe
-GLOBL cexpInvLn2N<>(SB), RODATA|NOPTR, $8
-
-DATA cexpShift<>+0(SB)/8, $0x4338000000000000
-GLOBL cexpShift<>(SB), RODATA|NOPTR, $8
-
-DATA cexpNegLn2HiN<>+0(SB)/8, $0xbf762e42fefa0000
-GLOBL cexpNegLn2HiN<>(SB), RODATA|NOPTR, $8
-
-DATA cexpNegLn2LoN<>+0(SB)/8, $0xbd0cf79abc9e3b3a
-GLOBL cexpNegLn2LoN<>(SB), RODATA|NOPTR, $8
-
-DATA cexpC2<>+0(SB)/8, $0x3fdffffffffffdbd
-GLOBL cexpC2<>(SB), RODATA|NOPTR, $8
-
-DATA cexpC3<>+0(SB)/8, $0x3fc555555555543c
-GLOBL cexpC3<>(SB), RODATA|NOPTR, $8
-
-DATA cexpC4<>+0(SB)/8, $0x3fa55555cf172b91
-GLOBL cexpC4<>(SB), RODATA|NOPTR, $8
-
-DATA cexpC5<>+0(SB)/8, $0x3f81111167a4d017
-GLOBL cexpC5<>(SB), RODATA|NOPTR, $8
-
 DATA low7<>+0(SB)/8, $0x000000000000007f
 GLOBL low7<>(SB), RODATA|NOPTR, $8
 
-// func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, x0 float64, x1 float64, x2 float64, x3 float64) bool
+// func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0 float64, x1 float64, x2 float64, x3 float64) bool
 // Requires: AVX, AVX2, FMA3
-TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-49
+TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-57
 	MOVQ         dst+0(FP), AX
 	MOVQ         tab+8(FP), CX
-	VMOVSD       x0+16(FP), X0
-	VMOVHPD      x1+24(FP), X0, X0
-	VMOVSD       x2+32(FP), X1
-	VMOVHPD      x3+40(FP), X1, X1
+	MOVQ         k+16(FP), DX
+	VMOVSD       x0+24(FP), X0
+	VMOVHPD      x1+32(FP), X0, X0
+	VMOVSD       x2+40(FP), X1
+	VMOVHPD      x3+48(FP), X1, X1
 	VINSERTF128  $0x01, X1, Y0, Y0
 	VBROADCASTSD absmask<>+0(SB), Y5
 	VANDPD       Y5, Y0, Y1
@@ -487,11 +464,11 @@ TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-49
 	VANDPD       Y1, Y4, Y4
 	VBROADCASTSD signbitS<>+0(SB), Y5
 	VXORPD       Y5, Y0, Y1
-	VBROADCASTSD cexpShift<>+0(SB), Y5
-	VBROADCASTSD cexpInvLn2N<>+0(SB), Y7
+	VBROADCASTSD 8(DX), Y5
+	VBROADCASTSD (DX), Y7
 	VFMADD231PD  Y7, Y1, Y5
 	VMOVAPD      Y5, Y6
-	VBROADCASTSD cexpShift<>+0(SB), Y7
+	VBROADCASTSD 8(DX), Y7
 	VSUBPD       Y7, Y5, Y5
 	VPBROADCASTQ low7<>+0(SB), Y7
 	VPAND        Y6, Y7, Y7
@@ -501,18 +478,18 @@ TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-49
 	VPCMPEQQ     Y8, Y8, Y8
 	VPGATHERQQ   Y8, 8(CX)(Y7*8), Y3
 	VMOVAPD      Y1, Y1
-	VBROADCASTSD cexpNegLn2HiN<>+0(SB), Y7
+	VBROADCASTSD 16(DX), Y7
 	VFMADD231PD  Y7, Y5, Y1
-	VBROADCASTSD cexpNegLn2LoN<>+0(SB), Y7
+	VBROADCASTSD 24(DX), Y7
 	VFMADD231PD  Y7, Y5, Y1
 	VMULPD       Y1, Y1, Y5
 	VADDPD       Y1, Y2, Y2
-	VBROADCASTSD cexpC2<>+0(SB), Y8
-	VBROADCASTSD cexpC3<>+0(SB), Y7
+	VBROADCASTSD 32(DX), Y8
+	VBROADCASTSD 40(DX), Y7
 	VFMADD231PD  Y7, Y1, Y8
 	VFMADD231PD  Y8, Y5, Y2
-	VBROADCASTSD cexpC4<>+0(SB), Y8
-	VBROADCASTSD cexpC5<>+0(SB), Y7
+	VBROADCASTSD 48(DX), Y8
+	VBROADCASTSD 56(DX), Y7
 	VFMADD231PD  Y7, Y1, Y8
 	VMULPD       Y5, Y5, Y5
 	VFMADD231PD  Y8, Y5, Y2
@@ -632,7 +609,7 @@ TEXT ·softplusSigmoid4AVX2(SB), NOSPLIT, $0-49
 	CMPL         AX, $0x0f
 	SETEQ        AL
 	VZEROUPPER
-	MOVB         AL, ret+48(FP)
+	MOVB         AL, ret+56(FP)
 	RET
 
 DATA absmask<>+0(SB)/8, $0x7fffffffffffffff

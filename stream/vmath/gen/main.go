@@ -58,19 +58,19 @@ func newSoftplus(exp, log emit.Func) emit.Func {
 // gradient, which the next layer waits on, needs only them.
 func softplusSigmoid4(softplus emit.Func) {
 	cexp := newCExp()
-	TEXT("softplusSigmoid4AVX2", NOSPLIT, "func(dst *[8]float64, tab *uint64, x0, x1, x2, x3 float64) bool")
+	TEXT("softplusSigmoid4AVX2", NOSPLIT, "func(dst *[8]float64, tab *uint64, k *[8]float64, x0, x1, x2, x3 float64) bool")
 	Pragma("noescape")
 	Doc("softplusSigmoid4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) and",
-		"dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab CExp's table,",
+		"dst[4+i] = 1/(1 + CExp(−xi)) for the four values, with tab and k CExp's table and constants,",
 		"if every |xi| is in [2^−54, 512), where CExp takes none of its special",
 		"cases; it reports whether they were (if not, dst is unspecified).")
 	dst := Load(Param("dst"), GP64())
-	tab := Load(Param("tab"), GP64())
+	tab, k := Load(Param("tab"), GP64()), Load(Param("k"), GP64())
 	lo, hi := XMM(), XMM()
-	VMOVSD(NewParamAddr("x0", 16), lo)
-	VMOVHPD(NewParamAddr("x1", 24), lo, lo)
-	VMOVSD(NewParamAddr("x2", 32), hi)
-	VMOVHPD(NewParamAddr("x3", 40), hi, hi)
+	VMOVSD(NewParamAddr("x0", 24), lo)
+	VMOVHPD(NewParamAddr("x1", 32), lo, lo)
+	VMOVSD(NewParamAddr("x2", 40), hi)
+	VMOVHPD(NewParamAddr("x3", 48), hi, hi)
 	x := YMM()
 	VINSERTF128(U8(1), hi, lo.AsY(), x)
 
@@ -87,7 +87,7 @@ func softplusSigmoid4(softplus emit.Func) {
 	neg := YMM()
 	VBROADCASTSD(ConstData("signbitS", U64(1<<63)), c)
 	VXORPD(c, x, neg) // −x, exactly
-	e := cexp(tab, neg)
+	e := cexp(tab, k, neg)
 	VBROADCASTSD(emit.Const("oneSig", 1), c)
 	VADDPD(c, e, e)
 	VDIVPD(e, c, e) // 1/(1 + e^−x)
@@ -97,29 +97,16 @@ func softplusSigmoid4(softplus emit.Func) {
 	RET()
 }
 
-// The constants of the C library's exp (glibc 2.28 and later, its FMA
-// variant), as package vmath's CExp holds them.
-const (
-	cexpInvLn2N   = 0x1.71547652b82fep0 * 128
-	cexpNegLn2HiN = -0x1.62e42fefa0000p-8
-	cexpNegLn2LoN = -0x1.cf79abc9e3b3ap-47
-	cexpShift     = 0x1.8p52
-	cexpC2        = 0x1.ffffffffffdbdp-2
-	cexpC3        = 0x1.555555555543cp-3
-	cexpC4        = 0x1.55555cf172b91p-5
-	cexpC5        = 0x1.1111167a4d017p-7
-)
-
 // newCExp returns the emitter of CExp's main path in lanes (every |x| in
 // [2^−54, 512)), each lane with its operations in its order, the table's
-// two values of a lane gathered from tab.
-func newCExp() func(tab Register, x VecVirtual) VecVirtual {
-	invLn2N, shift := emit.Const("cexpInvLn2N", cexpInvLn2N), emit.Const("cexpShift", cexpShift)
-	ln2Hi, ln2Lo := emit.Const("cexpNegLn2HiN", cexpNegLn2HiN), emit.Const("cexpNegLn2LoN", cexpNegLn2LoN)
-	c2, c3 := emit.Const("cexpC2", cexpC2), emit.Const("cexpC3", cexpC3)
-	c4, c5 := emit.Const("cexpC4", cexpC4), emit.Const("cexpC5", cexpC5)
+// two values of a lane gathered from tab and the constants read from k
+// (package vmath's cexpConst: 1/ln2·128, the shift 1.5·2^52, −ln2/128 in a
+// high and a low part, the polynomial's C2 to C5).
+func newCExp() func(tab, k Register, x VecVirtual) VecVirtual {
 	low7 := ConstData("low7", U64(127))
-	return func(tab Register, x VecVirtual) VecVirtual {
+	return func(tab, k Register, x VecVirtual) VecVirtual {
+		at := func(i int) Mem { return Mem{Base: k, Disp: 8 * i} }
+		invLn2N, shift, ln2Hi, ln2Lo, c2, c3, c4, c5 := at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)
 		// kd = FMA(invLn2N, x, shift); ki = bits(kd); kd −= shift
 		kd, ki, c := YMM(), YMM(), YMM()
 		VBROADCASTSD(shift, kd)
