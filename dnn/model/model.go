@@ -10,6 +10,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/affine"
 	"github.com/fastslow/stream/seed"
 
 	"github.com/fastslow/dnn/layers"
@@ -96,6 +97,11 @@ type Network[T layers.Float] struct {
 	// for a float32 one (then conv is set).
 	out  []float64
 	conv bool
+
+	// The layers as one affine.Stack, for a float64 network without
+	// dropout: a trial's forward pass in one call and its backward pass
+	// and steps in another, the kernels chosen once. Nil otherwise.
+	stack *affine.Stack
 
 	frozen bool // test hook: keep the dropout masks of the last draw
 }
@@ -198,7 +204,34 @@ func build[T layers.Float](p Params) *Network[T] {
 	if n.out, ok = any(n.act[nl-1]).([]float64); !ok {
 		n.out, n.conv = make([]float64, sizes[nl]), true
 	}
+	if p.Dropout == 0 {
+		n.stack = newStack(n)
+	}
 	return n
+}
+
+// newStack returns the layers of a float64 network without dropout as an
+// affine.Stack over its slices (nil for a float32 one): the same kernels
+// forward and propagateStep call layer by layer.
+func newStack[T layers.Float](n *Network[T]) *affine.Stack {
+	params, ok := any(n.params).([]float64)
+	if !ok {
+		return nil
+	}
+	vel, gb := any(n.vel).([]float64), any(n.gb).([]float64)
+	x, act, g := any(n.x).([]float64), any(n.act).([][]float64), any(n.g).([][]float64)
+	velW := any(n.velW).([][]float64)
+	ls := make([]affine.StackLayer, len(n.layers))
+	for i := range ls {
+		l := &ls[i]
+		w := any(n.layers[i].W).([]float64)
+		*l = affine.StackLayer{W: w, V: velW[i], B: any(n.layers[i].B).([]float64), X: x, Y: act[i], DY: g[i]}
+		if i > 0 {
+			l.X, l.DX, l.Act = act[i-1], g[i-1], act[i-1]
+		}
+		l.ReLU = i < len(ls)-1
+	}
+	return affine.NewStack(ls, params[n.nw:], vel[n.nw:], gb, -n.p.LR, n.p.Momentum)
 }
 
 // Params returns the parameters the network was built with.
@@ -229,6 +262,10 @@ func (n *Network[T]) forward(t *stream.Trial, train bool) []float64 {
 		panic(fmt.Sprintf("dnn: a stimulus of %d features for a network of input_size %d", len(t.X), len(n.x)))
 	}
 	convert(n.x, t.X)
+	if n.stack != nil {
+		n.stack.Forward()
+		return n.out
+	}
 	h := n.x
 	last := len(n.layers) - 1
 	for i := range n.layers {
@@ -294,6 +331,10 @@ func (n *Network[T]) input(i int) []T {
 func (n *Network[T]) propagateStep(dLogits []float64) {
 	last := len(n.layers) - 1
 	convert(n.g[last], dLogits)
+	if n.stack != nil {
+		n.stack.BackwardStep()
+		return
+	}
 	lr, mom := T(n.p.LR), T(n.p.Momentum)
 	for i := last; i >= 0; i-- {
 		l := &n.layers[i]

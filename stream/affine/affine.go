@@ -36,7 +36,8 @@ type kernelSet struct {
 	stepMomentum     func(val, v, d []float64, a, m float64)
 	relu             func(z, a []float64)
 	reluBackward     func(a, da, dz []float64)
-	// Rows of at most rowN columns held in registers (nil: none).
+	// Rows of at most rowN columns held in registers (nil: none; the two
+	// are set together, as are the flat ones).
 	// With act not empty, dx is passed back through the ReLU of output act.
 	backwardStepRow func(w, x, dy, dx, act []float64, a float64)
 	momentumRow     func(w, v, x, dy, dx, act []float64, a, m float64)
@@ -44,6 +45,12 @@ type kernelSet struct {
 	// vector (nil: none); idx and tails as flatIdx and flatTails give them.
 	backwardStepFlat func(w, x, dy []float64, idx []int64, a float64, tails uint64)
 	momentumFlat     func(w, v, x, dy []float64, idx []int64, a, m float64, tails uint64)
+
+	// A Stack's passes run with this set's kernels called directly (nil:
+	// through the per-layer functions): a call through a function value
+	// into an assembly function goes through a wrapper that moves its
+	// arguments to the stack, a direct call does not.
+	stackForward, stackBackward func(s *Stack)
 
 	// The float32 kernels (see affine32.go).
 	forward32          func(w, x, b, y []float32, tail []int32) // rows a multiple of 8
@@ -113,7 +120,7 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	if relu {
 		r = 1
 	}
-	if k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows {
+	if transposes(k, n, rows) {
 		p := panelsOf(rows)
 		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
 		if p == rows {
@@ -132,6 +139,12 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	default:
 		k.forward(w, x, b, y, r)
 	}
+}
+
+// transposes reports whether the transposing forward kernel of k takes
+// the first panelsOf(rows) rows of a matrix of n columns.
+func transposes(k *kernelSet, n, rows int) bool {
+	return k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows
 }
 
 // aliasN is the row length (in values) whose multiples make rows a
@@ -201,17 +214,17 @@ func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) 
 	}
 	if dx != nil {
 		dx = dx[:n]
-		if k == nil || n > rowN || k.backwardStepRow == nil {
+		if !inRegisters(k, n, true) {
 			clear(dx) // the register kernels write dx whole, from +0
 		}
 	}
 	switch {
 	case k == nil:
 		backwardStepGo(w, x, dy, dx, a)
-	case dx != nil && n <= rowN && k.backwardStepRow != nil:
+	case inRegisters(k, n, dx != nil):
 		k.backwardStepRow(w, x, dy, dx, act, a)
 		return // through the ReLU already
-	case dx == nil && n > 0 && n < flatN && k.backwardStepFlat != nil:
+	case flat(k, n, dx != nil):
 		k.backwardStepFlat(w, x, dy, flatIdx[n], a, flatTails(rows, n))
 	case dx == nil:
 		k.backwardStepNoDx(w, x, dy, a)
@@ -223,6 +236,19 @@ func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) 
 	if act != nil {
 		reluBackwardWith(k, act, dx, dx)
 	}
+}
+
+// inRegisters reports whether the backward pass of k with dx (or
+// without) over rows of n columns runs the register kernels, which take
+// dx through the ReLU themselves.
+func inRegisters(k *kernelSet, n int, dx bool) bool {
+	return k != nil && dx && n <= rowN && k.backwardStepRow != nil
+}
+
+// flat reports whether the backward pass of k without dx (or with) over
+// rows of n columns runs the flat kernels.
+func flat(k *kernelSet, n int, dx bool) bool {
+	return k != nil && !dx && n > 0 && n < flatN && k.backwardStepFlat != nil
 }
 
 // BackwardStepMomentum is BackwardStep for SGD with momentum m, in one
@@ -258,17 +284,17 @@ func backwardStepMomentumReLUWith(k *kernelSet, w, v, x, dy, dx, act []float64, 
 	}
 	if dx != nil {
 		dx = dx[:n]
-		if k == nil || n > rowN || k.momentumRow == nil {
+		if !inRegisters(k, n, true) {
 			clear(dx) // the register kernels write dx whole, from +0
 		}
 	}
 	switch {
 	case k == nil:
 		backwardStepMomentumGo(w, v, x, dy, dx, a, m)
-	case dx != nil && n <= rowN && k.momentumRow != nil:
+	case inRegisters(k, n, dx != nil):
 		k.momentumRow(w, v, x, dy, dx, act, a, m)
 		return // through the ReLU already
-	case dx == nil && n > 0 && n < flatN && k.momentumFlat != nil:
+	case flat(k, n, dx != nil):
 		k.momentumFlat(w, v, x, dy, flatIdx[n], a, m, flatTails(rows, n))
 	case dx == nil:
 		k.momentumNoDx(w, v, x, dy, a, m)

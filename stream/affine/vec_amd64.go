@@ -54,6 +54,8 @@ var (
 		momentumRow:      backwardStepMomentumRowAVX512,
 		backwardStepFlat: backwardStepFlatAVX512,
 		momentumFlat:     backwardStepMomentumFlatAVX512,
+		stackForward:     stackForwardAVX512,
+		stackBackward:    stackBackwardAVX512,
 
 		forward32:          forward32AVX2,
 		forward32Lag:       forward32LagAVX2,
