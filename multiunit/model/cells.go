@@ -76,6 +76,23 @@ func (c *cells) load(pos []float64, d int) {
 			count[k]++
 		}
 	}
+	c.sort()
+}
+
+// file files the units by the cells in c.id (as scan.Columns.Draw
+// writes them).
+func (c *cells) file() {
+	clear(c.start)
+	count := c.start[1:]
+	for _, k := range c.id {
+		count[k]++
+	}
+	c.sort()
+}
+
+// sort lists the units by cell, from the cells in c.id and their counts
+// in c.start[1:].
+func (c *cells) sort() {
 	for k := 1; k < len(c.start); k++ {
 		c.start[k] += c.start[k-1]
 	}

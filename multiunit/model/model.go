@@ -247,16 +247,25 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 	if scan.Supported(p.R) {
 		m.cols = scan.NewColumns(n, d)
 	}
-	seed.Uniforms(rng, m.pos)
 	if m.cols != nil {
-		m.cols.Load(m.pos)
 		if m.cells = a.cells; m.cells == nil {
 			m.cells = newCells(n, d)
 		}
 		if m.cells != nil {
-			m.cells.load(m.pos, d)
 			m.seeds = make([]int32, 0, 3*nw)
 		}
+	}
+	switch {
+	case m.cells != nil && m.cols.Draw(rng, m.pos, m.cells.id, m.cells.g):
+		m.cells.file() // the draw's cells are load's for positions in [0, 1)
+	case m.cols != nil:
+		seed.Uniforms(rng, m.pos)
+		m.cols.Load(m.pos)
+		if m.cells != nil {
+			m.cells.load(m.pos, d)
+		}
+	default:
+		seed.Uniforms(rng, m.pos)
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)

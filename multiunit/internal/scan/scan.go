@@ -11,6 +11,11 @@
 // vector paths (AVX2, AVX-512, chosen by the CPU's features) and the pure
 // Go one (forced by the purego build tag) agree bit for bit. Only r = 1
 // and r = 2 have a scan; the model computes other exponents itself.
+//
+// Draw fills a new model's columns: its AVX-512 kernel draws the initial
+// positions from the model's generator, bit for bit rand.Rand.Float64's,
+// straight into the columns and the rows, and the units' cells, in one
+// pass.
 package scan
 
 //go:generate sh -c "cd gen && GOWORK=off go run . -pkg scan -out ../scan_amd64.s -stubs ../scan_amd64.go"
