@@ -160,6 +160,7 @@ type Model struct {
 	seeds []int32 // [3·int(N·k)] nearest's scratch
 
 	finished bool // Finish dropped the columns: rebuild them before a trial
+	loaded   bool // SetState loaded the arrays: any unit's weights may be set
 
 	// Scratch.
 	pairs  []topk.Pair // the winner selection's queue
@@ -209,6 +210,7 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		a = &arrays{pos: make([]float64, n*d), weights: make([]float64, n*c),
 			isActive: make([]bool, n), isWinner: make([]bool, n), group: make([]int32, n)}
 	}
+	s := &a.scratch
 	m := &Model{
 		p:     p,
 		nWin:  nw,
@@ -217,25 +219,25 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		local: strings.HasSuffix(p.AttnType, "local"),
 
 		pos:      a.pos,
-		attn:     make([]float64, d),
+		attn:     sized(s.attn, d),
 		weights:  a.weights,
 		isActive: a.isActive,
-		active:   make([]int32, 0, min(n, 4*nw)),
+		active:   sized(s.active, min(n, 4*nw))[:0],
 		isWinner: a.isWinner,
-		win:      make([]int32, 0, nw),
-		winAct:   make([]float64, 0, nw),
+		win:      sized(s.win, nw)[:0],
+		winAct:   sized(s.winAct, nw)[:0],
 		group:    a.group,
 		winMask:  a.winMask,
 		actMask:  a.actMask,
 		slots:    a.slots,
-		heap:     make([]topk.Pair, nw),
-		rec:      make([]int32, 0, nw),
-		order:    make([]int32, maxSortedGroups),
-		merged:   make([]int32, 0, min(n, 4*nw)),
-		row:      make([]float64, d),
-		grad:     make([]float64, d),
-		mean:     make([]float64, d),
-		z:        make([]float64, c),
+		heap:     sized(s.heap, nw),
+		rec:      sized(s.rec, nw)[:0],
+		order:    sized(s.order, maxSortedGroups),
+		merged:   sized(s.merged, min(n, 4*nw))[:0],
+		row:      sized(s.row, d),
+		grad:     sized(s.grad, d),
+		mean:     sized(s.mean, d),
+		z:        sized(s.z, c),
 
 		gRep: a.gRep[:0], gSize: a.gSize[:0], gWin: a.gWin[:0], gStart: a.gStart[:0], gFill: a.gFill[:0],
 		members: a.members[:0], gAct: a.gAct[:0], gSum: a.gSum[:0], gDist: a.gDist[:0], gMove: a.gMove[:0], pairs: a.pairs[:0],
@@ -252,7 +254,7 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 			m.cells = newCells(n, d)
 		}
 		if m.cells != nil {
-			m.seeds = make([]int32, 0, 3*nw)
+			m.seeds = sized(s.seeds, 3*nw)[:0]
 		}
 	}
 	switch {
