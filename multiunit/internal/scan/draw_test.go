@@ -80,3 +80,14 @@ func BenchmarkDraw(b *testing.B) {
 		}
 	})
 }
+
+func TestDrawAllocatesNothing(t *testing.T) {
+	if !drawable() {
+		t.Skip("no vector draw in this build")
+	}
+	const n = 80
+	pos, cell := make([]float64, 3*n), make([]int32, n)
+	c := NewColumns(n, 3)
+	p := rand.NewPCG(1, 2)
+	require.Zero(t, testing.AllocsPerRun(10, func() { c.Draw(p, pos, cell, 4) }))
+}
