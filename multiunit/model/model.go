@@ -159,8 +159,9 @@ type Model struct {
 	cells *cells  // the units by cell, for nearest (nil when cols is, or N is small)
 	seeds []int32 // [3·int(N·k)] nearest's scratch
 
-	finished bool // Finish dropped the columns: rebuild them before a trial
-	loaded   bool // SetState loaded the arrays: any unit's weights may be set
+	finished bool    // Finish dropped the columns: rebuild them before a trial
+	loaded   bool    // SetState loaded the arrays: any unit's weights may be set
+	held     *arrays // the record Release fills and gives back (New's own, reused)
 
 	// Scratch.
 	pairs  []topk.Pair // the winner selection's queue
@@ -211,12 +212,14 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 			isActive: make([]bool, n), isWinner: make([]bool, n), group: make([]int32, n)}
 	}
 	s := &a.scratch
+	held := a
 	m := &Model{
 		p:     p,
 		nWin:  nw,
 		f:     layers.Activation{C: p.C, R: p.R, LiteralZero: p.LiteralZero},
 		assoc: layers.Assoc{Phi: p.Phi, Classes: c},
 		local: strings.HasSuffix(p.AttnType, "local"),
+		held:  held,
 
 		pos:      a.pos,
 		attn:     sized(s.attn, d),

@@ -28,7 +28,8 @@ func (m *Model) Finish() {
 func (m *Model) Release() {
 	merged := m.merged // Finish drops it
 	m.Finish()
-	a := &arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
+	a := m.held
+	*a = arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
 		isActive: m.isActive, isWinner: m.isWinner, group: m.group, cells: m.cells,
 		groups: groups{gRep: m.gRep, gSize: m.gSize, gWin: m.gWin, gStart: m.gStart, gFill: m.gFill,
 			members: m.members, slots: m.slots, gAct: m.gAct, gSum: m.gSum, gDist: m.gDist, gMove: m.gMove, pairs: m.pairs},
