@@ -1,7 +1,8 @@
 // Command gen writes the assembly of the multi-unit model's recruitment
 // scan (package scan) with avo: the exponents of 4 (AVX2) or 8 (AVX-512)
 // consecutive units at once, each unit's arithmetic in the scalar code's
-// order, so that every lane rounds as the pure-Go path does.
+// order, so that every lane rounds as the pure-Go path does; and the
+// AVX-512 draw of a new model's positions (see draw).
 //
 //	cd multiunit/internal/scan/gen && GOWORK=off go run . -pkg scan -out ../scan_amd64.s -stubs ../scan_amd64.go
 //
