@@ -261,8 +261,7 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		}
 	}
 	switch {
-	case m.cells != nil && m.cols.Draw(rng, m.pos, m.cells.id, m.cells.g):
-		m.cells.file() // the draw's cells are load's for positions in [0, 1)
+	case m.cells != nil && m.cells.draw(rng, m.cols, m.pos):
 	case m.cols != nil:
 		seed.Uniforms(rng, m.pos)
 		m.cols.Load(m.pos)

@@ -10,14 +10,16 @@ import (
 // rand.New(p).Float64() return, in order, the columns with the same
 // coordinates, and cell[i] with unit i's cell on a grid of g cells per
 // dimension over [0, 1)³, (c₂·g + c₁)·g + c₀ with c_j = min(int(u_ij·g),
-// g − 1); it leaves p as those calls would. The vector kernel draws 8
-// units at a time, each value from its own lane of p's sequence, in one
-// pass instead of three (the draws, the columns, the cells). Draw reports
-// false, having done nothing, where it has no kernel (no AVX-512, the
-// purego build, d ≠ 3, n not a multiple of 8): the caller then draws with
-// seed.Uniforms, loads the columns and files the units itself.
-func (c *Columns) Draw(p *rand.PCG, pos []float64, cell []int32, g int) bool {
-	if !drawable() || c.d != 3 || c.n == 0 || c.n%8 != 0 || len(pos) != 3*c.n || len(cell) != c.n || g < 1 {
+// g − 1), adding 1 to count[cell[i]] (len(count) = g³); it leaves p as
+// those calls would. The vector kernel draws 8 units at a time, each value
+// from its own lane of p's sequence, in one pass instead of three (the
+// draws, the columns, the cells), and counts the cells' units in the
+// scalar units while the vector units draw. Draw reports false, having
+// done nothing, where it has no kernel (no AVX-512, the purego build, d ≠
+// 3, n not a multiple of 8): the caller then draws with seed.Uniforms,
+// loads the columns and files the units itself.
+func (c *Columns) Draw(p *rand.PCG, pos []float64, cell, count []int32, g int) bool {
+	if !drawable() || c.d != 3 || c.n == 0 || c.n%8 != 0 || len(pos) != 3*c.n || len(cell) != c.n || g < 1 || len(count) != g*g*g {
 		return false
 	}
 	// Lane l of vector j starts at the state from which value 3l + j is
@@ -29,7 +31,7 @@ func (c *Columns) Draw(p *rand.PCG, pos []float64, cell []int32, g int) bool {
 		j, l := v%3, v/3
 		st[8*j+l], st[24+8*j+l] = state(&q)
 	}
-	draw3(&st, &jump24, pos, c.v, c.n, c.n/8, cell, g)
+	draw3(&st, &jump24, pos, c.v, c.n, c.n/8, cell, count, g)
 	// The last value came from lane 7 of vector 2, left at its state.
 	var buf [20]byte
 	b := append(buf[:0], "pcg:"...)

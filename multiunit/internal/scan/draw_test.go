@@ -26,15 +26,19 @@ func TestDraw(t *testing.T) {
 				wantCols.Load(want)
 
 				p := rand.NewPCG(sd[0], sd[1])
-				pos, cell := make([]float64, 3*n), make([]int32, n)
+				pos, cell, count := make([]float64, 3*n), make([]int32, n), make([]int32, g*g*g)
+				count[0] = 5 // Draw adds to the counts
 				c := NewColumns(n, 3)
 				clear(c.v)
-				if !c.Draw(p, pos, cell, g) {
+				if !c.Draw(p, pos, cell, count, g) {
 					require.False(t, drawable(), "Draw declined %d units in 3 dimensions with a kernel", n)
 					require.Equal(t, *rand.NewPCG(sd[0], sd[1]), *p, "Draw declined and moved the generator")
 					require.Equal(t, make([]float64, 3*n), pos, "Draw declined and wrote positions")
+					require.Equal(t, int32(5), count[0], "Draw declined and counted")
 					continue
 				}
+				wantCount := make([]int32, g*g*g)
+				wantCount[0] = 5
 				for i := range want {
 					require.Equal(t, math.Float64bits(want[i]), math.Float64bits(pos[i]), "n = %d, seed %v: value %d", n, sd, i)
 					require.Equal(t, math.Float64bits(wantCols.v[i]), math.Float64bits(c.v[i]), "n = %d, seed %v: column value %d", n, sd, i)
@@ -45,24 +49,30 @@ func TestDraw(t *testing.T) {
 						k = k*g + min(int(pos[3*i+j]*float64(g)), g-1)
 					}
 					require.Equal(t, int32(k), cell[i], "n = %d, g = %d, seed %v: unit %d's cell", n, g, sd, i)
+					wantCount[k]++
 				}
+				require.Equal(t, wantCount, count, "n = %d, g = %d, seed %v: the cells' counts", n, g, sd)
 				require.Equal(t, ref.Uint64(), p.Uint64(), "n = %d, seed %v: the generator goes on as after the calls", n, sd)
 			}
 		}
 	}
-	// Sizes without a kernel.
+	// Sizes without a kernel, and counts of the wrong length.
+	if drawable() {
+		p := rand.NewPCG(3, 4)
+		require.False(t, NewColumns(16, 3).Draw(p, make([]float64, 48), make([]int32, 16), make([]int32, 63), 4), "63 counts for a grid of 4³")
+	}
 	for _, s := range []struct{ n, d int }{{12, 3}, {10, 3}, {16, 2}, {16, 4}} {
 		p := rand.NewPCG(3, 4)
 		c := NewColumns(s.n, s.d)
 		pos := make([]float64, s.n*s.d)
-		require.False(t, c.Draw(p, pos, make([]int32, s.n), 8), "%d units in %d dimensions", s.n, s.d)
+		require.False(t, c.Draw(p, pos, make([]int32, s.n), make([]int32, 512), 8), "%d units in %d dimensions", s.n, s.d)
 		require.Equal(t, *rand.NewPCG(3, 4), *p, "%d units in %d dimensions: the generator moved", s.n, s.d)
 	}
 }
 
 func BenchmarkDraw(b *testing.B) {
 	const n = 10000
-	pos, cell := make([]float64, 3*n), make([]int32, n)
+	pos, cell, count := make([]float64, 3*n), make([]int32, n), make([]int32, 512)
 	c := NewColumns(n, 3)
 	p := rand.NewPCG(1, 2)
 	b.Run("kernel", func(b *testing.B) {
@@ -70,7 +80,7 @@ func BenchmarkDraw(b *testing.B) {
 			b.Skip("no vector draw in this build")
 		}
 		for b.Loop() {
-			c.Draw(p, pos, cell, 8)
+			c.Draw(p, pos, cell, count, 8)
 		}
 	})
 	b.Run("go", func(b *testing.B) {
@@ -86,8 +96,8 @@ func TestDrawAllocatesNothing(t *testing.T) {
 		t.Skip("no vector draw in this build")
 	}
 	const n = 80
-	pos, cell := make([]float64, 3*n), make([]int32, n)
+	pos, cell, count := make([]float64, 3*n), make([]int32, n), make([]int32, 64)
 	c := NewColumns(n, 3)
 	p := rand.NewPCG(1, 2)
-	require.Zero(t, testing.AllocsPerRun(10, func() { c.Draw(p, pos, cell, 4) }))
+	require.Zero(t, testing.AllocsPerRun(10, func() { c.Draw(p, pos, cell, count, 4) }))
 }

@@ -256,9 +256,9 @@ nextR2AVX512_end:
 	MOVQ DX, ret+80(FP)
 	RET
 
-// func draw3AVX512(states *uint64, jump *uint64, pos *float64, cols *float64, n int, blocks int, cell *int32, grid int)
+// func draw3AVX512(states *uint64, jump *uint64, pos *float64, cols *float64, n int, blocks int, cell *int32, count *int32, grid int)
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·draw3AVX512(SB), NOSPLIT, $0-64
+TEXT ·draw3AVX512(SB), NOSPLIT, $0-72
 	MOVQ         states+0(FP), AX
 	MOVQ         jump+8(FP), CX
 	MOVQ         pos+16(FP), DX
@@ -267,7 +267,8 @@ TEXT ·draw3AVX512(SB), NOSPLIT, $0-64
 	SHLQ         $0x03, SI
 	MOVQ         blocks+40(FP), DI
 	MOVQ         cell+48(FP), R8
-	MOVQ         grid+56(FP), R9
+	MOVQ         count+56(FP), R9
+	MOVQ         grid+64(FP), R10
 	VMOVDQU64    (AX), Z0
 	VMOVDQU64    192(AX), Z1
 	VMOVDQU64    64(AX), Z2
@@ -281,8 +282,8 @@ TEXT ·draw3AVX512(SB), NOSPLIT, $0-64
 	VPSRLQ       $0x20, Z7, Z10
 	VMOVDQU64    drawconst<>+576(SB), Z11
 	VMOVDQU64    drawconst<>+640(SB), Z12
-	VPBROADCASTQ R9, Z13
-	MOVQ         R9, CX
+	VPBROADCASTQ R10, Z13
+	MOVQ         R10, CX
 	DECQ         CX
 	VPBROADCASTQ CX, Z14
 	VCVTQQ2PD    Z13, Z15
@@ -449,9 +450,41 @@ draw_block:
 	VPADDQ     Z12, Z20, K4, Z20
 	VMOVDQA64  Z20, Z4
 	VMOVDQA64  Z19, Z5
+	MOVLQZX    -32(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -28(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -24(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -20(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -16(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -12(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -8(R8), CX
+	INCL       (R9)(CX*4)
+	MOVLQZX    -4(R8), CX
+	INCL       (R9)(CX*4)
 	JMP        draw_block
 
 draw_end:
+	MOVLQZX   -32(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -28(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -24(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -20(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -16(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -12(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -8(R8), CX
+	INCL      (R9)(CX*4)
+	MOVLQZX   -4(R8), CX
+	INCL      (R9)(CX*4)
 	VMOVDQU64 Z0, (AX)
 	VMOVDQU64 Z1, 192(AX)
 	VMOVDQU64 Z2, 64(AX)

@@ -142,13 +142,14 @@ func main() {
 // time, each from its own lane of the PCG sequence (lane l of vector j
 // outputs the values 3l + j + 24b of block b, so that a vector is 8
 // consecutive units' coordinate j), written to the columns, interleaved
-// to the row-major positions, and filed by cell. Every lane computes
+// to the row-major positions, and filed by cell (each unit's cell, and
+// the count of each cell's units). Every lane computes
 // math/rand/v2's PCG step (the state times the 128-bit multiplier of 24
 // steps plus their increment, modulo 2^128) and its DXSM output and
 // Float64 exactly, in 64-bit integers, so the values are the Go code's
 // bit for bit.
 func draw() {
-	TEXT("draw3AVX512", NOSPLIT, "func(states, jump *uint64, pos, cols *float64, n, blocks int, cell *int32, grid int)")
+	TEXT("draw3AVX512", NOSPLIT, "func(states, jump *uint64, pos, cols *float64, n, blocks int, cell, count *int32, grid int)")
 	Pragma("noescape")
 	Doc("draw3AVX512 draws blocks·8 units' positions in 3 dimensions (see Draw).")
 
@@ -195,6 +196,7 @@ func draw() {
 	SHLQ(U8(3), n8) // a column's length in bytes
 	blocks := Load(Param("blocks"), GP64())
 	cell := Load(Param("cell"), GP64())
+	count := Load(Param("count"), GP64())
 	g := Load(Param("grid"), GP64())
 
 	var hi, lo [3]VecVirtual
@@ -325,9 +327,21 @@ func draw() {
 		VMOVDQA64(nhi, hi[j])
 		VMOVDQA64(nlo, lo[j])
 	}
+	// The cells' counts, in the scalar units, which the vector work
+	// leaves idle: count[cell]++ for the block's 8 units, read back a
+	// step after they were stored.
+	counts := func() {
+		id := GP64()
+		for l := 0; l < 8; l++ {
+			MOVLQZX(Mem{Base: cell, Disp: 4*l - 32}, id)
+			INCL(Mem{Base: count, Index: id, Scale: 4})
+		}
+	}
+	counts()
 	JMP(LabelRef("draw_block"))
 
 	Label("draw_end")
+	counts()
 	for j := range hi {
 		VMOVDQU64(hi[j], Mem{Base: states, Disp: 64 * j})
 		VMOVDQU64(lo[j], Mem{Base: states, Disp: 192 + 64*j})
