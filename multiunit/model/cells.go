@@ -1,5 +1,11 @@
 package model
 
+import (
+	"math/rand/v2"
+
+	"github.com/fastslow/multiunit/internal/scan"
+)
+
 // cells files the units by where they sat when the scan's columns were
 // loaded, on a grid of g cells per dimension over [0, 1) in the first up
 // to 3 dimensions: nearest looks first at the inactive units of the cells
@@ -76,6 +82,27 @@ func (c *cells) load(pos []float64, d int) {
 			count[k]++
 		}
 	}
+	c.sort()
+}
+
+// draw draws the positions pos and the columns cols with cols.Draw and
+// files the units by the cells it gives them (load's for positions in
+// [0, 1)), or reports false, having done nothing, when Draw declines.
+func (c *cells) draw(p *rand.PCG, cols *scan.Columns, pos []float64) bool {
+	if c.dims != 3 {
+		return false
+	}
+	clear(c.start)
+	if !cols.Draw(p, pos, c.id, c.start[1:], c.g) {
+		return false
+	}
+	c.sort()
+	return true
+}
+
+// sort lists the units by cell, from the cells in c.id and their counts
+// in c.start[1:].
+func (c *cells) sort() {
 	for k := 1; k < len(c.start); k++ {
 		c.start[k] += c.start[k-1]
 	}

@@ -6,6 +6,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/fastslow/multiunit/internal/scan"
+	"github.com/fastslow/stream/seed"
 )
 
 // TestCells files units in 1 to 5 dimensions, some off the grid or NaN,
@@ -102,5 +105,46 @@ func TestCells(t *testing.T) {
 			c.around(x, func(int32) bool { seen++; return seen < 7 })
 			require.Equal(t, 7, seen)
 		})
+	}
+}
+
+// TestNewDraws: a new model's positions are rand.Rand.Float64's in order,
+// its columns hold them, its units are filed by cell as load files them,
+// and the generator goes on as after the calls, whichever way New drew
+// them (the vector draw with the columns and cells in one pass, or the Go
+// one: config1's sizes take the first where the CPU has it, the others
+// the second).
+func TestNewDraws(t *testing.T) {
+	for _, tc := range []struct{ n, d int }{{10000, 3}, {2008, 3}, {2004, 3}, {3000, 2}} {
+		for _, sd := range [][2]uint64{{1, 2}, {0, 0}, {^uint64(0), 7}} {
+			p := config1
+			p.Units, p.Dims = tc.n, tc.d
+			rng := rand.NewPCG(sd[0], sd[1])
+			m, err := New(p, rng)
+			require.NoError(t, err)
+
+			ref := rand.NewPCG(sd[0], sd[1])
+			want := make([]float64, tc.n*tc.d)
+			seed.Uniforms(ref, want)
+			for i, v := range want {
+				require.Equal(t, math.Float64bits(v), math.Float64bits(m.pos[i]), "%d×%d, seed %v: value %d", tc.n, tc.d, sd, i)
+			}
+			require.Equal(t, ref.Uint64(), rng.Uint64(), "%d×%d, seed %v: the generator goes on as after the calls", tc.n, tc.d, sd)
+
+			x := make([]float64, tc.d)
+			for j := range tc.d {
+				a := make([]float64, tc.d)
+				a[j] = 1
+				q := &scan.Query{X: x, A: a, C: 1, R: 1}
+				for i := range tc.n { // the exponent |0 − u_ij|·1 is the column's value
+					require.Equal(t, math.Float64bits(want[i*tc.d+j]), math.Float64bits(m.cols.Exponent(i, q)), "%d×%d, seed %v: unit %d's column %d", tc.n, tc.d, sd, i, j)
+				}
+			}
+
+			c := newCells(tc.n, tc.d)
+			c.load(want, tc.d)
+			require.Equal(t, c.start, m.cells.start, "%d×%d, seed %v: the cells' bounds", tc.n, tc.d, sd)
+			require.Equal(t, c.unit, m.cells.unit, "%d×%d, seed %v: the units by cell", tc.n, tc.d, sd)
+		}
 	}
 }

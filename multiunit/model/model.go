@@ -159,7 +159,9 @@ type Model struct {
 	cells *cells  // the units by cell, for nearest (nil when cols is, or N is small)
 	seeds []int32 // [3·int(N·k)] nearest's scratch
 
-	finished bool // Finish dropped the columns: rebuild them before a trial
+	finished bool    // Finish dropped the columns: rebuild them before a trial
+	loaded   bool    // SetState loaded the arrays: any unit's weights may be set
+	held     *arrays // the record Release fills and gives back (New's own, reused)
 
 	// Scratch.
 	pairs  []topk.Pair // the winner selection's queue
@@ -209,33 +211,36 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 		a = &arrays{pos: make([]float64, n*d), weights: make([]float64, n*c),
 			isActive: make([]bool, n), isWinner: make([]bool, n), group: make([]int32, n)}
 	}
+	s := &a.scratch
+	held := a
 	m := &Model{
 		p:     p,
 		nWin:  nw,
 		f:     layers.Activation{C: p.C, R: p.R, LiteralZero: p.LiteralZero},
 		assoc: layers.Assoc{Phi: p.Phi, Classes: c},
 		local: strings.HasSuffix(p.AttnType, "local"),
+		held:  held,
 
 		pos:      a.pos,
-		attn:     make([]float64, d),
+		attn:     sized(s.attn, d),
 		weights:  a.weights,
 		isActive: a.isActive,
-		active:   make([]int32, 0, min(n, 4*nw)),
+		active:   sized(s.active, min(n, 4*nw))[:0],
 		isWinner: a.isWinner,
-		win:      make([]int32, 0, nw),
-		winAct:   make([]float64, 0, nw),
+		win:      sized(s.win, nw)[:0],
+		winAct:   sized(s.winAct, nw)[:0],
 		group:    a.group,
 		winMask:  a.winMask,
 		actMask:  a.actMask,
 		slots:    a.slots,
-		heap:     make([]topk.Pair, nw),
-		rec:      make([]int32, 0, nw),
-		order:    make([]int32, maxSortedGroups),
-		merged:   make([]int32, 0, min(n, 4*nw)),
-		row:      make([]float64, d),
-		grad:     make([]float64, d),
-		mean:     make([]float64, d),
-		z:        make([]float64, c),
+		heap:     sized(s.heap, nw),
+		rec:      sized(s.rec, nw)[:0],
+		order:    sized(s.order, maxSortedGroups),
+		merged:   sized(s.merged, min(n, 4*nw))[:0],
+		row:      sized(s.row, d),
+		grad:     sized(s.grad, d),
+		mean:     sized(s.mean, d),
+		z:        sized(s.z, c),
 
 		gRep: a.gRep[:0], gSize: a.gSize[:0], gWin: a.gWin[:0], gStart: a.gStart[:0], gFill: a.gFill[:0],
 		members: a.members[:0], gAct: a.gAct[:0], gSum: a.gSum[:0], gDist: a.gDist[:0], gMove: a.gMove[:0], pairs: a.pairs[:0],
@@ -247,16 +252,24 @@ func New(p Params, rng *rand.PCG) (*Model, error) {
 	if scan.Supported(p.R) {
 		m.cols = scan.NewColumns(n, d)
 	}
-	seed.Uniforms(rng, m.pos)
 	if m.cols != nil {
-		m.cols.Load(m.pos)
 		if m.cells = a.cells; m.cells == nil {
 			m.cells = newCells(n, d)
 		}
 		if m.cells != nil {
-			m.cells.load(m.pos, d)
-			m.seeds = make([]int32, 0, 3*nw)
+			m.seeds = sized(s.seeds, 3*nw)[:0]
 		}
+	}
+	switch {
+	case m.cells != nil && m.cells.draw(rng, m.cols, m.pos):
+	case m.cols != nil:
+		seed.Uniforms(rng, m.pos)
+		m.cols.Load(m.pos)
+		if m.cells != nil {
+			m.cells.load(m.pos, d)
+		}
+	default:
+		seed.Uniforms(rng, m.pos)
 	}
 	for j := range m.attn {
 		m.attn[j] = 1 / float64(d)

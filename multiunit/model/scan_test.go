@@ -103,11 +103,19 @@ func TestScanBitIdentical(t *testing.T) {
 
 // TestReleaseReuse trains a model on arrays another model released after
 // its own run (recruited units, learned weights, viewed masks, the buffers
-// grown with its groups, larger than the new run needs) and one on
-// fresh memory, from the same generator: every trial and the final states
-// must be the same bits. sync.Pool may drop what was released (it does so
-// at random under the race detector): the test retries until New reuses.
+// grown with its groups, larger than the new run needs), or after SetState
+// loaded a state with weights and a winner off its active units, and one
+// on fresh memory, from the same generator: every trial and the final
+// states must be the same bits. sync.Pool may drop what was released (it
+// does so at random under the race detector): the test retries until New
+// reuses.
 func TestReleaseReuse(t *testing.T) {
+	for _, loaded := range []bool{false, true} {
+		t.Run(map[bool]string{false: "trained", true: "loaded"}[loaded], func(t *testing.T) { testReleaseReuse(t, loaded) })
+	}
+}
+
+func testReleaseReuse(t *testing.T, loaded bool) {
 	tab, err := schedule.ReadTable("../testdata/muc_shj_order_50runs.csv")
 	require.NoError(t, err)
 	tk, err := task.SHJ(6)
@@ -129,8 +137,23 @@ func TestReleaseReuse(t *testing.T) {
 	reused := false
 	for try := 0; try < 20 && !reused; try++ {
 		old := drawn(4)
-		train(old, 16)
+		_, st := train(old, 16)
 		require.NotZero(t, old.Active())
+		if loaded {
+			byName := make(map[string]stream.Array)
+			for _, a := range st {
+				byName[a.Name] = a
+			}
+			act, win, w := byName[NameActive].Data, byName[NameWinners].Data, byName[NameAssoc].Data
+			for i := range act {
+				if act[i] == 0 {
+					w[2*i], w[2*i+1] = 0.25, -0.5 // weights off the active units
+					win[i] = 1                    // and a winner
+					break
+				}
+			}
+			require.NoError(t, old.SetState(byName))
+		}
 		pos := &old.pos[0]
 		old.Release()
 		m := drawn(3)

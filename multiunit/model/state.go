@@ -26,11 +26,19 @@ func (m *Model) Finish() {
 // next model New builds with the same sizes; m must not be used
 // afterwards.
 func (m *Model) Release() {
+	merged := m.merged // Finish drops it
 	m.Finish()
-	spare.Put(&arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
+	a := m.held
+	*a = arrays{pos: m.pos, weights: m.weights, winMask: m.winMask, actMask: m.actMask,
 		isActive: m.isActive, isWinner: m.isWinner, group: m.group, cells: m.cells,
 		groups: groups{gRep: m.gRep, gSize: m.gSize, gWin: m.gWin, gStart: m.gStart, gFill: m.gFill,
-			members: m.members, slots: m.slots, gAct: m.gAct, gSum: m.gSum, gDist: m.gDist, gMove: m.gMove, pairs: m.pairs}})
+			members: m.members, slots: m.slots, gAct: m.gAct, gSum: m.gSum, gDist: m.gDist, gMove: m.gMove, pairs: m.pairs},
+		scratch: scratch{active: m.active, merged: merged, win: m.win, winAct: m.winAct, rec: m.rec, seeds: m.seeds, order: m.order,
+			attn: m.attn, row: m.row, grad: m.grad, mean: m.mean, z: m.z, heap: m.heap}}
+	if !m.loaded {
+		a.touched = m.active
+	}
+	spare.Put(a)
 	*m = Model{}
 }
 
@@ -41,6 +49,13 @@ type arrays struct {
 	group                          []int32
 	cells                          *cells // nil if the model had none
 	groups
+	scratch
+
+	// touched are the units whose weights, group and flags the released
+	// model may have set (its active units: only winners learn, and they
+	// are active), nil when SetState may have set any: reuse clears only
+	// theirs.
+	touched []int32
 }
 
 // groups are the buffers of a released model that grew with its active
@@ -51,6 +66,23 @@ type groups struct {
 	gRep, gSize, gWin, gStart, gFill, members, slots []int32
 	gAct, gSum, gDist, gMove                         []float64
 	pairs                                            []topk.Pair
+}
+
+// scratch are the small buffers of a released model, sized by its D, C
+// and int(N·k): the next model takes those that are large enough
+// (whatever they hold: it overwrites them before reading them).
+type scratch struct {
+	active, merged, win, rec, seeds, order []int32
+	attn, winAct, row, grad, mean, z       []float64
+	heap                                   []topk.Pair
+}
+
+// sized returns s[:n] if s can hold n elements, else a new slice of n.
+func sized[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
 }
 
 // spare holds released models' arrays: a cache of memory shared by the
@@ -65,10 +97,19 @@ func reuse(n, d, c int) *arrays {
 	if !ok || len(a.pos) != n*d || len(a.weights) != n*c || len(a.isActive) != n {
 		return nil
 	}
-	clear(a.weights)
-	clear(a.isActive)
-	clear(a.isWinner)
-	clear(a.group)
+	if a.touched == nil {
+		clear(a.weights)
+		clear(a.isActive)
+		clear(a.isWinner)
+		clear(a.group)
+		return a
+	}
+	// The winners are active: their flags are among the touched units'.
+	for _, u := range a.touched {
+		clear(a.weights[int(u)*c : int(u+1)*c])
+		a.isActive[u], a.isWinner[u], a.group[u] = false, false, 0
+	}
+	a.touched = nil
 	return a
 }
 
@@ -161,6 +202,7 @@ func (m *Model) SetState(st map[string]stream.Array) error {
 	copy(m.pos, pos)
 	copy(m.attn, attn)
 	copy(m.weights, weights)
+	m.loaded = true
 	m.active = m.active[:0]
 	m.win = m.win[:0]
 	m.masked = false

@@ -33,3 +33,12 @@ func next(c *Columns, from, end int, q *Query) int {
 	}
 	return nextR2AVX2(&c.v[0], c.n, from, end, x, a, c.d, q.C, q.Worst, q.Margin)
 }
+
+// drawable reports whether Draw has a kernel on this CPU.
+func drawable() bool { return kernel == 8 }
+
+// draw3 runs the AVX-512 draw over blocks of 8 units (see Draw).
+func draw3(st *[48]uint64, jump *[4]uint64, pos, cols []float64, n, blocks int, cell, count []int32, g int) {
+	_, _, _, _ = pos[24*blocks-1], cols[3*n-1], cell[8*blocks-1], count[g*g*g-1]
+	draw3AVX512(&st[0], &jump[0], &pos[0], &cols[0], n, blocks, &cell[0], &count[0], g)
+}

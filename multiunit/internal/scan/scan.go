@@ -11,6 +11,11 @@
 // vector paths (AVX2, AVX-512, chosen by the CPU's features) and the pure
 // Go one (forced by the purego build tag) agree bit for bit. Only r = 1
 // and r = 2 have a scan; the model computes other exponents itself.
+//
+// Draw fills a new model's columns: its AVX-512 kernel draws the initial
+// positions from the model's generator, bit for bit rand.Rand.Float64's,
+// straight into the columns and the rows, and the units' cells, in one
+// pass.
 package scan
 
 //go:generate sh -c "cd gen && GOWORK=off go run . -pkg scan -out ../scan_amd64.s -stubs ../scan_amd64.go"
@@ -31,21 +36,18 @@ type Columns struct {
 // values unset: Load or Set every one. The memory may be that of columns
 // given back by Release.
 func NewColumns(n, d int) *Columns {
-	if v, ok := spare.Get().(*[]float64); ok && cap(*v) >= n*d {
-		return &Columns{n: n, d: d, v: (*v)[:n*d]}
+	if c, ok := spare.Get().(*Columns); ok && cap(c.v) >= n*d {
+		c.n, c.d, c.v = n, d, c.v[:n*d]
+		return c
 	}
 	return &Columns{n: n, d: d, v: make([]float64, n*d)}
 }
 
-// Release gives the columns' memory back for NewColumns to reuse; c must
-// not be used afterwards. A model releases its columns when its run ends:
-// the next run's model then takes them instead of fresh memory, which the
+// Release gives the columns back for NewColumns to reuse; c must not be
+// used afterwards. A model releases its columns when its run ends: the
+// next run's model then takes them instead of fresh memory, which the
 // system must map and clear (a third of a run of config1).
-func (c *Columns) Release() {
-	v := c.v[:0]
-	c.v = nil
-	spare.Put(&v)
-}
+func (c *Columns) Release() { spare.Put(c) }
 
 // spare holds released columns: a cache of memory shared by the models
 // of a process, which no result depends on.

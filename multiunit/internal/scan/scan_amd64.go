@@ -23,3 +23,8 @@ func nextR1AVX512(cols *float64, n int, from int, end int, x *float64, a *float6
 //
 //go:noescape
 func nextR2AVX512(cols *float64, n int, from int, end int, x *float64, a *float64, d int, c float64, worst float64, margin float64) int
+
+// draw3AVX512 draws blocks·8 units' positions in 3 dimensions (see Draw).
+//
+//go:noescape
+func draw3AVX512(states *uint64, jump *uint64, pos *float64, cols *float64, n int, blocks int, cell *int32, count *int32, grid int)
