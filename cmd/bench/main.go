@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -68,6 +69,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	python := fs.String("python", "python3", "with -original: the Python 3 that has PyTorch, numpy and PyYAML")
 	rounds := fs.Int("rounds", 3, "with -original: rounds of ours, then the original with and without anomaly detection")
 	origTrials := fs.Int("original-trials", 500, "with -original: the original's trials per round (whole blocks, its config's blocks per run at most)")
+	prof := fs.String("cpuprofile", "", "write a CPU profile of the whole command to this new file (for go tool pprof; an existing file is refused, not replaced)")
 	mach := fs.Bool("machine", false, "measure this machine's yardsticks instead (scalar FMA rate, in-cache vector step, 16 MB read and update bandwidth), on CPU time")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "Usage: go run ./cmd/bench [flags]\n\nTimes the default config of each model (nothing is written) and prints\nthe time per trial beside the original's.\n\nFlags:")
@@ -78,6 +80,18 @@ func command(args []string, stdout, stderr io.Writer) int {
 			return 0
 		}
 		return 2
+	}
+	if *prof != "" {
+		stop, err := startProfile(*prof)
+		if err != nil {
+			fmt.Fprintln(stderr, "bench:", err)
+			return 1
+		}
+		defer func() {
+			if err := stop(); err != nil {
+				fmt.Fprintln(stderr, "bench:", err)
+			}
+		}()
 	}
 	if *mach {
 		printMachine(stdout)
@@ -204,6 +218,28 @@ func release(_ int, rr *run.RunResult) error {
 		rr.Model = nil
 	}
 	return nil
+}
+
+// startProfile starts a CPU profile into the new file name (one that
+// exists is refused, so that no user's file is replaced) and returns the
+// function that stops it and closes the file.
+func startProfile(name string) (stop func() error, err error) {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("-cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		os.Remove(name) // empty, and ours
+		return nil, fmt.Errorf("-cpuprofile %s: %w", name, err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("-cpuprofile %s: %w", name, err)
+		}
+		return nil
+	}, nil
 }
 
 func fmtDur(ns float64) string {

@@ -23,6 +23,28 @@ func TestBenchOneModel(t *testing.T) {
 	assert.Equal(t, 2, command([]string{"-models", "nope"}, &out, &errb))
 }
 
+// TestBenchProfile checks that -cpuprofile writes a profile into a new
+// file and refuses a file that exists, leaving it as it was.
+func TestBenchProfile(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "cpu.prof")
+	var out, errb bytes.Buffer
+	require.Equal(t, 0, command([]string{"-models", "clustering", "-runs", "1", "-cpuprofile", name}, &out, &errb), errb.String())
+	fi, err := os.Stat(name)
+	require.NoError(t, err)
+	assert.Positive(t, fi.Size(), "an empty profile")
+
+	mine := filepath.Join(dir, "notes.txt")
+	require.NoError(t, os.WriteFile(mine, []byte("a user's file"), 0o644))
+	errb.Reset()
+	assert.Equal(t, 1, command([]string{"-models", "clustering", "-runs", "1", "-cpuprofile", mine}, &out, &errb))
+	assert.Contains(t, errb.String(), "-cpuprofile")
+	assert.Contains(t, errb.String(), "exists")
+	b, err := os.ReadFile(mine)
+	require.NoError(t, err)
+	assert.Equal(t, "a user's file", string(b))
+}
+
 func TestBenchMachine(t *testing.T) {
 	if testing.Short() {
 		t.Skip("measures for about 1.2 s")
