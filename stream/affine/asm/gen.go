@@ -1075,17 +1075,7 @@ func lastColumn(a reg.VecVirtual, p, q, xp, stride, s3 reg.Register) {
 		if i >= 4 {
 			base = q
 		}
-		var m Mem
-		switch i % 4 {
-		case 0:
-			m = Mem{Base: base}
-		case 1:
-			m = Mem{Base: base, Index: stride, Scale: 1}
-		case 2:
-			m = Mem{Base: base, Index: stride, Scale: 2}
-		case 3:
-			m = Mem{Base: base, Index: s3, Scale: 1}
-		}
+		m := rowOf(base, stride, s3, i%4)
 		VMOVSD(m, r[i])
 		VMULSD(Mem{Base: xp}, r[i], r[i])
 	}
@@ -1166,17 +1156,7 @@ func forwardT() {
 			if i == 4 {
 				LEAQ(Mem{Base: q, Index: s4, Scale: 1}, q) // row 28
 			}
-			var base Mem
-			switch i % 4 {
-			case 0:
-				base = Mem{Base: q}
-			case 1:
-				base = Mem{Base: q, Index: stride, Scale: 1}
-			case 2:
-				base = Mem{Base: q, Index: stride, Scale: 2}
-			case 3:
-				base = Mem{Base: q, Index: s3, Scale: 1}
-			}
+			base := rowOf(q, stride, s3, i%4)
 			for j := range 8 {
 				if masked {
 					CMPQ(cnt, Imm(uint64(j+1)))
@@ -1206,17 +1186,7 @@ func forwardT() {
 			if i >= 4 {
 				base = q
 			}
-			var m Mem
-			switch i % 4 {
-			case 0:
-				m = Mem{Base: base}
-			case 1:
-				m = Mem{Base: base, Index: stride, Scale: 1}
-			case 2:
-				m = Mem{Base: base, Index: stride, Scale: 2}
-			case 3:
-				m = Mem{Base: base, Index: s3, Scale: 1}
-			}
+			m := rowOf(base, stride, s3, i%4)
 			if masked {
 				VMOVUPD_Z(m, mask, r[i])
 			} else {

@@ -454,17 +454,7 @@ func (f fwd32) group(acc reg.VecVirtual, p reg.Register, col, xoff int, mask reg
 		if i >= 4 {
 			base = q
 		}
-		var m Mem
-		switch i % 4 {
-		case 0:
-			m = Mem{Base: base}
-		case 1:
-			m = Mem{Base: base, Index: stride, Scale: 1}
-		case 2:
-			m = Mem{Base: base, Index: stride, Scale: 2}
-		case 3:
-			m = Mem{Base: base, Index: s3, Scale: 1}
-		}
+		m := rowOf(base, stride, s3, i%4)
 		m.Disp = 4 * col
 		if mask != nil {
 			VMASKMOVPS(m, mask, r[i])
