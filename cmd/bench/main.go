@@ -24,7 +24,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -82,7 +81,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	if *prof != "" {
-		stop, err := startProfile(*prof)
+		stop, err := cli.StartProfile(*prof)
 		if err != nil {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 1
@@ -218,28 +217,6 @@ func release(_ int, rr *run.RunResult) error {
 		rr.Model = nil
 	}
 	return nil
-}
-
-// startProfile starts a CPU profile into the new file name (one that
-// exists is refused, so that no user's file is replaced) and returns the
-// function that stops it and closes the file.
-func startProfile(name string) (stop func() error, err error) {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("-cpuprofile: %w", err)
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		os.Remove(name) // empty, and ours
-		return nil, fmt.Errorf("-cpuprofile %s: %w", name, err)
-	}
-	return func() error {
-		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("-cpuprofile %s: %w", name, err)
-		}
-		return nil
-	}, nil
 }
 
 func fmtDur(ns float64) string {

@@ -158,7 +158,7 @@ func Run(ctx context.Context, m Model, args []string, stdout, stderr io.Writer) 
 	}
 	o.Limit = &lim
 	if *profile != "" {
-		stop, err := startProfile(*profile)
+		stop, err := StartProfile(*profile)
 		if err != nil {
 			fmt.Fprintf(stderr, "%s: %v\n", m.Name, err)
 			return 1

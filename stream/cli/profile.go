@@ -8,10 +8,10 @@ import (
 	"runtime/pprof"
 )
 
-// startProfile starts writing the process's CPU profile (pprof's format,
+// StartProfile starts writing the process's CPU profile (pprof's format,
 // for `go tool pprof`) to path, a new file: an existing file is refused,
 // never replaced. The returned stop ends the profile and closes the file.
-func startProfile(path string) (stop func() error, err error) {
+func StartProfile(path string) (stop func() error, err error) {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o666)
 	if errors.Is(err, fs.ErrExist) {
 		return nil, fmt.Errorf("-cpuprofile %s: the file exists: choose a new name or move it away (nothing was run)", path)
