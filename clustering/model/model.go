@@ -104,23 +104,22 @@ func (p *Params) Check() error {
 		// (x − W)^r of a negative difference is NaN for a fractional r.
 		return fmt.Errorf("r = %v: want a positive integer (the distance is the signed difference to the power r)", p.R)
 	}
+	// Only the temperature in use is checked (the other's message is
+	// not even formatted: a model is made for every run).
+	var temp error
+	if p.Equivalent {
+		temp = pos("beta", p.Beta)
+	} else {
+		temp = pos("temp_competition", p.TempCompetition)
+	}
 	return errors.Join(
-		pos("r", p.R), pos("q", p.Q), pos("specificity", p.Specificity),
-		cond(p.Equivalent, pos("beta", p.Beta)),
-		cond(!p.Equivalent, pos("temp_competition", p.TempCompetition)),
+		pos("r", p.R), pos("q", p.Q), pos("specificity", p.Specificity), temp,
 		pos("temp_softwta", p.TempSoftWTA),
 		finite("Phi", p.Phi), finite("thr", p.Thr),
 		nonneg("lr_clustering × center_lr_multiplier", p.LRCentres),
 		nonneg("lr_clustering × high_attn_lr_multiplier", p.LRAttention),
 		nonneg("lr_clustering × asso_lr_multiplier", p.LRAssoc),
 	)
-}
-
-func cond(b bool, err error) error {
-	if b {
-		return err
-	}
-	return nil
 }
 
 // Model is one clustering model; it implements stream.Stream. Its buffers
