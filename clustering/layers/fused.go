@@ -16,6 +16,12 @@ type Fused struct {
 	all       []int            // 0 to K−1: every unit live
 	kernel    *vexp.Prediction // nil where the kernel cannot run
 	h, asso   []float64        // the model's
+
+	// The first prediction of a pair (ForwardPair): its sums s and its
+	// kernel's buffers, of which its masked activations h1 and winners'
+	// outputs o1 are read.
+	first      *vexp.Prediction
+	s1, h1, o1 []float64
 }
 
 // NewFused returns the fused prediction of the four layers, of K units
@@ -30,6 +36,12 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask
 	K := act.K
 	if K == lanes(K) && act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2 {
 		f.kernel, _ = vexp.NewPrediction(act.s, act.ps, act.out, mask, h, comp.p, comp.out, wta.p, wta.out, asso, cls.out,
+			act.C, comp.Beta, wta.Temp, cls.Phi)
+	}
+	if f.kernel != nil {
+		b := func(n int) []float64 { return make([]float64, n) }
+		f.s1, f.h1, f.o1 = b(K), b(K), b(K)
+		f.first, _ = vexp.NewPrediction(f.s1, b(K), b(K), mask, f.h1, b(K), b(K), b(K), f.o1, asso, b(2),
 			act.C, comp.Beta, wta.Temp, cls.Phi)
 	}
 	return f
@@ -51,11 +63,60 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask
 // or after the kernel ran, an argument of an exponential was outside its
 // range. After a nil the caller runs the layers.
 func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
-	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
-	K := act.K
-	if f.kernel == nil || len(rows) == 0 || K > 2*lanes(len(rows)) {
+	if !f.takes(rows) {
 		return nil
 	}
+	f.prepare(d, a, rows)
+	if !f.kernel.Run() {
+		return nil
+	}
+	return f.finish(rows)
+}
+
+// ForwardPair is Forward with the attention a, but beside it, in the same
+// kernel, it predicts from the same distances with the attention a1 (the
+// first prediction of a trial whose second, with a, is sure to run): that
+// prediction's masked activations and winners' outputs are First's, and
+// its logits are not computed. It returns nil as Forward does, also when
+// the build has no kernel of two.
+func (f *Fused) ForwardPair(d, a1, a []float64, rows []int) []float64 {
+	if f.first == nil || !f.takes(rows) {
+		return nil
+	}
+	f.prepare(d, a, rows)
+	sums(f.s1, d, a1, rows, f.act.D)
+	if !f.kernel.RunPair(f.first) {
+		return nil
+	}
+	return f.finish(rows)
+}
+
+// First returns the masked activations h and the soft winner-take-all's
+// outputs o (K values each, owned by f) of the first prediction of the
+// last ForwardPair.
+func (f *Fused) First() (h, o []float64) { return f.h1, f.o1 }
+
+// takes reports whether the kernel takes a prediction over rows.
+func (f *Fused) takes(rows []int) bool {
+	return f.kernel != nil && len(rows) > 0 && f.act.K <= 2*lanes(len(rows))
+}
+
+// sums sets s[k] to the attention-weighted distance of each row listed
+// and the others to 0.
+func sums(s, d, a []float64, rows []int, D int) {
+	if len(rows) != len(s) {
+		clear(s)
+	}
+	for _, k := range rows {
+		s[k] = weighted(d[k*D:k*D+D], a)
+	}
+}
+
+// prepare sets each layer's bookkeeping as its Forward leaves it with
+// every unit live and the activation's sums, for the kernel.
+func (f *Fused) prepare(d, a []float64, rows []int) {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
+	K := act.K
 	// Each layer's bookkeeping as its Forward leaves it with every unit
 	// live, before the kernel, so that a layer run after a failed kernel
 	// clears every unit it wrote.
@@ -68,16 +129,13 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 		wta.nz = append(wta.nz[:0], f.all...)
 	}
 	cls.o, cls.a = wta.out, f.asso
-	if len(rows) != K {
-		clear(act.s)
-	}
-	D := act.D
-	for _, k := range rows {
-		act.s[k] = weighted(d[k*D:k*D+D], a)
-	}
-	if !f.kernel.Run() {
-		return nil
-	}
+	sums(act.s, d, a, rows, act.D)
+}
+
+// finish sets the layers' bookkeeping that depends on the kernel's results
+// and returns the logits.
+func (f *Fused) finish(rows []int) []float64 {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	act.rows = rows
 	comp.nz = nonZero(comp.nz, f.h)
 	wta.nz = nonZero(wta.nz, comp.out)

@@ -183,6 +183,78 @@ func TestFusedSilent(t *testing.T) {
 	require.Equal(t, layers.wta.NonZero(), fused.wta.NonZero())
 }
 
+// TestFusedPair: ForwardPair leaves the layers as Forward with its second
+// attention would, every buffer and gradient of their backward to the bit,
+// and its first prediction's masked activations and winners' outputs are
+// those of the layers with the first attention; over calls whose
+// recruited units change, and with a unit silent in the winner-take-all.
+func TestFusedPair(t *testing.T) {
+	rng := rand.New(rand.NewPCG(21, 22))
+	const k, d = 8, 3
+	stacks := func(c float64) [3]*stack {
+		return [3]*stack{newStack(k, d, c, 0.5, 3, 0, 0.012, 10), newStack(k, d, c, 0.5, 3, 0, 0.012, 10), newStack(k, d, c, 0.5, 3, 0, 0.012, 10)}
+	}
+	normal, silent := stacks(0.25), stacks(100) // c = 100: silent units
+	for step := range 60 {
+		st := normal
+		if step%6 == 5 {
+			st = silent
+		}
+		pair, second, first := st[0], st[1], st[2]
+		var rows []int
+		for u := range k {
+			if step%3 == 0 || rng.IntN(3) > 0 {
+				rows = append(rows, u)
+			}
+		}
+		if len(rows) == 0 {
+			rows = append(rows, 3)
+		}
+		mask := make([]float64, k)
+		for _, u := range rows {
+			mask[u] = 1
+		}
+		dist := fixture.Uniform(rng, k*d, 1e-6, 1.5)
+		a1 := fixture.Uniform(rng, d, 0.05, 1)
+		a := append([]float64(nil), a1...)
+		a[rng.IntN(d)] *= 1 + 0x1p-52 // the constraint's second application
+		asso := fixture.Uniform(rng, 2*k, -1, 1)
+		dz := fixture.Uniform(rng, 2, -1, 1)
+
+		clear(pair.h)
+		copy(pair.mask, mask)
+		copy(pair.asso, asso)
+		z := pair.fused.ForwardPair(dist, a1, a, rows)
+		if !vmath.Vector() {
+			require.Nil(t, z, "no kernel of two in this build")
+			return
+		}
+		require.NotNil(t, z, "step %d: the kernel takes the pair", step)
+		copy(pair.z, z)
+		second.forward(dist, a, mask, asso, rows, false)
+		first.forward(dist, a1, mask, asso, rows, false)
+		h1, o1 := pair.fused.First()
+		requireSameBits(t, "the first's h", first.h, h1)
+		requireSameBits(t, "the first's winner-take-all", first.wta.out, o1)
+		pair.backward(dz, mask)
+		second.backward(dz, mask)
+		for _, v := range []struct {
+			what      string
+			want, got []float64
+		}{
+			{"z", second.z, pair.z}, {"h", second.h, pair.h},
+			{"s", second.act.s, pair.act.s}, {"H", second.act.out, pair.act.out},
+			{"competition", second.comp.out, pair.comp.out}, {"winner-take-all", second.wta.out, pair.wta.out},
+			{"∂L/∂o", second.gout, pair.gout}, {"∂L/∂g", second.gg, pair.gg}, {"∂L/∂h", second.gh, pair.gh},
+			{"∂L/∂d", second.gd, pair.gd}, {"∂L/∂a", second.ga, pair.ga}, {"∂L/∂A", second.gas, pair.gas},
+		} {
+			requireSameBits(t, v.what, v.want, v.got)
+		}
+		require.Equal(t, second.comp.NonZero(), pair.comp.NonZero())
+		require.Equal(t, second.wta.NonZero(), pair.wta.NonZero())
+	}
+}
+
 // BenchmarkPredict is a prediction of config1 with its 8 units recruited,
 // from the distances to the logits: fused (the layers when the build has
 // no kernel) and the layers one by one.

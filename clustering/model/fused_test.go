@@ -15,7 +15,9 @@ import (
 // TestFusedSameBits runs config1 on the six SHJ types in the fixtures'
 // trial orders with the fused prediction and without it (the layers one
 // by one), side by side: every trial's logits and support and every
-// parameter after every step are the same to the bit.
+// parameter after every step are the same to the bit, the fused model's
+// trials of two predictions with both in one kernel (Model.pair), some
+// of them followed by a recruitment and a third.
 func TestFusedSameBits(t *testing.T) {
 	p := Params{Clusters: 8, Dims: 3, R: 2, Q: 1, Specificity: 0.25, Equivalent: true, Beta: 3,
 		TempSoftWTA: 0.012, Phi: 10, Thr: -0.4, SumToOne: true, LRCentres: 0.1, LRAttention: 0.1, LRAssoc: 0.1}
@@ -30,6 +32,7 @@ func TestFusedSameBits(t *testing.T) {
 		}
 	}
 	dz, dzl := make([]float64, 2), make([]float64, 2)
+	paired, pairedRecruits := 0, 0
 	lf := loss.BCELogits{}
 	for typ := 1; typ <= 6; typ++ {
 		tk, err := task.SHJ(typ)
@@ -48,6 +51,12 @@ func TestFusedSameBits(t *testing.T) {
 					tr.Signature, tr.X, tr.Target, tr.Label = it.Signature, it.X, it.Target, it.Label
 					z := fused.Forward(&tr)
 					zl := layered.Forward(&tr)
+					if fused.paired {
+						paired++
+						if fused.recruited {
+							pairedRecruits++
+						}
+					}
 					same("logits", typ, run, block, i, z, zl)
 					same("support", typ, run, block, i, []float64{fused.Support()}, []float64{layered.Support()})
 					lf.Eval(z, it.Target, dz)
@@ -64,5 +73,10 @@ func TestFusedSameBits(t *testing.T) {
 				require.NotNil(t, fused.fusedForward(fused.dist.Out()), "the kernel takes config1's predictions once every unit is recruited")
 			}
 		}
+	}
+	if vmath.Vector() {
+		t.Logf("%d trials paired, %d of them recruited", paired, pairedRecruits)
+		require.Greater(t, paired, 1000)
+		require.Positive(t, pairedRecruits)
 	}
 }

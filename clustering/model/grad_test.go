@@ -25,14 +25,16 @@ func TestModelGradient(t *testing.T) {
 		recruit int
 		loss    loss.Func
 		binary  bool // SHJ-like binary stimulus and centres on corners
+		pair    bool // the gradient of the second prediction of a pair (Model.pair)
 	}{
-		{"config1, 3 clusters", nil, 3, loss.BCELogits{}, false},
-		{"config1, 6 clusters, SHJ corners", nil, 6, loss.BCELogits{}, true},
-		{"config1, all 8 clusters, cross-entropy", nil, 8, loss.CrossEntropy{}, false},
-		{"numeric competition temperature", func(p *Params) { p.Equivalent, p.TempCompetition = false, 0.3 }, 5, loss.BCELogits{}, false},
-		{"q = r = 1", func(p *Params) { p.R, p.Q = 1, 1 }, 4, loss.BCELogits{}, false},
-		{"soft WTA T = 0.1, Phi = 3", func(p *Params) { p.TempSoftWTA, p.Phi = 0.1, 3 }, 5, loss.CrossEntropy{}, false},
-		{"new stimuli: K=100, D=2, 12 clusters", func(p *Params) { p.Clusters, p.Dims = 100, 2 }, 12, loss.BCELogits{}, false},
+		{"config1, 3 clusters", nil, 3, loss.BCELogits{}, false, false},
+		{"config1, 6 clusters, SHJ corners", nil, 6, loss.BCELogits{}, true, false},
+		{"config1, all 8 clusters, cross-entropy", nil, 8, loss.CrossEntropy{}, false, false},
+		{"numeric competition temperature", func(p *Params) { p.Equivalent, p.TempCompetition = false, 0.3 }, 5, loss.BCELogits{}, false, false},
+		{"q = r = 1", func(p *Params) { p.R, p.Q = 1, 1 }, 4, loss.BCELogits{}, false, false},
+		{"soft WTA T = 0.1, Phi = 3", func(p *Params) { p.TempSoftWTA, p.Phi = 0.1, 3 }, 5, loss.CrossEntropy{}, false, false},
+		{"new stimuli: K=100, D=2, 12 clusters", func(p *Params) { p.Clusters, p.Dims = 100, 2 }, 12, loss.BCELogits{}, false, false},
+		{"config1, 5 clusters, the second prediction of a pair", nil, 5, loss.BCELogits{}, false, true},
 	}
 	for ci, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -98,7 +100,25 @@ func TestModelGradient(t *testing.T) {
 				return c.loss.Eval(m.z, y, nil)
 			}
 			dz := make([]float64, Classes)
-			m.predict(x, false)
+			if c.pair && vmath.Vector() {
+				// An attention the constraint moves twice, as after a
+				// step: the pair's second prediction is differenced.
+				for {
+					for j := range m.attn {
+						m.attn[j] *= 1 + rng.Float64()
+					}
+					m.constrain()
+					copy(m.next, m.attn)
+					sumToOne(m.next)
+					if !sameBits(m.next, m.attn) {
+						break
+					}
+				}
+				require.True(t, m.pair(x), "the kernel takes the pair")
+				copy(m.attn, m.next)
+			} else {
+				m.predict(x, false)
+			}
 			if K == 8 && p.Equivalent && p.Q/p.R == 0.5 && vmath.Vector() {
 				// config1's shape: the differences go through the fused
 				// prediction, its unrecruited units masked.

@@ -150,6 +150,7 @@ type Model struct {
 	h      []float64 // H·m
 	o      []float64 // the soft winner-take-all's output (owned by wta)
 	used   []float64 // the attention of the last prediction
+	next   []float64 // the attention after the constraint's second application (pair)
 	kept   []float64 // the stored attention while Predict constrains it (allocated by its first call)
 	z      []float64 // logits of the last prediction
 
@@ -157,6 +158,7 @@ type Model struct {
 	gz, go_, gg, gh, gd []float64
 
 	recruited bool
+	paired    bool // the last Forward ran its two predictions side by side
 	support   float64
 }
 
@@ -175,7 +177,7 @@ func New(p Params) (*Model, error) {
 		wta:    layers.NewSoftmax(K, p.TempSoftWTA),
 		cls:    layers.NewAssociation(K, Classes, p.Phi),
 		active: make([]int, 0, K),
-		h:      make([]float64, K), used: make([]float64, D), z: make([]float64, Classes),
+		h:      make([]float64, K), used: make([]float64, D), next: make([]float64, D), z: make([]float64, Classes),
 		gz: make([]float64, Classes), go_: make([]float64, K), gg: make([]float64, K), gh: make([]float64, K),
 		gd:      make([]float64, K*D),
 		support: math.NaN(),
@@ -220,17 +222,22 @@ func (m *Model) Params() Params { return m.p }
 // constrain applies the attention constraint to the stored attention, as
 // the original does to the parameter's data before each prediction.
 func (m *Model) constrain() {
-	if !m.p.SumToOne {
-		return
+	if m.p.SumToOne {
+		sumToOne(m.attn)
 	}
+}
+
+// sumToOne applies the "sumtoone" constraint to a in place: a = max(a,
+// 1e-6), a = a/Σa.
+func sumToOne(a []float64) {
 	var s float64
-	for j, v := range m.attn {
+	for j, v := range a {
 		v = max(v, layers.MinDistance) // the same 1e-6 floor
-		m.attn[j] = v
+		a[j] = v
 		s += v
 	}
-	for j := range m.attn {
-		m.attn[j] /= s
+	for j := range a {
+		a[j] /= s
 	}
 }
 
@@ -261,16 +268,18 @@ func (m *Model) predict(x []float64, again bool) {
 // totalSupport returns the support of the recruited units for class label:
 // Σ_k sup_k·o_k / Σ_k o_k over the units of the last prediction, with
 // sup_k = (A_k,label − A_k,other)/(|A_k,label| + |A_k,other| + 1e-6).
-func (m *Model) totalSupport(label int) float64 {
-	out := m.o
-	var total float64
-	for _, k := range m.comp.NonZero() {
-		wc, wi := m.asso[k*Classes+label], m.asso[k*Classes+1-label]
-		sup := (wc - wi) / (math.Abs(wc) + math.Abs(wi) + 1e-6)
-		total += sup * out[k]
-	}
-	var s float64
+//
+// h are the prediction's masked activations and out its outputs: the units
+// summed in the first sum are those of nonzero h (the competition's
+// nonzero inputs), recruited units all.
+func (m *Model) totalSupport(label int, h, out []float64) float64 {
+	var total, s float64
 	for _, k := range m.active {
+		if h[k] != 0 {
+			wc, wi := m.asso[k*Classes+label], m.asso[k*Classes+1-label]
+			sup := (wc - wi) / (math.Abs(wc) + math.Abs(wi) + 1e-6)
+			total += sup * out[k]
+		}
 		s += out[k]
 	}
 	return total / s
@@ -311,14 +320,25 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		// made; a direct caller gets the original's index error.
 		panic(fmt.Sprintf("clustering: signature %d outside the %d units", t.Signature, m.p.Clusters))
 	}
-	m.recruited = false
+	m.recruited, m.paired = false, false
 	m.support = math.NaN()
 	if t.First() {
 		m.recruit(t.X, t.Signature)
 	} else {
 		m.constrain()
-		m.predict(t.X, false)
-		m.support = m.totalSupport(t.Label)
+		if m.paired = m.pair(t.X); m.paired {
+			h, o := m.fused.First()
+			if m.support = m.totalSupport(t.Label, h, o); !(m.support < m.p.Thr) {
+				// The second prediction, with the attention constrained
+				// again, is the trial's.
+				copy(m.attn, m.next)
+				copy(m.used, m.attn)
+				return m.z
+			}
+		} else {
+			m.predict(t.X, false)
+			m.support = m.totalSupport(t.Label, m.h, m.o)
+		}
 		if m.support < m.p.Thr {
 			m.recruit(t.X, t.Signature)
 		}
@@ -330,6 +350,33 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		m.predict(t.X, !m.recruited)
 	} // else: nothing changed since the first prediction, whose cache stands.
 	return m.z
+}
+
+// pair runs a trial's first prediction and its second side by side
+// (vexp.Prediction.RunPair) when the second is sure to run: the constraint
+// applied again moves the attention (next), so the second prediction, which
+// depends on nothing the first computes, runs unless a recruitment changes
+// the units (then it runs again). It reports whether it ran: the first's
+// activations and outputs are then the fused kernel's First, and the
+// second's are in the layers and z as predict leaves them, with the
+// attention next (the activation's, until the next trial).
+func (m *Model) pair(x []float64) bool {
+	if m.fused == nil || !m.p.SumToOne {
+		return false
+	}
+	copy(m.next, m.attn)
+	sumToOne(m.next)
+	if sameBits(m.next, m.attn) {
+		return false
+	}
+	d := m.dist.Forward(x, m.w, m.active)
+	z := m.fused.ForwardPair(d, m.attn, m.next, m.active)
+	if z == nil {
+		return false
+	}
+	m.o = m.wta.Out()
+	copy(m.z, z)
+	return true
 }
 
 // fusedForward returns the logits of the fused prediction from the

@@ -20,3 +20,7 @@ func expNegSqrtAVX2(e, r, v *float64, c float64, n int) bool {
 func predictAVX2(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool {
 	panic("vexp: no vector kernel in this build")
 }
+
+func predictPairAVX2(s, r, e, mask, h, pc, oc, pw, ow, asso, z, s1, r1, e1, h1, pc1, oc1, pw1, ow1 *float64, c, beta, temp, phi float64, n int) bool {
+	panic("vexp: no vector kernel in this build")
+}

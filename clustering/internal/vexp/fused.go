@@ -129,3 +129,17 @@ func (p *Prediction) Run() bool {
 	return hasVector && predictAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
 		&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi, len(p.s))
 }
+
+// RunPair computes first's prediction and p's in one kernel, side by side
+// (their chains independent, so the CPU runs them at once): first from its
+// s into its buffers, but for its logits, which it leaves, and p as Run
+// does, both with p's mask, association weights and constants, which
+// first must share (both made by NewPrediction over n units). Each
+// prediction's bits are those of Run. It reports false as Run does, for
+// either, or when first has not p's number of units.
+func (p *Prediction) RunPair(first *Prediction) bool {
+	q := first
+	return hasVector && len(q.s) == len(p.s) &&
+		predictPairAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0], &p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0],
+			&q.s[0], &q.sqrt[0], &q.h[0], &q.out[0], &q.pComp[0], &q.oComp[0], &q.pWTA[0], &q.oWTA[0], p.c, p.beta, p.temp, p.phi, len(p.s))
+}

@@ -40,3 +40,11 @@ func expNegSqrtAVX2(e *float64, r *float64, v *float64, c float64, n int) bool
 //
 //go:noescape
 func predictAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64, n int) bool
+
+// predictPairAVX2 is predictAVX2 from s into r, e, h, pc, oc, pw, ow and z
+// and, beside it, from s1 into r1, e1, h1, pc1, oc1, pw1 and ow1 (without
+// the logits), with the same mask and constants; it reports whether every
+// argument of an exponential of both was in [−700, 700].
+//
+//go:noescape
+func predictPairAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64, n int) bool

@@ -22,7 +22,9 @@ func main() {
 	ConstraintExpr("!purego")
 	exp, log := emit.NewExp(), emit.NewLog()
 	checked := fusedKernels(exp, log)
-	predictKernel(checked, log)
+	pk := newPredictionKernels(checked, log)
+	pk.single()
+	pk.pair()
 	Generate()
 }
 
@@ -128,7 +130,20 @@ func normalise(p []Register, n Register) {
 	Label("divdone")
 }
 
-// predictKernel writes the kernel of a whole prediction of the clustering
+// predictionKernels writes the kernels of whole predictions with the
+// exponential and the logarithm given and the constants they share.
+type predictionKernels struct {
+	checked   func(acc VecVirtual, u []VecVirtual) []VecVirtual
+	log       emit.Func
+	sign, one Mem
+}
+
+// newPredictionKernels declares the constants of the prediction kernels.
+func newPredictionKernels(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, log emit.Func) predictionKernels {
+	return predictionKernels{checked: checked, log: log, sign: ConstData("psignbit", U64(1<<63)), one: emit.Const("pone", 1)}
+}
+
+// single writes the kernel of a whole prediction of the clustering
 // model from its units' attention-weighted distances s to its two logits:
 // the activation, the competition with the equivalent temperature, the
 // soft winner-take-all and the association, each lane with the layers'
@@ -138,10 +153,7 @@ func normalise(p []Register, n Register) {
 // masked, not left out: their lanes compute on a value whose exponential
 // is in range and their terms enter each sum as +0, which leaves its bits
 // as the layers' sum over the live units alone.
-func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, log emit.Func) {
-	sign := ConstData("psignbit", U64(1<<63))
-	one := emit.Const("pone", 1)
-
+func (pk predictionKernels) single() {
 	TEXT("predictAVX2", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64, n int) bool")
 	Pragma("noescape")
 	Doc("predictAVX2 computes, for i < n, n a multiple of 4 (with q/r = ½), and",
@@ -154,6 +166,41 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 		"others); and the logits z[c] = (Σ_i ow[i]·asso[2i+c])·phi over the recruited",
 		"units. Each sum adds its terms in order from 0. It reports whether every",
 		"argument of an exponential was in [−700, 700].")
+	pk.predictions(predictionSet{suffix: ""})
+}
+
+// pair writes the kernel of two predictions of the same units
+// from two sets of sums (the model's first prediction of a trial and its
+// second, after the attention's constraint moved the attention), each
+// phase of the second emitted after the first's, so that their chains of
+// dependent operations, independent of each other, run side by side in the
+// CPU's window instead of one after the other. The first's logits are not
+// computed (the model reads its support from ow1 and h1).
+func (pk predictionKernels) pair() {
+	TEXT("predictPairAVX2", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z, s1, r1, e1, h1, pc1, oc1, pw1, ow1 *float64, c, beta, temp, phi float64, n int) bool")
+	Pragma("noescape")
+	Doc("predictPairAVX2 is predictAVX2 from s into r, e, h, pc, oc, pw, ow and z",
+		"and, beside it, from s1 into r1, e1, h1, pc1, oc1, pw1 and ow1 (without",
+		"the logits), with the same mask and constants; it reports whether every",
+		"argument of an exponential of both was in [−700, 700].")
+	pk.predictions(predictionSet{"1", true}, predictionSet{suffix: ""})
+}
+
+// predictionSet names the buffers of one prediction of a kernel: the
+// parameters s, r, e, h, pc, oc, pw and ow with the suffix, and z unless
+// noLogits.
+type predictionSet struct {
+	suffix   string
+	noLogits bool
+}
+
+// predictions emits the body of a kernel of one or more predictions over
+// the parameters mask, asso, c, beta, temp, phi and n and each set's
+// buffers, phase by phase, each phase of every set before the next phase;
+// each phase loads the pointers it reads (a pair's would not fit in the
+// general registers all at once).
+func (pk predictionKernels) predictions(sets ...predictionSet) {
+	checked, log, sign, one := pk.checked, pk.log, pk.sign, pk.one
 	bcast := func(name string) VecVirtual {
 		x, y := Load(Param(name), XMM()), YMM()
 		VBROADCASTSD(x, y)
@@ -173,113 +220,134 @@ func predictKernel(checked func(acc VecVirtual, u []VecVirtual) []VecVirtual, lo
 	}
 
 	// The activation and the competition's exponentials.
-	s, r, e, mask, h, pc := ptr("s"), ptr("r"), ptr("e"), ptr("mask"), ptr("h"), ptr("pc")
 	c, beta := bcast("c"), bcast("beta")
-	emit.Blocks("act", n, func(m emit.Addr, blocks int) {
-		u := emit.Regs(blocks, YMM)
-		for j := range blocks {
-			VSQRTPD(m(s, j), u[j])
-			VMOVUPD(u[j], m(r, j))
-		}
-		neg := emit.Bcast(sign)
-		for j := range blocks {
-			VMULPD(c, u[j], u[j])
-			VXORPD(neg, u[j], u[j]) // −(r·c)
-		}
-		x := checked(acc, u)
-		for j := range blocks {
-			k := YMM()
-			VMOVUPD(m(mask, j), k)
-			VANDPD(live(k), x[j], x[j]) // 0 where not recruited
-			VMOVUPD(x[j], m(e, j))
-			VMULPD(k, x[j], x[j]) // h = H·mask
-			VMOVUPD(x[j], m(h, j))
-		}
-		// The competition's silent units compute on 1 (v/t = 0).
-		v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
-		for j := range blocks {
-			lv, pad := live(x[j]), YMM()
-			VANDPD(lv, x[j], v[j])
-			VANDNPD(o, lv, pad) // 1 where silent
-			VORPD(pad, v[j], v[j])
-		}
-		w, t := log(v...), emit.Regs(blocks, YMM)
-		equiv(w, v, t, beta)
-		for j, y := range checked(acc, t) {
-			VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
-			VMOVUPD(y, m(pc, j))
-		}
-	})
-	sum := sumOf("csum", pc, n)
+	for _, set := range sets {
+		sx := set.suffix
+		s, r, e, mask, h, pc := ptr("s"+sx), ptr("r"+sx), ptr("e"+sx), ptr("mask"), ptr("h"+sx), ptr("pc"+sx)
+		emit.Blocks("act"+sx, n, func(m emit.Addr, blocks int) {
+			u := emit.Regs(blocks, YMM)
+			for j := range blocks {
+				VSQRTPD(m(s, j), u[j])
+				VMOVUPD(u[j], m(r, j))
+			}
+			neg := emit.Bcast(sign)
+			for j := range blocks {
+				VMULPD(c, u[j], u[j])
+				VXORPD(neg, u[j], u[j]) // −(r·c)
+			}
+			x := checked(acc, u)
+			for j := range blocks {
+				k := YMM()
+				VMOVUPD(m(mask, j), k)
+				VANDPD(live(k), x[j], x[j]) // 0 where not recruited
+				VMOVUPD(x[j], m(e, j))
+				VMULPD(k, x[j], x[j]) // h = H·mask
+				VMOVUPD(x[j], m(h, j))
+			}
+			// The competition's silent units compute on 1 (v/t = 0).
+			v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
+			for j := range blocks {
+				lv, pad := live(x[j]), YMM()
+				VANDPD(lv, x[j], v[j])
+				VANDNPD(o, lv, pad) // 1 where silent
+				VORPD(pad, v[j], v[j])
+			}
+			w, t := log(v...), emit.Regs(blocks, YMM)
+			equiv(w, v, t, beta)
+			for j, y := range checked(acc, t) {
+				VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
+				VMOVUPD(y, m(pc, j))
+			}
+		})
+	}
+	sums := make([]VecVirtual, len(sets))
+	for i, set := range sets {
+		sums[i] = sumOf("csum"+set.suffix, ptr("pc"+set.suffix), n)
+	}
 
 	// The competition's normalisation and the winner-take-all's exponentials
 	// (a silent unit's 0/T is in range).
-	oc, pw := ptr("oc"), ptr("pw")
 	temp := bcast("temp")
-	total := YMM()
-	VBROADCASTSD(sum, total)
-	emit.Blocks("comp", n, func(m emit.Addr, blocks int) {
-		g := emit.Regs(blocks, YMM)
-		for j := range blocks {
-			VMOVUPD(m(pc, j), g[j])
-			VDIVPD(total, g[j], g[j]) // e/sum
-			VMOVUPD(g[j], m(pc, j))
-			VMULPD(m(h, j), g[j], g[j]) // v·p
-			VMOVUPD(g[j], m(oc, j))
-		}
-		for j := range blocks {
-			VDIVPD(temp, g[j], g[j]) // g/T
-		}
-		for j, y := range checked(acc, g) {
-			VANDPD(live(m(oc, j)), y, y)
-			VMOVUPD(y, m(pw, j))
-		}
-	})
-	sum = sumOf("wsum", pw, n)
+	for i, set := range sets {
+		sx := set.suffix
+		pc, h, oc, pw := ptr("pc"+sx), ptr("h"+sx), ptr("oc"+sx), ptr("pw"+sx)
+		total := YMM()
+		VBROADCASTSD(sums[i], total)
+		emit.Blocks("comp"+sx, n, func(m emit.Addr, blocks int) {
+			g := emit.Regs(blocks, YMM)
+			for j := range blocks {
+				VMOVUPD(m(pc, j), g[j])
+				VDIVPD(total, g[j], g[j]) // e/sum
+				VMOVUPD(g[j], m(pc, j))
+				VMULPD(m(h, j), g[j], g[j]) // v·p
+				VMOVUPD(g[j], m(oc, j))
+			}
+			for j := range blocks {
+				VDIVPD(temp, g[j], g[j]) // g/T
+			}
+			for j, y := range checked(acc, g) {
+				VANDPD(live(m(oc, j)), y, y)
+				VMOVUPD(y, m(pw, j))
+			}
+		})
+	}
+	for i, set := range sets {
+		sums[i] = sumOf("wsum"+set.suffix, ptr("pw"+set.suffix), n)
+	}
 
 	// The winner-take-all's normalisation.
-	ow := ptr("ow")
-	VBROADCASTSD(sum, total)
-	emit.Blocks("wta", n, func(m emit.Addr, blocks int) {
-		for j := range blocks {
-			p := YMM()
-			VMOVUPD(m(pw, j), p)
-			VDIVPD(total, p, p)
-			VMOVUPD(p, m(pw, j))
-			VMULPD(m(oc, j), p, p)
-			VMOVUPD(p, m(ow, j))
-		}
-	})
+	for i, set := range sets {
+		sx := set.suffix
+		pw, oc, ow := ptr("pw"+sx), ptr("oc"+sx), ptr("ow"+sx)
+		total := YMM()
+		VBROADCASTSD(sums[i], total)
+		emit.Blocks("wta"+sx, n, func(m emit.Addr, blocks int) {
+			for j := range blocks {
+				p := YMM()
+				VMOVUPD(m(pw, j), p)
+				VDIVPD(total, p, p)
+				VMOVUPD(p, m(pw, j))
+				VMULPD(m(oc, j), p, p)
+				VMOVUPD(p, m(ow, j))
+			}
+		})
+	}
 
 	// The association: each class's sum over the recruited units in their
 	// order.
-	asso, z := ptr("asso"), ptr("z")
-	z0, z1, o, t := XMM(), XMM(), XMM(), XMM()
-	VXORPD(z0, z0, z0)
-	VXORPD(z1, z1, z1)
-	i := GP64()
-	XORQ(i, i)
-	Label("assoloop")
-	CMPQ(i, n)
-	JGE(LabelRef("assodone"))
-	VMOVSD(Mem{Base: mask, Index: i, Scale: 8}, o)
-	VUCOMISD(zero.AsX(), o)
-	JE(LabelRef("assonext")) // not recruited (the mask is 0 or 1)
-	VMOVSD(Mem{Base: ow, Index: i, Scale: 8}, o)
-	VMULSD(Mem{Base: asso}, o, t)
-	VADDSD(t, z0, z0)
-	VMULSD(Mem{Base: asso, Disp: 8}, o, t)
-	VADDSD(t, z1, z1)
-	Label("assonext")
-	ADDQ(U8(16), asso) // the next unit's row
-	INCQ(i)
-	JMP(LabelRef("assoloop"))
-	Label("assodone")
-	phi := Load(Param("phi"), XMM())
-	VMULSD(phi, z0, z0)
-	VMULSD(phi, z1, z1)
-	VMOVSD(z0, Mem{Base: z})
-	VMOVSD(z1, Mem{Base: z, Disp: 8})
+	for _, set := range sets {
+		if set.noLogits {
+			continue
+		}
+		sx := set.suffix
+		mask, ow, asso, z := ptr("mask"), ptr("ow"+sx), ptr("asso"), ptr("z"+sx)
+		z0, z1, o, t := XMM(), XMM(), XMM(), XMM()
+		VXORPD(z0, z0, z0)
+		VXORPD(z1, z1, z1)
+		i := GP64()
+		XORQ(i, i)
+		Label("assoloop" + sx)
+		CMPQ(i, n)
+		JGE(LabelRef("assodone" + sx))
+		VMOVSD(Mem{Base: mask, Index: i, Scale: 8}, o)
+		VUCOMISD(zero.AsX(), o)
+		JE(LabelRef("assonext" + sx)) // not recruited (the mask is 0 or 1)
+		VMOVSD(Mem{Base: ow, Index: i, Scale: 8}, o)
+		VMULSD(Mem{Base: asso}, o, t)
+		VADDSD(t, z0, z0)
+		VMULSD(Mem{Base: asso, Disp: 8}, o, t)
+		VADDSD(t, z1, z1)
+		Label("assonext" + sx)
+		ADDQ(U8(16), asso) // the next unit's row
+		INCQ(i)
+		JMP(LabelRef("assoloop" + sx))
+		Label("assodone" + sx)
+		phi := Load(Param("phi"), XMM())
+		VMULSD(phi, z0, z0)
+		VMULSD(phi, z1, z1)
+		VMOVSD(z0, Mem{Base: z})
+		VMOVSD(z1, Mem{Base: z, Disp: 8})
+	}
 
 	emit.ReturnAllSet(acc)
 	RET()
