@@ -105,27 +105,35 @@ const wholeMax = 32
 // row has).
 func (l *Distance) euclid(x, w []float64, rows []int) {
 	D := l.D
-	live := l.live[:l.K]
-	if len(rows) == len(live) {
-		for k := range live {
-			live[k] = ^uint64(0)
-		}
-	} else {
-		clear(live)
-		for _, k := range rows {
-			live[k] = ^uint64(0)
-		}
-	}
 	w = w[:l.K*D]
 	diff, pow, out := l.diff[:len(w)], l.pow[:len(w)], l.out[:len(w)]
 	x = x[:D]
+	if len(rows) == l.K {
+		// Every row listed: nothing to mask.
+		j := 0
+		for i, wi := range w {
+			v := x[j] - wi
+			diff[i] = v
+			pow[i] = v * v
+			out[i] = max(v*v, MinDistance) // max keeps a NaN
+			if j++; j == D {
+				j = 0
+			}
+		}
+		return
+	}
+	live := l.live[:l.K]
+	clear(live)
+	for _, k := range rows {
+		live[k] = ^uint64(0)
+	}
 	j, k := 0, 0
 	for i, wi := range w {
 		v := x[j] - wi
 		m := live[k]
 		diff[i] = v
 		pow[i] = math.Float64frombits(math.Float64bits(v*v) & m)
-		out[i] = math.Float64frombits(math.Float64bits(max(v*v, MinDistance)) & m) // max keeps a NaN
+		out[i] = math.Float64frombits(math.Float64bits(max(v*v, MinDistance)) & m)
 		if j++; j == D {
 			j = 0
 			k++
