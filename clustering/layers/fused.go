@@ -66,11 +66,7 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	if !f.takes(rows) {
 		return nil
 	}
-	f.prepare(d, a, rows)
-	if !f.kernel.Run() {
-		return nil
-	}
-	return f.finish(rows)
+	return f.forward(d, nil, a, rows)
 }
 
 // ForwardPair is Forward with the attention a, but beside it, in the same
@@ -83,12 +79,7 @@ func (f *Fused) ForwardPair(d, a1, a []float64, rows []int) []float64 {
 	if f.first == nil || !f.takes(rows) {
 		return nil
 	}
-	f.prepare(d, a, rows)
-	sums(f.s1, d, a1, rows, f.act.D)
-	if !f.kernel.RunPair(f.first) {
-		return nil
-	}
-	return f.finish(rows)
+	return f.forward(d, a1, a, rows)
 }
 
 // First returns the masked activations h and the soft winner-take-all's
@@ -112,9 +103,8 @@ func sums(s, d, a []float64, rows []int, D int) {
 	}
 }
 
-// prepare sets each layer's bookkeeping as its Forward leaves it with
-// every unit live and the activation's sums, for the kernel.
-func (f *Fused) prepare(d, a []float64, rows []int) {
+// forward runs the kernel of Forward, or with a1 that of ForwardPair.
+func (f *Fused) forward(d, a1, a []float64, rows []int) []float64 {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	K := act.K
 	// Each layer's bookkeeping as its Forward leaves it with every unit
@@ -130,12 +120,16 @@ func (f *Fused) prepare(d, a []float64, rows []int) {
 	}
 	cls.o, cls.a = wta.out, f.asso
 	sums(act.s, d, a, rows, act.D)
-}
-
-// finish sets the layers' bookkeeping that depends on the kernel's results
-// and returns the logits.
-func (f *Fused) finish(rows []int) []float64 {
-	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
+	if a1 == nil {
+		if !f.kernel.Run() {
+			return nil
+		}
+	} else {
+		sums(f.s1, d, a1, rows, act.D)
+		if !f.kernel.RunPair(f.first) {
+			return nil
+		}
+	}
 	act.rows = rows
 	comp.nz = nonZero(comp.nz, f.h)
 	wta.nz = nonZero(wta.nz, comp.out)
