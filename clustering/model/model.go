@@ -322,11 +322,16 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	}
 	m.recruited, m.paired = false, false
 	m.support = math.NaN()
+	again := false // next holds the constraint applied to the attention once more
 	if t.First() {
 		m.recruit(t.X, t.Signature)
 	} else {
 		m.constrain()
-		if m.paired = m.pair(t.X); m.paired {
+		if again = m.p.SumToOne; again {
+			copy(m.next, m.attn)
+			sumToOne(m.next)
+		}
+		if m.paired = again && m.pair(t.X); m.paired {
 			h, o := m.fused.First()
 			if m.support = m.totalSupport(t.Label, h, o); !(m.support < m.p.Thr) {
 				// The second prediction, with the attention constrained
@@ -343,7 +348,11 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 			m.recruit(t.X, t.Signature)
 		}
 	}
-	m.constrain()
+	if again {
+		copy(m.attn, m.next)
+	} else {
+		m.constrain()
+	}
 	if m.recruited || !sameBits(m.used, m.attn) {
 		// Without a recruitment only the attention changed since the
 		// first prediction, and the distances stand.
@@ -354,19 +363,15 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 
 // pair runs a trial's first prediction and its second side by side
 // (vexp.Prediction.RunPair) when the second is sure to run: the constraint
-// applied again moves the attention (next), so the second prediction, which
+// applied again moves the attention (to next, which the caller computed
+// from the attention of the first), so the second prediction, which
 // depends on nothing the first computes, runs unless a recruitment changes
 // the units (then it runs again). It reports whether it ran: the first's
 // activations and outputs are then the fused kernel's First, and the
 // second's are in the layers and z as predict leaves them, with the
 // attention next (the activation's, until the next trial).
 func (m *Model) pair(x []float64) bool {
-	if m.fused == nil || !m.p.SumToOne {
-		return false
-	}
-	copy(m.next, m.attn)
-	sumToOne(m.next)
-	if sameBits(m.next, m.attn) {
+	if m.fused == nil || sameBits(m.next, m.attn) {
 		return false
 	}
 	d := m.dist.Forward(x, m.w, m.active)
