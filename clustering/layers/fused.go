@@ -76,11 +76,16 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 // its logits are not computed. It returns nil as Forward does, also when
 // the build has no kernel of two.
 func (f *Fused) ForwardPair(d, a1, a []float64, rows []int) []float64 {
-	if f.first == nil || !f.takes(rows) {
+	if !f.Pairs(rows) {
 		return nil
 	}
 	return f.forward(d, a1, a, rows)
 }
+
+// Pairs reports whether ForwardPair takes a pair over rows (before the
+// kernel's range checks), so that a caller computes its distances only
+// then.
+func (f *Fused) Pairs(rows []int) bool { return f.first != nil && f.takes(rows) }
 
 // First returns the masked activations h and the soft winner-take-all's
 // outputs o (K values each, owned by f) of the first prediction of the

@@ -371,7 +371,7 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 // second's are in the layers and z as predict leaves them, with the
 // attention next (the activation's, until the next trial).
 func (m *Model) pair(x []float64) bool {
-	if m.fused == nil || sameBits(m.next, m.attn) {
+	if m.fused == nil || !m.fused.Pairs(m.active) || sameBits(m.next, m.attn) {
 		return false
 	}
 	d := m.dist.Forward(x, m.w, m.active)
