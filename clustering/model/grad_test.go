@@ -108,8 +108,7 @@ func TestModelGradient(t *testing.T) {
 						m.attn[j] *= 1 + rng.Float64()
 					}
 					m.constrain()
-					copy(m.next, m.attn)
-					sumToOne(m.next)
+					sumToOne(m.next, m.attn)
 					if !sameBits(m.next, m.attn) {
 						break
 					}

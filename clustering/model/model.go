@@ -223,21 +223,22 @@ func (m *Model) Params() Params { return m.p }
 // the original does to the parameter's data before each prediction.
 func (m *Model) constrain() {
 	if m.p.SumToOne {
-		sumToOne(m.attn)
+		sumToOne(m.attn, m.attn)
 	}
 }
 
-// sumToOne applies the "sumtoone" constraint to a in place: a = max(a,
-// 1e-6), a = a/Σa.
-func sumToOne(a []float64) {
+// sumToOne writes into dst the "sumtoone" constraint applied to a (dst
+// may be a): max(a, 1e-6)/Σ max(a, 1e-6).
+func sumToOne(dst, a []float64) {
+	dst = dst[:len(a)]
 	var s float64
 	for j, v := range a {
 		v = max(v, layers.MinDistance) // the same 1e-6 floor
-		a[j] = v
+		dst[j] = v
 		s += v
 	}
-	for j := range a {
-		a[j] /= s
+	for j := range dst {
+		dst[j] /= s
 	}
 }
 
@@ -322,22 +323,24 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	}
 	m.recruited, m.paired = false, false
 	m.support = math.NaN()
-	again := false // next holds the constraint applied to the attention once more
+	// With again, next holds the constraint applied to the attention once
+	// more, and moved says whether that moves it.
+	again, moved := false, false
 	if t.First() {
 		m.recruit(t.X, t.Signature)
 	} else {
 		m.constrain()
 		if again = m.p.SumToOne; again {
-			copy(m.next, m.attn)
-			sumToOne(m.next)
+			sumToOne(m.next, m.attn)
+			moved = !sameBits(m.next, m.attn)
 		}
-		if m.paired = again && m.pair(t.X); m.paired {
+		if m.paired = moved && m.pair(t.X); m.paired {
 			h, o := m.fused.First()
 			if m.support = m.totalSupport(t.Label, h, o); !(m.support < m.p.Thr) {
 				// The second prediction, with the attention constrained
 				// again, is the trial's.
 				copy(m.attn, m.next)
-				copy(m.used, m.attn)
+				copy(m.used, m.next)
 				return m.z
 			}
 		} else {
@@ -348,12 +351,13 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 			m.recruit(t.X, t.Signature)
 		}
 	}
-	if again {
-		copy(m.attn, m.next)
-	} else {
+	if !again {
 		m.constrain()
-	}
-	if m.recruited || !sameBits(m.used, m.attn) {
+		moved = !sameBits(m.used, m.attn)
+	} else if moved {
+		copy(m.attn, m.next)
+	} // else: the constraint leaves the attention as it is.
+	if m.recruited || moved {
 		// Without a recruitment only the attention changed since the
 		// first prediction, and the distances stand.
 		m.predict(t.X, !m.recruited)
@@ -362,16 +366,17 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 }
 
 // pair runs a trial's first prediction and its second side by side
-// (vexp.Prediction.RunPair) when the second is sure to run: the constraint
-// applied again moves the attention (to next, which the caller computed
-// from the attention of the first), so the second prediction, which
-// depends on nothing the first computes, runs unless a recruitment changes
-// the units (then it runs again). It reports whether it ran: the first's
+// (vexp.Prediction.RunPair); the caller calls it when the second is sure
+// to run, the constraint applied again moving the attention (to next,
+// which it computed from the attention of the first): the second
+// prediction depends on nothing the first computes and runs unless a
+// recruitment changes the units (then it runs again). It reports whether
+// it ran (not when the kernel does not take the units): the first's
 // activations and outputs are then the fused kernel's First, and the
 // second's are in the layers and z as predict leaves them, with the
 // attention next (the activation's, until the next trial).
 func (m *Model) pair(x []float64) bool {
-	if m.fused == nil || !m.fused.Pairs(m.active) || sameBits(m.next, m.attn) {
+	if m.fused == nil || !m.fused.Pairs(m.active) {
 		return false
 	}
 	d := m.dist.Forward(x, m.w, m.active)
