@@ -253,7 +253,7 @@ func (m *Model) predict(x []float64, again bool) {
 	}
 	if z := m.fusedForward(d); z != nil {
 		m.o = m.wta.Out()
-		copy(m.z, z)
+		set(m.z, z)
 	} else {
 		H := m.act.Forward(d, m.attn, m.active)
 		for _, k := range m.active {
@@ -261,9 +261,9 @@ func (m *Model) predict(x []float64, again bool) {
 		}
 		g := m.comp.Forward(m.h)
 		m.o = m.wta.Forward(g)
-		copy(m.z, m.cls.Forward(m.o, m.asso, m.active))
+		set(m.z, m.cls.Forward(m.o, m.asso, m.active))
 	}
-	copy(m.used, m.attn)
+	set(m.used, m.attn)
 }
 
 // totalSupport returns the support of the recruited units for class label:
@@ -339,8 +339,8 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 			if m.support = m.totalSupport(t.Label, h, o); !(m.support < m.p.Thr) {
 				// The second prediction, with the attention constrained
 				// again, is the trial's.
-				copy(m.attn, m.next)
-				copy(m.used, m.next)
+				set(m.attn, m.next)
+				set(m.used, m.next)
 				return m.z
 			}
 		} else {
@@ -355,7 +355,7 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 		m.constrain()
 		moved = !sameBits(m.used, m.attn)
 	} else if moved {
-		copy(m.attn, m.next)
+		set(m.attn, m.next)
 	} // else: the constraint leaves the attention as it is.
 	if m.recruited || moved {
 		// Without a recruitment only the attention changed since the
@@ -385,7 +385,7 @@ func (m *Model) pair(x []float64) bool {
 		return false
 	}
 	m.o = m.wta.Out()
-	copy(m.z, z)
+	set(m.z, z)
 	return true
 }
 
@@ -396,6 +396,16 @@ func (m *Model) fusedForward(d []float64) []float64 {
 		return nil
 	}
 	return m.fused.Forward(d, m.attn, m.active)
+}
+
+// set copies src into dst: a loop, not copy, for the few values of the
+// attention and the logits, which a trial copies up to five times and copy
+// moves by a call to the runtime's memmove.
+func set(dst, src []float64) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = v
+	}
 }
 
 func sameBits(a, b []float64) bool {
@@ -420,7 +430,7 @@ func (m *Model) Learn(t *stream.Trial, dz []float64) {
 // backward writes the gradients of the last prediction's loss into gw,
 // gattn and gasso from dz = ∂L/∂z.
 func (m *Model) backward(dz []float64) {
-	copy(m.gz, dz)
+	set(m.gz, dz)
 	m.cls.Backward(m.gz, m.go_, m.gasso)
 	m.wta.Backward(m.go_, m.gg)
 	m.comp.Backward(m.gg, m.gh)
