@@ -90,8 +90,7 @@ func weighted(d, a []float64) float64 {
 // Backward writes ∂L/∂d into gd (K×D) and ∂L/∂a into ga (D) from
 // gh = ∂L/∂H.
 func (l *Activation) Backward(gh, gd, ga []float64) {
-	clear(gd)
-	clear(ga)
+	clear(gd) // ga is written whole below
 	D, qr := l.D, l.QR
 	for _, k := range l.rows {
 		if gh[k] == 0 {
