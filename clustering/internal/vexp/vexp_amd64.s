@@ -858,23 +858,22 @@ TEXT ·predictAVX2(SB), NOSPLIT, $0-129
 	VBROADCASTSD X2, Y2
 	MOVSD        beta+96(FP), X3
 	VBROADCASTSD X3, Y3
-	MOVQ         s+0(FP), CX
-	MOVQ         r+8(FP), DX
-	MOVQ         e+16(FP), BX
-	MOVQ         mask+24(FP), SI
-	MOVQ         h+32(FP), DI
-	MOVQ         pc+40(FP), R8
-	XORQ         R9, R9
+	XORQ         CX, CX
 
 acttwo:
-	MOVQ         R9, R10
-	ADDQ         $0x08, R10
-	CMPQ         R10, AX
+	MOVQ         CX, DX
+	ADDQ         $0x08, DX
+	CMPQ         DX, AX
 	JG           actone
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
-	VSQRTPD      32(CX)(R9*8), Y5
-	VMOVUPD      Y5, 32(DX)(R9*8)
+	MOVQ         s+0(FP), DX
+	MOVQ         r+8(FP), BX
+	MOVQ         e+16(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h+32(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
+	VSQRTPD      32(DX)(CX*8), Y5
+	VMOVUPD      Y5, 32(BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y6
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y6, Y4, Y4
@@ -959,18 +958,20 @@ acttwo:
 	VPSLLQ       $0x34, Y9, Y9
 	VMULPD       Y6, Y4, Y4
 	VMULPD       Y9, Y5, Y5
-	VMOVUPD      (SI)(R9*8), Y6
+	VMOVUPD      (DI)(CX*8), Y6
 	VCMPPD       $0x04, Y6, Y1, Y7
 	VANDPD       Y7, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
-	VMOVUPD      32(SI)(R9*8), Y6
+	VMOVUPD      Y4, (R8)(CX*8)
+	VMOVUPD      32(DI)(CX*8), Y6
 	VCMPPD       $0x04, Y6, Y1, Y7
 	VANDPD       Y7, Y5, Y5
-	VMOVUPD      Y5, 32(BX)(R9*8)
+	VMOVUPD      Y5, 32(SI)(CX*8)
 	VMULPD       Y6, Y5, Y5
-	VMOVUPD      Y5, 32(DI)(R9*8)
+	VMOVUPD      Y5, 32(R8)(CX*8)
+	MOVQ         h+32(FP), DX
+	MOVQ         pc+40(FP), BX
 	VBROADCASTSD pone<>+0(SB), Y6
 	VCMPPD       $0x04, Y4, Y1, Y7
 	VANDPD       Y7, Y4, Y4
@@ -1165,20 +1166,25 @@ acttwo:
 	VPSLLQ       $0x34, Y9, Y9
 	VMULPD       Y4, Y6, Y6
 	VMULPD       Y9, Y7, Y7
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y4
 	VANDPD       Y4, Y6, Y6
-	VMOVUPD      Y6, (R8)(R9*8)
-	VCMPPD       $0x04, 32(DI)(R9*8), Y1, Y4
+	VMOVUPD      Y6, (BX)(CX*8)
+	VCMPPD       $0x04, 32(DX)(CX*8), Y1, Y4
 	VANDPD       Y4, Y7, Y7
-	VMOVUPD      Y7, 32(R8)(R9*8)
-	ADDQ         $0x08, R9
+	VMOVUPD      Y7, 32(BX)(CX*8)
+	ADDQ         $0x08, CX
 	JMP          acttwo
 
 actone:
-	CMPQ         R9, AX
+	CMPQ         CX, AX
 	JGE          actdone
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
+	MOVQ         s+0(FP), DX
+	MOVQ         r+8(FP), BX
+	MOVQ         e+16(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h+32(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y5
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y5, Y4, Y4
@@ -1230,12 +1236,14 @@ actone:
 	VPADDQ       Y6, Y5, Y5
 	VPSLLQ       $0x34, Y5, Y5
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      (SI)(R9*8), Y5
+	VMOVUPD      (DI)(CX*8), Y5
 	VCMPPD       $0x04, Y5, Y1, Y6
 	VANDPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
+	VMOVUPD      Y4, (R8)(CX*8)
+	MOVQ         h+32(FP), DX
+	MOVQ         pc+40(FP), BX
 	VBROADCASTSD pone<>+0(SB), Y5
 	VCMPPD       $0x04, Y4, Y1, Y6
 	VANDPD       Y6, Y4, Y4
@@ -1350,10 +1358,10 @@ actone:
 	VPADDQ       Y6, Y4, Y4
 	VPSLLQ       $0x34, Y4, Y4
 	VMULPD       Y4, Y5, Y5
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y4
 	VANDPD       Y4, Y5, Y5
-	VMOVUPD      Y5, (R8)(R9*8)
-	ADDQ         $0x04, R9
+	VMOVUPD      Y5, (BX)(CX*8)
+	ADDQ         $0x04, CX
 	JMP          actone
 
 actdone:
@@ -1643,23 +1651,22 @@ TEXT ·predictPairAVX2(SB), NOSPLIT, $0-193
 	VBROADCASTSD X2, Y2
 	MOVSD        beta+160(FP), X3
 	VBROADCASTSD X3, Y3
-	MOVQ         s1+88(FP), CX
-	MOVQ         r1+96(FP), DX
-	MOVQ         e1+104(FP), BX
-	MOVQ         mask+24(FP), SI
-	MOVQ         h1+112(FP), DI
-	MOVQ         pc1+120(FP), R8
-	XORQ         R9, R9
+	XORQ         CX, CX
 
 act1two:
-	MOVQ         R9, R10
-	ADDQ         $0x08, R10
-	CMPQ         R10, AX
+	MOVQ         CX, DX
+	ADDQ         $0x08, DX
+	CMPQ         DX, AX
 	JG           act1one
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
-	VSQRTPD      32(CX)(R9*8), Y5
-	VMOVUPD      Y5, 32(DX)(R9*8)
+	MOVQ         s1+88(FP), DX
+	MOVQ         r1+96(FP), BX
+	MOVQ         e1+104(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h1+112(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
+	VSQRTPD      32(DX)(CX*8), Y5
+	VMOVUPD      Y5, 32(BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y6
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y6, Y4, Y4
@@ -1744,226 +1751,31 @@ act1two:
 	VPSLLQ       $0x34, Y9, Y9
 	VMULPD       Y6, Y4, Y4
 	VMULPD       Y9, Y5, Y5
-	VMOVUPD      (SI)(R9*8), Y6
+	VMOVUPD      (DI)(CX*8), Y6
 	VCMPPD       $0x04, Y6, Y1, Y7
 	VANDPD       Y7, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
-	VMOVUPD      32(SI)(R9*8), Y6
-	VCMPPD       $0x04, Y6, Y1, Y7
-	VANDPD       Y7, Y5, Y5
-	VMOVUPD      Y5, 32(BX)(R9*8)
-	VMULPD       Y6, Y5, Y5
-	VMOVUPD      Y5, 32(DI)(R9*8)
-	VBROADCASTSD pone<>+0(SB), Y6
-	VCMPPD       $0x04, Y4, Y1, Y7
-	VANDPD       Y7, Y4, Y4
-	VANDNPD      Y6, Y7, Y7
-	VORPD        Y7, Y4, Y4
-	VCMPPD       $0x04, Y5, Y1, Y7
-	VANDPD       Y7, Y5, Y5
-	VANDNPD      Y6, Y7, Y6
-	VORPD        Y6, Y5, Y5
-	VBROADCASTSD mantissa<>+0(SB), Y7
-	VANDPD       Y7, Y4, Y6
-	VANDPD       Y7, Y5, Y7
-	VBROADCASTSD halfL<>+0(SB), Y8
-	VORPD        Y8, Y6, Y6
-	VORPD        Y8, Y7, Y7
-	VPSRLQ       $0x34, Y4, Y8
-	VPSRLQ       $0x34, Y5, Y9
-	VBROADCASTSD expfield<>+0(SB), Y10
-	VANDPD       Y10, Y8, Y8
-	VANDPD       Y10, Y9, Y9
-	VBROADCASTSD two52<>+0(SB), Y10
-	VORPD        Y10, Y8, Y8
-	VORPD        Y10, Y9, Y9
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y10, Y9, Y9
-	VBROADCASTSD biasL<>+0(SB), Y10
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y10, Y9, Y9
-	VBROADCASTSD hsqrt2<>+0(SB), Y11
-	VCMPPD       $0x05, Y6, Y11, Y10
-	VCMPPD       $0x05, Y7, Y11, Y11
-	VBROADCASTSD oneL<>+0(SB), Y12
-	VANDPD       Y12, Y10, Y10
-	VANDPD       Y12, Y11, Y11
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y11, Y9, Y9
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y6, Y6
-	VMULPD       Y11, Y7, Y7
-	VSUBPD       Y12, Y6, Y6
-	VSUBPD       Y12, Y7, Y7
-	VBROADCASTSD twoL<>+0(SB), Y11
-	VADDPD       Y6, Y11, Y10
-	VADDPD       Y7, Y11, Y11
-	VDIVPD       Y10, Y6, Y10
-	VDIVPD       Y11, Y7, Y11
-	VMULPD       Y10, Y10, Y12
-	VMULPD       Y11, Y11, Y13
-	VMULPD       Y12, Y12, Y14
-	VMULPD       Y13, Y13, Y15
-	VBROADCASTSD l7<>+0(SB), Y16
-	VBROADCASTSD l7<>+0(SB), Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l5<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l3<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l1<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y16, Y12, Y12
-	VMULPD       Y17, Y13, Y13
-	VBROADCASTSD l6<>+0(SB), Y16
-	VBROADCASTSD l6<>+0(SB), Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l4<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l2<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y16, Y14, Y14
-	VMULPD       Y17, Y15, Y15
-	VADDPD       Y14, Y12, Y12
-	VADDPD       Y15, Y13, Y13
-	VBROADCASTSD halfL<>+0(SB), Y14
-	VMULPD       Y6, Y14, Y16
-	VMULPD       Y7, Y14, Y17
-	VMULPD       Y6, Y16, Y16
-	VMULPD       Y7, Y17, Y17
-	VADDPD       Y16, Y12, Y12
-	VADDPD       Y17, Y13, Y13
-	VMULPD       Y12, Y10, Y10
-	VMULPD       Y13, Y11, Y11
-	VBROADCASTSD ln2LoL<>+0(SB), Y12
-	VMULPD       Y8, Y12, Y14
-	VMULPD       Y9, Y12, Y15
-	VADDPD       Y14, Y10, Y10
-	VADDPD       Y15, Y11, Y11
-	VSUBPD       Y10, Y16, Y16
-	VSUBPD       Y11, Y17, Y17
-	VSUBPD       Y6, Y16, Y16
-	VSUBPD       Y7, Y17, Y17
-	VBROADCASTSD ln2HiL<>+0(SB), Y6
-	VMULPD       Y6, Y8, Y8
-	VMULPD       Y6, Y9, Y9
-	VSUBPD       Y16, Y8, Y8
-	VSUBPD       Y17, Y9, Y9
-	VMULPD       Y8, Y3, Y8
-	VMULPD       Y9, Y3, Y9
-	VDIVPD       Y8, Y4, Y6
-	VDIVPD       Y9, Y5, Y7
-	VDIVPD       Y6, Y4, Y6
-	VDIVPD       Y7, Y5, Y7
-	VBROADCASTSD lo700<>+0(SB), Y5
-	VCMPPD       $0x1d, Y5, Y6, Y4
-	VANDPD       Y4, Y0, Y0
-	VCMPPD       $0x1d, Y5, Y7, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD hi700<>+0(SB), Y5
-	VCMPPD       $0x12, Y5, Y6, Y4
-	VANDPD       Y4, Y0, Y0
-	VCMPPD       $0x12, Y5, Y7, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD log2e<>+0(SB), Y5
-	VMULPD       Y6, Y5, Y4
-	VMULPD       Y7, Y5, Y5
-	VBROADCASTSD magic<>+0(SB), Y8
-	VADDPD       Y8, Y4, Y4
-	VADDPD       Y8, Y5, Y9
-	VSUBPD       Y8, Y4, Y5
-	VSUBPD       Y8, Y9, Y8
-	VMOVAPD      Y6, Y6
-	VMOVAPD      Y7, Y7
-	VBROADCASTSD ln2U<>+0(SB), Y10
-	VFNMADD231PD Y10, Y5, Y6
-	VFNMADD231PD Y10, Y8, Y7
-	VBROADCASTSD ln2L<>+0(SB), Y10
-	VFNMADD231PD Y10, Y5, Y6
-	VFNMADD231PD Y10, Y8, Y7
-	VBROADCASTSD sixteenth<>+0(SB), Y5
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y5, Y7, Y7
-	VBROADCASTSD t8<>+0(SB), Y5
-	VBROADCASTSD t8<>+0(SB), Y8
-	VBROADCASTSD t7<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t6<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t5<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t4<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t3<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD half<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD one<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VBROADCASTSD two<>+0(SB), Y10
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VBROADCASTSD one<>+0(SB), Y10
-	VFMADD213PD  Y10, Y5, Y6
-	VFMADD213PD  Y10, Y8, Y7
-	VPBROADCASTQ bias<>+0(SB), Y5
-	VPADDQ       Y5, Y4, Y4
-	VPADDQ       Y5, Y9, Y9
-	VPSLLQ       $0x34, Y4, Y4
-	VPSLLQ       $0x34, Y9, Y9
-	VMULPD       Y4, Y6, Y6
-	VMULPD       Y9, Y7, Y7
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y6, Y6
-	VMOVUPD      Y6, (R8)(R9*8)
-	VCMPPD       $0x04, 32(DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y7, Y7
-	VMOVUPD      Y7, 32(R8)(R9*8)
-	ADDQ         $0x08, R9
+	VMOVUPD      Y4, (R8)(CX*8)
+	VMOVUPD      32(DI)(CX*8), Y4
+	VCMPPD       $0x04, Y4, Y1, Y6
+	VANDPD       Y6, Y5, Y5
+	VMOVUPD      Y5, 32(SI)(CX*8)
+	VMULPD       Y4, Y5, Y5
+	VMOVUPD      Y5, 32(R8)(CX*8)
+	ADDQ         $0x08, CX
 	JMP          act1two
 
 act1one:
-	CMPQ         R9, AX
+	CMPQ         CX, AX
 	JGE          act1done
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
+	MOVQ         s1+88(FP), DX
+	MOVQ         r1+96(FP), BX
+	MOVQ         e1+104(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h1+112(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y5
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y5, Y4, Y4
@@ -2015,150 +1827,32 @@ act1one:
 	VPADDQ       Y6, Y5, Y5
 	VPSLLQ       $0x34, Y5, Y5
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      (SI)(R9*8), Y5
+	VMOVUPD      (DI)(CX*8), Y5
 	VCMPPD       $0x04, Y5, Y1, Y6
 	VANDPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
-	VBROADCASTSD pone<>+0(SB), Y5
-	VCMPPD       $0x04, Y4, Y1, Y6
-	VANDPD       Y6, Y4, Y4
-	VANDNPD      Y5, Y6, Y5
-	VORPD        Y5, Y4, Y4
-	VBROADCASTSD mantissa<>+0(SB), Y5
-	VANDPD       Y5, Y4, Y5
-	VBROADCASTSD halfL<>+0(SB), Y6
-	VORPD        Y6, Y5, Y5
-	VPSRLQ       $0x34, Y4, Y6
-	VBROADCASTSD expfield<>+0(SB), Y7
-	VANDPD       Y7, Y6, Y6
-	VBROADCASTSD two52<>+0(SB), Y7
-	VORPD        Y7, Y6, Y6
-	VSUBPD       Y7, Y6, Y6
-	VBROADCASTSD biasL<>+0(SB), Y7
-	VSUBPD       Y7, Y6, Y6
-	VBROADCASTSD hsqrt2<>+0(SB), Y7
-	VCMPPD       $0x05, Y5, Y7, Y7
-	VBROADCASTSD oneL<>+0(SB), Y8
-	VANDPD       Y8, Y7, Y7
-	VSUBPD       Y7, Y6, Y6
-	VADDPD       Y8, Y7, Y7
-	VMULPD       Y7, Y5, Y5
-	VSUBPD       Y8, Y5, Y5
-	VBROADCASTSD twoL<>+0(SB), Y7
-	VADDPD       Y5, Y7, Y7
-	VDIVPD       Y7, Y5, Y7
-	VMULPD       Y7, Y7, Y8
-	VMULPD       Y8, Y8, Y9
-	VBROADCASTSD l7<>+0(SB), Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l5<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l3<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l1<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y10, Y8, Y8
-	VBROADCASTSD l6<>+0(SB), Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l4<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l2<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y10, Y9, Y9
-	VADDPD       Y9, Y8, Y8
-	VBROADCASTSD halfL<>+0(SB), Y9
-	VMULPD       Y5, Y9, Y10
-	VMULPD       Y5, Y10, Y10
-	VADDPD       Y10, Y8, Y8
-	VMULPD       Y8, Y7, Y7
-	VBROADCASTSD ln2LoL<>+0(SB), Y8
-	VMULPD       Y6, Y8, Y9
-	VADDPD       Y9, Y7, Y7
-	VSUBPD       Y7, Y10, Y10
-	VSUBPD       Y5, Y10, Y10
-	VBROADCASTSD ln2HiL<>+0(SB), Y5
-	VMULPD       Y5, Y6, Y6
-	VSUBPD       Y10, Y6, Y6
-	VMULPD       Y6, Y3, Y6
-	VDIVPD       Y6, Y4, Y5
-	VDIVPD       Y5, Y4, Y5
-	VBROADCASTSD lo700<>+0(SB), Y4
-	VCMPPD       $0x1d, Y4, Y5, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD hi700<>+0(SB), Y4
-	VCMPPD       $0x12, Y4, Y5, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD log2e<>+0(SB), Y4
-	VMULPD       Y5, Y4, Y4
-	VBROADCASTSD magic<>+0(SB), Y6
-	VADDPD       Y6, Y4, Y4
-	VSUBPD       Y6, Y4, Y6
-	VMOVAPD      Y5, Y5
-	VBROADCASTSD ln2U<>+0(SB), Y7
-	VFNMADD231PD Y7, Y6, Y5
-	VBROADCASTSD ln2L<>+0(SB), Y7
-	VFNMADD231PD Y7, Y6, Y5
-	VBROADCASTSD sixteenth<>+0(SB), Y6
-	VMULPD       Y6, Y5, Y5
-	VBROADCASTSD t8<>+0(SB), Y6
-	VBROADCASTSD t7<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t6<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t5<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t4<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t3<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD half<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD one<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VBROADCASTSD two<>+0(SB), Y7
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VBROADCASTSD one<>+0(SB), Y7
-	VFMADD213PD  Y7, Y6, Y5
-	VPBROADCASTQ bias<>+0(SB), Y6
-	VPADDQ       Y6, Y4, Y4
-	VPSLLQ       $0x34, Y4, Y4
-	VMULPD       Y4, Y5, Y5
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y5, Y5
-	VMOVUPD      Y5, (R8)(R9*8)
-	ADDQ         $0x04, R9
+	VMOVUPD      Y4, (R8)(CX*8)
+	ADDQ         $0x04, CX
 	JMP          act1one
 
 act1done:
-	MOVQ s+0(FP), CX
-	MOVQ r+8(FP), DX
-	MOVQ e+16(FP), BX
-	MOVQ mask+24(FP), SI
-	MOVQ h+32(FP), DI
-	MOVQ pc+40(FP), R8
-	XORQ R9, R9
+	XORQ CX, CX
 
 acttwo:
-	MOVQ         R9, R10
-	ADDQ         $0x08, R10
-	CMPQ         R10, AX
+	MOVQ         CX, DX
+	ADDQ         $0x08, DX
+	CMPQ         DX, AX
 	JG           actone
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
-	VSQRTPD      32(CX)(R9*8), Y5
-	VMOVUPD      Y5, 32(DX)(R9*8)
+	MOVQ         s+0(FP), DX
+	MOVQ         r+8(FP), BX
+	MOVQ         e+16(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h+32(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
+	VSQRTPD      32(DX)(CX*8), Y5
+	VMOVUPD      Y5, 32(BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y6
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y6, Y4, Y4
@@ -2243,226 +1937,31 @@ acttwo:
 	VPSLLQ       $0x34, Y9, Y9
 	VMULPD       Y6, Y4, Y4
 	VMULPD       Y9, Y5, Y5
-	VMOVUPD      (SI)(R9*8), Y6
+	VMOVUPD      (DI)(CX*8), Y6
 	VCMPPD       $0x04, Y6, Y1, Y7
 	VANDPD       Y7, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
-	VMOVUPD      32(SI)(R9*8), Y6
-	VCMPPD       $0x04, Y6, Y1, Y7
-	VANDPD       Y7, Y5, Y5
-	VMOVUPD      Y5, 32(BX)(R9*8)
-	VMULPD       Y6, Y5, Y5
-	VMOVUPD      Y5, 32(DI)(R9*8)
-	VBROADCASTSD pone<>+0(SB), Y6
-	VCMPPD       $0x04, Y4, Y1, Y7
-	VANDPD       Y7, Y4, Y4
-	VANDNPD      Y6, Y7, Y7
-	VORPD        Y7, Y4, Y4
-	VCMPPD       $0x04, Y5, Y1, Y7
-	VANDPD       Y7, Y5, Y5
-	VANDNPD      Y6, Y7, Y6
-	VORPD        Y6, Y5, Y5
-	VBROADCASTSD mantissa<>+0(SB), Y7
-	VANDPD       Y7, Y4, Y6
-	VANDPD       Y7, Y5, Y7
-	VBROADCASTSD halfL<>+0(SB), Y8
-	VORPD        Y8, Y6, Y6
-	VORPD        Y8, Y7, Y7
-	VPSRLQ       $0x34, Y4, Y8
-	VPSRLQ       $0x34, Y5, Y9
-	VBROADCASTSD expfield<>+0(SB), Y10
-	VANDPD       Y10, Y8, Y8
-	VANDPD       Y10, Y9, Y9
-	VBROADCASTSD two52<>+0(SB), Y10
-	VORPD        Y10, Y8, Y8
-	VORPD        Y10, Y9, Y9
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y10, Y9, Y9
-	VBROADCASTSD biasL<>+0(SB), Y10
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y10, Y9, Y9
-	VBROADCASTSD hsqrt2<>+0(SB), Y11
-	VCMPPD       $0x05, Y6, Y11, Y10
-	VCMPPD       $0x05, Y7, Y11, Y11
-	VBROADCASTSD oneL<>+0(SB), Y12
-	VANDPD       Y12, Y10, Y10
-	VANDPD       Y12, Y11, Y11
-	VSUBPD       Y10, Y8, Y8
-	VSUBPD       Y11, Y9, Y9
-	VADDPD       Y12, Y10, Y10
-	VADDPD       Y12, Y11, Y11
-	VMULPD       Y10, Y6, Y6
-	VMULPD       Y11, Y7, Y7
-	VSUBPD       Y12, Y6, Y6
-	VSUBPD       Y12, Y7, Y7
-	VBROADCASTSD twoL<>+0(SB), Y11
-	VADDPD       Y6, Y11, Y10
-	VADDPD       Y7, Y11, Y11
-	VDIVPD       Y10, Y6, Y10
-	VDIVPD       Y11, Y7, Y11
-	VMULPD       Y10, Y10, Y12
-	VMULPD       Y11, Y11, Y13
-	VMULPD       Y12, Y12, Y14
-	VMULPD       Y13, Y13, Y15
-	VBROADCASTSD l7<>+0(SB), Y16
-	VBROADCASTSD l7<>+0(SB), Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l5<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l3<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l1<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y16, Y12, Y12
-	VMULPD       Y17, Y13, Y13
-	VBROADCASTSD l6<>+0(SB), Y16
-	VBROADCASTSD l6<>+0(SB), Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l4<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y14, Y16, Y16
-	VMULPD       Y15, Y17, Y17
-	VBROADCASTSD l2<>+0(SB), Y18
-	VADDPD       Y18, Y16, Y16
-	VADDPD       Y18, Y17, Y17
-	VMULPD       Y16, Y14, Y14
-	VMULPD       Y17, Y15, Y15
-	VADDPD       Y14, Y12, Y12
-	VADDPD       Y15, Y13, Y13
-	VBROADCASTSD halfL<>+0(SB), Y14
-	VMULPD       Y6, Y14, Y16
-	VMULPD       Y7, Y14, Y17
-	VMULPD       Y6, Y16, Y16
-	VMULPD       Y7, Y17, Y17
-	VADDPD       Y16, Y12, Y12
-	VADDPD       Y17, Y13, Y13
-	VMULPD       Y12, Y10, Y10
-	VMULPD       Y13, Y11, Y11
-	VBROADCASTSD ln2LoL<>+0(SB), Y12
-	VMULPD       Y8, Y12, Y14
-	VMULPD       Y9, Y12, Y15
-	VADDPD       Y14, Y10, Y10
-	VADDPD       Y15, Y11, Y11
-	VSUBPD       Y10, Y16, Y16
-	VSUBPD       Y11, Y17, Y17
-	VSUBPD       Y6, Y16, Y16
-	VSUBPD       Y7, Y17, Y17
-	VBROADCASTSD ln2HiL<>+0(SB), Y6
-	VMULPD       Y6, Y8, Y8
-	VMULPD       Y6, Y9, Y9
-	VSUBPD       Y16, Y8, Y8
-	VSUBPD       Y17, Y9, Y9
-	VMULPD       Y8, Y3, Y8
-	VMULPD       Y9, Y3, Y9
-	VDIVPD       Y8, Y4, Y6
-	VDIVPD       Y9, Y5, Y7
-	VDIVPD       Y6, Y4, Y6
-	VDIVPD       Y7, Y5, Y7
-	VBROADCASTSD lo700<>+0(SB), Y5
-	VCMPPD       $0x1d, Y5, Y6, Y4
-	VANDPD       Y4, Y0, Y0
-	VCMPPD       $0x1d, Y5, Y7, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD hi700<>+0(SB), Y5
-	VCMPPD       $0x12, Y5, Y6, Y4
-	VANDPD       Y4, Y0, Y0
-	VCMPPD       $0x12, Y5, Y7, Y4
-	VANDPD       Y4, Y0, Y0
-	VBROADCASTSD log2e<>+0(SB), Y5
-	VMULPD       Y6, Y5, Y4
-	VMULPD       Y7, Y5, Y5
-	VBROADCASTSD magic<>+0(SB), Y8
-	VADDPD       Y8, Y4, Y4
-	VADDPD       Y8, Y5, Y9
-	VSUBPD       Y8, Y4, Y5
-	VSUBPD       Y8, Y9, Y8
-	VMOVAPD      Y6, Y6
-	VMOVAPD      Y7, Y7
-	VBROADCASTSD ln2U<>+0(SB), Y10
-	VFNMADD231PD Y10, Y5, Y6
-	VFNMADD231PD Y10, Y8, Y7
-	VBROADCASTSD ln2L<>+0(SB), Y10
-	VFNMADD231PD Y10, Y5, Y6
-	VFNMADD231PD Y10, Y8, Y7
-	VBROADCASTSD sixteenth<>+0(SB), Y5
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y5, Y7, Y7
-	VBROADCASTSD t8<>+0(SB), Y5
-	VBROADCASTSD t8<>+0(SB), Y8
-	VBROADCASTSD t7<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t6<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t5<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t4<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD t3<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD half<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VBROADCASTSD one<>+0(SB), Y10
-	VFMADD213PD  Y10, Y6, Y5
-	VFMADD213PD  Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VBROADCASTSD two<>+0(SB), Y10
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VMULPD       Y5, Y6, Y6
-	VMULPD       Y8, Y7, Y7
-	VADDPD       Y10, Y6, Y5
-	VADDPD       Y10, Y7, Y8
-	VBROADCASTSD one<>+0(SB), Y10
-	VFMADD213PD  Y10, Y5, Y6
-	VFMADD213PD  Y10, Y8, Y7
-	VPBROADCASTQ bias<>+0(SB), Y5
-	VPADDQ       Y5, Y4, Y4
-	VPADDQ       Y5, Y9, Y9
-	VPSLLQ       $0x34, Y4, Y4
-	VPSLLQ       $0x34, Y9, Y9
-	VMULPD       Y4, Y6, Y6
-	VMULPD       Y9, Y7, Y7
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y6, Y6
-	VMOVUPD      Y6, (R8)(R9*8)
-	VCMPPD       $0x04, 32(DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y7, Y7
-	VMOVUPD      Y7, 32(R8)(R9*8)
-	ADDQ         $0x08, R9
+	VMOVUPD      Y4, (R8)(CX*8)
+	VMOVUPD      32(DI)(CX*8), Y4
+	VCMPPD       $0x04, Y4, Y1, Y6
+	VANDPD       Y6, Y5, Y5
+	VMOVUPD      Y5, 32(SI)(CX*8)
+	VMULPD       Y4, Y5, Y5
+	VMOVUPD      Y5, 32(R8)(CX*8)
+	ADDQ         $0x08, CX
 	JMP          acttwo
 
 actone:
-	CMPQ         R9, AX
+	CMPQ         CX, AX
 	JGE          actdone
-	VSQRTPD      (CX)(R9*8), Y4
-	VMOVUPD      Y4, (DX)(R9*8)
+	MOVQ         s+0(FP), DX
+	MOVQ         r+8(FP), BX
+	MOVQ         e+16(FP), SI
+	MOVQ         mask+24(FP), DI
+	MOVQ         h+32(FP), R8
+	VSQRTPD      (DX)(CX*8), Y4
+	VMOVUPD      Y4, (BX)(CX*8)
 	VBROADCASTSD psignbit<>+0(SB), Y5
 	VMULPD       Y2, Y4, Y4
 	VXORPD       Y5, Y4, Y4
@@ -2514,133 +2013,698 @@ actone:
 	VPADDQ       Y6, Y5, Y5
 	VPSLLQ       $0x34, Y5, Y5
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      (SI)(R9*8), Y5
+	VMOVUPD      (DI)(CX*8), Y5
 	VCMPPD       $0x04, Y5, Y1, Y6
 	VANDPD       Y6, Y4, Y4
-	VMOVUPD      Y4, (BX)(R9*8)
+	VMOVUPD      Y4, (SI)(CX*8)
 	VMULPD       Y5, Y4, Y4
-	VMOVUPD      Y4, (DI)(R9*8)
+	VMOVUPD      Y4, (R8)(CX*8)
+	ADDQ         $0x04, CX
+	JMP          actone
+
+actdone:
+	XORQ CX, CX
+
+compexp1two:
+	MOVQ         CX, DX
+	ADDQ         $0x08, DX
+	CMPQ         DX, AX
+	JG           compexp1one
+	MOVQ         h1+112(FP), DX
+	MOVQ         pc1+120(FP), BX
+	VMOVUPD      (DX)(CX*8), Y2
+	VMOVUPD      32(DX)(CX*8), Y4
 	VBROADCASTSD pone<>+0(SB), Y5
+	VCMPPD       $0x04, Y2, Y1, Y6
+	VANDPD       Y6, Y2, Y2
+	VANDNPD      Y5, Y6, Y6
+	VORPD        Y6, Y2, Y2
 	VCMPPD       $0x04, Y4, Y1, Y6
 	VANDPD       Y6, Y4, Y4
 	VANDNPD      Y5, Y6, Y5
 	VORPD        Y5, Y4, Y4
-	VBROADCASTSD mantissa<>+0(SB), Y5
-	VANDPD       Y5, Y4, Y5
-	VBROADCASTSD halfL<>+0(SB), Y6
-	VORPD        Y6, Y5, Y5
-	VPSRLQ       $0x34, Y4, Y6
-	VBROADCASTSD expfield<>+0(SB), Y7
-	VANDPD       Y7, Y6, Y6
-	VBROADCASTSD two52<>+0(SB), Y7
+	VBROADCASTSD mantissa<>+0(SB), Y6
+	VANDPD       Y6, Y2, Y5
+	VANDPD       Y6, Y4, Y6
+	VBROADCASTSD halfL<>+0(SB), Y7
+	VORPD        Y7, Y5, Y5
 	VORPD        Y7, Y6, Y6
-	VSUBPD       Y7, Y6, Y6
-	VBROADCASTSD biasL<>+0(SB), Y7
-	VSUBPD       Y7, Y6, Y6
-	VBROADCASTSD hsqrt2<>+0(SB), Y7
-	VCMPPD       $0x05, Y5, Y7, Y7
-	VBROADCASTSD oneL<>+0(SB), Y8
-	VANDPD       Y8, Y7, Y7
-	VSUBPD       Y7, Y6, Y6
-	VADDPD       Y8, Y7, Y7
-	VMULPD       Y7, Y5, Y5
-	VSUBPD       Y8, Y5, Y5
-	VBROADCASTSD twoL<>+0(SB), Y7
-	VADDPD       Y5, Y7, Y7
-	VDIVPD       Y7, Y5, Y7
-	VMULPD       Y7, Y7, Y8
-	VMULPD       Y8, Y8, Y9
-	VBROADCASTSD l7<>+0(SB), Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l5<>+0(SB), Y11
+	VPSRLQ       $0x34, Y2, Y7
+	VPSRLQ       $0x34, Y4, Y8
+	VBROADCASTSD expfield<>+0(SB), Y9
+	VANDPD       Y9, Y7, Y7
+	VANDPD       Y9, Y8, Y8
+	VBROADCASTSD two52<>+0(SB), Y9
+	VORPD        Y9, Y7, Y7
+	VORPD        Y9, Y8, Y8
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y9, Y8, Y8
+	VBROADCASTSD biasL<>+0(SB), Y9
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y9, Y8, Y8
+	VBROADCASTSD hsqrt2<>+0(SB), Y10
+	VCMPPD       $0x05, Y5, Y10, Y9
+	VCMPPD       $0x05, Y6, Y10, Y10
+	VBROADCASTSD oneL<>+0(SB), Y11
+	VANDPD       Y11, Y9, Y9
+	VANDPD       Y11, Y10, Y10
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y10, Y8, Y8
+	VADDPD       Y11, Y9, Y9
 	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l3<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l1<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y10, Y8, Y8
-	VBROADCASTSD l6<>+0(SB), Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l4<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y9, Y10, Y10
-	VBROADCASTSD l2<>+0(SB), Y11
-	VADDPD       Y11, Y10, Y10
-	VMULPD       Y10, Y9, Y9
-	VADDPD       Y9, Y8, Y8
-	VBROADCASTSD halfL<>+0(SB), Y9
-	VMULPD       Y5, Y9, Y10
-	VMULPD       Y5, Y10, Y10
-	VADDPD       Y10, Y8, Y8
-	VMULPD       Y8, Y7, Y7
-	VBROADCASTSD ln2LoL<>+0(SB), Y8
-	VMULPD       Y6, Y8, Y9
-	VADDPD       Y9, Y7, Y7
-	VSUBPD       Y7, Y10, Y10
-	VSUBPD       Y5, Y10, Y10
+	VMULPD       Y9, Y5, Y5
+	VMULPD       Y10, Y6, Y6
+	VSUBPD       Y11, Y5, Y5
+	VSUBPD       Y11, Y6, Y6
+	VBROADCASTSD twoL<>+0(SB), Y10
+	VADDPD       Y5, Y10, Y9
+	VADDPD       Y6, Y10, Y10
+	VDIVPD       Y9, Y5, Y9
+	VDIVPD       Y10, Y6, Y10
+	VMULPD       Y9, Y9, Y11
+	VMULPD       Y10, Y10, Y12
+	VMULPD       Y11, Y11, Y13
+	VMULPD       Y12, Y12, Y14
+	VBROADCASTSD l7<>+0(SB), Y15
+	VBROADCASTSD l7<>+0(SB), Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l5<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l3<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l1<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y15, Y11, Y11
+	VMULPD       Y16, Y12, Y12
+	VBROADCASTSD l6<>+0(SB), Y15
+	VBROADCASTSD l6<>+0(SB), Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l4<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l2<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y15, Y13, Y13
+	VMULPD       Y16, Y14, Y14
+	VADDPD       Y13, Y11, Y11
+	VADDPD       Y14, Y12, Y12
+	VBROADCASTSD halfL<>+0(SB), Y13
+	VMULPD       Y5, Y13, Y15
+	VMULPD       Y6, Y13, Y16
+	VMULPD       Y5, Y15, Y15
+	VMULPD       Y6, Y16, Y16
+	VADDPD       Y15, Y11, Y11
+	VADDPD       Y16, Y12, Y12
+	VMULPD       Y11, Y9, Y9
+	VMULPD       Y12, Y10, Y10
+	VBROADCASTSD ln2LoL<>+0(SB), Y11
+	VMULPD       Y7, Y11, Y13
+	VMULPD       Y8, Y11, Y14
+	VADDPD       Y13, Y9, Y9
+	VADDPD       Y14, Y10, Y10
+	VSUBPD       Y9, Y15, Y15
+	VSUBPD       Y10, Y16, Y16
+	VSUBPD       Y5, Y15, Y15
+	VSUBPD       Y6, Y16, Y16
 	VBROADCASTSD ln2HiL<>+0(SB), Y5
-	VMULPD       Y5, Y6, Y6
-	VSUBPD       Y10, Y6, Y6
-	VMULPD       Y6, Y3, Y6
-	VDIVPD       Y6, Y4, Y5
-	VDIVPD       Y5, Y4, Y5
+	VMULPD       Y5, Y7, Y7
+	VMULPD       Y5, Y8, Y8
+	VSUBPD       Y15, Y7, Y7
+	VSUBPD       Y16, Y8, Y8
+	VMULPD       Y7, Y3, Y7
+	VMULPD       Y8, Y3, Y8
+	VDIVPD       Y7, Y2, Y5
+	VDIVPD       Y8, Y4, Y6
+	VDIVPD       Y5, Y2, Y5
+	VDIVPD       Y6, Y4, Y6
 	VBROADCASTSD lo700<>+0(SB), Y4
-	VCMPPD       $0x1d, Y4, Y5, Y4
-	VANDPD       Y4, Y0, Y0
+	VCMPPD       $0x1d, Y4, Y5, Y2
+	VANDPD       Y2, Y0, Y0
+	VCMPPD       $0x1d, Y4, Y6, Y2
+	VANDPD       Y2, Y0, Y0
 	VBROADCASTSD hi700<>+0(SB), Y4
-	VCMPPD       $0x12, Y4, Y5, Y4
-	VANDPD       Y4, Y0, Y0
+	VCMPPD       $0x12, Y4, Y5, Y2
+	VANDPD       Y2, Y0, Y0
+	VCMPPD       $0x12, Y4, Y6, Y2
+	VANDPD       Y2, Y0, Y0
 	VBROADCASTSD log2e<>+0(SB), Y4
-	VMULPD       Y5, Y4, Y4
-	VBROADCASTSD magic<>+0(SB), Y6
-	VADDPD       Y6, Y4, Y4
-	VSUBPD       Y6, Y4, Y6
+	VMULPD       Y5, Y4, Y2
+	VMULPD       Y6, Y4, Y4
+	VBROADCASTSD magic<>+0(SB), Y7
+	VADDPD       Y7, Y2, Y2
+	VADDPD       Y7, Y4, Y8
+	VSUBPD       Y7, Y2, Y4
+	VSUBPD       Y7, Y8, Y7
 	VMOVAPD      Y5, Y5
-	VBROADCASTSD ln2U<>+0(SB), Y7
-	VFNMADD231PD Y7, Y6, Y5
-	VBROADCASTSD ln2L<>+0(SB), Y7
-	VFNMADD231PD Y7, Y6, Y5
-	VBROADCASTSD sixteenth<>+0(SB), Y6
-	VMULPD       Y6, Y5, Y5
-	VBROADCASTSD t8<>+0(SB), Y6
-	VBROADCASTSD t7<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t6<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t5<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t4<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD t3<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD half<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VBROADCASTSD one<>+0(SB), Y7
-	VFMADD213PD  Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VBROADCASTSD two<>+0(SB), Y7
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VMULPD       Y6, Y5, Y5
-	VADDPD       Y7, Y5, Y6
-	VBROADCASTSD one<>+0(SB), Y7
-	VFMADD213PD  Y7, Y6, Y5
-	VPBROADCASTQ bias<>+0(SB), Y6
-	VPADDQ       Y6, Y4, Y4
-	VPSLLQ       $0x34, Y4, Y4
+	VMOVAPD      Y6, Y6
+	VBROADCASTSD ln2U<>+0(SB), Y9
+	VFNMADD231PD Y9, Y4, Y5
+	VFNMADD231PD Y9, Y7, Y6
+	VBROADCASTSD ln2L<>+0(SB), Y9
+	VFNMADD231PD Y9, Y4, Y5
+	VFNMADD231PD Y9, Y7, Y6
+	VBROADCASTSD sixteenth<>+0(SB), Y4
 	VMULPD       Y4, Y5, Y5
-	VCMPPD       $0x04, (DI)(R9*8), Y1, Y4
-	VANDPD       Y4, Y5, Y5
-	VMOVUPD      Y5, (R8)(R9*8)
-	ADDQ         $0x04, R9
-	JMP          actone
+	VMULPD       Y4, Y6, Y6
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t8<>+0(SB), Y7
+	VBROADCASTSD t7<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t6<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t5<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t4<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t3<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD half<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD one<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VBROADCASTSD two<>+0(SB), Y9
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VBROADCASTSD one<>+0(SB), Y9
+	VFMADD213PD  Y9, Y4, Y5
+	VFMADD213PD  Y9, Y7, Y6
+	VPBROADCASTQ bias<>+0(SB), Y4
+	VPADDQ       Y4, Y2, Y2
+	VPADDQ       Y4, Y8, Y8
+	VPSLLQ       $0x34, Y2, Y2
+	VPSLLQ       $0x34, Y8, Y8
+	VMULPD       Y2, Y5, Y5
+	VMULPD       Y8, Y6, Y6
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y5, Y5
+	VMOVUPD      Y5, (BX)(CX*8)
+	VCMPPD       $0x04, 32(DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y6, Y6
+	VMOVUPD      Y6, 32(BX)(CX*8)
+	ADDQ         $0x08, CX
+	JMP          compexp1two
 
-actdone:
+compexp1one:
+	CMPQ         CX, AX
+	JGE          compexp1done
+	MOVQ         h1+112(FP), DX
+	MOVQ         pc1+120(FP), BX
+	VMOVUPD      (DX)(CX*8), Y2
+	VBROADCASTSD pone<>+0(SB), Y4
+	VCMPPD       $0x04, Y2, Y1, Y5
+	VANDPD       Y5, Y2, Y2
+	VANDNPD      Y4, Y5, Y4
+	VORPD        Y4, Y2, Y2
+	VBROADCASTSD mantissa<>+0(SB), Y4
+	VANDPD       Y4, Y2, Y4
+	VBROADCASTSD halfL<>+0(SB), Y5
+	VORPD        Y5, Y4, Y4
+	VPSRLQ       $0x34, Y2, Y5
+	VBROADCASTSD expfield<>+0(SB), Y6
+	VANDPD       Y6, Y5, Y5
+	VBROADCASTSD two52<>+0(SB), Y6
+	VORPD        Y6, Y5, Y5
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD biasL<>+0(SB), Y6
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD hsqrt2<>+0(SB), Y6
+	VCMPPD       $0x05, Y4, Y6, Y6
+	VBROADCASTSD oneL<>+0(SB), Y7
+	VANDPD       Y7, Y6, Y6
+	VSUBPD       Y6, Y5, Y5
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y6, Y4, Y4
+	VSUBPD       Y7, Y4, Y4
+	VBROADCASTSD twoL<>+0(SB), Y6
+	VADDPD       Y4, Y6, Y6
+	VDIVPD       Y6, Y4, Y6
+	VMULPD       Y6, Y6, Y7
+	VMULPD       Y7, Y7, Y8
+	VBROADCASTSD l7<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l5<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l3<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l1<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y7, Y7
+	VBROADCASTSD l6<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l4<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l2<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y8, Y8
+	VADDPD       Y8, Y7, Y7
+	VBROADCASTSD halfL<>+0(SB), Y8
+	VMULPD       Y4, Y8, Y9
+	VMULPD       Y4, Y9, Y9
+	VADDPD       Y9, Y7, Y7
+	VMULPD       Y7, Y6, Y6
+	VBROADCASTSD ln2LoL<>+0(SB), Y7
+	VMULPD       Y5, Y7, Y8
+	VADDPD       Y8, Y6, Y6
+	VSUBPD       Y6, Y9, Y9
+	VSUBPD       Y4, Y9, Y9
+	VBROADCASTSD ln2HiL<>+0(SB), Y4
+	VMULPD       Y4, Y5, Y5
+	VSUBPD       Y9, Y5, Y5
+	VMULPD       Y5, Y3, Y5
+	VDIVPD       Y5, Y2, Y4
+	VDIVPD       Y4, Y2, Y4
+	VBROADCASTSD lo700<>+0(SB), Y2
+	VCMPPD       $0x1d, Y2, Y4, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD hi700<>+0(SB), Y2
+	VCMPPD       $0x12, Y2, Y4, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD log2e<>+0(SB), Y2
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD magic<>+0(SB), Y5
+	VADDPD       Y5, Y2, Y2
+	VSUBPD       Y5, Y2, Y5
+	VMOVAPD      Y4, Y4
+	VBROADCASTSD ln2U<>+0(SB), Y6
+	VFNMADD231PD Y6, Y5, Y4
+	VBROADCASTSD ln2L<>+0(SB), Y6
+	VFNMADD231PD Y6, Y5, Y4
+	VBROADCASTSD sixteenth<>+0(SB), Y5
+	VMULPD       Y5, Y4, Y4
+	VBROADCASTSD t8<>+0(SB), Y5
+	VBROADCASTSD t7<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t6<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t5<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t4<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t3<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD half<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VBROADCASTSD two<>+0(SB), Y6
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y5, Y4
+	VPBROADCASTQ bias<>+0(SB), Y5
+	VPADDQ       Y5, Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y2, Y4, Y4
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y4, Y4
+	VMOVUPD      Y4, (BX)(CX*8)
+	ADDQ         $0x04, CX
+	JMP          compexp1one
+
+compexp1done:
+	XORQ CX, CX
+
+compexptwo:
+	MOVQ         CX, DX
+	ADDQ         $0x08, DX
+	CMPQ         DX, AX
+	JG           compexpone
+	MOVQ         h+32(FP), DX
+	MOVQ         pc+40(FP), BX
+	VMOVUPD      (DX)(CX*8), Y2
+	VMOVUPD      32(DX)(CX*8), Y4
+	VBROADCASTSD pone<>+0(SB), Y5
+	VCMPPD       $0x04, Y2, Y1, Y6
+	VANDPD       Y6, Y2, Y2
+	VANDNPD      Y5, Y6, Y6
+	VORPD        Y6, Y2, Y2
+	VCMPPD       $0x04, Y4, Y1, Y6
+	VANDPD       Y6, Y4, Y4
+	VANDNPD      Y5, Y6, Y5
+	VORPD        Y5, Y4, Y4
+	VBROADCASTSD mantissa<>+0(SB), Y6
+	VANDPD       Y6, Y2, Y5
+	VANDPD       Y6, Y4, Y6
+	VBROADCASTSD halfL<>+0(SB), Y7
+	VORPD        Y7, Y5, Y5
+	VORPD        Y7, Y6, Y6
+	VPSRLQ       $0x34, Y2, Y7
+	VPSRLQ       $0x34, Y4, Y8
+	VBROADCASTSD expfield<>+0(SB), Y9
+	VANDPD       Y9, Y7, Y7
+	VANDPD       Y9, Y8, Y8
+	VBROADCASTSD two52<>+0(SB), Y9
+	VORPD        Y9, Y7, Y7
+	VORPD        Y9, Y8, Y8
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y9, Y8, Y8
+	VBROADCASTSD biasL<>+0(SB), Y9
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y9, Y8, Y8
+	VBROADCASTSD hsqrt2<>+0(SB), Y10
+	VCMPPD       $0x05, Y5, Y10, Y9
+	VCMPPD       $0x05, Y6, Y10, Y10
+	VBROADCASTSD oneL<>+0(SB), Y11
+	VANDPD       Y11, Y9, Y9
+	VANDPD       Y11, Y10, Y10
+	VSUBPD       Y9, Y7, Y7
+	VSUBPD       Y10, Y8, Y8
+	VADDPD       Y11, Y9, Y9
+	VADDPD       Y11, Y10, Y10
+	VMULPD       Y9, Y5, Y5
+	VMULPD       Y10, Y6, Y6
+	VSUBPD       Y11, Y5, Y5
+	VSUBPD       Y11, Y6, Y6
+	VBROADCASTSD twoL<>+0(SB), Y10
+	VADDPD       Y5, Y10, Y9
+	VADDPD       Y6, Y10, Y10
+	VDIVPD       Y9, Y5, Y9
+	VDIVPD       Y10, Y6, Y10
+	VMULPD       Y9, Y9, Y11
+	VMULPD       Y10, Y10, Y12
+	VMULPD       Y11, Y11, Y13
+	VMULPD       Y12, Y12, Y14
+	VBROADCASTSD l7<>+0(SB), Y15
+	VBROADCASTSD l7<>+0(SB), Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l5<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l3<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l1<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y15, Y11, Y11
+	VMULPD       Y16, Y12, Y12
+	VBROADCASTSD l6<>+0(SB), Y15
+	VBROADCASTSD l6<>+0(SB), Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l4<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y13, Y15, Y15
+	VMULPD       Y14, Y16, Y16
+	VBROADCASTSD l2<>+0(SB), Y17
+	VADDPD       Y17, Y15, Y15
+	VADDPD       Y17, Y16, Y16
+	VMULPD       Y15, Y13, Y13
+	VMULPD       Y16, Y14, Y14
+	VADDPD       Y13, Y11, Y11
+	VADDPD       Y14, Y12, Y12
+	VBROADCASTSD halfL<>+0(SB), Y13
+	VMULPD       Y5, Y13, Y15
+	VMULPD       Y6, Y13, Y16
+	VMULPD       Y5, Y15, Y15
+	VMULPD       Y6, Y16, Y16
+	VADDPD       Y15, Y11, Y11
+	VADDPD       Y16, Y12, Y12
+	VMULPD       Y11, Y9, Y9
+	VMULPD       Y12, Y10, Y10
+	VBROADCASTSD ln2LoL<>+0(SB), Y11
+	VMULPD       Y7, Y11, Y13
+	VMULPD       Y8, Y11, Y14
+	VADDPD       Y13, Y9, Y9
+	VADDPD       Y14, Y10, Y10
+	VSUBPD       Y9, Y15, Y15
+	VSUBPD       Y10, Y16, Y16
+	VSUBPD       Y5, Y15, Y15
+	VSUBPD       Y6, Y16, Y16
+	VBROADCASTSD ln2HiL<>+0(SB), Y5
+	VMULPD       Y5, Y7, Y7
+	VMULPD       Y5, Y8, Y8
+	VSUBPD       Y15, Y7, Y7
+	VSUBPD       Y16, Y8, Y8
+	VMULPD       Y7, Y3, Y7
+	VMULPD       Y8, Y3, Y8
+	VDIVPD       Y7, Y2, Y5
+	VDIVPD       Y8, Y4, Y6
+	VDIVPD       Y5, Y2, Y5
+	VDIVPD       Y6, Y4, Y6
+	VBROADCASTSD lo700<>+0(SB), Y4
+	VCMPPD       $0x1d, Y4, Y5, Y2
+	VANDPD       Y2, Y0, Y0
+	VCMPPD       $0x1d, Y4, Y6, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD hi700<>+0(SB), Y4
+	VCMPPD       $0x12, Y4, Y5, Y2
+	VANDPD       Y2, Y0, Y0
+	VCMPPD       $0x12, Y4, Y6, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD log2e<>+0(SB), Y4
+	VMULPD       Y5, Y4, Y2
+	VMULPD       Y6, Y4, Y4
+	VBROADCASTSD magic<>+0(SB), Y7
+	VADDPD       Y7, Y2, Y2
+	VADDPD       Y7, Y4, Y8
+	VSUBPD       Y7, Y2, Y4
+	VSUBPD       Y7, Y8, Y7
+	VMOVAPD      Y5, Y5
+	VMOVAPD      Y6, Y6
+	VBROADCASTSD ln2U<>+0(SB), Y9
+	VFNMADD231PD Y9, Y4, Y5
+	VFNMADD231PD Y9, Y7, Y6
+	VBROADCASTSD ln2L<>+0(SB), Y9
+	VFNMADD231PD Y9, Y4, Y5
+	VFNMADD231PD Y9, Y7, Y6
+	VBROADCASTSD sixteenth<>+0(SB), Y4
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y4, Y6, Y6
+	VBROADCASTSD t8<>+0(SB), Y4
+	VBROADCASTSD t8<>+0(SB), Y7
+	VBROADCASTSD t7<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t6<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t5<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t4<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD t3<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD half<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VBROADCASTSD one<>+0(SB), Y9
+	VFMADD213PD  Y9, Y5, Y4
+	VFMADD213PD  Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VBROADCASTSD two<>+0(SB), Y9
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VMULPD       Y4, Y5, Y5
+	VMULPD       Y7, Y6, Y6
+	VADDPD       Y9, Y5, Y4
+	VADDPD       Y9, Y6, Y7
+	VBROADCASTSD one<>+0(SB), Y9
+	VFMADD213PD  Y9, Y4, Y5
+	VFMADD213PD  Y9, Y7, Y6
+	VPBROADCASTQ bias<>+0(SB), Y4
+	VPADDQ       Y4, Y2, Y2
+	VPADDQ       Y4, Y8, Y8
+	VPSLLQ       $0x34, Y2, Y2
+	VPSLLQ       $0x34, Y8, Y8
+	VMULPD       Y2, Y5, Y5
+	VMULPD       Y8, Y6, Y6
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y5, Y5
+	VMOVUPD      Y5, (BX)(CX*8)
+	VCMPPD       $0x04, 32(DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y6, Y6
+	VMOVUPD      Y6, 32(BX)(CX*8)
+	ADDQ         $0x08, CX
+	JMP          compexptwo
+
+compexpone:
+	CMPQ         CX, AX
+	JGE          compexpdone
+	MOVQ         h+32(FP), DX
+	MOVQ         pc+40(FP), BX
+	VMOVUPD      (DX)(CX*8), Y2
+	VBROADCASTSD pone<>+0(SB), Y4
+	VCMPPD       $0x04, Y2, Y1, Y5
+	VANDPD       Y5, Y2, Y2
+	VANDNPD      Y4, Y5, Y4
+	VORPD        Y4, Y2, Y2
+	VBROADCASTSD mantissa<>+0(SB), Y4
+	VANDPD       Y4, Y2, Y4
+	VBROADCASTSD halfL<>+0(SB), Y5
+	VORPD        Y5, Y4, Y4
+	VPSRLQ       $0x34, Y2, Y5
+	VBROADCASTSD expfield<>+0(SB), Y6
+	VANDPD       Y6, Y5, Y5
+	VBROADCASTSD two52<>+0(SB), Y6
+	VORPD        Y6, Y5, Y5
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD biasL<>+0(SB), Y6
+	VSUBPD       Y6, Y5, Y5
+	VBROADCASTSD hsqrt2<>+0(SB), Y6
+	VCMPPD       $0x05, Y4, Y6, Y6
+	VBROADCASTSD oneL<>+0(SB), Y7
+	VANDPD       Y7, Y6, Y6
+	VSUBPD       Y6, Y5, Y5
+	VADDPD       Y7, Y6, Y6
+	VMULPD       Y6, Y4, Y4
+	VSUBPD       Y7, Y4, Y4
+	VBROADCASTSD twoL<>+0(SB), Y6
+	VADDPD       Y4, Y6, Y6
+	VDIVPD       Y6, Y4, Y6
+	VMULPD       Y6, Y6, Y7
+	VMULPD       Y7, Y7, Y8
+	VBROADCASTSD l7<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l5<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l3<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l1<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y7, Y7
+	VBROADCASTSD l6<>+0(SB), Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l4<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y8, Y9, Y9
+	VBROADCASTSD l2<>+0(SB), Y10
+	VADDPD       Y10, Y9, Y9
+	VMULPD       Y9, Y8, Y8
+	VADDPD       Y8, Y7, Y7
+	VBROADCASTSD halfL<>+0(SB), Y8
+	VMULPD       Y4, Y8, Y9
+	VMULPD       Y4, Y9, Y9
+	VADDPD       Y9, Y7, Y7
+	VMULPD       Y7, Y6, Y6
+	VBROADCASTSD ln2LoL<>+0(SB), Y7
+	VMULPD       Y5, Y7, Y8
+	VADDPD       Y8, Y6, Y6
+	VSUBPD       Y6, Y9, Y9
+	VSUBPD       Y4, Y9, Y9
+	VBROADCASTSD ln2HiL<>+0(SB), Y4
+	VMULPD       Y4, Y5, Y5
+	VSUBPD       Y9, Y5, Y5
+	VMULPD       Y5, Y3, Y5
+	VDIVPD       Y5, Y2, Y4
+	VDIVPD       Y4, Y2, Y4
+	VBROADCASTSD lo700<>+0(SB), Y2
+	VCMPPD       $0x1d, Y2, Y4, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD hi700<>+0(SB), Y2
+	VCMPPD       $0x12, Y2, Y4, Y2
+	VANDPD       Y2, Y0, Y0
+	VBROADCASTSD log2e<>+0(SB), Y2
+	VMULPD       Y4, Y2, Y2
+	VBROADCASTSD magic<>+0(SB), Y5
+	VADDPD       Y5, Y2, Y2
+	VSUBPD       Y5, Y2, Y5
+	VMOVAPD      Y4, Y4
+	VBROADCASTSD ln2U<>+0(SB), Y6
+	VFNMADD231PD Y6, Y5, Y4
+	VBROADCASTSD ln2L<>+0(SB), Y6
+	VFNMADD231PD Y6, Y5, Y4
+	VBROADCASTSD sixteenth<>+0(SB), Y5
+	VMULPD       Y5, Y4, Y4
+	VBROADCASTSD t8<>+0(SB), Y5
+	VBROADCASTSD t7<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t6<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t5<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t4<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD t3<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD half<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VBROADCASTSD two<>+0(SB), Y6
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VMULPD       Y5, Y4, Y4
+	VADDPD       Y6, Y4, Y5
+	VBROADCASTSD one<>+0(SB), Y6
+	VFMADD213PD  Y6, Y5, Y4
+	VPBROADCASTQ bias<>+0(SB), Y5
+	VPADDQ       Y5, Y2, Y2
+	VPSLLQ       $0x34, Y2, Y2
+	VMULPD       Y2, Y4, Y4
+	VCMPPD       $0x04, (DX)(CX*8), Y1, Y2
+	VANDPD       Y2, Y4, Y4
+	VMOVUPD      Y4, (BX)(CX*8)
+	ADDQ         $0x04, CX
+	JMP          compexpone
+
+compexpdone:
 	MOVQ   pc1+120(FP), CX
 	VXORPD X2, X2, X2
 	XORQ   DX, DX

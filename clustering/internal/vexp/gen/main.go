@@ -219,46 +219,72 @@ func (pk predictionKernels) predictions(sets ...predictionSet) {
 		return l
 	}
 
-	// The activation and the competition's exponentials.
+	// The activation and the competition's exponentials. With two sets
+	// each set's activation runs before both competitions (the second
+	// part reading h back from memory), so that the window holds two
+	// independent chains in each part.
 	c, beta := bcast("c"), bcast("beta")
+	split := len(sets) > 1
+	activation := func(sx string, m emit.Addr, blocks int) []VecVirtual {
+		s, r, e, mask, h := ptr("s"+sx), ptr("r"+sx), ptr("e"+sx), ptr("mask"), ptr("h"+sx)
+		u := emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VSQRTPD(m(s, j), u[j])
+			VMOVUPD(u[j], m(r, j))
+		}
+		neg := emit.Bcast(sign)
+		for j := range blocks {
+			VMULPD(c, u[j], u[j])
+			VXORPD(neg, u[j], u[j]) // −(r·c)
+		}
+		x := checked(acc, u)
+		for j := range blocks {
+			k := YMM()
+			VMOVUPD(m(mask, j), k)
+			VANDPD(live(k), x[j], x[j]) // 0 where not recruited
+			VMOVUPD(x[j], m(e, j))
+			VMULPD(k, x[j], x[j]) // h = H·mask
+			VMOVUPD(x[j], m(h, j))
+		}
+		return x
+	}
+	competition := func(sx string, m emit.Addr, blocks int, x []VecVirtual) {
+		h, pc := ptr("h"+sx), ptr("pc"+sx)
+		if x == nil {
+			x = emit.Regs(blocks, YMM)
+			for j := range blocks {
+				VMOVUPD(m(h, j), x[j])
+			}
+		}
+		// The competition's silent units compute on 1 (v/t = 0).
+		v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
+		for j := range blocks {
+			lv, pad := live(x[j]), YMM()
+			VANDPD(lv, x[j], v[j])
+			VANDNPD(o, lv, pad) // 1 where silent
+			VORPD(pad, v[j], v[j])
+		}
+		w, t := log(v...), emit.Regs(blocks, YMM)
+		equiv(w, v, t, beta)
+		for j, y := range checked(acc, t) {
+			VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
+			VMOVUPD(y, m(pc, j))
+		}
+	}
 	for _, set := range sets {
 		sx := set.suffix
-		s, r, e, mask, h, pc := ptr("s"+sx), ptr("r"+sx), ptr("e"+sx), ptr("mask"), ptr("h"+sx), ptr("pc"+sx)
 		emit.Blocks("act"+sx, n, func(m emit.Addr, blocks int) {
-			u := emit.Regs(blocks, YMM)
-			for j := range blocks {
-				VSQRTPD(m(s, j), u[j])
-				VMOVUPD(u[j], m(r, j))
-			}
-			neg := emit.Bcast(sign)
-			for j := range blocks {
-				VMULPD(c, u[j], u[j])
-				VXORPD(neg, u[j], u[j]) // −(r·c)
-			}
-			x := checked(acc, u)
-			for j := range blocks {
-				k := YMM()
-				VMOVUPD(m(mask, j), k)
-				VANDPD(live(k), x[j], x[j]) // 0 where not recruited
-				VMOVUPD(x[j], m(e, j))
-				VMULPD(k, x[j], x[j]) // h = H·mask
-				VMOVUPD(x[j], m(h, j))
-			}
-			// The competition's silent units compute on 1 (v/t = 0).
-			v, o := emit.Regs(blocks, YMM), emit.Bcast(one)
-			for j := range blocks {
-				lv, pad := live(x[j]), YMM()
-				VANDPD(lv, x[j], v[j])
-				VANDNPD(o, lv, pad) // 1 where silent
-				VORPD(pad, v[j], v[j])
-			}
-			w, t := log(v...), emit.Regs(blocks, YMM)
-			equiv(w, v, t, beta)
-			for j, y := range checked(acc, t) {
-				VANDPD(live(m(h, j)), y, y) // +0 in the sum where silent
-				VMOVUPD(y, m(pc, j))
+			x := activation(sx, m, blocks)
+			if !split {
+				competition(sx, m, blocks, x)
 			}
 		})
+	}
+	if split {
+		for _, set := range sets {
+			sx := set.suffix
+			emit.Blocks("compexp"+sx, n, func(m emit.Addr, blocks int) { competition(sx, m, blocks, nil) })
+		}
 	}
 	sums := make([]VecVirtual, len(sets))
 	for i, set := range sets {
