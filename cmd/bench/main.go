@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"github.com/fastslow/dualstream/models"
-	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
@@ -138,14 +137,14 @@ func command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 2
 		}
-		p, err := cli.Prepare(m, cli.Options{Runs: *runs, Quiet: true})
+		p, err := cli.Prepare(m, cli.Options{Runs: *runs, Quiet: true, NoState: true})
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1
 		}
 		o, ok := originals[name]
 		if root == "" || !ok {
-			t, err := timeOurs(p.Jobs, *workers, 0)
+			t, err := timeOurs(p, *workers, 0)
 			if err != nil {
 				fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 				return 1
@@ -155,7 +154,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 				t.cpu.Round(time.Millisecond), fmtDur(float64(t.cpu)/float64(t.trials)), ref.name, ref.per, float64(ref.per)/float64(t.per()))
 			continue
 		}
-		sb, err := interleave(p.Jobs, *workers, *python, script, root, o, *rounds, *origTrials)
+		sb, err := interleave(p, *workers, *python, script, root, o, *rounds, *origTrials)
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1
@@ -187,17 +186,20 @@ type timing struct {
 // per returns the CPU time per trial.
 func (t timing) per() time.Duration { return t.cpu / time.Duration(t.trials) }
 
-// timeOurs runs jobs on workers, as many times as it takes to spend at
-// least minCPU of CPU time, and returns the time they took.
-func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error) {
+// timeOurs runs p's jobs on workers as the model command does with
+// -nostate -quiet (each finished run handed to the command's own hook:
+// the model's digest taken, the model released), as many times as it
+// takes to spend at least minCPU of CPU time, and returns the time they
+// took.
+func timeOurs(p *cli.Plan, workers int, minCPU time.Duration) (timing, error) {
 	var per int64
-	for _, j := range jobs {
+	for _, j := range p.Jobs {
 		per += int64(j.Runs) * int64(j.Blocks) * int64(len(j.Task.Items))
 	}
 	var t timing
 	cpu0, t0 := cpuTime(), time.Now()
 	for t.trials == 0 || cpuTime()-cpu0 < minCPU {
-		for _, r := range run.Do(context.Background(), jobs, run.Options{Workers: workers, Release: true, Finished: release}) {
+		for _, r := range run.Do(context.Background(), p.Jobs, run.Options{Workers: workers, Release: true, Finished: p.Finished(nil)}) {
 			if r.Err != nil {
 				return t, r.Err
 			}
@@ -206,17 +208,6 @@ func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error)
 	}
 	t.wall, t.cpu = time.Since(t0), cpuTime()-cpu0
 	return t, nil
-}
-
-// release drops and releases a finished run's model, but the first, when
-// it is a stream.Releaser, as the fit command does once its checkpoint
-// and digest are taken (stream/cli): the next run's model reuses it.
-func release(_ int, rr *run.RunResult) error {
-	if r, ok := rr.Model.(stream.Releaser); ok && rr.Run > 0 {
-		r.Release()
-		rr.Model = nil
-	}
-	return nil
 }
 
 func fmtDur(ns float64) string {
