@@ -312,3 +312,20 @@ func TestDivergenceNamed(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkDo times what the trial loop costs around a model: short runs
+// (4 blocks of SHJ type I's 8 items) of a toy learner of 3 × 2 weights,
+// on one worker; ns/op and allocs/op are per run.
+func BenchmarkDo(b *testing.B) {
+	tasks, err := task.Parse("shj1")
+	require.NoError(b, err)
+	jb := run.Job{Name: "shj1", Task: tasks[0], Runs: 100, Blocks: 4, Seed: 7, Loss: loss.CrossEntropy{},
+		New: func(r int, src seed.Source) (stream.Stream, error) { return toy.New(3, 2, 0.3, src), nil }}
+	b.ReportAllocs()
+	for b.Loop() {
+		if res := run.Do(context.Background(), []run.Job{jb}, run.Options{Workers: 1}); res[0].Err != nil {
+			b.Fatal(res[0].Err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*jb.Runs), "ns/run")
+}
