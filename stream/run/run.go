@@ -196,39 +196,47 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 		}
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	work := func() {
+		var sc scratch
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(items) {
+				return
+			}
+			it := items[k]
+			jb := &jobs[it.job]
+			if failed[it.job].Load() {
+				opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
+			} else if rr, err := sc.run(ctx, jb, it.job, it.run, opt, &failed[it.job]); err != nil {
+				errMu.Lock()
+				if errs[it.job] == nil || betterErr(err, errs[it.job]) {
+					errs[it.job] = err
+				}
+				errMu.Unlock()
+				failed[it.job].Store(true)
+			} else {
+				results[it.job].Runs[it.run] = rr
+			}
+			// The last run of a job finishes it; the atomic counter orders
+			// every other run's writes before this point.
+			if left[it.job].Add(-1) == 0 {
+				finish(it.job)
+			}
+		}
+	}
 	// No more workers than runs: -workers 1000000000 must not start a
-	// billion goroutines.
+	// billion goroutines. One worker is the caller itself, without a
+	// goroutine to start and wait for (a thread woken and one parked).
+	if min(workers, len(items)) <= 1 {
+		work()
+		return results
+	}
+	var wg sync.WaitGroup
 	for w := 0; w < min(workers, len(items)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var sc scratch
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(items) {
-					return
-				}
-				it := items[k]
-				jb := &jobs[it.job]
-				if failed[it.job].Load() {
-					opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
-				} else if rr, err := sc.run(ctx, jb, it.job, it.run, opt, &failed[it.job]); err != nil {
-					errMu.Lock()
-					if errs[it.job] == nil || betterErr(err, errs[it.job]) {
-						errs[it.job] = err
-					}
-					errMu.Unlock()
-					failed[it.job].Store(true)
-				} else {
-					results[it.job].Runs[it.run] = rr
-				}
-				// The last run of a job finishes it; the atomic counter orders
-				// every other run's writes before this point.
-				if left[it.job].Add(-1) == 0 {
-					finish(it.job)
-				}
-			}
+			work()
 		}()
 	}
 	wg.Wait()
