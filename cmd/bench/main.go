@@ -2,7 +2,7 @@
 // compares it with the code it replaces, so that speed claims are a
 // command away:
 //
-//	go run ./cmd/bench [-workers 1] [-runs N] [-models dualstream,clustering,…]
+//	go run ./cmd/bench [-workers 1] [-runs N | -min-cpu 2s] [-models dualstream,clustering,…]
 //	go run ./cmd/bench -original DIR [-python python3] [-rounds 3] [-original-trials 500]
 //	go run ./cmd/bench -machine   # the yardsticks of the floors in docs/performance.md
 //
@@ -62,6 +62,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	workers := fs.Int("workers", 1, "parallel runs (1 times one core)")
 	runs := fs.Int("runs", 0, "runs per task (default: each config's)")
+	minCPU := fs.Duration("min-cpu", 0, "run each model's whole config again until it has spent at least this much CPU time (e.g. 2s), so that a small config is timed with its own runs; 0 runs it once")
 	list := fs.String("models", strings.Join(models.Names(), ","), "comma-separated models to time")
 	orig := fs.String("original", "", "a checkout of the original (don-tpanic/thinking_fast_and_slow): time its models beside ours, interleaved, in this run")
 	python := fs.String("python", "python3", "with -original: the Python 3 that has PyTorch, numpy and PyYAML")
@@ -90,6 +91,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, "bench:", err)
 			}
 		}()
+	}
+	if *minCPU < 0 {
+		fmt.Fprintf(stderr, "bench: -min-cpu %v: want 0 or more\n", *minCPU)
+		return 2
 	}
 	if *mach {
 		printMachine(stdout)
@@ -144,7 +149,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 		}
 		o, ok := originals[name]
 		if root == "" || !ok {
-			t, err := timeOurs(p, *workers, 0)
+			t, err := timeOurs(p, *workers, *minCPU)
 			if err != nil {
 				fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 				return 1
