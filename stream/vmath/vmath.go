@@ -78,6 +78,17 @@ func SoftplusSigmoid4(dst *[8]float64, z0, z1, z2, z3 float64) bool {
 	return hasVector && softplusSigmoid4AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, z2, z3)
 }
 
+// SoftplusSigmoidExp2 is SoftplusSigmoid4 for two values z0 and z1
+// (dst[i] and dst[4+i], i = 0, 1) that also sets dst[10+i] =
+// math.Exp(−|di|), in the lanes SoftplusSigmoid4 leaves idle: the
+// exponentials of a softmax of the same two logits, di = zi − max(z0, z1)
+// ≤ 0 (for which −|di| is di, or −0 when di is 0, whose exponential is 1
+// as 0's is). It reports false, dst unspecified, where SoftplusSigmoid4
+// would, or when a di is outside [−700, 700] (NaN included).
+func SoftplusSigmoidExp2(dst *[12]float64, z0, z1, d0, d1 float64) bool {
+	return hasVector && softplusSigmoidExp2AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, d0, d1)
+}
+
 // Vector reports whether this package's kernels run (AVX2 and FMA, and not
 // a purego build), for packages whose kernels are generated from the same
 // code and so need the same CPU.
