@@ -5,7 +5,8 @@
 // each lane with the same operations in the same order. It also holds the
 // C library's exp (CExp), which PyTorch's sigmoid calls, and the binary
 // cross-entropy's two functions of its logits in lanes of both
-// (SoftplusSigmoid4). The clustering model's layers and the binary
+// (SoftplusSigmoid4; for 2 logits with their softmax's exponentials in
+// the lanes left idle, SoftplusSigmoidExp2). The clustering model's layers and the binary
 // cross-entropy of every model take a few of each per trial; the
 // generator's emitters (package gen/emit) also write the clustering
 // layers' fused kernels.

@@ -2,7 +2,8 @@
 // of package emit): Go's math.Exp and math.Log 4 lanes at once, each lane
 // with that code's operations in its order, so with its bits, and the
 // binary cross-entropy's log(1 + exp(−|z|)) built from the two beside its
-// sigmoid with the C library's exp (CExp) in lanes.
+// sigmoid with the C library's exp (CExp) in lanes, and for 2 logits the
+// same with their softmax's exponentials in the lanes left idle.
 //
 //	cd stream/vmath/gen && GOWORK=off go run . -pkg vmath -out ../vmath_amd64.s -stubs ../vmath_amd64.go
 //
