@@ -425,13 +425,11 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 			z := model.Forward(&tr)
 			if comp != nil {
 				for p, zp := range comp.PartLogits() {
-					pe[p] = loss.ProbError(zp, it.Label, prob)
-					ls[p] = jb.Loss.Eval(zp, it.Target, nil)
+					ls[p], pe[p] = loss.EvalProbError(jb.Loss, zp, it.Target, nil, it.Label, prob)
 				}
 			}
 			t := nParts - 1
-			pe[t] = loss.ProbError(z, it.Label, prob)
-			ls[t] = jb.Loss.Eval(z, it.Target, dz)
+			ls[t], pe[t] = loss.EvalProbError(jb.Loss, z, it.Target, dz, it.Label, prob)
 			// v − v is 0 for a finite v and NaN otherwise, so the sum of
 			// them is NaN exactly when a value is not finite: one test a
 			// trial, and the values named once one fails.
