@@ -2,7 +2,7 @@
 // compares it with the code it replaces, so that speed claims are a
 // command away:
 //
-//	go run ./cmd/bench [-workers 1] [-runs N] [-models dualstream,clustering,…]
+//	go run ./cmd/bench [-workers 1] [-runs N | -min-cpu 2s] [-models dualstream,clustering,…]
 //	go run ./cmd/bench -original DIR [-python python3] [-rounds 3] [-original-trials 500]
 //	go run ./cmd/bench -machine   # the yardsticks of the floors in docs/performance.md
 //
@@ -30,7 +30,6 @@ import (
 	"time"
 
 	"github.com/fastslow/dualstream/models"
-	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/cli"
 	"github.com/fastslow/stream/run"
 )
@@ -63,6 +62,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	workers := fs.Int("workers", 1, "parallel runs (1 times one core)")
 	runs := fs.Int("runs", 0, "runs per task (default: each config's)")
+	minCPU := fs.Duration("min-cpu", 0, "run each model's whole config again until it has spent at least this much CPU time (e.g. 2s), so that a small config is timed with its own runs; 0 runs it once")
 	list := fs.String("models", strings.Join(models.Names(), ","), "comma-separated models to time")
 	orig := fs.String("original", "", "a checkout of the original (don-tpanic/thinking_fast_and_slow): time its models beside ours, interleaved, in this run")
 	python := fs.String("python", "python3", "with -original: the Python 3 that has PyTorch, numpy and PyYAML")
@@ -91,6 +91,10 @@ func command(args []string, stdout, stderr io.Writer) int {
 				fmt.Fprintln(stderr, "bench:", err)
 			}
 		}()
+	}
+	if *minCPU < 0 {
+		fmt.Fprintf(stderr, "bench: -min-cpu %v: want 0 or more\n", *minCPU)
+		return 2
 	}
 	if *mach {
 		printMachine(stdout)
@@ -138,14 +142,14 @@ func command(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, "bench:", err)
 			return 2
 		}
-		p, err := cli.Prepare(m, cli.Options{Runs: *runs, Quiet: true})
+		p, err := cli.Prepare(m, cli.Options{Runs: *runs, Quiet: true, NoState: true})
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1
 		}
 		o, ok := originals[name]
 		if root == "" || !ok {
-			t, err := timeOurs(p.Jobs, *workers, 0)
+			t, err := timeOurs(p, *workers, *minCPU)
 			if err != nil {
 				fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 				return 1
@@ -155,7 +159,7 @@ func command(args []string, stdout, stderr io.Writer) int {
 				t.cpu.Round(time.Millisecond), fmtDur(float64(t.cpu)/float64(t.trials)), ref.name, ref.per, float64(ref.per)/float64(t.per()))
 			continue
 		}
-		sb, err := interleave(p.Jobs, *workers, *python, script, root, o, *rounds, *origTrials)
+		sb, err := interleave(p, *workers, *python, script, root, o, *rounds, *origTrials)
 		if err != nil {
 			fmt.Fprintf(stderr, "bench: %s: %v\n", name, err)
 			return 1
@@ -187,17 +191,20 @@ type timing struct {
 // per returns the CPU time per trial.
 func (t timing) per() time.Duration { return t.cpu / time.Duration(t.trials) }
 
-// timeOurs runs jobs on workers, as many times as it takes to spend at
-// least minCPU of CPU time, and returns the time they took.
-func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error) {
+// timeOurs runs p's jobs on workers as the model command does with
+// -nostate -quiet (each finished run handed to the command's own hook:
+// the model's digest taken, the model released), as many times as it
+// takes to spend at least minCPU of CPU time, and returns the time they
+// took.
+func timeOurs(p *cli.Plan, workers int, minCPU time.Duration) (timing, error) {
 	var per int64
-	for _, j := range jobs {
+	for _, j := range p.Jobs {
 		per += int64(j.Runs) * int64(j.Blocks) * int64(len(j.Task.Items))
 	}
 	var t timing
 	cpu0, t0 := cpuTime(), time.Now()
 	for t.trials == 0 || cpuTime()-cpu0 < minCPU {
-		for _, r := range run.Do(context.Background(), jobs, run.Options{Workers: workers, Release: true, Finished: release}) {
+		for _, r := range run.Do(context.Background(), p.Jobs, run.Options{Workers: workers, Release: true, Finished: p.Finished(nil)}) {
 			if r.Err != nil {
 				return t, r.Err
 			}
@@ -206,17 +213,6 @@ func timeOurs(jobs []run.Job, workers int, minCPU time.Duration) (timing, error)
 	}
 	t.wall, t.cpu = time.Since(t0), cpuTime()-cpu0
 	return t, nil
-}
-
-// release drops and releases a finished run's model, but the first, when
-// it is a stream.Releaser, as the fit command does once its checkpoint
-// and digest are taken (stream/cli): the next run's model reuses it.
-func release(_ int, rr *run.RunResult) error {
-	if r, ok := rr.Model.(stream.Releaser); ok && rr.Run > 0 {
-		r.Release()
-		rr.Model = nil
-	}
-	return nil
 }
 
 func fmtDur(ns float64) string {

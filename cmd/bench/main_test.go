@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -249,4 +250,27 @@ func TestOriginalReal(t *testing.T) {
 		assert.Regexp(t, `(?m)^ +`+m+` .* original \(this run\) .*×`, out.String())
 	}
 	t.Log(out.String())
+}
+
+// TestBenchMinCPU: -min-cpu runs the whole config again until it has
+// spent that much CPU, so the trials counted are a multiple of one
+// pass's; a negative duration is refused.
+func TestBenchMinCPU(t *testing.T) {
+	trials := func(args ...string) int {
+		var out, errb bytes.Buffer
+		require.Equal(t, 0, command(append([]string{"-models", "distrlearner", "-runs", "1"}, args...), &out, &errb), errb.String())
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+		require.Len(t, lines, 2)
+		f := strings.Fields(lines[1])
+		n, err := strconv.Atoi(f[1])
+		require.NoError(t, err, lines[1])
+		return n
+	}
+	one := trials()
+	more := trials("-min-cpu", "30ms")
+	assert.Greater(t, more, one)
+	assert.Zero(t, more%one, "whole passes: %d trials against %d", more, one)
+	var out, errb bytes.Buffer
+	assert.Equal(t, 2, command([]string{"-models", "distrlearner", "-min-cpu", "-1s"}, &out, &errb))
+	assert.Contains(t, errb.String(), "-min-cpu -1s: want 0 or more")
 }

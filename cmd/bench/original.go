@@ -17,7 +17,7 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/cli"
 )
 
 // driver is the Python script that times the original's own trials
@@ -224,11 +224,11 @@ type sideBySide struct {
 // oursPer returns the median of our rounds' CPU time per trial.
 func (sb sideBySide) oursPer() time.Duration { return median(sb.ours, timing.per) }
 
-// interleave times jobs (ours, with at least 200 ms of CPU a round) and
-// the original's model o in rounds, A B B′ A B B′ …, each round of the
-// original at least trials trials of the same task.
-func interleave(jobs []run.Job, workers int, python, script, root string, o original, rounds, trials int) (sideBySide, error) {
-	j := jobs[0]
+// interleave times p's jobs (ours, with at least 200 ms of CPU a round)
+// and the original's model o in rounds, A B B′ A B B′ …, each round of
+// the original at least trials trials of the same task.
+func interleave(p *cli.Plan, workers int, python, script, root string, o original, rounds, trials int) (sideBySide, error) {
+	j := p.Jobs[0]
 	sb := sideBySide{}
 	sb.runs, sb.blocks = slice(trials, len(j.Task.Items), j.Blocks)
 	s, err := startOriginal(python, script, root, o, sb.runs, sb.blocks, j.Seed)
@@ -237,7 +237,7 @@ func interleave(jobs []run.Job, workers int, python, script, root string, o orig
 	}
 	sb.ready = s.ready
 	for range rounds {
-		t, err := timeOurs(jobs, workers, 200*time.Millisecond)
+		t, err := timeOurs(p, workers, 200*time.Millisecond)
 		if err != nil {
 			s.close()
 			return sb, err

@@ -35,7 +35,7 @@ func BenchmarkTrial(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			tk, _ := task.SHJ(6)
-			lf := loss.BCELogits{}
+			var lf loss.Func = loss.BCELogits{}
 			dz := make([]float64, 2)
 			p := make([]float64, 2)
 			order := make([]int, len(tk.Items))
@@ -64,8 +64,7 @@ func BenchmarkTrial(b *testing.B) {
 				it := &tk.Items[order[k%len(order)]]
 				tr = stream.Trial{Block: k / len(order), Index: k % len(order), X: it.X, Target: it.Target, Label: it.Label}
 				z := net.Forward(&tr)
-				_ = loss.ProbError(z, tr.Label, p)
-				lf.Eval(z, tr.Target, dz)
+				loss.EvalProbError(lf, z, tr.Target, dz, tr.Label, p)
 				net.Learn(&tr, dz)
 			}
 		})

@@ -361,7 +361,7 @@ func Execute(ctx context.Context, m Model, o Options, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	res := run.Do(ctx, p.Jobs, run.Options{Workers: o.Workers, Progress: prog, Finished: p.finished(d)})
+	res := run.Do(ctx, p.Jobs, run.Options{Workers: o.Workers, Progress: prog, Finished: p.Finished(d)})
 	var errs []error
 	for _, r := range res {
 		if r.Err != nil {

@@ -68,11 +68,12 @@ func Write(p *Plan, res []run.Result) error {
 // commits (a sweep adds its own marker first).
 func WriteTo(d *output.Dir, p *Plan, res []run.Result) error { return writeTo(d, p, res, true) }
 
-// finished returns the run.Options.Finished hook of Execute: it writes
-// the run's checkpoint into d and, when the model has a Digest, keeps
-// the digest and drops (and releases, stream.Releaser) the model of every
-// run but the first task's first.
-func (p *Plan) finished(d *output.Dir) func(job int, rr *run.RunResult) error {
+// Finished returns the run.Options.Finished hook of Execute: it writes
+// the run's checkpoint into d (nil with Options.NoState: nothing is
+// written) and, when the model has a Digest, keeps the digest and drops
+// (and releases, stream.Releaser) the model of every run but the first
+// task's first. cmd/bench calls it as the commands do.
+func (p *Plan) Finished(d *output.Dir) func(job int, rr *run.RunResult) error {
 	n := len(p.Jobs)
 	return func(job int, rr *run.RunResult) error {
 		if !p.Options.NoState {

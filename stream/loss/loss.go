@@ -53,19 +53,26 @@ func (BCELogits) Eval(z, y, dz []float64) float64 {
 		ok := vmath.SoftplusSigmoid4(&lanes, at(zs, 0), at(zs, 1), at(zs, 2), at(zs, 3))
 		for i, zc := range zs {
 			c := c0 + i
-			// PyTorch's stable form: (1−y)z + max(−z,0) + log(exp(−max(−z,0)) + exp(−z−max(−z,0))).
-			m := max(-zc, 0) // inline where math.Max is a call on amd64; 0 is neither NaN nor ±Inf, so the bits are math.Max's
 			l, sig := lanes[i], lanes[4+i]
 			if !ok {
+				m := max(-zc, 0)
 				l, sig = math.Log(exp0(-m)+exp0(-zc-m)), sigmoid(zc)
 			}
-			sum += (1-y[c])*zc + m + l
+			sum += bceTerm(zc, y[c], l)
 			if dz != nil {
 				dz[c] = (sig - y[c]) / n
 			}
 		}
 	}
 	return sum / n
+}
+
+// bceTerm is logit z's term of BCELogits' sum with target y, given l =
+// log(exp(−max(−z,0)) + exp(−z−max(−z,0))): PyTorch's stable form
+// (1−y)z + max(−z,0) + l.
+func bceTerm(z, y, l float64) float64 {
+	m := max(-z, 0) // inline where math.Max is a call on amd64; 0 is neither NaN nor ±Inf, so the bits are math.Max's
+	return (1-y)*z + m + l
 }
 
 // at returns v[i], or 1 (a value the lanes take) beyond v.
@@ -147,4 +154,46 @@ func largest(z []float64) float64 {
 func ProbError(z []float64, label int, p []float64) float64 {
 	Softmax(z, p)
 	return 1 - p[label]
+}
+
+// EvalProbError returns f.Eval(z, y, dz) and ProbError(z, label, p) of
+// the same logits, with those calls' bits. For BCELogits of 2 logits the
+// softmax's exponentials are taken in the loss kernel's idle lanes
+// (vmath.SoftplusSigmoidExp2), so that the probability of error adds no
+// chain of dependent operations of its own to a trial: its exponential,
+// before the loss in a trial's program order, held back the work after it
+// that the trial's next steps wait on.
+func EvalProbError(f Func, z, y, dz []float64, label int, p []float64) (l, pe float64) {
+	if _, ok := f.(BCELogits); ok && len(z) == 2 && len(p) == 2 {
+		if l, pe, ok := bceProbError2(z, y, dz, label, p); ok {
+			return l, pe
+		}
+	}
+	pe = ProbError(z, label, p)
+	return f.Eval(z, y, dz), pe
+}
+
+// bceProbError2 is EvalProbError of BCELogits and 2 logits in one kernel
+// call; it reports false, nothing written, where the lanes do not run.
+func bceProbError2(z, y, dz []float64, label int, p []float64) (l, pe float64, ok bool) {
+	z0, z1 := z[0], z[1]
+	m := max(z0, z1) // largest(z)
+	var lanes [12]float64
+	if !vmath.SoftplusSigmoidExp2(&lanes, z0, z1, z0-m, z1-m) {
+		return 0, 0, false
+	}
+	y = y[:2]
+	var sum float64
+	sum += bceTerm(z0, y[0], lanes[0])
+	sum += bceTerm(z1, y[1], lanes[1])
+	if dz != nil {
+		dz = dz[:2]
+		dz[0], dz[1] = (lanes[4]-y[0])/2, (lanes[5]-y[1])/2
+	}
+	var s float64 // as Softmax
+	e0, e1 := lanes[10], lanes[11]
+	s += e0
+	s += e1
+	p[0], p[1] = e0/s, e1/s
+	return sum / 2, 1 - p[label], true
 }

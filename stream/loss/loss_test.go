@@ -149,6 +149,81 @@ func BenchmarkBCELogits(b *testing.B) {
 	}
 }
 
+// BenchmarkEvalProbError is the loss, its gradient and the probability
+// of error of a trial's 2 logits, in one call of EvalProbError
+// ("together") and in calls of ProbError and Eval ("apart"); in calls one
+// after another, and each call's logit taken from the one before
+// ("latency", as a trial's wait on its forward pass).
+func BenchmarkEvalProbError(b *testing.B) {
+	z, y, dz, p := []float64{1.7, -0.4}, []float64{0, 1}, make([]float64, 2), make([]float64, 2)
+	var f loss.Func = loss.BCELogits{}
+	together := func() float64 { _, pe := loss.EvalProbError(f, z, y, dz, 1, p); return pe }
+	apart := func() float64 { pe := loss.ProbError(z, 1, p); f.Eval(z, y, dz); return pe }
+	for _, c := range []struct {
+		name string
+		call func() float64
+	}{{"together", together}, {"apart", apart}} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				c.call()
+			}
+		})
+		b.Run(c.name+"/latency", func(b *testing.B) {
+			for b.Loop() {
+				z[1] = -c.call()
+			}
+		})
+	}
+}
+
+// TestEvalProbError: EvalProbError has the bits of Eval and ProbError
+// called apart — the loss, the gradient, the probability of error and the
+// softmax — for both losses, any number of logits, logits of every
+// magnitude, ties, softmax arguments below −700, ±0, ±Inf and NaN, with
+// and without a gradient.
+func TestEvalProbError(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	special := []float64{0, math.Copysign(0, -1), 0x1p-1074, 0x1p-60, 400, -400, 511.9, 512, 800, -800,
+		math.Inf(1), math.Inf(-1), math.NaN()}
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}} {
+		for n := 1; n <= 5; n++ {
+			z, y := make([]float64, n), make([]float64, n)
+			dz, p, wantDz, wantP := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			for trial := range 6000 {
+				for c := range z {
+					z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(16)-8)
+					y[c] = float64(rng.IntN(2))
+				}
+				switch trial % 4 {
+				case 0:
+					z[rng.IntN(n)] = special[rng.IntN(len(special))]
+				case 1:
+					z[rng.IntN(n)] = z[0] // a tie for the maximum
+				}
+				label := rng.IntN(n)
+				var grad, wantGrad []float64
+				if trial%5 != 0 {
+					grad, wantGrad = dz, wantDz
+				}
+				wantPE := loss.ProbError(z, label, wantP)
+				wantL := f.Eval(z, y, wantGrad)
+				l, pe := loss.EvalProbError(f, z, y, grad, label, p)
+				if !same(l, wantL) || !same(pe, wantPE) {
+					t.Fatalf("%s of z %v, y %v, label %d: loss %v, p(error) %v; want %v, %v", f.Name(), z, y, label, l, pe, wantL, wantPE)
+				}
+				for c := range z {
+					if !same(p[c], wantP[c]) || grad != nil && !same(dz[c], wantDz[c]) {
+						t.Fatalf("%s of z %v, y %v: softmax %v, gradient %v; want %v, %v", f.Name(), z, y, p, grad, wantP, wantGrad)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestSoftmaxBits: Softmax and CrossEntropy have the bits of the
 // max-subtracted softmax and log-softmax computed with math.Max and
 // math.Exp for every value (exp0 skips only calls that give exactly 1;

@@ -196,47 +196,56 @@ func Do(ctx context.Context, jobs []Job, opt Options) []Result {
 		}
 	}
 	var next atomic.Int64
-	var wg sync.WaitGroup
+	work := func() {
+		var sc scratch
+		for {
+			k := int(next.Add(1) - 1)
+			if k >= len(items) {
+				return
+			}
+			it := items[k]
+			jb := &jobs[it.job]
+			if failed[it.job].Load() {
+				opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
+			} else if rr, err := sc.run(ctx, jb, it.job, it.run, opt, &failed[it.job]); err != nil {
+				errMu.Lock()
+				if errs[it.job] == nil || betterErr(err, errs[it.job]) {
+					errs[it.job] = err
+				}
+				errMu.Unlock()
+				failed[it.job].Store(true)
+			} else {
+				results[it.job].Runs[it.run] = rr
+			}
+			// The last run of a job finishes it; the atomic counter orders
+			// every other run's writes before this point.
+			if left[it.job].Add(-1) == 0 {
+				finish(it.job)
+			}
+		}
+	}
 	// No more workers than runs: -workers 1000000000 must not start a
-	// billion goroutines.
+	// billion goroutines. One worker is the caller itself, without a
+	// goroutine to start and wait for (a thread woken and one parked).
+	if min(workers, len(items)) <= 1 {
+		work()
+		return results
+	}
+	var wg sync.WaitGroup
 	for w := 0; w < min(workers, len(items)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for {
-				k := int(next.Add(1) - 1)
-				if k >= len(items) {
-					return
-				}
-				it := items[k]
-				jb := &jobs[it.job]
-				if failed[it.job].Load() {
-					opt.Progress.skip(int64(jb.Blocks) * int64(len(jb.Task.Items)))
-				} else if rr, err := one(ctx, jb, it.job, it.run, opt, &failed[it.job]); err != nil {
-					errMu.Lock()
-					if errs[it.job] == nil || betterErr(err, errs[it.job]) {
-						errs[it.job] = err
-					}
-					errMu.Unlock()
-					failed[it.job].Store(true)
-				} else {
-					results[it.job].Runs[it.run] = rr
-				}
-				// The last run of a job finishes it; the atomic counter orders
-				// every other run's writes before this point.
-				if left[it.job].Add(-1) == 0 {
-					finish(it.job)
-				}
-			}
+			work()
 		}()
 	}
 	wg.Wait()
 	return results
 }
 
-// one runs run r of job j and hands it to opt.Finished.
-func one(ctx context.Context, jb *Job, j, r int, opt Options, stop *atomic.Bool) (RunResult, error) {
-	rr, err := One(ctx, jb, r, stop, opt.Progress)
+// run runs run r of job j and hands it to opt.Finished.
+func (sc *scratch) run(ctx context.Context, jb *Job, j, r int, opt Options, stop *atomic.Bool) (RunResult, error) {
+	rr, err := sc.one(ctx, jb, r, stop, opt.Progress)
 	if err != nil || opt.Finished == nil {
 		return rr, err
 	}
@@ -336,6 +345,27 @@ func TraceHeader(s stream.Stream, classes int) string {
 // One trains a fresh model for run r of jb and returns its curves. It
 // stops early when stop is set (another run of the job failed) or ctx ends.
 func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress) (RunResult, error) {
+	return new(scratch).one(ctx, jb, r, stop, prog)
+}
+
+// scratch holds a worker's per-trial buffers, which every run it trains
+// reuses: a run's own allocations are its model and its results.
+type scratch struct {
+	order            []int
+	dz, prob, pe, ls []float64
+	views            [][]float64
+}
+
+// grow returns v with length n, reusing its array when it is long enough.
+func grow[T any](v []T, n int) []T {
+	if cap(v) < n {
+		return make([]T, n)
+	}
+	return v[:n]
+}
+
+// one is One with the buffers of sc.
+func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress) (RunResult, error) {
 	src := seed.For(jb.Seed, r)
 	model, err := jb.New(r, src)
 	if err != nil {
@@ -356,26 +386,31 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 		nParts = len(comp.PartNames()) + 1
 	}
 	rr := RunResult{Run: r, Model: model}
-	rr.PError = make([][]float64, nParts)
-	rr.Loss = make([][]float64, nParts)
-	rr.Units = make([]float64, jb.Blocks)
-	for p := range rr.PError {
-		rr.PError[p] = make([]float64, jb.Blocks)
-		rr.Loss[p] = make([]float64, jb.Blocks)
+	// The curves share one array: a run's results are two allocations
+	// whatever its parts.
+	curves := make([][]float64, 2*nParts)
+	rr.PError, rr.Loss = curves[:nParts:nParts], curves[nParts:]
+	blocks := jb.Blocks
+	all := make([]float64, (2*nParts+1)*blocks)
+	for p := range curves {
+		curves[p] = all[p*blocks : (p+1)*blocks : (p+1)*blocks]
 	}
+	rr.Units = all[2*nParts*blocks:]
 	classes := jb.Task.Classes
-	order := make([]int, n)
-	dz := make([]float64, classes)
-	prob := make([]float64, classes)
-	pe := make([]float64, nParts)
-	ls := make([]float64, nParts)
-	obs, views := observer(model, &rr, jb.Blocks)
+	order := grow(sc.order, n)
+	dz := grow(sc.dz, classes)
+	prob := grow(sc.prob, classes)
+	pe := grow(sc.pe, nParts)
+	ls := grow(sc.ls, nParts)
+	sc.order, sc.dz, sc.prob, sc.pe, sc.ls = order, dz, prob, pe, ls
+	obs, views := observer(model, &rr, blocks, sc.views)
+	sc.views = views
 	var trace []byte
 	if jb.Trace {
-		trace = make([]byte, 0, jb.Blocks*n*96)
+		trace = make([]byte, 0, blocks*n*96)
 	}
 	tr := stream.Trial{Run: r}
-	for b := 0; b < jb.Blocks; b++ {
+	for b := 0; b < blocks; b++ {
 		if stop != nil && stop.Load() {
 			return RunResult{}, errStopped
 		}
@@ -390,25 +425,25 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 			z := model.Forward(&tr)
 			if comp != nil {
 				for p, zp := range comp.PartLogits() {
-					pe[p] = loss.ProbError(zp, it.Label, prob)
-					ls[p] = jb.Loss.Eval(zp, it.Target, nil)
+					ls[p], pe[p] = loss.EvalProbError(jb.Loss, zp, it.Target, nil, it.Label, prob)
 				}
 			}
 			t := nParts - 1
-			pe[t] = loss.ProbError(z, it.Label, prob)
-			ls[t] = jb.Loss.Eval(z, it.Target, dz)
+			ls[t], pe[t] = loss.EvalProbError(jb.Loss, z, it.Target, dz, it.Label, prob)
+			// v − v is 0 for a finite v and NaN otherwise, so the sum of
+			// them is NaN exactly when a value is not finite: one test a
+			// trial, and the values named once one fails.
+			var bad float64
 			for p := 0; p < nParts; p++ {
-				if !finite(pe[p]) || !finite(ls[p]) {
-					return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i,
-						What: fmt.Sprintf("logits %v, loss %v", z, ls[t])}
-				}
+				bad += pe[p] - pe[p] + ls[p] - ls[p]
 				rr.PError[p][b] += pe[p]
 				rr.Loss[p][b] += ls[p]
 			}
 			for _, v := range dz {
-				if !finite(v) {
-					return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i, What: fmt.Sprintf("loss gradient %v", dz)}
-				}
+				bad += v - v
+			}
+			if bad != 0 {
+				return RunResult{}, diverged(jb.Name, r, b, i, z, pe, ls, dz)
 			}
 			recruited := model.Recruited()
 			if recruited {
@@ -432,7 +467,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 		rr.Units[b] = float64(model.Active())
 		if obs != nil {
 			for q, o := range rr.Observed {
-				size := len(o) / jb.Blocks
+				size := len(o) / blocks
 				views[q] = o[b*size : (b+1)*size : (b+1)*size]
 			}
 			obs.Observe(views)
@@ -447,23 +482,44 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 	return rr, nil
 }
 
+// diverged returns the divergence of a trial whose probabilities of
+// error, losses or loss gradient are not all finite: the first part whose
+// values are not, then the gradient.
+func diverged(job string, r, b, i int, z, pe, ls, dz []float64) *Diverged {
+	d := &Diverged{Job: job, Run: r, Block: b, Trial: i}
+	for p := range pe {
+		if !finite(pe[p]) || !finite(ls[p]) {
+			d.What = fmt.Sprintf("logits %v, loss %v", z, ls[len(ls)-1])
+			return d
+		}
+	}
+	d.What = fmt.Sprintf("loss gradient %v", dz)
+	return d
+}
+
 // observer returns model as a stream.Observer with quantities to record,
-// and allocates rr.Observed for blocks blocks and the views that Observe
-// fills at each block's end; nil if the model observes nothing.
-func observer(model stream.Stream, rr *RunResult, blocks int) (stream.Observer, [][]float64) {
+// and allocates rr.Observed for blocks blocks (one array for every
+// quantity) and the views that Observe fills at each block's end, in
+// views' array when it is long enough; nil if the model observes nothing.
+func observer(model stream.Stream, rr *RunResult, blocks int, views [][]float64) (stream.Observer, [][]float64) {
 	obs, ok := model.(stream.Observer)
 	if !ok {
-		return nil, nil
+		return nil, views
 	}
 	qs := obs.Observables()
 	if len(qs) == 0 {
-		return nil, nil
+		return nil, views
 	}
+	size := 0
+	for _, o := range qs {
+		size += blocks * o.Size
+	}
+	all := make([]float64, size)
 	rr.Observed = make([][]float64, len(qs))
 	for q, o := range qs {
-		rr.Observed[q] = make([]float64, blocks*o.Size)
+		rr.Observed[q], all = all[:blocks*o.Size:blocks*o.Size], all[blocks*o.Size:]
 	}
-	return obs, make([][]float64, len(qs))
+	return obs, grow(views, len(qs))
 }
 
 func appendRow(buf []byte, t *stream.Trial, pe, ls, prob []float64, single, recruited bool, active int) []byte {

@@ -9,6 +9,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math/bits"
 	"math/rand/v2"
 	"os"
 	"strconv"
@@ -41,16 +42,52 @@ func (Shuffled) Check(runs, blocks, n int) error { return nil }
 
 // Run implements Schedule.
 func (Shuffled) Run(src seed.Source, n int) Orders {
-	return &shuffler{rng: src.Rand("schedule")}
+	return &shuffler{pcg: *src.PCG("schedule")}
 }
 
-type shuffler struct{ rng *rand.Rand }
+type shuffler struct{ pcg rand.PCG }
 
 func (s *shuffler) Next(block int, dst []int) {
 	for i := range dst {
 		dst[i] = i
 	}
-	s.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
+	shuffle(&s.pcg, dst)
+}
+
+// shuffle permutes v as rand.New(p).Shuffle(len(v), swap) does, drawing
+// the same values from p in the same order, so that orders stay those of
+// the generator wrapped in a rand.Rand; it calls p directly, where
+// Shuffle calls the generator through an interface and swaps through a
+// function value at every item.
+func shuffle(p *rand.PCG, v []int) {
+	if is32bit { // Rand draws 32-bit values for small bounds there
+		rand.New(p).Shuffle(len(v), func(i, j int) { v[i], v[j] = v[j], v[i] })
+		return
+	}
+	for i := len(v) - 1; i > 0; i-- {
+		j := uint64n(p, uint64(i+1))
+		v[i], v[j] = v[j], v[i]
+	}
+}
+
+// is32bit is whether int has 32 bits, as math/rand/v2 tells it.
+const is32bit = ^uint(0)>>32 == 0
+
+// uint64n returns a value in [0, n) as math/rand/v2's Rand.uint64n does
+// on a 64-bit machine: a mask for a power of two, otherwise Lemire's
+// multiply with rejection.
+func uint64n(p *rand.PCG, n uint64) uint64 {
+	if n&(n-1) == 0 {
+		return p.Uint64() & (n - 1)
+	}
+	hi, lo := bits.Mul64(p.Uint64(), n)
+	if lo < n {
+		thresh := -n % n
+		for lo < thresh {
+			hi, lo = bits.Mul64(p.Uint64(), n)
+		}
+	}
+	return hi
 }
 
 // Passes presents a task made of K copies of a list of items (see
@@ -73,11 +110,11 @@ func (p Passes) Check(runs, blocks, n int) error {
 
 // Run implements Schedule.
 func (p Passes) Run(src seed.Source, n int) Orders {
-	return &passes{rng: src.Rand("schedule"), k: p.K, firstOnly: p.FirstOnly}
+	return &passes{pcg: *src.PCG("schedule"), k: p.K, firstOnly: p.FirstOnly}
 }
 
 type passes struct {
-	rng       *rand.Rand
+	pcg       rand.PCG
 	k         int
 	firstOnly bool
 }
@@ -87,13 +124,12 @@ func (p *passes) Next(block int, dst []int) {
 		dst[i] = i
 	}
 	if p.firstOnly && block > 0 {
-		p.rng.Shuffle(len(dst), func(i, j int) { dst[i], dst[j] = dst[j], dst[i] })
+		shuffle(&p.pcg, dst)
 		return
 	}
 	m := len(dst) / p.k
 	for q := 0; q < p.k; q++ {
-		part := dst[q*m : (q+1)*m]
-		p.rng.Shuffle(m, func(i, j int) { part[i], part[j] = part[j], part[i] })
+		shuffle(&p.pcg, dst[q*m:(q+1)*m])
 	}
 }
 

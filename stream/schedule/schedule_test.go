@@ -1,8 +1,10 @@
 package schedule
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -146,5 +148,51 @@ func TestReadTableBounds(t *testing.T) {
 	if _, err := os.Stat("/dev/zero"); err == nil {
 		_, err = ReadTable("/dev/zero")
 		assert.ErrorContains(t, err, "/dev/zero: a line longer than 1 MiB")
+	}
+}
+
+// TestShuffleIsRandShuffle: shuffle permutes as rand.Rand's Shuffle does
+// with the same generator, and leaves the generator where Shuffle leaves
+// it, for lengths with and without a power of two among their bounds.
+func TestShuffleIsRandShuffle(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 7, 8, 9, 16, 17, 64, 100, 1000} {
+		for s := uint64(0); s < 20; s++ {
+			p, q := rand.NewPCG(s, s*7+1), rand.NewPCG(s, s*7+1)
+			got, want := make([]int, n), make([]int, n)
+			for i := range got {
+				got[i], want[i] = i, i
+			}
+			for range 3 {
+				shuffle(p, got)
+				rand.New(q).Shuffle(n, func(i, j int) { want[i], want[j] = want[j], want[i] })
+				require.Equal(t, want, got, "n %d seed %d", n, s)
+			}
+			require.Equal(t, q.Uint64(), p.Uint64(), "n %d seed %d: the generator after", n, s)
+		}
+	}
+}
+
+// TestPassesOrders: each pass of a block is a permutation of its own
+// copy of the items; with FirstOnly, later blocks mix the copies.
+func TestPassesOrders(t *testing.T) {
+	o := Passes{K: 2, FirstOnly: true}.Run(seed.For(3, 1), 8)
+	d := make([]int, 8)
+	o.Next(0, d)
+	assert.ElementsMatch(t, []int{0, 1, 2, 3}, d[:4])
+	assert.ElementsMatch(t, []int{4, 5, 6, 7}, d[4:])
+	mixed := false
+	for b := 1; b < 20 && !mixed; b++ {
+		o.Next(b, d)
+		assert.ElementsMatch(t, []int{0, 1, 2, 3, 4, 5, 6, 7}, d)
+		mixed = slices.ContainsFunc(d[:4], func(k int) bool { return k >= 4 })
+	}
+	assert.True(t, mixed, "blocks after the first shuffle the copies together")
+}
+
+func BenchmarkShuffled(b *testing.B) {
+	o := Shuffled{}.Run(seed.For(1, 0), 8)
+	d := make([]int, 8)
+	for i := 0; b.Loop(); i++ {
+		o.Next(i, d)
 	}
 }

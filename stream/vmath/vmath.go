@@ -5,7 +5,8 @@
 // each lane with the same operations in the same order. It also holds the
 // C library's exp (CExp), which PyTorch's sigmoid calls, and the binary
 // cross-entropy's two functions of its logits in lanes of both
-// (SoftplusSigmoid4). The clustering model's layers and the binary
+// (SoftplusSigmoid4; for 2 logits with their softmax's exponentials in
+// the lanes left idle, SoftplusSigmoidExp2). The clustering model's layers and the binary
 // cross-entropy of every model take a few of each per trial; the
 // generator's emitters (package gen/emit) also write the clustering
 // layers' fused kernels.
@@ -76,6 +77,17 @@ func Positive(v []float64) bool {
 // with fewer than 4 values passes 1 for the others.
 func SoftplusSigmoid4(dst *[8]float64, z0, z1, z2, z3 float64) bool {
 	return hasVector && softplusSigmoid4AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, z2, z3)
+}
+
+// SoftplusSigmoidExp2 is SoftplusSigmoid4 for two values z0 and z1
+// (dst[i] and dst[4+i], i = 0, 1) that also sets dst[10+i] =
+// math.Exp(−|di|), in the lanes SoftplusSigmoid4 leaves idle: the
+// exponentials of a softmax of the same two logits, di = zi − max(z0, z1)
+// ≤ 0 (for which −|di| is di, or −0 when di is 0, whose exponential is 1
+// as 0's is). It reports false, dst unspecified, where SoftplusSigmoid4
+// would, or when a di is outside [−700, 700] (NaN included).
+func SoftplusSigmoidExp2(dst *[12]float64, z0, z1, d0, d1 float64) bool {
+	return hasVector && softplusSigmoidExp2AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, d0, d1)
 }
 
 // Vector reports whether this package's kernels run (AVX2 and FMA, and not

@@ -23,3 +23,12 @@ func logAVX2(dst *float64, src *float64, n int)
 //
 //go:noescape
 func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0 float64, x1 float64, x2 float64, x3 float64) bool
+
+// softplusSigmoidExp2AVX2 sets dst[i] = math.Log(1 + math.Exp(−|zi|)),
+// dst[4+i] = 1/(1 + CExp(−zi)) and dst[10+i] = math.Exp(−|di|) for i = 0, 1,
+// with tab and k CExp's table and constants, if every |zi| is in
+// [2^−54, 512) and every di in [−700, 700]; it reports whether they
+// were (if not, dst is unspecified).
+//
+//go:noescape
+func softplusSigmoidExp2AVX2(dst *[12]float64, tab *uint64, k *[8]float64, z0 float64, z1 float64, d0 float64, d1 float64) bool

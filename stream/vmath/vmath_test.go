@@ -196,6 +196,57 @@ func softplusNegAbs(x float64) float64 { return math.Log(1 + math.Exp(-math.Abs(
 
 func sigmoidC(x float64) float64 { return 1 / (1 + vmath.CExp(-x)) }
 
+// TestSoftplusSigmoidExp2: where SoftplusSigmoidExp2 runs, it gives the
+// scalar formulas' bits, log(1 + math.Exp(−|zi|)), 1/(1 + CExp(−zi)) and
+// math.Exp(di) with di = zi − max(z0, z1), on pairs of logits in the
+// lanes' range (ties included) and of every value; where it refuses a
+// pair, a logit is outside the sigmoid's lanes or a di outside
+// [−700, 700].
+func TestSoftplusSigmoidExp2(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	all := inputs(rng, 200000)
+	var lanes []float64
+	for _, x := range all {
+		if a := math.Abs(x); a >= 0x1p-54 && a < 512 {
+			lanes = append(lanes, x)
+		}
+	}
+	ran := 0
+	for _, in := range [][]float64{lanes, all} {
+		for i := 0; i+1 < len(in); i++ {
+			z0, z1 := in[i], in[i+1]
+			if i%7 == 0 {
+				z1 = z0 // a tie for the maximum
+			}
+			m := math.Max(z0, z1)
+			d0, d1 := z0-m, z1-m
+			var out [12]float64
+			if !vmath.SoftplusSigmoidExp2(&out, z0, z1, d0, d1) {
+				inLanes := func(z float64) bool { a := math.Abs(z); return a >= 0x1p-54 && a < 512 }
+				inExp := func(d float64) bool { return d >= -700 && d <= 700 }
+				if vmath.Vector() && inLanes(z0) && inLanes(z1) && inExp(d0) && inExp(d1) {
+					t.Fatalf("z %v, %v refused", z0, z1)
+				}
+				continue
+			}
+			ran++
+			for j, c := range []struct {
+				what      string
+				got, want float64
+			}{{"softplus", out[0], softplusNegAbs(z0)}, {"softplus", out[1], softplusNegAbs(z1)},
+				{"sigmoid", out[4], sigmoidC(z0)}, {"sigmoid", out[5], sigmoidC(z1)},
+				{"exp", out[10], math.Exp(d0)}, {"exp", out[11], math.Exp(d1)}} {
+				if math.Float64bits(c.got) != math.Float64bits(c.want) {
+					t.Fatalf("z %v, %v: %s of lane %d %v (%#x), scalar %v (%#x)", z0, z1, c.what, j%2, c.got, math.Float64bits(c.got), c.want, math.Float64bits(c.want))
+				}
+			}
+		}
+	}
+	if vmath.Vector() && ran < 100000 {
+		t.Fatalf("the lanes ran on %d pairs", ran)
+	}
+}
+
 // BenchmarkSoftplusSigmoid measures the 2 logits of a trial per call, the
 // vector path (padded to 4 lanes) and the scalar formulas.
 func BenchmarkSoftplusSigmoid(b *testing.B) {

@@ -15,6 +15,8 @@ package main
 
 import (
 	"fmt"
+	"math/bits"
+	"strings"
 
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
@@ -261,8 +263,9 @@ type backwardArgs struct {
 	a, m                     reg.VecVirtual
 }
 
-// loadBackward loads the arguments of a backward kernel.
-func loadBackward(withDx, momentum bool, s isa) backwardArgs {
+// loadBackward loads the arguments of a backward kernel of e: a as a
+// float64 (a float32 widened, exactly) broadcast, m broadcast as an e.
+func loadBackward(e elemType, withDx, momentum bool, s isa) backwardArgs {
 	var in backwardArgs
 	in.w = Load(Param("w").Base(), GP64())
 	if momentum {
@@ -275,11 +278,23 @@ func loadBackward(withDx, momentum bool, s isa) backwardArgs {
 	if withDx {
 		in.dx = Load(Param("dx").Base(), GP64())
 	}
-	in.a = s.vec()
-	VBROADCASTSD(Load(Param("a"), XMM()), in.a)
+	if e.size == 8 {
+		in.a = s.vec()
+		VBROADCASTSD(Load(Param("a"), XMM()), in.a)
+	} else {
+		a := Load(Param("a"), XMM())
+		VCVTSS2SD(a, a, a)
+		in.a = s.vec()
+		VBROADCASTSD(a, in.a)
+	}
 	if momentum {
 		in.m = s.vec()
-		VBROADCASTSD(Load(Param("m"), XMM()), in.m)
+		m := Load(Param("m"), XMM())
+		if e.size == 8 {
+			VBROADCASTSD(m, in.m)
+		} else {
+			VBROADCASTSS(m, in.m)
+		}
 	}
 	return in
 }
@@ -289,56 +304,15 @@ func loadBackward(withDx, momentum bool, s isa) backwardArgs {
 // rows in order; then w_oj = fma(a, dy_o·x_j, w_oj), or with momentum
 // v_oj = m·v_oj + dy_o·x_j and w_oj = fma(a, v_oj, w_oj).
 func backwardStep(withDx, momentum bool, s isa) {
-	name := "backwardStep"
-	sig := "func(w, x, dy, dx []float64, a float64)"
-	if momentum {
-		name = "backwardStepMomentum"
-		sig = "func(w, v, x, dy, dx []float64, a, m float64)"
-	}
-	if !withDx {
-		name += "NoDx"
-		sig = "func(w, x, dy []float64, a float64)"
-		if momentum {
-			sig = "func(w, v, x, dy []float64, a, m float64)"
-		}
-	}
-	name += s.suffix
-	TEXT(name, NOSPLIT, sig)
-	Doc(fmt.Sprintf("%s is the backward pass and SGD step, four rows at a time, then one.", name))
-	in := loadBackward(withDx, momentum, s)
-	wBlock, vBlock, xBase, n, dyp, left, dxBase, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
-
-	stride := GP64()
-	MOVQ(n, stride)
-	SHLQ(Imm(3), stride)
-	s3 := GP64()
-	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
-	s4 := GP64()
-	MOVQ(stride, s4)
-	SHLQ(Imm(2), s4)
-
+	name, in := backwardKernel(f64, withDx, momentum, s, "%s is the backward pass and SGD step, four rows at a time, then one.")
+	av, mv := in.a, in.m
+	stride, s3 := strides(f64, in.n)
+	s4 := times4(stride)
 	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
 	row := func(base reg.Register, r int) Mem { return rowOf(base, stride, s3, r) }
 
-	for _, rows := range []int{4, 1} {
-		name := fmt.Sprintf("%s%d", name, rows)
-		Label(name + "block")
-		CMPQ(left, Imm(uint64(rows)))
-		JL(LabelRef(name + "done"))
-		for r := range rows {
-			VBROADCASTSD(Mem{Base: dyp, Disp: 8 * r}, g[r])
-		}
-		MOVQ(wBlock, p)
-		if momentum {
-			MOVQ(vBlock, q)
-		}
-		MOVQ(xBase, xp)
-		if withDx {
-			MOVQ(dxBase, dxp)
-		}
-		MOVQ(n, cnt)
-
+	backwardRows(f64, name, in, stride, s4, g, rowWalk{p, q, xp, dxp, cnt}, func(name string, rows int) {
 		// One step over a vector of inputs (width s.lanes) or one (width 1, xmm).
 		step := func(width int) {
 			load, mul, add, fma := VMOVUPD, VMULPD, VADDPD, VFMADD231PD
@@ -403,24 +377,123 @@ func backwardStep(withDx, momentum bool, s isa) {
 		JZ(LabelRef(name + "next"))
 		step(1)
 		JMP(LabelRef(name + "one"))
-
-		Label(name + "next")
-		inc := s4
-		if rows == 1 {
-			inc = stride
-		}
-		ADDQ(inc, wBlock)
-		if momentum {
-			ADDQ(inc, vBlock)
-		}
-		ADDQ(Imm(uint64(8*rows)), dyp)
-		SUBQ(Imm(uint64(rows)), left)
-		JMP(LabelRef(name + "block"))
-		Label(name + "done")
-	}
+	})
 
 	VZEROUPPER()
 	RET()
+}
+
+// elemType is the element type of a kernel's slices.
+type elemType struct {
+	size   int    // bytes a value
+	name   string // the Go type
+	suffix string // after the kernel's name's stem: "" or "32"
+}
+
+var (
+	f64 = elemType{8, "float64", ""}
+	f32 = elemType{4, "float32", "32"}
+)
+
+// backwardKernel starts the backward kernel of e fused with the SGD step,
+// with or without dx and momentum (its name and signature from them, doc a
+// format of its name), and loads its arguments.
+func backwardKernel(e elemType, withDx, momentum bool, s isa, doc string) (string, backwardArgs) {
+	name, args := "backwardStep", "w, x, dy, dx []%[1]s, a %[1]s"
+	if momentum {
+		name, args = "backwardStepMomentum", "w, v, x, dy, dx []%[1]s, a, m %[1]s"
+	}
+	name += e.suffix
+	if !withDx {
+		name += "NoDx"
+		args = strings.Replace(args, ", dx", "", 1)
+	}
+	name += s.suffix
+	TEXT(name, NOSPLIT, "func("+fmt.Sprintf(args, e.name)+")")
+	Doc(fmt.Sprintf(doc, name))
+	return name, loadBackward(e, withDx, momentum, s)
+}
+
+// strides returns the bytes of a row of n values of e and of 3 rows.
+func strides(e elemType, n reg.Register) (stride, s3 reg.GPVirtual) {
+	stride = GP64()
+	MOVQ(n, stride)
+	SHLQ(Imm(uint64(bits.TrailingZeros(uint(e.size)))), stride)
+	s3 = GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	return stride, s3
+}
+
+// times4 returns 4·stride in a new register.
+func times4(stride reg.Register) reg.GPVirtual {
+	s4 := GP64()
+	MOVQ(stride, s4)
+	SHLQ(Imm(2), s4)
+	return s4
+}
+
+// rowWalk are the registers a backward kernel's pass over a block's
+// columns walks: w's and v's rows, x, dx and the count of columns left.
+type rowWalk struct{ p, q, xp, dxp, cnt reg.Register }
+
+// backwardRows emits a backward kernel's loop over its rows, 4 at a time
+// and then 1: for each block, dy_o of its rows broadcast into g, the walk
+// set to the block's first column (q with momentum, dxp with dx) and cnt
+// to n; cols then emits the pass over the columns, its labels starting
+// with the name it is given and ending at that name's "next"; then w (and
+// v) move on by the block's rows: by s4, 4 rows' bytes, or with s4 nil
+// (a register fewer, where the kernel has none to spare) by stride once a
+// row.
+func backwardRows(e elemType, name string, in backwardArgs, stride, s4 reg.Register, g [4]reg.VecVirtual, wk rowWalk, cols func(name string, rows int)) {
+	momentum, withDx := in.v != nil, in.dx != nil
+	for _, rows := range []int{4, 1} {
+		name := fmt.Sprintf("%s%d", name, rows)
+		Label(name + "block")
+		CMPQ(in.rows, Imm(uint64(rows)))
+		JL(LabelRef(name + "done"))
+		for r := range rows {
+			if e.size == 8 {
+				VBROADCASTSD(Mem{Base: in.dy, Disp: 8 * r}, g[r])
+			} else {
+				VBROADCASTSS(Mem{Base: in.dy, Disp: 4 * r}, g[r])
+			}
+		}
+		MOVQ(in.w, wk.p)
+		if momentum {
+			MOVQ(in.v, wk.q)
+		}
+		MOVQ(in.x, wk.xp)
+		if withDx {
+			MOVQ(in.dx, wk.dxp)
+		}
+		MOVQ(in.n, wk.cnt)
+
+		cols(name, rows)
+
+		Label(name + "next")
+		switch {
+		case s4 == nil:
+			for range rows {
+				ADDQ(stride, in.w)
+				if momentum {
+					ADDQ(stride, in.v)
+				}
+			}
+		default:
+			inc := s4
+			if rows == 1 {
+				inc = stride
+			}
+			ADDQ(inc, in.w)
+			if momentum {
+				ADDQ(inc, in.v)
+			}
+		}
+		ADDQ(Imm(uint64(e.size*rows)), in.dy)
+		SUBQ(Imm(uint64(rows)), in.rows)
+		JMP(LabelRef(name + "block"))
+		Label(name + "done")
+	}
 }
 
 // step emits stepAVX2(val, d, a): val_i = fma(a, d_i, val_i), sixteen,
@@ -475,7 +548,7 @@ func backwardStepCols(momentum bool, s isa) {
 	}
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step, column blocks outside and rows inside.", name))
-	in := loadBackward(true, momentum, s)
+	in := loadBackward(f64, true, momentum, s)
 	wCol, vCol, xp, cnt, dyBase, rows, dxp, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
 	stride := GP64()
 	MOVQ(cnt, stride)
@@ -737,7 +810,7 @@ func backwardStepRow(momentum bool) {
 	}
 	TEXT(name, NOSPLIT, sig)
 	Doc(fmt.Sprintf("%s is the backward pass and SGD step of a matrix of at most 32 columns, each row in registers; dx is passed back through the ReLU of output act unless act is empty.", name))
-	in := loadBackward(false, momentum, avx512)
+	in := loadBackward(f64, false, momentum, avx512)
 	wp, vp, xp, n, dyp, left, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.a, in.m
 	stride := GP64()
 	MOVQ(n, stride)

@@ -81,87 +81,24 @@ func stepWidenedScalar(p reg.VecVirtual, m Mem, av, pd, w reg.VecVirtual) {
 	VMOVSS(w.AsX(), m)
 }
 
-// loadBackward32 loads the arguments of a float32 backward kernel: a
-// widened to float64 and broadcast, m broadcast as float32.
-func loadBackward32(withDx, momentum bool, s isa) backwardArgs {
-	var in backwardArgs
-	in.w = Load(Param("w").Base(), GP64())
-	if momentum {
-		in.v = Load(Param("v").Base(), GP64())
-	}
-	in.x = Load(Param("x").Base(), GP64())
-	in.n = Load(Param("x").Len(), GP64())
-	in.dy = Load(Param("dy").Base(), GP64())
-	in.rows = Load(Param("dy").Len(), GP64())
-	if withDx {
-		in.dx = Load(Param("dx").Base(), GP64())
-	}
-	a := Load(Param("a"), XMM())
-	VCVTSS2SD(a, a, a)
-	in.a = s.vec()
-	VBROADCASTSD(a, in.a)
-	if momentum {
-		in.m = s.vec()
-		VBROADCASTSS(Load(Param("m"), XMM()), in.m)
-	}
-	return in
-}
-
 // backwardStep32 emits the float32 backward pass fused with the SGD
 // step, four rows at a time and then one, 2·s.lanes inputs per step,
 // then (AVX-512) 8, then one: with dx, dx_j += dy_o·w_oj over the rows in order; then
 // w_oj = fma(a, dy_o·x_j, w_oj), or with momentum v_oj = m·v_oj + dy_o·x_j
 // and w_oj = fma(a, v_oj, w_oj), each fma in float64.
 func backwardStep32(withDx, momentum bool, s isa) {
-	name := "backwardStep32"
-	sig := "func(w, x, dy, dx []float32, a float32)"
-	if momentum {
-		name = "backwardStepMomentum32"
-		sig = "func(w, v, x, dy, dx []float32, a, m float32)"
-	}
-	if !withDx {
-		name += "NoDx"
-		sig = "func(w, x, dy []float32, a float32)"
-		if momentum {
-			sig = "func(w, v, x, dy []float32, a, m float32)"
-		}
-	}
-	name += s.suffix
-	TEXT(name, NOSPLIT, sig)
-	Doc(fmt.Sprintf("%s is the float32 backward pass and SGD step, four rows at a time, then one.", name))
-	in := loadBackward32(withDx, momentum, s)
-	wBlock, vBlock, xBase, n, dyp, left, dxBase, av, mv := in.w, in.v, in.x, in.n, in.dy, in.rows, in.dx, in.a, in.m
+	name, in := backwardKernel(f32, withDx, momentum, s, "%s is the float32 backward pass and SGD step, four rows at a time, then one.")
+	av, mv := in.a, in.m
 	lanes := 2 * s.lanes // float32 values per vector
 
-	stride := GP64()
-	MOVQ(n, stride)
-	SHLQ(Imm(2), stride)
-	s3 := GP64()
-	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	stride, s3 := strides(f32, in.n)
 	g := [4]reg.VecVirtual{s.vec(), s.vec(), s.vec(), s.vec()}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
 	d, w, t, u, pd, wd := s.vec(), s.vec(), s.vec(), s.vec(), s.vec(), s.vec()
 	xh := [2]reg.VecVirtual{s.vec(), s.vec()}
 	row := func(base reg.Register, r int) Mem { return rowOf(base, stride, s3, r) }
 
-	for _, rows := range []int{4, 1} {
-		name := fmt.Sprintf("%s%d", name, rows)
-		Label(name + "block")
-		CMPQ(left, Imm(uint64(rows)))
-		JL(LabelRef(name + "done"))
-		for r := range rows {
-			VBROADCASTSS(Mem{Base: dyp, Disp: 4 * r}, g[r])
-		}
-		MOVQ(wBlock, p)
-		if momentum {
-			MOVQ(vBlock, q)
-		}
-		MOVQ(xBase, xp)
-		if withDx {
-			MOVQ(dxBase, dxp)
-		}
-		MOVQ(n, cnt)
-
+	backwardRows(f32, name, in, stride, nil, g, rowWalk{p, q, xp, dxp, cnt}, func(name string, rows int) {
 		step := func(width int) {
 			s := s.at8(width)
 			mov, mul, add := VMOVUPS, VMULPS, VADDPS
@@ -241,24 +178,11 @@ func backwardStep32(withDx, momentum bool, s isa) {
 		step(1)
 		JMP(LabelRef(name + "one"))
 
-		Label(name + "next")
-		for range rows {
-			ADDQ(stride, wBlock)
-			if momentum {
-				ADDQ(stride, vBlock)
-			}
-		}
-		ADDQ(Imm(uint64(4*rows)), dyp)
-		SUBQ(Imm(uint64(rows)), left)
-		JMP(LabelRef(name + "block"))
-		Label(name + "done")
-	}
+	})
 	VZEROUPPER()
 	RET()
 }
 
-// step32 emits step32<ISA>(val, d, a): val_i = fma(a, d_i, val_i) in
-// float64, rounded to float32, a vector at a time, then one.
 func step32(s isa) {
 	name := "step32" + s.suffix
 	TEXT(name, NOSPLIT, "func(val, d []float32, a float32)")

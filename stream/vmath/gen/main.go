@@ -2,7 +2,8 @@
 // of package emit): Go's math.Exp and math.Log 4 lanes at once, each lane
 // with that code's operations in its order, so with its bits, and the
 // binary cross-entropy's log(1 + exp(−|z|)) built from the two beside its
-// sigmoid with the C library's exp (CExp) in lanes.
+// sigmoid with the C library's exp (CExp) in lanes, and for 2 logits the
+// same with their softmax's exponentials in the lanes left idle.
 //
 //	cd stream/vmath/gen && GOWORK=off go run . -pkg vmath -out ../vmath_amd64.s -stubs ../vmath_amd64.go
 //
@@ -27,7 +28,11 @@ func main() {
 	emit.Loop("logAVX2", "func(dst, src *float64, n int)", []string{
 		"logAVX2 sets dst[i] = math.Log(src[i]) for i < n, n a multiple of 4,",
 		"every src[i] positive and finite."}, log)
-	softplusSigmoid4(newSoftplus(exp, log))
+	softplus := newSoftplus(exp, log)
+	cexp := newCExp()
+	k := newSigmoidConsts()
+	softplusSigmoid4(softplus, cexp, k)
+	softplusSigmoidExp2(exp, log, cexp, k)
 	Generate()
 }
 
@@ -56,8 +61,7 @@ func newSoftplus(exp, log emit.Func) emit.Func {
 // to it): math.Log(1 + math.Exp(−|x|)) and the sigmoid 1/(1 + e^−x) with
 // the C library's exp (CExp). The sigmoid's lanes come first: the
 // gradient, which the next layer waits on, needs only them.
-func softplusSigmoid4(softplus emit.Func) {
-	cexp := newCExp()
+func softplusSigmoid4(softplus emit.Func, cexp cexpFunc, k sigmoidConsts) {
 	TEXT("softplusSigmoid4AVX2", NOSPLIT, "func(dst *[8]float64, tab *uint64, k *[8]float64, x0, x1, x2, x3 float64) bool")
 	Pragma("noescape")
 	Doc("softplusSigmoid4AVX2 sets dst[i] = math.Log(1 + math.Exp(−|xi|)) and",
@@ -65,44 +69,116 @@ func softplusSigmoid4(softplus emit.Func) {
 		"if every |xi| is in [2^−54, 512), where CExp takes none of its special",
 		"cases; it reports whether they were (if not, dst is unspecified).")
 	dst := Load(Param("dst"), GP64())
-	tab, k := Load(Param("tab"), GP64()), Load(Param("k"), GP64())
-	lo, hi := XMM(), XMM()
-	VMOVSD(NewParamAddr("x0", 24), lo)
-	VMOVHPD(NewParamAddr("x1", 32), lo, lo)
-	VMOVSD(NewParamAddr("x2", 40), hi)
-	VMOVHPD(NewParamAddr("x3", 48), hi, hi)
-	x := YMM()
-	VINSERTF128(U8(1), hi, lo.AsY(), x)
-
-	// every |x| in [2^−54, 512)
-	abs, m, acc, c := YMM(), YMM(), YMM(), YMM()
-	VBROADCASTSD(ConstData("absmask", U64(1<<63-1)), c)
-	VANDPD(c, x, abs)
-	VBROADCASTSD(emit.Const("tiny54", 0x1p-54), c)
-	VCMPPD(U8(0x1D), c, abs, acc) // |x| ≥ 2^−54, false for a NaN
-	VBROADCASTSD(emit.Const("c512", 512), c)
-	VCMPPD(U8(0x11), c, abs, m) // |x| < 512
-	VANDPD(m, acc, acc)
-
-	neg := YMM()
-	VBROADCASTSD(ConstData("signbitS", U64(1<<63)), c)
-	VXORPD(c, x, neg) // −x, exactly
-	e := cexp(tab, k, neg)
-	VBROADCASTSD(emit.Const("oneSig", 1), c)
-	VADDPD(c, e, e)
-	VDIVPD(e, c, e) // 1/(1 + e^−x)
-	VMOVUPD(e, Mem{Base: dst, Disp: 32})
+	x := loadArgs4("x0", "x1", "x2", "x3")
+	acc := k.inRange(x)
+	k.sigmoid(cexp, x, dst)
 	VMOVUPD(softplus(x)[0], Mem{Base: dst})
 	emit.ReturnAllSet(acc)
 	RET()
 }
+
+// loadArgs4 loads the 4 float64 arguments after the kernel's 3 pointers,
+// each by a load of its own 8 bytes.
+func loadArgs4(x0, x1, x2, x3 string) VecVirtual {
+	lo, hi := XMM(), XMM()
+	VMOVSD(NewParamAddr(x0, 24), lo)
+	VMOVHPD(NewParamAddr(x1, 32), lo, lo)
+	VMOVSD(NewParamAddr(x2, 40), hi)
+	VMOVHPD(NewParamAddr(x3, 48), hi, hi)
+	x := YMM()
+	VINSERTF128(U8(1), hi, lo.AsY(), x)
+	return x
+}
+
+// sigmoidConsts are the constants of the sigmoid's lanes and of their
+// range check.
+type sigmoidConsts struct{ absMask, tiny, big, sign, one Mem }
+
+func newSigmoidConsts() sigmoidConsts {
+	return sigmoidConsts{ConstData("absmask", U64(1<<63-1)), emit.Const("tiny54", 0x1p-54), emit.Const("c512", 512),
+		ConstData("signbitS", U64(1<<63)), emit.Const("oneSig", 1)}
+}
+
+// inRange returns a new mask of the lanes of x whose |x| is in
+// [2^−54, 512), where CExp takes none of its special cases.
+func (k sigmoidConsts) inRange(x VecVirtual) VecVirtual {
+	abs, m, acc, c := YMM(), YMM(), YMM(), YMM()
+	VBROADCASTSD(k.absMask, c)
+	VANDPD(c, x, abs)
+	VBROADCASTSD(k.tiny, c)
+	VCMPPD(U8(0x1D), c, abs, acc) // |x| ≥ 2^−54, false for a NaN
+	VBROADCASTSD(k.big, c)
+	VCMPPD(U8(0x11), c, abs, m) // |x| < 512
+	VANDPD(m, acc, acc)
+	return acc
+}
+
+// sigmoid stores 1/(1 + CExp(−x)) of the lanes of x at dst+32, reading
+// CExp's table and constants from the kernel's arguments tab and k.
+func (k sigmoidConsts) sigmoid(cexp cexpFunc, x VecVirtual, dst Register) {
+	tab, kc := Load(Param("tab"), GP64()), Load(Param("k"), GP64())
+	neg, c := YMM(), YMM()
+	VBROADCASTSD(k.sign, c)
+	VXORPD(c, x, neg) // −x, exactly
+	e := cexp(tab, kc, neg)
+	VBROADCASTSD(k.one, c)
+	VADDPD(c, e, e)
+	VDIVPD(e, c, e) // 1/(1 + e^−x)
+	VMOVUPD(e, Mem{Base: dst, Disp: 32})
+}
+
+// softplusSigmoidExp2 writes the kernel of the binary cross-entropy of 2
+// logits z0, z1 and their softmax's exponentials in one: the lanes of
+// math.Log(1 + math.Exp(−|x|)) take (z0, z1, d0, d1), so that the
+// exponentials of d0 and d1 (each di = zi − max(z0, z1) ≤ 0, where
+// −|di| = di; for di = 0, −|di| is −0, whose exponential is 1 as 0's is)
+// are the ones that softplusSigmoid4 computes in its idle lanes; the
+// sigmoid's lanes take (z0, z1, z0, z1). The probability of error then
+// adds no exponential chain of its own to a trial.
+func softplusSigmoidExp2(exp, log emit.Func, cexp cexpFunc, k sigmoidConsts) {
+	TEXT("softplusSigmoidExp2AVX2", NOSPLIT, "func(dst *[12]float64, tab *uint64, k *[8]float64, z0, z1, d0, d1 float64) bool")
+	Pragma("noescape")
+	Doc("softplusSigmoidExp2AVX2 sets dst[i] = math.Log(1 + math.Exp(−|zi|)),",
+		"dst[4+i] = 1/(1 + CExp(−zi)) and dst[10+i] = math.Exp(−|di|) for i = 0, 1,",
+		"with tab and k CExp's table and constants, if every |zi| is in",
+		"[2^−54, 512) and every di in [−700, 700]; it reports whether they",
+		"were (if not, dst is unspecified).")
+	dst := Load(Param("dst"), GP64())
+	x := loadArgs4("z0", "z1", "d0", "d1")
+	xs := YMM()
+	VPERM2F128(U8(0), x, x, xs) // z0, z1, z0, z1
+	acc := k.inRange(xs)
+	m, c := YMM(), YMM()
+	VBROADCASTSD(emit.Const("lo700", -700), c)
+	VCMPPD(U8(0x1D), c, x, m) // x ≥ −700, false for a NaN
+	VANDPD(m, acc, acc)
+	VBROADCASTSD(emit.Const("hi700", 700), c)
+	VCMPPD(U8(0x12), c, x, m) // x ≤ 700
+	VANDPD(m, acc, acc)
+	k.sigmoid(cexp, xs, dst)
+
+	// newSoftplus's operations, the exponentials kept
+	u := YMM()
+	VBROADCASTSD(k.sign, c)
+	VORPD(c, x, u) // −|x|, exactly
+	e := exp(u)[0]
+	VMOVUPD(e, Mem{Base: dst, Disp: 64})
+	VBROADCASTSD(k.one, c)
+	VADDPD(c, e, e) // 1 + exp(−|x|)
+	VMOVUPD(log(e)[0], Mem{Base: dst})
+	emit.ReturnAllSet(acc)
+	RET()
+}
+
+// cexpFunc emits CExp of the lanes of x (see newCExp).
+type cexpFunc func(tab, k Register, x VecVirtual) VecVirtual
 
 // newCExp returns the emitter of CExp's main path in lanes (every |x| in
 // [2^−54, 512)), each lane with its operations in its order, the table's
 // two values of a lane gathered from tab and the constants read from k
 // (package vmath's cexpConst: 1/ln2·128, the shift 1.5·2^52, −ln2/128 in a
 // high and a low part, the polynomial's C2 to C5).
-func newCExp() func(tab, k Register, x VecVirtual) VecVirtual {
+func newCExp() cexpFunc {
 	low7 := ConstData("low7", U64(127))
 	return func(tab, k Register, x VecVirtual) VecVirtual {
 		at := func(i int) Mem { return Mem{Base: k, Disp: 8 * i} }
