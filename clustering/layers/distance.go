@@ -24,35 +24,23 @@ type Distance struct {
 	pow  []float64 // (x_j − W_kj)^r before the clip
 	out  []float64 // d_kj
 	rows []int
-
-	// With r = 2 and rows enough, one pass over every row (euclid):
-	// live[k] has every bit set for a listed row, none for another.
-	live  []uint64
-	whole bool // the last Forward was such a pass
 }
 
 // NewDistance returns a distance layer for k centres of d dimensions.
 func NewDistance(k, d int, r float64) *Distance {
 	return &Distance{K: k, D: d, R: r,
-		diff: make([]float64, k*d), pow: make([]float64, k*d), out: make([]float64, k*d), live: make([]uint64, k)}
+		diff: make([]float64, k*d), pow: make([]float64, k*d), out: make([]float64, k*d)}
 }
 
 // Forward returns d (K×D, owned by the layer) for the rows listed; the
 // other rows are 0.
 func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 	D := l.D
-	if l.whole = l.R == 2 && (2*len(rows) >= l.K || l.K*D <= wholeMax); l.whole {
+	if len(rows) == l.K && l.R == 2 {
 		l.rows = rows
-		l.euclid(x, w, rows)
+		l.euclid(x, w)
 		return l.out
 	}
-	l.byRows(x, w, rows)
-	return l.out
-}
-
-// byRows is Forward row by row, over the rows listed only.
-func (l *Distance) byRows(x, w []float64, rows []int) {
-	D := l.D
 	// Clear the rows the last call wrote and this one does not (both
 	// lists increase): a recruited unit stays listed.
 	i := 0
@@ -78,7 +66,7 @@ func (l *Distance) byRows(x, w []float64, rows []int) {
 				out[j] = max(v*v, MinDistance) // max keeps a NaN
 			}
 		}
-		return
+		return l.out
 	}
 	for _, k := range rows {
 		wk := w[k*D : k*D+D]
@@ -91,52 +79,24 @@ func (l *Distance) byRows(x, w []float64, rows []int) {
 			out[j] = max(pow[j], MinDistance) // a NaN stays NaN, as with torch.clip
 		}
 	}
+	return l.out
 }
 
-// wholeMax is the size (K×D values) up to which the distances with r = 2
-// take one pass over every row whatever the rows listed (config1's 24):
-// a row's slicing, and clearing the rows no longer listed, cost more than
-// computing a few more values.
-const wholeMax = 32
-
-// euclid is Forward with r = 2 in one pass over the K×D values, with none
-// of a row's slicing or clearing: a row not listed gets 0 as its distances
-// and its powers (so that Backward passes it no gradient, +0 as a cleared
-// row has).
-func (l *Distance) euclid(x, w []float64, rows []int) {
+// euclid is Forward with r = 2 and every row listed: one pass over the
+// K×D values, with none of a row's slicing.
+func (l *Distance) euclid(x, w []float64) {
 	D := l.D
 	w = w[:l.K*D]
 	diff, pow, out := l.diff[:len(w)], l.pow[:len(w)], l.out[:len(w)]
 	x = x[:D]
-	if len(rows) == l.K {
-		// Every row listed: nothing to mask.
-		j := 0
-		for i, wi := range w {
-			v := x[j] - wi
-			diff[i] = v
-			pow[i] = v * v
-			out[i] = max(v*v, MinDistance) // max keeps a NaN
-			if j++; j == D {
-				j = 0
-			}
-		}
-		return
-	}
-	live := l.live[:l.K]
-	clear(live)
-	for _, k := range rows {
-		live[k] = ^uint64(0)
-	}
-	j, k := 0, 0
+	j := 0
 	for i, wi := range w {
 		v := x[j] - wi
-		m := live[k]
 		diff[i] = v
-		pow[i] = math.Float64frombits(math.Float64bits(v*v) & m)
-		out[i] = math.Float64frombits(math.Float64bits(max(v*v, MinDistance)) & m)
+		pow[i] = v * v
+		out[i] = max(v*v, MinDistance) // max keeps a NaN
 		if j++; j == D {
 			j = 0
-			k++
 		}
 	}
 }
@@ -162,9 +122,8 @@ func (l *Distance) Out() []float64 { return l.out }
 // 1e-6) no gradient passes, as torch.clip's gradient is zero there.
 func (l *Distance) Backward(gd, gw []float64) {
 	D, r := l.D, l.R
-	if l.whole {
-		// Every row: one pass over the K×D values, each written (a row
-		// not listed has powers 0, where no gradient passes).
+	if r == 2 && len(l.rows) == l.K {
+		// Every row: one pass over the K×D values, each written.
 		pow := l.pow[:l.K*D]
 		diff, gd, gw := l.diff[:len(pow)], gd[:len(pow)], gw[:len(pow)]
 		for i, p := range pow {

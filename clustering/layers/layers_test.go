@@ -1,9 +1,7 @@
 package layers
 
 import (
-	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/fastslow/stream/fdcheck"
@@ -86,48 +84,6 @@ func TestDistanceRows(t *testing.T) {
 	require.Equal(t, []float64{1, MinDistance, 0, 0, 0.25, 0.25}, d)
 	d = l.Forward(x, w, []int{1, 2})
 	require.Equal(t, []float64{0, 0, MinDistance, 1, 0.25, 0.25}, d)
-}
-
-// TestDistanceWhole: with r = 2 the pass over every row gives, for the
-// rows listed (any, in a layer as small as config1's; at least half in a
-// larger one), the bits the row-by-row pass gives: the distances, 0 for a
-// row not listed, and the gradient, +0 for such a row; also when a row
-// listed before is not any more (a new run), and with a centre on the
-// stimulus (clipped) and a NaN.
-func TestDistanceWhole(t *testing.T) {
-	for _, c := range []struct{ k, d int }{{8, 3}, {4, 2}, {3, 5}, {100, 2}} {
-		rng := rand.New(rand.NewPCG(5, uint64(c.k)))
-		whole, rows := NewDistance(c.k, c.d, 2), NewDistance(c.k, c.d, 2)
-		gwWhole, gwRows := make([]float64, c.k*c.d), make([]float64, c.k*c.d)
-		for step := range 30 {
-			x := fixture.Uniform(rng, c.d, -1, 2)
-			w := fixture.Uniform(rng, c.k*c.d, -1, 2)
-			copy(w[rng.IntN(c.k)*c.d:], x) // clipped
-			if step == 7 {
-				w[1] = math.NaN()
-			}
-			var listed []int
-			for k := range c.k {
-				if step%5 == 0 || rng.IntN(3) == 0 {
-					listed = append(listed, k)
-				}
-			}
-			got := whole.Forward(x, w, listed)
-			require.Equal(t, 2*len(listed) >= c.k || c.k*c.d <= wholeMax, whole.whole, "%d×%d, %d rows: the pass over every row", c.k, c.d, len(listed))
-			rows.whole = false
-			rows.byRows(x, w, listed)
-			requireSameBits(t, "d", rows.out, got)
-			gd := fixture.Uniform(rng, c.k*c.d, -1, 1)
-			for k := range c.k {
-				if !slices.Contains(listed, k) {
-					clear(gd[k*c.d : k*c.d+c.d]) // as the activation's backward leaves it
-				}
-			}
-			whole.Backward(gd, gwWhole)
-			rows.Backward(gd, gwRows)
-			requireSameBits(t, "∂L/∂W", gwRows, gwWhole)
-		}
-	}
 }
 
 func TestActivationGradient(t *testing.T) {
