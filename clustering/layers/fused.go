@@ -66,7 +66,11 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	if !f.takes(rows) {
 		return nil
 	}
-	return f.forward(d, nil, a, rows)
+	f.prepare(d, a, rows)
+	if !f.kernel.Run() {
+		return nil
+	}
+	return f.finish(rows)
 }
 
 // ForwardPair is Forward with the attention a, but beside it, in the same
@@ -79,7 +83,12 @@ func (f *Fused) ForwardPair(d, a1, a []float64, rows []int) []float64 {
 	if !f.Pairs(rows) {
 		return nil
 	}
-	return f.forward(d, a1, a, rows)
+	f.prepare(d, a, rows)
+	sums(f.s1, d, a1, rows, f.act.D)
+	if !f.kernel.RunPair(f.first) {
+		return nil
+	}
+	return f.finish(rows)
 }
 
 // Pairs reports whether ForwardPair takes a pair over rows (before the
@@ -108,8 +117,9 @@ func sums(s, d, a []float64, rows []int, D int) {
 	}
 }
 
-// forward runs the kernel of Forward, or with a1 that of ForwardPair.
-func (f *Fused) forward(d, a1, a []float64, rows []int) []float64 {
+// prepare sets each layer's bookkeeping as its Forward leaves it with
+// every unit live and the activation's sums, for the kernel.
+func (f *Fused) prepare(d, a []float64, rows []int) {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	K := act.K
 	// Each layer's bookkeeping as its Forward leaves it with every unit
@@ -125,16 +135,12 @@ func (f *Fused) forward(d, a1, a []float64, rows []int) []float64 {
 	}
 	cls.o, cls.a = wta.out, f.asso
 	sums(act.s, d, a, rows, act.D)
-	if a1 == nil {
-		if !f.kernel.Run() {
-			return nil
-		}
-	} else {
-		sums(f.s1, d, a1, rows, act.D)
-		if !f.kernel.RunPair(f.first) {
-			return nil
-		}
-	}
+}
+
+// finish sets the layers' bookkeeping that depends on the kernel's results
+// and returns the logits.
+func (f *Fused) finish(rows []int) []float64 {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	act.rows = rows
 	comp.nz = nonZero(comp.nz, f.h)
 	wta.nz = nonZero(wta.nz, comp.out)
