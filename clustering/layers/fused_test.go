@@ -86,6 +86,27 @@ func requireSameBits(t *testing.T, what string, want, got []float64) {
 // one do, over sequences of calls where the units listed change (as
 // recruitments and new runs change them), on inputs the kernel takes and
 // on inputs it sends back to the layers.
+// requireSameStacks fails unless every value and gradient of got has the
+// bits of want's, and both list the same nonzero units.
+func requireSameStacks(t *testing.T, want, got *stack) {
+	t.Helper()
+	for _, v := range []struct {
+		what      string
+		want, got []float64
+	}{
+		{"z", want.z, got.z}, {"h", want.h, got.h},
+		{"s", want.act.s, got.act.s}, {"H", want.act.out, got.act.out},
+		{"competition", want.comp.out, got.comp.out}, {"competition's softmax", want.comp.p, got.comp.p},
+		{"winner-take-all", want.wta.out, got.wta.out}, {"winner-take-all's softmax", want.wta.p, got.wta.p},
+		{"∂L/∂o", want.gout, got.gout}, {"∂L/∂g", want.gg, got.gg}, {"∂L/∂h", want.gh, got.gh},
+		{"∂L/∂d", want.gd, got.gd}, {"∂L/∂a", want.ga, got.ga}, {"∂L/∂A", want.gas, got.gas},
+	} {
+		requireSameBits(t, v.what, v.want, v.got)
+	}
+	require.Equal(t, want.comp.NonZero(), got.comp.NonZero())
+	require.Equal(t, want.wta.NonZero(), got.wta.NonZero())
+}
+
 func TestFused(t *testing.T) {
 	cases := []struct {
 		name                             string
@@ -136,21 +157,7 @@ func TestFused(t *testing.T) {
 				layers.forward(d, a, mask, asso, rows, false)
 				fused.backward(dz, mask)
 				layers.backward(dz, mask)
-				for _, v := range []struct {
-					what      string
-					want, got []float64
-				}{
-					{"z", layers.z, fused.z}, {"h", layers.h, fused.h},
-					{"s", layers.act.s, fused.act.s}, {"H", layers.act.out, fused.act.out},
-					{"competition", layers.comp.out, fused.comp.out}, {"competition's softmax", layers.comp.p, fused.comp.p},
-					{"winner-take-all", layers.wta.out, fused.wta.out}, {"winner-take-all's softmax", layers.wta.p, fused.wta.p},
-					{"∂L/∂o", layers.gout, fused.gout}, {"∂L/∂g", layers.gg, fused.gg}, {"∂L/∂h", layers.gh, fused.gh},
-					{"∂L/∂d", layers.gd, fused.gd}, {"∂L/∂a", layers.ga, fused.ga}, {"∂L/∂A", layers.gas, fused.gas},
-				} {
-					requireSameBits(t, v.what, v.want, v.got)
-				}
-				require.Equal(t, layers.comp.NonZero(), fused.comp.NonZero())
-				require.Equal(t, layers.wta.NonZero(), fused.wta.NonZero())
+				requireSameStacks(t, layers, fused)
 			}
 			want := 0
 			if c.kernel && vmath.Vector() {
@@ -238,20 +245,7 @@ func TestFusedPair(t *testing.T) {
 		requireSameBits(t, "the first's winner-take-all", first.wta.out, o1)
 		pair.backward(dz, mask)
 		second.backward(dz, mask)
-		for _, v := range []struct {
-			what      string
-			want, got []float64
-		}{
-			{"z", second.z, pair.z}, {"h", second.h, pair.h},
-			{"s", second.act.s, pair.act.s}, {"H", second.act.out, pair.act.out},
-			{"competition", second.comp.out, pair.comp.out}, {"winner-take-all", second.wta.out, pair.wta.out},
-			{"∂L/∂o", second.gout, pair.gout}, {"∂L/∂g", second.gg, pair.gg}, {"∂L/∂h", second.gh, pair.gh},
-			{"∂L/∂d", second.gd, pair.gd}, {"∂L/∂a", second.ga, pair.ga}, {"∂L/∂A", second.gas, pair.gas},
-		} {
-			requireSameBits(t, v.what, v.want, v.got)
-		}
-		require.Equal(t, second.comp.NonZero(), pair.comp.NonZero())
-		require.Equal(t, second.wta.NonZero(), pair.wta.NonZero())
+		requireSameStacks(t, second, pair)
 	}
 }
 
