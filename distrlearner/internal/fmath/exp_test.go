@@ -5,37 +5,9 @@ import (
 	"math/big"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/fastslow/stream/fixture"
 )
-
-// bigExp returns e^x to 200 bits: e^x = (e^(x/2^s))^(2^s) with a Taylor
-// series for the small argument.
-func bigExp(x float64) *big.Float {
-	const prec = 200
-	const s = 12
-	a := new(big.Float).SetPrec(prec).SetFloat64(x)
-	a.Quo(a, new(big.Float).SetPrec(prec).SetInt64(1<<s))
-	sum := new(big.Float).SetPrec(prec).SetInt64(1)
-	term := new(big.Float).SetPrec(prec).SetInt64(1)
-	for i := int64(1); i < 40; i++ {
-		term.Mul(term, a)
-		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(i))
-		sum.Add(sum, term)
-	}
-	for i := 0; i < s; i++ {
-		sum.Mul(sum, sum)
-	}
-	return sum
-}
-
-// ulpErr returns |got − e^x| in units of the last place of e^x.
-func ulpErr(got, x float64) float64 {
-	want := bigExp(x)
-	w, _ := want.Float64()
-	ulp := math.Nextafter(w, math.Inf(1)) - w
-	d := new(big.Float).SetPrec(200).Sub(new(big.Float).SetPrec(200).SetFloat64(got), want)
-	df, _ := d.Float64()
-	return math.Abs(df) / ulp
-}
 
 // bigLog returns log x to 200 bits by Newton's method on e^y = x.
 func bigLog(x float64) *big.Float {
@@ -44,31 +16,12 @@ func bigLog(x float64) *big.Float {
 	bx := new(big.Float).SetPrec(prec).SetFloat64(x)
 	for i := 0; i < 4; i++ {
 		// y −= 1 − x/e^y
-		ey := bigExpBig(y)
+		ey := fixture.Exp(y)
 		q := new(big.Float).SetPrec(prec).Quo(bx, ey)
 		q.Sub(q, new(big.Float).SetPrec(prec).SetInt64(1))
 		y.Add(y, q)
 	}
 	return y
-}
-
-// bigExpBig is bigExp for a big.Float argument.
-func bigExpBig(x *big.Float) *big.Float {
-	const prec = 200
-	const s = 12
-	a := new(big.Float).SetPrec(prec).Set(x)
-	a.Quo(a, new(big.Float).SetPrec(prec).SetInt64(1<<s))
-	sum := new(big.Float).SetPrec(prec).SetInt64(1)
-	term := new(big.Float).SetPrec(prec).SetInt64(1)
-	for i := int64(1); i < 40; i++ {
-		term.Mul(term, a)
-		term.Quo(term, new(big.Float).SetPrec(prec).SetInt64(i))
-		sum.Add(sum, term)
-	}
-	for i := 0; i < s; i++ {
-		sum.Mul(sum, sum)
-	}
-	return sum
 }
 
 // logUlpErr returns |got − log x| in units of the last place of log x.
@@ -147,11 +100,11 @@ func TestExpAccuracy(t *testing.T) {
 		if x < -708 || x > 709 {
 			continue // subnormal or infinite results
 		}
-		e := ulpErr(Exp(x), x)
+		e := fixture.ExpULPs(Exp(x), x)
 		if e > worst {
 			worst, worstX = e, x
 		}
-		worstStd = max(worstStd, ulpErr(math.Exp(x), x))
+		worstStd = max(worstStd, fixture.ExpULPs(math.Exp(x), x))
 	}
 	t.Logf("largest error: Exp %.3f ulp (at %v), math.Exp %.3f ulp", worst, worstX, worstStd)
 	if worst >= 1 {
