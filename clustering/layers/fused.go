@@ -16,6 +16,11 @@ type Fused struct {
 	all       []int            // 0 to K−1: every unit live
 	kernel    *vexp.Prediction // nil where the kernel cannot run
 	h, asso   []float64        // the model's
+	mask      []float64        // the model's
+
+	// Backward's scratch, and whether it applies to the layers' kinds.
+	gout, gg []float64
+	straight bool
 
 	// The first prediction of a pair (ForwardPair): its sums s and its
 	// kernel's buffers, of which its masked activations h1 and winners'
@@ -29,11 +34,13 @@ type Fused struct {
 // masked activations (K values) and its association weights asso (K×2),
 // which Forward uses.
 func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask, h, asso []float64) *Fused {
-	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, act.K), h: h, asso: asso}
+	K := act.K
+	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, K), h: h, asso: asso, mask: mask,
+		gout: make([]float64, K), gg: make([]float64, K),
+		straight: act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2}
 	for k := range f.all {
 		f.all[k] = k
 	}
-	K := act.K
 	if K == lanes(K) && act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2 {
 		f.kernel, _ = vexp.NewPrediction(act.s, act.ps, act.out, mask, h, comp.p, comp.out, wta.p, wta.out, asso, cls.out,
 			act.C, comp.Beta, wta.Temp, cls.Phi)

@@ -143,7 +143,9 @@ type Model struct {
 	wta  *layers.ClusterSoftmax
 	cls  *layers.Association
 	// fused runs act, comp, wta and cls in one kernel when every unit is
-	// recruited in whole lanes (nil: never, for the tests).
+	// recruited in whole lanes, and their backward with the distances' in
+	// three passes where it applies (nil: the layers one by one, for the
+	// tests).
 	fused *layers.Fused
 
 	active []int     // recruited units, increasing
@@ -430,6 +432,9 @@ func (m *Model) Learn(t *stream.Trial, dz []float64) {
 // backward writes the gradients of the last prediction's loss into gw,
 // gattn and gasso from dz = ∂L/∂z.
 func (m *Model) backward(dz []float64) {
+	if m.fused != nil && m.fused.Backward(m.dist, dz, m.gw, m.gattn, m.gasso) {
+		return
+	}
 	set(m.gz, dz)
 	m.cls.Backward(m.gz, m.go_, m.gasso)
 	m.wta.Backward(m.go_, m.gg)

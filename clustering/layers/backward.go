@@ -1,0 +1,109 @@
+package layers
+
+// Backward writes the gradients of the last prediction's loss from
+// gz = ∂L/∂z (2 values): ∂L/∂W into gw (K×D), ∂L/∂a into ga (D) and
+// ∂L/∂A into gasso (K×2), with the bits of
+//
+//	cls.Backward(gz, gout, gasso)
+//	wta.Backward(gout, gg)
+//	comp.Backward(gg, gh)
+//	gh[k] *= mask[k] for every k
+//	act.Backward(gh, gd, ga)
+//	dist.Backward(gd, gw)
+//
+// but in three passes over the units, by index, without the layers' lists
+// of units, their scratch or their clears: at config1's size (8 units, 3
+// dimensions) those calls cost more than the arithmetic. The last
+// prediction may have run fused or by the layers; dist must be the
+// distances it used. It reports false, writing nothing, where it does not
+// apply (a distance power r other than 2, an activation exponent q/r other
+// than ½, a competition without the equivalent temperature or a
+// winner-take-all without a fixed one, not 2 classes, or fewer units
+// recruited than the kernel's bound, where the layers' lists do less);
+// the caller then runs the layers.
+func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
+	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
+	rows := act.rows
+	K, D := act.K, act.D
+	if !f.straight || dist.R != 2 || len(rows) == 0 || K > 2*lanes(len(rows)) || len(dist.rows) != len(rows) {
+		return false
+	}
+	// Every slice to its length once, so that the loops check no bounds.
+	mask, asso := f.mask[:K], f.asso[:2*K]
+	gasso, gw, ga = gasso[:2*K], gw[:K*D], ga[:D]
+	pw, pc, hin, win := wta.p[:K], comp.p[:K], comp.in[:K], wta.in[:K]
+	ps, hout := act.ps[:K], act.out[:K]
+	d, a := act.d[:K*D], act.a[:D]
+	pow, diff := dist.pow[:K*D], dist.diff[:K*D]
+	gout, gg := f.gout[:K], f.gg[:K]
+
+	// The association, and the winner-take-all's Σ p·(gout·v) over its
+	// nonzero inputs (those its list holds), in order.
+	gl0, gl1 := gz[0]*cls.Phi, gz[1]*cls.Phi
+	o := cls.o[:K]
+	var dot float64
+	for k, ok := range o {
+		var g float64
+		g += gl0 * asso[2*k]
+		g += gl1 * asso[2*k+1]
+		gasso[2*k] = ok * gl0
+		gasso[2*k+1] = ok * gl1
+		gout[k] = g
+		if win[k] != 0 {
+			dot += pw[k] * (g * win[k])
+		}
+	}
+	// The winner-take-all's gradient, and the competition's Σ.
+	temp := wta.Temp
+	var dotc float64
+	for k, v := range win {
+		var g float64
+		if v != 0 {
+			gu := pw[k] * (gout[k]*v - dot)
+			g = gout[k]*pw[k] + gu/temp
+		}
+		gg[k] = g
+		if h := hin[k]; h != 0 {
+			dotc += pc[k] * (g * h)
+		}
+	}
+	// The competition's gradient, the mask, the activation's (its rows
+	// with a nonzero gradient) and the distances' (their rows listed),
+	// ∂L/∂a summed over the rows in order.
+	beta, c := comp.Beta, act.C
+	for j := range ga {
+		ga[j] = 0
+	}
+	r := 0 // the next listed row's position in rows
+	for k, h := range hin {
+		var gh float64
+		if h != 0 {
+			gu := pc[k] * (gg[k]*h - dotc)
+			gh = gg[k]*pc[k] + gu*(beta/h)
+		}
+		gh *= mask[k]
+		gwk := gw[k*D : k*D+D]
+		if r == len(rows) || rows[r] != k {
+			for j := range gwk {
+				gwk[j] = 0
+			}
+			continue
+		}
+		r++
+		powk, diffk := pow[k*D:k*D+D], diff[k*D:k*D+D]
+		if gh == 0 {
+			for j := range gwk {
+				gwk[j] = euclidGrad(powk[j], diffk[j], 0)
+			}
+			continue
+		}
+		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
+		gs := (-(gh * hout[k]) * c) * dp
+		dk := d[k*D : k*D+D]
+		for j := range gwk {
+			gwk[j] = euclidGrad(powk[j], diffk[j], gs*a[j])
+			ga[j] += gs * dk[j]
+		}
+	}
+	return true
+}
