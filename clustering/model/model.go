@@ -333,8 +333,7 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	} else {
 		m.constrain()
 		if again = m.p.SumToOne; again {
-			sumToOne(m.next, m.attn)
-			moved = !sameBits(m.next, m.attn)
+			moved = m.constrainAgain()
 		}
 		if m.paired = moved && m.pair(t.X); m.paired {
 			h, o := m.fused.First()
@@ -408,6 +407,26 @@ func set(dst, src []float64) {
 	for i, v := range src {
 		dst[i] = v
 	}
+}
+
+// constrainAgain reports whether the constraint applied once more moves the
+// (constrained) attention, and writes the result into next when it does.
+// Most trials it does not: no value is below the floor and the values sum
+// to 1 exactly, so that each divided by the sum is itself; the divisions
+// are then not taken.
+func (m *Model) constrainAgain() bool {
+	var s float64
+	floor := false
+	for _, v := range m.attn {
+		w := max(v, layers.MinDistance)
+		floor = floor || !(v >= layers.MinDistance)
+		s += w
+	}
+	if s == 1 && !floor {
+		return false
+	}
+	sumToOne(m.next, m.attn)
+	return !sameBits(m.next, m.attn)
 }
 
 func sameBits(a, b []float64) bool {
