@@ -1,6 +1,7 @@
 package layers
 
 import (
+	"math"
 	"math/rand/v2"
 	"testing"
 
@@ -94,5 +95,87 @@ func TestFusedBackward(t *testing.T) {
 				require.Greater(t, applied, 20)
 			}
 		})
+	}
+}
+
+// TestForwardFrom: ForwardFrom and ForwardPairFrom, which compute the
+// distances and the activation's sums in one pass when every row is
+// listed, leave the distances, every layer and the first prediction of a
+// pair with the bits of Distance.Forward followed by Forward and
+// ForwardPair, with rows listed and not, centres on the stimulus and NaN
+// coordinates; euclidSums alone has euclid's and sums' bits.
+func TestForwardFrom(t *testing.T) {
+	rng := rand.New(rand.NewPCG(41, 42))
+	const k, d = 8, 3
+	from, want := newStack(k, d, 0.25, 0.5, 3, 0, 0.012, 10), newStack(k, d, 0.25, 0.5, 3, 0, 0.012, 10)
+	dFrom, dWant := NewDistance(k, d, 2), NewDistance(k, d, 2)
+	for step := range 60 {
+		rows := allRows(k)
+		if step%3 == 2 {
+			rows = rows[:0]
+			for u := range k {
+				if rng.IntN(3) > 0 || u == 0 {
+					rows = append(rows, u)
+				}
+			}
+		}
+		mask := make([]float64, k)
+		for _, u := range rows {
+			mask[u] = 1
+		}
+		x := fixture.Uniform(rng, d, 0, 1)
+		w := fixture.Uniform(rng, k*d, 0, 1)
+		for i := range w {
+			if rng.IntN(5) == 0 {
+				w[i] = x[i%d]
+			}
+		}
+		if step == 59 {
+			x[1] = math.NaN()
+		}
+		a1 := fixture.Uniform(rng, d, 0.05, 1)
+		a := fixture.Uniform(rng, d, 0.05, 1)
+		asso := fixture.Uniform(rng, 2*k, -1, 1)
+
+		// euclidSums alone.
+		s, s1 := make([]float64, k), make([]float64, k)
+		dFrom.euclidSums(x, w, a, s, a1, s1)
+		dWant.Forward(x, w, allRows(k))
+		requireSameBits(t, "distances", dWant.out, dFrom.out)
+		ws, ws1 := make([]float64, k), make([]float64, k)
+		sums(ws, dWant.out, a, allRows(k), d)
+		sums(ws1, dWant.out, a1, allRows(k), d)
+		requireSameBits(t, "sums", ws, s)
+		requireSameBits(t, "the pair's first sums", ws1, s1)
+
+		for _, s := range []*stack{from, want} {
+			clear(s.h)
+			copy(s.mask, mask)
+			copy(s.asso, asso)
+		}
+		pair := step%2 == 1
+		var z, zw []float64
+		if pair {
+			z = from.fused.ForwardPairFrom(dFrom, x, w, a1, a, rows)
+			zw = want.fused.ForwardPair(dWant.Forward(x, w, rows), a1, a, rows)
+		} else {
+			z = from.fused.ForwardFrom(dFrom, x, w, a, rows)
+			zw = want.fused.Forward(dWant.Forward(x, w, rows), a, rows)
+		}
+		requireSameBits(t, "distances after the prediction", dWant.out, dFrom.out)
+		requireSameBits(t, "differences", dWant.diff, dFrom.diff)
+		require.Equal(t, zw == nil, z == nil, "step %d: whether the kernel ran", step)
+		if z == nil {
+			continue
+		}
+		copy(from.z, z)
+		copy(want.z, zw)
+		requireSameStacks(t, want, from)
+		if pair {
+			h1, o1 := from.fused.First()
+			wh1, wo1 := want.fused.First()
+			requireSameBits(t, "the first's h", wh1, h1)
+			requireSameBits(t, "the first's winner-take-all", wo1, o1)
+		}
 	}
 }

@@ -101,6 +101,49 @@ func (l *Distance) euclid(x, w []float64) {
 	}
 }
 
+// euclidSums is euclid with, in the same pass, the activation's sums
+// s_k = Σ_j a_j·d_kj (added in order from 0, as weighted adds them) of every
+// row, and with a1 those of the attention a1 into s1.
+func (l *Distance) euclidSums(x, w, a, s, a1, s1 []float64) {
+	K, D := l.K, l.D
+	w = w[:K*D]
+	diff, pow, out := l.diff[:len(w)], l.pow[:len(w)], l.out[:len(w)]
+	x, a, s = x[:D], a[:D], s[:K]
+	if a1 == nil {
+		j, k := 0, 0
+		var sk float64
+		for i, wi := range w {
+			v := x[j] - wi
+			diff[i] = v
+			pow[i] = v * v
+			d := max(v*v, MinDistance) // max keeps a NaN
+			out[i] = d
+			sk += d * a[j]
+			if j++; j == D {
+				s[k] = sk
+				j, k, sk = 0, k+1, 0
+			}
+		}
+		return
+	}
+	a1, s1 = a1[:D], s1[:K]
+	j, k := 0, 0
+	var sk, sk1 float64
+	for i, wi := range w {
+		v := x[j] - wi
+		diff[i] = v
+		pow[i] = v * v
+		d := max(v*v, MinDistance)
+		out[i] = d
+		sk += d * a[j]
+		sk1 += d * a1[j]
+		if j++; j == D {
+			s[k], s1[k] = sk, sk1
+			j, k, sk, sk1 = 0, k+1, 0, 0
+		}
+	}
+}
+
 // euclidGrad returns ∂L/∂W of one coordinate with r = 2 from its power p,
 // difference x − W and gd = ∂L/∂d: −(gd·(2·diff)), or 0 where the clip
 // bites. Without a branch: whether the clip bites depends on the item (a

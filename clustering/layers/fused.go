@@ -80,6 +80,42 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 	return f.finish(rows)
 }
 
+// ForwardFrom is Forward from the distances of x to the centres w, which
+// it computes by dist.Forward(x, w, rows) (they stand after a nil too):
+// with r = 2 and every row listed, in one pass with the activation's sums.
+func (f *Fused) ForwardFrom(dist *Distance, x, w, a []float64, rows []int) []float64 {
+	if !f.takes(rows) || !f.wholeRows(dist, rows) {
+		return f.Forward(dist.Forward(x, w, rows), a, rows)
+	}
+	dist.rows = rows
+	dist.euclidSums(x, w, a, f.act.s, nil, nil)
+	f.link(dist.out, a)
+	if !f.kernel.Run() {
+		return nil
+	}
+	return f.finish(rows)
+}
+
+// ForwardPairFrom is ForwardPair from the distances of x to the centres
+// w, as ForwardFrom.
+func (f *Fused) ForwardPairFrom(dist *Distance, x, w, a1, a []float64, rows []int) []float64 {
+	if !f.Pairs(rows) || !f.wholeRows(dist, rows) {
+		return f.ForwardPair(dist.Forward(x, w, rows), a1, a, rows)
+	}
+	dist.rows = rows
+	dist.euclidSums(x, w, a, f.act.s, a1, f.s1)
+	f.link(dist.out, a)
+	if !f.kernel.RunPair(f.first) {
+		return nil
+	}
+	return f.finish(rows)
+}
+
+// wholeRows reports whether dist's pass over every row runs for rows.
+func (f *Fused) wholeRows(dist *Distance, rows []int) bool {
+	return dist.R == 2 && len(rows) == dist.K && dist.K == f.act.K && dist.D == f.act.D
+}
+
 // ForwardPair is Forward with the attention a, but beside it, in the same
 // kernel, it predicts from the same distances with the attention a1 (the
 // first prediction of a trial whose second, with a, is sure to run): that
@@ -127,6 +163,13 @@ func sums(s, d, a []float64, rows []int, D int) {
 // prepare sets each layer's bookkeeping as its Forward leaves it with
 // every unit live and the activation's sums, for the kernel.
 func (f *Fused) prepare(d, a []float64, rows []int) {
+	f.link(d, a)
+	sums(f.act.s, d, a, rows, f.act.D)
+}
+
+// link sets each layer's bookkeeping as its Forward leaves it with every
+// unit live, for the kernel.
+func (f *Fused) link(d, a []float64) {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	K := act.K
 	// Each layer's bookkeeping as its Forward leaves it with every unit
@@ -141,7 +184,6 @@ func (f *Fused) prepare(d, a []float64, rows []int) {
 		wta.nz = append(wta.nz[:0], f.all...)
 	}
 	cls.o, cls.a = wta.out, f.asso
-	sums(act.s, d, a, rows, act.D)
 }
 
 // finish sets the layers' bookkeeping that depends on the kernel's results

@@ -249,11 +249,19 @@ func sumToOne(dst, a []float64) {
 // the distances of the last call stand (the same x, centres and units:
 // they do not depend on the attention), so they are not computed anew.
 func (m *Model) predict(x []float64, again bool) {
-	d := m.dist.Out()
-	if !again {
-		d = m.dist.Forward(x, m.w, m.active)
+	var z []float64
+	switch {
+	case m.fused == nil:
+		if !again {
+			m.dist.Forward(x, m.w, m.active)
+		}
+	case again:
+		z = m.fusedForward(m.dist.Out())
+	default:
+		z = m.fused.ForwardFrom(m.dist, x, m.w, m.attn, m.active)
 	}
-	if z := m.fusedForward(d); z != nil {
+	d := m.dist.Out()
+	if z != nil {
 		m.o = m.wta.Out()
 		set(m.z, z)
 	} else {
@@ -380,8 +388,7 @@ func (m *Model) pair(x []float64) bool {
 	if m.fused == nil || !m.fused.Pairs(m.active) {
 		return false
 	}
-	d := m.dist.Forward(x, m.w, m.active)
-	z := m.fused.ForwardPair(d, m.attn, m.next, m.active)
+	z := m.fused.ForwardPairFrom(m.dist, x, m.w, m.attn, m.next, m.active)
 	if z == nil {
 		return false
 	}
