@@ -171,27 +171,19 @@ func (f *Fused) prepare(d, a []float64, rows []int) {
 // unit live, for the kernel.
 func (f *Fused) link(d, a []float64) {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
-	K := act.K
 	// Each layer's bookkeeping as its Forward leaves it with every unit
 	// live, before the kernel, so that a layer run after a failed kernel
-	// clears every unit it wrote.
+	// clears every unit it wrote; the softmaxes list their nonzero inputs
+	// only when asked.
 	act.d, act.a, act.rows = d, a, f.all
 	comp.in, wta.in = f.h, comp.out
-	if len(comp.nz) != K { // else it lists every unit already
-		comp.nz = append(comp.nz[:0], f.all...)
-	}
-	if len(wta.nz) != K {
-		wta.nz = append(wta.nz[:0], f.all...)
-	}
+	comp.stale, wta.stale = true, true
 	cls.o, cls.a = wta.out, f.asso
 }
 
 // finish sets the layers' bookkeeping that depends on the kernel's results
 // and returns the logits.
 func (f *Fused) finish(rows []int) []float64 {
-	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
-	act.rows = rows
-	comp.nz = nonZero(comp.nz, f.h)
-	wta.nz = nonZero(wta.nz, comp.out)
-	return cls.out
+	f.act.rows = rows
+	return f.cls.out
 }

@@ -19,6 +19,10 @@ type ClusterSoftmax struct {
 
 	in []float64
 	nz []int // the nonzero inputs, in increasing order
+	// stale says that nz is not computed yet: the fused kernel wrote p and
+	// out for every unit, and the nonzero inputs of in are listed only
+	// when asked (the model's backward of config1 does not ask).
+	stale bool
 	// Per nonzero input, by its position in nz, padded to whole lanes:
 	u []float64 // v
 	e []float64 // the softmax
@@ -49,7 +53,18 @@ func newClusterSoftmax(k int, beta, temp float64) *ClusterSoftmax {
 
 // NonZero returns the indices of the nonzero inputs of the last Forward
 // (owned by the layer).
-func (l *ClusterSoftmax) NonZero() []int { return l.nz }
+func (l *ClusterSoftmax) NonZero() []int {
+	l.list()
+	return l.nz
+}
+
+// list computes nz from in when it is stale.
+func (l *ClusterSoftmax) list() {
+	if l.stale {
+		l.nz = nonZero(l.nz, l.in)
+		l.stale = false
+	}
+}
 
 // Out returns the output of the last Forward (owned by the layer).
 func (l *ClusterSoftmax) Out() []float64 { return l.out }
@@ -57,8 +72,15 @@ func (l *ClusterSoftmax) Out() []float64 { return l.out }
 // Forward returns out (K values, owned by the layer).
 func (l *ClusterSoftmax) Forward(v []float64) []float64 {
 	p, out := l.p, l.out
-	for _, k := range l.nz {
-		p[k], out[k] = 0, 0
+	if l.stale {
+		// The kernel wrote every unit.
+		clear(p)
+		clear(out)
+		l.stale = false
+	} else {
+		for _, k := range l.nz {
+			p[k], out[k] = 0, 0
+		}
 	}
 	l.in = v
 	nz := nonZero(l.nz, v)
@@ -124,6 +146,7 @@ func nonZero(dst []int, v []float64) []int {
 // (fewer divisions and no cancellation); with a fixed temperature it is 1/t.
 func (l *ClusterSoftmax) Backward(gout, gv []float64) {
 	clear(gv)
+	l.list()
 	nz, in, p := l.nz, l.in, l.p
 	var dot float64 // Σ_l p_l·gp_l
 	for _, k := range nz {
