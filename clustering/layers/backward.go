@@ -67,14 +67,12 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 			dotc += pc[k] * (g * h)
 		}
 	}
-	// The competition's gradient, the mask, the activation's (its rows
-	// with a nonzero gradient) and the distances' (their rows listed),
-	// ∂L/∂a summed over the rows in order.
+	// The competition's gradient, the mask and the activation's ∂L/∂s of
+	// each row listed whose gradient is not 0 (live).
 	beta, c := comp.Beta, act.C
-	for j := range ga {
-		ga[j] = 0
-	}
-	r := 0 // the next listed row's position in rows
+	gsk, live := f.gs[:K], f.live[:K]
+	every := len(rows) == K // every row listed and live
+	r := 0                  // the next listed row's position in rows
 	for k, h := range hin {
 		var gh float64
 		if h != 0 {
@@ -82,6 +80,39 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 			gh = gg[k]*pc[k] + gu*(beta/h)
 		}
 		gh *= mask[k]
+		listed := r < len(rows) && rows[r] == k
+		if listed {
+			r++
+		}
+		live[k] = listed && gh != 0
+		if !live[k] {
+			every = false
+			continue
+		}
+		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
+		gsk[k] = (-(gh * hout[k]) * c) * dp
+	}
+	if every {
+		// The distances' gradient in one pass, ∂L/∂a summed over the
+		// rows in order, each sum in a register.
+		i := 0
+		for _, gs := range gsk {
+			for _, aj := range a {
+				gw[i] = euclidGrad(pow[i], diff[i], gs*aj)
+				i++
+			}
+		}
+		for j := range ga {
+			var g float64
+			for k, gs := range gsk {
+				g += gs * d[k*D+j]
+			}
+			ga[j] = g
+		}
+		return true
+	}
+	r = 0
+	for k := range gsk {
 		gwk := gw[k*D : k*D+D]
 		if r == len(rows) || rows[r] != k {
 			for j := range gwk {
@@ -91,19 +122,24 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 		}
 		r++
 		powk, diffk := pow[k*D:k*D+D], diff[k*D:k*D+D]
-		if gh == 0 {
+		if !live[k] {
 			for j := range gwk {
 				gwk[j] = euclidGrad(powk[j], diffk[j], 0)
 			}
 			continue
 		}
-		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
-		gs := (-(gh * hout[k]) * c) * dp
-		dk := d[k*D : k*D+D]
 		for j := range gwk {
-			gwk[j] = euclidGrad(powk[j], diffk[j], gs*a[j])
-			ga[j] += gs * dk[j]
+			gwk[j] = euclidGrad(powk[j], diffk[j], gsk[k]*a[j])
 		}
+	}
+	for j := range ga {
+		var g float64
+		for k, gs := range gsk {
+			if live[k] {
+				g += gs * d[k*D+j]
+			}
+		}
+		ga[j] = g
 	}
 	return true
 }
