@@ -67,12 +67,17 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 			dotc += pc[k] * (g * h)
 		}
 	}
-	// The competition's gradient, the mask and the activation's ∂L/∂s of
-	// each row listed whose gradient is not 0 (live).
+	if len(rows) == K && f.every(dist, gg, dotc, gw, ga) {
+		return true
+	}
+	// The competition's gradient, the mask, the activation's (its rows
+	// with a nonzero gradient) and the distances' (their rows listed),
+	// ∂L/∂a summed over the rows in order, in one pass.
 	beta, c := comp.Beta, act.C
-	gsk, live := f.gs[:K], f.live[:K]
-	every := len(rows) == K // every row listed and live
-	r := 0                  // the next listed row's position in rows
+	for j := range ga {
+		ga[j] = 0
+	}
+	r := 0 // the next listed row's position in rows
 	for k, h := range hin {
 		var gh float64
 		if h != 0 {
@@ -80,39 +85,6 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 			gh = gg[k]*pc[k] + gu*(beta/h)
 		}
 		gh *= mask[k]
-		listed := r < len(rows) && rows[r] == k
-		if listed {
-			r++
-		}
-		live[k] = listed && gh != 0
-		if !live[k] {
-			every = false
-			continue
-		}
-		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
-		gsk[k] = (-(gh * hout[k]) * c) * dp
-	}
-	if every {
-		// The distances' gradient in one pass, ∂L/∂a summed over the
-		// rows in order, each sum in a register.
-		i := 0
-		for _, gs := range gsk {
-			for _, aj := range a {
-				gw[i] = euclidGrad(pow[i], diff[i], gs*aj)
-				i++
-			}
-		}
-		for j := range ga {
-			var g float64
-			for k, gs := range gsk {
-				g += gs * d[k*D+j]
-			}
-			ga[j] = g
-		}
-		return true
-	}
-	r = 0
-	for k := range gsk {
 		gwk := gw[k*D : k*D+D]
 		if r == len(rows) || rows[r] != k {
 			for j := range gwk {
@@ -122,22 +94,60 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 		}
 		r++
 		powk, diffk := pow[k*D:k*D+D], diff[k*D:k*D+D]
-		if !live[k] {
+		if gh == 0 {
 			for j := range gwk {
 				gwk[j] = euclidGrad(powk[j], diffk[j], 0)
 			}
 			continue
 		}
+		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
+		gs := (-(gh * hout[k]) * c) * dp
+		dk := d[k*D : k*D+D]
 		for j := range gwk {
-			gwk[j] = euclidGrad(powk[j], diffk[j], gsk[k]*a[j])
+			gwk[j] = euclidGrad(powk[j], diffk[j], gs*a[j])
+			ga[j] += gs * dk[j]
+		}
+	}
+	return true
+}
+
+// every is Backward's last pass when every row is listed: it takes each
+// row's ∂L/∂s and, when none is 0, writes the distances' gradient in one
+// pass and sums ∂L/∂a in registers, without slicing each row, and reports
+// true; otherwise it reports false, having written nothing but scratch.
+func (f *Fused) every(dist *Distance, gg []float64, dotc float64, gw, ga []float64) bool {
+	act, comp := f.act, f.comp
+	K, D := act.K, act.D
+	pc, hin, gg, gs := comp.p[:K], comp.in[:K], gg[:K], f.gs[:K]
+	ps, hout, mask := act.ps[:K], act.out[:K], f.mask[:K]
+	beta, c := comp.Beta, act.C
+	for k, h := range hin {
+		var gh float64
+		if h != 0 {
+			gu := pc[k] * (gg[k]*h - dotc)
+			gh = gg[k]*pc[k] + gu*(beta/h)
+		}
+		gh *= mask[k]
+		if gh == 0 {
+			return false
+		}
+		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
+		gs[k] = (-(gh * hout[k]) * c) * dp
+	}
+	d, a := act.d[:K*D], act.a[:D]
+	pow, diff := dist.pow[:K*D], dist.diff[:K*D]
+	gw, ga = gw[:K*D], ga[:D]
+	i := 0
+	for _, g := range gs {
+		for _, aj := range a {
+			gw[i] = euclidGrad(pow[i], diff[i], g*aj)
+			i++
 		}
 	}
 	for j := range ga {
 		var g float64
-		for k, gs := range gsk {
-			if live[k] {
-				g += gs * d[k*D+j]
-			}
+		for k, gk := range gs {
+			g += gk * d[k*D+j]
 		}
 		ga[j] = g
 	}

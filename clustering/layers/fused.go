@@ -20,7 +20,6 @@ type Fused struct {
 
 	// Backward's scratch, and whether it applies to the layers' kinds.
 	gout, gg, gs []float64
-	live         []bool
 	straight     bool
 
 	// The first prediction of a pair (ForwardPair): its sums s and its
@@ -37,7 +36,7 @@ type Fused struct {
 func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask, h, asso []float64) *Fused {
 	K := act.K
 	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, K), h: h, asso: asso, mask: mask,
-		gout: make([]float64, K), gg: make([]float64, K), gs: make([]float64, K), live: make([]bool, K),
+		gout: make([]float64, K), gg: make([]float64, K), gs: make([]float64, K),
 		straight: act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2}
 	for k := range f.all {
 		f.all[k] = k
