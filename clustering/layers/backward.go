@@ -2,7 +2,8 @@ package layers
 
 // Backward writes the gradients of the last prediction's loss from
 // gz = ∂L/∂z (2 values): ∂L/∂W into gw (K×D), ∂L/∂a into ga (D) and
-// ∂L/∂A into gasso (K×2), with the bits of
+// ∂L/∂A into gasso (K×2), using gout, gg and gs (K values each) as
+// scratch, with the bits of
 //
 //	cls.Backward(gz, gout, gasso)
 //	wta.Backward(gout, gg)
@@ -21,7 +22,7 @@ package layers
 // winner-take-all without a fixed one, not 2 classes, or fewer units
 // recruited than the kernel's bound, where the layers' lists do less);
 // the caller then runs the layers.
-func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
+func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float64) bool {
 	act, comp, wta, cls := f.act, f.comp, f.wta, f.cls
 	rows := act.rows
 	K, D := act.K, act.D
@@ -35,7 +36,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 	ps, hout := act.ps[:K], act.out[:K]
 	d, a := act.d[:K*D], act.a[:D]
 	pow, diff := dist.pow[:K*D], dist.diff[:K*D]
-	gout, gg := f.gout[:K], f.gg[:K]
+	gout, gg = gout[:K], gg[:K]
 
 	// The association, and the winner-take-all's Σ p·(gout·v) over its
 	// nonzero inputs (those its list holds), in order.
@@ -67,7 +68,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 			dotc += pc[k] * (g * h)
 		}
 	}
-	if len(rows) == K && f.every(dist, gg, dotc, gw, ga) {
+	if len(rows) == K && f.every(dist, gg, gs, dotc, gw, ga) {
 		return true
 	}
 	// The competition's gradient, the mask, the activation's (its rows
@@ -115,10 +116,10 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso []float64) bool {
 // row's ∂L/∂s and, when none is 0, writes the distances' gradient in one
 // pass and sums ∂L/∂a in registers, without slicing each row, and reports
 // true; otherwise it reports false, having written nothing but scratch.
-func (f *Fused) every(dist *Distance, gg []float64, dotc float64, gw, ga []float64) bool {
+func (f *Fused) every(dist *Distance, gg, gs []float64, dotc float64, gw, ga []float64) bool {
 	act, comp := f.act, f.comp
 	K, D := act.K, act.D
-	pc, hin, gg, gs := comp.p[:K], comp.in[:K], gg[:K], f.gs[:K]
+	pc, hin, gg, gs := comp.p[:K], comp.in[:K], gg[:K], gs[:K]
 	ps, hout, mask := act.ps[:K], act.out[:K], f.mask[:K]
 	beta, c := comp.Beta, act.C
 	for k, h := range hin {

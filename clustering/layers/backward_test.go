@@ -76,7 +76,7 @@ func TestFusedBackward(t *testing.T) {
 				gw, ga, gas := fixture.Uniform(rng, c.k*c.d, -9, 9), fixture.Uniform(rng, c.d, -9, 9), fixture.Uniform(rng, 2*c.k, -9, 9)
 				before := [][]float64{append([]float64(nil), gw...), append([]float64(nil), ga...), append([]float64(nil), gas...)}
 				want := c.applies && c.k <= 2*lanes(len(rows))
-				require.Equal(t, want, s.fused.Backward(dist, dz, gw, ga, gas), "step %d: whether it applies", step)
+				require.Equal(t, want, s.fused.Backward(dist, dz, gw, ga, gas, make([]float64, c.k), make([]float64, c.k), make([]float64, c.k)), "step %d: whether it applies", step)
 				if !want {
 					requireSameBits(t, "∂L/∂W untouched", before[0], gw)
 					requireSameBits(t, "∂L/∂a untouched", before[1], ga)

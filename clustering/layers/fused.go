@@ -16,11 +16,9 @@ type Fused struct {
 	all       []int            // 0 to K−1: every unit live
 	kernel    *vexp.Prediction // nil where the kernel cannot run
 	h, asso   []float64        // the model's
-	mask      []float64        // the model's
+	mask      []float64        // the model's recruited mask
 
-	// Backward's scratch, and whether it applies to the layers' kinds.
-	gout, gg, gs []float64
-	straight     bool
+	straight bool // whether Backward applies to the layers' kinds
 
 	// The first prediction of a pair (ForwardPair): its sums s and its
 	// kernel's buffers, of which its masked activations h1 and winners'
@@ -36,7 +34,6 @@ type Fused struct {
 func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask, h, asso []float64) *Fused {
 	K := act.K
 	f := &Fused{act: act, comp: comp, wta: wta, cls: cls, all: make([]int, K), h: h, asso: asso, mask: mask,
-		gout: make([]float64, K), gg: make([]float64, K), gs: make([]float64, K),
 		straight: act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2}
 	for k := range f.all {
 		f.all[k] = k

@@ -458,7 +458,7 @@ func (m *Model) Learn(t *stream.Trial, dz []float64) {
 // backward writes the gradients of the last prediction's loss into gw,
 // gattn and gasso from dz = ∂L/∂z.
 func (m *Model) backward(dz []float64) {
-	if m.fused != nil && m.fused.Backward(m.dist, dz, m.gw, m.gattn, m.gasso) {
+	if m.fused != nil && m.fused.Backward(m.dist, dz, m.gw, m.gattn, m.gasso, m.go_, m.gg, m.gh) {
 		return
 	}
 	set(m.gz, dz)
