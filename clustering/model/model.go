@@ -136,6 +136,7 @@ type Model struct {
 	// Gradients of the SGD groups.
 	gw, gattn, gasso []float64
 	groups           []*sgd.Param
+	all              *sgd.Param // the three groups as one, when their learning rates are equal (nil otherwise)
 
 	dist *layers.Distance
 	act  *layers.Activation
@@ -171,9 +172,14 @@ func New(p Params) (*Model, error) {
 		return nil, err
 	}
 	K, D := p.Clusters, p.Dims
-	m := &Model{p: p,
-		w: make([]float64, K*D), attn: make([]float64, D), mask: make([]float64, K), asso: make([]float64, K*Classes),
-		gw: make([]float64, K*D), gattn: make([]float64, D), gasso: make([]float64, K*Classes),
+	// The three groups' values and gradients each in one array, in the
+	// groups' order, so that equal learning rates step them in one call.
+	n := K*D + D + K*Classes
+	val, grad := make([]float64, n), make([]float64, n)
+	parts := func(v []float64) (w, attn, asso []float64) {
+		return v[: K*D : K*D], v[K*D : K*D+D : K*D+D], v[K*D+D:]
+	}
+	m := &Model{p: p, mask: make([]float64, K),
 		dist:   layers.NewDistance(K, D, p.R),
 		act:    layers.NewActivation(K, D, p.Specificity, p.Q/p.R),
 		wta:    layers.NewSoftmax(K, p.TempSoftWTA),
@@ -184,6 +190,8 @@ func New(p Params) (*Model, error) {
 		gd:      make([]float64, K*D),
 		support: math.NaN(),
 	}
+	m.w, m.attn, m.asso = parts(val)
+	m.gw, m.gattn, m.gasso = parts(grad)
 	if p.Equivalent {
 		m.comp = layers.NewCompetition(K, p.Beta)
 	} else {
@@ -194,6 +202,9 @@ func New(p Params) (*Model, error) {
 		sgd.NewParam(NameCentres, m.w, m.gw, p.LRCentres, 0),
 		sgd.NewParam(NameAttention, m.attn, m.gattn, p.LRAttention, 0),
 		sgd.NewParam(NameAssoc, m.asso, m.gasso, p.LRAssoc, 0),
+	}
+	if p.LRCentres == p.LRAttention && p.LRAttention == p.LRAssoc {
+		m.all = sgd.NewParam("all", val, grad, p.LRCentres, 0)
 	}
 	m.Reset()
 	return m, nil
@@ -450,6 +461,10 @@ func sameBits(a, b []float64) bool {
 // step of the last prediction.
 func (m *Model) Learn(t *stream.Trial, dz []float64) {
 	m.backward(dz)
+	if m.all != nil {
+		m.all.Step()
+		return
+	}
 	for _, g := range m.groups {
 		g.Step()
 	}
