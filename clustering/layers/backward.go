@@ -35,7 +35,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float
 	pw, pc, hin, win := wta.p[:K], comp.p[:K], comp.in[:K], wta.in[:K]
 	ps, hout := act.ps[:K], act.out[:K]
 	d, a := act.d[:K*D], act.a[:D]
-	pow, diff := dist.pow[:K*D], dist.diff[:K*D]
+	diff := dist.diff[:K*D]
 	gout, gg = gout[:K], gg[:K]
 
 	// The association, and the winner-take-all's Σ p·(gout·v) over its
@@ -94,10 +94,10 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float
 			continue
 		}
 		r++
-		powk, diffk := pow[k*D:k*D+D], diff[k*D:k*D+D]
+		diffk := diff[k*D : k*D+D]
 		if gh == 0 {
 			for j := range gwk {
-				gwk[j] = euclidGrad(powk[j], diffk[j], 0)
+				gwk[j] = euclidGrad(diffk[j]*diffk[j], diffk[j], 0)
 			}
 			continue
 		}
@@ -105,7 +105,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float
 		gs := (-(gh * hout[k]) * c) * dp
 		dk := d[k*D : k*D+D]
 		for j := range gwk {
-			gwk[j] = euclidGrad(powk[j], diffk[j], gs*a[j])
+			gwk[j] = euclidGrad(diffk[j]*diffk[j], diffk[j], gs*a[j])
 			ga[j] += gs * dk[j]
 		}
 	}
@@ -136,12 +136,13 @@ func (f *Fused) every(dist *Distance, gg, gs []float64, dotc float64, gw, ga []f
 		gs[k] = (-(gh * hout[k]) * c) * dp
 	}
 	d, a := act.d[:K*D], act.a[:D]
-	pow, diff := dist.pow[:K*D], dist.diff[:K*D]
+	diff := dist.diff[:K*D]
 	gw, ga = gw[:K*D], ga[:D]
 	i := 0
 	for _, g := range gs {
 		for _, aj := range a {
-			gw[i] = euclidGrad(pow[i], diff[i], g*aj)
+			v := diff[i]
+			gw[i] = euclidGrad(v*v, v, g*aj)
 			i++
 		}
 	}

@@ -103,11 +103,13 @@ func (l *Distance) euclid(x, w []float64) {
 
 // euclidSums is euclid with, in the same pass, the activation's sums
 // s_k = Σ_j a_j·d_kj (added in order from 0, as weighted adds them) of every
-// row, and with a1 those of the attention a1 into s1.
+// row, and with a1 those of the attention a1 into s1. It does not write
+// the powers, which Fused.Backward, the only backward after it, takes
+// from the differences.
 func (l *Distance) euclidSums(x, w, a, s, a1, s1 []float64) {
 	K, D := l.K, l.D
 	w = w[:K*D]
-	diff, pow, out := l.diff[:len(w)], l.pow[:len(w)], l.out[:len(w)]
+	diff, out := l.diff[:len(w)], l.out[:len(w)]
 	x, a, s = x[:D], a[:D], s[:K]
 	if a1 == nil {
 		j, k := 0, 0
@@ -115,7 +117,6 @@ func (l *Distance) euclidSums(x, w, a, s, a1, s1 []float64) {
 		for i, wi := range w {
 			v := x[j] - wi
 			diff[i] = v
-			pow[i] = v * v
 			d := max(v*v, MinDistance) // max keeps a NaN
 			out[i] = d
 			sk += d * a[j]
@@ -132,7 +133,6 @@ func (l *Distance) euclidSums(x, w, a, s, a1, s1 []float64) {
 	for i, wi := range w {
 		v := x[j] - wi
 		diff[i] = v
-		pow[i] = v * v
 		d := max(v*v, MinDistance)
 		out[i] = d
 		sk += d * a[j]
