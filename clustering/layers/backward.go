@@ -80,12 +80,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float
 	}
 	r := 0 // the next listed row's position in rows
 	for k, h := range hin {
-		var gh float64
-		if h != 0 {
-			gu := pc[k] * (gg[k]*h - dotc)
-			gh = gg[k]*pc[k] + gu*(beta/h)
-		}
-		gh *= mask[k]
+		gh := competitionGrad(gg[k], pc[k], h, dotc, beta) * mask[k]
 		gwk := gw[k*D : k*D+D]
 		if r == len(rows) || rows[r] != k {
 			for j := range gwk {
@@ -101,8 +96,7 @@ func (f *Fused) Backward(dist *Distance, gz, gw, ga, gasso, gout, gg, gs []float
 			}
 			continue
 		}
-		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
-		gs := (-(gh * hout[k]) * c) * dp
+		gs := activationGrad(gh, hout[k], ps[k], c)
 		dk := d[k*D : k*D+D]
 		for j := range gwk {
 			gwk[j] = euclidGrad(diffk[j]*diffk[j], diffk[j], gs*a[j])
@@ -123,17 +117,11 @@ func (f *Fused) every(dist *Distance, gg, gs []float64, dotc float64, gw, ga []f
 	ps, hout, mask := act.ps[:K], act.out[:K], f.mask[:K]
 	beta, c := comp.Beta, act.C
 	for k, h := range hin {
-		var gh float64
-		if h != 0 {
-			gu := pc[k] * (gg[k]*h - dotc)
-			gh = gg[k]*pc[k] + gu*(beta/h)
-		}
-		gh *= mask[k]
+		gh := competitionGrad(gg[k], pc[k], h, dotc, beta) * mask[k]
 		if gh == 0 {
 			return false
 		}
-		dp := 0.5 * (1 / ps[k]) // as Activation.Backward with q/r = ½
-		gs[k] = (-(gh * hout[k]) * c) * dp
+		gs[k] = activationGrad(gh, hout[k], ps[k], c)
 	}
 	d, a := act.d[:K*D], act.a[:D]
 	diff := dist.diff[:K*D]
@@ -154,4 +142,24 @@ func (f *Fused) every(dist *Distance, gg, gs []float64, dotc float64, gw, ga []f
 		ga[j] = g
 	}
 	return true
+}
+
+// competitionGrad returns ∂L/∂h of one unit through the competition with
+// the equivalent temperature of beta, from its gradient g = ∂L/∂out, its
+// softmax p, its input h and the layer's Σ p·g·h, dot: 0 for an input of
+// 0, as ClusterSoftmax.Backward computes it.
+func competitionGrad(g, p, h, dot, beta float64) float64 {
+	if h == 0 {
+		return 0
+	}
+	gu := p * (g*h - dot)
+	return g*p + gu*(beta/h)
+}
+
+// activationGrad returns ∂L/∂s of one unit from gh = ∂L/∂H, its
+// activation H and its √s, with specificity c and q/r = ½, as
+// Activation.Backward computes it.
+func activationGrad(gh, H, sqrt, c float64) float64 {
+	dp := 0.5 * (1 / sqrt) // s^(−1/2) as torch's rsqrt: 1/√s
+	return (-(gh * H) * c) * dp
 }
