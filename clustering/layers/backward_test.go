@@ -103,7 +103,8 @@ func TestFusedBackward(t *testing.T) {
 // listed, leave the distances, every layer and the first prediction of a
 // pair with the bits of Distance.Forward followed by Forward and
 // ForwardPair, with rows listed and not, centres on the stimulus and NaN
-// coordinates; euclidSums alone has euclid's and sums' bits.
+// coordinates; euclidSums and rowSums alone have the distances' and sums'
+// bits.
 func TestForwardFrom(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
 	const k, d = 8, 3
@@ -147,6 +148,17 @@ func TestForwardFrom(t *testing.T) {
 		sums(ws1, dWant.out, a1, allRows(k), d)
 		requireSameBits(t, "sums", ws, s)
 		requireSameBits(t, "the pair's first sums", ws1, s1)
+		// rowSums alone, over the rows listed (after every row, so that
+		// it clears those no longer listed).
+		dFrom.rowSums(x, w, rows, a, s, a1, s1)
+		dWant.Forward(x, w, rows)
+		requireSameBits(t, "distances of the rows listed", dWant.out, dFrom.out)
+		sums(ws, dWant.out, a, rows, d)
+		sums(ws1, dWant.out, a1, rows, d)
+		requireSameBits(t, "sums of the rows listed", ws, s)
+		requireSameBits(t, "the pair's first sums of the rows listed", ws1, s1)
+		dFrom.rowSums(x, w, rows, a, s, nil, nil)
+		requireSameBits(t, "sums of the rows listed, alone", ws, s)
 
 		for _, s := range []*stack{from, want} {
 			clear(s.h)

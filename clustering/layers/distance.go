@@ -41,17 +41,7 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 		l.euclid(x, w)
 		return l.out
 	}
-	// Clear the rows the last call wrote and this one does not (both
-	// lists increase): a recruited unit stays listed.
-	i := 0
-	for _, k := range l.rows {
-		for i < len(rows) && rows[i] < k {
-			i++
-		}
-		if i == len(rows) || rows[i] != k {
-			clear(l.out[k*D : k*D+D])
-		}
-	}
+	l.drop(rows)
 	l.rows = rows
 	if l.R == 2 {
 		for _, k := range rows {
@@ -80,6 +70,55 @@ func (l *Distance) Forward(x, w []float64, rows []int) []float64 {
 		}
 	}
 	return l.out
+}
+
+// drop clears the distances of the rows the last call wrote and rows
+// does not list (both lists increase: a recruited unit stays listed).
+func (l *Distance) drop(rows []int) {
+	D, i := l.D, 0
+	for _, k := range l.rows {
+		for i < len(rows) && rows[i] < k {
+			i++
+		}
+		if i == len(rows) || rows[i] != k {
+			clear(l.out[k*D : k*D+D])
+		}
+	}
+}
+
+// rowSums is Forward with r = 2 over the rows listed, with their
+// activation's sums in the same pass as euclidSums takes them (and with
+// a1 those of the attention a1 into s1); the sums of the rows not listed
+// are 0. It does not write the powers, as euclidSums.
+func (l *Distance) rowSums(x, w []float64, rows []int, a, s, a1, s1 []float64) {
+	l.drop(rows)
+	l.rows = rows
+	D := l.D
+	x, a = x[:D], a[:D]
+	clear(s)
+	if a1 != nil {
+		a1 = a1[:D]
+		clear(s1)
+	}
+	for _, k := range rows {
+		wk := w[k*D : k*D+D]
+		diff, out := l.diff[k*D:k*D+D], l.out[k*D:k*D+D]
+		var sk, sk1 float64
+		for j := range wk {
+			v := x[j] - wk[j]
+			diff[j] = v
+			d := max(v*v, MinDistance) // max keeps a NaN
+			out[j] = d
+			sk += d * a[j]
+			if a1 != nil {
+				sk1 += d * a1[j]
+			}
+		}
+		s[k] = sk
+		if a1 != nil {
+			s1[k] = sk1
+		}
+	}
 }
 
 // euclid is Forward with r = 2 and every row listed: one pass over the

@@ -79,13 +79,12 @@ func (f *Fused) Forward(d, a []float64, rows []int) []float64 {
 
 // ForwardFrom is Forward from the distances of x to the centres w, which
 // it computes by dist.Forward(x, w, rows) (they stand after a nil too):
-// with r = 2 and every row listed, in one pass with the activation's sums.
+// with r = 2, in one pass with the activation's sums.
 func (f *Fused) ForwardFrom(dist *Distance, x, w, a []float64, rows []int) []float64 {
-	if !f.takes(rows) || !f.wholeRows(dist, rows) {
+	if !f.takes(rows) || !f.euclidean(dist) {
 		return f.Forward(dist.Forward(x, w, rows), a, rows)
 	}
-	dist.rows = rows
-	dist.euclidSums(x, w, a, f.act.s, nil, nil)
+	f.distances(dist, x, w, rows, a, nil)
 	f.link(dist.out, a)
 	if !f.kernel.Run() {
 		return nil
@@ -96,11 +95,10 @@ func (f *Fused) ForwardFrom(dist *Distance, x, w, a []float64, rows []int) []flo
 // ForwardPairFrom is ForwardPair from the distances of x to the centres
 // w, as ForwardFrom.
 func (f *Fused) ForwardPairFrom(dist *Distance, x, w, a1, a []float64, rows []int) []float64 {
-	if !f.Pairs(rows) || !f.wholeRows(dist, rows) {
+	if !f.Pairs(rows) || !f.euclidean(dist) {
 		return f.ForwardPair(dist.Forward(x, w, rows), a1, a, rows)
 	}
-	dist.rows = rows
-	dist.euclidSums(x, w, a, f.act.s, a1, f.s1)
+	f.distances(dist, x, w, rows, a, a1)
 	f.link(dist.out, a)
 	if !f.kernel.RunPair(f.first) {
 		return nil
@@ -108,9 +106,25 @@ func (f *Fused) ForwardPairFrom(dist *Distance, x, w, a1, a []float64, rows []in
 	return f.finish(rows)
 }
 
-// wholeRows reports whether dist's pass over every row runs for rows.
-func (f *Fused) wholeRows(dist *Distance, rows []int) bool {
-	return dist.R == 2 && len(rows) == dist.K && dist.K == f.act.K && dist.D == f.act.D
+// euclidean reports whether dist has r = 2 and the layers' size, for
+// ForwardFrom's pass.
+func (f *Fused) euclidean(dist *Distance) bool {
+	return dist.R == 2 && dist.K == f.act.K && dist.D == f.act.D
+}
+
+// distances computes dist's distances for rows and the activation's sums
+// with the attention a (and with a1 the pair's first) in one pass.
+func (f *Fused) distances(dist *Distance, x, w []float64, rows []int, a, a1 []float64) {
+	var s1 []float64
+	if a1 != nil {
+		s1 = f.s1
+	}
+	if len(rows) == dist.K {
+		dist.rows = rows
+		dist.euclidSums(x, w, a, f.act.s, a1, s1)
+		return
+	}
+	dist.rowSums(x, w, rows, a, f.act.s, a1, s1)
 }
 
 // ForwardPair is Forward with the attention a, but beside it, in the same
