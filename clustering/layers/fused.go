@@ -18,7 +18,7 @@ type Fused struct {
 	h, asso   []float64        // the model's
 	mask      []float64        // the model's recruited mask
 
-	straight bool // whether Backward applies to the layers' kinds
+	straight bool // whether the layers are of the kinds the kernel and Backward take
 
 	// The first prediction of a pair (ForwardPair): its sums s and its
 	// kernel's buffers, of which its masked activations h1 and winners'
@@ -38,7 +38,7 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask
 	for k := range f.all {
 		f.all[k] = k
 	}
-	if K == lanes(K) && act.QR == 0.5 && comp.Beta > 0 && wta.Beta == 0 && cls.C == 2 {
+	if K == lanes(K) && f.straight { // the kernel takes the same kinds
 		f.kernel, _ = vexp.NewPrediction(act.s, act.ps, act.out, mask, h, comp.p, comp.out, wta.p, wta.out, asso, cls.out,
 			act.C, comp.Beta, wta.Temp, cls.Phi)
 	}
