@@ -156,6 +156,87 @@ func TestForwardTEveryTail(t *testing.T) {
 	}
 }
 
+// TestForwardWideMatchesGo runs the wide forward kernel (rows 4 KB apart)
+// at widths of one, two and four times 4 KB and row counts with and
+// without rows after its blocks of 32, called directly and through the
+// dispatch (the rows after it in the 8-row kernel), against plain Go, with
+// NaNs, infinities, zeros of both signs, subnormals and large magnitudes in
+// W, x and b, ReLU on and off. Where two NaNs meet, which one's payload
+// an addition keeps depends on its operands' order, which Go's compiler
+// chooses: against plain Go the NaNs are x86's default NaN (what an
+// infinity less an infinity gives), so that every NaN has the same bits;
+// against the 8-row kernel it replaces, Go's math.NaN(), whose payload
+// the two kernels keep alike. The ReLU's reference is the vector ReLU
+// (the one the fused ReLU repeats) on plain Go's sums.
+func TestForwardWideMatchesGo(t *testing.T) {
+	defaultNaN := math.Float64frombits(0xfff8000000000000)
+	for _, k := range vecSets(t) {
+		if k.forwardWide == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(17, 18))
+		for c, tc := range []struct{ rows, n int }{
+			{32, 512}, {33, 512}, {71, 512}, {32, 1024}, {64, 1024}, {95, 1024}, {32, 2048}, {39, 2048},
+		} {
+			rows, n := tc.rows, tc.n
+			w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
+			var at []*float64 // where the NaNs are
+			special := [][]float64{w, b}
+			if c%2 == 1 { // an infinity or a NaN in x reaches every row
+				special = append(special, x)
+			}
+			for _, v := range special {
+				for range 1 + len(v)/500 {
+					i := rng.IntN(len(v))
+					switch rng.IntN(3) {
+					case 0:
+						v[i] = math.Inf(1)
+					case 1:
+						v[i] = math.Inf(-1)
+					default:
+						v[i] = defaultNaN
+						at = append(at, &v[i])
+					}
+				}
+			}
+			p, wide := leadRows(k, n, rows)
+			if !wide || p != rows-rows%wideRows {
+				t.Fatalf("%s: [%d×%d]: the dispatch gives the wide kernel %d rows (%v), want %d", k.name, rows, n, p, wide, rows-rows%wideRows)
+			}
+			for _, relu := range []uint64{0, 1} {
+				what := fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu)
+				want := make([]float64, rows)
+				forwardGo(w, x, b, want)
+				if relu != 0 {
+					// The vector ReLU, whose fused form the kernel applies: Go's
+					// max clears a NaN's sign, VMAXPD keeps it.
+					k.relu(want, want)
+				}
+				got := make([]float64, p+1)
+				got[p] = 42 // past the end: never written
+				k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
+				sameBits(t, what+" (the kernel)", want[:p], got[:p])
+				if got[p] != 42 {
+					t.Fatalf("%s: wrote past the end", what)
+				}
+				got = make([]float64, rows)
+				forwardReLUWith(k, w, x, b, got, relu != 0)
+				sameBits(t, what+" (the dispatch)", want, got)
+
+				for _, v := range at {
+					*v = math.NaN()
+				}
+				k.forwardRows8(w[:p*n], x, b[:p], want[:p], relu)
+				k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
+				sameBits(t, what+", Go's NaNs (against the 8-row kernel)", want[:p], got[:p])
+				for _, v := range at {
+					*v = defaultNaN
+				}
+			}
+		}
+	}
+}
+
 // TestBackwardStepVecMatchesGo: the vector backward passes and steps, with
 // and without dx and momentum, equal the pure-Go ones bit for bit.
 func TestBackwardStepVecMatchesGo(t *testing.T) {

@@ -40,6 +40,7 @@ var (
 		forward:          forwardAVX2,
 		forwardRows8:     forwardRows8AVX2,
 		forwardT:         forwardTAVX512,
+		forwardWide:      forwardWideAVX512,
 		backwardStep:     backwardStepAVX512,
 		backwardStepCols: backwardStepColsAVX512,
 		backwardStepNoDx: backwardStepNoDxAVX512,

@@ -1,0 +1,216 @@
+package main
+
+import (
+	"fmt"
+
+	. "github.com/mmcloughlin/avo/build"
+	. "github.com/mmcloughlin/avo/operand"
+	"github.com/mmcloughlin/avo/reg"
+)
+
+// transposedBlock adds to a the products of 8 columns of 8 rows with x,
+// each rounded (VMULPD) and added in column order (VADDPD): rows 0–3 from
+// p + disp and rows 4–7 from q + disp (stride bytes apart; s3 is
+// 3·stride), x from xp + xdisp. Each row's 8 values are read with one zmm
+// load (a whole cache line when the rows are aligned) and the 8×8 block
+// transposed in registers (8 unpacks and 16 128-bit lane shuffles). With
+// a mask, the rows are read under it and only the columns while the count
+// in cnt exceeds the column are added (then lbl labels the end).
+func transposedBlock(a reg.VecVirtual, p, q, stride, s3, xp reg.Register, xdisp int, mask reg.OpmaskVirtual, cnt reg.Register, lbl string) {
+	var r [8]reg.VecVirtual
+	for i := range r {
+		r[i] = ZMM()
+		base := p
+		if i >= 4 {
+			base = q
+		}
+		m := rowOf(base, stride, s3, i%4)
+		if mask != nil {
+			VMOVUPD_Z(m, mask, r[i])
+		} else {
+			VMOVUPD(m, r[i])
+		}
+	}
+	// Pairs of rows, columns interleaved in each 128-bit lane.
+	var t [8]reg.VecVirtual
+	for i := 0; i < 8; i += 2 {
+		t[i], t[i+1] = ZMM(), ZMM()
+		VUNPCKLPD(r[i+1], r[i], t[i])   // [r_i,0 r_i+1,0 | r_i,2 r_i+1,2 | …]
+		VUNPCKHPD(r[i+1], r[i], t[i+1]) // the odd columns
+	}
+	// u: lanes 0, 2 of one pair and lanes 0, 2 (or 1, 3) of the next.
+	var u [8]reg.VecVirtual
+	for i, src := range [][2]int{{0, 2}, {0, 2}, {1, 3}, {1, 3}, {4, 6}, {4, 6}, {5, 7}, {5, 7}} {
+		u[i] = ZMM()
+		imm := uint64(0x88) // lanes 0, 2 of each
+		if i%2 == 1 {
+			imm = 0xDD // lanes 1, 3
+		}
+		VSHUFF64X2(Imm(imm), t[src[1]], t[src[0]], u[i])
+	}
+	// u0 = cols 0, 4 of rows 0–3; u1 = cols 2, 6; u2 = cols 1, 5; u3 = cols 3, 7;
+	// u4–u7 the same of rows 4–7. Column j of the 8 rows:
+	col := func(j int) reg.VecVirtual {
+		lo := map[int]int{0: 0, 4: 0, 2: 1, 6: 1, 1: 2, 5: 2, 3: 3, 7: 3}[j]
+		imm := uint64(0x88)
+		if j >= 4 {
+			imm = 0xDD
+		}
+		c := ZMM()
+		VSHUFF64X2(Imm(imm), u[lo+4], u[lo], c)
+		return c
+	}
+	for j := range 8 {
+		if mask != nil {
+			CMPQ(cnt, Imm(uint64(j+1)))
+			JL(LabelRef(lbl))
+		}
+		c := col(j)
+		VMULPD_BCST(Mem{Base: xp, Disp: xdisp + 8*j}, c, c)
+		VADDPD(c, a, a)
+	}
+	if mask != nil {
+		Label(lbl)
+	}
+}
+
+// The wide forward kernel's shape (forwardWideAVX512; rows a multiple of
+// 4 KB apart): wideGroups groups of 8 rows, each wideLag columns behind
+// the one before, each row's line wideAhead bytes on fetched into L1.
+// Chosen at 1024×1024 (two 8 MB matrices in turn, fastest of 5 calls,
+// medians of 15 interleaved rounds, against forwardRows8AVX2): 1 group
+// 0.83–0.88, 2 groups 0.79–0.88, 3 groups 0.79–0.97 and 4 groups 0.85–1.16
+// without lag or prefetch; with a lag of 128 columns and 384 bytes ahead,
+// 2 groups 0.79–0.83, 3 groups 0.79–0.81, 4 groups 0.76–0.78 (lags 64,
+// 96, 160, 192 and 256 and prefetches 256–1024 bytes ahead no better;
+// into L2 1–2 KB ahead, 1.0–1.1).
+const (
+	wideGroups = 4
+	wideLag    = 128
+	wideAhead  = 384
+)
+
+// forwardWide emits forwardWideAVX512(w, x, b, y, relu): y = W·x + b for
+// rows 4 KB apart (len(x) a multiple of 8 and at least (wideGroups−1)·
+// wideLag; len(y) a multiple of 8·wideGroups), 8·wideGroups rows at a time
+// as wideGroups groups of 8, each row's products added one by one from the
+// first. Each group's 8 rows × 8 columns are read one line a row and
+// transposed in registers (transposedBlock), each line read once; the
+// same column of every row falls in one L1 set, so group g runs g·wideLag
+// columns behind the first (the lines of a set then come from one group
+// at a time, 8 of its 12 ways), and each row's line wideAhead bytes on is
+// prefetched into L1, which the hardware's prefetchers do not keep up with
+// over 32 rows. The first groups start alone (wideGroups−1 phases of
+// wideLag columns) and the last finish alone.
+func forwardWide() {
+	name := "forwardWideAVX512"
+	TEXT(name, NOSPLIT, "func(w, x, b, y []float64, relu uint64)")
+	Doc(fmt.Sprintf("%s writes y = W·x + b for rows 4 KB apart, %d rows at a time as %d groups of 8 rows %d columns apart, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.", name, 8*wideGroups, wideGroups, wideLag))
+	wp := Load(Param("w").Base(), GP64())
+	bp := Load(Param("b").Base(), GP64())
+	yp := Load(Param("y").Base(), GP64())
+	left := Load(Param("y").Len(), GP64())
+	stride := Load(Param("x").Len(), GP64())
+	SHLQ(Imm(3), stride) // bytes per row
+	s3 := GP64()
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 2}, s3)
+	s4 := GP64() // 4 rows
+	LEAQ(Mem{Base: stride, Index: stride, Scale: 1}, s4)
+	ADDQ(s4, s4)
+	// p0 is the first group's rows' column, xp its x; p and q address a
+	// group's rows 0 and 4.
+	p0, xp, cnt, p, q := GP64(), GP64(), GP64(), GP64(), GP64()
+	acc := make([]reg.VecVirtual, wideGroups)
+	for g := range acc {
+		acc[g] = ZMM()
+	}
+
+	// at points p and q at group g's rows 0 and 4, g·wideLag columns
+	// behind p0.
+	at := func(g int) {
+		back := -8 * wideLag * g
+		switch g {
+		case 0:
+			MOVQ(p0, p)
+		case 1, 2:
+			LEAQ(Mem{Base: p0, Index: s4, Scale: uint8(2 * g), Disp: back}, p)
+		default:
+			LEAQ(Mem{Base: p0, Index: s4, Scale: 8, Disp: back}, p)
+			for range 8 - 2*g {
+				SUBQ(s4, p)
+			}
+		}
+		LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+	}
+	// chunks emits a loop over cnt chunks of 8 columns of groups from..to−1.
+	chunks := func(lbl string, from, to int) {
+		Label(lbl)
+		for g := from; g < to; g++ {
+			at(g)
+			for i := range 8 {
+				base := p
+				if i >= 4 {
+					base = q
+				}
+				m := rowOf(base, stride, s3, i%4)
+				m.Disp = wideAhead
+				PREFETCHT0(m) // past the matrix: a prefetch never faults
+			}
+			transposedBlock(acc[g], p, q, stride, s3, xp, -8*wideLag*g, nil, nil, "")
+		}
+		ADDQ(Imm(64), p0)
+		ADDQ(Imm(64), xp)
+		DECQ(cnt)
+		JNZ(LabelRef(lbl))
+	}
+
+	Label(name + "block")
+	CMPQ(left, Imm(8*wideGroups))
+	JL(LabelRef(name + "done"))
+	for g := range acc {
+		VPXORQ(acc[g], acc[g], acc[g])
+	}
+	MOVQ(wp, p0)
+	Load(Param("x").Base(), xp)
+	for k := 1; k < wideGroups; k++ {
+		MOVQ(U32(wideLag/8), cnt)
+		chunks(fmt.Sprintf("%sstart%d", name, k), 0, k)
+	}
+	Load(Param("x").Len(), cnt)
+	SUBQ(U32((wideGroups-1)*wideLag), cnt)
+	SHRQ(Imm(3), cnt)
+	JZ(LabelRef(name + "finish"))
+	chunks(name+"all", 0, wideGroups)
+	Label(name + "finish")
+	for k := 1; k < wideGroups; k++ {
+		MOVQ(U32(wideLag/8), cnt)
+		chunks(fmt.Sprintf("%sfinish%d", name, k), k, wideGroups)
+	}
+
+	for g := range acc {
+		VADDPD(Mem{Base: bp, Disp: 64 * g}, acc[g], acc[g])
+	}
+	Load(Param("relu"), p)
+	TESTQ(p, p)
+	JZ(LabelRef(name + "put"))
+	zero := ZMM()
+	VPXORQ(zero, zero, zero)
+	for g := range acc {
+		VMAXPD(acc[g], zero, acc[g]) // as reluAVX512
+		VADDPD(zero, acc[g], acc[g])
+	}
+	Label(name + "put")
+	for g := range acc {
+		VMOVUPD(acc[g], Mem{Base: yp, Disp: 64 * g})
+	}
+	for range 2 * wideGroups {
+		ADDQ(s4, wp)
+	}
+	ADDQ(U32(64*wideGroups), bp)
+	ADDQ(U32(64*wideGroups), yp)
+	SUBQ(Imm(8*wideGroups), left)
+	JMP(LabelRef(name + "block"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
