@@ -3111,6 +3111,120 @@ forwardWideAVX512done:
 	VZEROUPPER
 	RET
 
+// func backwardStepWideAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, MMX+, SSE2
+TEXT ·backwardStepWideAVX512(SB), NOSPLIT, $0-104
+	MOVQ         w_base+0(FP), AX
+	MOVQ         x_base+24(FP), CX
+	MOVQ         x_len+32(FP), DX
+	MOVQ         dy_base+48(FP), BX
+	MOVQ         dy_len+56(FP), SI
+	MOVQ         dx_base+72(FP), DI
+	MOVSD        a+96(FP), X0
+	VBROADCASTSD X0, Z0
+	MOVQ         DX, R8
+	SHLQ         $0x03, R8
+	LEAQ         (R8)(R8*2), R9
+	MOVQ         R8, R10
+	SHLQ         $0x02, R10
+
+backwardStepWideAVX512block:
+	CMPQ         SI, $0x08
+	JL           backwardStepWideAVX512done
+	VBROADCASTSD (BX), Z1
+	VBROADCASTSD 8(BX), Z2
+	VBROADCASTSD 16(BX), Z3
+	VBROADCASTSD 24(BX), Z4
+	VBROADCASTSD 32(BX), Z5
+	VBROADCASTSD 40(BX), Z6
+	VBROADCASTSD 48(BX), Z7
+	VBROADCASTSD 56(BX), Z8
+	MOVQ         AX, R11
+	LEAQ         (R11)(R10*1), R12
+	MOVQ         CX, R13
+	MOVQ         DI, R14
+	MOVQ         DX, R15
+	SHRQ         $0x03, R15
+	JZ           backwardStepWideAVX512next
+
+backwardStepWideAVX512cols:
+	PREFETCHT0  256(R11)
+	PREFETCHT0  256(R11)(R8*1)
+	PREFETCHT0  256(R11)(R8*2)
+	PREFETCHT0  256(R11)(R9*1)
+	PREFETCHT0  256(R12)
+	PREFETCHT0  256(R12)(R8*1)
+	PREFETCHT0  256(R12)(R8*2)
+	PREFETCHT0  256(R12)(R9*1)
+	VMOVUPD     (R13), Z9
+	VMOVUPD     (R14), Z10
+	VMOVUPD     (R11), Z11
+	VMULPD      Z11, Z1, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z1, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R11)
+	VMOVUPD     (R11)(R8*1), Z11
+	VMULPD      Z11, Z2, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z2, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R11)(R8*1)
+	VMOVUPD     (R11)(R8*2), Z11
+	VMULPD      Z11, Z3, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z3, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R11)(R8*2)
+	VMOVUPD     (R11)(R9*1), Z11
+	VMULPD      Z11, Z4, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z4, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R11)(R9*1)
+	VMOVUPD     (R12), Z11
+	VMULPD      Z11, Z5, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z5, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R12)
+	VMOVUPD     (R12)(R8*1), Z11
+	VMULPD      Z11, Z6, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z6, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R12)(R8*1)
+	VMOVUPD     (R12)(R8*2), Z11
+	VMULPD      Z11, Z7, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z7, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R12)(R8*2)
+	VMOVUPD     (R12)(R9*1), Z11
+	VMULPD      Z11, Z8, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z8, Z12
+	VFMADD231PD Z12, Z0, Z11
+	VMOVUPD     Z11, (R12)(R9*1)
+	VMOVUPD     Z10, (R14)
+	ADDQ        $0x40, R11
+	ADDQ        $0x40, R12
+	ADDQ        $0x40, R13
+	ADDQ        $0x40, R14
+	DECQ        R15
+	JNZ         backwardStepWideAVX512cols
+
+backwardStepWideAVX512next:
+	ADDQ R10, AX
+	ADDQ R10, AX
+	ADDQ $0x40, BX
+	SUBQ $0x08, SI
+	JMP  backwardStepWideAVX512block
+
+backwardStepWideAVX512done:
+	VZEROUPPER
+	RET
+
 // func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·backwardStepAVX2(SB), NOSPLIT, $0-104

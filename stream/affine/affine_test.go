@@ -280,6 +280,72 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 	}
 }
 
+// TestBackwardStepWideMatchesGo runs the backward pass and step of
+// matrices of at least wideW weights through the dispatch, whose wide
+// kernel takes the rows up to a multiple of 8 when len(x) is a multiple of
+// 8, against plain Go, with infinities, NaNs, zeros of both signs,
+// subnormals and large magnitudes in W, x and dy: NaNs of x86's default
+// bits against plain Go, and Go's math.NaN() against the 4-row kernel, as
+// in TestForwardWideMatchesGo.
+func TestBackwardStepWideMatchesGo(t *testing.T) {
+	defaultNaN := math.Float64frombits(0xfff8000000000000)
+	for _, k := range vecSets(t) {
+		if k.backwardStepWide == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(19, 20))
+		for c, tc := range []struct {
+			rows, n int
+			wide    bool
+		}{
+			{1024, 1024, true}, {1031, 1024, true}, {129, 8192, true}, {1025, 1025, false}, {1023, 1024, false},
+		} {
+			rows, n := tc.rows, tc.n
+			w, x, dy := random(rng, rows*n), random(rng, n), random(rng, rows)
+			var at []*float64
+			special := [][]float64{w, dy}
+			if c%2 == 1 { // an infinity or a NaN in x reaches every row's step
+				special = append(special, x)
+			}
+			for _, v := range special {
+				for range 1 + len(v)/5000 {
+					i := rng.IntN(len(v))
+					switch rng.IntN(3) {
+					case 0:
+						v[i] = math.Inf(1)
+					case 1:
+						v[i] = math.Inf(-1)
+					default:
+						v[i] = defaultNaN
+						at = append(at, &v[i])
+					}
+				}
+			}
+			what := fmt.Sprintf("%s: [%d×%d]", k.name, rows, n)
+			if wide := len(w) >= wideW && n%8 == 0; wide != tc.wide {
+				t.Fatalf("%s: the wide kernel %v, want %v", what, wide, tc.wide)
+			}
+			wGo, dxGo, wVec, dxVec := clone(w), make([]float64, n), clone(w), make([]float64, n)
+			backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
+			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+			sameBits(t, what+": w", wGo, wVec)
+			sameBits(t, what+": dx", dxGo, dxVec)
+			if !tc.wide {
+				continue
+			}
+			for _, v := range at {
+				*v = math.NaN()
+			}
+			w4, dx4 := clone(w), make([]float64, n)
+			k.backwardStep(w4, x, dy, dx4, -0.37)
+			wVec, dxVec = clone(w), make([]float64, n)
+			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+			sameBits(t, what+", Go's NaNs: w (against the 4-row kernel)", w4, wVec)
+			sameBits(t, what+", Go's NaNs: dx (against the 4-row kernel)", dx4, dxVec)
+		}
+	}
+}
+
 // backwardKernel is one way of running a backward pass and step.
 type backwardKernel struct {
 	name string
@@ -317,6 +383,14 @@ func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwar
 		return append(ks,
 			backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentum(w, v, x, dy, dx, a, m) })},
 			backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumCols(w, v, x, dy, dx, a, m) })})
+	}
+	if k.backwardStepWide != nil && len(x)%8 == 0 {
+		// The rows past a multiple of 8 in the 4-row kernel, as the dispatch runs them.
+		ks = append(ks, backwardKernel{"wide", cleared(func(w, v, x, dy, dx []float64, a, m float64) {
+			n, p := len(x), len(dy)-len(dy)%wideStepRows
+			k.backwardStepWide(w[:p*n], x, dy[:p], dx, a)
+			k.backwardStep(w[p*n:], x, dy[p:], dx, a)
+		})})
 	}
 	return append(ks,
 		backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStep(w, x, dy, dx, a) })},

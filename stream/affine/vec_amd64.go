@@ -44,6 +44,7 @@ var (
 		backwardStep:     backwardStepAVX512,
 		backwardStepCols: backwardStepColsAVX512,
 		backwardStepNoDx: backwardStepNoDxAVX512,
+		backwardStepWide: backwardStepWideAVX512,
 		momentum:         backwardStepMomentumAVX512,
 		momentumCols:     backwardStepMomentumColsAVX512,
 		momentumNoDx:     backwardStepMomentumNoDxAVX512,

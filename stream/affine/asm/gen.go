@@ -50,6 +50,7 @@ func main() {
 	forward("forwardRows8AVX2", []int{8, 4, 2, 1})
 	forwardT()
 	forwardWide()
+	backwardStepWide()
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)

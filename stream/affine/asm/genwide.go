@@ -214,3 +214,96 @@ func forwardWide() {
 	VZEROUPPER()
 	RET()
 }
+
+// The wide backward kernel's shape (backwardStepWideAVX512): wideStepRows
+// rows at a time, each row's line wideStepAhead bytes on fetched into L1.
+// Chosen with the two 8 MB matrices of a trial of three hidden layers of
+// 1024 (forward, then backward, fastest of 5, medians of 30 interleaved
+// rounds, against backwardStepAVX512's 4 rows), with another job on the
+// other core (load average 1.7–2): 8 rows 0.76–0.86 without a prefetch
+// and 0.74–0.83 with 256 bytes ahead (0.77–0.82 with 1,024); 16 rows
+// 1.9–2.3 (16 dirty lines in one L1 set); two or three groups of 8 rows
+// 64–256 columns apart 0.73–0.94, no better than one. On a quieter
+// machine (load 1.1), when the matrices stay in L3, 0.97–1.00.
+const (
+	wideStepRows  = 8
+	wideStepAhead = 256
+)
+
+// backwardStepWide emits backwardStepWideAVX512(w, x, dy, dx, a): the
+// backward pass and SGD step without momentum (see backwardStep),
+// wideStepRows rows at a time over 8 columns (a line a row), for matrices
+// too large for the caches (len(x) a multiple of 8, len(dy) of
+// wideStepRows): dx_j is read and written once per wideStepRows rows
+// instead of once per 4, and each row's line wideStepAhead bytes on is
+// prefetched.
+func backwardStepWide() {
+	name := "backwardStepWideAVX512"
+	TEXT(name, NOSPLIT, "func(w, x, dy, dx []float64, a float64)")
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step, %d rows at a time, for matrices too large for the caches.", name, wideStepRows))
+	in := loadBackward(f64, true, false, avx512)
+	stride, s3 := strides(f64, in.n)
+	s4 := times4(stride)
+	var g [wideStepRows]reg.VecVirtual
+	for r := range g {
+		g[r] = ZMM()
+	}
+	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
+	row := func(r int) Mem {
+		base := p
+		if r >= 4 {
+			base = q
+		}
+		return rowOf(base, stride, s3, r%4)
+	}
+
+	Label(name + "block")
+	CMPQ(in.rows, Imm(wideStepRows))
+	JL(LabelRef(name + "done"))
+	for r := range g {
+		VBROADCASTSD(Mem{Base: in.dy, Disp: 8 * r}, g[r])
+	}
+	MOVQ(in.w, p)
+	LEAQ(Mem{Base: p, Index: s4, Scale: 1}, q)
+	MOVQ(in.x, xp)
+	MOVQ(in.dx, dxp)
+	MOVQ(in.n, cnt)
+	SHRQ(Imm(3), cnt)
+	JZ(LabelRef(name + "next"))
+
+	Label(name + "cols")
+	for r := range g {
+		m := row(r)
+		m.Disp = wideStepAhead
+		PREFETCHT0(m) // past the matrix: a prefetch never faults
+	}
+	xv, d := ZMM(), ZMM()
+	VMOVUPD(Mem{Base: xp}, xv)
+	VMOVUPD(Mem{Base: dxp}, d)
+	for r := range g {
+		w, t := ZMM(), ZMM()
+		VMOVUPD(row(r), w)
+		VMULPD(w, g[r], t)
+		VADDPD(t, d, d)     // dx_j += dy_o·w_oj, the rows in order
+		VMULPD(xv, g[r], t) // dy_o·x_j, rounded
+		VFMADD231PD(t, in.a, w)
+		VMOVUPD(w, row(r))
+	}
+	VMOVUPD(d, Mem{Base: dxp})
+	ADDQ(Imm(64), p)
+	ADDQ(Imm(64), q)
+	ADDQ(Imm(64), xp)
+	ADDQ(Imm(64), dxp)
+	DECQ(cnt)
+	JNZ(LabelRef(name + "cols"))
+
+	Label(name + "next")
+	ADDQ(s4, in.w)
+	ADDQ(s4, in.w)
+	ADDQ(Imm(8*wideStepRows), in.dy)
+	SUBQ(Imm(wideStepRows), in.rows)
+	JMP(LabelRef(name + "block"))
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
