@@ -177,8 +177,10 @@ const aliasN = 512
 // wideRows is how many rows the wide forward kernel sums at a time: four
 // groups of 8, each 128 columns behind the one before, so that the same
 // column of rows 4 KB apart (one L1 set) is read by one group at a time.
-// At 1024×1024 it takes 0.76–0.80 of the 8-row kernel's time, at 2048
-// 0.72–0.73 and at 512 0.91 (see the generator for the shapes tried).
+// It takes 0.76–0.80 of the 8-row kernel's time at 1024×1024, 0.72–0.73
+// at 2048×2048 and 0.90–0.91 at 512×512 (see the generator for the shapes
+// tried); at 1032 columns, rows not 4 KB apart, it gains nothing on
+// forwardT (1.01–1.14), which keeps them.
 const wideRows = 32
 
 // panelRows is how many rows the transposing forward kernel sums at a

@@ -78,12 +78,13 @@ func transposedBlock(a reg.VecVirtual, p, q, stride, s3, xp reg.Register, xdisp 
 // 4 KB apart): wideGroups groups of 8 rows, each wideLag columns behind
 // the one before, each row's line wideAhead bytes on fetched into L1.
 // Chosen at 1024×1024 (two 8 MB matrices in turn, fastest of 5 calls,
-// medians of 15 interleaved rounds, against forwardRows8AVX2): 1 group
-// 0.83–0.88, 2 groups 0.79–0.88, 3 groups 0.79–0.97 and 4 groups 0.85–1.16
-// without lag or prefetch; with a lag of 128 columns and 384 bytes ahead,
-// 2 groups 0.79–0.83, 3 groups 0.79–0.81, 4 groups 0.76–0.78 (lags 64,
-// 96, 160, 192 and 256 and prefetches 256–1024 bytes ahead no better;
-// into L2 1–2 KB ahead, 1.0–1.1).
+// medians of 15 interleaved rounds, against forwardRows8AVX2; load
+// average 0.7–0.9): without lag or prefetch, 1 group 0.83–0.88, 2 groups
+// 0.92, 3 groups 0.97, 4 groups 1.16; with a lag of 128 columns, 2 groups
+// 0.79–0.88, 3 groups 0.88, 4 groups 0.85–0.89; with the lag and 384
+// bytes ahead, 2 groups 0.79–0.83, 3 groups 0.79–0.81, 4 groups 0.76–0.80
+// (lags of 64–192 columns and 256–512 bytes ahead no better; the prefetch
+// without the lag 0.96–1.22; into L2, 1–2 KB ahead, 0.98–1.10).
 const (
 	wideGroups = 4
 	wideLag    = 128
