@@ -510,6 +510,57 @@ func BenchmarkKernels(b *testing.B) {
 	})
 }
 
+// BenchmarkWideLayers times the kernels of the sweep's widest network
+// (three hidden layers of 1024) on every path as a trial runs them: two
+// 8 MB matrices in turn, 16.8 MB that the caches do not hold as they hold
+// BenchmarkKernels' one matrix called again and again; the forward passes
+// of both, the backward passes and steps of both (from the top), and the
+// two after each other as in a trial.
+func BenchmarkWideLayers(b *testing.B) {
+	const n = 1024
+	rng := rand.New(rand.NewPCG(9, 10))
+	normal := func(k int) []float64 {
+		v := make([]float64, k)
+		for i := range v {
+			v[i] = rng.NormFloat64() / 32
+		}
+		return v
+	}
+	w1, w2, x, b1, b2 := normal(n*n), normal(n*n), normal(n), normal(n), normal(n)
+	y1, y2, dy1, dy2, dx1, dx2 := make([]float64, n), make([]float64, n), normal(n), normal(n), make([]float64, n), make([]float64, n)
+	for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
+		path := "go"
+		if k != nil {
+			path = k.name
+		}
+		forward := func() {
+			forwardReLUWith(k, w1, x, b1, y1, true)
+			forwardReLUWith(k, w2, y1, b2, y2, true)
+		}
+		// A step of 0: the same operations, the weights kept as they are.
+		backward := func() {
+			backwardStepReLUWith(k, w2, y1, dy2, dx2, y1, 0)
+			backwardStepWith(k, w1, x, dy1, dx1, 0)
+		}
+		b.Run("Forward/"+path, func(b *testing.B) {
+			for b.Loop() {
+				forward()
+			}
+		})
+		b.Run("BackwardStep/"+path, func(b *testing.B) {
+			for b.Loop() {
+				backward()
+			}
+		})
+		b.Run("Trial/"+path, func(b *testing.B) {
+			for b.Loop() {
+				forward()
+				backward()
+			}
+		})
+	}
+}
+
 // kernelOps are one precision's kernels, each run with a kernel set (nil:
 // plain Go), for benchKernels.
 type kernelOps[T float32 | float64] struct {
