@@ -131,7 +131,7 @@ func TestForwardTEveryTail(t *testing.T) {
 			continue
 		}
 		rng := rand.New(rand.NewPCG(15, 16))
-		for _, n := range []int{8, 9, 15, 16, 17, 25, 31, 33} {
+		for _, n := range []int{8, 9, 15, 16, 17, 25, 31, 33, 256, 768} {
 			for rows := panelRows; rows <= 2*panelRows+panelExtra; rows++ {
 				if rows%panelRows > panelExtra {
 					continue
