@@ -2063,15 +2063,26 @@ fTdone:
 // func forwardWideAVX512(w []float64, x []float64, b []float64, y []float64, relu uint64)
 // Requires: AVX, AVX512F, MMX+
 TEXT ·forwardWideAVX512(SB), NOSPLIT, $0-104
-	MOVQ w_base+0(FP), AX
-	MOVQ b_base+48(FP), CX
-	MOVQ y_base+72(FP), DX
-	MOVQ y_len+80(FP), BX
-	MOVQ x_len+32(FP), SI
-	SHLQ $0x03, SI
-	LEAQ (SI)(SI*2), DI
-	LEAQ (SI)(SI*1), R8
-	ADDQ R8, R8
+	MOVQ  w_base+0(FP), AX
+	MOVQ  b_base+48(FP), CX
+	MOVQ  y_base+72(FP), DX
+	MOVQ  y_len+80(FP), BX
+	MOVQ  x_len+32(FP), SI
+	SHLQ  $0x03, SI
+	LEAQ  (SI)(SI*2), DI
+	LEAQ  (SI)(SI*1), R8
+	ADDQ  R8, R8
+	MOVQ  BX, R12
+	SHRQ  $0x05, R12
+	JZ    forwardWideAVX512done
+	DECQ  R12
+	MOVQ  R12, R13
+	SHLQ  $0x08, R13
+	ADDQ  R13, CX
+	ADDQ  R13, DX
+	IMULQ R8, R12
+	SHLQ  $0x03, R12
+	ADDQ  R12, AX
 
 forwardWideAVX512block:
 	CMPQ   BX, $0x20
@@ -3094,16 +3105,16 @@ forwardWideAVX512put:
 	VMOVUPD Z1, 64(DX)
 	VMOVUPD Z2, 128(DX)
 	VMOVUPD Z3, 192(DX)
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    R8, AX
-	ADDQ    $0x00000100, CX
-	ADDQ    $0x00000100, DX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    R8, AX
+	SUBQ    $0x00000100, CX
+	SUBQ    $0x00000100, DX
 	SUBQ    $0x20, BX
 	JMP     forwardWideAVX512block
 

@@ -212,12 +212,12 @@ func TestForwardWideMatchesGo(t *testing.T) {
 					// max clears a NaN's sign, VMAXPD keeps it.
 					k.relu(want, want)
 				}
-				got := make([]float64, p+1)
-				got[p] = 42 // past the end: never written
-				k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
-				sameBits(t, what+" (the kernel)", want[:p], got[:p])
-				if got[p] != 42 {
-					t.Fatalf("%s: wrote past the end", what)
+				got := make([]float64, p+2)
+				got[0], got[p+1] = 42, 42 // before and after y: never written
+				k.forwardWide(w[:p*n], x, b[:p], got[1:p+1], relu)
+				sameBits(t, what+" (the kernel)", want[:p], got[1:p+1])
+				if got[0] != 42 || got[p+1] != 42 {
+					t.Fatalf("%s: wrote outside y", what)
 				}
 				got = make([]float64, rows)
 				forwardReLUWith(k, w, x, b, got, relu != 0)
