@@ -217,7 +217,8 @@ func panelsOf(rows int) int {
 // fetched ahead, and wideStepRows how many. Two such matrices, forward and
 // backward in turn as in a trial, take 0.74–0.83 of the 4-row kernel's
 // time at 1024×1024 and 0.68–0.78 at 1536 and 2048 with another job on
-// the other core, 0.97–1.00 at 1024 on a quieter machine; but 1.11–1.23 at
+// the other core (0.96–1.05 in later series, as that job changed),
+// 0.97–1.00 at 1024 on a quieter machine; but 1.11–1.23 at
 // 512×512, 768×768, 512×1024 and 1024×512 (2–4.7 MB), which the caches
 // hold better.
 const (

@@ -246,7 +246,8 @@ func forwardWide() {
 // and 0.74–0.83 with 256 bytes ahead (0.77–0.82 with 1,024); 16 rows
 // 1.9–2.3 (16 dirty lines in one L1 set); two or three groups of 8 rows
 // 64–256 columns apart 0.73–0.94, no better than one. On a quieter
-// machine (load 1.1), when the matrices stay in L3, 0.97–1.00.
+// machine (load 1.1), when the matrices stay in L3, 0.97–1.00; in later
+// series at load 2.0–2.2, as the other job changed, 0.96–1.05.
 const (
 	wideStepRows  = 8
 	wideStepAhead = 256
