@@ -171,7 +171,8 @@ func leadRows(k *kernelSet, n, rows int) (p int, wide bool) {
 // multiple of 4 KB apart, so that the same column of every row falls in
 // the same L1 set: the forward pass then reads 8 rows at a time, not 16,
 // which would need more of the set's 12 ways than it holds and read each
-// cache line from L2 four times (1024×1024: 0.7× the time).
+// cache line from L2 four times (1024×1024: 0.7× the time); with AVX-512,
+// the wide kernel's 32 rows, in groups of 8 apart in columns.
 const aliasN = 512
 
 // wideRows is how many rows the wide forward kernel sums at a time: four
@@ -180,7 +181,7 @@ const aliasN = 512
 // It takes 0.76–0.80 of the 8-row kernel's time at 1024×1024, 0.72–0.73
 // at 2048×2048 and 0.90–0.91 at 512×512 (see the generator for the shapes
 // tried); at 1032 columns, rows not 4 KB apart, it gains nothing on
-// forwardT (1.01–1.14), which keeps them.
+// forwardT (1.14), which keeps them.
 const wideRows = 32
 
 // panelRows is how many rows the transposing forward kernel sums at a
