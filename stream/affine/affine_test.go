@@ -156,6 +156,31 @@ func TestForwardTEveryTail(t *testing.T) {
 	}
 }
 
+// defaultNaN is x86's default NaN, what an infinity less an infinity
+// gives: the NaN whose payload no order of operands can change.
+var defaultNaN = math.Float64frombits(0xfff8000000000000)
+
+// sprinkle sets about one value in every `every` of each of vs (at least
+// one) to +∞, −∞ or defaultNaN, at random, and returns where the NaNs are.
+func sprinkle(rng *rand.Rand, every int, vs ...[]float64) []*float64 {
+	var at []*float64
+	for _, v := range vs {
+		for range 1 + len(v)/every {
+			i := rng.IntN(len(v))
+			switch rng.IntN(3) {
+			case 0:
+				v[i] = math.Inf(1)
+			case 1:
+				v[i] = math.Inf(-1)
+			default:
+				v[i] = defaultNaN
+				at = append(at, &v[i])
+			}
+		}
+	}
+	return at
+}
+
 // TestForwardWideMatchesGo runs the wide forward kernel (rows 4 KB apart)
 // at widths of one, two and four times 4 KB and row counts with and
 // without rows after its blocks of 32, called directly and through the
@@ -169,7 +194,6 @@ func TestForwardTEveryTail(t *testing.T) {
 // the two kernels keep alike. The ReLU's reference is the vector ReLU
 // (the one the fused ReLU repeats) on plain Go's sums.
 func TestForwardWideMatchesGo(t *testing.T) {
-	defaultNaN := math.Float64frombits(0xfff8000000000000)
 	for _, k := range vecSets(t) {
 		if k.forwardWide == nil {
 			continue
@@ -180,25 +204,11 @@ func TestForwardWideMatchesGo(t *testing.T) {
 		} {
 			rows, n := tc.rows, tc.n
 			w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-			var at []*float64 // where the NaNs are
 			special := [][]float64{w, b}
 			if c%2 == 1 { // an infinity or a NaN in x reaches every row
 				special = append(special, x)
 			}
-			for _, v := range special {
-				for range 1 + len(v)/500 {
-					i := rng.IntN(len(v))
-					switch rng.IntN(3) {
-					case 0:
-						v[i] = math.Inf(1)
-					case 1:
-						v[i] = math.Inf(-1)
-					default:
-						v[i] = defaultNaN
-						at = append(at, &v[i])
-					}
-				}
-			}
+			at := sprinkle(rng, 500, special...) // where the NaNs are
 			p, wide := leadRows(k, n, rows)
 			if !wide || p != rows-rows%wideRows {
 				t.Fatalf("%s: [%d×%d]: the dispatch gives the wide kernel %d rows (%v), want %d", k.name, rows, n, p, wide, rows-rows%wideRows)
@@ -288,7 +298,6 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 // bits against plain Go, and Go's math.NaN() against the 4-row kernel, as
 // in TestForwardWideMatchesGo.
 func TestBackwardStepWideMatchesGo(t *testing.T) {
-	defaultNaN := math.Float64frombits(0xfff8000000000000)
 	for _, k := range vecSets(t) {
 		if k.backwardStepWide == nil {
 			continue
@@ -302,25 +311,11 @@ func TestBackwardStepWideMatchesGo(t *testing.T) {
 		} {
 			rows, n := tc.rows, tc.n
 			w, x, dy := random(rng, rows*n), random(rng, n), random(rng, rows)
-			var at []*float64
 			special := [][]float64{w, dy}
 			if c%2 == 1 { // an infinity or a NaN in x reaches every row's step
 				special = append(special, x)
 			}
-			for _, v := range special {
-				for range 1 + len(v)/5000 {
-					i := rng.IntN(len(v))
-					switch rng.IntN(3) {
-					case 0:
-						v[i] = math.Inf(1)
-					case 1:
-						v[i] = math.Inf(-1)
-					default:
-						v[i] = defaultNaN
-						at = append(at, &v[i])
-					}
-				}
-			}
+			at := sprinkle(rng, 5000, special...)
 			what := fmt.Sprintf("%s: [%d×%d]", k.name, rows, n)
 			if wide := len(w) >= wideW && n%8 == 0; wide != tc.wide {
 				t.Fatalf("%s: the wide kernel %v, want %v", what, wide, tc.wide)
