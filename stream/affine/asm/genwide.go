@@ -110,6 +110,9 @@ const (
 // pairs, load 1.8–2.9; the two layers alone, BenchmarkWideLayers,
 // 0.98–1.00).
 func forwardWide() {
+	if wideGroups > 4 {
+		panic("forwardWide addresses at most 4 groups")
+	}
 	name := "forwardWideAVX512"
 	TEXT(name, NOSPLIT, "func(w, x, b, y []float64, relu uint64)")
 	Doc(fmt.Sprintf("%s writes y = W·x + b for rows 4 KB apart, %d rows at a time from the last as %d groups of 8 rows %d columns apart, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.", name, 8*wideGroups, wideGroups, wideLag))
@@ -133,7 +136,8 @@ func forwardWide() {
 	}
 
 	// at points p and q at group g's rows 0 and 4, g·wideLag columns
-	// behind p0.
+	// behind p0 (g < 4: 8g rows are 2g·s4, which a scale of 2 or 4 reaches,
+	// or 8 less two).
 	at := func(g int) {
 		back := -8 * wideLag * g
 		switch g {
