@@ -712,6 +712,16 @@ func rowOf(base, stride, s3 reg.Register, r int) Mem {
 	return Mem{Base: base, Index: s3, Scale: 1}
 }
 
+// rowOf8 addresses row r (0 to 7) of a block of eight as rowOf does,
+// rows 0–3 from p and rows 4–7 from q, four rows after p: the eight-row
+// kernels' one way of naming a row.
+func rowOf8(p, q, stride, s3 reg.Register, r int) Mem {
+	if r >= 4 {
+		return rowOf(q, stride, s3, r-4)
+	}
+	return rowOf(p, stride, s3, r)
+}
+
 // relu emits reluAVX2(z, a): a_i = max(z_i, 0) as Go's max computes it, a
 // NaN kept and −0 made +0: VMAXPD returns its second operand, z_i, when
 // either is a NaN or both are zeros, and adding +0 turns −0 into +0 and
@@ -1146,11 +1156,7 @@ func lastColumn(a reg.VecVirtual, p, q, xp, stride, s3 reg.Register) {
 	var r [8]reg.VecVirtual
 	for i := range r {
 		r[i] = XMM()
-		base := p
-		if i >= 4 {
-			base = q
-		}
-		m := rowOf(base, stride, s3, i%4)
+		m := rowOf8(p, q, stride, s3, i)
 		VMOVSD(m, r[i])
 		VMULSD(Mem{Base: xp}, r[i], r[i])
 	}

@@ -374,11 +374,7 @@ func (f fwd32) group(acc reg.VecVirtual, p reg.Register, col, xoff int, mask reg
 	var r [8]reg.VecVirtual
 	for i := range r {
 		r[i] = YMM()
-		base := p
-		if i >= 4 {
-			base = q
-		}
-		m := rowOf(base, stride, s3, i%4)
+		m := rowOf8(p, q, stride, s3, i)
 		m.Disp = 4 * col
 		if mask != nil {
 			VMASKMOVPS(m, mask, r[i])

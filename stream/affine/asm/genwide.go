@@ -21,11 +21,7 @@ func transposedBlock(a reg.VecVirtual, p, q, stride, s3, xp reg.Register, xdisp 
 	var r [8]reg.VecVirtual
 	for i := range r {
 		r[i] = ZMM()
-		base := p
-		if i >= 4 {
-			base = q
-		}
-		m := rowOf(base, stride, s3, i%4)
+		m := rowOf8(p, q, stride, s3, i)
 		if mask != nil {
 			VMOVUPD_Z(m, mask, r[i])
 		} else {
@@ -159,11 +155,7 @@ func forwardWide() {
 		for g := from; g < to; g++ {
 			at(g)
 			for i := range 8 {
-				base := p
-				if i >= 4 {
-					base = q
-				}
-				m := rowOf(base, stride, s3, i%4)
+				m := rowOf8(p, q, stride, s3, i)
 				m.Disp = wideAhead
 				PREFETCHT0(m) // past the matrix: a prefetch never faults
 			}
@@ -276,13 +268,7 @@ func backwardStepWide() {
 		g[r] = ZMM()
 	}
 	p, q, xp, dxp, cnt := GP64(), GP64(), GP64(), GP64(), GP64()
-	row := func(r int) Mem {
-		base := p
-		if r >= 4 {
-			base = q
-		}
-		return rowOf(base, stride, s3, r%4)
-	}
+	row := func(r int) Mem { return rowOf8(p, q, stride, s3, r) }
 
 	Label(name + "block")
 	CMPQ(in.rows, Imm(wideStepRows))
