@@ -192,7 +192,11 @@ func sprinkle(rng *rand.Rand, every int, vs ...[]float64) []*float64 {
 // infinity less an infinity gives), so that every NaN has the same bits;
 // against the 8-row kernel it replaces, Go's math.NaN(), whose payload
 // the two kernels keep alike. The ReLU's reference is the vector ReLU
-// (the one the fused ReLU repeats) on plain Go's sums.
+// (the one the fused ReLU repeats) on plain Go's sums. Each shape runs
+// again with tame values (no large magnitudes, infinities or NaNs): with
+// them, a row's few products of 1e150s absorb its other terms and its
+// bias, so that the sums would hide a term out of order or the bias added
+// first.
 func TestForwardWideMatchesGo(t *testing.T) {
 	for _, k := range vecSets(t) {
 		if k.forwardWide == nil {
@@ -202,45 +206,54 @@ func TestForwardWideMatchesGo(t *testing.T) {
 		for c, tc := range []struct{ rows, n int }{
 			{32, 512}, {33, 512}, {71, 512}, {32, 1024}, {64, 1024}, {95, 1024}, {32, 2048}, {39, 2048},
 		} {
-			rows, n := tc.rows, tc.n
-			w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-			special := [][]float64{w, b}
-			if c%2 == 1 { // an infinity or a NaN in x reaches every row
-				special = append(special, x)
-			}
-			at := sprinkle(rng, 500, special...) // where the NaNs are
-			p, wide := leadRows(k, n, rows)
-			if !wide || p != rows-rows%wideRows {
-				t.Fatalf("%s: [%d×%d]: the dispatch gives the wide kernel %d rows (%v), want %d", k.name, rows, n, p, wide, rows-rows%wideRows)
-			}
-			for _, relu := range []uint64{0, 1} {
-				what := fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu)
-				want := make([]float64, rows)
-				forwardGo(w, x, b, want)
-				if relu != 0 {
-					// The vector ReLU, whose fused form the kernel applies: Go's
-					// max clears a NaN's sign, VMAXPD keeps it.
-					k.relu(want, want)
+			for _, awkward := range []bool{true, false} {
+				rows, n := tc.rows, tc.n
+				values := tame
+				if awkward {
+					values = random
 				}
-				got := make([]float64, p+2)
-				got[0], got[p+1] = 42, 42 // before and after y: never written
-				k.forwardWide(w[:p*n], x, b[:p], got[1:p+1], relu)
-				sameBits(t, what+" (the kernel)", want[:p], got[1:p+1])
-				if got[0] != 42 || got[p+1] != 42 {
-					t.Fatalf("%s: wrote outside y", what)
+				w, x, b := values(rng, rows*n), values(rng, n), values(rng, rows)
+				var at []*float64 // where the NaNs are
+				if awkward {
+					special := [][]float64{w, b}
+					if c%2 == 1 { // an infinity or a NaN in x reaches every row
+						special = append(special, x)
+					}
+					at = sprinkle(rng, 500, special...)
 				}
-				got = make([]float64, rows)
-				forwardReLUWith(k, w, x, b, got, relu != 0)
-				sameBits(t, what+" (the dispatch)", want, got)
+				p, wide := leadRows(k, n, rows)
+				if !wide || p != rows-rows%wideRows {
+					t.Fatalf("%s: [%d×%d]: the dispatch gives the wide kernel %d rows (%v), want %d", k.name, rows, n, p, wide, rows-rows%wideRows)
+				}
+				for _, relu := range []uint64{0, 1} {
+					what := fmt.Sprintf("%s: y [%d×%d] relu %d, awkward values %v", k.name, rows, n, relu, awkward)
+					want := make([]float64, rows)
+					forwardGo(w, x, b, want)
+					if relu != 0 {
+						// The vector ReLU, whose fused form the kernel applies: Go's
+						// max clears a NaN's sign, VMAXPD keeps it.
+						k.relu(want, want)
+					}
+					got := make([]float64, p+2)
+					got[0], got[p+1] = 42, 42 // before and after y: never written
+					k.forwardWide(w[:p*n], x, b[:p], got[1:p+1], relu)
+					sameBits(t, what+" (the kernel)", want[:p], got[1:p+1])
+					if got[0] != 42 || got[p+1] != 42 {
+						t.Fatalf("%s: wrote outside y", what)
+					}
+					got = make([]float64, rows)
+					forwardReLUWith(k, w, x, b, got, relu != 0)
+					sameBits(t, what+" (the dispatch)", want, got)
 
-				for _, v := range at {
-					*v = math.NaN()
-				}
-				k.forwardRows8(w[:p*n], x, b[:p], want[:p], relu)
-				k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
-				sameBits(t, what+", Go's NaNs (against the 8-row kernel)", want[:p], got[:p])
-				for _, v := range at {
-					*v = defaultNaN
+					for _, v := range at {
+						*v = math.NaN()
+					}
+					k.forwardRows8(w[:p*n], x, b[:p], want[:p], relu)
+					k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
+					sameBits(t, what+", Go's NaNs (against the 8-row kernel)", want[:p], got[:p])
+					for _, v := range at {
+						*v = defaultNaN
+					}
 				}
 			}
 		}
@@ -296,7 +309,8 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 // 8, against plain Go, with infinities, NaNs, zeros of both signs,
 // subnormals and large magnitudes in W, x and dy: NaNs of x86's default
 // bits against plain Go, and Go's math.NaN() against the 4-row kernel, as
-// in TestForwardWideMatchesGo.
+// in TestForwardWideMatchesGo; and again with tame values where it takes
+// the wide kernel, whose dx_j's sums no product of 1e150s absorbs.
 func TestBackwardStepWideMatchesGo(t *testing.T) {
 	for _, k := range vecSets(t) {
 		if k.backwardStepWide == nil {
@@ -309,34 +323,46 @@ func TestBackwardStepWideMatchesGo(t *testing.T) {
 		}{
 			{1024, 1024, true}, {1031, 1024, true}, {129, 8192, true}, {1025, 1025, false}, {1023, 1024, false},
 		} {
-			rows, n := tc.rows, tc.n
-			w, x, dy := random(rng, rows*n), random(rng, n), random(rng, rows)
-			special := [][]float64{w, dy}
-			if c%2 == 1 { // an infinity or a NaN in x reaches every row's step
-				special = append(special, x)
+			for _, awkward := range []bool{true, false} {
+				if !awkward && !tc.wide {
+					continue
+				}
+				rows, n := tc.rows, tc.n
+				values := tame
+				if awkward {
+					values = random
+				}
+				w, x, dy := values(rng, rows*n), values(rng, n), values(rng, rows)
+				var at []*float64
+				if awkward {
+					special := [][]float64{w, dy}
+					if c%2 == 1 { // an infinity or a NaN in x reaches every row's step
+						special = append(special, x)
+					}
+					at = sprinkle(rng, 5000, special...)
+				}
+				what := fmt.Sprintf("%s: [%d×%d], awkward values %v", k.name, rows, n, awkward)
+				if wide := len(w) >= wideW && n%8 == 0; wide != tc.wide {
+					t.Fatalf("%s: the wide kernel %v, want %v", what, wide, tc.wide)
+				}
+				wGo, dxGo, wVec, dxVec := clone(w), make([]float64, n), clone(w), make([]float64, n)
+				backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
+				backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+				sameBits(t, what+": w", wGo, wVec)
+				sameBits(t, what+": dx", dxGo, dxVec)
+				if !tc.wide {
+					continue
+				}
+				for _, v := range at {
+					*v = math.NaN()
+				}
+				w4, dx4 := clone(w), make([]float64, n)
+				k.backwardStep(w4, x, dy, dx4, -0.37)
+				wVec, dxVec = clone(w), make([]float64, n)
+				backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+				sameBits(t, what+", Go's NaNs: w (against the 4-row kernel)", w4, wVec)
+				sameBits(t, what+", Go's NaNs: dx (against the 4-row kernel)", dx4, dxVec)
 			}
-			at := sprinkle(rng, 5000, special...)
-			what := fmt.Sprintf("%s: [%d×%d]", k.name, rows, n)
-			if wide := len(w) >= wideW && n%8 == 0; wide != tc.wide {
-				t.Fatalf("%s: the wide kernel %v, want %v", what, wide, tc.wide)
-			}
-			wGo, dxGo, wVec, dxVec := clone(w), make([]float64, n), clone(w), make([]float64, n)
-			backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
-			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
-			sameBits(t, what+": w", wGo, wVec)
-			sameBits(t, what+": dx", dxGo, dxVec)
-			if !tc.wide {
-				continue
-			}
-			for _, v := range at {
-				*v = math.NaN()
-			}
-			w4, dx4 := clone(w), make([]float64, n)
-			k.backwardStep(w4, x, dy, dx4, -0.37)
-			wVec, dxVec = clone(w), make([]float64, n)
-			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
-			sameBits(t, what+", Go's NaNs: w (against the 4-row kernel)", w4, wVec)
-			sameBits(t, what+", Go's NaNs: dx (against the 4-row kernel)", dx4, dxVec)
 		}
 	}
 }
