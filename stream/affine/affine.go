@@ -384,8 +384,8 @@ func stepMomentumWith(k *kernelSet, val, v, d []float64, a, m float64) {
 	k.stepMomentum(val, v, d, a, m)
 }
 
-// ReLU sets a[i] = max(z[i], 0) as Go's max does (a NaN stays a NaN, −0
-// becomes +0); a may be z.
+// ReLU sets a[i] = max(z[i], 0): a NaN stays the same NaN and −0 becomes
+// +0; a may be z.
 func ReLU(z, a []float64) { reluWith(best, z, a) }
 
 func reluWith(k *kernelSet, z, a []float64) {

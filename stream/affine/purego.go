@@ -125,10 +125,14 @@ func stepMomentumGo[T Float](val, v, d []T, a, m T) {
 	}
 }
 
-// reluGo is ReLU in plain Go.
+// reluGo is ReLU in plain Go, bit for bit as the vector kernels compute
+// it (VMAXPD, then +0): Go's max(v, 0) would clear a NaN's sign.
 func reluGo[T Float](z, a []T) {
 	for i, v := range z {
-		a[i] = max(v, 0)
+		if v < 0 {
+			v = 0
+		}
+		a[i] = v + 0 // −0 made +0, a NaN kept
 	}
 }
 

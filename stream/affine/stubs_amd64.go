@@ -43,7 +43,7 @@ func stepAVX2(val []float64, d []float64, a float64)
 // stepMomentumAVX2 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
 func stepMomentumAVX2(val []float64, v []float64, d []float64, a float64, m float64)
 
-// reluAVX2 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+// reluAVX2 sets a[i] = max(z[i], 0), a NaN kept (with its sign) and −0 made +0, as reluGo does.
 func reluAVX2(z []float64, a []float64)
 
 // reluBackwardAVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
@@ -73,7 +73,7 @@ func stepAVX512(val []float64, d []float64, a float64)
 // stepMomentumAVX512 sets v[i] = m·v[i] + d[i], then val[i] = val[i] + a·v[i] with one rounding: SGD with momentum.
 func stepMomentumAVX512(val []float64, v []float64, d []float64, a float64, m float64)
 
-// reluAVX512 sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.
+// reluAVX512 sets a[i] = max(z[i], 0), a NaN kept (with its sign) and −0 made +0, as reluGo does.
 func reluAVX512(z []float64, a []float64)
 
 // reluBackwardAVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere: the gradient through a ReLU of output a.
@@ -115,7 +115,7 @@ func step32AVX2(val []float32, d []float32, a float32)
 // stepMomentum32AVX2 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
 func stepMomentum32AVX2(val []float32, v []float32, d []float32, a float32, m float32)
 
-// relu32AVX2 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+// relu32AVX2 sets a[i] = max(z[i], 0) in float32, a NaN kept (with its sign) and −0 made +0, as reluGo does.
 func relu32AVX2(z []float32, a []float32)
 
 // reluBackward32AVX2 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.
@@ -139,7 +139,7 @@ func step32AVX512(val []float32, d []float32, a float32)
 // stepMomentum32AVX512 sets v[i] = m·v[i] + d[i] in float32, then val[i] = val[i] + a·v[i] as step32.
 func stepMomentum32AVX512(val []float32, v []float32, d []float32, a float32, m float32)
 
-// relu32AVX512 sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.
+// relu32AVX512 sets a[i] = max(z[i], 0) in float32, a NaN kept (with its sign) and −0 made +0, as reluGo does.
 func relu32AVX512(z []float32, a []float32)
 
 // reluBackward32AVX512 sets dz[i] = da[i] where a[i] is not zero, 0 elsewhere, in float32: the gradient through a ReLU of output a.

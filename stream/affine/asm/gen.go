@@ -722,14 +722,14 @@ func rowOf8(p, q, stride, s3 reg.Register, r int) Mem {
 	return rowOf(p, stride, s3, r)
 }
 
-// relu emits reluAVX2(z, a): a_i = max(z_i, 0) as Go's max computes it, a
-// NaN kept and −0 made +0: VMAXPD returns its second operand, z_i, when
-// either is a NaN or both are zeros, and adding +0 turns −0 into +0 and
-// changes nothing else.
+// relu emits reluAVX2(z, a): a_i = max(z_i, 0) as reluGo computes it, a
+// NaN kept (its sign too, which Go's max clears) and −0 made +0: VMAXPD
+// returns its second operand, z_i, when either is a NaN or both are
+// zeros, and adding +0 turns −0 into +0 and changes nothing else.
 func relu(s isa) {
 	name := "relu" + s.suffix
 	TEXT(name, NOSPLIT, "func(z, a []float64)")
-	Doc(name + " sets a[i] = max(z[i], 0), a NaN kept and −0 made +0, as Go's max does.")
+	Doc(name + " sets a[i] = max(z[i], 0), a NaN kept (with its sign) and −0 made +0, as reluGo does.")
 	zp := Load(Param("z").Base(), GP64())
 	n := Load(Param("z").Len(), GP64())
 	ap := Load(Param("a").Base(), GP64())

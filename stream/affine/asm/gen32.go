@@ -512,13 +512,13 @@ func forward32Lag(name string, lag int) {
 	RET()
 }
 
-// relu32 emits relu32<ISA>(z, a): a_i = max(z_i, 0) in float32 as Go's
-// max computes it (see relu: VMAXPS returns z_i when either is a NaN or
+// relu32 emits relu32<ISA>(z, a): a_i = max(z_i, 0) in float32 as reluGo
+// computes it (see relu: VMAXPS returns z_i when either is a NaN or
 // both are zeros, and adding +0 turns −0 into +0).
 func relu32(s isa) {
 	name := "relu32" + s.suffix
 	TEXT(name, NOSPLIT, "func(z, a []float32)")
-	Doc(name + " sets a[i] = max(z[i], 0) in float32, a NaN kept and −0 made +0, as Go's max does.")
+	Doc(name + " sets a[i] = max(z[i], 0) in float32, a NaN kept (with its sign) and −0 made +0, as reluGo does.")
 	zp := Load(Param("z").Base(), GP64())
 	n := Load(Param("z").Len(), GP64())
 	ap := Load(Param("a").Base(), GP64())
