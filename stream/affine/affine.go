@@ -214,14 +214,13 @@ func panelsOf(rows int) int {
 }
 
 // wideW is the fewest weights (8 MB) whose backward pass with dx and
-// without momentum runs wideStepRows rows at a time with the lines
-// fetched ahead, and wideStepRows how many. Two such matrices, forward and
-// backward in turn as in a trial, take 0.74–0.83 of the 4-row kernel's
-// time at 1024×1024 and 0.68–0.78 at 1536 and 2048 with another job on
-// the other core (0.96–1.05 in later series, as that job changed),
-// 0.97–1.00 at 1024 on a quieter machine; but 1.11–1.23 at
-// 512×512, 768×768, 512×1024 and 1024×512 (2–4.7 MB), which the caches
-// hold better.
+// without momentum (len(x) a multiple of 8) runs wideStepRows rows at a
+// time with each row's line fetched ahead, and wideStepRows how many. Two
+// such matrices, forward and backward in turn as in a trial, take
+// 0.74–0.83 of the 4-row kernel's time at 1024×1024 and 0.68–0.78 at 1536
+// and 2048 with another job on the other core (0.96–1.05 beside a later
+// job, 0.97–1.00 on a quieter machine); matrices of 2–4.7 MB (512×512 to
+// 1024×512), which the caches hold better, 1.11–1.23.
 const (
 	wideW        = 1 << 20
 	wideStepRows = 8
