@@ -124,7 +124,8 @@ func TestForwardVecMatchesGo(t *testing.T) {
 // TestForwardTEveryTail runs the transposing forward kernel over one and
 // two panels followed by every number of rows it sums in the last panel's
 // pass (0 to panelExtra), at widths with and without a masked chunk,
-// against plain Go.
+// against plain Go, with awkward values and with tame ones (see
+// TestForwardWideMatchesGo).
 func TestForwardTEveryTail(t *testing.T) {
 	for _, k := range vecSets(t) {
 		if k.forwardT == nil {
@@ -136,19 +137,21 @@ func TestForwardTEveryTail(t *testing.T) {
 				if rows%panelRows > panelExtra {
 					continue
 				}
-				w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
-				b[rows-1] = math.NaN()
-				for _, relu := range []uint64{0, 1} {
-					want, got := make([]float64, rows), make([]float64, rows+1)
-					forwardGo(w, x, b, want)
-					if relu != 0 {
-						reluGo(want, want)
-					}
-					got[rows] = 42 // past the end: never written
-					k.forwardT(w, x, b, got[:rows], 1<<(n%8)-1, relu)
-					sameBits(t, fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu), want, got[:rows])
-					if got[rows] != 42 {
-						t.Fatalf("%s: y [%d×%d]: wrote past the end", k.name, rows, n)
+				for _, values := range []func(*rand.Rand, int) []float64{random, tame} {
+					w, x, b := values(rng, rows*n), values(rng, n), values(rng, rows)
+					b[rows-1] = math.NaN()
+					for _, relu := range []uint64{0, 1} {
+						want, got := make([]float64, rows), make([]float64, rows+1)
+						forwardGo(w, x, b, want)
+						if relu != 0 {
+							reluGo(want, want)
+						}
+						got[rows] = 42 // past the end: never written
+						k.forwardT(w, x, b, got[:rows], 1<<(n%8)-1, relu)
+						sameBits(t, fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu), want, got[:rows])
+						if got[rows] != 42 {
+							t.Fatalf("%s: y [%d×%d]: wrote past the end", k.name, rows, n)
+						}
 					}
 				}
 			}
