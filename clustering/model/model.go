@@ -392,9 +392,8 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	if t.First() {
 		m.recruit(t.X, t.Signature)
 	} else {
-		m.constrain()
 		if again = m.p.SumToOne; again {
-			moved = m.constrainAgain()
+			moved = m.constrainTwice()
 		}
 		if m.paired = moved && m.pair(t.X); m.paired {
 			h, o := m.fused.First()
@@ -467,6 +466,32 @@ func set(dst, src []float64) {
 	for i, v := range src {
 		dst[i] = v
 	}
+}
+
+// constrainTwice applies the constraint to the stored attention (as
+// constrain) and reports what constrainAgain reports of the result, taking
+// its floor's test and its sum in the loop of the divisions.
+func (m *Model) constrainTwice() bool {
+	a := m.attn
+	var s float64
+	for j, v := range a {
+		v = max(v, layers.MinDistance)
+		a[j] = v
+		s += v
+	}
+	var s2 float64
+	floor := false
+	for j := range a {
+		v := a[j] / s
+		a[j] = v
+		floor = floor || !(v >= layers.MinDistance)
+		s2 += max(v, layers.MinDistance)
+	}
+	if s2 == 1 && !floor {
+		return false
+	}
+	sumToOne(m.next, a)
+	return !sameBits(m.next, a)
 }
 
 // constrainAgain reports whether the constraint applied once more moves the
