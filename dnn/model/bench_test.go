@@ -31,6 +31,9 @@ func BenchmarkTrial(b *testing.B) {
 		// The sweep's widest slow stream (config 133: three hidden layers
 		// of 1024, lr_dnn 0.1, no momentum), in float64 and float32.
 		{"wide1024", wide1024},
+		// The sweep's configs 131 and 132: the same network of 256 and 512 units.
+		{"wide256", func() Params { c := wide1024; c.NUnits = 256; return c }()},
+		{"wide512", func() Params { c := wide1024; c.NUnits = 512; return c }()},
 		{"wide1024_float32", func() Params { c := wide1024; c.DType = "float32"; return c }()},
 	} {
 		b.Run(tc.name, func(b *testing.B) {

@@ -25,10 +25,17 @@ type kernelSet struct {
 	// 24 rows at a time, 8×8 blocks transposed in registers (AVX-512; nil
 	// otherwise); tail has bit j set for each of the last len(x) mod 8
 	// columns.
-	forwardT         func(w, x, b, y []float64, tail, relu uint64)
+	forwardT func(w, x, b, y []float64, tail, relu uint64)
+	// 32 rows 4 KB apart at a time, 8×8 blocks transposed in registers
+	// (AVX-512; nil otherwise): rows a multiple of wideRows, len(x) a
+	// multiple of aliasN.
+	forwardWide      func(w, x, b, y []float64, relu uint64)
 	backwardStep     func(w, x, dy, dx []float64, a float64) // four rows at a time, then one
 	backwardStepCols func(w, x, dy, dx []float64, a float64) // columns outside, rows inside: small W
 	backwardStepNoDx func(w, x, dy []float64, a float64)
+	// 8 rows at a time, for matrices of at least wideW weights (AVX-512;
+	// nil otherwise): rows a multiple of 8, len(x) a multiple of 8.
+	backwardStepWide func(w, x, dy, dx []float64, a float64)
 	momentum         func(w, v, x, dy, dx []float64, a, m float64)
 	momentumCols     func(w, v, x, dy, dx []float64, a, m float64)
 	momentumNoDx     func(w, v, x, dy []float64, a, m float64)
@@ -120,9 +127,12 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	if relu {
 		r = 1
 	}
-	if transposes(k, n, rows) {
-		p := panelsOf(rows)
-		k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
+	if p, wide := leadRows(k, n, rows); p > 0 {
+		if wide {
+			k.forwardWide(w[:p*n], x, b[:p], y[:p], r)
+		} else {
+			k.forwardT(w[:p*n], x, b[:p], y[:p], 1<<(n%8)-1, r)
+		}
 		if p == rows {
 			return
 		}
@@ -141,31 +151,50 @@ func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
 	}
 }
 
-// transposes reports whether the transposing forward kernel of k takes
-// the first panelsOf(rows) rows of a matrix of n columns.
-func transposes(k *kernelSet, n, rows int) bool {
-	return k != nil && k.forwardT != nil && n >= forwardTN && n%aliasTN != 0 && rows >= panelRows
+// leadRows returns how many of the first rows of a matrix of n columns
+// one of k's transposing forward kernels takes (0: none), and whether the
+// wide one (rows 4 KB apart) rather than forwardT; the other kernels take
+// the rows after them.
+func leadRows(k *kernelSet, n, rows int) (p int, wide bool) {
+	switch {
+	case k == nil:
+		return 0, false
+	case k.forwardWide != nil && n >= aliasN && n%aliasN == 0 && rows >= wideRows:
+		return rows - rows%wideRows, true
+	case k.forwardT != nil && n >= forwardTN && n%aliasN != 0 && rows >= panelRows:
+		return panelsOf(rows), false
+	}
+	return 0, false
 }
 
 // aliasN is the row length (in values) whose multiples make rows a
 // multiple of 4 KB apart, so that the same column of every row falls in
 // the same L1 set: the forward pass then reads 8 rows at a time, not 16,
 // which would need more of the set's 12 ways than it holds and read each
-// cache line from L2 four times (1024×1024: 0.7× the time).
+// cache line from L2 four times (1024×1024: 0.7× the time); with AVX-512,
+// the wide kernel's 32 rows, in groups of 8 apart in columns.
 const aliasN = 512
+
+// wideRows is how many rows the wide forward kernel sums at a time: four
+// groups of 8, each 128 columns behind the one before, so that the same
+// column of rows 4 KB apart (one L1 set) is read by one group at a time.
+// It takes 0.76–0.80 of the 8-row kernel's time at 1024×1024, 0.72–0.73
+// at 2048×2048 and 0.90–0.91 at 512×512 (see the generator for the shapes
+// tried); at 1032 columns, rows not 4 KB apart, it gains nothing on
+// forwardT (1.14), which keeps them.
+const wideRows = 32
 
 // panelRows is how many rows the transposing forward kernel sums at a
 // time, and forwardTN the fewest columns it is used for. It takes 0.8–0.9×
 // the time of the 16-row kernel at 25×25 and 48×25, but 1.2× that of the
 // 8-row one when rows are 4 KB apart: its 24 rows' lines then share one
-// L1 set, whose 12 ways lose the lines fetched ahead before they are read.
-// Rows 2 KB apart put 12 lines in each of two sets, as many as the ways,
-// so aliasTN leaves rows a multiple of 2 KB apart to the other kernels as
-// a precaution (not measured apart on this shared machine).
+// L1 set, whose 12 ways lose the lines fetched ahead before they are read
+// (those rows go to the wide kernel). Rows 2 KB apart (12 lines in each of
+// two sets) it takes too: two 256×256 matrices in turn forward 0.87–0.89
+// of the 16-row kernel's time, 768×768 0.94, 1280×1280 0.91.
 const (
 	panelRows = 24
 	forwardTN = 8
-	aliasTN   = 256
 )
 
 // panelExtra is how many rows after its last 24 the transposing forward
@@ -183,6 +212,20 @@ func panelsOf(rows int) int {
 	}
 	return rows
 }
+
+// wideW is the fewest weights (8 MB) whose backward pass with dx and
+// without momentum runs wideStepRows rows at a time with the lines
+// fetched ahead, and wideStepRows how many. Two such matrices, forward and
+// backward in turn as in a trial, take 0.74–0.83 of the 4-row kernel's
+// time at 1024×1024 and 0.68–0.78 at 1536 and 2048 with another job on
+// the other core (0.96–1.05 in later series, as that job changed),
+// 0.97–1.00 at 1024 on a quieter machine; but 1.11–1.23 at
+// 512×512, 768×768, 512×1024 and 1024×512 (2–4.7 MB), which the caches
+// hold better.
+const (
+	wideW        = 1 << 20
+	wideStepRows = 8
+)
 
 // BackwardStep writes ∂L/∂x = Wᵀ·dy into dx (dx may be nil) and steps W
 // by w += a·(dy_o·x_j), a = −lr, in one pass over W: SGD without momentum.
@@ -230,6 +273,12 @@ func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) 
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
 		k.backwardStepCols(w, x, dy, dx, a)
+	case k.backwardStepWide != nil && len(w) >= wideW && n%8 == 0:
+		p := rows - rows%wideStepRows
+		k.backwardStepWide(w[:p*n], x, dy[:p], dx, a)
+		if p < rows {
+			k.backwardStep(w[p*n:], x, dy[p:], dx, a) // dx_j's sums go on
+		}
 	default:
 		k.backwardStep(w, x, dy, dx, a)
 	}

@@ -131,7 +131,7 @@ func TestForwardTEveryTail(t *testing.T) {
 			continue
 		}
 		rng := rand.New(rand.NewPCG(15, 16))
-		for _, n := range []int{8, 9, 15, 16, 17, 25, 31, 33} {
+		for _, n := range []int{8, 9, 15, 16, 17, 25, 31, 33, 256, 768} {
 			for rows := panelRows; rows <= 2*panelRows+panelExtra; rows++ {
 				if rows%panelRows > panelExtra {
 					continue
@@ -150,6 +150,97 @@ func TestForwardTEveryTail(t *testing.T) {
 					if got[rows] != 42 {
 						t.Fatalf("%s: y [%d×%d]: wrote past the end", k.name, rows, n)
 					}
+				}
+			}
+		}
+	}
+}
+
+// defaultNaN is x86's default NaN, what an infinity less an infinity
+// gives: the NaN whose payload no order of operands can change.
+var defaultNaN = math.Float64frombits(0xfff8000000000000)
+
+// sprinkle sets about one value in every `every` of each of vs (at least
+// one) to +∞, −∞ or defaultNaN, at random, and returns where the NaNs are.
+func sprinkle(rng *rand.Rand, every int, vs ...[]float64) []*float64 {
+	var at []*float64
+	for _, v := range vs {
+		for range 1 + len(v)/every {
+			i := rng.IntN(len(v))
+			switch rng.IntN(3) {
+			case 0:
+				v[i] = math.Inf(1)
+			case 1:
+				v[i] = math.Inf(-1)
+			default:
+				v[i] = defaultNaN
+				at = append(at, &v[i])
+			}
+		}
+	}
+	return at
+}
+
+// TestForwardWideMatchesGo runs the wide forward kernel (rows 4 KB apart)
+// at widths of one, two and four times 4 KB and row counts with and
+// without rows after its blocks of 32, called directly and through the
+// dispatch (the rows after it in the 8-row kernel), against plain Go, with
+// NaNs, infinities, zeros of both signs, subnormals and large magnitudes in
+// W, x and b, ReLU on and off. Where two NaNs meet, which one's payload
+// an addition keeps depends on its operands' order, which Go's compiler
+// chooses: against plain Go the NaNs are x86's default NaN (what an
+// infinity less an infinity gives), so that every NaN has the same bits;
+// against the 8-row kernel it replaces, Go's math.NaN(), whose payload
+// the two kernels keep alike. The ReLU's reference is the vector ReLU
+// (the one the fused ReLU repeats) on plain Go's sums.
+func TestForwardWideMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.forwardWide == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(17, 18))
+		for c, tc := range []struct{ rows, n int }{
+			{32, 512}, {33, 512}, {71, 512}, {32, 1024}, {64, 1024}, {95, 1024}, {32, 2048}, {39, 2048},
+		} {
+			rows, n := tc.rows, tc.n
+			w, x, b := random(rng, rows*n), random(rng, n), random(rng, rows)
+			special := [][]float64{w, b}
+			if c%2 == 1 { // an infinity or a NaN in x reaches every row
+				special = append(special, x)
+			}
+			at := sprinkle(rng, 500, special...) // where the NaNs are
+			p, wide := leadRows(k, n, rows)
+			if !wide || p != rows-rows%wideRows {
+				t.Fatalf("%s: [%d×%d]: the dispatch gives the wide kernel %d rows (%v), want %d", k.name, rows, n, p, wide, rows-rows%wideRows)
+			}
+			for _, relu := range []uint64{0, 1} {
+				what := fmt.Sprintf("%s: y [%d×%d] relu %d", k.name, rows, n, relu)
+				want := make([]float64, rows)
+				forwardGo(w, x, b, want)
+				if relu != 0 {
+					// The vector ReLU, whose fused form the kernel applies: Go's
+					// max clears a NaN's sign, VMAXPD keeps it.
+					k.relu(want, want)
+				}
+				got := make([]float64, p+2)
+				got[0], got[p+1] = 42, 42 // before and after y: never written
+				k.forwardWide(w[:p*n], x, b[:p], got[1:p+1], relu)
+				sameBits(t, what+" (the kernel)", want[:p], got[1:p+1])
+				if got[0] != 42 || got[p+1] != 42 {
+					t.Fatalf("%s: wrote outside y", what)
+				}
+				got = make([]float64, rows)
+				forwardReLUWith(k, w, x, b, got, relu != 0)
+				sameBits(t, what+" (the dispatch)", want, got)
+
+				for _, v := range at {
+					*v = math.NaN()
+				}
+				k.forwardRows8(w[:p*n], x, b[:p], want[:p], relu)
+				k.forwardWide(w[:p*n], x, b[:p], got[:p], relu)
+				sameBits(t, what+", Go's NaNs (against the 8-row kernel)", want[:p], got[:p])
+				for _, v := range at {
+					*v = defaultNaN
 				}
 			}
 		}
@@ -199,6 +290,57 @@ func testBackwardStep(t *testing.T, k *kernelSet) {
 	}
 }
 
+// TestBackwardStepWideMatchesGo runs the backward pass and step of
+// matrices of at least wideW weights through the dispatch, whose wide
+// kernel takes the rows up to a multiple of 8 when len(x) is a multiple of
+// 8, against plain Go, with infinities, NaNs, zeros of both signs,
+// subnormals and large magnitudes in W, x and dy: NaNs of x86's default
+// bits against plain Go, and Go's math.NaN() against the 4-row kernel, as
+// in TestForwardWideMatchesGo.
+func TestBackwardStepWideMatchesGo(t *testing.T) {
+	for _, k := range vecSets(t) {
+		if k.backwardStepWide == nil {
+			continue
+		}
+		rng := rand.New(rand.NewPCG(19, 20))
+		for c, tc := range []struct {
+			rows, n int
+			wide    bool
+		}{
+			{1024, 1024, true}, {1031, 1024, true}, {129, 8192, true}, {1025, 1025, false}, {1023, 1024, false},
+		} {
+			rows, n := tc.rows, tc.n
+			w, x, dy := random(rng, rows*n), random(rng, n), random(rng, rows)
+			special := [][]float64{w, dy}
+			if c%2 == 1 { // an infinity or a NaN in x reaches every row's step
+				special = append(special, x)
+			}
+			at := sprinkle(rng, 5000, special...)
+			what := fmt.Sprintf("%s: [%d×%d]", k.name, rows, n)
+			if wide := len(w) >= wideW && n%8 == 0; wide != tc.wide {
+				t.Fatalf("%s: the wide kernel %v, want %v", what, wide, tc.wide)
+			}
+			wGo, dxGo, wVec, dxVec := clone(w), make([]float64, n), clone(w), make([]float64, n)
+			backwardStepWith(nil, wGo, x, dy, dxGo, -0.37)
+			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+			sameBits(t, what+": w", wGo, wVec)
+			sameBits(t, what+": dx", dxGo, dxVec)
+			if !tc.wide {
+				continue
+			}
+			for _, v := range at {
+				*v = math.NaN()
+			}
+			w4, dx4 := clone(w), make([]float64, n)
+			k.backwardStep(w4, x, dy, dx4, -0.37)
+			wVec, dxVec = clone(w), make([]float64, n)
+			backwardStepWith(k, wVec, x, dy, dxVec, -0.37)
+			sameBits(t, what+", Go's NaNs: w (against the 4-row kernel)", w4, wVec)
+			sameBits(t, what+", Go's NaNs: dx (against the 4-row kernel)", dx4, dxVec)
+		}
+	}
+}
+
 // backwardKernel is one way of running a backward pass and step.
 type backwardKernel struct {
 	name string
@@ -236,6 +378,14 @@ func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwar
 		return append(ks,
 			backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentum(w, v, x, dy, dx, a, m) })},
 			backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.momentumCols(w, v, x, dy, dx, a, m) })})
+	}
+	if k.backwardStepWide != nil && len(x)%8 == 0 {
+		// The rows past a multiple of 8 in the 4-row kernel, as the dispatch runs them.
+		ks = append(ks, backwardKernel{"wide", cleared(func(w, v, x, dy, dx []float64, a, m float64) {
+			n, p := len(x), len(dy)-len(dy)%wideStepRows
+			k.backwardStepWide(w[:p*n], x, dy[:p], dx, a)
+			k.backwardStep(w[p*n:], x, dy[p:], dx, a)
+		})})
 	}
 	return append(ks,
 		backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStep(w, x, dy, dx, a) })},
@@ -353,6 +503,57 @@ func BenchmarkKernels(b *testing.B) {
 		backwardStepMomentum: backwardStepMomentumWith, stepMomentum: stepMomentumWith,
 		relu: reluWith, reluBackward: reluBackwardWith,
 	})
+}
+
+// BenchmarkWideLayers times the kernels of the sweep's widest network
+// (three hidden layers of 1024) on every path as a trial runs them: two
+// 8 MB matrices in turn, 16.8 MB that the caches do not hold as they hold
+// BenchmarkKernels' one matrix called again and again; the forward passes
+// of both, the backward passes and steps of both (from the top), and the
+// two after each other as in a trial.
+func BenchmarkWideLayers(b *testing.B) {
+	const n = 1024
+	rng := rand.New(rand.NewPCG(9, 10))
+	normal := func(k int) []float64 {
+		v := make([]float64, k)
+		for i := range v {
+			v[i] = rng.NormFloat64() / 32
+		}
+		return v
+	}
+	w1, w2, x, b1, b2 := normal(n*n), normal(n*n), normal(n), normal(n), normal(n)
+	y1, y2, dy1, dy2, dx1, dx2 := make([]float64, n), make([]float64, n), normal(n), normal(n), make([]float64, n), make([]float64, n)
+	for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
+		path := "go"
+		if k != nil {
+			path = k.name
+		}
+		forward := func() {
+			forwardReLUWith(k, w1, x, b1, y1, true)
+			forwardReLUWith(k, w2, y1, b2, y2, true)
+		}
+		// A step of 0: the same operations, the weights kept as they are.
+		backward := func() {
+			backwardStepReLUWith(k, w2, y1, dy2, dx2, y1, 0)
+			backwardStepWith(k, w1, x, dy1, dx1, 0)
+		}
+		b.Run("Forward/"+path, func(b *testing.B) {
+			for b.Loop() {
+				forward()
+			}
+		})
+		b.Run("BackwardStep/"+path, func(b *testing.B) {
+			for b.Loop() {
+				backward()
+			}
+		})
+		b.Run("Trial/"+path, func(b *testing.B) {
+			for b.Loop() {
+				forward()
+				backward()
+			}
+		})
+	}
 }
 
 // kernelOps are one precision's kernels, each run with a kernel set (nil:

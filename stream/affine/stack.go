@@ -20,7 +20,8 @@ type Stack struct {
 // for the kernel sets that run a Stack themselves (kernelSet.stack…).
 type stackLayer struct {
 	StackLayer
-	tw, tb, ty []float64 // the rows the transposing forward kernel takes (none: empty)
+	tw, tb, ty []float64 // the rows a transposing forward kernel takes (none: empty)
+	wide       bool      // the wide one takes them (rows 4 KB apart), not forwardT
 	rw, rb, ry []float64 // the others
 	tail, relu uint64    // the transposing kernel's mask of the last columns; 1: the ReLU
 	regs, flat bool      // the backward pass in the register kernels, or the flat ones
@@ -66,10 +67,8 @@ func newStack(k *kernelSet, ls []StackLayer, bias, vb, gb []float64, a, m float6
 		if l.Act != nil {
 			c.Act = l.Act[:n]
 		}
-		p := 0
-		if transposes(k, n, rows) {
-			p = panelsOf(rows)
-		}
+		p, wide := leadRows(k, n, rows)
+		c.wide = wide
 		c.tw, c.tb, c.ty, c.tail = c.W[:p*n], c.B[:p], c.Y[:p], 1<<(n%8)-1
 		c.rw, c.rb, c.ry = c.W[p*n:], c.B[p:], c.Y[p:]
 		if l.ReLU {

@@ -7,7 +7,11 @@ package affine
 func stackForwardAVX512(s *Stack) {
 	for i := range s.layers {
 		l := &s.layers[i]
-		if len(l.ty) > 0 {
+		switch {
+		case len(l.ty) == 0:
+		case l.wide:
+			forwardWideAVX512(l.tw, l.X, l.tb, l.ty, l.relu)
+		default:
 			forwardTAVX512(l.tw, l.X, l.tb, l.ty, l.tail, l.relu)
 		}
 		switch {

@@ -104,7 +104,8 @@ func (s *stackNet) trialGo(dTop []float64, a, m float64) {
 // the kernels along rows (8 or more), the register backward kernels (≤ 32
 // inputs) and the column and row ones (more, below and above smallW), the
 // transposing forward kernel with and without rows after its panels and
-// with more rows after them than its pass takes, and rows 4 KB apart.
+// with more rows after them than its pass takes, and rows 4 KB apart (the
+// wide forward kernel's 32 and 8-row blocks after them).
 func TestStackMatchesLayers(t *testing.T) {
 	nets := [][]int{
 		{3, 25, 25, 25, 2}, // the default network
@@ -112,6 +113,7 @@ func TestStackMatchesLayers(t *testing.T) {
 		{9, 60, 33, 1},
 		{5, 70, 70, 3},
 		{8, 24, 512, 2},
+		{6, 512, 45, 2},
 		{1, 1},
 		{4, 0, 2},
 	}

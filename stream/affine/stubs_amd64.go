@@ -13,6 +13,12 @@ func forwardRows8AVX2(w []float64, x []float64, b []float64, y []float64, relu u
 // forwardTAVX512 writes y = W·x + b, 24 rows at a time (and the fewer than 8 rows after the last 24 in the last panel's pass), each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.
 func forwardTAVX512(w []float64, x []float64, b []float64, y []float64, tail uint64, relu uint64)
 
+// forwardWideAVX512 writes y = W·x + b for rows 4 KB apart, 32 rows at a time from the last as 4 groups of 8 rows 128 columns apart, each 8×8 block transposed in registers, each row's products added one by one from the first; then y = max(y, 0) as reluAVX512 if relu is not 0.
+func forwardWideAVX512(w []float64, x []float64, b []float64, y []float64, relu uint64)
+
+// backwardStepWideAVX512 is the backward pass and SGD step, 8 rows at a time, for matrices too large for the caches.
+func backwardStepWideAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
+
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 

@@ -49,6 +49,8 @@ func main() {
 	forward("forwardAVX2", []int{16, 8, 4, 2, 1})
 	forward("forwardRows8AVX2", []int{8, 4, 2, 1})
 	forwardT()
+	forwardWide()
+	backwardStepWide()
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)
@@ -1248,65 +1250,14 @@ func forwardT() {
 		Label(lbl + "none")
 	}
 
-	// block loads the 8 rows from p (rows 0–3) and q = p + 4 rows (rows
-	// 4–7), masked or not, transposes them and adds columns 0..k−1 (all 8
-	// when k is nil, else while the count in k exceeds the column) to a.
+	// block adds the 8 rows from p (rows 0–3) and q = p + 4 rows (rows
+	// 4–7) to a, masked or not (see transposedBlock).
 	block := func(a reg.VecVirtual, masked bool, lbl string) {
-		var r [8]reg.VecVirtual
-		for i := range r {
-			r[i] = ZMM()
-			base := p
-			if i >= 4 {
-				base = q
-			}
-			m := rowOf(base, stride, s3, i%4)
-			if masked {
-				VMOVUPD_Z(m, mask, r[i])
-			} else {
-				VMOVUPD(m, r[i])
-			}
-		}
-		// Pairs of rows, columns interleaved in each 128-bit lane.
-		var t [8]reg.VecVirtual
-		for i := 0; i < 8; i += 2 {
-			t[i], t[i+1] = ZMM(), ZMM()
-			VUNPCKLPD(r[i+1], r[i], t[i])   // [r_i,0 r_i+1,0 | r_i,2 r_i+1,2 | …]
-			VUNPCKHPD(r[i+1], r[i], t[i+1]) // the odd columns
-		}
-		// u: lanes 0, 2 of one pair and lanes 0, 2 (or 1, 3) of the next.
-		var u [8]reg.VecVirtual
-		for i, src := range [][2]int{{0, 2}, {0, 2}, {1, 3}, {1, 3}, {4, 6}, {4, 6}, {5, 7}, {5, 7}} {
-			u[i] = ZMM()
-			imm := uint64(0x88) // lanes 0, 2 of each
-			if i%2 == 1 {
-				imm = 0xDD // lanes 1, 3
-			}
-			VSHUFF64X2(Imm(imm), t[src[1]], t[src[0]], u[i])
-		}
-		// u0 = cols 0, 4 of rows 0–3; u1 = cols 2, 6; u2 = cols 1, 5; u3 = cols 3, 7;
-		// u4–u7 the same of rows 4–7. Column j of the 8 rows:
-		col := func(j int) reg.VecVirtual {
-			lo := map[int]int{0: 0, 4: 0, 2: 1, 6: 1, 1: 2, 5: 2, 3: 3, 7: 3}[j]
-			imm := uint64(0x88)
-			if j >= 4 {
-				imm = 0xDD
-			}
-			c := ZMM()
-			VSHUFF64X2(Imm(imm), u[lo+4], u[lo], c)
-			return c
-		}
-		for j := range 8 {
-			if masked {
-				CMPQ(cnt, Imm(uint64(j+1)))
-				JL(LabelRef(lbl))
-			}
-			c := col(j)
-			VMULPD_BCST(Mem{Base: xp, Disp: 8 * j}, c, c)
-			VADDPD(c, a, a)
-		}
+		var m reg.OpmaskVirtual
 		if masked {
-			Label(lbl)
+			m = mask
 		}
+		transposedBlock(a, p, q, stride, s3, xp, 0, m, cnt, lbl)
 	}
 
 	Label("fTpanel")
