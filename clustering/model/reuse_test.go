@@ -16,7 +16,7 @@ import (
 // (Release, New) after runs of other tasks trains as a new model does, to
 // the bit: every trial's logits, support, recruitment and pairing, and
 // every parameter after every step, with the fused kernel and with the
-// layers one by one, for config1 (8 units, every path of the kernel) and
+// layers one by one (reset only), for config1 (8 units, every path of the kernel) and
 // the new stimuli's size (100 units, the layers); a Predict in the last
 // run fills the buffer it keeps. After Reset, the model equals a new one
 // field by field.
