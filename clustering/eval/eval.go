@@ -5,6 +5,7 @@
 package eval
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -16,7 +17,6 @@ import (
 	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/curve"
 	"github.com/fastslow/stream/run"
-	"github.com/fastslow/stream/task"
 )
 
 // CanonicalUnits returns the number of units of the canonical solution of
@@ -54,52 +54,84 @@ type Summary struct {
 	NormalisedAttention []float64 `json:"mean_final_attention_normalised"`
 }
 
+// Run is what the analyses read of one run's final state.
+type Run struct {
+	Units     int       // recruited units
+	Attention []float64 // the saved attention
+}
+
+// Digest returns a finished run's Run from its model: the fit command
+// keeps it in place of the model (cli.Setup.Digest), so that the next
+// run's model is the released one (model.Model.Release), reset.
+func Digest(s stream.Stream) (any, error) {
+	if m, ok := s.(*model.Model); ok {
+		return Run{Units: m.Active(), Attention: slices.Clone(m.Attention())}, nil
+	}
+	return runOf(stream.StateMap(stream.View(s)))
+}
+
+// runOf reads a run's Run from its final state.
+func runOf(st map[string]stream.Array) (Run, error) {
+	mask, ok := st[model.NameMask]
+	if !ok {
+		return Run{}, fmt.Errorf("no %q in the state", model.NameMask)
+	}
+	a, ok := st[model.NameAttention]
+	if !ok {
+		return Run{}, fmt.Errorf("no %q in the state", model.NameAttention)
+	}
+	n := 0
+	for _, v := range mask.Data {
+		if v != 0 {
+			n++
+		}
+	}
+	return Run{Units: n, Attention: a.Data}, nil
+}
+
 // Summarise analyses the final states of a task's runs (the arrays of
 // model.State, or of .npz files written from them). shjType is the SHJ type
 // of the task, or 0.
 func Summarise(taskName string, shjType int, states []map[string]stream.Array) (*Summary, error) {
-	if len(states) == 0 {
+	return summarise(taskName, shjType, len(states), func(r int) (Run, error) { return runOf(states[r]) })
+}
+
+// summarise analyses the n runs of a task, run r's final state read by
+// runAt(r).
+func summarise(taskName string, shjType, n int, runAt func(r int) (Run, error)) (*Summary, error) {
+	if n == 0 {
 		return nil, fmt.Errorf("task %s: no runs to analyse", taskName)
 	}
 	s := &Summary{Task: taskName, SHJType: shjType, UnitCounts: map[string]int{}}
-	units := make([]float64, len(states))
-	for r, st := range states {
-		mask, ok := st[model.NameMask]
-		if !ok {
-			return nil, fmt.Errorf("task %s run %d: no %q in the state", taskName, r, model.NameMask)
+	units := make([]float64, n)
+	for r := range n {
+		rn, err := runAt(r)
+		if err != nil {
+			return nil, fmt.Errorf("task %s run %d: %w", taskName, r, err)
 		}
-		a, ok := st[model.NameAttention]
-		if !ok {
-			return nil, fmt.Errorf("task %s run %d: no %q in the state", taskName, r, model.NameAttention)
-		}
+		a := rn.Attention
 		if s.Attention == nil {
-			s.Attention = make([]float64, len(a.Data))
-			s.NormalisedAttention = make([]float64, len(a.Data))
+			s.Attention = make([]float64, len(a))
+			s.NormalisedAttention = make([]float64, len(a))
 		}
-		if len(a.Data) != len(s.Attention) {
-			return nil, fmt.Errorf("task %s run %d: %d attention weights, run 0 has %d", taskName, r, len(a.Data), len(s.Attention))
+		if len(a) != len(s.Attention) {
+			return nil, fmt.Errorf("task %s run %d: %d attention weights, run 0 has %d", taskName, r, len(a), len(s.Attention))
 		}
-		n := 0
-		for _, v := range mask.Data {
-			if v != 0 {
-				n++
-			}
-		}
-		s.Units = append(s.Units, n)
-		units[r] = float64(n)
-		s.UnitCounts[strconv.Itoa(n)]++
+		s.Units = append(s.Units, rn.Units)
+		units[r] = float64(rn.Units)
+		s.UnitCounts[strconv.Itoa(rn.Units)]++
 		var sum float64
-		for _, v := range a.Data {
+		for _, v := range a {
 			sum += max(v, 1e-6)
 		}
-		for j, v := range a.Data {
+		for j, v := range a {
 			s.Attention[j] += v
 			s.NormalisedAttention[j] += max(v, 1e-6) / sum
 		}
 	}
 	for j := range s.Attention {
-		s.Attention[j] /= float64(len(states))
-		s.NormalisedAttention[j] /= float64(len(states))
+		s.Attention[j] /= float64(n)
+		s.NormalisedAttention[j] /= float64(n)
 	}
 	s.UnitStats = curve.Summarise(units)
 	if c := CanonicalUnits(shjType); c > 0 {
@@ -116,11 +148,27 @@ func Summarise(taskName string, shjType int, states []map[string]stream.Array) (
 	return s, nil
 }
 
-// Summaries analyses every task of a finished fit, in order.
+// Summaries analyses every task of a finished fit, in order, from each
+// run's Digest, or from its model when it has none.
 func Summaries(res []run.Result) ([]*Summary, error) {
-	return run.PerTask(res, func(t *task.Task, states []map[string]stream.Array) (*Summary, error) {
-		return Summarise(t.Name, t.SHJType, states)
-	})
+	out := make([]*Summary, 0, len(res))
+	for i := range res {
+		t, runs := res[i].Job.Task, res[i].Runs
+		s, err := summarise(t.Name, t.SHJType, len(runs), func(r int) (Run, error) {
+			switch d, ok := runs[r].Digest.(Run); {
+			case ok:
+				return d, nil
+			case runs[r].Model == nil:
+				return Run{}, errors.New("no model")
+			}
+			return runOf(stream.StateMap(stream.View(runs[r].Model)))
+		})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // Evaluate returns the analyses of a finished fit for summary.json:

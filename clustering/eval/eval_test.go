@@ -2,10 +2,14 @@ package eval
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/fastslow/clustering/model"
 	"github.com/fastslow/stream"
+	"github.com/fastslow/stream/loss"
+	"github.com/fastslow/stream/run"
+	"github.com/fastslow/stream/task"
 	"github.com/stretchr/testify/require"
 )
 
@@ -68,4 +72,54 @@ func TestReportEmpty(t *testing.T) {
 	var b bytes.Buffer
 	Report(&b, nil)
 	require.Contains(t, b.String(), "task")
+}
+
+// TestDigest: a model's digest is what its state gives the analyses, a
+// copy that the model's next run does not change, and Summaries reads
+// digests, models or both alike; a run with neither is an error naming it.
+func TestDigest(t *testing.T) {
+	p := model.Params{Clusters: 8, Dims: 3, R: 2, Q: 1, Specificity: 0.25, Equivalent: true, Beta: 3,
+		TempSoftWTA: 0.012, Phi: 10, Thr: -0.4, SumToOne: true, LRCentres: 0.1, LRAttention: 0.1, LRAssoc: 0.1}
+	tk, err := task.SHJ(2)
+	require.NoError(t, err)
+	dz := make([]float64, 2)
+	var runs []run.RunResult
+	for r := range 3 {
+		m, err := model.New(p)
+		require.NoError(t, err)
+		for b := range 2 + r {
+			for i, it := range tk.Items {
+				tr := &stream.Trial{Block: b, Index: i, Signature: it.Signature, X: it.X, Target: it.Target, Label: it.Label}
+				loss.BCELogits{}.Eval(m.Forward(tr), it.Target, dz)
+				m.Learn(tr, dz)
+			}
+		}
+		d, err := Digest(m)
+		require.NoError(t, err)
+		want, err := runOf(stream.StateMap(m.State()))
+		require.NoError(t, err)
+		require.Equal(t, want, d)
+		require.Positive(t, want.Units)
+		runs = append(runs, run.RunResult{Run: r, Model: m, Digest: d})
+	}
+	res := []run.Result{{Job: &run.Job{Task: tk}, Runs: runs}}
+	fromModels := []run.Result{{Job: res[0].Job, Runs: slices.Clone(runs)}}
+	for r := range fromModels[0].Runs {
+		fromModels[0].Runs[r].Digest = nil
+	}
+	want, err := Summaries(fromModels)
+	require.NoError(t, err)
+	// Run 0 read from its model, the others from their digests, which
+	// hold their own copies.
+	runs[0].Digest = nil
+	for r := 1; r < len(runs); r++ {
+		runs[r].Model.(*model.Model).Reset()
+		runs[r].Model = nil
+	}
+	got, err := Summaries(res)
+	require.NoError(t, err)
+	require.Equal(t, want, got)
+	runs[0].Model = nil
+	_, err = Summaries(res)
+	require.ErrorContains(t, err, "task shj2 run 0: no model")
 }

@@ -33,6 +33,15 @@ func NewActivation(k, d int, c, qr float64) *Activation {
 		ss: make([]float64, lanes(k)), pc: make([]float64, lanes(k)), arg: make([]float64, lanes(k))}
 }
 
+// Reset puts the layer back as NewActivation made it, for a model
+// reused by another run.
+func (l *Activation) Reset() {
+	for _, b := range [...][]float64{l.s, l.ps, l.gs, l.out, l.ss, l.pc, l.arg} {
+		clear(b)
+	}
+	l.d, l.a, l.rows = nil, nil, nil
+}
+
 // lanes returns n rounded up to whole vector lanes of 4: the layers pad
 // the values they exponentiate together, so that none is left to a
 // scalar call.

@@ -16,6 +16,14 @@ func NewAssociation(k, c int, phi float64) *Association {
 	return &Association{K: k, C: c, Phi: phi, out: make([]float64, c), gl: make([]float64, c)}
 }
 
+// Reset puts the layer back as NewAssociation made it, for a model
+// reused by another run.
+func (l *Association) Reset() {
+	clear(l.out)
+	clear(l.gl)
+	l.o, l.a = nil, nil
+}
+
 // Forward returns z (C values, owned by the layer). Only the rows listed
 // contribute (the others must have o_k = 0).
 func (l *Association) Forward(o, a []float64, rows []int) []float64 {

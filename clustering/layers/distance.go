@@ -32,6 +32,15 @@ func NewDistance(k, d int, r float64) *Distance {
 		diff: make([]float64, k*d), pow: make([]float64, k*d), out: make([]float64, k*d)}
 }
 
+// Reset puts the layer back as NewDistance made it, for a model reused
+// by another run.
+func (l *Distance) Reset() {
+	clear(l.diff)
+	clear(l.pow)
+	clear(l.out)
+	l.rows = nil
+}
+
 // Forward returns d (K×D, owned by the layer) for the rows listed; the
 // other rows are 0.
 func (l *Distance) Forward(x, w []float64, rows []int) []float64 {

@@ -21,10 +21,11 @@ type Fused struct {
 	straight bool // whether the layers are of the kinds the kernel and Backward take
 
 	// The first prediction of a pair (ForwardPair): its sums s and its
-	// kernel's buffers, of which its masked activations h1 and winners'
-	// outputs o1 are read.
+	// kernel's buffers (all in firstMem), of which its masked activations
+	// h1 and winners' outputs o1 are read.
 	first      *vexp.Prediction
 	s1, h1, o1 []float64
+	firstMem   []float64
 }
 
 // NewFused returns the fused prediction of the four layers, of K units
@@ -43,13 +44,24 @@ func NewFused(act *Activation, comp, wta *ClusterSoftmax, cls *Association, mask
 			act.C, comp.Beta, wta.Temp, cls.Phi)
 	}
 	if f.kernel != nil {
-		b := func(n int) []float64 { return make([]float64, n) }
+		f.firstMem = make([]float64, 8*K+2)
+		mem := f.firstMem
+		b := func(n int) []float64 {
+			v := mem[:n:n]
+			mem = mem[n:]
+			return v
+		}
 		f.s1, f.h1, f.o1 = b(K), b(K), b(K)
 		f.first, _ = vexp.NewPrediction(f.s1, b(K), b(K), mask, f.h1, b(K), b(K), b(K), f.o1, asso, b(2),
 			act.C, comp.Beta, wta.Temp, cls.Phi)
 	}
 	return f
 }
+
+// Reset clears the buffers of the pair's first prediction, as NewFused
+// made them, for a model reused by another run (the layers have a Reset
+// of their own).
+func (f *Fused) Reset() { clear(f.firstMem) }
 
 // Forward returns z (the association's output, owned by it) from the
 // distances d and the attention a as

@@ -51,6 +51,15 @@ func newClusterSoftmax(k int, beta, temp float64) *ClusterSoftmax {
 		o: make([]float64, lanes(k)), p: make([]float64, k), out: make([]float64, k)}
 }
 
+// Reset puts the layer back as it was made, for a model reused by
+// another run.
+func (l *ClusterSoftmax) Reset() {
+	for _, b := range [...][]float64{l.u, l.e, l.o, l.p, l.out} {
+		clear(b)
+	}
+	l.in, l.nz, l.stale = nil, l.nz[:0], false
+}
+
 // NonZero returns the indices of the nonzero inputs of the last Forward
 // (owned by the layer).
 func (l *ClusterSoftmax) NonZero() []int {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/fastslow/clustering/layers"
 	"github.com/fastslow/stream"
@@ -166,11 +167,16 @@ type Model struct {
 }
 
 // New returns a fresh model: centres 0.5, attention 1/3, nothing
-// recruited, association weights 0.
+// recruited, association weights 0. It reuses a released model of the
+// same parameters (Release) when there is one, reset.
 func New(p Params) (*Model, error) {
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
+	if m, ok := spare.Get().(*Model); ok && sameParams(m.p, p) {
+		m.Reset()
+		return m, nil
+	} // else a model of other parameters is dropped.
 	K, D := p.Clusters, p.Dims
 	// The three groups' values and gradients each in one array, in the
 	// groups' order, so that equal learning rates step them in one call.
@@ -210,9 +216,10 @@ func New(p Params) (*Model, error) {
 	return m, nil
 }
 
-// Reset puts the model back in its initial state (centres 0.5, attention
-// 1/3, nothing recruited, association weights 0) without allocating, so
-// that a run can reuse the model of the previous one.
+// Reset puts the model back as New makes it (centres 0.5, attention 1/3,
+// nothing recruited, association weights 0, every buffer of it and its
+// layers as made) without allocating, so that a run can reuse the model
+// of the previous one: its trials then have the bits of a new model's.
 func (m *Model) Reset() {
 	for i := range m.w {
 		m.w[i] = InitCentre
@@ -226,7 +233,42 @@ func (m *Model) Reset() {
 	for _, g := range m.groups {
 		g.Reset()
 	}
-	m.recruited, m.support = false, math.NaN()
+	if m.all != nil {
+		m.all.Reset()
+	}
+	for _, b := range [...][]float64{m.gw, m.gattn, m.gasso, m.used, m.next, m.kept, m.z, m.gz, m.go_, m.gg, m.gh, m.gd} {
+		clear(b)
+	}
+	m.dist.Reset()
+	m.act.Reset()
+	m.comp.Reset()
+	m.wta.Reset()
+	m.cls.Reset()
+	if m.fused != nil {
+		m.fused.Reset()
+	}
+	m.o = nil
+	m.recruited, m.paired, m.support = false, false, math.NaN()
+}
+
+// Release implements stream.Releaser: it gives the model back for the
+// next New with the same parameters to reuse (Reset) instead of building
+// one; m must not be used afterwards.
+func (m *Model) Release() { spare.Put(m) }
+
+var _ stream.Releaser = (*Model)(nil)
+
+// spare holds released models: a cache shared by the runs of a process,
+// which New takes from when the parameters are the same.
+var spare sync.Pool
+
+// sameParams reports whether a and b are the same parameters to the bit
+// (a model of one computes the bits of a model of the other): == but for
+// the signs of zeros, which == does not tell apart.
+func sameParams(a, b Params) bool {
+	fa := [...]float64{a.R, a.Q, a.Specificity, a.Beta, a.TempCompetition, a.TempSoftWTA, a.Phi, a.Thr, a.LRCentres, a.LRAttention, a.LRAssoc}
+	fb := [...]float64{b.R, b.Q, b.Specificity, b.Beta, b.TempCompetition, b.TempSoftWTA, b.Phi, b.Thr, b.LRCentres, b.LRAttention, b.LRAssoc}
+	return a == b && sameBits(fa[:], fb[:])
 }
 
 // Params returns the model's hyper-parameters.
@@ -350,9 +392,8 @@ func (m *Model) Forward(t *stream.Trial) []float64 {
 	if t.First() {
 		m.recruit(t.X, t.Signature)
 	} else {
-		m.constrain()
 		if again = m.p.SumToOne; again {
-			moved = m.constrainAgain()
+			moved = m.constrainTwice()
 		}
 		if m.paired = moved && m.pair(t.X); m.paired {
 			h, o := m.fused.First()
@@ -425,6 +466,32 @@ func set(dst, src []float64) {
 	for i, v := range src {
 		dst[i] = v
 	}
+}
+
+// constrainTwice applies the constraint to the stored attention (as
+// constrain) and reports what constrainAgain reports of the result, taking
+// its floor's test and its sum in the loop of the divisions.
+func (m *Model) constrainTwice() bool {
+	a := m.attn
+	var s float64
+	for j, v := range a {
+		v = max(v, layers.MinDistance)
+		a[j] = v
+		s += v
+	}
+	var s2 float64
+	floor := false
+	for j := range a {
+		v := a[j] / s
+		a[j] = v
+		floor = floor || !(v >= layers.MinDistance)
+		s2 += max(v, layers.MinDistance)
+	}
+	if s2 == 1 && !floor {
+		return false
+	}
+	sumToOne(m.next, a)
+	return !sameBits(m.next, a)
 }
 
 // constrainAgain reports whether the constraint applied once more moves the

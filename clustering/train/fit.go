@@ -25,6 +25,7 @@ func single() *learner.Single[Config] {
 		Why:         "the clustering model needs it; see configs/clustering/config1.toml",
 		Evaluate:    eval.Evaluate,
 		Report:      eval.Report,
+		Digest:      eval.Digest,
 	}
 }
 
