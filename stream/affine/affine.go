@@ -15,6 +15,8 @@
 // affine32.go).
 package affine
 
+//go:generate sh -c "cd asm && GOWORK=off go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine"
+
 // kernelSet is one instruction set's vector kernels (see the generator in
 // asm/): each takes slices already cut to the sizes its caller checked.
 type kernelSet struct {

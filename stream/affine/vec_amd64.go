@@ -4,8 +4,6 @@ package affine
 
 import "golang.org/x/sys/cpu"
 
-//go:generate sh -c "cd asm && GOWORK=off go run . -out ../affine_amd64.s -stubs ../stubs_amd64.go -pkg affine"
-
 var (
 	avx2Set = &kernelSet{
 		name:             "AVX2",
