@@ -47,6 +47,15 @@ type StackLayer struct {
 // and then every bias at once: bias is every layer's B side by side, vb
 // its momentum buffer and gb its gradient (every layer's DY side by side).
 func NewStack(ls []StackLayer, bias, vb, gb []float64, a, m float64) *Stack {
+	checkSame(gb, len(bias), shortGB)
+	if m != 0 {
+		checkSame(vb, len(bias), shortVB)
+	}
+	for _, l := range ls {
+		checkForward(l.W, l.X, l.B, l.Y)
+		checkSame(l.DY, len(l.Y), shortDY)
+		checkBackward(l.W, l.V, l.X, l.Y, l.DX, l.Act, m != 0)
+	}
 	return newStack(best, ls, bias, vb, gb, a, m)
 }
 
