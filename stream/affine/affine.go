@@ -115,21 +115,16 @@ const smallW = 4096
 // As in PyTorch (nn.Linear's addmm through the reference BLAS dgemm), each
 // row's products are summed one by one from the first, each rounded, and
 // the bias is added last.
-func Forward(w, x, b, y []float64) {
-	checkForward(w, x, b, y)
-	forwardWith(best, w, x, b, y)
-}
+func Forward(w, x, b, y []float64) { forwardWith(best, w, x, b, y) }
 
 // ForwardReLU is Forward followed by ReLU(y, y), in the same pass where
 // the kernels allow (the ReLU applied before y is stored).
-func ForwardReLU(w, x, b, y []float64) {
-	checkForward(w, x, b, y)
-	forwardReLUWith(best, w, x, b, y, true)
-}
+func ForwardReLU(w, x, b, y []float64) { forwardReLUWith(best, w, x, b, y, true) }
 
 func forwardWith(k *kernelSet, w, x, b, y []float64) { forwardReLUWith(k, w, x, b, y, false) }
 
 func forwardReLUWith(k *kernelSet, w, x, b, y []float64, relu bool) {
+	checkForward(w, x, b, y)
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
 	var r uint64
@@ -242,16 +237,12 @@ const (
 // each step rounds the product and then takes one fused multiply-add, as
 // torch's p.add_(grad, alpha=−lr) with grad = dy·xᵀ. The bias is the
 // caller's (its gradient is dy).
-func BackwardStep(w, x, dy, dx []float64, a float64) {
-	checkBackward(w, nil, x, dy, dx, nil, false)
-	backwardStepWith(best, w, x, dy, dx, a)
-}
+func BackwardStep(w, x, dy, dx []float64, a float64) { backwardStepWith(best, w, x, dy, dx, a) }
 
 // BackwardStepReLU is BackwardStep followed by ReLUBackward(act, dx, dx):
 // ∂L/∂x passed back through the ReLU whose output act is x (0 where
 // act_j is 0), in the same pass where the kernels allow.
 func BackwardStepReLU(w, x, dy, dx, act []float64, a float64) {
-	checkBackward(w, nil, x, dy, dx, act, false)
 	backwardStepReLUWith(best, w, x, dy, dx, act, a)
 }
 
@@ -262,6 +253,7 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 // backwardStepReLUWith is the backward pass and step, then the ReLU's
 // gradient when act is not nil (dx must then not be nil).
 func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) {
+	checkBackward(w, nil, x, dy, dx, act, false)
 	n, rows := len(x), len(dy)
 	w = w[:rows*n]
 	if act != nil {
@@ -320,7 +312,6 @@ func flat(k *kernelSet, n int, dx bool) bool {
 // caller clears v: 0 + grad rounds as the copy does, but for the sign of
 // a zero, which the step cannot tell apart either.
 func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
-	checkBackward(w, v, x, dy, dx, nil, true)
 	backwardStepMomentumWith(best, w, v, x, dy, dx, a, m)
 }
 
@@ -328,7 +319,6 @@ func BackwardStepMomentum(w, v, x, dy, dx []float64, a, m float64) {
 // ReLUBackward(act, dx, dx), in the same pass where the kernels allow (see
 // BackwardStepReLU).
 func BackwardStepMomentumReLU(w, v, x, dy, dx, act []float64, a, m float64) {
-	checkBackward(w, v, x, dy, dx, act, true)
 	backwardStepMomentumReLUWith(best, w, v, x, dy, dx, act, a, m)
 }
 
@@ -340,6 +330,7 @@ func backwardStepMomentumWith(k *kernelSet, w, v, x, dy, dx []float64, a, m floa
 // momentum, then the ReLU's gradient when act is not nil (dx must then
 // not be nil).
 func backwardStepMomentumReLUWith(k *kernelSet, w, v, x, dy, dx, act []float64, a, m float64) {
+	checkBackward(w, v, x, dy, dx, act, true)
 	n, rows := len(x), len(dy)
 	w, v = w[:rows*n], v[:rows*n]
 	if act != nil {
@@ -373,12 +364,10 @@ func backwardStepMomentumReLUWith(k *kernelSet, w, v, x, dy, dx, act []float64, 
 
 // Step sets val[i] = val[i] + a·d[i] with one rounding each (a fused
 // multiply-add), as torch's p.add_(d, alpha=a) does: the SGD step.
-func Step(val []float64, a float64, d []float64) {
-	checkSame(d, len(val), shortD)
-	stepWith(best, val, a, d)
-}
+func Step(val []float64, a float64, d []float64) { stepWith(best, val, a, d) }
 
 func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
+	checkSame(d, len(val), shortD)
 	d = d[:len(val)]
 	if k == nil {
 		stepGo(val, a, d)
@@ -390,13 +379,11 @@ func stepWith(k *kernelSet, val []float64, a float64, d []float64) {
 // StepMomentum sets v[i] = m·v[i] + d[i] (the product rounded, then the
 // sum: torch's v.mul_(m).add_(d)) and then val[i] = val[i] + a·v[i] with
 // one rounding, as Step: the SGD step with momentum, in one pass.
-func StepMomentum(val, v, d []float64, a, m float64) {
-	checkSame(v, len(val), shortV)
-	checkSame(d, len(val), shortD)
-	stepMomentumWith(best, val, v, d, a, m)
-}
+func StepMomentum(val, v, d []float64, a, m float64) { stepMomentumWith(best, val, v, d, a, m) }
 
 func stepMomentumWith(k *kernelSet, val, v, d []float64, a, m float64) {
+	checkSame(v, len(val), shortV)
+	checkSame(d, len(val), shortD)
 	v, d = v[:len(val)], d[:len(val)]
 	if k == nil {
 		stepMomentumGo(val, v, d, a, m)
@@ -407,12 +394,10 @@ func stepMomentumWith(k *kernelSet, val, v, d []float64, a, m float64) {
 
 // ReLU sets a[i] = max(z[i], 0): a NaN stays the same NaN and −0 becomes
 // +0; a may be z.
-func ReLU(z, a []float64) {
-	checkSame(a, len(z), shortA)
-	reluWith(best, z, a)
-}
+func ReLU(z, a []float64) { reluWith(best, z, a) }
 
 func reluWith(k *kernelSet, z, a []float64) {
+	checkSame(a, len(z), shortA)
 	a = a[:len(z)]
 	if k == nil {
 		reluGo(z, a)
@@ -425,13 +410,11 @@ func reluWith(k *kernelSet, z, a []float64) {
 // elsewhere (PyTorch's convention: no gradient at 0); dz may be da. As a
 // is a ReLU output (≥ 0, never −0), it is positive exactly when its bits
 // are not all zero, which is what the kernels test.
-func ReLUBackward(a, da, dz []float64) {
-	checkSame(da, len(a), shortDA)
-	checkSame(dz, len(a), shortDZ)
-	reluBackwardWith(best, a, da, dz)
-}
+func ReLUBackward(a, da, dz []float64) { reluBackwardWith(best, a, da, dz) }
 
 func reluBackwardWith(k *kernelSet, a, da, dz []float64) {
+	checkSame(da, len(a), shortDA)
+	checkSame(dz, len(a), shortDZ)
 	da, dz = da[:len(a)], dz[:len(a)]
 	if k == nil {
 		reluBackwardGo(a, da, dz)

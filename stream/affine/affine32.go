@@ -20,12 +20,10 @@ const aliasN32 = 1024
 
 // Forward32 is Forward in float32: the same order of sums, each product
 // and sum rounded to float32.
-func Forward32(w, x, b, y []float32) {
-	checkForward(w, x, b, y)
-	forward32With(best, w, x, b, y)
-}
+func Forward32(w, x, b, y []float32) { forward32With(best, w, x, b, y) }
 
 func forward32With(k *kernelSet, w, x, b, y []float32) {
+	checkForward(w, x, b, y)
 	n, rows := len(x), len(y)
 	w, b = w[:rows*n], b[:rows]
 	if k != nil && k.forward32Lag != nil && n%aliasN32 == 0 && n > 0 {
@@ -43,12 +41,10 @@ func forward32With(k *kernelSet, w, x, b, y []float32) {
 }
 
 // BackwardStep32 is BackwardStep in float32; its step rounds as FMA does.
-func BackwardStep32(w, x, dy, dx []float32, a float32) {
-	checkBackward(w, nil, x, dy, dx, nil, false)
-	backwardStep32With(best, w, x, dy, dx, a)
-}
+func BackwardStep32(w, x, dy, dx []float32, a float32) { backwardStep32With(best, w, x, dy, dx, a) }
 
 func backwardStep32With(k *kernelSet, w, x, dy, dx []float32, a float32) {
+	checkBackward(w, nil, x, dy, dx, nil, false)
 	n, rows := len(x), len(dy)
 	w = w[:rows*n]
 	if dx != nil {
@@ -67,11 +63,11 @@ func backwardStep32With(k *kernelSet, w, x, dy, dx []float32, a float32) {
 
 // BackwardStepMomentum32 is BackwardStepMomentum in float32.
 func BackwardStepMomentum32(w, v, x, dy, dx []float32, a, m float32) {
-	checkBackward(w, v, x, dy, dx, nil, true)
 	backwardStepMomentum32With(best, w, v, x, dy, dx, a, m)
 }
 
 func backwardStepMomentum32With(k *kernelSet, w, v, x, dy, dx []float32, a, m float32) {
+	checkBackward(w, v, x, dy, dx, nil, true)
 	n, rows := len(x), len(dy)
 	w, v = w[:rows*n], v[:rows*n]
 	if dx != nil {
@@ -89,12 +85,10 @@ func backwardStepMomentum32With(k *kernelSet, w, v, x, dy, dx []float32, a, m fl
 }
 
 // Step32 is Step in float32, rounded as FMA[float32].
-func Step32(val []float32, a float32, d []float32) {
-	checkSame(d, len(val), shortD)
-	step32With(best, val, a, d)
-}
+func Step32(val []float32, a float32, d []float32) { step32With(best, val, a, d) }
 
 func step32With(k *kernelSet, val []float32, a float32, d []float32) {
+	checkSame(d, len(val), shortD)
 	d = d[:len(val)]
 	if k == nil || k.step32 == nil {
 		stepGo(val, a, d)
@@ -106,12 +100,12 @@ func step32With(k *kernelSet, val []float32, a float32, d []float32) {
 // StepMomentum32 is StepMomentum in float32, its step rounded as
 // FMA[float32].
 func StepMomentum32(val, v, d []float32, a, m float32) {
-	checkSame(v, len(val), shortV)
-	checkSame(d, len(val), shortD)
 	stepMomentum32With(best, val, v, d, a, m)
 }
 
 func stepMomentum32With(k *kernelSet, val, v, d []float32, a, m float32) {
+	checkSame(v, len(val), shortV)
+	checkSame(d, len(val), shortD)
 	v, d = v[:len(val)], d[:len(val)]
 	if k == nil || k.stepMomentum32 == nil {
 		stepMomentumGo(val, v, d, a, m)
@@ -121,12 +115,10 @@ func stepMomentum32With(k *kernelSet, val, v, d []float32, a, m float32) {
 }
 
 // ReLU32 is ReLU in float32.
-func ReLU32(z, a []float32) {
-	checkSame(a, len(z), shortA)
-	relu32With(best, z, a)
-}
+func ReLU32(z, a []float32) { relu32With(best, z, a) }
 
 func relu32With(k *kernelSet, z, a []float32) {
+	checkSame(a, len(z), shortA)
 	a = a[:len(z)]
 	if k == nil || k.relu32 == nil {
 		reluGo(z, a)
@@ -136,13 +128,11 @@ func relu32With(k *kernelSet, z, a []float32) {
 }
 
 // ReLUBackward32 is ReLUBackward in float32.
-func ReLUBackward32(a, da, dz []float32) {
-	checkSame(da, len(a), shortDA)
-	checkSame(dz, len(a), shortDZ)
-	reluBackward32With(best, a, da, dz)
-}
+func ReLUBackward32(a, da, dz []float32) { reluBackward32With(best, a, da, dz) }
 
 func reluBackward32With(k *kernelSet, a, da, dz []float32) {
+	checkSame(da, len(a), shortDA)
+	checkSame(dz, len(a), shortDZ)
 	da, dz = da[:len(a)], dz[:len(a)]
 	if k == nil || k.reluBackward32 == nil {
 		reluBackward32Go(a, da, dz)

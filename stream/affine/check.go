@@ -2,12 +2,14 @@ package affine
 
 // The panics of a call whose slices are shorter than the sizes it takes
 // from x and y (or dy, val, z, a) need: a programmer's error, not input,
-// reported as gonum's blas reports it, before any kernel runs (a Stack's
-// layers, whose fields' messages are their names in lower case, when
-// NewStack builds it). The
+// reported as gonum's blas reports it, before any kernel runs. The
 // kernels cut their slices to those sizes, which checks only capacities:
 // a short slice with spare capacity behind it would be read up to it.
 // Longer slices are allowed; only their first values are read or written.
+// The checks sit in the functions with a kernel set that the exported ones
+// call, which leaves those small enough to inline; a Stack's layers are
+// checked once, by NewStack (their fields' messages are their names in
+// lower case).
 const (
 	shortW   = "affine: insufficient length of w"
 	shortV   = "affine: insufficient length of v"
