@@ -39,13 +39,16 @@ type kernelSet struct {
 	// 8 rows at a time, for matrices of at least wideW weights (AVX-512;
 	// nil otherwise): rows a multiple of 8, len(x) a multiple of 8.
 	backwardStepWide func(w, x, dy, dx []float64, a float64)
-	momentum         func(w, v, x, dy, dx []float64, a, m float64)
-	momentumCols     func(w, v, x, dy, dx []float64, a, m float64)
-	momentumNoDx     func(w, v, x, dy []float64, a, m float64)
-	step             func(val, d []float64, a float64)
-	stepMomentum     func(val, v, d []float64, a, m float64)
-	relu             func(z, a []float64)
-	reluBackward     func(a, da, dz []float64)
+	// 8 rows anywhere in a matrix (rows[r] their first weights), in their
+	// order, len(x) a multiple of 8 (AVX-512; nil otherwise).
+	backwardStepListed func(rows *[8]*float64, dy *[8]float64, x, dx []float64, a float64)
+	momentum           func(w, v, x, dy, dx []float64, a, m float64)
+	momentumCols       func(w, v, x, dy, dx []float64, a, m float64)
+	momentumNoDx       func(w, v, x, dy []float64, a, m float64)
+	step               func(val, d []float64, a float64)
+	stepMomentum       func(val, v, d []float64, a, m float64)
+	relu               func(z, a []float64)
+	reluBackward       func(a, da, dz []float64)
 	// Rows of at most rowN columns held in registers (nil: none; the two
 	// are set together, as are the flat ones).
 	// With act not empty, dx is passed back through the ReLU of output act.
@@ -250,6 +253,28 @@ func backwardStepWith(k *kernelSet, w, x, dy, dx []float64, a float64) {
 	backwardStepReLUWith(k, w, x, dy, dx, nil, a)
 }
 
+// backwardRowsWith is the backward pass and step of the rows of w, one
+// per value of dy, adding to dx's sums in memory in row order (dx not
+// nil), by k's kernels along rows; size is the weights of the matrix they
+// are rows of, which chooses the kernel.
+func backwardRowsWith(k *kernelSet, w, x, dy, dx []float64, a float64, size int) {
+	n, rows := len(x), len(dy)
+	switch {
+	case k == nil:
+		backwardStepGo(w, x, dy, dx, a)
+	case k.backwardStepWide != nil && size >= wideW && n%8 == 0:
+		p := rows - rows%wideStepRows
+		if p > 0 {
+			k.backwardStepWide(w[:p*n], x, dy[:p], dx, a)
+		}
+		if p < rows {
+			k.backwardStep(w[p*n:], x, dy[p:], dx, a) // dx_j's sums go on
+		}
+	default:
+		k.backwardStep(w, x, dy, dx, a)
+	}
+}
+
 // backwardStepReLUWith is the backward pass and step, then the ReLU's
 // gradient when act is not nil (dx must then not be nil).
 func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) {
@@ -277,14 +302,8 @@ func backwardStepReLUWith(k *kernelSet, w, x, dy, dx, act []float64, a float64) 
 		k.backwardStepNoDx(w, x, dy, a)
 	case len(w) <= smallW:
 		k.backwardStepCols(w, x, dy, dx, a)
-	case k.backwardStepWide != nil && len(w) >= wideW && n%8 == 0:
-		p := rows - rows%wideStepRows
-		k.backwardStepWide(w[:p*n], x, dy[:p], dx, a)
-		if p < rows {
-			k.backwardStep(w[p*n:], x, dy[p:], dx, a) // dx_j's sums go on
-		}
 	default:
-		k.backwardStep(w, x, dy, dx, a)
+		backwardRowsWith(k, w, x, dy, dx, a, len(w))
 	}
 	if act != nil {
 		reluBackwardWith(k, act, dx, dx)

@@ -3236,6 +3236,104 @@ backwardStepWideAVX512done:
 	VZEROUPPER
 	RET
 
+// func backwardStepListedAVX512(rows *[8]*float64, dy *[8]float64, x []float64, dx []float64, a float64)
+// Requires: AVX, AVX512F, MMX+, SSE2
+TEXT ·backwardStepListedAVX512(SB), NOSPLIT, $0-72
+	MOVQ         rows+0(FP), AX
+	MOVQ         dy+8(FP), CX
+	MOVQ         (AX), DX
+	VBROADCASTSD (CX), Z0
+	MOVQ         8(AX), BX
+	VBROADCASTSD 8(CX), Z1
+	MOVQ         16(AX), SI
+	VBROADCASTSD 16(CX), Z2
+	MOVQ         24(AX), DI
+	VBROADCASTSD 24(CX), Z3
+	MOVQ         32(AX), R8
+	VBROADCASTSD 32(CX), Z4
+	MOVQ         40(AX), R9
+	VBROADCASTSD 40(CX), Z5
+	MOVQ         48(AX), R10
+	VBROADCASTSD 48(CX), Z6
+	MOVQ         56(AX), AX
+	VBROADCASTSD 56(CX), Z7
+	MOVQ         x_base+16(FP), CX
+	MOVQ         x_len+24(FP), R11
+	MOVQ         dx_base+40(FP), R12
+	MOVSD        a+64(FP), X8
+	VBROADCASTSD X8, Z8
+	XORQ         R13, R13
+	SHRQ         $0x03, R11
+	JZ           backwardStepListedAVX512done
+
+backwardStepListedAVX512cols:
+	PREFETCHT0  256(DX)(R13*1)
+	PREFETCHT0  256(BX)(R13*1)
+	PREFETCHT0  256(SI)(R13*1)
+	PREFETCHT0  256(DI)(R13*1)
+	PREFETCHT0  256(R8)(R13*1)
+	PREFETCHT0  256(R9)(R13*1)
+	PREFETCHT0  256(R10)(R13*1)
+	PREFETCHT0  256(AX)(R13*1)
+	VMOVUPD     (CX)(R13*1), Z9
+	VMOVUPD     (R12)(R13*1), Z10
+	VMOVUPD     (DX)(R13*1), Z11
+	VMULPD      Z11, Z0, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z0, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (DX)(R13*1)
+	VMOVUPD     (BX)(R13*1), Z11
+	VMULPD      Z11, Z1, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z1, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (BX)(R13*1)
+	VMOVUPD     (SI)(R13*1), Z11
+	VMULPD      Z11, Z2, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z2, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (SI)(R13*1)
+	VMOVUPD     (DI)(R13*1), Z11
+	VMULPD      Z11, Z3, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z3, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (DI)(R13*1)
+	VMOVUPD     (R8)(R13*1), Z11
+	VMULPD      Z11, Z4, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z4, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (R8)(R13*1)
+	VMOVUPD     (R9)(R13*1), Z11
+	VMULPD      Z11, Z5, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z5, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (R9)(R13*1)
+	VMOVUPD     (R10)(R13*1), Z11
+	VMULPD      Z11, Z6, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z6, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (R10)(R13*1)
+	VMOVUPD     (AX)(R13*1), Z11
+	VMULPD      Z11, Z7, Z12
+	VADDPD      Z12, Z10, Z10
+	VMULPD      Z9, Z7, Z12
+	VFMADD231PD Z12, Z8, Z11
+	VMOVUPD     Z11, (AX)(R13*1)
+	VMOVUPD     Z10, (R12)(R13*1)
+	ADDQ        $0x40, R13
+	DECQ        R11
+	JNZ         backwardStepListedAVX512cols
+
+backwardStepListedAVX512done:
+	VZEROUPPER
+	RET
+
 // func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 // Requires: AVX, AVX2, FMA3, SSE2
 TEXT ·backwardStepAVX2(SB), NOSPLIT, $0-104

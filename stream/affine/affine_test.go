@@ -413,6 +413,9 @@ func backwardKernels(k *kernelSet, x []float64, withDx, momentum bool) []backwar
 			k.backwardStep(w[p*n:], x, dy[p:], dx, a)
 		})})
 	}
+	if k.backwardStepListed != nil && len(x)%8 == 0 && len(x) > 0 {
+		ks = append(ks, backwardKernel{"listed", cleared(func(w, v, x, dy, dx []float64, a, m float64) { listedRows(k, w, x, dy, dx, a) })})
+	}
 	return append(ks,
 		backwardKernel{"rows", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStep(w, x, dy, dx, a) })},
 		backwardKernel{"cols", cleared(func(w, v, x, dy, dx []float64, a, m float64) { k.backwardStepCols(w, x, dy, dx, a) })})
@@ -770,4 +773,20 @@ func TestBackwardStepReLUMatchesGo(t *testing.T) {
 			}
 		}
 	}
+}
+
+// listedRows is the backward pass and step of every row of w through the
+// listed kernel (every row listed, 8 at a time, the rows past a multiple
+// of 8 in the 4-row kernel), len(x) a positive multiple of 8.
+func listedRows(k *kernelSet, w, x, dy, dx []float64, a float64) {
+	n, p := len(x), len(dy)-len(dy)%8
+	var rows [8]*float64
+	var g [8]float64
+	for o := 0; o < p; o += 8 {
+		for r := range rows {
+			rows[r], g[r] = &w[(o+r)*n], dy[o+r]
+		}
+		k.backwardStepListed(&rows, &g, x, dx, a)
+	}
+	k.backwardStep(w[p*n:], x, dy[p:], dx, a)
 }

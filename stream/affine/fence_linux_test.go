@@ -125,6 +125,7 @@ func TestKernelsStayInBounds(t *testing.T) {
 				break
 			}
 			backward("the wide backward kernel", tc, func(w, x, dy, dx, _ []float64) { k.backwardStepWide(w, x, dy, dx, -0.37) })
+			backward("the listed backward kernel", tc, func(w, x, dy, dx, _ []float64) { listedRows(k, w, x, dy, dx, -0.37) })
 		}
 	}
 }

@@ -21,6 +21,9 @@ func stackForwardAVX512(s *Stack) {
 		default:
 			forwardAVX2(l.rw, l.X, l.rb, l.ry, l.relu)
 		}
+		if l.prune {
+			l.live = reluFinite(s.k, l.Y)
+		}
 	}
 }
 

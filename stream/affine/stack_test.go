@@ -186,3 +186,103 @@ func BenchmarkStack(b *testing.B) {
 		}
 	}
 }
+
+// TestStackPrunes: a Stack's backward pass that leaves out the rows of a
+// ReLU's silent units (prunes) gives the bits of the plain-Go layers,
+// which take every row, on every path: for a layer below 8 MB and one of
+// 8 MB (the wide backward kernel's runs), and where leaving rows out would
+// change the bits and must not happen: a weight −Inf in a silent unit's
+// row (its dy_o·w_oj is NaN), a layer whose input has negative values
+// beside weights −0 (a·(dy_o·x_j) is then +0, and −0 + (+0) is +0), a
+// positive step, and a backward pass without a forward pass before it.
+func TestStackPrunes(t *testing.T) {
+	type tc struct {
+		name  string
+		sizes []int
+		a     float64
+		live  bool // whether layer 1's first forward pass finds its values finite, with a pruning step
+		edit  func(s *stackNet)
+	}
+	cases := []tc{
+		{"below 8 MB", []int{5, 300, 260, 2}, -0.1, true, nil},
+		{"8 MB", []int{4, 1024, 1024, 2}, -0.05, true, nil},
+		{"rows of a multiple of 8", []int{5, 256, 264, 2}, -0.1, true, nil},
+		{"step −0", []int{5, 300, 260, 2}, math.Copysign(0, -1), true, nil},
+		{"positive step", []int{5, 300, 260, 2}, 0.1, false, nil},
+		{"a −Inf weight in a silent row", []int{5, 300, 260, 2}, -0.1, false, func(s *stackNet) {
+			for i := range s.layers[0].B {
+				s.layers[0].B[i] = 100 // every input of the next layer positive
+			}
+			l := s.layers[1]
+			n := len(l.X)
+			for o := range len(l.Y) {
+				l.W[o*n] = math.Inf(-1) // every unit silent, its value −Inf
+			}
+		}},
+		{"inputs below 0", []int{5, 300, 260, 2}, -0.1, true, func(s *stackNet) {
+			s.layers[0].ReLU = false
+			l := s.layers[1]
+			for i := range l.W {
+				if i%3 == 0 {
+					l.W[i] = math.Copysign(0, -1)
+				}
+			}
+		}},
+	}
+	for _, k := range append([]*kernelSet{nil}, kernelSets()...) {
+		name := "plain Go"
+		if k != nil {
+			name = k.name
+		}
+		for _, c := range cases {
+			rng := rand.New(rand.NewPCG(uint64(len(c.name)), 9))
+			want := newStackNet(rng, c.sizes)
+			if c.edit != nil {
+				c.edit(want)
+			}
+			got := want.clone()
+			for i := range want.layers {
+				got.layers[i].ReLU = want.layers[i].ReLU
+			}
+			s := newStack(k, got.layers, got.params[got.nw:], got.vel[got.nw:], got.gb, c.a, 0)
+			if s.layers[1].prune != math.Signbit(c.a) {
+				t.Fatalf("%s, %s: layer 1 prunes %v, want %v", name, c.name, s.layers[1].prune, math.Signbit(c.a))
+			}
+			// A backward pass with no forward pass before it takes every row.
+			dTop := tame(rng, c.sizes[len(c.sizes)-1])
+			copy(got.g[len(got.g)-1], dTop)
+			s.BackwardStep()
+			copy(want.g[len(want.g)-1], dTop)
+			want.backwardGo(c.a)
+			sameBits(t, name+", "+c.name+": a backward pass first", want.params, got.params)
+			for trial := range 3 {
+				dTop := tame(rng, c.sizes[len(c.sizes)-1])
+				copy(want.x, tame(rng, c.sizes[0]))
+				copy(got.x, want.x)
+				want.trialGo(dTop, c.a, 0)
+				s.Forward()
+				if trial == 0 && s.layers[1].live != c.live {
+					t.Errorf("%s, %s: layer 1's values finite %v, want %v", name, c.name, s.layers[1].live, c.live)
+				}
+				what := fmt.Sprintf("%s, %s, trial %d", name, c.name, trial)
+				for i := range want.act {
+					sameBits(t, fmt.Sprintf("%s: layer %d's output", what, i), want.act[i], got.act[i])
+				}
+				copy(got.g[len(got.g)-1], dTop)
+				s.BackwardStep()
+				sameBits(t, what+": the gradients", want.gb, got.gb)
+				sameBits(t, what+": the parameters", want.params, got.params)
+			}
+		}
+	}
+}
+
+// backwardGo is trialGo's backward pass and steps without its forward
+// pass (momentum 0).
+func (s *stackNet) backwardGo(a float64) {
+	for i := len(s.layers) - 1; i >= 0; i-- {
+		l := s.layers[i]
+		backwardStepReLUWith(nil, l.W, l.X, l.DY, l.DX, l.Act, a)
+	}
+	stepWith(nil, s.params[s.nw:], a, s.gb)
+}

@@ -19,6 +19,9 @@ func forwardWideAVX512(w []float64, x []float64, b []float64, y []float64, relu 
 // backwardStepWideAVX512 is the backward pass and SGD step, 8 rows at a time, for matrices too large for the caches.
 func backwardStepWideAVX512(w []float64, x []float64, dy []float64, dx []float64, a float64)
 
+// backwardStepListedAVX512 is the backward pass and SGD step of 8 rows anywhere in a matrix, in their order.
+func backwardStepListedAVX512(rows *[8]*float64, dy *[8]float64, x []float64, dx []float64, a float64)
+
 // backwardStepAVX2 is the backward pass and SGD step, four rows at a time, then one.
 func backwardStepAVX2(w []float64, x []float64, dy []float64, dx []float64, a float64)
 

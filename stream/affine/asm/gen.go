@@ -51,6 +51,7 @@ func main() {
 	forwardT()
 	forwardWide()
 	backwardStepWide()
+	backwardStepListed()
 	for _, s := range []isa{avx2, avx512} {
 		for _, dx := range []bool{true, false} {
 			backwardStep(dx, false, s)

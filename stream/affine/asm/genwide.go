@@ -320,3 +320,58 @@ func backwardStepWide() {
 	VZEROUPPER()
 	RET()
 }
+
+// backwardStepListed emits backwardStepListedAVX512(rows, dy, x, dx, a):
+// backwardStepWide's pass over 8 rows that need not be consecutive, each
+// given by the address of its first weight (rows[r]) and its gradient
+// dy[r], in the order of the rows (len(x) a multiple of 8): the rows of a
+// ReLU's active units, the silent ones left out (affine's prunes).
+func backwardStepListed() {
+	name := "backwardStepListedAVX512"
+	TEXT(name, NOSPLIT, "func(rows *[8]*float64, dy *[8]float64, x, dx []float64, a float64)")
+	Doc(fmt.Sprintf("%s is the backward pass and SGD step of %d rows anywhere in a matrix, in their order.", name, wideStepRows))
+	rp := Load(Param("rows"), GP64())
+	dyp := Load(Param("dy"), GP64())
+	var r [wideStepRows]reg.GPVirtual
+	var g [wideStepRows]reg.VecVirtual
+	for i := range r {
+		r[i], g[i] = GP64(), ZMM()
+		MOVQ(Mem{Base: rp, Disp: 8 * i}, r[i])
+		VBROADCASTSD(Mem{Base: dyp, Disp: 8 * i}, g[i])
+	}
+	xp := Load(Param("x").Base(), GP64())
+	cnt := Load(Param("x").Len(), GP64())
+	dxp := Load(Param("dx").Base(), GP64())
+	a := ZMM()
+	VBROADCASTSD(Load(Param("a"), XMM()), a)
+	off := GP64()
+	XORQ(off, off)
+	SHRQ(Imm(3), cnt)
+	JZ(LabelRef(name + "done"))
+
+	Label(name + "cols")
+	at := func(base reg.Register, disp int) Mem { return Mem{Base: base, Index: off, Scale: 1, Disp: disp} }
+	for i := range r {
+		PREFETCHT0(at(r[i], wideStepAhead)) // past the row: a prefetch never faults
+	}
+	xv, d := ZMM(), ZMM()
+	VMOVUPD(at(xp, 0), xv)
+	VMOVUPD(at(dxp, 0), d)
+	for i := range r {
+		w, t := ZMM(), ZMM()
+		VMOVUPD(at(r[i], 0), w)
+		VMULPD(w, g[i], t)
+		VADDPD(t, d, d)     // dx_j += dy_o·w_oj, the rows in order
+		VMULPD(xv, g[i], t) // dy_o·x_j, rounded
+		VFMADD231PD(t, a, w)
+		VMOVUPD(w, at(r[i], 0))
+	}
+	VMOVUPD(d, at(dxp, 0))
+	ADDQ(Imm(64), off)
+	DECQ(cnt)
+	JNZ(LabelRef(name + "cols"))
+
+	Label(name + "done")
+	VZEROUPPER()
+	RET()
+}
