@@ -8,7 +8,9 @@ import "math"
 // with the SGD steps another, which run the kernels from one loop: the
 // same kernels on the same operands in the same order as ForwardReLU,
 // BackwardStepMomentumReLU and StepMomentum (or their forms without
-// momentum) called layer by layer, so the same bits.
+// momentum) called layer by layer, so the same bits; but a wide layer's
+// backward pass leaves out the rows of its ReLU's silent units, which
+// those functions take and which change no bit (see prunes).
 type Stack struct {
 	k        *kernelSet
 	layers   []stackLayer
@@ -171,7 +173,7 @@ func (s *Stack) backwardLayer(l *stackLayer) {
 func prunes(s *Stack, l *stackLayer) bool {
 	n := len(l.X)
 	return l.ReLU && l.DX != nil && !s.momentum && len(l.W) >= pruneW && len(l.W) > smallW &&
-		!l.regs && !l.flat && math.Signbit(s.a) && !math.IsInf(s.a, 0) && n > 0
+		!l.regs && !l.flat && math.Signbit(s.a) && s.a-s.a == 0 && n > 0 // a finite: a − a is NaN for ±Inf and NaN
 }
 
 // reluFinite applies the ReLU to y, as the forward kernels do, and

@@ -244,6 +244,11 @@ func TestStackPrunes(t *testing.T) {
 			for i := range want.layers {
 				got.layers[i].ReLU = want.layers[i].ReLU
 			}
+			for _, a := range []float64{math.Copysign(math.NaN(), -1), math.Inf(-1)} {
+				if newStack(k, got.layers, got.params[got.nw:], got.vel[got.nw:], got.gb, a, 0).layers[1].prune {
+					t.Errorf("%s, %s: a step of %v prunes", name, c.name, a)
+				}
+			}
 			s := newStack(k, got.layers, got.params[got.nw:], got.vel[got.nw:], got.gb, c.a, 0)
 			if s.layers[1].prune != math.Signbit(c.a) {
 				t.Fatalf("%s, %s: layer 1 prunes %v, want %v", name, c.name, s.layers[1].prune, math.Signbit(c.a))
