@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 
 	"github.com/fastslow/cmd/internal/keypath"
+	"github.com/fastslow/stream"
 	"github.com/fastslow/stream/budget"
 	"github.com/fastslow/stream/cirp"
 	"github.com/fastslow/stream/cli"
@@ -436,6 +437,19 @@ func (p *Problem) evaluate(ctx context.Context, pts []estimate.Point, o estimate
 		jobs[j].New = gate.Guard(ctx, point[j], jobs[j].New)
 	}
 	ro := run.Options{Workers: o.Workers, Progress: o.Progress, Release: true}
+	// The scores read only the curves: every run's model but each job's
+	// first (which names its parts) goes back to its package for the next
+	// run to reuse (stream.Releaser), as the model commands do.
+	ro.Finished = func(_ int, rr *run.RunResult) error {
+		if rr.Run == 0 {
+			return nil
+		}
+		if r, ok := rr.Model.(stream.Releaser); ok {
+			r.Release()
+		}
+		rr.Model = nil
+		return nil
+	}
 	var runCurves [][][]float64 // per job, per run, in data blocks
 	if o.PerRun {
 		runCurves = make([][][]float64, len(jobs))
