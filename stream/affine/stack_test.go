@@ -98,6 +98,29 @@ func (s *stackNet) trialGo(dTop []float64, a, m float64) {
 	}
 }
 
+// stackTrial runs a trial of s on got's slices (its forward pass, then
+// afterForward if not nil, dTop at the top and its backward pass and
+// steps) and compares every layer's output, the gradients, the parameters
+// and with momentum its buffer with want's, on which trialGo has run the
+// trial.
+func stackTrial(t *testing.T, what string, s *Stack, want, got *stackNet, dTop []float64, momentum bool, afterForward func()) {
+	t.Helper()
+	s.Forward()
+	if afterForward != nil {
+		afterForward()
+	}
+	for i := range want.act {
+		sameBits(t, fmt.Sprintf("%s: layer %d's output", what, i), want.act[i], got.act[i])
+	}
+	copy(got.g[len(got.g)-1], dTop)
+	s.BackwardStep()
+	sameBits(t, what+": the gradients", want.gb, got.gb)
+	sameBits(t, what+": the parameters", want.params, got.params)
+	if momentum {
+		sameBits(t, what+": the momentum buffer", want.vel, got.vel)
+	}
+}
+
 // TestStackMatchesLayers: a Stack's trials, on every path, give the bits
 // of the plain-Go kernels called layer by layer, for networks whose layers
 // meet every kernel: the first layer's flat step (fewer than 8 inputs) and
@@ -134,18 +157,7 @@ func TestStackMatchesLayers(t *testing.T) {
 					copy(want.x, tame(rng, sizes[0]))
 					copy(got.x, want.x)
 					want.trialGo(dTop, -0.1, m)
-					s.Forward()
-					what := fmt.Sprintf("%s: %v, momentum %v, trial %d", name, sizes, m, trial)
-					for i := range want.act {
-						sameBits(t, fmt.Sprintf("%s: layer %d's output", what, i), want.act[i], got.act[i])
-					}
-					copy(got.g[len(got.g)-1], dTop)
-					s.BackwardStep()
-					sameBits(t, what+": the gradients", want.gb, got.gb)
-					sameBits(t, what+": the parameters", want.params, got.params)
-					if m != 0 {
-						sameBits(t, what+": the momentum buffer", want.vel, got.vel)
-					}
+					stackTrial(t, fmt.Sprintf("%s: %v, momentum %v, trial %d", name, sizes, m, trial), s, want, got, dTop, m != 0, nil)
 				}
 			}
 		}
@@ -265,18 +277,11 @@ func TestStackPrunes(t *testing.T) {
 				copy(want.x, tame(rng, c.sizes[0]))
 				copy(got.x, want.x)
 				want.trialGo(dTop, c.a, 0)
-				s.Forward()
-				if trial == 0 && s.layers[1].live != c.live {
-					t.Errorf("%s, %s: layer 1's values finite %v, want %v", name, c.name, s.layers[1].live, c.live)
-				}
-				what := fmt.Sprintf("%s, %s, trial %d", name, c.name, trial)
-				for i := range want.act {
-					sameBits(t, fmt.Sprintf("%s: layer %d's output", what, i), want.act[i], got.act[i])
-				}
-				copy(got.g[len(got.g)-1], dTop)
-				s.BackwardStep()
-				sameBits(t, what+": the gradients", want.gb, got.gb)
-				sameBits(t, what+": the parameters", want.params, got.params)
+				stackTrial(t, fmt.Sprintf("%s, %s, trial %d", name, c.name, trial), s, want, got, dTop, false, func() {
+					if trial == 0 && s.layers[1].live != c.live {
+						t.Errorf("%s, %s: layer 1's values finite %v, want %v", name, c.name, s.layers[1].live, c.live)
+					}
+				})
 			}
 		}
 	}
