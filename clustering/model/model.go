@@ -469,8 +469,12 @@ func set(dst, src []float64) {
 }
 
 // constrainTwice applies the constraint to the stored attention (as
-// constrain) and reports what constrainAgain reports of the result, taking
-// its floor's test and its sum in the loop of the divisions.
+// constrain) and reports whether applying it once more would move the
+// result, writing where into next when it would. Most trials it would
+// not: no value is below the floor and the values sum to 1 exactly, so
+// that each divided by the sum is itself; the second application's floor
+// test and sum are taken in the loop of the first's divisions, and its
+// divisions only when that test fails.
 func (m *Model) constrainTwice() bool {
 	a := m.attn
 	var s float64
@@ -492,26 +496,6 @@ func (m *Model) constrainTwice() bool {
 	}
 	sumToOne(m.next, a)
 	return !sameBits(m.next, a)
-}
-
-// constrainAgain reports whether the constraint applied once more moves the
-// (constrained) attention, and writes the result into next when it does.
-// Most trials it does not: no value is below the floor and the values sum
-// to 1 exactly, so that each divided by the sum is itself; the divisions
-// are then not taken.
-func (m *Model) constrainAgain() bool {
-	var s float64
-	floor := false
-	for _, v := range m.attn {
-		w := max(v, layers.MinDistance)
-		floor = floor || !(v >= layers.MinDistance)
-		s += w
-	}
-	if s == 1 && !floor {
-		return false
-	}
-	sumToOne(m.next, m.attn)
-	return !sameBits(m.next, m.attn)
 }
 
 func sameBits(a, b []float64) bool {
