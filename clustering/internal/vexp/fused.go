@@ -93,6 +93,7 @@ type Prediction struct {
 	pWTA, oWTA            []float64 // the soft winner-take-all's
 	assoc, z              []float64
 	c, beta, temp, phi    float64
+	zmm                   bool // 8 units and AVX-512: predict8AVX512's kernels
 }
 
 // NewPrediction returns the kernel's prediction over the buffers of the
@@ -115,7 +116,7 @@ func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []f
 		}
 	}
 	return &Prediction{s: s, sqrt: sqrt, h: h, mask: mask, out: out, pComp: pComp, oComp: oComp, pWTA: pWTA, oWTA: oWTA,
-		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi}, true
+		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi, zmm: hasZMM && n == 8}, true
 }
 
 // Run computes the prediction in one kernel, every unit live (the
@@ -126,6 +127,10 @@ func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []f
 // in the winner-take-all); the caller then runs the layers one by one,
 // which are this kernel's pure-Go counterpart.
 func (p *Prediction) Run() bool {
+	if p.zmm {
+		return predict8AVX512(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
+			&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi)
+	}
 	return hasVector && predictAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
 		&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi, len(p.s))
 }
@@ -139,6 +144,10 @@ func (p *Prediction) Run() bool {
 // either, or when first has not p's number of units.
 func (p *Prediction) RunPair(first *Prediction) bool {
 	q := first
+	if p.zmm && q.zmm {
+		return predictPair8AVX512(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0], &p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0],
+			&q.s[0], &q.sqrt[0], &q.h[0], &q.out[0], &q.pComp[0], &q.oComp[0], &q.pWTA[0], &q.oWTA[0], p.c, p.beta, p.temp, p.phi)
+	}
 	return hasVector && len(q.s) == len(p.s) &&
 		predictPairAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0], &p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0],
 			&q.s[0], &q.sqrt[0], &q.h[0], &q.out[0], &q.pComp[0], &q.oComp[0], &q.pWTA[0], &q.oWTA[0], p.c, p.beta, p.temp, p.phi, len(p.s))

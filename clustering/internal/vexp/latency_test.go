@@ -10,7 +10,8 @@ import (
 // waits on the logits of the one before (through the first sum s, written
 // back as the model's Go code writes the sums, one value at a time), so
 // ns/op is the kernel's chain from the sums to the logits, the floor the
-// clustering trial's prediction cannot go below with these bits.
+// clustering trial's prediction cannot go below with these bits; with
+// AVX-512 each kernel has its own benchmark.
 func BenchmarkPredictLatency(b *testing.B) {
 	const n = 8
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -28,10 +29,19 @@ func BenchmarkPredictLatency(b *testing.B) {
 		b.Skip("no prediction kernel in this build")
 	}
 	s0 := s[0]
-	for b.Loop() {
-		if !p.Run() {
-			b.Fatal("the kernel refused config1's prediction")
+	run := func(b *testing.B) {
+		for b.Loop() {
+			if !p.Run() {
+				b.Fatal("the kernel refused config1's prediction")
+			}
+			s[0] = s0 + z[0]*0 // the same sum, after the logits
 		}
-		s[0] = s0 + z[0]*0 // the same sum, after the logits
 	}
+	if !p.zmm {
+		run(b)
+		return
+	}
+	b.Run("AVX-512", run)
+	p.zmm = false
+	b.Run("AVX2", run)
 }

@@ -48,3 +48,29 @@ func predictAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, 
 //
 //go:noescape
 func predictPairAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64, n int) bool
+
+// predict8AVX512 is predictAVX2 for n = 8 (mask[i] 0 or 1), each value
+// with its bits, in zmm registers.
+//
+//go:noescape
+func predict8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64) bool
+
+// predictPair8AVX512 is predictPairAVX2 for n = 8 (mask[i] 0 or 1), each
+// value with its bits, in zmm registers.
+//
+//go:noescape
+func predictPair8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64) bool
+
+// expLanesAVX512 sets dst[i] to the AVX-512 lanes' exponential of src[i]
+// for i < n, n a multiple of 8; it reports whether every src[i] was in
+// [−700, 700], where the lanes give math.Exp's bits.
+//
+//go:noescape
+func expLanesAVX512(dst *float64, src *float64, n int) bool
+
+// logLanesAVX512 sets dst[i] to the AVX-512 lanes' logarithm of src[i]
+// for i < n, n a multiple of 8, math.Log's bits for a positive finite
+// src[i]; it returns true.
+//
+//go:noescape
+func logLanesAVX512(dst *float64, src *float64, n int) bool

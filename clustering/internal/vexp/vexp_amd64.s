@@ -3216,3 +3216,853 @@ assodone:
 	VZEROUPPER
 	MOVB      AL, ret+192(FP)
 	RET
+
+DATA log2eZ<>+0(SB)/8, $0x3ff71547652b82fe
+GLOBL log2eZ<>(SB), RODATA|NOPTR, $8
+
+DATA ln2UZ<>+0(SB)/8, $0x3fe62e42fefa3000
+GLOBL ln2UZ<>(SB), RODATA|NOPTR, $8
+
+DATA ln2LZ<>+0(SB)/8, $0x3d53de6af278ece6
+GLOBL ln2LZ<>(SB), RODATA|NOPTR, $8
+
+DATA sixteenthZ<>+0(SB)/8, $0x3fb0000000000000
+GLOBL sixteenthZ<>(SB), RODATA|NOPTR, $8
+
+DATA twoZ<>+0(SB)/8, $0x4000000000000000
+GLOBL twoZ<>(SB), RODATA|NOPTR, $8
+
+DATA oneZ<>+0(SB)/8, $0x3ff0000000000000
+GLOBL oneZ<>(SB), RODATA|NOPTR, $8
+
+DATA halfZ<>+0(SB)/8, $0x3fe0000000000000
+GLOBL halfZ<>(SB), RODATA|NOPTR, $8
+
+DATA t8Z<>+0(SB)/8, $0x3efa01a01a01a01a
+GLOBL t8Z<>(SB), RODATA|NOPTR, $8
+
+DATA t7Z<>+0(SB)/8, $0x3f2a01a01a01a01a
+GLOBL t7Z<>(SB), RODATA|NOPTR, $8
+
+DATA t6Z<>+0(SB)/8, $0x3f56c16c16c16c17
+GLOBL t6Z<>(SB), RODATA|NOPTR, $8
+
+DATA t5Z<>+0(SB)/8, $0x3f81111111111111
+GLOBL t5Z<>(SB), RODATA|NOPTR, $8
+
+DATA t4Z<>+0(SB)/8, $0x3fa5555555555555
+GLOBL t4Z<>(SB), RODATA|NOPTR, $8
+
+DATA t3Z<>+0(SB)/8, $0x3fc5555555555555
+GLOBL t3Z<>(SB), RODATA|NOPTR, $8
+
+DATA absZ<>+0(SB)/8, $0x7fffffffffffffff
+GLOBL absZ<>(SB), RODATA|NOPTR, $8
+
+DATA hi700Z<>+0(SB)/8, $0x4085e00000000000
+GLOBL hi700Z<>(SB), RODATA|NOPTR, $8
+
+DATA mantissaZ<>+0(SB)/8, $0x000fffffffffffff
+GLOBL mantissaZ<>(SB), RODATA|NOPTR, $8
+
+DATA halfBitsZ<>+0(SB)/8, $0x3fe0000000000000
+GLOBL halfBitsZ<>(SB), RODATA|NOPTR, $8
+
+DATA oneBitsZ<>+0(SB)/8, $0x3ff0000000000000
+GLOBL oneBitsZ<>(SB), RODATA|NOPTR, $8
+
+DATA expfieldZ<>+0(SB)/8, $0x00000000000007ff
+GLOBL expfieldZ<>(SB), RODATA|NOPTR, $8
+
+DATA biasZ<>+0(SB)/8, $0x00000000000003fe
+GLOBL biasZ<>(SB), RODATA|NOPTR, $8
+
+DATA oneIntZ<>+0(SB)/8, $0x0000000000000001
+GLOBL oneIntZ<>(SB), RODATA|NOPTR, $8
+
+DATA halfLZ<>+0(SB)/8, $0x3fe0000000000000
+GLOBL halfLZ<>(SB), RODATA|NOPTR, $8
+
+DATA oneLZ<>+0(SB)/8, $0x3ff0000000000000
+GLOBL oneLZ<>(SB), RODATA|NOPTR, $8
+
+DATA twoLZ<>+0(SB)/8, $0x4000000000000000
+GLOBL twoLZ<>(SB), RODATA|NOPTR, $8
+
+DATA hsqrt2Z<>+0(SB)/8, $0x3fe6a09e667f3bcd
+GLOBL hsqrt2Z<>(SB), RODATA|NOPTR, $8
+
+DATA ln2HiLZ<>+0(SB)/8, $0x3fe62e42fee00000
+GLOBL ln2HiLZ<>(SB), RODATA|NOPTR, $8
+
+DATA ln2LoLZ<>+0(SB)/8, $0x3dea39ef35793c76
+GLOBL ln2LoLZ<>(SB), RODATA|NOPTR, $8
+
+DATA l1Z<>+0(SB)/8, $0x3fe5555555555593
+GLOBL l1Z<>(SB), RODATA|NOPTR, $8
+
+DATA l2Z<>+0(SB)/8, $0x3fd999999997fa04
+GLOBL l2Z<>(SB), RODATA|NOPTR, $8
+
+DATA l3Z<>+0(SB)/8, $0x3fd2492494229359
+GLOBL l3Z<>(SB), RODATA|NOPTR, $8
+
+DATA l4Z<>+0(SB)/8, $0x3fcc71c51d8e78af
+GLOBL l4Z<>(SB), RODATA|NOPTR, $8
+
+DATA l5Z<>+0(SB)/8, $0x3fc7466496cb03de
+GLOBL l5Z<>(SB), RODATA|NOPTR, $8
+
+DATA l6Z<>+0(SB)/8, $0x3fc39a09d078c69f
+GLOBL l6Z<>(SB), RODATA|NOPTR, $8
+
+DATA l7Z<>+0(SB)/8, $0x3fc2f112df3e5244
+GLOBL l7Z<>(SB), RODATA|NOPTR, $8
+
+DATA zsignbit<>+0(SB)/8, $0x8000000000000000
+GLOBL zsignbit<>(SB), RODATA|NOPTR, $8
+
+DATA zone<>+0(SB)/8, $0x3ff0000000000000
+GLOBL zone<>(SB), RODATA|NOPTR, $8
+
+DATA zzero<>+0(SB)/8, $0x0000000000000000
+GLOBL zzero<>(SB), RODATA|NOPTR, $8
+
+// func predict8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64) bool
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
+	KXNORB            K1, K1, K1
+	VBROADCASTSD      c+88(FP), Z0
+	MOVQ              mask+24(FP), AX
+	VMOVUPD           (AX), Z1
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K2
+	MOVQ              s+0(FP), AX
+	VSQRTPD           (AX), Z2
+	MOVQ              r+8(FP), AX
+	VMOVUPD           Z2, (AX)
+	VMULPD            Z0, Z2, Z2
+	VXORPD.BCST       zsignbit<>+0(SB), Z2, Z2
+	VANDPD.BCST       absZ<>+0(SB), Z2, Z0
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z0, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z2, Z0
+	VRNDSCALEPD       $0x00, Z0, Z0
+	VMOVAPD           Z2, Z2
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z0, Z2
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z0, Z2
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z2, Z2
+	VBROADCASTSD      t8Z<>+0(SB), Z4
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z4, Z2
+	VSCALEFPD.Z       Z0, Z2, K2, Z2
+	MOVQ              e+16(FP), AX
+	VMOVUPD           Z2, (AX)
+	MOVQ              h+32(FP), AX
+	VMOVUPD           Z2, (AX)
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z2, K2
+	VBROADCASTSD      zone<>+0(SB), Z0
+	VBLENDMPD         Z2, Z0, K2, Z3
+	VBROADCASTSD      halfBitsZ<>+0(SB), Z0
+	VBROADCASTSD      oneBitsZ<>+0(SB), Z4
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z3, Z0
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z3, Z4
+	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z0, K3
+	VBLENDMPD         Z4, Z0, K3, Z0
+	VSUBPD.BCST       oneLZ<>+0(SB), Z0, Z0
+	VPSRLQ            $0x34, Z3, Z5
+	VPANDQ.BCST       expfieldZ<>+0(SB), Z5, Z5
+	VPSUBQ.BCST       biasZ<>+0(SB), Z5, Z5
+	VPSUBQ.BCST       oneIntZ<>+0(SB), Z5, K3, Z5
+	VCVTQQ2PD         Z5, Z5
+	VADDPD.BCST       twoLZ<>+0(SB), Z0, Z4
+	VDIVPD            Z4, Z0, Z4
+	VMULPD            Z4, Z4, Z6
+	VMULPD            Z6, Z6, Z7
+	VMULPD.BCST       l7Z<>+0(SB), Z7, Z8
+	VADDPD.BCST       l5Z<>+0(SB), Z8, Z8
+	VMULPD            Z7, Z8, Z8
+	VADDPD.BCST       l3Z<>+0(SB), Z8, Z8
+	VMULPD            Z7, Z8, Z8
+	VADDPD.BCST       l1Z<>+0(SB), Z8, Z8
+	VMULPD            Z8, Z6, Z6
+	VMULPD.BCST       l6Z<>+0(SB), Z7, Z8
+	VADDPD.BCST       l4Z<>+0(SB), Z8, Z8
+	VMULPD            Z7, Z8, Z8
+	VADDPD.BCST       l2Z<>+0(SB), Z8, Z8
+	VMULPD            Z8, Z7, Z7
+	VADDPD            Z7, Z6, Z6
+	VMULPD.BCST       halfLZ<>+0(SB), Z0, Z8
+	VMULPD            Z0, Z8, Z8
+	VADDPD            Z8, Z6, Z6
+	VMULPD            Z6, Z4, Z4
+	VMULPD.BCST       ln2LoLZ<>+0(SB), Z5, Z7
+	VADDPD            Z7, Z4, Z4
+	VSUBPD            Z4, Z8, Z8
+	VSUBPD            Z0, Z8, Z8
+	VMULPD.BCST       ln2HiLZ<>+0(SB), Z5, Z5
+	VSUBPD            Z8, Z5, Z5
+	VBROADCASTSD      beta+96(FP), Z0
+	VMULPD            Z5, Z0, Z5
+	VDIVPD            Z5, Z3, Z0
+	VDIVPD            Z0, Z3, Z0
+	VANDPD.BCST       absZ<>+0(SB), Z0, Z3
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z3, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z0, Z3
+	VRNDSCALEPD       $0x00, Z3, Z3
+	VMOVAPD           Z0, Z0
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z3, Z0
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z3, Z0
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z0, Z0
+	VBROADCASTSD      t8Z<>+0(SB), Z4
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z0, Z4
+	VMULPD            Z4, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z4
+	VMULPD            Z4, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z4
+	VMULPD            Z4, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z4
+	VMULPD            Z4, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z4, Z0
+	VSCALEFPD.Z       Z3, Z0, K2, Z0
+	VEXTRACTF64X2     $0x01, Z0, X3
+	VEXTRACTF64X2     $0x02, Z0, X4
+	VEXTRACTF64X2     $0x03, Z0, X5
+	VPERMILPD         $0x01, X0, X6
+	VPERMILPD         $0x01, X3, X7
+	VPERMILPD         $0x01, X4, X8
+	VPERMILPD         $0x01, X5, X9
+	VADDSD            X6, X0, X6
+	VADDSD            X3, X6, X6
+	VADDSD            X7, X6, X6
+	VADDSD            X4, X6, X6
+	VADDSD            X8, X6, X6
+	VADDSD            X5, X6, X6
+	VADDSD            X9, X6, X6
+	VBROADCASTSD      X6, Z3
+	VDIVPD            Z3, Z0, Z0
+	MOVQ              pc+40(FP), AX
+	VMOVUPD           Z0, (AX)
+	VMULPD            Z2, Z0, Z0
+	MOVQ              oc+48(FP), AX
+	VMOVUPD           Z0, (AX)
+	VBROADCASTSD      temp+104(FP), Z2
+	VDIVPD            Z2, Z0, Z2
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z0, K2
+	VANDPD.BCST       absZ<>+0(SB), Z2, Z3
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z3, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z2, Z3
+	VRNDSCALEPD       $0x00, Z3, Z3
+	VMOVAPD           Z2, Z2
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z3, Z2
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z3, Z2
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z2, Z2
+	VBROADCASTSD      t8Z<>+0(SB), Z4
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VMULPD            Z4, Z2, Z2
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z4, Z2
+	VSCALEFPD.Z       Z3, Z2, K2, Z2
+	VEXTRACTF64X2     $0x01, Z2, X3
+	VEXTRACTF64X2     $0x02, Z2, X4
+	VEXTRACTF64X2     $0x03, Z2, X5
+	VPERMILPD         $0x01, X2, X6
+	VPERMILPD         $0x01, X3, X7
+	VPERMILPD         $0x01, X4, X8
+	VPERMILPD         $0x01, X5, X9
+	VADDSD            X6, X2, X6
+	VADDSD            X3, X6, X6
+	VADDSD            X7, X6, X6
+	VADDSD            X4, X6, X6
+	VADDSD            X8, X6, X6
+	VADDSD            X5, X6, X6
+	VADDSD            X9, X6, X6
+	VBROADCASTSD      X6, Z3
+	VDIVPD            Z3, Z2, Z2
+	MOVQ              pw+56(FP), AX
+	VMOVUPD           Z2, (AX)
+	VMULPD            Z0, Z2, Z0
+	MOVQ              ow+64(FP), AX
+	VMOVUPD           Z0, (AX)
+	MOVQ              asso+72(FP), AX
+	VMOVUPD           (AX), Z2
+	VMOVUPD           64(AX), Z3
+	VSHUFF64X2        $0x88, Z3, Z2, Z4
+	VSHUFF64X2        $0xdd, Z3, Z2, Z2
+	VUNPCKLPD         Z1, Z1, Z3
+	VUNPCKHPD         Z1, Z1, Z1
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z3, K2
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K3
+	VUNPCKLPD         Z0, Z0, Z1
+	VUNPCKHPD         Z0, Z0, Z0
+	VMULPD.Z          Z4, Z1, K2, Z1
+	VMULPD.Z          Z2, Z0, K3, Z0
+	VEXTRACTF64X2     $0x01, Z1, X2
+	VEXTRACTF64X2     $0x02, Z1, X3
+	VEXTRACTF64X2     $0x03, Z1, X4
+	VEXTRACTF64X2     $0x01, Z0, X5
+	VEXTRACTF64X2     $0x02, Z0, X6
+	VEXTRACTF64X2     $0x03, Z0, X7
+	VXORPD            X8, X8, X8
+	VADDPD            X1, X8, X8
+	VADDPD            X0, X8, X8
+	VADDPD            X2, X8, X8
+	VADDPD            X5, X8, X8
+	VADDPD            X3, X8, X8
+	VADDPD            X6, X8, X8
+	VADDPD            X4, X8, X8
+	VADDPD            X7, X8, X8
+	VMOVDDUP          phi+112(FP), X0
+	VMULPD            X0, X8, X8
+	MOVQ              z+80(FP), AX
+	VMOVUPD           X8, (AX)
+	KORTESTB          K1, K1
+	SETCS             AL
+	VZEROUPPER
+	MOVB              AL, ret+120(FP)
+	RET
+
+// func predictPair8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64) bool
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
+	KXNORB            K1, K1, K1
+	VBROADCASTSD      c+152(FP), Z0
+	MOVQ              mask+24(FP), AX
+	VMOVUPD           (AX), Z1
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K2
+	MOVQ              s1+88(FP), AX
+	VSQRTPD           (AX), Z2
+	MOVQ              s+0(FP), AX
+	VSQRTPD           (AX), Z3
+	MOVQ              r1+96(FP), AX
+	VMOVUPD           Z2, (AX)
+	MOVQ              r+8(FP), AX
+	VMOVUPD           Z3, (AX)
+	VMULPD            Z0, Z2, Z2
+	VMULPD            Z0, Z3, Z3
+	VXORPD.BCST       zsignbit<>+0(SB), Z2, Z2
+	VXORPD.BCST       zsignbit<>+0(SB), Z3, Z3
+	VANDPD.BCST       absZ<>+0(SB), Z2, Z0
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z0, K1, K1
+	VANDPD.BCST       absZ<>+0(SB), Z3, Z0
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z0, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z2, Z0
+	VMULPD.BCST       log2eZ<>+0(SB), Z3, Z6
+	VRNDSCALEPD       $0x00, Z0, Z0
+	VRNDSCALEPD       $0x00, Z6, Z6
+	VMOVAPD           Z2, Z2
+	VMOVAPD           Z3, Z3
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z0, Z2
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z6, Z3
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z0, Z2
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z6, Z3
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z2, Z2
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z3, Z3
+	VBROADCASTSD      t8Z<>+0(SB), Z7
+	VBROADCASTSD      t8Z<>+0(SB), Z8
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z2, Z7
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z2, Z2
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z2, Z2
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z2, Z2
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z2, Z2
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z2, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z7, Z2
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z8, Z3
+	VSCALEFPD.Z       Z0, Z2, K2, Z2
+	VSCALEFPD.Z       Z6, Z3, K2, Z3
+	MOVQ              e1+104(FP), AX
+	VMOVUPD           Z2, (AX)
+	MOVQ              e+16(FP), AX
+	VMOVUPD           Z3, (AX)
+	MOVQ              h1+112(FP), AX
+	VMOVUPD           Z2, (AX)
+	MOVQ              h+32(FP), AX
+	VMOVUPD           Z3, (AX)
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z2, K2
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z3, K3
+	VBROADCASTSD      zone<>+0(SB), Z0
+	VBLENDMPD         Z2, Z0, K2, Z4
+	VBLENDMPD         Z3, Z0, K3, Z5
+	VBROADCASTSD      halfBitsZ<>+0(SB), Z0
+	VBROADCASTSD      halfBitsZ<>+0(SB), Z6
+	VBROADCASTSD      oneBitsZ<>+0(SB), Z7
+	VBROADCASTSD      oneBitsZ<>+0(SB), Z8
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z4, Z0
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z5, Z6
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z4, Z7
+	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z5, Z8
+	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z0, K4
+	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z6, K5
+	VBLENDMPD         Z7, Z0, K4, Z0
+	VBLENDMPD         Z8, Z6, K5, Z6
+	VSUBPD.BCST       oneLZ<>+0(SB), Z0, Z0
+	VSUBPD.BCST       oneLZ<>+0(SB), Z6, Z6
+	VPSRLQ            $0x34, Z4, Z9
+	VPSRLQ            $0x34, Z5, Z10
+	VPANDQ.BCST       expfieldZ<>+0(SB), Z9, Z9
+	VPANDQ.BCST       expfieldZ<>+0(SB), Z10, Z10
+	VPSUBQ.BCST       biasZ<>+0(SB), Z9, Z9
+	VPSUBQ.BCST       biasZ<>+0(SB), Z10, Z10
+	VPSUBQ.BCST       oneIntZ<>+0(SB), Z9, K4, Z9
+	VPSUBQ.BCST       oneIntZ<>+0(SB), Z10, K5, Z10
+	VCVTQQ2PD         Z9, Z9
+	VCVTQQ2PD         Z10, Z10
+	VADDPD.BCST       twoLZ<>+0(SB), Z0, Z7
+	VADDPD.BCST       twoLZ<>+0(SB), Z6, Z8
+	VDIVPD            Z7, Z0, Z7
+	VDIVPD            Z8, Z6, Z8
+	VMULPD            Z7, Z7, Z11
+	VMULPD            Z8, Z8, Z12
+	VMULPD            Z11, Z11, Z13
+	VMULPD            Z12, Z12, Z14
+	VMULPD.BCST       l7Z<>+0(SB), Z13, Z15
+	VMULPD.BCST       l7Z<>+0(SB), Z14, Z16
+	VADDPD.BCST       l5Z<>+0(SB), Z15, Z15
+	VADDPD.BCST       l5Z<>+0(SB), Z16, Z16
+	VMULPD            Z13, Z15, Z15
+	VMULPD            Z14, Z16, Z16
+	VADDPD.BCST       l3Z<>+0(SB), Z15, Z15
+	VADDPD.BCST       l3Z<>+0(SB), Z16, Z16
+	VMULPD            Z13, Z15, Z15
+	VMULPD            Z14, Z16, Z16
+	VADDPD.BCST       l1Z<>+0(SB), Z15, Z15
+	VADDPD.BCST       l1Z<>+0(SB), Z16, Z16
+	VMULPD            Z15, Z11, Z11
+	VMULPD            Z16, Z12, Z12
+	VMULPD.BCST       l6Z<>+0(SB), Z13, Z15
+	VMULPD.BCST       l6Z<>+0(SB), Z14, Z16
+	VADDPD.BCST       l4Z<>+0(SB), Z15, Z15
+	VADDPD.BCST       l4Z<>+0(SB), Z16, Z16
+	VMULPD            Z13, Z15, Z15
+	VMULPD            Z14, Z16, Z16
+	VADDPD.BCST       l2Z<>+0(SB), Z15, Z15
+	VADDPD.BCST       l2Z<>+0(SB), Z16, Z16
+	VMULPD            Z15, Z13, Z13
+	VMULPD            Z16, Z14, Z14
+	VADDPD            Z13, Z11, Z11
+	VADDPD            Z14, Z12, Z12
+	VMULPD.BCST       halfLZ<>+0(SB), Z0, Z15
+	VMULPD.BCST       halfLZ<>+0(SB), Z6, Z16
+	VMULPD            Z0, Z15, Z15
+	VMULPD            Z6, Z16, Z16
+	VADDPD            Z15, Z11, Z11
+	VADDPD            Z16, Z12, Z12
+	VMULPD            Z11, Z7, Z7
+	VMULPD            Z12, Z8, Z8
+	VMULPD.BCST       ln2LoLZ<>+0(SB), Z9, Z13
+	VMULPD.BCST       ln2LoLZ<>+0(SB), Z10, Z14
+	VADDPD            Z13, Z7, Z7
+	VADDPD            Z14, Z8, Z8
+	VSUBPD            Z7, Z15, Z15
+	VSUBPD            Z8, Z16, Z16
+	VSUBPD            Z0, Z15, Z15
+	VSUBPD            Z6, Z16, Z16
+	VMULPD.BCST       ln2HiLZ<>+0(SB), Z9, Z9
+	VMULPD.BCST       ln2HiLZ<>+0(SB), Z10, Z10
+	VSUBPD            Z15, Z9, Z9
+	VSUBPD            Z16, Z10, Z10
+	VBROADCASTSD      beta+160(FP), Z0
+	VMULPD            Z9, Z0, Z9
+	VMULPD            Z10, Z0, Z10
+	VDIVPD            Z9, Z4, Z0
+	VDIVPD            Z10, Z5, Z6
+	VDIVPD            Z0, Z4, Z0
+	VDIVPD            Z6, Z5, Z6
+	VANDPD.BCST       absZ<>+0(SB), Z0, Z4
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z4, K1, K1
+	VANDPD.BCST       absZ<>+0(SB), Z6, Z4
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z4, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z0, Z4
+	VMULPD.BCST       log2eZ<>+0(SB), Z6, Z5
+	VRNDSCALEPD       $0x00, Z4, Z4
+	VRNDSCALEPD       $0x00, Z5, Z5
+	VMOVAPD           Z0, Z0
+	VMOVAPD           Z6, Z6
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z4, Z0
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z5, Z6
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z4, Z0
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z5, Z6
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z0, Z0
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z6, Z6
+	VBROADCASTSD      t8Z<>+0(SB), Z7
+	VBROADCASTSD      t8Z<>+0(SB), Z8
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z0, Z7
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z6, Z8
+	VMULPD            Z7, Z0, Z0
+	VMULPD            Z8, Z6, Z6
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z6, Z8
+	VMULPD            Z7, Z0, Z0
+	VMULPD            Z8, Z6, Z6
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z6, Z8
+	VMULPD            Z7, Z0, Z0
+	VMULPD            Z8, Z6, Z6
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z6, Z8
+	VMULPD            Z7, Z0, Z0
+	VMULPD            Z8, Z6, Z6
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z6, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z7, Z0
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z8, Z6
+	VSCALEFPD.Z       Z4, Z0, K2, Z0
+	VSCALEFPD.Z       Z5, Z6, K3, Z6
+	VEXTRACTF64X2     $0x01, Z0, X4
+	VEXTRACTF64X2     $0x02, Z0, X7
+	VEXTRACTF64X2     $0x03, Z0, X8
+	VEXTRACTF64X2     $0x01, Z6, X9
+	VEXTRACTF64X2     $0x02, Z6, X10
+	VEXTRACTF64X2     $0x03, Z6, X11
+	VPERMILPD         $0x01, X0, X18
+	VPERMILPD         $0x01, X4, X12
+	VPERMILPD         $0x01, X7, X13
+	VPERMILPD         $0x01, X8, X14
+	VPERMILPD         $0x01, X6, X5
+	VPERMILPD         $0x01, X9, X15
+	VPERMILPD         $0x01, X10, X16
+	VPERMILPD         $0x01, X11, X17
+	VADDSD            X18, X0, X18
+	VADDSD            X5, X6, X5
+	VADDSD            X4, X18, X18
+	VADDSD            X9, X5, X5
+	VADDSD            X12, X18, X18
+	VADDSD            X15, X5, X5
+	VADDSD            X7, X18, X18
+	VADDSD            X10, X5, X5
+	VADDSD            X13, X18, X18
+	VADDSD            X16, X5, X5
+	VADDSD            X8, X18, X18
+	VADDSD            X11, X5, X5
+	VADDSD            X14, X18, X18
+	VADDSD            X17, X5, X5
+	VBROADCASTSD      X18, Z4
+	VBROADCASTSD      X5, Z5
+	VDIVPD            Z4, Z0, Z0
+	VDIVPD            Z5, Z6, Z6
+	MOVQ              pc1+120(FP), AX
+	VMOVUPD           Z0, (AX)
+	MOVQ              pc+40(FP), AX
+	VMOVUPD           Z6, (AX)
+	VMULPD            Z2, Z0, Z0
+	VMULPD            Z3, Z6, Z2
+	MOVQ              oc1+128(FP), AX
+	VMOVUPD           Z0, (AX)
+	MOVQ              oc+48(FP), AX
+	VMOVUPD           Z2, (AX)
+	VBROADCASTSD      temp+168(FP), Z3
+	VDIVPD            Z3, Z0, Z4
+	VDIVPD            Z3, Z2, Z3
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z0, K2
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z2, K3
+	VANDPD.BCST       absZ<>+0(SB), Z4, Z5
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z5, K1, K1
+	VANDPD.BCST       absZ<>+0(SB), Z3, Z5
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z5, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z4, Z5
+	VMULPD.BCST       log2eZ<>+0(SB), Z3, Z6
+	VRNDSCALEPD       $0x00, Z5, Z5
+	VRNDSCALEPD       $0x00, Z6, Z6
+	VMOVAPD           Z4, Z4
+	VMOVAPD           Z3, Z3
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z5, Z4
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z6, Z3
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z5, Z4
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z6, Z3
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z4, Z4
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z3, Z3
+	VBROADCASTSD      t8Z<>+0(SB), Z7
+	VBROADCASTSD      t8Z<>+0(SB), Z8
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z4, Z7
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z4, Z4
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z4, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z4, Z4
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z4, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z4, Z4
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z4, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VMULPD            Z7, Z4, Z4
+	VMULPD            Z8, Z3, Z3
+	VADDPD.BCST       twoZ<>+0(SB), Z4, Z7
+	VADDPD.BCST       twoZ<>+0(SB), Z3, Z8
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z7, Z4
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z8, Z3
+	VSCALEFPD.Z       Z5, Z4, K2, Z4
+	VSCALEFPD.Z       Z6, Z3, K3, Z3
+	VEXTRACTF64X2     $0x01, Z4, X5
+	VEXTRACTF64X2     $0x02, Z4, X7
+	VEXTRACTF64X2     $0x03, Z4, X8
+	VEXTRACTF64X2     $0x01, Z3, X9
+	VEXTRACTF64X2     $0x02, Z3, X10
+	VEXTRACTF64X2     $0x03, Z3, X11
+	VPERMILPD         $0x01, X4, X18
+	VPERMILPD         $0x01, X5, X12
+	VPERMILPD         $0x01, X7, X13
+	VPERMILPD         $0x01, X8, X14
+	VPERMILPD         $0x01, X3, X6
+	VPERMILPD         $0x01, X9, X15
+	VPERMILPD         $0x01, X10, X16
+	VPERMILPD         $0x01, X11, X17
+	VADDSD            X18, X4, X18
+	VADDSD            X6, X3, X6
+	VADDSD            X5, X18, X18
+	VADDSD            X9, X6, X6
+	VADDSD            X12, X18, X18
+	VADDSD            X15, X6, X6
+	VADDSD            X7, X18, X18
+	VADDSD            X10, X6, X6
+	VADDSD            X13, X18, X18
+	VADDSD            X16, X6, X6
+	VADDSD            X8, X18, X18
+	VADDSD            X11, X6, X6
+	VADDSD            X14, X18, X18
+	VADDSD            X17, X6, X6
+	VBROADCASTSD      X18, Z5
+	VBROADCASTSD      X6, Z6
+	VDIVPD            Z5, Z4, Z4
+	VDIVPD            Z6, Z3, Z3
+	MOVQ              pw1+136(FP), AX
+	VMOVUPD           Z4, (AX)
+	MOVQ              pw+56(FP), AX
+	VMOVUPD           Z3, (AX)
+	VMULPD            Z0, Z4, Z0
+	VMULPD            Z2, Z3, Z2
+	MOVQ              ow1+144(FP), AX
+	VMOVUPD           Z0, (AX)
+	MOVQ              ow+64(FP), AX
+	VMOVUPD           Z2, (AX)
+	MOVQ              asso+72(FP), AX
+	VMOVUPD           (AX), Z0
+	VMOVUPD           64(AX), Z3
+	VSHUFF64X2        $0x88, Z3, Z0, Z4
+	VSHUFF64X2        $0xdd, Z3, Z0, Z0
+	VUNPCKLPD         Z1, Z1, Z3
+	VUNPCKHPD         Z1, Z1, Z1
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z3, K2
+	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K3
+	VUNPCKLPD         Z2, Z2, Z1
+	VUNPCKHPD         Z2, Z2, Z2
+	VMULPD.Z          Z4, Z1, K2, Z1
+	VMULPD.Z          Z0, Z2, K3, Z2
+	VEXTRACTF64X2     $0x01, Z1, X0
+	VEXTRACTF64X2     $0x02, Z1, X3
+	VEXTRACTF64X2     $0x03, Z1, X4
+	VEXTRACTF64X2     $0x01, Z2, X5
+	VEXTRACTF64X2     $0x02, Z2, X6
+	VEXTRACTF64X2     $0x03, Z2, X7
+	VXORPD            X8, X8, X8
+	VADDPD            X1, X8, X8
+	VADDPD            X2, X8, X8
+	VADDPD            X0, X8, X8
+	VADDPD            X5, X8, X8
+	VADDPD            X3, X8, X8
+	VADDPD            X6, X8, X8
+	VADDPD            X4, X8, X8
+	VADDPD            X7, X8, X8
+	VMOVDDUP          phi+176(FP), X0
+	VMULPD            X0, X8, X8
+	MOVQ              z+80(FP), AX
+	VMOVUPD           X8, (AX)
+	KORTESTB          K1, K1
+	SETCS             AL
+	VZEROUPPER
+	MOVB              AL, ret+184(FP)
+	RET
+
+// func expLanesAVX512(dst *float64, src *float64, n int) bool
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·expLanesAVX512(SB), NOSPLIT, $0-25
+	MOVQ   dst+0(FP), AX
+	MOVQ   src+8(FP), CX
+	MOVQ   n+16(FP), DX
+	KXNORB K1, K1, K1
+	XORQ   BX, BX
+
+exploop:
+	CMPQ              BX, DX
+	JGE               expdone
+	VMOVUPD           (CX)(BX*8), Z0
+	VANDPD.BCST       absZ<>+0(SB), Z0, Z1
+	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z1, K1, K1
+	VMULPD.BCST       log2eZ<>+0(SB), Z0, Z1
+	VRNDSCALEPD       $0x00, Z1, Z1
+	VMOVAPD           Z0, Z0
+	VFNMADD231PD.BCST ln2UZ<>+0(SB), Z1, Z0
+	VFNMADD231PD.BCST ln2LZ<>+0(SB), Z1, Z0
+	VMULPD.BCST       sixteenthZ<>+0(SB), Z0, Z0
+	VBROADCASTSD      t8Z<>+0(SB), Z2
+	VFMADD213PD.BCST  t7Z<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  t6Z<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  t5Z<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  t4Z<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  t3Z<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  halfZ<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z0, Z2
+	VMULPD            Z2, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z2
+	VMULPD            Z2, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z2
+	VMULPD            Z2, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z2
+	VMULPD            Z2, Z0, Z0
+	VADDPD.BCST       twoZ<>+0(SB), Z0, Z2
+	VFMADD213PD.BCST  oneZ<>+0(SB), Z2, Z0
+	VSCALEFPD         Z1, Z0, Z0
+	VMOVUPD           Z0, (AX)(BX*8)
+	ADDQ              $0x08, BX
+	JMP               exploop
+
+expdone:
+	KORTESTB K1, K1
+	SETCS    AL
+	VZEROUPPER
+	MOVB     AL, ret+24(FP)
+	RET
+
+// func logLanesAVX512(dst *float64, src *float64, n int) bool
+// Requires: AVX, AVX512DQ, AVX512F
+TEXT ·logLanesAVX512(SB), NOSPLIT, $0-25
+	MOVQ   dst+0(FP), AX
+	MOVQ   src+8(FP), CX
+	MOVQ   n+16(FP), DX
+	KXNORB K1, K1, K1
+	XORQ   BX, BX
+
+logloop:
+	CMPQ            BX, DX
+	JGE             logdone
+	VMOVUPD         (CX)(BX*8), Z0
+	VBROADCASTSD    halfBitsZ<>+0(SB), Z1
+	VBROADCASTSD    oneBitsZ<>+0(SB), Z2
+	VPTERNLOGQ.BCST $0xf8, mantissaZ<>+0(SB), Z0, Z1
+	VPTERNLOGQ.BCST $0xf8, mantissaZ<>+0(SB), Z0, Z2
+	VCMPPD.BCST     $0x12, hsqrt2Z<>+0(SB), Z1, K2
+	VBLENDMPD       Z2, Z1, K2, Z1
+	VSUBPD.BCST     oneLZ<>+0(SB), Z1, Z1
+	VPSRLQ          $0x34, Z0, Z0
+	VPANDQ.BCST     expfieldZ<>+0(SB), Z0, Z0
+	VPSUBQ.BCST     biasZ<>+0(SB), Z0, Z0
+	VPSUBQ.BCST     oneIntZ<>+0(SB), Z0, K2, Z0
+	VCVTQQ2PD       Z0, Z0
+	VADDPD.BCST     twoLZ<>+0(SB), Z1, Z2
+	VDIVPD          Z2, Z1, Z2
+	VMULPD          Z2, Z2, Z3
+	VMULPD          Z3, Z3, Z4
+	VMULPD.BCST     l7Z<>+0(SB), Z4, Z5
+	VADDPD.BCST     l5Z<>+0(SB), Z5, Z5
+	VMULPD          Z4, Z5, Z5
+	VADDPD.BCST     l3Z<>+0(SB), Z5, Z5
+	VMULPD          Z4, Z5, Z5
+	VADDPD.BCST     l1Z<>+0(SB), Z5, Z5
+	VMULPD          Z5, Z3, Z3
+	VMULPD.BCST     l6Z<>+0(SB), Z4, Z5
+	VADDPD.BCST     l4Z<>+0(SB), Z5, Z5
+	VMULPD          Z4, Z5, Z5
+	VADDPD.BCST     l2Z<>+0(SB), Z5, Z5
+	VMULPD          Z5, Z4, Z4
+	VADDPD          Z4, Z3, Z3
+	VMULPD.BCST     halfLZ<>+0(SB), Z1, Z5
+	VMULPD          Z1, Z5, Z5
+	VADDPD          Z5, Z3, Z3
+	VMULPD          Z3, Z2, Z2
+	VMULPD.BCST     ln2LoLZ<>+0(SB), Z0, Z4
+	VADDPD          Z4, Z2, Z2
+	VSUBPD          Z2, Z5, Z5
+	VSUBPD          Z1, Z5, Z5
+	VMULPD.BCST     ln2HiLZ<>+0(SB), Z0, Z0
+	VSUBPD          Z5, Z0, Z0
+	VMOVUPD         Z0, (AX)(BX*8)
+	ADDQ            $0x08, BX
+	JMP             logloop
+
+logdone:
+	KORTESTB K1, K1
+	SETCS    AL
+	VZEROUPPER
+	MOVB     AL, ret+24(FP)
+	RET

@@ -25,6 +25,10 @@ func main() {
 	pk := newPredictionKernels(checked, log)
 	pk.single()
 	pk.pair()
+	zk := newZMMKernels()
+	zk.single()
+	zk.pair()
+	zk.lanes()
 	Generate()
 }
 
