@@ -3372,7 +3372,6 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VMOVUPD           Z2, (AX)
 	MOVQ              h+32(FP), AX
 	VMOVUPD           Z2, (AX)
-	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z2, K2
 	VBROADCASTSD      zone<>+0(SB), Z0
 	VBLENDMPD         Z2, Z0, K2, Z3
 	VBROADCASTSD      halfBitsZ<>+0(SB), Z0
@@ -3633,11 +3632,9 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VMOVUPD           Z2, (AX)
 	MOVQ              h+32(FP), AX
 	VMOVUPD           Z3, (AX)
-	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z2, K2
-	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z3, K3
 	VBROADCASTSD      zone<>+0(SB), Z0
 	VBLENDMPD         Z2, Z0, K2, Z4
-	VBLENDMPD         Z3, Z0, K3, Z5
+	VBLENDMPD         Z3, Z0, K2, Z5
 	VBROADCASTSD      halfBitsZ<>+0(SB), Z0
 	VBROADCASTSD      halfBitsZ<>+0(SB), Z6
 	VBROADCASTSD      oneBitsZ<>+0(SB), Z7
@@ -3646,10 +3643,10 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z5, Z6
 	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z4, Z7
 	VPTERNLOGQ.BCST   $0xf8, mantissaZ<>+0(SB), Z5, Z8
-	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z0, K4
-	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z6, K5
-	VBLENDMPD         Z7, Z0, K4, Z0
-	VBLENDMPD         Z8, Z6, K5, Z6
+	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z0, K3
+	VCMPPD.BCST       $0x12, hsqrt2Z<>+0(SB), Z6, K4
+	VBLENDMPD         Z7, Z0, K3, Z0
+	VBLENDMPD         Z8, Z6, K4, Z6
 	VSUBPD.BCST       oneLZ<>+0(SB), Z0, Z0
 	VSUBPD.BCST       oneLZ<>+0(SB), Z6, Z6
 	VPSRLQ            $0x34, Z4, Z9
@@ -3658,8 +3655,8 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VPANDQ.BCST       expfieldZ<>+0(SB), Z10, Z10
 	VPSUBQ.BCST       biasZ<>+0(SB), Z9, Z9
 	VPSUBQ.BCST       biasZ<>+0(SB), Z10, Z10
-	VPSUBQ.BCST       oneIntZ<>+0(SB), Z9, K4, Z9
-	VPSUBQ.BCST       oneIntZ<>+0(SB), Z10, K5, Z10
+	VPSUBQ.BCST       oneIntZ<>+0(SB), Z9, K3, Z9
+	VPSUBQ.BCST       oneIntZ<>+0(SB), Z10, K4, Z10
 	VCVTQQ2PD         Z9, Z9
 	VCVTQQ2PD         Z10, Z10
 	VADDPD.BCST       twoLZ<>+0(SB), Z0, Z7
@@ -3774,7 +3771,7 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VFMADD213PD.BCST  oneZ<>+0(SB), Z7, Z0
 	VFMADD213PD.BCST  oneZ<>+0(SB), Z8, Z6
 	VSCALEFPD.Z       Z4, Z0, K2, Z0
-	VSCALEFPD.Z       Z5, Z6, K3, Z6
+	VSCALEFPD.Z       Z5, Z6, K2, Z6
 	VEXTRACTF64X2     $0x01, Z0, X4
 	VEXTRACTF64X2     $0x02, Z0, X7
 	VEXTRACTF64X2     $0x03, Z0, X8

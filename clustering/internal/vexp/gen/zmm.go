@@ -101,8 +101,12 @@ func (zk zmmKernels) predictions(sets ...predictionSet) {
 	store(h, "h")
 
 	// The competition: its silent units compute on 1 (v/t = 0) and enter
-	// its sum as +0.
-	liveH := live(h)
+	// its sum as +0. They are the units not recruited: an exponential of
+	// an argument in [−700, 700] is positive (and with one outside, the
+	// kernel's results are not used), so h is not 0 exactly where the unit
+	// is recruited, and the mask, known from the start, takes h's
+	// comparison with 0 off the chain.
+	liveH := keep
 	ones, v := ZMM(), emit.Regs(n, ZMM)
 	VBROADCASTSD(zk.one, ones)
 	each(func(i int) { VBLENDMPD(h[i], ones, liveH[i], v[i]) }) // h where live, 1 elsewhere
