@@ -100,7 +100,8 @@ func TestPredictionPair(t *testing.T) {
 }
 
 // BenchmarkPredictionPair is two predictions of config1's 8 units, all
-// recruited: RunPair against Run twice.
+// recruited: RunPair against Run twice (with AVX-512, the AVX2 kernels
+// too).
 func BenchmarkPredictionPair(b *testing.B) {
 	const n = 8
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -117,15 +118,22 @@ func BenchmarkPredictionPair(b *testing.B) {
 		two.s[k] = one.s[k] * (1 + 0x1p-52)
 	}
 	p, q := two.prediction(b, mask, assoc, 0.25, 3, 0.012, 10), one.prediction(b, mask, assoc, 0.25, 3, 0.012, 10)
-	b.Run("pair", func(b *testing.B) {
-		for b.Loop() {
-			p.RunPair(q)
-		}
-	})
-	b.Run("twice", func(b *testing.B) {
-		for b.Loop() {
-			q.Run()
-			p.Run()
-		}
-	})
+	kernels := func(prefix string) {
+		b.Run(prefix+"pair", func(b *testing.B) {
+			for b.Loop() {
+				p.RunPair(q)
+			}
+		})
+		b.Run(prefix+"twice", func(b *testing.B) {
+			for b.Loop() {
+				q.Run()
+				p.Run()
+			}
+		})
+	}
+	kernels("")
+	if p.zmm { // and the AVX2 kernels beside the AVX-512 ones
+		p.zmm, q.zmm = false, false
+		kernels("AVX2/")
+	}
 }

@@ -83,6 +83,7 @@ func (zk zmmKernels) predictions(sets ...predictionSet) {
 	// recruited, and h = e (e·mask, mask 1 where e is not 0).
 	c := ZMM()
 	VBROADCASTSD(paramAddr("c"), c)
+	VXORPD_BCST(zk.sign, c, c) // −c
 	mk := ZMM()
 	VMOVUPD(Mem{Base: ptr("mask")}, mk)
 	recruited := K()
@@ -90,8 +91,7 @@ func (zk zmmKernels) predictions(sets ...predictionSet) {
 	u := emit.Regs(n, ZMM)
 	each(func(i int) { VSQRTPD(Mem{Base: ptr("s" + sets[i].suffix)}, u[i]) })
 	store(u, "r")
-	each(func(i int) { VMULPD(c, u[i], u[i]) })
-	each(func(i int) { VXORPD_BCST(zk.sign, u[i], u[i]) }) // −(r·c)
+	each(func(i int) { VMULPD(c, u[i], u[i]) }) // r·(−c) = −(r·c): rounding is symmetric
 	keep := make([]Op, n)
 	for i := range keep {
 		keep[i] = recruited

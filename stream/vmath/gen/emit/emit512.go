@@ -30,9 +30,18 @@ type Masked func(keep []Op, x ...VecVirtual) []VecVirtual
 // [½, 2) and xe in [−1010, 1010], so the result is normal, never rounded
 // (VSCALEFPD rounds only a subnormal or overflowing result). Every other
 // step is NewExp's operation on the same values, a constant broadcast
-// from memory instead of from a register.
+// from memory instead of from a register, but for the reduction, which
+// NewExp computes as r = (x − xe·ln2U − xe·ln2L)·(1/16), its scaling by
+// 1/16 the last step on the chain: here x/16 is taken beside t, and
+// r = x/16 − xe·(ln2U/16) − xe·(ln2L/16) in the same two fused steps,
+// one product shorter and the same value: a scaling by a power of two
+// commutes with rounding wherever nothing underflows, and nothing does
+// where xe is not 0 (|x| ≥ ln2/2, each step's value at least ≈ 2^−60),
+// and where xe is ±0 both forms compute the one rounding of x/16 (the
+// steps subtract ±0), which is all that NewExp's scaling rounds too, for
+// a subnormal x/16.
 func NewExp512() Masked {
-	cLog2e, cLn2U, cLn2L := Const("log2eZ", log2e), Const("ln2UZ", ln2U), Const("ln2LZ", ln2L)
+	cLog2e, cLn2U16, cLn2L16 := Const("log2eZ", log2e), Const("ln2U16Z", ln2U/16), Const("ln2L16Z", ln2L/16)
 	cSixteenth, cTwo, cOne, cHalf := Const("sixteenthZ", 0.0625), Const("twoZ", 2), Const("oneZ", 1), Const("halfZ", 0.5)
 	taylor := []Mem{ // 1/8! down to 1/3!
 		Const("t8Z", 2.4801587301587301587e-5), Const("t7Z", 1.9841269841269841270e-4), Const("t6Z", 1.3888888888888888889e-3),
@@ -47,13 +56,12 @@ func NewExp512() Masked {
 			}
 		}
 		t, r, p := Regs(n, ZMM), Regs(n, ZMM), Regs(n, ZMM)
-		each(func(i int) { VMULPD_BCST(cLog2e, x[i], t[i]) }) // LOG2E·x
-		each(func(i int) { VRNDSCALEPD(U8(0), t[i], t[i]) })  // xe: to nearest, ties to even
-		// r = (x − xe·ln2U − xe·ln2L)·0.0625, each step fused
-		each(func(i int) { VMOVAPD(x[i], r[i]) })
-		each(func(i int) { VFNMADD231PD_BCST(cLn2U, t[i], r[i]) })
-		each(func(i int) { VFNMADD231PD_BCST(cLn2L, t[i], r[i]) })
-		each(func(i int) { VMULPD_BCST(cSixteenth, r[i], r[i]) })
+		each(func(i int) { VMULPD_BCST(cLog2e, x[i], t[i]) })     // LOG2E·x
+		each(func(i int) { VMULPD_BCST(cSixteenth, x[i], r[i]) }) // x/16, beside t
+		each(func(i int) { VRNDSCALEPD(U8(0), t[i], t[i]) })      // xe: to nearest, ties to even
+		// r = x/16 − xe·(ln2U/16) − xe·(ln2L/16), each step fused
+		each(func(i int) { VFNMADD231PD_BCST(cLn2U16, t[i], r[i]) })
+		each(func(i int) { VFNMADD231PD_BCST(cLn2L16, t[i], r[i]) })
 		// p = ((((((t8·r + t7)·r + t6)·r + t5)·r + t4)·r + t3)·r + ½)·r + 1
 		each(func(i int) { VBROADCASTSD(taylor[0], p[i]) })
 		for _, m := range append(taylor[1:], cHalf, cOne) {
