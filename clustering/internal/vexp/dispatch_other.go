@@ -28,11 +28,11 @@ func predictPairAVX2(s, r, e, mask, h, pc, oc, pw, ow, asso, z, s1, r1, e1, h1, 
 	panic("vexp: no vector kernel in this build")
 }
 
-func predict8AVX512(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64) bool {
+func predict8AVX512(p *[11]*float64, k *[4]float64) bool {
 	panic("vexp: no vector kernel in this build")
 }
 
-func predictPair8AVX512(s, r, e, mask, h, pc, oc, pw, ow, asso, z, s1, r1, e1, h1, pc1, oc1, pw1, ow1 *float64, c, beta, temp, phi float64) bool {
+func predictPair8AVX512(p *[11]*float64, k *[4]float64, first *[11]*float64) bool {
 	panic("vexp: no vector kernel in this build")
 }
 

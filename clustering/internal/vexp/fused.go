@@ -94,6 +94,8 @@ type Prediction struct {
 	assoc, z              []float64
 	c, beta, temp, phi    float64
 	zmm                   bool // 8 units and AVX-512: predict8AVX512's kernels
+	ptrs                  [11]*float64
+	consts                [4]float64 // their arguments
 }
 
 // NewPrediction returns the kernel's prediction over the buffers of the
@@ -116,7 +118,9 @@ func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []f
 		}
 	}
 	return &Prediction{s: s, sqrt: sqrt, h: h, mask: mask, out: out, pComp: pComp, oComp: oComp, pWTA: pWTA, oWTA: oWTA,
-		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi, zmm: hasZMM && n == 8}, true
+		assoc: assoc, z: z, c: c, beta: beta, temp: temp, phi: phi, zmm: hasZMM && n == 8,
+		ptrs:   [11]*float64{&s[0], &sqrt[0], &h[0], &mask[0], &out[0], &pComp[0], &oComp[0], &pWTA[0], &oWTA[0], &assoc[0], &z[0]},
+		consts: [4]float64{c, beta, temp, phi}}, true
 }
 
 // Run computes the prediction in one kernel, every unit live (the
@@ -128,8 +132,7 @@ func NewPrediction(s, sqrt, h, mask, out, pComp, oComp, pWTA, oWTA, assoc, z []f
 // which are this kernel's pure-Go counterpart.
 func (p *Prediction) Run() bool {
 	if p.zmm {
-		return predict8AVX512(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
-			&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi)
+		return predict8AVX512(&p.ptrs, &p.consts)
 	}
 	return hasVector && predictAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0],
 		&p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0], p.c, p.beta, p.temp, p.phi, len(p.s))
@@ -145,8 +148,7 @@ func (p *Prediction) Run() bool {
 func (p *Prediction) RunPair(first *Prediction) bool {
 	q := first
 	if p.zmm && q.zmm {
-		return predictPair8AVX512(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0], &p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0],
-			&q.s[0], &q.sqrt[0], &q.h[0], &q.out[0], &q.pComp[0], &q.oComp[0], &q.pWTA[0], &q.oWTA[0], p.c, p.beta, p.temp, p.phi)
+		return predictPair8AVX512(&p.ptrs, &p.consts, &q.ptrs)
 	}
 	return hasVector && len(q.s) == len(p.s) &&
 		predictPairAVX2(&p.s[0], &p.sqrt[0], &p.h[0], &p.mask[0], &p.out[0], &p.pComp[0], &p.oComp[0], &p.pWTA[0], &p.oWTA[0], &p.assoc[0], &p.z[0],

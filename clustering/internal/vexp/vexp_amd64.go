@@ -50,16 +50,20 @@ func predictAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, 
 func predictPairAVX2(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64, n int) bool
 
 // predict8AVX512 is predictAVX2 for n = 8 (mask[i] 0 or 1), each value
-// with its bits, in zmm registers.
+// with its bits, in zmm registers, from predictAVX2's pointers s, r, e,
+// mask, h, pc, oc, pw, ow, asso and z in p and its c, beta, temp and phi
+// in k.
 //
 //go:noescape
-func predict8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64) bool
+func predict8AVX512(p *[11]*float64, k *[4]float64) bool
 
 // predictPair8AVX512 is predictPairAVX2 for n = 8 (mask[i] 0 or 1), each
-// value with its bits, in zmm registers.
+// value with its bits, in zmm registers, with predict8AVX512's p and k,
+// and s1, r1, e1, h1, pc1, oc1, pw1 and ow1 in first where p has s, r, e,
+// h, pc, oc, pw and ow.
 //
 //go:noescape
-func predictPair8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64) bool
+func predictPair8AVX512(p *[11]*float64, k *[4]float64, first *[11]*float64) bool
 
 // expLanesAVX512 sets dst[i] to the AVX-512 lanes' exponential of src[i]
 // for i < n, n a multiple of 8; it reports whether every src[i] was in

@@ -3328,19 +3328,21 @@ GLOBL zone<>(SB), RODATA|NOPTR, $8
 DATA zzero<>+0(SB)/8, $0x0000000000000000
 GLOBL zzero<>(SB), RODATA|NOPTR, $8
 
-// func predict8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, c float64, beta float64, temp float64, phi float64) bool
+// func predict8AVX512(p *[11]*float64, k *[4]float64) bool
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
+TEXT ·predict8AVX512(SB), NOSPLIT, $0-17
+	MOVQ              p+0(FP), AX
+	MOVQ              k+8(FP), CX
 	KXNORB            K1, K1, K1
-	VBROADCASTSD      c+88(FP), Z0
+	VBROADCASTSD      (CX), Z0
 	VXORPD.BCST       zsignbit<>+0(SB), Z0, Z0
-	MOVQ              mask+24(FP), AX
-	VMOVUPD           (AX), Z1
+	MOVQ              24(AX), DX
+	VMOVUPD           (DX), Z1
 	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K2
-	MOVQ              s+0(FP), AX
-	VSQRTPD           (AX), Z2
-	MOVQ              r+8(FP), AX
-	VMOVUPD           Z2, (AX)
+	MOVQ              (AX), DX
+	VSQRTPD           (DX), Z2
+	MOVQ              8(AX), DX
+	VMOVUPD           Z2, (DX)
 	VMULPD            Z0, Z2, Z2
 	VANDPD.BCST       absZ<>+0(SB), Z2, Z0
 	VCMPPD.BCST       $0x12, hi700Z<>+0(SB), Z0, K1, K1
@@ -3367,10 +3369,10 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VADDPD.BCST       twoZ<>+0(SB), Z2, Z4
 	VFMADD213PD.BCST  oneZ<>+0(SB), Z4, Z2
 	VSCALEFPD.Z       Z0, Z2, K2, Z2
-	MOVQ              e+16(FP), AX
-	VMOVUPD           Z2, (AX)
-	MOVQ              h+32(FP), AX
-	VMOVUPD           Z2, (AX)
+	MOVQ              16(AX), DX
+	VMOVUPD           Z2, (DX)
+	MOVQ              32(AX), DX
+	VMOVUPD           Z2, (DX)
 	VBROADCASTSD      zone<>+0(SB), Z0
 	VBLENDMPD         Z2, Z0, K2, Z3
 	VBROADCASTSD      halfBitsZ<>+0(SB), Z0
@@ -3412,7 +3414,7 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VSUBPD            Z0, Z8, Z8
 	VMULPD.BCST       ln2HiLZ<>+0(SB), Z5, Z5
 	VSUBPD            Z8, Z5, Z5
-	VBROADCASTSD      beta+96(FP), Z0
+	VBROADCASTSD      8(CX), Z0
 	VMULPD            Z5, Z0, Z5
 	VDIVPD            Z5, Z3, Z0
 	VDIVPD            Z0, Z3, Z0
@@ -3457,12 +3459,12 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VADDSD            X9, X6, X6
 	VBROADCASTSD      X6, Z3
 	VDIVPD            Z3, Z0, Z0
-	MOVQ              pc+40(FP), AX
-	VMOVUPD           Z0, (AX)
+	MOVQ              40(AX), DX
+	VMOVUPD           Z0, (DX)
 	VMULPD            Z2, Z0, Z0
-	MOVQ              oc+48(FP), AX
-	VMOVUPD           Z0, (AX)
-	VBROADCASTSD      temp+104(FP), Z2
+	MOVQ              48(AX), DX
+	VMOVUPD           Z0, (DX)
+	VBROADCASTSD      16(CX), Z2
 	VDIVPD            Z2, Z0, Z2
 	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z0, K2
 	VANDPD.BCST       absZ<>+0(SB), Z2, Z3
@@ -3506,14 +3508,14 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VADDSD            X9, X6, X6
 	VBROADCASTSD      X6, Z3
 	VDIVPD            Z3, Z2, Z2
-	MOVQ              pw+56(FP), AX
-	VMOVUPD           Z2, (AX)
+	MOVQ              56(AX), DX
+	VMOVUPD           Z2, (DX)
 	VMULPD            Z0, Z2, Z0
-	MOVQ              ow+64(FP), AX
-	VMOVUPD           Z0, (AX)
-	MOVQ              asso+72(FP), AX
-	VMOVUPD           (AX), Z2
-	VMOVUPD           64(AX), Z3
+	MOVQ              64(AX), DX
+	VMOVUPD           Z0, (DX)
+	MOVQ              72(AX), DX
+	VMOVUPD           (DX), Z2
+	VMOVUPD           64(DX), Z3
 	VSHUFF64X2        $0x88, Z3, Z2, Z4
 	VSHUFF64X2        $0xdd, Z3, Z2, Z2
 	VUNPCKLPD         Z1, Z1, Z3
@@ -3539,33 +3541,36 @@ TEXT ·predict8AVX512(SB), NOSPLIT, $0-121
 	VADDPD            X6, X8, X8
 	VADDPD            X4, X8, X8
 	VADDPD            X7, X8, X8
-	VMOVDDUP          phi+112(FP), X0
+	VMOVDDUP          24(CX), X0
 	VMULPD            X0, X8, X8
-	MOVQ              z+80(FP), AX
+	MOVQ              80(AX), AX
 	VMOVUPD           X8, (AX)
 	KORTESTB          K1, K1
 	SETCS             AL
 	VZEROUPPER
-	MOVB              AL, ret+120(FP)
+	MOVB              AL, ret+16(FP)
 	RET
 
-// func predictPair8AVX512(s *float64, r *float64, e *float64, mask *float64, h *float64, pc *float64, oc *float64, pw *float64, ow *float64, asso *float64, z *float64, s1 *float64, r1 *float64, e1 *float64, h1 *float64, pc1 *float64, oc1 *float64, pw1 *float64, ow1 *float64, c float64, beta float64, temp float64, phi float64) bool
+// func predictPair8AVX512(p *[11]*float64, k *[4]float64, first *[11]*float64) bool
 // Requires: AVX, AVX512DQ, AVX512F
-TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
+TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-25
+	MOVQ              p+0(FP), AX
+	MOVQ              first+16(FP), CX
+	MOVQ              k+8(FP), DX
 	KXNORB            K1, K1, K1
-	VBROADCASTSD      c+152(FP), Z0
+	VBROADCASTSD      (DX), Z0
 	VXORPD.BCST       zsignbit<>+0(SB), Z0, Z0
-	MOVQ              mask+24(FP), AX
-	VMOVUPD           (AX), Z1
+	MOVQ              24(AX), BX
+	VMOVUPD           (BX), Z1
 	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z1, K2
-	MOVQ              s1+88(FP), AX
-	VSQRTPD           (AX), Z2
-	MOVQ              s+0(FP), AX
-	VSQRTPD           (AX), Z3
-	MOVQ              r1+96(FP), AX
-	VMOVUPD           Z2, (AX)
-	MOVQ              r+8(FP), AX
-	VMOVUPD           Z3, (AX)
+	MOVQ              (CX), BX
+	VSQRTPD           (BX), Z2
+	MOVQ              (AX), BX
+	VSQRTPD           (BX), Z3
+	MOVQ              8(CX), BX
+	VMOVUPD           Z2, (BX)
+	MOVQ              8(AX), BX
+	VMOVUPD           Z3, (BX)
 	VMULPD            Z0, Z2, Z2
 	VMULPD            Z0, Z3, Z3
 	VANDPD.BCST       absZ<>+0(SB), Z2, Z0
@@ -3618,14 +3623,14 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VFMADD213PD.BCST  oneZ<>+0(SB), Z8, Z3
 	VSCALEFPD.Z       Z0, Z2, K2, Z2
 	VSCALEFPD.Z       Z6, Z3, K2, Z3
-	MOVQ              e1+104(FP), AX
-	VMOVUPD           Z2, (AX)
-	MOVQ              e+16(FP), AX
-	VMOVUPD           Z3, (AX)
-	MOVQ              h1+112(FP), AX
-	VMOVUPD           Z2, (AX)
-	MOVQ              h+32(FP), AX
-	VMOVUPD           Z3, (AX)
+	MOVQ              16(CX), BX
+	VMOVUPD           Z2, (BX)
+	MOVQ              16(AX), BX
+	VMOVUPD           Z3, (BX)
+	MOVQ              32(CX), BX
+	VMOVUPD           Z2, (BX)
+	MOVQ              32(AX), BX
+	VMOVUPD           Z3, (BX)
 	VBROADCASTSD      zone<>+0(SB), Z0
 	VBLENDMPD         Z2, Z0, K2, Z4
 	VBLENDMPD         Z3, Z0, K2, Z5
@@ -3707,7 +3712,7 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VMULPD.BCST       ln2HiLZ<>+0(SB), Z10, Z10
 	VSUBPD            Z15, Z9, Z9
 	VSUBPD            Z16, Z10, Z10
-	VBROADCASTSD      beta+160(FP), Z0
+	VBROADCASTSD      8(DX), Z0
 	VMULPD            Z9, Z0, Z9
 	VMULPD            Z10, Z0, Z10
 	VDIVPD            Z9, Z4, Z0
@@ -3796,17 +3801,17 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VBROADCASTSD      X5, Z5
 	VDIVPD            Z4, Z0, Z0
 	VDIVPD            Z5, Z6, Z6
-	MOVQ              pc1+120(FP), AX
-	VMOVUPD           Z0, (AX)
-	MOVQ              pc+40(FP), AX
-	VMOVUPD           Z6, (AX)
+	MOVQ              40(CX), BX
+	VMOVUPD           Z0, (BX)
+	MOVQ              40(AX), BX
+	VMOVUPD           Z6, (BX)
 	VMULPD            Z2, Z0, Z0
 	VMULPD            Z3, Z6, Z2
-	MOVQ              oc1+128(FP), AX
-	VMOVUPD           Z0, (AX)
-	MOVQ              oc+48(FP), AX
-	VMOVUPD           Z2, (AX)
-	VBROADCASTSD      temp+168(FP), Z3
+	MOVQ              48(CX), BX
+	VMOVUPD           Z0, (BX)
+	MOVQ              48(AX), BX
+	VMOVUPD           Z2, (BX)
+	VBROADCASTSD      16(DX), Z3
 	VDIVPD            Z3, Z0, Z4
 	VDIVPD            Z3, Z2, Z3
 	VCMPPD.BCST       $0x04, zzero<>+0(SB), Z0, K2
@@ -3893,19 +3898,19 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VBROADCASTSD      X6, Z6
 	VDIVPD            Z5, Z4, Z4
 	VDIVPD            Z6, Z3, Z3
-	MOVQ              pw1+136(FP), AX
-	VMOVUPD           Z4, (AX)
-	MOVQ              pw+56(FP), AX
-	VMOVUPD           Z3, (AX)
+	MOVQ              56(CX), BX
+	VMOVUPD           Z4, (BX)
+	MOVQ              56(AX), BX
+	VMOVUPD           Z3, (BX)
 	VMULPD            Z0, Z4, Z0
 	VMULPD            Z2, Z3, Z2
-	MOVQ              ow1+144(FP), AX
-	VMOVUPD           Z0, (AX)
-	MOVQ              ow+64(FP), AX
-	VMOVUPD           Z2, (AX)
-	MOVQ              asso+72(FP), AX
-	VMOVUPD           (AX), Z0
-	VMOVUPD           64(AX), Z3
+	MOVQ              64(CX), CX
+	VMOVUPD           Z0, (CX)
+	MOVQ              64(AX), CX
+	VMOVUPD           Z2, (CX)
+	MOVQ              72(AX), CX
+	VMOVUPD           (CX), Z0
+	VMOVUPD           64(CX), Z3
 	VSHUFF64X2        $0x88, Z3, Z0, Z4
 	VSHUFF64X2        $0xdd, Z3, Z0, Z0
 	VUNPCKLPD         Z1, Z1, Z3
@@ -3931,14 +3936,14 @@ TEXT ·predictPair8AVX512(SB), NOSPLIT, $0-185
 	VADDPD            X6, X8, X8
 	VADDPD            X4, X8, X8
 	VADDPD            X7, X8, X8
-	VMOVDDUP          phi+176(FP), X0
+	VMOVDDUP          24(DX), X0
 	VMULPD            X0, X8, X8
-	MOVQ              z+80(FP), AX
+	MOVQ              80(AX), AX
 	VMOVUPD           X8, (AX)
 	KORTESTB          K1, K1
 	SETCS             AL
 	VZEROUPPER
-	MOVB              AL, ret+184(FP)
+	MOVB              AL, ret+24(FP)
 	RET
 
 // func expLanesAVX512(dst *float64, src *float64, n int) bool

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	. "github.com/mmcloughlin/avo/build"
 	. "github.com/mmcloughlin/avo/operand"
 	. "github.com/mmcloughlin/avo/reg"
@@ -30,20 +32,24 @@ func newZMMKernels() zmmKernels {
 
 // single writes predict8AVX512, predictAVX2 for n = 8.
 func (zk zmmKernels) single() {
-	TEXT("predict8AVX512", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z *float64, c, beta, temp, phi float64) bool")
+	TEXT("predict8AVX512", NOSPLIT, "func(p *[11]*float64, k *[4]float64) bool")
 	Pragma("noescape")
 	Doc("predict8AVX512 is predictAVX2 for n = 8 (mask[i] 0 or 1), each value",
-		"with its bits, in zmm registers.")
+		"with its bits, in zmm registers, from predictAVX2's pointers s, r, e,",
+		"mask, h, pc, oc, pw, ow, asso and z in p and its c, beta, temp and phi",
+		"in k.")
 	zk.predictions(predictionSet{suffix: ""})
 }
 
 // pair writes predictPair8AVX512, predictPairAVX2 for n = 8, the two
 // predictions' chains interleaved instruction by instruction.
 func (zk zmmKernels) pair() {
-	TEXT("predictPair8AVX512", NOSPLIT, "func(s, r, e, mask, h, pc, oc, pw, ow, asso, z, s1, r1, e1, h1, pc1, oc1, pw1, ow1 *float64, c, beta, temp, phi float64) bool")
+	TEXT("predictPair8AVX512", NOSPLIT, "func(p *[11]*float64, k *[4]float64, first *[11]*float64) bool")
 	Pragma("noescape")
 	Doc("predictPair8AVX512 is predictPairAVX2 for n = 8 (mask[i] 0 or 1), each",
-		"value with its bits, in zmm registers.")
+		"value with its bits, in zmm registers, with predict8AVX512's p and k,",
+		"and s1, r1, e1, h1, pc1, oc1, pw1 and ow1 in first where p has s, r, e,",
+		"h, pc, oc, pw and ow.")
 	zk.predictions(predictionSet{"1", true}, predictionSet{suffix: ""})
 }
 
@@ -56,7 +62,23 @@ func (zk zmmKernels) predictions(sets ...predictionSet) {
 			f(i)
 		}
 	}
-	ptr := func(name string) Register { return Load(Param(name), GP64()) }
+	// The pointers and the constants, read from the arrays of the
+	// arguments (two arguments to copy in the call instead of 15 or 23).
+	bases := []Register{Load(Param("p"), GP64())}
+	if n > 1 {
+		bases = append(bases, Load(Param("first"), GP64()))
+	}
+	consts := Load(Param("k"), GP64())
+	slot := map[string]int{"s": 0, "r": 1, "e": 2, "mask": 3, "h": 4, "pc": 5, "oc": 6, "pw": 7, "ow": 8, "asso": 9, "z": 10}
+	ptr := func(name string) Register {
+		base := bases[0]
+		if strings.HasSuffix(name, "1") {
+			name, base = strings.TrimSuffix(name, "1"), bases[1]
+		}
+		r := GP64()
+		MOVQ(Mem{Base: base, Disp: 8 * slot[name]}, r)
+		return r
+	}
 	store := func(v []VecVirtual, name string) {
 		each(func(i int) { VMOVUPD(v[i], Mem{Base: ptr(name + sets[i].suffix)}) })
 	}
@@ -72,11 +94,7 @@ func (zk zmmKernels) predictions(sets ...predictionSet) {
 	acc := K()
 	KXNORB(acc, acc, acc)
 	paramAddr := func(name string) Mem {
-		b, err := Param(name).Resolve()
-		if err != nil {
-			panic(err)
-		}
-		return b.Addr
+		return Mem{Base: consts, Disp: 8 * map[string]int{"c": 0, "beta": 1, "temp": 2, "phi": 3}[name]}
 	}
 
 	// The activation: r = √s, u = −(r·c), e = exp(u), 0 where not
