@@ -5,37 +5,10 @@ package affine
 import (
 	"fmt"
 	"math/rand/v2"
-	"syscall"
 	"testing"
-	"unsafe"
-)
 
-// fenced returns a copy of v between two pages that can be neither read
-// nor written, touching the one after it (atEnd) or the one before it: a
-// kernel that loads or stores a value past either end of a slice then
-// faults, where in Go's heap it would read a neighbour's values unseen.
-func fenced(t *testing.T, v []float64, atEnd bool) []float64 {
-	t.Helper()
-	page := syscall.Getpagesize()
-	size := (8*len(v) + page - 1) / page * page
-	m, err := syscall.Mmap(-1, 0, size+2*page, syscall.PROT_READ|syscall.PROT_WRITE, syscall.MAP_PRIVATE|syscall.MAP_ANON)
-	if err != nil {
-		t.Fatalf("mapping %d bytes: %v", size+2*page, err)
-	}
-	t.Cleanup(func() { syscall.Munmap(m) })
-	for _, fence := range [][]byte{m[:page], m[page+size:]} {
-		if err := syscall.Mprotect(fence, syscall.PROT_NONE); err != nil {
-			t.Fatalf("fencing: %v", err)
-		}
-	}
-	off := page
-	if atEnd {
-		off += size - 8*len(v)
-	}
-	f := unsafe.Slice((*float64)(unsafe.Pointer(&m[off])), len(v))
-	copy(f, v)
-	return f
-}
+	"github.com/fastslow/stream/fixture"
+)
 
 // TestKernelsStayInBounds runs every path of the forward pass (Forward,
 // ForwardReLU, a Stack) and of the backward pass and step (BackwardStep,
@@ -63,15 +36,15 @@ func TestKernelsStayInBounds(t *testing.T) {
 				forwardReLUWith(k, w, x, b, want, relu)
 				for _, atEnd := range []bool{false, true} {
 					what := fmt.Sprintf("%s: [%d×%d] relu %v, fenced at the end %v", k.name, rows, n, relu, atEnd)
-					y := fenced(t, make([]float64, rows), atEnd)
-					forwardReLUWith(k, fenced(t, w, atEnd), fenced(t, x, atEnd), fenced(t, b, atEnd), y, relu)
+					y := fixture.Fenced(t, make([]float64, rows), atEnd)
+					forwardReLUWith(k, fixture.Fenced(t, w, atEnd), fixture.Fenced(t, x, atEnd), fixture.Fenced(t, b, atEnd), y, relu)
 					sameBits(t, what, want, y)
 
 					// A Stack of that one layer (its biases the layer's B, their
 					// gradient its DY).
-					y = fenced(t, make([]float64, rows), atEnd)
-					bias, dy := fenced(t, b, atEnd), fenced(t, make([]float64, rows), atEnd)
-					l := StackLayer{W: fenced(t, w, atEnd), B: bias, X: fenced(t, x, atEnd), Y: y, ReLU: relu, DY: dy}
+					y = fixture.Fenced(t, make([]float64, rows), atEnd)
+					bias, dy := fixture.Fenced(t, b, atEnd), fixture.Fenced(t, make([]float64, rows), atEnd)
+					l := StackLayer{W: fixture.Fenced(t, w, atEnd), B: bias, X: fixture.Fenced(t, x, atEnd), Y: y, ReLU: relu, DY: dy}
 					newStack(k, []StackLayer{l}, bias, nil, dy, -0.1, 0).Forward()
 					sameBits(t, what+" (a Stack)", want, y)
 				}
@@ -90,8 +63,8 @@ func TestKernelsStayInBounds(t *testing.T) {
 			want := make([]float64, rows)
 			forwardGo(w, x, b, want)
 			for _, atEnd := range []bool{false, true} {
-				y := fenced(t, make([]float64, rows), atEnd)
-				k.forwardWide(fenced(t, w, atEnd), fenced(t, x, atEnd), fenced(t, b, atEnd), y, 0)
+				y := fixture.Fenced(t, make([]float64, rows), atEnd)
+				k.forwardWide(fixture.Fenced(t, w, atEnd), fixture.Fenced(t, x, atEnd), fixture.Fenced(t, b, atEnd), y, 0)
 				sameBits(t, fmt.Sprintf("%s: the wide kernel [%d×%d], fenced at the end %v", k.name, rows, n, atEnd), want, y)
 			}
 		}
@@ -109,8 +82,8 @@ func TestKernelsStayInBounds(t *testing.T) {
 			run(wantW, x, dy, wantDx, act)
 			for _, atEnd := range []bool{false, true} {
 				what := fmt.Sprintf("%s: %s [%d×%d], fenced at the end %v", k.name, what, rows, n, atEnd)
-				fw, dx := fenced(t, w, atEnd), fenced(t, make([]float64, n), atEnd)
-				run(fw, fenced(t, x, atEnd), fenced(t, dy, atEnd), dx, fenced(t, act, atEnd))
+				fw, dx := fixture.Fenced(t, w, atEnd), fixture.Fenced(t, make([]float64, n), atEnd)
+				run(fw, fixture.Fenced(t, x, atEnd), fixture.Fenced(t, dy, atEnd), dx, fixture.Fenced(t, act, atEnd))
 				sameBits(t, what+": w", wantW, fw)
 				sameBits(t, what+": dx", wantDx, dx)
 			}
