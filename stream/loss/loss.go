@@ -151,6 +151,68 @@ func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p [
 	}
 }
 
+// Window keeps the logits, targets and labels of a single stream's last
+// trials so that their losses and probabilities of error are taken
+// together (EvalProbErrors), as the trial loop does with a Separable loss:
+// each trial's gradient at once (Gradient), the values of a window of
+// trials when it is full or the run ends, in order.
+type Window struct {
+	f      Func
+	c      int
+	z      []float64
+	y      [][]float64
+	label  []int
+	ls, pe []float64
+	p      []float64
+	n      int
+}
+
+// NewWindow returns an empty window of size trials of c logits each, for
+// the loss f.
+func NewWindow(f Func, c, size int) *Window {
+	w := &Window{y: make([][]float64, size), label: make([]int, size), ls: make([]float64, size), pe: make([]float64, size)}
+	w.Reset(f, c)
+	return w
+}
+
+// Reset empties w and makes it a window of the loss f with c logits a
+// trial, of the same size, reusing its memory where it can.
+func (w *Window) Reset(f Func, c int) {
+	w.f, w.c, w.n = f, c, 0
+	if len(w.z) != c*len(w.y) {
+		w.z, w.p = make([]float64, c*len(w.y)), make([]float64, c)
+	}
+}
+
+// Keep adds a trial's logits (copied), target and label, and reports
+// whether the window is now full: Settle must come before the next Keep.
+func (w *Window) Keep(z, y []float64, label int) bool {
+	copy(w.z[w.n*w.c:(w.n+1)*w.c], z)
+	w.y[w.n], w.label[w.n] = y, label
+	w.n++
+	return w.n == len(w.y)
+}
+
+// Len returns the number of trials kept since the last Settle.
+func (w *Window) Len() int { return w.n }
+
+// Logits returns the logits of the window's trial i (i < Len).
+func (w *Window) Logits(i int) []float64 { return w.z[i*w.c : (i+1)*w.c] }
+
+// Target returns the target of the window's trial i (i < Len).
+func (w *Window) Target(i int) []float64 { return w.y[i] }
+
+// Settle returns the losses and the probabilities of error of the trials
+// kept since the last Settle, in order, with EvalProbError's bits, and
+// empties the window; the slices are w's, valid until the next Settle.
+func (w *Window) Settle() (ls, pe []float64) {
+	n := w.n
+	w.n = 0
+	ls, pe = w.ls[:n], w.pe[:n]
+	EvalProbErrors(w.f, ls, pe, w.z[:n*w.c], w.y[:n], w.label[:n], w.p)
+	return ls, pe
+}
+
 // bceTerm is logit z's term of BCELogits' sum with target y, given l =
 // log(exp(−max(−z,0)) + exp(−z−max(−z,0))): PyTorch's stable form
 // (1−y)z + max(−z,0) + l.

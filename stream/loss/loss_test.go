@@ -390,3 +390,54 @@ func TestEvalProbErrorsAllocatesNothing(t *testing.T) {
 	allocs := testing.AllocsPerRun(100, func() { loss.EvalProbErrors(loss.BCELogits{}, ls, pe, z, y, label, p) })
 	assert.Zero(t, allocs)
 }
+
+// TestWindow: a window settles the trials kept since the last Settle, in
+// order, with EvalProbError's values; Reset makes it a window of another
+// loss and number of logits; Keep and Settle allocate nothing.
+func TestWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	w := loss.NewWindow(loss.BCELogits{}, 2, 5)
+	for _, tc := range []struct {
+		f loss.Func
+		c int
+	}{{loss.BCELogits{}, 2}, {loss.CrossEntropy{}, 3}, {loss.BCELogits{}, 2}} {
+		w.Reset(tc.f, tc.c)
+		p := make([]float64, tc.c)
+		for round := range 4 {
+			type trial struct {
+				z, y  []float64
+				label int
+			}
+			var kept []trial
+			for k := range 1 + round%5 {
+				tr := trial{z: make([]float64, tc.c), y: make([]float64, tc.c), label: rng.IntN(tc.c)}
+				separableLogits(rng, tr.z, k)
+				tr.y[tr.label] = 1
+				full := w.Keep(tr.z, tr.y, tr.label)
+				kept = append(kept, trial{z: append([]float64(nil), tr.z...), y: tr.y, label: tr.label})
+				tr.z[0] = 42 // the window keeps a copy
+				for c, v := range w.Logits(k) {
+					assert.Equal(t, math.Float64bits(kept[k].z[c]), math.Float64bits(v))
+				}
+				assert.Equal(t, len(kept) == 5, full)
+			}
+			require.Equal(t, len(kept), w.Len())
+			ls, pe := w.Settle()
+			require.Len(t, ls, len(kept))
+			assert.Zero(t, w.Len())
+			for i, tr := range kept {
+				wantL, wantPE := loss.EvalProbError(tc.f, tr.z, tr.y, nil, tr.label, p)
+				assert.Equal(t, math.Float64bits(wantL), math.Float64bits(ls[i]), "%T trial %d", tc.f, i)
+				assert.Equal(t, math.Float64bits(wantPE), math.Float64bits(pe[i]), "%T trial %d", tc.f, i)
+			}
+		}
+	}
+	z, y := []float64{0.3, -0.2}, []float64{1, 0}
+	w.Reset(loss.BCELogits{}, 2)
+	allocs := testing.AllocsPerRun(100, func() {
+		for !w.Keep(z, y, 0) {
+		}
+		w.Settle()
+	})
+	assert.Zero(t, allocs)
+}

@@ -353,12 +353,8 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 type scratch struct {
 	order            []int
 	dz, prob, pe, ls []float64
-	// With a loss.Separable loss: a run's logits, targets and labels, and
-	// its trials' losses and probabilities of error (settle).
-	zs, bls, bpe []float64
-	ys           [][]float64
-	labels       []int
-	views        [][]float64
+	win              *loss.Window // with a loss.Separable loss
+	views            [][]float64
 }
 
 // grow returns v with length n, reusing its array when it is long enough.
@@ -425,8 +421,10 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 	late := loss.Separable(jb.Loss) && comp == nil && !jb.Trace
 	settled := 0 // the run's trials whose values are in the curves: b·n + i for trial i of block b
 	if late {
-		sc.zs, sc.ys, sc.labels = grow(sc.zs, window*classes), grow(sc.ys, window), grow(sc.labels, window)
-		sc.bls, sc.bpe = grow(sc.bls, window), grow(sc.bpe, window)
+		if sc.win == nil {
+			sc.win = loss.NewWindow(jb.Loss, classes, window)
+		}
+		sc.win.Reset(jb.Loss, classes)
 	}
 	tr := stream.Trial{Run: r}
 	for b := 0; b < blocks; b++ {
@@ -445,17 +443,13 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 			if late {
 				loss.Gradient(jb.Loss, z, it.Target, dz)
 				var bad float64
-				t := b*n + i
-				w := t - settled
-				sc.ys[w], sc.labels[w] = it.Target, it.Label
-				zi := sc.zs[w*classes : (w+1)*classes]
 				for c, v := range z {
-					zi[c] = v
 					bad += v - v + dz[c] - dz[c]
 				}
+				t := b*n + i
 				if bad == 0 {
-					if w == window-1 {
-						if err := sc.settle(jb, &rr, r, settled, t+1); err != nil {
+					if sc.win.Keep(z, it.Target, it.Label) {
+						if err := sc.settle(jb, &rr, r, settled); err != nil {
 							return RunResult{}, err
 						}
 						settled = t + 1
@@ -466,7 +460,7 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 					model.Learn(&tr, dz)
 					if failing != nil {
 						if err := failing.Err(); err != nil {
-							if err := sc.settle(jb, &rr, r, settled, t+1); err != nil {
+							if err := sc.settle(jb, &rr, r, settled); err != nil {
 								return RunResult{}, err
 							}
 							return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i, What: err.Error()}
@@ -476,7 +470,7 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 				}
 				// Not finite: the trials before settle, and this one takes
 				// the loop's own path, which names its values.
-				if err := sc.settle(jb, &rr, r, settled, t); err != nil {
+				if err := sc.settle(jb, &rr, r, settled); err != nil {
 					return RunResult{}, err
 				}
 				settled = t + 1
@@ -535,7 +529,7 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 		prog.add(int64(n))
 	}
 	if late {
-		if err := sc.settle(jb, &rr, r, settled, blocks*n); err != nil {
+		if err := sc.settle(jb, &rr, r, settled); err != nil {
 			return RunResult{}, err
 		}
 		for b := range blocks {
@@ -554,24 +548,19 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 // window is the number of trials whose losses settle takes together.
 const window = 64
 
-// settle adds the losses and the probabilities of error of the run's
-// trials from to to (b·n + i for trial i of block b; at most window
-// trials, their logits, targets and labels in sc.zs, sc.ys and sc.labels
-// from index 0), taken together by loss.EvalProbErrors, to the curves of
-// a single stream, in order; it returns the divergence of the first whose
-// values are not finite, with its gradient, as the trial loop does.
-func (sc *scratch) settle(jb *Job, rr *RunResult, r, from, to int) error {
-	if from >= to {
-		return nil
-	}
-	c, n, m := jb.Task.Classes, len(jb.Task.Items), to-from
-	ls, pe := sc.bls[:m], sc.bpe[:m]
-	loss.EvalProbErrors(jb.Loss, ls, pe, sc.zs[:m*c], sc.ys[:m], sc.labels[:m], sc.prob)
+// settle adds the losses and the probabilities of error of the trials in
+// sc.win, the run's trials from from on (b·n + i for trial i of block b),
+// taken together, to the curves of a single stream, in order; it returns
+// the divergence of the first whose values are not finite, with its
+// gradient, as the trial loop does.
+func (sc *scratch) settle(jb *Job, rr *RunResult, r, from int) error {
+	n := len(jb.Task.Items)
+	ls, pe := sc.win.Settle()
 	for i := range ls {
 		t := from + i
 		if pe[i]-pe[i]+ls[i]-ls[i] != 0 {
-			z := sc.zs[i*c : (i+1)*c]
-			loss.Gradient(jb.Loss, z, sc.ys[i], sc.dz)
+			z := sc.win.Logits(i)
+			loss.Gradient(jb.Loss, z, sc.win.Target(i), sc.dz)
 			return diverged(jb.Name, r, t/n, t%n, z, pe[i:i+1], ls[i:i+1], sc.dz)
 		}
 		rr.PError[0][t/n] += pe[i]
