@@ -12,7 +12,9 @@ import (
 
 // benchTrials runs b.N trials of one model on tk in a fixed cyclic order,
 // restarting the model's run every blocks blocks as the trial loop does: a
-// Forward, the bcelogits loss and its gradient, and a Learn per trial.
+// Forward, the bcelogits loss's gradient and a Learn per trial, and the
+// losses and probabilities of error of every 64 trials together, as the
+// trial loop takes them (loss.Window).
 func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 	m, err := model.New(p)
 	if err != nil {
@@ -22,6 +24,7 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 	dz := make([]float64, 2)
 	tr := &stream.Trial{}
 	lf := loss.BCELogits{}
+	win := loss.NewWindow(lf, 2, 64)
 	b.ReportAllocs()
 	b.ResetTimer()
 	c0 := fixture.CPUTime()
@@ -33,7 +36,11 @@ func benchTrials(b *testing.B, p model.Params, tk *task.Task, blocks int) {
 		}
 		it := &tk.Items[(i*5+blk)%n] // a different order every block
 		tr.Block, tr.Index, tr.Signature, tr.X, tr.Target, tr.Label = blk, i, it.Signature, it.X, it.Target, it.Label
-		lf.Eval(m.Forward(tr), it.Target, dz)
+		z := m.Forward(tr)
+		loss.Gradient(lf, z, it.Target, dz)
+		if win.Keep(z, it.Target, it.Label) {
+			win.Settle()
+		}
 		m.Learn(tr, dz)
 	}
 	if c := fixture.CPUTime() - c0; c > 0 {

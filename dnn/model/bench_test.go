@@ -14,7 +14,9 @@ import (
 var wide1024 = Params{InputSize: 3, OutputSize: 2, NUnits: 1024, Depth: 3, ActFunc: "relu", LR: 0.1}
 
 // BenchmarkTrial measures one trial of config1 on SHJ type 6: forward,
-// probability of error, loss and its gradient, backward and SGD step. The
+// the loss's gradient, backward and SGD step, and the loss and the
+// probability of error of every 64 trials together, as a single stream's
+// trial loop takes them (loss.Window). The
 // trials are those of whole runs (a fresh network every 350 blocks, built
 // off the clock), so that the network is as busy as in a real run.
 func BenchmarkTrial(b *testing.B) {
@@ -40,7 +42,7 @@ func BenchmarkTrial(b *testing.B) {
 			tk, _ := task.SHJ(6)
 			var lf loss.Func = loss.BCELogits{}
 			dz := make([]float64, 2)
-			p := make([]float64, 2)
+			win := loss.NewWindow(lf, 2, 64)
 			order := make([]int, len(tk.Items))
 			var (
 				net    stream.Stream
@@ -67,7 +69,10 @@ func BenchmarkTrial(b *testing.B) {
 				it := &tk.Items[order[k%len(order)]]
 				tr = stream.Trial{Block: k / len(order), Index: k % len(order), X: it.X, Target: it.Target, Label: it.Label}
 				z := net.Forward(&tr)
-				loss.EvalProbError(lf, z, tr.Target, dz, tr.Label, p)
+				loss.Gradient(lf, z, tr.Target, dz)
+				if win.Keep(z, tr.Target, tr.Label) {
+					win.Settle()
+				}
 				net.Learn(&tr, dz)
 			}
 		})

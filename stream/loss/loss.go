@@ -67,6 +67,152 @@ func (BCELogits) Eval(z, y, dz []float64) float64 {
 	return sum / n
 }
 
+// Separable reports whether f's gradient is cheaper alone: whether a
+// trial loop should take each trial's gradient at once (Gradient), since
+// the learning step waits on it, and the values when many trials are done
+// (EvalProbErrors), off the chain of dependent operations each trial waits
+// on and in lanes of many trials. BCELogits is, its gradient needing the
+// sigmoids and not the logarithms of its value; another loss, a type that
+// embeds BCELogits included, is not (its Eval may differ).
+func Separable(f Func) bool {
+	_, ok := f.(BCELogits)
+	return ok
+}
+
+// Gradient writes ∂L/∂z of f at z against y into dz, with f.Eval's bits:
+// without the loss's value where f is Separable, by f.Eval otherwise.
+func Gradient(f Func, z, y, dz []float64) {
+	if !Separable(f) {
+		f.Eval(z, y, dz)
+		return
+	}
+	n := float64(len(z))
+	y, dz = y[:len(z)], dz[:len(z)]
+	for c, v := range z {
+		dz[c] = (sigmoid(v) - y[c]) / n
+	}
+}
+
+// EvalProbErrors sets ls[i] and pe[i] to EvalProbError's loss and
+// probability of error of trial i: logits z[i·c:(i+1)·c], with
+// c = len(z)/len(ls), target y[i] and label[i]; p is scratch of at least c
+// values. For BCELogits of 2 logits a trial, the exponentials and
+// logarithms of up to 32 trials are taken together in vmath's lanes:
+// log(1 + exp(−|z|)) is the stable form's logarithm for a finite z (see
+// BCELogits.Eval), and exp(z − max) the softmax's (Softmax). A trial whose
+// logits are not all finite, and every trial of another loss or number of
+// logits, is EvalProbError's.
+func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p []float64) {
+	m := len(ls)
+	if m == 0 {
+		return
+	}
+	c := len(z) / m
+	if !Separable(f) || c != 2 {
+		for i := range ls {
+			ls[i], pe[i] = EvalProbError(f, z[i*c:(i+1)*c], y[i], nil, label[i], p)
+		}
+		return
+	}
+	const chunk = 32
+	var l, e [2 * chunk]float64 // −|z| then its softplus; z − max then its exponential
+	for i0 := 0; i0 < m; i0 += chunk {
+		zc := z[2*i0 : 2*min(i0+chunk, m)]
+		for j := 0; j < len(zc); j += 2 {
+			z0, z1 := zc[j], zc[j+1]
+			mx := max(z0, z1) // largest(z)
+			l[j], l[j+1] = -math.Abs(z0), -math.Abs(z1)
+			e[j], e[j+1] = z0-mx, z1-mx
+		}
+		k := len(zc)
+		vmath.To(l[:k], l[:k])
+		for j := range l[:k] {
+			l[j] = 1 + l[j]
+		}
+		vmath.LogTo(l[:k], l[:k])
+		vmath.To(e[:k], e[:k])
+		for j := 0; j < k; j += 2 {
+			i := i0 + j/2
+			z0, z1 := zc[j], zc[j+1]
+			if z0-z0 != 0 || z1-z1 != 0 {
+				ls[i], pe[i] = EvalProbError(f, zc[j:j+2], y[i], nil, label[i], p)
+				continue
+			}
+			yi := y[i][:2]
+			var sum float64
+			sum += bceTerm(z0, yi[0], l[j])
+			sum += bceTerm(z1, yi[1], l[j+1])
+			var s float64 // as Softmax
+			s += e[j]
+			s += e[j+1]
+			p := [2]float64{e[j] / s, e[j+1] / s}
+			ls[i], pe[i] = sum/2, 1-p[label[i]]
+		}
+	}
+}
+
+// Window keeps the logits, targets and labels of a single stream's last
+// trials so that their losses and probabilities of error are taken
+// together (EvalProbErrors), as the trial loop does with a Separable loss:
+// each trial's gradient at once (Gradient), the values of a window of
+// trials when it is full or the run ends, in order.
+type Window struct {
+	f      Func
+	c      int
+	z      []float64
+	y      [][]float64
+	label  []int
+	ls, pe []float64
+	p      []float64
+	n      int
+}
+
+// NewWindow returns an empty window of size trials of c logits each, for
+// the loss f.
+func NewWindow(f Func, c, size int) *Window {
+	w := &Window{y: make([][]float64, size), label: make([]int, size), ls: make([]float64, size), pe: make([]float64, size)}
+	w.Reset(f, c)
+	return w
+}
+
+// Reset empties w and makes it a window of the loss f with c logits a
+// trial, of the same size, reusing its memory where it can.
+func (w *Window) Reset(f Func, c int) {
+	w.f, w.c, w.n = f, c, 0
+	if len(w.z) != c*len(w.y) {
+		w.z, w.p = make([]float64, c*len(w.y)), make([]float64, c)
+	}
+}
+
+// Keep adds a trial's logits (copied), target and label, and reports
+// whether the window is now full: Settle must come before the next Keep.
+func (w *Window) Keep(z, y []float64, label int) bool {
+	copy(w.z[w.n*w.c:(w.n+1)*w.c], z)
+	w.y[w.n], w.label[w.n] = y, label
+	w.n++
+	return w.n == len(w.y)
+}
+
+// Len returns the number of trials kept since the last Settle.
+func (w *Window) Len() int { return w.n }
+
+// Logits returns the logits of the window's trial i (i < Len).
+func (w *Window) Logits(i int) []float64 { return w.z[i*w.c : (i+1)*w.c] }
+
+// Target returns the target of the window's trial i (i < Len).
+func (w *Window) Target(i int) []float64 { return w.y[i] }
+
+// Settle returns the losses and the probabilities of error of the trials
+// kept since the last Settle, in order, with EvalProbError's bits, and
+// empties the window; the slices are w's, valid until the next Settle.
+func (w *Window) Settle() (ls, pe []float64) {
+	n := w.n
+	w.n = 0
+	ls, pe = w.ls[:n], w.pe[:n]
+	EvalProbErrors(w.f, ls, pe, w.z[:n*w.c], w.y[:n], w.label[:n], w.p)
+	return ls, pe
+}
+
 // bceTerm is logit z's term of BCELogits' sum with target y, given l =
 // log(exp(−max(−z,0)) + exp(−z−max(−z,0))): PyTorch's stable form
 // (1−y)z + max(−z,0) + l.

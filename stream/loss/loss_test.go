@@ -277,3 +277,167 @@ func TestSoftmaxBits(t *testing.T) {
 		}
 	}
 }
+
+// embedded is a loss that embeds BCELogits: it is not Separable, since its
+// Eval may differ from the one whose gradient Gradient takes alone.
+type embedded struct{ loss.BCELogits }
+
+func TestSeparable(t *testing.T) {
+	for _, tc := range []struct {
+		f    loss.Func
+		want bool
+	}{
+		{loss.BCELogits{}, true},
+		{loss.CrossEntropy{}, false},
+		{embedded{}, false},
+	} {
+		assert.Equal(t, tc.want, loss.Separable(tc.f), "%T", tc.f)
+	}
+}
+
+// separableLogits returns logits of every kind the lanes take or refuse:
+// of every magnitude, around the lanes' edges (2^−54, 512, ±700 for the
+// softmax's and the softplus's exponentials), ties, zeros of both signs,
+// infinities and NaN.
+func separableLogits(rng *rand.Rand, z []float64, trial int) {
+	special := []float64{0, math.Copysign(0, -1), 0x1p-1074, 0x1p-55, 0x1p-54, 0x1p-53, 511.9, 512, 699.9, 700, 700.1,
+		-700.1, 750, -750, 1e300, -1e300, math.MaxFloat64, math.Inf(1), math.Inf(-1), math.NaN()}
+	for c := range z {
+		z[c] = math.Ldexp(rng.Float64()*2-1, rng.IntN(24)-12)
+	}
+	switch trial % 4 {
+	case 0:
+		z[rng.IntN(len(z))] = special[rng.IntN(len(special))]
+	case 1:
+		z[rng.IntN(len(z))] = z[0] // a tie for the maximum
+	}
+}
+
+// TestGradientAlone: Gradient writes Eval's gradient to the bit, for
+// every loss (the losses that are not Separable through Eval itself).
+func TestGradientAlone(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}, embedded{}} {
+		for n := 1; n <= 5; n++ {
+			z, y, dz, want := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+			for trial := range 4000 {
+				separableLogits(rng, z, trial)
+				for c := range y {
+					y[c] = float64(rng.IntN(2))
+				}
+				f.Eval(z, y, want)
+				loss.Gradient(f, z, y, dz)
+				for c := range dz {
+					if math.Float64bits(dz[c]) != math.Float64bits(want[c]) && !(math.IsNaN(dz[c]) && math.IsNaN(want[c])) {
+						t.Fatalf("%T of z %v, y %v: gradient %v, want %v", f, z, y, dz, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEvalProbErrors: the values of many trials taken together are
+// EvalProbError's of each, to the bit, whatever the number of trials (in
+// and across the lanes' chunks of 32), the losses, the number of logits
+// and the logits (see separableLogits), with targets that are not one-hot
+// too (whose loss overflows beside finite logits).
+func TestEvalProbErrors(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	same := func(a, b float64) bool {
+		return math.Float64bits(a) == math.Float64bits(b) || math.IsNaN(a) && math.IsNaN(b)
+	}
+	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}, embedded{}} {
+		for c := 1; c <= 4; c++ {
+			for _, m := range []int{1, 2, 31, 32, 33, 64, 100} {
+				z, y, label := make([]float64, m*c), make([][]float64, m), make([]int, m)
+				ls, pe, p := make([]float64, m), make([]float64, m), make([]float64, c)
+				for round := range 20 {
+					for i := range m {
+						separableLogits(rng, z[i*c:(i+1)*c], round*m+i)
+						y[i] = make([]float64, c)
+						label[i] = rng.IntN(c)
+						y[i][label[i]] = 1
+						if rng.IntN(10) == 0 {
+							y[i][rng.IntN(c)] = []float64{2, -1, 1e308}[rng.IntN(3)]
+						}
+					}
+					loss.EvalProbErrors(f, ls, pe, z, y, label, p)
+					for i := range m {
+						zi := z[i*c : (i+1)*c]
+						wantL, wantPE := loss.EvalProbError(f, zi, y[i], nil, label[i], p)
+						if !same(ls[i], wantL) || !same(pe[i], wantPE) {
+							t.Fatalf("%T, %d trials, trial %d: z %v, y %v, label %d: loss %v, p(error) %v; want %v, %v",
+								f, m, i, zi, y[i], label[i], ls[i], pe[i], wantL, wantPE)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestEvalProbErrorsAllocatesNothing: the values of a window of trials
+// are taken on the stack.
+func TestEvalProbErrorsAllocatesNothing(t *testing.T) {
+	const m = 64
+	z, y, label := make([]float64, 2*m), make([][]float64, m), make([]int, m)
+	ls, pe, p := make([]float64, m), make([]float64, m), make([]float64, 2)
+	for i := range m {
+		z[2*i], z[2*i+1] = float64(i)/10, -float64(i)/7
+		y[i] = []float64{1, 0}
+	}
+	allocs := testing.AllocsPerRun(100, func() { loss.EvalProbErrors(loss.BCELogits{}, ls, pe, z, y, label, p) })
+	assert.Zero(t, allocs)
+}
+
+// TestWindow: a window settles the trials kept since the last Settle, in
+// order, with EvalProbError's values; Reset makes it a window of another
+// loss and number of logits; Keep and Settle allocate nothing.
+func TestWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	w := loss.NewWindow(loss.BCELogits{}, 2, 5)
+	for _, tc := range []struct {
+		f loss.Func
+		c int
+	}{{loss.BCELogits{}, 2}, {loss.CrossEntropy{}, 3}, {loss.BCELogits{}, 2}} {
+		w.Reset(tc.f, tc.c)
+		p := make([]float64, tc.c)
+		for round := range 4 {
+			type trial struct {
+				z, y  []float64
+				label int
+			}
+			var kept []trial
+			for k := range 1 + round%5 {
+				tr := trial{z: make([]float64, tc.c), y: make([]float64, tc.c), label: rng.IntN(tc.c)}
+				separableLogits(rng, tr.z, k)
+				tr.y[tr.label] = 1
+				full := w.Keep(tr.z, tr.y, tr.label)
+				kept = append(kept, trial{z: append([]float64(nil), tr.z...), y: tr.y, label: tr.label})
+				tr.z[0] = 42 // the window keeps a copy
+				for c, v := range w.Logits(k) {
+					assert.Equal(t, math.Float64bits(kept[k].z[c]), math.Float64bits(v))
+				}
+				assert.Equal(t, len(kept) == 5, full)
+			}
+			require.Equal(t, len(kept), w.Len())
+			ls, pe := w.Settle()
+			require.Len(t, ls, len(kept))
+			assert.Zero(t, w.Len())
+			for i, tr := range kept {
+				wantL, wantPE := loss.EvalProbError(tc.f, tr.z, tr.y, nil, tr.label, p)
+				assert.Equal(t, math.Float64bits(wantL), math.Float64bits(ls[i]), "%T trial %d", tc.f, i)
+				assert.Equal(t, math.Float64bits(wantPE), math.Float64bits(pe[i]), "%T trial %d", tc.f, i)
+			}
+		}
+	}
+	z, y := []float64{0.3, -0.2}, []float64{1, 0}
+	w.Reset(loss.BCELogits{}, 2)
+	allocs := testing.AllocsPerRun(100, func() {
+		for !w.Keep(z, y, 0) {
+		}
+		w.Settle()
+	})
+	assert.Zero(t, allocs)
+}

@@ -353,6 +353,7 @@ func One(ctx context.Context, jb *Job, r int, stop *atomic.Bool, prog *Progress)
 type scratch struct {
 	order            []int
 	dz, prob, pe, ls []float64
+	win              *loss.Window // with a loss.Separable loss
 	views            [][]float64
 }
 
@@ -409,6 +410,22 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 	if jb.Trace {
 		trace = make([]byte, 0, blocks*n*96)
 	}
+	// With a loss whose gradient is cheaper alone (loss.Separable), a
+	// single stream's trial takes only the gradient, and the loss and the
+	// probability of error of every window of trials are taken together
+	// when it is full or the run ends (settle), in order, with the same bits
+	// and sums: the loss's logarithms are then off the chain each trial
+	// waits on. A trial whose logits or gradient are not finite settles at
+	// once, the trials before it first, so a divergence is reported at the
+	// same trial with the same values as without the window.
+	late := loss.Separable(jb.Loss) && comp == nil && !jb.Trace
+	settled := 0 // the run's trials whose values are in the curves: b·n + i for trial i of block b
+	if late {
+		if sc.win == nil {
+			sc.win = loss.NewWindow(jb.Loss, classes, window)
+		}
+		sc.win.Reset(jb.Loss, classes)
+	}
 	tr := stream.Trial{Run: r}
 	for b := 0; b < blocks; b++ {
 		if stop != nil && stop.Load() {
@@ -423,6 +440,41 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 			tr.Block, tr.Index, tr.Item = b, i, k
 			tr.Signature, tr.X, tr.Target, tr.Label = it.Signature, it.X, it.Target, it.Label
 			z := model.Forward(&tr)
+			if late {
+				loss.Gradient(jb.Loss, z, it.Target, dz)
+				var bad float64
+				for c, v := range z {
+					bad += v - v + dz[c] - dz[c]
+				}
+				t := b*n + i
+				if bad == 0 {
+					if sc.win.Keep(z, it.Target, it.Label) {
+						if err := sc.settle(jb, &rr, r, settled); err != nil {
+							return RunResult{}, err
+						}
+						settled = t + 1
+					}
+					if model.Recruited() {
+						rr.Recruits++
+					}
+					model.Learn(&tr, dz)
+					if failing != nil {
+						if err := failing.Err(); err != nil {
+							if err := sc.settle(jb, &rr, r, settled); err != nil {
+								return RunResult{}, err
+							}
+							return RunResult{}, &Diverged{Job: jb.Name, Run: r, Block: b, Trial: i, What: err.Error()}
+						}
+					}
+					continue
+				}
+				// Not finite: the trials before settle, and this one takes
+				// the loop's own path, which names its values.
+				if err := sc.settle(jb, &rr, r, settled); err != nil {
+					return RunResult{}, err
+				}
+				settled = t + 1
+			}
 			if comp != nil {
 				for p, zp := range comp.PartLogits() {
 					ls[p], pe[p] = loss.EvalProbError(jb.Loss, zp, it.Target, nil, it.Label, prob)
@@ -460,9 +512,11 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 				}
 			}
 		}
-		for p := 0; p < nParts; p++ {
-			rr.PError[p][b] /= float64(n)
-			rr.Loss[p][b] /= float64(n)
+		if !late {
+			for p := 0; p < nParts; p++ {
+				rr.PError[p][b] /= float64(n)
+				rr.Loss[p][b] /= float64(n)
+			}
 		}
 		rr.Units[b] = float64(model.Active())
 		if obs != nil {
@@ -474,12 +528,45 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 		}
 		prog.add(int64(n))
 	}
+	if late {
+		if err := sc.settle(jb, &rr, r, settled); err != nil {
+			return RunResult{}, err
+		}
+		for b := range blocks {
+			rr.PError[0][b] /= float64(n)
+			rr.Loss[0][b] /= float64(n)
+		}
+	}
 	prog.runDone()
 	if f, ok := model.(stream.Finisher); ok {
 		f.Finish()
 	}
 	rr.Trace = trace
 	return rr, nil
+}
+
+// window is the number of trials whose losses settle takes together.
+const window = 64
+
+// settle adds the losses and the probabilities of error of the trials in
+// sc.win, the run's trials from from on (b·n + i for trial i of block b),
+// taken together, to the curves of a single stream, in order; it returns
+// the divergence of the first whose values are not finite, with its
+// gradient, as the trial loop does.
+func (sc *scratch) settle(jb *Job, rr *RunResult, r, from int) error {
+	n := len(jb.Task.Items)
+	ls, pe := sc.win.Settle()
+	for i := range ls {
+		t := from + i
+		if pe[i]-pe[i]+ls[i]-ls[i] != 0 {
+			z := sc.win.Logits(i)
+			loss.Gradient(jb.Loss, z, sc.win.Target(i), sc.dz)
+			return diverged(jb.Name, r, t/n, t%n, z, pe[i:i+1], ls[i:i+1], sc.dz)
+		}
+		rr.PError[0][t/n] += pe[i]
+		rr.Loss[0][t/n] += ls[i]
+	}
+	return nil
 }
 
 // diverged returns the divergence of a trial whose probabilities of

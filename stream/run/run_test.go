@@ -329,3 +329,125 @@ func BenchmarkDo(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*jb.Runs), "ns/run")
 }
+
+// bceJobs is jobs with the binary cross-entropy, whose values a run
+// without a trace takes a window of trials at a time (loss.Separable).
+func bceJobs(t *testing.T, trace bool) []run.Job {
+	js := jobs(t, trace)
+	for i := range js {
+		js[i].Loss = loss.BCELogits{}
+	}
+	return js
+}
+
+// sameCurves asserts that two results' curves have the same bits.
+func sameCurves(t *testing.T, want, got []run.Result) {
+	t.Helper()
+	bits := func(v [][]float64) [][]uint64 {
+		out := make([][]uint64, len(v))
+		for p := range v {
+			for _, x := range v[p] {
+				out[p] = append(out[p], math.Float64bits(x))
+			}
+		}
+		return out
+	}
+	for j := range want {
+		require.NoError(t, want[j].Err)
+		require.NoError(t, got[j].Err)
+		assert.Equal(t, bits(want[j].PError), bits(got[j].PError), "job %d", j)
+		assert.Equal(t, bits(want[j].Loss), bits(got[j].Loss), "job %d", j)
+		for r := range want[j].Runs {
+			w, g := want[j].Runs[r], got[j].Runs[r]
+			assert.Equal(t, bits(w.PError), bits(g.PError), "job %d run %d", j, r)
+			assert.Equal(t, bits(w.Loss), bits(g.Loss), "job %d run %d", j, r)
+			assert.Equal(t, w.Recruits, g.Recruits, "job %d run %d", j, r)
+			assert.Equal(t, w.Units, g.Units, "job %d run %d", j, r)
+		}
+	}
+}
+
+// TestSettledSameBits: a run that takes its losses a window at a time has
+// the curves of one that takes them trial by trial (a traced run does),
+// to the bit, with windows that end inside blocks and runs that end inside
+// a window, on 1 and 2 workers.
+func TestSettledSameBits(t *testing.T) {
+	for _, blocks := range []int{6, 8, 9, 40} {
+		traced, settled := bceJobs(t, true), bceJobs(t, false)
+		for i := range traced {
+			traced[i].Blocks, settled[i].Blocks = blocks, blocks
+		}
+		want := run.Do(context.Background(), traced, run.Options{Workers: 1})
+		for _, w := range []int{1, 2} {
+			sameCurves(t, want, run.Do(context.Background(), settled, run.Options{Workers: w}))
+		}
+	}
+}
+
+// overflowing is a toy learner whose logits for item 5 are 10^308 each:
+// with a target of 0 for both classes, the binary cross-entropy's sum
+// overflows beside finite logits, a finite gradient (½ each) and a finite
+// probability of error, and the learner goes on.
+type overflowing struct{ *toy.Linear }
+
+func (o overflowing) Forward(tr *stream.Trial) []float64 {
+	z := o.Linear.Forward(tr)
+	if tr.Item == 5 {
+		for c := range z {
+			z[c] = 1e308
+		}
+	}
+	return z
+}
+
+// TestSettledDivergence: a run that takes its losses a window at a time
+// reports a divergence at the trial, with the values, that a run taking
+// them trial by trial reports: logits that stop being finite, a loss that
+// overflows beside finite logits and gradient (found when its window
+// settles), a model's own failure, each in the first window and later.
+func TestSettledDivergence(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		diverge   int // toy.Linear.DivergeAt
+		fail      int // toy.Linear.FailAt
+		overflow  bool
+		wantBlock int
+	}{
+		{name: "logits", diverge: 13, wantBlock: 1},
+		{name: "logits late", diverge: 150, wantBlock: 18},
+		{name: "model", fail: 10, wantBlock: 1},
+		{name: "model late", fail: 100, wantBlock: 12},
+		{name: "loss", overflow: true, wantBlock: 0},
+		{name: "loss before logits", overflow: true, diverge: 13, wantBlock: 0},
+		{name: "loss before model", overflow: true, fail: 20, wantBlock: 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var errs []error
+			for _, trace := range []bool{true, false} {
+				jb := bceJobs(t, trace)[0]
+				jb.Runs, jb.Blocks = 1, 30
+				if tc.overflow {
+					items := append([]task.Item(nil), jb.Task.Items...)
+					items[5].Target = []float64{0, 0}
+					tk := *jb.Task
+					tk.Items = items
+					jb.Task = &tk
+				}
+				jb.New = func(r int, src seed.Source) (stream.Stream, error) {
+					l := toy.New(3, 2, 0.3, src)
+					l.DivergeAt, l.FailAt = tc.diverge, tc.fail
+					if tc.overflow {
+						return overflowing{l}, nil
+					}
+					return l, nil
+				}
+				_, err := run.One(context.Background(), &jb, 0, nil, nil)
+				var d *run.Diverged
+				require.True(t, errors.As(err, &d), "trace %v: got %v", trace, err)
+				assert.Equal(t, tc.wantBlock, d.Block, "trace %v: %v", trace, err)
+				errs = append(errs, err)
+			}
+			assert.Equal(t, errs[0].Error(), errs[1].Error())
+		})
+	}
+}
