@@ -94,15 +94,17 @@ func Gradient(f Func, z, y, dz []float64) {
 }
 
 // EvalProbErrors sets ls[i] and pe[i] to EvalProbError's loss and
-// probability of error of trial i: logits z[i·c:(i+1)·c], with
-// c = len(z)/len(ls), target y[i] and label[i]; p is scratch of at least c
-// values. For BCELogits of 2 logits a trial, the exponentials and
-// logarithms of up to 32 trials are taken together in vmath's lanes:
-// log(1 + exp(−|z|)) is the stable form's logarithm for a finite z (see
-// BCELogits.Eval), and exp(z − max) the softmax's (Softmax). A trial whose
-// logits are not all finite, and every trial of another loss or number of
-// logits, is EvalProbError's.
-func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p []float64) {
+// probability of error of trial i: logits z[i·c:(i+1)·c] and target
+// y[i·c:(i+1)·c], with c = len(z)/len(ls), and label[i]; p is scratch of at
+// least c values. For BCELogits of 2 logits a trial, the values of 2
+// trials at a time are taken in vmath.BCEPairs' lanes, straight from the
+// logits; where its lanes refuse a block of trials (a logit of magnitude
+// above 700, ±Inf, NaN), their exponentials and logarithms are taken in
+// vmath.To and LogTo's lanes: log(1 + exp(−|z|)) is the stable form's
+// logarithm for a finite z (see BCELogits.Eval), exp(z − max) the
+// softmax's (Softmax). A trial whose logits are not all finite, and every
+// trial of another loss or number of logits, is EvalProbError's.
+func EvalProbErrors(f Func, ls, pe, z, y []float64, label []int, p []float64) {
 	m := len(ls)
 	if m == 0 {
 		return
@@ -110,14 +112,26 @@ func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p [
 	c := len(z) / m
 	if !Separable(f) || c != 2 {
 		for i := range ls {
-			ls[i], pe[i] = EvalProbError(f, z[i*c:(i+1)*c], y[i], nil, label[i], p)
+			ls[i], pe[i] = EvalProbError(f, z[i*c:(i+1)*c], y[i*c:(i+1)*c], nil, label[i], p)
 		}
 		return
 	}
 	const chunk = 32
 	var l, e [2 * chunk]float64 // −|z| then its softplus; z − max then its exponential
 	for i0 := 0; i0 < m; i0 += chunk {
-		zc := z[2*i0 : 2*min(i0+chunk, m)]
+		i1 := min(i0+chunk, m)
+		zc := z[2*i0 : 2*i1]
+		if k := len(zc) &^ 3; vmath.BCEPairs(l[:k], e[:k], zc[:k], y[2*i0:2*i0+k]) {
+			for j := 0; j < k; j += 2 {
+				i := i0 + j/2
+				q := [2]float64{e[j], e[j+1]}
+				ls[i], pe[i] = l[j], q[label[i]]
+			}
+			if i := i0 + k/2; i < i1 { // an odd trial out
+				ls[i], pe[i] = EvalProbError(f, z[2*i:2*i+2], y[2*i:2*i+2], nil, label[i], p)
+			}
+			continue
+		}
 		for j := 0; j < len(zc); j += 2 {
 			z0, z1 := zc[j], zc[j+1]
 			mx := max(z0, z1) // largest(z)
@@ -135,10 +149,10 @@ func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p [
 			i := i0 + j/2
 			z0, z1 := zc[j], zc[j+1]
 			if z0-z0 != 0 || z1-z1 != 0 {
-				ls[i], pe[i] = EvalProbError(f, zc[j:j+2], y[i], nil, label[i], p)
+				ls[i], pe[i] = EvalProbError(f, zc[j:j+2], y[2*i:2*i+2], nil, label[i], p)
 				continue
 			}
-			yi := y[i][:2]
+			yi := y[2*i : 2*i+2]
 			var sum float64
 			sum += bceTerm(z0, yi[0], l[j])
 			sum += bceTerm(z1, yi[1], l[j+1])
@@ -159,8 +173,7 @@ func EvalProbErrors(f Func, ls, pe, z []float64, y [][]float64, label []int, p [
 type Window struct {
 	f      Func
 	c      int
-	z      []float64
-	y      [][]float64
+	z, y   []float64 // c values a trial
 	label  []int
 	ls, pe []float64
 	p      []float64
@@ -170,7 +183,7 @@ type Window struct {
 // NewWindow returns an empty window of size trials of c logits each, for
 // the loss f.
 func NewWindow(f Func, c, size int) *Window {
-	w := &Window{y: make([][]float64, size), label: make([]int, size), ls: make([]float64, size), pe: make([]float64, size)}
+	w := &Window{label: make([]int, size), ls: make([]float64, size), pe: make([]float64, size)}
 	w.Reset(f, c)
 	return w
 }
@@ -179,18 +192,22 @@ func NewWindow(f Func, c, size int) *Window {
 // trial, of the same size, reusing its memory where it can.
 func (w *Window) Reset(f Func, c int) {
 	w.f, w.c, w.n = f, c, 0
-	if len(w.z) != c*len(w.y) {
-		w.z, w.p = make([]float64, c*len(w.y)), make([]float64, c)
+	if size := len(w.label); len(w.z) != c*size {
+		w.z, w.y, w.p = make([]float64, c*size), make([]float64, c*size), make([]float64, c)
 	}
 }
 
-// Keep adds a trial's logits (copied), target and label, and reports
+// Keep adds a trial's logits, target (both copied) and label, and reports
 // whether the window is now full: Settle must come before the next Keep.
 func (w *Window) Keep(z, y []float64, label int) bool {
-	copy(w.z[w.n*w.c:(w.n+1)*w.c], z)
-	w.y[w.n], w.label[w.n] = y, label
+	k := w.n * w.c
+	zk, yk := w.z[k:k+w.c], w.y[k:k+w.c]
+	for c, v := range z { // a loop: copy calls memmove, for 2 values
+		zk[c], yk[c] = v, y[c]
+	}
+	w.label[w.n] = label
 	w.n++
-	return w.n == len(w.y)
+	return w.n == len(w.label)
 }
 
 // Len returns the number of trials kept since the last Settle.
@@ -200,7 +217,7 @@ func (w *Window) Len() int { return w.n }
 func (w *Window) Logits(i int) []float64 { return w.z[i*w.c : (i+1)*w.c] }
 
 // Target returns the target of the window's trial i (i < Len).
-func (w *Window) Target(i int) []float64 { return w.y[i] }
+func (w *Window) Target(i int) []float64 { return w.y[i*w.c : (i+1)*w.c] }
 
 // Settle returns the losses and the probabilities of error of the trials
 // kept since the last Settle, in order, with EvalProbError's bits, and
@@ -209,7 +226,7 @@ func (w *Window) Settle() (ls, pe []float64) {
 	n := w.n
 	w.n = 0
 	ls, pe = w.ls[:n], w.pe[:n]
-	EvalProbErrors(w.f, ls, pe, w.z[:n*w.c], w.y[:n], w.label[:n], w.p)
+	EvalProbErrors(w.f, ls, pe, w.z[:n*w.c], w.y[:n*w.c], w.label[:n], w.p)
 	return ls, pe
 }
 

@@ -350,25 +350,25 @@ func TestEvalProbErrors(t *testing.T) {
 	for _, f := range []loss.Func{loss.BCELogits{}, loss.CrossEntropy{}, embedded{}} {
 		for c := 1; c <= 4; c++ {
 			for _, m := range []int{1, 2, 31, 32, 33, 64, 100} {
-				z, y, label := make([]float64, m*c), make([][]float64, m), make([]int, m)
+				z, y, label := make([]float64, m*c), make([]float64, m*c), make([]int, m)
 				ls, pe, p := make([]float64, m), make([]float64, m), make([]float64, c)
 				for round := range 20 {
+					clear(y)
 					for i := range m {
 						separableLogits(rng, z[i*c:(i+1)*c], round*m+i)
-						y[i] = make([]float64, c)
 						label[i] = rng.IntN(c)
-						y[i][label[i]] = 1
+						y[i*c+label[i]] = 1
 						if rng.IntN(10) == 0 {
-							y[i][rng.IntN(c)] = []float64{2, -1, 1e308}[rng.IntN(3)]
+							y[i*c+rng.IntN(c)] = []float64{2, -1, 1e308}[rng.IntN(3)]
 						}
 					}
 					loss.EvalProbErrors(f, ls, pe, z, y, label, p)
 					for i := range m {
-						zi := z[i*c : (i+1)*c]
-						wantL, wantPE := loss.EvalProbError(f, zi, y[i], nil, label[i], p)
+						zi, yi := z[i*c:(i+1)*c], y[i*c:(i+1)*c]
+						wantL, wantPE := loss.EvalProbError(f, zi, yi, nil, label[i], p)
 						if !same(ls[i], wantL) || !same(pe[i], wantPE) {
 							t.Fatalf("%T, %d trials, trial %d: z %v, y %v, label %d: loss %v, p(error) %v; want %v, %v",
-								f, m, i, zi, y[i], label[i], ls[i], pe[i], wantL, wantPE)
+								f, m, i, zi, yi, label[i], ls[i], pe[i], wantL, wantPE)
 						}
 					}
 				}
@@ -381,11 +381,11 @@ func TestEvalProbErrors(t *testing.T) {
 // are taken on the stack.
 func TestEvalProbErrorsAllocatesNothing(t *testing.T) {
 	const m = 64
-	z, y, label := make([]float64, 2*m), make([][]float64, m), make([]int, m)
+	z, y, label := make([]float64, 2*m), make([]float64, 2*m), make([]int, m)
 	ls, pe, p := make([]float64, m), make([]float64, m), make([]float64, 2)
 	for i := range m {
 		z[2*i], z[2*i+1] = float64(i)/10, -float64(i)/7
-		y[i] = []float64{1, 0}
+		y[2*i] = 1
 	}
 	allocs := testing.AllocsPerRun(100, func() { loss.EvalProbErrors(loss.BCELogits{}, ls, pe, z, y, label, p) })
 	assert.Zero(t, allocs)
@@ -440,4 +440,31 @@ func TestWindow(t *testing.T) {
 		w.Settle()
 	})
 	assert.Zero(t, allocs)
+}
+
+// BenchmarkEvalProbErrors times the values of a window of 64 trials of
+// 2 logits taken together, against EvalProbError trial by trial; ns/op
+// is per window.
+func BenchmarkEvalProbErrors(b *testing.B) {
+	const m = 64
+	rng := rand.New(rand.NewPCG(15, 16))
+	z, y, label := make([]float64, 2*m), make([]float64, 2*m), make([]int, m)
+	ls, pe, p := make([]float64, m), make([]float64, m), make([]float64, 2)
+	for i := range m {
+		z[2*i], z[2*i+1] = rng.NormFloat64()*3, rng.NormFloat64()*3
+		label[i] = rng.IntN(2)
+		y[2*i+label[i]] = 1
+	}
+	b.Run("together", func(b *testing.B) {
+		for b.Loop() {
+			loss.EvalProbErrors(loss.BCELogits{}, ls, pe, z, y, label, p)
+		}
+	})
+	b.Run("by_trial", func(b *testing.B) {
+		for b.Loop() {
+			for i := range ls {
+				ls[i], pe[i] = loss.EvalProbError(loss.BCELogits{}, z[2*i:2*i+2], y[2*i:2*i+2], nil, label[i], p)
+			}
+		}
+	})
 }

@@ -16,3 +16,5 @@ func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0, x1, x
 func softplusSigmoidExp2AVX2(dst *[12]float64, tab *uint64, k *[8]float64, z0, z1, d0, d1 float64) bool {
 	panic("vmath: no vector kernel in this build")
 }
+
+func bcePairsAVX2(t, q, z, y *float64, n int) bool { panic("vmath: no vector kernel in this build") }

@@ -6,7 +6,8 @@
 // C library's exp (CExp), which PyTorch's sigmoid calls, and the binary
 // cross-entropy's two functions of its logits in lanes of both
 // (SoftplusSigmoid4; for 2 logits with their softmax's exponentials in
-// the lanes left idle, SoftplusSigmoidExp2). The clustering model's layers and the binary
+// the lanes left idle, SoftplusSigmoidExp2), and the values of many
+// trials' cross-entropies and probabilities of error (BCEPairs). The clustering model's layers and the binary
 // cross-entropy of every model take a few of each per trial; the
 // generator's emitters (package gen/emit) also write the clustering
 // layers' fused kernels.
@@ -88,6 +89,27 @@ func SoftplusSigmoid4(dst *[8]float64, z0, z1, z2, z3 float64) bool {
 // would, or when a di is outside [−700, 700] (NaN included).
 func SoftplusSigmoidExp2(dst *[12]float64, z0, z1, d0, d1 float64) bool {
 	return hasVector && softplusSigmoidExp2AVX2(dst, &cexpTab[0], &cexpConst, z0, z1, d0, d1)
+}
+
+// BCEPairs sets, for the logits z and targets y of len(z)/2 trials of 2
+// logits each, t[2i] to trial i's binary cross-entropy (the mean of its
+// two terms (1 − y)·z + max(−z, 0) + math.Log(1 + math.Exp(−|z|)), added
+// from 0 in order: loss.BCELogits' value for finite logits) and q[2i+c]
+// to 1 − softmax(z)_c, with softmax(z)_c = math.Exp(z_c − max)/(0 + e0 +
+// e1), each with the scalar formulas' bits. t and q must be as long as z,
+// y at least as long; t[2i+1] is left unspecified. It reports false,
+// t and q unspecified, where the lanes do not run: in a build without the
+// kernel, when len(z) is not a multiple of 4, or when an exponential's
+// argument is outside [−700, 700] (a logit of magnitude above 700, a pair
+// further apart, ±Inf or NaN); the caller then computes the formulas
+// itself.
+func BCEPairs(t, q, z, y []float64) bool {
+	n := len(z)
+	if !hasVector || n == 0 || n&3 != 0 {
+		return false
+	}
+	t, q, y = t[:n], q[:n], y[:n]
+	return bcePairsAVX2(&t[0], &q[0], &z[0], &y[0], n)
 }
 
 // Vector reports whether this package's kernels run (AVX2 and FMA, and not

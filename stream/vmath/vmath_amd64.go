@@ -32,3 +32,14 @@ func softplusSigmoid4AVX2(dst *[8]float64, tab *uint64, k *[8]float64, x0 float6
 //
 //go:noescape
 func softplusSigmoidExp2AVX2(dst *[12]float64, tab *uint64, k *[8]float64, z0 float64, z1 float64, d0 float64, d1 float64) bool
+
+// bcePairsAVX2 sets, for the logits z and targets y of n/2 trials of 2
+// logits (n a multiple of 4), t[2i] to trial i's binary cross-entropy
+// (the mean of its 2 terms, as loss.BCELogits computes it) and q[2i+c] to
+// 1 − softmax(z)_c of its logits, if every exponential's argument is in
+// [−700, 700] (every z finite and its pair's difference too); it reports
+// whether they were (if not, t and q are unspecified). t[2i+1] is
+// unspecified.
+//
+//go:noescape
+func bcePairsAVX2(t *float64, q *float64, z *float64, y *float64, n int) bool

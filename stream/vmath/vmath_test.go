@@ -267,3 +267,87 @@ func BenchmarkSoftplusSigmoid(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(src)), "ns/value")
 	})
 }
+
+// bceValues returns the scalar formulas of BCEPairs for the trial of
+// logits z0, z1 and targets y0, y1: the mean of the binary cross-entropy's
+// two terms and 1 − softmax(z)_c.
+func bceValues(z0, z1, y0, y1 float64) (l, q0, q1 float64) {
+	term := func(z, y float64) float64 { return (1-y)*z + max(-z, 0) + softplusNegAbs(z) }
+	var sum float64
+	sum += term(z0, y0)
+	sum += term(z1, y1)
+	m := max(z0, z1)
+	e0, e1 := math.Exp(z0-m), math.Exp(z1-m)
+	var s float64
+	s += e0
+	s += e1
+	return sum / 2, 1 - e0/s, 1 - e1/s
+}
+
+// TestBCEPairs: where BCEPairs runs, it gives the scalar formulas' bits
+// for every trial, on logits in its range (ties, zeros of both signs,
+// magnitudes up to 700, pairs up to 700 apart) and of every value, with
+// targets that are not one-hot too, in calls of 2 to 8 trials (the loop's
+// blocks of 2 and of 4 lanes); it refuses only a call with an
+// exponential's argument outside [−700, 700], and a length that is not a
+// multiple of 4.
+func TestBCEPairs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	all := inputs(rng, 100000)
+	var lanes []float64
+	for _, x := range all {
+		if math.Abs(x) <= 700 {
+			lanes = append(lanes, x)
+		}
+	}
+	targets := []float64{0, 1, 0.25, 2, -1}
+	ran := 0
+	for _, in := range [][]float64{lanes, all} {
+		for i := 0; i+16 <= len(in); i += 16 {
+			n := 4 * (1 + (i/16)%4) // 2, 4, 6 or 8 trials
+			z, y := append([]float64(nil), in[i:i+n]...), make([]float64, n)
+			if i%5 == 0 {
+				z[1] = z[0] // a tie for the maximum
+			}
+			for j := range y {
+				y[j] = targets[rng.IntN(len(targets))]
+			}
+			tl, q := make([]float64, n), make([]float64, n)
+			if !vmath.BCEPairs(tl, q, z, y) {
+				ok := true
+				for j := 0; j < n; j += 2 {
+					m := max(z[j], z[j+1])
+					for _, v := range []float64{-math.Abs(z[j]), -math.Abs(z[j+1]), z[j] - m, z[j+1] - m} {
+						ok = ok && v >= -700
+					}
+				}
+				if vmath.Vector() && ok {
+					t.Fatalf("z %v refused", z)
+				}
+				continue
+			}
+			ran++
+			for j := 0; j < n; j += 2 {
+				l, q0, q1 := bceValues(z[j], z[j+1], y[j], y[j+1])
+				for _, c := range []struct {
+					what      string
+					got, want float64
+				}{{"loss", tl[j], l}, {"1 − p0", q[j], q0}, {"1 − p1", q[j+1], q1}} {
+					if math.Float64bits(c.got) != math.Float64bits(c.want) {
+						t.Fatalf("z %v, %v, y %v, %v: %s %v (%#x), scalar %v (%#x)", z[j], z[j+1], y[j], y[j+1],
+							c.what, c.got, math.Float64bits(c.got), c.want, math.Float64bits(c.want))
+					}
+				}
+			}
+		}
+	}
+	if vmath.Vector() && ran < 4000 {
+		t.Fatalf("the lanes ran on %d calls", ran)
+	}
+	for _, n := range []int{0, 2, 6} {
+		z := make([]float64, n)
+		if vmath.BCEPairs(z, z, z, z) {
+			t.Fatalf("%d values taken", n)
+		}
+	}
+}

@@ -2,8 +2,10 @@
 // of package emit): Go's math.Exp and math.Log 4 lanes at once, each lane
 // with that code's operations in its order, so with its bits, and the
 // binary cross-entropy's log(1 + exp(−|z|)) built from the two beside its
-// sigmoid with the C library's exp (CExp) in lanes, and for 2 logits the
-// same with their softmax's exponentials in the lanes left idle.
+// sigmoid with the C library's exp (CExp) in lanes, for 2 logits the
+// same with their softmax's exponentials in the lanes left idle, and the
+// values of the loss and of the probability of error of many trials of 2
+// logits.
 //
 //	cd stream/vmath/gen && GOWORK=off go run . -pkg vmath -out ../vmath_amd64.s -stubs ../vmath_amd64.go
 //
@@ -33,6 +35,7 @@ func main() {
 	k := newSigmoidConsts()
 	softplusSigmoid4(softplus, cexp, k)
 	softplusSigmoidExp2(exp, log, cexp, k)
+	bcePairs(exp, log, k)
 	Generate()
 }
 
@@ -92,11 +95,11 @@ func loadArgs4(x0, x1, x2, x3 string) VecVirtual {
 
 // sigmoidConsts are the constants of the sigmoid's lanes and of their
 // range check.
-type sigmoidConsts struct{ absMask, tiny, big, sign, one Mem }
+type sigmoidConsts struct{ absMask, tiny, big, sign, one, lo700, hi700 Mem }
 
 func newSigmoidConsts() sigmoidConsts {
 	return sigmoidConsts{ConstData("absmask", U64(1<<63-1)), emit.Const("tiny54", 0x1p-54), emit.Const("c512", 512),
-		ConstData("signbitS", U64(1<<63)), emit.Const("oneSig", 1)}
+		ConstData("signbitS", U64(1<<63)), emit.Const("oneSig", 1), emit.Const("lo700", -700), emit.Const("hi700", 700)}
 }
 
 // inRange returns a new mask of the lanes of x whose |x| is in
@@ -149,10 +152,10 @@ func softplusSigmoidExp2(exp, log emit.Func, cexp cexpFunc, k sigmoidConsts) {
 	VPERM2F128(U8(0), x, x, xs) // z0, z1, z0, z1
 	acc := k.inRange(xs)
 	m, c := YMM(), YMM()
-	VBROADCASTSD(emit.Const("lo700", -700), c)
+	VBROADCASTSD(k.lo700, c)
 	VCMPPD(U8(0x1D), c, x, m) // x ≥ −700, false for a NaN
 	VANDPD(m, acc, acc)
-	VBROADCASTSD(emit.Const("hi700", 700), c)
+	VBROADCASTSD(k.hi700, c)
 	VCMPPD(U8(0x12), c, x, m) // x ≤ 700
 	VANDPD(m, acc, acc)
 	k.sigmoid(cexp, xs, dst)
@@ -226,4 +229,83 @@ func newCExp() cexpFunc {
 		VFMADD213PD(sb, sb, tail)
 		return tail
 	}
+}
+
+// bcePairs writes the kernel of the binary cross-entropy's values of many
+// trials of 2 logits, 2 trials to a block of 4 lanes: each logit's term of
+// the loss's sum, (1 − y)·z + max(−z, 0) + log(1 + exp(−|z|)) (the
+// stable form with its logarithm as newSoftplus computes it), added as
+// the loss adds them, 0 + t0 then + t1, and halved (the mean of 2: a
+// multiplication by ½ has the division's bits, both rounding the same
+// exact half); and each logit's 1 − softmax(z)_c, with exp(z_c − max)
+// divided by 0 + e0 + e1. Within a pair, the lanes' partner comes from a
+// swap of the two (VPERMILPD), so each lane's operations are the scalar
+// code's, in its order; the maximum's lanes may differ in a zero's sign,
+// which no z − max changes but to ±0, whose exponential is 1 either way.
+func bcePairs(exp, log emit.Func, k sigmoidConsts) {
+	sign, one, half := ConstData("signbitB", U64(1<<63)), emit.Const("oneB", 1), emit.Const("halfB", 0.5)
+	emit.Lanes("bcePairsAVX2", "func(t, q, z, y *float64, n int) bool", []string{
+		"bcePairsAVX2 sets, for the logits z and targets y of n/2 trials of 2",
+		"logits (n a multiple of 4), t[2i] to trial i's binary cross-entropy",
+		"(the mean of its 2 terms, as loss.BCELogits computes it) and q[2i+c] to",
+		"1 − softmax(z)_c of its logits, if every exponential's argument is in",
+		"[−700, 700] (every z finite and its pair's difference too); it reports",
+		"whether they were (if not, t and q are unspecified). t[2i+1] is",
+		"unspecified.",
+	}, []string{"t", "q", "z", "y"}, "", func(p []Register, _ VecVirtual, m emit.Addr, acc VecVirtual, blocks int) {
+		z, y := emit.Regs(blocks, YMM), emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VMOVUPD(m(p[2], j), z[j])
+			VMOVUPD(m(p[3], j), y[j])
+		}
+		sg := emit.Bcast(sign)
+		u, d := emit.Regs(blocks, YMM), emit.Regs(blocks, YMM)
+		for j := range blocks {
+			VORPD(sg, z[j], u[j]) // −|z|, exactly
+			sw := YMM()
+			VPERMILPD(U8(5), z[j], sw) // the pair's other logit
+			VMAXPD(sw, z[j], d[j])
+			VSUBPD(d[j], z[j], d[j]) // z − max(z0, z1)
+		}
+		// every argument of an exponential in [−700, 700] (u ≤ 0 and d ≤ 0,
+		// so only the lower bound can fail; false for a NaN)
+		lo, msk := emit.Bcast(k.lo700), YMM()
+		for _, v := range append(u, d...) {
+			VCMPPD(U8(0x1D), lo, v, msk)
+			VANDPD(msk, acc, acc)
+		}
+		e := exp(append(u, d...)...)
+		l := e[:blocks]
+		c1 := emit.Bcast(one)
+		for j := range l {
+			VADDPD(c1, l[j], l[j]) // 1 + exp(−|z|)
+		}
+		l = log(l...)
+		zero, ch := YMM(), emit.Bcast(half)
+		VXORPD(zero, zero, zero)
+		for j := range blocks {
+			// (1 − y)·z + max(−z, 0) + l, then 0 + t0 + t1, halved
+			t, v := YMM(), YMM()
+			VSUBPD(y[j], c1, t)
+			VMULPD(z[j], t, t)
+			VXORPD(sg, z[j], v) // −z, exactly
+			VMAXPD(zero, v, v)  // Go's max(−z, 0): 0 when both are zeros
+			VADDPD(v, t, t)
+			VADDPD(l[j], t, t)
+			VADDPD(zero, t, t)
+			VPERMILPD(U8(5), t, v)
+			VADDPD(v, t, t)
+			VMULPD(ch, t, t)
+			VMOVUPD(t, m(p[0], j))
+			// 1 − e_c/(0 + e0 + e1)
+			s := YMM()
+			ec := e[blocks+j]
+			VADDPD(zero, ec, s)
+			VPERMILPD(U8(5), s, v)
+			VADDPD(v, s, s)
+			VDIVPD(s, ec, s)
+			VSUBPD(s, c1, s)
+			VMOVUPD(s, m(p[1], j))
+		}
+	})
 }
