@@ -98,70 +98,38 @@ func Gradient(f Func, z, y, dz []float64) {
 // y[i·c:(i+1)·c], with c = len(z)/len(ls), and label[i]; p is scratch of at
 // least c values. For BCELogits of 2 logits a trial, the values of 2
 // trials at a time are taken in vmath.BCEPairs' lanes, straight from the
-// logits; where its lanes refuse a block of trials (a logit of magnitude
-// above 700, ±Inf, NaN), their exponentials and logarithms are taken in
-// vmath.To and LogTo's lanes: log(1 + exp(−|z|)) is the stable form's
-// logarithm for a finite z (see BCELogits.Eval), exp(z − max) the
-// softmax's (Softmax). A trial whose logits are not all finite, and every
-// trial of another loss or number of logits, is EvalProbError's.
+// logits, 32 trials a call; a call its lanes refuse (a logit of magnitude
+// above 700, ±Inf or NaN among them, or a build without the kernel), an
+// odd trial out, and every trial of another loss or number of logits are
+// EvalProbError's.
 func EvalProbErrors(f Func, ls, pe, z, y []float64, label []int, p []float64) {
 	m := len(ls)
 	if m == 0 {
 		return
 	}
 	c := len(z) / m
-	if !Separable(f) || c != 2 {
-		for i := range ls {
-			ls[i], pe[i] = EvalProbError(f, z[i*c:(i+1)*c], y[i*c:(i+1)*c], nil, label[i], p)
-		}
-		return
-	}
-	const chunk = 32
-	var l, e [2 * chunk]float64 // −|z| then its softplus; z − max then its exponential
-	for i0 := 0; i0 < m; i0 += chunk {
-		i1 := min(i0+chunk, m)
-		zc := z[2*i0 : 2*i1]
-		if k := len(zc) &^ 3; vmath.BCEPairs(l[:k], e[:k], zc[:k], y[2*i0:2*i0+k]) {
+	i := 0
+	if Separable(f) && c == 2 {
+		const chunk = 32
+		var l, q [2 * chunk]float64 // each trial's loss (then a lane left unspecified), each logit's 1 − softmax
+		for ; i+2 <= m; i += chunk {
+			k := 2 * min(chunk, (m-i)&^1) // values of whole pairs of trials
+			if !vmath.BCEPairs(l[:k], q[:k], z[2*i:2*i+k], y[2*i:2*i+k]) {
+				break
+			}
 			for j := 0; j < k; j += 2 {
-				i := i0 + j/2
-				q := [2]float64{e[j], e[j+1]}
-				ls[i], pe[i] = l[j], q[label[i]]
+				t := i + j/2
+				pair := [2]float64{q[j], q[j+1]}
+				ls[t], pe[t] = l[j], pair[label[t]]
 			}
-			if i := i0 + k/2; i < i1 { // an odd trial out
-				ls[i], pe[i] = EvalProbError(f, z[2*i:2*i+2], y[2*i:2*i+2], nil, label[i], p)
+			if k < 2*chunk {
+				i += k / 2
+				break
 			}
-			continue
 		}
-		for j := 0; j < len(zc); j += 2 {
-			z0, z1 := zc[j], zc[j+1]
-			mx := max(z0, z1) // largest(z)
-			l[j], l[j+1] = -math.Abs(z0), -math.Abs(z1)
-			e[j], e[j+1] = z0-mx, z1-mx
-		}
-		k := len(zc)
-		vmath.To(l[:k], l[:k])
-		for j := range l[:k] {
-			l[j] = 1 + l[j]
-		}
-		vmath.LogTo(l[:k], l[:k])
-		vmath.To(e[:k], e[:k])
-		for j := 0; j < k; j += 2 {
-			i := i0 + j/2
-			z0, z1 := zc[j], zc[j+1]
-			if z0-z0 != 0 || z1-z1 != 0 {
-				ls[i], pe[i] = EvalProbError(f, zc[j:j+2], y[2*i:2*i+2], nil, label[i], p)
-				continue
-			}
-			yi := y[2*i : 2*i+2]
-			var sum float64
-			sum += bceTerm(z0, yi[0], l[j])
-			sum += bceTerm(z1, yi[1], l[j+1])
-			var s float64 // as Softmax
-			s += e[j]
-			s += e[j+1]
-			p := [2]float64{e[j] / s, e[j+1] / s}
-			ls[i], pe[i] = sum/2, 1-p[label[i]]
-		}
+	}
+	for ; i < m; i++ {
+		ls[i], pe[i] = EvalProbError(f, z[i*c:(i+1)*c], y[i*c:(i+1)*c], nil, label[i], p)
 	}
 }
 

@@ -339,9 +339,11 @@ func TestGradientAlone(t *testing.T) {
 
 // TestEvalProbErrors: the values of many trials taken together are
 // EvalProbError's of each, to the bit, whatever the number of trials (in
-// and across the lanes' chunks of 32), the losses, the number of logits
-// and the logits (see separableLogits), with targets that are not one-hot
-// too (whose loss overflows beside finite logits).
+// and across the lanes' chunks of 32, an odd one out), the losses, the
+// number of logits and the logits (see separableLogits: in every other
+// round none is special, so that whole calls take the lanes), with
+// targets that are not one-hot too (whose loss overflows beside finite
+// logits).
 func TestEvalProbErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
 	same := func(a, b float64) bool {
@@ -355,7 +357,11 @@ func TestEvalProbErrors(t *testing.T) {
 				for round := range 20 {
 					clear(y)
 					for i := range m {
-						separableLogits(rng, z[i*c:(i+1)*c], round*m+i)
+						trial := round*m + i
+						if round%2 == 1 { // no special logits: whole calls of the lanes
+							trial = 4*trial + 1 + 2*(i%2) // a tie, or neither
+						}
+						separableLogits(rng, z[i*c:(i+1)*c], trial)
 						label[i] = rng.IntN(c)
 						y[i*c+label[i]] = 1
 						if rng.IntN(10) == 0 {
