@@ -428,11 +428,19 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 	}
 	tr := stream.Trial{Run: r}
 	for b := 0; b < blocks; b++ {
+		halt := ctx.Err()
 		if stop != nil && stop.Load() {
-			return RunResult{}, errStopped
+			halt = errStopped
 		}
-		if err := ctx.Err(); err != nil {
-			return RunResult{}, err
+		if halt != nil {
+			// A divergence among the trials not yet settled came before
+			// the halt: the trial loop would have returned it at its trial.
+			if late {
+				if err := sc.settle(jb, &rr, r, settled); err != nil {
+					return RunResult{}, err
+				}
+			}
+			return RunResult{}, halt
 		}
 		orders.Next(b, order)
 		for i, k := range order {

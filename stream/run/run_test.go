@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -445,6 +446,60 @@ func TestSettledDivergence(t *testing.T) {
 				var d *run.Diverged
 				require.True(t, errors.As(err, &d), "trace %v: got %v", trace, err)
 				assert.Equal(t, tc.wantBlock, d.Block, "trace %v: %v", trace, err)
+				errs = append(errs, err)
+			}
+			assert.Equal(t, errs[0].Error(), errs[1].Error())
+		})
+	}
+}
+
+// halting is overflowing with a hook on the learning step of each trial.
+type halting struct {
+	overflowing
+	learned func(tr *stream.Trial)
+}
+
+func (h halting) Learn(tr *stream.Trial, dz []float64) {
+	h.overflowing.Learn(tr, dz)
+	h.learned(tr)
+}
+
+// TestSettledDivergenceHalted: a run that takes its losses a window at a
+// time and is cancelled, or stopped by another run's failure, after a
+// trial whose loss overflowed but before its window settled reports that
+// divergence, as a run taking them trial by trial does (which returned at
+// that trial), not the cancellation.
+func TestSettledDivergenceHalted(t *testing.T) {
+	for _, how := range []string{"cancelled", "stopped"} {
+		t.Run(how, func(t *testing.T) {
+			var errs []error
+			for _, trace := range []bool{true, false} {
+				jb := bceJobs(t, trace)[0]
+				jb.Runs, jb.Blocks = 1, 30
+				items := append([]task.Item(nil), jb.Task.Items...)
+				items[5].Target = []float64{0, 0}
+				tk := *jb.Task
+				tk.Items = items
+				jb.Task = &tk
+				ctx, cancel := context.WithCancel(context.Background())
+				defer cancel()
+				var stop atomic.Bool
+				jb.New = func(r int, src seed.Source) (stream.Stream, error) {
+					l := toy.New(3, 2, 0.3, src)
+					return halting{overflowing{l}, func(tr *stream.Trial) {
+						if tr.Block == 0 && tr.Index == len(items)-1 { // block 0's last trial, after item 5's
+							cancel()
+							stop.Store(how == "stopped")
+						}
+					}}, nil
+				}
+				if how == "stopped" {
+					ctx = context.Background()
+				}
+				_, err := run.One(ctx, &jb, 0, &stop, nil)
+				var d *run.Diverged
+				require.True(t, errors.As(err, &d), "trace %v: got %v", trace, err)
+				assert.Equal(t, 0, d.Block, "trace %v: %v", trace, err)
 				errs = append(errs, err)
 			}
 			assert.Equal(t, errs[0].Error(), errs[1].Error())
