@@ -21,10 +21,12 @@ type Masked func(keep []Op, x ...VecVirtual) []VecVirtual
 // (imm 0: to nearest, ties to even) of the same t, the same integer xe
 // (both exact for |t| < 2^51; |t| ≤ 1010 here), but for its sign when
 // xe is 0: VRNDSCALEPD keeps t's sign and gives −0 for t in (−½, −0],
-// which only the reduction below reads, as r = x − xe·ln2U − xe·ln2L:
-// x − (−0) and x − (+0) differ only for x = −0 (+0 against −0), and
-// that r (±0) gives the polynomial 1 either way, whose products keep its
-// sign up to the last step, (r + 2)·r + 1 = 1. The scaling by 2^xe,
+// which only the reduction below reads, as r = x/16 − xe·(ln2U/16) −
+// xe·(ln2L/16): with −0 for +0 its r differs from NewExp's only where
+// x/16 rounds to −0 (x = −0, or a negative x of magnitude at most
+// 2^−1071, whose NewExp r is x/16 rounded, −0), +0 against −0, and that
+// r (±0) gives the polynomial 1 either way, whose products keep its sign
+// up to the last step, (r + 2)·r + 1 = 1. The scaling by 2^xe,
 // r·2^e with 2^e built from the rounding's bits in NewExp, is VSCALEFPD
 // of r by xe, r·2^floor(xe) = r·2^xe, exact as the product is: r is in
 // [½, 2) and xe in [−1010, 1010], so the result is normal, never rounded
