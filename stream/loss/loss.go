@@ -98,9 +98,10 @@ func Gradient(f Func, z, y, dz []float64) {
 // y[i·c:(i+1)·c], with c = len(z)/len(ls), and label[i]; p is scratch of at
 // least c values. For BCELogits of 2 logits a trial, the values of 2
 // trials at a time are taken in vmath.BCEPairs' lanes, straight from the
-// logits, 32 trials a call; a call its lanes refuse (a logit of magnitude
-// above 700, ±Inf or NaN among them, or a build without the kernel), an
-// odd trial out, and every trial of another loss or number of logits are
+// logits, 32 trials a call; the trials of a call its lanes refuse (a
+// logit of magnitude above 700, a pair further apart, ±Inf or NaN among
+// them, or a build without the kernel) and every trial after them, an odd
+// trial out, and every trial of another loss or number of logits are
 // EvalProbError's.
 func EvalProbErrors(f Func, ls, pe, z, y []float64, label []int, p []float64) {
 	m := len(ls)

@@ -417,7 +417,8 @@ func (sc *scratch) one(ctx context.Context, jb *Job, r int, stop *atomic.Bool, p
 	// and sums: the loss's logarithms are then off the chain each trial
 	// waits on. A trial whose logits or gradient are not finite settles at
 	// once, the trials before it first, so a divergence is reported at the
-	// same trial with the same values as without the window.
+	// same trial with the same values as without the window; so do a
+	// model's own failure and a halt (cancellation, another run's failure).
 	late := loss.Separable(jb.Loss) && comp == nil && !jb.Trace
 	settled := 0 // the run's trials whose values are in the curves: b·n + i for trial i of block b
 	if late {
