@@ -370,17 +370,23 @@ func sameCurves(t *testing.T, want, got []run.Result) {
 
 // TestSettledSameBits: a run that takes its losses a window at a time has
 // the curves of one that takes them trial by trial (a traced run does),
-// to the bit, with windows that end inside blocks and runs that end inside
-// a window, on 1 and 2 workers.
+// to the bit, with windows that end at blocks' ends (8 items a block, 64
+// trials a window) and inside blocks (7 items), and runs that end inside a
+// window, on 1 and 2 workers.
 func TestSettledSameBits(t *testing.T) {
-	for _, blocks := range []int{6, 8, 9, 40} {
-		traced, settled := bceJobs(t, true), bceJobs(t, false)
-		for i := range traced {
-			traced[i].Blocks, settled[i].Blocks = blocks, blocks
-		}
-		want := run.Do(context.Background(), traced, run.Options{Workers: 1})
-		for _, w := range []int{1, 2} {
-			sameCurves(t, want, run.Do(context.Background(), settled, run.Options{Workers: w}))
+	for _, items := range []int{8, 7} {
+		for _, blocks := range []int{6, 8, 9, 40} {
+			traced, settled := bceJobs(t, true), bceJobs(t, false)
+			for i := range traced {
+				tk := *traced[i].Task
+				tk.Items = tk.Items[:items]
+				traced[i].Task, settled[i].Task = &tk, &tk
+				traced[i].Blocks, settled[i].Blocks = blocks, blocks
+			}
+			want := run.Do(context.Background(), traced, run.Options{Workers: 1})
+			for _, w := range []int{1, 2} {
+				sameCurves(t, want, run.Do(context.Background(), settled, run.Options{Workers: w}))
+			}
 		}
 	}
 }
