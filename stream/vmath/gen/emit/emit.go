@@ -6,6 +6,7 @@
 package emit
 
 import (
+	"fmt"
 	"math"
 	"strings"
 
@@ -20,6 +21,41 @@ const (
 	ln2U  = 0.69314718055966295651160180568695068359375
 	ln2L  = 0.28235290563031577122588448175013436025525412068e-12
 )
+
+// expTaylor holds exp_amd64.s's Taylor coefficients, 1/8! down to 1/3!.
+var expTaylor = [...]float64{2.4801587301587301587e-5, 1.9841269841269841270e-4, 1.3888888888888888889e-3,
+	8.3333333333333333333e-3, 4.1666666666666666667e-2, 1.6666666666666666667e-1}
+
+// The constants of math.Log (log.go): ln 2 in a high and a low part, √2/2
+// and its polynomial's L1 to L7.
+const (
+	ln2Hi  = 6.93147180369123816490e-01
+	ln2Lo  = 1.90821492927058770002e-10
+	hSqrt2 = 7.07106781186547524401e-01
+)
+
+var logL = [...]float64{6.666666666666735130e-01, 3.999999999940941908e-01, 2.857142874366239149e-01,
+	2.222219843214978396e-01, 1.818357216161805012e-01, 1.531383769920937332e-01, 1.479819860511658591e-01}
+
+// taylorConsts declares expTaylor's coefficients as t8 to t3, each name
+// followed by suffix (one set per emitter that reads them).
+func taylorConsts(suffix string) []Mem {
+	m := make([]Mem, len(expTaylor))
+	for i, v := range expTaylor {
+		m[i] = Const(fmt.Sprintf("t%d%s", 8-i, suffix), v)
+	}
+	return m
+}
+
+// logConsts declares logL's coefficients as l1 to l7, each name followed
+// by suffix, by their index.
+func logConsts(suffix string) map[int]Mem {
+	m := make(map[int]Mem, len(logL))
+	for i, v := range logL {
+		m[i+1] = Const(fmt.Sprintf("l%d%s", i+1, suffix), v)
+	}
+	return m
+}
 
 // Func emits a function of 4 lanes on blocks of registers, interleaving
 // the blocks' chains instruction by instruction: the results in new
@@ -58,10 +94,7 @@ func Loop(name, sig string, doc []string, f Func) {
 func NewExp() Func {
 	cLog2e, cLn2U, cLn2L := Const("log2e", log2e), Const("ln2U", ln2U), Const("ln2L", ln2L)
 	cSixteenth, cTwo, cOne, cHalf := Const("sixteenth", 0.0625), Const("two", 2), Const("one", 1), Const("half", 0.5)
-	taylor := []Mem{ // 1/8! down to 1/3!
-		Const("t8", 2.4801587301587301587e-5), Const("t7", 1.9841269841269841270e-4), Const("t6", 1.3888888888888888889e-3),
-		Const("t5", 8.3333333333333333333e-3), Const("t4", 4.1666666666666666667e-2), Const("t3", 1.6666666666666666667e-1),
-	}
+	taylor := taylorConsts("") // 1/8! down to 1/3!
 	bias := ConstData("bias", U64(0x3FF))
 	cMagic := Const("magic", 0x1.8p52)
 
@@ -138,12 +171,9 @@ func NewLog() Func {
 	cTwo52 := Const("two52", 0x1p52)
 	cHalfL, cOneL, cTwoL := Const("halfL", 0.5), Const("oneL", 1), Const("twoL", 2)
 	cBiasL := Const("biasL", 0x3FE)
-	cHSqrt2 := Const("hsqrt2", 7.07106781186547524401e-01)
-	cLn2Hi, cLn2Lo := Const("ln2HiL", 6.93147180369123816490e-01), Const("ln2LoL", 1.90821492927058770002e-10)
-	l := map[int]Mem{
-		1: Const("l1", 6.666666666666735130e-01), 2: Const("l2", 3.999999999940941908e-01), 3: Const("l3", 2.857142874366239149e-01),
-		4: Const("l4", 2.222219843214978396e-01), 5: Const("l5", 1.818357216161805012e-01), 6: Const("l6", 1.531383769920937332e-01),
-		7: Const("l7", 1.479819860511658591e-01)}
+	cHSqrt2 := Const("hsqrt2", hSqrt2)
+	cLn2Hi, cLn2Lo := Const("ln2HiL", ln2Hi), Const("ln2LoL", ln2Lo)
+	l := logConsts("")
 
 	return func(x ...VecVirtual) []VecVirtual {
 		n := len(x)

@@ -45,10 +45,7 @@ type Masked func(keep []Op, x ...VecVirtual) []VecVirtual
 func NewExp512() Masked {
 	cLog2e, cLn2U16, cLn2L16 := Const("log2eZ", log2e), Const("ln2U16Z", ln2U/16), Const("ln2L16Z", ln2L/16)
 	cSixteenth, cTwo, cOne, cHalf := Const("sixteenthZ", 0.0625), Const("twoZ", 2), Const("oneZ", 1), Const("halfZ", 0.5)
-	taylor := []Mem{ // 1/8! down to 1/3!
-		Const("t8Z", 2.4801587301587301587e-5), Const("t7Z", 1.9841269841269841270e-4), Const("t6Z", 1.3888888888888888889e-3),
-		Const("t5Z", 8.3333333333333333333e-3), Const("t4Z", 4.1666666666666666667e-2), Const("t3Z", 1.6666666666666666667e-1),
-	}
+	taylor := taylorConsts("Z") // 1/8! down to 1/3!
 
 	return func(keep []Op, x ...VecVirtual) []VecVirtual {
 		n := len(x)
@@ -111,12 +108,9 @@ func NewLog512() func(x ...VecVirtual) []VecVirtual {
 	cExpMask := ConstData("expfieldZ", U64(0x7FF))
 	cBias, cOneInt := ConstData("biasZ", U64(0x3FE)), ConstData("oneIntZ", U64(1))
 	cHalfL, cOneL, cTwoL := Const("halfLZ", 0.5), Const("oneLZ", 1), Const("twoLZ", 2)
-	cHSqrt2 := Const("hsqrt2Z", 7.07106781186547524401e-01)
-	cLn2Hi, cLn2Lo := Const("ln2HiLZ", 6.93147180369123816490e-01), Const("ln2LoLZ", 1.90821492927058770002e-10)
-	l := map[int]Mem{
-		1: Const("l1Z", 6.666666666666735130e-01), 2: Const("l2Z", 3.999999999940941908e-01), 3: Const("l3Z", 2.857142874366239149e-01),
-		4: Const("l4Z", 2.222219843214978396e-01), 5: Const("l5Z", 1.818357216161805012e-01), 6: Const("l6Z", 1.531383769920937332e-01),
-		7: Const("l7Z", 1.479819860511658591e-01)}
+	cHSqrt2 := Const("hsqrt2Z", hSqrt2)
+	cLn2Hi, cLn2Lo := Const("ln2HiLZ", ln2Hi), Const("ln2LoLZ", ln2Lo)
+	l := logConsts("Z")
 
 	return func(x ...VecVirtual) []VecVirtual {
 		n := len(x)
